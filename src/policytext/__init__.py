@@ -1,0 +1,16 @@
+"""policytext: political speech and policy text as evidence.
+
+Open a corpus and query it from a notebook::
+
+    import policytext
+    corpus = policytext.open_corpus("corpus")
+    corpus.documents(government="Kennedy")
+"""
+from policytext.corpus import DOCUMENT_FRAME_COLUMNS, Corpus, open_corpus
+from policytext.config import Config, resolve_config
+from policytext.errors import PolicytextError
+from policytext.records import Claim, Document, Entity, Quote, Sentence
+
+__version__ = "0.1.0"
+__all__ = ["Corpus", "open_corpus", "Config", "resolve_config", "PolicytextError", "Document",
+           "Sentence", "Entity", "Quote", "Claim", "DOCUMENT_FRAME_COLUMNS"]

@@ -1,0 +1,118 @@
+"""Render results for the terminal: table, JSON, JSON Lines or CSV on stdout; progress on stderr."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, Callable, Iterator, Sequence
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def records_of(data: pd.DataFrame | Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    if isinstance(data, pd.DataFrame):
+        return [{k: _jsonable(v) for k, v in row.items()} for row in data.to_dict(orient="records")]
+    return [{k: _jsonable(v) for k, v in row.items()} for row in data]
+
+
+def render(data: pd.DataFrame | Sequence[dict[str, Any]], fmt: OutputFormat | str, *,
+           title: str | None = None, columns: Sequence[str] | None = None,
+           max_width: int = 60) -> None:
+    """Print ``data`` to stdout in ``fmt``. Tables shorten long cells; other formats keep all."""
+    fmt = OutputFormat(fmt)
+    rows = records_of(data)
+    if columns is None:
+        columns = list(data.columns) if isinstance(data, pd.DataFrame) else (list(rows[0]) if rows else [])
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt is OutputFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    elif fmt is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(title=title, show_lines=False, header_style="bold")
+        for column in columns:
+            numeric = bool(rows) and all(isinstance(r.get(column), (int, float)) or r.get(column) is None for r in rows)
+            table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+        for row in rows:
+            table.add_row(*(_table_cell(row.get(c), max_width) for c in columns))
+        stdout.print(table)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _table_cell(value: Any, max_width: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    text = " ".join(str(value).split())
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def message(text: str, *, quiet: bool = False) -> None:
+    """Print a note for people on stderr (never on stdout, which is for data)."""
+    if not quiet:
+        stderr.print(text, highlight=False, markup=False)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None, *, quiet: bool = False) -> Iterator[Callable[..., None]]:
+    """Yield a function that advances a progress bar on stderr by one (nothing when quiet)."""
+    if quiet or not sys.stderr.isatty() and total is None:
+        yield lambda *args, **kwargs: None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=stderr, transient=False, disable=quiet) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda *args, **kwargs: progress.advance(task)

@@ -1,0 +1,1 @@
+"""Collectors: each turns a source into Document records and writes them to the store."""

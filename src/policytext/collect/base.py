@@ -1,0 +1,76 @@
+"""What every collector shares: outcomes of single items and the batched writer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Union
+
+from policytext.collect.governments import Timelines
+from policytext.errors import BadInput
+from policytext.records import Document
+from policytext.store import Store, WriteReport, record_failure, upsert_document
+from policytext.store.documents import clear_failures
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An item deliberately not collected (an empty file, a file type that holds no text)."""
+
+    item: str
+    reason: str
+    line: int | None = None
+
+
+Outcome = Union[Document, BadInput, Skipped]
+ProgressHook = Callable[[Outcome], None]
+
+
+def label_government(document: Document, timelines: Timelines) -> Document:
+    """Give ``document`` the government in office on its date, unless its source supplied one."""
+    if document.government or not document.date:
+        return document
+    government = timelines.government_for(document.country, document.date)
+    return document.with_changes(government=government.name) if government else document
+
+
+def write_outcomes(
+    store: Store,
+    outcomes: Iterable[Outcome],
+    *,
+    stage: str,
+    timelines: Timelines,
+    batch_size: int = 200,
+    progress: ProgressHook | None = None,
+) -> WriteReport:
+    """Write collected documents in batches, one transaction per batch, and record failures.
+
+    A run killed part way keeps every batch committed before the kill; running it again finds
+    those documents unchanged and adds the rest, so nothing is duplicated or lost.
+    """
+    report = WriteReport()
+    pending: list[Outcome] = []
+
+    def flush() -> None:
+        with store.transaction():
+            for outcome in pending:
+                if isinstance(outcome, Document):
+                    document = label_government(outcome, timelines)
+                    report.add(upsert_document(store, document))
+                    clear_failures(store, stage=stage, item=document.meta.get("path") or document.url or document.source_id)
+                elif isinstance(outcome, BadInput):
+                    report.failed += 1
+                    report.failures.append({"item": outcome.item, "line": outcome.line, "reason": outcome.reason})
+                    record_failure(store, stage=stage, item=outcome.item, line=outcome.line, reason=outcome.reason)
+                else:
+                    report.skipped += 1
+                    report.skips.append({"item": outcome.item, "line": outcome.line, "reason": outcome.reason})
+        pending.clear()
+
+    for outcome in outcomes:
+        pending.append(outcome)
+        if progress is not None:
+            progress(outcome)
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
+    return report

@@ -1,0 +1,402 @@
+"""Collect local files: plain text, Markdown, HTML, JSON, JSON Lines and CSV/TSV.
+
+Folders are walked. Records in JSON, JSON Lines and CSV files are mapped to Document fields by a
+field mapping (``{"text": "foreword", "speaker": "leader_name"}``); common column names are
+recognised without one.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from policytext.collect.base import Outcome, Skipped
+from policytext.collect.extract import extract_html
+from policytext.collect.governments import normalise_country
+from policytext.errors import BadInput, ConfigError
+from policytext.records import Document
+
+SOURCE = "files"
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSON_SUFFIXES = {".json"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+                      | JSONL_SUFFIXES | CSV_SUFFIXES)
+
+DOCUMENT_FIELDS = ("text", "title", "date", "speaker", "speaker_role", "party", "url", "id",
+                   "kind", "publisher", "country", "government", "organisations")
+
+# Column names recognised when no mapping is given, in order of preference (lower case).
+DEFAULT_FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "speech", "foreword", "article", "articlebody"),
+    "title": ("title", "headline", "name"),
+    "date": ("date", "published", "published_at", "delivered_on", "datetime", "year"),
+    "speaker": ("speaker", "speaker_name", "author", "authors", "leader_name", "president", "pm"),
+    "speaker_role": ("speaker_role", "role"),
+    "party": ("party", "speaker_party", "parti"),
+    "url": ("url", "link", "source_url"),
+    "id": ("id", "uuid", "doc_id", "fileid"),
+    "kind": ("kind", "type"),
+    "publisher": ("publisher", "site", "sitename"),
+    "country": ("country",),
+    "government": ("government",),
+    "organisations": ("organisations", "organizations"),
+}
+
+
+@dataclass(frozen=True)
+class FileOptions:
+    """How to read files. ``fields`` maps Document field -> column or JSON key."""
+
+    kind: str | None = None
+    publisher: str | None = None
+    country: str | None = None
+    encoding: str = "utf-8"
+    date_order: str = "dmy"  # how to read 03/04/2015: dmy (UK) or mdy (US)
+    max_file_bytes: int = 50_000_000
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.fields) - set(DOCUMENT_FIELDS)
+        if unknown:
+            raise ConfigError(
+                f"unknown field(s) in the mapping: {', '.join(sorted(unknown))}. "
+                f"Map any of: {', '.join(DOCUMENT_FIELDS)}"
+            )
+        if self.date_order not in ("dmy", "mdy"):
+            raise ConfigError(f"date order must be 'dmy' or 'mdy', not {self.date_order!r}")
+
+
+def parse_field_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """Parse ``FIELD=COLUMN`` pairs, e.g. ``["text=foreword", "speaker=leader_name"]``."""
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise ConfigError(f"--field expects FIELD=COLUMN (e.g. text=body), not {pair!r}")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path | BadInput | Skipped]:
+    """Yield the files to read: named files as they are, folders walked in sorted order."""
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            yield BadInput(str(path), "no such file or folder")
+        elif path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    child = Path(root) / name
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield child
+                    else:
+                        yield Skipped(str(child), f"not a supported file type ({child.suffix or 'no suffix'})")
+        else:
+            yield path
+
+
+def iter_files(paths: Iterable[str | Path], options: FileOptions | None = None) -> Iterator[Outcome]:
+    """Yield a Document (or the reason it could not be made) for every file or record found."""
+    options = options or FileOptions()
+    for item in iter_paths(paths):
+        if isinstance(item, (BadInput, Skipped)):
+            yield item
+            continue
+        yield from _read_file(item, options)
+
+
+def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_file_bytes:
+            yield BadInput(where, f"the file is {size:,} bytes, over the limit of "
+                                  f"{options.max_file_bytes:,} (setting max_file_bytes)")
+            return
+        data = path.read_bytes()
+    except OSError as err:
+        yield BadInput(where, f"cannot read the file: {err.strerror or err}")
+        return
+    if not data.strip():
+        yield Skipped(where, "the file is empty")
+        return
+    if b"\x00" in data[:8192]:
+        yield BadInput(where, "a binary file, not text")
+        return
+    try:
+        text = data.decode(options.encoding)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        yield BadInput(where, f"bytes that are not valid {options.encoding} at byte {err.start} "
+                              f"(pass --encoding, e.g. --encoding cp1252)", line=line)
+        return
+    except LookupError as err:
+        raise ConfigError(f"unknown encoding {options.encoding!r}") from err
+    text = text.lstrip("\ufeff")
+    suffix = path.suffix.lower()
+    base = {"path": str(path.resolve())}
+    if suffix in JSON_SUFFIXES:
+        yield from _read_json(path, text, options)
+    elif suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl(path, text, options)
+    elif suffix in CSV_SUFFIXES:
+        yield from _read_csv(path, text, options, delimiter="\t" if suffix == ".tsv" else ",")
+    elif suffix in HTML_SUFFIXES:
+        page = extract_html(text, url=None)
+        if page is None:
+            yield BadInput(where, "no main text found in the HTML")
+            return
+        yield _document(path.resolve().as_posix(), page.text, options, meta=base,
+                        title=page.title, date=_normalise_date(page.date, options),
+                        speaker=page.author, publisher=page.sitename, url=page.url)
+    elif suffix in MARKDOWN_SUFFIXES:
+        front, body = _split_front_matter(text)
+        body = markdown_to_text(body)
+        if not body.strip():
+            yield Skipped(where, "the file has no text")
+            return
+        yield _document(path.resolve().as_posix(), body, options, meta={**base, **front},
+                        title=front.get("title") or _first_heading(text) or path.stem,
+                        date=_normalise_date(front.get("date"), options),
+                        speaker=_join_names(front.get("author") or front.get("authors")))
+    else:
+        body = _clean_plain(text)
+        yield _document(path.resolve().as_posix(), body, options, meta=base,
+                        title=_first_line_title(body) or path.stem)
+
+
+def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str, Any],
+              title: str | None = None, date: str | None = None, speaker: str | None = None,
+              publisher: str | None = None, url: str | None = None, **extra: Any) -> Document:
+    return Document(
+        source=SOURCE,
+        source_id=source_id,
+        text=text,
+        title=title,
+        date=date,
+        speaker=speaker,
+        url=url,
+        kind=extra.pop("kind", None) or options.kind,
+        publisher=options.publisher or publisher,
+        country=normalise_country(extra.pop("country", None) or options.country),
+        meta=meta,
+        **extra,
+    )
+
+
+# ---------------------------------------------------------------------------------- records
+
+
+def _pick(record: Mapping[str, Any], name: str, options: FileOptions) -> Any:
+    if name in options.fields:
+        return record.get(options.fields[name])
+    lowered = {str(k).lower(): k for k in record}
+    for candidate in DEFAULT_FIELD_NAMES.get(name, ()):
+        if candidate in lowered:
+            value = record[lowered[candidate]]
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: str,
+                       line: int | None) -> Outcome:
+    where = str(path)
+    if not isinstance(record, dict):
+        return BadInput(where, f"expected an object, found {type(record).__name__}", line=line)
+    text = _pick(record, "text", options)
+    if text is None:
+        wanted = options.fields.get("text") or "/".join(DEFAULT_FIELD_NAMES["text"])
+        return BadInput(where, f"no text field ({wanted}); map one with --field text=NAME", line=line)
+    if not isinstance(text, str):
+        return BadInput(where, f"the text field holds {type(text).__name__}, not text", line=line)
+    raw_text, text = text, _clean_plain(text)
+    if not text:
+        return Skipped(where, "the record's text is empty", line=line)
+    record_id = _pick(record, "id", options)
+    source_id = f"{path.resolve().as_posix()}#{record_id if record_id not in (None, '') else key}"
+    organisations = _pick(record, "organisations", options)
+    if isinstance(organisations, str):
+        organisations = [o.strip() for o in organisations.split(";") if o.strip()]
+    # Keep the record's other columns as metadata, but not the (long) text itself.
+    meta = {"path": str(path.resolve()), "line": line}
+    meta.update({str(k): v for k, v in record.items() if record.get(k) is not raw_text})
+    return _document(
+        source_id, text, options, meta=meta,
+        title=_str_or_none(_pick(record, "title", options)),
+        date=_normalise_date(_pick(record, "date", options), options),
+        speaker=_join_names(_pick(record, "speaker", options)),
+        url=_str_or_none(_pick(record, "url", options)),
+        speaker_role=_str_or_none(_pick(record, "speaker_role", options)),
+        party=_str_or_none(_pick(record, "party", options)),
+        government=_str_or_none(_pick(record, "government", options)),
+        organisations=tuple(organisations or ()),
+        kind=_str_or_none(_pick(record, "kind", options)),
+        country=_str_or_none(_pick(record, "country", options)),
+    )
+
+
+def _read_json(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        yield BadInput(str(path), f"malformed JSON: {err.msg} (column {err.colno})", line=err.lineno)
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records, start=1):
+        yield _record_to_outcome(path, record, options, key=str(index), line=None)
+
+
+def _read_jsonl(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]:
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield BadInput(str(path), f"malformed JSON line: {err.msg} (column {err.colno})", line=line_number)
+            continue
+        yield _record_to_outcome(path, record, options, key=f"L{line_number}", line=line_number)
+
+
+def _read_csv(path: Path, text: str, options: FileOptions, *, delimiter: str) -> Iterator[Outcome]:
+    csv.field_size_limit(max(options.max_file_bytes, 131072))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as err:
+        yield BadInput(str(path), f"no CSV header row: {err}", line=1)
+        return
+    header = [h.strip() for h in header]
+    row_number = 1
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            yield BadInput(str(path), f"malformed CSV: {err}", line=start_line)
+            break  # the parser cannot resynchronise reliably after a broken quote
+        row_number += 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            yield BadInput(str(path), f"the row has {len(row)} fields, the header has {len(header)}",
+                           line=start_line)
+            continue
+        yield _record_to_outcome(path, dict(zip(header, row)), options, key=f"R{row_number}",
+                                 line=start_line)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+_MONTH_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
+
+
+def _normalise_date(value: Any, options: FileOptions) -> str | None:
+    """Return an ISO date from ISO strings, dd/mm/yyyy (or mm/dd/yyyy), years and timestamps."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)) and 1000 <= value <= 2999:
+        return f"{int(value):04d}-01-01"
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01"
+    match = _MONTH_FIRST.match(text)
+    if match:
+        a, b, year = (int(g) for g in match.groups())
+        day, month = (a, b) if options.date_order == "dmy" else (b, a)
+        if year < 100:
+            year += 2000 if year < 50 else 1900
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        pass
+    try:
+        from dateutil import parser as date_parser
+
+        return date_parser.parse(text, dayfirst=options.date_order == "dmy").date().isoformat()
+    except (ValueError, OverflowError, ImportError):
+        return None
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _join_names(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):
+        names = [str(v).strip() for v in value if str(v).strip()]
+        return "; ".join(names) or None
+    return _str_or_none(value)
+
+
+def _clean_plain(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _first_line_title(text: str) -> str | None:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line if len(line) <= 150 else None
+    return None
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split YAML-like front matter (simple ``key: value`` lines) from a Markdown body."""
+    if not text.startswith("---"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end == -1:
+        return {}, text
+    front: dict[str, Any] = {}
+    for line in text[3:end].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "-")):
+            front[key.strip().lower()] = value.strip().strip("'\"")
+    return front, text[end + 4:]
+
+
+def _first_heading(text: str) -> str | None:
+    match = re.search(r"^#{1,6}\s+(.+?)\s*#*$", text, flags=re.MULTILINE)
+    return match.group(1).strip() if match else None
+
+
+def markdown_to_text(text: str) -> str:
+    """Return Markdown as plain text: markup dropped, headings and paragraphs kept as lines."""
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"<[^>\n]+>", "", text)  # inline HTML tags
+    text = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*[-*+]\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<!\w)([*_])(?!\s)(.+?)(?<!\s)\1(?!\w)", r"\2", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = re.sub(r"^\s*([-*_]\s*){3,}$", "", text, flags=re.MULTILINE)
+    return _clean_plain(text)

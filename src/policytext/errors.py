@@ -1,0 +1,44 @@
+"""Typed exceptions. Each message says what happened and what to do next.
+
+The CLI maps every ``PolicytextError`` to ``Error: <message>`` and exit code 1 in one place.
+"""
+from __future__ import annotations
+
+
+class PolicytextError(Exception):
+    """Base class of every error policytext raises on purpose."""
+
+
+class CorpusNotFound(PolicytextError):
+    """The corpus folder or its store does not exist."""
+
+
+class StoreError(PolicytextError):
+    """The store cannot be opened, or is newer than this version of policytext."""
+
+
+class ConfigError(PolicytextError):
+    """A setting, configuration file or option value is invalid."""
+
+
+class BadInput(PolicytextError):
+    """An input item cannot be read or parsed. Batch stages record it and go on."""
+
+    def __init__(self, item: str, reason: str, line: int | None = None):
+        self.item = item
+        self.reason = reason
+        self.line = line
+        where = f"{item}:{line}" if line is not None else item
+        super().__init__(f"{where}: {reason}")
+
+
+class ModelNotInstalled(PolicytextError):
+    """The spaCy pipeline named in the settings is not installed."""
+
+
+class BadQuery(PolicytextError):
+    """A search query or filter cannot be understood."""
+
+
+class FetchError(PolicytextError):
+    """A URL could not be fetched (refused, dead, too large, not allowed by robots.txt...)."""

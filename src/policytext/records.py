@@ -1,0 +1,154 @@
+"""Typed, frozen records passed between stages.
+
+Every character offset (``start``/``end``) points into ``Document.text`` so that any record can be
+cited and highlighted in its source document.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+DOCUMENT_COLUMNS = (
+    "id", "source", "source_id", "url", "title", "text", "date", "speaker", "speaker_role",
+    "party", "organisations", "publisher", "kind", "country", "government", "language",
+    "content_sha256", "words", "collected_at", "meta",
+)
+
+
+def make_document_id(source: str, key: str) -> str:
+    """Return the stable id of a document from its source and its source id or URL.
+
+    The id never depends on time or chance, so collecting the same item again finds the same row.
+
+    >>> make_document_id("sotu", "1962-01-11-kennedy")
+    'sotu-8c3a4c4f9a0a1b8d'
+    """
+    digest = hashlib.sha1(f"{source}\x1f{key}".encode("utf-8")).hexdigest()[:16]
+    return f"{source}-{digest}"
+
+
+def sha256_text(text: str) -> str:
+    """Return the hex SHA-256 of ``text`` encoded as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    """Count whitespace-separated words, the measure ``stats`` and ``docs`` report."""
+    return len(text.split())
+
+
+@dataclass(frozen=True)
+class Document:
+    """One speech, statement, blog post or article, with its clean text and metadata."""
+
+    source: str
+    source_id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD: published or delivered, never an "updated" date
+    speaker: str | None = None
+    speaker_role: str | None = None
+    party: str | None = None
+    organisations: tuple[str, ...] = ()
+    publisher: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    government: str | None = None
+    language: str | None = "en"
+    collected_at: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def id(self) -> str:
+        return make_document_id(self.source, self.source_id)
+
+    @property
+    def content_sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+    def with_changes(self, **changes: Any) -> "Document":
+        """Return a copy with some fields replaced (records are frozen)."""
+        return replace(self, **changes)
+
+    def to_row(self) -> dict[str, Any]:
+        """Return the record as a flat dict with every column of ``DOCUMENT_COLUMNS``."""
+        row = {f.name: getattr(self, f.name) for f in fields(self)}
+        row["organisations"] = list(self.organisations)
+        row["id"] = self.id
+        row["content_sha256"] = self.content_sha256
+        row["words"] = self.words
+        return {name: row.get(name) for name in DOCUMENT_COLUMNS}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Document":
+        """Build a record from a store row (``organisations`` and ``meta`` as JSON or Python)."""
+        orgs = row.get("organisations") or ()
+        if isinstance(orgs, str):
+            orgs = json.loads(orgs)
+        meta = row.get("meta") or {}
+        if isinstance(meta, str):
+            meta = json.loads(meta)
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in row.items() if k in names}
+        values["organisations"] = tuple(orgs)
+        values["meta"] = meta
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    name: str  # normalised within the document: "Hancock" -> "Matthew Hancock"
+
+
+@dataclass(frozen=True)
+class Quote:
+    doc_id: str
+    start: int  # the quoted content
+    end: int
+    text: str
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    kind: str  # direct | indirect | mixed
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Claim:
+    doc_id: str
+    start: int  # the sentence
+    end: int
+    text: str
+    score: float  # check-worthiness in 0-1
+    types: tuple[str, ...] = ()
+    triggers: tuple[tuple[str, int, int], ...] = ()  # (type, start, end) of what set each type
+    speaker: str | None = None
+
+
+def record_to_dict(record: Any) -> dict[str, Any]:
+    """Return a JSON-ready dict of any record."""
+    if isinstance(record, Document):
+        return record.to_row()
+    return asdict(record)

@@ -1,0 +1,128 @@
+"""The store's schema, as numbered migrations applied in order.
+
+Each migration runs once, inside a transaction, and is recorded in ``schema_migrations``. Stages
+that need tables of their own add a migration here with the next free number; never edit one that
+has shipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "documents and failures",
+        """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            url TEXT,
+            title TEXT,
+            text TEXT NOT NULL,
+            date TEXT,
+            speaker TEXT,
+            speaker_role TEXT,
+            party TEXT,
+            organisations TEXT NOT NULL DEFAULT '[]',
+            publisher TEXT,
+            kind TEXT,
+            country TEXT,
+            government TEXT,
+            language TEXT,
+            content_sha256 TEXT NOT NULL,
+            words INTEGER NOT NULL DEFAULT 0,
+            collected_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            annotated_sha256 TEXT,
+            annotated_model TEXT,
+            annotated_at TEXT,
+            UNIQUE (source, source_id)
+        );
+        CREATE INDEX documents_date ON documents(date);
+        CREATE INDEX documents_speaker ON documents(speaker);
+        CREATE INDEX documents_government ON documents(government);
+        CREATE INDEX documents_kind ON documents(kind);
+        CREATE INDEX documents_content ON documents(content_sha256);
+
+        CREATE TABLE failures (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL,
+            source TEXT,
+            item TEXT NOT NULL,
+            line INTEGER,
+            reason TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX failures_item ON failures(stage, item);
+        """,
+    ),
+    Migration(
+        2,
+        "annotations: sentences, entities, quotes, claims, lemmas",
+        """
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (doc_id, idx)
+        );
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX entities_doc ON entities(doc_id);
+        CREATE INDEX entities_name ON entities(label, name);
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            cue TEXT,
+            kind TEXT NOT NULL,
+            confidence REAL NOT NULL
+        );
+        CREATE INDEX quotes_doc ON quotes(doc_id);
+        CREATE INDEX quotes_speaker ON quotes(speaker);
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            score REAL NOT NULL,
+            types TEXT NOT NULL DEFAULT '[]',
+            triggers TEXT NOT NULL DEFAULT '[]',
+            speaker TEXT
+        );
+        CREATE INDEX claims_doc ON claims(doc_id);
+        CREATE INDEX claims_score ON claims(score);
+        CREATE TABLE doc_lemmas (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            tokens INTEGER NOT NULL,
+            lemmas TEXT NOT NULL
+        );
+        """,
+    ),
+]
