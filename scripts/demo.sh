@@ -9,3 +9,7 @@ pt collect sotu --since 1946
 echo
 echo "== The corpus by administration"
 pt stats --by government
+
+# -- annotate (issue 4)
+# -- search (issue 6)
+# -- trends (issue 5)

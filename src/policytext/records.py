@@ -23,7 +23,7 @@ def make_document_id(source: str, key: str) -> str:
     The id never depends on time or chance, so collecting the same item again finds the same row.
 
     >>> make_document_id("sotu", "1962-01-11-kennedy")
-    'sotu-8c3a4c4f9a0a1b8d'
+    'sotu-b8cd84361646481e'
     """
     digest = hashlib.sha1(f"{source}\x1f{key}".encode("utf-8")).hexdigest()[:16]
     return f"{source}-{digest}"

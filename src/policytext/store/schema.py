@@ -120,6 +120,8 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX claims_score ON claims(score);
         CREATE TABLE doc_lemmas (
             doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            content_sha256 TEXT NOT NULL,
+            model TEXT NOT NULL,
             tokens INTEGER NOT NULL,
             lemmas TEXT NOT NULL
         );
