@@ -1,21 +1,14 @@
-"""Shared fixtures. The spaCy model loads once per session; real data comes from ../shared/data."""
+"""Shared fixtures. The spaCy model loads once per session; real data comes from ../shared/data.
+
+Test modules import plain helpers with ``from helpers import shared_data``.
+"""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("POLICYTEXT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-
-
-def shared_data(*parts: str) -> Path:
-    """Return a path in ../shared/data, skipping the test with the reason when it is absent."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"needs the shared data at {path} (present in CI; absent in a fresh clone)")
-    return path
+from helpers import ROOT, SHARED_DATA, shared_data  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Evaluations on labelled data: each returns its figures, and tests pin floors on them."""
