@@ -127,4 +127,68 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        4,
+        "search: FTS5 indexes over sentences, quotes, claims and document titles",
+        # Named <table>_fts with content=[<table>] (sqlite-utils' own convention) so that
+        # sqlite-utils and Datasette detect and use them; triggers keep them in step.
+        """
+        CREATE VIRTUAL TABLE [sentences_fts] USING FTS5 (
+            [text], tokenize='porter unicode61 remove_diacritics 2', content=[sentences]
+        );
+        CREATE TRIGGER [sentences_ai] AFTER INSERT ON [sentences] BEGIN
+            INSERT INTO [sentences_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        CREATE TRIGGER [sentences_ad] AFTER DELETE ON [sentences] BEGIN
+            INSERT INTO [sentences_fts] ([sentences_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+        END;
+        CREATE TRIGGER [sentences_au] AFTER UPDATE ON [sentences] BEGIN
+            INSERT INTO [sentences_fts] ([sentences_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+            INSERT INTO [sentences_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        INSERT INTO [sentences_fts] ([sentences_fts]) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE [quotes_fts] USING FTS5 (
+            [text], tokenize='porter unicode61 remove_diacritics 2', content=[quotes]
+        );
+        CREATE TRIGGER [quotes_ai] AFTER INSERT ON [quotes] BEGIN
+            INSERT INTO [quotes_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        CREATE TRIGGER [quotes_ad] AFTER DELETE ON [quotes] BEGIN
+            INSERT INTO [quotes_fts] ([quotes_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+        END;
+        CREATE TRIGGER [quotes_au] AFTER UPDATE ON [quotes] BEGIN
+            INSERT INTO [quotes_fts] ([quotes_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+            INSERT INTO [quotes_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        INSERT INTO [quotes_fts] ([quotes_fts]) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE [claims_fts] USING FTS5 (
+            [text], tokenize='porter unicode61 remove_diacritics 2', content=[claims]
+        );
+        CREATE TRIGGER [claims_ai] AFTER INSERT ON [claims] BEGIN
+            INSERT INTO [claims_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        CREATE TRIGGER [claims_ad] AFTER DELETE ON [claims] BEGIN
+            INSERT INTO [claims_fts] ([claims_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+        END;
+        CREATE TRIGGER [claims_au] AFTER UPDATE ON [claims] BEGIN
+            INSERT INTO [claims_fts] ([claims_fts], rowid, [text]) VALUES ('delete', old.id, old.[text]);
+            INSERT INTO [claims_fts] (rowid, [text]) VALUES (new.id, new.[text]);
+        END;
+        INSERT INTO [claims_fts] ([claims_fts]) VALUES ('rebuild');
+        CREATE VIRTUAL TABLE [documents_fts] USING FTS5 (
+            [title], tokenize='porter unicode61 remove_diacritics 2', content=[documents]
+        );
+        CREATE TRIGGER [documents_ai] AFTER INSERT ON [documents] BEGIN
+            INSERT INTO [documents_fts] (rowid, [title]) VALUES (new.rowid, new.[title]);
+        END;
+        CREATE TRIGGER [documents_ad] AFTER DELETE ON [documents] BEGIN
+            INSERT INTO [documents_fts] ([documents_fts], rowid, [title]) VALUES ('delete', old.rowid, old.[title]);
+        END;
+        CREATE TRIGGER [documents_au] AFTER UPDATE OF [title] ON [documents] BEGIN
+            INSERT INTO [documents_fts] ([documents_fts], rowid, [title]) VALUES ('delete', old.rowid, old.[title]);
+            INSERT INTO [documents_fts] (rowid, [title]) VALUES (new.rowid, new.[title]);
+        END;
+        INSERT INTO [documents_fts] ([documents_fts]) VALUES ('rebuild');
+        """,
+    ),
 ]
