@@ -23,7 +23,8 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-stdout = Console(soft_wrap=True)
+# Pipes and captured output get a wide console, so tables are not folded at 80 columns.
+stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True)
 
 

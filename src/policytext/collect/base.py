@@ -8,7 +8,6 @@ from policytext.collect.governments import Timelines
 from policytext.errors import BadInput
 from policytext.records import Document
 from policytext.store import Store, WriteReport, record_failure, upsert_document
-from policytext.store.documents import clear_failures
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ def write_outcomes(
                 if isinstance(outcome, Document):
                     document = label_government(outcome, timelines)
                     report.add(upsert_document(store, document))
-                    clear_failures(store, stage=stage, item=document.meta.get("path") or document.url or document.source_id)
                 elif isinstance(outcome, BadInput):
                     report.failed += 1
                     report.failures.append({"item": outcome.item, "line": outcome.line, "reason": outcome.reason})

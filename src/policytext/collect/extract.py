@@ -31,10 +31,10 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedPage | None:
         favor_precision=True,
         with_metadata=True,
         date_extraction_params={"original_date": True, "extensive_search": True},
-        as_dict=True,
     )
     if not result:
         return None
+    result = result.as_dict() if hasattr(result, "as_dict") else result
     text = (result.get("text") or "").strip()
     if not text:
         return None

@@ -91,7 +91,9 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path | BadInput | Skippe
     """Yield the files to read: named files as they are, folders walked in sorted order."""
     for given in paths:
         path = Path(given)
-        if not path.exists():
+        if path.is_symlink() and not path.exists():
+            yield BadInput(str(path), "cannot read: a link to a file that does not exist")
+        elif not path.exists():
             yield BadInput(str(path), "no such file or folder")
         elif path.is_dir():
             for root, dirs, names in os.walk(path):
@@ -381,7 +383,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def _first_heading(text: str) -> str | None:
-    match = re.search(r"^#{1,6}\s+(.+?)\s*#*$", text, flags=re.MULTILINE)
+    match = re.search(r"^#{1,6}[ \t]+(.+?)[ \t]*#*$", text, flags=re.MULTILINE)
     return match.group(1).strip() if match else None
 
 
@@ -392,11 +394,11 @@ def markdown_to_text(text: str) -> str:
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
     text = re.sub(r"<[^>\n]+>", "", text)  # inline HTML tags
-    text = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", text, flags=re.MULTILINE)
-    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.MULTILINE)
-    text = re.sub(r"^\s*[-*+]\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", r"\1", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]*[-*+][ \t]+", "", text, flags=re.MULTILINE)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<!\w)([*_])(?!\s)(.+?)(?<!\s)\1(?!\w)", r"\2", text)
     text = re.sub(r"`([^`]+)`", r"\1", text)
-    text = re.sub(r"^\s*([-*_]\s*){3,}$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]*([-*_][ \t]*){3,}$", "", text, flags=re.MULTILINE)
     return _clean_plain(text)
