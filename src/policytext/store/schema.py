@@ -128,6 +128,55 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        3,
+        "web collection: fetch cache index, duplicate locations, MinHash signatures, feed entries",
+        # Raw bodies live in <corpus>/cache/ab/<sha256>.gz; http_cache maps each URL to its blob
+        # and the validators (ETag, Last-Modified) sent back as conditional requests.
+        """
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            final_url TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            content_type TEXT,
+            charset TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            body_sha256 TEXT NOT NULL,
+            body_bytes INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            checked_at TEXT NOT NULL
+        );
+        CREATE INDEX http_cache_body ON http_cache(body_sha256);
+        CREATE TABLE duplicate_locations (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            url TEXT,
+            method TEXT NOT NULL,
+            similarity REAL NOT NULL,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (source, source_id)
+        );
+        CREATE INDEX duplicate_locations_doc ON duplicate_locations(doc_id);
+        CREATE TABLE document_minhashes (
+            doc_id TEXT PRIMARY KEY,
+            content_sha256 TEXT NOT NULL,
+            num_perm INTEGER NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE feed_entries (
+            feed_url TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            updated TEXT,
+            doc_id TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_url, entry_id)
+        );
+        """,
+    ),
+    Migration(
         4,
         "search: FTS5 indexes over sentences, quotes, claims and document titles",
         # Named <table>_fts with content=[<table>] (sqlite-utils' own convention) so that
