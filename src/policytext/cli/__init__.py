@@ -3,6 +3,13 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
+try:  # typer >= 0.26 carries its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions
+
 from policytext.cli.app import app
 from policytext.errors import PolicytextError
 
@@ -10,31 +17,32 @@ from policytext.errors import PolicytextError
 from policytext.cli import core  # noqa: E402,F401
 
 
+INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 error or failed items, 2 usage, 130 interrupted)."""
     try:
-        app(args=argv, prog_name="policytext", standalone_mode=False)
+        # Outside standalone mode typer returns the code of typer.Exit (130 for Ctrl-C) instead of
+        # exiting; commands themselves return None.
+        result = app(args=argv, prog_name="policytext", standalone_mode=False)
     except PolicytextError as err:
         sys.stderr.write(f"Error: {err}\n")
         return 1
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted: everything committed so far is kept; run the same command "
-                         "again to finish.\n")
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write(INTERRUPTED)
         return 130
+    except typer.Exit as exit_:
+        return int(getattr(exit_, "exit_code", 0) or 0)
+    except click_exceptions.ClickException as err:  # usage errors: bad option values and the like
+        err.show()
+        return err.exit_code
     except SystemExit as exit_:
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 1
-    except Exception as err:  # click's own errors in non-standalone mode
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            return err.exit_code
-        if isinstance(err, click.exceptions.Exit):
-            return err.exit_code
-        if isinstance(err, click.exceptions.Abort):
-            sys.stderr.write("Aborted.\n")
-            return 1
-        raise
+        return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    if isinstance(result, int) and not isinstance(result, bool):
+        if result == 130:
+            sys.stderr.write(INTERRUPTED)
+        return result
     return 0
 
 

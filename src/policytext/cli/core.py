@@ -14,6 +14,8 @@ from policytext.store import WriteReport
 DOCS_COLUMNS = ["id", "title", "date", "speaker", "party", "kind", "country", "government",
                 "source", "url", "words"]
 
+DOCS_TABLE_COLUMNS = ["date", "speaker", "title", "kind", "government", "words", "id"]
+
 
 def finish_collect(report: WriteReport, *, quiet: bool) -> None:
     """Print each failure and the summary on stderr; exit 1 when any item failed."""
@@ -97,7 +99,8 @@ def docs(
     with open_corpus(config=st.config()) as corpus:
         frame = corpus.documents(text=False, speaker=speaker, party=party, government=government,
                                  kind=kind, since=since, until=until, limit=limit)
-    render(frame[DOCS_COLUMNS], format, title="Documents")
+    columns = DOCS_TABLE_COLUMNS if format is OutputFormat.table else DOCS_COLUMNS
+    render(frame[columns], format, title="Documents")
 
 
 @app.command("stats")

@@ -25,7 +25,7 @@ class OutputFormat(str, Enum):
 
 # Pipes and captured output get a wide console, so tables are not folded at 80 columns.
 stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 
 def _jsonable(value: Any) -> Any:

@@ -21,8 +21,14 @@ def _data_folder():
         ) from err
 
 
+def _check_years(since: int | None, until: int | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise ConfigError(f"--since {since} is after --until {until}")
+
+
 def count_sotu(*, since: int | None = None, until: int | None = None) -> int:
     """Return how many addresses ``iter_sotu`` would yield for these years."""
+    _check_years(since, until)
     return sum(1 for row in _metadata() if _in_range(row, since, until))
 
 
@@ -44,8 +50,7 @@ def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator
         >>> docs[0].speaker, docs[0].date
         ('John F. Kennedy', '1962-01-11')
     """
-    if since is not None and until is not None and since > until:
-        raise ConfigError(f"--since {since} is after --until {until}")
+    _check_years(since, until)
     speeches = _data_folder().joinpath("speeches")
     for row in _metadata():
         if not _in_range(row, since, until):

@@ -1,0 +1,4 @@
+"""``python -m policytext`` runs the command line."""
+from policytext.cli import run
+
+run()

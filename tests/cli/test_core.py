@@ -1,0 +1,255 @@
+"""The foundation's commands: exact errors and exit codes, formats, exports, and recovery after a kill."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from policytext.cli import app, main
+
+POLICYTEXT = [sys.executable, "-m", "policytext"]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def sotu_corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sotu") / "corpus"
+    assert main(["--quiet", "--corpus", str(folder), "collect", "sotu", "--since", "1961", "--until", "1964"]) == 0
+    return folder
+
+
+def test_docs_json_contract(capsys, sotu_corpus) -> None:
+    code, out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs", "--format", "json")
+    assert code == 0
+    docs = json.loads(out)
+    assert len(docs) == 5
+    required = {"id", "title", "date", "speaker", "party", "kind", "country", "government", "source", "url", "words"}
+    assert all(required <= set(d) for d in docs)
+    kennedy = [d for d in docs if d["date"] == "1962-01-11"][0]
+    assert kennedy["speaker"] == "John F. Kennedy"
+    assert kennedy["government"] == "Kennedy administration (1961–1963)"
+    assert kennedy["words"] > 5000
+
+
+@pytest.mark.parametrize(
+    ("options", "dates"),
+    [
+        (["--speaker", "kennedy"], ["1961-01-30", "1962-01-11", "1963-01-14"]),
+        (["--government", "Johnson"], ["1964-01-08"]),
+        (["--party", "republican"], ["1961-01-12"]),
+        (["--since", "1962", "--until", "1963-01"], ["1962-01-11", "1963-01-14"]),
+        (["--kind", "speech", "--limit", "2"], ["1961-01-12", "1961-01-30"]),
+        (["--speaker", "Lincoln"], []),
+    ],
+)
+def test_docs_filters(capsys, sotu_corpus, options, dates) -> None:
+    code, out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs", "--format", "jsonl", *options)
+    assert code == 0
+    assert [json.loads(line)["date"] for line in out.splitlines()] == dates
+
+
+def test_docs_csv_and_table(capsys, sotu_corpus) -> None:
+    code, out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 5 and rows[0]["speaker"] == "Dwight D. Eisenhower"
+    code, out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs")
+    assert code == 0 and "Kennedy administration (1961–1963)" in out
+
+
+def test_stats_by_government_in_time_order(capsys, sotu_corpus) -> None:
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert [r["government"] for r in rows] == ["Eisenhower administration (1953–1961)",
+                                               "Kennedy administration (1961–1963)",
+                                               "L. B. Johnson administration (1963–1969)"]
+    assert [r["documents"] for r in rows] == [1, 3, 1]
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats")
+    assert "5 documents" in err
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export(capsys, sotu_corpus, tmp_path, fmt) -> None:
+    code, _, err = run(capsys, "--corpus", str(sotu_corpus), "export", "--to", str(tmp_path / "out"), "--format", fmt)
+    assert code == 0
+    path = tmp_path / "out" / f"documents.{fmt}"
+    frame = {"parquet": pd.read_parquet, "csv": pd.read_csv, "jsonl": lambda p: pd.read_json(p, lines=True)}[fmt](path)
+    assert len(frame) == 5
+    assert {"id", "date", "speaker", "government", "text", "words"} <= set(frame.columns)
+    assert f"wrote {path}" in err
+
+
+def test_library_frame_columns(sotu_corpus) -> None:
+    import policytext
+
+    with policytext.open_corpus(sotu_corpus) as corpus:
+        frame = corpus.documents(speaker="Kennedy", since="1962")
+    assert list(frame.columns) == policytext.DOCUMENT_FRAME_COLUMNS
+    assert frame["date"].tolist() == ["1962-01-11", "1963-01-14"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["docs"], 1, "Error: no corpus at {missing} (no policytext.db there). Collect documents first, "
+                      "e.g. 'policytext --corpus {missing} collect sotu', or pass --corpus.\n"),
+        (["stats"], 1, "Error: no corpus at {missing}"),
+        (["collect", "sotu", "--since", "2000", "--until", "1990"], 1, "Error: --since 2000 is after --until 1990\n"),
+        (["collect", "files", "x.csv", "-f", "text"], 1, "Error: --field expects FIELD=COLUMN (e.g. text=body), not 'text'\n"),
+        (["collect", "files", "x.csv", "--date-order", "ymd"], 1, "Error: date order must be 'dmy' or 'mdy', not 'ymd'\n"),
+    ],
+)
+def test_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, message) -> None:
+    missing = tmp_path / "missing"
+    got_code, out, err = run(capsys, "--corpus", str(missing), *args)
+    assert got_code == code
+    assert out == ""
+    assert err.startswith(message.format(missing=missing))
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["docs", "--since", "1962-13"], "Error: '1962-13' is not a valid month\n"),
+        (["docs", "--since", "yesterday"], "Error: 'yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
+        (["docs", "--limit", "-1"], "Error: --limit must be zero or more, not -1\n"),
+        (["stats", "--by", "colour"], "Error: --by must be source, kind or government, not 'colour'\n"),
+        (["export", "--to", "out", "--format", "xlsx"], "Error: unknown export format 'xlsx': use one of parquet, csv, jsonl\n"),
+    ],
+)
+def test_bad_options_on_a_corpus(capsys, sotu_corpus, args, message) -> None:
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), *args)
+    assert (code, out, err) == (1, "", message)
+
+
+def test_usage_errors_exit_2(capsys, sotu_corpus) -> None:
+    code, _, err = run(capsys, "--corpus", str(sotu_corpus), "docs", "--format", "xml")
+    assert code == 2 and "Invalid value for '--format'" in err
+
+
+def test_bad_config_file(capsys, tmp_path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "policytext.toml").write_text("max_file_bytes = 'lots'\n", encoding="utf-8")
+    code, _, err = run(capsys, "--corpus", str(folder), "docs")
+    assert code == 1
+    assert err.startswith("Error: setting 'max_file_bytes' has the invalid value 'lots'")
+
+
+def test_collect_files_summary_and_exit_codes(capsys, tmp_path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("A speech.", encoding="utf-8")
+    (inputs / "empty.txt").write_text("", encoding="utf-8")
+    corpus = str(tmp_path / "corpus")
+    code, out, err = run(capsys, "--corpus", corpus, "collect", "files", str(inputs))
+    assert code == 0 and out == ""
+    assert f"skipped {inputs / 'empty.txt'}: the file is empty" in err
+    assert "1 collected, 0 updated, 0 unchanged, 1 skipped, 0 duplicate, 0 failed" in err
+
+    (inputs / "bad.jsonl").write_text('{"text": "ok"}\nnot json\n', encoding="utf-8")
+    code, out, err = run(capsys, "--corpus", corpus, "--quiet", "collect", "files", str(inputs))
+    assert code == 1
+    assert f"failed {inputs / 'bad.jsonl'}:2: malformed JSON line: Expecting value (column 1)" in err
+    assert "1 collected, 0 updated, 1 unchanged, 1 skipped, 0 duplicate, 1 failed" in err
+    assert "skipped" not in err.split("\n")[0]  # --quiet hides skips but never failures
+
+    code, out, _ = run(capsys, "--corpus", corpus, "failures", "--format", "json")
+    [failure] = json.loads(out)
+    assert (failure["stage"], failure["line"]) == ("collect-files", 2)
+
+
+def _command_names(group, prefix=()):
+    import typer.main
+
+    click_group = typer.main.get_command(group)
+    for name, command in click_group.commands.items():
+        path = prefix + (name,)
+        if hasattr(command, "commands"):
+            yield path
+            for sub_name in command.commands:
+                yield path + (sub_name,)
+        else:
+            yield path
+
+
+def test_every_command_has_help_with_an_example(capsys) -> None:
+    names = list(_command_names(app))
+    assert ("collect", "sotu") in names and ("docs",) in names
+    for path in names:
+        code, out, err = run(capsys, *path, "--help")
+        assert code == 0, path
+        if len(path) > 1 or path[0] != "collect":
+            leaf = path[-1]
+            if leaf not in {"collect", "extract", "themes", "topics"}:
+                assert "Example" in out, f"'policytext {' '.join(path)} --help' shows no example"
+
+
+def test_module_entry_point_runs(tmp_path) -> None:
+    result = subprocess.run(POLICYTEXT + ["--corpus", str(tmp_path / "none"), "docs"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no corpus at")
+
+
+def _count(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(db, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_killed_collect_resumes_without_duplicates(tmp_path, how) -> None:
+    """Kill a real run part way (kill -9, or Ctrl-C), check the store, and finish by running again."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    total = 3000
+    for index in range(total):
+        (inputs / f"speech-{index:05d}.txt").write_text(f"Speech number {index}.\n\nIt says {index * 7} things.",
+                                                        encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    db = corpus / "policytext.db"
+    env = {**os.environ, "POLICYTEXT_WRITE_BATCH_SIZE": "25"}
+    command = POLICYTEXT + ["--quiet", "--corpus", str(corpus), "collect", "files", str(inputs)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while _count(db) < 100 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=60)
+    at_kill = _count(db)
+    assert 0 < at_kill < total, "the run finished before it could be interrupted; the test proves nothing"
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert "Interrupted: everything committed so far is kept" in err
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert at_kill % 25 == 0  # only whole batches were committed
+    conn.close()
+
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT source_id) FROM documents").fetchone() == (total, total)
+    conn.close()
