@@ -51,7 +51,9 @@ class Corpus:
     @property
     def timelines(self) -> Timelines:
         if self._timelines is None:
-            self._timelines = Timelines.load(self.config.timelines)
+            # Relative paths in policytext.toml are relative to the corpus folder.
+            files = [path if Path(path).is_absolute() else self.path / path for path in self.config.timelines]
+            self._timelines = Timelines.load(files)
         return self._timelines
 
     # ------------------------------------------------------------------ collect
