@@ -15,6 +15,7 @@ from policytext.errors import PolicytextError
 
 # Each module registers its commands on ``app`` (or ``collect_app``) when imported.
 from policytext.cli import core  # noqa: E402,F401
+from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, claims)
 
 
 INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"

@@ -1,0 +1,152 @@
+"""Commands over the full-text index: search, serve (the web page), quotes and claims."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from policytext.cli.app import app, state
+from policytext.cli.render import OutputFormat, message, render
+from policytext.corpus import open_corpus
+
+TABLE_COLUMNS = ["kwic", "speaker", "date", "citation"]
+
+
+class Within(str, Enum):
+    sentences = "sentences"
+    quotes = "quotes"
+    claims = "claims"
+
+
+_SPEAKER = typer.Option(None, help="Part of the speaker's name (for quotes and claims: who is quoted or claims).")
+_PARTY = typer.Option(None, help="Party, whole name.")
+_GOVERNMENT = typer.Option(None, help="Part of the government's name, e.g. Kennedy or 'Cameron government'.")
+_KIND = typer.Option(None, help="Kind of document: speech, blog, statement…")
+_SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_UNTIL = typer.Option(None, help="Up to this date (inclusive).")
+_FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
+
+
+@app.command("search")
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help='Words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10).'),
+    within: Within = typer.Option(Within.sentences, "--in", help="Search sentences, quotes or claims."),
+    speaker: Optional[str] = _SPEAKER,
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    limit: int = typer.Option(20, help="Hits to show (at most 1000)."),
+    offset: int = typer.Option(0, help="Hits to skip first (for paging)."),
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """Search the corpus: best matches first, matched words marked «like this», with a citation.
+
+    Example: policytext search '"new frontier"' --speaker Kennedy
+
+    Example: policytext search 'NEAR(tax cuts, 5) OR inflat*' --since 1970 --in sentences --format json
+    """
+    from policytext.search import HIT_COLUMNS, search_corpus
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        result = search_corpus(corpus, query, within=within.value, speaker=speaker, party=party,
+                               government=government, kind=kind, since=since, until=until,
+                               limit=limit, offset=offset)
+    rows = [hit.to_dict() for hit in result.hits]
+    if format is OutputFormat.table:
+        shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
+        message(f"{result.total:,} {within.value} match {query!r}; showing {shown}", quiet=st.quiet)
+        render(rows, format, columns=TABLE_COLUMNS, max_width=400)
+    else:
+        render(rows, format, columns=HIT_COLUMNS)
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (only this machine by default)."),
+    port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
+) -> None:
+    """Serve the search page and its JSON endpoint (/api/search) over the corpus, read-only.
+
+    Example: policytext serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    from policytext.web import serve_corpus
+
+    st = state(ctx)
+
+    def announce(url: str) -> None:
+        message(f"Serving the search page at {url} (JSON at {url}api/search?q=…); Ctrl+C stops it.")
+
+    serve_corpus(st.config(), host=host, port=port, ready=announce)
+
+
+@app.command("quotes")
+def quotes(
+    ctx: typer.Context,
+    speaker: Optional[str] = typer.Option(None, help="Part of the quoted person's name."),
+    about: Optional[str] = typer.Option(None, help="Only quotes matching this search query (same syntax as 'search')."),
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
+
+    Example: policytext quotes --speaker Hancock --about trust
+
+    Example: policytext quotes --since 2015 --format csv > quotes.csv
+    """
+    from policytext.search import find_quotes
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
+                            kind=kind, since=since, until=until, limit=limit)
+    if format is OutputFormat.table:
+        columns = ["highlighted" if about else "text", "speaker", "cue", "kind", "date", "title"]
+        render(frame, format, columns=columns, title="Quotes", max_width=80)
+    else:
+        render(frame, format)
+
+
+@app.command("claims")
+def claims(
+    ctx: typer.Context,
+    min_score: float = typer.Option(0.5, help="Only claims scoring at least this (0-1)."),
+    type: Optional[str] = typer.Option(None, "--type", help="Only this type: quantity, comparison, causal, prediction, trend…"),
+    speaker: Optional[str] = typer.Option(None, help="Part of the claimant's name."),
+    about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    limit: Optional[int] = typer.Option(None, help="At most this many claims."),
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """List check-worthy claims, most check-worthy first.
+
+    Example: policytext claims --min-score 0.8 --type quantity --speaker Kennedy
+
+    Example: policytext claims --about unemployment --since 1980 --format json
+    """
+    from policytext.search import find_claims
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        frame = find_claims(corpus, min_score=min_score, type=type, speaker=speaker, about=about,
+                            party=party, government=government, kind=kind, since=since,
+                            until=until, limit=limit)
+    if format is OutputFormat.table:
+        columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
+        render(frame, format, columns=columns, title="Claims", max_width=80)
+    else:
+        render(frame, format)

@@ -1,0 +1,20 @@
+"""Search the corpus: a checked query language over SQLite FTS5, hits in context, citations.
+
+    >>> from policytext.search import search_corpus            # doctest: +SKIP
+    >>> result = search_corpus(corpus, '"ask not" OR NEAR(moon decade, 5)', since=1960)
+    >>> result.total, result.hits[0].highlighted, result.hits[0].citation
+"""
+from policytext.search.hits import (
+    HIT_COLUMNS, SEARCH_TARGETS, SearchHit, SearchResult, format_citation, mark_html, mark_text,
+    search_corpus, search_frame,
+)
+from policytext.search.index import check_search_index, rebuild_search_index
+from policytext.search.listing import CLAIM_COLUMNS, QUOTE_COLUMNS, find_claims, find_quotes
+from policytext.search.query import SYNTAX_HELP, parse_query, translate_query
+
+__all__ = [
+    "HIT_COLUMNS", "SEARCH_TARGETS", "SearchHit", "SearchResult", "format_citation", "mark_html",
+    "mark_text", "search_corpus", "search_frame", "check_search_index", "rebuild_search_index",
+    "CLAIM_COLUMNS", "QUOTE_COLUMNS", "find_claims", "find_quotes", "SYNTAX_HELP", "parse_query",
+    "translate_query",
+]

@@ -1,0 +1,429 @@
+"""Full-text search over sentences, quotes and claims: ranked hits in context, with citations.
+
+A search runs in three short steps so that it costs little more than the bare FTS5 query:
+rank and count the matches (BM25, filtered by document), mark the matched words of the page of
+hits only, then fetch each hit's document details and the sentences before and after it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from policytext.errors import BadQuery
+from policytext.search.query import SYNTAX_HELP, translate_query
+from policytext.store import DocumentFilter, Store
+
+SEARCH_TARGETS = ("sentences", "quotes", "claims")
+"""What ``within`` (``--in`` on the command line, ``in`` on the page) may name."""
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 1000
+CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
+OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
+CLI_OPEN, CLI_CLOSE = "«", "»"
+
+HIT_COLUMNS = [
+    "text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation",
+    "before", "after", "kind", "government", "party", "publisher", "source", "doc_speaker",
+    "kwic", "within", "id", "rank", "marks", "highlighted_html", "cue", "quote_kind", "score", "types",
+]
+"""Columns of :func:`search_frame`, in order. The first ten are the JSON contract of every hit."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching sentence, quote or claim, with where it comes from and how to cite it.
+
+    ``start``/``end`` are character offsets into the document's text; ``marks`` are the offsets
+    of the matched words inside ``text``.
+    """
+
+    within: str
+    id: int
+    doc_id: str
+    text: str
+    marks: tuple[tuple[int, int], ...]
+    start: int
+    end: int
+    before: str
+    after: str
+    title: str | None
+    speaker: str | None
+    doc_speaker: str | None
+    date: str | None
+    kind: str | None
+    government: str | None
+    party: str | None
+    url: str | None
+    publisher: str | None
+    source: str | None
+    citation: str
+    rank: float
+    cue: str | None = None
+    quote_kind: str | None = None
+    score: float | None = None
+    types: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def highlighted(self) -> str:
+        """The text with each matched word run between « and »."""
+        return mark_text(self.text, self.marks, CLI_OPEN, CLI_CLOSE)
+
+    @property
+    def kwic(self) -> str:
+        """The matched words with up to 60 characters either side, keyword-in-context style."""
+        return keyword_in_context(self.text, self.marks)
+
+    @property
+    def highlighted_html(self) -> str:
+        """The text, HTML-escaped, with each matched word run in ``<mark>``."""
+        return mark_html(self.text, self.marks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the hit as a JSON-ready dict (the contract's fields first)."""
+        data = asdict(self)
+        data["highlighted"] = self.highlighted
+        data["highlighted_html"] = self.highlighted_html
+        data["kwic"] = self.kwic
+        data["marks"] = [list(m) for m in self.marks]
+        data["types"] = list(self.types)
+        return {name: data[name] for name in HIT_COLUMNS}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits and the total number of matches."""
+
+    query: str
+    fts_query: str
+    within: str
+    total: int
+    offset: int
+    limit: int
+    hits: tuple[SearchHit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "within": self.within, "total": self.total,
+                "offset": self.offset, "limit": self.limit,
+                "hits": [hit.to_dict() for hit in self.hits]}
+
+
+# ---------------------------------------------------------------------------- marking text
+
+
+def mark_text(text: str, marks: tuple[tuple[int, int], ...], open_: str, close: str) -> str:
+    """Return ``text`` with ``open_``/``close`` round each (start, end) in ``marks``.
+
+    Example:
+        >>> mark_text("raise taxes now", ((6, 11),), "«", "»")
+        'raise «taxes» now'
+    """
+    pieces, last = [], 0
+    for start, end in marks:
+        pieces += [text[last:start], open_, text[start:end], close]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def keyword_in_context(text: str, marks: tuple[tuple[int, int], ...], *, width: int = 60) -> str:
+    """Return the stretch of ``text`` from the first to the last mark, ``width`` characters either side.
+
+    Example:
+        >>> keyword_in_context("we choose to go to the moon in this decade", ((23, 27),), width=10)
+        '…go to the «moon» in this…'
+    """
+    if not marks:
+        return text if len(text) <= 2 * width else text[: 2 * width].rsplit(" ", 1)[0] + "…"
+    first, last = marks[0][0], marks[-1][1]
+    if last - first > 4 * width:  # matches far apart: keep the first one's neighbourhood
+        last = marks[0][1]
+    left, right = max(0, first - width), min(len(text), last + width)
+    if left > 0 and not text[left - 1].isspace() and " " in text[left:first]:
+        left = text.index(" ", left) + 1
+    if right < len(text) and not text[right].isspace() and " " in text[last:right]:
+        right = text.rindex(" ", last, right)
+    inner = tuple((s - left, e - left) for s, e in marks if s >= left and e <= right)
+    return (("…" if left > 0 else "") + mark_text(text[left:right], inner, CLI_OPEN, CLI_CLOSE)
+            + ("…" if right < len(text) else ""))
+
+
+def mark_html(text: str, marks: tuple[tuple[int, int], ...]) -> str:
+    """Return ``text`` HTML-escaped, each mark in ``<mark>``: safe to put in a page as it is.
+
+    Example:
+        >>> mark_html("<b>tax</b> cuts", ((3, 6),))
+        '&lt;b&gt;<mark>tax</mark>&lt;/b&gt; cuts'
+    """
+    pieces, last = [], 0
+    for start, end in marks:
+        pieces += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    pieces.append(html.escape(text[last:]))
+    return "".join(pieces)
+
+
+def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
+    """Return the offsets in ``text`` of the runs FTS5's highlight() wrapped in its markers.
+
+    When the stored text itself holds a marker character the offsets cannot be trusted, and no
+    marks are returned rather than wrong ones.
+    """
+    marks, plain, start = [], [], None
+    position = 0
+    for char in marked:
+        if char == OPEN_MARK:
+            start = position
+        elif char == CLOSE_MARK and start is not None:
+            if position > start:
+                marks.append((start, position))
+            start = None
+        else:
+            plain.append(char)
+            position += 1
+    if "".join(plain) != text:
+        return ()
+    return tuple(marks)
+
+
+# ---------------------------------------------------------------------------- citations
+
+
+def format_date(value: str | None) -> str | None:
+    """Return an ISO date as '11 January 1962' (or the value unchanged when it is not a date)."""
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def format_citation(*, speaker: str | None, title: str | None, publisher: str | None,
+                    source: str | None, date: str | None, url: str | None,
+                    quoted_in: str | None = None) -> str:
+    """Return a citation a journalist can paste: speaker, title, publisher or source, date, URL.
+
+    Args:
+        quoted_in: the document's own speaker or author when ``speaker`` is someone they quote.
+
+    Example:
+        >>> format_citation(speaker="John F. Kennedy", title="State of the Union Address",
+        ...                 publisher="The American Presidency Project", source="sotu",
+        ...                 date="1962-01-11", url="https://example.org/1962")
+        'John F. Kennedy, “State of the Union Address”, The American Presidency Project, 11 January 1962, https://example.org/1962'
+    """
+    parts = []
+    who = speaker or quoted_in
+    if who:
+        parts.append(who)
+    if title:
+        if quoted_in and speaker and speaker != quoted_in:
+            parts.append(f"quoted in “{title}” by {quoted_in}")
+        else:
+            parts.append(f"“{title}”")
+    elif quoted_in and speaker and speaker != quoted_in:
+        parts.append(f"quoted by {quoted_in}")
+    if publisher or source:
+        parts.append(publisher or source)
+    if date:
+        parts.append(format_date(date))
+    if url:
+        parts.append(url)
+    return ", ".join(p for p in parts if p) or "(no source details recorded)"
+
+
+# ---------------------------------------------------------------------------- the search
+
+
+def _store_of(corpus: Any) -> Store:
+    store = getattr(corpus, "store", corpus)
+    if not isinstance(store, Store):
+        raise TypeError("pass a Corpus (from open_corpus) or a Store")
+    return store
+
+
+def _check_within(within: str) -> str:
+    if within not in SEARCH_TARGETS:
+        raise BadQuery(f"cannot search in {within!r}: choose one of {', '.join(SEARCH_TARGETS)}")
+    return within
+
+
+def record_filter(within: str, filters: DocumentFilter, alias: str = "t") -> tuple[str, list[Any]]:
+    """Return the SQL condition of ``filters`` for records of ``within`` joined to ``documents d``.
+
+    ``speaker`` matches the document's speaker for sentences, and for quotes and claims the
+    record's own speaker (who is quoted, who claims) or, when it has none, the document's.
+    """
+    where, params = DocumentFilter(**{**asdict(filters), "speaker": None, "limit": None}).where("d")
+    if filters.speaker:
+        column = "d.speaker" if within == "sentences" else f"COALESCE({alias}.speaker, d.speaker)"
+        escaped = filters.speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where += f" AND {column} LIKE ? ESCAPE '\\'"
+        params = params + [f"%{escaped}%"]
+    return where, params
+
+
+def _match(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as err:
+        text = str(err)
+        if "fts5" in text or "no such column" in text or "malformed MATCH" in text:
+            raise BadQuery(f"the index cannot read this query ({text}). {SYNTAX_HELP}.") from err
+        if "no such table" in text:
+            raise BadQuery("this corpus has no search index yet: open it once with a writable "
+                           "store (any policytext command) to build it") from err
+        raise
+
+
+def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
+                  speaker: str | None = None, party: str | None = None,
+                  government: str | None = None, kind: str | None = None,
+                  since: str | None = None, until: str | None = None,
+                  limit: int | None = DEFAULT_LIMIT, offset: int = 0) -> SearchResult:
+    """Search the corpus's sentences, quotes or claims; best matches (BM25) first.
+
+    Args:
+        corpus: a :class:`~policytext.corpus.Corpus` or an open ``Store``.
+        query: words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10), parentheses.
+        within: ``sentences``, ``quotes`` or ``claims``.
+        speaker, party, government, kind, since, until: the shared document filters.
+        limit: hits per page (at most 1,000); ``offset``: how many to skip (paging).
+
+    Returns:
+        A :class:`SearchResult` with ``total`` matches and this page's ``hits``.
+
+    Example:
+        >>> result = search_corpus(corpus, '"new frontier"', speaker="Kennedy")  # doctest: +SKIP
+        >>> result.hits[0].citation                                             # doctest: +SKIP
+    """
+    store = _store_of(corpus)
+    within = _check_within(within)
+    fts_query = translate_query(query)
+    limit = DEFAULT_LIMIT if limit is None else int(limit)
+    if not 0 <= limit <= MAX_LIMIT:
+        raise BadQuery(f"the limit must be 0 to {MAX_LIMIT}, not {limit}")
+    offset = int(offset)
+    if offset < 0:
+        raise BadQuery(f"the offset must be zero or more, not {offset}")
+    filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
+                                          kind=kind, since=since, until=until)
+    where, params = record_filter(within, filters)
+    fts = f"{within}_fts"
+    conn = store.conn
+    ranked = _match(conn, f"""
+        SELECT t.id AS id, {fts}.rank AS rank, count(*) OVER () AS total
+        FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id
+        WHERE {fts} MATCH ? AND {where}
+        ORDER BY rank, t.id LIMIT ? OFFSET ?""", [fts_query, *params, limit, offset])
+    if ranked:
+        total = int(ranked[0]["total"])
+    else:
+        total = int(_match(conn, f"""
+            SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid
+            JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}""",
+            [fts_query, *params])[0][0])
+    ids = [int(row["id"]) for row in ranked]
+    hits = tuple(_load_hits(conn, within, fts, fts_query, ids, {r["id"]: r["rank"] for r in ranked}))
+    return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
+                        offset=offset, limit=limit, hits=hits)
+
+
+def _load_hits(conn: sqlite3.Connection, within: str, fts: str, fts_query: str, ids: list[int],
+               ranks: dict[int, float]) -> list[SearchHit]:
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    marked = {row[0]: row[1] for row in conn.execute(
+        f"SELECT rowid, highlight({fts}, 0, ?, ?) FROM {fts} WHERE {fts} MATCH ? AND rowid IN ({marks})",
+        [OPEN_MARK, CLOSE_MARK, fts_query, *ids])}
+    extra = {"sentences": "t.idx AS idx, NULL AS own_speaker",
+             "quotes": "NULL AS idx, t.speaker AS own_speaker, t.cue AS cue, t.kind AS quote_kind",
+             "claims": "NULL AS idx, t.speaker AS own_speaker, t.score AS score, t.types AS types"}[within]
+    rows = {row["id"]: row for row in conn.execute(f"""
+        SELECT t.id AS id, t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end,
+               t.text AS text, {extra}, d.title AS title, d.speaker AS doc_speaker, d.date AS date,
+               d.kind AS kind, d.government AS government, d.party AS party, d.url AS url,
+               d.publisher AS publisher, d.source AS source
+        FROM {within} AS t JOIN documents AS d ON d.id = t.doc_id WHERE t.id IN ({marks})""", ids)}
+    hits = []
+    for hit_id in ids:
+        row = rows[hit_id]
+        keys = row.keys()
+        before, after = _context(conn, row, within)
+        speaker = row["own_speaker"] or row["doc_speaker"]
+        quoted_in = row["doc_speaker"] if within == "quotes" else None
+        types: tuple[str, ...] = ()
+        if "types" in keys and row["types"]:
+            import json
+
+            types = tuple(json.loads(row["types"]))
+        hits.append(SearchHit(
+            within=within, id=hit_id, doc_id=row["doc_id"], text=row["text"],
+            marks=read_marks(marked.get(hit_id) or "", row["text"]),
+            start=row["start"], end=row["end"], before=before, after=after,
+            title=row["title"], speaker=speaker, doc_speaker=row["doc_speaker"], date=row["date"],
+            kind=row["kind"], government=row["government"], party=row["party"], url=row["url"],
+            publisher=row["publisher"], source=row["source"],
+            citation=format_citation(speaker=speaker, title=row["title"], publisher=row["publisher"],
+                                     source=row["source"], date=row["date"], url=row["url"],
+                                     quoted_in=quoted_in),
+            rank=float(ranks[hit_id]),
+            cue=row["cue"] if "cue" in keys else None,
+            quote_kind=row["quote_kind"] if "quote_kind" in keys else None,
+            score=row["score"] if "score" in keys else None,
+            types=types,
+        ))
+    return hits
+
+
+def _context(conn: sqlite3.Connection, row: sqlite3.Row, within: str) -> tuple[str, str]:
+    """Return the sentence before and the sentence after a hit ('' at either end of the text)."""
+    doc_id = row["doc_id"]
+    if within == "sentences":
+        found = dict(conn.execute(
+            "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)",
+            (doc_id, row["idx"] - 1, row["idx"] + 1)).fetchall())
+        return found.get(row["idx"] - 1, ""), found.get(row["idx"] + 1, "")
+    before = conn.execute(
+        "SELECT text FROM sentences WHERE doc_id = ? AND end_char <= ? ORDER BY end_char DESC LIMIT 1",
+        (doc_id, row["start"])).fetchone()
+    after = conn.execute(
+        "SELECT text FROM sentences WHERE doc_id = ? AND start_char >= ? ORDER BY start_char LIMIT 1",
+        (doc_id, row["end"])).fetchone()
+    has_sentences = conn.execute("SELECT 1 FROM sentences WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
+    if has_sentences:
+        return (before[0] if before else ""), (after[0] if after else "")
+    return _context_from_text(conn, doc_id, row["start"], row["end"])
+
+
+def _context_from_text(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> tuple[str, str]:
+    """Return up to CONTEXT_CHARS of the document text either side, cut at whole words."""
+    first = max(0, start - CONTEXT_CHARS)
+    pieces = conn.execute("SELECT substr(text, ?, ?), substr(text, ?, ?) FROM documents WHERE id = ?",
+                          (first + 1, start - first, end + 1, CONTEXT_CHARS, doc_id)).fetchone()
+    if pieces is None:
+        return "", ""
+    before, after = pieces[0] or "", pieces[1] or ""
+    if first > 0 and " " in before:
+        before = "…" + before.split(" ", 1)[1]
+    if len(after) == CONTEXT_CHARS and " " in after:
+        after = after.rsplit(" ", 1)[0] + "…"
+    return before.strip(), after.strip()
+
+
+def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
+    """Return :func:`search_corpus`'s hits as a DataFrame with :data:`HIT_COLUMNS`.
+
+    Example:
+        >>> search_frame(corpus, "inflation", since=1970, limit=50)  # doctest: +SKIP
+    """
+    result = search_corpus(corpus, query, **options)
+    return pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS)

@@ -1,0 +1,145 @@
+"""Corpus queries over annotations: the quotes and claims tables, optionally through the index."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from policytext.errors import BadQuery
+from policytext.search.hits import (
+    CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, _match, _store_of, format_citation, mark_text,
+    read_marks, record_filter,
+)
+from policytext.search.query import translate_query
+from policytext.store import DocumentFilter
+
+QUOTE_COLUMNS = ["doc_id", "start", "end", "text", "speaker", "cue", "kind", "confidence",
+                 "title", "date", "doc_speaker", "doc_kind", "government", "url", "citation"]
+"""Columns of :func:`find_quotes` (``kind`` is the quote's: direct, indirect or mixed; ``doc_kind``
+the document's). With ``about`` the frame also has ``highlighted`` and ``rank``."""
+
+CLAIM_COLUMNS = ["doc_id", "start", "end", "text", "score", "types", "speaker", "title", "date",
+                 "doc_kind", "government", "url", "citation"]
+"""Columns of :func:`find_claims`. With ``about`` the frame also has ``highlighted`` and ``rank``."""
+
+_DOC_COLUMNS = ("d.title AS title, d.date AS date, d.speaker AS doc_speaker, d.kind AS doc_kind, "
+                "d.government AS government, d.url AS url, d.publisher AS publisher, "
+                "d.source AS source")
+
+
+def _filters(**options: Any) -> DocumentFilter:
+    return DocumentFilter.from_options(**options)
+
+
+def _query(store: Any, table: str, select: str, where: str, params: list[Any], *,
+           about: str | None, order: str, limit: int | None) -> list[dict[str, Any]]:
+    """Run one listing query; with ``about`` only rows the index matches, best first."""
+    if about is not None:
+        fts = f"{table}_fts"
+        sql = (f"SELECT {select}, {fts}.rank AS rank, highlight({fts}, 0, ?, ?) AS marked "
+               f"FROM {fts} JOIN {table} AS t ON t.id = {fts}.rowid "
+               f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
+               f"ORDER BY rank, t.id")
+        params = [OPEN_MARK, CLOSE_MARK, translate_query(about), *params]
+    else:
+        sql = (f"SELECT {select} FROM {table} AS t JOIN documents AS d ON d.id = t.doc_id "
+               f"WHERE {where} ORDER BY {order}")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = params + [int(limit)]
+    rows = []
+    for row in _match(store.conn, sql, params):
+        item = dict(row)
+        if about is not None:
+            item["highlighted"] = mark_text(item["text"], read_marks(item.pop("marked") or "", item["text"]),
+                                            CLI_OPEN, CLI_CLOSE)
+        rows.append(item)
+    return rows
+
+
+def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = None,
+                party: str | None = None, government: str | None = None, kind: str | None = None,
+                since: str | None = None, until: str | None = None,
+                limit: int | None = None) -> pd.DataFrame:
+    """Return the corpus's quotes, by who is quoted and what about, as a DataFrame.
+
+    Args:
+        corpus: a Corpus or Store.
+        speaker: part of the quoted person's name (the document's speaker when a quote has none).
+        about: a search query (the ``search`` syntax) over the quotes' text; best matches first.
+        party, government, kind, since, until, limit: the shared document filters.
+
+    Returns:
+        A DataFrame with :data:`QUOTE_COLUMNS` (oldest first, or best first with ``about``).
+
+    Example:
+        >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP
+    """
+    store = _store_of(corpus)
+    where, params = record_filter("quotes", _filters(speaker=speaker, party=party, government=government,
+                                                     kind=kind, since=since, until=until))
+    select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
+              "COALESCE(t.speaker, d.speaker) AS speaker, t.cue AS cue, t.kind AS kind, "
+              f"t.confidence AS confidence, {_DOC_COLUMNS}")
+    rows = _query(store, "quotes", select, where, params, about=about,
+                  order="d.date, t.doc_id, t.start_char", limit=_check_limit(limit))
+    for row in rows:
+        row["citation"] = format_citation(
+            speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
+            source=row.pop("source"), date=row["date"], url=row["url"], quoted_in=row["doc_speaker"])
+    columns = QUOTE_COLUMNS + (["highlighted", "rank"] if about is not None else [])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
+                speaker: str | None = None, about: str | None = None, party: str | None = None,
+                government: str | None = None, kind: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Return the corpus's check-worthy claims, most check-worthy first, as a DataFrame.
+
+    Args:
+        corpus: a Corpus or Store.
+        min_score: only claims scoring at least this (0-1).
+        type: only claims of this type (quantity, comparison, causal, prediction, trend, …).
+        speaker: part of the claimant's name (the document's speaker when a claim has none).
+        about: a search query over the claims' text; best matches first.
+        party, government, kind, since, until, limit: the shared document filters.
+
+    Returns:
+        A DataFrame with :data:`CLAIM_COLUMNS`; ``types`` holds a list per claim.
+
+    Example:
+        >>> find_claims(corpus, min_score=0.8, type="quantity", since=2000)  # doctest: +SKIP
+    """
+    store = _store_of(corpus)
+    if not 0 <= float(min_score) <= 1:
+        raise BadQuery(f"--min-score must be between 0 and 1, not {min_score}")
+    where, params = record_filter("claims", _filters(speaker=speaker, party=party, government=government,
+                                                     kind=kind, since=since, until=until))
+    where += " AND t.score >= ?"
+    params = params + [float(min_score)]
+    if type:
+        where += " AND EXISTS (SELECT 1 FROM json_each(t.types) WHERE json_each.value = ? COLLATE NOCASE)"
+        params = params + [type]
+    select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
+              "t.score AS score, t.types AS types, COALESCE(t.speaker, d.speaker) AS speaker, "
+              f"{_DOC_COLUMNS}")
+    rows = _query(store, "claims", select, where, params, about=about,
+                  order="t.score DESC, d.date, t.doc_id, t.start_char", limit=_check_limit(limit))
+    for row in rows:
+        row["types"] = json.loads(row["types"] or "[]")
+        row.pop("doc_speaker")
+        row["citation"] = format_citation(
+            speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
+            source=row.pop("source"), date=row["date"], url=row["url"])
+    columns = CLAIM_COLUMNS + (["highlighted", "rank"] if about is not None else [])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _check_limit(limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    if int(limit) < 0:
+        raise BadQuery(f"--limit must be zero or more, not {limit}")
+    return int(limit)

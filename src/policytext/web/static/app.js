@@ -1,0 +1,59 @@
+// The search page's only script: copy a citation, and search again when a filter list changes.
+// The page works without it; results are rendered (and escaped) on the server.
+"use strict";
+
+function copyWithSelection(text) {
+  // For browsers without the asynchronous clipboard (or when it is refused).
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.top = "-1000px";
+  document.body.appendChild(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand("copy");
+  } catch (err) {
+    copied = false;
+  }
+  document.body.removeChild(area);
+  return copied;
+}
+
+async function copyCitation(button) {
+  const text = button.dataset.citation || "";
+  let copied = false;
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      copied = true;
+    } catch (err) {
+      copied = false;
+    }
+  }
+  if (!copied) {
+    copied = copyWithSelection(text);
+  }
+  button.textContent = copied ? "Copied" : "Select the citation and copy it";
+  button.classList.toggle("copied", copied);
+  window.setTimeout(() => {
+    button.textContent = "Copy citation";
+    button.classList.remove("copied");
+  }, 2500);
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.copy");
+  if (button) {
+    copyCitation(button);
+  }
+});
+
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select.autosubmit, select#in");
+  const form = document.getElementById("search");
+  if (select && form && document.getElementById("q").value.trim()) {
+    form.requestSubmit();
+  }
+});

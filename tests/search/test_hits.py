@@ -1,0 +1,230 @@
+"""Searching a real corpus (State of the Union 1961-1963): the right address, marked, in context, cited."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policytext.errors import BadQuery
+from policytext.search import HIT_COLUMNS, format_citation, search_corpus, search_frame
+from policytext.search.hits import keyword_in_context, mark_html, read_marks
+
+CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
+
+
+def _document_text(corpus, doc_id: str) -> str:
+    return corpus.store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+
+
+def test_phrase_finds_its_address_president_and_date(sotu) -> None:
+    result = search_corpus(sotu, '"new frontier of science"')
+    assert result.total == 1
+    hit = result.hits[0]
+    assert hit.speaker == "John F. Kennedy"
+    assert hit.date == "1962-01-11"
+    assert hit.title == "State of the Union Address (1962, John F. Kennedy)"
+    assert hit.url.startswith("https://www.presidency.ucsb.edu/")
+    assert "«new frontier of science»" in hit.highlighted.replace("» «", " ")
+    assert hit.citation == (
+        "John F. Kennedy, “State of the Union Address (1962, John F. Kennedy)”, "
+        f"The American Presidency Project (UC Santa Barbara), 11 January 1962, {hit.url}")
+    text = _document_text(sotu, hit.doc_id)
+    assert text[hit.start:hit.end] == hit.text
+    assert CONTRACT <= set(hit.to_dict())
+
+
+def test_marks_point_at_the_matched_words_and_context_is_the_neighbouring_sentences(sotu) -> None:
+    hit = search_corpus(sotu, "astronaut", limit=1).hits[0]
+    assert [hit.text[s:e].lower() for s, e in hit.marks] == ["astronaut"]
+    neighbours = sotu.store.conn.execute(
+        "SELECT s2.text FROM sentences s JOIN sentences s2 ON s2.doc_id = s.doc_id "
+        "AND s2.idx IN (s.idx - 1, s.idx + 1) WHERE s.id = ? ORDER BY s2.idx", (hit.id,)).fetchall()
+    assert [hit.before, hit.after] == [row[0] for row in neighbours]
+    text = _document_text(sotu, hit.doc_id)
+    assert text.index(hit.before) < hit.start < hit.end <= text.index(hit.after)
+
+
+def test_words_are_stemmed_and_case_folded(sotu) -> None:
+    hits = search_corpus(sotu, "TAXES", limit=50).hits
+    assert hits
+    matched = {hit.text[s:e].lower() for hit in hits for s, e in hit.marks}
+    assert "tax" in matched and "taxes" in matched  # porter: taxes -> tax
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        ("moon OR astronaut", lambda t: "moon" in t or "astronaut" in t),
+        ("moon NOT Lindbergh", lambda t: "moon" in t and "lindbergh" not in t),
+        ("communis*", lambda t: "communis" in t),
+        ("NEAR(tax reduction, 3)", lambda t: re.search(r"\btax\b(\W+\w+){0,4}?\W+reduction|reduction(\W+\w+){0,4}?\W+\btax", t)),
+        ("peace freedom", lambda t: "peace" in t and "freedom" in t),
+    ],
+)
+def test_operators(sotu, query: str, check) -> None:
+    result = search_corpus(sotu, query, limit=200)
+    assert result.total > 0
+    assert result.total == len(result.hits) or len(result.hits) == 200
+    for hit in result.hits:
+        assert check(hit.text.lower()), (query, hit.text)
+
+
+def test_not_removes_what_it_says(sotu) -> None:
+    both = search_corpus(sotu, "moon", limit=0).total
+    without = search_corpus(sotu, "moon NOT Lindbergh", limit=0).total
+    lindbergh = search_corpus(sotu, "moon Lindbergh", limit=0).total
+    assert lindbergh >= 1 and without == both - lindbergh
+
+
+def test_results_are_ranked_best_first(sotu) -> None:
+    ranks = [hit.rank for hit in search_corpus(sotu, "economy OR growth", limit=30).hits]
+    assert ranks == sorted(ranks)  # bm25: lower is better
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        ({"speaker": "kennedy"}, lambda h: h.speaker == "John F. Kennedy"),
+        ({"speaker": "Eisenhower"}, lambda h: h.speaker == "Dwight D. Eisenhower"),
+        ({"government": "Eisenhower"}, lambda h: h.government.startswith("Eisenhower")),
+        ({"party": "democratic"}, lambda h: h.party == "Democratic"),
+        ({"kind": "speech"}, lambda h: h.kind == "speech"),
+        ({"since": "1962", "until": "1962"}, lambda h: h.date == "1962-01-11"),
+        ({"since": "1962-06"}, lambda h: h.date >= "1962-06-01"),
+        ({"until": "1961-06-30"}, lambda h: h.date <= "1961-06-30"),
+    ],
+)
+def test_filters_keep_only_matching_documents(sotu, filters, check) -> None:
+    everything = search_corpus(sotu, "world OR page", limit=0).total
+    result = search_corpus(sotu, "world OR page", limit=500, **filters)
+    assert 0 < result.total < everything
+    assert len(result.hits) == result.total
+    assert all(check(hit) for hit in result.hits)
+
+
+def test_paging_walks_through_every_hit_once(sotu) -> None:
+    total = search_corpus(sotu, "nation*", limit=0).total
+    assert total > 25
+    seen = []
+    for offset in range(0, total, 10):
+        page = search_corpus(sotu, "nation*", limit=10, offset=offset)
+        assert page.total == total
+        seen += [hit.id for hit in page.hits]
+    assert len(seen) == len(set(seen)) == total
+    beyond = search_corpus(sotu, "nation*", limit=10, offset=total + 5)
+    assert beyond.hits == () and beyond.total == total
+
+
+@pytest.mark.parametrize(
+    ("query", "options", "message"),
+    [
+        ("NOT peace", {}, "NOT at character 1 needs something before it"),
+        ('"open', {}, "is never closed"),
+        ("peace", {"within": "speeches"}, "cannot search in 'speeches'"),
+        ("peace", {"limit": 5000}, "the limit must be 0 to 1000"),
+        ("peace", {"offset": -1}, "the offset must be zero or more"),
+        ("peace", {"since": "last year"}, "is not a date"),
+    ],
+)
+def test_bad_requests_raise_bad_query(sotu, query, options, message) -> None:
+    with pytest.raises(BadQuery, match=re.escape(message)):
+        search_corpus(sotu, query, **options)
+
+
+@pytest.mark.parametrize(
+    ("query", "same_as"),
+    [
+        ("text:peace", '"text peace"'),  # no column filter: the words are searched as a phrase
+        ("sentences_fts:peace", '"sentences_fts peace"'),
+        ("{text} : peace", "text peace"),
+        ("^peace", "peace"),  # no initial-token marker
+        ("peace' OR 1=1 --", 'peace OR "1 1"'),
+        ('"peace; DROP TABLE sentences; --"', '"peace drop table sentences"'),
+    ],
+)
+def test_fts_and_sql_syntax_in_queries_is_only_text(sotu, query, same_as) -> None:
+    tables = sotu.store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    result = search_corpus(sotu, query, limit=50)
+    assert [h.id for h in result.hits] == [h.id for h in search_corpus(sotu, same_as, limit=50).hits]
+    assert sotu.store.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == tables
+    assert sotu.store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0] > 0
+
+
+def test_a_quote_left_open_is_a_bad_query_not_sql(sotu) -> None:
+    with pytest.raises(BadQuery, match="the quotation mark at character 6 is never closed"):
+        search_corpus(sotu, 'peace"; DROP TABLE sentences; --')
+
+
+def test_markup_in_documents_is_escaped_in_html(sotu) -> None:
+    hit = search_corpus(sotu, "pwned").hits[0]
+    assert "<script>" in hit.text
+    assert "<script>" not in hit.highlighted_html
+    assert "&lt;script&gt;alert(&#x27;<mark>pwned</mark>&#x27;)&lt;/script&gt;" in hit.highlighted_html
+    assert hit.speaker == "Test Author" and hit.kind == "blog"
+
+
+def test_quotes_and_claims_are_searchable(sotu) -> None:
+    quote = search_corpus(sotu, '"trust people"', within="quotes").hits[0]
+    assert quote.speaker == "Matthew Hancock" and quote.doc_speaker == "Test Author"
+    assert quote.citation.startswith("Matthew Hancock, quoted in “Markup")
+    assert quote.quote_kind == "direct"
+    assert "said:" in quote.before or "Matthew Hancock said" in quote.before or quote.before
+    claims = search_corpus(sotu, "billion", within="claims", speaker="Kennedy", limit=50)
+    assert claims.total > 0
+    assert all(h.score is not None and h.speaker == "John F. Kennedy" for h in claims.hits)
+
+
+def test_search_frame_has_the_documented_columns(sotu) -> None:
+    frame = search_frame(sotu, "moon", limit=3)
+    assert list(frame.columns) == HIT_COLUMNS
+    assert len(frame) == 3 and frame["citation"].str.contains("January").all()
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("a <b> & c", ((2, 5),), "a <mark>&lt;b&gt;</mark> &amp; c"),
+        ("plain", (), "plain"),
+        ("x\"y\"", ((1, 4),), "x<mark>&quot;y&quot;</mark>"),
+    ],
+)
+def test_mark_html(text, marks, expected) -> None:
+    assert mark_html(text, marks) == expected
+
+
+@pytest.mark.parametrize(
+    ("marked", "text", "expected"),
+    [
+        ("raise \x02taxes\x03 now", "raise taxes now", ((6, 11),)),
+        ("\x02a\x03 b \x02c\x03", "a b c", ((0, 1), (4, 5))),
+        ("odd \x02x", "odd \x02x", ()),  # a marker in the stored text: no marks rather than wrong ones
+    ],
+)
+def test_read_marks(marked, text, expected) -> None:
+    assert read_marks(marked, text) == expected
+
+
+def test_keyword_in_context_keeps_the_match_and_trims_at_words() -> None:
+    text = ("It is a long sentence about many things before it finally mentions the moon and then "
+            "goes on for quite a while afterwards without stopping.")
+    start = text.index("moon")
+    kwic = keyword_in_context(text, ((start, start + 4),), width=20)
+    assert "«moon»" in kwic and kwic.startswith("…") and kwic.endswith("…")
+    assert len(kwic) < 60
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"speaker": "A", "title": "T", "publisher": "P", "source": "s", "date": "2015-05-08", "url": "https://x"},
+         "A, “T”, P, 8 May 2015, https://x"),
+        ({"speaker": None, "title": "T", "publisher": None, "source": "sotu", "date": None, "url": None},
+         "“T”, sotu"),
+        ({"speaker": "Q", "title": "T", "publisher": None, "source": "s", "date": "2015", "url": None, "quoted_in": "W"},
+         "Q, quoted in “T” by W, s, 2015"),
+        ({"speaker": None, "title": None, "publisher": None, "source": None, "date": None, "url": None},
+         "(no source details recorded)"),
+    ],
+)
+def test_format_citation(fields, expected) -> None:
+    assert format_citation(**fields) == expected
