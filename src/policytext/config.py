@@ -36,6 +36,9 @@ class Config:
     requests_per_second: float = 2.0
     timeout_seconds: float = 30.0
     max_response_bytes: int = 20_000_000
+    max_retries: int = 3  # on 429, 5xx, timeouts and dropped connections
+    retry_backoff_seconds: float = 1.0  # doubled at each retry unless Retry-After says
+    max_retry_after_seconds: float = 300.0  # a longer Retry-After fails the item
     timelines: tuple[str, ...] = ()  # extra government timeline files (CSV or TOML)
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 

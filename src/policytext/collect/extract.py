@@ -1,30 +1,301 @@
-"""HTML to clean main text and metadata, with trafilatura."""
+"""HTML to clean main text and metadata: trafilatura for the main text, plus our own clean-up.
+
+On top of trafilatura this module:
+
+- decodes bytes with the right charset (byte-order mark, then the HTTP header's charset, then the
+  page's ``<meta charset>``, then UTF-8, then Windows-1252), even when the declared one is wrong;
+- removes page furniture that survives extraction ("top of page", "bottom of page", "Writer's
+  picture", "Updated: …" and "3 min read" lines, share buttons, cookie notices), reading the author
+  and the dates from those lines before dropping them;
+- tells the published date from the updated date (``date`` is never an "Updated:" date);
+- reads the canonical URL (``<link rel="canonical">``, else ``og:url``).
+"""
 from __future__ import annotations
 
+import codecs
+import datetime as dt
+import json
+import re
 from dataclasses import dataclass
+from typing import Any, Iterator
+from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import trafilatura
+from lxml import etree
 
 
 @dataclass(frozen=True)
 class ExtractedPage:
-    text: str
+    """The main text of a page and what the page says about itself."""
+
+    text: str  # paragraphs separated by blank lines
     title: str | None = None
     author: str | None = None
-    date: str | None = None
+    date: str | None = None  # published (ISO YYYY-MM-DD), never an "updated" date
     sitename: str | None = None
-    url: str | None = None
+    url: str | None = None  # the canonical URL when the page names one, else the URL given
     description: str | None = None
+    updated: str | None = None  # ISO date the page says it was updated, when it says so
+    canonical_url: str | None = None
+    charset: str | None = None  # how the bytes were decoded (None when given text)
 
 
-def extract_html(html: str, *, url: str | None = None) -> ExtractedPage | None:
+# ------------------------------------------------------------------------------------ charsets
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, *, declared: str | None = None) -> tuple[str, str]:
+    """Decode an HTML body; return the text and the charset used.
+
+    Tries, in order: a byte-order mark, the charset ``declared`` by the HTTP header, the page's own
+    ``<meta charset>``, UTF-8, and finally Windows-1252 (which decodes any bytes). A declared
+    charset that does not decode the bytes cleanly is passed over; a declared single-byte charset
+    loses to UTF-8 when the bytes are valid UTF-8 with non-ASCII characters (a common server
+    misconfiguration).
+
+    >>> decode_html("café".encode("utf-8"), declared="iso-8859-1")
+    ('café', 'utf-8')
+    >>> decode_html("café".encode("cp1252"), declared="utf-8")
+    ('café', 'cp1252')
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                      (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(name, "replace"), name
+    match = _META_CHARSET.search(body[:4096])
+    candidates = [_codec(declared), _codec(match.group(1).decode("ascii", "ignore")) if match else None,
+                  "utf-8"]
+    non_ascii = any(b > 127 for b in body)
+    for name in candidates:
+        if not name:
+            continue
+        if name in {_codec(n) for n in _SINGLE_BYTE} and non_ascii:
+            try:
+                return body.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+        try:
+            return body.decode(name), name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("cp1252", "replace"), "cp1252"
+
+
+# ------------------------------------------------------------------------------------ dates
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def parse_date(value: Any) -> str | None:
+    """Return an ISO date (YYYY-MM-DD) from common written forms, or ``None``.
+
+    >>> parse_date("Updated: Apr 6, 2021")
+    '2021-04-06'
+    >>> parse_date("2015-06-03T09:00:00+01:00")
+    '2015-06-03'
+    >>> parse_date("3 June 2015")
+    '2015-06-03'
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    found: tuple[int, int, int] | None = None
+    if match := _ISO_DATE.search(text):
+        found = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    elif (match := _MONTH_FIRST.search(text)) and match.group(1)[:3].lower() in _MONTHS:
+        found = int(match.group(3)), _MONTHS[match.group(1)[:3].lower()], int(match.group(2))
+    elif (match := _DAY_FIRST.search(text)) and match.group(2)[:3].lower() in _MONTHS:
+        found = int(match.group(3)), _MONTHS[match.group(2)[:3].lower()], int(match.group(1))
+    elif match := _SLASHED.search(text):  # dd/mm/yyyy, the UK reading
+        found = int(match.group(3)), int(match.group(2)), int(match.group(1))
+    if found is None:
+        return None
+    try:
+        return dt.date(*found).isoformat()
+    except ValueError:
+        return None
+
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "date",
+                   "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued",
+                   "dcterms.issued", "dc.date", "citation_publication_date", "sailthru.date",
+                   "parsely-pub-date", "article.published")
+_UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+                 "last-modified", "article.updated")
+
+
+def _jsonld_items(tree: Any) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+
+
+def _read_head(tree: Any, url: str | None) -> dict[str, str | None]:
+    """Read published/updated dates, canonical URL and author from meta tags and JSON-LD."""
+    meta: dict[str, str] = {}
+    for element in tree.xpath("//meta[@content]"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        if key and key not in meta:
+            meta[key] = element.get("content") or ""
+    published = next((parse_date(meta[k]) for k in _PUBLISHED_META if parse_date(meta.get(k))), None)
+    updated = next((parse_date(meta[k]) for k in _UPDATED_META if parse_date(meta.get(k))), None)
+    author = meta.get("author") or meta.get("article:author") or None
+    for item in _jsonld_items(tree):
+        published = published or parse_date(item.get("datePublished"))
+        updated = updated or parse_date(item.get("dateModified"))
+    if not published:
+        for element in tree.xpath('//*[@itemprop="datePublished"]|//time[@pubdate]'):
+            published = parse_date(element.get("content") or element.get("datetime") or element.text_content())
+            if published:
+                break
+    canonical = None
+    for element in tree.xpath('//link[@href]'):
+        if "canonical" in (element.get("rel") or "").lower().split():
+            canonical = element.get("href")
+            break
+    canonical = canonical or meta.get("og:url")
+    if canonical:
+        canonical = urljoin(url or "", canonical.strip())
+        if urlsplit(canonical).scheme not in ("http", "https"):
+            canonical = None
+    if author and (author.startswith("http") or len(author) > 120):
+        author = None
+    return {"published": published, "updated": updated, "canonical": canonical, "author": author}
+
+
+# ------------------------------------------------------------------------------------ furniture
+
+_FURNITURE_LINES = {
+    "top of page", "bottom of page", "skip to content", "skip to main content", "back to top",
+    "share", "share this", "share this post", "share this article", "share on facebook",
+    "share on twitter", "share on linkedin", "tweet", "print", "email", "facebook", "twitter",
+    "linkedin", "whatsapp", "copy link", "link copied", "menu", "close", "search", "log in",
+    "sign up", "subscribe", "read more", "accept", "accept all", "reject all", "cookie settings",
+    "manage cookies", "recent posts", "see all", "like", "comment", "comments",
+}
+_WRITER = re.compile(r"^\W*(?:writer'?s|author'?s)\s+picture\s*:?\s*(.*)$", re.I)
+_UPDATED = re.compile(r"^\W*(?:last\s+)?updated(?:\s+on)?\s*:?\s*(.+)$", re.I)
+_PUBLISHED = re.compile(r"^\W*(?:published|posted)(?:\s+on)?\s*:?\s*(.+)$", re.I)
+_READ_TIME = re.compile(r"^\W*\d+\s*min(?:ute)?s?\s+read\W*$", re.I)
+_COOKIE = re.compile(r"\b(?:we use|this (?:site|website) uses|uses?)\s+cookies\b|\bcookie (?:policy|settings|preferences)\b", re.I)
+_VIEWS = re.compile(r"^\W*\d+\s+(?:views?|comments?|likes?)(?:\W+\d+\s+(?:views?|comments?|likes?))*\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What the furniture lines said before they were removed."""
+
+    author: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    removed: tuple[str, ...] = ()
+
+
+def remove_furniture(text: str) -> tuple[str, Furniture]:
+    """Drop page-furniture lines from extracted text; return the text and what they said.
+
+    Works on paragraphs (blank-line or line separated) of already extracted text, such as a blog
+    post scraped with its "top of page" and "Writer's picture" lines.
+
+    >>> text, found = remove_furniture("top of page\\nWriter's pictureAndrew Laird\\nUpdated: Apr 6, 2021\\nBody.")
+    >>> text, found.author, found.updated
+    ('Body.', 'Andrew Laird', '2021-04-06')
+    """
+    kept, removed = [], []
+    author = published = updated = None
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        bare = line.strip(" •·|-–—").strip()
+        lowered = bare.lower().rstrip(":.!")
+        if lowered in _FURNITURE_LINES or _READ_TIME.match(bare) or _VIEWS.match(bare):
+            removed.append(line)
+            continue
+        if match := _WRITER.match(bare):
+            author = author or (match.group(1).strip() or None)
+            removed.append(line)
+            continue
+        if len(bare) <= 60 and (match := _UPDATED.match(bare)) and parse_date(match.group(1)):
+            updated = updated or parse_date(match.group(1))
+            removed.append(line)
+            continue
+        if len(bare) <= 60 and (match := _PUBLISHED.match(bare)) and parse_date(match.group(1)):
+            published = published or parse_date(match.group(1))
+            removed.append(line)
+            continue
+        if len(bare) <= 400 and _COOKIE.search(bare):
+            removed.append(line)
+            continue
+        kept.append(line)
+    return "\n\n".join(kept), Furniture(author=author, published=published, updated=updated,
+                                        removed=tuple(removed))
+
+
+# ------------------------------------------------------------------------------------ pages
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def extract_html(html: str | bytes, *, url: str | None = None,
+                 charset: str | None = None) -> ExtractedPage | None:
     """Return the main text and metadata of an HTML page, or ``None`` when it has no main text.
 
-    Paragraphs are kept, separated by blank lines; navigation, comments and page furniture are
-    left out.
+    Args:
+        html: the page, as text or as the raw bytes of a response.
+        url: where the page came from (resolves a relative canonical URL; a fallback ``url``).
+        charset: the charset named by the HTTP ``Content-Type`` header, when ``html`` is bytes.
+
+    Returns:
+        An :class:`ExtractedPage` whose text keeps paragraphs (separated by blank lines) and
+        leaves out navigation, comments and page furniture.
+
+    Example:
+        >>> page = extract_html("<html><body><article><p>" + "Words here. " * 30 + "</p></article></body></html>")
+        >>> page.text.startswith("Words here.")
+        True
     """
+    used = None
+    if isinstance(html, bytes):
+        html, used = decode_html(html, declared=charset)
+    html = _XML_DECLARATION.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    head = _read_head(tree, url)
     result = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -35,16 +306,26 @@ def extract_html(html: str, *, url: str | None = None) -> ExtractedPage | None:
     if not result:
         return None
     result = result.as_dict() if hasattr(result, "as_dict") else result
-    text = (result.get("text") or "").strip()
+    text, furniture = remove_furniture((result.get("text") or "").strip())
     if not text:
         return None
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    updated = head["updated"] or furniture.updated
+    published = head["published"] or furniture.published
+    if not published:
+        # trafilatura's guess, unless it is only the "updated" date the page shows.
+        guess = parse_date(result.get("date"))
+        if guess and guess != updated:
+            published = guess
+    canonical = head["canonical"]
     return ExtractedPage(
-        text="\n\n".join(paragraphs),
+        text=text,
         title=result.get("title") or None,
-        author=result.get("author") or None,
-        date=result.get("date") or None,
+        author=result.get("author") or furniture.author or head["author"],
+        date=published,
         sitename=result.get("sitename") or None,
-        url=result.get("url") or url,
+        url=canonical or url or result.get("url") or None,
         description=result.get("description") or None,
+        updated=updated,
+        canonical_url=canonical,
+        charset=used,
     )

@@ -105,6 +105,7 @@ class WriteReport:
     unchanged: int = 0
     skipped: int = 0
     failed: int = 0
+    duplicate: int = 0  # kept once; the other locations are recorded (web collectors)
     failures: list[dict[str, Any]] = field(default_factory=list)
     skips: list[dict[str, Any]] = field(default_factory=list)
 
@@ -117,9 +118,9 @@ class WriteReport:
 
     def summary(self) -> str:
         return (f"{self.collected} collected, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped} skipped, {self.failed} failed")
+                f"{self.skipped} skipped, {self.duplicate} duplicate, {self.failed} failed")
 
     def as_dict(self) -> dict[str, Any]:
         return {"collected": self.collected, "updated": self.updated, "unchanged": self.unchanged,
-                "skipped": self.skipped, "failed": self.failed, "failures": self.failures,
+                "skipped": self.skipped, "duplicate": self.duplicate, "failed": self.failed, "failures": self.failures,
                 "skips": self.skips}

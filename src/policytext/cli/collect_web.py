@@ -1,0 +1,135 @@
+"""Commands that collect from the web: collect govuk / feed / web / sitemap, and reextract."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from policytext.cli.app import app, collect_app, state
+from policytext.cli.core import finish_collect
+from policytext.cli.render import progress_bar
+from policytext.corpus import open_corpus
+
+_KIND = typer.Option("blog", "--kind", help="Kind of every document: blog, article, speech…")
+_PUBLISHER = typer.Option(None, "--publisher", help="The organisation that publishes them "
+                                                    "(default: the site's own name).")
+_COUNTRY = typer.Option(None, "--country", help="Country code (GB, US…) for the government label.")
+
+
+@collect_app.command("govuk", short_help="Speeches and statements from GOV.UK. Example: policytext collect govuk --since 2016-01 --organisation home-office")
+def collect_govuk(
+    ctx: typer.Context,
+    type: Optional[str] = typer.Option(
+        None, "--type", help="GOV.UK document types, comma separated (default: speech,"
+                             "oral_statement,written_statement,authored_article)."),
+    since: Optional[str] = typer.Option(None, help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="To this date, inclusive."),
+    organisation: Optional[str] = typer.Option(None, help="Only this organisation's slug, e.g. home-office."),
+    person: Optional[str] = typer.Option(None, help="Only this person's slug, e.g. theresa-may."),
+    limit: Optional[int] = typer.Option(None, help="At most this many items."),
+    base_url: str = typer.Option("https://www.gov.uk", "--base-url", help="The GOV.UK site to ask."),
+) -> None:
+    """Collect ministerial speeches and statements from GOV.UK's Search and Content APIs.
+
+    A re-run fetches only items that are new or changed. Government labels come from GOV.UK.
+
+    Example: policytext collect govuk --since 2016-01 --until 2016-06 --organisation home-office
+    """
+    from policytext.collect.govuk import collect_govuk as collect
+
+    st = state(ctx)
+    types = [t.strip() for t in type.split(",") if t.strip()] if type else None
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("GOV.UK", limit, quiet=st.quiet) as advance:
+            report = collect(corpus, types=types, since=since, until=until, organisation=organisation,
+                             person=person, limit=limit, base_url=base_url, progress=advance)
+    finish_collect(report, quiet=st.quiet)
+
+
+@collect_app.command("feed", short_help="Posts listed by RSS/Atom feeds. Example: policytext collect feed https://example.org/feed.xml --publisher 'Example Institute'")
+def collect_feed(
+    ctx: typer.Context,
+    urls: List[str] = typer.Argument(..., help="RSS or Atom feed URLs."),
+    limit: Optional[int] = typer.Option(None, help="At most this many entries per feed."),
+    kind: str = _KIND,
+    publisher: Optional[str] = _PUBLISHER,
+    country: Optional[str] = _COUNTRY,
+) -> None:
+    """Collect blog posts from RSS or Atom feeds: each entry's page is fetched and extracted.
+
+    Example: policytext collect feed https://example.org/feed.xml --publisher "Example Institute" --country GB
+    """
+    from policytext.collect.feeds import collect_feeds
+
+    st = state(ctx)
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("feeds", None, quiet=st.quiet) as advance:
+            report = collect_feeds(corpus, urls, kind=kind, publisher=publisher, country=country,
+                                   limit=limit, progress=advance)
+    finish_collect(report, quiet=st.quiet)
+
+
+@collect_app.command("web", short_help="Single web pages. Example: policytext collect web https://example.org/blog/post --kind blog")
+def collect_web(
+    ctx: typer.Context,
+    urls: List[str] = typer.Argument(..., help="Page URLs."),
+    kind: str = _KIND,
+    publisher: Optional[str] = _PUBLISHER,
+    country: Optional[str] = _COUNTRY,
+) -> None:
+    """Collect single web pages: main text, title, author, published date, canonical URL.
+
+    Example: policytext collect web https://example.org/blog/trust-to-try-things-out --publisher "Mutual Ventures"
+    """
+    from policytext.collect.web import collect_pages
+
+    st = state(ctx)
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("pages", len(urls), quiet=st.quiet) as advance:
+            report = collect_pages(corpus, urls, kind=kind, publisher=publisher, country=country,
+                                   progress=advance)
+    finish_collect(report, quiet=st.quiet)
+
+
+@collect_app.command("sitemap", short_help="Pages found in a sitemap or sitemap index. Example: policytext collect sitemap https://example.org/sitemap.xml --include '*/blog/*' --limit 50")
+def collect_sitemap(
+    ctx: typer.Context,
+    urls: List[str] = typer.Argument(..., help="Sitemap or sitemap-index URLs (.xml or .xml.gz)."),
+    include: List[str] = typer.Option([], "--include", help="Only URLs matching this glob or substring (repeatable), e.g. '*/blog/*'."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Leave out URLs matching this (repeatable), e.g. /tag/."),
+    limit: Optional[int] = typer.Option(None, help="At most this many pages per sitemap."),
+    kind: str = _KIND,
+    publisher: Optional[str] = _PUBLISHER,
+    country: Optional[str] = _COUNTRY,
+) -> None:
+    """Discover pages from a sitemap or sitemap index and collect them.
+
+    Example: policytext collect sitemap https://example.org/sitemap.xml --include '*/blog/*' --exclude /tag/ --limit 50
+    """
+    from policytext.collect.sitemap import collect_sitemaps
+
+    st = state(ctx)
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("sitemap pages", limit, quiet=st.quiet) as advance:
+            report = collect_sitemaps(corpus, urls, include=include, exclude=exclude, limit=limit,
+                                      kind=kind, publisher=publisher, country=country,
+                                      progress=advance)
+    finish_collect(report, quiet=st.quiet)
+
+
+@app.command("reextract")
+def reextract(
+    ctx: typer.Context,
+    source: Optional[str] = typer.Option(None, help="Only govuk or only web documents."),
+) -> None:
+    """Rebuild web-collected documents from the raw-response cache, without the network.
+
+    Example: policytext reextract --source web
+    """
+    from policytext.collect.web import reextract_documents
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        with progress_bar("re-extracting", None, quiet=st.quiet) as advance:
+            report = reextract_documents(corpus, source=source, progress=advance)
+    finish_collect(report, quiet=st.quiet)
