@@ -68,6 +68,15 @@ class LocalSite:
             route = Reply(body=route, **reply)
         self.routes[path] = route
 
+    def add_sequence(self, path: str, *replies: dict[str, Any]) -> None:
+        """Answer ``path`` with these replies in turn, repeating the last one."""
+        self.routes[path] = [Reply(**reply) for reply in replies]
+
+    @staticmethod
+    def reply(body: bytes | str = b"", **fields: Any) -> Reply:
+        """Build a reply for a handler registered with :meth:`add`."""
+        return Reply(body=body, **fields)
+
     def hits(self, path: str) -> int:
         return sum(1 for r in self.requests if r.route == path)
 
