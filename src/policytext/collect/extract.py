@@ -219,6 +219,33 @@ class Furniture:
     removed: tuple[str, ...] = ()
 
 
+def classify_line(line: str) -> tuple[str, str | None] | None:
+    """Return what a furniture line is (``drop``, ``author``, ``updated``, ``published``) and its value.
+
+    Returns ``None`` for a line of main text.
+
+    >>> classify_line("Updated: Apr 6, 2021")
+    ('updated', '2021-04-06')
+    >>> classify_line("The election feels like a distant memory.") is None
+    True
+    """
+    bare = " ".join(line.split()).strip(" •·|-–—").strip()
+    if not bare:
+        return None
+    lowered = bare.lower().rstrip(":.!")
+    if lowered in _FURNITURE_LINES or _READ_TIME.match(bare) or _VIEWS.match(bare):
+        return "drop", None
+    if match := _WRITER.match(bare):
+        return "author", (match.group(1).strip() or None)
+    if len(bare) <= 60 and (match := _UPDATED.match(bare)) and parse_date(match.group(1)):
+        return "updated", parse_date(match.group(1))
+    if len(bare) <= 60 and (match := _PUBLISHED.match(bare)) and parse_date(match.group(1)):
+        return "published", parse_date(match.group(1))
+    if len(bare) <= 400 and _COOKIE.search(bare):
+        return "drop", None
+    return None
+
+
 def remove_furniture(text: str) -> tuple[str, Furniture]:
     """Drop page-furniture lines from extracted text; return the text and what they said.
 
@@ -230,34 +257,70 @@ def remove_furniture(text: str) -> tuple[str, Furniture]:
     ('Body.', 'Andrew Laird', '2021-04-06')
     """
     kept, removed = [], []
-    author = published = updated = None
+    found: dict[str, str | None] = {"author": None, "published": None, "updated": None}
     for raw in text.splitlines():
         line = " ".join(raw.split())
         if not line:
             continue
-        bare = line.strip(" •·|-–—").strip()
-        lowered = bare.lower().rstrip(":.!")
-        if lowered in _FURNITURE_LINES or _READ_TIME.match(bare) or _VIEWS.match(bare):
-            removed.append(line)
+        kind = classify_line(line)
+        if kind is None:
+            kept.append(line)
             continue
-        if match := _WRITER.match(bare):
-            author = author or (match.group(1).strip() or None)
-            removed.append(line)
+        removed.append(line)
+        if kind[0] in found and found[kind[0]] is None:
+            found[kind[0]] = kind[1]
+    return "\n\n".join(kept), Furniture(author=found["author"], published=found["published"],
+                                        updated=found["updated"], removed=tuple(removed))
+
+
+_SHORT_ELEMENTS = {"a", "p", "span", "li", "button", "div", "small", "time", "em", "strong", "h6",
+                   "h5", "h4", "label", "section", "aside"}
+
+
+def strip_furniture_elements(tree: Any) -> Furniture:
+    """Remove short furniture elements from a parsed page before extraction; return what they said.
+
+    A "Writer's picture" image takes its caption (the author's name) with it.
+    """
+    found: dict[str, str | None] = {"author": None, "published": None, "updated": None}
+    removed: list[str] = []
+    doomed = []
+    for image in tree.iter("img"):
+        alt = image.get("alt") or ""
+        if _WRITER.match(alt):
+            holder = image.getparent()
+            name = " ".join(holder.text_content().split()) if holder is not None else ""
+            if name and len(name) <= 80:
+                found["author"] = found["author"] or name
+                removed.append(f"{alt} {name}")
+                doomed.append(holder)
+    for element in tree.iter(*_SHORT_ELEMENTS):
+        text = element.text_content()
+        if len(text) > 400:
             continue
-        if len(bare) <= 60 and (match := _UPDATED.match(bare)) and parse_date(match.group(1)):
-            updated = updated or parse_date(match.group(1))
-            removed.append(line)
+        kind = classify_line(text)
+        if kind is None:
             continue
-        if len(bare) <= 60 and (match := _PUBLISHED.match(bare)) and parse_date(match.group(1)):
-            published = published or parse_date(match.group(1))
-            removed.append(line)
+        if kind[0] != "drop" and len(text.strip()) > 80:
             continue
-        if len(bare) <= 400 and _COOKIE.search(bare):
-            removed.append(line)
-            continue
-        kept.append(line)
-    return "\n\n".join(kept), Furniture(author=author, published=published, updated=updated,
-                                        removed=tuple(removed))
+        removed.append(" ".join(text.split()))
+        if kind[0] in found and found[kind[0]] is None:
+            found[kind[0]] = kind[1]
+        doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return Furniture(author=found["author"], published=found["published"],
+                     updated=found["updated"], removed=tuple(removed))
+
+
+def has_main_text(text: str) -> bool:
+    """Return whether extracted text looks like prose: 10 words or more, one line of 6 or more.
+
+    >>> has_main_text("Home Blog Tags")
+    False
+    """
+    return len(text.split()) >= 10 and any(len(line.split()) >= 6 for line in text.splitlines())
 
 
 # ------------------------------------------------------------------------------------ pages
@@ -294,6 +357,7 @@ def extract_html(html: str | bytes, *, url: str | None = None,
     except (etree.ParserError, ValueError):
         return None
     head = _read_head(tree, url)
+    early = strip_furniture_elements(tree)
     result = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -301,16 +365,16 @@ def extract_html(html: str | bytes, *, url: str | None = None,
         include_tables=True,
         favor_precision=True,
         with_metadata=True,
-        date_extraction_params={"original_date": True, "extensive_search": True},
+        date_extraction_params={"original_date": True, "extensive_search": False},
     )
     if not result:
         return None
     result = result.as_dict() if hasattr(result, "as_dict") else result
     text, furniture = remove_furniture((result.get("text") or "").strip())
-    if not text:
+    if not has_main_text(text):
         return None
-    updated = head["updated"] or furniture.updated
-    published = head["published"] or furniture.published
+    updated = head["updated"] or early.updated or furniture.updated
+    published = head["published"] or early.published or furniture.published
     if not published:
         # trafilatura's guess, unless it is only the "updated" date the page shows.
         guess = parse_date(result.get("date"))
@@ -320,7 +384,7 @@ def extract_html(html: str | bytes, *, url: str | None = None,
     return ExtractedPage(
         text=text,
         title=result.get("title") or None,
-        author=result.get("author") or furniture.author or head["author"],
+        author=result.get("author") or early.author or furniture.author or head["author"],
         date=published,
         sitename=result.get("sitename") or None,
         url=canonical or url or result.get("url") or None,
