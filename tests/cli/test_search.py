@@ -1,0 +1,116 @@
+"""The search, quotes, claims and serve commands: output contract, formats, exact errors, help."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from policytext.cli import app, main
+from search.sotu_corpus import shared_corpus
+
+CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
+
+
+@pytest.fixture(scope="module")
+def corpus_path(tmp_path_factory, nlp):
+    return str(shared_corpus(tmp_path_factory, nlp))
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_search_json_prints_the_hit_objects(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", '"new frontier of science"', "--format", "json")
+    assert code == 0, err
+    hits = json.loads(out)
+    assert len(hits) == 1 and CONTRACT <= set(hits[0])
+    hit = hits[0]
+    assert (hit["speaker"], hit["date"]) == ("John F. Kennedy", "1962-01-11")
+    assert "«new frontier of science»" in hit["highlighted"].replace("» «", " ")
+    assert "11 January 1962" in hit["citation"] and hit["url"] in hit["citation"]
+
+
+def test_search_table_shows_the_match_in_context_and_the_citation(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "astronaut", "--speaker", "Eisenhower")
+    assert code == 0, err
+    assert "«astronaut»" in out and "Dwight D. Eisenhower" in out and "1961-01-12" in out
+    assert "The American Presidency Project" in out  # the citation column
+    assert "1 sentences match 'astronaut'; showing 1-1" in err
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_search_other_formats(capsys, corpus_path, fmt) -> None:
+    code, out, _ = run(capsys, "--corpus", corpus_path, "search", "moon", "--since", "1962", "--limit", "2", "--format", fmt)
+    assert code == 0
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+    else:
+        rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 2 and all(row["date"] >= "1962" for row in rows)
+
+
+def test_search_in_quotes_and_claims(capsys, corpus_path) -> None:
+    code, out, _ = run(capsys, "--corpus", corpus_path, "search", "trust", "--in", "quotes", "--format", "json")
+    assert code == 0 and any(hit["speaker"] == "Matthew Hancock" for hit in json.loads(out))
+    code, out, _ = run(capsys, "--corpus", corpus_path, "search", "billion", "--in", "claims", "--format", "json")
+    assert code == 0 and all(hit["score"] is not None for hit in json.loads(out))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "NOT peace"], "Error: cannot read the search query: NOT at character 1 needs something before it"),
+        (["search", '"peace'], "Error: cannot read the search query: the quotation mark at character 1 is never closed"),
+        (["search", "peace", "--since", "someday"], "Error: 'someday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["search", "peace", "--limit", "9999"], "Error: the limit must be 0 to 1000, not 9999"),
+        (["claims", "--min-score", "2"], "Error: --min-score must be between 0 and 1, not 2.0"),
+        (["quotes", "--about", "tax OR"], "Error: cannot read the search query: OR at character 5 needs a word or phrase after it"),
+    ],
+)
+def test_bad_input_is_an_error_line_not_a_traceback(capsys, corpus_path, args, message) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, *args)
+    assert code == 1
+    assert err.startswith(message)
+    assert "Traceback" not in err and "SELECT" not in err and out == ""
+
+
+def test_search_without_a_corpus_says_how_to_make_one(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "none"), "search", "peace")
+    assert code == 1 and err.startswith("Error: no corpus at") and "collect sotu" in err
+
+
+def test_quotes_and_claims_commands(capsys, corpus_path) -> None:
+    code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--speaker", "Hancock", "--about", "trust", "--format", "json")
+    assert code == 0
+    quotes = json.loads(out)
+    assert len(quotes) == 1 and quotes[0]["speaker"] == "Matthew Hancock" and quotes[0]["kind"] == "direct"
+    code, out, _ = run(capsys, "--corpus", corpus_path, "claims", "--type", "quantity", "--speaker", "Kennedy",
+                       "--limit", "3", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 3 and all(r["speaker"] == "John F. Kennedy" for r in rows)
+    code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--since", "2015")
+    assert code == 0 and "Matthew Hancock" in out
+
+
+def test_serve_refuses_a_port_in_use(capsys, corpus_path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run(capsys, "--corpus", corpus_path, "serve", "--port", str(port))
+    assert code == 1 and err.startswith(f"Error: cannot listen on 127.0.0.1:{port}") and "--port" in err
+
+
+@pytest.mark.parametrize("command", ["search", "serve", "quotes", "claims"])
+def test_every_command_has_help_with_an_example(command) -> None:
+    import typer.main
+
+    click_command = typer.main.get_command(app).commands[command]
+    assert click_command.help and "Example: policytext " + command in click_command.help

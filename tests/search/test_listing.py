@@ -1,0 +1,73 @@
+"""Corpus queries over quotes and claims (``policytext quotes`` / ``policytext claims``)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policytext.errors import BadQuery
+from policytext.search import CLAIM_COLUMNS, QUOTE_COLUMNS, find_claims, find_quotes
+
+
+def test_quotes_by_speaker_about_a_topic(sotu) -> None:
+    frame = find_quotes(sotu, speaker="Hancock", about="trust")
+    assert list(frame.columns) == QUOTE_COLUMNS + ["highlighted", "rank"]
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["speaker"] == "Matthew Hancock" and row["doc_speaker"] == "Test Author"
+    assert "«trust»" in row["highlighted"]
+    assert row["citation"].startswith("Matthew Hancock, quoted in “Markup")
+    text = sotu.store.conn.execute("SELECT text FROM documents WHERE id = ?", (row["doc_id"],)).fetchone()[0]
+    assert text[row["start"]:row["end"]] == row["text"]
+
+
+def test_quotes_without_about_are_listed_oldest_first(sotu) -> None:
+    frame = find_quotes(sotu)
+    assert list(frame.columns) == QUOTE_COLUMNS
+    assert len(frame) > 3
+    assert list(frame["date"]) == sorted(frame["date"])
+    assert find_quotes(sotu, limit=2).shape[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("filters", "column", "expected"),
+    [
+        ({"since": "1962", "until": "1962-12-31"}, "date", {"1962-01-11"}),
+        ({"government": "Cameron"}, "doc_kind", {"blog"}),
+        ({"kind": "speech", "speaker": "Kennedy"}, "speaker", {"John F. Kennedy"}),
+    ],
+)
+def test_quote_filters(sotu, filters, column, expected) -> None:
+    frame = find_quotes(sotu, **filters)
+    assert len(frame) > 0 and set(frame[column]) == expected
+
+
+def test_claims_by_score_type_and_speaker(sotu) -> None:
+    frame = find_claims(sotu, min_score=0.5, type="quantity", speaker="Eisenhower")
+    assert list(frame.columns) == CLAIM_COLUMNS
+    assert len(frame) > 10
+    assert (frame["score"] >= 0.5).all()
+    assert all("quantity" in types for types in frame["types"])
+    assert set(frame["speaker"]) == {"Dwight D. Eisenhower"}
+    assert list(frame["score"]) == sorted(frame["score"], reverse=True)
+
+
+def test_claims_about_a_topic_and_unknown_type(sotu) -> None:
+    frame = find_claims(sotu, about="billion*", min_score=0)
+    assert len(frame) > 0 and all(re.search(r"«billions?»", h) for h in frame["highlighted"])
+    assert find_claims(sotu, type="no-such-type").empty
+    assert find_claims(sotu, min_score=1.0).empty or (find_claims(sotu, min_score=1.0)["score"] == 1.0).all()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: find_claims(c, min_score=1.5), "--min-score must be between 0 and 1"),
+        (lambda c: find_quotes(c, about="NOT tax"), "NOT at character 1 needs something before it"),
+        (lambda c: find_quotes(c, limit=-1), "--limit must be zero or more"),
+        (lambda c: find_claims(c, since="soon"), "is not a date"),
+    ],
+)
+def test_bad_options(sotu, call, message) -> None:
+    with pytest.raises(BadQuery, match=re.escape(message)):
+        call(sotu)

@@ -1,0 +1,167 @@
+"""The search server over HTTP on 127.0.0.1: the JSON contract, the page's HTML, escaping, read-only."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+
+from policytext.search import search_corpus
+from policytext.web import read_request, safe_link
+
+CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
+
+
+def fetch(url: str, *, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read().decode("utf-8")
+
+
+def test_api_returns_total_and_hits_like_the_library(base_url, web_corpus) -> None:
+    status, headers, body = fetch(f"{base_url}/api/search?q={quote('moon OR astronaut')}&limit=3")
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    data = json.loads(body)
+    from policytext.corpus import open_corpus
+
+    with open_corpus(web_corpus) as corpus:
+        expected = search_corpus(corpus, "moon OR astronaut", limit=3)
+    assert data["total"] == expected.total
+    assert [hit["doc_id"] for hit in data["hits"]] == [hit.doc_id for hit in expected.hits]
+    assert all(CONTRACT <= set(hit) for hit in data["hits"])
+    assert data["hits"] == [hit.to_dict() for hit in expected.hits]
+
+
+@pytest.mark.parametrize(
+    ("params", "check"),
+    [
+        ("q=world&speaker=Eisenhower", lambda h: h["speaker"] == "Dwight D. Eisenhower"),
+        ("q=world&since=1962&until=1962", lambda h: h["date"] == "1962-01-11"),
+        ("q=world&government=Kennedy", lambda h: h["government"].startswith("Kennedy")),
+        ("q=trust&in=quotes", lambda h: h["within"] == "quotes"),
+        ("q=page&kind=blog", lambda h: h["kind"] == "blog"),
+    ],
+)
+def test_api_filters(base_url, params, check) -> None:
+    status, _, body = fetch(f"{base_url}/api/search?{params}&limit=100")
+    data = json.loads(body)
+    assert status == 200 and data["total"] > 0
+    assert all(check(hit) for hit in data["hits"])
+
+
+def test_api_pages(base_url) -> None:
+    first = json.loads(fetch(f"{base_url}/api/search?q=nation*&limit=5")[2])
+    second = json.loads(fetch(f"{base_url}/api/search?q=nation*&limit=5&page=2")[2])
+    assert first["total"] == second["total"] > 10 and second["offset"] == 5
+    assert not {h["text"] for h in first["hits"]} & {h["text"] for h in second["hits"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("q=NOT+peace", "NOT at character 1 needs something before it"),
+        ("q=%22open", "is never closed"),
+        ("q=peace&in=speeches", "'in' must be one of sentences, quotes, claims"),
+        ("q=peace&limit=abc", "'limit' must be a whole number"),
+        ("q=peace&limit=500", "'limit' must be 1 to 100"),
+        ("q=peace&since=whenever", "is not a date"),
+        ("", "give a query in 'q'"),
+    ],
+)
+def test_api_bad_requests_are_400_with_a_message(base_url, params, message) -> None:
+    status, headers, body = fetch(f"{base_url}/api/search?{params}")
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert message in json.loads(body)["error"]
+    assert "Traceback" not in body and "SELECT" not in body
+
+
+def test_page_declares_utf8_and_needs_nothing_from_elsewhere(base_url) -> None:
+    status, headers, body = fetch(f"{base_url}/?q=moon")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<meta charset="utf-8">' in body
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', body)
+    local = [s for s in sources if not s.startswith("https://www.presidency.ucsb.edu/")]
+    assert all(s.startswith("/") for s in local), local
+    for asset in ("/static/app.js", "/static/style.css"):
+        status, headers, _ = fetch(base_url + asset)
+        assert status == 200 and "charset=utf-8" in headers["Content-Type"]
+
+
+def test_page_escapes_markup_from_documents(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/?q=pwned")
+    assert status == 200
+    assert "<script>alert(" not in body
+    assert "&lt;<mark>script</mark>&gt;" not in body  # 'script' was not searched for
+    assert "&lt;script&gt;alert(&#x27;<mark>pwned</mark>&#x27;)&lt;/script&gt;" in body
+    assert "Markup &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; other tricks" in body
+    assert 'href="https://example.org/posts/markup?a=1&amp;b=&lt;2&gt;"' in body
+
+
+def test_page_shows_a_bad_query_as_an_error(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/?q={quote('tax OR')}")
+    assert status == 400 and 'role="alert"' in body and "OR at character 5 needs a word or phrase after it" in body
+
+
+def test_page_links_to_the_next_page(base_url) -> None:
+    _, _, body = fetch(f"{base_url}/?q=nation*&speaker=Kennedy")
+    assert 'id="next" href="/?q=nation%2A&amp;in=sentences&amp;speaker=Kennedy&amp;page=2"' in body
+    _, _, body = fetch(f"{base_url}/?q=nation*&speaker=Kennedy&page=2")
+    assert '<ol class="hits" start="21">' in body and 'id="prev"' in body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("POST", "/api/search?q=x", 405),
+        ("DELETE", "/", 405),
+        ("GET", "/admin", 404),
+        ("GET", "/static/../app.py", 404),
+        ("GET", "/static/%2e%2e/app.py", 404),
+        ("GET", "/static/page.html", 404),
+    ],
+)
+def test_the_server_is_read_only_and_serves_only_its_own_files(base_url, method, path, status) -> None:
+    assert fetch(base_url + path, method=method)[0] == status
+
+
+def test_it_binds_to_this_machine_by_default(web_corpus) -> None:
+    from policytext.config import resolve_config
+    from policytext.web import make_search_server
+
+    server = make_search_server(resolve_config(web_corpus), port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("//evil.example/x", None),
+        ("file:///etc/passwd", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_only_http_links_are_made(url, expected) -> None:
+    assert safe_link(url) == expected
+
+
+def test_read_request_uses_the_cli_names() -> None:
+    request = read_request("q=tax&in=claims&speaker=Kennedy&since=1962&until=1963&government=Ken&kind=speech&limit=5&page=3")
+    assert (request.q, request.within, request.limit, request.offset) == ("tax", "claims", 5, 10)
+    assert dict(request.filters) == {"speaker": "Kennedy", "government": "Ken", "kind": "speech",
+                                     "since": "1962", "until": "1963"}

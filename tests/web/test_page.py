@@ -1,0 +1,133 @@
+"""The search page in a real browser (Debian's chromium through Playwright)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, query: str) -> None:
+    page.goto("/")
+    page.fill("#q", query)
+    page.press("#q", "Enter")
+    page.wait_for_selector("#summary")
+
+
+def test_a_phrase_search_finds_the_address_highlighted_and_cited(page) -> None:
+    search(page, '"new frontier of science"')
+    assert "1 sentences match" in page.inner_text("#summary")
+    hit = page.locator("li.hit").first
+    assert hit.locator(".speaker").inner_text() == "John F. Kennedy"
+    assert hit.locator("time").get_attribute("datetime") == "1962-01-11"
+    assert hit.locator("cite").inner_text() == "State of the Union Address (1962, John F. Kennedy)"
+    marked = " ".join(hit.locator("blockquote mark").all_inner_texts())
+    assert marked == "new frontier of science"
+    assert hit.locator("a.source").get_attribute("href").startswith("https://www.presidency.ucsb.edu/")
+    assert "11 January 1962" in hit.locator(".citation").inner_text()
+    assert page.outside_requests == []
+
+
+def test_a_filter_narrows_the_results(page) -> None:
+    search(page, "world")
+    everything = int(re.match(r"[\d,]+", page.inner_text("#summary")).group(0).replace(",", ""))
+    eisenhower = page.locator("#government option", has_text="Eisenhower").first.inner_text()
+    with page.expect_navigation():
+        page.select_option("#government", label=eisenhower)  # the page searches again on change
+    assert "government=Eisenhower" in page.url
+    filtered = int(re.match(r"[\d,]+", page.inner_text("#summary")).group(0).replace(",", ""))
+    assert 0 < filtered < everything
+    governments = page.locator("li.hit .government").all_inner_texts()
+    assert governments and all(g == eisenhower for g in governments)
+    assert page.input_value("#q") == "world"
+
+
+def test_speaker_and_dates_filter_from_the_form(page) -> None:
+    page.goto("/")
+    page.fill("#q", "moon")
+    page.fill("#speaker", "Kennedy")
+    page.fill("#since", "1962")
+    page.fill("#until", "1962-12-31")
+    page.click("#go")
+    page.wait_for_selector("#summary")
+    assert page.locator(".speaker").all_inner_texts() and set(page.locator(".speaker").all_inner_texts()) == {"John F. Kennedy"}
+    assert set(page.locator("time").all_inner_texts()) == {"1962-01-11"}
+
+
+def test_context_expands(page) -> None:
+    search(page, "astronaut")
+    hit = page.locator("li.hit").first
+    before = hit.locator(".context .before")
+    assert not before.is_visible()
+    hit.locator(".context summary").click()
+    assert before.is_visible() and len(before.inner_text()) > 20
+    assert hit.locator(".context .here mark").inner_text().lower() == "astronaut"
+
+
+def test_copy_citation_puts_the_citation_on_the_clipboard(browser, base_url) -> None:
+    context = browser.new_context(base_url=base_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    try:
+        search(page, '"new frontier of science"')
+        button = page.locator("button.copy").first
+        expected = button.get_attribute("data-citation")
+        button.click()
+        page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == expected
+        assert expected.startswith("John F. Kennedy, “State of the Union Address (1962")
+    finally:
+        context.close()
+
+
+def test_copy_citation_falls_back_without_the_clipboard_api(page) -> None:
+    page.add_init_script("""
+        Object.defineProperty(navigator, 'clipboard', {value: undefined});
+        window.copied = null;
+        document.addEventListener('copy', () => {
+            const area = document.activeElement;
+            window.copied = area.value.substring(area.selectionStart, area.selectionEnd);
+        });
+    """)
+    search(page, "astronaut")
+    button = page.locator("button.copy").first
+    button.click()
+    page.wait_for_function("window.copied !== null")
+    assert page.evaluate("window.copied") == button.get_attribute("data-citation")
+    assert button.inner_text() == "Copied"
+
+
+def test_markup_in_a_document_shows_as_text(page) -> None:
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    search(page, "pwned")
+    hit = page.locator("li.hit").first
+    assert "Writing <script>alert('pwned')</script> into a page" in hit.locator("blockquote").inner_text()
+    assert hit.locator("cite").inner_text() == "Markup <script>alert('title')</script> & other tricks"
+    assert hit.locator("blockquote mark").inner_text() == "pwned"
+    hit.locator(".context summary").click()
+    assert "in <b>public</b> services" in hit.locator(".context .after").inner_text()
+    assert page.locator("script").count() == 1  # only the page's own app.js
+    assert page.locator("li.hit b").count() == 0
+    assert dialogs == []
+
+
+def test_paging(page) -> None:
+    search(page, "nation*")
+    assert "showing 1–20" in page.inner_text("#summary")
+    page.click("#next")
+    page.wait_for_selector("#prev")
+    assert "showing 21–40" in page.inner_text("#summary")
+    assert page.locator("ol.hits").get_attribute("start") == "21"
+
+
+def test_a_bad_query_shows_the_syntax(page) -> None:
+    search_page = page
+    search_page.goto("/")
+    search_page.fill("#q", "NOT tax")
+    search_page.press("#q", "Enter")
+    search_page.wait_for_selector("#error")
+    text = search_page.inner_text("#error")
+    assert text.startswith("Error: cannot read the search query: NOT at character 1")
+    assert 'NEAR(word word, 10)' in text
