@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -64,18 +64,19 @@ def parse_feed(body: bytes, *, url: str) -> list[FeedEntry | BadInput]:
         return []
     entries: list[FeedEntry | BadInput] = []
     for position, entry in enumerate(parsed.entries, start=1):
-        link = entry.get("link")
-        if not link:
-            entries.append(BadInput(url, f"entry {position} ({entry.get('title', 'untitled')!r}) has no link"))
+        link = urljoin(url, (entry.get("link") or "").strip())
+        if urlsplit(link).scheme not in ("http", "https") or not entry.get("link"):
+            entries.append(BadInput(url, f"entry {position} ({entry.get('title', 'untitled')!r}) has "
+                                         f"no http(s) link ({entry.get('link') or 'none'})"))
             continue
-        link = urljoin(url, link.strip())
         entries.append(FeedEntry(
             entry_id=str(entry.get("id") or link),
             url=link,
             title=entry.get("title") or None,
             author=entry.get("author") or None,
-            published=_iso(entry.get("published_parsed")) or _iso(entry.get("updated_parsed")),
-            updated=entry.get("updated") or entry.get("published") or None,
+            published=_iso(entry.get("published_parsed")) or _iso(entry["updated_parsed"] if "updated_parsed" in entry.keys() else None),
+            # Read the keys themselves: feedparser's fallback from updated to published warns.
+            updated=entry["updated"] if "updated" in entry.keys() else entry.get("published") or None,
         ))
     return entries
 
