@@ -283,6 +283,9 @@ def _stop_words() -> frozenset[str]:
 def g2_and_log_ratio(a: float, b: float, c: float, d: float) -> tuple[float, float]:
     """Return the log-likelihood G² and the log ratio of ``a`` of ``c`` tokens vs ``b`` of ``d``.
 
+    G² is Rayson and Garside's two-cell form used in corpus keyness: 2 Σ O ln(O / E), with E the
+    counts expected if both sides had the same rate; compare with χ² on 1 degree of freedom.
+
     ``log_ratio`` is log2 of the relative frequencies, with 0.5 added to a zero count so that it
     stays finite (Hardie's correction).
 

@@ -1,0 +1,131 @@
+"""Theme trends: per-group counts, rates, intervals and G², checked against independent counts."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2, power_divergence
+
+import policytext
+from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.themes import load_lexicon
+from policytext.analyse.trends import TREND_COLUMNS, bootstrap_rate, theme_trends
+from policytext.cli import main
+
+
+def independent_counts(streams: list[str], theme) -> list[int]:
+    """Count a theme with regular expressions over the stream text, not with ``Theme.find``.
+
+    Exclusion phrases are blanked out first (replaced by a token no entry matches), then the
+    entries, longest phrase first, are counted as non-overlapping regex matches on word boundaries.
+    """
+    def regex(entry: str) -> str:
+        words = [re.escape(w).replace(r"\*", "[^ ]*") for w in entry.split()]
+        return r"(?<![^ ])" + " ".join(words) + r"(?![^ ])"
+
+    exclusions = [re.compile(regex(e)) for e in sorted(theme.exclude, key=lambda e: -len(e.split()))]
+    entries = sorted(theme.terms, key=lambda e: -len(e.split()))
+    pattern = re.compile("|".join(f"(?:{regex(e)})" for e in entries))
+    counts = []
+    for text in streams:
+        for exclusion in exclusions:
+            text = exclusion.sub(lambda m: " ".join("\u2400" for _ in m.group(0).split()), text)
+        counts.append(len(pattern.findall(text)))
+    return counts
+
+
+def test_trends_agree_with_independent_count_on_postwar_addresses(postwar_corpus: Path) -> None:
+    """Done means: one row per administration and theme; counts equal an independent count."""
+    with policytext.open_corpus(postwar_corpus) as corpus:
+        trends = theme_trends(corpus, ["trust", "entrepreneurialism"], by="government")
+        documents = corpus.documents(text=False)
+        streams = dict(corpus.store.conn.execute("SELECT doc_id, lemmas FROM doc_lemmas"))
+        tokens = dict(corpus.store.conn.execute("SELECT doc_id, tokens FROM doc_lemmas"))
+        starts = corpus.timelines.order()
+    assert list(trends.columns) == TREND_COLUMNS
+    administrations = documents["government"].unique()
+    assert len(administrations) >= 13  # Truman .. the current administration
+    assert len(trends) == 2 * len(administrations)
+    lexicon = load_lexicon()
+    for name in ("trust", "entrepreneurialism"):
+        rows = trends[trends["theme"] == name].set_index("group")
+        assert list(rows.index) == sorted(administrations, key=lambda g: starts[g])  # in time order
+        counted = dict(zip(documents["id"], independent_counts([streams[i] for i in documents["id"]], lexicon.get(name))))
+        for government, docs in documents.groupby("government"):
+            row = rows.loc[government]
+            assert row["documents"] == len(docs)
+            assert row["tokens"] == sum(tokens[i] for i in docs["id"])
+            assert row["matches"] == sum(counted[i] for i in docs["id"])
+            assert row["documents_with_theme"] == sum(counted[i] > 0 for i in docs["id"])
+            assert row["rate"] == pytest.approx(row["matches"] / row["tokens"] * 10_000)
+        assert rows["matches"].sum() > 50  # both themes really occur in these speeches
+
+
+def test_trend_rows_are_consistent(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        trends = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3)
+        again = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3)
+        other_seed = theme_trends(corpus, ["entrepreneurialism"], by="government", seed=4)
+    pd.testing.assert_frame_equal(trends, again)  # seeded: deterministic
+    assert list(trends["group"]) == ["1990", "1991", "1992", "1994", "1995"]
+    assert (trends["rate_low"] <= trends["rate"] + 1e-9).all() and (trends["rate"] <= trends["rate_high"] + 1e-9).all()
+    total_matches, total_tokens = trends["matches"].sum(), trends["tokens"].sum()
+    for row in trends.itertuples():
+        # Rayson and Garside's two-cell G² of this group against the rest, by scipy.
+        rest = total_matches - row.matches
+        expected = np.array([row.tokens, total_tokens - row.tokens]) * total_matches / total_tokens
+        g2, p = power_divergence([row.matches, rest], f_exp=expected, lambda_="log-likelihood")
+        assert row.g2 == pytest.approx(g2, rel=1e-6, abs=1e-9)
+        assert row.p_value == pytest.approx(chi2.sf(g2, 1), rel=1e-6)
+        rest_rate = (total_matches - row.matches) / (total_tokens - row.tokens)
+        assert np.sign(row.log_ratio) == np.sign(row.rate / 10_000 - rest_rate)
+    assert len(other_seed) == 2
+
+
+def test_bootstrap_interval_covers_spread() -> None:
+    matches, tokens = np.array([0, 10, 20, 30]), np.array([1000, 1000, 1000, 1000])
+    low, high = bootstrap_rate(matches, tokens, seed=1)
+    assert low < 150 < high and 0 <= low and high <= 300
+    assert bootstrap_rate(matches, tokens, seed=1) == (low, high)
+
+
+@pytest.mark.parametrize("by", ["quarter", "speaker", "party", "kind"])
+def test_other_groupings(small_corpus: Path, by: str) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        trends = theme_trends(corpus, ["trust"], by=by, draws=50)
+        total = lemma_frame(corpus)["tokens"].sum()
+    assert trends["tokens"].sum() == total
+    assert trends["start"].tolist() == sorted(trends["start"].tolist())
+
+
+def test_trends_cli_json_and_plot(capsys, small_corpus: Path, tmp_path: Path) -> None:
+    chart = tmp_path / "trends.png"
+    code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", "entrepreneurialism",
+                 "--by", "government", "--format", "json", "--plot", str(chart)])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["group"] for r in rows[:2]] == ["G. H. W. Bush administration (1989–1993)",
+                                            "Clinton administration (1993–2001)"]
+    assert set(rows[0]) == set(TREND_COLUMNS)
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["trends", "nonsense"], "Error: no theme named 'nonsense'. Known themes: entrepreneurialism, trust"),
+        (["trends", "trust", "--by", "colour"], "Error: cannot group by 'colour': use one of government, year"),
+        (["trends", "trust", "--plot", "chart.pdf"], "Error: cannot write a chart to chart.pdf: end the file name with .png or .svg"),
+        (["trends", "trust", "--since", "19x"], "Error: '19x' is not a date"),
+    ],
+)
+def test_trends_cli_errors(capsys, small_corpus: Path, args: list[str], error: str) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus)] + args)
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.startswith(error)
