@@ -1,0 +1,163 @@
+"""The check-worthiness scorer: a scikit-learn logistic regression over n-grams and claim types.
+
+Saved as plain JSON (settings, vocabularies, metrics) plus NumPy arrays loaded with
+``allow_pickle=False``, so loading a model never runs code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+from policytext.annotate.claim_types import count_type_features
+from policytext.errors import ConfigError
+
+MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "claims"
+PACKAGED_MODEL_DIR = Path(__file__).resolve().parent / "data" / "claims"
+FORMAT_VERSION = 1
+
+_DIGIT = re.compile(r"\d")
+
+
+def normalise_for_features(text: str) -> str:
+    """Lower-case ``text`` and write every digit as 0, so "2014" and "1998" share features."""
+    return _DIGIT.sub("0", text.lower())
+
+
+@dataclass
+class ClaimScorer:
+    """Score sentences for check-worthiness in 0–1.
+
+    Follows scikit-learn conventions: :meth:`fit` returns ``self`` and learned state ends in ``_``.
+
+    Example:
+        >>> scorer = ClaimScorer().fit(["We cut taxes by 20%.", "Thank you."] * 5, [1, 0] * 5)
+        >>> float(scorer.score(["Unemployment fell by 3%."])[0]) > 0.5
+        True
+    """
+
+    C: float = 2.0
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    max_char_features: int = 60_000
+    min_df: int = 2
+    word_vocabulary_: dict[str, int] = field(default_factory=dict, repr=False)
+    char_vocabulary_: dict[str, int] = field(default_factory=dict, repr=False)
+    word_idf_: np.ndarray | None = field(default=None, repr=False)
+    char_idf_: np.ndarray | None = field(default=None, repr=False)
+    coef_: np.ndarray | None = field(default=None, repr=False)
+    intercept_: float = 0.0
+    card: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> "ClaimScorer":
+        """Learn the vocabularies, idf weights and the logistic regression from labelled sentences."""
+        texts = [str(t) for t in texts]
+        word = TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
+                               preprocessor=normalise_for_features)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df + 1,
+                               sublinear_tf=True, preprocessor=normalise_for_features,
+                               max_features=self.max_char_features)
+        word.fit(texts)
+        char.fit(texts)
+        self.word_vocabulary_ = {k: int(v) for k, v in word.vocabulary_.items()}
+        self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
+        self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
+        self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
+        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+        model.fit(self.featurise(texts), np.asarray(labels, dtype=int))
+        self.coef_ = model.coef_[0].astype(np.float64)
+        self.intercept_ = float(model.intercept_[0])
+        return self
+
+    # ------------------------------------------------------------------ use
+
+    def featurise(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Return the feature matrix of ``texts``: word and character tf-idf, claim-type flags."""
+        if self.word_idf_ is None or self.char_idf_ is None:
+            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
+        blocks = [
+            _tfidf(texts, self.word_vocabulary_, self.word_idf_, analyzer="word", ngram_range=self.word_ngrams),
+            _tfidf(texts, self.char_vocabulary_, self.char_idf_, analyzer="char_wb", ngram_range=self.char_ngrams),
+            sparse.csr_matrix(np.asarray([count_type_features(t) for t in texts], dtype=np.float64)),
+        ]
+        return sparse.hstack(blocks, format="csr")
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the check-worthiness of each text, a probability in 0–1."""
+        if not texts:
+            return np.zeros(0)
+        if self.coef_ is None:
+            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
+        logits = self.featurise(list(texts)) @ self.coef_ + self.intercept_
+        return 1.0 / (1.0 + np.exp(-np.asarray(logits).ravel()))
+
+    # ------------------------------------------------------------------ save / load
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the model to ``folder`` as ``scorer.json`` and ``scorer.npz``; return the folder."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "format": FORMAT_VERSION, "C": self.C, "word_ngrams": list(self.word_ngrams),
+            "char_ngrams": list(self.char_ngrams), "max_char_features": self.max_char_features,
+            "min_df": self.min_df, "intercept": self.intercept_,
+            "word_vocabulary": self.word_vocabulary_, "char_vocabulary": self.char_vocabulary_,
+            "card": self.card,
+        }
+        (folder / "scorer.json").write_text(json.dumps(settings, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        np.savez_compressed(folder / "scorer.npz", word_idf=self.word_idf_, char_idf=self.char_idf_, coef=self.coef_)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None) -> "ClaimScorer":
+        """Load a saved scorer (default: the one shipped with policytext). Never unpickles.
+
+        Example:
+            >>> ClaimScorer.load().score(["Crime rose by 12% last year."]).shape
+            (1,)
+        """
+        folder = Path(folder) if folder is not None else default_model_dir()
+        try:
+            settings = json.loads((folder / "scorer.json").read_text(encoding="utf-8"))
+            with np.load(folder / "scorer.npz", allow_pickle=False) as arrays:
+                word_idf, char_idf, coef = arrays["word_idf"], arrays["char_idf"], arrays["coef"]
+        except (OSError, ValueError, KeyError) as err:
+            raise ConfigError(
+                f"cannot load the claim scorer from {folder}: {err}. Rebuild it with "
+                f"'python -m policytext.annotate.train_claims'."
+            ) from err
+        if settings.get("format") != FORMAT_VERSION:
+            raise ConfigError(f"the claim scorer in {folder} has format {settings.get('format')}, not "
+                              f"{FORMAT_VERSION}: rebuild it with 'python -m policytext.annotate.train_claims'")
+        return cls(C=settings["C"], word_ngrams=tuple(settings["word_ngrams"]),
+                   char_ngrams=tuple(settings["char_ngrams"]), max_char_features=settings["max_char_features"],
+                   min_df=settings["min_df"], word_vocabulary_=settings["word_vocabulary"],
+                   char_vocabulary_=settings["char_vocabulary"], word_idf_=word_idf, char_idf_=char_idf,
+                   coef_=coef, intercept_=float(settings["intercept"]), card=settings.get("card", {}))
+
+
+def default_model_dir() -> Path:
+    """Return the folder of the shipped claim scorer: ``models/claims`` in a source checkout."""
+    for folder in (MODEL_DIR, PACKAGED_MODEL_DIR):
+        if (folder / "scorer.json").is_file():
+            return folder
+    return MODEL_DIR
+
+
+def _tfidf(texts: Sequence[str], vocabulary: dict[str, int], idf: np.ndarray, *, analyzer: str,
+           ngram_range: tuple[int, int]) -> sparse.csr_matrix:
+    counter = CountVectorizer(vocabulary=vocabulary, analyzer=analyzer, ngram_range=tuple(ngram_range),
+                              preprocessor=normalise_for_features)
+    counts = counter.transform(texts).astype(np.float64)
+    counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as in training
+    return normalize(counts @ sparse.diags(idf), norm="l2", copy=False).tocsr()

@@ -1,0 +1,162 @@
+"""One document through the pipeline: paragraph chunks in, typed records with document offsets out.
+
+Long documents are cut into chunks of whole paragraphs (never inside a quotation that runs over
+several paragraphs), each chunk is parsed on its own, and :func:`assemble_annotation` shifts every
+offset by the chunk's start so that it points into the document's text again, then resolves names
+across the whole document.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from policytext.annotate.entities import resolve_person, strip_person_name
+from policytext.annotate.quotes import find_quote_marks
+from policytext.lemmas import lemma_stream
+from policytext.records import Claim, Entity, Quote, Sentence
+
+DEFAULT_CHUNK_CHARS = 3000
+"""Chunks hold whole paragraphs up to about this many characters (a long paragraph is its own chunk,
+cut at sentence ends only when it passes ``4 ×`` this)."""
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[“\"‘'`A-Z•\-*])")
+_SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+")
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+
+
+def split_chunks(text: str, *, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` chunks of ``text``: whole paragraphs, about ``max_chars`` each.
+
+    The chunks cover the text without gaps or overlaps, so ``text[start:end]`` of each, joined,
+    gives the text back. A break is never made inside a quotation that spans paragraphs.
+
+    Example:
+        >>> split_chunks("One.\\n\\nTwo.\\n\\nThree.", max_chars=8)
+        [(0, 6), (6, 12), (12, 18)]
+    """
+    if len(text) <= max_chars:
+        return [(0, len(text))] if text else []
+    protected = [(m.open_start, m.close_end) for m in find_quote_marks(text) if "\n" in text[m.start:m.end]]
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)
+              if not any(a < m.end() < b for a, b in protected)]
+    chunks, start, last_break = [], 0, 0
+    for point in breaks + [len(text)]:
+        if point - start > max_chars and last_break > start:
+            chunks.append((start, last_break))
+            start = last_break
+        last_break = point
+    chunks.append((start, len(text)))
+    result = []
+    for start, end in chunks:
+        result.extend(_split_long(text, start, end, max_chars * 4))
+    return [(s, e) for s, e in result if e > s]
+
+
+def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut a chunk longer than ``limit`` at sentence ends (or spaces), keeping memory bounded."""
+    pieces = []
+    while end - start > limit:
+        window = text[start:start + limit]
+        cuts = [m.end() for m in _SENTENCE_END.finditer(window)]
+        cut = cuts[-1] if cuts and cuts[-1] > limit // 2 else (window.rfind(" ") + 1 or limit)
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, end))
+    return pieces
+
+
+@dataclass
+class ChunkResult:
+    """What the pipeline found in one chunk, offsets already shifted into the document."""
+
+    sentences: list[tuple[int, int]]
+    entities: list[list[Any]]
+    quotes: list[list[Any]]
+    claims: list[list[Any]]
+    lemmas: list[str]
+
+
+def read_chunk(doc: Any, offset: int) -> ChunkResult:
+    """Return the annotations of a processed chunk ``doc`` with offsets shifted by ``offset``."""
+    sentences = [(s.start_char + offset, s.end_char + offset) for s in doc.sents if s.text.strip()]
+    entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
+                if "\n" not in text]
+    quotes = []
+    for row in doc._.pt_quotes or []:
+        start, end, speaker, sp_start, sp_end, cue, kind, confidence = row
+        quotes.append([start + offset, end + offset, speaker,
+                       None if sp_start is None else sp_start + offset,
+                       None if sp_end is None else sp_end + offset, cue, kind, confidence])
+    claims = [[a + offset, b + offset, score, types, [[t, s + offset, e + offset] for t, s, e in triggers]]
+              for a, b, score, types, triggers in (doc._.pt_claims or [])]
+    return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc))
+
+
+@dataclass
+class DocumentAnnotation:
+    """Every record annotation produced for one document."""
+
+    doc_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    lemmas: list[str] = field(default_factory=list)
+
+
+def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, speaker: str | None = None,
+                        kind: str | None = None) -> DocumentAnnotation:
+    """Join chunk results into one document's records, resolving names across the document.
+
+    Person names are normalised over the whole document (and the document's ``speaker``). In a
+    speech (``kind == "speech"``), the speaker's own words are not quotes: quotes whose speaker is
+    "I"/"we", the speaker, or unknown are dropped; the people the speaker quotes are kept.
+    """
+    mentions = [e for chunk in chunks for e in chunk.entities]
+    people = Counter(strip_person_name(e[4]) for e in mentions if e[2] == "PERSON")
+    if speaker:
+        people[strip_person_name(speaker)] += 0
+    person_texts = {e[3] for e in mentions if e[2] == "PERSON"} | {e[4] for e in mentions if e[2] == "PERSON"}
+
+    result = DocumentAnnotation(doc_id)
+    for chunk in chunks:
+        for start, end in chunk.sentences:
+            result.sentences.append(Sentence(doc_id, len(result.sentences), start, end, text[start:end]))
+        for start, end, label, surface, name in chunk.entities:
+            full = resolve_person(strip_person_name(name), people) if label == "PERSON" else name
+            result.entities.append(Entity(doc_id, start, end, label, surface, full))
+        result.lemmas.extend(chunk.lemmas)
+
+    speaker_core = strip_person_name(speaker) if speaker else None
+    for chunk in chunks:
+        for start, end, name, sp_start, sp_end, cue, quote_kind, confidence in chunk.quotes:
+            if name is not None and (name in person_texts or _looks_like_person_name(name)):
+                name = resolve_person(strip_person_name(name), people)
+            if kind == "speech":
+                mention = text[sp_start:sp_end].lower() if sp_start is not None else ""
+                if name is None or mention in _FIRST_PERSON or _same_person(name, speaker_core):
+                    continue
+            result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, cue,
+                                       quote_kind, float(confidence)))
+
+    for chunk in chunks:
+        for start, end, score, types, triggers in chunk.claims:
+            said_by = next((q.speaker for q in result.quotes if q.start <= start and end <= q.end + 2), None)
+            if said_by is None and kind == "speech":
+                said_by = speaker
+            result.claims.append(Claim(doc_id, start, end, text[start:end], float(score), tuple(types),
+                                       tuple((t, s, e) for t, s, e in triggers), said_by))
+    return result
+
+
+def _looks_like_person_name(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def _same_person(name: str | None, speaker_core: str | None) -> bool:
+    if not name or not speaker_core:
+        return False
+    return name.split()[-1].lower() == speaker_core.split()[-1].lower()

