@@ -1,0 +1,75 @@
+"""Keyness: counts, rates and G² of lemmas and bigrams for any grouping."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import power_divergence
+
+import policytext
+from policytext.analyse.keyness import KEYNESS_COLUMNS, keyness
+from policytext.analyse.lemmas import lemma_frame
+from policytext.cli import main
+from policytext.errors import BadQuery
+
+
+def count_in(streams, term: str) -> int:
+    """Occurrences of a lemma or bigram in lemma streams, by a plain loop over tokens."""
+    words = term.split()
+    total = 0
+    for stream in streams:
+        tokens = stream.split()
+        total += sum(tokens[i:i + len(words)] == words for i in range(len(tokens) - len(words) + 1))
+    return total
+
+
+def test_keyness_counts_and_scores(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = keyness(corpus, by="government", target="Clinton", top=15)
+        streams = lemma_frame(corpus)
+    assert list(frame.columns) == KEYNESS_COLUMNS
+    assert len(frame) == 15
+    assert frame["g2"].is_monotonic_decreasing and (frame["log_ratio"] > 0).all()
+    clinton = streams["government"].str.startswith("Clinton")
+    target, reference = streams[clinton], streams[~clinton]
+    c, d = target["tokens"].sum(), reference["tokens"].sum()
+    for row in frame.itertuples():
+        assert row.target_count == count_in(target["lemmas"], row.term)
+        assert row.reference_count == count_in(reference["lemmas"], row.term)
+        assert row.target_per_10k == pytest.approx(row.target_count / c * 10_000)
+        expected = np.array([c, d]) * (row.target_count + row.reference_count) / (c + d)
+        observed = [row.target_count, row.reference_count]
+        if row.reference_count:
+            g2, _ = power_divergence(observed, f_exp=expected, lambda_="log-likelihood")
+            assert row.g2 == pytest.approx(g2, rel=1e-6)
+
+
+def test_keyness_between_two_years_and_bigrams(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = keyness(corpus, by="year", target="1994", reference="1990", top=200, min_count=3)
+    assert "health care" in set(frame["term"])  # the 1994 address was about health care reform
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"target": "Lincoln"}, "--target 'Lincoln' matches no group"),
+        ({"target": "administration"}, "matches several groups"),
+        ({"target": "Clinton", "reference": "Clinton"}, "are the same group"),
+        ({"target": "Clinton", "top": 0}, "--top must be 1 or more"),
+    ],
+)
+def test_keyness_errors(small_corpus: Path, options, message) -> None:
+    with policytext.open_corpus(small_corpus) as corpus, pytest.raises(BadQuery, match=message):
+        keyness(corpus, by="government", **options)
+
+
+def test_keyness_cli(capsys, small_corpus: Path) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus), "keyness", "--by", "speaker", "--target", "Bush",
+                 "--top", "5", "--format", "json"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 5 and set(rows[0]) == set(KEYNESS_COLUMNS)

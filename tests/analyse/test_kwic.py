@@ -1,0 +1,52 @@
+"""Keyword in context: original words, offsets into the text, one row per theme match."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import policytext
+from policytext.analyse.kwic import KWIC_COLUMNS, kwic
+from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.themes import load_lexicon
+from policytext.cli import main
+
+
+@pytest.mark.parametrize("query", ["trust", "entrepreneurialism", "small business", "entrepreneur*"])
+def test_kwic_rows_cite_the_original_text(small_corpus: Path, query: str) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = kwic(corpus, query, window=5)
+        texts = dict(corpus.store.conn.execute("SELECT id, text FROM documents"))
+        streams = lemma_frame(corpus)
+    assert list(frame.columns) == KWIC_COLUMNS
+    lexicon = load_lexicon()
+    theme = lexicon.get(query) if query in lexicon else None
+    if theme is not None:
+        assert len(frame) == sum(theme.count(s.split()) for s in streams["lemmas"])
+    assert len(frame) > 0
+    for row in frame.itertuples():
+        text = texts[row.doc_id]
+        assert " ".join(text[row.start:row.end].split()) == row.match
+        assert " ".join(text[:row.start].split()).endswith(row.left)
+        assert " ".join(text[row.end:].split()).startswith(row.right)
+        assert 1 <= len(row.left.split()) <= 12
+
+
+def test_kwic_shows_inflected_forms(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        frame = kwic(corpus, "trust", window=3)
+    assert {"trust", "trusts"} <= set(frame["match"].str.lower())
+
+
+def test_kwic_cli_and_errors(capsys, small_corpus: Path) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus), "kwic", "small business", "--window", "3",
+                 "--format", "jsonl", "--since", "1995"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows and all(r["date"] >= "1995" for r in rows)
+    assert all(r["match"].lower().startswith("small business") for r in rows)
+    code = main(["--quiet", "--corpus", str(small_corpus), "kwic", "trust", "--window", "-1"])
+    _, err = capsys.readouterr()
+    assert code == 1 and err.startswith("Error: --window must be zero or more, not -1")

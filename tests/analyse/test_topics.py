@@ -1,0 +1,134 @@
+"""Topic models: scikit-learn conventions, determinism, safe save/load, auto k, guided topics, CLI."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+import policytext
+from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.topics import (TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
+                                       load_topic_model, npmi_coherence, segment_stream, topic_trends)
+from policytext.cli import main
+from policytext.errors import BadQuery, ConfigError
+
+
+@pytest.fixture(scope="module")
+def passages(small_corpus: Path) -> list[str]:
+    with policytext.open_corpus(small_corpus) as corpus:
+        streams = lemma_frame(corpus)["lemmas"]
+    return [p for s in streams for p in segment_stream(s, 200)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "pair", "expected"),
+    [
+        ([[1, 1], [1, 1], [0, 0]], [0, 1], 1.0),       # always together
+        ([[1, 0], [0, 1], [0, 0]], [0, 1], -1.0),      # never together
+        ([[1, 1], [1, 0], [0, 1], [0, 0]], [0, 1], 0.0),  # independent: P(a,b) = P(a) P(b)
+    ],
+)
+def test_npmi(rows, pair, expected) -> None:
+    assert npmi_coherence([pair], sparse.csr_matrix(np.array(rows)))[0] == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_fit_is_deterministic_and_follows_sklearn(passages, method: str) -> None:
+    model = TopicModel(6, method=method, seed=7)
+    assert model.fit(passages) is model
+    again = TopicModel(6, method=method, seed=7).fit(passages)
+    np.testing.assert_allclose(model.components_, again.components_)
+    assert model.components_.shape == (6, len(model.vocabulary_))
+    assert any(" " in term for term in model.vocabulary_)  # bigrams
+    assert not {"the", "and", "of"} & set(model.vocabulary_)  # English stop words
+    shares = model.transform(passages[:5])
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    assert len(model.coherence_) == 6 and np.all(np.abs(model.coherence_) <= 1)
+
+
+def test_domain_stop_words_are_removed(passages) -> None:
+    model = TopicModel(4, seed=0, stop_words=["America", "people"]).fit(passages)
+    assert "america" not in set(model.vocabulary_) and "people" not in set(model.vocabulary_)
+
+
+def test_save_load_round_trip_without_pickles(passages, tmp_path: Path) -> None:
+    model = TopicModel(5, seed=1).fit(passages)
+    path = model.save(tmp_path / "m", card={"note": "test"})
+    loaded = TopicModel.load(path)
+    np.testing.assert_allclose(loaded.transform(passages[:4]), model.transform(passages[:4]))
+    assert loaded.labels_ == model.labels_ and loaded.card_ == {"note": "test"}
+    with zipfile.ZipFile(tmp_path / "m.npz") as archive:  # plain arrays: loadable with allow_pickle=False
+        assert sorted(archive.namelist()) == ["components.npy", "idf.npy"]
+    np.savez(tmp_path / "m.npz", components=np.zeros((5, 3)), idf=np.zeros(3))  # tampered arrays
+    with pytest.raises(ConfigError, match="does not match its card"):
+        TopicModel.load(path)
+
+
+def test_auto_k_picks_the_most_coherent(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        model, path, tried = fit_topics(corpus, k="auto", k_range=(3, 5, 8), seed=2, name="auto")
+        card = json.loads(path.read_text(encoding="utf-8"))["card"]
+    assert list(tried["k"]) == [3, 5, 8]
+    assert model.k == int(tried.loc[tried["coherence"].idxmax(), "k"])
+    assert card["corpus"]["documents"] == 5 and card["k_tried"] and card["fitted_at"]
+    assert path.parent == small_corpus / "models" / "topics"
+
+
+def test_guided_topics_follow_their_theme(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        model, _, _ = fit_topics(corpus, k=6, guided=["entrepreneurialism"], seed=0, name="guided")
+    assert model.labels_[0] == "theme:entrepreneurialism"
+    assert {"small business", "business"} & set(model.top_terms(8)[0])
+
+
+def test_topic_trends_and_apply(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        model, _, _ = fit_topics(corpus, k=5, seed=0, name="trend-test")
+        trends = topic_trends(corpus, "trend-test", by="government", draws=200)
+        applied = apply_topics(corpus, "trend-test", {"note": "Health care and health insurance for every family."})
+    assert list(trends.columns) == TOPIC_TREND_COLUMNS
+    assert len(trends) == 5 * 2
+    for _, rows in trends.groupby("group"):
+        assert rows["share"].sum() == pytest.approx(1.0, abs=1e-3)  # a passage without known terms has no share
+    assert ((trends["share_low"] <= trends["share"] + 1e-9) & (trends["share"] <= trends["share_high"] + 1e-9)).all()
+    health = [i for i, terms in enumerate(model.top_terms(5)) if "health" in terms]
+    assert health and applied.loc[0, "top_topic"] == health[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["topics", "show", "missing"], "Error: no topic model named 'missing'"),
+        (["topics", "fit", "--k", "1"], "Error: --k must be 2 or more, not 1"),
+        (["topics", "fit", "--method", "lsa"], "Error: --method must be nmf or lda, not 'lsa'"),
+        (["topics", "fit", "--k", "3", "--method", "lda", "--guided", "trust"], "Error: guided topics need --method nmf"),
+        (["topics", "fit", "--name", "../x"], "Error: '../x' is not a usable model name"),
+    ],
+)
+def test_topics_cli_errors(capsys, small_corpus: Path, args, error) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus)] + args)
+    _, err = capsys.readouterr()
+    assert code == 1 and err.startswith(error)
+
+
+def test_topics_cli_fit_show_trends_apply(capsys, small_corpus: Path, tmp_path: Path) -> None:
+    base = ["--quiet", "--corpus", str(small_corpus)]
+    assert main(base + ["topics", "fit", "--k", "4", "--seed", "3", "--name", "cli", "--format", "json"]) == 0
+    topics = json.loads(capsys.readouterr()[0])
+    assert len(topics) == 4 and {"topic", "label", "term", "coherence"} <= set(topics[0])
+    assert main(base + ["topics", "show", "cli", "--passages", "1", "--format", "json"]) == 0
+    out = capsys.readouterr()[0]
+    assert out.count('"passage"') == 4
+    chart = tmp_path / "topics.svg"
+    assert main(base + ["topics", "trends", "cli", "--format", "csv", "--plot", str(chart)]) == 0
+    assert capsys.readouterr()[0].startswith(",".join(TOPIC_TREND_COLUMNS))
+    assert b"<svg" in chart.read_bytes()[:400]
+    note = tmp_path / "note.txt"
+    note.write_text("We will cut taxes and balance the federal budget.", encoding="utf-8")
+    assert main(base + ["topics", "apply", "cli", str(note), "--format", "json"]) == 0
+    applied = json.loads(capsys.readouterr()[0])
+    assert applied[0]["item"] == str(note) and "topic_3" in applied[0]
