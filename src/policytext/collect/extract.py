@@ -77,7 +77,7 @@ def decode_html(body: bytes, *, declared: str | None = None) -> tuple[str, str]:
     match = _META_CHARSET.search(body[:4096])
     candidates = [_codec(declared), _codec(match.group(1).decode("ascii", "ignore")) if match else None,
                   "utf-8"]
-    non_ascii = any(b > 127 for b in body)
+    non_ascii = not body.isascii()
     for name in candidates:
         if not name:
             continue
@@ -277,6 +277,10 @@ _SHORT_ELEMENTS = {"a", "p", "span", "li", "button", "div", "small", "time", "em
                    "h5", "h4", "label", "section", "aside"}
 
 
+_SHORT_XPATH = ("//body//*[" + " or ".join(f"self::{tag}" for tag in sorted(_SHORT_ELEMENTS))
+                + "][string-length(.) <= 400]")
+
+
 def strip_furniture_elements(tree: Any) -> Furniture:
     """Remove short furniture elements from a parsed page before extraction; return what they said.
 
@@ -294,10 +298,9 @@ def strip_furniture_elements(tree: Any) -> Furniture:
                 found["author"] = found["author"] or name
                 removed.append(f"{alt} {name}")
                 doomed.append(holder)
-    for element in tree.iter(*_SHORT_ELEMENTS):
+    # Let libxml2 pick the short elements: text_content() of every large container is costly.
+    for element in tree.xpath(_SHORT_XPATH):
         text = element.text_content()
-        if len(text) > 400:
-            continue
         kind = classify_line(text)
         if kind is None:
             continue
