@@ -364,3 +364,38 @@ def test_cli_help_has_an_example(command, capsys):
     assert main(["collect", "--help"]) == 0
     listing = " ".join(capsys.readouterr().out.replace("│", " ").split())
     assert f"Example: policytext collect {command}" in listing
+
+
+def test_wrong_charset_header_over_http(corpus, site):
+    title, paragraphs = POSTS["housing"]
+    html = post_html(title, [paragraphs[0] + " It cost £3 billion — a “modest” sum.", *paragraphs[1:]])
+    site.add("/posts/cp1252", html.replace("charset='utf-8'", "charset='windows-1252'").encode("cp1252"),
+             content_type="text/html; charset=utf-8")
+    site.add("/posts/nocharset", html.replace("<meta charset='utf-8'>", "").encode("utf-8"),
+             content_type="text/html")
+    report = collect_pages(corpus, [site.url("/posts/cp1252"), site.url("/posts/nocharset")])
+    assert (report.collected, report.duplicate) == (1, 1)  # the same text, once decoded right
+    assert "£3 billion — a “modest” sum." in corpus.documents()["text"].iloc[0]
+
+
+def test_interrupted_feed_run_resumes(tmp_path, site):
+    from policytext.corpus import open_corpus
+
+    serve_posts(site, **POSTS)
+    site.add("/feed.xml", rss(site, ["skills", "housing", "energy"]), content_type="application/rss+xml")
+    settings = {"requests_per_second": 1000, "write_batch_size": 2}
+    seen = []
+
+    def stop_at_the_third(outcome):
+        seen.append(outcome)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with open_corpus(tmp_path / "c", create=True, **settings) as corpus:
+        with pytest.raises(KeyboardInterrupt):
+            collect_feeds(corpus, [site.url("/feed.xml")], progress=stop_at_the_third)
+        assert corpus.count_documents() == 2  # the first batch was committed, the rest was not
+    with open_corpus(tmp_path / "c", **settings) as corpus:
+        report = collect_feeds(corpus, [site.url("/feed.xml")])
+        assert (report.collected, report.unchanged, report.failed) == (1, 2, 0)
+        assert corpus.count_documents() == 3
