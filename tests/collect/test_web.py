@@ -399,3 +399,16 @@ def test_interrupted_feed_run_resumes(tmp_path, site):
         report = collect_feeds(corpus, [site.url("/feed.xml")])
         assert (report.collected, report.unchanged, report.failed) == (1, 2, 0)
         assert corpus.count_documents() == 3
+
+
+def test_cli_duplicates(tmp_path, site, monkeypatch, capsys):
+    monkeypatch.setenv("POLICYTEXT_REQUESTS_PER_SECOND", "1000")
+    site.add("/posts/skills", post_html(*POSTS["skills"]))
+    site.add("/mirror/skills", post_html(*POSTS["skills"]))
+    corpus_dir = str(tmp_path / "c")
+    assert main(["-c", corpus_dir, "-q", "collect", "web", site.url("/posts/skills"), site.url("/mirror/skills")]) == 0
+    capsys.readouterr()
+    assert main(["-c", corpus_dir, "duplicates", "--format", "json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert (row["method"], row["similarity"], row["url"]) == ("exact", 1.0, site.url("/mirror/skills"))
+    assert row["doc_id"].startswith("web-")

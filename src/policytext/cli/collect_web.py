@@ -7,8 +7,10 @@ import typer
 
 from policytext.cli.app import app, collect_app, state
 from policytext.cli.core import finish_collect
-from policytext.cli.render import progress_bar
+from policytext.cli.render import OutputFormat, progress_bar, render
 from policytext.corpus import open_corpus
+
+DUPLICATE_COLUMNS = ["doc_id", "method", "similarity", "url", "source", "source_id", "recorded_at"]
 
 _KIND = typer.Option("blog", "--kind", help="Kind of every document: blog, article, speech…")
 _PUBLISHER = typer.Option(None, "--publisher", help="The organisation that publishes them "
@@ -133,3 +135,21 @@ def reextract(
         with progress_bar("re-extracting", None, quiet=st.quiet) as advance:
             report = reextract_documents(corpus, source=source, progress=advance)
     finish_collect(report, quiet=st.quiet)
+
+
+@app.command("duplicates")
+def duplicates(
+    ctx: typer.Context,
+    doc_id: Optional[str] = typer.Option(None, "--id", help="Only the other addresses of this document."),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv."),
+) -> None:
+    """List texts found at more than one address: the kept document and each other location.
+
+    Example: policytext duplicates --format csv
+    """
+    from policytext.collect.dedupe import list_duplicates
+
+    st = state(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        rows = list_duplicates(corpus.store, doc_id=doc_id)
+    render(rows, format, title="Duplicates", columns=DUPLICATE_COLUMNS, max_width=70)

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from policytext.collect.cache import CachedResponse, ResponseCache
 from policytext.config import Config
-from policytext.errors import FetchError
+from policytext.errors import ConfigError, FetchError
 from policytext.store import utc_now
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -129,8 +129,6 @@ class Fetcher:
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic):
         if config.requests_per_second <= 0:
-            from policytext.errors import ConfigError
-
             raise ConfigError("requests_per_second must be above 0 (e.g. 2)")
         self.config = config
         self.cache = cache
@@ -276,15 +274,15 @@ class Fetcher:
     # ------------------------------------------------------------------ requests
 
     def _wait_turn(self, url: str) -> None:
-        root = _root(url)
+        host = (urlsplit(url).hostname or "").lower()  # http and https of a host share its turn
         interval = 1.0 / self.config.requests_per_second
-        interval = max(interval, self._robots_delay.get(root, 0.0))
+        interval = max(interval, self._robots_delay.get(_root(url), 0.0))
         now = self._clock()
-        ready = self._next_slot.get(root, now)
+        ready = self._next_slot.get(host, now)
         if ready > now:
             self._sleep(ready - now)
             now = ready
-        self._next_slot[root] = now + interval
+        self._next_slot[host] = now + interval
 
     def _request_with_retries(self, url: str, headers: Mapping[str, str]) -> tuple[int, Mapping[str, str], bytes]:
         attempts = self.config.max_retries + 1

@@ -270,7 +270,8 @@ def build_search_url(options: GovukOptions, *, start: int, count: int) -> str:
     return f"{options.base_url.rstrip('/')}/api/search.json?{urlencode(params)}"
 
 
-def _json_of(response: FetchedResponse, what: str) -> Any:
+def decode_json(response: FetchedResponse, what: str) -> Any:
+    """Return the decoded JSON body of ``response``; raise :class:`FetchError` naming ``what`` when it is not JSON."""
     try:
         return json.loads(response.body.decode(response.charset or "utf-8"))
     except (UnicodeDecodeError, LookupError, ValueError) as err:
@@ -287,7 +288,7 @@ def iter_search_results(fetcher: Fetcher, options: GovukOptions) -> Iterator[dic
         count = options.page_size if options.limit is None else min(options.page_size, options.limit - seen)
         url = build_search_url(options, start=start, count=count)
         try:
-            page = _json_of(fetcher.fetch(url), "the search page")
+            page = decode_json(fetcher.fetch(url), "the search page")
         except FetchError as err:
             yield BadInput(url, str(err))
             return
@@ -330,7 +331,7 @@ def iter_govuk(fetcher: Fetcher, store: Store, options: GovukOptions) -> Iterato
         api_url = f"{options.base_url.rstrip('/')}/api/content{link}"
         try:
             response = fetcher.fetch(api_url)
-            item = _json_of(response, "the content item")
+            item = decode_json(response, "the content item")
             document = parse_content_item(item, base_url=options.base_url)
         except FetchError as err:
             yield BadInput(link, str(err))

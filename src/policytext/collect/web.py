@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
-from urllib.parse import urlsplit
 
 from policytext.collect.base import Outcome, ProgressHook, write_outcomes
 from policytext.collect.cache import CACHE_FOLDER, ResponseCache
@@ -178,7 +177,7 @@ def iter_reextracted(corpus: Any, *, source: str | None = None) -> Iterator[Outc
             try:
                 if name == govuk.SOURCE:
                     base_url = (row["url"] or "")[: -len(row["source_id"])] or govuk.DEFAULT_BASE_URL
-                    document = govuk.parse_content_item(govuk._json_of(cached, "the content item"),
+                    document = govuk.parse_content_item(govuk.decode_json(cached, "the content item"),
                                                         base_url=base_url)
                 else:
                     options = PageOptions(**(meta.get("options") or {}))
@@ -211,8 +210,3 @@ def reextract_documents(corpus: Any, *, source: str | None = None,
     if source not in (None, "govuk", SOURCE):
         raise ConfigError(f"--source must be govuk or web, not {source!r}")
     return corpus.write(iter_reextracted(corpus, source=source), stage="reextract", progress=progress)
-
-
-def host_of(url: str) -> str:
-    """Return the host of ``url`` (for messages)."""
-    return urlsplit(url).netloc
