@@ -176,7 +176,8 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
             start, end = mark.start, mark.end
             if report.kind == "direct_colon":
                 start, end = min(report.start, mark.start), max(report.end, mark.end)
-            elif report.start < mark.open_start - 3 and report.end >= mark.start:
+            elif report.start < mark.open_start - 3 and report.end >= mark.start and not (
+                    report.start <= report.cue.idx < mark.open_start):
                 # the reported clause has words of its own before the quoted ones: a mixed quote
                 lead = text[report.start:mark.open_start].strip(" ,:;—–-")
                 if len(lead.split()) > 1 and "\n" not in lead:
@@ -279,7 +280,7 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
             if token.lemma_.lower() not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
                 continue
             subject = _subject_of(token)
-            if subject is None or not _can_speak(subject):
+            if subject is None or not _can_speak(subject, token):
                 continue
             content = _content_of(token, sent, subject, in_quote)
             if content is None:
@@ -302,12 +303,25 @@ chief staff office commission council board everyone anyone someone nobody many 
 """Common nouns that can head a speaker ("the spokesman said", "officials warned")."""
 
 
-def _can_speak(subject: Span) -> bool:
-    """True when a subject can report speech: a named entity, a pronoun or a speaker-like noun."""
+WEAK_CUES = frozenset("""
+show find indicate suggest mean believe think hope fear expect know see signal estimate predict
+forecast reveal conclude recommend propose question wonder
+""".split())
+"""Cues that also take non-human subjects ("the data show", "it means"): their subject must look like a speaker."""
+
+
+def _can_speak(subject: Span, cue: Token) -> bool:
+    """True when a subject can report speech with this cue.
+
+    Speech verbs ("say", "tell", "argue") accept any noun phrase; verbs of thought and evidence
+    ("believe", "show") need a named entity, a personal pronoun or a speaker-like noun.
+    """
     root = subject.root
     if root.lower_ in {"it", "that", "this", "which", "what", "there"}:
         return False
     if root.pos_ == "PRON" or root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or root.pos_ == "PROPN":
+        return True
+    if cue.lemma_.lower() not in WEAK_CUES and root.pos_ in ("NOUN", "NUM"):
         return True
     return root.lemma_.lower() in SPEAKER_NOUNS
 
