@@ -96,7 +96,7 @@ class TopicModel:
 
     Args:
         k: the number of topics.
-        method: ``"nmf"`` (NMF on TF-IDF, the default) or ``"lda"`` (LDA on counts).
+        method: ``"nmf"`` (NMF with the KL loss on TF-IDF, the default) or ``"lda"`` (LDA on counts).
         seed: the random seed: the same seed, data and parameters give the same model.
         stop_words: domain stop words added to the English ones ("government", "mr"...).
         min_df: the fewest documents a term must occur in (a count, or a share below 1).
@@ -162,9 +162,10 @@ class TopicModel:
     def _weights(self, counts: sparse.spmatrix) -> sparse.spmatrix:
         if self.method == "lda":
             return counts
-        from sklearn.preprocessing import normalize
-
-        return normalize(sparse.csr_matrix(counts.multiply(self.idf_[None, :])), norm="l2")
+        # TF-IDF weights without length normalisation: with the KL loss below, NMF then behaves like
+        # a probabilistic model of term counts that down-weights ubiquitous terms (measured best on
+        # hand-coded topics: docs/evaluation.md).
+        return sparse.csr_matrix(counts.multiply(self.idf_[None, :]))
 
     # ------------------------------------------------------------------ fit
 
@@ -226,13 +227,14 @@ class TopicModel:
         from sklearn.decomposition import NMF
 
         if not seeds:
-            nmf = NMF(n_components=self.k, init="nndsvda", random_state=self.seed, max_iter=self.max_iter)
+            nmf = NMF(n_components=self.k, init="nndsvda", beta_loss="kullback-leibler", solver="mu",
+                      random_state=self.seed, max_iter=self.max_iter)
             nmf.fit(matrix)
             return nmf.components_.astype(np.float64)
         return self._fit_guided_nmf(sparse.csr_matrix(matrix), seeds)
 
     def _fit_guided_nmf(self, matrix: sparse.csr_matrix, seeds: dict[str, list[int]]) -> np.ndarray:
-        """NMF by multiplicative updates where topic ``j`` of ``seeds`` starts on its theme's terms.
+        """NMF (KL loss) by multiplicative updates where topic ``j`` of ``seeds`` starts on its theme's terms.
 
         For the first half of the iterations a guided topic may weigh only its seed terms, so it
         gathers the passages that use the theme; then it is released and takes in the words those
@@ -250,15 +252,28 @@ class TopicModel:
             h[:, indices] *= 0.1
             h[topic, indices] = scale * 10.0
         h *= mask
+        # Multiplicative updates for the generalised KL divergence (as the unguided fit uses),
+        # computed on the non-zero cells of the sparse matrix only.
+        matrix = sparse.csr_matrix(matrix)
+        matrix.sort_indices()
+        cols = matrix.indices
+        rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+        values = matrix.data
         eps = 1e-10
-        for iteration in range(self.max_iter):
-            released = iteration >= self.max_iter // 2
-            h *= np.asarray(w.T @ matrix) / (w.T @ w @ h + eps)
+
+        def ratio() -> sparse.csr_matrix:
+            approx = np.einsum("ij,ij->i", w[rows], h.T[cols]) + eps
+            return sparse.csr_matrix((values / approx, cols, matrix.indptr), shape=(n, v))
+
+        iterations = min(self.max_iter, 200)
+        for iteration in range(iterations):
+            released = iteration >= iterations // 2
+            h *= np.asarray((ratio().T @ w).T) / (w.sum(axis=0)[:, None] + eps)
             if not released:
                 h *= mask
-            elif iteration == self.max_iter // 2:
+            elif iteration == iterations // 2:
                 h = np.where(h > 0, h, scale * 1e-3)  # let released topics take in new terms
-            w *= np.asarray(matrix @ h.T) / (w @ (h @ h.T) + eps)
+            w *= np.asarray(ratio() @ h.T) / (h.sum(axis=1)[None, :] + eps)
         return h
 
     # ------------------------------------------------------------------ use
@@ -272,7 +287,8 @@ class TopicModel:
 
             weights, _, _ = non_negative_factorization(
                 self._weights(counts), H=self.components_, n_components=self.k, update_H=False,
-                init="custom", max_iter=self.max_iter, random_state=self.seed)
+                init="custom", beta_loss="kullback-leibler", solver="mu", max_iter=self.max_iter,
+                random_state=self.seed)
         else:
             weights = self._lda_e_step(sparse.csr_matrix(counts))
         totals = weights.sum(axis=1, keepdims=True)
