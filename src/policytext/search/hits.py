@@ -7,7 +7,10 @@ hits only, then fetch each hit's document details and the sentences before and a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import json
+import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,6 +29,7 @@ MAX_LIMIT = 1000
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
 OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
 CLI_OPEN, CLI_CLOSE = "«", "»"
+_MARKERS = re.compile(f"({OPEN_MARK}|{CLOSE_MARK})")
 
 HIT_COLUMNS = [
     "text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation",
@@ -173,19 +177,25 @@ def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
 
     When the stored text itself holds a marker character the offsets cannot be trusted, and no
     marks are returned rather than wrong ones.
+
+    Example:
+        >>> read_marks("raise \x02taxes\x03 now", "raise taxes now")
+        ((6, 11),)
     """
-    marks, plain, start = [], [], None
-    position = 0
-    for char in marked:
-        if char == OPEN_MARK:
+    if OPEN_MARK in text or CLOSE_MARK in text:
+        return ()
+    marks, position, plain = [], 0, []
+    start: int | None = None
+    for piece in _MARKERS.split(marked):
+        if piece == OPEN_MARK:
             start = position
-        elif char == CLOSE_MARK and start is not None:
-            if position > start:
+        elif piece == CLOSE_MARK:
+            if start is not None and position > start:
                 marks.append((start, position))
             start = None
         else:
-            plain.append(char)
-            position += 1
+            plain.append(piece)
+            position += len(piece)
     if "".join(plain) != text:
         return ()
     return tuple(marks)
@@ -194,17 +204,27 @@ def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
 # ---------------------------------------------------------------------------- citations
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
 def format_date(value: str | None) -> str | None:
-    """Return an ISO date as '11 January 1962' (or the value unchanged when it is not a date)."""
+    """Return an ISO date as '11 January 1962' (or the value unchanged when it is not a date).
+
+    Example:
+        >>> format_date("1962-01-11")
+        '11 January 1962'
+    """
     if not value:
         return None
     try:
         day = dt.date.fromisoformat(value[:10])
     except ValueError:
         return value
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_citation(*, speaker: str | None, title: str | None, publisher: str | None,
                     source: str | None, date: str | None, url: str | None,
                     quoted_in: str | None = None) -> str:
@@ -318,56 +338,67 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     where, params = record_filter(within, filters)
     fts = f"{within}_fts"
     conn = store.conn
-    ranked = _match(conn, f"""
-        SELECT t.id AS id, {fts}.rank AS rank, count(*) OVER () AS total
+    page = _match(conn, f"""
+        SELECT {page_columns(within)}
         FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id
         WHERE {fts} MATCH ? AND {where}
-        ORDER BY rank, t.id LIMIT ? OFFSET ?""", [fts_query, *params, limit, offset])
-    if ranked:
-        total = int(ranked[0]["total"])
-    else:
-        total = int(_match(conn, f"""
-            SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid
-            JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}""",
-            [fts_query, *params])[0][0])
-    ids = [int(row["id"]) for row in ranked]
-    hits = tuple(_load_hits(conn, within, fts, fts_query, ids, {r["id"]: r["rank"] for r in ranked}))
+        ORDER BY {fts}.rank LIMIT ? OFFSET ?""", [OPEN_MARK, CLOSE_MARK, fts_query, *params, limit, offset])
+    total = _count(conn, within, fts_query, where, params, page=page, limit=limit, offset=offset)
+    hits = tuple(_build_hits(conn, within, page))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
                         offset=offset, limit=limit, hits=hits)
 
 
-def _load_hits(conn: sqlite3.Connection, within: str, fts: str, fts_query: str, ids: list[int],
-               ranks: dict[int, float]) -> list[SearchHit]:
-    if not ids:
-        return []
-    marks = ", ".join("?" for _ in ids)
-    marked = {row[0]: row[1] for row in conn.execute(
-        f"SELECT rowid, highlight({fts}, 0, ?, ?) FROM {fts} WHERE {fts} MATCH ? AND rowid IN ({marks})",
-        [OPEN_MARK, CLOSE_MARK, fts_query, *ids])}
+def page_columns(within: str) -> str:
+    """Return the columns of one page of hits: the record, its marked text, rank and document.
+
+    The statement using them must bind the two highlight() markers before its other parameters.
+    """
+    fts = f"{within}_fts"
     extra = {"sentences": "t.idx AS idx, NULL AS own_speaker",
              "quotes": "NULL AS idx, t.speaker AS own_speaker, t.cue AS cue, t.kind AS quote_kind",
              "claims": "NULL AS idx, t.speaker AS own_speaker, t.score AS score, t.types AS types"}[within]
-    rows = {row["id"]: row for row in conn.execute(f"""
-        SELECT t.id AS id, t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end,
-               t.text AS text, {extra}, d.title AS title, d.speaker AS doc_speaker, d.date AS date,
-               d.kind AS kind, d.government AS government, d.party AS party, d.url AS url,
-               d.publisher AS publisher, d.source AS source
-        FROM {within} AS t JOIN documents AS d ON d.id = t.doc_id WHERE t.id IN ({marks})""", ids)}
+    return (f"t.id AS id, t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, "
+            f"t.text AS text, {extra}, highlight({fts}, 0, ?, ?) AS marked, {fts}.rank AS rank, "
+            "d.title AS title, d.speaker AS doc_speaker, d.date AS date, d.kind AS kind, "
+            "d.government AS government, d.party AS party, d.url AS url, "
+            "d.publisher AS publisher, d.source AS source")
+
+
+def _count(conn: sqlite3.Connection, within: str, fts_query: str, where: str, params: list[Any], *,
+           page: list[sqlite3.Row], limit: int, offset: int) -> int:
+    """Return the number of matches, counting again only when the page does not tell it."""
+    if page and len(page) < limit or (not page and offset == 0 and limit > 0):
+        return offset + len(page)  # the last page
+    fts = f"{within}_fts"
+    if where == "1":  # no filter: every indexed row has its record and document (foreign keys)
+        sql, args = f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [fts_query]
+    else:
+        sql = (f"SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
+               f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}")
+        args = [fts_query, *params]
+    return int(_match(conn, sql, args)[0][0])
+
+
+def _build_hits(conn: sqlite3.Connection, within: str, page: list[sqlite3.Row]) -> list[SearchHit]:
+    if not page:
+        return []
+    if within == "sentences":
+        contexts = _sentence_contexts(conn, page)
+    else:
+        contexts = {row["id"]: _context(conn, row) for row in page}
     hits = []
-    for hit_id in ids:
-        row = rows[hit_id]
+    for row in page:
         keys = row.keys()
-        before, after = _context(conn, row, within)
+        before, after = contexts[row["id"]]
         speaker = row["own_speaker"] or row["doc_speaker"]
         quoted_in = row["doc_speaker"] if within == "quotes" else None
         types: tuple[str, ...] = ()
         if "types" in keys and row["types"]:
-            import json
-
             types = tuple(json.loads(row["types"]))
         hits.append(SearchHit(
-            within=within, id=hit_id, doc_id=row["doc_id"], text=row["text"],
-            marks=read_marks(marked.get(hit_id) or "", row["text"]),
+            within=within, id=row["id"], doc_id=row["doc_id"], text=row["text"],
+            marks=read_marks(row["marked"] or "", row["text"]),
             start=row["start"], end=row["end"], before=before, after=after,
             title=row["title"], speaker=speaker, doc_speaker=row["doc_speaker"], date=row["date"],
             kind=row["kind"], government=row["government"], party=row["party"], url=row["url"],
@@ -375,7 +406,7 @@ def _load_hits(conn: sqlite3.Connection, within: str, fts: str, fts_query: str, 
             citation=format_citation(speaker=speaker, title=row["title"], publisher=row["publisher"],
                                      source=row["source"], date=row["date"], url=row["url"],
                                      quoted_in=quoted_in),
-            rank=float(ranks[hit_id]),
+            rank=float(row["rank"]),
             cue=row["cue"] if "cue" in keys else None,
             quote_kind=row["quote_kind"] if "quote_kind" in keys else None,
             score=row["score"] if "score" in keys else None,
@@ -384,14 +415,21 @@ def _load_hits(conn: sqlite3.Connection, within: str, fts: str, fts_query: str, 
     return hits
 
 
-def _context(conn: sqlite3.Connection, row: sqlite3.Row, within: str) -> tuple[str, str]:
-    """Return the sentence before and the sentence after a hit ('' at either end of the text)."""
+def _sentence_contexts(conn: sqlite3.Connection, page: list[sqlite3.Row]) -> dict[int, tuple[str, str]]:
+    """Return the sentences before and after each sentence hit, fetched in one query."""
+    wanted = [(row["doc_id"], row["idx"] + step) for row in page for step in (-1, 1)]
+    values = ", ".join("(?, ?)" for _ in wanted)
+    found = {(doc_id, idx): text for doc_id, idx, text in conn.execute(
+        f"WITH wanted(doc_id, idx) AS (VALUES {values}) SELECT s.doc_id, s.idx, s.text "
+        "FROM wanted JOIN sentences AS s ON s.doc_id = wanted.doc_id AND s.idx = wanted.idx",
+        [value for pair in wanted for value in pair])}
+    return {row["id"]: (found.get((row["doc_id"], row["idx"] - 1), ""),
+                        found.get((row["doc_id"], row["idx"] + 1), "")) for row in page}
+
+
+def _context(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
+    """Return the sentence before and the sentence after a quote or claim ('' at either end)."""
     doc_id = row["doc_id"]
-    if within == "sentences":
-        found = dict(conn.execute(
-            "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN (?, ?)",
-            (doc_id, row["idx"] - 1, row["idx"] + 1)).fetchall())
-        return found.get(row["idx"] - 1, ""), found.get(row["idx"] + 1, "")
     before = conn.execute(
         "SELECT text FROM sentences WHERE doc_id = ? AND end_char <= ? ORDER BY end_char DESC LIMIT 1",
         (doc_id, row["start"])).fetchone()

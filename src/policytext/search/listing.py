@@ -40,7 +40,7 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
         sql = (f"SELECT {select}, {fts}.rank AS rank, highlight({fts}, 0, ?, ?) AS marked "
                f"FROM {fts} JOIN {table} AS t ON t.id = {fts}.rowid "
                f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
-               f"ORDER BY rank, t.id")
+               f"ORDER BY {fts}.rank")
         params = [OPEN_MARK, CLOSE_MARK, translate_query(about), *params]
     else:
         sql = (f"SELECT {select} FROM {table} AS t JOIN documents AS d ON d.id = t.doc_id "

@@ -1,0 +1,188 @@
+"""Search latency: policytext.search beside the same FTS5 queries run directly, on real text.
+
+Two corpora: the post-1945 State of the Union addresses (split into sentences by spaCy's
+sentence recogniser), and the same rows replicated in SQLite to at least one million sentences.
+For phrase, word and filtered queries it prints the median and 95th-percentile latency of
+``policytext.search.search_corpus`` (a page of 20 hits with the total, marked words, the sentences
+either side and citations) beside two direct FTS5 queries measured in the same run: ``ids``, the
+bare statement that ranks the same 20 ids (same MATCH, filters and BM25 order), and ``page``, the
+same statement also returning each hit's text, highlight() and document columns. Ratios are of
+medians. Targets: median under 20 ms on the real corpus, and
+within 1.5x of the direct query.
+
+    .venv/bin/python benchmarks/bench_search.py [--sentences 1000000] [--repeat 15] [--work DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from policytext import open_corpus
+from policytext.search import search_corpus, translate_query
+from policytext.search.hits import page_columns, record_filter
+from policytext.store import DocumentFilter
+
+QUERIES = {
+    "phrase": [('"health care"', {}), ('"middle class"', {}), ('"state of the union"', {}),
+               ('"balanced budget"', {}), ('"nuclear weapons"', {})],
+    "word": [("inflation", {}), ("terrorism", {}), ("education", {}), ("freedom", {}), ("jobs", {})],
+    "filtered": [("inflation", {"speaker": "Reagan"}), ("jobs", {"since": "2000", "until": "2008"}),
+                 ("war", {"government": "Johnson"}), ('"health care"', {"party": "Democratic"}),
+                 ("energy", {"kind": "speech", "since": "1974", "until": "1981"})],
+}
+PAGE = 20
+
+
+def build_corpus(folder: Path) -> Path:
+    """Collect the post-1945 addresses and store their spaCy sentences (kept between runs)."""
+    import spacy
+
+    store_file = folder / "policytext.db"
+    with open_corpus(folder, create=True) as corpus:
+        corpus.collect_sotu(since=1946)
+        conn = corpus.store.conn
+        if conn.execute("SELECT count(*) FROM sentences").fetchone()[0]:
+            return store_file
+        nlp = spacy.load(corpus.config.model, exclude=["ner", "lemmatizer", "parser", "tagger", "attribute_ruler"])
+        nlp.enable_pipe("senter")
+        rows = conn.execute("SELECT id, text FROM documents ORDER BY date").fetchall()
+        nlp.max_length = max(len(text) for _, text in rows) + 1
+        with corpus.store.transaction():
+            for (doc_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=4)):
+                conn.executemany(
+                    "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                    [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents) if s.text.strip()])
+    return store_file
+
+
+def replicate(source: Path, target: Path, sentences: int) -> int:
+    """Copy the store and add copies of every document and its sentences until ``sentences``."""
+    shutil.copy(source, target)
+    conn = sqlite3.connect(target, isolation_level=None)
+    base = conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+    copies = -(-sentences // base) - 1
+    conn.execute("BEGIN")
+    for copy in range(1, copies + 1):
+        conn.execute(
+            "INSERT INTO documents (id, source, source_id, url, title, text, date, speaker, party, kind, "
+            "country, government, publisher, content_sha256, words, collected_at, updated_at) "
+            "SELECT id || ':' || ?1, source, source_id || ':' || ?1, url, title, text, date, speaker, party, "
+            "kind, country, government, publisher, content_sha256, words, collected_at, updated_at "
+            "FROM documents WHERE id NOT LIKE '%:%'", (copy,))
+        conn.execute(
+            "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) "
+            "SELECT doc_id || ':' || ?1, idx, start_char, end_char, text FROM sentences "
+            "WHERE doc_id NOT LIKE '%:%'", (copy,))
+    conn.execute("COMMIT")
+    conn.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
+    total = conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+    conn.close()
+    return total
+
+
+def direct_ids(conn: sqlite3.Connection, query: str, filters: dict) -> list:
+    """The bare FTS5 query: the same MATCH, filters and ranking, returning the page's ids."""
+    where, params = record_filter("sentences", DocumentFilter.from_options(**filters))
+    return conn.execute(
+        "SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
+        f"JOIN documents AS d ON d.id = t.doc_id WHERE sentences_fts MATCH ? AND {where} "
+        "ORDER BY sentences_fts.rank LIMIT ?", [translate_query(query), *params, PAGE]).fetchall()
+
+
+def direct_page(conn: sqlite3.Connection, query: str, filters: dict) -> list:
+    """The same statement returning what a page shows: text, highlight() and document columns."""
+    fts = "sentences_fts"
+    where, params = record_filter("sentences", DocumentFilter.from_options(**filters))
+    return conn.execute(
+        f"SELECT {page_columns('sentences')} FROM {fts} "
+        "JOIN sentences AS t ON t.id = sentences_fts.rowid "
+        f"JOIN documents AS d ON d.id = t.doc_id WHERE sentences_fts MATCH ? AND {where} "
+        "ORDER BY sentences_fts.rank LIMIT ?",
+        ["[", "]", translate_query(query), *params, PAGE]).fetchall()
+
+
+def _timed(function, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(store_file: Path, repeat: int) -> list[tuple]:
+    rows = []
+    with open_corpus(store_file.parent) as corpus:
+        conn = sqlite3.connect(store_file)
+        for kind, queries in QUERIES.items():
+            ours, ids, page, totals = [], [], [], []
+            for query, filters in queries:
+                direct_page(conn, query, filters)  # warm the page cache
+                result = search_corpus(corpus, query, limit=PAGE, **filters)
+                assert [(h.id,) for h in result.hits] == direct_ids(conn, query, filters), query
+                totals.append(result.total)
+                # interleave the three so that load from elsewhere falls on all of them alike
+                for _ in range(repeat):
+                    ours += _timed(lambda: search_corpus(corpus, query, limit=PAGE, **filters), 1)
+                    ids += _timed(lambda: direct_ids(conn, query, filters), 1)
+                    page += _timed(lambda: direct_page(conn, query, filters), 1)
+            med = statistics.median(ours)
+            rows.append((kind, med, _p95(ours), statistics.median(ids), statistics.median(page),
+                         med / statistics.median(ids), med / statistics.median(page),
+                         statistics.median(totals)))
+        conn.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=1_000_000, help="size of the replicated corpus")
+    parser.add_argument("--repeat", type=int, default=15, help="timed runs of each query")
+    parser.add_argument("--work", type=Path, default=None, help="folder kept between runs (default: a temp folder)")
+    args = parser.parse_args()
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-search-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    real = build_corpus(work / "sotu")
+    conn = sqlite3.connect(real)
+    sizes = conn.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM sentences), "
+                         "(SELECT sum(words) FROM documents)").fetchone()
+    conn.close()
+    print(f"real corpus: {sizes[0]} post-1945 State of the Union addresses, {sizes[1]:,} sentences, "
+          f"{sizes[2]:,} words (built in {time.perf_counter() - started:.0f} s)")
+    big_folder = work / "replicated"
+    big_folder.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    big_sentences = replicate(real, big_folder / "policytext.db", args.sentences)
+    print(f"replicated corpus: {big_sentences:,} sentences (built in {time.perf_counter() - started:.0f} s)")
+    print(f"{args.repeat} timed runs of each of 5 queries per row; latency in milliseconds; "
+          f"page of {PAGE} hits")
+    print()
+    header = (f"{'corpus':<11} {'queries':<9} {'search med':>10} {'search p95':>10} {'ids med':>8} "
+              f"{'page med':>8} {'vs ids':>7} {'vs page':>7} {'matches':>8}")
+    print(header)
+    print("-" * len(header))
+    for label, store_file in (("real", real), ("replicated", big_folder / "policytext.db")):
+        for kind, med, p95, ids, page, vs_ids, vs_page, matches in measure(store_file, args.repeat):
+            print(f"{label:<11} {kind:<9} {med:>10.2f} {p95:>10.2f} {ids:>8.2f} {page:>8.2f} "
+                  f"{vs_ids:>6.2f}x {vs_page:>6.2f}x {matches:>8,.0f}")
+    print()
+    print("matches: median over the row's queries of the total hits. Targets: search median < 20 ms on "
+          "the real corpus; search within 1.5x of the direct query.")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
