@@ -144,3 +144,26 @@ def test_sqlite_utils_detects_and_searches_the_index(tmp_path: Path) -> None:
     rows = list(db["sentences"].search("trust"))
     assert [row["text"] for row in rows] == ["Public services need trust."]
     assert [row["title"] for row in db["documents"].search("things")] == ["Trust to try things out"]
+
+
+def test_datasette_detects_and_searches_the_index(tmp_path: Path) -> None:
+    pytest.importorskip("datasette", reason="needs datasette (in the [test] extra)")
+    import asyncio
+
+    from datasette.app import Datasette
+
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.write([DOC], stage="test")
+        _add_sentences(corpus.store, DOC.id, [(0, 27, "Public services need trust."),
+                                              (28, 70, "Ministers should let staff try things out.")])
+    datasette = Datasette([str(tmp_path / "corpus" / "policytext.db")])
+
+    async def ask() -> tuple:
+        database = datasette.get_database("policytext")
+        tables = [await database.fts_table(name) for name in ("sentences", "quotes", "claims", "documents")]
+        response = await datasette.client.get("/policytext/sentences.json?_search=trusting&_shape=array")
+        return tables, response.status_code, response.json()
+
+    tables, status, rows = asyncio.run(ask())
+    assert tables == ["sentences_fts", "quotes_fts", "claims_fts", "documents_fts"]
+    assert status == 200 and [row["text"] for row in rows] == ["Public services need trust."]  # stemmed
