@@ -42,6 +42,8 @@ def strip_person_name(text: str) -> str:
         words.pop(0)
     while len(words) > 1 and words[-1].lower().strip(",.") in _SUFFIXES:
         words.pop()
+    if len(words) == 1 and (words[0].lower() in _HONORIFICS or words[0].lower() in _SUFFIXES):
+        return ""  # a title on its own ("Hon", "MP") names nobody
     return " ".join(w.strip(",") for w in words if w.strip(","))
 
 

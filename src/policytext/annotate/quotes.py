@@ -174,7 +174,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
         if report is not None:
             used_reports.add(report_index)
             start, end = mark.start, mark.end
-            if report.kind == "direct_colon":
+            if report.kind == "direct_colon" and report.start < mark.open_start - 1:
                 start, end = min(report.start, mark.start), max(report.end, mark.end)
             elif report.start < mark.open_start - 3 and report.end >= mark.start and not (
                     report.start <= report.cue.idx < mark.open_start):
@@ -345,8 +345,10 @@ def _trim_subject(head: Token) -> Span:
     left = head.left_edge.i
     right = head.i
     for child in head.rights:
-        if child.dep_ in ("compound", "flat", "appos") and child.i == right + 1:
-            right = child.right_edge.i if child.dep_ != "appos" else right
+        if child.dep_ in ("compound", "flat") and child.i == right + 1:
+            right = child.i
+        elif child.dep_ == "appos" and child.right_edge.i < head.head.i:
+            right = child.right_edge.i  # "The minister, Tom Harris, said"
     for ent in doc.ents:
         if ent.start <= head.i < ent.end:
             right = max(right, ent.end - 1)
@@ -402,6 +404,8 @@ def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
     if colon is None or in_quote[colon.idx]:
         return None
     lead = doc[tokens[0].i:colon.i]
+    if any(t.pos_ in ("VERB", "AUX") for t in lead):
+        return None  # "Smith said:" is a cue of its own
     if not any(ent.label_ == "PERSON" and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
         if not all(t.pos_ == "PROPN" for t in lead):
             return None
@@ -432,8 +436,8 @@ def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quo
         # the report's content covers the quote, or the cue sits in the quote's sentence(s)
         covers = report.start <= mark.end and report.end >= mark.start
         if cue_start < mark.open_start:
-            gap = text[cue_start:mark.open_start]
-            near = "\n\n" not in gap and (len(gap) < 200 and _no_sentence_end(gap) or gap.rstrip().endswith(":"))
+            gap = text[cue_start:mark.open_start + 1]
+            near = "\n\n" not in gap and (len(gap) < 200 and _no_sentence_end(gap) or gap[:-1].rstrip().endswith(":"))
         else:
             gap = text[mark.close_end:cue_start]
             near = "\n" not in gap and len(gap) < 60 and _no_sentence_end(gap)

