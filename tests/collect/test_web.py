@@ -412,3 +412,16 @@ def test_cli_duplicates(tmp_path, site, monkeypatch, capsys):
     [row] = json.loads(capsys.readouterr().out)
     assert (row["method"], row["similarity"], row["url"]) == ("exact", 1.0, site.url("/mirror/skills"))
     assert row["doc_id"].startswith("web-")
+
+
+def test_feed_metadata_fills_gaps_and_survives_reextract(corpus, site):
+    title, paragraphs = POSTS["energy"]
+    bare = "".join(f"<p>{p}</p>" for p in paragraphs)  # no title, author or date on the page
+    site.add("/posts/energy", f"<html><body><article>{bare}</article></body></html>")
+    site.add("/feed.xml", rss(site, ["energy"]), content_type="application/rss+xml")
+    collect_feeds(corpus, [site.url("/feed.xml")])
+    before = corpus.documents().iloc[0]
+    assert (before["title"], before["date"]) == (title, "2016-03-10")
+    assert before["speaker"] == "Sam Rivera"  # from "unit@example.org (Sam Rivera)"
+    report = reextract_documents(corpus)
+    assert (report.unchanged, report.updated) == (1, 0)

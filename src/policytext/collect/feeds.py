@@ -73,7 +73,7 @@ def parse_feed(body: bytes, *, url: str) -> list[FeedEntry | BadInput]:
             entry_id=str(entry.get("id") or link),
             url=link,
             title=entry.get("title") or None,
-            author=entry.get("author") or None,
+            author=(entry.get("author_detail") or {}).get("name") or entry.get("author") or None,
             published=_iso(entry.get("published_parsed")) or _iso(entry["updated_parsed"] if "updated_parsed" in entry.keys() else None),
             # Read the keys themselves: feedparser's fallback from updated to published warns.
             updated=entry["updated"] if "updated" in entry.keys() else entry.get("published") or None,
@@ -124,15 +124,12 @@ def iter_feed(fetcher: Fetcher, store: Store, feed_url: str, options: PageOption
         if existing is not None:
             yield existing
             continue
-        meta = {"feed": feed_url, "entry_id": entry.entry_id, "feed_updated": entry.updated}
+        # The feed's own metadata fills what the page does not say (kept for reextract too).
+        fallback = {"title": entry.title, "speaker": entry.author, "date": entry.published}
+        meta = {"feed": feed_url, "entry_id": entry.entry_id, "feed_updated": entry.updated,
+                "fallback": {k: v for k, v in fallback.items() if v}}
         outcome = fetch_page(fetcher, entry.url, options, via="feed", meta=meta)
         if isinstance(outcome, Document):
-            # The feed's own metadata fills what the page did not say.
-            outcome = outcome.with_changes(
-                title=outcome.title or entry.title,
-                speaker=outcome.speaker or entry.author,
-                date=outcome.date or entry.published,
-            )
             _remember(store, feed_url, entry, outcome.id)
         yield outcome
 

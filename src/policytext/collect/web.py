@@ -73,7 +73,8 @@ def page_to_document(response: FetchedResponse, options: PageOptions, *, via: st
         response: the fetched page.
         options: kind, publisher and country for the document.
         via: which collector found the page (``web``, ``feed`` or ``sitemap``), kept in meta.
-        meta: more metadata to keep (e.g. the feed entry).
+        meta: more metadata to keep (e.g. the feed entry). Its ``fallback`` entry (title,
+            speaker, date) fills what the page itself does not say.
 
     Example:
         >>> page_to_document(fetcher.fetch("https://example.org/post"), PageOptions()).kind  # doctest: +SKIP
@@ -99,14 +100,15 @@ def page_to_document(response: FetchedResponse, options: PageOptions, *, via: st
         "options": options.as_meta(),
         **(meta or {}),
     }
+    fallback = (meta or {}).get("fallback") or {}
     return Document(
         source=SOURCE,
         source_id=response.url,
         text=page.text,
-        title=page.title,
+        title=page.title or fallback.get("title"),
         url=page.canonical_url or response.final_url,
-        date=page.date,
-        speaker=page.author,
+        date=page.date or fallback.get("date"),
+        speaker=page.author or fallback.get("speaker"),
         publisher=options.publisher or page.sitename,
         kind=options.kind,
         country=normalise_country(options.country),
@@ -181,7 +183,8 @@ def iter_reextracted(corpus: Any, *, source: str | None = None) -> Iterator[Outc
                                                         base_url=base_url)
                 else:
                     options = PageOptions(**(meta.get("options") or {}))
-                    document = page_to_document(cached, options, via=meta.get("via", "web"))
+                    document = page_to_document(cached, options, via=meta.get("via", "web"),
+                                                meta={"fallback": meta.get("fallback")})
             except FetchError as err:
                 yield BadInput(fetched_url, str(err))
                 continue
