@@ -12,4 +12,10 @@ pt stats --by government
 
 # -- annotate (issue 4)
 # -- search (issue 6)
+echo
+echo "== Who said \"new frontier of science\", when, and how to cite it (a phrase search)"
+pt search '"new frontier of science"' --limit 1
+pt search '"new frontier of science"' --limit 1 --format json | .venv/bin/python -c 'import json, sys; hits = json.load(sys.stdin); print("Citation:", hits[0]["citation"] if hits else "(no match: annotate the corpus first)")'
+echo
+echo "== To search in your browser: .venv/bin/policytext --corpus $corpus serve   then open http://127.0.0.1:8000/"
 # -- trends (issue 5)

@@ -10,7 +10,9 @@ from policytext.corpus import DOCUMENT_FRAME_COLUMNS, Corpus, open_corpus
 from policytext.config import Config, resolve_config
 from policytext.errors import PolicytextError
 from policytext.records import Claim, Document, Entity, Quote, Sentence
+from policytext.search import find_claims, find_quotes, search_corpus, search_frame
 
 __version__ = "0.1.0"
 __all__ = ["Corpus", "open_corpus", "Config", "resolve_config", "PolicytextError", "Document",
-           "Sentence", "Entity", "Quote", "Claim", "DOCUMENT_FRAME_COLUMNS"]
+           "Sentence", "Entity", "Quote", "Claim", "DOCUMENT_FRAME_COLUMNS",
+           "search_corpus", "search_frame", "find_quotes", "find_claims"]
