@@ -178,8 +178,17 @@ class GovukSite:
     def base_url(self) -> str:
         return self.local.url("").rstrip("/")
 
+    # Like GOV.UK's, the search endpoint refuses unknown parameters and field names (HTTP 422).
+    PARAMETERS = {"filter_content_store_document_type", "filter_public_timestamp",
+                  "filter_organisations", "filter_people", "order", "start", "count", "fields"}
+    FIELDS = {"link", "title", "public_timestamp", "content_store_document_type", "description"}
+
     def search(self, request: Request) -> Reply:
         query = request.query
+        unknown = sorted(set(query) - self.PARAMETERS) + sorted(set(query.get("fields", [])) - self.FIELDS)
+        if unknown:
+            return Reply(status=422, body=json.dumps({"error": f"unknown: {unknown}"}),
+                         content_type="application/json")
         types = set(query.get("filter_content_store_document_type", []))
         rows = [i for i in self.items.values() if not types or i["document_type"] in types]
         for bound in query.get("filter_public_timestamp", []):

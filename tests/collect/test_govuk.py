@@ -211,3 +211,21 @@ def test_collect_govuk_cli(tmp_path, govuk_site, monkeypatch, capsys):
     code = main(["--corpus", corpus_dir, "collect", "govuk", "--base-url", "ftp://example.org"])
     assert code == 1
     assert "Error: --base-url: only http and https" in capsys.readouterr().err
+
+
+def test_news_item_speaker_from_people():
+    item = {"base_path": "/government/news/a-news-story", "document_type": "news_story",
+            "title": "Minister visits a training college", "first_published_at": "2016-02-01T10:00:00Z",
+            "details": {"body": "<p>The minister met apprentices and staff.</p>"},
+            "links": {"people": [{"title": "The Rt Hon Nick Boles MP", "base_path": "/government/people/nick-boles"}]}}
+    document = parse_content_item(item)
+    assert (document.speaker, document.kind, document.date) == ("Nick Boles", "news", "2016-02-01")
+    assert document.meta["speaker_from"] == "links.people"
+    assert document.government is None  # no label from GOV.UK: the timeline gives one when written
+
+
+def test_search_page_refused_is_a_recorded_failure(corpus, govuk_site):
+    govuk_site.local.add("/api/search.json", "{}", status=422, content_type="application/json")
+    report = collect_govuk(corpus, base_url=govuk_site.base_url)
+    assert (report.collected, report.failed) == (0, 1)
+    assert "HTTP 422" in report.failures[0]["reason"]

@@ -251,7 +251,7 @@ def build_search_url(options: GovukOptions, *, start: int, count: int) -> str:
     """Return the Search API URL of one page of results, oldest first.
 
     >>> build_search_url(GovukOptions(types=("speech",), since="2016"), start=0, count=10)
-    'https://www.gov.uk/api/search.json?filter_content_store_document_type=speech&filter_public_timestamp=from%3A2016-01-01&order=public_timestamp&start=0&count=10&fields=link%2Ctitle%2Cpublic_timestamp%2Ccontent_store_document_type'
+    'https://www.gov.uk/api/search.json?filter_content_store_document_type=speech&filter_public_timestamp=from%3A2016-01-01&order=public_timestamp&start=0&count=10&fields=link&fields=title&fields=public_timestamp&fields=content_store_document_type'
     """
     params: list[tuple[str, str]] = [("filter_content_store_document_type", t) for t in options.types]
     bounds = []
@@ -265,8 +265,9 @@ def build_search_url(options: GovukOptions, *, start: int, count: int) -> str:
         params.append(("filter_organisations", options.organisation))
     if options.person:
         params.append(("filter_people", options.person))
-    params += [("order", "public_timestamp"), ("start", str(start)), ("count", str(count)),
-               ("fields", ",".join(SEARCH_FIELDS))]
+    # The Search API validates parameters strictly: each field is its own ``fields`` parameter.
+    params += [("order", "public_timestamp"), ("start", str(start)), ("count", str(count))]
+    params += [("fields", name) for name in SEARCH_FIELDS]
     return f"{options.base_url.rstrip('/')}/api/search.json?{urlencode(params)}"
 
 
