@@ -257,3 +257,21 @@ def test_load_cached_works_offline(corpus, site):
     assert cached.body == b"<p>kept</p>" and cached.from_cache
     assert offline.load_cached(site.url("/never")) is None
     assert offline.requests_made == 0
+
+
+def test_unreachable_host_is_reported(corpus):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="robots.txt could not be read .*connection failed.*try later"):
+        make_fetcher(corpus, max_retries=1).fetch(f"http://127.0.0.1:{port}/page")
+
+
+def test_robots_txt_server_error_means_wait(corpus, site):
+    site.add("/robots.txt", "", status=503)
+    site.add("/page", "x")
+    with pytest.raises(FetchError, match="robots.txt could not be read .*HTTP 503"):
+        make_fetcher(corpus).fetch(site.url("/page"))
+    assert site.hits("/page") == 0

@@ -7,7 +7,6 @@ import pytest
 
 from helpers import shared_data
 from policytext.cli import main
-from policytext.collect.dedupe import list_duplicates
 from policytext.collect.govuk import (
     GovukOptions,
     build_search_url,

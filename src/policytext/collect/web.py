@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from policytext.collect.base import Outcome, ProgressHook, write_outcomes
+from policytext.collect.base import Outcome, ProgressHook
 from policytext.collect.cache import CACHE_FOLDER, ResponseCache
 from policytext.collect.dedupe import DuplicateFinder, drop_duplicates
 from policytext.collect.extract import extract_html
