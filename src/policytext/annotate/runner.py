@@ -80,6 +80,12 @@ def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = 
     return [row[0] for row in corpus.store.conn.execute(sql, params)]
 
 
+def check_run_options(*, batch_size: int, workers: int) -> None:
+    """Raise :class:`ConfigError` unless the batch size and the number of workers are 1 or more."""
+    if batch_size < 1 or workers < 1:
+        raise ConfigError(f"--batch-size and --workers must be 1 or more (got {batch_size} and {workers})")
+
+
 def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: int | None = None,
                     workers: int | None = None, force: bool = False,
                     progress: ProgressHook | None = None) -> AnnotateReport:
@@ -107,8 +113,7 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     model = model or config.model
     batch_size = int(batch_size or config.annotate_batch_size)
     workers = int(workers or config.workers)
-    if batch_size < 1 or workers < 1:
-        raise ConfigError(f"--batch-size and --workers must be 1 or more (got {batch_size} and {workers})")
+    check_run_options(batch_size=batch_size, workers=workers)
     started = time.perf_counter()
     report = AnnotateReport(model=model)
     total = corpus.count_documents()

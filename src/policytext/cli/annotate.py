@@ -51,9 +51,11 @@ def annotate(
     Example: policytext annotate --workers 2
     """
     from policytext.annotate import annotate_corpus, select_documents_to_annotate
+    from policytext.annotate.runner import check_run_options
 
     st = state(ctx)
     config = st.config(model=model, workers=workers, annotate_batch_size=batch_size)
+    check_run_options(batch_size=config.annotate_batch_size, workers=config.workers)
     with open_corpus(config=config) as corpus:
         total = len(select_documents_to_annotate(corpus, model=config.model, force=force))
         with progress_bar("annotating", total, quiet=st.quiet) as advance:
@@ -203,6 +205,8 @@ def extract_claims(
 @extract_app.command("entities")
 def extract_entities(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL) -> None:
     """Write one JSON line per named entity: id, start, end, text, label, name (normalised).
+
+    Example: policytext extract entities post.txt
 
     Example: cat post.txt | policytext extract entities -
     """

