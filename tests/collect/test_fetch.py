@@ -275,3 +275,19 @@ def test_robots_txt_server_error_means_wait(corpus, site):
     with pytest.raises(FetchError, match="robots.txt could not be read .*HTTP 503"):
         make_fetcher(corpus).fetch(site.url("/page"))
     assert site.hits("/page") == 0
+
+
+def test_damaged_cache_blob_is_fetched_again_in_full(corpus, site):
+    def page(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return site.reply(status=304)
+        return site.reply("<p>whole</p>", headers={"ETag": '"v1"'})
+
+    site.add("/p", page)
+    first = make_fetcher(corpus).fetch(site.url("/p"))
+    blob = corpus.path / "cache" / first.body_sha256[:2] / f"{first.body_sha256}.gz"
+    blob.write_bytes(gzip.compress(b"tampered"))
+    again = make_fetcher(corpus).fetch(site.url("/p"))
+    assert "If-None-Match" not in site.requests[-1].headers  # no 304 for a body we no longer have
+    assert again.body == b"<p>whole</p>" and not again.not_modified
+    assert gzip.decompress(blob.read_bytes()) == b"<p>whole</p>"  # the cache is repaired

@@ -425,3 +425,14 @@ def test_feed_metadata_fills_gaps_and_survives_reextract(corpus, site):
     assert before["speaker"] == "Sam Rivera"  # from "unit@example.org (Sam Rivera)"
     report = reextract_documents(corpus)
     assert (report.unchanged, report.updated) == (1, 0)
+
+
+@pytest.mark.parametrize(("first", "second", "near"), [
+    ("word " * 60, "word " * 60, True),
+    (" ".join(f"w{i}" for i in range(200)), " ".join(f"w{i}" for i in range(200)) + " extra", True),
+    (" ".join(f"w{i}" for i in range(200)), " ".join(f"w{i}" for i in range(100, 300)), False),
+])
+def test_minhash_estimates_shingle_overlap(first, second, near):
+    from policytext.collect.dedupe import minhash_text
+
+    assert (minhash_text(first).jaccard(minhash_text(second)) >= NEAR_DUPLICATE_THRESHOLD) is near

@@ -57,8 +57,8 @@ class ResponseCache:
         """Store ``body`` (once: the same bytes are never written twice); return its SHA-256."""
         digest = hashlib.sha256(body).hexdigest()
         path = self.path_for(digest)
-        if path.exists():
-            return digest
+        if path.exists() and self.get_body(digest) is not None:
+            return digest  # already stored, intact
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write to a temporary file then rename, so a killed run never leaves half a blob.
         handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
