@@ -8,7 +8,9 @@
   signatures are kept in the store's ``document_minhashes`` table) and earlier items of the run.
 
 The first copy seen is kept; each later copy's address is recorded in ``duplicate_locations``
-with the method and similarity, and counted as "duplicate" in the run's summary.
+with the method and similarity, and counted as "duplicate" in the run's summary. An address that
+held a document of its own and now serves a copy of another becomes one of that document's
+locations (its own row is removed), so each text is stored once.
 """
 from __future__ import annotations
 
