@@ -436,3 +436,15 @@ def test_minhash_estimates_shingle_overlap(first, second, near):
     from policytext.collect.dedupe import minhash_text
 
     assert (minhash_text(first).jaccard(minhash_text(second)) >= NEAR_DUPLICATE_THRESHOLD) is near
+
+
+def test_an_address_whose_text_becomes_a_copy(corpus, site):
+    serve_posts(site, skills=POSTS["skills"], housing=POSTS["housing"])
+    collect_pages(corpus, [site.url("/posts/skills"), site.url("/posts/housing")])
+    assert corpus.count_documents() == 2
+    site.add("/posts/housing", post_html(*POSTS["skills"]))  # now republishes the skills post
+    report = collect_pages(corpus, [site.url("/posts/housing")])
+    assert (report.duplicate, report.collected, report.updated) == (1, 0, 0)
+    assert list(corpus.documents()["title"]) == [POSTS["skills"][0]]
+    [location] = list_duplicates(corpus.store)
+    assert location["url"] == site.url("/posts/housing")
