@@ -291,3 +291,12 @@ def test_damaged_cache_blob_is_fetched_again_in_full(corpus, site):
     assert "If-None-Match" not in site.requests[-1].headers  # no 304 for a body we no longer have
     assert again.body == b"<p>whole</p>" and not again.not_modified
     assert gzip.decompress(blob.read_bytes()) == b"<p>whole</p>"  # the cache is repaired
+
+
+def test_redirected_robots_txt_is_followed(corpus, site):
+    site.add("/robots.txt", "", status=301, headers={"Location": "/rules/robots.txt"})
+    site.add("/rules/robots.txt", "User-agent: *\nDisallow: /drafts/\n", content_type="text/plain")
+    site.add("/drafts/post", "draft")
+    with pytest.raises(FetchError, match="disallows"):
+        make_fetcher(corpus).fetch(site.url("/drafts/post"))
+    assert site.hits("/drafts/post") == 0

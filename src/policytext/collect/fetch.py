@@ -251,8 +251,7 @@ class Fetcher:
             return parser
         parser = urllib.robotparser.RobotFileParser(f"{root}/robots.txt")
         try:
-            status, _, body = self._request_with_retries(f"{root}/robots.txt", {
-                "User-Agent": self.config.user_agent, "Accept-Encoding": "gzip"})
+            status, body = self._get_robots_txt(root)
         except FetchError as err:
             # An unreachable robots.txt means "do not crawl" until it can be read.
             parser.disallow_all = True
@@ -270,6 +269,21 @@ class Fetcher:
             self._robots_delay[root] = float(delay)
         self._robots[root] = parser
         return parser
+
+    def _get_robots_txt(self, root: str) -> tuple[int, bytes]:
+        """Fetch ``root``/robots.txt, following redirects within the site (e.g. http to https)."""
+        current = f"{root}/robots.txt"
+        headers = {"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip"}
+        for _ in range(MAX_REDIRECTS + 1):
+            status, response_headers, body = self._request_with_retries(current, headers)
+            location = response_headers.get("Location")
+            if status not in REDIRECT_STATUSES or not location:
+                return status, body
+            target = urljoin(current, location)
+            if urlsplit(target).scheme not in ("http", "https") or not same_site(target, root):
+                return 404, b""  # a robots.txt elsewhere does not govern this site
+            current = target
+        raise FetchError("robots.txt redirects more than 5 times")
 
     # ------------------------------------------------------------------ requests
 
