@@ -11,8 +11,10 @@ from policytext.config import Config, resolve_config
 from policytext.errors import PolicytextError
 from policytext.records import Claim, Document, Entity, Quote, Sentence
 from policytext.search import find_claims, find_quotes, search_corpus, search_frame
+from policytext.analyse import keyness, kwic, theme_trends, topic_trends
 
 __version__ = "0.1.0"
 __all__ = ["Corpus", "open_corpus", "Config", "resolve_config", "PolicytextError", "Document",
            "Sentence", "Entity", "Quote", "Claim", "DOCUMENT_FRAME_COLUMNS",
-           "search_corpus", "search_frame", "find_quotes", "find_claims"]
+           "search_corpus", "search_frame", "find_quotes", "find_claims",
+           "theme_trends", "keyness", "topic_trends", "kwic"]

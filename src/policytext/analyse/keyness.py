@@ -5,7 +5,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
 
 from policytext.analyse.groups import NO_GROUP, check_grouping, group_labels, group_periods, match_group
 from policytext.analyse.lemmas import lemma_frame
@@ -78,6 +77,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     Example:
         >>> keyness(corpus, by="government", target="Reagan", top=10)   # doctest: +SKIP
     """
+    from scipy.stats import chi2  # imported here: scipy.stats is slow to import
+
     check_grouping(by)
     if top < 1:
         raise BadQuery(f"--top must be 1 or more, not {top}")

@@ -6,7 +6,6 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
 
 from policytext.analyse.groups import check_grouping, group_labels, group_periods
 from policytext.analyse.lemmas import lemma_frame
@@ -95,6 +94,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     names = list(themes)
     if not names:
         raise BadQuery("name at least one theme, e.g. 'trust' (see 'policytext themes list')")
+    from scipy.stats import chi2  # imported here: scipy.stats is slow to import
+
     check_grouping(by)
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
