@@ -99,11 +99,11 @@ def direct_page(conn: sqlite3.Connection, query: str, filters: dict) -> list:
     fts = "sentences_fts"
     where, params = record_filter("sentences", DocumentFilter.from_options(**filters))
     return conn.execute(
-        f"SELECT {page_columns('sentences')} FROM {fts} "
+        f"SELECT {page_columns('sentences')}, highlight({fts}, 0, '[', ']') FROM {fts} "
         "JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"JOIN documents AS d ON d.id = t.doc_id WHERE sentences_fts MATCH ? AND {where} "
         "ORDER BY sentences_fts.rank LIMIT ?",
-        ["[", "]", translate_query(query), *params, PAGE]).fetchall()
+        [translate_query(query), *params, PAGE]).fetchall()
 
 
 def _timed(function, repeat: int) -> list[float]:

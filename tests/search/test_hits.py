@@ -228,3 +228,23 @@ def test_keyword_in_context_keeps_the_match_and_trims_at_words() -> None:
 )
 def test_format_citation(fields, expected) -> None:
     assert format_citation(**fields) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"new frontier"', "moon OR astronaut", "peace NOT war", "communis*", "NEAR(tax reduction, 3)",
+     "(economy OR growth) AND nation*", "café OR pwned"],
+)
+def test_marks_are_those_fts5_gives_on_the_index(sotu, query) -> None:
+    """The page is marked in a small table with the index's tokenizer: same words as the index."""
+    from policytext.search import translate_query
+    from policytext.search.hits import CLOSE_MARK, OPEN_MARK
+
+    result = search_corpus(sotu, query, limit=50)
+    assert result.hits
+    fts = translate_query(query)
+    for hit in result.hits:
+        marked = sotu.store.conn.execute(
+            "SELECT highlight(sentences_fts, 0, ?, ?) FROM sentences_fts WHERE sentences_fts MATCH ? AND rowid = ?",
+            (OPEN_MARK, CLOSE_MARK, fts, hit.id)).fetchone()[0]
+        assert hit.marks == read_marks(marked, hit.text) and hit.marks

@@ -29,6 +29,8 @@ MAX_LIMIT = 1000
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
 OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
 CLI_OPEN, CLI_CLOSE = "«", "»"
+INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
+_MARK_TABLE = "policytext_marks"
 _MARKERS = re.compile(f"({OPEN_MARK}|{CLOSE_MARK})")
 
 HIT_COLUMNS = [
@@ -338,49 +340,90 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     where, params = record_filter(within, filters)
     fts = f"{within}_fts"
     conn = store.conn
-    page = _match(conn, f"""
-        SELECT {page_columns(within)}
-        FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id
-        WHERE {fts} MATCH ? AND {where}
-        ORDER BY {fts}.rank LIMIT ? OFFSET ?""", [OPEN_MARK, CLOSE_MARK, fts_query, *params, limit, offset])
-    total = _count(conn, within, fts_query, where, params, page=page, limit=limit, offset=offset)
-    hits = tuple(_build_hits(conn, within, page))
+    ranked = _match(conn, *_ranking_statement(within, fts_query, where, params, limit, offset))
+    if ranked:
+        total = int(ranked[0]["total"])
+    elif offset == 0 and limit > 0:
+        total = 0
+    else:  # a page past the end, or only the count asked for
+        total = int(_match(conn, f"""
+            SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid
+            JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}""",
+            [fts_query, *params])[0][0])
+    page = _page_rows(conn, within, ranked)
+    marked = mark_page(conn, fts_query, page)
+    hits = tuple(_build_hits(conn, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
                         offset=offset, limit=limit, hits=hits)
 
 
-def page_columns(within: str) -> str:
-    """Return the columns of one page of hits: the record, its marked text, rank and document.
+def _ranking_statement(within: str, fts_query: str, where: str, params: list[Any], limit: int,
+                       offset: int) -> tuple[str, list[Any]]:
+    """Return the one statement that matches, filters, ranks (BM25) and counts: ids of a page.
 
-    The statement using them must bind the two highlight() markers before its other parameters.
+    Without filters the index alone answers (every indexed row has its record and document: the
+    store enforces foreign keys); with filters each match is joined to its document once.
     """
     fts = f"{within}_fts"
+    if where == "1":
+        return (f"SELECT rowid AS id, rank, count(*) OVER () AS total FROM {fts} "
+                f"WHERE {fts} MATCH ? ORDER BY rank LIMIT ? OFFSET ?", [fts_query, limit, offset])
+    return (f"SELECT t.id AS id, {fts}.rank AS rank, count(*) OVER () AS total "
+            f"FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id "
+            f"WHERE {fts} MATCH ? AND {where} ORDER BY rank LIMIT ? OFFSET ?",
+            [fts_query, *params, limit, offset])
+
+
+def page_columns(within: str) -> str:
+    """Return the columns of a page of hits read from ``<within> AS t`` joined to ``documents AS d``."""
     extra = {"sentences": "t.idx AS idx, NULL AS own_speaker",
              "quotes": "NULL AS idx, t.speaker AS own_speaker, t.cue AS cue, t.kind AS quote_kind",
              "claims": "NULL AS idx, t.speaker AS own_speaker, t.score AS score, t.types AS types"}[within]
     return (f"t.id AS id, t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, "
-            f"t.text AS text, {extra}, highlight({fts}, 0, ?, ?) AS marked, {fts}.rank AS rank, "
-            "d.title AS title, d.speaker AS doc_speaker, d.date AS date, d.kind AS kind, "
-            "d.government AS government, d.party AS party, d.url AS url, "
+            f"t.text AS text, {extra}, d.title AS title, d.speaker AS doc_speaker, d.date AS date, "
+            "d.kind AS kind, d.government AS government, d.party AS party, d.url AS url, "
             "d.publisher AS publisher, d.source AS source")
 
 
-def _count(conn: sqlite3.Connection, within: str, fts_query: str, where: str, params: list[Any], *,
-           page: list[sqlite3.Row], limit: int, offset: int) -> int:
-    """Return the number of matches, counting again only when the page does not tell it."""
-    if page and len(page) < limit or (not page and offset == 0 and limit > 0):
-        return offset + len(page)  # the last page
-    fts = f"{within}_fts"
-    if where == "1":  # no filter: every indexed row has its record and document (foreign keys)
-        sql, args = f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [fts_query]
-    else:
-        sql = (f"SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
-               f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}")
-        args = [fts_query, *params]
-    return int(_match(conn, sql, args)[0][0])
+def _page_rows(conn: sqlite3.Connection, within: str, ranked: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Return the page's records with their documents, in rank order, each with its ``rank``."""
+    if not ranked:
+        return []
+    ids = [row["id"] for row in ranked]
+    marks = ", ".join("?" for _ in ids)
+    rows = {row["id"]: dict(row) for row in conn.execute(
+        f"SELECT {page_columns(within)} FROM {within} AS t JOIN documents AS d ON d.id = t.doc_id "
+        f"WHERE t.id IN ({marks})", ids)}
+    page = []
+    for row in ranked:
+        if row["id"] in rows:  # (a row deleted between the two statements is left out)
+            page.append({**rows[row["id"]], "rank": row["rank"]})
+    return page
 
 
-def _build_hits(conn: sqlite3.Connection, within: str, page: list[sqlite3.Row]) -> list[SearchHit]:
+def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[dict[str, Any]]) -> dict[int, str]:
+    """Return each hit's text with FTS5's highlight() markers round the words the query matched.
+
+    The page's texts go into a small in-memory FTS5 table with the index's own tokenizer and the
+    same query marks them there: the same words match (whether a row matches depends on its own
+    words only), for the cost of a page of short rows rather than the whole index again.
+    """
+    if not page:
+        return {}
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_MARK_TABLE} USING fts5("
+                 f"text, tokenize='{INDEX_TOKENIZER}')")
+    conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
+    conn.executemany(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES (?, ?)",
+                     [(row["id"], row["text"]) for row in page])
+    marked = dict(conn.execute(
+        f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM temp.{_MARK_TABLE} "
+        f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
+    conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
+    return marked
+
+
+def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]],
+                marked: dict[int, str]) -> list[SearchHit]:
     if not page:
         return []
     if within == "sentences":
@@ -389,16 +432,15 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[sqlite3.Row]) 
         contexts = {row["id"]: _context(conn, row) for row in page}
     hits = []
     for row in page:
-        keys = row.keys()
         before, after = contexts[row["id"]]
         speaker = row["own_speaker"] or row["doc_speaker"]
         quoted_in = row["doc_speaker"] if within == "quotes" else None
         types: tuple[str, ...] = ()
-        if "types" in keys and row["types"]:
+        if row.get("types"):
             types = tuple(json.loads(row["types"]))
         hits.append(SearchHit(
             within=within, id=row["id"], doc_id=row["doc_id"], text=row["text"],
-            marks=read_marks(row["marked"] or "", row["text"]),
+            marks=read_marks(marked.get(row["id"]) or "", row["text"]),
             start=row["start"], end=row["end"], before=before, after=after,
             title=row["title"], speaker=speaker, doc_speaker=row["doc_speaker"], date=row["date"],
             kind=row["kind"], government=row["government"], party=row["party"], url=row["url"],
@@ -407,15 +449,13 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[sqlite3.Row]) 
                                      source=row["source"], date=row["date"], url=row["url"],
                                      quoted_in=quoted_in),
             rank=float(row["rank"]),
-            cue=row["cue"] if "cue" in keys else None,
-            quote_kind=row["quote_kind"] if "quote_kind" in keys else None,
-            score=row["score"] if "score" in keys else None,
+            cue=row.get("cue"), quote_kind=row.get("quote_kind"), score=row.get("score"),
             types=types,
         ))
     return hits
 
 
-def _sentence_contexts(conn: sqlite3.Connection, page: list[sqlite3.Row]) -> dict[int, tuple[str, str]]:
+def _sentence_contexts(conn: sqlite3.Connection, page: list[dict[str, Any]]) -> dict[int, tuple[str, str]]:
     """Return the sentences before and after each sentence hit, fetched in one query."""
     wanted = [(row["doc_id"], row["idx"] + step) for row in page for step in (-1, 1)]
     values = ", ".join("(?, ?)" for _ in wanted)
@@ -427,7 +467,7 @@ def _sentence_contexts(conn: sqlite3.Connection, page: list[sqlite3.Row]) -> dic
                         found.get((row["doc_id"], row["idx"] + 1), "")) for row in page}
 
 
-def _context(conn: sqlite3.Connection, row: sqlite3.Row) -> tuple[str, str]:
+def _context(conn: sqlite3.Connection, row: dict[str, Any]) -> tuple[str, str]:
     """Return the sentence before and the sentence after a quote or claim ('' at either end)."""
     doc_id = row["doc_id"]
     before = conn.execute(
