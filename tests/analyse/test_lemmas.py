@@ -56,3 +56,24 @@ def test_word_spans_align_with_stored_streams(small_corpus: Path) -> None:
     for doc_id, lemmas in zip(frame["id"], frame["lemmas"]):
         spans = word_spans(tokenizer, texts[doc_id])
         assert len(spans) == len(lemmas.split())
+
+
+def test_interrupted_lemmatising_resumes(tmp_path: Path) -> None:
+    with policytext.open_corpus(tmp_path / "c", create=True) as corpus:
+        with corpus.store.transaction():
+            for number in range(7):
+                upsert_document(corpus.store, Document(source="test", source_id=str(number),
+                                                       text=f"Speech {number}: we trust people.", date="2015-05-08"))
+        seen = []
+
+        def stop_after_five() -> None:
+            seen.append(1)
+            if len(seen) == 5:
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            ensure_lemmas(corpus, progress=stop_after_five, batch_size=3)
+        stored = corpus.store.conn.execute("SELECT COUNT(*) FROM doc_lemmas").fetchone()[0]
+        assert stored == 3  # the first batch was committed, the interrupted one was not
+        assert ensure_lemmas(corpus) == 4
+        assert corpus.store.conn.execute("SELECT COUNT(*) FROM doc_lemmas").fetchone()[0] == 7

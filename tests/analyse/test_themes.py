@@ -1,6 +1,7 @@
 """Themes: entries matched on lemmas, phrases, wildcards, exclusions; user files; suggestions."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,35 @@ def test_suggest_terms_ranks_company_not_in_theme(small_corpus: Path) -> None:
         assert row.near >= 2 and row.near <= row.total
         assert row.near > row.expected  # over-represented near the theme
     assert frame["g2"].is_monotonic_decreasing
+
+
+def test_themes_cli(capsys, small_corpus: Path) -> None:
+    from policytext.cli import main
+
+    base = ["--quiet", "--corpus", str(small_corpus)]
+    assert main(base + ["themes", "list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr()[0])
+    assert [row["theme"] for row in listed[:2]] == ["entrepreneurialism", "trust"]
+    assert main(base + ["themes", "show", "trust", "--format", "csv"]) == 0
+    out = capsys.readouterr()[0]
+    assert out.startswith("kind,entry\nlemma,trust\n") and "exclude,trust fund\n" in out
+    assert main(base + ["themes", "suggest", "entrepreneurialism", "--top", "5", "--min-count", "2",
+                        "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr()[0])) == 5
+    assert main(base + ["themes", "show", "nonsense"]) == 1
+    assert capsys.readouterr()[1].startswith("Error: no theme named 'nonsense'")
+
+
+def test_every_analysis_command_has_help_with_an_example() -> None:
+    from typer.main import get_command
+
+    from policytext.cli import app
+
+    root = get_command(app)
+    names = [("themes", "list"), ("themes", "show"), ("themes", "suggest"), ("trends",), ("keyness",),
+             ("kwic",), ("topics", "fit"), ("topics", "show"), ("topics", "trends"), ("topics", "apply")]
+    for path in names:
+        command = root
+        for part in path:
+            command = command.commands[part]
+        assert command.help and "Example: policytext " + " ".join(path) in command.help, path

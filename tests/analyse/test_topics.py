@@ -132,3 +132,17 @@ def test_topics_cli_fit_show_trends_apply(capsys, small_corpus: Path, tmp_path: 
     assert main(base + ["topics", "apply", "cli", str(note), "--format", "json"]) == 0
     applied = json.loads(capsys.readouterr()[0])
     assert applied[0]["item"] == str(note) and "topic_3" in applied[0]
+
+
+def test_topics_apply_scores_readable_files_and_reports_bad_ones(capsys, small_corpus: Path, tmp_path: Path) -> None:
+    base = ["--quiet", "--corpus", str(small_corpus)]
+    assert main(base + ["topics", "fit", "--k", "3", "--name", "apply-test"]) == 0
+    capsys.readouterr()
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("Health care for every family.", encoding="utf-8")
+    bad.write_bytes(b"\xff\xfe\x00broken")
+    code = main(base + ["topics", "apply", "apply-test", str(bad), str(good), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert [row["item"] for row in json.loads(out)] == [str(good)]
+    assert f"failed {bad}: cannot read it as UTF-8 text" in err

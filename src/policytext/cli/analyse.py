@@ -348,13 +348,16 @@ def topics_apply(
 
     st = state(ctx)
     texts = None
+    failed = []
     if paths:
         texts = {}
         for path in paths:
             try:
                 texts[str(path)] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise BadInput(str(path), f"cannot read it as UTF-8 text: {err}") from err
+            except (OSError, UnicodeDecodeError) as err:  # report it, score the other files
+                failed.append(BadInput(str(path), f"cannot read it as UTF-8 text ({err.__class__.__name__}: {err})"))
+        if not texts:
+            raise failed[0]
     filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
                        until=until, limit=limit)
     with open_corpus(config=st.config()) as corpus:
@@ -366,3 +369,8 @@ def topics_apply(
     if format is OutputFormat.table:
         frame = frame[["item", "top_topic", "top_label", "top_share"]]
     render(frame, format, title=f"Topics of {name}")
+    for failure in failed:
+        message(f"failed {failure}")
+    if failed:
+        message(f"{len(texts)} scored, {len(failed)} failed")
+        raise typer.Exit(1)
