@@ -18,4 +18,7 @@ pt search '"new frontier of science"' --limit 1
 pt search '"new frontier of science"' --limit 1 --format json | .venv/bin/python -c 'import json, sys; hits = json.load(sys.stdin); print("Citation:", hits[0]["citation"] if hits else "(no match: annotate the corpus first)")'
 echo
 echo "== To search in your browser: .venv/bin/policytext --corpus $corpus serve   then open http://127.0.0.1:8000/"
-# -- trends (issue 5)
+echo
+echo "== Trust and entrepreneurialism by administration: rate per 10,000 words with a 95% interval, G² against the rest"
+pt trends trust entrepreneurialism --by government --plot "$corpus/theme-trends.png"
+echo "Trend chart: $corpus/theme-trends.png"

@@ -150,7 +150,10 @@ def trends(
         lexicon = load_lexicon(themes, config=corpus.config)
         with _lemmatising(corpus, st.quiet, filters) as advance:
             frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance, **filters)
-    render(frame, format, title=f"Themes by {by}")
+    # The table leaves out the period and the count behind the share (json and csv keep every column).
+    columns = [c for c in frame.columns if c not in ("start", "end", "documents_with_theme")] \
+        if format is OutputFormat.table else None
+    render(frame, format, title=f"Themes by {by}", columns=columns)
     if plot is not None:
         from policytext.plots import plot_theme_trends
 
