@@ -410,16 +410,17 @@ def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[dict[str, Any
     """
     if not page:
         return {}
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_MARK_TABLE} USING fts5("
-                 f"text, tokenize='{INDEX_TOKENIZER}')")
-    conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
-    conn.executemany(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES (?, ?)",
-                     [(row["id"], row["text"]) for row in page])
-    marked = dict(conn.execute(
+    try:
+        conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
+    except sqlite3.OperationalError:  # the first search on this connection
+        conn.execute(f"CREATE VIRTUAL TABLE temp.{_MARK_TABLE} USING fts5("
+                     f"text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
+    # One statement: each autocommitted statement would flush a segment of the FTS5 table.
+    conn.execute(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES "
+                 + ", ".join("(?, ?)" for _ in page), [v for row in page for v in (row["id"], row["text"])])
+    return dict(conn.execute(
         f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM temp.{_MARK_TABLE} "
         f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
-    conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
-    return marked
 
 
 def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]],
