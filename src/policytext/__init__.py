@@ -17,4 +17,13 @@ __version__ = "0.1.0"
 __all__ = ["Corpus", "open_corpus", "Config", "resolve_config", "PolicytextError", "Document",
            "Sentence", "Entity", "Quote", "Claim", "DOCUMENT_FRAME_COLUMNS",
            "search_corpus", "search_frame", "find_quotes", "find_claims",
-           "theme_trends", "keyness", "topic_trends", "kwic"]
+           "theme_trends", "keyness", "topic_trends", "kwic", "annotate_corpus", "load_pipeline"]
+
+
+def __getattr__(name: str):
+    """Give the annotation entry points on first use (they import spaCy, which is slow to load)."""
+    if name in ("annotate_corpus", "load_pipeline"):
+        from policytext import annotate
+
+        return getattr(annotate, name)
+    raise AttributeError(f"module 'policytext' has no attribute {name!r}")
