@@ -77,3 +77,15 @@ def test_interrupted_lemmatising_resumes(tmp_path: Path) -> None:
         assert stored == 3  # the first batch was committed, the interrupted one was not
         assert ensure_lemmas(corpus) == 4
         assert corpus.store.conn.execute("SELECT COUNT(*) FROM doc_lemmas").fetchone()[0] == 7
+
+
+def test_limit_lemmatises_only_the_selected_documents(tmp_path: Path) -> None:
+    with policytext.open_corpus(tmp_path / "c", create=True) as corpus:
+        with corpus.store.transaction():
+            for number in range(4):
+                upsert_document(corpus.store, Document(source="test", source_id=str(number),
+                                                       text=f"Address {number}.", date=f"200{number}-01-01"))
+        assert ensure_lemmas(corpus, limit=2) == 2
+        assert ensure_lemmas(corpus, limit=3) == 1
+        assert ensure_lemmas(corpus, since="2003") == 1
+        assert lemma_frame(corpus, ensure=False)["tokens"].tolist() == [1, 1, 1, 1]  # numbers are not words

@@ -1,6 +1,8 @@
 """Theme trends: per-group counts, rates, intervals and G², checked against independent counts."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -129,3 +131,16 @@ def test_trends_cli_errors(capsys, small_corpus: Path, args: list[str], error: s
     _, err = capsys.readouterr()
     assert code == 1
     assert err.startswith(error)
+
+
+def test_trends_cli_with_a_user_theme_file(capsys, small_corpus: Path, tmp_path: Path) -> None:
+    themes = tmp_path / "mine.toml"
+    themes.write_text('[themes.welfare_reform]\nlabel = "Welfare reform"\nterms = ["welfare reform", "welfare"]\n'
+                      'exclude = ["general welfare"]\n', encoding="utf-8")
+    code = main(["--quiet", "--corpus", str(small_corpus), "trends", "welfare_reform", "--themes", str(themes),
+                 "--by", "year", "--format", "csv"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["group"] for r in rows] == ["1990", "1991", "1992", "1994", "1995"]
+    assert sum(int(r["matches"]) for r in rows) > 10
