@@ -35,6 +35,7 @@ from policytext.search.query import translate_query
         ("sentences_fts:tax OR {text}:x", '("sentences_fts:tax" OR "{text}:x")'),
         ("don't - stop", '("don\'t" AND "stop")'),
         ("café", '"café"'),
+        ("\u201cnew frontier\u201d OR moon", '("new frontier" OR "moon")'),  # curly quotes pasted in
     ],
 )
 def test_translate_query(query: str, expected: str) -> None:

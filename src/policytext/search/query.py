@@ -20,6 +20,7 @@ MAX_NEAR_DISTANCE = 1000
 _OPERATORS = {"OR", "AND", "NOT"}
 _SPECIAL = set('"()*,')
 _HAS_WORD = re.compile(r"\w")
+_CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,8 @@ def parse_query(query: str) -> Node:
     if len(query) > MAX_QUERY_CHARS:
         raise BadQuery(f"the search query is {len(query):,} characters long; keep it under "
                        f"{MAX_QUERY_CHARS:,}.")
-    node = _Parser(_tokenize(query)).parse()
+    # Quotation marks pasted from word processors and web pages work like straight ones.
+    node = _Parser(_tokenize(query.translate(_CURLY_QUOTES))).parse()
     if node is None:
         raise BadQuery(f"the search query {query!r} has no words to search for. {SYNTAX_HELP}.")
     return node
