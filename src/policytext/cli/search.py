@@ -82,7 +82,10 @@ def serve(
     def announce(url: str) -> None:
         message(f"Serving the search page at {url} (JSON at {url}api/search?q=…); Ctrl+C stops it.")
 
-    serve_corpus(st.config(), host=host, port=port, ready=announce)
+    try:
+        serve_corpus(st.config(), host=host, port=port, ready=announce)
+    except KeyboardInterrupt:  # the normal way to stop a server: not an interrupted job
+        message("Stopped the search page.")
 
 
 @app.command("quotes")
