@@ -18,6 +18,8 @@ from policytext.annotate.entities import (
     ("Dr. Jill Biden", "Jill Biden"),
     ("Baroness Thatcher", "Thatcher"),
     ("Hancock", "Hancock"),
+    ("5 Eric Slover", "Eric Slover"),
+    ("Speaker", ""),
 ])
 def test_strip_person_name(text, expected):
     assert strip_person_name(text) == expected

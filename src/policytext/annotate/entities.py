@@ -38,6 +38,8 @@ def strip_person_name(text: str) -> str:
         'Matthew Hancock'
     """
     words = _SPACES.sub(" ", _POSSESSIVE.sub("", text.strip())).strip(" ,.;:").split(" ")
+    while len(words) > 1 and not words[0][:1].isalpha():
+        words.pop(0)  # "5 Eric Slover", "– Jane Doe": stray numbers or dashes before a name
     while len(words) > 1 and words[0].lower().strip(",") in _HONORIFICS:
         words.pop(0)
     while len(words) > 1 and words[-1].lower().strip(",.") in _SUFFIXES:

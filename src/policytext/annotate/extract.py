@@ -33,7 +33,7 @@ ENTITY_FIELDS = ("id", "start", "end", "text", "label", "name")
 class TextItem:
     """One text to annotate, with the id its rows carry and optional speaker and kind."""
 
-    id: str
+    id: Any
     text: str
     speaker: str | None = None
     kind: str | None = None
@@ -65,8 +65,8 @@ def read_text_items(handle: IO[str], *, name: str = "-") -> Iterator[TextItem | 
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield BadInput(name, "each line needs a JSON object with a string field 'text'", number)
             continue
-        item_id = record.get("id", number)
-        yield TextItem(id=str(item_id), text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
+        item_id = record.get("id", number)  # kept as given (string or number), as the contract says
+        yield TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
 
 
 def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16) -> Iterator[tuple[TextItem, DocumentAnnotation]]:
