@@ -361,7 +361,12 @@ def _trim_subject(head: Token) -> Span:
 def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> tuple[int, int] | None:
     """Return the char span of what the cue reports: its clause, or the sentence around a parenthetical."""
     doc = cue.doc
-    clauses = [c for c in cue.children if c.dep_ in ("ccomp",) or (c.dep_ == "xcomp" and cue.lemma_ in ("urge", "promise", "vow", "pledge"))]
+    lemma = cue.lemma_.lower()
+    clauses = [c for c in cue.children if c.dep_ == "ccomp" or (c.dep_ == "xcomp" and lemma in _DIRECTIVE_CUES)]
+    if not clauses and lemma in _PREPOSITION_CUES:
+        # "called for more flexibility", "warned against cuts": the object of the preposition
+        clauses = [obj for prep in cue.children if prep.dep_ == "prep" and prep.lower_ in _PREPOSITION_CUES[lemma]
+                   for obj in prep.children if obj.dep_ in ("pobj", "pcomp")]
     if clauses:
         clause = clauses[0]
         left, right = clause.left_edge.i, clause.right_edge.i
@@ -377,6 +382,12 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
             return None
         return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return None
+
+
+_DIRECTIVE_CUES = frozenset("urge promise vow pledge threaten ask tell warn call encourage order demand".split())
+"""Cues whose infinitive is what was said: "vowed to take the fight to 35 states"."""
+_PREPOSITION_CUES = {"call": {"for", "on"}, "warn": {"against", "of", "about"}, "argue": {"for", "against"},
+                     "appeal": {"for", "to"}, "press": {"for"}, "push": {"for"}, "ask": {"for", "about"}}
 
 
 def _according_to(sent: Span, token: Token, in_quote: bytearray) -> _Report | None:
