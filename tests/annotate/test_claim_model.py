@@ -69,3 +69,32 @@ def test_the_shipped_model_loads_and_has_a_card():
 @pytest.mark.parametrize("text, expected", [("In 2014 it was 3.5%", "in 0000 it was 0.0%"), ("ABC", "abc")])
 def test_normalise_for_features(text, expected):
     assert normalise_for_features(text) == expected
+
+
+def test_cached_character_counts_equal_scikit_learns():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from policytext.annotate.claim_model import _count_char_wb
+
+    texts = ["We cut taxes by 20%  in 2019 —  a record.", "I", "Go!", "A  b\tc\nd", "", "Naïve café: £3.5bn",
+             "Thank you, thank you, THANK you."]
+    scorer = ClaimScorer.load()
+    expected = CountVectorizer(vocabulary=scorer.char_vocabulary_, analyzer="char_wb", ngram_range=scorer.char_ngrams,
+                               preprocessor=normalise_for_features).transform(texts)
+    cache = {}
+    for _ in range(2):  # the second pass is served from the cache
+        got = _count_char_wb(texts, scorer.char_vocabulary_, scorer.char_ngrams, cache)
+        assert (got != expected).nnz == 0
+    assert "thank" in cache
+
+
+def test_word_counts_equal_scikit_learns():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from policytext.annotate.claim_model import _count_words
+
+    texts = ["We cut taxes by 20% in 2019 — a record.", "I", "", "Naïve café: £3.5bn", "a b c d", "Thank you, THANK you."]
+    scorer = ClaimScorer.load()
+    expected = CountVectorizer(vocabulary=scorer.word_vocabulary_, ngram_range=(1, 2),
+                               preprocessor=normalise_for_features).transform(texts)
+    assert (_count_words(texts, scorer.word_vocabulary_) != expected).nnz == 0

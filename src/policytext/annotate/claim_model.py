@@ -56,6 +56,7 @@ class ClaimScorer:
     coef_: np.ndarray | None = field(default=None, repr=False)
     intercept_: float = 0.0
     card: dict[str, Any] = field(default_factory=dict, repr=False)
+    _word_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ fit
 
@@ -77,6 +78,7 @@ class ClaimScorer:
         char.fit(texts)
         self.word_vocabulary_ = {k: int(v) for k, v in word.vocabulary_.items()}
         self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
+        self._word_cache.clear()
         self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
         self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
         return self
@@ -99,24 +101,30 @@ class ClaimScorer:
 
     # ------------------------------------------------------------------ use
 
-    def featurise(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Return the feature matrix of ``texts``: word and character tf-idf, claim-type flags."""
+    def featurise(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None
+                  ) -> sparse.csr_matrix:
+        """Return the feature matrix of ``texts``: word and character tf-idf, claim-type flags.
+
+        ``type_features``: the rows of :func:`count_type_features` when the caller has them already.
+        """
         if self.word_idf_ is None or self.char_idf_ is None:
             raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
         blocks = [
             _tfidf(texts, self.word_vocabulary_, self.word_idf_, analyzer="word", ngram_range=self.word_ngrams),
-            _tfidf(texts, self.char_vocabulary_, self.char_idf_, analyzer="char_wb", ngram_range=self.char_ngrams),
-            sparse.csr_matrix(np.asarray([count_type_features(t) for t in texts], dtype=np.float64)),
+            _tfidf(texts, self.char_vocabulary_, self.char_idf_, analyzer="char_wb", ngram_range=self.char_ngrams,
+                   cache=self._word_cache),
+            sparse.csr_matrix(np.asarray(type_features if type_features is not None
+                                         else [count_type_features(t) for t in texts], dtype=np.float64)),
         ]
         return sparse.hstack(blocks, format="csr")
 
-    def score(self, texts: Sequence[str]) -> np.ndarray:
+    def score(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None) -> np.ndarray:
         """Return the check-worthiness of each text, a probability in 0–1."""
         if not texts:
             return np.zeros(0)
         if self.coef_ is None:
             raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
-        return self.score_features(self.featurise(list(texts)))
+        return self.score_features(self.featurise(list(texts), type_features=type_features))
 
     def score_features(self, features: sparse.spmatrix) -> np.ndarray:
         """Return the check-worthiness of rows of a feature matrix from :meth:`featurise`."""
@@ -179,9 +187,81 @@ def default_model_dir() -> Path:
 
 
 def _tfidf(texts: Sequence[str], vocabulary: dict[str, int], idf: np.ndarray, *, analyzer: str,
-           ngram_range: tuple[int, int]) -> sparse.csr_matrix:
-    counter = CountVectorizer(vocabulary=vocabulary, analyzer=analyzer, ngram_range=tuple(ngram_range),
-                              preprocessor=normalise_for_features)
-    counts = counter.transform(texts).astype(np.float64)
+           ngram_range: tuple[int, int], cache: dict[str, list[int]] | None = None) -> sparse.csr_matrix:
+    if analyzer == "char_wb" and cache is not None:
+        counts = _count_char_wb(texts, vocabulary, tuple(ngram_range), cache)
+    elif analyzer == "word" and tuple(ngram_range) == (1, 2):
+        counts = _count_words(texts, vocabulary)
+    else:
+        counter = CountVectorizer(vocabulary=vocabulary, analyzer=analyzer, ngram_range=tuple(ngram_range),
+                                  preprocessor=normalise_for_features)
+        counts = counter.transform(texts).astype(np.float64)
     counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as in training
     return normalize(counts @ sparse.diags(idf), norm="l2", copy=False).tocsr()
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+_CACHE_LIMIT = 200_000
+
+
+def _word_char_ngrams(word: str, vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> list[int]:
+    """Return the vocabulary ids of the character n-grams of one word, as scikit-learn's char_wb makes them."""
+    padded = f" {word} "
+    length = len(padded)
+    ids = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        offset = 0
+        gram = vocabulary.get(padded[offset:offset + n])
+        if gram is not None:
+            ids.append(gram)
+        while offset + n < length:
+            offset += 1
+            gram = vocabulary.get(padded[offset:offset + n])
+            if gram is not None:
+                ids.append(gram)
+        if offset == 0:  # a word no longer than n is counted once, as scikit-learn does
+            break
+    return ids
+
+
+def _count_char_wb(texts: Sequence[str], vocabulary: dict[str, int], ngram_range: tuple[int, int],
+                   cache: dict[str, list[int]]) -> sparse.csr_matrix:
+    """Count char_wb n-grams like ``CountVectorizer(analyzer="char_wb")``, caching each word's n-grams.
+
+    Words repeat (Zipf), so the cache saves most of the work of scoring long documents.
+    """
+    indptr, indices = [0], []
+    for text in texts:
+        for word in _WHITE_SPACES.sub(" ", normalise_for_features(text)).split():
+            ids = cache.get(word)
+            if ids is None:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                ids = cache[word] = _word_char_ngrams(word, vocabulary, ngram_range)
+            indices.extend(ids)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(texts), len(vocabulary)))
+    counts.sum_duplicates()
+    return counts
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def _count_words(texts: Sequence[str], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """Count word uni- and bigrams like ``CountVectorizer(ngram_range=(1, 2))``, without its per-call checks."""
+    indptr, indices = [0], []
+    for text in texts:
+        tokens = _TOKEN.findall(normalise_for_features(text))
+        for gram in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
+            index = vocabulary.get(gram)
+            if index is not None:
+                indices.append(index)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+                               shape=(len(texts), len(vocabulary)))
+    counts.sum_duplicates()
+    return counts

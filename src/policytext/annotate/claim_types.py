@@ -7,7 +7,7 @@ extractor and the claim scorer's features (which are trained without running a p
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
@@ -101,7 +101,12 @@ def count_type_features(text: str) -> list[float]:
 
     These are the hand-made features the claim scorer adds to its n-grams.
     """
-    types = {name for name, _, _ in find_claim_types(text)}
+    return type_features_of(text, find_claim_types(text))
+
+
+def type_features_of(text: str, found: Sequence[tuple[str, int, int]]) -> list[float]:
+    """Return :func:`count_type_features` from types already found by :func:`find_claim_types`."""
+    types = {name for name, _, _ in found}
     tokens = text.split()
     digits = sum(any(ch.isdigit() for ch in token) for token in tokens)
     return [1.0 if name in types else 0.0 for name in CLAIM_TYPES] + [digits / max(len(tokens), 1)]

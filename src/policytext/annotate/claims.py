@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from policytext.annotate.claim_model import ClaimScorer
-from policytext.annotate.claim_types import find_claim_types
+from policytext.annotate.claim_types import find_claim_types, type_features_of
 
 if not Doc.has_extension("pt_claims"):
     Doc.set_extension("pt_claims", default=None)
@@ -48,10 +48,12 @@ def score_sentences(text: str, spans: list[tuple[int, int]], scorer: ClaimScorer
     """
     spans = [_trim(text, start, end) for start, end in spans]
     spans = [(s, e) for s, e in spans if e > s]
-    scores = scorer.score([text[s:e] for s, e in spans]) if spans else []
+    sentences = [text[s:e] for s, e in spans]
+    found_types = [find_claim_types(sentence) for sentence in sentences]
+    features = [type_features_of(sentence, found) for sentence, found in zip(sentences, found_types)]
+    scores = scorer.score(sentences, type_features=features) if spans else []
     rows = []
-    for (start, end), score in zip(spans, scores):
-        found = find_claim_types(text[start:end])
+    for (start, end), score, found in zip(spans, scores, found_types):
         rows.append([start, end, round(float(score), 4), [name for name, _, _ in found],
                      [[name, start + a, start + b] for name, a, b in found]])
     return rows
