@@ -164,3 +164,13 @@ def test_a_run_killed_mid_way_is_finished_by_running_again(tmp_path):
             "SELECT COUNT(*) FROM (SELECT doc_id, start_char, end_char, COUNT(*) AS n FROM quotes "
             "GROUP BY 1, 2, 3 HAVING n > 1)").fetchone()[0]
         assert duplicates == 0
+
+
+def test_in_a_speech_generic_subjects_are_not_quoted_speakers(corpus_dir):
+    text = ("Americans believe that hard work should be rewarded.\n\n"
+            "As Abraham Lincoln said, “A house divided against itself cannot stand.”")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        _write(corpus, Document("test", "s2", text, speaker="Joe Biden", kind="speech", date="2024-03-07"))
+        annotate_corpus(corpus)
+        speakers = [r[0] for r in corpus.store.conn.execute("SELECT speaker FROM quotes")]
+    assert speakers == ["Abraham Lincoln"]

@@ -119,6 +119,7 @@ def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, sp
     if speaker:
         people[strip_person_name(speaker)] += 0
     person_texts = {e[3] for e in mentions if e[2] == "PERSON"} | {e[4] for e in mentions if e[2] == "PERSON"}
+    bodies = {e[4] for e in mentions if e[2] == "ORG"}
 
     result = DocumentAnnotation(doc_id)
     for chunk in chunks:
@@ -133,10 +134,14 @@ def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, sp
     for chunk in chunks:
         for start, end, name, sp_start, sp_end, cue, quote_kind, confidence in chunk.quotes:
             if name is not None and (name in person_texts or _looks_like_person_name(name)):
-                name = resolve_person(strip_person_name(name), people)
+                name = resolve_person(strip_person_name(name), people) or None
             if kind == "speech":
+                # the speaker's own words are not quotes; nor are "Americans believe…" asides:
+                # keep what named people and bodies said
                 mention = text[sp_start:sp_end].lower() if sp_start is not None else ""
                 if name is None or mention in _FIRST_PERSON or _same_person(name, speaker_core):
+                    continue
+                if name not in people and name not in bodies:
                     continue
             result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, cue,
                                        quote_kind, float(confidence)))
