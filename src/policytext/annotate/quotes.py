@@ -153,7 +153,7 @@ class QuoteFinder:
         self.min_unattributed_words = min_unattributed_words
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pt_quotes = [row for row in extract_quote_rows(doc, min_unattributed_words=self.min_unattributed_words)]
+        doc._.pt_quotes = extract_quote_rows(doc, min_unattributed_words=self.min_unattributed_words)
         return doc
 
 
