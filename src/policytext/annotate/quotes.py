@@ -418,8 +418,7 @@ def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
     if any(t.pos_ in ("VERB", "AUX") for t in lead):
         return None  # "Smith said:" is a cue of its own
     if not any(ent.label_ == "PERSON" and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
-        if not all(t.pos_ == "PROPN" for t in lead):
-            return None
+        return None  # "Editor’s Note:", "UPDATE:" and headings are not speakers
     if not _at_paragraph_start(doc.text, tokens[0].idx):
         return None
     after = [t for t in sent if t.i > colon.i and not t.is_space]
