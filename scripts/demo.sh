@@ -18,11 +18,10 @@ echo "== The speakers the presidents quote most often"
 pt quoted --top 10
 echo
 echo "== The most check-worthy claims (score from a model trained on ClaimBuster)"
-pt checkworthy --top 10
+pt claims --limit 10
 echo
 echo "== The people named most often, by administration"
 pt entities --label PERSON --top 3 --by government --since 1981
-# -- search (issue 6)
 echo
 echo "== Who said \"new frontier of science\", when, and how to cite it (a phrase search)"
 pt search '"new frontier of science"' --limit 1

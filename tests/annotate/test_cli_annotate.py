@@ -87,7 +87,7 @@ def test_annotate_then_count_entities_speakers_and_claims(capsys, tmp_path):
     assert code == 0 and all("government" in row for row in json.loads(out))
     code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--format", "json")
     assert json.loads(out) == [{"speaker": "Ann Lee", "quotes": 1, "documents": 1, "direct": 1, "indirect": 0, "mixed": 0}]
-    code, out, _ = run(capsys, "--corpus", str(folder), "checkworthy", "--top", "1", "--type", "comparison", "--format", "json")
+    code, out, _ = run(capsys, "--corpus", str(folder), "claims", "--limit", "1", "--type", "comparison", "--format", "json")
     [claim] = json.loads(out)
     assert claim["text"].startswith("Council tax rose") and "comparison" in claim["types"]
 
@@ -109,7 +109,7 @@ def test_a_missing_corpus_is_an_error(capsys, tmp_path):
     assert code == 1 and err.startswith(f"Error: no corpus at {tmp_path / 'none'}")
 
 
-@pytest.mark.parametrize("command", [["annotate"], ["entities"], ["quoted"], ["checkworthy"], ["extract", "quotes"],
+@pytest.mark.parametrize("command", [["annotate"], ["entities"], ["quoted"], ["extract", "quotes"],
                                      ["extract", "claims"], ["extract", "entities"]])
 def test_every_command_has_help_with_an_example(capsys, command):
     code, out, _ = run(capsys, *command, "--help")

@@ -1,4 +1,4 @@
-"""Counts over stored annotations, as DataFrames with fixed columns: entities, quoted speakers, top claims."""
+"""Counts over stored annotations, as DataFrames with fixed columns: entities and quoted speakers."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 ENTITY_COUNT_COLUMNS = ["name", "label", "mentions", "documents"]
 """Columns of :func:`count_entities` (with ``government`` first when grouped by government)."""
 SPEAKER_COLUMNS = ["speaker", "quotes", "documents", "direct", "indirect", "mixed"]
-TOP_CLAIM_COLUMNS = ["score", "types", "text", "speaker", "title", "date", "doc_id", "start", "end"]
 _GROUPS = {"government": "d.government", "party": "d.party", "speaker": "d.speaker", "kind": "d.kind"}
 
 
@@ -79,28 +78,3 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, **filters: Any) ->
            "ORDER BY quotes DESC, documents DESC, speaker LIMIT ?")
     frame = pd.read_sql_query(sql, corpus.store.conn, params=params + [int(top)])
     return frame[SPEAKER_COLUMNS] if not frame.empty else pd.DataFrame(columns=SPEAKER_COLUMNS)
-
-
-def top_claims(corpus: "Corpus", *, top: int = 10, type: str | None = None, **filters: Any) -> pd.DataFrame:
-    """Return the most check-worthy sentences (columns :data:`TOP_CLAIM_COLUMNS`), best first.
-
-    Example:
-        >>> top_claims(corpus, top=5, type="quantity")  # doctest: +SKIP
-    """
-    if top < 1:
-        raise BadQuery(f"--top must be 1 or more, not {top}")
-    where, params = DocumentFilter.from_options(**filters).where("d")
-    if type:
-        where += " AND EXISTS (SELECT 1 FROM json_each(c.types) WHERE json_each.value = ?)"
-        params.append(type)
-    sql = ("SELECT c.score AS score, c.types AS types, c.text AS text, COALESCE(c.speaker, d.speaker) AS speaker, "
-           "d.title AS title, d.date AS date, c.doc_id AS doc_id, c.start_char AS start, c.end_char AS end "
-           f"FROM claims c JOIN documents d ON d.id = c.doc_id WHERE {where} "
-           "ORDER BY c.score DESC, d.date, c.doc_id, c.start_char LIMIT ?")
-    frame = pd.read_sql_query(sql, corpus.store.conn, params=params + [int(top)])
-    if frame.empty:
-        return pd.DataFrame(columns=TOP_CLAIM_COLUMNS)
-    import json
-
-    frame["types"] = [json.loads(t) for t in frame["types"]]
-    return frame[TOP_CLAIM_COLUMNS]

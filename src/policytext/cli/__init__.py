@@ -15,7 +15,7 @@ from policytext.errors import PolicytextError
 
 # Each module registers its commands on ``app`` (or ``collect_app``) when imported.
 from policytext.cli import core  # noqa: E402,F401
-from policytext.cli import annotate  # noqa: E402,F401  (annotate, entities, quoted, checkworthy, extract)
+from policytext.cli import annotate  # noqa: E402,F401  (annotate, entities, quoted, extract)
 from policytext.cli import analyse  # noqa: E402,F401  (themes, trends, topics, keyness, kwic)
 from policytext.cli import collect_web  # noqa: E402,F401
 from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, claims)

@@ -1,4 +1,4 @@
-"""Commands of annotation: annotate, entities, quoted, checkworthy, extract quotes|claims|entities."""
+"""Commands of annotation: annotate, entities, quoted, extract quotes|claims|entities."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from policytext.cli.app import app, state
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -21,12 +22,6 @@ extract_app = typer.Typer(
 app.add_typer(extract_app, name="extract")
 
 _SPEAKER = typer.Option(None, help="Part of the document speaker's name.")
-_PARTY = typer.Option(None, help="Party, whole name.")
-_GOVERNMENT = typer.Option(None, help="Part of the government's name.")
-_KIND = typer.Option(None, help="Kind of document: speech, blog, statement…")
-_SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-_UNTIL = typer.Option(None, help="Up to this date (inclusive).")
-_FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
 
 
 class GroupBy(str, Enum):
@@ -75,12 +70,12 @@ def entities(
     top: int = typer.Option(20, help="How many names (per group with --by)."),
     by: Optional[GroupBy] = typer.Option(None, "--by", help="Count within each government, party, speaker or kind."),
     speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    format: OutputFormat = _FORMAT,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    format: OutputFormat = FORMAT,
 ) -> None:
     """Count the people, bodies and places named in annotated documents (one name per person).
 
@@ -100,12 +95,12 @@ def quoted(
     ctx: typer.Context,
     top: int = typer.Option(10, help="How many speakers."),
     speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    format: OutputFormat = _FORMAT,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    format: OutputFormat = FORMAT,
 ) -> None:
     """The speakers quoted most often in annotated documents, with counts by kind of quote.
 
@@ -118,33 +113,6 @@ def quoted(
         frame = count_quoted_speakers(corpus, top=top, speaker=speaker, party=party, government=government,
                                       kind=kind, since=since, until=until)
     render(frame, format, title="Most quoted speakers")
-
-
-@app.command("checkworthy")
-def checkworthy(
-    ctx: typer.Context,
-    top: int = typer.Option(10, help="How many sentences."),
-    type: Optional[str] = typer.Option(None, "--type", help="Only claims of this type: quantity, comparison, causal, prediction, trend…"),
-    speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
-    format: OutputFormat = _FORMAT,
-) -> None:
-    """The most check-worthy sentences of annotated documents, best first.
-
-    Example: policytext checkworthy --top 5 --type quantity --government Obama
-    """
-    from policytext.annotate.summaries import top_claims
-
-    st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
-        frame = top_claims(corpus, top=top, type=type, speaker=speaker, party=party, government=government,
-                           kind=kind, since=since, until=until)
-    columns = ["score", "types", "text", "speaker", "date"] if format is OutputFormat.table else None
-    render(frame[columns] if columns else frame, format, title="Most check-worthy claims", max_width=90)
 
 
 def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float) -> None:
