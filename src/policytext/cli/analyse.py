@@ -8,6 +8,7 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from policytext.cli.app import app, state
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, SPEAKER, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -18,14 +19,7 @@ topics_app = typer.Typer(help="Topic models: fit, show, trends over groups, appl
 app.add_typer(themes_app, name="themes")
 app.add_typer(topics_app, name="topics")
 
-SPEAKER = typer.Option(None, help="Part of the speaker's name.")
-PARTY = typer.Option(None, help="Party, whole name.")
-GOVERNMENT = typer.Option(None, help="Part of the government's name.")
-KIND = typer.Option(None, help="speech, blog, statement…")
-SINCE = typer.Option(None, help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-UNTIL = typer.Option(None, help="To this date, inclusive.")
 LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
-FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
 THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
 BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party or kind.")
 

@@ -1,7 +1,6 @@
 """The typer application, the global options and the one place errors become ``Error: …``."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional

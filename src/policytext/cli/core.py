@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from policytext.cli.app import app, collect_app, state
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, SPEAKER, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 from policytext.store import WriteReport
@@ -82,14 +83,14 @@ def collect_files(
 @app.command("docs")
 def docs(
     ctx: typer.Context,
-    speaker: Optional[str] = typer.Option(None, help="Part of the speaker's name."),
-    party: Optional[str] = typer.Option(None, help="Party, whole name."),
-    government: Optional[str] = typer.Option(None, help="Part of the government's name."),
-    kind: Optional[str] = typer.Option(None, help="speech, blog, statement…"),
-    since: Optional[str] = typer.Option(None, help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, help="To this date, inclusive."),
+    speaker: Optional[str] = SPEAKER,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many documents."),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv."),
+    format: OutputFormat = FORMAT,
 ) -> None:
     """List documents, oldest first.
 
@@ -132,12 +133,12 @@ def export(
     ctx: typer.Context,
     to: Path = typer.Option(..., "--to", help="Folder to write into (created when missing)."),
     format: str = typer.Option("parquet", "--format", help="parquet, csv or jsonl."),
-    speaker: Optional[str] = typer.Option(None),
-    party: Optional[str] = typer.Option(None),
-    government: Optional[str] = typer.Option(None),
-    kind: Optional[str] = typer.Option(None),
-    since: Optional[str] = typer.Option(None),
-    until: Optional[str] = typer.Option(None),
+    speaker: Optional[str] = SPEAKER,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
 ) -> None:
     """Export documents (with their text) as Parquet, CSV or JSON Lines.
 

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from policytext.cli.app import app, state
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 
@@ -20,12 +21,6 @@ class Within(str, Enum):
 
 
 _SPEAKER = typer.Option(None, help="Part of the speaker's name (for quotes and claims: who is quoted or claims).")
-_PARTY = typer.Option(None, help="Party, whole name.")
-_GOVERNMENT = typer.Option(None, help="Part of the government's name, e.g. Kennedy or 'Cameron government'.")
-_KIND = typer.Option(None, help="Kind of document: speech, blog, statement…")
-_SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-_UNTIL = typer.Option(None, help="Up to this date (inclusive).")
-_FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
 
 
 @app.command("search")
@@ -34,14 +29,14 @@ def search(
     query: str = typer.Argument(..., help='Words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10).'),
     within: Within = typer.Option(Within.sentences, "--in", help="Search sentences, quotes or claims."),
     speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     limit: int = typer.Option(20, help="Hits to show (at most 1000)."),
     offset: int = typer.Option(0, help="Hits to skip first (for paging)."),
-    format: OutputFormat = _FORMAT,
+    format: OutputFormat = FORMAT,
 ) -> None:
     """Search the corpus: best matches first, matched words marked «like this», with a citation.
 
@@ -93,13 +88,13 @@ def quotes(
     ctx: typer.Context,
     speaker: Optional[str] = typer.Option(None, help="Part of the quoted person's name."),
     about: Optional[str] = typer.Option(None, help="Only quotes matching this search query (same syntax as 'search')."),
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
-    format: OutputFormat = _FORMAT,
+    format: OutputFormat = FORMAT,
 ) -> None:
     """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
 
@@ -127,13 +122,13 @@ def claims(
     type: Optional[str] = typer.Option(None, "--type", help="Only this type: quantity, comparison, causal, prediction, trend…"),
     speaker: Optional[str] = typer.Option(None, help="Part of the claimant's name."),
     about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
-    party: Optional[str] = _PARTY,
-    government: Optional[str] = _GOVERNMENT,
-    kind: Optional[str] = _KIND,
-    since: Optional[str] = _SINCE,
-    until: Optional[str] = _UNTIL,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
-    format: OutputFormat = _FORMAT,
+    format: OutputFormat = FORMAT,
 ) -> None:
     """List check-worthy claims, most check-worthy first.
 

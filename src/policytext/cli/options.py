@@ -1,0 +1,14 @@
+"""Options shared by many commands, so the filter vocabulary reads the same everywhere."""
+from __future__ import annotations
+
+import typer
+
+from policytext.cli.render import OutputFormat
+
+SPEAKER = typer.Option(None, help="Part of the speaker's name.")
+PARTY = typer.Option(None, help="Party, whole name.")
+GOVERNMENT = typer.Option(None, help="Part of the government's name, e.g. Kennedy or 'Cameron government'.")
+KIND = typer.Option(None, help="Kind of document: speech, statement, blog…")
+SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+UNTIL = typer.Option(None, help="Up to this date, inclusive.")
+FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
