@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, SHARED_DATA, shared_data  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture(scope="session")

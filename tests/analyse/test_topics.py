@@ -12,9 +12,9 @@ from scipy import sparse
 import policytext
 from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.topics import (TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
-                                       load_topic_model, npmi_coherence, segment_stream, topic_trends)
+                                       npmi_coherence, segment_stream, topic_trends)
 from policytext.cli import main
-from policytext.errors import BadQuery, ConfigError
+from policytext.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

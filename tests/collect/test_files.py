@@ -1,7 +1,6 @@
 """The files collector: every format, field mappings, and every kind of bad input."""
 from __future__ import annotations
 
-import gzip
 import json
 import os
 
