@@ -248,3 +248,34 @@ def test_marks_are_those_fts5_gives_on_the_index(sotu, query) -> None:
             "SELECT highlight(sentences_fts, 0, ?, ?) FROM sentences_fts WHERE sentences_fts MATCH ? AND rowid = ?",
             (OPEN_MARK, CLOSE_MARK, fts, hit.id)).fetchone()[0]
         assert hit.marks == read_marks(marked, hit.text) and hit.marks
+
+
+@pytest.mark.parametrize(("query", "within"), [("tax", "sentences"), ('"trust people"', "quotes"),
+                                               ("billion", "claims")])
+def test_hits_are_the_records_their_constructor_makes(sotu, query, within) -> None:
+    """Hits are filled in at once for speed: each must equal SearchHit(...) of its own fields."""
+    from dataclasses import fields
+
+    from policytext.search import SearchHit
+
+    hits = search_corpus(sotu, query, within=within, limit=50).hits
+    assert hits
+    for hit in hits:
+        values = {f.name: getattr(hit, f.name) for f in fields(SearchHit)}
+        assert set(vars(hit)) == set(values)
+        assert SearchHit(**values) == hit and hash(SearchHit(**values)) == hash(hit)
+        with pytest.raises(AttributeError):
+            hit.text = "changed"  # still frozen
+
+
+@pytest.mark.parametrize(("query", "within"), [('"trust people"', "quotes"), ("billion", "claims")])
+def test_quote_and_claim_context_is_the_sentences_ending_before_and_starting_after(sotu, query, within) -> None:
+    hits = search_corpus(sotu, query, within=within, limit=20).hits
+    assert hits
+    conn = sotu.store.conn
+    for hit in hits:
+        before = conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND end_char <= ? "
+                              "ORDER BY end_char DESC LIMIT 1", (hit.doc_id, hit.start)).fetchone()
+        after = conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND start_char >= ? "
+                             "ORDER BY start_char LIMIT 1", (hit.doc_id, hit.end)).fetchone()
+        assert (hit.before, hit.after) == (before[0] if before else "", after[0] if after else "")

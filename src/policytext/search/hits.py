@@ -12,7 +12,8 @@ import html
 import json
 import re
 import sqlite3
-from dataclasses import asdict, dataclass, field
+import threading
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,7 @@ CLI_OPEN, CLI_CLOSE = "«", "»"
 INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
 _MARK_TABLE = "policytext_marks"
 _MARKERS = re.compile(f"({OPEN_MARK}|{CLOSE_MARK})")
+_MARKING = threading.local()  # each thread's in-memory marking database
 
 HIT_COLUMNS = [
     "text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation",
@@ -283,7 +285,7 @@ def record_filter(within: str, filters: DocumentFilter, alias: str = "t") -> tup
     ``speaker`` matches the document's speaker for sentences, and for quotes and claims the
     record's own speaker (who is quoted, who claims) or, when it has none, the document's.
     """
-    where, params = DocumentFilter(**{**asdict(filters), "speaker": None, "limit": None}).where("d")
+    where, params = replace(filters, speaker=None, limit=None).where("d")
     if filters.speaker:
         column = "d.speaker" if within == "sentences" else f"COALESCE({alias}.speaker, d.speaker)"
         escaped = filters.speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -296,13 +298,31 @@ def _match(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as err:
-        text = str(err)
-        if "fts5" in text or "no such column" in text or "malformed MATCH" in text:
-            raise BadQuery(f"the index cannot read this query ({text}). {SYNTAX_HELP}.") from err
-        if "no such table" in text:
-            raise BadQuery("this corpus has no search index yet: open it once with a writable "
-                           "store (any policytext command) to build it") from err
+        _raise_bad_query(err)
         raise
+
+
+def _match_dicts(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Return the rows as plain dicts (cheaper to read many fields from than ``sqlite3.Row``)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    try:
+        rows = cursor.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as err:
+        _raise_bad_query(err)
+        raise
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in rows]
+
+
+def _raise_bad_query(err: sqlite3.OperationalError) -> None:
+    """Raise :class:`BadQuery` when ``err`` comes from the query or a missing index."""
+    text = str(err)
+    if "fts5" in text or "no such column" in text or "malformed MATCH" in text:
+        raise BadQuery(f"the index cannot read this query ({text}). {SYNTAX_HELP}.") from err
+    if "no such table" in text:
+        raise BadQuery("this corpus has no search index yet: open it once with a writable "
+                       "store (any policytext command) to build it") from err
 
 
 def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
@@ -340,9 +360,10 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     where, params = record_filter(within, filters)
     fts = f"{within}_fts"
     conn = store.conn
-    ranked = _match(conn, *_ranking_statement(within, fts_query, where, params, limit, offset))
-    if ranked:
-        total = int(ranked[0]["total"])
+    page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
+                                                                        limit, offset)))
+    if page:
+        total = int(page[0]["total"])
     elif offset == 0 and limit > 0:
         total = 0
     else:  # a page past the end, or only the count asked for
@@ -350,7 +371,6 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
             SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid
             JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}""",
             [fts_query, *params])[0][0])
-    page = _page_rows(conn, within, ranked)
     marked = mark_page(conn, fts_query, page)
     hits = tuple(_build_hits(conn, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
@@ -385,102 +405,112 @@ def page_columns(within: str) -> str:
             "d.publisher AS publisher, d.source AS source")
 
 
-def _page_rows(conn: sqlite3.Connection, within: str, ranked: list[sqlite3.Row]) -> list[dict[str, Any]]:
-    """Return the page's records with their documents, in rank order, each with its ``rank``."""
-    if not ranked:
-        return []
-    ids = [row["id"] for row in ranked]
-    marks = ", ".join("?" for _ in ids)
-    rows = {row["id"]: dict(row) for row in conn.execute(
-        f"SELECT {page_columns(within)} FROM {within} AS t JOIN documents AS d ON d.id = t.doc_id "
-        f"WHERE t.id IN ({marks})", ids)}
-    page = []
-    for row in ranked:
-        if row["id"] in rows:  # (a row deleted between the two statements is left out)
-            page.append({**rows[row["id"]], "rank": row["rank"]})
-    return page
+_CONTEXT_COLUMNS = {
+    # a sentence's neighbours are the sentences numbered one less and one more in its document
+    "sentences": ("b.text AS before, a.text AS after, 1 AS has_sentences",
+                  "LEFT JOIN sentences AS b ON b.doc_id = t.doc_id AND b.idx = t.idx - 1 "
+                  "LEFT JOIN sentences AS a ON a.doc_id = t.doc_id AND a.idx = t.idx + 1"),
+    # a quote's or claim's are the last sentence ending before it and the first starting after it
+    "other": ("(SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id AND s.end_char <= t.start_char "
+              "ORDER BY s.end_char DESC LIMIT 1) AS before, "
+              "(SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id AND s.start_char >= t.end_char "
+              "ORDER BY s.start_char LIMIT 1) AS after, "
+              "EXISTS (SELECT 1 FROM sentences AS s WHERE s.doc_id = t.doc_id) AS has_sentences", ""),
+}
 
 
-def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[dict[str, Any]]) -> dict[int, str]:
+def _page_statement(within: str, ranking: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """Return one statement for a whole page: the ranking, each hit's record, document and context.
+
+    The ranked page (at most ``limit`` rows) is the outer loop (CROSS JOIN keeps SQLite from
+    reordering it), so the hits come out in rank order, ties as the ranking statement left them.
+    """
+    context, joins = _CONTEXT_COLUMNS["sentences" if within == "sentences" else "other"]
+    return (f"WITH ranked AS ({ranking}) SELECT {page_columns(within)}, ranked.rank AS rank, "
+            f"ranked.total AS total, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
+            f"JOIN documents AS d ON d.id = t.doc_id {joins}", params)
+
+
+def _marking_connection() -> sqlite3.Connection:
+    """Return this thread's in-memory database with an empty FTS5 table for marking pages."""
+    conn = getattr(_MARKING, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute(f"CREATE VIRTUAL TABLE {_MARK_TABLE} USING fts5("
+                     f"text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
+        _MARKING.conn = conn
+    return conn
+
+
+def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict[int, str]:
     """Return each hit's text with FTS5's highlight() markers round the words the query matched.
 
-    The page's texts go into a small in-memory FTS5 table with the index's own tokenizer and the
-    same query marks them there: the same words match (whether a row matches depends on its own
-    words only), for the cost of a page of short rows rather than the whole index again.
+    The page's texts go into a small FTS5 table with the index's own tokenizer, in a private
+    in-memory database, and the same query marks them there: the same words match (whether a
+    row matches depends on its own words only), for the cost of a page of short rows rather than
+    the whole index again. The rows are inserted in a transaction that is rolled back, so the
+    table is empty again for the next page and the store's connection is not written to.
     """
     if not page:
         return {}
+    marking = _marking_connection()
+    marking.execute("BEGIN")
     try:
-        conn.execute(f"DELETE FROM temp.{_MARK_TABLE}")
-    except sqlite3.OperationalError:  # the first search on this connection
-        conn.execute(f"CREATE VIRTUAL TABLE temp.{_MARK_TABLE} USING fts5("
-                     f"text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
-    # One statement: each autocommitted statement would flush a segment of the FTS5 table.
-    conn.execute(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES "
-                 + ", ".join("(?, ?)" for _ in page), [v for row in page for v in (row["id"], row["text"])])
-    return dict(conn.execute(
-        f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM temp.{_MARK_TABLE} "
-        f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
+        marking.execute(f"INSERT INTO {_MARK_TABLE} (rowid, text) VALUES "
+                        + ", ".join("(?, ?)" for _ in page),
+                        [v for row in page for v in (row["id"], row["text"])])
+        return dict(marking.execute(
+            f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM {_MARK_TABLE} "
+            f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
+    finally:
+        marking.execute("ROLLBACK")
+
+
+_HIT_DEFAULTS = {"cue": None, "quote_kind": None, "score": None, "types": ()}
+
+
+def _new_hit(values: dict[str, Any]) -> SearchHit:
+    """Return a SearchHit with every field in ``values``, as ``SearchHit(**values)`` would.
+
+    The generated ``__init__`` of a frozen dataclass sets each of the 25 fields through
+    ``object.__setattr__``; filling the instance's dict at once costs a fraction of that.
+    """
+    hit = object.__new__(SearchHit)
+    hit.__dict__.update(values)
+    return hit
 
 
 def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]],
                 marked: dict[int, str]) -> list[SearchHit]:
-    if not page:
-        return []
-    if within == "sentences":
-        contexts = _sentence_contexts(conn, page)
-    else:
-        contexts = {row["id"]: _context(conn, row) for row in page}
     hits = []
+    quotes = within == "quotes"
     for row in page:
-        before, after = contexts[row["id"]]
-        speaker = row["own_speaker"] or row["doc_speaker"]
-        quoted_in = row["doc_speaker"] if within == "quotes" else None
-        types: tuple[str, ...] = ()
-        if row.get("types"):
-            types = tuple(json.loads(row["types"]))
-        hits.append(SearchHit(
-            within=within, id=row["id"], doc_id=row["doc_id"], text=row["text"],
-            marks=read_marks(marked.get(row["id"]) or "", row["text"]),
-            start=row["start"], end=row["end"], before=before, after=after,
-            title=row["title"], speaker=speaker, doc_speaker=row["doc_speaker"], date=row["date"],
-            kind=row["kind"], government=row["government"], party=row["party"], url=row["url"],
-            publisher=row["publisher"], source=row["source"],
-            citation=format_citation(speaker=speaker, title=row["title"], publisher=row["publisher"],
-                                     source=row["source"], date=row["date"], url=row["url"],
-                                     quoted_in=quoted_in),
-            rank=float(row["rank"]),
-            cue=row.get("cue"), quote_kind=row.get("quote_kind"), score=row.get("score"),
-            types=types,
-        ))
+        hit_id, doc_id, text, doc_speaker = row["id"], row["doc_id"], row["text"], row["doc_speaker"]
+        if row["has_sentences"]:
+            before, after = row["before"] or "", row["after"] or ""
+        else:
+            before, after = _context_from_text(conn, doc_id, row["start"], row["end"])
+        speaker = row["own_speaker"] or doc_speaker
+        title, publisher, source, date, url = (row["title"], row["publisher"], row["source"],
+                                               row["date"], row["url"])
+        values = {
+            "within": within, "id": hit_id, "doc_id": doc_id, "text": text,
+            "marks": read_marks(marked.get(hit_id) or "", text),
+            "start": row["start"], "end": row["end"], "before": before, "after": after,
+            "title": title, "speaker": speaker, "doc_speaker": doc_speaker, "date": date,
+            "kind": row["kind"], "government": row["government"], "party": row["party"], "url": url,
+            "publisher": publisher, "source": source,
+            "citation": format_citation(speaker=speaker, title=title, publisher=publisher, source=source,
+                                        date=date, url=url, quoted_in=doc_speaker if quotes else None),
+            "rank": float(row["rank"]), **_HIT_DEFAULTS,
+        }
+        if quotes:
+            values["cue"], values["quote_kind"] = row["cue"], row["quote_kind"]
+        elif within == "claims":
+            values["score"] = row["score"]
+            values["types"] = tuple(json.loads(row["types"])) if row["types"] else ()
+        hits.append(_new_hit(values))
     return hits
-
-
-def _sentence_contexts(conn: sqlite3.Connection, page: list[dict[str, Any]]) -> dict[int, tuple[str, str]]:
-    """Return the sentences before and after each sentence hit, fetched in one query."""
-    wanted = [(row["doc_id"], row["idx"] + step) for row in page for step in (-1, 1)]
-    values = ", ".join("(?, ?)" for _ in wanted)
-    found = {(doc_id, idx): text for doc_id, idx, text in conn.execute(
-        f"WITH wanted(doc_id, idx) AS (VALUES {values}) SELECT s.doc_id, s.idx, s.text "
-        "FROM wanted JOIN sentences AS s ON s.doc_id = wanted.doc_id AND s.idx = wanted.idx",
-        [value for pair in wanted for value in pair])}
-    return {row["id"]: (found.get((row["doc_id"], row["idx"] - 1), ""),
-                        found.get((row["doc_id"], row["idx"] + 1), "")) for row in page}
-
-
-def _context(conn: sqlite3.Connection, row: dict[str, Any]) -> tuple[str, str]:
-    """Return the sentence before and the sentence after a quote or claim ('' at either end)."""
-    doc_id = row["doc_id"]
-    before = conn.execute(
-        "SELECT text FROM sentences WHERE doc_id = ? AND end_char <= ? ORDER BY end_char DESC LIMIT 1",
-        (doc_id, row["start"])).fetchone()
-    after = conn.execute(
-        "SELECT text FROM sentences WHERE doc_id = ? AND start_char >= ? ORDER BY start_char LIMIT 1",
-        (doc_id, row["end"])).fetchone()
-    has_sentences = conn.execute("SELECT 1 FROM sentences WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
-    if has_sentences:
-        return (before[0] if before else ""), (after[0] if after else "")
-    return _context_from_text(conn, doc_id, row["start"], row["end"])
 
 
 def _context_from_text(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> tuple[str, str]:
