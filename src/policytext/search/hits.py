@@ -1,8 +1,9 @@
 """Full-text search over sentences, quotes and claims: ranked hits in context, with citations.
 
-A search runs in three short steps so that it costs little more than the bare FTS5 query:
-rank and count the matches (BM25, filtered by document), mark the matched words of the page of
-hits only, then fetch each hit's document details and the sentences before and after it.
+A search runs in two short steps so that it costs little more than the bare FTS5 query: one
+statement ranks and counts the matches (BM25, filtered by document) and returns the page of hits
+with their document details and the sentences before and after; then the matched words of that
+page only are marked, in a small in-memory FTS5 table with the index's tokenizer.
 """
 from __future__ import annotations
 
