@@ -14,7 +14,7 @@ import json
 import re
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -286,13 +286,8 @@ def record_filter(within: str, filters: DocumentFilter, alias: str = "t") -> tup
     ``speaker`` matches the document's speaker for sentences, and for quotes and claims the
     record's own speaker (who is quoted, who claims) or, when it has none, the document's.
     """
-    where, params = replace(filters, speaker=None, limit=None).where("d")
-    if filters.speaker:
-        column = "d.speaker" if within == "sentences" else f"COALESCE({alias}.speaker, d.speaker)"
-        escaped = filters.speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where += f" AND {column} LIKE ? ESCAPE '\\'"
-        params = params + [f"%{escaped}%"]
-    return where, params
+    column = None if within == "sentences" else f"COALESCE({alias}.speaker, d.speaker)"
+    return filters.where("d", speaker_column=column)
 
 
 def _match(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:

@@ -43,11 +43,15 @@ class DocumentFilter:
             values["limit"] = limit
         return cls(**values)
 
-    def where(self, alias: str = "documents") -> tuple[str, list[Any]]:
-        """Return a SQL condition (``1`` when empty) and its parameters, for table ``alias``."""
+    def where(self, alias: str = "documents", *, speaker_column: str | None = None) -> tuple[str, list[Any]]:
+        """Return a SQL condition (``1`` when empty) and its parameters, for table ``alias``.
+
+        ``speaker_column`` replaces ``<alias>.speaker`` as what ``speaker`` matches (a record's
+        own speaker, say, for quotes and claims).
+        """
         clauses, params = [], []
         if self.speaker:
-            clauses.append(f"{alias}.speaker LIKE ? ESCAPE '\\'")
+            clauses.append(f"{speaker_column or alias + '.speaker'} LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(self.speaker)}%")
         if self.government:
             clauses.append(f"{alias}.government LIKE ? ESCAPE '\\'")
