@@ -73,6 +73,7 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, base_url) -> 
         search(page, '"new frontier of science"')
         button = page.locator("button.copy").first
         expected = button.get_attribute("data-citation")
+        page.bring_to_front()  # the asynchronous clipboard refuses pages that do not have focus
         button.click()
         page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == expected
