@@ -44,6 +44,26 @@ def test_marks_point_at_the_matched_words_and_context_is_the_neighbouring_senten
     assert text.index(hit.before) < hit.start < hit.end <= text.index(hit.after)
 
 
+def test_context_is_found_when_a_documents_sentences_are_not_stored_together(sotu_path, tmp_path) -> None:
+    import shutil
+
+    from policytext.corpus import open_corpus
+
+    shutil.copy(sotu_path / "policytext.db", tmp_path / "policytext.db")
+    with open_corpus(tmp_path) as corpus:
+        with corpus.store.transaction() as conn:  # every other sentence moves far away (triggers reindex)
+            conn.execute("UPDATE sentences SET id = id + 1000000 WHERE idx % 2 = 1")
+        for query in ("astronaut", "moon"):
+            for hit in search_corpus(corpus, query, limit=5).hits:
+                neighbours = dict(corpus.store.conn.execute(
+                    "SELECT idx, text FROM sentences WHERE doc_id = ? AND idx IN "
+                    "(SELECT idx - 1 FROM sentences WHERE id = ? UNION SELECT idx + 1 FROM sentences WHERE id = ?)",
+                    (hit.doc_id, hit.id, hit.id)).fetchall())
+                idx = corpus.store.conn.execute("SELECT idx FROM sentences WHERE id = ?", (hit.id,)).fetchone()[0]
+                assert (hit.before, hit.after) == (neighbours.get(idx - 1, ""), neighbours.get(idx + 1, ""))
+                assert hit.before or idx == 0
+
+
 def test_words_are_stemmed_and_case_folded(sotu) -> None:
     hits = search_corpus(sotu, "TAXES", limit=50).hits
     assert hits
@@ -102,16 +122,21 @@ def test_filters_keep_only_matching_documents(sotu, filters, check) -> None:
     assert all(check(hit) for hit in result.hits)
 
 
-def test_paging_walks_through_every_hit_once(sotu) -> None:
-    total = search_corpus(sotu, "nation*", limit=0).total
+# unfiltered pages are ranked and marked by FTS5 itself, filtered ones in one counting pass: both paths
+@pytest.mark.parametrize("filters", [{}, {"since": "1962"}], ids=["unfiltered", "filtered"])
+def test_paging_walks_through_every_hit_once(sotu, filters) -> None:
+    total = search_corpus(sotu, "nation*", limit=0, **filters).total
     assert total > 25
-    seen = []
+    seen, ranks = [], []
     for offset in range(0, total, 10):
-        page = search_corpus(sotu, "nation*", limit=10, offset=offset)
+        page = search_corpus(sotu, "nation*", limit=10, offset=offset, **filters)
         assert page.total == total
+        assert all(hit.marks for hit in page.hits)
         seen += [hit.id for hit in page.hits]
+        ranks += [hit.rank for hit in page.hits]
     assert len(seen) == len(set(seen)) == total
-    beyond = search_corpus(sotu, "nation*", limit=10, offset=total + 5)
+    assert ranks == sorted(ranks)
+    beyond = search_corpus(sotu, "nation*", limit=10, offset=total + 5, **filters)
     assert beyond.hits == () and beyond.total == total
 
 
@@ -198,6 +223,12 @@ def test_mark_html(text, marks, expected) -> None:
         ("raise \x02taxes\x03 now", "raise taxes now", ((6, 11),)),
         ("\x02a\x03 b \x02c\x03", "a b c", ((0, 1), (4, 5))),
         ("odd \x02x", "odd \x02x", ()),  # a marker in the stored text: no marks rather than wrong ones
+        ("\x02tax\x03es", "taxes", ((0, 3),)),
+        ("no marks here", "no marks here", ()),
+        ("\x02\x03empty", "empty", ()),  # an empty run marks nothing
+        ("\x03a\x02b\x03", "ab", ()),  # markers out of step
+        ("\x02a\x02b\x03\x03", "ab", ()),
+        ("\x02tax\x03", "taxes", ()),  # not this text
     ],
 )
 def test_read_marks(marked, text, expected) -> None:

@@ -1,9 +1,11 @@
 """Full-text search over sentences, quotes and claims: ranked hits in context, with citations.
 
-A search runs in two short steps so that it costs little more than the bare FTS5 query: one
-statement ranks and counts the matches (BM25, filtered by document) and returns the page of hits
-with their document details and the sentences before and after; then the matched words of that
-page only are marked, in a small in-memory FTS5 table with the index's tokenizer.
+A search costs little more than the bare FTS5 query. Without document filters, FTS5 sorts the
+matches by BM25 itself and stops after the page, so highlight() marks the page's hits only and
+the total is the index's own count of the match. With filters, every match has to be joined to
+its document to be counted, so one statement ranks, filters and counts in a single pass and
+returns the page with its document details and neighbouring sentences; the page's matched words
+are then marked in a small in-memory FTS5 table with the index's tokenizer.
 """
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import datetime as dt
 import functools
 import html
 import json
-import re
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass, field
@@ -33,7 +34,6 @@ OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round mat
 CLI_OPEN, CLI_CLOSE = "«", "»"
 INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
 _MARK_TABLE = "policytext_marks"
-_MARKERS = re.compile(f"({OPEN_MARK}|{CLOSE_MARK})")
 _MARKING = threading.local()  # each thread's in-memory marking database
 
 HIT_COLUMNS = [
@@ -189,20 +189,20 @@ def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
     """
     if OPEN_MARK in text or CLOSE_MARK in text:
         return ()
-    marks, position, plain = [], 0, []
-    start: int | None = None
-    for piece in _MARKERS.split(marked):
-        if piece == OPEN_MARK:
-            start = position
-        elif piece == CLOSE_MARK:
-            if start is not None and position > start:
-                marks.append((start, position))
-            start = None
-        else:
-            plain.append(piece)
-            position += len(piece)
-    if "".join(plain) != text:
+    if marked.replace(OPEN_MARK, "").replace(CLOSE_MARK, "") != text:
         return ()
+    marks, removed, position = [], 0, 0
+    while (opened := marked.find(OPEN_MARK, position)) >= 0:
+        closed = marked.find(CLOSE_MARK, opened)
+        if closed < 0:
+            break
+        if OPEN_MARK in marked[opened + 1:closed] or CLOSE_MARK in marked[position:opened]:
+            return ()  # markers out of step: trust none of them
+        start, end = opened - removed, closed - removed - 1
+        if end > start:
+            marks.append((start, end))
+        removed += 2
+        position = closed + 1
     return tuple(marks)
 
 
@@ -354,36 +354,56 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until)
     where, params = record_filter(within, filters)
-    fts = f"{within}_fts"
     conn = store.conn
-    page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
-                                                                        limit, offset)))
-    if page:
-        total = int(page[0]["total"])
-    elif offset == 0 and limit > 0:
-        total = 0
-    else:  # a page past the end, or only the count asked for
-        total = int(_match(conn, f"""
-            SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid
-            JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}""",
-            [fts_query, *params])[0][0])
-    marked = mark_page(conn, fts_query, page)
+    if where == "1":
+        page = _match_dicts(conn, *_page_statement(within, *_sorted_ranking_statement(within, fts_query,
+                                                                                   limit, offset),
+                                                   carried="marked"))
+        marked = {row["id"]: row["marked"] for row in page}
+        total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
+    else:
+        page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
+                                                                            limit, offset), carried="total"))
+        marked = mark_page(conn, fts_query, page)
+        total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
+    if total is None:  # a full page, a page past the end, or only the count asked for
+        total = _count_matches(conn, within, fts_query, where, params)
     hits = tuple(_build_hits(conn, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
                         offset=offset, limit=limit, hits=hits)
+
+
+def _count_matches(conn: sqlite3.Connection, within: str, fts_query: str, where: str,
+                   params: list[Any]) -> int:
+    """Return how many records match the query and the filters."""
+    fts = f"{within}_fts"
+    if where == "1":  # every indexed row has its record and document: the store enforces foreign keys
+        return int(_match(conn, f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?", [fts_query])[0][0])
+    return int(_match(conn, f"SELECT count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
+                            f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where}",
+                      [fts_query, *params])[0][0])
+
+
+def _sorted_ranking_statement(within: str, fts_query: str, limit: int,
+                              offset: int) -> tuple[str, list[Any]]:
+    """Return the statement that ranks unfiltered matches: ids of a page, with the words marked.
+
+    FTS5 orders by ``rank`` itself and the statement stops after the page, so highlight() runs on
+    the page's rows only.
+    """
+    fts = f"{within}_fts"
+    return (f"SELECT rowid AS id, rank, highlight({fts}, 0, ?, ?) AS marked FROM {fts} "
+            f"WHERE {fts} MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            [OPEN_MARK, CLOSE_MARK, fts_query, limit, offset])
 
 
 def _ranking_statement(within: str, fts_query: str, where: str, params: list[Any], limit: int,
                        offset: int) -> tuple[str, list[Any]]:
     """Return the one statement that matches, filters, ranks (BM25) and counts: ids of a page.
 
-    Without filters the index alone answers (every indexed row has its record and document: the
-    store enforces foreign keys); with filters each match is joined to its document once.
+    Each match is joined to its document once, and the count comes from the same pass.
     """
     fts = f"{within}_fts"
-    if where == "1":
-        return (f"SELECT rowid AS id, rank, count(*) OVER () AS total FROM {fts} "
-                f"WHERE {fts} MATCH ? ORDER BY rank LIMIT ? OFFSET ?", [fts_query, limit, offset])
     return (f"SELECT t.id AS id, {fts}.rank AS rank, count(*) OVER () AS total "
             f"FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id "
             f"WHERE {fts} MATCH ? AND {where} ORDER BY rank LIMIT ? OFFSET ?",
@@ -402,10 +422,15 @@ def page_columns(within: str) -> str:
 
 
 _CONTEXT_COLUMNS = {
-    # a sentence's neighbours are the sentences numbered one less and one more in its document
-    "sentences": ("b.text AS before, a.text AS after, 1 AS has_sentences",
-                  "LEFT JOIN sentences AS b ON b.doc_id = t.doc_id AND b.idx = t.idx - 1 "
-                  "LEFT JOIN sentences AS a ON a.doc_id = t.doc_id AND a.idx = t.idx + 1"),
+    # a sentence's neighbours are the sentences numbered one less and one more in its document;
+    # a document's sentences are stored together, so they are nearly always the rows either side
+    # (a lookup by rowid), and the (doc_id, idx) index finds them when they are not
+    "sentences": ("COALESCE(b.text, (SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id "
+                  "AND s.idx = t.idx - 1)) AS before, "
+                  "COALESCE(a.text, (SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id "
+                  "AND s.idx = t.idx + 1)) AS after, 1 AS has_sentences",
+                  "LEFT JOIN sentences AS b ON b.id = t.id - 1 AND b.doc_id = t.doc_id AND b.idx = t.idx - 1 "
+                  "LEFT JOIN sentences AS a ON a.id = t.id + 1 AND a.doc_id = t.doc_id AND a.idx = t.idx + 1"),
     # a quote's or claim's are the last sentence ending before it and the first starting after it
     "other": ("(SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id AND s.end_char <= t.start_char "
               "ORDER BY s.end_char DESC LIMIT 1) AS before, "
@@ -415,15 +440,17 @@ _CONTEXT_COLUMNS = {
 }
 
 
-def _page_statement(within: str, ranking: str, params: list[Any]) -> tuple[str, list[Any]]:
+def _page_statement(within: str, ranking: str, params: list[Any], *, carried: str) -> tuple[str, list[Any]]:
     """Return one statement for a whole page: the ranking, each hit's record, document and context.
+
+    ``carried`` names the ranking's column that the page keeps (``total`` or ``marked``).
 
     The ranked page (at most ``limit`` rows) is the outer loop (CROSS JOIN keeps SQLite from
     reordering it), so the hits come out in rank order, ties as the ranking statement left them.
     """
     context, joins = _CONTEXT_COLUMNS["sentences" if within == "sentences" else "other"]
     return (f"WITH ranked AS ({ranking}) SELECT {page_columns(within)}, ranked.rank AS rank, "
-            f"ranked.total AS total, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
+            f"ranked.{carried} AS {carried}, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
             f"JOIN documents AS d ON d.id = t.doc_id {joins}", params)
 
 
