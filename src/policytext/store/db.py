@@ -10,6 +10,11 @@ from typing import Iterator
 from policytext.errors import CorpusNotFound, StoreError
 from policytext.store.schema import MIGRATIONS
 
+MMAP_BYTES = 1 << 30
+"""How much of the store file reads may map into memory (``PRAGMA mmap_size``). Counting or
+filtering the matches of a broad search reads a page of the store for each match; through the map
+that is a memory read instead of a system call. It reserves address space, not memory."""
+
 
 def utc_now() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
@@ -44,6 +49,7 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the store {self.path}: {err}") from err
         if not readonly:
