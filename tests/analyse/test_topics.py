@@ -68,12 +68,31 @@ def test_save_load_round_trip_without_pickles(passages, tmp_path: Path) -> None:
         TopicModel.load(path)
 
 
-def test_auto_k_picks_the_most_coherent(small_corpus: Path) -> None:
+@pytest.mark.parametrize(
+    ("tried", "expected"),
+    [
+        ([(5, 0.08, 0.02), (10, 0.11, 0.02), (15, 0.12, 0.02)], 10),  # 10 is within one error of 15
+        ([(5, 0.02, 0.01), (10, 0.11, 0.02), (15, 0.12, 0.02)], 10),
+        ([(5, 0.05, 0.01), (10, 0.20, 0.01), (15, 0.12, 0.02)], 10),  # a clear best
+        ([(5, 0.10, 0.0), (10, 0.12, 0.0)], 10),  # no error known: the best
+        ([(5, -0.02, 0.03), (10, 0.00, 0.03)], 5),  # negative coherence works the same way
+    ],
+)
+def test_choose_k_keeps_the_smallest_k_within_one_standard_error(tried, expected) -> None:
+    from policytext.analyse.topics import choose_k
+
+    assert choose_k([{"k": k, "coherence": c, "se": se} for k, c, se in tried]) == expected
+
+
+def test_auto_k_picks_by_coherence_within_its_error(small_corpus: Path) -> None:
     with policytext.open_corpus(small_corpus) as corpus:
         model, path, tried = fit_topics(corpus, k="auto", k_range=(3, 5, 8), seed=2, name="auto")
         card = json.loads(path.read_text(encoding="utf-8"))["card"]
     assert list(tried["k"]) == [3, 5, 8]
-    assert model.k == int(tried.loc[tried["coherence"].idxmax(), "k"])
+    best = tried.loc[tried["coherence"].idxmax()]
+    within = tried[tried["coherence"] >= best["coherence"] - best["se"]]
+    assert model.k == int(within["k"].min()) == int(tried.loc[tried["chosen"], "k"].iloc[0])
+    assert (tried["se"] > 0).all()
     assert card["corpus"]["documents"] == 5 and card["k_tried"] and card["fitted_at"]
     assert path.parent == small_corpus / "models" / "topics"
 

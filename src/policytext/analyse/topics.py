@@ -432,7 +432,8 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
 
     Args:
         corpus: an open corpus.
-        k: the number of topics, or ``"auto"`` to pick the k in ``k_range`` with the best mean NPMI.
+        k: the number of topics, or ``"auto"`` to pick a k in ``k_range`` by mean NPMI
+            (:func:`choose_k`: the smallest within one standard error of the best).
         method: ``"nmf"`` or ``"lda"``.
         seed: the random seed.
         name: the model's name (default ``<method>-k<k>``).
@@ -446,7 +447,8 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         filters: the shared document filters.
 
     Returns:
-        The model, the path of its card, and the coherence of each k tried (``k, coherence``).
+        The model, the path of its card, and the coherence of each k tried (``k, coherence, se,
+        chosen``).
 
     Example:
         >>> model, path, tried = fit_topics(corpus, k="auto", since="1946")   # doctest: +SKIP
@@ -469,21 +471,24 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         candidates = [value for value in k_range if value >= max(2, len(guided_terms)) and value <= len(texts)]
         if not candidates:
             raise BadQuery(f"no k in {list(k_range)} fits {len(texts)} passages; select more documents")
-        best: TopicModel | None = None
+        fitted = {}
         for value in candidates:
-            model = build(value).fit(texts, lexicon=lexicon)
-            score = float(np.mean(model.coherence_))
-            tried.append({"k": value, "coherence": score})
-            if best is None or score > float(np.mean(best.coherence_)):
-                best = model
-        model = best
+            fitted[value] = build(value).fit(texts, lexicon=lexicon)
+            coherence = fitted[value].coherence_
+            tried.append({"k": value, "coherence": float(np.mean(coherence)),
+                          "se": float(np.std(coherence, ddof=1) / np.sqrt(len(coherence)))
+                          if len(coherence) > 1 else 0.0})
+        chosen = choose_k(tried)
+        for row in tried:
+            row["chosen"] = row["k"] == chosen
+        model = fitted[chosen]
     else:
         try:
             k_value = int(k)
         except ValueError as err:
             raise BadQuery(f"--k must be a number or 'auto', not {k!r}") from err
         model = build(k_value).fit(texts, lexicon=lexicon)
-        tried.append({"k": k_value, "coherence": float(np.mean(model.coherence_))})
+        tried.append({"k": k_value, "coherence": float(np.mean(model.coherence_)), "se": None, "chosen": True})
     name = name or f"{method}-k{model.k}"
     card = {
         "name": name, "fitted_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -492,7 +497,29 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         "policytext_version": _version(),
     }
     path = model.save(model_path(corpus, name), card=card)
-    return model, path, pd.DataFrame(tried, columns=["k", "coherence"])
+    return model, path, pd.DataFrame(tried, columns=["k", "coherence", "se", "chosen"])
+
+
+def choose_k(tried: Sequence[dict[str, Any]]) -> int:
+    """Return the smallest k whose mean coherence is within one standard error of the best.
+
+    Mean NPMI alone tends to creep up with k (more, narrower topics), so the best mean is read
+    with its standard error over topics, and the most parsimonious k that is as good within that
+    error is kept (the one-standard-error rule).
+
+    Args:
+        tried: rows with ``k``, ``coherence`` (mean NPMI of its topics) and ``se``.
+
+    Returns:
+        The chosen k.
+
+    Example:
+        >>> choose_k([{"k": 5, "coherence": 0.10, "se": 0.02}, {"k": 10, "coherence": 0.11, "se": 0.02}])
+        5
+    """
+    best = max(tried, key=lambda row: row["coherence"])
+    floor = best["coherence"] - (best["se"] or 0.0)
+    return min(row["k"] for row in tried if row["coherence"] >= floor)
 
 
 def _version() -> str:

@@ -257,7 +257,7 @@ def topics_fit(
                                             guided=guided, stop_words=stop_word, k_range=ks, lexicon=lexicon,
                                             progress=advance, **filters)
     if len(tried) > 1 and format is OutputFormat.table:
-        render(tried, format, title="Mean NPMI coherence by k")
+        render(tried, format, title="Mean NPMI coherence by k (± standard error over topics; the chosen k is the smallest within one error of the best)")
     render(model.terms_frame(8).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
            .assign(coherence=list(model.coherence_)), format, title=f"Topics of {path.stem}", max_width=90)
     message(f"saved {path} (k={model.k}, mean NPMI {float(model.coherence_.mean()):.3f})", quiet=st.quiet)
