@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 
 from spacy.language import Language
@@ -30,14 +32,44 @@ conclude signal blast slam praise criticize criticise demand order predict forec
 """.split())
 """Lemmas of verbs that report speech or thought."""
 
+CUE_LEXICON_FILE = Path(__file__).parent / "data" / "quote_cues.tsv"
+"""Cue lemmas learned from PolNeAR train (rebuilt by ``python -m policytext.annotate.train_quote_cues``)."""
+CUE_RATE_THRESHOLD = 0.2
+"""A learned lemma is a cue when at least this share of its training occurrences were gold cues."""
+
+
+@lru_cache(maxsize=4)
+def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = CUE_RATE_THRESHOLD) -> dict[tuple[str, str], float]:
+    """Return ``{(lemma, pos): rate}`` of the learned cues whose rate reaches ``threshold``.
+
+    The rate is ``cues / (occurrences + 2)``: how often the lemma was a gold cue in PolNeAR train,
+    shrunk a little towards 0 for rare lemmas. A missing file gives an empty lexicon.
+
+    Example:
+        >>> load_cue_lexicon()[("say", "VERB")] > 0.8
+        True
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    lexicon = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        lemma, pos, cues, seen = line.split("\t")
+        rate = int(cues) / (int(seen) + 2)
+        if rate >= threshold:
+            lexicon[(lemma, pos)] = round(rate, 3)
+    return lexicon
+
+
 _PRONOUNS = {"he", "she", "him", "her"}
 _FIRST_PERSON = {"i", "we", "me", "us"}
-_OPENERS = {"“": "”", "‘": "’", "``": "''", "\"": "\"", "'": "'", "«": "»"}
+_OPENERS = {"“": "”", "‘": "’", "``": "''", "''": "''", "\"": "\"", "'": "'", "«": "»"}
 _MARK = re.compile(r"``|''|[“”‘’\"'«»]")
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _CONTENT_DEPS = {"ccomp", "xcomp", "parataxis", "advcl"}
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_QUOTE_WORDS = 2
+MIN_REPORT_WORDS = 1
 
 
 @dataclass(frozen=True)
@@ -60,7 +92,7 @@ def find_quote_marks(text: str) -> list[QuoteMarks]:
         >>> [text[m.start:m.end] for text in ['He said “we will win” and left.'] for m in find_quote_marks(text)]
         ['we will win']
     """
-    doubles = _pair_marks(text, ("“", "``", "\"", "«"))
+    doubles = _pair_marks(text, ("“", "``", "''", "\"", "«"))
     covered = [(m.open_start, m.close_end) for m in doubles]
     singles = [m for m in _pair_marks(text, ("‘", "'"))
                if not any(a <= m.open_start < b for a, b in covered)]
@@ -75,8 +107,12 @@ def _mark_role(text: str, start: int, end: int, mark: str) -> str | None:
         if mark == "‘" and before.isalnum():
             return None
         return "open"
-    if mark in ("”", "''", "»"):
+    if mark in ("”", "»"):
         return "close"
+    if mark == "''":
+        # PTB text closes with '' and sometimes opens with it too (''We won,'' she said)
+        opens = (before.isspace() or before in "([{—–-/") and not after.isspace() and after not in ".,;:!?"
+        return "open" if opens else "close"
     if mark == "’":
         return None if after.isalnum() or (before.isalnum() and after in "s") else "close"
     # straight marks: open before a word, close after one
@@ -167,6 +203,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
     rows: list[list] = []
     used_reports: set[int] = set()
     previous: list | None = None
+    previous_report: int | None = None
     for mark in marks:
         report_index = _report_for_quote(doc, mark, reports, in_quote)
         kind, confidence = "direct", 0.9
@@ -183,10 +220,15 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
                 if len(lead.split()) > 1 and "\n" not in lead:
                     start, end = report.start, max(report.end, mark.end)
                     kind, confidence = "mixed", 0.8
+            if previous is not None and report_index == previous_report and previous[1] <= start \
+                    and _same_paragraph(text, previous[1], start):
+                previous[1] = max(previous[1], end)  # “A,” she said, “B.”: one quote of one cue
+                continue
             row = _row(doc, start, end, report, kind, confidence, people)
             if rows and _overlap(rows[-1][0], rows[-1][1], row[0], row[1]) > 0.5:
                 rows[-1][0], rows[-1][1] = min(rows[-1][0], row[0]), max(rows[-1][1], row[1])
                 continue
+            previous_report = report_index
         elif previous is not None and _continues(text, previous, mark):
             if previous[1] < mark.end and _same_paragraph(text, previous[1], mark.start):
                 previous[1] = mark.end  # “A,” said X. “B” is one quote in two pieces
@@ -203,7 +245,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
             continue
         if any(_overlap(report.start, report.end, r[0], r[1]) > 0.5 for r in rows):
             continue
-        if len(text[report.start:report.end].split()) < 3:
+        if len(text[report.start:report.end].split()) < MIN_REPORT_WORDS:
             continue
         confidence = 0.7 if report.subject is not None else 0.4
         kind = "direct" if report.kind == "direct_colon" else report.kind
@@ -265,6 +307,7 @@ def _char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
 
 def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
     """Yield every reporting construction outside quotation marks, sentence by sentence."""
+    lexicon = load_cue_lexicon()
     for sent in doc.sents:
         colon = _colon_lead(sent, in_quote)
         if colon is not None:
@@ -277,7 +320,17 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                 if report is not None:
                     yield report
                 continue
-            if token.lemma_.lower() not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
+            if token.pos_ == "NOUN":
+                if (token.lemma_.lower(), "NOUN") in lexicon:
+                    report = _nominal_report(token)
+                    if report is not None:
+                        yield report
+                continue
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            lemma = token.lemma_.lower()
+            known = lemma in CUE_LEMMAS
+            if not known and (lemma, "VERB") not in lexicon:
                 continue
             subject = _subject_of(token)
             if subject is None or not _can_speak(subject, token):
@@ -328,11 +381,17 @@ def _can_speak(subject: Span, cue: Token) -> bool:
 
 def _subject_of(cue: Token) -> Span | None:
     for child in cue.children:
+        if child.dep_ == "agent":  # "was reported by MSNBC"
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return _trim_subject(objects[0])
+    for child in cue.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in ("who", "that") and cue.dep_ == "relcl":
                 return _trim_subject(cue.head)  # "Smith, who said …"
             return _trim_subject(child)
-    if cue.dep_ in ("conj", "xcomp") and cue.head.pos_ in ("VERB", "AUX"):
+    if (cue.dep_ in ("conj", "xcomp") or cue.dep_ == "advcl" and cue.tag_ == "VBG") and cue.head.pos_ in ("VERB", "AUX"):
+        # "… and warned", "… vowed to say", "…, saying that": the subject of the verb it hangs on
         for child in cue.head.children:
             if child.dep_ in _SUBJECT_DEPS:
                 return _trim_subject(child)
@@ -367,11 +426,15 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
         # "called for more flexibility", "warned against cuts": the object of the preposition
         clauses = [obj for prep in cue.children if prep.dep_ == "prep" and prep.lower_ in _PREPOSITION_CUES[lemma]
                    for obj in prep.children if obj.dep_ in ("pobj", "pcomp")]
+    if not clauses and (lemma not in CUE_LEMMAS or lemma in _OBJECT_CUES):
+        clauses = _object_of(cue, subject)
     if clauses:
-        clause = clauses[0]
-        left, right = clause.left_edge.i, clause.right_edge.i
+        left = min(c.left_edge.i for c in clauses)
+        right = max(c.right_edge.i for c in clauses)
         if doc[left].lower_ == "that" and left < right:
             left += 1
+        while right > left and doc[right].is_punct and doc[right].text not in "’”'\"":
+            right -= 1
         return doc[left].idx, doc[right].idx + len(doc[right])
     if cue.dep_ in ("parataxis", "ccomp") and cue.head.i != cue.i and cue.head.pos_ in ("VERB", "AUX"):
         # "The public sector, he says, must …" and "…, said X.": the content is the head's clause
@@ -384,6 +447,72 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
     return None
 
 
+_OBJECT_CUES = frozenset("""
+describe cite praise criticize criticise blast slam accuse deny announce propose recommend mention
+question urge promise pledge vow tweet write recall predict forecast demand order
+""".split())
+"""Listed speech verbs whose object is what was said ("praised the plan", "announced his resignation")."""
+
+
+def _object_of(cue: Token, subject: Span) -> list[Token]:
+    """Return the tokens heading what a cue without a clause reports: its infinitive, object or preposition.
+
+    "refused to comment", "endorsed Cruz", "described the field as very good", "spoke about the
+    economy"; and for a passive cue ("was reported by MSNBC") its passive subject.
+    """
+    children = list(cue.children)
+    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
+    if xcomps:
+        return xcomps[:1]
+    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.pos_ != "PRON"]
+    if objects:
+        head = objects[0]
+        tail = [c for c in children if c.dep_ == "prep" and c.i > head.i and c.lower_ in ("as", "for", "of", "on")]
+        return [head] + tail[:1]
+    preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _ABOUT_PREPOSITIONS]
+    for prep in preps:
+        objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        if objects:
+            return objects[:1]
+    passive = [c for c in children if c.dep_ == "nsubjpass"]
+    if passive and any(c.dep_ == "agent" for c in children):
+        return passive
+    return []
+
+
+def _nominal_report(cue: Token) -> _Report | None:
+    """A noun cue: "his claim that …", "Trump's criticism of Clinton", "a statement saying …".
+
+    The speaker is the noun's possessor, or the subject of the verb it is the object of
+    ("Trump made the claim that …"); the content is its clause or its "of/about" object.
+    """
+    doc = cue.doc
+    content = [c for c in cue.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > cue.i
+               and (c.dep_ != "relcl" or any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children))]
+    if not content:
+        content = [o for prep in cue.children if prep.dep_ == "prep" and prep.i > cue.i
+                   and prep.lower_ in ("of", "about", "on", "against", "for", "to")
+                   for o in prep.children if o.dep_ in ("pobj", "pcomp")][:1]
+    if not content:
+        return None
+    subject = None
+    owners = [c for c in cue.children if c.dep_ == "poss"]
+    if owners:
+        subject = _trim_subject(owners[0])
+    elif cue.dep_ == "dobj" and cue.head.pos_ == "VERB":
+        subject = _subject_of(cue.head)
+    if subject is None or subject.root.lower_ in ("its", "their", "it", "they"):
+        return None
+    left = min(c.left_edge.i for c in content)
+    right = max(c.right_edge.i for c in content)
+    if doc[left].lower_ == "that" and left < right:
+        left += 1
+    while right > left and doc[right].is_punct:
+        right -= 1
+    return _Report(cue, cue.text, subject, doc[left].idx, doc[right].idx + len(doc[right]))
+
+
+_ABOUT_PREPOSITIONS = frozenset("about on to for against of over with".split())
 _DIRECTIVE_CUES = frozenset("urge promise vow pledge threaten ask tell warn call encourage order demand".split())
 """Cues whose infinitive is what was said: "vowed to take the fight to 35 states"."""
 _PREPOSITION_CUES = {"call": {"for", "on"}, "warn": {"against", "of", "about"}, "argue": {"for", "against"},

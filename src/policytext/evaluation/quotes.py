@@ -101,9 +101,11 @@ def parse_brat(text: str, *, name: str = "ann") -> list[GoldQuote]:
     """
     spans: dict[str, tuple[tuple[int, int], ...]] = {}
     events: list[dict[str, str]] = []
+    previous = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+        if not line.strip() or ("\t" not in line and previous.startswith("T")):
+            continue  # a blank line, or the next line of a span text that holds a line break
+        previous = line
         parts = line.split("\t")
         try:
             if parts[0].startswith("T"):
