@@ -39,6 +39,7 @@ class Config:
     max_retries: int = 3  # on 429, 5xx, timeouts and dropped connections
     retry_backoff_seconds: float = 1.0  # doubled at each retry unless Retry-After says
     max_retry_after_seconds: float = 300.0  # a longer Retry-After fails the item
+    follow_cross_host_redirects: bool = True  # e.g. feed links through a tracker; robots.txt of the new host obeyed
     timelines: tuple[str, ...] = ()  # extra government timeline files (CSV or TOML)
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 

@@ -173,11 +173,28 @@ def test_redirect_within_host_is_followed(corpus, site):
     assert response.final_url == site.url("/new") and response.url == site.url("/old")
 
 
-def test_redirect_to_another_host_is_refused(corpus, site):
+def test_redirect_to_another_host_is_followed_under_that_hosts_robots_txt(corpus, site):
+    # "localhost" is another host name for the same server on 127.0.0.1
+    site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     site.add("/away", "", status=302, headers={"Location": site.url("/there", host="localhost")})
     site.add("/there", "elsewhere")
-    with pytest.raises(FetchError, match="redirected to another host .*localhost"):
-        make_fetcher(corpus).fetch(site.url("/away"))
+    site.add("/sneaky", "", status=302, headers={"Location": site.url("/private/x", host="localhost")})
+    site.add("/private/x", "secret")
+    fetcher = make_fetcher(corpus)
+    response = fetcher.fetch(site.url("/away"))
+    assert response.final_url == site.url("/there", host="localhost") and response.body == b"elsewhere"
+    with pytest.raises(FetchError, match="redirected to .*localhost.*/private/x, which is not fetched: "
+                                         ".*robots.txt disallows it"):
+        fetcher.fetch(site.url("/sneaky"))
+    assert site.hits("/private/x") == 0
+    assert site.hits("/robots.txt") == 2  # once for each host name
+
+
+def test_redirect_to_another_host_is_refused_when_the_setting_is_off(corpus, site):
+    site.add("/away", "", status=302, headers={"Location": site.url("/there", host="localhost")})
+    site.add("/there", "elsewhere")
+    with pytest.raises(FetchError, match="redirected to another host .*localhost.*follow_cross_host_redirects"):
+        make_fetcher(corpus, follow_cross_host_redirects=False).fetch(site.url("/away"))
     assert site.hits("/there") == 0
 
 

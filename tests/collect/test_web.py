@@ -94,7 +94,7 @@ BAD_PAGES = [
     ("/slow", {"body": "late", "delay": 1.0}, "timed out"),
     ("/private/post", {"body": "secret"}, "robots.txt disallows it for policytext"),
     ("/moved", {"body": "", "status": 301, "headers": {"Location": "http://localhost:1/elsewhere"}},
-     "redirected to another host"),
+     "redirected to http://localhost:1/elsewhere, which is not fetched"),
     ("/broken", {"body": "oops", "status": 500}, "HTTP 500 Internal Server Error (gave up after 3 attempts)"),
 ]
 

@@ -4,7 +4,8 @@ Only ``http`` and ``https``; robots.txt obeyed (and its Crawl-delay); one reques
 host, no faster than ``requests_per_second``; retries with exponential backoff on 429, 5xx,
 timeouts and dropped connections, honouring ``Retry-After``; a timeout and a maximum response
 size; a User-Agent that names policytext; conditional requests (ETag / Last-Modified) against the
-raw-response cache; redirects followed within a host and refused to another host.
+raw-response cache; redirects followed, to another host only under that host's robots.txt
+and rate limit (or refused, when ``follow_cross_host_redirects`` is off).
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class FetchedResponse:
     """A successful response: the body (from the network or, after a 304, from the cache)."""
 
     url: str  # as requested
-    final_url: str  # after same-host redirects
+    final_url: str  # after redirects
     status: int
     content_type: str | None  # media type only, lower case: "text/html"
     charset: str | None  # from the Content-Type header, when it names one
@@ -176,10 +177,13 @@ class Fetcher:
                 target = check_url(target)
             except FetchError as err:
                 raise FetchError(f"redirected to a URL that is not fetched: {err}") from err
-            if not same_site(target, url):
-                raise FetchError(f"redirected to another host ({target}); collect that URL "
-                                 "directly if it is wanted")
-            self._check_robots(target)
+            if not same_site(target, url) and not self.config.follow_cross_host_redirects:
+                raise FetchError(f"redirected to another host ({target}); collect that URL directly, "
+                                 "or set follow_cross_host_redirects = true")
+            try:
+                self._check_robots(target)  # the new host's own robots.txt; its own turn in _wait_turn
+            except FetchError as err:
+                raise FetchError(f"redirected to {target}, which is {err}") from err
             current = target
         else:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects")
