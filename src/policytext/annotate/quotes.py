@@ -217,8 +217,15 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
                     report.start <= report.cue.idx < mark.open_start):
                 # the reported clause has words of its own before the quoted ones: a mixed quote
                 lead = text[report.start:mark.open_start].strip(" ,:;—–-")
-                if len(lead.split()) > 1 and "\n" not in lead:
+                if len(lead.split()) >= 1 and "\n" not in lead:
                     start, end = report.start, max(report.end, mark.end)
+                    kind, confidence = "mixed", 0.8
+            elif mark.open_start - 3 <= report.start <= mark.start and report.end > mark.close_end and not (
+                    mark.close_end <= report.cue.idx < report.end):
+                # the quoted words open the reported clause, which goes on after them
+                tail = text[mark.close_end:report.end].strip(" ,:;—–-")
+                if len(tail.split()) >= 2 and "\n" not in tail:
+                    end = report.end
                     kind, confidence = "mixed", 0.8
             if previous is not None and report_index == previous_report and previous[1] <= start \
                     and _same_paragraph(text, previous[1], start):
@@ -337,7 +344,9 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                 continue
             content = _content_of(token, sent, subject, in_quote)
             if content is None:
-                continue
+                if not known:
+                    continue
+                content = (token.idx, token.idx)  # "“…,” he said.": the cue of a marked quote only
             start, end = content
             yield _Report(token, _cue_text(token), subject, start, end)
 
@@ -352,6 +361,8 @@ man woman team company firm organization organisation union police authority cou
 governor mayor lawmaker legislator congressman congresswoman representative nominee pollster
 strategist operative insider activist advocate resident worker employee manager founder ceo head
 chief staff office commission council board everyone anyone someone nobody many some others few
+polling poll record records result results number numbers document memo email filing analysis research
+review investigation probe audit estimate projection model forecast count tally footage video
 """.split())
 """Common nouns that can head a speaker ("the spokesman said", "officials warned")."""
 
@@ -387,10 +398,10 @@ def _subject_of(cue: Token) -> Span | None:
                 return _trim_subject(objects[0])
     for child in cue.children:
         if child.dep_ in _SUBJECT_DEPS:
-            if child.lower_ in ("who", "that") and cue.dep_ == "relcl":
+            if child.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
                 return _trim_subject(cue.head)  # "Smith, who said …"
             return _trim_subject(child)
-    if (cue.dep_ in ("conj", "xcomp") or cue.dep_ == "advcl" and cue.tag_ == "VBG") and cue.head.pos_ in ("VERB", "AUX"):
+    if (cue.dep_ in ("conj", "xcomp") or cue.dep_ == "advcl" and cue.tag_ in ("VBG", "VBN")) and cue.head.pos_ in ("VERB", "AUX"):
         # "… and warned", "… vowed to say", "…, saying that": the subject of the verb it hangs on
         for child in cue.head.children:
             if child.dep_ in _SUBJECT_DEPS:
@@ -425,8 +436,11 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
     if not clauses and lemma in _PREPOSITION_CUES:
         # "called for more flexibility", "warned against cuts": the object of the preposition
         clauses = [obj for prep in cue.children if prep.dep_ == "prep" and prep.lower_ in _PREPOSITION_CUES[lemma]
-                   for obj in prep.children if obj.dep_ in ("pobj", "pcomp")]
-    if not clauses and (lemma not in CUE_LEMMAS or lemma in _OBJECT_CUES):
+                   for obj in prep.children if obj.dep_ in ("pobj", "pcomp")][:1]
+        if clauses:
+            clauses += [c for c in cue.children if c.i > clauses[0].i and c.dep_ in ("prep", "xcomp", "advcl")
+                        and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+    if not clauses:
         clauses = _object_of(cue, subject)
     if clauses:
         left = min(c.left_edge.i for c in clauses)
@@ -464,16 +478,24 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
     if xcomps:
         return xcomps[:1]
-    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > cue.i and c.pos_ != "PRON"]
+    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > cue.i]
     if objects:
         head = objects[0]
-        tail = [c for c in children if c.dep_ == "prep" and c.i > head.i and c.lower_ in ("as", "for", "of", "on")]
-        return [head] + tail[:1]
+        predicates = [c for c in children if c.dep_ in ("oprd", "ccomp") and c.i > head.i]
+        if predicates:  # "called him a political opportunist", "called Trump “unhinged”"
+            return [head] + predicates[:1]
+        if head.pos_ != "PRON":
+            # "praised the efforts of Kerry to find a solution", "showed Trump with 31 percent"
+            tail = [c for c in children if c.i > head.i and c.dep_ in ("prep", "xcomp", "oprd", "advcl", "npadvmod")
+                    and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+            return [head] + tail
     preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _ABOUT_PREPOSITIONS]
     for prep in preps:
         objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         if objects:
-            return objects[:1]
+            tail = [c for c in children if c.i > prep.i and c.dep_ in ("prep", "xcomp", "advcl")
+                    and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+            return objects[:1] + tail
     passive = [c for c in children if c.dep_ == "nsubjpass"]
     if passive and any(c.dep_ == "agent" for c in children):
         return passive
@@ -527,7 +549,7 @@ def _according_to(sent: Span, token: Token, in_quote: bytearray) -> _Report | No
         return None
     source = objects[0]
     subject = doc[source.left_edge.i:source.right_edge.i + 1]
-    phrase_start, phrase_end = token.i, source.right_edge.i
+    phrase_start, phrase_end = token.i, max(source.right_edge.i, to.right_edge.i, token.right_edge.i)
     rest = [t for t in sent if not (phrase_start <= t.i <= phrase_end) and not t.is_punct]
     if len(rest) < 3:
         return None
