@@ -37,6 +37,9 @@ CUE_LEXICON_FILE = Path(__file__).parent / "data" / "quote_cues.tsv"
 CUE_RATE_THRESHOLD = 0.2
 """A learned lemma is a cue when at least this share of its training occurrences were gold cues."""
 
+CLAUSE_CUE_RATE_THRESHOLD = 0.1
+"""A rarer learned lemma is a cue only when it has a clause of its own ("knows that …")."""
+
 
 @lru_cache(maxsize=4)
 def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = CUE_RATE_THRESHOLD) -> dict[tuple[str, str], float]:
@@ -314,7 +317,7 @@ def _char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
 
 def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
     """Yield every reporting construction outside quotation marks, sentence by sentence."""
-    lexicon = load_cue_lexicon()
+    lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
     for sent in doc.sents:
         colon = _colon_lead(sent, in_quote)
         if colon is not None:
@@ -328,7 +331,7 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                     yield report
                 continue
             if token.pos_ == "NOUN":
-                if (token.lemma_.lower(), "NOUN") in lexicon:
+                if lexicon.get((token.lemma_.lower(), "NOUN"), 0) >= CUE_RATE_THRESHOLD:
                     report = _nominal_report(token)
                     if report is not None:
                         yield report
@@ -337,8 +340,10 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                 continue
             lemma = token.lemma_.lower()
             known = lemma in CUE_LEMMAS
-            if not known and (lemma, "VERB") not in lexicon:
-                continue
+            rate = lexicon.get((lemma, "VERB"))
+            if not known and (rate is None or rate < CUE_RATE_THRESHOLD
+                              and not any(c.dep_ == "ccomp" for c in token.children)):
+                continue  # a rarer cue counts only with a clause of its own ("knows that …")
             subject = _subject_of(token)
             if subject is None or not _can_speak(subject, token):
                 continue
@@ -560,20 +565,30 @@ def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
     """``Hancock: Local leaders must …`` — a name and a colon at the start of a paragraph."""
     doc = sent.doc
     tokens = [t for t in sent if not t.is_space]
-    if len(tokens) < 4:
+    if len(tokens) < 2:
         return None
     colon = next((t for t in tokens[:6] if t.text == ":"), None)
-    if colon is None or in_quote[colon.idx]:
+    if colon is None or in_quote[colon.idx] or colon.i == tokens[0].i:
         return None
     lead = doc[tokens[0].i:colon.i]
     if any(t.pos_ in ("VERB", "AUX") for t in lead):
         return None  # "Smith said:" is a cue of its own
-    if not any(ent.label_ == "PERSON" and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
+    if not any(ent.label_ in ("PERSON", "ORG") and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
         return None  # "Editor’s Note:", "UPDATE:" and headings are not speakers
     if not _at_paragraph_start(doc.text, tokens[0].idx):
         return None
     after = [t for t in sent if t.i > colon.i and not t.is_space]
     if not after:
+        # "FALLIN:" on its own, as in a transcript: the words are the rest of the paragraph
+        first = next((t for t in doc[colon.i + 1:] if not t.is_space), None)
+        if first is None:
+            return None
+        paragraph_end = doc.text.find("\n", first.idx)
+        paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
+        after = [t for t in doc[colon.i + 1:] if not t.is_space and t.idx < paragraph_end]
+        if len(after) < 3 or "\n\n" in doc.text[colon.idx:after[0].idx]:
+            return None
+    elif len(tokens) < 4:
         return None
     end_token = after[-1]
     return _Report(colon, ":", lead, after[0].idx, end_token.idx + len(end_token), kind="direct_colon")
@@ -605,6 +620,9 @@ def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quo
         if not (covers or near):
             continue
         distance = abs(cue_start - (mark.open_start if cue_start < mark.open_start else mark.close_end))
+        if covers and report.start <= mark.open_start and report.end >= mark.end:
+            # a clause around the whole quote: the outermost one says whose words they are
+            distance = -(report.end - report.start)
         if best_distance is None or distance < best_distance:
             best, best_distance = index, distance
     return best
