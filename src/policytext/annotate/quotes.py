@@ -331,7 +331,7 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                     yield report
                 continue
             if token.pos_ == "NOUN":
-                if lexicon.get((token.lemma_.lower(), "NOUN"), 0) >= CUE_RATE_THRESHOLD:
+                if (token.lemma_.lower(), "NOUN") in lexicon:
                     report = _nominal_report(token)
                     if report is not None:
                         yield report
@@ -345,7 +345,13 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                               and not any(c.dep_ == "ccomp" for c in token.children)):
                 continue  # a rarer cue counts only with a clause of its own ("knows that …")
             subject = _subject_of(token)
-            if subject is None or not _can_speak(subject, token):
+            if subject is not None and not _can_speak(subject, token):
+                continue
+            if subject is None:
+                # "Asked about …", "… was widely reported": an attribution without a named source
+                content = _content_of(token, sent, None, in_quote)
+                if content is not None and (known or (rate or 0) >= CUE_RATE_THRESHOLD):
+                    yield _Report(token, _cue_text(token), _governing_subject(token), content[0], content[1])
                 continue
             content = _content_of(token, sent, subject, in_quote)
             if content is None:
@@ -386,13 +392,24 @@ def _can_speak(subject: Span, cue: Token) -> bool:
     ("believe", "show") need a named entity, a personal pronoun or a speaker-like noun.
     """
     root = subject.root
-    if root.lower_ in {"it", "that", "this", "which", "what", "there"}:
+    if root.lower_ in {"there", "what"}:
         return False
+    if root.lower_ in {"it", "that", "this", "which"} and cue.lemma_.lower() not in CUE_LEMMAS:
+        return False  # "it said" can be a body speaking; "it approved the budget" is not a report
     if root.pos_ == "PRON" or root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or root.pos_ == "PROPN":
         return True
     if cue.lemma_.lower() not in WEAK_CUES and root.pos_ in ("NOUN", "NUM"):
         return True
     return root.lemma_.lower() in SPEAKER_NOUNS
+
+
+def _governing_subject(cue: Token) -> Span | None:
+    """Return the subject of the nearest verb above a cue that has none ("Asked about it, she replied")."""
+    for ancestor in cue.ancestors:
+        for child in ancestor.children:
+            if child.dep_ in _SUBJECT_DEPS and child.i != cue.i and not cue.is_ancestor(child):
+                return _trim_subject(child)
+    return None
 
 
 def _subject_of(cue: Token) -> Span | None:
@@ -482,7 +499,8 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
     children = list(cue.children)
     xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
     if xcomps:
-        return xcomps[:1]
+        # "declined to comment" reports no words: an infinitive needs more than itself
+        return xcomps[:1] if xcomps[0].right_edge.i - xcomps[0].left_edge.i >= 2 else []
     objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > cue.i]
     if objects:
         head = objects[0]
