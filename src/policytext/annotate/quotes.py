@@ -198,7 +198,7 @@ class QuoteFinder:
 
 def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS) -> list[list]:
     """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`)."""
-    text = doc.text
+    text = _text(doc)
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = _char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
     reports = list(_find_reports(doc, in_quote))
@@ -266,7 +266,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
 
 def _row(doc: Doc, start: int, end: int, report: _Report | None, kind: str, confidence: float,
          people: list[Span]) -> list:
-    text = doc.text
+    text = _text(doc)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -296,7 +296,7 @@ def _resolve_speaker(subject: Span, people: list[Span]) -> str | None:
         before = [p for p in people if p.end_char <= subject.start_char]
         return before[-1].text if before else None
     for label in ("PERSON", "ORG", "NORP", "GPE"):
-        for ent in doc.ents:
+        for ent in _entities(doc):
             if ent.label_ == label and ent.start >= subject.start and ent.end <= subject.end:
                 return ent.text
     # a noun phrase such as "the spokesman": keep the head and its compounds
@@ -304,8 +304,25 @@ def _resolve_speaker(subject: Span, people: list[Span]) -> str | None:
     return " ".join(t.text for t in sorted(words, key=lambda t: t.i)) if root.pos_ in ("NOUN", "PROPN") else None
 
 
+_CACHED: list = [None, (), ""]  # the doc being read, its entities and its text
+
+
+def _entities(doc: Doc) -> tuple[Span, ...]:
+    """Return ``doc.ents``, built once per doc (spaCy builds new spans on every access)."""
+    if _CACHED[0] is not doc:
+        _CACHED[:] = [doc, tuple(doc.ents), doc.text]
+    return _CACHED[1]
+
+
+def _text(doc: Doc) -> str:
+    """Return ``doc.text``, joined once per doc (spaCy joins the tokens on every access)."""
+    if _CACHED[0] is not doc:
+        _CACHED[:] = [doc, tuple(doc.ents), doc.text]
+    return _CACHED[2]
+
+
 def _person_mentions(doc: Doc) -> list[Span]:
-    return [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    return [ent for ent in _entities(doc) if ent.label_ == "PERSON"]
 
 
 def _char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
@@ -441,7 +458,7 @@ def _trim_subject(head: Token) -> Span:
             right = child.i
         elif child.dep_ == "appos" and child.right_edge.i < head.head.i:
             right = child.right_edge.i  # "The minister, Tom Harris, said"
-    for ent in doc.ents:
+    for ent in _entities(doc):
         if ent.start <= head.i < ent.end:
             right = max(right, ent.end - 1)
             left = min(left, ent.start)
@@ -591,9 +608,9 @@ def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
     lead = doc[tokens[0].i:colon.i]
     if any(t.pos_ in ("VERB", "AUX") for t in lead):
         return None  # "Smith said:" is a cue of its own
-    if not any(ent.label_ in ("PERSON", "ORG") and ent.start >= lead.start and ent.end <= lead.end for ent in doc.ents):
+    if not any(ent.label_ in ("PERSON", "ORG") and ent.start >= lead.start and ent.end <= lead.end for ent in _entities(doc)):
         return None  # "Editor’s Note:", "UPDATE:" and headings are not speakers
-    if not _at_paragraph_start(doc.text, tokens[0].idx):
+    if not _at_paragraph_start(_text(doc), tokens[0].idx):
         return None
     after = [t for t in sent if t.i > colon.i and not t.is_space]
     if not after:
@@ -601,10 +618,10 @@ def _colon_lead(sent: Span, in_quote: bytearray) -> _Report | None:
         first = next((t for t in doc[colon.i + 1:] if not t.is_space), None)
         if first is None:
             return None
-        paragraph_end = doc.text.find("\n", first.idx)
-        paragraph_end = len(doc.text) if paragraph_end < 0 else paragraph_end
+        paragraph_end = _text(doc).find("\n", first.idx)
+        paragraph_end = len(_text(doc)) if paragraph_end < 0 else paragraph_end
         after = [t for t in doc[colon.i + 1:] if not t.is_space and t.idx < paragraph_end]
-        if len(after) < 3 or "\n\n" in doc.text[colon.idx:after[0].idx]:
+        if len(after) < 3 or "\n\n" in _text(doc)[colon.idx:after[0].idx]:
             return None
     elif len(tokens) < 4:
         return None
@@ -619,7 +636,7 @@ def _cue_text(cue: Token) -> str:
 
 def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quote: bytearray) -> int | None:
     """Return the index of the report that introduces a marked quote, or None."""
-    text = doc.text
+    text = _text(doc)
     best, best_distance = None, None
     for index, report in enumerate(reports):
         if report.cue is None:
