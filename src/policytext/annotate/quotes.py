@@ -34,7 +34,7 @@ conclude signal blast slam praise criticize criticise demand order predict forec
 
 CUE_LEXICON_FILE = Path(__file__).parent / "data" / "quote_cues.tsv"
 """Cue lemmas learned from PolNeAR train (rebuilt by ``python -m policytext.annotate.train_quote_cues``)."""
-CUE_RATE_THRESHOLD = 0.2
+CUE_RATE_THRESHOLD = 0.25
 """A learned lemma is a cue when at least this share of its training occurrences were gold cues."""
 
 CLAUSE_CUE_RATE_THRESHOLD = 0.1
@@ -655,6 +655,8 @@ def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quo
         if not (covers or near):
             continue
         distance = abs(cue_start - (mark.open_start if cue_start < mark.open_start else mark.close_end))
+        if report.cue.lemma_.lower() not in CUE_LEMMAS and report.cue.text != ":":
+            distance += 150  # a speech verb a little further off beats a learned cue ("pointing out")
         if covers and report.start <= mark.open_start and report.end >= mark.end:
             # a clause around the whole quote: the outermost one says whose words they are
             distance = -(report.end - report.start)
@@ -663,8 +665,11 @@ def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quo
     return best
 
 
+_SENTENCE_END = re.compile(r"[.!?](?:''|[”’\"'])?\s+(?:``|''|[A-Z“‘\"'])")
+
+
 def _no_sentence_end(gap: str) -> bool:
-    return not re.search(r"[.!?][”’\"']?\s+[A-Z“‘\"]", gap)
+    return not _SENTENCE_END.search(gap)
 
 
 def _continues(text: str, previous: list, mark: QuoteMarks) -> bool:
