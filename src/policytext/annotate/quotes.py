@@ -514,7 +514,8 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
     economy"; and for a passive cue ("was reported by MSNBC") its passive subject.
     """
     children = list(cue.children)
-    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
+    lemma = cue.lemma_.lower()
+    xcomps = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i and lemma != "continue"]
     if xcomps:
         # "declined to comment" reports no words: an infinitive needs more than itself
         return xcomps[:1] if xcomps[0].right_edge.i - xcomps[0].left_edge.i >= 2 else []
@@ -524,7 +525,7 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
         predicates = [c for c in children if c.dep_ in ("oprd", "ccomp") and c.i > head.i]
         if predicates:  # "called him a political opportunist", "called Trump “unhinged”"
             return [head] + predicates[:1]
-        if head.pos_ != "PRON":
+        if head.pos_ != "PRON" and not (lemma in _ADDRESSEE_CUES and (head.pos_ == "PROPN" or head.ent_type_)):
             # "praised the efforts of Kerry to find a solution", "showed Trump with 31 percent"
             tail = [c for c in children if c.i > head.i and c.dep_ in ("prep", "xcomp", "oprd", "advcl", "npadvmod")
                     and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
@@ -574,6 +575,8 @@ def _nominal_report(cue: Token) -> _Report | None:
     return _Report(cue, cue.text, subject, doc[left].idx, doc[right].idx + len(doc[right]))
 
 
+_ADDRESSEE_CUES = frozenset("tell ask inform remind assure answer email text write call".split())
+"""Cues whose named object is the person addressed ("told The Huffington Post"), not what was said."""
 _ABOUT_PREPOSITIONS = frozenset("about on to for against of over with".split())
 _DIRECTIVE_CUES = frozenset("urge promise vow pledge threaten ask tell warn call encourage order demand".split())
 """Cues whose infinitive is what was said: "vowed to take the fight to 35 states"."""
