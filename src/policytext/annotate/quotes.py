@@ -231,7 +231,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
                     end = report.end
                     kind, confidence = "mixed", 0.8
             if previous is not None and report_index == previous_report and previous[1] <= start \
-                    and _same_paragraph(text, previous[1], start):
+                    and _same_paragraph(text, previous[1], start) and len(text[previous[1]:start].split()) <= 8:
                 previous[1] = max(previous[1], end)  # “A,” she said, “B.”: one quote of one cue
                 continue
             row = _row(doc, start, end, report, kind, confidence, people)
