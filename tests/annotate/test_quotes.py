@@ -54,6 +54,31 @@ CASES = [
      "It is a scandal,” said Ann Lee. “Nobody has answered for it.", "Ann Lee", "said", "direct"),
     ("``We are ready for the vote,'' said Bob Dole.",
      "We are ready for the vote,", "Bob Dole", "said", "direct"),
+    # PTB text that opens a quote with '' as well as closing it
+    ("Ann Lee spoke first.\n\n''We are ready for the vote,'' said Bob Dole.",
+     "We are ready for the vote,", "Bob Dole", "said", "direct"),
+    # cues learned from PolNeAR train, with what they report as content
+    ("Jane Smith praised the council for its quick response.",
+     "the council for its quick response", "Jane Smith", "praised", "indirect"),
+    ("Tom Harris called the plan a disaster.", "the plan a disaster", "Tom Harris", "called", "indirect"),
+    ("Tom Harris refused to give details of the deal.",
+     "to give details of the deal", "Tom Harris", "refused", "indirect"),
+    ("The Treasury said it expected borrowing to fall.",
+     "it expected borrowing to fall", "Treasury", "said", "indirect"),
+    # a passive cue: the agent speaks
+    ("The deal was criticised by Jane Smith.", "The deal", "Jane Smith", "criticised", "indirect"),
+    # a noun cue, its possessor the speaker
+    ("Jane Smith's claim that the budget was balanced was false.",
+     "the budget was balanced", "Jane Smith", "claim", "indirect"),
+    # a participle takes the subject of the verb it hangs on
+    ("Tom Harris left the stage, saying that the strike would go on.",
+     "the strike would go on", "Tom Harris", "saying", "indirect"),
+    # a transcript label on its own line
+    ("Ann Lee:\nThe strike will go on until pay rises for every nurse.",
+     "The strike will go on until pay rises for every nurse.", "Ann Lee", ":", "direct"),
+    # two quotes of two cues stay two quotes
+    ("Jane Smith said, “We will win,” and Tom Harris added, “The vote is ours.”",
+     "The vote is ours.", "Tom Harris", "added", "direct"),
 ]
 
 
@@ -76,8 +101,22 @@ def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker(pipeline):
     assert quotes[1]["confidence"] < quotes[0]["confidence"]
 
 
-def test_no_quotes_in_plain_narrative(pipeline):
-    assert _quotes(pipeline, "The council met on Monday. It approved the budget for next year.") == []
+@pytest.mark.parametrize("text", [
+    "The council met on Monday. It approved the budget for next year.",
+    "Officials at the council declined to comment.",  # no words are reported
+    "Jane Smith told The Guardian.",  # the person addressed is not what was said
+    "The deficit continued to grow in the spring.",
+    "MPs voted for the bill on Tuesday.",
+])
+def test_no_quotes_in_plain_narrative(pipeline, text):
+    assert _quotes(pipeline, text) == []
+
+
+def test_a_report_names_the_speaker_of_its_clause_in_which_report_evidence_speaks(pipeline):
+    text = "The council published a report, which showed that waiting lists had doubled."
+    [quote] = _quotes(pipeline, text)
+    assert text[quote["start"]:quote["end"]] == "waiting lists had doubled"
+    assert text[quote["speaker_start"]:quote["speaker_end"]] == "a report" and quote["cue"] == "showed"
 
 
 def test_short_scare_quotes_without_a_speaker_are_not_quotes(pipeline):

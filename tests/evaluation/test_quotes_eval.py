@@ -6,13 +6,13 @@ import pytest
 from helpers import shared_data
 from policytext.evaluation.quotes import Article, GoldQuote, QuoteFigures, parse_brat, score_article
 
-# Pinned floors, measured on PolNeAR dev (84 articles) on 2026-11-28: P 0.818, R 0.417, F1 0.553
-# at 50% token overlap, exact F1 0.282, speaker accuracy 0.854 (see docs/evaluation.md). The issue
+# Pinned floors, measured on PolNeAR dev (84 articles) on 2026-11-28: P 0.746, R 0.627, F1 0.681
+# at 50% token overlap, exact F1 0.365, speaker accuracy 0.871 (see docs/evaluation.md). The issue
 # asks for F1 >= 0.70: not reached (PolNeAR counts every attribution, including endorsements,
-# plans and poll findings), so the F1 floors are pinned at what is measured.
-F1_FLOOR = 0.53
-EXACT_F1_FLOOR = 0.26
-PRECISION_FLOOR = 0.70
+# plans, poll findings and headlines), so the F1 floors are pinned just under what is measured.
+F1_FLOOR = 0.67
+EXACT_F1_FLOOR = 0.35
+PRECISION_FLOOR = 0.73
 SPEAKER_ACCURACY_FLOOR = 0.85
 
 
@@ -21,6 +21,13 @@ def test_parse_brat_keeps_discontinuous_content():
            "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n")
     [quote] = parse_brat(ann)
     assert quote.content == ((13, 20), (30, 40)) and quote.source == ((0, 7),) and quote.cue == ((8, 12),)
+
+
+def test_parse_brat_skips_the_next_lines_of_a_span_text_with_line_breaks():
+    ann = ("T1\tSource 0 7\tCaddell\nT2\tCue 8 12\tsaid\nT3\tContent 13 16;18 30\tyes.\n\nand more\n"
+           "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n")
+    [quote] = parse_brat(ann)
+    assert quote.content == ((13, 16), (18, 30))
 
 
 TEXT = "Caddell said the polls were close and the race was tight today."

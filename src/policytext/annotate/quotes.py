@@ -464,6 +464,8 @@ def _trim_subject(head: Token) -> Span:
             left = min(left, ent.start)
     while left < right and doc[left].is_punct:
         left += 1
+    while right > left and doc[right].dep_ == "case":
+        right -= 1  # "Jane Smith's claim": the speaker is Jane Smith
     return doc[left:right + 1]
 
 
