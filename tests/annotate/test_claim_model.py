@@ -30,8 +30,9 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     scorer.save(tmp_path)
     settings = json.loads((tmp_path / "scorer.json").read_text())
-    assert settings["format"] == 1
+    assert settings["format"] == 2
     with np.load(tmp_path / "scorer.npz", allow_pickle=False) as arrays:
+        assert set(arrays) == {"word_idf", "char_idf", "coef", "nb_ratio", "nb_coef"}
         assert {a.dtype.kind for a in arrays.values()} == {"f"}
     loaded = ClaimScorer.load(tmp_path)
     texts = ["Exports doubled to 40 billion.", "Good evening."]
@@ -42,9 +43,43 @@ def test_an_object_array_is_refused(tmp_path):
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     scorer.save(tmp_path)
     np.savez(tmp_path / "scorer.npz", word_idf=np.array([object()], dtype=object),
-             char_idf=scorer.char_idf_, coef=scorer.coef_)
+             char_idf=scorer.char_idf_, coef=scorer.coef_, nb_ratio=scorer.nb_ratio_, nb_coef=scorer.nb_coef_)
     with pytest.raises(ConfigError, match="cannot load the claim scorer"):
         ClaimScorer.load(tmp_path)
+
+
+def test_a_model_of_an_older_format_says_how_to_rebuild(tmp_path):
+    scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    scorer.save(tmp_path)
+    settings = json.loads((tmp_path / "scorer.json").read_text())
+    (tmp_path / "scorer.json").write_text(json.dumps({**settings, "format": 1}))
+    with pytest.raises(ConfigError, match="format 1, not 2.*train_claims"):
+        ClaimScorer.load(tmp_path)
+
+
+def test_the_score_is_the_mean_of_the_tfidf_and_naive_bayes_models():
+    scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    texts = ["Wages rose 3 percent in 2019.", "Thank you all.", "We cut taxes."]
+    features = scorer.featurise(texts)
+    split = scorer.tfidf_width()
+    assert features.shape[1] == split + len(scorer.word_vocabulary_) + len(scorer.char_vocabulary_)
+    assert set(np.unique(features[:, split:].toarray())) <= {0.0, 1.0}
+    tfidf = 1 / (1 + np.exp(-(features[:, :split] @ scorer.coef_ + scorer.intercept_)))
+    nb = 1 / (1 + np.exp(-(features[:, split:] @ (scorer.nb_ratio_ * scorer.nb_coef_) + scorer.nb_intercept_)))
+    np.testing.assert_allclose(scorer.score(texts), (tfidf + nb) / 2)
+
+
+@pytest.mark.parametrize("flags, labels, expected_sign", [
+    ([[1, 0], [1, 0], [0, 1], [0, 1]], [1, 1, 0, 0], [1, -1]),   # each word in one class only
+    ([[1, 1], [1, 0], [1, 1], [1, 0]], [1, 1, 0, 0], [0, 0]),    # both words equally in both classes
+])
+def test_log_count_ratio_favours_words_of_the_check_worthy_class(flags, labels, expected_sign):
+    from scipy import sparse
+
+    from policytext.annotate.claim_model import _log_count_ratio
+
+    ratio = _log_count_ratio(sparse.csr_matrix(np.asarray(flags, dtype=float)), np.asarray(labels), alpha=1.0)
+    assert list(np.sign(np.round(ratio, 12))) == expected_sign
 
 
 def test_missing_model_says_how_to_rebuild(tmp_path):

@@ -16,9 +16,11 @@ from policytext.evaluation.claims import (
 )
 
 # Pinned floors, measured on 2026-11-28: see docs/evaluation.md. The issue asks for ClaimBuster
-# F1 >= 0.80; the scorer reaches less, and the floor is pinned at what it measures.
-CLAIMBUSTER_F1_FLOOR = 0.77  # measured 0.7835
-CLEF_MAP_FLOOR = 0.30
+# F1 >= 0.80; the scorer reaches less (mean over the 5 folds 0.7889, folds 0.771-0.812), and the
+# floors are pinned just under what it measures.
+CLAIMBUSTER_F1_FLOOR = 0.78  # mean F1 of the 5 folds, measured 0.7889
+CLAIMBUSTER_FOLD_F1_FLOOR = 0.76  # the worst fold, measured 0.7713
+CLEF_MAP_FLOOR = 0.28  # measured 0.2886 (the issue's floor is 0.20)
 
 
 @pytest.mark.parametrize("labels, scores, expected", [
@@ -48,11 +50,13 @@ def test_the_sets_read_as_documented(claims_data):
 
 @pytest.mark.slow
 def test_claimbuster_cross_validated_f1(claims_data):
-    folder, _, clef = claims_data
-    clef_texts = [t for _, texts, _ in clef for t in texts]
-    figures = evaluate_claimbuster(folder / CLAIMBUSTER_FILE, vocabulary_texts=clef_texts)
+    folder, _, _ = claims_data
+    figures = evaluate_claimbuster(folder / CLAIMBUSTER_FILE)  # every fold learns everything from its training part
     print(figures)
-    assert figures.f1 >= CLAIMBUSTER_F1_FLOOR
+    assert len(figures.fold_f1) == 5
+    assert figures.f1_mean == pytest.approx(float(np.mean(figures.fold_f1)), abs=1e-4)
+    assert figures.f1_mean >= CLAIMBUSTER_F1_FLOOR
+    assert min(figures.fold_f1) >= CLAIMBUSTER_FOLD_F1_FLOOR
 
 
 @pytest.mark.slow
