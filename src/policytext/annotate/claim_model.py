@@ -261,7 +261,8 @@ def _log_count_ratio(flags: sparse.csr_matrix, labels: np.ndarray, *, alpha: flo
 
 def _fit_logistic(features: sparse.spmatrix, labels: np.ndarray, *, C: float,
                   start: tuple[np.ndarray | None, float] | None) -> LogisticRegression:
-    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced",
+    # newton-cg reaches the same optimum as the default lbfgs, several times faster on these sparse features
+    model = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, class_weight="balanced",
                                warm_start=start is not None and start[0] is not None)
     if start is not None and start[0] is not None and start[0].shape[0] == features.shape[1]:
         model.coef_ = start[0].reshape(1, -1).copy()
