@@ -250,7 +250,10 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
             row = [mark.start, mark.end, None, None, None, None, "direct", 0.3]
         rows.append(row)
         previous = row
-    for index, report in enumerate(reports):
+    # "…, according to X" speaks for its whole sentence: it goes before the clauses inside it
+    order = sorted(range(len(reports)), key=lambda i: reports[i].cue_text != "according to")
+    for index in order:
+        report = reports[index]
         if index in used_reports:
             continue
         if any(_overlap(report.start, report.end, r[0], r[1]) > 0.5 for r in rows):
