@@ -71,7 +71,7 @@ class ClaimScorer:
     # ------------------------------------------------------------------ fit
 
     def fit(self, texts: Sequence[str], labels: Sequence[int]) -> "ClaimScorer":
-        """Learn the vocabularies, idf weights and the logistic regression from labelled sentences."""
+        """Learn the vocabularies, idf weights and both logistic regressions from labelled sentences."""
         texts = [str(t) for t in texts]
         self.fit_vocabulary(texts)
         return self.fit_features(self.featurise(texts), labels)
@@ -221,7 +221,19 @@ class ClaimScorer:
 
 
 def default_model_dir() -> Path:
-    """Return the folder of the shipped claim scorer: ``models/claims`` in a source checkout."""
+    """Return the folder of the shipped claim scorer.
+
+    ``models/claims`` in a source checkout; in an installed wheel, the copy that the build hook
+    (``setup.py``) puts in ``policytext/annotate/data/claims``.
+
+    Returns:
+        The first of the two folders that holds ``scorer.json`` (``models/claims`` when neither does,
+        so the load error names the canonical place).
+
+    Example:
+        >>> (default_model_dir() / "scorer.json").is_file()
+        True
+    """
     for folder in (MODEL_DIR, PACKAGED_MODEL_DIR):
         if (folder / "scorer.json").is_file():
             return folder
