@@ -4,10 +4,15 @@ The component works on a parsed doc:
 
 1. quotation marks are paired (straight, curly, single, double and PTB ````…''``), across
    sentences and across paragraphs when each new paragraph reopens the quote;
-2. every reporting verb ("say", "argue", "warn", …) and "according to" is found in the parse, with
-   its subject (the speaker) and its clause (the content);
-3. each marked quote takes the cue of its own sentence(s), a ``Name:`` or ``… said:`` lead-in, or
-   continues the quote just before it; a reported clause that contains quoted words is *mixed*.
+2. every reporting verb ("say", "argue", "warn", …), every cue of the lexicon learned from
+   PolNeAR train (``data/quote_cues.tsv``: "praised", "endorsed", "called", "refused", nouns such
+   as "claim" or "criticism") and "according to" is found in the parse, with its subject (the
+   speaker; a passive's agent; for a participle or a subjectless cue, the subject of the verb above
+   it) and its content: its clause, else its infinitive, object (with what follows it) or
+   prepositional object;
+3. each marked quote takes the cue of its own sentence(s) (a clause around the whole quote first,
+   then the nearest speech verb), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
+   before it; a reported clause that contains quoted words is *mixed*.
 
 Results are plain lists in ``doc._.pt_quotes`` so they cross process boundaries.
 """
@@ -503,13 +508,6 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
             return None
         return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
     return None
-
-
-_OBJECT_CUES = frozenset("""
-describe cite praise criticize criticise blast slam accuse deny announce propose recommend mention
-question urge promise pledge vow tweet write recall predict forecast demand order
-""".split())
-"""Listed speech verbs whose object is what was said ("praised the plan", "announced his resignation")."""
 
 
 def _object_of(cue: Token, subject: Span) -> list[Token]:
