@@ -448,10 +448,16 @@ def _page_statement(within: str, ranking: str, params: list[Any], *, carried: st
     The ranked page (at most ``limit`` rows) is the outer loop (CROSS JOIN keeps SQLite from
     reordering it), so the hits come out in rank order, ties as the ranking statement left them.
     """
+    return _page_sql(within, ranking, carried), params
+
+
+@functools.lru_cache(maxsize=256)
+def _page_sql(within: str, ranking: str, carried: str) -> str:
+    """Return the text of :func:`_page_statement` (it depends on the filter clause, not its values)."""
     context, joins = _CONTEXT_COLUMNS["sentences" if within == "sentences" else "other"]
     return (f"WITH ranked AS ({ranking}) SELECT {page_columns(within)}, ranked.rank AS rank, "
             f"ranked.{carried} AS {carried}, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
-            f"JOIN documents AS d ON d.id = t.doc_id {joins}", params)
+            f"JOIN documents AS d ON d.id = t.doc_id {joins}")
 
 
 def _marking_connection() -> sqlite3.Connection:
@@ -507,6 +513,7 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]
                 marked: dict[int, str]) -> list[SearchHit]:
     hits = []
     quotes = within == "quotes"
+    citations: dict[tuple[str, str | None], str] = {}  # a page's hits share few documents
     for row in page:
         hit_id, doc_id, text, doc_speaker = row["id"], row["doc_id"], row["text"], row["doc_speaker"]
         if row["has_sentences"]:
@@ -516,6 +523,11 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]
         speaker = row["own_speaker"] or doc_speaker
         title, publisher, source, date, url = (row["title"], row["publisher"], row["source"],
                                                row["date"], row["url"])
+        citation = citations.get((doc_id, speaker))
+        if citation is None:
+            citation = citations[doc_id, speaker] = format_citation(
+                speaker=speaker, title=title, publisher=publisher, source=source, date=date, url=url,
+                quoted_in=doc_speaker if quotes else None)
         values = {
             "within": within, "id": hit_id, "doc_id": doc_id, "text": text,
             "marks": read_marks(marked.get(hit_id) or "", text),
@@ -523,8 +535,7 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]
             "title": title, "speaker": speaker, "doc_speaker": doc_speaker, "date": date,
             "kind": row["kind"], "government": row["government"], "party": row["party"], "url": url,
             "publisher": publisher, "source": source,
-            "citation": format_citation(speaker=speaker, title=title, publisher=publisher, source=source,
-                                        date=date, url=url, quoted_in=doc_speaker if quotes else None),
+            "citation": citation,
             "rank": float(row["rank"]), **_HIT_DEFAULTS,
         }
         if quotes:
