@@ -495,55 +495,47 @@ def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict
         marking.execute("ROLLBACK")
 
 
-_HIT_DEFAULTS = {"cue": None, "quote_kind": None, "score": None, "types": ()}
-
-
-def _new_hit(values: dict[str, Any]) -> SearchHit:
-    """Return a SearchHit with every field in ``values``, as ``SearchHit(**values)`` would.
-
-    The generated ``__init__`` of a frozen dataclass sets each of the 25 fields through
-    ``object.__setattr__``; filling the instance's dict at once costs a fraction of that.
-    """
-    hit = object.__new__(SearchHit)
-    hit.__dict__.update(values)
-    return hit
+_NOT_HIT_FIELDS = ("idx", "own_speaker", "marked", "total", "has_sentences")  # page columns a hit does not keep
 
 
 def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]],
                 marked: dict[int, str]) -> list[SearchHit]:
+    """Return the page's rows as hits: each row dict, completed, becomes the hit's fields.
+
+    The generated ``__init__`` of a frozen dataclass sets each of the 25 fields through
+    ``object.__setattr__``; completing the row the statement already made and filling the
+    instance's dict with it at once costs a fraction of that.
+    """
     hits = []
     quotes = within == "quotes"
     citations: dict[tuple[str, str | None], str] = {}  # a page's hits share few documents
     for row in page:
         hit_id, doc_id, text, doc_speaker = row["id"], row["doc_id"], row["text"], row["doc_speaker"]
         if row["has_sentences"]:
-            before, after = row["before"] or "", row["after"] or ""
+            row["before"], row["after"] = row["before"] or "", row["after"] or ""
         else:
-            before, after = _context_from_text(conn, doc_id, row["start"], row["end"])
+            row["before"], row["after"] = _context_from_text(conn, doc_id, row["start"], row["end"])
         speaker = row["own_speaker"] or doc_speaker
-        title, publisher, source, date, url = (row["title"], row["publisher"], row["source"],
-                                               row["date"], row["url"])
         citation = citations.get((doc_id, speaker))
         if citation is None:
             citation = citations[doc_id, speaker] = format_citation(
-                speaker=speaker, title=title, publisher=publisher, source=source, date=date, url=url,
-                quoted_in=doc_speaker if quotes else None)
-        values = {
-            "within": within, "id": hit_id, "doc_id": doc_id, "text": text,
-            "marks": read_marks(marked.get(hit_id) or "", text),
-            "start": row["start"], "end": row["end"], "before": before, "after": after,
-            "title": title, "speaker": speaker, "doc_speaker": doc_speaker, "date": date,
-            "kind": row["kind"], "government": row["government"], "party": row["party"], "url": url,
-            "publisher": publisher, "source": source,
-            "citation": citation,
-            "rank": float(row["rank"]), **_HIT_DEFAULTS,
-        }
+                speaker=speaker, title=row["title"], publisher=row["publisher"], source=row["source"],
+                date=row["date"], url=row["url"], quoted_in=doc_speaker if quotes else None)
+        row["marks"] = read_marks(marked.get(hit_id) or "", text)
+        for name in _NOT_HIT_FIELDS:
+            row.pop(name, None)
+        row["within"], row["speaker"], row["citation"], row["rank"] = within, speaker, citation, float(row["rank"])
         if quotes:
-            values["cue"], values["quote_kind"] = row["cue"], row["quote_kind"]
+            row["score"], row["types"] = None, ()
         elif within == "claims":
-            values["score"] = row["score"]
-            values["types"] = tuple(json.loads(row["types"])) if row["types"] else ()
-        hits.append(_new_hit(values))
+            row["types"] = tuple(json.loads(row["types"])) if row["types"] else ()
+            row["cue"] = row["quote_kind"] = None
+        else:
+            row["cue"] = row["quote_kind"] = row["score"] = None
+            row["types"] = ()
+        hit = object.__new__(SearchHit)
+        hit.__dict__.update(row)
+        hits.append(hit)
     return hits
 
 
