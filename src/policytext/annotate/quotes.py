@@ -12,12 +12,19 @@ The component works on a parsed doc:
    prepositional object;
 3. each marked quote takes the cue of its own sentence(s) (a clause around the whole quote first,
    then the nearest speech verb), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
-   before it; a reported clause that contains quoted words is *mixed*.
+   before it; a reported clause that contains quoted words is *mixed*;
+4. every candidate is scored by a logistic regression fitted on PolNeAR train
+   (``data/quote_filter.json``, rebuilt by ``python -m policytext.annotate.train_quote_filter``)
+   over features read from the same parse (rule, cue lemma and rate, speaker type, what the cue
+   governs, content length and shape); its probability is the confidence, and candidates below
+   the threshold chosen by cross-validation on train are dropped.
 
 Results are plain lists in ``doc._.pt_quotes`` so they cross process boundaries.
 """
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,6 +74,55 @@ def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = 
         if rate >= threshold:
             lexicon[(lemma, pos)] = round(rate, 3)
     return lexicon
+
+
+QUOTE_FILTER_FILE = Path(__file__).parent / "data" / "quote_filter.json"
+"""The learned candidate filter (rebuilt by ``python -m policytext.annotate.train_quote_filter``)."""
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    """A logistic regression over candidate features, read from JSON (no code runs on load).
+
+    A feature ``name=value`` the model never saw counts as ``name=other`` when the model has one
+    (a cue lemma too rare in training to get a weight of its own).
+    """
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+
+    def score(self, features: dict[str, float]) -> float:
+        """Return the probability that a candidate with ``features`` is a quote.
+
+        Example:
+            >>> QuoteFilter({"marked": 2.0}, -1.0, 0.5).score({"marked": 1.0}) > 0.7
+            True
+        """
+        total = self.intercept
+        for name, value in features.items():
+            weight = self.weights.get(name)
+            if weight is None and "=" in name:
+                weight = self.weights.get(name.split("=", 1)[0] + "=other")
+            if weight is not None:
+                total += weight * value
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+@lru_cache(maxsize=4)
+def load_quote_filter(path: str | Path = QUOTE_FILTER_FILE) -> QuoteFilter | None:
+    """Return the quote filter saved at ``path`` as JSON, or None when there is no such file.
+
+    Example:
+        >>> 0 < load_quote_filter().threshold < 1
+        True
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return QuoteFilter({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]),
+                       float(data["threshold"]))
 
 
 _PRONOUNS = {"he", "she", "him", "her"}
@@ -201,8 +257,57 @@ class QuoteFinder:
         return doc
 
 
-def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS) -> list[list]:
-    """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`)."""
+def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
+                       quote_filter: "QuoteFilter | None | str" = "shipped") -> list[list]:
+    """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`) that the filter keeps.
+
+    Every candidate of :func:`extract_quote_candidates` is scored by the learned quote filter
+    (``data/quote_filter.json``); its probability becomes the row's confidence, and candidates
+    below the filter's threshold are dropped. Without a filter (no file, or ``quote_filter=None``)
+    every candidate is kept with the rule-based confidence.
+
+    Args:
+        doc: a doc parsed by a trained pipeline (parser and NER).
+        min_unattributed_words: a marked quote without any cue needs this many words.
+        quote_filter: the filter to apply; by default the one shipped in the package.
+
+    Returns:
+        Quote rows ``[start, end, speaker, speaker_start, speaker_end, cue, kind, confidence]``.
+
+    Example:
+        >>> rows = extract_quote_rows(nlp("“We will win,” said Jo Bloggs."))  # doctest: +SKIP
+        >>> rows[0][2], rows[0][6]  # doctest: +SKIP
+        ('Jo Bloggs', 'direct')
+    """
+    if quote_filter == "shipped":
+        quote_filter = load_quote_filter()
+    rows = []
+    for row, features in extract_quote_candidates(doc, min_unattributed_words=min_unattributed_words):
+        if quote_filter is not None:
+            probability = quote_filter.score(features)
+            if probability < quote_filter.threshold:
+                continue
+            row[7] = round(probability, 3)
+        rows.append(row)
+    return rows
+
+
+def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS
+                             ) -> list[tuple[list, dict[str, float]]]:
+    """Return every candidate quote row of a parsed ``doc`` with the features the filter scores.
+
+    Args:
+        doc: a doc parsed by a trained pipeline (parser and NER).
+        min_unattributed_words: a marked quote without any cue needs this many words.
+
+    Returns:
+        ``(row, features)`` pairs in text order; ``row`` as in :class:`QuoteFinder` with the
+        rule-based confidence, ``features`` a ``{name: value}`` dict (see :func:`describe_candidate`).
+
+    Example:
+        >>> [(row[6], f["origin=marked"]) for row, f in extract_quote_candidates(nlp("“We won,” said Jo."))]  # doctest: +SKIP
+        [('direct', 1.0)]
+    """
     _CACHED[:] = [doc, tuple(doc.ents), doc.text]  # read afresh: the doc may have changed since
     text = _text(doc)
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
@@ -210,32 +315,34 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
     reports = list(_find_reports(doc, in_quote))
     people = _person_mentions(doc)
     rows: list[list] = []
+    origins: list[tuple[_Report | None, str]] = []
     used_reports: set[int] = set()
     previous: list | None = None
     previous_report: int | None = None
     for mark in marks:
         report_index = _report_for_quote(doc, mark, reports, in_quote)
-        kind, confidence = "direct", 0.9
+        kind, confidence, origin = "direct", 0.9, "marked"
         report = reports[report_index] if report_index is not None else None
         if report is not None:
             used_reports.add(report_index)
             start, end = mark.start, mark.end
             if report.kind == "direct_colon" and report.start < mark.open_start - 1:
                 start, end = min(report.start, mark.start), max(report.end, mark.end)
+                origin = "marked_colon"
             elif report.start < mark.open_start - 3 and report.end >= mark.start and not (
                     report.start <= report.cue.idx < mark.open_start):
                 # the reported clause has words of its own before the quoted ones: a mixed quote
                 lead = text[report.start:mark.open_start].strip(" ,:;—–-")
                 if len(lead.split()) >= 1 and "\n" not in lead:
                     start, end = report.start, max(report.end, mark.end)
-                    kind, confidence = "mixed", 0.8
+                    kind, confidence, origin = "mixed", 0.8, "mixed_lead"
             elif mark.open_start - 3 <= report.start <= mark.start and report.end > mark.close_end and not (
                     mark.close_end <= report.cue.idx < report.end):
                 # the quoted words open the reported clause, which goes on after them
                 tail = text[mark.close_end:report.end].strip(" ,:;—–-")
                 if len(tail.split()) >= 2 and "\n" not in tail:
                     end = report.end
-                    kind, confidence = "mixed", 0.8
+                    kind, confidence, origin = "mixed", 0.8, "mixed_tail"
             if previous is not None and report_index == previous_report and previous[1] <= start \
                     and _same_paragraph(text, previous[1], start) and len(text[previous[1]:start].split()) <= 8:
                 previous[1] = max(previous[1], end)  # “A,” she said, “B.”: one quote of one cue
@@ -250,11 +357,14 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
                 previous[1] = mark.end  # “A,” said X. “B” is one quote in two pieces
                 continue
             row = [mark.start, mark.end] + previous[2:6] + ["direct", 0.6]
+            report, origin = origins[-1][0], "continued"
         else:
             if len(text[mark.start:mark.end].split()) < min_unattributed_words:
                 continue
             row = [mark.start, mark.end, None, None, None, None, "direct", 0.3]
+            origin = "unattributed"
         rows.append(row)
+        origins.append((report, origin))
         previous = row
     # "…, according to X" speaks for its whole sentence: it goes before the clauses inside it
     order = sorted(range(len(reports)), key=lambda i: reports[i].cue_text != "according to")
@@ -269,8 +379,100 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
         confidence = 0.7 if report.subject is not None else 0.4
         kind = "direct" if report.kind == "direct_colon" else report.kind
         rows.append(_row(doc, report.start, report.end, report, kind, confidence, people))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return rows
+        origins.append((report, "report"))
+    candidates = [(row, describe_candidate(doc, row, report, origin, in_quote))
+                  for row, (report, origin) in zip(rows, origins)]
+    candidates.sort(key=lambda c: (c[0][0], c[0][1]))
+    return candidates
+
+
+def describe_candidate(doc: Doc, row: list, report: "_Report | None", origin: str, in_quote: bytearray) -> dict[str, float]:
+    """Return the features of one candidate quote, read from the parse the finder already has.
+
+    Features: the rule that produced it (``origin=…``), its kind, whether its content holds quoted
+    words, its length, what kind of speaker it has, the cue's lemma (``cue=…``), learned rate, part
+    of speech, tense and dependency, what the cue governs (clause, infinitive, object), where the
+    speaker stands, whether the cue is negated or modal, and whether the sentence looks like a
+    headline.
+
+    Example:
+        >>> describe_candidate(doc, row, None, "unattributed", mask)["origin=unattributed"]  # doctest: +SKIP
+        1.0
+    """
+    text = _text(doc)
+    start, end = row[0], row[1]
+    words = len(text[start:end].split())
+    features = {"origin=" + origin: 1.0, "kind=" + row[6]: 1.0, "log_words": math.log1p(words),
+                "words<=3": float(words <= 3), "words>=40": float(words >= 40),
+                "marked": float(in_quote.find(1, start, end) >= 0),
+                "first_line": float("\n" not in text[:start]), "resolved": float(row[2] is not None)}
+    content = doc.char_span(start, end, alignment_mode="expand")
+    if content is not None and len(content):
+        root = content.root
+        features["content_root_pos=" + root.pos_] = 1.0
+        features["content_first_pos=" + content[0].pos_] = 1.0
+        features["content_has_verb"] = float(any(t.pos_ in ("VERB", "AUX") for t in content))
+        features["content_has_subject"] = float(any(t.dep_ in _SUBJECT_DEPS for t in content))
+        features["content_propn_share"] = sum(t.pos_ == "PROPN" for t in content) / len(content)
+    subject = report.subject if report is not None else None
+    features["speaker=" + _speaker_type(subject)] = 1.0
+    if subject is not None:
+        features["speaker_words"] = math.log1p(len(subject))
+    cue = report.cue if report is not None else None
+    if cue is None or report.cue_text == ":":
+        features["cue=" + ("colon" if cue is not None else "none")] = 1.0
+        return features
+    if report.cue_text == "according to":
+        features["cue=according_to"] = 1.0
+    else:
+        lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
+        lemma = cue.lemma_.lower()
+        if lemma.endswith("ise") and (lemma[:-3] + "ize", "VERB") in lexicon:
+            lemma = lemma[:-3] + "ize"  # the lexicon was learned from US news: "criticised" is "criticize"
+        features["cue=" + lemma] = 1.0
+        features["cue_rate"] = lexicon.get((lemma, cue.pos_ if cue.pos_ == "NOUN" else "VERB"), 0.0)
+        features["cue_speech_verb"] = float(lemma in CUE_LEMMAS)
+        features["cue_pos=" + cue.pos_] = 1.0
+        features["cue_tag=" + cue.tag_] = 1.0
+        features["cue_dep=" + cue.dep_] = 1.0
+        deps = {c.dep_ for c in cue.children}
+        for dep in ("ccomp", "xcomp", "dobj", "prep", "neg", "agent", "dative", "oprd"):
+            if dep in deps:
+                features["governs=" + dep] = 1.0
+        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
+            features["modal"] = 1.0
+        if start <= cue.idx < end:
+            features["cue_inside"] = 1.0
+        if subject is not None:
+            features["speaker_after_cue" if subject.start > cue.i else "speaker_before_cue"] = 1.0
+    sent = cue.sent
+    last = sent[-1].text if not sent[-1].is_space else (sent[-2].text if len(sent) > 1 else "")
+    features["headline"] = float(last[-1:] not in ".!?”’\"':")
+    features["share_of_sentence"] = min(1.0, (end - start) / max(1, sent.end_char - sent.start_char))
+    features["content_starts_to"] = float(text[start:start + 3].lower() == "to ")
+    return features
+
+
+def _speaker_type(subject: Span | None) -> str:
+    if subject is None:
+        return "none"
+    root = subject.root
+    lower = root.lower_
+    if lower in _FIRST_PERSON:
+        return "first_person"
+    if lower in _PRONOUNS:
+        return "pronoun"
+    if lower in ("it", "they", "that", "this", "which", "who"):
+        return "it_they"
+    if root.ent_type_ == "PERSON":
+        return "person"
+    if root.ent_type_ in ("ORG", "NORP", "GPE"):
+        return "body"
+    if root.pos_ == "PROPN":
+        return "propn"
+    if root.lemma_.lower() in SPEAKER_NOUNS:
+        return "speaker_noun"
+    return "noun" if root.pos_ == "NOUN" else "other"
 
 
 def _row(doc: Doc, start: int, end: int, report: _Report | None, kind: str, confidence: float,
