@@ -87,14 +87,29 @@ def test_annotate_then_count_entities_speakers_and_claims(capsys, tmp_path):
     assert code == 0 and all("government" in row for row in json.loads(out))
     code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--format", "json")
     assert json.loads(out) == [{"speaker": "Ann Lee", "quotes": 1, "documents": 1, "direct": 1, "indirect": 0, "mixed": 0}]
+    confidence = corpus_quote_confidence(folder)
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--min-confidence", str(confidence), "--format", "json")
+    assert [row["speaker"] for row in json.loads(out)] == ["Ann Lee"]
+    if confidence < 1.0:
+        code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--min-confidence",
+                           str(min(1.0, confidence + 0.001)), "--format", "json")
+        assert json.loads(out) == []
     code, out, _ = run(capsys, "--corpus", str(folder), "claims", "--limit", "1", "--type", "comparison", "--format", "json")
     [claim] = json.loads(out)
     assert claim["text"].startswith("Council tax rose") and "comparison" in claim["types"]
 
 
+def corpus_quote_confidence(folder) -> float:
+    import sqlite3
+
+    with sqlite3.connect(folder / "policytext.db") as conn:
+        return conn.execute("SELECT confidence FROM quotes").fetchone()[0]
+
+
 @pytest.mark.parametrize("args, message", [
     (["entities", "--top", "0"], "Error: --top must be 1 or more, not 0"),
     (["quoted", "--top", "-1"], "Error: --top must be 1 or more, not -1"),
+    (["quoted", "--min-confidence", "2"], "Error: --min-confidence must be between 0 and 1, not 2.0"),
     (["annotate", "--workers", "0"], "Error: --batch-size and --workers must be 1 or more (got 16 and 0)"),
 ])
 def test_bad_options_are_clear_errors(capsys, tmp_path, args, message):

@@ -21,6 +21,14 @@ def test_quotes_by_speaker_about_a_topic(sotu) -> None:
     assert text[row["start"]:row["end"]] == row["text"]
 
 
+@pytest.mark.parametrize("threshold", [0.0, 0.5, 0.8, 1.0])
+def test_quotes_below_the_confidence_asked_for_are_left_out(sotu, threshold) -> None:
+    everything = find_quotes(sotu)
+    frame = find_quotes(sotu, min_confidence=threshold)
+    assert (frame["confidence"] >= threshold).all()
+    assert len(frame) == int((everything["confidence"] >= threshold).sum())
+
+
 def test_quotes_without_about_are_listed_oldest_first(sotu) -> None:
     frame = find_quotes(sotu)
     assert list(frame.columns) == QUOTE_COLUMNS
@@ -65,6 +73,7 @@ def test_claims_about_a_topic_and_unknown_type(sotu) -> None:
         (lambda c: find_claims(c, min_score=1.5), "--min-score must be between 0 and 1"),
         (lambda c: find_quotes(c, about="NOT tax"), "NOT at character 1 needs something before it"),
         (lambda c: find_quotes(c, limit=-1), "--limit must be zero or more"),
+        (lambda c: find_quotes(c, min_confidence=1.2), "--min-confidence must be between 0 and 1, not 1.2"),
         (lambda c: find_claims(c, since="soon"), "is not a date"),
     ],
 )

@@ -94,6 +94,8 @@ def entities(
 def quoted(
     ctx: typer.Context,
     top: int = typer.Option(10, help="How many speakers."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence",
+                                         help="Count only quotes at least this confident (0-1)."),
     speaker: Optional[str] = _SPEAKER,
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
@@ -104,14 +106,14 @@ def quoted(
 ) -> None:
     """The speakers quoted most often in annotated documents, with counts by kind of quote.
 
-    Example: policytext quoted --top 10 --since 1990
+    Example: policytext quoted --top 10 --since 1990 --min-confidence 0.8
     """
     from policytext.annotate.summaries import count_quoted_speakers
 
     st = state(ctx)
     with open_corpus(config=st.config()) as corpus:
-        frame = count_quoted_speakers(corpus, top=top, speaker=speaker, party=party, government=government,
-                                      kind=kind, since=since, until=until)
+        frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, speaker=speaker,
+                                      party=party, government=government, kind=kind, since=since, until=until)
     render(frame, format, title="Most quoted speakers")
 
 

@@ -61,13 +61,14 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
 def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = None,
                 party: str | None = None, government: str | None = None, kind: str | None = None,
                 since: str | None = None, until: str | None = None,
-                limit: int | None = None) -> pd.DataFrame:
+                limit: int | None = None, min_confidence: float = 0.0) -> pd.DataFrame:
     """Return the corpus's quotes, by who is quoted and what about, as a DataFrame.
 
     Args:
         corpus: a Corpus or Store.
         speaker: part of the quoted person's name (the document's speaker when a quote has none).
         about: a search query (the ``search`` syntax) over the quotes' text; best matches first.
+        min_confidence: only quotes whose confidence is at least this (0–1).
         party, government, kind, since, until, limit: the shared document filters.
 
     Returns:
@@ -77,8 +78,11 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP
     """
     store = _store_of(corpus)
+    from policytext.annotate.summaries import check_confidence
+
     where, params = record_filter("quotes", _filters(speaker=speaker, party=party, government=government,
                                                      kind=kind, since=since, until=until))
+    where, params = f"t.confidence >= ? AND {where}", [check_confidence(min_confidence), *params]
     select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
               "COALESCE(t.speaker, d.speaker) AS speaker, t.cue AS cue, t.kind AS kind, "
               f"t.confidence AS confidence, {_DOC_COLUMNS}")
