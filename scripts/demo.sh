@@ -14,8 +14,8 @@ echo
 echo "== Annotating with spaCy: sentences, entities, quotes with their speakers, check-worthy claims"
 pt annotate --workers 2
 echo
-echo "== The speakers the presidents quote most often"
-pt quoted --top 10
+echo "== The speakers the presidents quote most often (quotes with a confidence of 0.8 or more)"
+pt quoted --top 10 --min-confidence 0.8
 echo
 echo "== The most check-worthy claims (score from a model trained on ClaimBuster)"
 pt claims --limit 10
