@@ -327,9 +327,13 @@ def _count_char_wb(texts: Sequence[str], vocabulary: dict[str, int], ngram_range
                 ids = cache[word] = _word_char_ngrams(word, vocabulary, ngram_range)
             indices.extend(ids)
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                               shape=(len(texts), len(vocabulary)))
+    return _csr_counts(indices, indptr, width=len(vocabulary))
+
+
+def _csr_counts(indices: list[int], indptr: list[int], *, width: int) -> sparse.csr_matrix:
+    """Return the count matrix whose row i holds one count per id in ``indices[indptr[i]:indptr[i + 1]]``."""
+    counts = sparse.csr_matrix((np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64),
+                                np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, width))
     counts.sum_duplicates()
     return counts
 
@@ -347,8 +351,4 @@ def _count_words(texts: Sequence[str], vocabulary: dict[str, int]) -> sparse.csr
             if index is not None:
                 indices.append(index)
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                               shape=(len(texts), len(vocabulary)))
-    counts.sum_duplicates()
-    return counts
+    return _csr_counts(indices, indptr, width=len(vocabulary))
