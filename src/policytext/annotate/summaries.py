@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from policytext.errors import BadQuery
-from policytext.store.filters import DocumentFilter
+from policytext.store.filters import DocumentFilter, check_fraction
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -62,13 +62,6 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
     return frame[columns].reset_index(drop=True)
 
 
-def check_confidence(value: float) -> float:
-    """Return ``value`` when it is a confidence in 0–1; raise :class:`BadQuery` otherwise."""
-    if not 0.0 <= float(value) <= 1.0:
-        raise BadQuery(f"--min-confidence must be between 0 and 1, not {value}")
-    return float(value)
-
-
 def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: float = 0.0,
                           **filters: Any) -> pd.DataFrame:
     """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).
@@ -84,12 +77,12 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: fl
     """
     if top < 1:
         raise BadQuery(f"--top must be 1 or more, not {top}")
+    confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = DocumentFilter.from_options(**filters).where("d")
     sql = ("SELECT q.speaker AS speaker, COUNT(*) AS quotes, COUNT(DISTINCT q.doc_id) AS documents, "
            "SUM(q.kind = 'direct') AS direct, SUM(q.kind = 'indirect') AS indirect, "
            "SUM(q.kind = 'mixed') AS mixed FROM quotes q JOIN documents d ON d.id = q.doc_id "
            f"WHERE q.speaker IS NOT NULL AND q.confidence >= ? AND {where} GROUP BY q.speaker "
            "ORDER BY quotes DESC, documents DESC, speaker LIMIT ?")
-    frame = pd.read_sql_query(sql, corpus.store.conn,
-                              params=[check_confidence(min_confidence), *params, int(top)])
+    frame = pd.read_sql_query(sql, corpus.store.conn, params=[confidence, *params, int(top)])
     return frame[SPEAKER_COLUMNS] if not frame.empty else pd.DataFrame(columns=SPEAKER_COLUMNS)

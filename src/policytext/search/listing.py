@@ -13,6 +13,7 @@ from policytext.search.hits import (
 )
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
+from policytext.store.filters import check_fraction
 
 QUOTE_COLUMNS = ["doc_id", "start", "end", "text", "speaker", "cue", "kind", "confidence",
                  "title", "date", "doc_speaker", "doc_kind", "government", "url", "citation"]
@@ -78,11 +79,10 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP
     """
     store = _store_of(corpus)
-    from policytext.annotate.summaries import check_confidence
-
     where, params = record_filter("quotes", _filters(speaker=speaker, party=party, government=government,
                                                      kind=kind, since=since, until=until))
-    where, params = f"t.confidence >= ? AND {where}", [check_confidence(min_confidence), *params]
+    confidence = check_fraction(min_confidence, option="--min-confidence")
+    where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
     select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
               "COALESCE(t.speaker, d.speaker) AS speaker, t.cue AS cue, t.kind AS kind, "
               f"t.confidence AS confidence, {_DOC_COLUMNS}")
@@ -117,8 +117,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         >>> find_claims(corpus, min_score=0.8, type="quantity", since=2000)  # doctest: +SKIP
     """
     store = _store_of(corpus)
-    if not 0 <= float(min_score) <= 1:
-        raise BadQuery(f"--min-score must be between 0 and 1, not {min_score}")
+    min_score = check_fraction(min_score, option="--min-score")
     where, params = record_filter("claims", _filters(speaker=speaker, party=party, government=government,
                                                      kind=kind, since=since, until=until))
     where += " AND t.score >= ?"

@@ -15,6 +15,18 @@ from typing import Any
 from policytext.errors import BadQuery
 
 
+def check_fraction(value: float, *, option: str) -> float:
+    """Return ``value`` as a float when it lies in 0–1; raise :class:`BadQuery` naming ``option`` otherwise.
+
+    Example:
+        >>> check_fraction(0.8, option="--min-score")
+        0.8
+    """
+    if not 0.0 <= float(value) <= 1.0:
+        raise BadQuery(f"{option} must be between 0 and 1, not {value}")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class DocumentFilter:
     speaker: str | None = None
