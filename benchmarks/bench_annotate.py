@@ -25,24 +25,9 @@ def _peak_mb() -> float:
     return max(own, children) / 1024
 
 
-def run_bare(corpus_dir: str, model: str, workers: int, batch_size: int) -> dict:
-    """Time spacy.load + nlp.pipe over every document text of the corpus (whole texts)."""
-    from policytext.annotate.model import load_model
-    from policytext.corpus import open_corpus
-
-    with open_corpus(corpus_dir) as corpus:
-        texts = [row[0] for row in corpus.store.conn.execute("SELECT text FROM documents ORDER BY date, id")]
-    words = sum(len(t.split()) for t in texts)
-    started = time.perf_counter()
-    nlp = load_model(model)
-    for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers):
-        pass
-    seconds = time.perf_counter() - started
-    return {"words": words, "seconds": seconds, "peak_mb": _peak_mb()}
-
-
-def run_bare_chunks(corpus_dir: str, model: str, workers: int, batch_size: int) -> dict:
-    """Time spacy.load + nlp.pipe over the same paragraph chunks annotate feeds the model."""
+def run_bare(corpus_dir: str, model: str, workers: int, batch_size: int, *, chunked: bool = False) -> dict:
+    """Time spacy.load + nlp.pipe over every document text of the corpus: whole texts, or (``chunked``)
+    the same paragraph chunks annotate feeds the model."""
     from policytext.annotate.document import split_chunks
     from policytext.annotate.model import load_model
     from policytext.corpus import open_corpus
@@ -50,10 +35,11 @@ def run_bare_chunks(corpus_dir: str, model: str, workers: int, batch_size: int) 
     with open_corpus(corpus_dir) as corpus:
         texts = [row[0] for row in corpus.store.conn.execute("SELECT text FROM documents ORDER BY date, id")]
     words = sum(len(t.split()) for t in texts)
-    chunks = [text[start:end] for text in texts for start, end in split_chunks(text)]
+    if chunked:
+        texts = [text[start:end] for text in texts for start, end in split_chunks(text)]
     started = time.perf_counter()
     nlp = load_model(model)
-    for _ in nlp.pipe(chunks, batch_size=batch_size, n_process=workers):
+    for _ in nlp.pipe(texts, batch_size=batch_size, n_process=workers):
         pass
     seconds = time.perf_counter() - started
     return {"words": words, "seconds": seconds, "peak_mb": _peak_mb()}
@@ -84,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.part:  # one measurement, in its own process
-        run = {"bare": run_bare, "chunks": run_bare_chunks, "annotate": run_annotate}[args.part]
-        print(json.dumps(run(args.corpus, args.model, args.workers, args.batch_size)))
+        arguments = (args.corpus, args.model, args.workers, args.batch_size)
+        result = (run_annotate(*arguments) if args.part == "annotate"
+                  else run_bare(*arguments, chunked=args.part == "chunks"))
+        print(json.dumps(result))
         return 0
 
     from policytext.corpus import open_corpus
