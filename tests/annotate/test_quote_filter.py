@@ -128,3 +128,17 @@ def test_training_candidates_are_labelled_against_gold_content(pipeline):
         text = articles[candidate.article].text
         assert text[candidate.row[0]:candidate.row[1]].strip() == text[candidate.row[0]:candidate.row[1]]
         assert candidate.row[1] <= len(text)
+
+
+@pytest.mark.parametrize("spans, nested, holds", [
+    ([(0, 50), (10, 20)], [0.0, 1.0], [1.0, 0.0]),  # a report inside another's content
+    ([(0, 10), (20, 30)], [0.0, 0.0], [0.0, 0.0]),  # side by side
+    ([(0, 10), (0, 10)], [0.0, 0.0], [0.0, 0.0]),  # the same span is not nested in itself
+    ([(0, 50), (5, 50), (10, 20)], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]),
+])
+def test_nesting_features_say_which_candidates_sit_inside_others(spans, nested, holds):
+    from policytext.annotate.quote_filter import mark_nesting
+
+    candidates = [([start, end], {}) for start, end in spans]
+    mark_nesting(candidates)
+    assert [f["nested"] for _, f in candidates] == nested and [f["holds_nested"] for _, f in candidates] == holds

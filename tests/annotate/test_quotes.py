@@ -76,6 +76,10 @@ CASES = [
     # a transcript label on its own line
     ("Ann Lee:\nThe strike will go on until pay rises for every nurse.",
      "The strike will go on until pay rises for every nurse.", "Ann Lee", ":", "direct"),
+    # a quote that closes its sentence keeps its speaker; the next sentence's cue is not its own
+    ("“We will not give up,” said Ann Lee. “The strike goes on until every nurse is paid.” "
+     "She noted a rally planned for Saturday.",
+     "We will not give up,” said Ann Lee. “The strike goes on until every nurse is paid.", "Ann Lee", "said", "direct"),
     # two quotes of two cues stay two quotes
     ("Jane Smith said, “We will win,” and Tom Harris added, “The vote is ours.”",
      "The vote is ours.", "Tom Harris", "added", "direct"),
@@ -107,6 +111,10 @@ def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker(pipeline):
     "Jane Smith told The Guardian.",  # the person addressed is not what was said
     "The deficit continued to grow in the spring.",
     "MPs voted for the bill on Tuesday.",
+    # institutions acting, not speaking
+    "Congress renewed the Trade Agreements Act last year.",
+    "The Administration will propose new measures on housing.",
+    "The Government will maintain the enforcement of antitrust laws.",
 ])
 def test_no_quotes_in_plain_narrative(pipeline, text):
     assert _quotes(pipeline, text) == []

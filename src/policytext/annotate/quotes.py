@@ -11,125 +11,58 @@ The component works on a parsed doc:
    it) and its content: its clause, else its infinitive, object (with what follows it) or
    prepositional object;
 3. each marked quote takes the cue of its own sentence(s) (a clause around the whole quote first,
-   then the nearest speech verb), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
-   before it; a reported clause that contains quoted words is *mixed*;
-4. every candidate is scored by a logistic regression fitted on PolNeAR train
-   (``data/quote_filter.json``, rebuilt by ``python -m policytext.annotate.train_quote_filter``)
-   over features read from the same parse (rule, cue lemma and rate, speaker type, what the cue
-   governs, content length and shape); its probability is the confidence, and candidates below
-   the threshold chosen by cross-validation on train are dropped.
+   then the nearest speech verb; a quote that closes its sentence with a full stop does not take
+   the cue of the next one), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
+   before it (“A,” she said. “B.” is one quote); a reported clause that contains quoted words is
+   *mixed*;
+4. the other reports become candidates ("according to" first, then speech verbs, then learned
+   cues), a report nested in another's content included; a body acting rather than speaking
+   ("the Administration will propose legislation": an institution, no clause of its own) is not
+   a quote; reported content leaves out date adjuncts of an object and a trailing aside after a
+   comma (", including …", ", which …");
+5. every candidate is scored by a logistic regression fitted on PolNeAR train
+   (:mod:`policytext.annotate.quote_filter`, ``data/quote_filter.json``, rebuilt by ``python -m
+   policytext.annotate.train_quote_filter``) over features read from the same parse (rule, cue
+   lemma and rate, speaker type, what the cue governs, content length and shape, nesting); its
+   probability is the confidence, and candidates below the threshold chosen by cross-validation
+   on train are dropped.
 
 Results are plain lists in ``doc._.pt_quotes`` so they cross process boundaries.
 """
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-CUE_LEMMAS = frozenset("""
-say tell argue claim add state note explain insist warn announce declare suggest believe think
-write report ask reply respond admit acknowledge contend maintain assert predict promise pledge vow
-stress emphasise emphasize continue recall urge describe accuse deny testify tweet conclude observe
-remark comment concede confirm estimate hope fear agree complain boast joke reveal indicate show
-find caution allege charge counter lament cite question wonder point mention propose recommend
-conclude signal blast slam praise criticize criticise demand order predict forecast
-""".split())
-"""Lemmas of verbs that report speech or thought."""
+from policytext.annotate.quote_filter import (  # noqa: F401  (public names kept here too)
+    QUOTE_FILTER_FILE,
+    QuoteFilter,
+    describe_candidate,
+    load_quote_filter,
+    mark_nesting,
+)
+from policytext.annotate.quote_lexicon import (  # noqa: F401
+    CLAUSE_CUE_RATE_THRESHOLD,
+    CUE_LEMMAS,
+    CUE_LEXICON_FILE,
+    CUE_RATE_THRESHOLD,
+    FIRST_PERSON,
+    INSTITUTIONS,
+    PERSON_PRONOUNS,
+    SPEAKER_NOUNS,
+    SUBJECT_DEPS as _SUBJECT_DEPS,
+    WEAK_CUES,
+    load_cue_lexicon,
+)
 
-CUE_LEXICON_FILE = Path(__file__).parent / "data" / "quote_cues.tsv"
-"""Cue lemmas learned from PolNeAR train (rebuilt by ``python -m policytext.annotate.train_quote_cues``)."""
-CUE_RATE_THRESHOLD = 0.25
-"""A learned lemma is a cue when at least this share of its training occurrences were gold cues."""
-
-CLAUSE_CUE_RATE_THRESHOLD = 0.1
-"""A rarer learned lemma is a cue only when it has a clause of its own ("knows that …")."""
-
-
-@lru_cache(maxsize=4)
-def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = CUE_RATE_THRESHOLD) -> dict[tuple[str, str], float]:
-    """Return ``{(lemma, pos): rate}`` of the learned cues whose rate reaches ``threshold``.
-
-    The rate is ``cues / (occurrences + 2)``: how often the lemma was a gold cue in PolNeAR train,
-    shrunk a little towards 0 for rare lemmas. A missing file gives an empty lexicon.
-
-    Example:
-        >>> load_cue_lexicon()[("say", "VERB")] > 0.8
-        True
-    """
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    lexicon = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        lemma, pos, cues, seen = line.split("\t")
-        rate = int(cues) / (int(seen) + 2)
-        if rate >= threshold:
-            lexicon[(lemma, pos)] = round(rate, 3)
-    return lexicon
-
-
-QUOTE_FILTER_FILE = Path(__file__).parent / "data" / "quote_filter.json"
-"""The learned candidate filter (rebuilt by ``python -m policytext.annotate.train_quote_filter``)."""
-
-
-@dataclass(frozen=True)
-class QuoteFilter:
-    """A logistic regression over candidate features, read from JSON (no code runs on load).
-
-    A feature ``name=value`` the model never saw counts as ``name=other`` when the model has one
-    (a cue lemma too rare in training to get a weight of its own).
-    """
-
-    weights: dict[str, float]
-    intercept: float
-    threshold: float
-
-    def score(self, features: dict[str, float]) -> float:
-        """Return the probability that a candidate with ``features`` is a quote.
-
-        Example:
-            >>> QuoteFilter({"marked": 2.0}, -1.0, 0.5).score({"marked": 1.0}) > 0.7
-            True
-        """
-        total = self.intercept
-        for name, value in features.items():
-            weight = self.weights.get(name)
-            if weight is None and "=" in name:
-                weight = self.weights.get(name.split("=", 1)[0] + "=other")
-            if weight is not None:
-                total += weight * value
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-
-
-@lru_cache(maxsize=4)
-def load_quote_filter(path: str | Path = QUOTE_FILTER_FILE) -> QuoteFilter | None:
-    """Return the quote filter saved at ``path`` as JSON, or None when there is no such file.
-
-    Example:
-        >>> 0 < load_quote_filter().threshold < 1
-        True
-    """
-    path = Path(path)
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return QuoteFilter({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]),
-                       float(data["threshold"]))
-
-
-_PRONOUNS = {"he", "she", "him", "her"}
-_FIRST_PERSON = {"i", "we", "me", "us"}
+_PRONOUNS = PERSON_PRONOUNS
+_FIRST_PERSON = FIRST_PERSON
 _OPENERS = {"“": "”", "‘": "’", "``": "''", "''": "''", "\"": "\"", "'": "'", "«": "»"}
 _MARK = re.compile(r"``|''|[“”‘’\"'«»]")
-_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _CONTENT_DEPS = {"ccomp", "xcomp", "parataxis", "advcl"}
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_QUOTE_WORDS = 2
@@ -343,6 +276,8 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
                 if len(tail.split()) >= 2 and "\n" not in tail:
                     end = report.end
                     kind, confidence, origin = "mixed", 0.8, "mixed_tail"
+            if kind == "mixed" and _institution_acting(report):
+                continue  # the Administration will propose measures and the "Eight Hour Laws"
             if previous is not None and report_index == previous_report and previous[1] <= start \
                     and _same_paragraph(text, previous[1], start) and len(text[previous[1]:start].split()) <= 8:
                 previous[1] = max(previous[1], end)  # “A,” she said, “B.”: one quote of one cue
@@ -366,113 +301,31 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         rows.append(row)
         origins.append((report, origin))
         previous = row
-    # "…, according to X" speaks for its whole sentence: it goes before the clauses inside it
-    order = sorted(range(len(reports)), key=lambda i: reports[i].cue_text != "according to")
+    # "…, according to X" speaks for its whole sentence: it goes before the clauses inside it;
+    # then speech verbs before the learned cues that may sit in their clauses
+    order = sorted(range(len(reports)), key=lambda i: (reports[i].cue_text != "according to", _is_learned_cue(reports[i])))
     for index in order:
         report = reports[index]
         if index in used_reports:
             continue
-        if any(_overlap(report.start, report.end, r[0], r[1]) > 0.5 for r in rows):
+        # a report nested in another's content stays a candidate of its own (PolNeAR counts both);
+        # one that covers most of a candidate already found is the same attribution again
+        if any(_overlap(report.start, report.end, r[0], r[1], of=max) > 0.5 for r in rows):
             continue
         if len(text[report.start:report.end].split()) < MIN_REPORT_WORDS:
             continue
+        if _institution_acting(report):
+            continue
         confidence = 0.7 if report.subject is not None else 0.4
         kind = "direct" if report.kind == "direct_colon" else report.kind
-        rows.append(_row(doc, report.start, report.end, report, kind, confidence, people))
+        end = _without_trailing_aside(doc, report.start, report.end) if kind == "indirect" else report.end
+        rows.append(_row(doc, report.start, end, report, kind, confidence, people))
         origins.append((report, "report"))
-    candidates = [(row, describe_candidate(doc, row, report, origin, in_quote))
+    candidates = [(row, describe_candidate(doc, row, report, origin, in_quote, text=text))
                   for row, (report, origin) in zip(rows, origins)]
+    mark_nesting(candidates)
     candidates.sort(key=lambda c: (c[0][0], c[0][1]))
     return candidates
-
-
-def describe_candidate(doc: Doc, row: list, report: "_Report | None", origin: str, in_quote: bytearray) -> dict[str, float]:
-    """Return the features of one candidate quote, read from the parse the finder already has.
-
-    Features: the rule that produced it (``origin=…``), its kind, whether its content holds quoted
-    words, its length, what kind of speaker it has, the cue's lemma (``cue=…``), learned rate, part
-    of speech, tense and dependency, what the cue governs (clause, infinitive, object), where the
-    speaker stands, whether the cue is negated or modal, and whether the sentence looks like a
-    headline.
-
-    Example:
-        >>> describe_candidate(doc, row, None, "unattributed", mask)["origin=unattributed"]  # doctest: +SKIP
-        1.0
-    """
-    text = _text(doc)
-    start, end = row[0], row[1]
-    words = len(text[start:end].split())
-    features = {"origin=" + origin: 1.0, "kind=" + row[6]: 1.0, "log_words": math.log1p(words),
-                "words<=3": float(words <= 3), "words>=40": float(words >= 40),
-                "marked": float(in_quote.find(1, start, end) >= 0),
-                "first_line": float("\n" not in text[:start]), "resolved": float(row[2] is not None)}
-    content = doc.char_span(start, end, alignment_mode="expand")
-    if content is not None and len(content):
-        root = content.root
-        features["content_root_pos=" + root.pos_] = 1.0
-        features["content_first_pos=" + content[0].pos_] = 1.0
-        features["content_has_verb"] = float(any(t.pos_ in ("VERB", "AUX") for t in content))
-        features["content_has_subject"] = float(any(t.dep_ in _SUBJECT_DEPS for t in content))
-        features["content_propn_share"] = sum(t.pos_ == "PROPN" for t in content) / len(content)
-    subject = report.subject if report is not None else None
-    features["speaker=" + _speaker_type(subject)] = 1.0
-    if subject is not None:
-        features["speaker_words"] = math.log1p(len(subject))
-    cue = report.cue if report is not None else None
-    if cue is None or report.cue_text == ":":
-        features["cue=" + ("colon" if cue is not None else "none")] = 1.0
-        return features
-    if report.cue_text == "according to":
-        features["cue=according_to"] = 1.0
-    else:
-        lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
-        lemma = cue.lemma_.lower()
-        if lemma.endswith("ise") and (lemma[:-3] + "ize", "VERB") in lexicon:
-            lemma = lemma[:-3] + "ize"  # the lexicon was learned from US news: "criticised" is "criticize"
-        features["cue=" + lemma] = 1.0
-        features["cue_rate"] = lexicon.get((lemma, cue.pos_ if cue.pos_ == "NOUN" else "VERB"), 0.0)
-        features["cue_speech_verb"] = float(lemma in CUE_LEMMAS)
-        features["cue_pos=" + cue.pos_] = 1.0
-        features["cue_tag=" + cue.tag_] = 1.0
-        features["cue_dep=" + cue.dep_] = 1.0
-        deps = {c.dep_ for c in cue.children}
-        for dep in ("ccomp", "xcomp", "dobj", "prep", "neg", "agent", "dative", "oprd"):
-            if dep in deps:
-                features["governs=" + dep] = 1.0
-        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in cue.children):
-            features["modal"] = 1.0
-        if start <= cue.idx < end:
-            features["cue_inside"] = 1.0
-        if subject is not None:
-            features["speaker_after_cue" if subject.start > cue.i else "speaker_before_cue"] = 1.0
-    sent = cue.sent
-    last = sent[-1].text if not sent[-1].is_space else (sent[-2].text if len(sent) > 1 else "")
-    features["headline"] = float(last[-1:] not in ".!?”’\"':")
-    features["share_of_sentence"] = min(1.0, (end - start) / max(1, sent.end_char - sent.start_char))
-    features["content_starts_to"] = float(text[start:start + 3].lower() == "to ")
-    return features
-
-
-def _speaker_type(subject: Span | None) -> str:
-    if subject is None:
-        return "none"
-    root = subject.root
-    lower = root.lower_
-    if lower in _FIRST_PERSON:
-        return "first_person"
-    if lower in _PRONOUNS:
-        return "pronoun"
-    if lower in ("it", "they", "that", "this", "which", "who"):
-        return "it_they"
-    if root.ent_type_ == "PERSON":
-        return "person"
-    if root.ent_type_ in ("ORG", "NORP", "GPE"):
-        return "body"
-    if root.pos_ == "PROPN":
-        return "propn"
-    if root.lemma_.lower() in SPEAKER_NOUNS:
-        return "speaker_noun"
-    return "noun" if root.pos_ == "NOUN" else "other"
 
 
 def _row(doc: Doc, start: int, end: int, report: _Report | None, kind: str, confidence: float,
@@ -588,29 +441,6 @@ def _find_reports(doc: Doc, in_quote: bytearray) -> Iterator[_Report]:
                 content = (token.idx, token.idx)  # "“…,” he said.": the cue of a marked quote only
             start, end = content
             yield _Report(token, _cue_text(token), subject, start, end)
-
-
-SPEAKER_NOUNS = frozenset("""
-spokesman spokeswoman spokesperson official officer minister secretary president senator candidate
-campaign aide adviser advisor source critic expert analyst economist observer people voter supporter
-report poll survey study data figure statement leader member group party government administration
-department agency committee democrat republican lawyer attorney chairman chairwoman chair director
-executive professor researcher scientist author writer reporter friend father mother wife husband
-man woman team company firm organization organisation union police authority court judge prosecutor
-governor mayor lawmaker legislator congressman congresswoman representative nominee pollster
-strategist operative insider activist advocate resident worker employee manager founder ceo head
-chief staff office commission council board everyone anyone someone nobody many some others few
-polling poll record records result results number numbers document memo email filing analysis research
-review investigation probe audit estimate projection model forecast count tally footage video
-""".split())
-"""Common nouns that can head a speaker ("the spokesman said", "officials warned")."""
-
-
-WEAK_CUES = frozenset("""
-show find indicate suggest mean believe think hope fear expect know see signal estimate predict
-forecast reveal conclude recommend propose question wonder
-""".split())
-"""Cues that also take non-human subjects ("the data show", "it means"): their subject must look like a speaker."""
 
 
 def _can_speak(subject: Span, cue: Token) -> bool:
@@ -733,8 +563,8 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
             return [head] + predicates[:1]
         if head.pos_ != "PRON" and not (lemma in _ADDRESSEE_CUES and (head.pos_ == "PROPN" or head.ent_type_)):
             # "praised the efforts of Kerry to find a solution", "showed Trump with 31 percent"
-            tail = [c for c in children if c.i > head.i and c.dep_ in ("prep", "xcomp", "oprd", "advcl", "npadvmod")
-                    and not any(g.dep_ in _SUBJECT_DEPS for g in c.children)]
+            tail = [c for c in children if c.i > head.i and c.dep_ in ("prep", "xcomp", "oprd")
+                    and not any(g.dep_ in _SUBJECT_DEPS for g in c.children) and not _is_time_adjunct(c)]
             return [head] + tail
     preps = [c for c in children if c.dep_ == "prep" and c.i > cue.i and c.lower_ in _ABOUT_PREPOSITIONS]
     for prep in preps:
@@ -747,6 +577,32 @@ def _object_of(cue: Token, subject: Span) -> list[Token]:
     if passive and any(c.dep_ == "agent" for c in children):
         return passive
     return []
+
+
+def _without_trailing_aside(doc: Doc, start: int, end: int) -> int:
+    """Return where reported content ends before a trailing aside the reporter adds after a comma.
+
+    ", including …", ", according to …" and ", which …"/", who …" clauses at the end of a report
+    are most often the writer's own words (PolNeAR train leaves them out of the content).
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return end
+    for token in span[3:]:
+        left = token.left_edge.i
+        if not (span.start + 3 <= left and doc[left - 1].text in (",", "—", "–") and token.head.i < token.i):
+            continue
+        if not (token.dep_ == "prep" and token.tag_ == "VBG" or token.dep_ == "relcl"):
+            continue
+        if token.right_edge.i >= span.end - 2 and span.start <= token.head.i:
+            before = doc[left - 2]
+            return before.idx + len(before)
+    return end
+
+
+def _is_time_adjunct(token: Token) -> bool:
+    """True for "on Tuesday", "in recent years": a preposition whose object is a date or time."""
+    return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
 
 
 def _nominal_report(cue: Token) -> _Report | None:
@@ -860,7 +716,8 @@ def _report_for_quote(doc: Doc, mark: QuoteMarks, reports: list[_Report], in_quo
             near = "\n\n" not in gap and (len(gap) < 200 and _no_sentence_end(gap) or gap[:-1].rstrip().endswith(":"))
         else:
             gap = text[mark.close_end:cue_start]
-            near = "\n" not in gap and len(gap) < 60 and _no_sentence_end(gap)
+            # “… the state.” She noted …: a full stop inside the marks ends the sentence
+            near = "\n" not in gap and len(gap) < 60 and _no_sentence_end(gap) and not _ends_sentence(text, mark)
         if not (covers or near):
             continue
         distance = abs(cue_start - (mark.open_start if cue_start < mark.open_start else mark.close_end))
@@ -881,6 +738,35 @@ def _no_sentence_end(gap: str) -> bool:
     return not _SENTENCE_END.search(gap)
 
 
+def _institution_acting(report: _Report) -> bool:
+    """True when a body acts rather than speaks: "Congress renewed the Act", "the Administration will propose …".
+
+    The speaker is one of :data:`INSTITUTIONS` and the cue reports no clause of its own: "the
+    Treasury said borrowing rose" is speech, "the Administration will propose legislation" an act.
+    On PolNeAR train dropping these costs less than 0.001 F1 (news reports bodies' acts as
+    attributions too); in State of the Union addresses they were the most quoted "speakers".
+    """
+    subject, cue = report.subject, report.cue
+    if subject is None or cue is None or report.cue_text in (":", "according to") or report.kind != "indirect":
+        return False
+    if subject.root.lemma_.lower() not in INSTITUTIONS:
+        return False
+    if any(c.dep_ in ("ccomp", "parataxis") for c in cue.children) or cue.dep_ in ("parataxis", "ccomp"):
+        return False
+    return True
+
+
+def _is_learned_cue(report: _Report) -> bool:
+    """True when a report's cue is only in the learned lexicon, not a verb of speech ("promoting", "sought")."""
+    return report.cue is not None and report.cue_text not in (":", "according to") and report.cue.lemma_.lower() not in CUE_LEMMAS
+
+
+def _ends_sentence(text: str, mark: QuoteMarks) -> bool:
+    """True when a quote closes its sentence: a full stop before the closing mark, a capital after it."""
+    after = text[mark.close_end:mark.close_end + 3].lstrip()
+    return text[mark.start:mark.end].rstrip().endswith(".") and after[:1].isupper()
+
+
 def _continues(text: str, previous: list, mark: QuoteMarks) -> bool:
     """True when a quote without a cue follows an attributed one closely (same speaker goes on)."""
     if previous[2] is None:
@@ -893,6 +779,7 @@ def _same_paragraph(text: str, start: int, end: int) -> bool:
     return "\n" not in text[start:end]
 
 
-def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> float:
+def _overlap(a_start: int, a_end: int, b_start: int, b_end: int, *, of=min) -> float:
+    """Return the shared characters of two spans over the shorter one (``of=max``: the longer one)."""
     inter = max(0, min(a_end, b_end) - max(a_start, b_start))
-    return inter / max(1, min(a_end - a_start, b_end - b_start))
+    return inter / max(1, of(a_end - a_start, b_end - b_start))

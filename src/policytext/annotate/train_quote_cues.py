@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from policytext.annotate.quotes import CUE_LEXICON_FILE
+from policytext.annotate.quote_lexicon import CUE_LEXICON_FILE
 
 MIN_CUES = 3
 """A lemma must head at least this many gold cues to enter the lexicon."""

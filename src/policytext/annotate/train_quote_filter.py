@@ -6,7 +6,7 @@ Usage (from the project root)::
 
 The quote finder proposes candidates by rule (marked quotes, reporting verbs, learned cues, noun
 cues, "according to", "Name:" lead-ins). The filter is a logistic regression over the features of
-each candidate (:func:`policytext.annotate.quotes.describe_candidate`), fitted on PolNeAR's
+each candidate (:func:`policytext.annotate.quote_filter.describe_candidate`), fitted on PolNeAR's
 training split only: a candidate is positive when its content matches a gold Content span at
 >= 50% token overlap, as the evaluation counts. The keep-threshold is chosen by cross-validation
 on train (articles in folds): the threshold that maximises F1 of the whole extractor over the
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from policytext.annotate.quotes import QUOTE_FILTER_FILE
+from policytext.annotate.quote_filter import QUOTE_FILTER_FILE, QuoteFilter
 from policytext.evaluation.quotes import Article, QuoteFigures, _tokens, read_polnear, score_article
 
 MIN_CUE_CANDIDATES = 20
@@ -143,8 +143,6 @@ def cross_validate(articles: Sequence[Article], candidates: Sequence[Candidate],
     Example:
         >>> probs, by_threshold = cross_validate(articles, cands)  # doctest: +SKIP
     """
-    from policytext.annotate.quotes import QuoteFilter
-
     features = prepare_features(candidates)
     probabilities = [0.0] * len(candidates)
     for fold in range(folds):
@@ -176,15 +174,13 @@ def train_quote_filter(folder: str | Path, *, out: str | Path = QUOTE_FILTER_FIL
     Example:
         >>> train_quote_filter("../shared/data/quotes/polnear/train")["threshold"]  # doctest: +SKIP
     """
-    from policytext.annotate import load_pipeline
-
     articles = read_polnear(folder)
     cache = Path(candidates_json) if candidates_json else None
     if cache is not None and cache.is_file():
         candidates = [Candidate(c["article"], tuple(c["row"]), c["features"], c["label"])
                       for c in json.loads(cache.read_text(encoding="utf-8"))]
     else:
-        candidates = collect_candidates(articles, load_pipeline(model))
+        candidates = collect_candidates(articles, _load_parser(model))
         if cache is not None:
             cache.write_text(json.dumps([{"article": c.article, "row": list(c.row), "features": c.features,
                                           "label": c.label} for c in candidates]), encoding="utf-8")
@@ -194,7 +190,7 @@ def train_quote_filter(folder: str | Path, *, out: str | Path = QUOTE_FILTER_FIL
     weights, intercept = fit_filter(prepare_features(candidates), [c.label for c in candidates])
     chosen = by_threshold[threshold]
     saved = {
-        "about": "Logistic regression over quote candidate features (policytext.annotate.quotes.describe_candidate), "
+        "about": "Logistic regression over quote candidate features (policytext.annotate.quote_filter.describe_candidate), "
                  "fitted on PolNeAR train; rebuilt by python -m policytext.annotate.train_quote_filter. "
                  "A feature name=value without a weight uses name=other.",
         "threshold": threshold,
@@ -207,6 +203,16 @@ def train_quote_filter(folder: str | Path, *, out: str | Path = QUOTE_FILTER_FIL
     }
     Path(out).write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
     return saved
+
+
+def _load_parser(model: str) -> Any:
+    """Return the pipeline annotation parses with, up to entity names (no quote or claim scorer needed)."""
+    from policytext.annotate.model import load_model
+
+    nlp = load_model(model)
+    nlp.add_pipe("policytext_paragraphs", before="parser")
+    nlp.add_pipe("policytext_entity_names", last=True)
+    return nlp
 
 
 def _figures(figures: QuoteFigures) -> dict[str, float]:
