@@ -28,8 +28,12 @@ conclude signal blast slam praise criticize criticise demand order predict forec
 
 CUE_LEXICON_FILE = Path(__file__).parent / "data" / "quote_cues.tsv"
 """Cue lemmas learned from PolNeAR train (rebuilt by ``python -m policytext.annotate.train_quote_cues``)."""
-CUE_RATE_THRESHOLD = 0.25
-"""A learned lemma is a cue when at least this share of its training occurrences were gold cues."""
+CUE_RATE_THRESHOLD = 0.15
+"""A learned lemma is a cue when at least this share of its training occurrences were gold cues.
+
+Chosen out of sample on train: with the lexicon counted on PolNeAR train articles 301–840, the
+filtered extractor scored F1 0.668, 0.669, 0.671, 0.669 on articles 1–300 at 0.25, 0.2, 0.15, 0.1.
+"""
 
 CLAUSE_CUE_RATE_THRESHOLD = 0.1
 """A rarer learned lemma is a cue only when it has a clause of its own ("knows that …")."""
