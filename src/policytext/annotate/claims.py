@@ -6,10 +6,12 @@ Results are plain lists in ``doc._.pt_claims`` (one per sentence) so they cross 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from policytext.annotate.claim_features import check_pipeline, read_sentences
 from policytext.annotate.claim_model import ClaimScorer
 from policytext.annotate.claim_types import find_claim_types, type_features_of
 
@@ -21,9 +23,13 @@ if not Doc.has_extension("pt_claims"):
 def create_claims(nlp: Language, name: str, model_dir: str | None) -> "ClaimFinder":
     """spaCy factory: score every sentence and give its claim types (``doc._.pt_claims``).
 
-    ``model_dir`` is a folder saved by :meth:`ClaimScorer.save`; default: the shipped scorer.
+    ``model_dir`` is a folder saved by :meth:`ClaimScorer.save`; default: the shipped scorer. The
+    scorer reads the token vectors of the pipeline it was trained with, so another pipeline is
+    refused here with a :class:`~policytext.errors.ConfigError` that says what to do.
     """
-    return ClaimFinder(ClaimScorer.load(Path(model_dir) if model_dir else None))
+    scorer = ClaimScorer.load(Path(model_dir) if model_dir else None)
+    check_pipeline(nlp, scorer.pipeline, scorer.pipeline_version)
+    return ClaimFinder(scorer)
 
 
 class ClaimFinder:
@@ -33,35 +39,42 @@ class ClaimFinder:
         self.scorer = scorer
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pt_claims = score_sentences(doc.text, [(s.start_char, s.end_char) for s in doc.sents
-                                                     if s.text.strip()], self.scorer)
+        doc._.pt_claims = score_sentences(list(doc.sents), self.scorer)
         return doc
 
 
-def score_sentences(text: str, spans: list[tuple[int, int]], scorer: ClaimScorer) -> list[list]:
-    """Return claim rows for the sentence ``spans`` of ``text`` (offsets into ``text``).
+def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer) -> list[list]:
+    """Return claim rows for sentence spans of one Doc, with character offsets into ``doc.text``.
+
+    The scorer reads the token vectors and tags the pipeline already put on the Doc (no second
+    pass). Blank sentences are skipped; the others are trimmed of surrounding white space.
 
     Example:
-        >>> text = "Crime rose by 12% last year."
-        >>> score_sentences(text, [(0, len(text))], ClaimScorer.load())[0][3]
+        >>> from policytext.annotate.claim_features import DEFAULT_PIPELINE, load_feature_pipeline
+        >>> doc = load_feature_pipeline(DEFAULT_PIPELINE)("Crime rose by 12% last year.")
+        >>> score_sentences(list(doc.sents), ClaimScorer.load())[0][3]
         ['quantity', 'trend']
     """
-    spans = [_trim(text, start, end) for start, end in spans]
-    spans = [(s, e) for s, e in spans if e > s]
-    sentences = [text[s:e] for s, e in spans]
-    found_types = [find_claim_types(sentence) for sentence in sentences]
-    features = [type_features_of(sentence, found) for sentence, found in zip(sentences, found_types)]
-    scores = scorer.score(sentences, type_features=features) if spans else []
+    spans = [trimmed for trimmed in (_trim(sentence) for sentence in sentences) if trimmed is not None]
+    if not spans:
+        return []
+    texts = [span.text for span in spans]
+    found_types = [find_claim_types(text) for text in texts]
+    features = [type_features_of(text, found) for text, found in zip(texts, found_types)]
+    scores = scorer.score(read_sentences(spans, texts), type_features=features)
     rows = []
-    for (start, end), score, found in zip(spans, scores, found_types):
+    for span, score, found in zip(spans, scores, found_types):
+        start, end = span.start_char, span.end_char
         rows.append([start, end, round(float(score), 4), [name for name, _, _ in found],
                      [[name, start + a, start + b] for name, a, b in found]])
     return rows
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+def _trim(sentence: Span) -> Span | None:
+    """Return the sentence without white-space tokens at either end (None when nothing is left)."""
+    start, end = sentence.start, sentence.end
+    while start < end and sentence.doc[start].is_space:
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and sentence.doc[end - 1].is_space:
         end -= 1
-    return start, end
+    return sentence.doc[start:end] if end > start else None
