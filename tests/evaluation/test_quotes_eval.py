@@ -7,14 +7,13 @@ from helpers import shared_data
 from policytext.evaluation.quotes import Article, GoldQuote, QuoteFigures, parse_brat, score_article
 
 # Pinned floors, measured on PolNeAR dev (84 articles) on 2026-11-28 after the boundary and
-# nesting rules, the learned cue threshold of 0.15 and the retrained filter (everything chosen on
-# PolNeAR train only): P 0.771, R 0.640, F1 0.699 at 50% token overlap, exact F1 0.388, speaker
-# accuracy 0.884 (see docs/evaluation.md). The issue asks for F1 >= 0.70: not reached, short by
-# a hair (PolNeAR counts every attribution, including endorsements, plans, poll findings and
-# headlines, and most remaining errors are content boundaries), so the F1 floors are pinned just
-# under what is measured.
-F1_FLOOR = 0.69
-EXACT_F1_FLOOR = 0.37
+# nesting rules, the learned cue thresholds (0.15, 0.07 with a clause) and the retrained filter
+# (everything chosen on PolNeAR train only): P 0.766, R 0.645, F1 0.700 at 50% token overlap,
+# exact F1 0.389, speaker accuracy 0.885 (see docs/evaluation.md). The issue's F1 floor of 0.70
+# is met, by one matched quote: the figure is deterministic for a given model, but any change
+# that costs a match fails this gate.
+F1_FLOOR = 0.70
+EXACT_F1_FLOOR = 0.38
 PRECISION_FLOOR = 0.76
 SPEAKER_ACCURACY_FLOOR = 0.85
 
