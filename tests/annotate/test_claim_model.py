@@ -44,6 +44,7 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
         assert set(arrays) == {"word_idf", "char_idf", "tag_idf", "vector_mean", "vector_scale", "coef", "nb_ratio",
                                "nb_coef"}
         assert {a.dtype.kind for a in arrays.values()} == {"f"}
+    assert settings["pipeline_version"] == "3.8.0"  # taken from the pipeline that parsed the training texts
     loaded = ClaimScorer.load(tmp_path)
     texts = ["Exports doubled to 40 billion.", "Good evening."]
     np.testing.assert_allclose(loaded.score(texts), scorer.score(texts))
@@ -77,9 +78,8 @@ def test_the_score_is_the_mean_of_the_tfidf_and_naive_bayes_models():
     assert features.shape[1] == split + flags + scorer.vector_width() == split + flags + 192
     assert set(np.unique(features[:, split:split + flags].toarray())) <= {0.0, 1.0}
     vectors = features[:, split + flags:].toarray()
-    np.testing.assert_allclose(vectors * scorer.vector_weight,
-                               features[:, split - 192 - len(scorer.tag_vocabulary_):split - len(scorer.tag_vocabulary_)]
-                               .toarray())
+    tags_start = split - len(scorer.tag_vocabulary_)
+    np.testing.assert_allclose(vectors * scorer.vector_weight, features[:, tags_start - 192:tags_start].toarray())
     tfidf = 1 / (1 + np.exp(-(features[:, :split] @ scorer.coef_ + scorer.intercept_)))
     nb_logit = (features[:, split:split + flags] @ (scorer.nb_ratio_ * scorer.nb_coef_[:flags])
                 + vectors @ scorer.nb_coef_[flags:] * scorer.nb_vector_weight + scorer.nb_intercept_)
@@ -232,3 +232,16 @@ def test_word_counts_equal_scikit_learns():
     expected = CountVectorizer(vocabulary=scorer.word_vocabulary_, ngram_range=(1, 2),
                                preprocessor=normalise_for_features).transform(texts)
     assert (_count_words(texts, scorer.word_vocabulary_) != expected).nnz == 0
+
+
+def test_a_scorer_fitted_on_texts_and_saved_serves_the_claims_component(tmp_path):
+    import spacy
+
+    import policytext.annotate.claims  # noqa: F401  (registers the factory)
+
+    ClaimScorer(min_df=1).fit([t for t, _ in TRAIN], [y for _, y in TRAIN]).save(tmp_path)
+    custom = spacy.load(DEFAULT_PIPELINE)
+    custom.add_pipe("policytext_claims", config={"model_dir": str(tmp_path)})
+    doc = custom("Wages rose 3 percent in 2019. Thank you all.")
+    [(_, _, high, _, _), (_, _, low, _, _)] = doc._.pt_claims
+    assert high > 0.5 > low

@@ -24,7 +24,13 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
-from policytext.annotate.claim_features import DEFAULT_PIPELINE, SentenceFeatures, parse_sentences
+from policytext.annotate.claim_features import (
+    DEFAULT_PIPELINE,
+    SentenceFeatures,
+    describe_pipeline,
+    load_feature_pipeline,
+    parse_sentences,
+)
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
 from policytext.errors import ConfigError
 
@@ -174,7 +180,9 @@ class ClaimScorer:
             return sentences
         if isinstance(sentences, str):
             raise ConfigError("give the claim scorer a list of sentences, not one string")
-        return parse_sentences(list(sentences), pipeline=self.pipeline, version=self.pipeline_version or None)
+        if not self.pipeline_version:  # a new scorer takes the version of the installed pipeline
+            self.pipeline_version = describe_pipeline(load_feature_pipeline(self.pipeline))[1]
+        return parse_sentences(list(sentences), pipeline=self.pipeline, version=self.pipeline_version)
 
     def featurise(self, sentences: Sentences, *, type_features: Sequence[Sequence[float]] | None = None
                   ) -> sparse.csr_matrix:

@@ -24,7 +24,12 @@ from typing import Sequence
 import sklearn
 import spacy
 
-from policytext.annotate.claim_features import DEFAULT_PIPELINE, describe_pipeline, load_feature_pipeline, parse_sentences
+from policytext.annotate.claim_features import (
+    DEFAULT_PIPELINE,
+    describe_pipeline,
+    load_feature_pipeline,
+    parse_sentences,
+)
 from policytext.annotate.claim_model import MODEL_DIR, ClaimScorer
 from policytext.evaluation.claims import (
     CLAIMBUSTER_FILE,
