@@ -141,14 +141,22 @@ def test_another_pipeline_than_the_scorers_is_refused_with_how_to_rebuild(nlp, n
     check_pipeline(nlp, DEFAULT_PIPELINE, "3.8.2")  # a patch release keeps the weights
 
 
-def test_the_claims_component_refuses_a_pipeline_it_was_not_trained_on():
+def test_in_another_pipeline_the_claims_component_warns_and_scores_with_its_own():
     import spacy
 
     import policytext.annotate.claims  # noqa: F401  (registers the factory)
 
     blank = spacy.blank("en")
-    with pytest.raises(ConfigError, match="not en_pipeline"):
+    blank.add_pipe("sentencizer")
+    with pytest.warns(UserWarning, match="not en_pipeline.*own tok2vec and tagger"):
         blank.add_pipe("policytext_claims")
+    text = "Thank you all. Unemployment fell by 3% last year, the lowest rate since 1969."
+    rows = blank(text)._.pt_claims
+    sentences = [text[start:end] for start, end, *_ in rows]
+    assert sentences == ["Thank you all.", "Unemployment fell by 3% last year, the lowest rate since 1969."]
+    expected = ClaimScorer.load().score(sentences)
+    assert [row[2] for row in rows] == pytest.approx(expected.round(4).tolist(), abs=1e-4)
+    assert rows[1][2] > 0.5 > rows[0][2] and "quantity" in rows[1][3]
 
 
 def test_the_shipped_model_records_the_pipeline_it_reads():
