@@ -59,8 +59,6 @@ from policytext.annotate.quote_lexicon import (  # noqa: F401
     load_cue_lexicon,
 )
 
-_PRONOUNS = PERSON_PRONOUNS
-_FIRST_PERSON = FIRST_PERSON
 _OPENERS = {"“": "”", "‘": "’", "``": "''", "''": "''", "\"": "\"", "'": "'", "«": "»"}
 _MARK = re.compile(r"``|''|[“”‘’\"'«»]")
 _CONTENT_DEPS = {"ccomp", "xcomp", "parataxis", "advcl"}
@@ -343,7 +341,7 @@ def _row(doc: Doc, start: int, end: int, report: _Report | None, kind: str, conf
         speaker = _resolve_speaker(subject, people)
         if speaker is None:
             confidence = min(confidence, 0.4)
-        elif subject.root.lower_ in _PRONOUNS:
+        elif subject.root.lower_ in PERSON_PRONOUNS:
             confidence = round(confidence - 0.1, 2)
     return [start, end, speaker, sp_start, sp_end, cue, kind, confidence]
 
@@ -352,9 +350,9 @@ def _resolve_speaker(subject: Span, people: list[Span]) -> str | None:
     """Return the name behind a subject: its person entity, the person a pronoun refers to, or its text."""
     doc = subject.doc
     root = subject.root
-    if root.lower_ in _FIRST_PERSON:
+    if root.lower_ in FIRST_PERSON:
         return doc.user_data.get("pt_speaker") or None
-    if root.lower_ in _PRONOUNS or root.lower_ in {"they", "it"}:
+    if root.lower_ in PERSON_PRONOUNS or root.lower_ in {"they", "it"}:
         if root.lower_ in {"they", "it"}:
             return None
         before = [p for p in people if p.end_char <= subject.start_char]
