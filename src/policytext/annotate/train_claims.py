@@ -7,9 +7,10 @@ Usage (from the project root)::
 
 Trains on every ClaimBuster sentence (CC BY 4.0; the CLEF 2019 set, free for research use only,
 serves evaluation), reading the tags and token vectors of the spaCy pipeline ``--model`` (the
-scorer then works only with that pipeline), measures the figures of :mod:`policytext.evaluation.claims` (unless
-``--no-eval``), and writes
-``scorer.json`` + ``scorer.npz`` (no pickle) and ``metrics.json`` beside the card.
+claims component reads them from that pipeline's Docs; under another pipeline it runs this one
+over each sentence again), measures the figures of :mod:`policytext.evaluation.claims` (unless
+``--no-eval``), and writes ``scorer.json`` + ``scorer.npz`` (no pickle) and ``metrics.json``
+beside the card.
 """
 from __future__ import annotations
 
