@@ -49,3 +49,49 @@ def test_long_documents_keep_offsets_of_every_record(pipeline):
     for record in annotation.sentences + annotation.entities + annotation.quotes + annotation.claims:
         assert text[record.start:record.end] == record.text
     assert [s.index for s in annotation.sentences] == list(range(len(annotation.sentences)))
+
+
+def _brute_force_chunks(text, max_chars):
+    """split_chunks as first written: every paragraph break checked against every multi-line quote."""
+    import re
+
+    from policytext.annotate.document import _PARAGRAPH_BREAK, _split_long
+    from policytext.annotate.quotes import find_quote_marks
+
+    if len(text) <= max_chars:
+        return [(0, len(text))] if text else []
+    protected = [(m.open_start, m.close_end) for m in find_quote_marks(text) if "\n" in text[m.start:m.end]]
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text) if not any(a < m.end() < b for a, b in protected)]
+    chunks, start, last_break = [], 0, 0
+    for point in breaks + [len(text)]:
+        if point - start > max_chars and last_break > start:
+            chunks.append((start, last_break))
+            start = last_break
+        last_break = point
+    chunks.append((start, len(text)))
+    result = []
+    for start, end in chunks:
+        result.extend(_split_long(text, start, end, max_chars * 4))
+    return [(s, e) for s, e in result if e > s]
+
+
+_PIECES = ["“", "”", "'", "‘", "’", "\"", "``", "''", "\n\n", "\n", " word ", "It's ", "A. ", "«", "»"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_chunk_breaks_are_those_of_the_quadratic_check(seed):
+    # The interval lookup that made chunking linear must choose exactly the breaks the all-pairs check did.
+    import random
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(20, 400)))
+    for max_chars in (10, 40, 200):
+        assert split_chunks(text, max_chars=max_chars) == _brute_force_chunks(text, max_chars)
+
+
+def test_a_text_of_many_multi_paragraph_quotes_chunks_like_the_quadratic_check():
+    # the adversarial shape that took 80 s to chunk: a quote over two paragraphs in every paragraph
+    text = "He said “we will win this one\n\nand the next ‘one’ too” and left. 'Yes' he said.\n\n" * 300
+    chunks = split_chunks(text, max_chars=500)
+    assert chunks == _brute_force_chunks(text, 500)
+    assert len(chunks) > 20

@@ -129,3 +129,22 @@ def test_a_report_names_the_speaker_of_its_clause_in_which_report_evidence_speak
 
 def test_short_scare_quotes_without_a_speaker_are_not_quotes(pipeline):
     assert _quotes(pipeline, "The so-called “reform” was dropped in May.") == []
+
+
+@pytest.mark.parametrize("spans, point, strict, expected", [
+    ([], 3, False, False),
+    ([(0, 5)], 0, False, True),
+    ([(0, 5)], 0, True, False),
+    ([(0, 5)], 5, False, False),
+    ([(0, 5), (5, 9)], 5, False, True),
+    ([(0, 5), (5, 9)], 5, True, False),  # spans that only touch stay apart
+    ([(0, 10), (4, 20)], 4, True, True),  # overlapping spans merge
+    ([(0, 10), (4, 20)], 15, False, True),
+    ([(12, 20), (0, 3)], 7, False, False),
+])
+def test_spans_hold_the_points_a_scan_of_every_span_would(spans, point, strict, expected):
+    from policytext.annotate.quotes import Spans
+
+    assert Spans(spans).holds(point, strict=strict) is expected
+    brute = any((a < point if strict else a <= point) and point < b for a, b in spans)
+    assert brute is expected

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policytext.annotate.entities import resolve_person, strip_person_name
-from policytext.annotate.quotes import find_quote_marks
+from policytext.annotate.quotes import Spans, find_quote_marks
 from policytext.lemmas import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
 
@@ -38,9 +38,9 @@ def split_chunks(text: str, *, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tup
     """
     if len(text) <= max_chars:
         return [(0, len(text))] if text else []
-    protected = [(m.open_start, m.close_end) for m in find_quote_marks(text) if "\n" in text[m.start:m.end]]
-    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)
-              if not any(a < m.end() < b for a, b in protected)]
+    protected = Spans((m.open_start, m.close_end) for m in find_quote_marks(text)
+                      if text.find("\n", m.start, m.end) >= 0)
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text) if not protected.holds(m.end(), strict=True)]
     chunks, start, last_break = [], 0, 0
     for point in breaks + [len(text)]:
         if point - start > max_chars and last_break > start:

@@ -32,8 +32,9 @@ Results are plain lists in ``doc._.pt_quotes`` so they cross process boundaries.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -88,10 +89,42 @@ def find_quote_marks(text: str) -> list[QuoteMarks]:
         ['we will win']
     """
     doubles = _pair_marks(text, ("“", "``", "''", "\"", "«"))
-    covered = [(m.open_start, m.close_end) for m in doubles]
-    singles = [m for m in _pair_marks(text, ("‘", "'"))
-               if not any(a <= m.open_start < b for a, b in covered)]
+    covered = Spans((m.open_start, m.close_end) for m in doubles)
+    singles = [m for m in _pair_marks(text, ("‘", "'")) if not covered.holds(m.open_start)]
     return sorted(doubles + singles, key=lambda m: m.open_start)
+
+
+class Spans:
+    """Character spans ``[start, end)``, merged and sorted, asked in O(log n) whether they hold a point.
+
+    Pairing quotation marks and choosing chunk breaks ask this for every mark or paragraph break;
+    a scan of every span each time made both quadratic in the length of the text.
+
+    Example:
+        >>> spans = Spans([(10, 20), (0, 5), (15, 30)])
+        >>> spans.holds(17), spans.holds(30), spans.holds(17, strict=True)
+        (True, False, True)
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            if self.ends and start < self.ends[-1]:  # overlapping; spans that only touch stay apart
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def holds(self, point: int, *, strict: bool = False) -> bool:
+        """Return whether ``start <= point < end`` (``start < point < end`` when ``strict``) for a span."""
+        index = bisect_right(self.starts, point) - 1
+        if index < 0:
+            return False
+        if strict and self.starts[index] == point:
+            # a span starting exactly here does not hold the point; an earlier merged one cannot
+            return False
+        return point < self.ends[index]
 
 
 def _mark_role(text: str, start: int, end: int, mark: str) -> str | None:
@@ -124,6 +157,7 @@ def _pair_marks(text: str, openers: tuple[str, ...]) -> list[QuoteMarks]:
     pairs: list[QuoteMarks] = []
     style_closers = {_OPENERS[o] for o in openers}
     current: tuple[str, int, int] | None = None  # (closer, open_start, content start)
+    first_break: int | None = None  # where the current quote's first line break is, once looked up
     for match in _MARK.finditer(text):
         mark = match.group(0)
         if mark not in openers and mark not in style_closers:
@@ -133,10 +167,14 @@ def _pair_marks(text: str, openers: tuple[str, ...]) -> list[QuoteMarks]:
             continue
         if role == "open" and mark in openers:
             if current is not None:
-                between = text[current[2]:match.start()]
-                if "\n" in between and _at_paragraph_start(text, match.start()):
+                # the first line break after the quote opened, found once per quote: searching the
+                # whole stretch again at each reopening paragraph was quadratic in the quote's length
+                if first_break is None:
+                    first_break = text.find("\n", current[2], match.start())
+                if first_break >= 0 and _at_paragraph_start(text, match.start()):
                     continue  # the quote goes on in a new paragraph
             current = (_OPENERS[mark], match.start(), match.end())
+            first_break = None
         elif role == "close" and current is not None and mark == current[0]:
             start, end = current[2], match.start()
             if text[start:end].strip():
