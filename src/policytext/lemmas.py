@@ -24,7 +24,12 @@ def lemma_stream(doc) -> list[str]:
 def store_lemmas(conn, doc_id: str, content_sha256: str, model: str, lemmas: Iterable[str]) -> None:
     """Insert or replace the lemma stream of one document. Call inside a transaction."""
     items = list(lemmas)
+    store_lemma_text(conn, doc_id, content_sha256, model, tokens=len(items), lemmas=" ".join(items))
+
+
+def store_lemma_text(conn, doc_id: str, content_sha256: str, model: str, *, tokens: int, lemmas: str) -> None:
+    """Insert or replace a document's lemma stream given already joined (``tokens`` lemmas in ``lemmas``)."""
     conn.execute(
         "INSERT OR REPLACE INTO doc_lemmas (doc_id, content_sha256, model, tokens, lemmas) VALUES (?, ?, ?, ?, ?)",
-        (doc_id, content_sha256, model, len(items), " ".join(items)),
+        (doc_id, content_sha256, model, tokens, lemmas),
     )

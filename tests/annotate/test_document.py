@@ -95,3 +95,32 @@ def test_a_text_of_many_multi_paragraph_quotes_chunks_like_the_quadratic_check()
     chunks = split_chunks(text, max_chars=500)
     assert chunks == _brute_force_chunks(text, 500)
     assert len(chunks) > 20
+
+
+def test_a_long_document_spilled_to_disk_gives_the_records_it_gives_in_memory(pipeline):
+    # Past SPILL_AFTER_CHUNKS a document's chunk results wait in a temporary file; what comes back
+    # must be exactly what staying in memory gives, names resolved over the whole document.
+    from policytext.annotate.document import DocumentChunks, read_chunk
+
+    paragraph = ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds. "
+                 "Lee argues that funding fell by 8% since 2015, Acme Ltd says.")
+    text = "\n\n".join(f"{paragraph} Section {i}." for i in range(40))
+    spans = split_chunks(text, max_chars=300)
+    assert len(spans) > 10
+    chunks = [read_chunk(doc, start) for doc, start in
+              pipeline.pipe(((text[s:e], s) for s, e in spans), as_tuples=True)]
+
+    def records(keep):
+        with DocumentChunks("d", text, speaker="Bob Ray", kind="speech", keep_in_memory=keep) as parts:
+            for chunk in chunks:
+                parts.add(chunk)
+            spilled = parts._spill is not None
+            return spilled, list(parts.records())
+
+    in_memory, spilled = records(len(chunks)), records(2)
+    assert in_memory[0] is False and spilled[0] is True
+    assert spilled[1] == in_memory[1]
+    assert sum(len(p.quotes) for p in spilled[1]) >= 40
+    assert {q.speaker for p in spilled[1] for q in p.quotes} == {"Ann Lee"}
+    indexes = [s.index for p in spilled[1] for s in p.sentences]
+    assert indexes == list(range(len(indexes)))

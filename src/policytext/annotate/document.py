@@ -7,10 +7,12 @@ across the whole document.
 """
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, Iterator
 
 from policytext.annotate.entities import resolve_person, strip_person_name
 from policytext.annotate.quotes import Spans, find_quote_marks
@@ -106,53 +108,154 @@ class DocumentAnnotation:
     lemmas: list[str] = field(default_factory=list)
 
 
+SPILL_AFTER_CHUNKS = 64
+"""A document keeps this many chunk results (about 190,000 characters) in memory; past it they go to
+a temporary file until the document is written, so memory does not grow with document length."""
+
+
+class DocumentChunks:
+    """The chunk results of one document as they arrive, and its records once every chunk is in.
+
+    Names are counted as each chunk arrives (resolving a person's name needs the whole document);
+    the results themselves stay in memory for a short document and are spilled to a temporary JSON
+    Lines file, written and read only by this process, for a long one. :meth:`records` then yields
+    each chunk's records in order. Use as a context manager, or call :meth:`close`.
+
+    Example:
+        >>> with DocumentChunks("d", "Hi.") as parts:
+        ...     parts.add(ChunkResult([(0, 3)], [], [], [], ["hi"]))
+        ...     [r.sentences[0].text for r in parts.records()]
+        ['Hi.']
+    """
+
+    def __init__(self, doc_id: str, text: str, *, speaker: str | None = None, kind: str | None = None,
+                 keep_in_memory: int | None = None):
+        self.doc_id = doc_id
+        self.text = text
+        self.speaker = speaker
+        self.kind = kind
+        self.keep_in_memory = SPILL_AFTER_CHUNKS if keep_in_memory is None else keep_in_memory
+        self.chunks = 0
+        self._people: Counter = Counter()
+        self._person_texts: set[str] = set()
+        self._bodies: set[str] = set()
+        self._held: list[ChunkResult] = []
+        self._spill: IO[str] | None = None
+
+    def __enter__(self) -> "DocumentChunks":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the held results and delete the spill file, if any."""
+        self._held = []
+        if self._spill is not None:
+            self._spill.close()  # a TemporaryFile has no name to remove: closing deletes it
+            self._spill = None
+
+    def add(self, chunk: ChunkResult) -> None:
+        """Take the next chunk's results (chunks arrive in document order)."""
+        for _, _, label, surface, name in chunk.entities:
+            if label == "PERSON":
+                self._people[strip_person_name(name)] += 1
+                self._person_texts.update((surface, name))
+            elif label == "ORG":
+                self._bodies.add(name)
+        self.chunks += 1
+        self._held.append(chunk)
+        if self._spill is not None or len(self._held) > self.keep_in_memory:
+            self._spill_held()
+
+    def _spill_held(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="policytext-chunks-")
+        for held in self._held:
+            self._spill.write(json.dumps([held.sentences, held.entities, held.quotes, held.claims, held.lemmas],
+                                         separators=(",", ":")))
+            self._spill.write("\n")
+        self._held = []
+
+    def _results(self) -> Iterator[ChunkResult]:
+        if self._spill is not None:
+            self._spill.flush()
+            self._spill.seek(0)
+            for line in self._spill:
+                sentences, entities, quotes, claims, lemmas = json.loads(line)
+                yield ChunkResult([tuple(s) for s in sentences], entities, quotes, claims, lemmas)
+        yield from self._held
+
+    def records(self) -> Iterator[DocumentAnnotation]:
+        """Yield the records of each chunk in order (sentence indexes run on across chunks).
+
+        Person names are normalised over the whole document (and the document's ``speaker``). In a
+        speech (``kind == "speech"``), the speaker's own words are not quotes: quotes whose speaker
+        is "I"/"we", the speaker, or unknown are dropped; the people the speaker quotes are kept.
+        """
+        people = Counter(self._people)
+        if self.speaker:
+            people[strip_person_name(self.speaker)] += 0
+        speaker_core = strip_person_name(self.speaker) if self.speaker else None
+        sentence_index = 0
+        for chunk in self._results():
+            part = _chunk_records(self.doc_id, self.text, chunk, people=people, person_texts=self._person_texts,
+                                  bodies=self._bodies, speaker=self.speaker, speaker_core=speaker_core,
+                                  kind=self.kind, first_sentence=sentence_index)
+            sentence_index += len(part.sentences)
+            yield part
+
+
 def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, speaker: str | None = None,
                         kind: str | None = None) -> DocumentAnnotation:
     """Join chunk results into one document's records, resolving names across the document.
 
-    Person names are normalised over the whole document (and the document's ``speaker``). In a
-    speech (``kind == "speech"``), the speaker's own words are not quotes: quotes whose speaker is
-    "I"/"we", the speaker, or unknown are dropped; the people the speaker quotes are kept.
+    The whole document's records in one object: fine for texts held in memory (``extract``);
+    annotating a corpus writes :meth:`DocumentChunks.records` chunk by chunk instead.
     """
-    mentions = [e for chunk in chunks for e in chunk.entities]
-    people = Counter(strip_person_name(e[4]) for e in mentions if e[2] == "PERSON")
-    if speaker:
-        people[strip_person_name(speaker)] += 0
-    person_texts = {e[3] for e in mentions if e[2] == "PERSON"} | {e[4] for e in mentions if e[2] == "PERSON"}
-    bodies = {e[4] for e in mentions if e[2] == "ORG"}
-
     result = DocumentAnnotation(doc_id)
-    for chunk in chunks:
-        for start, end in chunk.sentences:
-            result.sentences.append(Sentence(doc_id, len(result.sentences), start, end, text[start:end]))
-        for start, end, label, surface, name in chunk.entities:
-            full = resolve_person(strip_person_name(name), people) if label == "PERSON" else name
-            result.entities.append(Entity(doc_id, start, end, label, surface, full))
-        result.lemmas.extend(chunk.lemmas)
+    with DocumentChunks(doc_id, text, speaker=speaker, kind=kind, keep_in_memory=len(chunks)) as parts:
+        for chunk in chunks:
+            parts.add(chunk)
+        for part in parts.records():
+            result.sentences.extend(part.sentences)
+            result.entities.extend(part.entities)
+            result.quotes.extend(part.quotes)
+            result.claims.extend(part.claims)
+            result.lemmas.extend(part.lemmas)
+    return result
 
-    speaker_core = strip_person_name(speaker) if speaker else None
-    for chunk in chunks:
-        for start, end, name, sp_start, sp_end, cue, quote_kind, confidence in chunk.quotes:
-            if name is not None and (name in person_texts or _looks_like_person_name(name)):
-                name = resolve_person(strip_person_name(name), people) or None
-            if kind == "speech":
-                # the speaker's own words are not quotes; nor are "Americans believe…" asides:
-                # keep what named people and bodies said
-                mention = text[sp_start:sp_end].lower() if sp_start is not None else ""
-                if name is None or mention in _FIRST_PERSON or _same_person(name, speaker_core):
-                    continue
-                if name not in people and name not in bodies:
-                    continue
-            result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, cue,
-                                       quote_kind, float(confidence)))
 
-    for chunk in chunks:
-        for start, end, score, types, triggers in chunk.claims:
-            said_by = next((q.speaker for q in result.quotes if q.start <= start and end <= q.end + 2), None)
-            if said_by is None and kind == "speech":
-                said_by = speaker
-            result.claims.append(Claim(doc_id, start, end, text[start:end], float(score), tuple(types),
-                                       tuple((t, s, e) for t, s, e in triggers), said_by))
+def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counter, person_texts: set[str],
+                   bodies: set[str], speaker: str | None, speaker_core: str | None, kind: str | None,
+                   first_sentence: int) -> DocumentAnnotation:
+    """Return one chunk's records, its names resolved against the whole document's."""
+    result = DocumentAnnotation(doc_id, lemmas=list(chunk.lemmas))
+    for start, end in chunk.sentences:
+        result.sentences.append(Sentence(doc_id, first_sentence + len(result.sentences), start, end, text[start:end]))
+    for start, end, label, surface, name in chunk.entities:
+        full = resolve_person(strip_person_name(name), people) if label == "PERSON" else name
+        result.entities.append(Entity(doc_id, start, end, label, surface, full))
+    for start, end, name, sp_start, sp_end, cue, quote_kind, confidence in chunk.quotes:
+        if name is not None and (name in person_texts or _looks_like_person_name(name)):
+            name = resolve_person(strip_person_name(name), people) or None
+        if kind == "speech":
+            # the speaker's own words are not quotes; nor are "Americans believe…" asides:
+            # keep what named people and bodies said
+            mention = text[sp_start:sp_end].lower() if sp_start is not None else ""
+            if name is None or mention in _FIRST_PERSON or _same_person(name, speaker_core):
+                continue
+            if name not in people and name not in bodies:
+                continue
+        result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, cue,
+                                   quote_kind, float(confidence)))
+    # A quote is found within one chunk, so the quote around a claim's sentence is one of this chunk's.
+    for start, end, score, types, triggers in chunk.claims:
+        said_by = next((q.speaker for q in result.quotes if q.start <= start and end <= q.end + 2), None)
+        if said_by is None and kind == "speech":
+            said_by = speaker
+        result.claims.append(Claim(doc_id, start, end, text[start:end], float(score), tuple(types),
+                                   tuple((t, s, e) for t, s, e in triggers), said_by))
     return result
 
 

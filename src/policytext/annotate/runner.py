@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from policytext.annotate.workers import workers_end_with_parent
 from policytext.annotate.document import (
     DEFAULT_CHUNK_CHARS,
-    ChunkResult,
     DocumentAnnotation,
-    assemble_annotation,
+    DocumentChunks,
     read_chunk,
     split_chunks,
 )
 from policytext.errors import ConfigError
-from policytext.lemmas import store_lemmas
+from policytext.lemmas import store_lemma_text
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
 
@@ -124,20 +124,24 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     people, bodies = _corpus_names(corpus)
     nlp = load_pipeline(model, people=people, bodies=bodies)
 
-    pending: list[tuple[dict[str, Any], DocumentAnnotation]] = []
+    pending: list[tuple[dict[str, Any], DocumentChunks]] = []
     pending_words = 0
-    for row, annotation, error in _annotate_stream(corpus, nlp, ids, batch_size=batch_size, workers=workers):
-        if error is not None:
-            _write_failure(corpus, row["id"], error, report)
-        else:
-            pending.append((row, annotation))
-            pending_words += row["words"] or 0
-        if progress is not None:
-            progress()
-        if len(pending) >= config.write_batch_size or pending_words >= COMMIT_EVERY_WORDS:
-            _write_batch(corpus, pending, model, report)
-            pending, pending_words = [], 0
-    _write_batch(corpus, pending, model, report)
+    try:
+        for row, parts, error in _annotate_stream(corpus, nlp, ids, batch_size=batch_size, workers=workers):
+            if error is not None:
+                _write_failure(corpus, row["id"], error, report)
+            else:
+                pending.append((row, parts))
+                pending_words += row["words"] or 0
+            if progress is not None:
+                progress()
+            if len(pending) >= config.write_batch_size or pending_words >= COMMIT_EVERY_WORDS:
+                _write_batch(corpus, pending, model, report)
+                pending, pending_words = [], 0
+        _write_batch(corpus, pending, model, report)
+    finally:
+        for _, parts in pending:
+            parts.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -158,10 +162,14 @@ def _corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
 
 
 def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: int,
-                     workers: int) -> Iterator[tuple[dict[str, Any], DocumentAnnotation | None, str | None]]:
-    """Yield ``(row, annotation, error)`` per document, in order, piping paragraph chunks through ``nlp``."""
+                     workers: int) -> Iterator[tuple[dict[str, Any], DocumentChunks | None, str | None]]:
+    """Yield ``(row, chunks, error)`` per document, in order, piping paragraph chunks through ``nlp``.
+
+    Each document's chunk results go into its :class:`DocumentChunks` as they arrive (spilled to
+    disk past a limit), so a long document is never held whole as Python objects.
+    """
     rows: dict[int, dict[str, Any]] = {}
-    parts: dict[int, list[ChunkResult]] = {}
+    parts: dict[int, DocumentChunks] = {}
     errors: dict[int, str] = {}
 
     def chunks() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
@@ -173,32 +181,31 @@ def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: 
                 continue  # deleted since the run began
             row = dict(row)
             rows[number] = row
-            parts[number] = []
+            parts[number] = DocumentChunks(row["id"], row["text"] or "", speaker=row["speaker"], kind=row["kind"])
             spans = split_chunks(row["text"] or "", max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)]
             for index, (start, end) in enumerate(spans):
                 yield row["text"][start:end], (number, index, len(spans), start)
 
-    for doc, (number, index, count, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size,
-                                                        n_process=workers):
-        try:
-            parts[number].append(read_chunk(doc, offset))
-        except (ValueError, TypeError, KeyError, IndexError) as err:
-            errors[number] = f"cannot read the annotations of chunk {index}: {err}"
-        if index + 1 < count:
-            continue
-        row = rows.pop(number)
-        chunk_results = parts.pop(number)
-        error = errors.pop(number, None)
-        if error is not None:
-            yield row, None, error
-            continue
-        try:
-            annotation = assemble_annotation(row["id"], row["text"], chunk_results, speaker=row["speaker"],
-                                             kind=row["kind"])
-        except (ValueError, TypeError, KeyError, IndexError) as err:
-            yield row, None, f"cannot assemble the annotations: {err}"
-            continue
-        yield row, annotation, None
+    try:
+        with workers_end_with_parent():
+            for doc, (number, index, count, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size,
+                                                                n_process=workers):
+                if number not in errors:
+                    try:
+                        parts[number].add(read_chunk(doc, offset))
+                    except (ValueError, TypeError, KeyError, IndexError) as err:
+                        errors[number] = f"cannot read the annotations of chunk {index}: {err}"
+                if index + 1 < count:
+                    continue
+                row, document, error = rows.pop(number), parts.pop(number), errors.pop(number, None)
+                if error is not None:
+                    document.close()
+                    yield row, None, error
+                else:
+                    yield row, document, None
+    finally:
+        for document in parts.values():  # documents cut short by an interruption or an error
+            document.close()
 
 
 def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateReport) -> None:
@@ -208,52 +215,64 @@ def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateR
         record_failure(corpus.store, stage=STAGE, item=doc_id, reason=reason)
 
 
-def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentAnnotation]], model: str,
+def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChunks]], model: str,
                  report: AnnotateReport) -> None:
     """Replace the annotations of every document of ``batch`` in one transaction."""
     if not batch:
         return
     now = utc_now()
+    counts = []
     with corpus.store.transaction() as conn:
-        for row, annotation in batch:
-            write_document_annotation(conn, annotation)
-            store_lemmas(conn, annotation.doc_id, row["content_sha256"], model, annotation.lemmas)
+        for row, parts in batch:
+            counts.append(write_document_records(conn, parts.doc_id, parts.records(),
+                                                 content_sha256=row["content_sha256"], model=model))
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
             conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ? "
-                         "WHERE id = ?", (row["content_sha256"], model, now, annotation.doc_id))
-            clear_failures(corpus.store, stage=STAGE, item=annotation.doc_id)
-    for row, annotation in batch:
+                         "WHERE id = ?", (row["content_sha256"], model, now, parts.doc_id))
+            clear_failures(corpus.store, stage=STAGE, item=parts.doc_id)
+    for (row, parts), (sentences, entities, quotes, claims) in zip(batch, counts):
+        parts.close()
         report.annotated += 1
         report.words += row["words"] or 0
-        report.sentences += len(annotation.sentences)
-        report.entities += len(annotation.entities)
-        report.quotes += len(annotation.quotes)
-        report.claims += len(annotation.claims)
+        report.sentences += sentences
+        report.entities += entities
+        report.quotes += quotes
+        report.claims += claims
 
 
-def write_document_annotation(conn: Any, annotation: DocumentAnnotation) -> None:
-    """Delete a document's old sentences, entities, quotes and claims and insert the new ones.
+def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnotation], *,
+                           content_sha256: str, model: str) -> tuple[int, int, int, int]:
+    """Replace a document's sentences, entities, quotes, claims and lemmas with ``parts``, chunk by chunk.
 
     Plain DELETE and INSERT statements, so full-text triggers on these tables stay in step. Call
-    inside a transaction.
+    inside a transaction. Returns the numbers of sentences, entities, quotes and claims written.
     """
-    doc_id = annotation.doc_id
     for table in ("sentences", "entities", "quotes", "claims"):
         conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-    conn.executemany(
-        "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-        [(doc_id, s.index, s.start, s.end, s.text) for s in annotation.sentences])
-    conn.executemany(
-        "INSERT INTO entities (doc_id, start_char, end_char, label, text, name) VALUES (?, ?, ?, ?, ?, ?)",
-        [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in annotation.entities])
-    conn.executemany(
-        "INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, "
-        "kind, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.kind,
-          q.confidence) for q in annotation.quotes])
-    conn.executemany(
-        "INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(doc_id, c.start, c.end, c.text, c.score, json.dumps(list(c.types)),
-          json.dumps([list(t) for t in c.triggers]), c.speaker) for c in annotation.claims])
-
+    counts = [0, 0, 0, 0]
+    lemma_pieces: list[str] = []  # one string a chunk: far smaller than a string a lemma
+    lemma_count = 0
+    for part in parts:
+        conn.executemany(
+            "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.start, s.end, s.text) for s in part.sentences])
+        conn.executemany(
+            "INSERT INTO entities (doc_id, start_char, end_char, label, text, name) VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])
+        conn.executemany(
+            "INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, "
+            "kind, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.kind,
+              q.confidence) for q in part.quotes])
+        conn.executemany(
+            "INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, c.start, c.end, c.text, c.score, json.dumps(list(c.types)),
+              json.dumps([list(t) for t in c.triggers]), c.speaker) for c in part.claims])
+        for i, records in enumerate((part.sentences, part.entities, part.quotes, part.claims)):
+            counts[i] += len(records)
+        if part.lemmas:
+            lemma_pieces.append(" ".join(part.lemmas))
+            lemma_count += len(part.lemmas)
+    store_lemma_text(conn, doc_id, content_sha256, model, tokens=lemma_count, lemmas=" ".join(lemma_pieces))
+    return counts[0], counts[1], counts[2], counts[3]
