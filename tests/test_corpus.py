@@ -25,14 +25,17 @@ def test_user_timeline_from_the_corpus_settings(tmp_path) -> None:
                       encoding="utf-8")
     with policytext.open_corpus(folder, create=True) as corpus:
         corpus.collect_files([speech], country="IE")
-        assert sorted(corpus.documents()["government"]) == ["Kenny government", "Our label"]
+        # A source's own label that no alias maps is kept as source_government; the date decides.
+        assert sorted(corpus.documents()["government"]) == ["Kenny government", "Kenny government"]
+        labels = corpus.store.conn.execute("SELECT source_government FROM documents ORDER BY 1").fetchall()
+        assert [row[0] for row in labels] == [None, "Our label"]
 
 
 def test_stats_frames(tmp_path) -> None:
     with policytext.open_corpus(tmp_path / "c", create=True) as corpus:
         report = corpus.collect_sotu(since=2010, until=2012)
         frames = corpus.stats()
-    assert set(frames) == {"total", "source", "kind", "government"}
+    assert set(frames) == {"total", "source", "kind", "party", "government"}
     assert frames["total"]["documents"].iloc[0] == report.collected == 3
     assert frames["government"]["government"].tolist() == ["Obama administration (2009–2017)"]
     assert list(frames["government"].columns) == ["government", "country", "documents", "words", "first", "last"]

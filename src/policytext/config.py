@@ -41,6 +41,9 @@ class Config:
     max_retry_after_seconds: float = 300.0  # a longer Retry-After fails the item
     follow_cross_host_redirects: bool = True  # e.g. feed links through a tracker; robots.txt of the new host obeyed
     timelines: tuple[str, ...] = ()  # extra government timeline files (CSV or TOML)
+    # A source's government label -> a timeline name, or a list of names the date chooses among.
+    government_aliases: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    party_aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # "Con" = "Conservative"
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -63,6 +66,14 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
             return int(value)
         if isinstance(default, float):
             return float(value)
+        if isinstance(default, Mapping):
+            if isinstance(value, str):  # from the environment: a JSON object
+                import json
+
+                value = json.loads(value)
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected a table of names, e.g. [{name}] then \"label\" = \"name\"")
+            return {str(k): v for k, v in value.items()}
         if isinstance(default, tuple):
             if isinstance(value, str):
                 return tuple(v.strip() for v in value.split(",") if v.strip())

@@ -8,6 +8,7 @@ import pandas as pd
 
 from policytext.collect.base import ProgressHook, write_outcomes
 from policytext.collect.governments import Timelines
+from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
 from policytext.errors import CorpusNotFound
 from policytext.store import DocumentFilter, Store, WriteReport, iter_document_rows
@@ -38,6 +39,7 @@ class Corpus:
             )
         self.store = Store(config.store_path, create=create)
         self._timelines: Timelines | None = None
+        self._labeller: Labeller | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -56,12 +58,20 @@ class Corpus:
             self._timelines = Timelines.load(files)
         return self._timelines
 
+    @property
+    def labeller(self) -> Labeller:
+        """The timelines and alias tables (packaged, with ``policytext.toml``'s) that label documents."""
+        if self._labeller is None:
+            self._labeller = Labeller.load(self.timelines, government_aliases=self.config.government_aliases,
+                                           party_aliases=self.config.party_aliases)
+        return self._labeller
+
     # ------------------------------------------------------------------ collect
 
     def write(self, outcomes: Iterable[Any], *, stage: str,
               progress: ProgressHook | None = None) -> WriteReport:
         """Write the outcomes of a collector (documents, failures, skips) in batches."""
-        return write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines,
+        return write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
                               batch_size=self.config.write_batch_size, progress=progress)
 
     def collect_sotu(self, *, since: int | None = None, until: int | None = None,
@@ -98,10 +108,13 @@ class Corpus:
         return int(self.store.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", params).fetchone()[0])
 
     def stats(self, **filters: Any) -> dict[str, pd.DataFrame]:
-        """Return corpus statistics: ``total`` and by ``source``, ``kind`` and ``government``.
+        """Return corpus statistics: ``total`` and by ``source``, ``kind``, ``party`` and ``government``.
 
         Each frame has columns ``documents``, ``words``, ``first``, ``last`` (dates); the
         government frame also has ``country`` and is ordered by when each government began.
+        Documents without a government (outside every timeline, or dated only by a year that
+        spans two) are the row whose ``government`` is missing (``None``), last. The party frame
+        also has ``source_parties``: the values the sources gave, so unknown ones can be spotted.
         """
         filter_ = DocumentFilter.from_options(**filters)
         where, params = filter_.where("documents")
@@ -114,11 +127,15 @@ class Corpus:
             frames[name] = pd.read_sql_query(
                 f"SELECT COALESCE({name}, '(none)') AS {name}, {aggregate} FROM documents "
                 f"WHERE {where} GROUP BY 1 ORDER BY documents DESC, 1", conn, params=params)
+        frames["party"] = pd.read_sql_query(
+            f"SELECT party, {aggregate}, GROUP_CONCAT(DISTINCT source_party) AS source_parties FROM documents "
+            f"WHERE {where} GROUP BY 1 ORDER BY documents DESC, 1", conn, params=params)
         by_government = pd.read_sql_query(
-            f"SELECT COALESCE(government, '(none)') AS government, COALESCE(country, '') AS country, "
+            f"SELECT government, COALESCE(country, '') AS country, "
             f"{aggregate} FROM documents WHERE {where} GROUP BY 1, 2", conn, params=params)
         starts = self.timelines.order()
-        by_government["_order"] = [starts.get(g) or f for g, f in zip(by_government["government"], by_government["first"].fillna(""))]
+        by_government["_order"] = [(starts.get(g) or f) if g is not None else "9999"
+                                   for g, f in zip(by_government["government"], by_government["first"].fillna(""))]
         frames["government"] = by_government.sort_values(["_order", "government"]).drop(columns="_order").reset_index(drop=True)
         return frames
 

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
+from policytext.analyse.groups import NO_GROUP
 from policytext.errors import ConfigError
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -87,7 +88,8 @@ def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *,
     ax = figure.add_subplot()
     dated = trends.dropna(subset=["start", "end"])
     if periods is None and dated["group"].astype(str).str.contains(r"administration|ministry|government|coalition", case=False).any():
-        periods = dated.drop_duplicates("group")[["group", "start", "end"]]
+        # Documents without a government (kept with include_unlabelled) are no government's period.
+        periods = dated[dated["group"] != NO_GROUP].drop_duplicates("group")[["group", "start", "end"]]
     if periods is not None:
         shade_periods(ax, periods)
     for theme, rows in dated.groupby("theme", sort=False):
@@ -124,7 +126,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *,
     if topics is not None:
         dated = dated[dated["topic"].isin(list(topics))]
     if dated["group"].astype(str).str.contains(r"administration|ministry|government|coalition", case=False).any():
-        shade_periods(ax, dated.drop_duplicates("group")[["group", "start", "end"]])
+        shade_periods(ax, dated[dated["group"] != NO_GROUP].drop_duplicates("group")[["group", "start", "end"]])
     for (topic, label), rows in dated.groupby(["topic", "label"], sort=False):
         x = [_middle(_date(s), _date(e)) for s, e in zip(rows["start"], rows["end"])]
         line = ax.plot(x, rows["share"], marker="o", label=f"{topic}: {label}", zorder=3)[0]

@@ -11,10 +11,14 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DOCUMENT_COLUMNS = (
-    "id", "source", "source_id", "url", "title", "text", "date", "speaker", "speaker_role",
-    "party", "organisations", "publisher", "kind", "country", "government", "language",
-    "content_sha256", "words", "collected_at", "meta",
+    "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
+    "speaker_role", "party", "source_party", "organisations", "publisher", "kind", "country",
+    "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
+
+DATE_PRECISIONS = ("day", "month", "year")
+"""How much of ``Document.date`` the source gave: a year-only date is stored as 1 January of the
+year with precision ``year``, a month as its first day with precision ``month``."""
 
 
 def make_document_id(source: str, key: str) -> str:
@@ -49,14 +53,17 @@ class Document:
     title: str | None = None
     url: str | None = None
     date: str | None = None  # ISO YYYY-MM-DD: published or delivered, never an "updated" date
+    date_precision: str | None = None  # day, month or year (see DATE_PRECISIONS); None: unknown
     speaker: str | None = None
     speaker_role: str | None = None
-    party: str | None = None
+    party: str | None = None  # canonical name (party alias table); the source's value is source_party
+    source_party: str | None = None
     organisations: tuple[str, ...] = ()
     publisher: str | None = None
     kind: str | None = None
     country: str | None = None
-    government: str | None = None
+    government: str | None = None  # the timeline's name; None outside every timeline or when unknown
+    source_government: str | None = None  # the source's own label, as given
     language: str | None = "en"
     collected_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)

@@ -127,10 +127,19 @@ def test_collect_govuk_end_to_end(corpus, govuk_site):
     frame = corpus.documents()
     assert len(frame) == 11
     by_path = {row.id: row for row in frame.itertuples()}
-    labels = {doc.government for doc in frame.itertuples()}
-    # GOV.UK's own government label wins over the packaged timeline.
-    assert labels == {"2015 Conservative government",
-                      "2010 to 2015 Conservative and Liberal Democrat coalition government"}
+    # The timeline's name is the government; GOV.UK's own label is kept as source_government.
+    # "2015 Conservative government" covers Cameron's last year and May's first: the date decides.
+    pairs = corpus.store.conn.execute(
+        "SELECT source_government, government, COUNT(*) FROM documents GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    assert [tuple(p) for p in pairs] == [
+        ("2010 to 2015 Conservative and Liberal Democrat coalition government", "Cameron–Clegg coalition (2010–2015)", 3),
+        ("2015 Conservative government", "Cameron government (2015–2016)", 5),
+        ("2015 Conservative government", "May government (2016–2019)", 3),
+    ]
+    disagreements = corpus.store.conn.execute(
+        "SELECT COUNT(*) FROM documents WHERE json_extract(meta, '$.government_disagreement') IS NOT NULL")
+    assert disagreements.fetchone()[0] == 0
+    assert set(frame["date_precision"] if "date_precision" in frame else ["day"]) == {"day"}
     assert set(frame["kind"]) == {"speech", "statement", "article"}
     assert set(frame["country"]) == {"GB"}
     assert len(by_path) == 11
@@ -221,6 +230,7 @@ def test_news_item_speaker_from_people():
     assert (document.speaker, document.kind, document.date) == ("Nick Boles", "news", "2016-02-01")
     assert document.meta["speaker_from"] == "links.people"
     assert document.government is None  # no label from GOV.UK: the timeline gives one when written
+    assert document.source_government is None
 
 
 def test_search_page_refused_is_a_recorded_failure(corpus, govuk_site):

@@ -1,12 +1,18 @@
 """Group documents by government, year, quarter, speaker, party or kind, ordered in time."""
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
 from policytext.errors import BadQuery
 
 GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind")
 NO_GROUP = "(none)"
+
+
+class UnlabelledDocuments(UserWarning):
+    """Some selected documents have no group (no government, party…) and were left out or kept."""
 
 
 def check_grouping(by: str) -> str:
@@ -27,9 +33,42 @@ def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:
         return frame["date"].fillna("").str[:4].replace("", NO_GROUP)
     if by == "quarter":
         dates = frame["date"].fillna("")
-        labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 else NO_GROUP for d in dates]
+        # A year-only date (stored as 1 January) says nothing about the quarter.
+        precisions = frame["date_precision"] if "date_precision" in frame else pd.Series(None, index=frame.index)
+        labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 and p != "year" else NO_GROUP
+                  for d, p in zip(dates, precisions)]
         return pd.Series(labels, index=frame.index)
     return frame[by].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+
+
+def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
+                         include_unlabelled: bool = False) -> tuple[pd.DataFrame, pd.Series, int]:
+    """Drop the documents that have no group, unless asked to keep them as the group ``(none)``.
+
+    Documents outside every timeline have no government; so have year-only documents whose year
+    spans two governments. Either way they are no government, and counting them as one would
+    enter the G² tests and the charts as a group. A :class:`UnlabelledDocuments` warning says how
+    many there are, and how many of them are dated only by a year or month.
+
+    Returns:
+        The kept rows of ``frame`` and ``labels``, and how many documents were left out.
+    """
+    missing = (labels == NO_GROUP).to_numpy()
+    count = int(missing.sum())
+    if not count:
+        return frame, labels, 0
+    precisions = frame["date_precision"] if "date_precision" in frame else pd.Series(None, index=frame.index)
+    vague = int((precisions[missing].isin(["year", "month"])).sum())
+    detail = (f" ({vague} of them dated only by a year or month that spans more than one {by} or lies "
+              f"outside the timeline; set their {by} with a field mapping or retag)") if vague and by == "government" else ""
+    if include_unlabelled:
+        warnings.warn(f"{count} document(s) have no {by}{detail}; they are kept as the group {NO_GROUP!r}",
+                      UnlabelledDocuments, stacklevel=3)
+        return frame, labels, 0
+    warnings.warn(f"{count} document(s) have no {by} and are left out{detail}; include them as the group "
+                  f"{NO_GROUP!r} with include_unlabelled=True (--include-unlabelled)",
+                  UnlabelledDocuments, stacklevel=3)
+    return frame[~missing], labels[~missing], count
 
 
 def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) -> pd.DataFrame:

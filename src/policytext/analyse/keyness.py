@@ -6,7 +6,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from policytext.analyse.groups import NO_GROUP, check_grouping, group_labels, group_periods, match_group
+from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, group_periods,
+                                      leave_out_unlabelled, match_group)
 from policytext.analyse.lemmas import lemma_frame
 from policytext.errors import BadQuery
 
@@ -57,7 +58,8 @@ def count_terms(lemma_texts: list[str], *, min_count: int = 1):
 
 
 def keyness(corpus, *, by: str = "government", target: str, reference: str = "rest", top: int = 20,
-            min_count: int = 5, progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
+            min_count: int = 5, progress: Callable[..., None] | None = None,
+            include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:
     """Return the terms most over-used in the ``target`` group compared with a reference.
 
     Args:
@@ -68,11 +70,15 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
         top: how many terms.
         min_count: the fewest occurrences (both sides together) a term needs.
         progress: called once per document lemmatised.
+        include_unlabelled: keep documents with no group (e.g. no government) as the group
+            ``(none)``, which can then be the target or in the reference. By default they are
+            left out of both sides, with an :class:`~policytext.analyse.groups.UnlabelledDocuments`
+            warning saying how many.
         filters: the shared document filters.
 
     Returns:
         A DataFrame with :data:`KEYNESS_COLUMNS`, ranked by G² among terms more frequent in the
-        target (``log_ratio > 0``).
+        target (``log_ratio > 0``); ``attrs["left_out"]`` counts the documents left out.
 
     Example:
         >>> keyness(corpus, by="government", target="Reagan", top=10)   # doctest: +SKIP
@@ -86,6 +92,10 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     labels = group_labels(frame, by)
+    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+    if frame.empty:
+        raise BadQuery(f"every selected document has no {by}; pass include_unlabelled=True "
+                       f"(--include-unlabelled) to compare them as the group {NO_GROUP!r}")
     groups = [g for g in group_periods(frame, labels, by, corpus.timelines)["group"] if g != NO_GROUP] \
         + ([NO_GROUP] if (labels == NO_GROUP).any() else [])
     target_group = match_group(groups, target, option="--target")
@@ -114,7 +124,9 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
         "g2": g2, "p_value": chi2.sf(g2, 1), "log_ratio": ratio,
     }, columns=KEYNESS_COLUMNS)
     result = result[result["log_ratio"] > 0]
-    return result.sort_values(["g2", "term"], ascending=[False, True]).head(top).reset_index(drop=True)
+    result = result.sort_values(["g2", "term"], ascending=[False, True]).head(top).reset_index(drop=True)
+    result.attrs["left_out"] = left_out
+    return result
 
 
 def keyness_scores(a: np.ndarray, b: np.ndarray, c: float, d: float) -> tuple[np.ndarray, np.ndarray]:

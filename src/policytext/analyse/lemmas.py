@@ -17,8 +17,8 @@ from policytext.errors import ModelNotInstalled
 from policytext.lemmas import lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
 
-LEMMA_FRAME_COLUMNS = ["id", "title", "date", "speaker", "party", "kind", "country", "government",
-                       "tokens", "lemmas"]
+LEMMA_FRAME_COLUMNS = ["id", "title", "date", "date_precision", "speaker", "party", "kind", "country",
+                       "government", "tokens", "lemmas"]
 """Columns of :func:`lemma_frame`: document metadata, ``tokens`` (lemma count) and ``lemmas``
 (the lower-case lemma stream joined by single spaces, see :mod:`policytext.lemmas`)."""
 

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import psi
 
-from policytext.analyse.groups import check_grouping, group_labels, group_periods
+from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
 from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import Lexicon, _stop_words, load_lexicon
 from policytext.analyse.trends import stable_seed
@@ -551,7 +551,8 @@ def document_topics(model: TopicModel, frame: pd.DataFrame, segment: int) -> np.
 
 
 def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000, seed: int = 0,
-                 progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
+                 progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
+                 **filters: Any) -> pd.DataFrame:
     """Return the mean share of each topic of model ``name`` in each group, with 95% intervals.
 
     Args:
@@ -560,10 +561,13 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
         by: government, year, quarter, speaker, party or kind.
         draws, seed: bootstrap resamples over documents, and their seed.
         progress: called once per document lemmatised.
+        include_unlabelled: keep documents with no group (e.g. no government) as ``(none)``;
+            by default they are left out with a warning saying how many.
         filters: the shared document filters.
 
     Returns:
-        A DataFrame with :data:`TOPIC_TREND_COLUMNS`.
+        A DataFrame with :data:`TOPIC_TREND_COLUMNS`; ``attrs["left_out"]`` counts the documents
+        left out for having no group.
 
     Example:
         >>> topic_trends(corpus, "nmf-k10", by="government")   # doctest: +SKIP
@@ -571,10 +575,13 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
     check_grouping(by)
     model = load_topic_model(corpus, name)
     frame = lemma_frame(corpus, progress=progress, **filters)
-    if frame.empty:
-        return pd.DataFrame(columns=TOPIC_TREND_COLUMNS)
-    shares = document_topics(model, frame, int(model.card_.get("segment", 200)))
     labels = group_labels(frame, by)
+    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+    if frame.empty:
+        empty = pd.DataFrame(columns=TOPIC_TREND_COLUMNS)
+        empty.attrs["left_out"] = left_out
+        return empty
+    shares = document_topics(model, frame, int(model.card_.get("segment", 200)))
     periods = group_periods(frame, labels, by, corpus.timelines)
     rows = []
     for topic in range(model.k):
@@ -587,7 +594,9 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
             rows.append({"topic": topic, "label": model.labels_[topic], "group": period.group,
                          "start": period.start, "end": period.end, "documents": int(mask.sum()),
                          "share": float(values.mean()), "share_low": float(low), "share_high": float(high)})
-    return pd.DataFrame(rows, columns=TOPIC_TREND_COLUMNS)
+    result = pd.DataFrame(rows, columns=TOPIC_TREND_COLUMNS)
+    result.attrs["left_out"] = left_out
+    return result
 
 
 def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,

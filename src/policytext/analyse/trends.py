@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from policytext.analyse.groups import check_grouping, group_labels, group_periods
+from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
 from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import Lexicon, g2_and_log_ratio, load_lexicon
 from policytext.errors import BadQuery
@@ -69,7 +69,7 @@ def stable_seed(seed: int, *names: str) -> int:
 
 def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                  draws: int = 1000, seed: int = 0, progress: Callable[..., None] | None = None,
-                 **filters: Any) -> pd.DataFrame:
+                 include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:
     """Return how often each theme is used in each group of documents, with intervals and tests.
 
     Lemma streams missing from the store are computed first (see
@@ -83,10 +83,15 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         draws: bootstrap resamples per group.
         seed: the bootstrap seed; the same seed gives the same intervals.
         progress: called once per document lemmatised.
+        include_unlabelled: keep documents that have no group (no government: outside every
+            timeline, or dated only by a year spanning two governments) as the group ``(none)``.
+            By default they are left out of the groups and the tests, with an
+            :class:`~policytext.analyse.groups.UnlabelledDocuments` warning saying how many.
         filters: the shared document filters (speaker, party, government, kind, since, until, limit).
 
     Returns:
-        A DataFrame with :data:`TREND_COLUMNS`, themes in the order given, groups in time order.
+        A DataFrame with :data:`TREND_COLUMNS`, themes in the order given, groups in time order;
+        ``attrs["left_out"]`` is the number of documents left out for having no group.
 
     Example:
         >>> theme_trends(corpus, ["trust"], by="government", since="1946")   # doctest: +SKIP
@@ -100,10 +105,13 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
     frame = lemma_frame(corpus, progress=progress, **filters)
-    if frame.empty:
-        return pd.DataFrame(columns=TREND_COLUMNS)
-    counts = count_matches(frame, lexicon, names)
     labels = group_labels(frame, by)
+    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+    if frame.empty:
+        empty = pd.DataFrame(columns=TREND_COLUMNS)
+        empty.attrs["left_out"] = left_out
+        return empty
+    counts = count_matches(frame, lexicon, names)
     periods = group_periods(frame, labels, by, corpus.timelines)
     tokens = frame["tokens"].to_numpy(dtype=np.int64)
     total_tokens = int(tokens.sum())
@@ -129,4 +137,6 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
                 "g2": g2, "p_value": float(chi2.sf(g2, 1)) if total_tokens > group_tokens else 1.0,
                 "log_ratio": ratio if total_tokens > group_tokens else 0.0,
             })
-    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+    result = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    result.attrs["left_out"] = left_out
+    return result

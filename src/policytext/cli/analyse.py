@@ -22,10 +22,32 @@ app.add_typer(topics_app, name="topics")
 LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
 THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
 BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party or kind.")
+INCLUDE_UNLABELLED = typer.Option(
+    False, "--include-unlabelled",
+    help="Keep documents with no group (no government: outside every timeline, or dated only by a "
+         "year that spans two) as the group '(none)'. By default they are left out, and counted.")
 
 
 def _filters(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
+
+
+@contextmanager
+def _reporting_unlabelled(quiet: bool) -> Iterator[None]:
+    """Print the library's warnings about documents without a group on stderr, as notes."""
+    import warnings
+
+    from policytext.analyse.groups import UnlabelledDocuments
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnlabelledDocuments)
+        yield
+    for warning in caught:
+        if issubclass(warning.category, UnlabelledDocuments):
+            message(f"note: {warning.message}".replace("include_unlabelled=True (--include-unlabelled)",
+                                                        "--include-unlabelled"), quiet=quiet)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 @contextmanager
@@ -123,6 +145,7 @@ def trends(
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
 ) -> None:
     """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
@@ -142,8 +165,9 @@ def trends(
                        until=until, limit=limit)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters) as advance:
-            frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance, **filters)
+        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+            frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
+                                 include_unlabelled=include_unlabelled, **filters)
     # The table leaves out the period and the count behind the share (json and csv keep every column).
     columns = [c for c in frame.columns if c not in ("start", "end", "documents_with_theme")] \
         if format is OutputFormat.table else None
@@ -168,6 +192,7 @@ def keyness(
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
 ) -> None:
     """The lemmas and bigrams that set one group apart: G², log ratio, rates per 10,000 tokens.
@@ -180,9 +205,10 @@ def keyness(
     filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
                        until=until, limit=limit)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as advance:
+        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
-                               min_count=min_count, progress=advance, **filters)
+                               min_count=min_count, progress=advance,
+                               include_unlabelled=include_unlabelled, **filters)
     render(frame, format, title=f"Key terms of {target} vs {reference}")
 
 
@@ -300,6 +326,7 @@ def topics_trends(
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Topic shares in each group, with 95% bootstrap intervals over documents.
@@ -316,8 +343,9 @@ def topics_trends(
     filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
                        until=until, limit=limit)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as advance:
-            frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance, **filters)
+        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+            frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance,
+                                 include_unlabelled=include_unlabelled, **filters)
     render(frame, format, title=f"Topics of {name} by {by}")
     if plot is not None:
         from policytext.plots import plot_topic_trends

@@ -107,18 +107,20 @@ def docs(
 @app.command("stats")
 def stats(
     ctx: typer.Context,
-    by: str = typer.Option("government", help="Group by source, kind or government."),
+    by: str = typer.Option("government", help="Group by source, kind, party or government."),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format"),
 ) -> None:
-    """Corpus statistics: documents and words, in total and by source, kind or government.
+    """Corpus statistics: documents and words, in total and by source, kind, party or government.
+
+    Documents without a government are counted in a row of their own (empty government).
 
     Example: policytext stats --by government
     """
     st = state(ctx)
-    if by not in ("source", "kind", "government"):
+    if by not in ("source", "kind", "party", "government"):
         from policytext.errors import ConfigError
 
-        raise ConfigError(f"--by must be source, kind or government, not {by!r}")
+        raise ConfigError(f"--by must be source, kind, party or government, not {by!r}")
     with open_corpus(config=st.config()) as corpus:
         frames = corpus.stats()
     total = frames["total"].iloc[0]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Union
 
 from policytext.collect.governments import Timelines
+from policytext.collect.labels import Labeller
 from policytext.errors import BadInput
 from policytext.records import Document
 from policytext.store import Store, WriteReport, record_failure, upsert_document
@@ -23,36 +24,33 @@ Outcome = Union[Document, BadInput, Skipped]
 ProgressHook = Callable[[Outcome], None]
 
 
-def label_government(document: Document, timelines: Timelines) -> Document:
-    """Give ``document`` the government in office on its date, unless its source supplied one."""
-    if document.government or not document.date:
-        return document
-    government = timelines.government_for(document.country, document.date)
-    return document.with_changes(government=government.name) if government else document
-
-
 def write_outcomes(
     store: Store,
     outcomes: Iterable[Outcome],
     *,
     stage: str,
     timelines: Timelines,
+    labeller: Labeller | None = None,
     batch_size: int = 200,
     progress: ProgressHook | None = None,
 ) -> WriteReport:
     """Write collected documents in batches, one transaction per batch, and record failures.
 
+    Each document is labelled first (date precision, government, party) by ``labeller``, by
+    default the packaged tables over ``timelines``.
+
     A run killed part way keeps every batch committed before the kill; running it again finds
     those documents unchanged and adds the rest, so nothing is duplicated or lost.
     """
     report = WriteReport()
+    labeller = labeller or Labeller.packaged(timelines)
     pending: list[Outcome] = []
 
     def flush() -> None:
         with store.transaction():
             for outcome in pending:
                 if isinstance(outcome, Document):
-                    document = label_government(outcome, timelines)
+                    document = labeller.label(outcome)
                     report.add(upsert_document(store, document))
                 elif isinstance(outcome, BadInput):
                     report.failed += 1

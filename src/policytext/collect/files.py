@@ -310,14 +310,20 @@ _MONTH_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
 
 
 def _normalise_date(value: Any, options: FileOptions) -> str | None:
-    """Return an ISO date from ISO strings, dd/mm/yyyy (or mm/dd/yyyy), years and timestamps."""
+    """Return an ISO date from ISO strings, dd/mm/yyyy (or mm/dd/yyyy), years and timestamps.
+
+    A value that gives only a year or a month keeps that precision ("1945", "2015-03"): it is not
+    made 1 January. The writer stores it as the period's first day with its ``date_precision``.
+    """
     if value in (None, ""):
         return None
-    if isinstance(value, (int, float)) and 1000 <= value <= 2999:
-        return f"{int(value):04d}-01-01"
+    if isinstance(value, (int, float)) and 1000 <= value <= 2999 and value == int(value):
+        return f"{int(value):04d}"
     text = str(value).strip()
     if re.fullmatch(r"\d{4}", text):
-        return f"{text}-01-01"
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12:
+        return text
     match = _MONTH_FIRST.match(text)
     if match:
         a, b, year = (int(g) for g in match.groups())
@@ -335,9 +341,19 @@ def _normalise_date(value: Any, options: FileOptions) -> str | None:
     try:
         from dateutil import parser as date_parser
 
-        return date_parser.parse(text, dayfirst=options.date_order == "dmy").date().isoformat()
+        # Parse against two different defaults: a part that changes with the default was not in
+        # the text ("March 2015" has no day), so the date keeps only the parts it gave.
+        first = date_parser.parse(text, dayfirst=options.date_order == "dmy", default=dt.datetime(2000, 1, 1))
+        second = date_parser.parse(text, dayfirst=options.date_order == "dmy", default=dt.datetime(2001, 2, 2))
     except (ValueError, OverflowError, ImportError):
         return None
+    if first.year != second.year:
+        return None  # no year: not a date we can place
+    if first.month != second.month:
+        return f"{first.year:04d}"
+    if first.day != second.day:
+        return f"{first.year:04d}-{first.month:02d}"
+    return first.date().isoformat()
 
 
 def _str_or_none(value: Any) -> str | None:

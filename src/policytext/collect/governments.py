@@ -2,6 +2,10 @@
 
 Packaged timelines cover the United Kingdom from 1945 and the United States from 1789. A user
 adds a timeline for another country (or overrides one) from a CSV or TOML file.
+
+A source's own label for a government ("2015 Conservative government" on GOV.UK) is mapped to the
+timeline's names by :class:`GovernmentAliases`: a packaged table per source, extended by the user's
+``[government_aliases]`` in ``policytext.toml``.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -115,6 +119,30 @@ class Timelines:
         government = items[position]
         return government if government.covers(day) else None
 
+    def governments_during(self, country: str | None, start: str, end: str) -> list[Government]:
+        """Return the governments of ``country`` in office on any day of ``start <= day < end``."""
+        code = normalise_country(country)
+        return [g for g in self._by_country.get(code or "", [])
+                if g.start < end and (g.end is None or start < g.end)]
+
+    def government_throughout(self, country: str | None, start: str, end: str) -> Government | None:
+        """Return the one government in office on every day of ``start <= day < end``, or ``None``.
+
+        ``None`` when two governments share the period, or part of it lies outside the timeline:
+        a document dated only by that period could belong to either, so none is chosen.
+
+        >>> Timelines.packaged().government_throughout("GB", "1945-01-01", "1946-01-01") is None
+        True
+        """
+        government = self.government_for(country, start)
+        if government is None or (government.end is not None and government.end < end):
+            return None
+        return government
+
+    def names(self) -> set[str]:
+        """Return the names of every government of every country."""
+        return {g.name for items in self._by_country.values() for g in items}
+
     def order(self) -> dict[str, str]:
         """Return each government name mapped to its start date, to sort groups in time."""
         return {g.name: g.start for items in self._by_country.values() for g in items}
@@ -178,3 +206,71 @@ def read_timeline(path: str | Path) -> Timelines:
             raise ConfigError(f"{path}: no [[government]] tables found")
         return Timelines(governments)
     return Timelines(_read_csv(text, None, str(path)))
+
+
+def _label_key(label: str) -> str:
+    """Return the form in which source labels are compared: spacing collapsed, case folded."""
+    return " ".join(label.split()).casefold()
+
+
+class GovernmentAliases:
+    """Map sources' own government labels to the names of the timelines.
+
+    A label may stand for several governments (GOV.UK's "2015 Conservative government" covers
+    Cameron's 2015–2016 government and May's first year): the document's date decides among them.
+
+    Example:
+        >>> aliases = GovernmentAliases.packaged()
+        >>> sorted(aliases.candidates("2015 Conservative government"))
+        ['Cameron government (2015–2016)', 'May government (2016–2019)']
+    """
+
+    def __init__(self, table: dict[str, tuple[str, ...]] | None = None):
+        self._table = {_label_key(k): tuple(v) for k, v in (table or {}).items()}
+
+    @classmethod
+    def packaged(cls) -> "GovernmentAliases":
+        table: dict[str, list[str]] = {}
+        folder = resources.files("policytext.collect").joinpath("data")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith("-governments.csv"):
+                reader = csv.DictReader(io.StringIO(entry.read_text(encoding="utf-8")))
+                for row in reader:
+                    label, name = (row.get("source_label") or "").strip(), (row.get("government") or "").strip()
+                    if label and name:
+                        table.setdefault(label, []).append(name)
+        return cls({k: tuple(v) for k, v in table.items()})
+
+    @classmethod
+    def load(cls, user: Mapping[str, str | Sequence[str]] | None = None, *,
+             timelines: Timelines | None = None) -> "GovernmentAliases":
+        """Return the packaged aliases with the user's (label -> name or list of names) on top.
+
+        A user's label replaces the packaged entry for the same label. Each of the user's names
+        must be one of ``timelines`` (when given): an unknown name is a :class:`ConfigError`, not a
+        new group.
+        """
+        known = timelines.names() if timelines is not None else None
+        table = dict(cls.packaged()._table)
+        for label, names in (user or {}).items():
+            values = (names,) if isinstance(names, str) else tuple(names)
+            if not str(label).strip() or not values or not all(isinstance(v, str) and v.strip() for v in values):
+                raise ConfigError(f"[government_aliases] {label!r}: give a government name or a list of names")
+            values = tuple(v.strip() for v in values)
+            unknown = [v for v in values if known is not None and v not in known]
+            if unknown:
+                raise ConfigError(
+                    f"government alias {label!r} names {', '.join(map(repr, unknown))}, which no timeline "
+                    f"has. Use a timeline's name exactly (see 'policytext stats --by government') or add "
+                    f"a timeline file (setting 'timelines')."
+                )
+            table[_label_key(str(label))] = values
+        result = cls()
+        result._table = table
+        return result
+
+    def candidates(self, label: str | None) -> tuple[str, ...] | None:
+        """Return the timeline names ``label`` stands for, or ``None`` when it is not in the table."""
+        if not label:
+            return None
+        return self._table.get(_label_key(label))

@@ -158,7 +158,7 @@ def parse_content_item(item: Any, *, base_url: str = DEFAULT_BASE_URL) -> Docume
 
     Example:
         >>> doc = parse_content_item(json.load(open("speech.json")))   # doctest: +SKIP
-        >>> doc.speaker, doc.kind, doc.government                      # doctest: +SKIP
+        >>> doc.speaker, doc.kind, doc.source_government               # doctest: +SKIP
         ('Andrea Leadsom', 'speech', '2015 Conservative government')
     """
     if not isinstance(item, dict):
@@ -222,7 +222,8 @@ def parse_content_item(item: Any, *, base_url: str = DEFAULT_BASE_URL) -> Docume
         publisher=(primary or organisations or [None])[0],
         kind=KIND_BY_TYPE.get(document_type, document_type or None),
         country="GB",
-        government=(str(government["title"]) if government.get("title") else None),
+        # GOV.UK's own label; the timeline's name (from the date) is set when the document is written.
+        source_government=(str(government["title"]) if government.get("title") else None),
         language=str(item.get("locale") or "en"),
         meta={k: v for k, v in meta.items() if v not in (None, [], "")},
     )

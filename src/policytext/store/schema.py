@@ -240,4 +240,17 @@ MIGRATIONS: list[Migration] = [
         INSERT INTO [documents_fts] ([documents_fts]) VALUES ('rebuild');
         """,
     ),
+    Migration(
+        5,
+        "documents: date precision, and the source's own government and party labels",
+        # Existing rows keep their values. A stored date was always a full day, but a year-only
+        # source date was stored as 1 January, so the precision of old rows is unknown (NULL), not
+        # 'day'. Whether an old government or party came from the source or from the timeline is
+        # unknown too, so the source columns stay NULL. Collecting the source again fills all three.
+        """
+        ALTER TABLE documents ADD COLUMN date_precision TEXT;
+        ALTER TABLE documents ADD COLUMN source_government TEXT;
+        ALTER TABLE documents ADD COLUMN source_party TEXT;
+        """,
+    ),
 ]

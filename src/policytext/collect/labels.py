@@ -1,0 +1,141 @@
+"""Give every collected document its canonical labels: date precision, government and party.
+
+One step, shared by every collector, run when documents are written:
+
+- **date precision**: a source date of ``YYYY`` or ``YYYY-MM`` is stored as the first day of the
+  period with ``date_precision`` ``year`` or ``month``; a full date has precision ``day``.
+- **government**: the timeline's name for the government in office on the date. A year-only (or
+  month-only) date gets a government only when one government was in office for the whole
+  period; a year that spans two governments, or lies partly outside the timeline, gets none unless
+  the source's own label says which. The source's label is kept as ``source_government`` and
+  mapped through :class:`~policytext.collect.governments.GovernmentAliases`; when the date says
+  otherwise the date wins and the disagreement is kept in ``meta["government_disagreement"]``.
+- **party**: the canonical name from :class:`~policytext.collect.parties.PartyAliases`; the
+  source's value is kept as ``source_party``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from policytext.collect.governments import GovernmentAliases, Timelines
+from policytext.collect.parties import PartyAliases
+from policytext.records import DATE_PRECISIONS, Document
+
+_REDUCED_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def split_date(value: str | None, precision: str | None = None) -> tuple[str | None, str | None]:
+    """Return ``(ISO day, precision)`` for an ISO date of a year, a month or a day.
+
+    A year or month becomes its first day. A full date keeps the ``precision`` a collector gave
+    (a source may give 1 January to mean "some day in the year"), else ``day``.
+
+    >>> split_date("1945"), split_date("2015-03"), split_date("2015-03-04")
+    (('1945-01-01', 'year'), ('2015-03-01', 'month'), ('2015-03-04', 'day'))
+    """
+    if precision is not None and precision not in DATE_PRECISIONS:
+        raise ValueError(f"date precision must be one of {', '.join(DATE_PRECISIONS)}, not {precision!r}")
+    if not value:
+        return None, None
+    text = str(value).strip()
+    match = _REDUCED_DATE.match(text)
+    if match:
+        year, month = match.groups()
+        return (f"{year}-{month}-01", "month") if month else (f"{year}-01-01", "year")
+    return text[:10], precision or "day"
+
+
+def date_period(day: str, precision: str | None) -> tuple[str, str]:
+    """Return the days a date may stand for, ``start <= day < end``, from its precision.
+
+    >>> date_period("1945-01-01", "year"), date_period("2016-07-01", "month")
+    (('1945-01-01', '1946-01-01'), ('2016-07-01', '2016-08-01'))
+    """
+    year, month = int(day[:4]), int(day[5:7])
+    if precision == "year":
+        return f"{year:04d}-01-01", f"{year + 1:04d}-01-01"
+    if precision == "month":
+        following = (year + 1, 1) if month == 12 else (year, month + 1)
+        return f"{year:04d}-{month:02d}-01", f"{following[0]:04d}-{following[1]:02d}-01"
+    following_day = dt.date.fromisoformat(day[:10]) + dt.timedelta(days=1)
+    return day[:10], following_day.isoformat()
+
+
+@dataclass(frozen=True)
+class Labeller:
+    """The tables that label documents: timelines, government aliases and party aliases.
+
+    Example:
+        >>> labeller = Labeller.packaged()
+        >>> doc = labeller.label(Document(source="files", source_id="m", text="…", date="1945",
+        ...                               country="GB", party="Con"))
+        >>> doc.date, doc.date_precision, doc.government, doc.party, doc.source_party
+        ('1945-01-01', 'year', None, 'Conservative', 'Con')
+    """
+
+    timelines: Timelines
+    government_aliases: GovernmentAliases = field(default_factory=GovernmentAliases.packaged)
+    party_aliases: PartyAliases = field(default_factory=PartyAliases.packaged)
+
+    @classmethod
+    def packaged(cls, timelines: Timelines | None = None) -> "Labeller":
+        return cls(timelines or Timelines.packaged())
+
+    @classmethod
+    def load(cls, timelines: Timelines, *, government_aliases: Mapping[str, Any] | None = None,
+             party_aliases: Mapping[str, str] | None = None) -> "Labeller":
+        """Return a labeller with the packaged tables and the user's aliases (``policytext.toml``)."""
+        return cls(timelines, GovernmentAliases.load(government_aliases, timelines=timelines),
+                   PartyAliases.load(party_aliases))
+
+    def label(self, document: Document) -> Document:
+        """Return ``document`` with its date precision, government and party set (see the module)."""
+        day, precision = split_date(document.date, document.date_precision)
+        meta = {k: v for k, v in document.meta.items()
+                if k not in ("government_disagreement", "government_candidates")}
+        source_government = document.source_government or document.government
+        government = self._government(document.country, day, precision, source_government, meta)
+        source_party = document.source_party or document.party
+        party = self.party_aliases.canonical(source_party, country=document.country, day=day)
+        return document.with_changes(
+            date=day, date_precision=precision, government=government,
+            source_government=source_government, party=party,
+            source_party=" ".join(source_party.split()) if source_party else None, meta=meta)
+
+    def _government(self, country: str | None, day: str | None, precision: str | None,
+                    source_label: str | None, meta: dict[str, Any]) -> str | None:
+        candidates = self.government_aliases.candidates(source_label)
+        if candidates is None and source_label and source_label.strip() in self.timelines.names():
+            candidates = (source_label.strip(),)
+        if day is None:
+            return candidates[0] if candidates and len(candidates) == 1 else None
+        try:
+            start, end = date_period(day, precision)
+        except ValueError:  # not an ISO date: nothing to look up
+            return None
+        by_date = self.timelines.government_throughout(country, start, end)
+        if by_date is not None:
+            if candidates is not None and by_date.name not in candidates:
+                meta["government_disagreement"] = {"source_government": source_label, "by_date": by_date.name}
+            return by_date.name
+        during = self._governments_named_during(candidates or (), start, end)
+        if candidates and len(during) == 1:
+            return during[0]
+        if candidates and not during:
+            meta["government_disagreement"] = {"source_government": source_label, "by_date": None}
+        in_office = [g.name for g in self.timelines.governments_during(country, start, end)]
+        if precision != "day" and in_office:
+            # Left unlabelled on purpose: the date could fall in any of these (or outside the timeline).
+            meta["government_candidates"] = in_office
+        return None
+
+    def _governments_named_during(self, names: tuple[str, ...], start: str, end: str) -> list[str]:
+        found = []
+        for country in self.timelines.countries():
+            for government in self.timelines.governments(country):
+                if government.name in names and government.start < end and (government.end is None or start < government.end):
+                    found.append(government.name)
+        return found
