@@ -144,3 +144,65 @@ def test_trends_cli_with_a_user_theme_file(capsys, small_corpus: Path, tmp_path:
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["group"] for r in rows] == ["1990", "1991", "1992", "1994", "1995"]
     assert sum(int(r["matches"]) for r in rows) > 10
+
+
+@pytest.fixture(scope="module")
+def throne_corpus(tmp_path_factory) -> Path:
+    """The Speeches from the Throne of 1936-1952 (9 before the UK timeline begins in 1945, 7 under
+    Attlee, 2 under Churchill) and two year-only statements of our own, 1945 and 1950."""
+    from helpers import shared_data
+    from policytext.analyse.lemmas import ensure_lemmas
+
+    path = shared_data("corpora", "uk", "throne-speeches-1911-2012.csv")
+    folder = tmp_path_factory.mktemp("throne") / "corpus"
+    statements = folder.parent / "statements.jsonl"
+    statements.write_text(
+        json.dumps({"text": "We will build homes and trust the people to rebuild the nation.", "Year": 1945}) + "\n"
+        + json.dumps({"text": "Trust in the health service has grown across the country.", "Year": 1950}) + "\n",
+        encoding="utf-8")
+    with policytext.open_corpus(folder, create=True) as corpus:
+        corpus.collect_files([path], country="GB", fields={"date": "Date"})
+        corpus.collect_files([statements], country="GB")
+        ensure_lemmas(corpus, since="1936", until="1952")
+    return folder
+
+
+def test_documents_without_a_government_are_left_out_and_counted(throne_corpus: Path) -> None:
+    with policytext.open_corpus(throne_corpus) as corpus:
+        with pytest.warns(UserWarning) as caught:
+            trends = theme_trends(corpus, ["trust"], by="government", since="1936", until="1952")
+        assert list(trends["group"]) == ["Attlee government (1945–1951)", "Churchill government (1951–1955)"]
+        assert list(trends["documents"]) == [8, 2]  # 7 speeches and the 1950 statement; 2 speeches
+        assert trends.attrs["left_out"] == 10
+        text = str(caught[0].message)
+        assert text.startswith("10 document(s) have no government and are left out (1 of them dated only by a "
+                               "year or month that spans more than one government")
+        with pytest.warns(UserWarning, match="kept as the group '\\(none\\)'"):
+            kept = theme_trends(corpus, ["trust"], by="government", since="1936", until="1952",
+                                include_unlabelled=True)
+        assert list(kept["group"]) == ["(none)", "Attlee government (1945–1951)", "Churchill government (1951–1955)"]
+        assert list(kept["documents"]) == [10, 8, 2]
+        assert kept.attrs["left_out"] == 0
+    from policytext.plots import plot_theme_trends
+
+    # Documents without a government, when kept, are drawn but never shaded as a government's term.
+    assert len(plot_theme_trends(kept).axes[0].patches) == 2
+
+
+def test_trends_cli_says_how_many_documents_were_left_out(throne_corpus: Path, capsys, tmp_path: Path) -> None:
+    chart = tmp_path / "trust.svg"
+    code = main(["--corpus", str(throne_corpus), "trends", "trust", "--since", "1936", "--until", "1952",
+                 "--format", "json", "--plot", str(chart)])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert [row["group"] for row in json.loads(captured.out)] == ["Attlee government (1945–1951)",
+                                                                  "Churchill government (1951–1955)"]
+    assert "note: 10 document(s) have no government and are left out" in captured.err
+    assert "with --include-unlabelled" in captured.err
+    assert chart.exists()
+    code = main(["--corpus", str(throne_corpus), "trends", "trust", "--since", "1936", "--until", "1952",
+                 "--format", "json", "--include-unlabelled"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert [row["group"] for row in json.loads(captured.out)][0] == "(none)"
+    assert "kept as the group '(none)'" in captured.err

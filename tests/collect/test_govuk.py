@@ -52,10 +52,11 @@ def _item(name):
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("speech.json", {"speaker": "Andrea Leadsom", "kind": "speech", "date": "2016-02-02",
-                     "government": "2015 Conservative government", "speaker_role": None}),
+                     "source_government": "2015 Conservative government", "government": None,
+                     "speaker_role": None}),
     ("best-practice-oral-statement.json", {
         "speaker": "Theresa May", "kind": "statement", "date": "2014-04-30",
-        "government": "2010 to 2015 Conservative and Liberal Democrat coalition government",
+        "source_government": "2010 to 2015 Conservative and Liberal Democrat coalition government",
         "speaker_role": "Secretary of State for the Home Department"}),
     ("best-practice-speaking-notes.json", {"speaker": "Lord McNally", "kind": "speech", "date": "2012-05-22"}),
     ("speech-written-statement-parliament.json", {"speaker": "Nick Gibb", "kind": "statement",

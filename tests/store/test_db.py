@@ -80,3 +80,55 @@ def test_failed_transaction_leaves_nothing(tmp_path) -> None:
 def test_document_id_is_stable() -> None:
     assert _doc("a").id == _doc("b").id == Document(source="test", source_id="one", text="c").id
     assert _doc("a").id != Document(source="other", source_id="one", text="a").id
+
+
+def _store_before_migration_5(path) -> None:
+    """Write a store as policytext made it before migration 5: migrations 1-4 only."""
+    from policytext.store.db import _split_sql
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for migration in MIGRATIONS:
+        if migration.version < 5:
+            for statement in _split_sql(migration.sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00+00:00')",
+                         (migration.version, migration.name))
+    conn.execute("INSERT INTO documents (id, source, source_id, text, date, party, government, content_sha256, "
+                 "collected_at, updated_at) VALUES ('files-1', 'files', '1', 'A manifesto.', '1945-01-01', 'Con', "
+                 "'Churchill caretaker government (1945)', 'x', '2026-01-01', '2026-01-01')")
+    conn.commit()
+    conn.close()
+
+
+def test_migration_5_adds_precision_and_source_labels_and_keeps_old_values(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    _store_before_migration_5(path)
+    with Store(path) as store:
+        assert 5 in [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations")]
+        row = store.conn.execute("SELECT date, date_precision, party, source_party, government, source_government "
+                                 "FROM documents").fetchone()
+    # Old rows keep their values; what is unknown about them (precision, the source's own labels) is NULL.
+    assert tuple(row) == ("1945-01-01", None, "Con", None, "Churchill caretaker government (1945)", None)
+
+
+def test_a_missing_lower_migration_is_applied_after_a_higher_one(tmp_path) -> None:
+    """Migrations 5 and 6 may land in either order: a store that has 6 but not 5 gets 5."""
+    path = tmp_path / "policytext.db"
+    _store_before_migration_5(path)
+    later = [m for m in MIGRATIONS if m.version > 5]
+    conn = sqlite3.connect(path)
+    from policytext.store.db import _split_sql
+
+    for migration in later:
+        for statement in _split_sql(migration.sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00+00:00')",
+                     (migration.version, migration.name))
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        versions = [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}
+    assert versions == sorted(m.version for m in MIGRATIONS)
+    assert {"date_precision", "source_government", "source_party"} <= columns
