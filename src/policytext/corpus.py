@@ -134,6 +134,8 @@ class Corpus:
             f"SELECT government, COALESCE(country, '') AS country, "
             f"{aggregate} FROM documents WHERE {where} GROUP BY 1, 2", conn, params=params)
         starts = self.timelines.order()
+        by_government["government"] = by_government["government"].astype(object).where(
+            by_government["government"].notna(), None)
         by_government["_order"] = [(starts.get(g) or f) if g is not None else "9999"
                                    for g, f in zip(by_government["government"], by_government["first"].fillna(""))]
         frames["government"] = by_government.sort_values(["_order", "government"]).drop(columns="_order").reset_index(drop=True)
