@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from policytext.collect.base import ProgressHook, write_outcomes
+from policytext.collect.base import ProgressHook, check_on_duplicate_id, write_outcomes
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
-from policytext.errors import CorpusNotFound
+from policytext.errors import BadQuery, CorpusNotFound
 from policytext.store import DocumentFilter, Store, WriteReport, iter_document_rows
+from policytext.store.edits import (
+    DeleteReport,
+    RetagReport,
+    check_retag_changes,
+    delete_documents,
+    retag_documents,
+    select_documents,
+)
 
 DOCUMENT_FRAME_COLUMNS = [
     "id", "title", "date", "speaker", "speaker_role", "party", "kind", "country", "government",
@@ -19,6 +27,17 @@ DOCUMENT_FRAME_COLUMNS = [
 ]
 """Columns of :meth:`Corpus.documents`, in order. ``date`` is an ISO string (YYYY-MM-DD),
 ``organisations`` a list of names, ``words`` a whitespace word count."""
+
+FAILURE_FRAME_COLUMNS = ["stage", "source", "item", "line", "reason", "attempts", "first_recorded_at",
+                         "recorded_at", "cleared_at"]
+"""Columns of :meth:`Corpus.failures`: where it failed (``item``, ``line``), why, how many runs
+failed that way (``attempts``) between ``first_recorded_at`` and ``recorded_at``, and when the
+item later succeeded (``cleared_at``, empty while it still fails)."""
+
+
+def _absolute_path(item: str) -> str:
+    """Name a file by its absolute path, however it was given on the command line."""
+    return str(Path(item).resolve())
 
 
 class Corpus:
@@ -68,11 +87,17 @@ class Corpus:
 
     # ------------------------------------------------------------------ collect
 
-    def write(self, outcomes: Iterable[Any], *, stage: str,
-              progress: ProgressHook | None = None) -> WriteReport:
-        """Write the outcomes of a collector (documents, failures, skips) in batches."""
+    def write(self, outcomes: Iterable[Any], *, stage: str, progress: ProgressHook | None = None,
+              on_duplicate_id: str = "error", item_key: Callable[[str], str] | None = None) -> WriteReport:
+        """Write the outcomes of a collector (documents, failures, skips) in batches.
+
+        ``on_duplicate_id`` says what to do with an id given twice in the run (see
+        :data:`~policytext.collect.base.ON_DUPLICATE_ID`); ``item_key`` names items in the
+        ``failures`` table (see :func:`~policytext.collect.base.write_outcomes`).
+        """
         return write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
-                              batch_size=self.config.write_batch_size, progress=progress)
+                              batch_size=self.config.write_batch_size, progress=progress,
+                              on_duplicate_id=on_duplicate_id, item_key=item_key)
 
     def collect_sotu(self, *, since: int | None = None, until: int | None = None,
                      progress: ProgressHook | None = None) -> WriteReport:
@@ -82,13 +107,19 @@ class Corpus:
         return self.write(iter_sotu(since=since, until=until), stage="collect-sotu", progress=progress)
 
     def collect_files(self, paths: Iterable[str | Path], *, progress: ProgressHook | None = None,
-                      **options: Any) -> WriteReport:
-        """Collect local files; ``options`` are those of :class:`~policytext.collect.files.FileOptions`."""
+                      on_duplicate_id: str = "error", **options: Any) -> WriteReport:
+        """Collect local files; ``options`` are those of :class:`~policytext.collect.files.FileOptions`.
+
+        An id given twice in the run (``-f id=COLUMN`` values that repeat) fails for the repeat
+        unless ``on_duplicate_id`` is ``skip``, ``update`` or ``suffix`` (keep every row, the
+        repeat's id with its line appended); see :data:`~policytext.collect.base.ON_DUPLICATE_ID`.
+        """
         from policytext.collect.files import FileOptions, iter_files
 
+        check_on_duplicate_id(on_duplicate_id)
         options.setdefault("max_file_bytes", self.config.max_file_bytes)
         return self.write(iter_files(paths, FileOptions(**options)), stage="collect-files",
-                          progress=progress)
+                          progress=progress, on_duplicate_id=on_duplicate_id, item_key=_absolute_path)
 
     # ------------------------------------------------------------------ read
 
@@ -141,18 +172,64 @@ class Corpus:
         frames["government"] = by_government.sort_values(["_order", "government"]).drop(columns="_order").reset_index(drop=True)
         return frames
 
-    def failures(self, *, stage: str | None = None, limit: int | None = None) -> pd.DataFrame:
-        """Return recorded failures (newest first): ``stage, source, item, line, reason, recorded_at``."""
-        sql = "SELECT stage, source, item, line, reason, recorded_at FROM failures"
+    def failures(self, *, stage: str | None = None, limit: int | None = None,
+                 cleared: bool = False) -> pd.DataFrame:
+        """Return the items still failing, latest failure first, as :data:`FAILURE_FRAME_COLUMNS`.
+
+        An item that failed again the same way is one row whose ``attempts`` counts the runs
+        (``first_recorded_at`` to ``recorded_at``). With ``cleared=True``, also the failures of
+        items that later succeeded (``cleared_at`` says when): the whole history.
+        """
+        if limit is not None and int(limit) < 0:
+            raise BadQuery(f"limit must be zero or more, not {limit}")
+        sql = f"SELECT {', '.join(FAILURE_FRAME_COLUMNS)} FROM failures"
+        clauses: list[str] = [] if cleared else ["cleared_at IS NULL"]
         params: list[Any] = []
         if stage:
-            sql += " WHERE stage = ?"
+            clauses.append("stage = ?")
             params.append(stage)
-        sql += " ORDER BY id DESC"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY recorded_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
         return pd.read_sql_query(sql, self.store.conn, params=params)
+
+    # ------------------------------------------------------------------ edit
+
+    def delete(self, *, ids: Iterable[str] | None = None, all_documents: bool = False,
+               dry_run: bool = False, **filters: Any) -> DeleteReport:
+        """Delete the matching documents with their annotations; return the rows removed.
+
+        Choose documents with the filters (``speaker``, ``party``, ``government``, ``kind``,
+        ``source``, ``country``, ``since``, ``until``) and/or ``ids``; an empty choice is refused
+        unless ``all_documents=True``. The search index and every table that refers to a
+        document stay in step. With ``dry_run=True`` nothing changes: the report says what would.
+
+        Example:
+            >>> corpus.delete(ids=["files-3f2a9c0d1e2b4a5c"]).documents  # doctest: +SKIP
+            1
+        """
+        selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
+        return delete_documents(self.store, selection, dry_run=dry_run)
+
+    def retag(self, changes: Mapping[str, Any], *, ids: Iterable[str] | None = None,
+              all_documents: bool = False, dry_run: bool = False, **filters: Any) -> RetagReport:
+        """Set ``kind``, ``speaker``, ``party`` or ``government`` on the matching documents.
+
+        ``changes`` maps those fields to new values (an empty value clears the field); documents
+        are chosen as for :meth:`delete`. Claims keep their speaker in step with the document's,
+        and documents whose speaker or kind changed are marked for annotating again. A later
+        collect of the same item sets the fields from the source again (reported as updated).
+
+        Example:
+            >>> corpus.retag({"kind": "speech"}, source="files", kind="Speech").changed  # doctest: +SKIP
+            12
+        """
+        check_retag_changes(changes)
+        selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
+        return retag_documents(self.store, selection, changes, dry_run=dry_run)
 
     def export(self, to: str | Path, *, format: str = "parquet", **filters: Any) -> list[Path]:
         """Write the documents to ``to`` as Parquet, CSV or JSON Lines; return the files written."""

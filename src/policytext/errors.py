@@ -42,3 +42,7 @@ class BadQuery(PolicytextError):
 
 class FetchError(PolicytextError):
     """A URL could not be fetched (refused, dead, too large, not allowed by robots.txt...)."""
+
+
+class ConfirmationRequired(PolicytextError):
+    """A command that deletes or changes stored data was not confirmed (``--yes``)."""

@@ -1,8 +1,8 @@
-"""Commands of the foundation: collect sotu/files, docs, stats, export, failures."""
+"""Commands of the foundation: collect sotu/files, docs, stats, export, failures, delete, retag."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -10,7 +10,8 @@ from policytext.cli.app import app, collect_app, state
 from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, SPEAKER, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
-from policytext.store import WriteReport
+from policytext.errors import ConfigError, ConfirmationRequired
+from policytext.store import UpdatedDocument, WriteReport
 
 DOCS_COLUMNS = ["id", "title", "date", "speaker", "party", "kind", "country", "government",
                 "source", "url", "words"]
@@ -18,14 +19,39 @@ DOCS_COLUMNS = ["id", "title", "date", "speaker", "party", "kind", "country", "g
 DOCS_TABLE_COLUMNS = ["date", "speaker", "title", "kind", "government", "words", "id"]
 
 
+def describe_update(update: UpdatedDocument) -> str:
+    """One line naming what an update replaced: the id, the old version and where it came from."""
+    shown = update.source_id
+    if shown.startswith(f"{update.item}#"):
+        shown = shown[len(update.item) + 1:]
+    was = update.previous_title or ", ".join(v for v in (update.previous_speaker, update.previous_date) if v)
+    before = update.previous_where
+    if before == update.where:
+        before = "the same place"
+    elif before and before.startswith(f"{update.item}:"):
+        before = f"line {update.previous_line}"
+    details = ", ".join(part for part in (repr(was) if was else None, before and f"from {before}") if part)
+    return (f"updated {update.where}: id {shown!r} (was {details or 'an earlier version'}; "
+            f"changed {', '.join(update.changed)})")
+
+
 def finish_collect(report: WriteReport, *, quiet: bool) -> None:
-    """Print each failure and the summary on stderr; exit 1 when any item failed."""
+    """Print each skip, rename, update and failure and the summary on stderr; exit 1 when any item failed."""
     for skip in report.skips:
-        where = f"{skip['item']}:{skip['line']}" if skip.get("line") else skip["item"]
-        message(f"skipped {where}: {skip['reason']}", quiet=quiet)
+        message(f"skipped {skip.where}: {skip.reason}", quiet=quiet)
+    for collision in report.collisions:
+        if collision.action == "renamed":
+            first = f"{collision.first_item}:{collision.first_line}" if collision.first_line is not None else collision.first_item
+            if collision.first_item == collision.item and collision.first_line is not None:
+                first = f"line {collision.first_line}"
+            message(f"renamed {collision.where}: id {collision.id!r} is also at {first}; collected as "
+                    f"{collision.new_id!r}", quiet=quiet)
+    for update in report.updates:
+        message(describe_update(update), quiet=quiet)
     for failure in report.failures:
-        where = f"{failure['item']}:{failure['line']}" if failure.get("line") else failure["item"]
-        message(f"failed {where}: {failure['reason']}")  # failures are shown even when quiet
+        message(f"failed {failure.where}: {failure.reason}")  # failures are shown even when quiet
+    if report.cleared:
+        message(f"cleared {report.cleared} earlier failure(s): their items now read without them", quiet=quiet)
     message(report.summary(), quiet=quiet and report.ok)
     if not report.ok:
         raise typer.Exit(1)
@@ -61,20 +87,33 @@ def collect_files(
     encoding: str = typer.Option("utf-8", help="Text encoding of the files."),
     date_order: str = typer.Option("dmy", help="How to read 03/04/2015: dmy (day first) or mdy."),
     max_file_bytes: Optional[int] = typer.Option(None, help="Files larger than this fail (default 50 MB)."),
+    on_duplicate_id: str = typer.Option(
+        "error", "--on-duplicate-id",
+        help="An id given twice in one run: error (the repeat fails, the first is kept), skip (the "
+             "repeat is skipped), update (the last wins) or suffix (keep every row; the repeat's id "
+             "gets '@L<line>'). Every case is reported."),
 ) -> None:
     """Collect text, Markdown, HTML, JSON, JSON Lines and CSV files.
 
     Example: policytext collect files speeches/ --kind speech --country GB
     Example: policytext collect files forewords.csv -f text=foreword -f speaker=leader_name -f date=year
+    Example: policytext collect files debates.csv -f id=speech_id --on-duplicate-id suffix
+
+    Collecting an item again updates its document when the item changed, and says what each
+    update replaced.
     """
     from policytext.collect.files import parse_field_mapping
 
+    from policytext.collect.base import check_on_duplicate_id
+
     st = state(ctx)
+    check_on_duplicate_id(on_duplicate_id)
     mapping = parse_field_mapping(field)
     config = st.config(max_file_bytes=max_file_bytes)
     with open_corpus(config=config, create=True) as corpus:
         with progress_bar("files", None, quiet=st.quiet) as advance:
-            report = corpus.collect_files(paths, progress=advance, kind=kind, publisher=publisher,
+            report = corpus.collect_files(paths, progress=advance, on_duplicate_id=on_duplicate_id,
+                                          kind=kind, publisher=publisher,
                                           country=country, fields=mapping, encoding=encoding,
                                           date_order=date_order, max_file_bytes=config.max_file_bytes)
     finish_collect(report, quiet=st.quiet)
@@ -159,13 +198,150 @@ def failures(
     ctx: typer.Context,
     stage: Optional[str] = typer.Option(None, help="Only this stage (e.g. collect-files)."),
     limit: Optional[int] = typer.Option(None),
+    all_: bool = typer.Option(False, "--all", help="Also failures of items that later succeeded (the history)."),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format"),
 ) -> None:
-    """List the items that failed, with the reason, newest first.
+    """List the items still failing, with the reason, latest first.
+
+    An item that failed the same way in several runs is one row ('attempts' counts them); once
+    a run reads the item without that failure, it is cleared and listed only with --all.
 
     Example: policytext failures --stage collect-files
+    Example: policytext failures --all --format csv
     """
     st = state(ctx)
     with open_corpus(config=st.config()) as corpus:
-        frame = corpus.failures(stage=stage, limit=limit)
+        frame = corpus.failures(stage=stage, limit=limit, cleared=all_)
+    if format is OutputFormat.table and not all_:
+        frame = frame.drop(columns=["cleared_at"])
     render(frame, format, title="Failures", max_width=80)
+
+
+EDIT_COLUMNS = ["date", "speaker", "party", "kind", "government", "title", "id"]
+
+
+def _chosen(ids: List[str], filters: dict[str, Optional[str]]) -> dict[str, Any]:
+    return {"ids": ids or None, **{k: v for k, v in filters.items() if v not in (None, "")}}
+
+
+def _show_plan(corpus: Any, ids: tuple[str, ...], *, quiet: bool) -> None:
+    """Print the chosen documents as a table on stdout (at most 50 rows, and how many more)."""
+    from policytext.store.edits import describe_documents
+
+    if not ids or quiet:
+        return
+    rows = describe_documents(corpus.store, ids[:50], columns=EDIT_COLUMNS)
+    render(rows, OutputFormat.table, title="Documents", columns=EDIT_COLUMNS)
+    if len(ids) > len(rows):
+        message(f"… and {len(ids) - len(rows):,} more", quiet=False)
+
+
+def _parse_settings(pairs: List[str]) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--set expects FIELD=VALUE (e.g. kind=speech; an empty value clears "
+                              f"the field), not {pair!r}")
+        changes[name.strip()] = value
+    return changes
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    speaker: Optional[str] = SPEAKER,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    source: Optional[str] = typer.Option(None, help="Source: files, sotu, govuk, web."),
+    country: Optional[str] = typer.Option(None, help="Country code, e.g. GB."),
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    id_: List[str] = typer.Option([], "--id", help="A document id (repeat for more)."),
+    all_: bool = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given)."),
+    yes: bool = typer.Option(False, "--yes", help="Delete without asking: the documents are listed, then deleted."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted; change nothing."),
+) -> None:
+    """Delete documents with their annotations, search entries and other locations.
+
+    Choose documents with filters and/or --id (an empty choice is refused unless --all). The
+    command lists what it would delete and deletes only with --yes; --dry-run only lists.
+    Collecting the same items again brings them back.
+
+    Example: policytext delete --source files --since 2020-03 --until 2020-03 --dry-run
+    Example: policytext delete --id files-3f2a9c0d1e2b4a5c --yes
+    """
+    st = state(ctx)
+    chosen = _chosen(id_, dict(speaker=speaker, party=party, government=government, kind=kind,
+                               source=source, country=country, since=since, until=until))
+    with open_corpus(config=st.config()) as corpus:
+        plan = corpus.delete(all_documents=all_, dry_run=True, **chosen)
+        _show_plan(corpus, plan.ids, quiet=st.quiet)
+        removed = ", ".join(f"{n:,} {table}" for table, n in plan.removed.items() if n)
+        what = f"{plan.documents:,} document(s)" + (f" with {removed}" if removed else "")
+        if dry_run or not plan.documents:
+            message(f"would delete {what}; nothing changed (dry run)" if plan.documents else
+                    "no documents match; nothing to delete", quiet=False)
+            return
+        if not yes:
+            raise ConfirmationRequired(f"nothing deleted: {what} would go. Run the same command with "
+                                       "--yes to delete them, or --dry-run to only list them.")
+        report = corpus.delete(all_documents=all_, **chosen)
+    removed = ", ".join(f"{n:,} {table}" for table, n in report.removed.items() if n)
+    message(f"deleted {report.documents:,} document(s)" + (f" with {removed}" if removed else ""), quiet=False)
+
+
+@app.command("retag")
+def retag(
+    ctx: typer.Context,
+    set_: List[str] = typer.Option([], "--set", help="FIELD=VALUE to set: kind, speaker, party or government (repeat; an empty VALUE clears)."),
+    speaker: Optional[str] = SPEAKER,
+    party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT,
+    kind: Optional[str] = KIND,
+    source: Optional[str] = typer.Option(None, help="Source: files, sotu, govuk, web."),
+    country: Optional[str] = typer.Option(None, help="Country code, e.g. GB."),
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    id_: List[str] = typer.Option([], "--id", help="A document id (repeat for more)."),
+    all_: bool = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given)."),
+    yes: bool = typer.Option(False, "--yes", help="Change without asking: the documents are listed, then changed."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; change nothing."),
+) -> None:
+    """Set the kind, speaker, party or government of documents.
+
+    Choose documents with filters and/or --id (an empty choice is refused unless --all). The
+    command lists them and changes them only with --yes; --dry-run only lists. Claims keep their
+    speaker in step; documents whose speaker or kind changed are marked for 'policytext annotate'.
+    A later collect of the same items sets these fields from the source again (and says so).
+
+    Example: policytext retag --source files --kind Speech --set kind=speech --yes
+    Example: policytext retag --id files-3f2a9c0d1e2b4a5c --set speaker="Keir Starmer" --set party=Labour --dry-run
+    """
+    from policytext.store.edits import check_retag_changes
+
+    st = state(ctx)
+    changes = check_retag_changes(_parse_settings(set_))
+    chosen = _chosen(id_, dict(speaker=speaker, party=party, government=government, kind=kind,
+                               source=source, country=country, since=since, until=until))
+    setting = ", ".join(f"{k}={v!r}" if v is not None else f"{k} cleared" for k, v in changes.items())
+    with open_corpus(config=st.config()) as corpus:
+        plan = corpus.retag(changes, all_documents=all_, dry_run=True, **chosen)
+        _show_plan(corpus, plan.ids, quiet=st.quiet)
+        if dry_run or not plan.changed:
+            message(f"would set {setting} on {plan.changed:,} of {plan.matched:,} document(s); nothing "
+                    "changed (dry run)" if plan.changed else
+                    f"{plan.matched:,} document(s) match and none would change; nothing to do", quiet=False)
+            return
+        if not yes:
+            raise ConfirmationRequired(f"nothing changed: {setting} would change {plan.changed:,} of "
+                                       f"{plan.matched:,} document(s). Run the same command with --yes "
+                                       "to change them, or --dry-run to only list them.")
+        report = corpus.retag(changes, all_documents=all_, **chosen)
+    fields = ", ".join(f"{name} on {n:,}" for name, n in report.by_field.items() if n)
+    message(f"retagged {report.changed:,} of {report.matched:,} document(s) ({fields}); "
+            f"{report.claims:,} claim(s) got another speaker", quiet=False)
+    if report.to_annotate:
+        message(f"{report.to_annotate:,} annotated document(s) changed speaker or kind: run "
+                "'policytext annotate' to bring their quotes, names and claims in step", quiet=False)

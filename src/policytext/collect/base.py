@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable, Union
+from typing import Any, Callable, Iterable, Union
 
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
-from policytext.errors import BadInput
+from policytext.errors import BadInput, ConfigError
 from policytext.records import Document
-from policytext.store import Store, WriteReport, record_failure, upsert_document
+from policytext.store import Store, WriteReport, record_failure
+from policytext.store.documents import (
+    FailedItem,
+    IdCollision,
+    SkippedItem,
+    UpdatedDocument,
+    clear_failures,
+    write_document,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,161 @@ class Skipped:
 Outcome = Union[Document, BadInput, Skipped]
 ProgressHook = Callable[[Outcome], None]
 
+ON_DUPLICATE_ID = ("error", "skip", "update", "suffix")
+"""What a run does with a document id it has already seen in the same run (``on_duplicate_id``):
+
+- ``error`` (the default): the first keeps the id; each repeat is a failure naming both places.
+- ``skip``: the first keeps the id; each repeat is skipped, and reported as skipped.
+- ``update``: each repeat replaces the one before (the last wins); reported as an update.
+- ``suffix``: every one is kept; each repeat's id gets its line (``@L3685``), or its occurrence
+  number (``@2``) when it has no line, appended; reported as renamed.
+
+A repeat with the same content and labels as the first is kept once and reported as skipped,
+whatever the choice (but ``suffix``, which keeps it too).
+"""
+
+
+def check_on_duplicate_id(value: str) -> str:
+    """Return ``value`` when it is one of :data:`ON_DUPLICATE_ID`; raise :class:`ConfigError` otherwise."""
+    if value not in ON_DUPLICATE_ID:
+        raise ConfigError(f"on_duplicate_id (--on-duplicate-id) must be one of {', '.join(ON_DUPLICATE_ID)}, "
+                          f"not {value!r}")
+    return value
+
+
+def document_location(document: Document) -> tuple[str, int | None]:
+    """Return where a document came from: the file (and line) or address its collector read."""
+    meta = document.meta or {}
+    item = meta.get("path") or meta.get("fetched_url") or document.url or f"{document.source}:{document.source_id}"
+    line = meta.get("line")
+    return str(item), line if isinstance(line, int) else None
+
+
+def _shown_id(source_id: str, item: str) -> str:
+    """The id as the user gave it: a file's records are ``<path>#<id>``; show the ``<id>``."""
+    prefix = f"{item}#"
+    return source_id[len(prefix):] if source_id.startswith(prefix) else source_id
+
+
+def _place(item: str, line: int | None, *, relative_to: str) -> str:
+    if item == relative_to and line is not None:
+        return f"line {line}"
+    return f"{item}:{line}" if line is not None else item
+
+
+@dataclass(frozen=True)
+class _Seen:
+    item: str
+    line: int | None
+    labels: tuple[Any, ...]
+
+
+def _labels(document: Document) -> tuple[Any, ...]:
+    """What makes two versions of a document the same, apart from where they were read."""
+    return (document.content_sha256, document.title, document.date, document.speaker,
+            document.speaker_role, document.party, document.kind, document.publisher,
+            document.country, document.government, document.url, tuple(document.organisations))
+
+
+class _Run:
+    """The bookkeeping of one run: ids seen, failures recorded, items read."""
+
+    def __init__(self, store: Store, report: WriteReport, *, stage: str, on_duplicate_id: str,
+                 labeller: Labeller, item_key: Callable[[str], str]):
+        self.store = store
+        self.report = report
+        self.stage = stage
+        self.on_duplicate_id = on_duplicate_id
+        self.labeller = labeller
+        self.item_key = item_key
+        self.seen: dict[str, _Seen] = {}
+        self.occurrences: dict[str, int] = {}
+        self.recorded: set[int] = set()  # failure rows this run recorded or counted again
+        self.items: dict[str, None] = {}  # every item read, in order
+
+    def enter(self, item: str) -> None:
+        self.items.setdefault(item)
+
+    def clear_read_items(self) -> None:
+        """Clear the earlier failures of every item read that this run did not see fail again.
+
+        Done once, when the run has read everything: a run killed part way clears nothing.
+        """
+        for item in self.items:
+            self.report.cleared += clear_failures(self.store, stage=self.stage, item=item, keep=self.recorded)
+
+    # -- outcomes
+    def fail(self, item: str, reason: str, line: int | None) -> None:
+        self.report.failed += 1
+        self.report.failures.append(FailedItem(item, reason, line))
+        self.recorded.add(record_failure(self.store, stage=self.stage, item=self.item_key(item), line=line,
+                                         reason=reason, exclude=self.recorded))
+
+    def skip(self, item: str, reason: str, line: int | None) -> None:
+        self.report.skipped += 1
+        self.report.skips.append(SkippedItem(item, reason, line))
+
+    def write(self, document: Document) -> None:
+        item, line = document_location(document)
+        document = self._resolve_repeat(document, item, line)
+        if document is None:
+            return
+        self.seen[document.id] = _Seen(item, line, _labels(document))
+        written = write_document(self.store, self.labeller.label(document))
+        self.report.add(written.status)
+        if written.status == "updated" and written.previous is not None:
+            previous = written.previous
+            before_item, before_line = document_location(
+                document.with_changes(source_id=previous["source_id"], meta=previous["meta"], url=None))
+            self.report.updates.append(UpdatedDocument(
+                doc_id=document.id, source_id=document.source_id, item=item, line=line,
+                changed=written.changed, previous_title=previous["title"],
+                previous_speaker=previous["speaker"], previous_date=previous["date"],
+                previous_item=before_item, previous_line=before_line))
+
+    def _resolve_repeat(self, document: Document, item: str, line: int | None) -> Document | None:
+        """Apply ``on_duplicate_id`` to a document whose id this run has already written."""
+        first = self.seen.get(document.id)
+        if first is None:
+            return document
+        shown = _shown_id(document.source_id, item)
+        there = _place(first.item, first.line, relative_to=item)
+        policy = self.on_duplicate_id
+
+        def note(action: str, renamed: Document | None = None) -> None:
+            self.report.collisions.append(IdCollision(
+                shown, document.source_id, item, line, first.item, first.line, action,
+                new_id=_shown_id(renamed.source_id, item) if renamed else None,
+                new_source_id=renamed.source_id if renamed else None))
+
+        if policy != "suffix" and first.labels == _labels(document):
+            note("repeated")
+            self.skip(item, f"id {shown!r} repeats {there} with the same text and labels: kept once", line)
+            return None
+        if policy == "error":
+            note("failed")
+            self.fail(item, f"id {shown!r} was already given to {there} in this run; the first is kept. "
+                            f"To keep both, collect again with on_duplicate_id (--on-duplicate-id) 'suffix'; "
+                            f"'update' keeps the last, 'skip' the first", line)
+            return None
+        if policy == "skip":
+            note("skipped")
+            self.skip(item, f"id {shown!r} was already given to {there} in this run; the first is kept", line)
+            return None
+        if policy == "update":
+            note("updated")
+            return document
+        count = self.occurrences.get(document.id, 1) + 1
+        self.occurrences[document.id] = count
+        marker = f"L{line}" if line is not None else str(count)
+        renamed = document.with_changes(source_id=f"{document.source_id}@{marker}")
+        extra = 2
+        while renamed.id in self.seen:  # the input itself uses the suffixed id: count on
+            renamed = document.with_changes(source_id=f"{document.source_id}@{marker}.{extra}")
+            extra += 1
+        note("renamed", renamed)
+        return renamed
+
 
 def write_outcomes(
     store: Store,
@@ -33,6 +196,8 @@ def write_outcomes(
     labeller: Labeller | None = None,
     batch_size: int = 200,
     progress: ProgressHook | None = None,
+    on_duplicate_id: str = "error",
+    item_key: Callable[[str], str] | None = None,
 ) -> WriteReport:
     """Write collected documents in batches, one transaction per batch, and record failures.
 
@@ -41,24 +206,38 @@ def write_outcomes(
 
     A run killed part way keeps every batch committed before the kill; running it again finds
     those documents unchanged and adds the rest, so nothing is duplicated or lost.
+
+    Failures are kept in the store's ``failures`` table: an item that fails again the same way
+    counts one more attempt on its row; when the run ends, the earlier failures of the items it
+    read that did not happen again are marked cleared (``report.cleared`` counts them). Updates name what they replaced
+    (``report.updates``). An id given twice in the run is handled as ``on_duplicate_id`` says
+    (see :data:`ON_DUPLICATE_ID`; the default is a failure for the repeat).
+
+    Args:
+        item_key: how an item is named in the ``failures`` table (e.g. a file's absolute path),
+            so that a later run finds the same item however it was named on the command line.
     """
+    check_on_duplicate_id(on_duplicate_id)
     report = WriteReport()
-    labeller = labeller or Labeller.packaged(timelines)
+    run = _Run(store, report, stage=stage, on_duplicate_id=on_duplicate_id,
+               labeller=labeller or Labeller.packaged(timelines),
+               item_key=item_key or (lambda item: item))
     pending: list[Outcome] = []
 
-    def flush() -> None:
+    def flush(*, last: bool = False) -> None:
         with store.transaction():
             for outcome in pending:
                 if isinstance(outcome, Document):
-                    document = labeller.label(outcome)
-                    report.add(upsert_document(store, document))
-                elif isinstance(outcome, BadInput):
-                    report.failed += 1
-                    report.failures.append({"item": outcome.item, "line": outcome.line, "reason": outcome.reason})
-                    record_failure(store, stage=stage, item=outcome.item, line=outcome.line, reason=outcome.reason)
+                    run.enter(run.item_key(document_location(outcome)[0]))
+                    run.write(outcome)
                 else:
-                    report.skipped += 1
-                    report.skips.append({"item": outcome.item, "line": outcome.line, "reason": outcome.reason})
+                    run.enter(run.item_key(outcome.item))
+                    if isinstance(outcome, BadInput):
+                        run.fail(outcome.item, outcome.reason, outcome.line)
+                    else:
+                        run.skip(outcome.item, outcome.reason, outcome.line)
+            if last:
+                run.clear_read_items()
         pending.clear()
 
     for outcome in outcomes:
@@ -67,6 +246,5 @@ def write_outcomes(
             progress(outcome)
         if len(pending) >= batch_size:
             flush()
-    if pending:
-        flush()
+    flush(last=True)
     return report

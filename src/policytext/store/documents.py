@@ -1,8 +1,8 @@
-"""Write and read documents and failures."""
+"""Write and read documents and failures, and the typed records of what a run did."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator
 
 from policytext.records import Document
@@ -28,8 +28,17 @@ def _row_values(document: Document) -> dict[str, Any]:
     return row
 
 
-def upsert_document(store: Store, document: Document) -> str:
-    """Insert or update one document; return ``"collected"``, ``"updated"`` or ``"unchanged"``.
+@dataclass(frozen=True)
+class Written:
+    """What writing one document did: its status and, for an update, what it replaced."""
+
+    status: str  # "collected", "updated" or "unchanged"
+    previous: dict[str, Any] | None = None  # the replaced row's title, speaker, date, meta…
+    changed: tuple[str, ...] = ()  # the columns an update changed
+
+
+def write_document(store: Store, document: Document) -> Written:
+    """Insert or update one document; return what happened and, for an update, what it replaced.
 
     A changed text sets a new ``content_sha256``, which differs from ``annotated_sha256``: the
     annotation stage then knows to annotate the document again. Call inside a transaction.
@@ -45,29 +54,78 @@ def upsert_document(store: Store, document: Document) -> str:
             f"INSERT INTO documents ({columns}) VALUES ({marks})",
             [row[c] for c in _WRITE_COLUMNS] + [row["collected_at"]],
         )
-        return "collected"
-    if all(existing[c] == row[c] for c in _COMPARED):
-        return "unchanged"
+        return Written("collected")
+    changed = tuple(c for c in _COMPARED if existing[c] != row[c])
+    if not changed:
+        return Written("unchanged")
     assignments = ", ".join(f"{c} = ?" for c in _COMPARED if c != "id")
     store.conn.execute(
         f"UPDATE documents SET {assignments}, updated_at = ? WHERE id = ?",
         [row[c] for c in _COMPARED if c != "id"] + [utc_now(), row["id"]],
     )
-    return "updated"
+    previous = {c: existing[c] for c in ("title", "speaker", "date", "source_id")}
+    previous["meta"] = _json_or_empty(existing["meta"])
+    # content_sha256 and words follow the text: name the text once.
+    shown = tuple(c for c in changed if c not in ("content_sha256", "words"))
+    return Written("updated", previous, shown or changed)
+
+
+def _json_or_empty(value: Any) -> dict[str, Any]:
+    try:
+        decoded = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def upsert_document(store: Store, document: Document) -> str:
+    """Insert or update one document; return ``"collected"``, ``"updated"`` or ``"unchanged"``.
+
+    See :func:`write_document`, which also says what an update replaced. Call inside a transaction.
+    """
+    return write_document(store, document).status
 
 
 def record_failure(store: Store, *, stage: str, item: str, reason: str, line: int | None = None,
-                   source: str | None = None) -> None:
-    """Record why an item failed, so ``policytext failures`` can list it. Call in a transaction."""
-    store.conn.execute(
-        "INSERT INTO failures (stage, source, item, line, reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (stage, source, item, line, reason, utc_now()),
+                   source: str | None = None, exclude: Iterable[int] = ()) -> int:
+    """Record why an item failed, so ``policytext failures`` can list it; return the row id.
+
+    An item that fails again the same way (same stage, item, line and reason) counts one more
+    attempt on its open row instead of adding another. Rows in ``exclude`` (those a run has
+    already recorded) are not reused, so two equal failures of one run stay two rows. Call in a
+    transaction.
+    """
+    now = utc_now()
+    excluded = set(exclude)
+    for (row_id,) in store.conn.execute(
+        "SELECT id FROM failures WHERE stage = ? AND item = ? AND line IS ? AND reason = ? "
+        "AND cleared_at IS NULL ORDER BY id", (stage, item, line, reason)):
+        if row_id not in excluded:
+            store.conn.execute(
+                "UPDATE failures SET attempts = attempts + 1, recorded_at = ?, source = COALESCE(?, source) "
+                "WHERE id = ?", (now, source, row_id))
+            return int(row_id)
+    cursor = store.conn.execute(
+        "INSERT INTO failures (stage, source, item, line, reason, recorded_at, first_recorded_at, attempts) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+        (stage, source, item, line, reason, now, now),
     )
+    return int(cursor.lastrowid)
 
 
-def clear_failures(store: Store, *, stage: str, item: str) -> None:
-    """Forget the failures of an item that has now succeeded. Call in a transaction."""
-    store.conn.execute("DELETE FROM failures WHERE stage = ? AND item = ?", (stage, item))
+def clear_failures(store: Store, *, stage: str, item: str, keep: Iterable[int] = ()) -> int:
+    """Mark the open failures of an item that has now succeeded as cleared; return how many.
+
+    Rows in ``keep`` (failures recorded by the current run) stay open. Cleared rows are kept as
+    history (``policytext failures --all``). Call in a transaction.
+    """
+    kept = sorted(set(keep))
+    sql = "UPDATE failures SET cleared_at = ? WHERE stage = ? AND item = ? AND cleared_at IS NULL"
+    params: list[Any] = [utc_now(), stage, item]
+    if kept:
+        sql += f" AND id NOT IN ({', '.join('?' for _ in kept)})"
+        params.extend(kept)
+    return store.conn.execute(sql, params).rowcount
 
 
 def iter_document_rows(store: Store, filters: DocumentFilter | None = None, *,
@@ -90,15 +148,112 @@ def iter_document_rows(store: Store, filters: DocumentFilter | None = None, *,
 
 
 def get_document(store: Store, doc_id: str) -> Document | None:
+    """Return the stored document ``doc_id``, or ``None``."""
     row = store.conn.execute(
         f"SELECT {', '.join(_WRITE_COLUMNS)} FROM documents WHERE id = ?", (doc_id,)
     ).fetchone()
     return Document.from_row(dict(row)) if row else None
 
 
+class _RecordAccess:
+    """Read a record's fields as ``record["reason"]`` too, as code written for the old dicts does."""
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.as_dict():
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default) if name in self.as_dict() else default
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @property
+    def where(self) -> str:
+        """``item:line``, or the item alone when there is no line."""
+        item, line = getattr(self, "item"), getattr(self, "line")
+        return f"{item}:{line}" if line is not None else item
+
+
+@dataclass(frozen=True)
+class FailedItem(_RecordAccess):
+    """An item a run could not collect, with the reason (also recorded in ``failures``)."""
+
+    item: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SkippedItem(_RecordAccess):
+    """An item a run deliberately did not collect (empty, a repeat…), with the reason."""
+
+    item: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class UpdatedDocument(_RecordAccess):
+    """A stored document that a run replaced with a changed version.
+
+    ``item``/``line`` say where the new version came from; ``previous_*`` describe the version
+    replaced (its title, speaker, date and where it had come from); ``changed`` names the columns
+    that differ.
+    """
+
+    doc_id: str
+    source_id: str
+    item: str
+    line: int | None
+    changed: tuple[str, ...]
+    previous_title: str | None = None
+    previous_speaker: str | None = None
+    previous_date: str | None = None
+    previous_item: str | None = None
+    previous_line: int | None = None
+
+    @property
+    def previous_where(self) -> str | None:
+        if self.previous_item is None:
+            return None
+        return f"{self.previous_item}:{self.previous_line}" if self.previous_line is not None else self.previous_item
+
+
+@dataclass(frozen=True)
+class IdCollision(_RecordAccess):
+    """A document id given twice in one run, and what the run did about it.
+
+    ``id`` is the id as the input gave it (``c27.0``), ``source_id`` the document's whole source
+    id (``<path>#c27.0``). ``action`` is ``failed`` (the default: the first is kept, this one
+    reported), ``skipped``, ``updated`` (this one replaced the first), ``renamed`` (kept as
+    ``new_id``) or ``repeated`` (the same id and the same content again: kept once).
+
+    Example:
+        >>> IdCollision("c27.0", "/d.csv#c27.0", "/d.csv", 3685, "/d.csv", 437, "renamed",
+        ...             "c27.0@L3685", "/d.csv#c27.0@L3685").where
+        '/d.csv:3685'
+    """
+
+    id: str
+    source_id: str
+    item: str
+    line: int | None
+    first_item: str
+    first_line: int | None
+    action: str
+    new_id: str | None = None
+    new_source_id: str | None = None
+
+
 @dataclass
 class WriteReport:
-    """What a collecting run did: counts, and every failure with its reason."""
+    """What a collecting run did: counts, and every failure, skip, update and id collision.
+
+    ``failures``, ``skips``, ``updates`` and ``collisions`` hold typed, frozen records
+    (:class:`FailedItem`, :class:`SkippedItem`, :class:`UpdatedDocument`, :class:`IdCollision`).
+    """
 
     collected: int = 0
     updated: int = 0
@@ -106,8 +261,11 @@ class WriteReport:
     skipped: int = 0
     failed: int = 0
     duplicate: int = 0  # kept once; the other locations are recorded (web collectors)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    skips: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[FailedItem] = field(default_factory=list)
+    skips: list[SkippedItem] = field(default_factory=list)
+    updates: list[UpdatedDocument] = field(default_factory=list)
+    collisions: list[IdCollision] = field(default_factory=list)
+    cleared: int = 0  # earlier failures of items that this run read without them
 
     def add(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -122,5 +280,9 @@ class WriteReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"collected": self.collected, "updated": self.updated, "unchanged": self.unchanged,
-                "skipped": self.skipped, "duplicate": self.duplicate, "failed": self.failed, "failures": self.failures,
-                "skips": self.skips}
+                "skipped": self.skipped, "duplicate": self.duplicate, "failed": self.failed,
+                "cleared": self.cleared,
+                "failures": [r.as_dict() for r in self.failures],
+                "skips": [r.as_dict() for r in self.skips],
+                "updates": [r.as_dict() for r in self.updates],
+                "collisions": [r.as_dict() for r in self.collisions]}

@@ -253,4 +253,25 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE documents ADD COLUMN source_party TEXT;
         """,
     ),
+    Migration(
+        6,
+        "failures: one row per failing item and reason, counted across runs, cleared on success",
+        # Earlier runs added a row each time an item failed again; fold those into one row that
+        # counts the attempts and keeps the first and latest time. A failure whose item later
+        # succeeds gets ``cleared_at`` and stays as history (``policytext failures --all``).
+        """
+        ALTER TABLE failures ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE failures ADD COLUMN first_recorded_at TEXT;
+        ALTER TABLE failures ADD COLUMN cleared_at TEXT;
+        UPDATE failures SET
+            attempts = (SELECT COUNT(*) FROM failures AS same WHERE same.stage = failures.stage
+                        AND same.item = failures.item AND same.line IS failures.line
+                        AND same.reason = failures.reason),
+            first_recorded_at = (SELECT MIN(same.recorded_at) FROM failures AS same
+                                 WHERE same.stage = failures.stage AND same.item = failures.item
+                                 AND same.line IS failures.line AND same.reason = failures.reason);
+        DELETE FROM failures WHERE id NOT IN (SELECT MAX(id) FROM failures GROUP BY stage, item, line, reason);
+        CREATE INDEX failures_open ON failures(stage, item) WHERE cleared_at IS NULL;
+        """,
+    ),
 ]

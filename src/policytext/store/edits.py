@@ -1,0 +1,259 @@
+"""Delete and retag stored documents, keeping the search index and annotations in step.
+
+The search index follows by itself: triggers on ``documents``, ``sentences``, ``quotes`` and
+``claims`` keep their FTS5 tables in step, and deleting a document cascades to its sentences,
+entities, quotes, claims and lemmas. What has no cascade is removed here: the document's other
+known locations (``duplicate_locations``), its MinHash signature and its feed entries, and the
+rows of any other table with a ``doc_id`` column.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping
+
+from policytext.errors import ConfigError
+from policytext.store.db import Store, utc_now
+from policytext.store.filters import DocumentFilter
+
+SELECT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "since", "until")
+"""The filters that choose documents to delete or retag (``limit`` is not one: an edit applies to
+every match)."""
+
+RETAG_FIELDS = ("kind", "speaker", "party", "government")
+"""The document fields ``retag`` can set."""
+
+ANNOTATION_TABLES = ("sentences", "entities", "quotes", "claims", "doc_lemmas")
+"""Tables whose rows of a document go with it (``ON DELETE CASCADE``)."""
+
+ANNOTATION_INPUTS = ("speaker", "kind")
+"""Fields annotation reads: quotes by a speech's own speaker are left out, names are resolved
+against the speaker, and a speech's claims are said by its speaker. Retagging them marks the
+documents for annotating again."""
+
+_CHUNK = 500  # ids per statement, well under SQLite's limit on parameters
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The documents an edit applies to: their ids, oldest first."""
+
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeleteReport:
+    """What deleting did (or would do, when ``dry_run``): rows removed per table.
+
+    ``documents`` counts documents; ``removed`` maps every other table to its rows removed
+    (annotations by cascade, other locations, MinHash signatures, feed entries…).
+    """
+
+    documents: int
+    removed: Mapping[str, int] = field(default_factory=dict)
+    ids: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "removed": dict(self.removed), "ids": list(self.ids)}
+
+
+@dataclass(frozen=True)
+class RetagReport:
+    """What retagging did (or would do, when ``dry_run``).
+
+    ``matched`` documents were chosen; ``changed`` of them had a value that differs; ``by_field``
+    counts the documents changed per field; ``claims`` claims got another speaker; ``to_annotate``
+    annotated documents are marked for annotating again (their speaker or kind changed).
+    """
+
+    matched: int
+    changed: int
+    by_field: Mapping[str, int]
+    claims: int
+    to_annotate: int
+    ids: tuple[str, ...] = ()
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "by_field": dict(self.by_field), "ids": list(self.ids)}
+
+
+def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_documents: bool = False,
+                     **filters: Any) -> Selection:
+    """Return the documents matching ``filters`` and ``ids`` (both when both are given).
+
+    Refuses an empty choice unless ``all_documents`` is true, so that nothing is edited by
+    accident; refuses filter names it does not know, and an id that is not in the corpus.
+    """
+    unknown = sorted(set(filters) - set(SELECT_FILTERS))
+    if unknown:
+        raise ConfigError(f"unknown filter(s) {', '.join(map(repr, unknown))}: choose documents with "
+                          f"{', '.join(SELECT_FILTERS)} or ids")
+    wanted = [str(i) for i in ids or ()]
+    filter_ = DocumentFilter.from_options(**filters)
+    where, params = filter_.where("documents")
+    if where == "1" and not wanted and not all_documents:
+        raise ConfigError("no documents chosen: give filters (speaker, party, government, kind, source, "
+                          "country, since, until) or ids; to choose every document, say so with "
+                          "all_documents=True (--all)")
+    if wanted:
+        missing = [i for i in dict.fromkeys(wanted) if not _exists(store, i)]
+        if missing:
+            raise ConfigError(f"no document with id {', '.join(map(repr, missing))} in the corpus "
+                              "(see 'policytext docs --format csv' for ids)")
+        chosen = set(wanted)
+    found = []
+    for (doc_id,) in store.conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY date, id", params):
+        if not wanted or doc_id in chosen:
+            found.append(doc_id)
+    return Selection(tuple(found))
+
+
+def describe_documents(store: Store, ids: Iterable[str], *,
+                       columns: Iterable[str] = ("date", "speaker", "kind", "title", "id")) -> list[dict[str, Any]]:
+    """Return some columns of the documents ``ids``, oldest first (to show what an edit will touch)."""
+    from policytext.store.documents import READ_COLUMNS
+
+    names = [c for c in columns if c in READ_COLUMNS]
+    chosen = tuple(ids)
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(chosen):
+        rows.extend(dict(row) for row in store.conn.execute(
+            f"SELECT {', '.join(names)}, id AS _id, date AS _date FROM documents WHERE id IN ({_marks(chunk)})", chunk))
+    rows.sort(key=lambda r: (r["_date"] or "", r["_id"]))
+    return [{name: row[name] for name in names} for row in rows]
+
+
+def _exists(store: Store, doc_id: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+def _chunks(ids: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _doc_id_tables(store: Store) -> tuple[list[str], list[str]]:
+    """Return the tables with a ``doc_id`` column: those that cascade from documents, and the rest."""
+    cascading, others = [], []
+    tables = [r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")]
+    for table in tables:
+        columns = {row[1] for row in store.conn.execute(f"PRAGMA table_info([{table}])")}
+        if "doc_id" not in columns:
+            continue
+        keys = store.conn.execute(f"PRAGMA foreign_key_list([{table}])").fetchall()
+        if any(k[2] == "documents" and k[3] == "doc_id" and k[6].upper() == "CASCADE" for k in keys):
+            cascading.append(table)
+        else:
+            others.append(table)
+    return cascading, others
+
+
+def delete_documents(store: Store, selection: Selection, *, dry_run: bool = False) -> DeleteReport:
+    """Delete the chosen documents and everything stored about them; return the rows removed.
+
+    One transaction: all of it is deleted, or none. With ``dry_run``, count what would go and
+    change nothing.
+    """
+    cascading, others = _doc_id_tables(store)
+    removed = {table: 0 for table in cascading + others}
+    documents = 0
+    with store.transaction() as conn:
+        for chunk in _chunks(selection.ids):
+            marks = _marks(chunk)
+            for table in cascading + others:
+                removed[table] += int(conn.execute(
+                    f"SELECT COUNT(*) FROM [{table}] WHERE doc_id IN ({marks})", chunk).fetchone()[0])
+            if dry_run:
+                documents += int(conn.execute(
+                    f"SELECT COUNT(*) FROM documents WHERE id IN ({marks})", chunk).fetchone()[0])
+                continue
+            for table in others:  # no cascade: remove them first (some may refer to documents)
+                conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
+            documents += conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
+    return DeleteReport(documents, removed, selection.ids, dry_run)
+
+
+def check_retag_changes(changes: Mapping[str, Any]) -> dict[str, str | None]:
+    """Return ``changes`` with empty values as ``None`` (clear the field); refuse unknown fields."""
+    if not changes:
+        raise ConfigError(f"nothing to set: give at least one of {', '.join(RETAG_FIELDS)} "
+                          "(e.g. --set kind=speech)")
+    unknown = sorted(set(changes) - set(RETAG_FIELDS))
+    if unknown:
+        raise ConfigError(f"cannot set {', '.join(map(repr, unknown))}: retag sets "
+                          f"{', '.join(RETAG_FIELDS)}")
+    cleaned: dict[str, str | None] = {}
+    for name, value in changes.items():
+        text = None if value is None else str(value).strip()
+        cleaned[name] = text or None
+    return cleaned
+
+
+def retag_documents(store: Store, selection: Selection, changes: Mapping[str, Any], *,
+                    dry_run: bool = False) -> RetagReport:
+    """Set ``kind``, ``speaker``, ``party`` or ``government`` on the chosen documents.
+
+    Empty values clear the field. Annotations stay in step: a claim's speaker that came from
+    the document (a speech's claims outside any quote) is set again from the new speaker and
+    kind at once, and documents whose speaker or kind changed are marked for annotating again
+    (``policytext annotate`` then redoes their quotes, names and claims). The search index is not
+    affected (it covers titles, sentences, quotes and claims, none of which change here).
+    """
+    values = check_retag_changes(changes)
+    names = list(values)
+    by_field = {name: 0 for name in names}
+    changed_ids: list[str] = []
+    annotate_ids: list[str] = []
+    for chunk in _chunks(selection.ids):
+        rows = store.conn.execute(
+            f"SELECT id, {', '.join(names)} FROM documents WHERE id IN ({_marks(chunk)})", chunk).fetchall()
+        for row in rows:
+            differs = [name for name in names if row[name] != values[name]]
+            for name in differs:
+                by_field[name] += 1
+            if differs:
+                changed_ids.append(row["id"])
+            if any(name in ANNOTATION_INPUTS for name in differs):
+                annotate_ids.append(row["id"])
+    claims = to_annotate = 0
+    # As annotate assigns it: the first quote around a claim names who said it; in a speech, a
+    # claim outside every quote is said by the document's speaker (here: its new speaker and kind).
+    kind = "?" if "kind" in values else "d.kind"
+    speaker = "?" if "speaker" in values else "d.speaker"
+    said_by = f"""COALESCE(
+        (SELECT q.speaker FROM quotes AS q WHERE q.doc_id = claims.doc_id
+         AND q.start_char <= claims.start_char AND claims.end_char <= q.end_char + 2
+         ORDER BY q.id LIMIT 1),
+        (SELECT CASE WHEN {kind} = 'speech' THEN {speaker} END FROM documents AS d WHERE d.id = claims.doc_id))"""
+    said_by_params = [values[n] for n in ("kind", "speaker") if n in values]
+    with store.transaction() as conn:
+        for chunk in _chunks(tuple(annotate_ids)):
+            marks = _marks(chunk)
+            condition = f"doc_id IN ({marks}) AND speaker IS NOT {said_by}"
+            if dry_run:
+                claims += int(conn.execute(f"SELECT COUNT(*) FROM claims WHERE {condition}",
+                                           [*chunk, *said_by_params]).fetchone()[0])
+            else:
+                claims += conn.execute(f"UPDATE claims SET speaker = {said_by} WHERE {condition}",
+                                       [*said_by_params, *chunk, *said_by_params]).rowcount
+            annotated = f"id IN ({marks}) AND annotated_sha256 IS NOT NULL"
+            if dry_run:
+                to_annotate += int(conn.execute(f"SELECT COUNT(*) FROM documents WHERE {annotated}",
+                                                chunk).fetchone()[0])
+            else:
+                to_annotate += conn.execute(f"UPDATE documents SET annotated_sha256 = NULL WHERE {annotated}",
+                                            chunk).rowcount
+        if not dry_run:
+            assignments = ", ".join(f"{name} = ?" for name in names)
+            now = utc_now()
+            for chunk in _chunks(tuple(changed_ids)):
+                conn.execute(f"UPDATE documents SET {assignments}, updated_at = ? WHERE id IN ({_marks(chunk)})",
+                             [values[n] for n in names] + [now, *chunk])
+    return RetagReport(len(selection.ids), len(changed_ids), by_field, claims, to_annotate,
+                       selection.ids, dry_run)
