@@ -132,3 +132,39 @@ def test_a_missing_lower_migration_is_applied_after_a_higher_one(tmp_path) -> No
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}
     assert versions == sorted(m.version for m in MIGRATIONS)
     assert {"date_precision", "source_government", "source_party"} <= columns
+
+
+def test_migration_6_folds_repeated_failures_into_one_row(tmp_path, monkeypatch) -> None:
+    from policytext.store import db
+
+    path = tmp_path / "policytext.db"
+    monkeypatch.setattr(db, "MIGRATIONS", [m for m in MIGRATIONS if m.version < 6])
+    with Store(path, create=True) as store:
+        with store.transaction() as conn:  # three runs of the old code, each adding a row
+            for when in ("2026-01-01T00:00:00+00:00", "2026-01-02T00:00:00+00:00", "2026-01-03T00:00:00+00:00"):
+                conn.execute("INSERT INTO failures (stage, item, line, reason, recorded_at) VALUES "
+                             "('collect-files', 'a.csv', 2, 'bad row', ?)", (when,))
+            conn.execute("INSERT INTO failures (stage, item, line, reason, recorded_at) VALUES "
+                         "('collect-files', 'b.txt', NULL, 'binary', '2026-01-02T00:00:00+00:00')")
+    monkeypatch.setattr(db, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as store:
+        rows = [tuple(r) for r in store.conn.execute(
+            "SELECT item, line, attempts, first_recorded_at, recorded_at, cleared_at FROM failures ORDER BY item")]
+    assert rows == [("a.csv", 2, 3, "2026-01-01T00:00:00+00:00", "2026-01-03T00:00:00+00:00", None),
+                    ("b.txt", None, 1, "2026-01-02T00:00:00+00:00", "2026-01-02T00:00:00+00:00", None)]
+
+
+def test_record_failure_counts_a_repeat_and_clear_keeps_history(tmp_path) -> None:
+    from policytext.store.documents import clear_failures, record_failure
+
+    with Store(tmp_path / "policytext.db", create=True) as store:
+        with store.transaction():
+            first = record_failure(store, stage="s", item="x", line=None, reason="broken")
+            assert record_failure(store, stage="s", item="x", line=None, reason="broken") == first
+            other = record_failure(store, stage="s", item="x", line=None, reason="broken", exclude={first})
+            assert other != first
+            assert clear_failures(store, stage="s", item="x", keep={other}) == 1
+            assert record_failure(store, stage="s", item="x", line=None, reason="broken") == other
+        rows = [tuple(r) for r in store.conn.execute(
+            "SELECT id, attempts, cleared_at IS NOT NULL FROM failures ORDER BY id")]
+    assert rows == [(first, 2, 1), (other, 2, 0)]

@@ -1,0 +1,158 @@
+"""Delete and retag: annotations, the search index and the web collectors' rows stay in step."""
+from __future__ import annotations
+
+import pytest
+
+from policytext.annotate import annotate_corpus
+from policytext.corpus import open_corpus
+from policytext.errors import ConfigError
+from policytext.records import Document
+from policytext.search.index import check_search_index
+from policytext.store import upsert_document, utc_now
+
+SPEECH = (
+    "Thank you all for coming. I said that we would fix the roads of this city, and we did.\n\n"
+    "As Winston Churchill said, “We shall never surrender to despair or to defeat in hard times.”\n\n"
+    "Council tax rose by 5% last year, less than half the rise in Bradford."
+)
+ARTICLE = (
+    "The Rt Hon Ann Lee MP visited Leeds on Monday.\n\n"
+    "“Our schools need 4,000 more teachers,” said Ms Lee. She argues that funding fell by 8% since 2015.\n\n"
+    "Officials at the Department for Education declined to comment."
+)
+OTHER = "Potholes in Wakefield cost the council 2 million pounds last winter, the audit found."
+ANNOTATIONS = ("sentences", "entities", "quotes", "claims", "doc_lemmas")
+SPEECH_DOC = Document("test", "speech", SPEECH, title="Roads", date="2024-01-02", speaker="Ann Lee",
+                      kind="speech", party="Labour")
+ARTICLE_DOC = Document("test", "article", ARTICLE, title="Visit", date="2024-01-03", kind="article")
+OTHER_DOC = Document("test", "other", OTHER, title="Potholes", date="2024-02-01", kind="article")
+
+
+@pytest.fixture
+def corpus(corpus_dir):
+    """Three documents, annotated with the real pipeline, plus rows the web collectors keep."""
+    corpus = open_corpus(corpus_dir, create=True)
+    with corpus.store.transaction() as conn:
+        for document in (SPEECH_DOC, ARTICLE_DOC, OTHER_DOC):
+            upsert_document(corpus.store, document)
+        conn.execute("INSERT INTO duplicate_locations (doc_id, source, source_id, url, method, similarity, "
+                     "recorded_at) VALUES (?, 'web', 'https://mirror.example/roads', NULL, 'exact', 1.0, ?)",
+                     (SPEECH_DOC.id, utc_now()))
+        conn.execute("INSERT INTO document_minhashes (doc_id, content_sha256, num_perm, signature) "
+                     "VALUES (?, ?, 128, x'00')", (SPEECH_DOC.id, SPEECH_DOC.content_sha256))
+        conn.execute("INSERT INTO feed_entries (feed_url, entry_id, url, updated, doc_id, seen_at) "
+                     "VALUES ('https://example.org/feed', 'e1', 'https://example.org/roads', NULL, ?, ?)",
+                     (SPEECH_DOC.id, utc_now()))
+    annotate_corpus(corpus)
+    yield corpus
+    corpus.close()
+
+
+def _rows(corpus, table: str, doc_id: str) -> int:
+    return corpus.store.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+
+
+def _fts(corpus, table: str, word: str) -> int:
+    return corpus.store.conn.execute(f"SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH ?",
+                                     (word,)).fetchone()[0]
+
+
+def test_delete_removes_annotations_index_entries_and_other_locations(corpus) -> None:
+    before = {table: _rows(corpus, table, SPEECH_DOC.id) for table in ANNOTATIONS}
+    assert all(before.values()), before  # the test proves nothing unless the speech was annotated
+    assert (_fts(corpus, "sentences", "Bradford"), _fts(corpus, "documents", "Roads")) == (1, 1)
+
+    plan = corpus.delete(speaker="Ann Lee", dry_run=True)
+    assert (plan.documents, plan.ids, plan.dry_run) == (1, (SPEECH_DOC.id,), True)
+    assert corpus.count_documents() == 3  # a dry run changes nothing
+
+    report = corpus.delete(speaker="Ann Lee")
+    assert report.documents == 1
+    assert {t: report.removed[t] for t in ANNOTATIONS} == before
+    assert {t: report.removed[t] for t in ("duplicate_locations", "document_minhashes", "feed_entries")} == \
+        {"duplicate_locations": 1, "document_minhashes": 1, "feed_entries": 1}
+    assert report.removed == plan.removed  # the dry run counted what went
+    for table in ANNOTATIONS + ("duplicate_locations", "document_minhashes", "feed_entries"):
+        assert _rows(corpus, table, SPEECH_DOC.id) == 0, table
+    # The search index follows: nothing of the speech is found, the other documents still are.
+    check_search_index(corpus)
+    assert (_fts(corpus, "sentences", "Bradford"), _fts(corpus, "documents", "Roads")) == (0, 0)
+    assert (_fts(corpus, "sentences", "Wakefield"), _fts(corpus, "documents", "Potholes")) == (1, 1)
+    assert corpus.documents()["id"].tolist() == [ARTICLE_DOC.id, OTHER_DOC.id]
+
+
+def test_delete_by_ids_and_filters_together(corpus) -> None:
+    report = corpus.delete(ids=[ARTICLE_DOC.id, OTHER_DOC.id], since="2024-02")
+    assert (report.documents, report.ids) == (1, (OTHER_DOC.id,))
+    assert sorted(corpus.documents()["id"]) == sorted([SPEECH_DOC.id, ARTICLE_DOC.id])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: c.delete(), "no documents chosen: give filters (speaker, party, government, kind, source, "
+                               "country, since, until) or ids; to choose every document, say so with "
+                               "all_documents=True (--all)"),
+        (lambda c: c.delete(speeker="Ann Lee"), "unknown filter(s) 'speeker': choose documents with speaker, "
+                                                "party, government, kind, source, country, since, until or ids"),
+        (lambda c: c.delete(limit=1), "unknown filter(s) 'limit'"),
+        (lambda c: c.delete(ids=["files-nope"]), "no document with id 'files-nope' in the corpus"),
+        (lambda c: c.retag({"colour": "red"}, kind="speech"), "cannot set 'colour': retag sets kind, speaker, "
+                                                              "party, government"),
+        (lambda c: c.retag({}, kind="speech"), "nothing to set: give at least one of kind, speaker, party, government"),
+        (lambda c: c.retag({"kind": "speech"}), "no documents chosen"),
+    ],
+)
+def test_edits_refuse_what_they_cannot_do_safely(corpus, call, message) -> None:
+    with pytest.raises(ConfigError) as info:
+        call(corpus)
+    assert str(info.value).startswith(message)
+    assert corpus.count_documents() == 3
+
+
+def test_delete_everything_only_when_asked(corpus) -> None:
+    report = corpus.delete(all_documents=True)
+    assert report.documents == 3
+    assert corpus.count_documents() == 0
+    check_search_index(corpus)
+    for table in ANNOTATIONS:
+        assert corpus.store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_retag_speaker_keeps_claims_as_a_fresh_annotation_would(corpus) -> None:
+    def claims():
+        return corpus.store.conn.execute(
+            "SELECT start_char, speaker FROM claims WHERE doc_id = ? ORDER BY start_char", (SPEECH_DOC.id,)).fetchall()
+
+    assert ("Ann Lee" in {speaker for _, speaker in claims()})  # a claim the speech's speaker made
+    plan = corpus.retag({"speaker": "Bob Stone", "party": ""}, ids=[SPEECH_DOC.id], dry_run=True)
+    report = corpus.retag({"speaker": "Bob Stone", "party": ""}, ids=[SPEECH_DOC.id])
+    assert (report.matched, report.changed, dict(report.by_field), report.to_annotate) == \
+        (1, 1, {"speaker": 1, "party": 1}, 1)
+    assert report.claims == plan.claims == sum(1 for _, s in claims() if s == "Bob Stone") > 0
+    retagged = [tuple(row) for row in claims()]
+    frame = corpus.documents(speaker="Bob Stone")
+    assert frame["id"].tolist() == [SPEECH_DOC.id] and frame["party"].isna().all()
+    # Marked for annotating again; annotating gives the claims the speaker retag already set.
+    pending = annotate_corpus(corpus)
+    assert (pending.annotated, pending.up_to_date) == (1, 2)
+    assert [tuple(row) for row in claims()] == retagged
+    check_search_index(corpus)
+
+
+def test_retag_kind_away_from_speech_takes_the_speaker_off_its_claims(corpus) -> None:
+    report = corpus.retag({"kind": "statement"}, kind="speech")
+    assert (report.matched, report.changed, report.to_annotate) == (1, 1, 1)
+    speakers = {row[0] for row in corpus.store.conn.execute(
+        "SELECT speaker FROM claims WHERE doc_id = ?", (SPEECH_DOC.id,))}
+    assert "Ann Lee" not in speakers
+    assert corpus.count_documents(kind="speech") == 0 and corpus.count_documents(kind="statement") == 1
+
+
+def test_retag_of_party_leaves_annotation_alone(corpus) -> None:
+    report = corpus.retag({"party": "Green", "government": "Test government"}, kind="article")
+    assert (report.matched, report.changed, dict(report.by_field), report.claims, report.to_annotate) == \
+        (2, 2, {"party": 2, "government": 2}, 0, 0)
+    again = corpus.retag({"party": "Green"}, kind="article")
+    assert (again.matched, again.changed) == (2, 0)  # nothing left to change
+    assert annotate_corpus(corpus).annotated == 0
