@@ -254,3 +254,103 @@ def test_killed_collect_resumes_without_duplicates(tmp_path, how) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT source_id) FROM documents").fetchone() == (total, total)
     conn.close()
+
+
+def _speeches_csv(path: Path) -> Path:
+    path.write_text("id,date,speaker,text\n7,2020-01-01,Ann Lee,First speech.\n8,2020-01-02,Cy Dee,Other.\n"
+                    "7,2020-02-01,Bob Stone,Second speech.\n", encoding="utf-8")
+    return path
+
+
+def test_collect_files_reports_a_repeated_id_and_keeps_both_when_asked(capsys, tmp_path) -> None:
+    path = _speeches_csv(tmp_path / "speeches.csv")
+    corpus = str(tmp_path / "corpus")
+    code, _, err = run(capsys, "--corpus", corpus, "collect", "files", str(path))
+    assert code == 1
+    assert (f"failed {path}:4: id '7' was already given to line 2 in this run; the first is kept. To keep "
+            "both, collect again with on_duplicate_id (--on-duplicate-id) 'suffix'; 'update' keeps the last, "
+            "'skip' the first\n") in err
+    assert "2 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 1 failed" in err
+
+    code, _, err = run(capsys, "--corpus", corpus, "collect", "files", str(path), "--on-duplicate-id", "suffix")
+    assert code == 0
+    assert f"renamed {path}:4: id '7' is also at line 2; collected as '7@L4'\n" in err
+    assert "cleared 1 earlier failure(s): their items now read without them\n" in err
+    assert "1 collected, 0 updated, 2 unchanged, 0 skipped, 0 duplicate, 0 failed" in err
+
+    code, out, _ = run(capsys, "--corpus", corpus, "failures", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    code, out, _ = run(capsys, "--corpus", corpus, "failures", "--all", "--format", "json")
+    [failure] = json.loads(out)
+    assert (failure["line"], failure["attempts"]) == (4, 1) and failure["cleared_at"]
+
+    path.write_text(path.read_text(encoding="utf-8").replace("Other.", "Other words."), encoding="utf-8")
+    code, _, err = run(capsys, "--corpus", corpus, "collect", "files", str(path), "--on-duplicate-id", "suffix")
+    assert code == 0
+    assert f"updated {path}:3: id '8' (was 'Cy Dee, 2020-01-02', from the same place; changed text)\n" in err
+
+    code, _, err = run(capsys, "--corpus", corpus, "collect", "files", str(path), "--on-duplicate-id", "keep")
+    assert (code, err) == (1, "Error: on_duplicate_id (--on-duplicate-id) must be one of error, skip, update, "
+                              "suffix, not 'keep'\n")
+
+
+def test_failures_shows_a_repeated_failure_once(capsys, tmp_path) -> None:
+    (tmp_path / "bad.jsonl").write_text("not json\n", encoding="utf-8")
+    corpus = str(tmp_path / "corpus")
+    for _ in range(3):
+        assert run(capsys, "--corpus", corpus, "-q", "collect", "files", str(tmp_path / "bad.jsonl"))[0] == 1
+    code, out, _ = run(capsys, "--corpus", corpus, "failures", "--format", "json")
+    [failure] = json.loads(out)
+    assert (code, failure["line"], failure["attempts"], failure["cleared_at"]) == (0, 1, 3, None)
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> str:
+    corpus = str(tmp_path / "corpus")
+    path = _speeches_csv(tmp_path / "speeches.csv")
+    assert main(["-q", "--corpus", corpus, "collect", "files", str(path), "--on-duplicate-id", "suffix",
+                 "--kind", "speech"]) == 0
+    return corpus
+
+
+def test_delete_lists_then_needs_yes(capsys, small_corpus) -> None:
+    code, out, err = run(capsys, "--corpus", small_corpus, "delete")
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: no documents chosen: give filters")
+
+    code, out, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Ann")
+    assert code == 1
+    assert "Ann Lee" in out and "Bob Stone" not in out
+    assert err == ("Error: nothing deleted: 1 document(s) would go. Run the same command with --yes to "
+                   "delete them, or --dry-run to only list them.\n")
+    code, out, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Ann", "--dry-run")
+    assert (code, err) == (0, "would delete 1 document(s); nothing changed (dry run)\n")
+    code, out, err = run(capsys, "--corpus", small_corpus, "docs", "--format", "jsonl")
+    assert len(out.splitlines()) == 3
+
+    code, out, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Ann", "--yes")
+    assert (code, err) == (0, "deleted 1 document(s)\n")
+    code, out, _ = run(capsys, "--corpus", small_corpus, "docs", "--format", "jsonl")
+    assert sorted(json.loads(line)["speaker"] for line in out.splitlines()) == ["Bob Stone", "Cy Dee"]
+    code, _, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Ann", "--yes")
+    assert (code, err) == (0, "no documents match; nothing to delete\n")
+
+
+def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None:
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "colour=red")
+    assert (code, err) == (1, "Error: cannot set 'colour': retag sets kind, speaker, party, government\n")
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "party")
+    assert code == 1 and err.startswith("Error: --set expects FIELD=VALUE")
+
+    code, out, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "kind=statement",
+                         "--set", "party=Labour")
+    assert code == 1 and "Cy Dee" in out
+    assert err.startswith("Error: nothing changed: kind='statement', party='Labour' would change 1 of 1 document(s).")
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "kind=statement",
+                       "--set", "party=Labour", "--yes")
+    assert (code, err) == (0, "retagged 1 of 1 document(s) (kind on 1, party on 1); 0 claim(s) got another speaker\n")
+    code, out, _ = run(capsys, "--corpus", small_corpus, "docs", "--kind", "statement", "--format", "jsonl")
+    [doc] = [json.loads(line) for line in out.splitlines()]
+    assert (doc["speaker"], doc["party"]) == ("Cy Dee", "Labour")
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--all", "--set", "kind=speech", "--dry-run")
+    assert (code, err) == (0, "would set kind='speech' on 1 of 3 document(s); nothing changed (dry run)\n")
