@@ -119,13 +119,16 @@ def clear_failures(store: Store, *, stage: str, item: str, keep: Iterable[int] =
     Rows in ``keep`` (failures recorded by the current run) stay open. Cleared rows are kept as
     history (``policytext failures --all``). Call in a transaction.
     """
-    kept = sorted(set(keep))
-    sql = "UPDATE failures SET cleared_at = ? WHERE stage = ? AND item = ? AND cleared_at IS NULL"
-    params: list[Any] = [utc_now(), stage, item]
-    if kept:
-        sql += f" AND id NOT IN ({', '.join('?' for _ in kept)})"
-        params.extend(kept)
-    return store.conn.execute(sql, params).rowcount
+    kept = set(keep)
+    open_rows = [row[0] for row in store.conn.execute(
+        "SELECT id FROM failures WHERE stage = ? AND item = ? AND cleared_at IS NULL", (stage, item))]
+    cleared = [row_id for row_id in open_rows if row_id not in kept]
+    now = utc_now()
+    for start in range(0, len(cleared), 500):
+        chunk = cleared[start:start + 500]
+        store.conn.execute(f"UPDATE failures SET cleared_at = ? WHERE id IN ({', '.join('?' for _ in chunk)})",
+                           [now, *chunk])
+    return len(cleared)
 
 
 def iter_document_rows(store: Store, filters: DocumentFilter | None = None, *,
