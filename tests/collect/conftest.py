@@ -32,6 +32,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (timeouts)
     length: bool = True  # send Content-Length (else the body ends when the connection closes)
+    trickle: float = 0.0  # send one byte every this many seconds (a server that holds a fetch)
+    trickle_headers: bool = False  # trickle the status line and headers too, not only the body
 
 
 @dataclass
@@ -102,6 +104,9 @@ def _handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             if reply.delay:
                 time.sleep(reply.delay)
             body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+            if reply.trickle:
+                self._trickle(reply, body)
+                return
             try:
                 self.send_response(reply.status)
                 if reply.content_type:
@@ -115,6 +120,25 @@ def _handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+
+        def _trickle(self, reply: Reply, body: bytes) -> None:
+            head = [f"HTTP/1.0 {reply.status} OK"]
+            if reply.content_type:
+                head.append(f"Content-Type: {reply.content_type}")
+            head.append(f"Content-Length: {len(body)}")
+            head.extend(f"{name}: {value}" for name, value in reply.headers.items())
+            head_bytes = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+            slow = head_bytes + body if reply.trickle_headers else body
+            try:
+                if not reply.trickle_headers:
+                    self.wfile.write(head_bytes)
+                    self.wfile.flush()
+                for index in range(len(slow)):
+                    self.wfile.write(slow[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(reply.trickle)
+            except OSError:
+                pass  # the client gave up
 
         def log_message(self, *args: Any) -> None:
             pass

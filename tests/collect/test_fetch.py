@@ -4,11 +4,20 @@ from __future__ import annotations
 import gzip
 import hashlib
 import time
+import tracemalloc
+import zlib
 
 import pytest
 
 from policytext.collect.cache import ResponseCache
-from policytext.collect.fetch import Fetcher, check_url, parse_retry_after, same_site, split_content_type
+from policytext.collect.fetch import (
+    Fetcher,
+    check_url,
+    gunzip_if_needed,
+    parse_retry_after,
+    same_site,
+    split_content_type,
+)
 from policytext.errors import FetchError
 
 
@@ -317,3 +326,109 @@ def test_redirected_robots_txt_is_followed(corpus, site):
     with pytest.raises(FetchError, match="disallows"):
         make_fetcher(corpus).fetch(site.url("/drafts/post"))
     assert site.hits("/drafts/post") == 0
+
+
+# ------------------------------------------------------------------------------ bounds
+
+
+def gzip_bomb(expanded: int, *, prefix: bytes = b"") -> bytes:
+    """A small gzip stream that expands to ``expanded`` bytes (built without holding them)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [packer.compress(prefix)]
+    block = b" " * (1 << 20)
+    for _ in range(expanded // len(block)):
+        parts.append(packer.compress(block))
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    body = gzip_bomb(64 << 20)
+    assert len(body) < 100_000  # 64 MB once expanded
+    return body
+
+
+def peak_bytes_during(action) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_gzip_bomb_body_stops_at_the_cap(corpus, site, bomb):
+    site.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    fetcher = make_fetcher(corpus, max_response_bytes=1_000_000)
+
+    def fetch():
+        with pytest.raises(FetchError, match=r"the gzip body expands to more than the limit of "
+                                             r"1,000,000 bytes \(setting max_response_bytes\)"):
+            fetcher.fetch(site.url("/bomb"))
+
+    assert peak_bytes_during(fetch) < 8_000_000  # never the 64 MB the bomb expands to
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_deflate_content_encoding_zlib_wrapped_or_raw(corpus, site, wrapped):
+    packer = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+    site.add("/d", packer.compress(b"<p>deflated</p>") + packer.flush(), headers={"Content-Encoding": "deflate"})
+    assert make_fetcher(corpus).fetch(site.url("/d")).body == b"<p>deflated</p>"
+
+
+def test_body_within_the_cap_once_expanded_is_kept_whole(corpus, site):
+    body = b"<p>" + b"policy " * 100_000 + b"</p>"  # 700 kB, a few kB on the wire
+    site.add("/z", gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    assert make_fetcher(corpus, max_response_bytes=len(body)).fetch(site.url("/z")).body == body
+
+
+def test_damaged_gzip_body(corpus, site):
+    site.add("/z", b"\x1f\x8b\x08\x00garbage", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match="a damaged gzip body"):
+        make_fetcher(corpus).fetch(site.url("/z"))
+
+
+def test_gzip_file_bomb_stops_at_the_cap(bomb):
+    def expand():
+        with pytest.raises(FetchError, match=r"the gzip file expands to more than the limit of "
+                                             r"1,000,000 bytes \(setting max_response_bytes\)"):
+            gunzip_if_needed(bomb, max_bytes=1_000_000)
+
+    assert peak_bytes_during(expand) < 8_000_000
+
+
+def test_gzip_file_members_and_truncation():
+    assert gunzip_if_needed(gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>"), max_bytes=17) == \
+        b"<urlset></urlset>"
+    with pytest.raises(FetchError, match="more than the limit of 16 bytes"):
+        gunzip_if_needed(gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>"), max_bytes=16)
+    with pytest.raises(FetchError, match="a damaged gzip file: it ends before its compressed data does"):
+        gunzip_if_needed(gzip.compress(b"<urlset></urlset>" * 10)[:-12], max_bytes=1000)
+    assert gunzip_if_needed(b"<urlset/>", max_bytes=1) == b"<urlset/>"  # not gzip: as it is
+
+
+@pytest.mark.parametrize("headers_too", [False, True])
+def test_timeout_bounds_the_whole_request(corpus, site, headers_too):
+    # One byte every 0.5 s: every read succeeds in time, but the page would take ~20 s.
+    site.add("/trickle", b"<p>" + b"x" * 40 + b"</p>", trickle=0.5, trickle_headers=headers_too)
+    fetcher = make_fetcher(corpus, timeout_seconds=2, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 2 s \(gave up after 1 attempts\)"):
+        fetcher.fetch(site.url("/trickle"))
+    assert 1.9 < time.monotonic() - started < 3.0
+
+
+def test_whole_request_timeout_with_retries(corpus, site):
+    site.add("/trickle", b"x" * 40, trickle=0.2)
+    fetcher = make_fetcher(corpus, timeout_seconds=0.5, max_retries=1, retry_backoff_seconds=0.01)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 2 attempts\)"):
+        fetcher.fetch(site.url("/trickle"))
+    assert time.monotonic() - started < 2.0  # two attempts of 0.5 s, not two of 8 s
+    assert site.hits("/trickle") == 2
+
+
+def test_slow_but_timely_response_is_read_whole(corpus, site):
+    site.add("/trickle", b"<p>ok</p>", trickle=0.02)
+    assert make_fetcher(corpus, timeout_seconds=2).fetch(site.url("/trickle")).body == b"<p>ok</p>"

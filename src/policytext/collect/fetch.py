@@ -2,8 +2,10 @@
 
 Only ``http`` and ``https``; robots.txt obeyed (and its Crawl-delay); one request at a time per
 host, no faster than ``requests_per_second``; retries with exponential backoff on 429, 5xx,
-timeouts and dropped connections, honouring ``Retry-After``; a timeout and a maximum response
-size; a User-Agent that names policytext; conditional requests (ETag / Last-Modified) against the
+timeouts and dropped connections, honouring ``Retry-After``; a timeout that bounds the whole of
+each request (connecting, headers and body: a server trickling bytes cannot hold a fetch); a
+maximum response size that holds after decompression too (a gzip bomb stops at the cap); a
+User-Agent that names policytext; conditional requests (ETag / Last-Modified) against the
 raw-response cache; redirects followed, to another host only under that host's robots.txt
 and rate limit (or refused, when ``follow_cross_host_redirects`` is off).
 """
@@ -11,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import gzip
+import functools
 import hashlib
 import http.client
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -106,6 +109,101 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _Deadline:
+    """Shut a request's sockets down when its time is up, so no read outlasts ``seconds``.
+
+    A socket timeout bounds each read, not the request: a server sending one byte every second
+    never trips it. A timer thread ends the request instead, by shutting its socket down, which
+    wakes the blocked read with end-of-file; the caller sees :attr:`expired` and reports a timeout.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return max(0.001, self._end - time.monotonic())
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """Shut ``sock`` down when the deadline passes (at once, if it has passed)."""
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, also for TLS sockets: it ends the connection under a read
+        # blocked in another thread without touching the TLS state that read is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+class _TimedRequest(urllib.request.Request):
+    def __init__(self, url: str, *, headers: Mapping[str, str], deadline: _Deadline):
+        super().__init__(url, headers=dict(headers), method="GET")
+        self.deadline = deadline
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection whose socket is handed to the request's deadline once connected."""
+
+    def __init__(self, *args: object, deadline: _Deadline, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = min(self.timeout, self._deadline.remaining())  # type: ignore[type-var]
+        super().connect()
+        self._deadline.watch(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    """The HTTPS counterpart of :class:`_WatchedHTTPConnection` (the TLS socket is watched)."""
+
+    def __init__(self, *args: object, deadline: _Deadline, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = min(self.timeout, self._deadline.remaining())  # type: ignore[type-var]
+        super().connect()
+        self._deadline.watch(self.sock)
+
+
+class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: _TimedRequest):  # noqa: D401 - urllib's hook
+        return self.do_open(functools.partial(_WatchedHTTPConnection, deadline=req.deadline), req)
+
+
+class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: _TimedRequest):  # noqa: D401 - urllib's hook
+        return self.do_open(functools.partial(_WatchedHTTPSConnection, deadline=req.deadline), req,
+                            context=self._context)
+
+
 class _Transient(Exception):
     """A failure worth retrying: a timeout or a dropped connection."""
 
@@ -135,7 +233,7 @@ class Fetcher:
         self.cache = cache
         self._sleep = sleep
         self._clock = clock
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self._opener = urllib.request.build_opener(_NoRedirect, _DeadlineHTTPHandler, _DeadlineHTTPSHandler)
         self._next_slot: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._robots_notes: dict[str, str] = {}
@@ -330,69 +428,120 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _request_once(self, url: str, headers: Mapping[str, str]) -> tuple[int, Mapping[str, str], bytes]:
-        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        """Make one request, bounded as a whole by ``timeout_seconds``; return status, headers, body."""
+        timeout = self.config.timeout_seconds
         self.requests_made += 1
+        with _Deadline(timeout) as deadline:
+            request = _TimedRequest(url, headers=headers, deadline=deadline)
+            try:
+                return self._exchange(request, deadline)
+            except FetchError:
+                raise
+            except _Transient:
+                if deadline.expired:
+                    raise _Transient(f"timed out after {timeout:g} s") from None
+                raise
+
+    def _exchange(self, request: _TimedRequest, deadline: _Deadline) -> tuple[int, Mapping[str, str], bytes]:
+        timeout = self.config.timeout_seconds
         try:
-            response = self._opener.open(request, timeout=self.config.timeout_seconds)
+            response = self._opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as err:
             response = err  # 3xx, 4xx and 5xx answers still carry headers and a body
         except urllib.error.URLError as err:
             reason = err.reason
-            if isinstance(reason, (socket.timeout, TimeoutError)):
-                raise _Transient(f"timed out after {self.config.timeout_seconds:g} s") from err
+            if deadline.expired or isinstance(reason, (socket.timeout, TimeoutError)):
+                raise _Transient(f"timed out after {timeout:g} s") from err
             if isinstance(reason, ConnectionError):
                 raise _Transient(f"connection failed: {reason}") from err
             raise FetchError(f"cannot connect: {reason}") from err
         except (socket.timeout, TimeoutError) as err:
-            raise _Transient(f"timed out after {self.config.timeout_seconds:g} s") from err
-        except (ConnectionError, http.client.HTTPException) as err:
+            raise _Transient(f"timed out after {timeout:g} s") from err
+        except (OSError, http.client.HTTPException) as err:
             raise _Transient(f"connection failed: {err}") from err
         with response:
             status = response.status if response.status is not None else response.getcode()
             response_headers = response.headers
-            body = self._read_limited(response, response_headers)
-        encoding = (response_headers.get("Content-Encoding") or "").strip().lower()
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            body = self._decompress(body, encoding)
+            body = self._read_body(response, response_headers, deadline)
         return status, response_headers, body
 
-    def _read_limited(self, response, headers: Mapping[str, str]) -> bytes:
+    def _read_body(self, response, headers: Mapping[str, str], deadline: _Deadline) -> bytes:
+        """Read the body, decompressing a gzip or deflate Content-Encoding as it arrives.
+
+        Both the bytes on the wire and the bytes they expand to are capped by
+        ``max_response_bytes``: reading stops as soon as either passes it.
+        """
         limit = self.config.max_response_bytes
         declared = headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(f"the response is {int(declared):,} bytes, over the limit of "
                              f"{limit:,} (setting max_response_bytes)")
-        chunks, size = [], 0
+        encoding = (headers.get("Content-Encoding") or "").strip().lower()
+        expand = encoding in ("gzip", "x-gzip", "deflate")
+        decoder = None
+        read = getattr(response, "read1", None) or response.read  # read1: what has arrived, no more
+        chunks, wire, size = [], 0, 0
         try:
             while True:
-                chunk = response.read(_CHUNK)
+                chunk = read(_CHUNK)
                 if not chunk:
                     break
-                size += len(chunk)
-                if size > limit:
+                wire += len(chunk)
+                if wire > limit:
                     raise FetchError(f"the response is over the limit of {limit:,} bytes "
                                      "(setting max_response_bytes)")
+                if expand:
+                    decoder = decoder or _decoder(encoding, chunk)
+                    chunk = _inflate(decoder, chunk, done=size, limit=limit, what=f"{encoding} body")
+                size += len(chunk)
                 chunks.append(chunk)
+            if decoder is not None:
+                tail = _inflate(decoder, None, done=size, limit=limit, what=f"{encoding} body")
+                size += len(tail)
+                chunks.append(tail)
+                if not decoder.eof and not deadline.expired:
+                    raise FetchError(f"a damaged {encoding} body: it ends before its compressed data "
+                                     "does (a page cut short)")
         except (socket.timeout, TimeoutError) as err:
             raise _Transient(f"timed out reading the body after {self.config.timeout_seconds:g} s") from err
         except (ConnectionError, http.client.IncompleteRead) as err:
             raise _Transient(f"the connection dropped while reading the body: {err}") from err
+        except (OSError, ValueError, http.client.HTTPException) as err:
+            # A socket shut down by the deadline can surface as any of these, mid-read.
+            if deadline.expired:
+                raise _Transient("timed out") from err
+            raise
+        if deadline.expired:  # the socket was shut down: what was read is only part of the body
+            raise _Transient("timed out")
         return b"".join(chunks)
 
-    def _decompress(self, body: bytes, encoding: str) -> bytes:
-        limit = self.config.max_response_bytes
-        try:
-            if encoding == "deflate":
-                decoder = zlib.decompressobj()
-            else:
-                decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            data = decoder.decompress(body, limit + 1)
-        except zlib.error as err:
-            raise FetchError(f"the {encoding} body is damaged: {err}") from err
-        if len(data) > limit:
-            raise FetchError(f"the decompressed response is over the limit of {limit:,} bytes "
-                             "(setting max_response_bytes)")
-        return data
+
+def _decoder(encoding: str, first: bytes) -> "zlib._Decompress":
+    if encoding != "deflate":
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    # "deflate" should be zlib-wrapped (RFC 9110), but some servers send a raw deflate stream.
+    wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+    return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+
+def _inflate(decoder: "zlib._Decompress", data: bytes | None, *, done: int, limit: int,
+             what: str) -> bytes:
+    """Decompress ``data`` (or what is left, when ``None``) given ``done`` bytes so far; cap at ``limit``.
+
+    ``max_length`` keeps each step's output at most one byte past the cap, so a bomb never
+    expands in memory: the step that passes the cap raises.
+    """
+    try:
+        if data is None:  # every input byte is consumed by now: only buffered output remains
+            out = decoder.flush()
+        else:
+            out = decoder.decompress(data, limit - done + 1)
+    except zlib.error as err:
+        raise FetchError(f"a damaged {what}: {err}") from err
+    if done + len(out) > limit or decoder.unconsumed_tail:
+        raise FetchError(f"the {what} expands to more than the limit of {limit:,} bytes "
+                         "(setting max_response_bytes)")
+    return out
 
 
 def split_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -417,11 +566,27 @@ def _root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def gunzip_if_needed(body: bytes) -> bytes:
-    """Return ``body`` decompressed when it is a gzip file (e.g. ``sitemap.xml.gz``)."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(body)
-        except (OSError, EOFError) as err:
-            raise FetchError(f"a damaged gzip file: {err}") from err
-    return body
+def gunzip_if_needed(body: bytes, *, max_bytes: int) -> bytes:
+    """Return ``body`` decompressed when it is a gzip file (e.g. ``sitemap.xml.gz``), at most ``max_bytes``.
+
+    Decompressed step by step, so a small file that expands enormously (a gzip bomb) fails at the
+    cap without ever being held in memory.
+
+    >>> import gzip
+    >>> gunzip_if_needed(gzip.compress(b"<urlset/>"), max_bytes=100)
+    b'<urlset/>'
+    """
+    if body[:2] != b"\x1f\x8b":
+        return body
+    parts: list[bytes] = []
+    done, rest = 0, body
+    while rest:  # a gzip file may hold several members, one after the other
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        for data in (rest, None):
+            part = _inflate(decoder, data, done=done, limit=max_bytes, what="gzip file")
+            done += len(part)
+            parts.append(part)
+        if not decoder.eof:
+            raise FetchError("a damaged gzip file: it ends before its compressed data does")
+        rest = decoder.unused_data
+    return b"".join(parts)

@@ -1,9 +1,10 @@
 """Discover pages from a sitemap or sitemap index, and collect them.
 
-Sitemaps may be gzip-compressed; indexes are followed (up to :data:`MAX_DEPTH` levels, each
-sitemap once). ``include`` / ``exclude`` patterns are shell-style globs matched against the whole
-URL (``*/blog/*``); a pattern without ``*``, ``?`` or ``[`` matches as a plain substring. A re-run
-skips pages whose ``<lastmod>`` has not changed since they were stored.
+Sitemaps may be gzip-compressed (expanded at most to ``max_response_bytes``); indexes are
+followed (up to :data:`MAX_DEPTH` levels, each sitemap once). ``include`` / ``exclude`` patterns
+are shell-style globs matched against the whole URL (``*/blog/*``); a pattern without ``*``, ``?``
+or ``[`` matches as a plain substring. A re-run skips pages whose ``<lastmod>`` has not changed
+since they were stored.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lxml import etree
 from policytext.collect.base import Outcome, ProgressHook
 from policytext.collect.fetch import Fetcher, check_url, gunzip_if_needed
 from policytext.collect.web import PageOptions, SOURCE, fetch_page, open_fetcher, write_collected
+from policytext.config import Config
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document, make_document_id
 from policytext.store import Store, WriteReport, get_document
@@ -31,18 +33,26 @@ class SitemapEntry:
     lastmod: str | None = None
 
 
-def parse_sitemap(body: bytes, *, url: str) -> tuple[str, list[SitemapEntry]]:
+def parse_sitemap(body: bytes, *, url: str,
+                  max_bytes: int = Config.max_response_bytes) -> tuple[str, list[SitemapEntry]]:
     """Read a sitemap; return ``("urlset" | "sitemapindex", entries)``.
 
+    Args:
+        body: the sitemap, plain or gzip-compressed.
+        url: where it came from (relative locations are resolved against it).
+        max_bytes: the most a compressed sitemap may expand to (the fetcher's
+            ``max_response_bytes``).
+
     Raises:
-        BadInput: when the body is not a sitemap (malformed XML, another root element).
+        BadInput: when the body is not a sitemap (malformed XML, another root element), or a
+            compressed one is damaged or expands beyond ``max_bytes``.
 
     Example:
         >>> parse_sitemap(b'<urlset><url><loc>https://e.org/a</loc></url></urlset>', url="https://e.org/s.xml")
         ('urlset', [SitemapEntry(url='https://e.org/a', lastmod=None)])
     """
     try:
-        body = gunzip_if_needed(body)
+        body = gunzip_if_needed(body, max_bytes=max_bytes)
     except FetchError as err:
         raise BadInput(url, str(err)) from err
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
@@ -98,7 +108,8 @@ def iter_sitemap_entries(fetcher: Fetcher, url: str, *, include: Sequence[str] =
         seen.add(sitemap_url)
         try:
             response = fetcher.fetch(check_url(sitemap_url))
-            kind, entries = parse_sitemap(response.body, url=response.final_url)
+            kind, entries = parse_sitemap(response.body, url=response.final_url,
+                                           max_bytes=fetcher.config.max_response_bytes)
         except FetchError as err:
             yield BadInput(sitemap_url, str(err))
             return
