@@ -88,15 +88,17 @@ class Corpus:
     # ------------------------------------------------------------------ collect
 
     def write(self, outcomes: Iterable[Any], *, stage: str, progress: ProgressHook | None = None,
-              on_duplicate_id: str = "error", item_key: Callable[[str], str] | None = None) -> WriteReport:
+              on_duplicate_id: str = "error", item_key: Callable[[str], str] | None = None,
+              batch_size: int | None = None) -> WriteReport:
         """Write the outcomes of a collector (documents, failures, skips) in batches.
 
         ``on_duplicate_id`` says what to do with an id given twice in the run (see
         :data:`~policytext.collect.base.ON_DUPLICATE_ID`); ``item_key`` names items in the
-        ``failures`` table (see :func:`~policytext.collect.base.write_outcomes`).
+        ``failures`` table (see :func:`~policytext.collect.base.write_outcomes`); ``batch_size``
+        outcomes go in each transaction (default: the ``write_batch_size`` setting).
         """
         return write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
-                              batch_size=self.config.write_batch_size, progress=progress,
+                              batch_size=batch_size or self.config.write_batch_size, progress=progress,
                               on_duplicate_id=on_duplicate_id, item_key=item_key)
 
     def collect_sotu(self, *, since: int | None = None, until: int | None = None,

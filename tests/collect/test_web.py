@@ -3,6 +3,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -378,27 +387,102 @@ def test_wrong_charset_header_over_http(corpus, site):
     assert "£3 billion — a “modest” sum." in corpus.documents()["text"].iloc[0]
 
 
-def test_interrupted_feed_run_resumes(tmp_path, site):
+def test_interrupted_feed_run_keeps_every_page_it_fetched(tmp_path, site):
     from policytext.corpus import open_corpus
 
     serve_posts(site, **POSTS)
     site.add("/feed.xml", rss(site, ["skills", "housing", "energy"]), content_type="application/rss+xml")
-    settings = {"requests_per_second": 1000, "write_batch_size": 2}
+    settings = {"requests_per_second": 1000}  # the default write_batch_size (200): pages commit anyway
     seen = []
 
-    def stop_at_the_third(outcome):
+    def stop_at_the_second(outcome):
         seen.append(outcome)
-        if len(seen) == 3:
+        if len(seen) == 2:
             raise KeyboardInterrupt
 
     with open_corpus(tmp_path / "c", create=True, **settings) as corpus:
         with pytest.raises(KeyboardInterrupt):
-            collect_feeds(corpus, [site.url("/feed.xml")], progress=stop_at_the_third)
-        assert corpus.count_documents() == 2  # the first batch was committed, the rest was not
+            collect_feeds(corpus, [site.url("/feed.xml")], progress=stop_at_the_second)
+        assert corpus.count_documents() == 2  # both pages fetched before the interruption
     with open_corpus(tmp_path / "c", **settings) as corpus:
         report = collect_feeds(corpus, [site.url("/feed.xml")])
         assert (report.collected, report.unchanged, report.failed) == (1, 2, 0)
         assert corpus.count_documents() == 3
+    assert site.hits("/posts/skills") == site.hits("/posts/housing") == 1  # not fetched again
+
+
+def _count_documents(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_killed_feed_run_keeps_every_page_it_fetched(tmp_path, site):
+    """kill -9 a real run while it waits for the third page; the first two are in the store."""
+    release = threading.Event()
+    serve_posts(site, skills=POSTS["skills"], housing=POSTS["housing"])
+
+    def energy_when_released(request):
+        release.wait(60)
+        return site.reply(post_html(*POSTS["energy"]))
+
+    site.add("/posts/energy", energy_when_released)
+    site.add("/feed.xml", rss(site, ["skills", "housing", "energy"]), content_type="application/rss+xml")
+    corpus_dir = tmp_path / "c"
+    env = {**os.environ, "POLICYTEXT_REQUESTS_PER_SECOND": "1000"}
+    command = [sys.executable, "-m", "policytext", "--quiet", "--corpus", str(corpus_dir),
+               "collect", "feed", site.url("/feed.xml")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while (_count_documents(corpus_dir / "policytext.db") < 2 and process.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
+        assert site.hits("/posts/energy") == 1 and process.poll() is None, process.stderr.read().decode()[-2000:]
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+        process.wait()
+        release.set()
+    assert _count_documents(corpus_dir / "policytext.db") == 2
+
+    from policytext.corpus import open_corpus
+
+    with open_corpus(corpus_dir, requests_per_second=1000) as corpus:
+        report = collect_feeds(corpus, [site.url("/feed.xml")])
+        assert (report.collected, report.unchanged, report.failed) == (1, 2, 0)
+        assert corpus.count_documents() == 3
+        assert sorted(corpus.documents()["title"]) == sorted(title for title, _ in POSTS.values())
+
+
+def test_gzip_sitemap_bomb_is_a_failure_naming_the_cap(tmp_path, site):
+    from policytext.corpus import open_corpus
+
+    head = f"<?xml version='1.0'?><urlset><url><loc>{site.url('/posts/skills')}</loc></url>".encode()
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = packer.compress(head) + b"".join(packer.compress(b" " * (1 << 20)) for _ in range(64)) + packer.flush()
+    assert len(bomb) < 100_000  # 64 MB once expanded
+    site.add("/sitemap.xml.gz", bomb, content_type="application/gzip")
+    serve_posts(site, skills=POSTS["skills"])
+    with open_corpus(tmp_path / "c", create=True, requests_per_second=1000,
+                     max_response_bytes=1_000_000) as corpus:
+        tracemalloc.start()
+        try:
+            report = collect_sitemaps(corpus, [site.url("/sitemap.xml.gz")])
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert (report.collected, report.failed) == (0, 1)
+        assert report.failures[0]["reason"] == ("the gzip file expands to more than the limit of "
+                                                "1,000,000 bytes (setting max_response_bytes)")
+    assert peak < 16_000_000  # never the 64 MB the sitemap expands to
+    assert site.hits("/posts/skills") == 0
 
 
 def test_cli_duplicates(tmp_path, site, monkeypatch, capsys):

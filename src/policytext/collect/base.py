@@ -242,9 +242,9 @@ def write_outcomes(
 
     for outcome in outcomes:
         pending.append(outcome)
-        if progress is not None:
-            progress(outcome)
         if len(pending) >= batch_size:
             flush()
+        if progress is not None:  # after a flush, so an interruption here loses nothing written
+            progress(outcome)
     flush(last=True)
     return report

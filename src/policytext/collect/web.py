@@ -48,14 +48,18 @@ def open_fetcher(corpus: Any) -> Fetcher:
 
 def write_collected(corpus: Any, outcomes: Iterable[Outcome], *, stage: str,
                     progress: ProgressHook | None = None) -> WriteReport:
-    """Write a web collector's outcomes, keeping duplicates once; return the run's report.
+    """Write a web collector's outcomes as they come, keeping duplicates once; return the run's report.
 
-    Documents whose text is already in the corpus (exactly, or nearly: see
+    Each page is committed as soon as it is fetched (one small transaction per page costs
+    nothing beside the fetch, which waits its turn under the rate limit), so a run that is
+    interrupted, killed or left by a dying server keeps every page it fetched, and a re-run
+    finds them unchanged. Documents whose text is already in the corpus (exactly, or nearly: see
     :mod:`policytext.collect.dedupe`) are not written again; their address is recorded and
     counted in ``report.duplicate``.
     """
     finder = DuplicateFinder(corpus.store)
-    report = corpus.write(drop_duplicates(outcomes, finder), stage=stage, progress=progress)
+    report = corpus.write(drop_duplicates(outcomes, finder), stage=stage, progress=progress,
+                          batch_size=1)
     report.duplicate = finder.found
     return report
 
