@@ -10,7 +10,9 @@ from policytext.collect.extract import (
     classify_line,
     decode_html,
     extract_html,
+    extract_scraped_text,
     has_main_text,
+    looks_like_scraped_page,
     parse_date,
     remove_furniture,
 )
@@ -144,3 +146,28 @@ def test_xml_declaration_and_unknown_declared_charset():
     body = ("<?xml version='1.0' encoding='utf-8'?>" + ARTICLE.format(meta="")).encode("utf-8")
     page = extract_html(body, charset="no-such-charset")
     assert page is not None and "café" in page.text
+
+
+@pytest.mark.parametrize(("text", "scraped"), [
+    ("top of page\nA title\n\nThe post itself, at some length.", True),
+    ("A title\n\nThe post itself, at some length.\n\nShare this post", True),
+    ("Speech to the LGA\n\nThank you. Councils have shown that trust works.", False),
+    ("Updated figures show spending fell by a fifth between 2009 and 2015.\n\nMore follows.", False),
+])
+def test_looks_like_scraped_page(text, scraped):
+    assert looks_like_scraped_page(text) is scraped
+
+
+def test_extract_scraped_text_keeps_line_breaks_and_refuses_plain_text():
+    page = extract_scraped_text("top of page\nWriter's pictureJo Bloggs\nA heading\n\nLine one\nline two\n"
+                                "Posted on 3rd June 2015\nLast updated on 6 April 2021\nbottom of page")
+    assert page.text == "A heading\n\nLine one\nline two"
+    assert (page.title, page.author, page.date, page.updated) == ("A heading", "Jo Bloggs", "2015-06-03",
+                                                                  "2021-04-06")
+    assert page.meta() == {"updated": "2021-04-06"}
+    assert extract_scraped_text("Speech to the LGA\n\nThank you.") is None
+
+
+def test_scraped_text_whose_first_line_is_a_sentence_has_no_title():
+    page = extract_scraped_text("top of page\nThe election feels like a distant memory.\nMore text.")
+    assert page.title is None and page.text.startswith("The election")

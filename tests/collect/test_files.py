@@ -212,3 +212,79 @@ def test_changed_file_is_updated_not_duplicated(tmp_path, corpus_dir) -> None:
         assert (report.collected, report.updated) == (0, 1)
         assert corpus.count_documents() == 1
         assert corpus.documents()["text"].iloc[0].endswith("A new closing line.")
+
+
+# ---------------------------------------------------------------------------------- scraped pages
+
+FURNITURE = ("top of page", "bottom of page", "Writer's picture", "Updated:")
+
+
+def test_seed_blog_post_saved_as_text_loses_its_furniture(tmp_path) -> None:
+    seed = shared_data("seed", "trust-to-try-things-out.txt")
+    [doc] = _outcomes([seed], kind="blog", publisher="Mutual Ventures")
+    assert doc.title == ("Giving local leaders the ‘trust to try things out’ – why the government is "
+                         "right to back")
+    assert doc.speaker == "Andrew Laird"
+    # The page shows only when it was last updated (2021); the post is from 2015: no date is guessed.
+    assert doc.date is None
+    assert doc.meta["updated"] == "2021-04-06"
+    for furniture in FURNITURE:
+        assert furniture not in doc.text
+    assert doc.text.startswith("Giving local leaders the ‘trust to try things out’ – why the government "
+                               "is right to back\n\nThe General Election already feels like a distant memory.")
+    assert doc.text.endswith("shaping our twenty-first century services.")
+    assert doc.text.count("\n\n") == 10  # the title and the ten paragraphs, one block each
+
+
+def test_scraped_text_with_a_published_date_and_the_name_on_its_own_line(tmp_path) -> None:
+    path = tmp_path / "post.txt"
+    path.write_text("Skip to content\nMenu\n\nWriter's picture\nPriya Calder\n\n"
+                    "Why small pilots beat grand plans\n\nPublished: 3 June 2015\n4 min read\n\n"
+                    "Councils that tried things early improved fastest.\nThe rest waited for Whitehall.\n\n"
+                    "Share this post\n", encoding="utf-8")
+    [doc] = _outcomes([path])
+    assert (doc.title, doc.speaker, doc.date) == ("Why small pilots beat grand plans", "Priya Calder", "2015-06-03")
+    assert "updated" not in doc.meta
+    assert doc.text == ("Why small pilots beat grand plans\n\nCouncils that tried things early improved fastest.\n"
+                        "The rest waited for Whitehall.")
+
+
+def test_plain_text_that_is_not_a_scraped_page_is_kept_as_it_is(tmp_path) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_text(SPEECH + "\nWe will publish the figures. Share them widely.\n", encoding="utf-8")
+    [doc] = _outcomes([path])
+    assert doc.title == "Speech to the Local Government Association" and doc.speaker is None
+    assert doc.text.endswith("Share them widely.")
+
+
+def test_scraped_text_of_furniture_only_is_skipped(tmp_path) -> None:
+    path = tmp_path / "empty-page.txt"
+    path.write_text("top of page\n\nShare this post\n\nbottom of page\n", encoding="utf-8")
+    [outcome] = _outcomes([path])
+    assert isinstance(outcome, Skipped) and outcome.reason == "the file has no text besides page furniture"
+
+
+def test_saved_html_page_gets_the_web_collectors_metadata(tmp_path) -> None:
+    paragraph = ("Councils that tried things early and dropped what failed improved fastest, while the "
+                 "rest waited for Whitehall to design a perfect model that never came.")
+    path = tmp_path / "post.html"
+    path.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Small pilots | Civic Lab</title>"
+        "<link rel='canonical' href='https://civic.example.org/post/small-pilots'>"
+        "<meta property='og:site_name' content='Civic Lab'>"
+        "<meta property='article:modified_time' content='2022-03-14T10:00:00Z'></head><body>"
+        "<div>top of page</div><nav><a href='/'>Home</a></nav><article><h1>Why small pilots beat grand plans</h1>"
+        "<div><img alt=\"Writer's picture\"><span>Priya Calder</span></div>"
+        "<p>Updated: Mar 14, 2022</p><p>3 min read</p>"
+        f"<p>{paragraph}</p><p>{paragraph} A second time, for length.</p><p>Share this post</p>"
+        "</article><div>bottom of page</div></body></html>", encoding="utf-8")
+    [doc] = _outcomes([path])
+    assert doc.title == "Why small pilots beat grand plans"
+    assert doc.speaker == "Priya Calder"
+    assert doc.date is None  # only an updated date on the page
+    assert doc.meta["updated"] == "2022-03-14"
+    assert doc.meta["canonical_url"] == doc.url == "https://civic.example.org/post/small-pilots"
+    assert doc.publisher == "Civic Lab"
+    for furniture in FURNITURE + ("min read", "Share this post", "Home"):
+        assert furniture not in doc.text
+    assert doc.text.startswith("Why small pilots beat grand plans\n\nCouncils that tried things early")

@@ -9,6 +9,9 @@ On top of trafilatura this module:
   and the dates from those lines before dropping them;
 - tells the published date from the updated date (``date`` is never an "Updated:" date);
 - reads the canonical URL (``<link rel="canonical">``, else ``og:url``).
+
+Pages saved as plain text (a blog post copied with its "top of page" and "Writer's picture"
+lines) get the same furniture removal and metadata from :func:`extract_scraped_text`.
 """
 from __future__ import annotations
 
@@ -39,6 +42,16 @@ class ExtractedPage:
     updated: str | None = None  # ISO date the page says it was updated, when it says so
     canonical_url: str | None = None
     charset: str | None = None  # how the bytes were decoded (None when given text)
+
+    def meta(self) -> dict[str, str]:
+        """Return what the page says beyond a Document's own fields, without empty values.
+
+        >>> ExtractedPage(text="Body.", updated="2021-04-06").meta()
+        {'updated': '2021-04-06'}
+        """
+        values = {"updated": self.updated, "canonical_url": self.canonical_url,
+                  "sitename": self.sitename, "description": self.description}
+        return {key: value for key, value in values.items() if value}
 
 
 # ------------------------------------------------------------------------------------ charsets
@@ -271,6 +284,66 @@ def remove_furniture(text: str) -> tuple[str, Furniture]:
             found[kind[0]] = kind[1]
     return "\n\n".join(kept), Furniture(author=found["author"], published=found["published"],
                                         updated=found["updated"], removed=tuple(removed))
+
+
+# A page saved as text shows its furniture in its first or last few lines.
+_EDGE_LINES = 5
+_NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}$")
+
+
+def looks_like_scraped_page(text: str) -> bool:
+    """Return whether plain text is a web page saved as text: furniture in its first or last lines.
+
+    >>> looks_like_scraped_page("top of page\\nA title\\nThe post itself.")
+    True
+    >>> looks_like_scraped_page("Speech to the LGA\\n\\nThank you. Councils have shown the way.")
+    False
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    edges = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+    return any(classify_line(line) is not None for line in edges)
+
+
+def extract_scraped_text(text: str) -> ExtractedPage | None:
+    """Return the post and its metadata from a web page saved as text, or ``None`` if it is not one.
+
+    The same furniture as in :func:`extract_html` goes ("top of page", "Writer's picture…",
+    "Updated: …", "3 min read", share and cookie lines), and what it said is kept: the writer
+    becomes ``author``, a "Published:"/"Posted:" date ``date``, an "Updated:" date only
+    ``updated`` (never ``date``: the day a page was last edited is not the day it was written).
+    The first line left, when it reads as a heading (150 characters or fewer, not a sentence
+    ending in a full stop), is the ``title``; it stays in the text, as the web collector keeps a
+    page's heading. Paragraphs and line breaks are kept as they are.
+
+    Example:
+        >>> page = extract_scraped_text("top of page\\nWriter's pictureAndrew Laird\\nTrust to try\\n"
+        ...                             "Updated: Apr 6, 2021\\nThe election feels distant.\\nbottom of page")
+        >>> page.title, page.author, page.date, page.updated
+        ('Trust to try', 'Andrew Laird', None, '2021-04-06')
+    """
+    if not looks_like_scraped_page(text):
+        return None
+    found: dict[str, str | None] = {"author": None, "published": None, "updated": None}
+    kept: list[str] = []
+    name_next = False  # "Writer's picture" alone on its line: the name is on the next one
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            kept.append("")
+            continue
+        kind = classify_line(line)
+        if kind is None and name_next and len(line.strip()) <= 60 and _NAME.match(line.strip()):
+            kind = ("author", line.strip())
+        name_next = kind == ("author", None)
+        if kind is None:
+            kept.append(line)
+        elif kind[0] in found and found[kind[0]] is None:
+            found[kind[0]] = kind[1]
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    first = body.split("\n", 1)[0].strip()
+    title = first if first and len(first) <= 150 and not first.endswith(".") else None
+    return ExtractedPage(text=body, title=title, author=found["author"], date=found["published"],
+                         updated=found["updated"])
 
 
 _SHORT_ELEMENTS = {"a", "p", "span", "li", "button", "div", "small", "time", "em", "strong", "h6",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from policytext.collect.base import Outcome, Skipped
-from policytext.collect.extract import extract_html
+from policytext.collect.extract import ExtractedPage, extract_html, extract_scraped_text
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document
@@ -161,9 +161,7 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
         if page is None:
             yield BadInput(where, "no main text found in the HTML")
             return
-        yield _document(path.resolve().as_posix(), page.text, options, meta=base,
-                        title=page.title, date=_normalise_date(page.date, options),
-                        speaker=page.author, publisher=page.sitename, url=page.url)
+        yield _page_document(path, page, options, meta=base, title=page.title)
     elif suffix in MARKDOWN_SUFFIXES:
         front, body = _split_front_matter(text)
         body = markdown_to_text(body)
@@ -174,6 +172,11 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
                         title=front.get("title") or _first_heading(text) or path.stem,
                         date=_normalise_date(front.get("date"), options),
                         speaker=_join_names(front.get("author") or front.get("authors")))
+    elif (page := extract_scraped_text(text)) is not None:  # a web page saved as text
+        if not page.text:
+            yield Skipped(where, "the file has no text besides page furniture")
+            return
+        yield _page_document(path, page, options, meta=base, title=page.title or path.stem)
     else:
         body = _clean_plain(text)
         yield _document(path.resolve().as_posix(), body, options, meta=base,
@@ -197,6 +200,14 @@ def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str
         meta=meta,
         **extra,
     )
+
+
+def _page_document(path: Path, page: ExtractedPage, options: FileOptions, *, meta: dict[str, Any],
+                   title: str | None) -> Document:
+    """Make a Document of a page read by :mod:`policytext.collect.extract`, as the web collector does."""
+    return _document(path.resolve().as_posix(), page.text, options, meta={**meta, **page.meta()},
+                     title=title, date=_normalise_date(page.date, options), speaker=page.author,
+                     publisher=page.sitename, url=page.url)
 
 
 # ---------------------------------------------------------------------------------- records
