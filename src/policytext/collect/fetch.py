@@ -499,15 +499,14 @@ class Fetcher:
                 tail = _inflate(decoder, None, done=size, limit=limit, what=f"{encoding} body")
                 size += len(tail)
                 chunks.append(tail)
-                if not decoder.eof and not deadline.expired:
-                    raise FetchError(f"a damaged {encoding} body: it ends before its compressed data "
+                if not decoder.eof and not deadline.expired:  # likely a dropped connection: retried
+                    raise _Transient(f"a damaged {encoding} body: it ends before its compressed data "
                                      "does (a page cut short)")
         except (socket.timeout, TimeoutError) as err:
             raise _Transient(f"timed out reading the body after {self.config.timeout_seconds:g} s") from err
-        except (ConnectionError, http.client.IncompleteRead) as err:
+        except (OSError, http.client.HTTPException) as err:  # a reset, a short body, a shut socket
             raise _Transient(f"the connection dropped while reading the body: {err}") from err
-        except (OSError, ValueError, http.client.HTTPException) as err:
-            # A socket shut down by the deadline can surface as any of these, mid-read.
+        except ValueError as err:  # reading a file the deadline closed under the read
             if deadline.expired:
                 raise _Transient("timed out") from err
             raise
