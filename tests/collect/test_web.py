@@ -532,3 +532,15 @@ def test_an_address_whose_text_becomes_a_copy(corpus, site):
     assert list(corpus.documents()["title"]) == [POSTS["skills"][0]]
     [location] = list_duplicates(corpus.store)
     assert location["url"] == site.url("/posts/housing")
+
+
+def test_sitemap_rerun_with_a_country_finds_pages_unchanged(corpus, site):
+    serve_posts(site, skills=POSTS["skills"])
+    site.add("/sitemap.xml", urlset(site, ["/posts/skills"]), content_type="application/xml")
+    labels = "SELECT government, source_government FROM documents"
+    assert collect_sitemaps(corpus, [site.url("/sitemap.xml")], country="GB").collected == 1
+    [(government, source_government)] = corpus.store.conn.execute(labels).fetchall()
+    assert government is not None and source_government is None  # from the timeline, not the page
+    report = collect_sitemaps(corpus, [site.url("/sitemap.xml")], country="GB")
+    assert (report.collected, report.updated, report.unchanged) == (0, 0, 1)
+    assert [tuple(row) for row in corpus.store.conn.execute(labels)] == [(government, None)]

@@ -16,7 +16,7 @@ import feedparser
 
 from policytext.collect.base import Outcome, ProgressHook
 from policytext.collect.fetch import Fetcher, check_url
-from policytext.collect.web import PageOptions, fetch_page, open_fetcher, write_collected
+from policytext.collect.web import PageOptions, as_collected, fetch_page, open_fetcher, write_collected
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document
 from policytext.store import Store, WriteReport, get_document, utc_now
@@ -122,7 +122,7 @@ def iter_feed(fetcher: Fetcher, store: Store, feed_url: str, options: PageOption
             continue
         existing = _seen_unchanged(store, feed_url, entry)
         if existing is not None:
-            yield existing
+            yield as_collected(existing)
             continue
         # The feed's own metadata fills what the page does not say (kept for reextract too).
         fallback = {"title": entry.title, "speaker": entry.author, "date": entry.published}

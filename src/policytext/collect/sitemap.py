@@ -17,7 +17,7 @@ from lxml import etree
 
 from policytext.collect.base import Outcome, ProgressHook
 from policytext.collect.fetch import Fetcher, check_url, gunzip_if_needed
-from policytext.collect.web import PageOptions, SOURCE, fetch_page, open_fetcher, write_collected
+from policytext.collect.web import PageOptions, SOURCE, as_collected, fetch_page, open_fetcher, write_collected
 from policytext.config import Config
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document, make_document_id
@@ -154,7 +154,7 @@ def iter_sitemap(fetcher: Fetcher, store: Store, url: str, options: PageOptions,
             yield BadInput(entry.url, str(err))
             continue
         if existing is not None:
-            yield existing
+            yield as_collected(existing)
             continue
         meta = {"sitemap": url, "sitemap_lastmod": entry.lastmod}
         yield fetch_page(fetcher, entry.url, options, via="sitemap", meta=meta)
