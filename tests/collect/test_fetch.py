@@ -416,7 +416,7 @@ def test_timeout_bounds_the_whole_request(corpus, site, headers_too):
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"timed out after 2 s \(gave up after 1 attempts\)"):
         fetcher.fetch(site.url("/trickle"))
-    assert 1.9 < time.monotonic() - started < 3.0
+    assert 1.9 < time.monotonic() - started < 4.0  # ~2 s; the slack is for a busy machine
 
 
 def test_whole_request_timeout_with_retries(corpus, site):
@@ -425,7 +425,7 @@ def test_whole_request_timeout_with_retries(corpus, site):
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"timed out after 0.5 s \(gave up after 2 attempts\)"):
         fetcher.fetch(site.url("/trickle"))
-    assert time.monotonic() - started < 2.0  # two attempts of 0.5 s, not two of 8 s
+    assert time.monotonic() - started < 3.0  # two attempts of ~0.5 s, not two of 8 s
     assert site.hits("/trickle") == 2
 
 
