@@ -22,11 +22,15 @@ from policytext.store.edits import (
 )
 
 DOCUMENT_FRAME_COLUMNS = [
-    "id", "title", "date", "speaker", "speaker_role", "party", "kind", "country", "government",
-    "publisher", "organisations", "source", "url", "language", "words", "text",
+    "id", "title", "date", "date_precision", "speaker", "speaker_role", "party", "source_party", "kind",
+    "country", "government", "source_government", "publisher", "organisations", "source", "url",
+    "language", "words", "text",
 ]
-"""Columns of :meth:`Corpus.documents`, in order. ``date`` is an ISO string (YYYY-MM-DD),
-``organisations`` a list of names, ``words`` a whitespace word count."""
+"""Columns of :meth:`Corpus.documents`, in order. ``date`` is an ISO string (YYYY-MM-DD; the first
+day of the year or month when ``date_precision`` is ``year`` or ``month``), ``party`` and
+``government`` the canonical labels (``government`` missing outside every timeline) and
+``source_party``/``source_government`` the values the source gave, ``organisations`` a list of
+names, ``words`` a whitespace word count."""
 
 FAILURE_FRAME_COLUMNS = ["stage", "source", "item", "line", "reason", "attempts", "first_recorded_at",
                          "recorded_at", "cleared_at"]

@@ -1,11 +1,13 @@
 """Corpora for the analysis tests, built once per session with the real collector and pipeline."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import policytext
+from helpers import shared_data
 from policytext.analyse.lemmas import ensure_lemmas
 
 
@@ -26,4 +28,22 @@ def postwar_corpus(tmp_path_factory) -> Path:
     with policytext.open_corpus(folder, create=True) as corpus:
         corpus.collect_sotu(since=1946)
         ensure_lemmas(corpus)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def throne_corpus(tmp_path_factory) -> Path:
+    """The Speeches from the Throne of 1936-1952 (9 before the UK timeline begins in 1945, 7 under
+    Attlee, 2 under Churchill) and two year-only statements of our own, 1945 and 1950."""
+    path = shared_data("corpora", "uk", "throne-speeches-1911-2012.csv")
+    folder = tmp_path_factory.mktemp("throne") / "corpus"
+    statements = folder.parent / "statements.jsonl"
+    statements.write_text(
+        json.dumps({"text": "We will build homes and trust the people to rebuild the nation.", "Year": 1945}) + "\n"
+        + json.dumps({"text": "Trust in the health service has grown across the country.", "Year": 1950}) + "\n",
+        encoding="utf-8")
+    with policytext.open_corpus(folder, create=True) as corpus:
+        corpus.collect_files([path], country="GB", fields={"date": "Date"})
+        corpus.collect_files([statements], country="GB")
+        ensure_lemmas(corpus, since="1936", until="1952")
     return folder

@@ -73,3 +73,25 @@ def test_keyness_cli(capsys, small_corpus: Path) -> None:
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 5 and set(rows[0]) == set(KEYNESS_COLUMNS)
+
+
+def test_keyness_leaves_out_documents_without_a_government(throne_corpus: Path, capsys) -> None:
+    """The 10 speeches and statements of 1936-1952 with no government (9 before the UK timeline,
+    one dated only 1945) are in neither side of the G² test unless asked for."""
+    with policytext.open_corpus(throne_corpus) as corpus:
+        with pytest.warns(UserWarning, match="^10 document\\(s\\) have no government and are left out"):
+            frame = keyness(corpus, by="government", target="Attlee", since="1936", until="1952", min_count=1)
+        assert frame.attrs["left_out"] == 10
+        streams = lemma_frame(corpus, since="1936", until="1952")
+        churchill = streams[streams["government"] == "Churchill government (1951–1955)"]
+        for row in frame.itertuples():
+            assert row.reference_count == count_in(churchill["lemmas"], row.term)  # the rest is Churchill only
+        with pytest.warns(UserWarning, match="kept as the group"):
+            kept = keyness(corpus, by="government", target="(none)", since="1936", until="1952", min_count=1,
+                           include_unlabelled=True)
+        assert kept.attrs["left_out"] == 0 and len(kept) == 20
+    code = main(["--corpus", str(throne_corpus), "keyness", "--target", "Attlee", "--since", "1936",
+                 "--until", "1952", "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == 0 and len(json.loads(captured.out)) == 20
+    assert "note: 10 document(s) have no government and are left out" in captured.err

@@ -15,6 +15,7 @@ from policytext.collect.govuk import (
     normalise_speaker,
     parse_content_item,
 )
+from policytext.corpus import open_corpus
 from policytext.errors import BadInput, ConfigError
 
 
@@ -239,3 +240,28 @@ def test_search_page_refused_is_a_recorded_failure(corpus, govuk_site):
     report = collect_govuk(corpus, base_url=govuk_site.base_url)
     assert (report.collected, report.failed) == (0, 1)
     assert "HTTP 422" in report.failures[0]["reason"]
+
+
+def test_govuk_labels_through_the_cli_and_a_disagreement_recorded(tmp_path, govuk_site, monkeypatch, capsys):
+    """The 11 real items: GOV.UK's labels give way to the timeline's names; when a user's alias says
+    the 2015 label is Cameron's only, May's 3 statements keep May (the date) and the disagreement."""
+    monkeypatch.setenv("POLICYTEXT_REQUESTS_PER_SECOND", "1000")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "policytext.toml").write_text(
+        '[government_aliases]\n"2015 Conservative government" = ["Cameron government (2015–2016)"]\n',
+        encoding="utf-8")
+    assert main(["--corpus", str(folder), "-q", "collect", "govuk", "--base-url", govuk_site.base_url]) == 0
+    capsys.readouterr()
+    assert main(["--corpus", str(folder), "stats", "--by", "government", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["government"], r["documents"]) for r in rows] == [
+        ("Cameron–Clegg coalition (2010–2015)", 3), ("Cameron government (2015–2016)", 5),
+        ("May government (2016–2019)", 3)]
+    with open_corpus(folder) as corpus:
+        disagreements = corpus.store.conn.execute(
+            "SELECT date, json_extract(meta, '$.government_disagreement.by_date') FROM documents "
+            "WHERE json_extract(meta, '$.government_disagreement') IS NOT NULL ORDER BY date").fetchall()
+    assert [tuple(d) for d in disagreements] == [("2016-07-25", "May government (2016–2019)"),
+                                                 ("2016-12-19", "May government (2016–2019)"),
+                                                 ("2016-12-20", "May government (2016–2019)")]

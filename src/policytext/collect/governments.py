@@ -75,6 +75,7 @@ class Timelines:
         for country, items in self._by_country.items():
             items.sort(key=lambda g: g.start)
         self._starts = {c: [g.start for g in items] for c, items in self._by_country.items()}
+        self._names = frozenset(g.name for items in self._by_country.values() for g in items)
 
     @classmethod
     def packaged(cls) -> "Timelines":
@@ -139,9 +140,9 @@ class Timelines:
             return None
         return government
 
-    def names(self) -> set[str]:
+    def names(self) -> frozenset[str]:
         """Return the names of every government of every country."""
-        return {g.name for items in self._by_country.values() for g in items}
+        return self._names
 
     def order(self) -> dict[str, str]:
         """Return each government name mapped to its start date, to sort groups in time."""

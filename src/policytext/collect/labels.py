@@ -35,6 +35,8 @@ def split_date(value: str | None, precision: str | None = None) -> tuple[str | N
 
     >>> split_date("1945"), split_date("2015-03"), split_date("2015-03-04")
     (('1945-01-01', 'year'), ('2015-03-01', 'month'), ('2015-03-04', 'day'))
+    >>> split_date("Spring 1945")
+    ('Spring 1945', None)
     """
     if precision is not None and precision not in DATE_PRECISIONS:
         raise ValueError(f"date precision must be one of {', '.join(DATE_PRECISIONS)}, not {precision!r}")
@@ -45,7 +47,11 @@ def split_date(value: str | None, precision: str | None = None) -> tuple[str | N
     if match:
         year, month = match.groups()
         return (f"{year}-{month}-01", "month") if month else (f"{year}-01-01", "year")
-    return text[:10], precision or "day"
+    try:
+        day = dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return text, None  # not an ISO date: kept as given, with no precision and no government
+    return day, precision or "day"
 
 
 def date_period(day: str, precision: str | None) -> tuple[str, str]:
