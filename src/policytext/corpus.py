@@ -225,7 +225,9 @@ class Corpus:
         """Set ``kind``, ``speaker``, ``party`` or ``government`` on the matching documents.
 
         ``changes`` maps those fields to new values (an empty value clears the field); documents
-        are chosen as for :meth:`delete`. Claims keep their speaker in step with the document's,
+        are chosen as for :meth:`delete`. A party is stored under its canonical name ("Con" ->
+        "Conservative"); a government must be a timeline's name or a government alias naming one
+        (this is how a year-only document whose year spans two governments gets one). Claims keep their speaker in step with the document's,
         and documents whose speaker or kind changed are marked for annotating again. A later
         collect of the same item sets the fields from the source again (reported as updated).
 
@@ -233,7 +235,7 @@ class Corpus:
             >>> corpus.retag({"kind": "speech"}, source="files", kind="Speech").changed  # doctest: +SKIP
             12
         """
-        check_retag_changes(changes)
+        changes = self.labeller.canonical_changes(check_retag_changes(changes))
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
         return retag_documents(self.store, selection, changes, dry_run=dry_run)
 

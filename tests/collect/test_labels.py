@@ -262,3 +262,30 @@ def test_a_user_alias_to_no_timeline_is_an_error(tmp_path: Path, capsys) -> None
     assert main(["--corpus", str(folder), "collect", "files", str(source)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Error: government alias 'Attlee ministry' names 'Atlee government', which no timeline has.")
+
+
+def test_retag_gives_a_year_only_manifesto_its_government_under_canonical_names(tmp_path: Path, capsys) -> None:
+    """The user settles what the year cannot: the 1945 Labour manifesto preceded Attlee's government."""
+    path = shared_data("corpora", "uk", "manifestos-1945-2005.jsonl")
+    corpus = str(tmp_path / "corpus")
+    assert main(["--corpus", corpus, "-q", "collect", "files", str(path), "--kind", "manifesto"]) == 0
+    code = main(["--corpus", corpus, "retag", "--party", "Labour", "--since", "1945", "--until", "1945",
+                 "--set", "government=Atlee government", "--yes"])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("Error: cannot set the government 'Atlee government': no timeline "
+                                              "has a government of that name.")
+    with policytext.open_corpus(corpus) as opened:
+        report = opened.retag({"government": CHURCHILL_1945, "party": "Tory"}, party="Conservative",
+                              since="1945", until="1945")
+        assert (report.matched, report.changed) == (1, 1)
+        with pytest.raises(ConfigError, match="it stands for several"):
+            opened.retag({"government": "2015 Conservative government"}, party="Labour", since="1945", until="1945")
+    code = main(["--corpus", corpus, "retag", "--party", "Labour", "--since", "1945", "--until", "1945",
+                 "--set", f"government={ATTLEE}", "--yes"])
+    assert code == 0
+    capsys.readouterr()
+    with policytext.open_corpus(corpus) as opened:
+        assert _unlabelled_by_year(opened) == {**MANIFESTO_UNLABELLED, "1945": 1}
+        rows = opened.documents(since="1945", until="1945")
+        assert sorted(zip(rows["party"], rows["government"].fillna("-"))) == [
+            ("Conservative", CHURCHILL_1945), ("Labour", ATTLEE), ("Liberal", "-")]

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from policytext.collect.governments import GovernmentAliases, Timelines
 from policytext.collect.parties import PartyAliases
+from policytext.errors import ConfigError
 from policytext.records import DATE_PRECISIONS, Document
 
 _REDUCED_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -110,6 +111,32 @@ class Labeller:
             date=day, date_precision=precision, government=government,
             source_government=source_government, party=party,
             source_party=" ".join(source_party.split()) if source_party else None, meta=meta)
+
+    def canonical_changes(self, changes: Mapping[str, str | None]) -> dict[str, str | None]:
+        """Return labels a user sets by hand (``party``, ``government``) under their canonical names.
+
+        A party goes through the aliases that apply everywhere; a government must be a timeline's
+        name, or an alias that names exactly one, else :class:`ConfigError`.
+        """
+        result = dict(changes)
+        if result.get("party"):
+            result["party"] = self.party_aliases.canonical(result["party"])
+        value = result.get("government")
+        if value:
+            candidates = self.government_aliases.candidates(value)
+            if candidates is None and value in self.timelines.names():
+                candidates = (value,)
+            if not candidates or len(candidates) != 1:
+                known = sorted(n for n in self.timelines.names() if value.casefold() in n.casefold())
+                hint = f" Did you mean {', '.join(map(repr, known))}?" if known else ""
+                raise ConfigError(
+                    f"cannot set the government {value!r}: " + (
+                        f"it stands for several ({', '.join(candidates)}); name one." if candidates else
+                        f"no timeline has a government of that name.{hint} Give the timeline's full name "
+                        f"(see 'policytext stats --by government'), or add a timeline or a "
+                        f"[government_aliases] entry in policytext.toml."))
+            result["government"] = candidates[0]
+        return result
 
     def _government(self, country: str | None, day: str | None, precision: str | None,
                     source_label: str | None, meta: dict[str, Any]) -> str | None:
