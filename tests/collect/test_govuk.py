@@ -265,3 +265,14 @@ def test_govuk_labels_through_the_cli_and_a_disagreement_recorded(tmp_path, govu
     assert [tuple(d) for d in disagreements] == [("2016-07-25", "May government (2016–2019)"),
                                                  ("2016-12-19", "May government (2016–2019)"),
                                                  ("2016-12-20", "May government (2016–2019)")]
+
+
+def test_an_item_without_a_government_label_is_unchanged_on_a_rerun(corpus, govuk_site):
+    """Its government comes from the timeline; read back from the store it is not the source's label."""
+    item = govuk_site.items["/government/speeches/queens-speech-2016"]
+    del item["details"]["government"]
+    collect_govuk(corpus, base_url=govuk_site.base_url)
+    row = corpus.documents(speaker="Queen").iloc[0]
+    assert (row["government"], row["source_government"]) == ("Cameron government (2015–2016)", None)
+    report = collect_govuk(corpus, base_url=govuk_site.base_url)
+    assert (report.collected, report.updated, report.unchanged) == (0, 0, 11)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from policytext.collect.base import Outcome, ProgressHook
 from policytext.collect.fetch import Fetcher, FetchedResponse, check_url
+from policytext.collect.labels import as_collected
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document, make_document_id
 from policytext.store import Store, WriteReport, get_document
@@ -328,7 +329,7 @@ def iter_govuk(fetcher: Fetcher, store: Store, options: GovukOptions) -> Iterato
         if existing is not None:
             stored, listed = _instant(existing.meta.get("public_updated_at")), _instant(result.get("public_timestamp"))
             if stored is not None and stored == listed:
-                yield existing
+                yield as_collected(existing)
                 continue
         api_url = f"{options.base_url.rstrip('/')}/api/content{link}"
         try:

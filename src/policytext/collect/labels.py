@@ -71,6 +71,17 @@ def date_period(day: str, precision: str | None) -> tuple[str, str]:
     return day[:10], following_day.isoformat()
 
 
+def as_collected(document: Document) -> Document:
+    """Return a stored document as its collector made it: the government back to the source's own.
+
+    Collectors that find an item unchanged yield it from the store so the writer counts it; the
+    writer labels every document again, and would otherwise take the timeline's government read
+    back from the store for a label the source gave (``source_government``), and count the item as
+    updated. Party and date need nothing: the source's party is kept, and the stored precision too.
+    """
+    return document.with_changes(government=document.source_government)
+
+
 @dataclass(frozen=True)
 class Labeller:
     """The tables that label documents: timelines, government aliases and party aliases.

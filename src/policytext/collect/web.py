@@ -64,16 +64,6 @@ def write_collected(corpus: Any, outcomes: Iterable[Outcome], *, stage: str,
     return report
 
 
-def as_collected(document: Document) -> Document:
-    """Return a stored document as its collector made it: the government back to the source's own.
-
-    A re-run yields unchanged pages from the store so the writer counts them; the writer labels
-    every document again, and would otherwise take the timeline's government read back from the
-    store for a label the source gave (``source_government``), and count the page as updated.
-    """
-    return document.with_changes(government=document.source_government)
-
-
 def _looks_like_html(body: bytes) -> bool:
     head = body[:2048].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head or b"<body" in head
