@@ -22,6 +22,7 @@ from policytext.annotate.document import (
     split_chunks,
 )
 from policytext.errors import BadInput, ConfigError
+from policytext.inputs import has_surrogate, load_json
 
 WHAT = ("quotes", "claims", "entities")
 QUOTE_FIELDS = ("id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence")
@@ -39,34 +40,65 @@ class TextItem:
     kind: str | None = None
 
 
-def read_text_items(handle: IO[str], *, name: str = "-") -> Iterator[TextItem | BadInput]:
+def read_text_items(handle: IO[str], *, name: str = "-", max_chars: int | None = None) -> Iterator[TextItem | BadInput]:
     """Yield the items of ``handle``: JSON Lines with ``id`` and ``text``, or one plain text.
 
-    The input is JSON Lines when its first non-blank character is ``{``. A bad line yields a
-    :class:`BadInput` (with its line number) instead of an item, so the rest can go on.
+    The input is JSON Lines when its first non-blank character is ``{``; it is read line by line,
+    never whole. A bad line (not JSON, a field of the wrong type, a lone surrogate or bytes that
+    were not UTF-8, nested too deeply) yields a :class:`BadInput` with its line number instead
+    of an item, so the rest can go on. ``max_chars`` bounds a plain text and each line.
 
     Example:
         >>> import io
         >>> [i.id for i in read_text_items(io.StringIO('{"id": "a", "text": "Hi."}\\n'))]
         ['a']
     """
-    data = handle.read()
-    if not data.lstrip().startswith("{"):
-        yield TextItem(id=name, text=data)
+    limit = -1 if max_chars is None else max_chars + 1
+    read = []
+    line = handle.readline(limit)
+    while line and not line.strip():  # blank lines before the first text
+        read.append(line)
+        line = handle.readline(limit)
+    if not line.lstrip().startswith("{"):
+        rest = handle.read(-1 if max_chars is None else max(max_chars + 1 - len(line), 0))
+        text = "".join(read) + line + rest
+        if max_chars is not None and len(text) > max_chars:
+            yield BadInput(name, f"the text is longer than {max_chars:,} characters (setting max_file_bytes)")
+        elif has_surrogate(text):
+            yield BadInput(name, "bytes that are not valid UTF-8 (or a lone surrogate) in the text")
+        else:
+            yield TextItem(id=name, text=text)
         return
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield BadInput(name, f"not valid JSON ({err.msg})", number)
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield BadInput(name, "each line needs a JSON object with a string field 'text'", number)
-            continue
-        item_id = record.get("id", number)  # kept as given (string or number), as the contract says
-        yield TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
+    number = len(read)
+    while line:
+        number += 1
+        if max_chars is not None and len(line) > max_chars:
+            while line and not line.endswith(("\n", "\r")):  # pass over the rest of the long line
+                line = handle.readline(limit)
+            yield BadInput(name, f"the line is longer than {max_chars:,} characters (setting max_file_bytes)", number)
+        elif line.strip():
+            yield _read_item_line(line, name=name, number=number)
+        line = handle.readline(limit)
+
+
+def _read_item_line(line: str, *, name: str, number: int) -> TextItem | BadInput:
+    if has_surrogate(line):
+        return BadInput(name, "bytes that are not valid UTF-8 (or a lone surrogate) in the line", number)
+    try:
+        record = load_json(line)
+    except json.JSONDecodeError as err:
+        return BadInput(name, f"not valid JSON ({err.msg})", number)
+    except ValueError as err:
+        return BadInput(name, f"cannot read the line: {err}", number)
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return BadInput(name, "each line needs a JSON object with a string field 'text'", number)
+    item_id = record.get("id", number)  # kept as given (string or number), as the contract says
+    if item_id is not None and (isinstance(item_id, bool) or not isinstance(item_id, (str, int, float))):
+        return BadInput(name, f"'id' must be a string or a number, not {type(item_id).__name__}", number)
+    for key in ("speaker", "kind"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return BadInput(name, f"{key!r} must be a string (or left out), not {type(record[key]).__name__}", number)
+    return TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
 
 
 def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16) -> Iterator[tuple[TextItem, DocumentAnnotation]]:

@@ -1,11 +1,11 @@
 """Commands of annotation: annotate, entities, quoted, extract quotes|claims|entities."""
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import Enum
-from pathlib import Path
-from typing import Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import typer
 
@@ -121,28 +121,49 @@ def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str
     from policytext.annotate import load_pipeline
     from policytext.annotate.extract import extract_rows, read_text_items
     from policytext.errors import BadInput, ConfigError
+    from policytext.inputs import open_regular_file
 
     st = state(ctx)
     config = st.config(model=model)
     if source == "-":
-        items = list(read_text_items(sys.stdin, name="stdin"))
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:  # a text stream put in place of stdin (an embedding program, a test)
+            binary = io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
     else:
-        path = Path(source)
-        try:
-            with path.open(encoding="utf-8") as handle:
-                items = list(read_text_items(handle, name=str(path)))
-        except (OSError, UnicodeDecodeError) as err:
-            raise ConfigError(f"cannot read {path}: {err}. Give a UTF-8 text or JSON Lines file, or - for stdin.") from err
-    bad = [item for item in items if isinstance(item, BadInput)]
-    good = [item for item in items if not isinstance(item, BadInput)]
-    for error in bad:
-        message(f"skipped {error}")
-    nlp = load_pipeline(config.model)
-    for row in extract_rows(good, what, nlp=nlp, min_score=min_score, batch_size=config.annotate_batch_size):
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-    if bad:
-        message(f"{len(bad)} input line(s) skipped", quiet=False)
+        try:  # a regular file only: a FIFO or a device would block or never end
+            binary = open_regular_file(source)
+        except BadInput as err:
+            raise ConfigError(f"cannot read {source}: {err.reason}. Give a UTF-8 text or JSON Lines file, "
+                              f"or - for stdin.") from err
+    # surrogateescape: bytes that are not UTF-8 fail their own line, not the whole input
+    handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape")
+    skipped: list[BadInput] = []
+    try:
+        nlp = load_pipeline(config.model)
+        items = read_text_items(handle, name="stdin" if source == "-" else source, max_chars=config.max_file_bytes)
+        for row in extract_rows(_report_bad(items, skipped), what, nlp=nlp, min_score=min_score,
+                                batch_size=config.annotate_batch_size):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if binary is getattr(sys.stdin, "buffer", None):
+            handle.detach()  # leave stdin open for whoever called us
+        else:
+            handle.close()
+    if skipped:
+        message(f"{len(skipped)} input line(s) skipped", quiet=False)
         raise typer.Exit(1)
+
+
+def _report_bad(items: Iterable[Any], skipped: list[Any]) -> Iterator[Any]:
+    """Pass on the good items; say which are bad as they come (on stderr) and keep them in ``skipped``."""
+    from policytext.errors import BadInput
+
+    for item in items:
+        if isinstance(item, BadInput):
+            skipped.append(item)
+            message(f"skipped {item}")
+        else:
+            yield item
 
 
 _SOURCE = typer.Argument("-", help="A plain-text or JSON Lines (id, text) file; - reads stdin.")

@@ -48,6 +48,8 @@ def finish_collect(report: WriteReport, *, quiet: bool) -> None:
                     f"{collision.new_id!r}", quiet=quiet)
     for update in report.updates:
         message(describe_update(update), quiet=quiet)
+    for notice in report.notices:
+        message(f"note {notice.where}: {notice.reason}", quiet=quiet)
     for failure in report.failures:
         message(f"failed {failure.where}: {failure.reason}")  # failures are shown even when quiet
     if report.cleared:
@@ -83,8 +85,8 @@ def collect_files(
     kind: Optional[str] = typer.Option(None, help="Kind of every document: speech, blog, manifesto…"),
     publisher: Optional[str] = typer.Option(None, help="The organisation that published them."),
     country: Optional[str] = typer.Option(None, help="Country code (GB, US…) for the government label."),
-    field: List[str] = typer.Option([], "--field", "-f", help="FIELD=COLUMN: which JSON key or CSV column holds a field, e.g. -f text=foreword -f speaker=leader_name."),
-    encoding: str = typer.Option("utf-8", help="Text encoding of the files."),
+    field: List[str] = typer.Option([], "--field", "-f", help="FIELD=COLUMN: which JSON key or CSV column holds a field, e.g. -f text=foreword -f speaker=leader_name; FIELD= ignores a column. Beats the columns recognised by name."),
+    encoding: str = typer.Option("utf-8", help="Encoding of the lines that are not UTF-8 (each line is tried as UTF-8 first), e.g. cp1252; utf-16 or utf-32 decode the whole file."),
     date_order: str = typer.Option("dmy", help="How to read 03/04/2015: dmy (day first) or mdy."),
     max_file_bytes: Optional[int] = typer.Option(None, help="Files larger than this fail (default 50 MB)."),
     on_duplicate_id: str = typer.Option(

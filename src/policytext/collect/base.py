@@ -12,6 +12,7 @@ from policytext.store import Store, WriteReport, record_failure
 from policytext.store.documents import (
     FailedItem,
     IdCollision,
+    NoticedItem,
     SkippedItem,
     UpdatedDocument,
     clear_failures,
@@ -28,7 +29,16 @@ class Skipped:
     line: int | None = None
 
 
-Outcome = Union[Document, BadInput, Skipped]
+@dataclass(frozen=True)
+class Notice:
+    """Something to know about an item that was collected (e.g. lines read in the fallback encoding)."""
+
+    item: str
+    reason: str
+    line: int | None = None
+
+
+Outcome = Union[Document, BadInput, Skipped, Notice]
 ProgressHook = Callable[[Outcome], None]
 
 ON_DUPLICATE_ID = ("error", "skip", "update", "suffix")
@@ -230,6 +240,8 @@ def write_outcomes(
                 if isinstance(outcome, Document):
                     run.enter(run.item_key(document_location(outcome)[0]))
                     run.write(outcome)
+                elif isinstance(outcome, Notice):
+                    run.report.notices.append(NoticedItem(outcome.item, outcome.reason, outcome.line))
                 else:
                     run.enter(run.item_key(outcome.item))
                     if isinstance(outcome, BadInput):

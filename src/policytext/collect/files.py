@@ -2,24 +2,42 @@
 
 Folders are walked. Records in JSON, JSON Lines and CSV files are mapped to Document fields by a
 field mapping (``{"text": "foreword", "speaker": "leader_name"}``); common column names are
-recognised without one.
+recognised without one. A mapping or an option always beats a recognised column, and a field
+mapped to nothing (``{"kind": ""}``) is not looked for at all.
+
+Only regular files are read, capped at ``max_file_bytes`` while read. JSON Lines and CSV files
+are read record by record, so a large file is never held in memory whole. Each line is decoded
+on its own: UTF-8 first, then the encoding given (lines that needed it are counted in a
+:class:`~policytext.collect.base.Notice`), so a file that mixes encodings is read whole. A bad
+record (malformed, a value of the wrong type, a lone surrogate, nested too deeply) fails alone.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import IO, Any, BinaryIO, Iterable, Iterator, Mapping
 
-from policytext.collect.base import Outcome, Skipped
+from policytext.collect.base import Notice, Outcome, Skipped
 from policytext.collect.extract import ExtractedPage, extract_html, extract_scraped_text
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError
+from policytext.inputs import (
+    describe_file_type,
+    has_surrogate,
+    json_value_problem,
+    load_json,
+    open_regular_file,
+    printable_path,
+    undecodable_name_reason,
+)
 from policytext.records import Document
 
 SOURCE = "files"
@@ -52,6 +70,12 @@ DEFAULT_FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "organisations": ("organisations", "organizations"),
 }
 
+# What a JSON value of each field may be; anything else fails the record.
+_NAME_FIELDS = ("speaker", "organisations")  # text, or a list of texts
+_SCALAR_FIELDS = ("id", "date")  # text or a number
+# Fields that an option of the same name sets for every document.
+_OPTION_FIELDS = ("kind", "publisher", "country")
+
 
 @dataclass(frozen=True)
 class FileOptions:
@@ -74,40 +98,106 @@ class FileOptions:
             )
         if self.date_order not in ("dmy", "mdy"):
             raise ConfigError(f"date order must be 'dmy' or 'mdy', not {self.date_order!r}")
+        if "text" in self.fields and not self.fields["text"]:
+            raise ConfigError("the text field cannot be ignored: map it to a column (e.g. text=body)")
+        for name in _OPTION_FIELDS:
+            if getattr(self, name) and self.fields.get(name):
+                raise ConfigError(
+                    f"{name} is given twice: {name}={getattr(self, name)!r} for every document and the "
+                    f"column {self.fields[name]!r} (--field {name}={self.fields[name]}); give one of them"
+                )
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError as err:
+            raise ConfigError(f"unknown encoding {self.encoding!r}; name one Python knows, "
+                              f"e.g. utf-8, cp1252, latin-1 or utf-16") from err
 
 
 def parse_field_mapping(pairs: Iterable[str]) -> dict[str, str]:
-    """Parse ``FIELD=COLUMN`` pairs, e.g. ``["text=foreword", "speaker=leader_name"]``."""
+    """Parse ``FIELD=COLUMN`` pairs; ``FIELD=`` (no column) means: do not look for that field.
+
+    >>> parse_field_mapping(["text=foreword", "speaker=leader_name", "kind="])
+    {'text': 'foreword', 'speaker': 'leader_name', 'kind': ''}
+    """
     mapping = {}
     for pair in pairs:
         name, sep, column = pair.partition("=")
-        if not sep or not name.strip() or not column.strip():
+        if not sep or not name.strip():
             raise ConfigError(f"--field expects FIELD=COLUMN (e.g. text=body), not {pair!r}")
         mapping[name.strip()] = column.strip()
     return mapping
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path | BadInput | Skipped]:
-    """Yield the files to read: named files as they are, folders walked in sorted order."""
+    """Yield the files to read: named files as they are, folders walked in sorted order.
+
+    Only regular files are yielded. A named path that is something else (a FIFO, a device) is
+    a :class:`BadInput`; in a folder, such files are :class:`Skipped` with the reason. A name
+    that is not valid UTF-8 is a :class:`BadInput` (its text could not be stored).
+    """
     for given in paths:
-        path = Path(given)
-        if path.is_symlink() and not path.exists():
-            yield BadInput(str(path), "cannot read: a link to a file that does not exist")
-        elif not path.exists():
-            yield BadInput(str(path), "no such file or folder")
-        elif path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.startswith("."):
-                        continue
-                    child = Path(root) / name
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        yield child
-                    else:
-                        yield Skipped(str(child), f"not a supported file type ({child.suffix or 'no suffix'})")
-        else:
+        path = Path(os.fsdecode(given))
+        where = printable_path(path)
+        bad_name = undecodable_name_reason(path)
+        if bad_name:
+            yield BadInput(where, bad_name)
+            continue
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            yield BadInput(where, "cannot read: a link to a file that does not exist"
+                           if os.path.islink(path) else "no such file or folder")
+            continue
+        except OSError as err:
+            yield BadInput(where, f"cannot read: {err.strerror or err}")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path)
+        elif stat.S_ISREG(info.st_mode):
             yield path
+        else:
+            yield BadInput(where, f"not a regular file but {describe_file_type(info.st_mode)}; "
+                                  f"only regular files are read")
+
+
+def _walk(folder: Path) -> Iterator[Path | BadInput | Skipped]:
+    errors: list[OSError] = []
+    for root, dirs, names in os.walk(folder, onerror=errors.append):
+        yield from (BadInput(printable_path(e.filename or root), f"cannot read the folder: {e.strerror or e}")
+                    for e in errors)
+        errors.clear()
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            bad_name = undecodable_name_reason(name)
+            if bad_name:
+                yield BadInput(printable_path(Path(root) / name), bad_name)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            child = Path(root) / name
+            where = printable_path(child)
+            if child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                yield Skipped(where, f"not a supported file type ({child.suffix or 'no suffix'})")
+                continue
+            bad_name = undecodable_name_reason(name)
+            if bad_name:
+                yield BadInput(where, bad_name)
+                continue
+            try:
+                info = os.stat(child)
+            except OSError as err:
+                yield BadInput(where, "cannot read: a link to a file that does not exist"
+                               if os.path.islink(child) else f"cannot read: {err.strerror or err}")
+                continue
+            if stat.S_ISREG(info.st_mode):
+                yield child
+            else:
+                yield Skipped(where, f"not a regular file but {describe_file_type(info.st_mode)}")
+    yield from (BadInput(printable_path(e.filename or folder), f"cannot read the folder: {e.strerror or e}")
+                for e in errors)
 
 
 def iter_files(paths: Iterable[str | Path], options: FileOptions | None = None) -> Iterator[Outcome]:
@@ -117,45 +207,63 @@ def iter_files(paths: Iterable[str | Path], options: FileOptions | None = None) 
         if isinstance(item, (BadInput, Skipped)):
             yield item
             continue
-        yield from _read_file(item, options)
+        for outcome in _read_file(item, options):
+            if isinstance(outcome, Document) and has_surrogate(outcome.source_id):
+                # e.g. a folder above the file, reached through resolve(), has an undecodable name
+                yield BadInput(printable_path(outcome.source_id), undecodable_name_reason(outcome.source_id) or "")
+            else:
+                yield outcome
 
 
 def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
-    where = str(path)
     try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            yield BadInput(where, f"the file is {size:,} bytes, over the limit of "
-                                  f"{options.max_file_bytes:,} (setting max_file_bytes)")
-            return
-        data = path.read_bytes()
-    except OSError as err:
-        yield BadInput(where, f"cannot read the file: {err.strerror or err}")
+        handle = open_regular_file(path, max_bytes=options.max_file_bytes)
+    except BadInput as bad:
+        yield bad
         return
+    with handle:
+        try:
+            yield from _read_open_file(path, handle, options)
+        except BadInput as bad:  # the file grew past the cap, or a stream it cannot decode
+            yield bad
+
+
+def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Iterator[Outcome]:
+    where = str(path)
+    suffix = path.suffix.lower()
+    ascii_compatible = _is_ascii_compatible(options.encoding)
+    head = handle.peek(8192)[:8192]
+    if ascii_compatible and head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        yield BadInput(where, "the file starts with a UTF-16 (or UTF-32) byte-order mark; "
+                              "pass --encoding utf-16 (or utf-32)")
+        return
+    # NUL bytes mark a binary file in ASCII-compatible encodings, not in UTF-16 or UTF-32.
+    if ascii_compatible and b"\x00" in head:
+        yield BadInput(where, "a binary file, not text (if it is UTF-16 or UTF-32 text, "
+                              "pass --encoding utf-16 or utf-32)")
+        return
+    if suffix in JSONL_SUFFIXES or suffix in CSV_SUFFIXES:
+        lines = _Lines(handle, options.encoding, where)
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl(path, lines, options)
+        else:
+            yield from _read_csv(path, lines, options, delimiter="\t" if suffix == ".tsv" else ",")
+        if lines.repaired and lines.mixed:
+            yield _repaired_notice(where, lines.repaired, options.encoding)
+        return
+    data = handle.read()
     if not data.strip():
         yield Skipped(where, "the file is empty")
         return
-    if b"\x00" in data[:8192]:
-        yield BadInput(where, "a binary file, not text")
-        return
     try:
-        text = data.decode(options.encoding)
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        yield BadInput(where, f"bytes that are not valid {options.encoding} at byte {err.start} "
-                              f"(pass --encoding, e.g. --encoding cp1252)", line=line)
+        text, repaired = _decode_whole(data, options.encoding, where)
+    except BadInput as bad:
+        yield bad
         return
-    except LookupError as err:
-        raise ConfigError(f"unknown encoding {options.encoding!r}") from err
     text = text.lstrip("\ufeff")
-    suffix = path.suffix.lower()
     base = {"path": str(path.resolve())}
     if suffix in JSON_SUFFIXES:
         yield from _read_json(path, text, options)
-    elif suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(path, text, options)
-    elif suffix in CSV_SUFFIXES:
-        yield from _read_csv(path, text, options, delimiter="\t" if suffix == ".tsv" else ",")
     elif suffix in HTML_SUFFIXES:
         page = extract_html(text, url=None)
         if page is None:
@@ -181,11 +289,14 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
         body = _clean_plain(text)
         yield _document(path.resolve().as_posix(), body, options, meta=base,
                         title=_first_line_title(body) or path.stem)
+    if repaired:
+        yield _repaired_notice(where, repaired, options.encoding)
 
 
 def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str, Any],
               title: str | None = None, date: str | None = None, speaker: str | None = None,
               publisher: str | None = None, url: str | None = None, **extra: Any) -> Document:
+    kind, country = extra.pop("kind", None), extra.pop("country", None)
     return Document(
         source=SOURCE,
         source_id=source_id,
@@ -194,9 +305,10 @@ def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str
         date=date,
         speaker=speaker,
         url=url,
-        kind=extra.pop("kind", None) or options.kind,
+        # an option given for every document beats what a record says
+        kind=options.kind or kind,
         publisher=options.publisher or publisher,
-        country=normalise_country(extra.pop("country", None) or options.country),
+        country=normalise_country(options.country or country),
         meta=meta,
         **extra,
     )
@@ -213,16 +325,58 @@ def _page_document(path: Path, page: ExtractedPage, options: FileOptions, *, met
 # ---------------------------------------------------------------------------------- records
 
 
-def _pick(record: Mapping[str, Any], name: str, options: FileOptions) -> Any:
+def _picked_key(record: Mapping[str, Any], name: str, options: FileOptions) -> Any:
+    """Return the key of ``record`` that holds field ``name``, or None.
+
+    A mapped key is used as given (an empty one: the field is not looked for); otherwise the
+    first recognised name with a value.
+    """
     if name in options.fields:
-        return record.get(options.fields[name])
+        key = options.fields[name]
+        return key if key and key in record else None
     lowered = {str(k).lower(): k for k in record}
     for candidate in DEFAULT_FIELD_NAMES.get(name, ()):
-        if candidate in lowered:
-            value = record[lowered[candidate]]
-            if value not in (None, ""):
-                return value
+        if candidate in lowered and record[lowered[candidate]] not in (None, ""):
+            return lowered[candidate]
     return None
+
+
+def _pick(record: Mapping[str, Any], name: str, options: FileOptions) -> Any:
+    key = _picked_key(record, name, options)
+    return None if key is None else record[key]
+
+
+def _type_problem(record: Mapping[str, Any], options: FileOptions) -> str | None:
+    """Return why a field of ``record`` holds a value of the wrong type, or None."""
+    for name in DOCUMENT_FIELDS:
+        if name == "text" or (name in _OPTION_FIELDS and getattr(options, name)):
+            continue  # text is checked on its own; an option replaces the record's value
+        key = _picked_key(record, name, options)
+        value = None if key is None else record[key]
+        if value is None:
+            continue
+        if name in _NAME_FIELDS:
+            ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            wanted = "text or a list of texts"
+        elif name in _SCALAR_FIELDS:
+            ok = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            wanted = "text or a number"
+        else:
+            ok, wanted = isinstance(value, str), "text"
+        if not ok:
+            return (f"{name} ({key!r}) holds {_describe_json(value)}, not {wanted}; map another key "
+                    f"with --field {name}=KEY, or ignore it with --field {name}=")
+    return None
+
+
+def _describe_json(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({json.dumps(value)})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, list):
+        return "a list" if all(isinstance(v, str) for v in value) else "a list of other things than texts"
+    return "an object" if isinstance(value, dict) else type(value).__name__
 
 
 def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: str,
@@ -236,6 +390,9 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
         return BadInput(where, f"no text field ({wanted}); map one with --field text=NAME", line=line)
     if not isinstance(text, str):
         return BadInput(where, f"the text field holds {type(text).__name__}, not text", line=line)
+    problem = _type_problem(record, options)
+    if problem:
+        return BadInput(where, problem, line=line)
     raw_text, text = text, _clean_plain(text)
     if not text:
         return Skipped(where, "the record's text is empty", line=line)
@@ -264,36 +421,68 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
 
 def _read_json(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]:
     try:
-        data = json.loads(text)
+        data = load_json(text, check=False)
     except json.JSONDecodeError as err:
         yield BadInput(str(path), f"malformed JSON: {err.msg} (column {err.colno})", line=err.lineno)
         return
+    except ValueError as err:
+        yield BadInput(str(path), f"cannot read the JSON: {err}")
+        return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records, start=1):
-        yield _record_to_outcome(path, record, options, key=str(index), line=None)
+        problem = json_value_problem(record)
+        if problem:  # this record alone fails
+            where = str(path) if len(records) == 1 else f"{path}[{index}]"
+            yield BadInput(where, problem)
+        else:
+            yield _record_to_outcome(path, record, options, key=str(index), line=None)
 
 
-def _read_jsonl(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]:
-    for line_number, line in enumerate(text.splitlines(), start=1):
+def _read_jsonl(path: Path, lines: "_Lines", options: FileOptions) -> Iterator[Outcome]:
+    empty = True
+    for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        empty = False
+        if line_number in lines.undecodable:
+            yield lines.undecodable_input(line_number)
+            continue
         try:
-            record = json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as err:
             yield BadInput(str(path), f"malformed JSON line: {err.msg} (column {err.colno})", line=line_number)
             continue
+        except ValueError as err:
+            yield BadInput(str(path), f"cannot read the JSON line: {err}", line=line_number)
+            continue
         yield _record_to_outcome(path, record, options, key=f"L{line_number}", line=line_number)
+    if empty:
+        yield Skipped(str(path), "the file is empty")
 
 
-def _read_csv(path: Path, text: str, options: FileOptions, *, delimiter: str) -> Iterator[Outcome]:
+def _read_csv(path: Path, lines: "_Lines", options: FileOptions, *, delimiter: str) -> Iterator[Outcome]:
     csv.field_size_limit(max(options.max_file_bytes, 131072))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except (StopIteration, csv.Error) as err:
-        yield BadInput(str(path), f"no CSV header row: {err}", line=1)
+        while not any(cell.strip() for cell in header):  # blank lines before the header
+            header = next(reader)
+    except StopIteration:
+        yield Skipped(str(path), "the file is empty")
+        return
+    except csv.Error as err:
+        yield BadInput(str(path), f"no CSV header row: {err}", line=reader.line_num)
+        return
+    if any(n in lines.undecodable for n in range(1, reader.line_num + 1)):
+        yield lines.undecodable_input(reader.line_num)
         return
     header = [h.strip() for h in header]
+    missing = {name: column for name, column in options.fields.items() if column and column not in header}
+    if missing:
+        wanted = ", ".join(f"{column!r} (--field {name}={column})" for name, column in missing.items())
+        yield BadInput(str(path), f"no column {wanted}; the columns are: {', '.join(header)}",
+                       line=reader.line_num)
+        return
     row_number = 1
     while True:
         start_line = reader.line_num + 1
@@ -307,12 +496,147 @@ def _read_csv(path: Path, text: str, options: FileOptions, *, delimiter: str) ->
         row_number += 1
         if not any(cell.strip() for cell in row):
             continue
+        bad_line = next((n for n in range(start_line, reader.line_num + 1) if n in lines.undecodable), None)
+        if bad_line is not None:
+            yield lines.undecodable_input(bad_line, record_line=start_line)
+            continue
         if len(row) != len(header):
             yield BadInput(str(path), f"the row has {len(row)} fields, the header has {len(header)}",
                            line=start_line)
             continue
         yield _record_to_outcome(path, dict(zip(header, row)), options, key=f"R{row_number}",
                                  line=start_line)
+
+
+# ---------------------------------------------------------------------------------- decoding
+
+
+def _is_ascii_compatible(encoding: str) -> bool:
+    """Tell whether ``encoding`` writes ASCII as ASCII (so lines split on bytes, and NUL means binary)."""
+    sample = "\t\n\r !\"#',.:;<=>[]{}azAZ09"
+    try:
+        return sample.encode(encoding) == sample.encode("ascii")
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+class _Lines:
+    """The physical lines of an open file as text, read one at a time.
+
+    In an ASCII-compatible encoding each line is decoded on its own, UTF-8 first, then
+    ``encoding``: ``repaired`` lists the lines that needed the fallback (``mixed`` tells whether
+    other lines were UTF-8 that is not ASCII), ``undecodable`` the lines (with the byte) that
+    neither could read, which the reader fails alone. Other encodings
+    (UTF-16, UTF-32…) are decoded as one stream; bytes they cannot read end the file there.
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str, where: str):
+        self._handle, self._encoding, self._where = handle, encoding, where
+        self._fallback = None if _is_utf8(encoding) else encoding
+        self.repaired: list[int] = []
+        self.mixed = False  # some lines that are not ASCII are UTF-8: the file mixes encodings
+        self.undecodable: dict[int, int] = {}  # line number -> offset of the first bad byte in it
+
+    def __iter__(self) -> Iterator[str]:
+        if not _is_ascii_compatible(self._encoding):
+            yield from self._iter_stream()
+            return
+        # surrogateescape keeps undecodable bytes, so the raw line can be decoded again
+        text = _text_stream(self._handle, "utf-8", errors="surrogateescape")
+        for number, line in enumerate(text, start=1):
+            if number == 1:
+                line = line.lstrip("\ufeff")
+            if not line.isascii():
+                if has_surrogate(line):
+                    line = self._decode_again(line, number)
+                else:
+                    self.mixed = True
+            yield line
+
+    def _decode_again(self, line: str, number: int) -> str:
+        raw = line.encode("utf-8", "surrogateescape")
+        if self._fallback:
+            try:
+                decoded = raw.decode(self._fallback)
+            except UnicodeDecodeError:
+                pass
+            else:
+                self.repaired.append(number)
+                return decoded
+        try:
+            raw.decode(self._fallback or "utf-8")
+        except UnicodeDecodeError as err:
+            self.undecodable[number] = err.start
+        return raw.decode(self._fallback or "utf-8", "replace")
+
+    def _iter_stream(self) -> Iterator[str]:
+        number = 0
+        try:
+            for number, line in enumerate(_text_stream(self._handle, self._encoding, errors="strict"), start=1):
+                yield line.lstrip("\ufeff") if number == 1 else line
+        except UnicodeDecodeError as err:
+            raise BadInput(self._where, f"bytes that are not valid {self._encoding} after line {number} "
+                                        f"({err.reason}); the rest of the file is not read",
+                           line=number + 1) from err
+
+    def undecodable_input(self, line: int, *, record_line: int | None = None) -> BadInput:
+        """Return the failure of a record that holds the undecodable ``line``."""
+        hint = ("; pass --encoding, e.g. --encoding cp1252, for the lines that are not UTF-8"
+                if self._fallback is None else " (nor valid UTF-8)")
+        return BadInput(self._where, f"bytes that are not valid {self._encoding} at byte "
+                                     f"{self.undecodable[line]} of line {line}{hint}",
+                        line=record_line or line)
+
+
+def _text_stream(handle: BinaryIO, encoding: str, *, errors: str) -> IO[str]:
+    """Return a text view of ``handle`` that splits lines on \\n, \\r\\n or \\r and keeps the ends."""
+    return io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline="")
+
+
+def _decode_whole(data: bytes, encoding: str, where: str) -> tuple[str, list[int]]:
+    """Decode a whole file; return the text and, if it mixes encodings, the lines in the fallback one.
+
+    Raises:
+        BadInput: bytes that no encoding tried can read, with the line.
+    """
+    if not _is_ascii_compatible(encoding):
+        try:
+            return data.decode(encoding), []
+        except UnicodeDecodeError as err:
+            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} ({err.reason})",
+                           line=data[: err.start].count(b"\n") + 1) from err
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        if _is_utf8(encoding):
+            line = data[: err.start].count(b"\n") + 1
+            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} "
+                                  f"(pass --encoding, e.g. --encoding cp1252)", line=line) from err
+    parts, repaired, mixed = [], [], False
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            parts.append(raw.decode("utf-8"))
+            mixed = mixed or not raw.isascii()
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            parts.append(raw.decode(encoding))
+        except UnicodeDecodeError as err:
+            raise BadInput(where, f"bytes that are neither UTF-8 nor {encoding} at byte {err.start} "
+                                  f"of line {number}", line=number) from err
+        repaired.append(number)
+    return "".join(parts), repaired if mixed else []
+
+
+def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
+    shown = ", ".join(str(n) for n in lines[:10]) + (", …" if len(lines) > 10 else "")
+    return Notice(where, f"the file mixes encodings: {len(lines):,} line(s) not valid UTF-8 were read as "
+                         f"{encoding} (lines {shown}), the others as UTF-8")
 
 
 # ---------------------------------------------------------------------------------- helpers

@@ -3,6 +3,7 @@ from policytext.store.db import Store, utc_now
 from policytext.store.documents import (
     FailedItem,
     IdCollision,
+    NoticedItem,
     SkippedItem,
     UpdatedDocument,
     WriteReport,
@@ -14,6 +15,6 @@ from policytext.store.documents import (
 )
 from policytext.store.filters import DocumentFilter
 
-__all__ = ["Store", "WriteReport", "FailedItem", "SkippedItem", "UpdatedDocument", "IdCollision",
+__all__ = ["Store", "WriteReport", "FailedItem", "SkippedItem", "NoticedItem", "UpdatedDocument", "IdCollision",
            "DocumentFilter", "get_document", "iter_document_rows", "record_failure", "upsert_document",
            "write_document", "utc_now"]

@@ -198,6 +198,15 @@ class SkippedItem(_RecordAccess):
 
 
 @dataclass(frozen=True)
+class NoticedItem(_RecordAccess):
+    """Something to know about an item a run collected all the same (e.g. lines read in a fallback encoding)."""
+
+    item: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class UpdatedDocument(_RecordAccess):
     """A stored document that a run replaced with a changed version.
 
@@ -269,6 +278,7 @@ class WriteReport:
     updates: list[UpdatedDocument] = field(default_factory=list)
     collisions: list[IdCollision] = field(default_factory=list)
     cleared: int = 0  # earlier failures of items that this run read without them
+    notices: list[NoticedItem] = field(default_factory=list)  # about items collected all the same
 
     def add(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
@@ -288,4 +298,5 @@ class WriteReport:
                 "failures": [r.as_dict() for r in self.failures],
                 "skips": [r.as_dict() for r in self.skips],
                 "updates": [r.as_dict() for r in self.updates],
-                "collisions": [r.as_dict() for r in self.collisions]}
+                "collisions": [r.as_dict() for r in self.collisions],
+                "notices": [r.as_dict() for r in self.notices]}
