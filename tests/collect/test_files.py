@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
 from helpers import shared_data
 from policytext import open_corpus
 from policytext.collect.files import FileOptions, iter_files, markdown_to_text, parse_field_mapping
-from policytext.collect.base import Skipped
+from policytext.collect.base import Notice, Skipped
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document
 
@@ -288,3 +290,346 @@ def test_saved_html_page_gets_the_web_collectors_metadata(tmp_path) -> None:
     for furniture in FURNITURE + ("min read", "Share this post", "Home"):
         assert furniture not in doc.text
     assert doc.text.startswith("Why small pilots beat grand plans\n\nCouncils that tried things early")
+
+
+# ------------------------------------------------------------- one bad item never loses the batch
+
+
+def _documents(outcomes) -> list[Document]:
+    return [o for o in outcomes if isinstance(o, Document)]
+
+
+def _failures(outcomes) -> list[tuple[int | None, str]]:
+    return [(o.line, o.reason) for o in outcomes if isinstance(o, BadInput)]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"text": "a", "organisations": 5}',
+         "organisations ('organisations') holds a number (5), not text or a list of texts; map another "
+         "key with --field organisations=KEY, or ignore it with --field organisations="),
+        ('{"text": "a", "speaker": 5}', "speaker ('speaker') holds a number (5), not text or a list of texts"),
+        ('{"text": "a", "speaker": ["Ann", 5]}', "speaker ('speaker') holds a list of other things than texts"),
+        ('{"text": "a", "title": {"en": "T"}}', "title ('title') holds an object, not text"),
+        ('{"text": "a", "party": true}', "party ('party') holds a boolean (true), not text"),
+        ('{"text": "a", "date": [2010]}', "date ('date') holds a list of other things than texts, not text or a number"),
+        ('{"text": "a\\ud800"}', "cannot read the JSON line: a lone surrogate (\\ud800) in 'text', which is not "
+                                 "text and cannot be stored as UTF-8; fix the file"),
+        ('{"text": "a", "meta": {"k": "\\udfff"}}', "cannot read the JSON line: a lone surrogate (\\udfff) in 'meta'"),
+        ('{"text": "a", "x": ' + "[" * 200_000 + "]" * 200_000 + "}",
+         "cannot read the JSON line: nested too deeply to read (over about 1,000 levels)"),
+        ('{"text": "a", "x": ' + "[" * 150 + "]" * 150 + "}", "cannot read the JSON line: nested deeper than 100 levels"),
+        ('{"text": "a", "score": Infinity}', "cannot read the JSON line: Infinity is not a JSON number; write a number or null"),
+        ('{"text": "a", "score": -1e999}', "cannot read the JSON line: -1e999 is not a JSON number"),
+    ],
+)
+def test_a_bad_record_fails_alone_and_the_rest_of_the_file_is_collected(tmp_path, line, reason) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"text": "Before."}\n' + line + '\n{"text": "After."}\n', encoding="utf-8")
+    outcomes = _outcomes([path])
+    assert [d.text for d in _documents(outcomes)] == ["Before.", "After."]
+    [(got_line, got_reason)] = _failures(outcomes)
+    assert got_line == 2
+    assert got_reason.startswith(reason)
+
+
+def test_the_same_bad_values_in_a_json_array_fail_their_record_only(tmp_path) -> None:
+    path = tmp_path / "items.json"
+    path.write_text('[{"text": "One."}, {"text": "Two", "speaker": 5}, {"text": "\\ud800"}, {"text": "Four."}]',
+                    encoding="utf-8")
+    outcomes = _outcomes([path])
+    assert [d.text for d in _documents(outcomes)] == ["One.", "Four."]
+    assert [(o.item, o.reason[:30]) for o in outcomes if isinstance(o, BadInput)] == [
+        (str(path), "speaker ('speaker') holds a nu"), (f"{path}[3]", "a lone surrogate (\\ud800) in '")]
+
+
+def test_a_200k_deep_json_file_fails_alone(tmp_path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("Fine.", encoding="utf-8")
+    outcomes = _outcomes([tmp_path])
+    assert [d.text for d in _documents(outcomes)] == ["Fine."]
+    assert _failures(outcomes) == [(None, "cannot read the JSON: nested too deeply to read (over about 1,000 levels)")]
+
+
+def test_surrogate_pairs_are_text_not_lone_surrogates(tmp_path) -> None:
+    path = tmp_path / "emoji.jsonl"
+    path.write_text('{"text": "Thumbs \\ud83d\\udc4d up.", "note": "\\ud83d\\ude00"}\n', encoding="utf-8")
+    [doc] = _outcomes([path])
+    assert doc.text == "Thumbs \U0001F44D up." and doc.meta["note"] == "\U0001F600"
+
+
+def test_names_that_are_not_utf8_fail_alone_and_the_rest_is_collected(tmp_path, corpus_dir) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A good speech.", encoding="utf-8")
+    bytes_folder = os.fsencode(folder)
+    with open(bytes_folder + b"/caf\xe9.txt", "wb") as handle:  # latin-1 é: not UTF-8
+        handle.write(b"Text in a file whose name is not UTF-8.")
+    os.mkdir(bytes_folder + b"/sub\xff")
+    with open(bytes_folder + b"/sub\xff/inner.txt", "wb") as handle:
+        handle.write(b"Inside a folder whose name is not UTF-8.")
+    reason = ("the name has bytes that are not valid UTF-8, so it cannot be stored or cited; "
+              "rename it (e.g. with convmv) and collect it again")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([folder, os.fsdecode(bytes_folder + b"/caf\xe9.txt")])
+        assert corpus.documents()["text"].tolist() == ["A good speech."]
+        stored = corpus.failures()
+    assert (report.collected, report.failed) == (1, 3)
+    assert [(f["item"], f["reason"]) for f in report.failures] == [
+        (f"{folder}/sub\\xff", reason), (f"{folder}/caf\\xe9.txt", reason), (f"{folder}/caf\\xe9.txt", reason)]
+    assert sorted(stored["item"]) == sorted(f["item"] for f in report.failures)
+
+
+def test_a_lone_surrogate_never_reaches_the_store(tmp_path, corpus_dir) -> None:
+    path = tmp_path / "speeches.jsonl"
+    path.write_text('{"id": "1", "text": "First."}\n{"id": "2", "text": "Bad \\ud800 one."}\n'
+                    '{"id": "3", "text": "Third.", "speaker": "Ann \\udc00"}\n{"id": "4", "text": "Fourth."}\n',
+                    encoding="utf-8")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([path])
+        assert sorted(corpus.documents()["text"]) == ["First.", "Fourth."]
+        assert sorted(corpus.failures()["line"]) == [2, 3]
+    assert (report.collected, report.failed) == (2, 2)
+
+
+def test_nan_in_a_record_is_stored_as_null_and_the_meta_is_strict_json(tmp_path, corpus_dir) -> None:
+    import sqlite3
+
+    path = tmp_path / "scores.jsonl"
+    path.write_text('{"id": "a", "text": "One.", "score": NaN, "votes": [1, NaN]}\n'
+                    '{"id": "b", "text": "Two.", "score": Infinity}\n', encoding="utf-8")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([path])
+        database = corpus.store.path
+    assert (report.collected, report.failed) == (1, 1)
+    assert report.failures[0]["reason"] == ("cannot read the JSON line: Infinity is not a JSON number; "
+                                            "write a number or null")
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"not strict JSON: {constant}")
+
+    with sqlite3.connect(database) as conn:
+        [(meta,)] = conn.execute("SELECT meta FROM documents").fetchall()
+    meta = json.loads(meta, parse_constant=refuse)
+    assert (meta["score"], meta["votes"]) == (None, [1, None])
+
+
+# ------------------------------------------------------------- regular files only, capped reads
+
+
+def _in_a_limited_process(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``code`` in a child with 1 GB of address space, so a regression fails here, not the machine."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=limit, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+
+
+def test_a_fifo_and_dev_zero_are_refused_without_blocking_or_reading(tmp_path) -> None:
+    fifo = tmp_path / "x.txt"
+    os.mkfifo(fifo)
+    code = ("from policytext.collect.files import iter_files\n"
+            f"for outcome in iter_files([{str(fifo)!r}, '/dev/zero']):\n"
+            "    print(type(outcome).__name__, outcome.reason)\n")
+    result = _in_a_limited_process(code, timeout=60)  # before: blocked for ever opening the FIFO
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "BadInput not a regular file but a named pipe (FIFO); only regular files are read",
+        "BadInput not a regular file but a character device; only regular files are read",
+    ]
+
+
+def test_a_fifo_in_a_folder_is_skipped_and_the_folder_collected(tmp_path) -> None:
+    os.mkfifo(tmp_path / "x.txt")
+    (tmp_path / "y.txt").write_text("A speech.", encoding="utf-8")
+    code = ("from policytext.collect.files import iter_files\n"
+            f"for outcome in iter_files([{str(tmp_path)!r}]):\n"
+            "    print(type(outcome).__name__, getattr(outcome, 'reason', None) or outcome.text)\n")
+    result = _in_a_limited_process(code, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["Skipped not a regular file but a named pipe (FIFO)", "Document A speech."]
+
+
+def test_the_size_cap_holds_while_reading_a_file_that_grows(tmp_path) -> None:
+    path = tmp_path / "growing.jsonl"
+    path.write_text('{"text": "First."}\n', encoding="utf-8")
+    outcomes = iter_files([path], FileOptions(max_file_bytes=1000))
+    first = next(outcomes)  # the file is open now, and was under the cap when opened
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"text": "More."}\n' * 3000)
+    rest = list(outcomes)
+    assert first.text == "First."
+    assert 0 < len(rest) < 100  # some records up to the cap, then the failure
+    assert isinstance(rest[-1], BadInput)
+    assert rest[-1].reason == "more than 1,000 bytes read, over the limit (setting max_file_bytes)"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_large_files_are_read_record_by_record_not_whole(tmp_path, suffix) -> None:
+    """Reading a 10 MB file must not hold it: before, the bytes and the text were both in memory."""
+    import csv as csv_module
+    import tracemalloc
+
+    text = "We will build more homes, and we will build them where people want to live. " * 140
+    path = tmp_path / f"big{suffix}"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if suffix == ".csv":
+            writer = csv_module.writer(handle)
+            writer.writerow(["id", "text"])
+            writer.writerows([str(n), text] for n in range(1000))
+        else:
+            handle.writelines(json.dumps({"id": str(n), "text": text}) + "\n" for n in range(1000))
+    assert path.stat().st_size > 10_000_000
+    tracemalloc.start()
+    try:
+        count = sum(isinstance(outcome, Document) for outcome in iter_files([path], FileOptions()))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 1000
+    assert peak < 4_000_000, f"peak {peak:,} bytes"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-8-sig"])
+@pytest.mark.parametrize(("suffix", "content"), [
+    (".txt", "Caf\u00e9 society\n\nA second paragraph.\n"),
+    (".jsonl", '{"id": "1", "text": "Caf\u00e9 society"}\n{"id": "2", "text": "Second"}\n'),
+    (".csv", "id,text\r\n1,Caf\u00e9 society\r\n2,Second\r\n"),
+])
+def test_encodings_with_nul_bytes_are_read_when_named(tmp_path, encoding, suffix, content) -> None:
+    path = tmp_path / f"file{suffix}"
+    path.write_bytes(content.encode(encoding))
+    outcomes = _outcomes([path], encoding=encoding)
+    assert all(isinstance(o, Document) for o in outcomes), outcomes
+    assert outcomes[0].text.startswith("Caf\u00e9 society")
+
+
+@pytest.mark.parametrize(("encoding", "reason"), [
+    ("utf-16", "the file starts with a UTF-16 (or UTF-32) byte-order mark; pass --encoding utf-16 (or utf-32)"),
+    ("utf-16-le", "a binary file, not text (if it is UTF-16 or UTF-32 text, pass --encoding utf-16 or utf-32)"),
+])
+def test_utf16_not_named_says_how_to_read_it(tmp_path, encoding, reason) -> None:
+    path = tmp_path / "speech.txt"
+    path.write_bytes("A speech.".encode(encoding))
+    assert _reason(_outcomes([path])) == (reason, None)
+
+
+def test_an_unknown_encoding_is_refused_before_reading() -> None:
+    with pytest.raises(ConfigError, match="unknown encoding 'latin-9x'"):
+        FileOptions(encoding="latin-9x")
+
+
+# ------------------------------------------------------------- mixed encodings, line by line
+
+
+def test_lines_are_read_as_utf8_first_then_the_encoding_given(tmp_path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("id,text\n1,\u201cQuoted\u201d in UTF-8\n".encode("utf-8")
+                     + "2,It\u2019s cp1252\n3,Plain\n".encode("cp1252"))
+    outcomes = _outcomes([path], encoding="cp1252")
+    assert [d.text for d in _documents(outcomes)] == ["\u201cQuoted\u201d in UTF-8", "It\u2019s cp1252", "Plain"]
+    [notice] = [o for o in outcomes if isinstance(o, Notice)]
+    assert notice.reason == ("the file mixes encodings: 1 line(s) not valid UTF-8 were read as cp1252 (lines 3), "
+                             "the others as UTF-8")
+
+    plain = _outcomes([path])  # without an encoding named, only that record fails, with the way out
+    assert [d.text for d in _documents(plain)] == ["\u201cQuoted\u201d in UTF-8", "Plain"]
+    assert _failures(plain) == [(3, "bytes that are not valid utf-8 at byte 4 of line 3; pass --encoding, "
+                                    "e.g. --encoding cp1252, for the lines that are not UTF-8")]
+
+
+def test_a_file_all_in_the_named_encoding_gives_no_notice(tmp_path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes('{"text": "Caf\u00e9"}\n{"text": "Na\u00efve"}\n'.encode("cp1252"))
+    outcomes = _outcomes([path], encoding="cp1252")
+    assert [d.text for d in outcomes] == ["Caf\u00e9", "Na\u00efve"]
+
+
+def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
+    path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([path], encoding="cp1252", country="GB")
+        assert corpus.count_documents() == 5496
+        texts = corpus.documents(text=True)["text"]
+    assert (report.collected, report.failed) == (5496, 0)
+    # lines end \r\r\n, so physical line n (counting each \r) is CSV row n // 2 + 1
+    assert report.notices == [{
+        "item": str(path), "line": None,
+        "reason": "the file mixes encodings: 7 line(s) not valid UTF-8 were read as cp1252 "
+                  "(lines 91, 597, 1709, 2199, 4915, 5289, 8229), the others as UTF-8"}]
+    assert texts.str.contains("\u2019").sum() > 0 and not texts.str.contains("\ufffd").any()
+
+
+def test_real_parlee_csv_without_an_encoding_fails_only_the_seven_lines() -> None:
+    path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
+    outcomes = _outcomes([path])
+    assert len(_documents(outcomes)) == 5489
+    assert [line for line, _ in _failures(outcomes)] == [91, 597, 1709, 2199, 4915, 5289, 8229]
+
+
+# ------------------------------------------------------------- explicit beats detected
+
+
+def test_real_manifestos_kind_option_beats_the_type_column(corpus_dir) -> None:
+    path = shared_data("corpora", "uk", "manifestos-1945-2005.jsonl")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([path], kind="manifesto", country="GB")
+        kinds = corpus.documents(text=False)["kind"].value_counts().to_dict()
+    assert report.collected == 101
+    assert kinds == {"manifesto": 101}
+
+
+def test_real_manifestos_type_column_mapped_or_ignored() -> None:
+    path = shared_data("corpora", "uk", "manifestos-1945-2005.jsonl")
+    detected = _outcomes([path])
+    assert sorted({d.kind for d in detected}) == ["natl", "regl"]
+    ignored = _outcomes([path], fields=parse_field_mapping(["kind="]))
+    assert {d.kind for d in ignored} == {None}
+    assert ignored[0].meta["Type"] == "natl"  # kept as metadata, not used as the kind
+    mapped = _outcomes([path], fields=parse_field_mapping(["kind=Language"]))
+    assert {d.kind for d in mapped} == {"en"}
+
+
+def test_country_option_beats_a_country_column(tmp_path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"text": "A speech.", "country": "US"}\n', encoding="utf-8")
+    [doc] = _outcomes([path], country="GB")
+    assert doc.country == "GB"
+
+
+def test_an_option_and_a_mapping_for_the_same_field_are_refused() -> None:
+    with pytest.raises(ConfigError, match=r"kind is given twice: kind='manifesto' for every document and "
+                                          r"the column 'Type' \(--field kind=Type\); give one of them"):
+        FileOptions(kind="manifesto", fields={"kind": "Type"})
+    with pytest.raises(ConfigError, match="the text field cannot be ignored"):
+        FileOptions(fields=parse_field_mapping(["text="]))
+
+
+def test_field_mapped_to_nothing_is_accepted_and_ignores_the_column() -> None:
+    assert parse_field_mapping(["kind=", "speaker = who "]) == {"kind": "", "speaker": "who"}
+
+
+def test_a_mapped_column_missing_from_the_csv_header_fails_the_file(tmp_path) -> None:
+    path = tmp_path / "speeches.csv"
+    path.write_text("body,who\nA speech.,Ann\n", encoding="utf-8")
+    outcomes = _outcomes([path], fields=parse_field_mapping(["text=body", "speaker=speaker_name"]))
+    assert _failures(outcomes) == [(1, "no column 'speaker_name' (--field speaker=speaker_name); "
+                                       "the columns are: body, who")]
+
+
+def test_collect_files_command_takes_kind_and_an_empty_field(tmp_path, capsys) -> None:
+    from policytext.cli import main
+
+    path = shared_data("corpora", "uk", "manifestos-1945-2005.jsonl")
+    corpus = str(tmp_path / "corpus")
+    code = main(["--corpus", corpus, "--quiet", "collect", "files", str(path), "--kind", "manifesto",
+                 "-f", "date=", "--country", "GB"])
+    assert code == 0, capsys.readouterr().err
+    with open_corpus(corpus) as opened:
+        frame = opened.documents(text=False)
+    assert frame["kind"].tolist() == ["manifesto"] * 101
+    assert frame["date"].isna().all()  # -f date= : the Year column is ignored
