@@ -93,6 +93,11 @@ def test_max_chars_bounds_a_plain_text_and_each_line():
     assert items[1] == TextItem("b", "Short.")
 
 
+def test_nul_bytes_are_binary_not_text():
+    [bad] = read_text_items(io.StringIO("\x00" * 10), name="stdin")
+    assert str(bad) == "stdin: a binary input (it holds NUL bytes), not text"
+
+
 def test_zeros_on_stdin_are_bounded():
     zeros = open("/dev/zero", "rb", buffering=0)
     with io.TextIOWrapper(zeros, encoding="utf-8", errors="surrogateescape") as handle:

@@ -64,6 +64,8 @@ def read_text_items(handle: IO[str], *, name: str = "-", max_chars: int | None =
         text = "".join(read) + line + rest
         if max_chars is not None and len(text) > max_chars:
             yield BadInput(name, f"the text is longer than {max_chars:,} characters (setting max_file_bytes)")
+        elif "\x00" in text:
+            yield BadInput(name, "a binary input (it holds NUL bytes), not text")
         elif has_surrogate(text):
             yield BadInput(name, "bytes that are not valid UTF-8 (or a lone surrogate) in the text")
         else:
