@@ -1,19 +1,22 @@
-"""Read local input safely: regular files only, capped while read, and JSON values SQLite can store.
+"""Read local input safely: regular files only, capped while read, decoded line by line, and
+JSON values SQLite can store.
 
 Shared by ``collect files`` and ``extract``. Nothing here blocks on a named pipe, reads a device
 until memory runs out, or lets a value through that would fail later, far from its line: a lone
 surrogate (it cannot be encoded as UTF-8), a ``NaN``/``Infinity`` (not JSON), or a value nested so
-deeply that Python cannot serialise it again.
+deeply that Python cannot serialise it again. Lines are decoded UTF-8 first, then in the encoding
+given, so a file that mixes the two is read whole.
 """
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import math
 import os
 import re
 import stat
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO, Iterator
 
 from policytext.errors import BadInput
 
@@ -203,3 +206,124 @@ def json_value_problem(value: Any) -> str | None:
             stack.extend((child, depth + 1, where) for child in item)
     return None
 
+
+def is_ascii_compatible(encoding: str) -> bool:
+    """Tell whether ``encoding`` writes ASCII as ASCII (so lines split on bytes, and NUL means binary)."""
+    sample = "\t\n\r !\"#',.:;<=>[]{}azAZ09"
+    try:
+        return sample.encode(encoding) == sample.encode("ascii")
+    except (UnicodeError, LookupError):
+        return False
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+class DecodedLines:
+    """The physical lines of an open file as text, read one at a time.
+
+    In an ASCII-compatible encoding each line is decoded on its own, UTF-8 first, then
+    ``encoding``: ``repaired`` lists the lines that needed the fallback (``mixed`` tells whether
+    other lines were UTF-8 that is not ASCII), ``undecodable`` the lines (with the byte) that
+    neither could read, which the reader fails alone. Other encodings (UTF-16, UTF-32…) are
+    decoded as one stream; bytes they cannot read end the file there (:class:`BadInput`).
+    """
+
+    def __init__(self, handle: BinaryIO, encoding: str, where: str):
+        self._handle, self._encoding, self._where = handle, encoding, where
+        self._fallback = None if _is_utf8(encoding) else encoding
+        self.repaired: list[int] = []
+        self.mixed = False  # some lines that are not ASCII are UTF-8: the file mixes encodings
+        self.undecodable: dict[int, int] = {}  # line number -> offset of the first bad byte in it
+
+    def __iter__(self) -> Iterator[str]:
+        if not is_ascii_compatible(self._encoding):
+            yield from self._iter_stream()
+            return
+        # surrogateescape keeps undecodable bytes, so the raw line can be decoded again
+        text = _text_stream(self._handle, "utf-8", errors="surrogateescape")
+        for number, line in enumerate(text, start=1):
+            if number == 1:
+                line = line.lstrip("\ufeff")
+            if not line.isascii():
+                if has_surrogate(line):
+                    line = self._decode_again(line, number)
+                else:
+                    self.mixed = True
+            yield line
+
+    def _decode_again(self, line: str, number: int) -> str:
+        raw = line.encode("utf-8", "surrogateescape")
+        if self._fallback:
+            try:
+                decoded = raw.decode(self._fallback)
+            except UnicodeDecodeError:
+                pass
+            else:
+                self.repaired.append(number)
+                return decoded
+        try:
+            raw.decode(self._fallback or "utf-8")
+        except UnicodeDecodeError as err:
+            self.undecodable[number] = err.start
+        return raw.decode(self._fallback or "utf-8", "replace")
+
+    def _iter_stream(self) -> Iterator[str]:
+        number = 0
+        try:
+            for number, line in enumerate(_text_stream(self._handle, self._encoding, errors="strict"), start=1):
+                yield line.lstrip("\ufeff") if number == 1 else line
+        except UnicodeDecodeError as err:
+            raise BadInput(self._where, f"bytes that are not valid {self._encoding} after line {number} "
+                                        f"({err.reason}); the rest of the file is not read",
+                           line=number + 1) from err
+
+    def undecodable_input(self, line: int, *, record_line: int | None = None) -> BadInput:
+        """Return the failure of a record that holds the undecodable ``line``."""
+        hint = ("; pass --encoding, e.g. --encoding cp1252, for the lines that are not UTF-8"
+                if self._fallback is None else " (nor valid UTF-8)")
+        return BadInput(self._where, f"bytes that are not valid {self._encoding} at byte "
+                                     f"{self.undecodable[line]} of line {line}{hint}",
+                        line=record_line or line)
+
+
+def _text_stream(handle: BinaryIO, encoding: str, *, errors: str) -> IO[str]:
+    """Return a text view of ``handle`` that splits lines on \\n, \\r\\n or \\r and keeps the ends."""
+    return io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline="")
+
+
+def decode_whole(data: bytes, encoding: str, where: str) -> tuple[str, list[int]]:
+    """Decode a whole file; return the text and, if it mixes encodings, the lines in the fallback one.
+
+    Raises:
+        BadInput: bytes that no encoding tried can read, with the line.
+    """
+    if not is_ascii_compatible(encoding):
+        try:
+            return data.decode(encoding), []
+        except UnicodeDecodeError as err:
+            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} ({err.reason})",
+                           line=data[: err.start].count(b"\n") + 1) from err
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        if _is_utf8(encoding):
+            line = data[: err.start].count(b"\n") + 1
+            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} "
+                                  f"(pass --encoding, e.g. --encoding cp1252)", line=line) from err
+    parts, repaired, mixed = [], [], False
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            parts.append(raw.decode("utf-8"))
+            mixed = mixed or not raw.isascii()
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            parts.append(raw.decode(encoding))
+        except UnicodeDecodeError as err:
+            raise BadInput(where, f"bytes that are neither UTF-8 nor {encoding} at byte {err.start} "
+                                  f"of line {number}", line=number) from err
+        repaired.append(number)
+    return "".join(parts), repaired if mixed else []

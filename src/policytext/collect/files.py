@@ -16,22 +16,24 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import json
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping
 
 from policytext.collect.base import Notice, Outcome, Skipped
 from policytext.collect.extract import ExtractedPage, extract_html, extract_scraped_text
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import (
+    DecodedLines,
+    decode_whole,
     describe_file_type,
     has_surrogate,
+    is_ascii_compatible,
     json_value_problem,
     load_json,
     open_regular_file,
@@ -231,7 +233,7 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
 def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Iterator[Outcome]:
     where = str(path)
     suffix = path.suffix.lower()
-    ascii_compatible = _is_ascii_compatible(options.encoding)
+    ascii_compatible = is_ascii_compatible(options.encoding)
     head = handle.peek(8192)[:8192]
     if ascii_compatible and head.startswith((b"\xff\xfe", b"\xfe\xff")):
         yield BadInput(where, "the file starts with a UTF-16 (or UTF-32) byte-order mark; "
@@ -243,7 +245,7 @@ def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Itera
                               "pass --encoding utf-16 or utf-32)")
         return
     if suffix in JSONL_SUFFIXES or suffix in CSV_SUFFIXES:
-        lines = _Lines(handle, options.encoding, where)
+        lines = DecodedLines(handle, options.encoding, where)
         if suffix in JSONL_SUFFIXES:
             yield from _read_jsonl(path, lines, options)
         else:
@@ -256,7 +258,7 @@ def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Itera
         yield Skipped(where, "the file is empty")
         return
     try:
-        text, repaired = _decode_whole(data, options.encoding, where)
+        text, repaired = decode_whole(data, options.encoding, where)
     except BadInput as bad:
         yield bad
         return
@@ -438,7 +440,7 @@ def _read_json(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]
             yield _record_to_outcome(path, record, options, key=str(index), line=None)
 
 
-def _read_jsonl(path: Path, lines: "_Lines", options: FileOptions) -> Iterator[Outcome]:
+def _read_jsonl(path: Path, lines: DecodedLines, options: FileOptions) -> Iterator[Outcome]:
     empty = True
     for line_number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -460,7 +462,7 @@ def _read_jsonl(path: Path, lines: "_Lines", options: FileOptions) -> Iterator[O
         yield Skipped(str(path), "the file is empty")
 
 
-def _read_csv(path: Path, lines: "_Lines", options: FileOptions, *, delimiter: str) -> Iterator[Outcome]:
+def _read_csv(path: Path, lines: DecodedLines, options: FileOptions, *, delimiter: str) -> Iterator[Outcome]:
     csv.field_size_limit(max(options.max_file_bytes, 131072))
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
@@ -506,131 +508,6 @@ def _read_csv(path: Path, lines: "_Lines", options: FileOptions, *, delimiter: s
             continue
         yield _record_to_outcome(path, dict(zip(header, row)), options, key=f"R{row_number}",
                                  line=start_line)
-
-
-# ---------------------------------------------------------------------------------- decoding
-
-
-def _is_ascii_compatible(encoding: str) -> bool:
-    """Tell whether ``encoding`` writes ASCII as ASCII (so lines split on bytes, and NUL means binary)."""
-    sample = "\t\n\r !\"#',.:;<=>[]{}azAZ09"
-    try:
-        return sample.encode(encoding) == sample.encode("ascii")
-    except (UnicodeError, LookupError):
-        return False
-
-
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name == "utf-8"
-
-
-class _Lines:
-    """The physical lines of an open file as text, read one at a time.
-
-    In an ASCII-compatible encoding each line is decoded on its own, UTF-8 first, then
-    ``encoding``: ``repaired`` lists the lines that needed the fallback (``mixed`` tells whether
-    other lines were UTF-8 that is not ASCII), ``undecodable`` the lines (with the byte) that
-    neither could read, which the reader fails alone. Other encodings
-    (UTF-16, UTF-32…) are decoded as one stream; bytes they cannot read end the file there.
-    """
-
-    def __init__(self, handle: BinaryIO, encoding: str, where: str):
-        self._handle, self._encoding, self._where = handle, encoding, where
-        self._fallback = None if _is_utf8(encoding) else encoding
-        self.repaired: list[int] = []
-        self.mixed = False  # some lines that are not ASCII are UTF-8: the file mixes encodings
-        self.undecodable: dict[int, int] = {}  # line number -> offset of the first bad byte in it
-
-    def __iter__(self) -> Iterator[str]:
-        if not _is_ascii_compatible(self._encoding):
-            yield from self._iter_stream()
-            return
-        # surrogateescape keeps undecodable bytes, so the raw line can be decoded again
-        text = _text_stream(self._handle, "utf-8", errors="surrogateescape")
-        for number, line in enumerate(text, start=1):
-            if number == 1:
-                line = line.lstrip("\ufeff")
-            if not line.isascii():
-                if has_surrogate(line):
-                    line = self._decode_again(line, number)
-                else:
-                    self.mixed = True
-            yield line
-
-    def _decode_again(self, line: str, number: int) -> str:
-        raw = line.encode("utf-8", "surrogateescape")
-        if self._fallback:
-            try:
-                decoded = raw.decode(self._fallback)
-            except UnicodeDecodeError:
-                pass
-            else:
-                self.repaired.append(number)
-                return decoded
-        try:
-            raw.decode(self._fallback or "utf-8")
-        except UnicodeDecodeError as err:
-            self.undecodable[number] = err.start
-        return raw.decode(self._fallback or "utf-8", "replace")
-
-    def _iter_stream(self) -> Iterator[str]:
-        number = 0
-        try:
-            for number, line in enumerate(_text_stream(self._handle, self._encoding, errors="strict"), start=1):
-                yield line.lstrip("\ufeff") if number == 1 else line
-        except UnicodeDecodeError as err:
-            raise BadInput(self._where, f"bytes that are not valid {self._encoding} after line {number} "
-                                        f"({err.reason}); the rest of the file is not read",
-                           line=number + 1) from err
-
-    def undecodable_input(self, line: int, *, record_line: int | None = None) -> BadInput:
-        """Return the failure of a record that holds the undecodable ``line``."""
-        hint = ("; pass --encoding, e.g. --encoding cp1252, for the lines that are not UTF-8"
-                if self._fallback is None else " (nor valid UTF-8)")
-        return BadInput(self._where, f"bytes that are not valid {self._encoding} at byte "
-                                     f"{self.undecodable[line]} of line {line}{hint}",
-                        line=record_line or line)
-
-
-def _text_stream(handle: BinaryIO, encoding: str, *, errors: str) -> IO[str]:
-    """Return a text view of ``handle`` that splits lines on \\n, \\r\\n or \\r and keeps the ends."""
-    return io.TextIOWrapper(handle, encoding=encoding, errors=errors, newline="")
-
-
-def _decode_whole(data: bytes, encoding: str, where: str) -> tuple[str, list[int]]:
-    """Decode a whole file; return the text and, if it mixes encodings, the lines in the fallback one.
-
-    Raises:
-        BadInput: bytes that no encoding tried can read, with the line.
-    """
-    if not _is_ascii_compatible(encoding):
-        try:
-            return data.decode(encoding), []
-        except UnicodeDecodeError as err:
-            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} ({err.reason})",
-                           line=data[: err.start].count(b"\n") + 1) from err
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as err:
-        if _is_utf8(encoding):
-            line = data[: err.start].count(b"\n") + 1
-            raise BadInput(where, f"bytes that are not valid {encoding} at byte {err.start} "
-                                  f"(pass --encoding, e.g. --encoding cp1252)", line=line) from err
-    parts, repaired, mixed = [], [], False
-    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            parts.append(raw.decode("utf-8"))
-            mixed = mixed or not raw.isascii()
-            continue
-        except UnicodeDecodeError:
-            pass
-        try:
-            parts.append(raw.decode(encoding))
-        except UnicodeDecodeError as err:
-            raise BadInput(where, f"bytes that are neither UTF-8 nor {encoding} at byte {err.start} "
-                                  f"of line {number}", line=number) from err
-        repaired.append(number)
-    return "".join(parts), repaired if mixed else []
 
 
 def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
