@@ -340,8 +340,8 @@ def test_the_same_bad_values_in_a_json_array_fail_their_record_only(tmp_path) ->
                     encoding="utf-8")
     outcomes = _outcomes([path])
     assert [d.text for d in _documents(outcomes)] == ["One.", "Four."]
-    assert [(o.item, o.reason[:30]) for o in outcomes if isinstance(o, BadInput)] == [
-        (str(path), "speaker ('speaker') holds a nu"), (f"{path}[3]", "a lone surrogate (\\ud800) in '")]
+    assert [(o.item, o.reason[:40]) for o in outcomes if isinstance(o, BadInput)] == [
+        (str(path), "record 2: speaker ('speaker') holds a nu"), (str(path), "record 3: a lone surrogate (\\ud800) in '")]
 
 
 def test_a_200k_deep_json_file_fails_alone(tmp_path) -> None:
@@ -557,7 +557,7 @@ def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
         texts = corpus.documents(text=True)["text"]
     assert (report.collected, report.failed) == (5496, 0)
     # lines end \r\r\n, so physical line n (counting each \r) is CSV row n // 2 + 1
-    assert report.notices == [{
+    assert [notice.as_dict() for notice in report.notices] == [{
         "item": str(path), "line": None,
         "reason": "the file mixes encodings: 7 line(s) not valid UTF-8 were read as cp1252 "
                   "(lines 91, 597, 1709, 2199, 4915, 5289, 8229), the others as UTF-8"}]

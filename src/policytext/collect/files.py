@@ -432,12 +432,12 @@ def _read_json(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]
         return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records, start=1):
-        problem = json_value_problem(record)
-        if problem:  # this record alone fails
-            where = str(path) if len(records) == 1 else f"{path}[{index}]"
-            yield BadInput(where, problem)
-        else:
-            yield _record_to_outcome(path, record, options, key=str(index), line=None)
+        problem = json_value_problem(record)  # this record alone fails
+        outcome = BadInput(str(path), problem) if problem else _record_to_outcome(
+            path, record, options, key=str(index), line=None)
+        if isinstance(outcome, (BadInput, Skipped)) and len(records) > 1:  # say which record
+            outcome = type(outcome)(outcome.item, f"record {index}: {outcome.reason}")
+        yield outcome
 
 
 def _read_jsonl(path: Path, lines: DecodedLines, options: FileOptions) -> Iterator[Outcome]:
