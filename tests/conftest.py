@@ -21,3 +21,38 @@ def nlp():
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     return tmp_path / "corpus"
+
+
+@pytest.fixture(scope="session")
+def annotated_corpus(tmp_path_factory) -> Path:
+    """A small real corpus, annotated once by the real pipeline: the 2020 State of the Union, a
+    statement with a direct quote, a manifesto with a year-only date and metadata, and one document
+    collected after annotation (so it has none)."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+    from policytext.records import Document
+
+    statement = Document(
+        source="test", source_id="statement-1", title="Minister backs local leaders", date="2015-06-01",
+        speaker="Test Press Office", kind="statement", country="GB", publisher="Example Department",
+        organisations=("Example Department",),
+        text=("The minister visited three councils on Monday. Matthew Hancock said: \"We must give local "
+              "leaders the trust to try things out in public services.\" Spending on local services fell "
+              "by 20 per cent between 2010 and 2015, the department said."),
+        meta={"desk": "local", "page": 2})
+    manifesto = Document(
+        source="test", source_id="manifesto-2010", title="A manifesto for 2010", date="2010",
+        speaker="Example Party", kind="manifesto", country="GB",
+        organisations=("Example Party", "Example Youth"),
+        text="We will cut the deficit. We will build 100,000 homes a year by 2015.",
+        meta={"file": "manifestos.csv", "row": 3})
+    late = Document(source="test", source_id="late-1", title="Collected after annotation", date="2016-01-02",
+                    kind="blog", country="GB", text="A short post that nobody annotated.")
+    folder = tmp_path_factory.mktemp("annotated") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2020, until=2020).ok
+        assert corpus.write([statement, manifesto], stage="test").ok
+        report = annotate_corpus(corpus)
+        assert report.failed == 0 and report.annotated == 3
+        assert corpus.write([late], stage="test").ok
+    return folder

@@ -11,6 +11,8 @@ from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
 from policytext.errors import BadQuery, CorpusNotFound
+from policytext.export import export_tables, parse_tables
+from policytext.provenance import attach_provenance, build_provenance
 from policytext.store import DocumentFilter, Store, WriteReport, iter_document_rows
 from policytext.store.edits import (
     DeleteReport,
@@ -138,7 +140,7 @@ class Corpus:
         filter_ = DocumentFilter.from_options(**filters)
         columns = [c for c in DOCUMENT_FRAME_COLUMNS if text or c != "text"]
         rows = list(iter_document_rows(self.store, filter_, columns=["id"] + [c for c in columns if c != "id"]))
-        return pd.DataFrame(rows, columns=columns)
+        return attach_provenance(pd.DataFrame(rows, columns=columns), self, "documents", filters, text=text)
 
     def count_documents(self, **filters: Any) -> int:
         where, params = DocumentFilter.from_options(**filters).where("documents")
@@ -176,7 +178,7 @@ class Corpus:
         by_government["_order"] = [(starts.get(g) or f) if g is not None else "9999"
                                    for g, f in zip(by_government["government"], by_government["first"].fillna(""))]
         frames["government"] = by_government.sort_values(["_order", "government"]).drop(columns="_order").reset_index(drop=True)
-        return frames
+        return {name: attach_provenance(frame, self, "stats", filters) for name, frame in frames.items()}
 
     def failures(self, *, stage: str | None = None, limit: int | None = None,
                  cleared: bool = False) -> pd.DataFrame:
@@ -239,11 +241,21 @@ class Corpus:
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
         return retag_documents(self.store, selection, changes, dry_run=dry_run)
 
-    def export(self, to: str | Path, *, format: str = "parquet", **filters: Any) -> list[Path]:
-        """Write the documents to ``to`` as Parquet, CSV or JSON Lines; return the files written."""
-        from policytext.export import export_documents
+    def export(self, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),
+               **filters: Any) -> list[Path]:
+        """Write the selected documents and their annotation tables to folder ``to``, with ``manifest.json``.
 
-        return export_documents(self, to, format=format, **filters)
+        ``tables``: names of :data:`~policytext.export.EXPORT_TABLES` or ``"all"``; ``format``:
+        ``parquet``, ``csv`` or ``jsonl``; ``filters`` select the documents (annotation tables keep
+        their rows only). Returns the files written, the manifest last. See :mod:`policytext.export`.
+
+        Example:
+            >>> corpus.export("out", tables="all", since="2020")  # doctest: +SKIP
+        """
+        filter_ = DocumentFilter.from_options(**filters)
+        names = parse_tables(tables)
+        provenance = build_provenance(self, "export", filters, format=format, tables=names)
+        return export_tables(self.store, to, format=format, tables=names, filter_=filter_, provenance=provenance)
 
 
 def open_corpus(path: str | Path | None = None, *, config: Config | None = None,

@@ -1,37 +1,303 @@
-"""Export documents as tidy files: the bridge to DuckDB, Spark, Dask and spreadsheets."""
+"""Export tidy tables with a manifest: the bridge to DuckDB, Spark, Dask, R and spreadsheets.
+
+Tables (one file each, named ``<table>.<format>``), all restricted to the selected documents:
+
+- ``documents``: every column of the store's ``documents`` table, oldest first;
+- ``sentences``, ``entities``, ``quotes``, ``claims``: the annotations, with the store's columns
+  (character offsets ``start_char``/``end_char`` point into ``documents.text``);
+- ``lemmas``: one row per document: ``doc_id, content_sha256, model, tokens, lemmas`` (the
+  lower-case lemmas of its words joined by single spaces; see :mod:`policytext.lemmas`).
+
+Types are the same in every format; how each format spells them:
+
+- ``date`` is a date (Parquet ``date32``; ``YYYY-MM-DD`` in CSV and JSON Lines) only when the
+  stored date is a whole day, and empty otherwise (a year- or month-only date, or a
+  ``date_precision`` other than ``day``); ``date_text`` always keeps the stored string, so
+  "2010" is never passed off as 1 January 2010;
+- lists (``organisations`` and claims' ``types``: lists of strings; claims' ``triggers``: lists
+  of ``{type, start_char, end_char}``, what set each type and where in the text) are lists in
+  Parquet and JSON Lines and JSON arrays as text in CSV;
+- ``meta`` is JSON text in Parquet and CSV and an object in JSON Lines;
+- integers are 64-bit integers, scores floats, timestamps (``collected_at`` …) ISO 8601 text.
+
+``manifest.json`` is written last beside the tables: the provenance of
+:mod:`policytext.provenance` plus, per table, its file, row count, columns and SHA-256, and how
+many selected documents have no current annotations. A folder without it is an unfinished export.
+"""
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import hashlib
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from policytext.errors import ConfigError, PolicytextError
-
-if TYPE_CHECKING:
-    from policytext.corpus import Corpus
+from policytext.provenance import selected_ids
+from policytext.store.filters import DocumentFilter
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+EXPORT_TABLES = ("documents", "sentences", "quotes", "claims", "entities", "lemmas")
+MANIFEST = "manifest.json"
+
+_STORE_TABLES = {"documents": "documents", "sentences": "sentences", "quotes": "quotes", "claims": "claims",
+                 "entities": "entities", "lemmas": "doc_lemmas"}
+_ORDER = {"sentences": "t.idx", "lemmas": "t.doc_id"}  # others: position in the text, then id
+_LIST_COLUMNS = frozenset({"organisations", "types", "triggers"})
+_TRIGGER_FIELDS = ("type", "start_char", "end_char")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BATCH = 2000
 
 
-def export_documents(corpus: "Corpus", to: str | Path, *, format: str = "parquet", **filters: Any) -> list[Path]:
-    """Write ``documents.<format>`` into folder ``to``; return the paths written."""
+@dataclass(frozen=True)
+class ExportedTable:
+    """One table written: its name, file, row count, columns and the file's SHA-256."""
+
+    name: str
+    path: Path
+    rows: int
+    columns: tuple[str, ...]
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.path.name, "rows": self.rows, "columns": list(self.columns), "sha256": self.sha256}
+
+
+def parse_tables(tables: str | Iterable[str]) -> list[str]:
+    """Return the table names asked for (``"all"`` for every one), in the order of :data:`EXPORT_TABLES`.
+
+    Example:
+        >>> parse_tables("claims,documents")
+        ['documents', 'claims']
+    """
+    names = [t.strip() for t in (tables.split(",") if isinstance(tables, str) else tables) if t and t.strip()]
+    if not names:
+        raise ConfigError(f"name at least one table to export: {', '.join(EXPORT_TABLES)} or all")
+    if "all" in names:
+        return list(EXPORT_TABLES)
+    unknown = [n for n in names if n not in EXPORT_TABLES]
+    if unknown:
+        raise ConfigError(f"unknown table {unknown[0]!r} to export: use {', '.join(EXPORT_TABLES)} "
+                          "(comma-separated) or all")
+    return [t for t in EXPORT_TABLES if t in names]
+
+
+def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),
+                  filter_: DocumentFilter | None = None, provenance: Mapping[str, Any] | None = None) -> list[Path]:
+    """Write the selected documents and their annotation tables into folder ``to``, then ``manifest.json``.
+
+    Args:
+        store: the corpus's open :class:`~policytext.store.Store`.
+        to: the folder (created when missing).
+        format: ``parquet``, ``csv`` or ``jsonl``.
+        tables: names from :data:`EXPORT_TABLES`, or ``"all"``; a comma-separated string is fine.
+        filter_: which documents (default: all); annotation tables keep only their rows.
+        provenance: the dict that opens the manifest (see :mod:`policytext.provenance`).
+
+    Returns:
+        The paths written: one file per table in the order of :data:`EXPORT_TABLES`, the manifest last.
+
+    Example:
+        >>> export_tables(corpus.store, "out", tables="all", filter_=DocumentFilter(since="2020-01-01"))  # doctest: +SKIP
+    """
     if format not in EXPORT_FORMATS:
         raise ConfigError(f"unknown export format {format!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    names = parse_tables(tables)
+    filter_ = filter_ or DocumentFilter()
     folder = Path(to)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # An old manifest would vouch for files this run replaces: a folder without one is unfinished.
+        (folder / MANIFEST).unlink(missing_ok=True)
     except OSError as err:
-        raise PolicytextError(f"cannot create the export folder {folder}: {err.strerror or err}") from err
-    frame = corpus.documents(**filters)
-    target = folder / f"documents.{format}"
-    temporary = target.with_name(target.name + ".partial")
-    if format == "parquet":
-        frame.to_parquet(temporary, index=False)
-    elif format == "csv":
-        frame.assign(organisations=frame["organisations"].map(lambda v: "; ".join(v or []))).to_csv(temporary, index=False)
+        raise PolicytextError(f"cannot write into the export folder {folder}: {err.strerror or err}") from err
+    written = [_write_table(store, name, folder, format, filter_) for name in names]
+    manifest = dict(provenance or {})
+    manifest.update(format=format, tables={t.name: t.to_dict() for t in written},
+                    documents_without_current_annotations=_stale_count(store, filter_, names))
+    target = folder / MANIFEST
+    _replace(target, lambda handle: handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    return [t.path for t in written] + [target]
+
+
+def _stale_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> int | None:
+    """Count selected documents never annotated, or annotated on an older text (``None``: no annotation table)."""
+    if not set(names) & {"sentences", "quotes", "claims", "entities"}:
+        return None
+    ids, params = selected_ids(filter_)
+    sql = (f"SELECT COUNT(*) FROM documents WHERE id IN ({ids}) "
+           "AND (annotated_sha256 IS NULL OR annotated_sha256 != content_sha256)")
+    return int(store.conn.execute(sql, params).fetchone()[0])
+
+
+def _columns(store: Any, table: str) -> list[tuple[str, str]]:
+    """Return ``(name, declared type)`` of a store table's columns, in order."""
+    return [(row[1], str(row[2]).upper()) for row in store.conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _write_table(store: Any, name: str, folder: Path, format: str, filter_: DocumentFilter) -> ExportedTable:
+    table = _STORE_TABLES[name]
+    stored = _columns(store, table)
+    ids, params = selected_ids(filter_)
+    if name == "documents":
+        sql = f"SELECT t.* FROM documents t WHERE t.id IN ({ids}) ORDER BY t.date, t.id"
     else:
-        with temporary.open("w", encoding="utf-8") as handle:
-            for record in frame.to_dict(orient="records"):
-                handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-    temporary.replace(target)  # readers never see a half-written file
-    return [target]
+        order = _ORDER.get(name, "t.start_char, t.id")
+        sql = (f"SELECT t.* FROM {table} t JOIN documents d ON d.id = t.doc_id WHERE d.id IN ({ids}) "
+               f"ORDER BY d.date, d.id, {order}")
+    columns: list[str] = []
+    for column, _ in stored:
+        columns.append(column)
+        if column == "date" and name == "documents":
+            columns.append("date_text")
+    precision = "date_precision" in {c for c, _ in stored}
+    cursor = store.conn.execute(sql, params)
+
+    def rows() -> Iterator[list[dict[str, Any]]]:
+        while True:
+            batch = cursor.fetchmany(_BATCH)
+            if not batch:
+                return
+            yield [_typed_row(dict(zip([c for c, _ in stored], row)), precision=precision) for row in batch]
+
+    target = folder / f"{name}.{format}"
+    counted = [0]
+
+    def write(handle: Any) -> None:
+        if format == "parquet":
+            counted[0] = _write_parquet(handle, rows(), _arrow_schema(stored, columns))
+        elif format == "csv":
+            counted[0] = _write_csv(handle, rows(), columns)
+        else:
+            counted[0] = _write_jsonl(handle, rows())
+
+    _replace(target, write, binary=format == "parquet")
+    return ExportedTable(name=name, path=target, rows=counted[0], columns=tuple(columns), sha256=_sha256(target))
+
+
+def _typed_row(row: dict[str, Any], *, precision: bool) -> dict[str, Any]:
+    """Return a store row with Python types: a whole-day ``date`` as a date, lists decoded, ``meta`` as text."""
+    out: dict[str, Any] = {}
+    for column, value in row.items():
+        if column in _LIST_COLUMNS:
+            value = _json_list(value, column)
+        out[column] = value
+        if column == "date":
+            whole_day = isinstance(value, str) and _DAY.fullmatch(value) and (
+                not precision or row.get("date_precision") in (None, "day"))
+            out["date"] = dt.date.fromisoformat(value) if whole_day else None
+            out["date_text"] = value
+    return out
+
+
+def _json_list(value: Any, column: str) -> list[Any]:
+    """Decode a stored JSON list: strings, or for ``triggers`` ``{type, start_char, end_char}`` dicts."""
+    if value is None:
+        return []
+    decoded = json.loads(value) if isinstance(value, str) else value
+    triggers = column == "triggers"
+    if not isinstance(decoded, list) or (triggers and not all(
+            isinstance(item, list) and len(item) == len(_TRIGGER_FIELDS) for item in decoded)):
+        shape = "[type, start, end] lists" if triggers else "a JSON list"
+        raise PolicytextError(f"the store's {column} column holds {value!r}, not {shape}; "
+                              "annotate (or collect) the document again")
+    if triggers:
+        return [{"type": str(kind), "start_char": int(start), "end_char": int(end)} for kind, start, end in decoded]
+    return [str(item) for item in decoded]
+
+
+def _arrow_schema(stored: Sequence[tuple[str, str]], columns: Sequence[str]):
+    import pyarrow as pa
+
+    declared = dict(stored)
+    fields = []
+    for column in columns:
+        if column == "date":
+            kind = pa.date32()
+        elif column == "triggers":
+            kind = pa.list_(pa.struct([("type", pa.string()), ("start_char", pa.int64()), ("end_char", pa.int64())]))
+        elif column in _LIST_COLUMNS:
+            kind = pa.list_(pa.string())
+        elif "INT" in declared.get(column, ""):
+            kind = pa.int64()
+        elif declared.get(column, "") in ("REAL", "FLOAT", "DOUBLE"):
+            kind = pa.float64()
+        else:
+            kind = pa.string()
+        fields.append(pa.field(column, kind))
+    return pa.schema(fields)
+
+
+def _write_parquet(handle: Any, batches: Iterator[list[dict[str, Any]]], schema: Any) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    count = 0
+    with pq.ParquetWriter(handle, schema) as writer:
+        for batch in batches:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count  # with no rows the file still holds the schema
+
+
+def _write_csv(handle: Any, batches: Iterator[list[dict[str, Any]]], columns: Sequence[str]) -> int:
+    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for batch in batches:
+        for row in batch:
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        count += len(batch)
+    return count
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _write_jsonl(handle: Any, batches: Iterator[list[dict[str, Any]]]) -> int:
+    count = 0
+    for batch in batches:
+        for row in batch:
+            if isinstance(row.get("meta"), str):
+                row = {**row, "meta": json.loads(row["meta"])}
+            handle.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+        count += len(batch)
+    return count
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _replace(target: Path, write: Any, *, binary: bool = False) -> None:
+    """Write ``target`` through a ``.partial`` file renamed into place: readers never see half a file."""
+    temporary = target.with_name(target.name + ".partial")
+    try:
+        with temporary.open("wb" if binary else "w", encoding=None if binary else "utf-8",
+                            newline=None if binary else "") as handle:
+            write(handle)
+        temporary.replace(target)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise PolicytextError(f"cannot write {target}: {err.strerror or err}") from err
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

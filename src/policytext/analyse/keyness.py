@@ -10,6 +10,7 @@ from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, g
                                       leave_out_unlabelled, match_group)
 from policytext.analyse.lemmas import lemma_frame
 from policytext.errors import BadQuery
+from policytext.provenance import attach_provenance
 
 KEYNESS_COLUMNS = [
     "term", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2",
@@ -126,7 +127,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     result = result[result["log_ratio"] > 0]
     result = result.sort_values(["g2", "term"], ascending=[False, True]).head(top).reset_index(drop=True)
     result.attrs["left_out"] = left_out
-    return result
+    return attach_provenance(result, corpus, "keyness", filters, by=by, target=target_group, reference=reference,
+                             top=top, min_count=min_count, include_unlabelled=include_unlabelled)
 
 
 def keyness_scores(a: np.ndarray, b: np.ndarray, c: float, d: float) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from policytext.analyse.lemmas import (iter_lemma_tokens, lemma_frame, load_lemm
                                        word_spans)
 from policytext.analyse.themes import Lexicon, Theme, load_lexicon
 from policytext.errors import BadQuery, ConfigError
+from policytext.provenance import attach_provenance, themes_digest
 
 KWIC_COLUMNS = ["doc_id", "date", "speaker", "government", "title", "left", "match", "right",
                 "start", "end"]
@@ -64,8 +65,10 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
     frame = lemma_frame(corpus, progress=progress, limit=limit, **filters)
     hits = [doc_id for doc_id, text in zip(frame["id"], frame["lemmas"]) if theme.find(text.split())]
     rows: list[dict[str, Any]] = []
+    made = dict(query=query, window=window, themes_sha256=themes_digest([theme]))
+    filters = dict(filters, limit=limit)
     if not hits:
-        return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+        return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
     tokenizer = load_tokenizer(corpus.config.model)
     nlp = None
     conn = corpus.store.conn
@@ -91,4 +94,4 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
                 "left": " ".join(text[left_start:start].split()), "match": " ".join(text[start:end].split()),
                 "right": " ".join(text[end:right_end].split()), "start": start, "end": end,
             })
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)

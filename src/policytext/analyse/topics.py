@@ -24,6 +24,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import Lexicon, _stop_words, load_lexicon
 from policytext.analyse.trends import stable_seed
 from policytext.errors import BadQuery, ConfigError
+from policytext.provenance import attach_provenance
 
 MODELS_FOLDER = "models"
 TOPIC_TREND_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "share", "share_low",
@@ -497,7 +498,8 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         "policytext_version": _version(),
     }
     path = model.save(model_path(corpus, name), card=card)
-    return model, path, pd.DataFrame(tried, columns=["k", "coherence", "se", "chosen"])
+    return model, path, attach_provenance(pd.DataFrame(tried, columns=["k", "coherence", "se", "chosen"]), corpus,
+                                          "fit_topics", filters, topic_model=name, method=method, seed=seed, segment=segment)
 
 
 def choose_k(tried: Sequence[dict[str, Any]]) -> int:
@@ -574,13 +576,15 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
     """
     check_grouping(by)
     model = load_topic_model(corpus, name)
+    made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), by=by, seed=seed, draws=draws,
+                include_unlabelled=include_unlabelled)
     frame = lemma_frame(corpus, progress=progress, **filters)
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     if frame.empty:
         empty = pd.DataFrame(columns=TOPIC_TREND_COLUMNS)
         empty.attrs["left_out"] = left_out
-        return empty
+        return attach_provenance(empty, corpus, "topic_trends", filters, **made)
     shares = document_topics(model, frame, int(model.card_.get("segment", 200)))
     periods = group_periods(frame, labels, by, corpus.timelines)
     rows = []
@@ -596,7 +600,7 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
                          "share": float(values.mean()), "share_low": float(low), "share_high": float(high)})
     result = pd.DataFrame(rows, columns=TOPIC_TREND_COLUMNS)
     result.attrs["left_out"] = left_out
-    return result
+    return attach_provenance(result, corpus, "topic_trends", filters, **made)
 
 
 def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
@@ -632,7 +636,8 @@ def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
                            "top_share": shares.max(axis=1) if len(frame) else []})
     for topic in range(model.k):
         result[f"topic_{topic}"] = shares[:, topic]
-    return result
+    return attach_provenance(result, corpus, "apply_topics", None if texts is not None else filters, topic_model=name,
+                             fitted_at=model.card_.get("fitted_at"), texts=list(texts) if texts is not None else None)
 
 
 def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters: Any) -> pd.DataFrame:
@@ -647,8 +652,10 @@ def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters:
     segment = int(model.card_.get("segment", 200)) or 200
     frame = lemma_frame(corpus, **filters)
     texts, owners = _passages(frame, segment)
+    made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), per_topic=per_topic)
     if not texts:
-        return pd.DataFrame(columns=["topic", "label", "doc_id", "date", "speaker", "share", "start", "end", "passage"])
+        return attach_provenance(pd.DataFrame(columns=["topic", "label", "doc_id", "date", "speaker", "share", "start",
+                                                       "end", "passage"]), corpus, "representative_passages", filters, **made)
     shares = model.transform(texts)
     position = np.zeros(len(texts), dtype=int)  # index of each passage within its document
     for i in range(1, len(texts)):
@@ -675,4 +682,4 @@ def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters:
                          "date": frame["date"].iloc[owner], "speaker": frame["speaker"].iloc[owner],
                          "share": float(shares[passage, topic]), "start": start, "end": end,
                          "passage": " ".join(text[start:end].split())})
-    return pd.DataFrame(rows)
+    return attach_provenance(pd.DataFrame(rows), corpus, "representative_passages", filters, **made)

@@ -11,6 +11,7 @@ from policytext.analyse.groups import check_grouping, group_labels, group_period
 from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import Lexicon, g2_and_log_ratio, load_lexicon
 from policytext.errors import BadQuery
+from policytext.provenance import attach_provenance, themes_digest
 
 PER = 10_000
 TREND_COLUMNS = [
@@ -104,13 +105,15 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     check_grouping(by)
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
+    made = dict(by=by, seed=seed, draws=draws, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
+                include_unlabelled=include_unlabelled)
     frame = lemma_frame(corpus, progress=progress, **filters)
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     if frame.empty:
         empty = pd.DataFrame(columns=TREND_COLUMNS)
         empty.attrs["left_out"] = left_out
-        return empty
+        return attach_provenance(empty, corpus, "theme_trends", filters, **made)
     counts = count_matches(frame, lexicon, names)
     periods = group_periods(frame, labels, by, corpus.timelines)
     tokens = frame["tokens"].to_numpy(dtype=np.int64)
@@ -139,4 +142,4 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
             })
     result = pd.DataFrame(rows, columns=TREND_COLUMNS)
     result.attrs["left_out"] = left_out
-    return result
+    return attach_provenance(result, corpus, "theme_trends", filters, **made)

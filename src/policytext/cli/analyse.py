@@ -8,7 +8,7 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from policytext.cli.app import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, SPEAKER, UNTIL
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, PROVENANCE, SINCE, SPEAKER, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -147,6 +147,7 @@ def trends(
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
+    provenance: bool = PROVENANCE,
 ) -> None:
     """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
     documents, and G² and log ratio of the group against the rest.
@@ -171,7 +172,7 @@ def trends(
     # The table leaves out the period and the count behind the share (json and csv keep every column).
     columns = [c for c in frame.columns if c not in ("start", "end", "documents_with_theme")] \
         if format is OutputFormat.table else None
-    render(frame, format, title=f"Themes by {by}", columns=columns)
+    render(frame, format, title=f"Themes by {by}", columns=columns, provenance=provenance)
     if plot is not None:
         from policytext.plots import plot_theme_trends
 
@@ -194,6 +195,7 @@ def keyness(
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
+    provenance: bool = PROVENANCE,
 ) -> None:
     """The lemmas and bigrams that set one group apart: G², log ratio, rates per 10,000 tokens.
 
@@ -209,7 +211,7 @@ def keyness(
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
                                min_count=min_count, progress=advance,
                                include_unlabelled=include_unlabelled, **filters)
-    render(frame, format, title=f"Key terms of {target} vs {reference}")
+    render(frame, format, title=f"Key terms of {target} vs {reference}", provenance=provenance)
 
 
 @app.command("kwic")
@@ -328,6 +330,7 @@ def topics_trends(
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
+    provenance: bool = PROVENANCE,
 ) -> None:
     """Topic shares in each group, with 95% bootstrap intervals over documents.
 
@@ -346,7 +349,7 @@ def topics_trends(
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance,
                                  include_unlabelled=include_unlabelled, **filters)
-    render(frame, format, title=f"Topics of {name} by {by}")
+    render(frame, format, title=f"Topics of {name} by {by}", provenance=provenance)
     if plot is not None:
         from policytext.plots import plot_topic_trends
 
@@ -363,6 +366,7 @@ def topics_apply(
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     format: OutputFormat = FORMAT,
+    provenance: bool = PROVENANCE,
 ) -> None:
     """Score new documents with a fitted model: the top topic and every topic's share.
 
@@ -393,7 +397,7 @@ def topics_apply(
             frame = apply_topics(corpus, name, texts)
     if format is OutputFormat.table:
         frame = frame[["item", "top_topic", "top_label", "top_share"]]
-    render(frame, format, title=f"Topics of {name}")
+    render(frame, format, title=f"Topics of {name}", provenance=provenance)
     for failure in failed:
         message(f"failed {failure}")
     if failed:

@@ -36,6 +36,14 @@ class State:
         return resolve_config(self.corpus, overrides)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from policytext.provenance import package_version
+
+        typer.echo(f"policytext {package_version('policytext') or '(not installed: unknown version)'}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global_options(
     ctx: typer.Context,
@@ -44,8 +52,33 @@ def _global_options(
         help="The corpus folder (default: ./corpus).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or notes on stderr."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print policytext's version and exit."),
 ) -> None:
     ctx.obj = State(corpus=corpus, quiet=quiet)
+
+
+@app.command("version")
+def version(
+    ctx: typer.Context,
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Show the versions of policytext, Python, spaCy and the configured spaCy model.
+
+    Example: policytext version --format json
+    """
+    import json
+
+    from policytext.errors import ConfigError
+    from policytext.provenance import versions
+
+    if format not in ("table", "json"):
+        raise ConfigError(f"--format must be table or json, not {format!r}")
+    found = versions(state(ctx).config().model)
+    if format == "json":
+        typer.echo(json.dumps(found, indent=2))
+    else:
+        typer.echo("\n".join(f"{name}: {value or '(not installed)'}" for name, value in found.items()))
 
 
 def state(ctx: typer.Context) -> State:

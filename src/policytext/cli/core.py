@@ -176,6 +176,8 @@ def export(
     ctx: typer.Context,
     to: Path = typer.Option(..., "--to", help="Folder to write into (created when missing)."),
     format: str = typer.Option("parquet", "--format", help="parquet, csv or jsonl."),
+    tables: str = typer.Option("documents", "--tables", help="Comma-separated: documents, sentences, quotes, "
+                               "claims, entities, lemmas; or all."),
     speaker: Optional[str] = SPEAKER,
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
@@ -183,14 +185,18 @@ def export(
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
 ) -> None:
-    """Export documents (with their text) as Parquet, CSV or JSON Lines.
+    """Export the selected documents and their annotations as tidy Parquet, CSV or JSON Lines files,
+    with a manifest.json (versions, model, filters, row counts, SHA-256 of each file).
 
-    Example: policytext export --to out/ --format parquet
+    Parquet keeps types: date is a date (empty when the stored date is not a whole day; date_text
+    keeps it as stored), lists are lists, meta is JSON text.
+
+    Example: policytext export --to out/ --tables all --since 2020 --format parquet
     """
     st = state(ctx)
     with open_corpus(config=st.config()) as corpus:
-        paths = corpus.export(to, format=format, speaker=speaker, party=party, government=government,
-                              kind=kind, since=since, until=until)
+        paths = corpus.export(to, format=format, tables=tables, speaker=speaker, party=party,
+                              government=government, kind=kind, since=since, until=until)
     for path in paths:
         message(f"wrote {path}", quiet=st.quiet)
 

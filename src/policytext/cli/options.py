@@ -12,3 +12,6 @@ KIND = typer.Option(None, help="Kind of document: speech, statement, blog…")
 SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
 UNTIL = typer.Option(None, help="Up to this date, inclusive.")
 FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
+PROVENANCE = typer.Option(False, "--provenance", help="Say how the table was made (policytext and model "
+                          "versions, filters, settings, seed): json becomes {\"provenance\": …, \"rows\": […]}, "
+                          "jsonl and csv start with it ('# key: value' lines in csv), a table prints it on stderr.")

@@ -51,14 +51,31 @@ def records_of(data: pd.DataFrame | Sequence[dict[str, Any]]) -> list[dict[str, 
 
 def render(data: pd.DataFrame | Sequence[dict[str, Any]], fmt: OutputFormat | str, *,
            title: str | None = None, columns: Sequence[str] | None = None,
-           max_width: int = 60) -> None:
-    """Print ``data`` to stdout in ``fmt``. Tables shorten long cells; other formats keep all."""
+           max_width: int = 60, provenance: bool = False) -> None:
+    """Print ``data`` to stdout in ``fmt``. Tables shorten long cells; other formats keep all.
+
+    With ``provenance``, how a DataFrame was made (its ``attrs["policytext"]``) comes first: json
+    prints ``{"provenance": {…}, "rows": […]}`` instead of the bare list; jsonl starts with a line
+    ``{"provenance": {…}}``; csv starts with ``# key: <JSON value>`` lines (read it with
+    ``pandas.read_csv(path, comment="#")``); a table prints the lines on stderr. Without it the
+    output is the plain rows, as every reader expects.
+    """
     fmt = OutputFormat(fmt)
     rows = records_of(data)
     if columns is None:
         columns = list(data.columns) if isinstance(data, pd.DataFrame) else (list(rows[0]) if rows else [])
+    made = provenance_of(data) if provenance else None
+    if made is not None and fmt is not OutputFormat.json:
+        lines = [f"{key}: {json.dumps(value, ensure_ascii=False, default=str)}" for key, value in made.items()]
+        if fmt is OutputFormat.jsonl:
+            sys.stdout.write(json.dumps({"provenance": made}, ensure_ascii=False, default=str) + "\n")
+        elif fmt is OutputFormat.csv:
+            sys.stdout.write("".join(f"# {line}\n" for line in lines))
+        else:
+            message("\n".join(lines))
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        body = rows if made is None else {"provenance": made, "rows": rows}
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt is OutputFormat.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -77,6 +94,14 @@ def render(data: pd.DataFrame | Sequence[dict[str, Any]], fmt: OutputFormat | st
         for row in rows:
             table.add_row(*(_table_cell(row.get(c), max_width) for c in columns))
         stdout.print(table)
+
+
+def provenance_of(data: Any) -> dict[str, Any]:
+    """Return how a DataFrame was made (``attrs["policytext"]``), or ``{}`` when it does not say."""
+    from policytext.provenance import PROVENANCE_KEY
+
+    attrs = getattr(data, "attrs", None) or {}
+    return dict(attrs.get(PROVENANCE_KEY) or {})
 
 
 def _csv_cell(value: Any) -> Any:

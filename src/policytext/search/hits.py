@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from policytext.errors import BadQuery
+from policytext.provenance import attach_provenance
 from policytext.search.query import SYNTAX_HELP, translate_query
 from policytext.store import DocumentFilter, Store
 
@@ -561,4 +562,5 @@ def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
         >>> search_frame(corpus, "inflation", since=1970, limit=50)  # doctest: +SKIP
     """
     result = search_corpus(corpus, query, **options)
-    return pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS)
+    return attach_provenance(pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS), corpus,
+                             "search_frame", None, query=query, **options)

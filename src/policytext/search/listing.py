@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from policytext.errors import BadQuery
+from policytext.provenance import attach_provenance
 from policytext.search.hits import (
     CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, _match, _store_of, format_citation, mark_text,
     read_marks, record_filter,
@@ -93,7 +94,9 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
             speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
             source=row.pop("source"), date=row["date"], url=row["url"], quoted_in=row["doc_speaker"])
     columns = QUOTE_COLUMNS + (["highlighted", "rank"] if about is not None else [])
-    return pd.DataFrame(rows, columns=columns)
+    return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_quotes", dict(
+        party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
+        limit=limit, min_confidence=min_confidence)
 
 
 def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
@@ -137,7 +140,9 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
             speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
             source=row.pop("source"), date=row["date"], url=row["url"])
     columns = CLAIM_COLUMNS + (["highlighted", "rank"] if about is not None else [])
-    return pd.DataFrame(rows, columns=columns)
+    return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_claims", dict(
+        party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
+        limit=limit, min_score=min_score, type=type)
 
 
 def _check_limit(limit: int | None) -> int | None:
