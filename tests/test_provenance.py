@@ -47,7 +47,7 @@ def test_a_never_annotated_selection_names_no_annotation_model(corpus) -> None:
 def test_stats_frames(corpus) -> None:
     frames = corpus.stats(since="2010")
     assert {name: made(frame)["made_by"] for name, frame in frames.items()} == \
-        {"total": "stats", "source": "stats", "kind": "stats", "government": "stats"}
+        {"total": "stats", "source": "stats", "kind": "stats", "party": "stats", "government": "stats"}
     assert made(frames["total"])["filters"] == {"since": "2010"}
 
 
@@ -56,13 +56,14 @@ def test_theme_trends_keyness_and_kwic(corpus) -> None:
     trends = policytext.theme_trends(corpus, ["trust", "entrepreneurialism"], by="year", seed=3, until="2020")
     assert made(trends)["parameters"] == {
         "by": "year", "seed": 3, "draws": 1000, "themes": ["trust", "entrepreneurialism"],
-        "themes_sha256": themes_digest([lexicon.get("trust"), lexicon.get("entrepreneurialism")])}
+        "themes_sha256": themes_digest([lexicon.get("trust"), lexicon.get("entrepreneurialism")]),
+        "include_unlabelled": False}
     assert made(trends)["filters"] == {"until": "2020"}
     assert made(trends)["models"]["lemmas"] == MODELS
 
     key = policytext.keyness(corpus, by="kind", target="speech", min_count=2, top=5)
     assert made(key)["parameters"] == {"by": "kind", "target": "speech", "reference": "rest", "top": 5,
-                                       "min_count": 2}
+                                       "min_count": 2, "include_unlabelled": False}
     lines = policytext.kwic(corpus, "trust", window=3, limit=2, since="2015")
     assert (made(lines)["made_by"], made(lines)["filters"]) == ("kwic", {"since": "2015", "limit": 2})
     assert made(lines)["parameters"]["themes_sha256"] == themes_digest([lexicon.get("trust")])
@@ -91,7 +92,7 @@ def test_topic_frames(corpus) -> None:
     assert made(tried)["parameters"] == {"topic_model": "provenance-test", "method": "nmf", "seed": 1, "segment": 50}
     trends = policytext.topic_trends(corpus, "provenance-test", by="kind", seed=2)
     assert made(trends)["parameters"] == {"topic_model": "provenance-test", "fitted_at": json.loads(path.read_text(encoding="utf-8"))["card"]["fitted_at"],
-                                          "by": "kind", "seed": 2, "draws": 1000}
+                                          "by": "kind", "seed": 2, "draws": 1000, "include_unlabelled": False}
     from policytext.analyse.topics import apply_topics
 
     applied = apply_topics(corpus, "provenance-test", {"note.txt": "Local leaders need trust."})

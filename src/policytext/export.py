@@ -11,9 +11,11 @@ Tables (one file each, named ``<table>.<format>``), all restricted to the select
 Types are the same in every format; how each format spells them:
 
 - ``date`` is a date (Parquet ``date32``; ``YYYY-MM-DD`` in CSV and JSON Lines) only when the
-  stored date is a whole day, and empty otherwise (a year- or month-only date, or a
-  ``date_precision`` other than ``day``); ``date_text`` always keeps the stored string, so
-  "2010" is never passed off as 1 January 2010;
+  date is known to the day, and empty otherwise; ``date_text`` is the date written to its
+  ``date_precision`` (``2010``, ``2010-05`` or ``2010-05-06``), so a year-only manifesto is never
+  passed off as 1 January. Rows stored before precision was recorded (``date_precision`` empty)
+  keep their stored day, and the manifest counts them (``documents_of_unknown_date_precision``);
+  collecting them again records their precision;
 - lists (``organisations`` and claims' ``types``: lists of strings; claims' ``triggers``: lists
   of ``{type, start_char, end_char}``, what set each type and where in the text) are lists in
   Parquet and JSON Lines and JSON arrays as text in CSV;
@@ -49,6 +51,7 @@ _ORDER = {"sentences": "t.idx", "lemmas": "t.doc_id"}  # others: position in the
 _LIST_COLUMNS = frozenset({"organisations", "types", "triggers"})
 _TRIGGER_FIELDS = ("type", "start_char", "end_char")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PRECISION_WIDTH = {"year": 4, "month": 7}
 _BATCH = 2000
 
 
@@ -117,7 +120,8 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
     written = [_write_table(store, name, folder, format, filter_) for name in names]
     manifest = dict(provenance or {})
     manifest.update(format=format, tables={t.name: t.to_dict() for t in written},
-                    documents_without_current_annotations=_stale_count(store, filter_, names))
+                    documents_without_current_annotations=_stale_count(store, filter_, names),
+                    documents_of_unknown_date_precision=_unknown_precision_count(store, filter_, names))
     target = folder / MANIFEST
     _replace(target, lambda handle: handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return [t.path for t in written] + [target]
@@ -130,6 +134,16 @@ def _stale_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> i
     ids, params = selected_ids(filter_)
     sql = (f"SELECT COUNT(*) FROM documents WHERE id IN ({ids}) "
            "AND (annotated_sha256 IS NULL OR annotated_sha256 != content_sha256)")
+    return int(store.conn.execute(sql, params).fetchone()[0])
+
+
+def _unknown_precision_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> int | None:
+    """Count selected documents with a date but no recorded precision (``None``: documents not exported)."""
+    if "documents" not in names:
+        return None
+    ids, params = selected_ids(filter_)
+    sql = (f"SELECT COUNT(*) FROM documents WHERE id IN ({ids}) AND date IS NOT NULL "
+           "AND date_precision IS NULL")
     return int(store.conn.execute(sql, params).fetchone()[0])
 
 
@@ -153,7 +167,6 @@ def _write_table(store: Any, name: str, folder: Path, format: str, filter_: Docu
         columns.append(column)
         if column == "date" and name == "documents":
             columns.append("date_text")
-    precision = "date_precision" in {c for c, _ in stored}
     cursor = store.conn.execute(sql, params)
 
     def rows() -> Iterator[list[dict[str, Any]]]:
@@ -161,7 +174,7 @@ def _write_table(store: Any, name: str, folder: Path, format: str, filter_: Docu
             batch = cursor.fetchmany(_BATCH)
             if not batch:
                 return
-            yield [_typed_row(dict(zip([c for c, _ in stored], row)), precision=precision) for row in batch]
+            yield [_typed_row(dict(zip([c for c, _ in stored], row))) for row in batch]
 
     target = folder / f"{name}.{format}"
     counted = [0]
@@ -178,19 +191,31 @@ def _write_table(store: Any, name: str, folder: Path, format: str, filter_: Docu
     return ExportedTable(name=name, path=target, rows=counted[0], columns=tuple(columns), sha256=_sha256(target))
 
 
-def _typed_row(row: dict[str, Any], *, precision: bool) -> dict[str, Any]:
-    """Return a store row with Python types: a whole-day ``date`` as a date, lists decoded, ``meta`` as text."""
+def _typed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a store row with Python types: a day-precise ``date`` as a date, lists decoded, ``meta`` as text."""
     out: dict[str, Any] = {}
     for column, value in row.items():
         if column in _LIST_COLUMNS:
             value = _json_list(value, column)
         out[column] = value
         if column == "date":
-            whole_day = isinstance(value, str) and _DAY.fullmatch(value) and (
-                not precision or row.get("date_precision") in (None, "day"))
-            out["date"] = dt.date.fromisoformat(value) if whole_day else None
-            out["date_text"] = value
+            out["date"], out["date_text"] = _date_columns(value, row.get("date_precision"))
     return out
+
+
+def _date_columns(value: Any, precision: str | None) -> tuple[dt.date | None, str | None]:
+    """Return ``(date, date_text)``: a date only when known to the day; the text written to its precision.
+
+    >>> _date_columns("2010-01-01", "year")
+    (None, '2010')
+    >>> _date_columns("2015-06-01", "day")
+    (datetime.date(2015, 6, 1), '2015-06-01')
+    """
+    if not isinstance(value, str):
+        return None, value
+    text = value[:_PRECISION_WIDTH[precision]] if precision in _PRECISION_WIDTH else value
+    day = precision in (None, "day") and _DAY.fullmatch(value) is not None
+    return (dt.date.fromisoformat(value) if day else None), text
 
 
 def _json_list(value: Any, column: str) -> list[Any]:

@@ -62,7 +62,7 @@ def test_trends_keyness_and_topics_with_provenance(capsys, annotated_corpus) -> 
     code_with, out, _ = run(capsys, *corpus, *trends, "--format", "json", "--provenance")
     assert code == code_with == 0
     body = json.loads(out)
-    assert body["rows"] == json.loads(plain) and len(body["rows"]) == 3
+    assert body["rows"] == json.loads(plain) and len(body["rows"]) == 4  # manifesto, statement, blog, speech
     assert (body["provenance"]["made_by"], body["provenance"]["filters"]) == ("theme_trends", {"since": "2010"})
     assert body["provenance"]["parameters"]["seed"] == 4
 
@@ -80,7 +80,7 @@ def test_trends_keyness_and_topics_with_provenance(capsys, annotated_corpus) -> 
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(lines) == 4
     assert lines[0]["provenance"]["parameters"] == {"by": "kind", "target": "statement", "reference": "rest",
-                                                    "top": 3, "min_count": 1}
+                                                    "top": 3, "min_count": 1, "include_unlabelled": False}
 
     assert run(capsys, *corpus, "topics", "fit", "--k", "2", "--segment", "50", "--name", "render-test")[0] == 0
     code, out, _ = run(capsys, *corpus, "topics", "trends", "render-test", "--by", "kind", "--format", "json",
