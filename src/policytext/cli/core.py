@@ -188,8 +188,8 @@ def export(
     """Export the selected documents and their annotations as tidy Parquet, CSV or JSON Lines files,
     with a manifest.json (versions, model, filters, row counts, SHA-256 of each file).
 
-    Parquet keeps types: date is a date (empty when the stored date is not a whole day; date_text
-    keeps it as stored), lists are lists, meta is JSON text.
+    Parquet keeps types: date is a date only when known to the day (date_text writes it to its
+    precision: 2010, 2010-05 or 2010-05-06), lists are lists, meta is JSON text.
 
     Example: policytext export --to out/ --tables all --since 2020 --format parquet
     """
