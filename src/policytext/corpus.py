@@ -22,6 +22,7 @@ from policytext.store.edits import (
     retag_documents,
     select_documents,
 )
+from policytext.store.db import raise_explained, require_folder
 
 DOCUMENT_FRAME_COLUMNS = [
     "id", "title", "date", "date_precision", "speaker", "speaker_role", "party", "source_party", "kind",
@@ -54,15 +55,20 @@ class Corpus:
         >>> corpus.documents(speaker="Kennedy").head()  # doctest: +SKIP
     """
 
-    def __init__(self, config: Config, *, create: bool = False):
+    def __init__(self, config: Config, *, create: bool = False, readonly: bool = False):
+        if create and readonly:
+            raise ValueError("a corpus cannot be both created and opened read-only")
         self.config = config
         self.path = config.corpus
+        self.readonly = readonly
+        require_folder(self.path)
         if not create and not config.store_path.exists():
             raise CorpusNotFound(
                 f"no corpus at {self.path} (no {config.store_path.name} there). Collect documents "
                 f"first, e.g. 'policytext --corpus {self.path} collect sotu', or pass --corpus."
             )
-        self.store = Store(config.store_path, create=create)
+        self.store = Store(config.store_path, create=create, readonly=readonly,
+                           busy_timeout=config.busy_timeout_seconds)
         self._timelines: Timelines | None = None
         self._labeller: Labeller | None = None
 
@@ -72,8 +78,10 @@ class Corpus:
     def __enter__(self) -> "Corpus":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        """Close the store; an SQLite error about it (damaged, locked, read-only) leaves as a StoreError."""
         self.close()
+        raise_explained(self.store, exc)
 
     @property
     def timelines(self) -> Timelines:
@@ -259,15 +267,17 @@ class Corpus:
 
 
 def open_corpus(path: str | Path | None = None, *, config: Config | None = None,
-                create: bool = False, **settings: Any) -> Corpus:
+                create: bool = False, readonly: bool = False, **settings: Any) -> Corpus:
     """Open the corpus in folder ``path`` (default: ``POLICYTEXT_CORPUS`` or ``./corpus``).
 
     Args:
         path: the corpus folder.
         config: a resolved configuration; built from ``path`` and ``settings`` when omitted.
         create: create the folder and store when missing (collectors do this).
+        readonly: open the store read-only (SQLite ``mode=ro``): for commands that never write;
+            works on read-only storage, and a write through it raises ``StoreReadOnly``.
         settings: overrides of :class:`~policytext.config.Config` fields, e.g. ``model=...``.
     """
     if config is None:
         config = resolve_config(path, settings)
-    return Corpus(config, create=create)
+    return Corpus(config, create=create, readonly=readonly)

@@ -17,6 +17,18 @@ class StoreError(PolicytextError):
     """The store cannot be opened, or is newer than this version of policytext."""
 
 
+class StoreCorrupt(StoreError):
+    """The store file is damaged, empty or not a policytext store: nothing is written to it."""
+
+
+class StoreLocked(StoreError):
+    """Another process held the store's write lock for longer than the busy timeout."""
+
+
+class StoreReadOnly(StoreError):
+    """A command that writes was run on a store that can only be read here."""
+
+
 class ConfigError(PolicytextError):
     """A setting, configuration file or option value is invalid."""
 

@@ -84,7 +84,7 @@ def entities(
     from policytext.annotate.summaries import count_entities
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, speaker=speaker,
                                party=party, government=government, kind=kind, since=since, until=until)
     render(frame, format, title="Entities")
@@ -111,7 +111,7 @@ def quoted(
     from policytext.annotate.summaries import count_quoted_speakers
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, speaker=speaker,
                                       party=party, government=government, kind=kind, since=since, until=until)
     render(frame, format, title="Most quoted speakers")

@@ -150,6 +150,6 @@ def duplicates(
     from policytext.collect.dedupe import list_duplicates
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         rows = list_duplicates(corpus.store, doc_id=doc_id)
     render(rows, format, title="Duplicates", columns=DUPLICATE_COLUMNS, max_width=70)

@@ -1,4 +1,4 @@
-"""Commands of the foundation: collect sotu/files, docs, stats, export, failures, delete, retag."""
+"""Commands of the foundation: collect sotu/files, docs, stats, export, failures, delete, retag, check."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -138,7 +138,7 @@ def docs(
     Example: policytext docs --speaker Kennedy --format json
     """
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = corpus.documents(text=False, speaker=speaker, party=party, government=government,
                                  kind=kind, since=since, until=until, limit=limit)
     columns = DOCS_TABLE_COLUMNS if format is OutputFormat.table else DOCS_COLUMNS
@@ -162,7 +162,7 @@ def stats(
         from policytext.errors import ConfigError
 
         raise ConfigError(f"--by must be source, kind, party or government, not {by!r}")
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frames = corpus.stats()
     total = frames["total"].iloc[0]
     if format is OutputFormat.table:
@@ -194,7 +194,7 @@ def export(
     Example: policytext export --to out/ --tables all --since 2020 --format parquet
     """
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         paths = corpus.export(to, format=format, tables=tables, speaker=speaker, party=party,
                               government=government, kind=kind, since=since, until=until)
     for path in paths:
@@ -218,7 +218,7 @@ def failures(
     Example: policytext failures --all --format csv
     """
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = corpus.failures(stage=stage, limit=limit, cleared=all_)
     if format is OutputFormat.table and not all_:
         frame = frame.drop(columns=["cleared_at"])
@@ -353,3 +353,31 @@ def retag(
     if report.to_annotate:
         message(f"{report.to_annotate:,} annotated document(s) changed speaker or kind: run "
                 "'policytext annotate' to bring their quotes, names and claims in step", quiet=False)
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    store: Optional[Path] = typer.Argument(None, help="A store file or corpus folder (default: the corpus)."),
+) -> None:
+    """Check the store thoroughly without changing it: SQLite's integrity and foreign-key checks
+    and the search index. Exit 1 when it is damaged, with how to recover.
+
+    Example: policytext check
+    Example: policytext check recovered.db
+    """
+    from policytext.errors import StoreCorrupt
+    from policytext.store.db import check_store, damaged_message
+
+    st = state(ctx)
+    config = st.config()
+    result = check_store(store if store is not None else config.store_path,
+                         busy_timeout=config.busy_timeout_seconds)
+    for problem in result.problems:
+        typer.echo(problem)
+    for skipped in result.skipped:
+        message(f"not checked: {skipped}", quiet=st.quiet)
+    if not result.ok:
+        detail = f"{len(result.problems)} problem(s) found by {', '.join(result.checked) or 'opening it'}"
+        raise StoreCorrupt(damaged_message(result.path, detail))
+    typer.echo(f"{result.path}: ok ({', '.join(result.checked)})")

@@ -47,7 +47,7 @@ def search(
     from policytext.search import HIT_COLUMNS, search_corpus
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, speaker=speaker, party=party,
                                government=government, kind=kind, since=since, until=until,
                                limit=limit, offset=offset)
@@ -106,7 +106,7 @@ def quotes(
     from policytext.search import find_quotes
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
                             kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence)
     if format is OutputFormat.table:
@@ -140,7 +140,7 @@ def claims(
     from policytext.search import find_claims
 
     st = state(ctx)
-    with open_corpus(config=st.config()) as corpus:
+    with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_claims(corpus, min_score=min_score, type=type, speaker=speaker, about=about,
                             party=party, government=government, kind=kind, since=since,
                             until=until, limit=limit)
