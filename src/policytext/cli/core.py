@@ -367,17 +367,19 @@ def check(
     Example: policytext check recovered.db
     """
     from policytext.errors import StoreCorrupt
-    from policytext.store.db import check_store, damaged_message
+    from policytext.store.db import check_store, damaged_message, index_message
 
     st = state(ctx)
     config = st.config()
     result = check_store(store if store is not None else config.store_path,
                          busy_timeout=config.busy_timeout_seconds)
-    for problem in result.problems:
+    for problem in result.problems + result.index_problems:
         typer.echo(problem)
     for skipped in result.skipped:
         message(f"not checked: {skipped}", quiet=st.quiet)
-    if not result.ok:
-        detail = f"{len(result.problems)} problem(s) found by {', '.join(result.checked) or 'opening it'}"
-        raise StoreCorrupt(damaged_message(result.path, detail))
+    if result.problems:
+        raise StoreCorrupt(damaged_message(result.path, f"{len(result.problems)} problem(s) found by "
+                                                        f"{', '.join(result.checked) or 'opening it'}"))
+    if result.index_problems:
+        raise StoreCorrupt(index_message(result.path, f"{len(result.index_problems)} index(es)"))
     typer.echo(f"{result.path}: ok ({', '.join(result.checked)})")

@@ -132,11 +132,9 @@ class Store:
         quick_check reads every page but skips the index-to-table comparison of integrity_check:
         about 15 ms on the 249 State of the Union addresses (12.8 MB), once per writing command.
         """
-        rows = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(5)")]
+        rows = _run_check(self.conn, "quick_check", 5)
         if rows != ["ok"]:
-            found = "; ".join(line for row in rows for line in row.splitlines()
-                              if line and not line.startswith("***"))
-            raise StoreCorrupt(self.damaged_message(f"PRAGMA quick_check found: {found[:300]}"))
+            raise StoreCorrupt(self.damaged_message(f"PRAGMA quick_check found: {'; '.join(rows)[:300]}"))
 
     def _upgrade_then_reopen(self) -> None:
         """Bring an older store's schema up to date through a brief writable open, then read on."""
@@ -301,14 +299,25 @@ class Store:
 
 def damaged_message(path: Path, detail: str) -> str:
     """Return the message for a damaged store: what was found, and the two ways to recover."""
-    folder = path.parent
+    copy = path.parent / "recovered.db"
     return (
         f"the store {path} is damaged ({detail}). policytext will not write to it. To recover, "
-        "stop every policytext process using it, then either salvage what can be read into a new "
-        f"file with the sqlite3 shell — sqlite3 {path} .recover | sqlite3 {folder / 'recovered.db'} "
-        f"— check the copy with 'policytext check {folder / 'recovered.db'}' and put it in place of "
-        f"{path.name}; or move {path.name} away and collect again. 'policytext --corpus {folder} "
-        "check' lists every problem."
+        "stop every policytext process using it, then either salvage what can still be read into a "
+        f"new file with the sqlite3 shell — sqlite3 {path} .recover | sqlite3 {copy} (where the "
+        f"shell lacks .recover: sqlite3 {path} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' "
+        f"| sqlite3 {copy}) — check the copy with 'policytext check {copy}' and put it in place of "
+        f"{path.name}; or move {path.name} away and collect again. 'policytext --corpus "
+        f"{path.parent} check' lists every problem."
+    )
+
+
+def index_message(path: Path, detail: str) -> str:
+    """Return the message for a search index out of step with its tables, and how to rebuild it."""
+    return (
+        f"the search index of the store {path} is out of step with its tables ({detail}); the "
+        "rows themselves passed SQLite's checks. Rebuild the index: python -c \"import policytext, "
+        "policytext.search as s; s.rebuild_search_index(policytext.open_corpus("
+        f"'{path.parent}'))\"."
     )
 
 
@@ -330,12 +339,16 @@ class StoreCheck:
 
     path: Path
     problems: tuple[str, ...]
+    """Damage SQLite found (pages, indexes, foreign keys): the store is not fit to write to."""
     checked: tuple[str, ...]
     skipped: tuple[str, ...]
+    """What could not be checked, and why."""
+    index_problems: tuple[str, ...] = ()
+    """Full-text indexes out of step with their tables (sound rows; rebuild the index)."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.index_problems
 
 
 def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> StoreCheck:
@@ -366,15 +379,11 @@ def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
         return StoreCheck(store_path, (f"the file cannot be opened as a database: {err}",), (),
                           ("everything else: the file cannot be opened",))
     try:
-        try:
-            _require_policytext_store(conn, store_path)
-            rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as err:
-            rows = [f"the schema cannot be read: {err}"]
+        _require_policytext_store(conn, store_path)
+        rows = _run_check(conn, "integrity_check")
         checked.append("integrity_check")
         if rows != ["ok"]:
-            problems.extend(line for row in rows for line in row.splitlines()
-                            if line and not line.startswith("***"))
+            problems.extend(rows)
         try:
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
                 problems.append(f"{table} row {rowid} refers to a missing row of {parent}")
@@ -391,10 +400,29 @@ def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
     elif not (os.access(store_path, os.W_OK) and os.access(store_path.parent, os.W_OK)):
         skipped.append("search index (FTS5 integrity-check): it needs a writable store and this one is read-only")
     elif fts_tables:
-        problems.extend(_check_fts(store_path, fts_tables, busy_timeout, skipped))
+        index_problems = _check_fts(store_path, fts_tables, busy_timeout, skipped)
         if not skipped:
             checked.append(f"search index ({len(fts_tables)} FTS5 tables)")
+        return StoreCheck(store_path, tuple(problems), tuple(checked), tuple(skipped), tuple(index_problems))
     return StoreCheck(store_path, tuple(problems), tuple(checked), tuple(skipped))
+
+
+def _run_check(conn: sqlite3.Connection, pragma: str, most: int = 100) -> list[str]:
+    """Return the lines of ``PRAGMA integrity_check`` or ``quick_check`` (``["ok"]`` when sound).
+
+    On some damage the full integrity_check stops with "malformed" where quick_check still lists
+    what it found; then quick_check's findings are given, followed by the error.
+    """
+    try:
+        rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}({int(most)})")]
+    except sqlite3.DatabaseError as err:
+        if pragma == "quick_check":
+            return [f"quick_check stopped: {err}"]
+        found = [line for line in _run_check(conn, "quick_check", most) if line != "ok"]
+        return found + [f"integrity_check stopped: {err}"]
+    if rows == ["ok"]:
+        return rows
+    return [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
 
 
 def _check_fts(path: Path, tables: list[str], busy_timeout: float, skipped: list[str]) -> list[str]:
@@ -409,8 +437,7 @@ def _check_fts(path: Path, tables: list[str], busy_timeout: float, skipped: list
                 if any(mark in str(err).lower() for mark in _LOCKED):
                     skipped.append("search index (FTS5 integrity-check): another process held the write lock")
                     break
-                problems.append(f"the search index {table} is out of step with its table ({err}): "
-                                "rebuild it with policytext.search.rebuild_search_index(corpus)")
+                problems.append(f"the search index {table} is out of step with its table ({err})")
     finally:
         conn.close()
     return problems
