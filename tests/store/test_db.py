@@ -1,13 +1,21 @@
-"""The store: migrations, WAL mode, upserts that detect changes, and schema version checks."""
+"""The store: migrations, WAL mode, upserts that detect changes, schema version checks, and the
+store's own safety: damaged, empty and foreign files, read-only opens, lock waits."""
 from __future__ import annotations
 
+import hashlib
+import os
+import random
 import sqlite3
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
-from policytext.errors import CorpusNotFound, StoreError
+from policytext.errors import CorpusNotFound, StoreCorrupt, StoreError, StoreLocked, StoreReadOnly
 from policytext.records import Document
 from policytext.store import Store, upsert_document
+from policytext.store.db import check_store
 from policytext.store.schema import MIGRATIONS
 
 
@@ -45,8 +53,11 @@ def test_store_from_a_newer_policytext_is_refused(tmp_path) -> None:
 def test_not_a_database_is_reported(tmp_path) -> None:
     path = tmp_path / "policytext.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="cannot open the store"):
+    with pytest.raises(StoreCorrupt, match="cannot open the store .*: it is not an SQLite database"):
         Store(path)
+    with pytest.raises(StoreCorrupt, match="not an SQLite database"):
+        Store(path, readonly=True)
+    assert path.read_bytes() == b"this is not sqlite" * 100
 
 
 def _doc(text: str, **changes) -> Document:
@@ -168,3 +179,176 @@ def test_record_failure_counts_a_repeat_and_clear_keeps_history(tmp_path) -> Non
         rows = [tuple(r) for r in store.conn.execute(
             "SELECT id, attempts, cleared_at IS NOT NULL FROM failures ORDER BY id")]
     assert rows == [(first, 2, 1), (other, 2, 0)]
+
+# ---------------------------------------------------------------------- the store's own safety
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _store_with_documents(path, count: int = 40) -> None:
+    with Store(path, create=True) as store:
+        with store.transaction():
+            for index in range(count):
+                text = f"Speech number {index}. " + "We will cut taxes and build roads. " * 200
+                upsert_document(store, Document(source="test", source_id=str(index), text=text,
+                                                title=f"Speech {index}", date="2001-01-01"))
+
+
+def _damage(path, offset: int, size: int = 65536) -> None:
+    """Write ``size`` bytes of garbage (always the same) at ``offset``, as a failing disk might."""
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(random.Random(20).randbytes(size))
+
+
+def test_damaged_store_refuses_writes_and_changes_nothing(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    _store_with_documents(path)
+    _damage(path, path.stat().st_size // 2)
+    before = _digest(path)
+    with Store(path) as store:
+        with pytest.raises(StoreCorrupt, match=r"is damaged \(PRAGMA quick_check found: .*policytext will not "
+                                               r"write to it. To recover.*\.recover.*collect again"):
+            with store.transaction():
+                upsert_document(store, _doc("Never stored."))
+    assert _digest(path) == before
+
+
+def test_damage_met_while_reading_is_a_store_error(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    _store_with_documents(path)
+    with Store(path) as store:
+        root = store.conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents'").fetchone()[0]
+        page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
+    _damage(path, (root - 1) * page_size, page_size)
+    with pytest.raises(StoreCorrupt, match="is damaged \\(database disk image is malformed\\)"):
+        with Store(path, readonly=True) as store:
+            store.conn.execute("SELECT COUNT(*), SUM(words) FROM documents").fetchone()
+
+
+def test_zero_byte_file_is_refused(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    path.write_bytes(b"")
+    for options in ({}, {"create": True}, {"readonly": True}):
+        with pytest.raises(StoreCorrupt, match="the file is empty \\(0 bytes\\), so it holds no corpus"):
+            Store(path, **options)
+    assert path.stat().st_size == 0  # not turned into an empty corpus
+
+
+def test_foreign_sqlite_file_is_refused_and_left_alone(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE people (name TEXT)")
+    conn.execute("INSERT INTO people VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+    before = _digest(path)
+    for options in ({}, {"create": True}, {"readonly": True}):
+        with pytest.raises(StoreError, match="it is an SQLite database but not a policytext store "
+                                             "\\(it has the tables people and no schema_migrations\\)"):
+            Store(path, **options)
+    assert _digest(path) == before
+
+
+def test_corpus_folder_that_is_a_file_is_refused(tmp_path) -> None:
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("some notes", encoding="utf-8")
+    with pytest.raises(StoreError, match="the corpus folder .*notes.txt is a file, not a folder"):
+        Store(not_a_folder / "policytext.db", create=True)
+    assert not_a_folder.read_text(encoding="utf-8") == "some notes"
+
+
+def test_new_store_is_created_whole_with_no_leftovers(tmp_path) -> None:
+    folder = tmp_path / "corpus"
+    Store(folder / "policytext.db", create=True).close()
+    assert sorted(p.name for p in folder.iterdir()) == ["policytext.db"]
+
+
+def test_read_only_open_never_writes(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    _store_with_documents(path, count=2)
+    with Store(path, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
+        with pytest.raises(sqlite3.OperationalError, match="attempt to write a readonly database"):
+            store.conn.execute("DELETE FROM documents")
+    with pytest.raises(StoreReadOnly, match="is read-only here .*this command writes to it"):
+        with Store(path, readonly=True) as store:
+            with store.transaction():
+                upsert_document(store, _doc("Never stored."))
+    with Store(path) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
+
+
+def test_read_only_open_of_a_missing_store_creates_nothing(tmp_path) -> None:
+    with pytest.raises(CorpusNotFound):
+        Store(tmp_path / "policytext.db", create=True, readonly=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_lock_held_by_a_plain_connection_is_explained(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    Store(path, create=True).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Store(path, busy_timeout=0.2) as store:
+            with pytest.raises(StoreLocked, match="is locked by another writer \\(another policytext process "
+                                                  "or SQLite tool\\) and stayed locked for longer than the busy "
+                                                  "timeout \\(0.2 s\\).*Wait for the other writer to finish or stop it"):
+                with store.transaction():
+                    upsert_document(store, _doc("Never stored."))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_lock_held_by_another_policytext_process_names_it(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    Store(path, create=True).close()
+    script = textwrap.dedent("""
+        import sys, time
+        from policytext.store import Store
+        with Store(sys.argv[1]) as store:
+            with store.transaction():
+                print("holding", flush=True)
+                sys.stdin.readline()
+    """)
+    holder = subprocess.Popen([sys.executable, "-c", script, str(path), "--marker"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        with Store(path, busy_timeout=0.2) as store:
+            with pytest.raises(StoreLocked, match=f"locked by another writer \\(process {holder.pid}, "
+                                                  "'-c .* --marker', writing since "):
+                with store.transaction():
+                    pass
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert holder.returncode == 0
+    assert not (tmp_path / "policytext.db-writer").exists()  # the note goes with the lock
+    with Store(path, busy_timeout=0.2) as store:
+        with store.transaction():  # and the lock is free again
+            upsert_document(store, _doc("Stored."))
+
+
+def test_check_store_finds_damage_and_a_stale_index(tmp_path) -> None:
+    path = tmp_path / "policytext.db"
+    _store_with_documents(path)
+    sound = check_store(path)
+    assert sound.ok and sound.checked == ("integrity_check", "foreign_key_check", "search index (4 FTS5 tables)")
+
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')")  # index emptied, rows kept
+    conn.commit()
+    conn.close()
+    stale = check_store(tmp_path)
+    assert stale.problems == () and not stale.ok
+    assert stale.index_problems == ("the search index documents_fts is out of step with its table "
+                                    "(database disk image is malformed)",)
+
+    _damage(path, path.stat().st_size // 2)
+    damaged = check_store(path)
+    assert not damaged.ok and len(damaged.problems) > 1
+    assert damaged.skipped == ("search index (FTS5 integrity-check): the file is damaged already",)

@@ -99,7 +99,6 @@ class Store:
             _create_store(self.path, busy_timeout=self.busy_timeout)
         try:
             self.conn = _connect(self.path, readonly=readonly, busy_timeout=self.busy_timeout)
-            _require_policytext_store(self.conn, self.path)
             if readonly:
                 if self.schema_version() < _latest_version():
                     self._upgrade_then_reopen()
@@ -389,7 +388,6 @@ def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
         return StoreCheck(store_path, (f"the file cannot be opened as a database: {err}",), (),
                           ("everything else: the file cannot be opened",))
     try:
-        _require_policytext_store(conn, store_path)
         rows = _run_check(conn, "integrity_check")
         checked.append("integrity_check")
         if rows != ["ok"]:
@@ -518,6 +516,7 @@ def _connect(path: Path, *, readonly: bool, busy_timeout: float) -> sqlite3.Conn
     else:
         conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout)
     try:
+        _require_policytext_store(conn, path)  # before the journal mode, which would change the file
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
