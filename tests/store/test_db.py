@@ -273,7 +273,7 @@ def test_read_only_open_never_writes(tmp_path) -> None:
         assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
         with pytest.raises(sqlite3.OperationalError, match="attempt to write a readonly database"):
             store.conn.execute("DELETE FROM documents")
-    with pytest.raises(StoreReadOnly, match="is read-only here .*this command writes to it"):
+    with pytest.raises(StoreReadOnly, match="is read-only here \\(opened read-only\\), and this command writes to it"):
         with Store(path, readonly=True) as store:
             with store.transaction():
                 upsert_document(store, _doc("Never stored."))

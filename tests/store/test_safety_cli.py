@@ -269,3 +269,28 @@ def test_reading_commands_work_on_read_only_storage(read_only_corpus, command) -
     assert writing.returncode == 1
     assert writing.stderr.startswith(f"Error: the store {read_only_corpus / 'policytext.db'} is read-only here")
     assert stat.S_IMODE((read_only_corpus / "policytext.db").stat().st_mode) == 0o444
+
+
+def test_opening_read_only_storage_for_writing_reads_and_refuses_writes(read_only_corpus) -> None:
+    """Commands that write only sometimes (trends stores lemmas when some are missing) still read."""
+    prefix = _nobody_can_run_policytext(read_only_corpus.parent)
+    script = (
+        "import sys\n"
+        "from policytext.errors import StoreReadOnly\n"
+        "from policytext.store import Store\n"
+        "with Store(sys.argv[1]) as store:\n"
+        "    print(store.conn.execute('SELECT COUNT(*) FROM documents').fetchone()[0])\n"
+        "    try:\n"
+        "        with store.transaction():\n"
+        "            pass\n"
+        "    except StoreReadOnly as err:\n"
+        "        print(err)\n"
+    )
+    python = prefix[:prefix.index("-m")]
+    result = subprocess.run(python + ["-c", script, str(read_only_corpus / "policytext.db")], capture_output=True,
+                            text=True, cwd=read_only_corpus.parent, env=_env())
+    assert result.returncode == 0, result.stderr
+    count, refusal = result.stdout.splitlines()
+    assert int(count) > 20
+    assert refusal.startswith(f"the store {read_only_corpus / 'policytext.db'} is read-only here (this process "
+                              "may not write the file or its folder), and this command writes to it.")

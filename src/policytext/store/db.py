@@ -78,7 +78,9 @@ class Store:
         path: the store file (``<corpus>/policytext.db``).
         create: create the store when it is missing (whole, under a temporary name first, so a
             store file is never left half made).
-        readonly: open with ``mode=ro`` (never writes; works on read-only storage).
+        readonly: open with ``mode=ro`` (never writes; works on read-only storage). A store
+            opened for writing on storage this process cannot write is opened read-only too: it
+            reads as usual, and its first write raises ``StoreReadOnly``.
         busy_timeout: seconds to wait for another writer's lock.
     """
 
@@ -97,6 +99,8 @@ class Store:
                     f"'policytext --corpus {self.path.parent} collect sotu', or pass --corpus."
                 )
             _create_store(self.path, busy_timeout=self.busy_timeout)
+        elif not readonly and not _writable(self.path):
+            self.readonly = readonly = True
         try:
             self.conn = _connect(self.path, readonly=readonly, busy_timeout=self.busy_timeout)
             if readonly:
@@ -143,7 +147,7 @@ class Store:
 
     def _upgrade_then_reopen(self) -> None:
         """Bring an older store's schema up to date through a brief writable open, then read on."""
-        if not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)):
+        if not _writable(self.path):
             raise StoreReadOnly(
                 f"the store {self.path} has schema version {self.schema_version()}, older than this "
                 f"policytext's ({_latest_version()}), and cannot be upgraded here because it is "
@@ -173,11 +177,7 @@ class Store:
         if any(mark in low for mark in _LOCKED):
             return StoreLocked(self.locked_message())
         if "readonly database" in low:
-            return StoreReadOnly(
-                f"the store {self.path} is read-only here ({text}), and this command writes to it. "
-                "Run it where the store is writable (check the permissions of the file and its "
-                "folder); commands that only read (stats, docs, search, export, check…) work on "
-                "read-only storage.")
+            return StoreReadOnly(self.readonly_message(text))
         if "database or disk is full" in low:
             return StoreError(f"the disk holding the store {self.path} is full ({text}). The batch "
                               "being written was not stored; free some space and run the command again.")
@@ -189,6 +189,12 @@ class Store:
                               "read the file and its folder (and write them, for commands that write).")
         return None
 
+    def readonly_message(self, detail: str) -> str:
+        return (f"the store {self.path} is read-only here ({detail}), and this command writes to it. "
+                "Run it where the store is writable (check the permissions of the file and its "
+                "folder); commands that only read (stats, docs, search, export, check…) work on "
+                "read-only storage.")
+
     # ------------------------------------------------------------------ writes and locks
 
     @contextmanager
@@ -198,7 +204,11 @@ class Store:
         Raises:
             StoreCorrupt: the store is damaged (checked once, before the first write).
             StoreLocked: another process held the write lock for longer than the busy timeout.
+            StoreReadOnly: the store was opened read-only, or this process cannot write it.
         """
+        if self.readonly:
+            detail = "opened read-only" if _writable(self.path) else "this process may not write the file or its folder"
+            raise StoreReadOnly(self.readonly_message(detail))
         try:
             self._refuse_if_damaged()
             self.conn.execute("BEGIN IMMEDIATE")
@@ -405,7 +415,7 @@ def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
         conn.close()
     if problems:
         skipped.append("search index (FTS5 integrity-check): the file is damaged already")
-    elif not (os.access(store_path, os.W_OK) and os.access(store_path.parent, os.W_OK)):
+    elif not _writable(store_path):
         skipped.append("search index (FTS5 integrity-check): it needs a writable store and this one is read-only")
     elif fts_tables:
         index_problems = _check_fts(store_path, fts_tables, busy_timeout, skipped)
@@ -499,6 +509,11 @@ def _require_policytext_store(conn: sqlite3.Connection, path: Path) -> None:
             f"cannot open the store {path}: it is an SQLite database but not a policytext store "
             f"(it has the tables {shown} and no schema_migrations). policytext leaves it alone: "
             "pass --corpus a folder of its own.")
+
+
+def _writable(path: Path) -> bool:
+    """True when this process may write the store file and its folder (for the WAL and lock files)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def _immutable(path: Path) -> bool:
