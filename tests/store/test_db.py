@@ -352,3 +352,24 @@ def test_check_store_finds_damage_and_a_stale_index(tmp_path) -> None:
     damaged = check_store(path)
     assert not damaged.ok and len(damaged.problems) > 1
     assert damaged.skipped == ("search index (FTS5 integrity-check): the file is damaged already",)
+
+
+def test_read_only_open_of_an_older_store_upgrades_it_first(tmp_path) -> None:
+    """Reading commands open read-only; an older store gets the migrations it lacks (any of them) first."""
+    from policytext.store.db import _split_sql
+
+    path = tmp_path / "policytext.db"
+    _store_before_migration_5(path)
+    conn = sqlite3.connect(path)  # the later migrations landed first: the newest version is there, 5 is not
+    for migration in [m for m in MIGRATIONS if m.version > 5]:
+        for statement in _split_sql(migration.sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, '2026-01-01T00:00:00+00:00')",
+                     (migration.version, migration.name))
+    conn.commit()
+    conn.close()
+    with Store(path, readonly=True) as store:
+        assert store.pending_migrations() == []
+        columns = {r[1] for r in store.conn.execute("PRAGMA table_info(documents)")}
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+    assert {"date_precision", "source_government", "source_party"} <= columns

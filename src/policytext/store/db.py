@@ -104,7 +104,7 @@ class Store:
         try:
             self.conn = _connect(self.path, readonly=readonly, busy_timeout=self.busy_timeout)
             if readonly:
-                if self.schema_version() < _latest_version():
+                if self.pending_migrations():
                     self._upgrade_then_reopen()
                 self._check_version()
             else:
@@ -148,11 +148,12 @@ class Store:
     def _upgrade_then_reopen(self) -> None:
         """Bring an older store's schema up to date through a brief writable open, then read on."""
         if not _writable(self.path):
+            missing = ", ".join(str(v) for v in self.pending_migrations())
             raise StoreReadOnly(
-                f"the store {self.path} has schema version {self.schema_version()}, older than this "
-                f"policytext's ({_latest_version()}), and cannot be upgraded here because it is "
-                "read-only. Run any writing command (e.g. 'policytext collect ...') once where it "
-                "is writable, or read it with the policytext version that wrote it.")
+                f"the store {self.path} lacks migration(s) {missing} of this policytext (an older "
+                "one wrote it), and cannot be upgraded here because it is read-only. Run any "
+                "writing command (e.g. 'policytext collect ...') once where it is writable, or "
+                "read it with the policytext version that wrote it.")
         self.conn.close()
         Store(self.path, busy_timeout=self.busy_timeout).close()
         self.conn = _connect(self.path, readonly=True, busy_timeout=self.busy_timeout)
@@ -282,6 +283,13 @@ class Store:
             return 0
         row = self.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
+
+    def pending_migrations(self) -> list[int]:
+        """Return the versions of this policytext's migrations the store has not had (any order)."""
+        if self.schema_version() == 0:
+            return sorted(m.version for m in MIGRATIONS)
+        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_migrations")}
+        return sorted(m.version for m in MIGRATIONS if m.version not in done)
 
     def _check_version(self) -> None:
         latest = _latest_version()
