@@ -65,20 +65,31 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Address to listen on (only this machine by default)."),
     port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
+    threads: int = typer.Option(4, min=1, max=64, help="Worker threads answering requests (each keeps one store connection)."),
+    allow_host: list[str] = typer.Option([], "--allow-host", help="A further name the page is reached by (name or name:port), e.g. behind a proxy; repeatable. Requests naming other hosts get 400."),
 ) -> None:
     """Serve the search page and its JSON endpoint (/api/search) over the corpus, read-only.
 
     Example: policytext serve --port 8000   (then open http://127.0.0.1:8000/)
+
+    Example: policytext serve --host 0.0.0.0 --allow-host search.example.org
     """
-    from policytext.web import serve_corpus
+    import logging
+
+    from policytext.web import read_allowed_host, serve_corpus
 
     st = state(ctx)
+    allowed = [read_allowed_host(name) for name in allow_host]
+    # The server's own warnings and the page's failures go to stderr; waitress's note on every
+    # queued request would drown them under load.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     def announce(url: str) -> None:
         message(f"Serving the search page at {url} (JSON at {url}api/search?q=…); Ctrl+C stops it.")
 
     try:
-        serve_corpus(st.config(), host=host, port=port, ready=announce)
+        serve_corpus(st.config(), host=host, port=port, threads=threads, allow_hosts=allowed, ready=announce)
     except KeyboardInterrupt:  # the normal way to stop a server: not an interrupted job
         message("Stopped the search page.")
 

@@ -1,29 +1,31 @@
-"""The search page: a small read-only WSGI application served by the standard library.
+"""The search page: a small read-only WSGI application (served by waitress, see ``server.py``).
 
 Routes: ``/`` (the page, rendered on the server so it works without scripts), ``/api/search``
 (JSON: ``{"total": N, "hits": [...]}``) and ``/static/…`` (the page's own script and styles; nothing
 comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
 added to stored text is ``<mark>``, put round text that was escaped first.
+
+Every response, errors included, carries :data:`SECURITY_HEADERS`. A request whose Host header
+names another site is refused (a page on such a site could otherwise read this one through DNS
+rebinding); HEAD gets the headers of GET and no body.
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
-import socketserver
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from policytext.config import Config
-from policytext.corpus import Corpus
-from policytext.errors import BadQuery, PolicytextError
+from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
 from policytext.store import Store
 
@@ -36,7 +38,18 @@ SECURITY_HEADERS = [
                                 "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers that predate it
 ]
+"""Headers sent with every response, including errors and those that waitress itself writes."""
+LOCAL_HOST_NAMES = ("127.0.0.1", "localhost", "[::1]")
+MAX_TARGET_CHARS = 8192
+"""Longest path plus query string answered; longer gets 414. The page's own links stay far below:
+a query string of every filter at its longest form field is under 2,000 characters."""
+TEXT = "text/plain; charset=utf-8"
+
+log = logging.getLogger("policytext.web")
+
+_HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)(?::(?P<port>[0-9]{1,5}))?\Z")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -111,30 +124,115 @@ def safe_link(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-class SearchApp:
-    """The WSGI application over one corpus store, opened read-only once per serving thread."""
+def parse_host(value: str) -> tuple[str, int | None] | None:
+    """Split a Host header (``name``, ``name:port``, ``[v6]:port``) into name and port, or ``None``.
 
-    def __init__(self, store_path: Path):
+    Names are lower-cased; anything but a plain DNS name or an IP address (a scheme, a path, user
+    info, spaces, a port out of range) gives ``None``.
+
+    Example:
+        >>> parse_host("LocalHost:8000")
+        ('localhost', 8000)
+    """
+    match = _HOST.match(value.strip().lower())
+    if match is None:
+        return None
+    port = int(match["port"]) if match["port"] else None
+    if port is not None and not 0 < port < 65536:
+        return None
+    return match["name"], port
+
+
+def read_allowed_host(value: str) -> tuple[str, int | None]:
+    """Read one ``--allow-host`` value: a public name the page may be reached by, with or without port.
+
+    Without a port the name is allowed on any port (a proxy in front usually listens on 443).
+
+    Example:
+        >>> read_allowed_host("search.example.org")
+        ('search.example.org', None)
+    """
+    parsed = parse_host(value)
+    if parsed is None:
+        raise ConfigError(f"cannot use {value!r} as a host name for --allow-host: give a name as it "
+                          "appears in the address bar, such as search.example.org or "
+                          "search.example.org:8443 (no scheme, no path; IPv6 in brackets).")
+    return parsed
+
+
+class SearchApp:
+    """The WSGI application over one corpus store, opened read-only once per serving thread.
+
+    Args:
+        store_path: the corpus store (``policytext.db``).
+        allowed_hosts: (name, port) pairs the Host header may name; a port of ``None`` allows any
+            port. The default allows only this machine's names, on any port.
+
+    Each thread that serves a request opens its own read-only connection on its first request and
+    keeps it; :meth:`close` closes them all once the threads have stopped. Behind a fixed pool of
+    threads (``server.py``) that is one connection per thread, however many requests come.
+    """
+
+    def __init__(self, store_path: Path, *, allowed_hosts: Iterable[tuple[str, int | None]] | None = None):
         self.store_path = Path(store_path)
+        if allowed_hosts is None:
+            allowed_hosts = [(name, None) for name in LOCAL_HOST_NAMES]
+        self.allowed_hosts = tuple(allowed_hosts)
         self._local = threading.local()
+        self._stores: list[Store] = []
+        self._stores_lock = threading.Lock()
         self.env = Environment(loader=PackageLoader("policytext.web", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["link"] = safe_link
         self.static = resources.files("policytext.web").joinpath("static")
 
     def store(self) -> Store:
+        """Return this thread's read-only store connection, opening it on the thread's first use."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.store_path, readonly=True)
+            with self._stores_lock:
+                self._stores.append(store)
             self._local.store = store
         return store
 
+    @property
+    def open_stores(self) -> int:
+        """How many store connections the application holds (one per thread that has served)."""
+        with self._stores_lock:
+            return len(self._stores)
+
+    def close(self) -> None:
+        """Close every thread's store connection. Call it after the serving threads have stopped."""
+        with self._stores_lock:
+            stores, self._stores = self._stores, []
+        for store in stores:
+            store.close()
+
+    def host_allowed(self, host: str | None) -> bool:
+        """Say whether a request's Host header names this server (see ``allowed_hosts``)."""
+        parsed = parse_host(host) if host else None
+        if parsed is None:
+            return False
+        name, port = parsed
+        return any(name == allowed and (allowed_port is None or port in (None, allowed_port))
+                   for allowed, allowed_port in self.allowed_hosts)
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
+        body = self._respond(environ, method, start_response)
+        return [b""] if method == "HEAD" else body  # HEAD: GET's headers (Content-Length too), no body
+
+    def _respond(self, environ: dict[str, Any], method: str, start_response: StartResponse) -> list[bytes]:
         path = environ.get("PATH_INFO") or "/"
+        if not self.host_allowed(environ.get("HTTP_HOST")):
+            return self._send(start_response, "400 Bad Request", TEXT, self._bad_host(environ.get("HTTP_HOST")))
         if method not in ("GET", "HEAD"):
-            return self._send(start_response, "405 Method Not Allowed", "text/plain; charset=utf-8",
+            return self._send(start_response, "405 Method Not Allowed", TEXT,
                               "This page is read-only: only GET is allowed.\n", [("Allow", "GET, HEAD")])
+        if len(path) + len(environ.get("QUERY_STRING", "")) > MAX_TARGET_CHARS:
+            return self._send(start_response, "414 URI Too Long", TEXT,
+                              f"The address is longer than {MAX_TARGET_CHARS:,} characters: shorten the query.\n")
         try:
             if path == "/":
                 return self._page(environ, start_response)
@@ -143,10 +241,18 @@ class SearchApp:
             if path.startswith("/static/"):
                 return self._static(path[len("/static/"):], start_response)
         except PolicytextError as err:  # not a query problem: the store itself
-            return self._send(start_response, "500 Internal Server Error", "text/plain; charset=utf-8",
-                              f"Error: {err}\n")
-        return self._send(start_response, "404 Not Found", "text/plain; charset=utf-8",
-                          f"Nothing at {path}. The search page is at /.\n")
+            return self._send(start_response, "500 Internal Server Error", TEXT, f"Error: {err}\n")
+        except Exception:  # a defect: the details go to the server's log, never to the client
+            log.exception("the search page failed on %s %s", method, path)
+            return self._send(start_response, "500 Internal Server Error", TEXT,
+                              "The server could not answer this request. The details are in its log.\n")
+        return self._send(start_response, "404 Not Found", TEXT, f"Nothing at {path}. The search page is at /.\n")
+
+    def _bad_host(self, host: str | None) -> str:
+        names = ", ".join(f"{name}:{port}" if port else name for name, port in self.allowed_hosts)
+        given = f"the Host header {host[:100]!r}" if host else "no Host header"
+        return (f"Bad Request: this server answers only to {names}, and the request had {given}. "
+                "To serve the page under another name, start it with --allow-host NAME.\n")
 
     def _send(self, start_response: StartResponse, status: str, content_type: str, body: str | bytes,
               extra: list[tuple[str, str]] | None = None) -> list[bytes]:
@@ -198,54 +304,8 @@ class SearchApp:
     def _static(self, name: str, start_response: StartResponse) -> list[bytes]:
         suffix = Path(name).suffix
         if "/" in name or name.startswith(".") or suffix not in STATIC_TYPES:
-            return self._send(start_response, "404 Not Found", "text/plain; charset=utf-8", "Not found.\n")
+            return self._send(start_response, "404 Not Found", TEXT, "Not found.\n")
         item = self.static.joinpath(name)
         if not item.is_file():
-            return self._send(start_response, "404 Not Found", "text/plain; charset=utf-8", "Not found.\n")
+            return self._send(start_response, "404 Not Found", TEXT, "Not found.\n")
         return self._send(start_response, "200 OK", STATIC_TYPES[suffix], item.read_bytes())
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        """Say nothing per request: the library does not print."""
-
-
-class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8000) -> WSGIServer:
-    """Return a threaded HTTP server for the corpus of ``config``, not yet serving.
-
-    The store is opened writable once (to bring its schema and index up to date), then read-only
-    by every request. Call ``serve_forever()`` on the result, and ``shutdown()`` to stop it.
-
-    Example:
-        >>> server = make_search_server(resolve_config("corpus"), port=0)  # doctest: +SKIP
-        >>> threading.Thread(target=server.serve_forever, daemon=True).start()  # doctest: +SKIP
-    """
-    Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
-    app = SearchApp(config.store_path)
-    try:
-        return make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
-    except OSError as err:
-        raise PolicytextError(f"cannot listen on {host}:{port} ({err.strerror or err}). "
-                              "Pick another port with --port.") from err
-
-
-def serve_corpus(config: Config, *, host: str = "127.0.0.1", port: int = 8000,
-                 ready: Callable[[str], None] | None = None) -> None:
-    """Serve the search page until interrupted; call ``ready`` with the page's URL once listening.
-
-    Example:
-        >>> serve_corpus(resolve_config("corpus"), port=8000, ready=print)  # doctest: +SKIP
-    """
-    server = make_search_server(config, host=host, port=port)
-    shown_host = f"[{host}]" if ":" in host else host
-    if ready is not None:
-        ready(f"http://{shown_host}:{server.server_port}/")
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()

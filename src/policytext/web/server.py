@@ -1,0 +1,202 @@
+"""Serve the search page with waitress: a fixed pool of threads, bounded connections, idle timeouts.
+
+waitress reads and writes the sockets in one thread (an event loop, so an idle or slow connection
+holds no thread) and hands each complete request to one of ``threads`` worker threads. Each worker
+keeps one read-only store connection for its whole life (:class:`~policytext.web.app.SearchApp`);
+they are closed when the server stops. Past ``connection_limit`` open connections the server
+stops accepting until some close (new ones wait in the listen ``backlog``); a connection idle for
+``channel_timeout`` seconds is closed.
+
+The errors waitress writes itself (431 headers too large, 413 body too large, 400 unreadable
+request, 500 when a response cannot be written) carry the same security headers as the page's.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+from typing import Callable, Iterable
+
+from waitress import create_server, wasyncore
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from policytext.config import Config
+from policytext.corpus import Corpus
+from policytext.errors import ConfigError, PolicytextError
+from policytext.web.app import LOCAL_HOST_NAMES, SECURITY_HEADERS, SearchApp
+
+THREADS = 4
+"""Worker threads. SQLite releases the GIL while it searches, so a few more threads than the two
+cores of a small machine keep them busy; each thread holds one store connection (three files)."""
+BACKLOG = 1024
+"""Connections the kernel queues while all are busy (the standard library's server queued 5)."""
+CONNECTION_LIMIT = 100
+"""Open connections at most; beyond, new ones wait in the backlog. Each holds one file descriptor,
+well inside the common limit of 1,024."""
+CHANNEL_TIMEOUT = 30
+"""Seconds a connection may stay idle (no request in progress) before it is closed."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Request line plus headers at most; beyond, waitress answers 431."""
+MAX_BODY_BYTES = 64 * 1024
+"""Request body at most (the page takes none); beyond, waitress answers 413."""
+_WILDCARDS = ("", "0.0.0.0", "::")
+
+
+class _SecureErrorTask(ErrorTask):
+    """waitress's own error responses, with the page's security headers and no caching."""
+
+    def execute(self) -> None:
+        self.response_headers.extend([("Cache-Control", "no-store"), *SECURITY_HEADERS])
+        super().execute()
+
+
+class _SecureChannel(HTTPChannel):
+    error_task_class = _SecureErrorTask
+
+
+class SearchServer:
+    """The search page's HTTP server, bound and listening; :meth:`serve_forever` answers requests.
+
+    The interface of the standard library's servers: ``serve_forever()`` in one thread,
+    ``shutdown()`` from another (it returns once serving has stopped), ``server_close()`` to release
+    the socket when it never served, ``server_address`` and ``server_port``.
+    """
+
+    def __init__(self, app: SearchApp, sock: socket.socket, *, threads: int, backlog: int,
+                 connection_limit: int, channel_timeout: int):
+        self.app = app
+        self.server_address: tuple[str, int] = sock.getsockname()[:2]
+        self._waitress = create_server(
+            app, sockets=[sock], threads=threads, backlog=backlog, connection_limit=connection_limit,
+            channel_timeout=channel_timeout, cleanup_interval=max(1, min(30, channel_timeout)),
+            max_request_header_size=MAX_HEADER_BYTES, max_request_body_size=MAX_BODY_BYTES,
+            asyncore_use_poll=True,  # select() fails on descriptors past 1,023
+            ident="policytext", expose_tracebacks=False, clear_untrusted_proxy_headers=True)
+        self._waitress.channel_class = _SecureChannel
+        self._map = self._waitress._map  # the sockets of this server only (waitress keeps one map per server)
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._serving_thread: int | None = None
+        self._closed = False
+        self._close_lock = threading.Lock()
+
+    @property
+    def server_port(self) -> int:
+        return self.server_address[1]
+
+    def serve_forever(self) -> None:
+        """Answer requests until :meth:`shutdown` (or Ctrl+C); then close everything it opened."""
+        self._serving_thread = threading.get_ident()
+        try:
+            while not self._stop.is_set() and self._map:
+                wasyncore.loop(timeout=1.0, map=self._map, use_poll=True, count=1)
+        finally:
+            self.server_close()
+            self._stopped.set()
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop :meth:`serve_forever` from another thread and wait until it has closed everything."""
+        self._stop.set()
+        if self._serving_thread is not None and not self._stopped.is_set():
+            self._waitress.pull_trigger()  # wakes the event loop at once
+            self._stopped.wait(timeout)
+
+    def server_close(self) -> None:
+        """Stop the worker threads, close every socket, then the threads' store connections."""
+        if self._serving_thread not in (None, threading.get_ident()):
+            self.shutdown()  # the serving thread closes everything as it stops
+            return
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._waitress.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        wasyncore.close_all(self._map)
+        self.app.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind a TCP socket to ``host``:``port`` (IPv4 first when a name has both), not yet listening."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise PolicytextError(f"cannot listen on {host}:{port}: {err.strerror or err}. "
+                              "Give an address of this machine with --host.") from err
+    family, kind, proto, _, address = sorted(infos, key=lambda info: info[0] != socket.AF_INET)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        raise PolicytextError(f"cannot listen on {host}:{port} ({err.strerror or err}). "
+                              "Pick another port with --port.") from err
+    return sock
+
+
+def allowed_hosts_for(host: str, port: int, extra: Iterable[tuple[str, int | None]] = ()) -> list[tuple[str, int | None]]:
+    """Return the (name, port) pairs a Host header may name for a server bound to ``host``:``port``.
+
+    This machine's names on the bound port, the bound address itself unless it is a wildcard
+    (``0.0.0.0``, ``::``), and ``extra`` (from ``--allow-host``).
+
+    Example:
+        >>> allowed_hosts_for("127.0.0.1", 8000)[:2]
+        [('127.0.0.1', 8000), ('localhost', 8000)]
+    """
+    allowed: list[tuple[str, int | None]] = [(name, port) for name in LOCAL_HOST_NAMES]
+    if host not in _WILDCARDS:
+        name = f"[{host}]" if ":" in host else host
+        allowed.append((name.lower(), port))
+    allowed.extend(extra)
+    return list(dict.fromkeys(allowed))
+
+
+def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
+                       allow_hosts: Iterable[tuple[str, int | None]] = (), backlog: int = BACKLOG,
+                       connection_limit: int = CONNECTION_LIMIT,
+                       channel_timeout: int = CHANNEL_TIMEOUT) -> SearchServer:
+    """Return the search server for the corpus of ``config``, listening but not yet serving.
+
+    The store is opened writable once (to bring its schema and index up to date), then read-only
+    by each worker thread. Call ``serve_forever()`` on the result, and ``shutdown()`` to stop it.
+
+    Args:
+        allow_hosts: further (name, port) pairs the Host header may name, e.g. from
+            :func:`~policytext.web.app.read_allowed_host`; this machine's names always work.
+
+    Example:
+        >>> server = make_search_server(resolve_config("corpus"), port=0)  # doctest: +SKIP
+        >>> threading.Thread(target=server.serve_forever, daemon=True).start()  # doctest: +SKIP
+    """
+    for name, value, low in (("threads", threads, 1), ("connection_limit", connection_limit, 1),
+                             ("backlog", backlog, 1), ("channel_timeout", channel_timeout, 1)):
+        if value < low:
+            raise ConfigError(f"{name} must be at least {low}, not {value}.")
+    Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts))
+    try:
+        return SearchServer(app, sock, threads=threads, backlog=backlog,
+                            connection_limit=connection_limit, channel_timeout=channel_timeout)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def serve_corpus(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
+                 allow_hosts: Iterable[tuple[str, int | None]] = (),
+                 ready: Callable[[str], None] | None = None) -> None:
+    """Serve the search page until interrupted; call ``ready`` with the page's URL once listening.
+
+    Example:
+        >>> serve_corpus(resolve_config("corpus"), port=8000, ready=print)  # doctest: +SKIP
+    """
+    server = make_search_server(config, host=host, port=port, threads=threads, allow_hosts=allow_hosts)
+    shown_host = f"[{host}]" if ":" in host else host
+    if ready is not None:
+        ready(f"http://{shown_host}:{server.server_port}/")
+    server.serve_forever()  # closes the sockets, threads and store connections when it ends
