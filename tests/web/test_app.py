@@ -165,3 +165,63 @@ def test_read_request_uses_the_cli_names() -> None:
     assert (request.q, request.within, request.limit, request.offset) == ("tax", "claims", 5, 10)
     assert dict(request.filters) == {"speaker": "Kennedy", "government": "Ken", "kind": "speech",
                                      "since": "1962", "until": "1963"}
+
+
+SECURITY_NAMES = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
+
+
+def send(base_url: str, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    """Send a raw request and read until the server closes: (status line, headers, body bytes)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    with socket.create_connection((urlsplit(base_url).hostname, urlsplit(base_url).port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
+
+
+def test_head_sends_the_headers_of_get_and_no_body(base_url) -> None:
+    host = base_url.removeprefix("http://")
+    status, headers, body = send(base_url, f"HEAD /?q=moon HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    assert status == "HTTP/1.1 200 OK" and body == b""
+    got = fetch(f"{base_url}/?q=moon")
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert int(headers["Content-Length"]) == len(got[2].encode("utf-8"))
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example", "localhost:1",
+                                  "127.0.0.1:8000@evil.example", ""])
+def test_a_host_header_naming_another_site_is_refused(base_url, host) -> None:
+    status, headers, body = send(base_url, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert b"--allow-host" in body and b"<html" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}", "localhost"])
+def test_this_machines_names_are_answered(base_url, host) -> None:
+    port = base_url.rsplit(":", 1)[1]
+    status, _, _ = send(base_url, f"GET /static/app.js HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n".encode())
+    assert status == "HTTP/1.1 200 OK"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/nothing-here", 404),
+        ("POST", "/", 405),
+        ("GET", "/?q=" + "a" * 9000, 414),
+        ("GET", "/static/nothing.js", 404),
+    ],
+)
+def test_error_responses_carry_the_security_headers(base_url, method, path, status) -> None:
+    got, headers, body = fetch(base_url + path, method=method)
+    assert got == status
+    assert all(name in headers for name in SECURITY_NAMES), headers
+    assert headers["Cache-Control"] == "no-store" and headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Traceback" not in body

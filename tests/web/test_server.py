@@ -1,0 +1,220 @@
+"""The search page's server (waitress) on 127.0.0.1: limits, timeouts, errors and connections kept."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from policytext.cli import main
+from policytext.config import resolve_config
+from policytext.errors import ConfigError
+from policytext.web import make_search_server, read_allowed_host
+from policytext.web.app import SECURITY_HEADERS
+from policytext.web.server import MAX_HEADER_BYTES
+
+SECURITY_NAMES = [name for name, _ in SECURITY_HEADERS]
+
+
+@contextmanager
+def running(corpus: Path, **options):
+    """Serve ``corpus`` on a free port of 127.0.0.1 in a thread; stop it and wait on leaving."""
+    server = make_search_server(resolve_config(corpus), host="127.0.0.1", port=0, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(30)
+        assert not thread.is_alive()
+
+
+def raw(port: int, request: bytes, *, timeout: float = 10) -> tuple[str, dict[str, str], bytes]:
+    """Send ``request`` as bytes and read until the server closes: (status line, headers, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.strip(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return status, headers, body
+
+
+def get(port: int, target: str, **headers: str) -> tuple[str, dict[str, str], bytes]:
+    headers.setdefault("Host", f"127.0.0.1:{port}")
+    lines = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
+    return raw(port, f"GET {target} HTTP/1.1\r\n{lines}Connection: close\r\n\r\n".encode("latin-1"))
+
+
+def store_descriptors(store: Path) -> int:
+    """Count this process's open file descriptors on the store file (and its -wal and -shm files)."""
+    count = 0
+    for entry in os.scandir("/proc/self/fd"):
+        try:
+            target = os.readlink(entry.path)
+        except OSError:  # closed between listing and reading
+            continue
+        count += target.startswith(str(store.resolve()))
+    return count
+
+
+@pytest.fixture
+def own_corpus(web_corpus, tmp_path) -> Path:
+    """A copy of the web corpus for one test alone (to damage, or to count descriptors on)."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    source, copy = sqlite3.connect(web_corpus / "policytext.db"), sqlite3.connect(target / "policytext.db")
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return target
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc (Linux)")
+def test_connections_are_one_per_thread_reused_and_closed_when_the_server_stops(own_corpus) -> None:
+    # A store no other connection of this process has open: SQLite defers closing a descriptor
+    # while another connection of the process holds a lock on the same file.
+    store = own_corpus / "policytext.db"
+    assert store_descriptors(store) == 0
+    with running(own_corpus, threads=3) as server:
+        url = f"http://127.0.0.1:{server.server_port}/api/search?q=nation*&limit=5"
+
+        def fetch(_: int) -> int:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+                return response.status
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(fetch, range(300))) == {200}
+        # One connection per worker thread, however many requests: each holds the store, its -wal
+        # and its -shm file open (the standard library's server left one per request behind).
+        assert 1 <= server.app.open_stores <= 3
+        assert 0 < store_descriptors(store) <= 3 * server.app.open_stores
+    assert server.app.open_stores == 0
+    assert store_descriptors(store) == 0
+
+
+def test_an_idle_connection_is_closed_after_the_timeout(web_corpus) -> None:
+    with running(web_corpus, channel_timeout=1) as server, \
+            socket.create_connection(("127.0.0.1", server.server_port), timeout=15) as idle:
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server, not by our timeout (which raises)
+        assert time.monotonic() - started < 10
+
+
+def test_a_kept_alive_connection_is_closed_once_idle(web_corpus) -> None:
+    with running(web_corpus, channel_timeout=1) as server, \
+            socket.create_connection(("127.0.0.1", server.server_port), timeout=15) as sock:
+        sock.sendall(f"HEAD / HTTP/1.1\r\nHost: 127.0.0.1:{server.server_port}\r\n\r\n".encode())
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        assert sock.recv(1) == b""
+        assert time.monotonic() - started < 10
+
+
+def test_errors_written_by_waitress_carry_the_security_headers(web_corpus) -> None:
+    with running(web_corpus) as server:
+        # Exactly at the limit: waitress answers once it has read that much and closes; bytes past
+        # it would be left unread, and closing on them resets the connection (see docs/benchmarks.md).
+        head = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.server_port}\r\nConnection: close\r\nX-Big: "
+        request = head.encode() + b"a" * (MAX_HEADER_BYTES - len(head) - 4) + b"\r\n\r\n"
+        status, headers, _ = raw(server.server_port, request)
+        assert status.endswith("431 Request Header Fields Too Large")
+        assert all(name in headers for name in SECURITY_NAMES), headers
+        status, headers, body = raw(server.server_port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n")
+        assert status.endswith("400 Bad Request") and all(name in headers for name in SECURITY_NAMES)
+        assert b"Traceback" not in body
+
+
+def test_a_failure_inside_the_app_is_a_500_with_the_headers_and_the_traceback_only_in_the_log(
+        own_corpus, caplog) -> None:
+    with running(own_corpus) as server:
+        # Damage the pages of the documents table and its indexes (as a disk error would), after
+        # the server has checked the store on start.
+        store = own_corpus / "policytext.db"
+        conn = sqlite3.connect(store)
+        try:
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            pages = [row[0] for row in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name IN "
+                "(SELECT name FROM sqlite_master WHERE tbl_name = 'documents' AND type IN ('table', 'index'))")]
+        finally:
+            conn.close()
+        assert pages
+        with open(store, "r+b") as file:
+            for page in pages:
+                file.seek((page - 1) * page_size)
+                file.write(b"\xff" * page_size)
+        with caplog.at_level(logging.ERROR, logger="policytext.web"):
+            status, headers, body = get(server.server_port, "/?q=moon")
+    assert status == "HTTP/1.1 500 Internal Server Error"
+    assert all(name in headers for name in SECURITY_NAMES), headers
+    assert b"Traceback" not in body and b'File "' not in body and b"sqlite3" not in body
+    assert body == b"The server could not answer this request. The details are in its log.\n"
+    assert "the search page failed on GET /" in caplog.text and "Traceback" in caplog.text
+
+
+def test_a_public_name_is_answered_only_when_allowed(web_corpus) -> None:
+    with running(web_corpus, allow_hosts=[read_allowed_host("search.example.org")]) as server:
+        port = server.server_port
+        assert get(port, "/", Host="search.example.org")[0] == "HTTP/1.1 200 OK"
+        assert get(port, "/", Host="SEARCH.example.org:443")[0] == "HTTP/1.1 200 OK"
+        assert get(port, "/", Host=f"localhost:{port}")[0] == "HTTP/1.1 200 OK"
+        assert get(port, "/", Host="other.example.org")[0] == "HTTP/1.1 400 Bad Request"
+        assert get(port, "/", Host=f"localhost:{port + 1}")[0] == "HTTP/1.1 400 Bad Request"
+
+
+@pytest.mark.parametrize("value", ["http://search.example.org", "search.example.org/path", "a b", "",
+                                   "user@host", "host:99999", "host:port", "::1"])
+def test_allow_host_refuses_what_is_not_a_host_name(value) -> None:
+    with pytest.raises(ConfigError, match="--allow-host"):
+        read_allowed_host(value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("search.example.org", ("search.example.org", None)),
+                                                 ("Example.org:8443", ("example.org", 8443)),
+                                                 ("[::1]:8000", ("[::1]", 8000)),
+                                                 ("10.0.0.5", ("10.0.0.5", None))])
+def test_allow_host_reads_names_and_ports(value, expected) -> None:
+    assert read_allowed_host(value) == expected
+
+
+def test_serve_command_refuses_a_bad_allow_host(capsys, web_corpus) -> None:
+    code = main(["--corpus", str(web_corpus), "serve", "--port", "0", "--allow-host", "https://example.org/"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("Error: cannot use 'https://example.org/' as a host name for --allow-host")
+
+
+@pytest.mark.parametrize("options", [{"threads": 0}, {"channel_timeout": 0}, {"connection_limit": 0}])
+def test_limits_must_be_positive(web_corpus, options) -> None:
+    with pytest.raises(ConfigError, match="must be at least 1"):
+        make_search_server(resolve_config(web_corpus), port=0, **options)
+
+
+def test_stopping_a_server_that_never_served_releases_the_port(web_corpus) -> None:
+    server = make_search_server(resolve_config(web_corpus), port=0)
+    port = server.server_port
+    server.server_close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # free again
+
+
+def test_a_bad_query_in_a_url_is_not_a_500(web_corpus) -> None:
+    with running(web_corpus) as server:
+        status, headers, _ = get(server.server_port, "/api/search?q=" + quote('"open'))
+    assert status == "HTTP/1.1 400 Bad Request" and "Content-Security-Policy" in headers
