@@ -12,6 +12,7 @@ request, 500 when a response cannot be written) carry the same security headers 
 """
 from __future__ import annotations
 
+import resource
 import socket
 import threading
 from typing import Callable, Iterable
@@ -30,9 +31,11 @@ THREADS = 4
 cores of a small machine keep them busy; each thread holds one store connection (three files)."""
 BACKLOG = 1024
 """Connections the kernel queues while all are busy (the standard library's server queued 5)."""
-CONNECTION_LIMIT = 100
-"""Open connections at most; beyond, new ones wait in the backlog. Each holds one file descriptor,
-well inside the common limit of 1,024."""
+MAX_CONNECTIONS = 500
+"""Open connections at most, and at most half the process's descriptor limit (``ulimit -n``), so
+that accepting never runs out of descriptors; beyond, new connections wait in the backlog. An idle
+connection costs one descriptor and no thread, so the limit is generous (waitress's default is 100,
+which 100 silent connections would fill until they time out)."""
 CHANNEL_TIMEOUT = 30
 """Seconds a connection may stay idle (no request in progress) before it is closed."""
 MAX_HEADER_BYTES = 64 * 1024
@@ -115,6 +118,19 @@ class SearchServer:
         self.app.close()
 
 
+def default_connection_limit() -> int:
+    """Return :data:`MAX_CONNECTIONS`, or half this process's descriptor limit when that is lower.
+
+    Example:
+        >>> default_connection_limit()  # with ulimit -n 1024  # doctest: +SKIP
+        500
+    """
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(1, min(MAX_CONNECTIONS, soft // 2))
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """Bind a TCP socket to ``host``:``port`` (IPv4 first when a name has both), not yet listening."""
     try:
@@ -156,7 +172,7 @@ def allowed_hosts_for(host: str, port: int, extra: Iterable[tuple[str, int | Non
 
 def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
                        allow_hosts: Iterable[tuple[str, int | None]] = (), backlog: int = BACKLOG,
-                       connection_limit: int = CONNECTION_LIMIT,
+                       connection_limit: int | None = None,
                        channel_timeout: int = CHANNEL_TIMEOUT) -> SearchServer:
     """Return the search server for the corpus of ``config``, listening but not yet serving.
 
@@ -164,6 +180,7 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     by each worker thread. Call ``serve_forever()`` on the result, and ``shutdown()`` to stop it.
 
     Args:
+        connection_limit: open connections at most (default: :func:`default_connection_limit`).
         allow_hosts: further (name, port) pairs the Host header may name, e.g. from
             :func:`~policytext.web.app.read_allowed_host`; this machine's names always work.
 
@@ -171,6 +188,8 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
         >>> server = make_search_server(resolve_config("corpus"), port=0)  # doctest: +SKIP
         >>> threading.Thread(target=server.serve_forever, daemon=True).start()  # doctest: +SKIP
     """
+    if connection_limit is None:
+        connection_limit = default_connection_limit()
     for name, value, low in (("threads", threads, 1), ("connection_limit", connection_limit, 1),
                              ("backlog", backlog, 1), ("channel_timeout", channel_timeout, 1)):
         if value < low:

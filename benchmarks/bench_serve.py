@@ -1,0 +1,348 @@
+"""The search page under load: latency, throughput and errors of ``policytext serve`` with 20 clients.
+
+Serves a corpus of the post-1945 State of the Union addresses (collected and annotated on first
+use, or ``--corpus`` to reuse one) with the real ``policytext serve`` command in a subprocess on
+127.0.0.1, under ``ulimit -n 1024``. Clients on this machine request a fixed mix of page and JSON
+searches over sentences, quotes and claims (``MIX``), each over one kept-alive connection, in a loop
+bounded by time and by a request cap. Phases, all in one run:
+
+- ``baseline``: one client alone;
+- ``20 clients``: the load of the target;
+- ``1 client + idle``: one client while 300 other connections sit open and silent;
+- ``20 clients + annotate --force``: the load while ``annotate --force`` rewrites every annotation
+  of the same store in another process (started first; the phase begins once it has committed).
+
+For each phase it prints requests, requests/s, p50/p95/max latency (from sending the request to
+the last byte of the body), errors (anything but a complete 200), and the server's open file
+descriptors, threads and memory. Target: no errors, p95 under 100 ms. A benchmark, not a test: it
+never asserts on time.
+
+The served store is a copy (in ``--work``) so that ``annotate --force`` never touches the corpus
+it was given; the annotate run is interrupted when the last phase ends (a re-run of annotate
+keeps every committed batch).
+
+    .venv/bin/python benchmarks/bench_serve.py [--corpus DIR] [--seconds 30] [--clients 20] [--threads 4]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+HOST = "127.0.0.1"
+FD_LIMIT = 1024
+IDLE_CONNECTIONS = 300
+MAX_REQUESTS_PER_CLIENT = 100_000  # the loop's bound besides time
+MIX = [
+    "/?q=inflation",
+    "/?q=" + quote('"health care"') + "&speaker=Clinton",
+    "/api/search?q=tax*&since=1980&until=1990",
+    "/?q=jobs&in=quotes",
+    "/?q=economy&in=claims",
+    "/api/search?q=energy&in=claims&limit=50",
+    "/?q=" + quote("NEAR(tax cuts, 5)"),
+    "/?q=war&government=Johnson&page=2",
+    "/?q=freedom&in=quotes&since=1960",
+    "/api/search?q=" + quote('"middle class"'),
+    "/?q=america*&page=3",
+    "/api/search?q=education&in=quotes&speaker=Bush",
+]
+
+
+def run_cli(corpus: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "policytext", "--corpus", str(corpus), *args], check=True)
+
+
+def annotated(store: Path) -> bool:
+    if not store.exists():
+        return False
+    conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM sentences)").fetchone()[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def prepare_corpus(source: Path | None, work: Path) -> Path:
+    """Return a copy of the annotated corpus to serve, collecting and annotating one if needed."""
+    if source is None:
+        source = work / "sotu-1946"
+        if not annotated(source / "policytext.db"):
+            print("Collecting the post-1945 addresses and annotating them (minutes)...", file=sys.stderr)
+            run_cli(source, "collect", "sotu", "--since", "1946")
+            run_cli(source, "annotate")
+    elif not annotated(source / "policytext.db"):
+        sys.exit(f"{source} has no annotated store: run 'policytext --corpus {source} annotate' first.")
+    served = work / "served"
+    shutil.rmtree(served, ignore_errors=True)
+    served.mkdir(parents=True)
+    for name in ("policytext.toml",):
+        if (source / name).exists():
+            shutil.copy(source / name, served / name)
+    original = sqlite3.connect(f"{(source / 'policytext.db').resolve().as_uri()}?mode=ro", uri=True)
+    copy = sqlite3.connect(served / "policytext.db")
+    try:
+        original.backup(copy)
+        copy.execute("PRAGMA journal_mode = WAL")
+    finally:
+        original.close()
+        copy.close()
+    return served
+
+
+def _limit_descriptors() -> None:  # runs in the server's process before it starts
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    limit = FD_LIMIT if hard == resource.RLIM_INFINITY else min(FD_LIMIT, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+
+class Server:
+    """``policytext serve`` in a subprocess with at most 1,024 descriptors; its port and its stats."""
+
+    def __init__(self, corpus: Path, threads: int):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "policytext", "--corpus", str(corpus), "serve", "--host", HOST,
+             "--port", "0", "--threads", str(threads)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=_limit_descriptors)
+        self.log: list[str] = []
+        self.port = 0
+        started = time.monotonic()
+        while not self.port:
+            line = self.process.stderr.readline()
+            if not line or time.monotonic() - started > 120:
+                self.process.kill()
+                sys.exit("the server did not start:\n" + "".join(self.log) + line)
+            self.log.append(line)
+            found = re.search(rf"http://{re.escape(HOST)}:(\d+)/", line)
+            self.port = int(found.group(1)) if found else 0
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        for line in self.process.stderr:
+            self.log.append(line)
+
+    def descriptors(self) -> int:
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+
+    def status(self, name: str) -> int:
+        text = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(rf"^{name}:\s+(\d+)", text, re.MULTILINE).group(1))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class Phase:
+    name: str
+    clients: int
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    fds_before: int = 0
+    fds_after: int = 0
+    fds_peak: int = 0
+    threads_peak: int = 0
+    rss_peak_mb: float = 0.0
+    note: str = ""
+
+
+def client(port: int, start: int, deadline: float, phase: Phase, lock: threading.Lock) -> None:
+    """Request the mix in a loop over one kept-alive connection until the deadline."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    latencies, errors = [], {}
+    for i in range(MAX_REQUESTS_PER_CLIENT):
+        if time.monotonic() >= deadline:
+            break
+        path = MIX[(start + i) % len(MIX)]
+        began = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200 or not body:
+                errors[f"HTTP {response.status}"] = errors.get(f"HTTP {response.status}", 0) + 1
+            else:
+                latencies.append(time.perf_counter() - began)
+            if response.will_close:
+                conn.close()
+        except (OSError, http.client.HTTPException) as err:
+            errors[type(err).__name__] = errors.get(type(err).__name__, 0) + 1
+            conn.close()
+    conn.close()
+    with lock:
+        phase.latencies.extend(latencies)
+        for name, count in errors.items():
+            phase.errors[name] = phase.errors.get(name, 0) + count
+
+
+def run_phase(server: Server, phase: Phase, seconds: float) -> Phase:
+    lock = threading.Lock()
+    phase.fds_before = server.descriptors()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            phase.fds_peak = max(phase.fds_peak, server.descriptors())
+            phase.threads_peak = max(phase.threads_peak, server.status("Threads"))
+            phase.rss_peak_mb = max(phase.rss_peak_mb, server.status("VmRSS") / 1024)
+            stop.wait(0.25)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.monotonic()
+    deadline = started + seconds
+    clients = [threading.Thread(target=client, args=(server.port, n, deadline, phase, lock))
+               for n in range(phase.clients)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join()
+    phase.seconds = time.monotonic() - started
+    stop.set()
+    watcher.join()
+    time.sleep(0.5)  # let the server close the connections the clients closed
+    phase.fds_after = server.descriptors()
+    return phase
+
+
+def open_idle(port: int, count: int) -> list[socket.socket]:
+    idle = []
+    for _ in range(count):
+        sock = socket.create_connection((HOST, port), timeout=10)
+        idle.append(sock)
+    return idle
+
+
+def wait_for_commit(store: Path, process: subprocess.Popen, timeout: float = 900) -> float:
+    """Wait until another process commits to ``store`` (``PRAGMA data_version`` moves); return seconds."""
+    conn = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+    started = time.monotonic()
+    try:
+        first = conn.execute("PRAGMA data_version").fetchone()[0]
+        while conn.execute("PRAGMA data_version").fetchone()[0] == first:
+            if process.poll() is not None or time.monotonic() - started > timeout:
+                sys.exit("annotate --force ended or wrote nothing; see its log")
+            time.sleep(0.2)
+    finally:
+        conn.close()
+    return time.monotonic() - started
+
+
+def print_table(phases: list[Phase]) -> None:
+    header = (f"{'phase':32} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'max ms':>7} {'errors':>6} {'fds before→after (peak)':>24} {'threads':>7} {'RSS MB':>6}")
+    print(header)
+    print("-" * len(header))
+    for p in phases:
+        lat = sorted(p.latencies)
+        p50 = statistics.median(lat) * 1000 if lat else float("nan")
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000 if lat else float("nan")
+        top = lat[-1] * 1000 if lat else float("nan")
+        errors = sum(p.errors.values())
+        fds = f"{p.fds_before}→{p.fds_after} ({p.fds_peak})"
+        print(f"{p.name:32} {p.clients:>7} {len(lat) + errors:>8} {(len(lat) + errors) / p.seconds:>7.1f} "
+              f"{p50:>7.1f} {p95:>7.1f} {top:>7.1f} {errors:>6} {fds:>24} {p.threads_peak:>7} {p.rss_peak_mb:>6.0f}")
+    for p in phases:
+        if p.errors:
+            print(f"  {p.name}: errors {p.errors}")
+        if p.note:
+            print(f"  {p.name}: {p.note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="an annotated corpus to reuse (copied; default: collect and annotate one in --work)")
+    parser.add_argument("--work", type=Path, default=None, help="folder kept between runs (default: a temp folder)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each loaded phase")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the loaded phases")
+    parser.add_argument("--threads", type=int, default=4, help="the server's worker threads (serve --threads)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-serve-"))
+    work.mkdir(parents=True, exist_ok=True)
+    served = prepare_corpus(args.corpus, work)
+    documents = sqlite3.connect(served / "policytext.db").execute("SELECT count(*) FROM documents").fetchone()[0]
+    print(f"Serving {documents} documents with {args.threads} threads under ulimit -n {FD_LIMIT}; "
+          f"{len(MIX)} requests in the mix; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}\n")
+
+    server = Server(served, args.threads)
+    phases: list[Phase] = []
+    annotate = None
+    try:
+        started_fds = server.descriptors()
+        phases.append(run_phase(server, Phase("baseline", 1), args.seconds))
+        phases.append(run_phase(server, Phase(f"{args.clients} clients", args.clients), args.seconds))
+
+        idle = open_idle(server.port, IDLE_CONNECTIONS)
+        try:
+            phase = run_phase(server, Phase(f"1 client + {IDLE_CONNECTIONS} idle", 1), min(args.seconds, 10))
+            closed = sum(1 for sock in idle if _closed_by_server(sock))
+            phase.note = f"{closed} of the {IDLE_CONNECTIONS} idle connections had been closed by the server"
+            phases.append(phase)
+        finally:
+            for sock in idle:
+                sock.close()
+
+        log = open(work / "annotate-force.log", "w")
+        annotate = subprocess.Popen([sys.executable, "-m", "policytext", "--corpus", str(served), "annotate", "--force"],
+                                    stdout=log, stderr=subprocess.STDOUT)
+        waited = wait_for_commit(served / "policytext.db", annotate)
+        phase = run_phase(server, Phase(f"{args.clients} clients + annotate --force", args.clients), args.seconds)
+        running = annotate.poll() is None
+        phase.note = (f"annotate --force first committed {waited:.0f} s after its start and was "
+                      f"{'still writing at the end' if running else 'finished before the end'}")
+        phases.append(phase)
+        ended_fds = server.descriptors()
+    finally:
+        if annotate is not None and annotate.poll() is None:
+            annotate.send_signal(signal.SIGINT)
+            try:
+                annotate.wait(60)
+            except subprocess.TimeoutExpired:
+                annotate.kill()
+        server.stop()
+
+    print_table(phases)
+    logged = [line.rstrip() for line in server.log if " WARNING: " in line or " ERROR: " in line or "Traceback" in line]
+    print(f"\nServer descriptors: {started_fds} after start, {ended_fds} after every phase (limit {FD_LIMIT}). "
+          f"Warnings and errors the server logged: {len(logged)}.")
+    for line in logged[:10]:
+        print("  " + line)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+if __name__ == "__main__":
+    main()
