@@ -218,3 +218,16 @@ def test_a_bad_query_in_a_url_is_not_a_500(web_corpus) -> None:
     with running(web_corpus) as server:
         status, headers, _ = get(server.server_port, "/api/search?q=" + quote('"open'))
     assert status == "HTTP/1.1 400 Bad Request" and "Content-Security-Policy" in headers
+
+
+def test_the_filters_list_a_kind_committed_while_serving(own_corpus) -> None:
+    from policytext.corpus import open_corpus
+    from policytext.records import Document
+
+    with running(own_corpus, threads=1) as server:  # one thread: its cached lists must notice the change
+        assert b"<option>manifesto</option>" not in get(server.server_port, "/")[2]
+        with open_corpus(own_corpus) as corpus:
+            corpus.write([Document(source="test", source_id="manifesto-1", title="A manifesto",
+                                   text="We will build houses.", date="2019-11-20", kind="manifesto")],
+                         stage="test")
+        assert b"<option>manifesto</option>" in get(server.server_port, "/")[2]

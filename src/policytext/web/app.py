@@ -181,7 +181,8 @@ class SearchApp:
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
-        self.env = Environment(loader=PackageLoader("policytext.web", "templates"),
+        # The templates are package data: no need to look for changes on every request.
+        self.env = Environment(loader=PackageLoader("policytext.web", "templates"), auto_reload=False,
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["link"] = safe_link
         self.static = resources.files("policytext.web").joinpath("static")
@@ -276,13 +277,24 @@ class SearchApp:
         return self._send(start_response, "200 OK", "application/json; charset=utf-8", body)
 
     def _choices(self) -> dict[str, list[str]]:
+        """Return the governments and kinds for the filters, read again only after the store changed.
+
+        ``PRAGMA data_version`` moves when another connection (a collect or annotate run) commits;
+        it is per connection, so each thread keeps its own copy.
+        """
         conn = self.store().conn
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        cached = getattr(self._local, "choices", None)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         governments = [row[0] for row in conn.execute(
             "SELECT government FROM documents WHERE government IS NOT NULL "
             "GROUP BY government ORDER BY MIN(date)")]
         kinds = [row[0] for row in conn.execute(
             "SELECT DISTINCT kind FROM documents WHERE kind IS NOT NULL ORDER BY kind")]
-        return {"governments": governments, "kinds": kinds}
+        choices = {"governments": governments, "kinds": kinds}
+        self._local.choices = (version, choices)
+        return choices
 
     def _page(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         error, result, request = None, None, SearchRequest()
