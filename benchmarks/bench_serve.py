@@ -159,6 +159,7 @@ class Phase:
     clients: int
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    by_path: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     fds_before: int = 0
     fds_after: int = 0
@@ -171,7 +172,7 @@ class Phase:
 def client(port: int, start: int, deadline: float, phase: Phase, lock: threading.Lock) -> None:
     """Request the mix in a loop over one kept-alive connection until the deadline."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    latencies, errors = [], {}
+    latencies, errors, by_path = [], {}, {}
     for i in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             break
@@ -185,6 +186,7 @@ def client(port: int, start: int, deadline: float, phase: Phase, lock: threading
                 errors[f"HTTP {response.status}"] = errors.get(f"HTTP {response.status}", 0) + 1
             else:
                 latencies.append(time.perf_counter() - began)
+                by_path.setdefault(path, []).append(latencies[-1])
             if response.will_close:
                 conn.close()
         except (OSError, http.client.HTTPException) as err:
@@ -193,6 +195,8 @@ def client(port: int, start: int, deadline: float, phase: Phase, lock: threading
     conn.close()
     with lock:
         phase.latencies.extend(latencies)
+        for path, values in by_path.items():
+            phase.by_path.setdefault(path, []).extend(values)
         for name, count in errors.items():
             phase.errors[name] = phase.errors.get(name, 0) + count
 
@@ -250,16 +254,31 @@ def wait_for_commit(store: Path, process: subprocess.Popen, timeout: float = 900
     return time.monotonic() - started
 
 
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    """Return p50, p95 and max of ``values`` in milliseconds (nan when empty)."""
+    if not values:
+        return float("nan"), float("nan"), float("nan")
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return statistics.median(ordered) * 1000, p95 * 1000, ordered[-1] * 1000
+
+
+def print_paths(baseline: Phase, loaded: Phase) -> None:
+    """Print p50/p95 of each request of the mix, alone and under load."""
+    print(f"\n{'request':48} {'alone p50':>9} {'p95':>7} {loaded.name + ' p50':>20} {'p95':>7}")
+    for path in MIX:
+        alone, busy = _percentiles(baseline.by_path.get(path, [])), _percentiles(loaded.by_path.get(path, []))
+        print(f"{path[:48]:48} {alone[0]:>9.1f} {alone[1]:>7.1f} {busy[0]:>20.1f} {busy[1]:>7.1f}")
+
+
 def print_table(phases: list[Phase]) -> None:
     header = (f"{'phase':32} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'max ms':>7} {'errors':>6} {'fds before→after (peak)':>24} {'threads':>7} {'RSS MB':>6}")
     print(header)
     print("-" * len(header))
     for p in phases:
-        lat = sorted(p.latencies)
-        p50 = statistics.median(lat) * 1000 if lat else float("nan")
-        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000 if lat else float("nan")
-        top = lat[-1] * 1000 if lat else float("nan")
+        lat = p.latencies
+        p50, p95, top = _percentiles(lat)
         errors = sum(p.errors.values())
         fds = f"{p.fds_before}→{p.fds_after} ({p.fds_peak})"
         print(f"{p.name:32} {p.clients:>7} {len(lat) + errors:>8} {(len(lat) + errors) / p.seconds:>7.1f} "
@@ -325,6 +344,7 @@ def main() -> None:
         server.stop()
 
     print_table(phases)
+    print_paths(phases[0], phases[1])
     logged = [line.rstrip() for line in server.log if " WARNING: " in line or " ERROR: " in line or "Traceback" in line]
     print(f"\nServer descriptors: {started_fds} after start, {ended_fds} after every phase (limit {FD_LIMIT}). "
           f"Warnings and errors the server logged: {len(logged)}.")
