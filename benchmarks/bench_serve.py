@@ -302,13 +302,16 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-serve-"))
     work.mkdir(parents=True, exist_ok=True)
     served = prepare_corpus(args.corpus, work)
-    documents = sqlite3.connect(served / "policytext.db").execute("SELECT count(*) FROM documents").fetchone()[0]
+    conn = sqlite3.connect(served / "policytext.db")
+    documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    conn.close()
     print(f"Serving {documents} documents with {args.threads} threads under ulimit -n {FD_LIMIT}; "
           f"{len(MIX)} requests in the mix; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}\n")
 
     server = Server(served, args.threads)
     phases: list[Phase] = []
     annotate = None
+    log = open(work / "annotate-force.log", "w")
     try:
         started_fds = server.descriptors()
         phases.append(run_phase(server, Phase("baseline", 1), args.seconds))
@@ -324,7 +327,6 @@ def main() -> None:
             for sock in idle:
                 sock.close()
 
-        log = open(work / "annotate-force.log", "w")
         annotate = subprocess.Popen([sys.executable, "-m", "policytext", "--corpus", str(served), "annotate", "--force"],
                                     stdout=log, stderr=subprocess.STDOUT)
         waited = wait_for_commit(served / "policytext.db", annotate)
@@ -342,6 +344,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 annotate.kill()
         server.stop()
+        log.close()
 
     print_table(phases)
     print_paths(phases[0], phases[1])
