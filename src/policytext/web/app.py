@@ -43,8 +43,8 @@ SECURITY_HEADERS = [
 """Headers sent with every response, including errors and those that waitress itself writes."""
 LOCAL_HOST_NAMES = ("127.0.0.1", "localhost", "[::1]")
 MAX_TARGET_CHARS = 8192
-"""Longest path plus query string answered; longer gets 414. The page's own links stay far below:
-a query string of every filter at its longest form field is under 2,000 characters."""
+"""Longest path plus query string answered; longer gets 414 (a search query of thousands of
+characters is a mistake or an attack, and FTS5 would spend time on it)."""
 TEXT = "text/plain; charset=utf-8"
 
 log = logging.getLogger("policytext.web")
