@@ -289,3 +289,29 @@ def test_retag_gives_a_year_only_manifesto_its_government_under_canonical_names(
         rows = opened.documents(since="1945", until="1945")
         assert sorted(zip(rows["party"], rows["government"].fillna("-"))) == [
             ("Conservative", CHURCHILL_1945), ("Labour", ATTLEE), ("Liberal", "-")]
+
+
+def test_forewords_dated_1_january_in_their_year_column_are_years_not_new_years_day(tmp_path: Path) -> None:
+    """The forewords file fills 'year' with 01/01/YYYY when it knows only the year: 1955's manifestos
+    (May, under Eden) must not be labelled with Churchill, who governed on 1 January 1955."""
+    path = shared_data("corpora", "uk", "manifesto-forewords-1900-2019.csv")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        report = corpus.collect_files([path], **PARTIES[path.name][0])
+        rows = corpus.store.conn.execute(
+            "SELECT substr(date, 1, 4), date_precision, government, COUNT(*) FROM documents "
+            "WHERE substr(date, 1, 4) IN ('1945', '1950', '1955', '1966', '1997', '2010') GROUP BY 1, 2, 3").fetchall()
+        placeholders = corpus.store.conn.execute(
+            "SELECT COUNT(*) FROM documents WHERE json_extract(meta, '$.date_given') LIKE '01/01/%'").fetchone()[0]
+    assert report.failed == 0 and report.collected == 106
+    assert placeholders == 48
+    assert [n.reason for n in report.notices if "1 January" in n.reason] == [
+        "48 date(s) in a column named 'year' fell on 1 January and were read as the year alone (kept in meta "
+        "'date_given'); map a column with full dates with -f date=COLUMN if there is one"]
+    assert [tuple(r) for r in rows] == [
+        ("1945", "year", None, 3),  # Churchill's caretaker government, then Attlee: no guess
+        ("1950", "year", "Attlee government (1945–1951)", 3),  # one government all year
+        ("1955", "year", None, 3),
+        ("1966", "year", "Wilson government (1964–1970)", 3),
+        ("1997", "day", "Major government (1990–1997)", 4),  # 01/05/1997 is election day, not a placeholder
+        ("2010", "day", "Brown government (2007–2010)", 5),  # 6 May 2010: Brown was still in office
+    ]

@@ -223,11 +223,40 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
     except BadInput as bad:
         yield bad
         return
+    years_only = 0
     with handle:
         try:
-            yield from _read_open_file(path, handle, options)
+            for outcome in _read_open_file(path, handle, options):
+                if isinstance(outcome, Document) and YEAR_PLACEHOLDER in outcome.meta:
+                    years_only += 1
+                yield outcome
         except BadInput as bad:  # the file grew past the cap, or a stream it cannot decode
             yield bad
+    if years_only:
+        yield Notice(str(path), f"{years_only:,} date(s) in a column named 'year' fell on 1 January and were read "
+                                f"as the year alone (kept in meta '{YEAR_PLACEHOLDER}'); map a column with full "
+                                f"dates with -f date=COLUMN if there is one")
+
+
+YEAR_PLACEHOLDER = "date_given"
+"""Meta key holding a 'year' column's 1 January value that was read as the year alone."""
+
+
+def _record_date(record: Mapping[str, Any], options: FileOptions, meta: dict[str, Any]) -> str | None:
+    """Return a record's date, reading 1 January in a column named 'year' as the year alone.
+
+    Sources that know only the year of an item often fill a date column called ``year`` with
+    1 January of it (the UK manifesto forewords: 01/01/1955 for a manifesto of May 1955). Taken as a
+    day it would label the document with whoever governed on New Year's Day.
+    """
+    key = _picked_key(record, "date", options)
+    if key is None:
+        return None
+    date = _normalise_date(record[key], options)
+    if date and len(date) == 10 and date.endswith("-01-01") and str(key).strip().lower() == "year":
+        meta[YEAR_PLACEHOLDER] = record[key]
+        return date[:4]
+    return date
 
 
 def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Iterator[Outcome]:
@@ -409,7 +438,7 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
     return _document(
         source_id, text, options, meta=meta,
         title=_str_or_none(_pick(record, "title", options)),
-        date=_normalise_date(_pick(record, "date", options), options),
+        date=_record_date(record, options, meta),
         speaker=_join_names(_pick(record, "speaker", options)),
         url=_str_or_none(_pick(record, "url", options)),
         speaker_role=_str_or_none(_pick(record, "speaker_role", options)),
