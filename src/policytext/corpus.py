@@ -23,6 +23,7 @@ from policytext.store.edits import (
     select_documents,
 )
 from policytext.store.db import raise_explained, require_folder
+from policytext.store.filters import strict_options
 
 DOCUMENT_FRAME_COLUMNS = [
     "id", "title", "date", "date_precision", "speaker", "speaker_role", "party", "source_party", "kind",
@@ -139,21 +140,26 @@ class Corpus:
 
     # ------------------------------------------------------------------ read
 
+    @strict_options
     def documents(self, *, text: bool = True, **filters: Any) -> pd.DataFrame:
         """Return matching documents as a DataFrame with :data:`DOCUMENT_FRAME_COLUMNS`.
 
         Filters: ``speaker``, ``party``, ``government``, ``kind``, ``source``, ``country``,
-        ``since``, ``until``, ``limit``.
+        ``since``, ``until``, ``limit``; any other name raises
+        :class:`~policytext.errors.UnknownOption` listing them.
         """
         filter_ = DocumentFilter.from_options(**filters)
         columns = [c for c in DOCUMENT_FRAME_COLUMNS if text or c != "text"]
         rows = list(iter_document_rows(self.store, filter_, columns=["id"] + [c for c in columns if c != "id"]))
         return attach_provenance(pd.DataFrame(rows, columns=columns), self, "documents", filters, text=text)
 
+    @strict_options
     def count_documents(self, **filters: Any) -> int:
+        """Return how many documents match the shared filters."""
         where, params = DocumentFilter.from_options(**filters).where("documents")
         return int(self.store.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", params).fetchone()[0])
 
+    @strict_options
     def stats(self, **filters: Any) -> dict[str, pd.DataFrame]:
         """Return corpus statistics: ``total`` and by ``source``, ``kind``, ``party`` and ``government``.
 
@@ -249,6 +255,7 @@ class Corpus:
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
         return retag_documents(self.store, selection, changes, dry_run=dry_run)
 
+    @strict_options
     def export(self, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),
                **filters: Any) -> list[Path]:
         """Write the selected documents and their annotation tables to folder ``to``, with ``manifest.json``.

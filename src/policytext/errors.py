@@ -52,6 +52,13 @@ class BadQuery(PolicytextError):
     """A search query or filter cannot be understood."""
 
 
+class UnknownOption(BadQuery, TypeError):
+    """A keyword option or filter name that the function does not take (a typo, say).
+
+    Also a ``TypeError``, what Python raises for an unexpected keyword argument.
+    """
+
+
 class FetchError(PolicytextError):
     """A URL could not be fetched (refused, dead, too large, not allowed by robots.txt...)."""
 

@@ -153,9 +153,9 @@ def test_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, messag
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["docs", "--since", "1962-13"], "Error: '1962-13' is not a valid month\n"),
-        (["docs", "--since", "yesterday"], "Error: 'yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
-        (["docs", "--limit", "-1"], "Error: --limit must be zero or more, not -1\n"),
+        (["docs", "--since", "1962-13"], "Error: since='1962-13' is not a valid month\n"),
+        (["docs", "--since", "yesterday"], "Error: since='yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
+        (["docs", "--limit", "-1"], "Error: limit must be zero or more, not -1\n"),
         (["stats", "--by", "colour"], "Error: --by must be source, kind, party or government, not 'colour'\n"),
         (["export", "--to", "out", "--format", "xlsx"], "Error: unknown export format 'xlsx': use one of parquet, csv, jsonl\n"),
         (["export", "--to", "out", "--tables", "documents,speeches"],

@@ -66,7 +66,7 @@ def test_search_in_quotes_and_claims(capsys, corpus_path) -> None:
     [
         (["search", "NOT peace"], "Error: cannot read the search query: NOT at character 1 needs something before it"),
         (["search", '"peace'], "Error: cannot read the search query: the quotation mark at character 1 is never closed"),
-        (["search", "peace", "--since", "someday"], "Error: 'someday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["search", "peace", "--since", "someday"], "Error: since='someday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
         (["search", "peace", "--limit", "9999"], "Error: the limit must be 0 to 1000, not 9999"),
         (["claims", "--min-score", "2"], "Error: --min-score must be between 0 and 1, not 2.0"),
         (["quotes", "--about", "tax OR"], "Error: cannot read the search query: OR at character 5 needs a word or phrase after it"),

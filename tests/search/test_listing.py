@@ -72,7 +72,7 @@ def test_claims_about_a_topic_and_unknown_type(sotu) -> None:
     [
         (lambda c: find_claims(c, min_score=1.5), "--min-score must be between 0 and 1"),
         (lambda c: find_quotes(c, about="NOT tax"), "NOT at character 1 needs something before it"),
-        (lambda c: find_quotes(c, limit=-1), "--limit must be zero or more"),
+        (lambda c: find_quotes(c, limit=-1), "limit must be zero or more"),
         (lambda c: find_quotes(c, min_confidence=1.2), "--min-confidence must be between 0 and 1, not 1.2"),
         (lambda c: find_claims(c, since="soon"), "is not a date"),
     ],

@@ -5,9 +5,27 @@ import re
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policytext.errors import BadQuery
-from policytext.search.query import translate_query
+from policytext.search.query import MAX_NESTING, translate_query
+
+INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as the store's sentences_fts
+
+
+@pytest.fixture(scope="module")
+def fts():
+    """An FTS5 table built like the store's index, with one row."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize='{INDEX_TOKENIZER}')")
+    conn.execute("INSERT INTO t VALUES ('health care reform and tax', 'public services')")
+    yield conn
+    conn.close()
+
+
+def matches(conn: sqlite3.Connection, fts_query: str) -> int:
+    return conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (fts_query,)).fetchone()[0]
 
 
 @pytest.mark.parametrize(
@@ -27,8 +45,8 @@ from policytext.search.query import translate_query
         ("a OR b c", '("a" OR ("b" AND "c"))'),
         ("a b NOT c", '("a" AND ("b" NOT "c"))'),
         # lower-case operators are ordinary words
-        ("rock or roll", '(("rock" AND "or") AND "roll")'),
-        ("near the border", '(("near" AND "the") AND "border")'),
+        ("rock or roll", '("rock" AND "or" AND "roll")'),
+        ("near the border", '("near" AND "the" AND "border")'),
         # FTS5's own syntax is not reachable: column filters, ^, + and quotes become plain text
         ("text:tax", '"text:tax"'),
         ("^start", '"^start"'),
@@ -36,6 +54,12 @@ from policytext.search.query import translate_query
         ("don't - stop", '("don\'t" AND "stop")'),
         ("café", '"café"'),
         ("\u201cnew frontier\u201d OR moon", '("new frontier" OR "moon")'),  # curly quotes pasted in
+        # a run of one operator is one flat group, however long; NOT runs lean left as in FTS5
+        ("x OR (y OR z) OR w", '("x" OR "y" OR "z" OR "w")'),
+        ("x NOT y NOT z", '("x" NOT "y" NOT "z")'),
+        ("x NOT (y NOT z)", '("x" NOT ("y" NOT "z"))'),
+        ("tax\tcuts\r\n", '("tax" AND "cuts")'),  # whitespace controls are spaces
+        ("(" * MAX_NESTING + "tax" + ")" * MAX_NESTING, '"tax"'),
     ],
 )
 def test_translate_query(query: str, expected: str) -> None:
@@ -65,6 +89,16 @@ def test_translate_query(query: str, expected: str) -> None:
         ("&& || !!", "has no words to search for"),
         ('say ""', "the phrase at character 5 has no words in it"),
         ("x" * 1001, "keep it under 1,000"),
+        # str.isdigit() is true for '²' and '٥': '²' crashed int(), '٥' was read as 5
+        ("NEAR(tax cuts, \u00b2)", "the NEAR distance '\u00b2' at character 16 must be written with the digits 0-9"),
+        ("NEAR(tax cuts, \u0665)", "the NEAR distance '\u0665' at character 16 must be written with the digits 0-9"),
+        # 300 nested parentheses ran out of Python's recursion
+        ("(" * 300 + "tax" + ")" * 300, f"the '(' at character {MAX_NESTING + 1} nests groups more than 20 deep"),
+        ("x OR (y z NOT (" * 7 + "q" + "))" * 7, "it nests groups 21 deep"),
+        # a NUL ended the FTS5 string ("unterminated string"); a surrogate cannot reach SQLite
+        ("tax\x00", "character 4 is the control character U+0000, which no text holds; remove it"),
+        ("tax \x1b[31m", "character 5 is the control character U+001B"),
+        ("tax\ud800", "character 4 is U+D800, half of a surrogate pair and not text on its own"),
     ],
 )
 def test_bad_queries_explain_the_syntax(query: str, message: str) -> None:
@@ -76,17 +110,40 @@ def test_bad_queries_explain_the_syntax(query: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["tax", "a OR b c", "(tax OR duty) NOT income", 'NEAR("health care" reform, 3)', "text:x ^y",
-     '"public serv"*', "x) OR (y", "\"'; DROP TABLE sentences; --\"", "a:b:c {x y}: -z +w"],
+    ("query", "count"),
+    [
+        ("tax", 1), ("a OR b c", 0), ("(tax OR duty) NOT income", 1), ('NEAR("health care" reform, 3)', 1),
+        ("text:x ^y", 0), ('"public serv"*', 1), ("\"'; DROP TABLE sentences; --\"", 0),
+        ("a:b:c {x y}: -z +w", 0), ("health OR tax NOT reform", 1), ("health care" + " OR x" * 150, 1),
+        # long runs used to nest one group per word and overflow FTS5's parser stack
+        (" ".join(["tax"] * 249), 1), (" NOT ".join(["x"] * 160), 0),
+        ("(health OR (care NOT (" * 6 + "NEAR(tax reform, 2) OR x*" + ")))" * 6, 1),
+    ],
 )
-def test_every_translation_is_valid_fts5(query: str) -> None:
-    """Whatever the parser accepts, FTS5 accepts too (a query it rejects must be a BadQuery)."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize='porter unicode61 remove_diacritics 2')")
-    conn.execute("INSERT INTO t VALUES ('health care reform and tax', 'public services')")
+def test_every_translation_is_valid_fts5(fts, query: str, count: int) -> None:
+    """What the parser accepts, FTS5 runs, with the matches the query means."""
+    assert matches(fts, translate_query(query)) == count
+
+
+_QUERY_PIECES = st.sampled_from([
+    "tax", "cuts", "health", "care", " ", "  ", "OR", "AND", "NOT", "NEAR", "NEAR(", "(", ")", '"', "*",
+    ",", ", 5", "5", "\u00b2", "\u0665", "\x00", "\x1f", "\t", "\u201c", "\u201d", "_", "-", ":", "^",
+    "\u00e9", "\u200b", "\ufeff", "\U0001f600",
+])
+_QUERIES = st.one_of(
+    st.text(max_size=60),
+    st.text(st.characters(exclude_categories=()), max_size=30),  # surrogates and controls too
+    st.lists(st.one_of(_QUERY_PIECES, st.text(max_size=3)), max_size=40).map("".join),
+)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(query=_QUERIES)
+def test_any_text_is_a_valid_fts5_query_or_a_bad_query(fts, query: str) -> None:
+    """No input makes the parser crash, and no query it lets through makes FTS5 fail."""
     try:
-        fts = translate_query(query)
-    except BadQuery:
+        translated = translate_query(query)
+    except BadQuery as err:
+        assert str(err)  # a message, nothing else
         return
-    conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (fts,)).fetchone()
+    assert matches(fts, translated) in (0, 1)

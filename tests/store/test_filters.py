@@ -1,12 +1,21 @@
 """The shared filter vocabulary, turned into SQL conditions."""
 from __future__ import annotations
 
+import ast
+import datetime as dt
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policytext.errors import BadQuery
-from policytext.store.filters import DocumentFilter
+import policytext
+from policytext.errors import BadQuery, UnknownOption
+from policytext.store.filters import DocumentFilter, normalise_date_bound, strict_options
+
+PACKAGE = Path(policytext.__file__).parent
 
 
 @pytest.mark.parametrize(
@@ -41,3 +50,160 @@ def test_speaker_matches_part_of_a_name_with_like_characters_escaped() -> None:
 def test_bad_month() -> None:
     with pytest.raises(BadQuery, match="'2015-13' is not a valid month"):
         DocumentFilter.from_options(since="2015-13")
+
+
+# ---------------------------------------------------------------------------- one closed vocabulary
+
+
+def test_an_unknown_filter_name_is_refused_with_the_known_ones() -> None:
+    # it used to be dropped, so a typo selected the whole corpus
+    with pytest.raises(UnknownOption) as caught:
+        DocumentFilter.from_options(goverment="Reagan")
+    assert str(caught.value) == ("unknown filter 'goverment' (did you mean 'government'?); known: speaker, "
+                                 "party, government, kind, source, country, since, until, limit")
+    assert isinstance(caught.value, BadQuery) and isinstance(caught.value, TypeError)
+
+
+def test_every_unknown_name_is_named_and_a_far_one_gets_no_suggestion() -> None:
+    with pytest.raises(UnknownOption, match=r"^unknown filters 'spekaer' \(did you mean 'speaker'\?\), "
+                                            r"'hue'; known: speaker,"):
+        DocumentFilter.from_options(spekaer="Reagan", hue="red", party=None)
+
+
+def test_strict_options_names_the_function_and_its_own_options() -> None:
+    @strict_options
+    def count(corpus, *, words: bool = False, limit: int | None = None, **filters):
+        return filters
+
+    assert count(None, words=True, speaker="Kennedy", limit=3) == {"speaker": "Kennedy"}
+    with pytest.raises(UnknownOption) as caught:
+        count(None, word=True)
+    assert str(caught.value) == ("unknown filter 'word' (did you mean 'words'?); known: speaker, party, "
+                                 "government, kind, source, country, since, until, limit; other options "
+                                 "of count: words")
+
+
+def test_strict_options_without_filters_and_passed_on() -> None:
+    @strict_options
+    def search(corpus, query, *, within="sentences", since=None):
+        return within
+
+    @strict_options(like=search)
+    def frame(corpus, query, **options):
+        return search(corpus, query, **options)
+
+    assert frame(None, "q", within="quotes") == "quotes"
+    for call in (lambda: search(None, "q", sinse="1990"), lambda: frame(None, "q", sinse="1990")):
+        with pytest.raises(UnknownOption) as caught:
+            call()
+        assert str(caught.value).startswith("unknown option 'sinse' (did you mean 'since'?); known options of ")
+        assert str(caught.value).endswith(": within, since")
+
+
+def _functions_taking_filters() -> list[tuple[str, ast.FunctionDef]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.args.kwarg is not None \
+                    and node.args.kwarg.arg == "filters":
+                found.append((f"{path.relative_to(PACKAGE)}:{node.name}", node))
+    return found
+
+
+# Edits choose documents with their own closed vocabulary (no limit: an edit applies to every
+# match), checked by store.edits.select_documents, which these pass their filters to.
+CHECKED_ELSEWHERE = {"corpus.py:delete", "corpus.py:retag", "store/edits.py:select_documents"}
+
+
+def test_every_function_taking_filters_checks_their_names() -> None:
+    """A function with ``**filters`` that is not @strict_options would let a typo widen a selection."""
+    found = _functions_taking_filters()
+    assert len(found) >= 15  # corpus, export, summaries, analyse: the scan sees them
+    unchecked = [where for where, node in found if where not in CHECKED_ELSEWHERE
+                 and not any("strict_options" in ast.unparse(decorator) for decorator in node.decorator_list)]
+    assert unchecked == []
+
+
+# ---------------------------------------------------------------------------- dates, one place
+
+
+@pytest.mark.parametrize(
+    ("value", "end", "expected"),
+    [
+        ("1990", False, "1990-01-01"),
+        ("1990", True, "1990-12-31"),
+        (" 2016-02 ", True, "2016-02-29"),
+        ("1900-02", True, "1900-02-28"),
+        ("9999-12", True, "9999-12-31"),  # used to overflow computing the next month
+        ("9999", True, "9999-12-31"),
+        ("0001-01", False, "0001-01-01"),
+        ("2016-02-29", True, "2016-02-29"),
+        (1961, False, "1961-01-01"),  # a number is a year
+        (5, True, "0005-12-31"),
+        (dt.date(1962, 1, 11), True, "1962-01-11"),
+    ],
+)
+def test_normalise_date_bound(value, end, expected) -> None:
+    assert normalise_date_bound(value, end=end) == expected
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"until": "\u0661\u0669\u0669\u0660"},  # Arabic-Indic 1990: \d took it, and no stored date matched
+         "until='١٩٩٠' is written with digits other than 0-9: use YYYY, YYYY-MM or YYYY-MM-DD in the digits 0-9"),
+        ({"since": "१९९०-०१"}, "since='१९९०-०१' is written with digits other than 0-9"),
+        ({"until": "0000-05"}, "until='0000-05' is out of range: years run from 0001 to 9999"),
+        ({"since": "0000-05"}, "since='0000-05' is out of range: years run from 0001 to 9999"),
+        ({"since": "0000"}, "since='0000' is out of range"),
+        ({"until": 10000}, "until=10000 is out of range: years run from 1 to 9999"),
+        ({"since": 0}, "since=0 is out of range"),
+        ({"since": "10000"}, "since='10000' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+        ({"since": "2015-02-29"}, "since='2015-02-29' is not a valid day: February 2015 has 28 days"),
+        ({"until": "2015-13"}, "until='2015-13' is not a valid month"),
+        ({"since": "20150101"}, "since='20150101' is not a date"),  # no guessing at other ISO forms
+        ({"since": "2015-W01-1"}, "since='2015-W01-1' is not a date"),
+        ({"since": dt.datetime(2015, 1, 1, 12)}, "since=datetime.datetime(2015, 1, 1, 12, 0) is a date and time: give a date"),
+        ({"since": 1990.5}, "since=1990.5 is not a date"),
+        ({"since": True}, "since=True is not a date"),
+        ({"limit": "ten"}, "limit must be a whole number, not 'ten'"),
+        ({"limit": 2.5}, "limit must be a whole number, not 2.5"),
+        ({"limit": -1}, "limit must be zero or more, not -1"),
+        ({"limit": 2**64}, "limit must be at most 9223372036854775807"),
+        ({"speaker": 5}, "speaker must be text, not 5"),
+        ({"party": "Lab\ud800"}, "party holds a character that is not valid text (U+D800"),
+    ],
+)
+def test_bad_filter_values_are_bad_queries(options, message) -> None:
+    with pytest.raises(BadQuery) as caught:
+        DocumentFilter.from_options(**options)
+    assert str(caught.value).startswith(message)
+
+
+def test_unset_values_and_whole_number_strings() -> None:
+    assert DocumentFilter.from_options(speaker=None, since="", limit="7") == DocumentFilter(limit=7)
+
+
+_DATE_LIKE = st.one_of(
+    st.text(max_size=12),
+    st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,3}(-[0-9]{1,3})?)?\Z"),
+    st.from_regex(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z"),  # any script's digits
+    st.integers(-5, 10_005),
+    st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(since=_DATE_LIKE, until=_DATE_LIKE)
+def test_date_filters_take_any_input_and_give_a_filter_or_bad_query(since, until) -> None:
+    try:
+        filter_ = DocumentFilter.from_options(since=since, until=until)
+    except BadQuery:
+        return  # the one error allowed; the cases above pin what each message says
+    for bound in (filter_.since, filter_.until):
+        if bound is not None:  # a real ISO date the store's dates compare with as text
+            assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", bound, flags=re.ASCII)
+            assert dt.date.fromisoformat(bound).isoformat() == bound
+    if filter_.since and filter_.until and since == until:
+        assert filter_.since <= filter_.until  # a year or month as both bounds covers it whole

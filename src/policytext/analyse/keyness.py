@@ -11,6 +11,7 @@ from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, g
 from policytext.analyse.lemmas import lemma_frame
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
+from policytext.store.filters import strict_options
 
 KEYNESS_COLUMNS = [
     "term", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2",
@@ -58,6 +59,7 @@ def count_terms(lemma_texts: list[str], *, min_count: int = 1):
     return vocabulary, matrix
 
 
+@strict_options
 def keyness(corpus, *, by: str = "government", target: str, reference: str = "rest", top: int = 20,
             min_count: int = 5, progress: Callable[..., None] | None = None,
             include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:

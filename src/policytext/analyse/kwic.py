@@ -10,6 +10,7 @@ from policytext.analyse.lemmas import (iter_lemma_tokens, lemma_frame, load_lemm
 from policytext.analyse.themes import Lexicon, Theme, load_lexicon
 from policytext.errors import BadQuery, ConfigError
 from policytext.provenance import attach_provenance, themes_digest
+from policytext.store.filters import strict_options
 
 KWIC_COLUMNS = ["doc_id", "date", "speaker", "government", "title", "left", "match", "right",
                 "start", "end"]
@@ -35,6 +36,7 @@ def resolve_query(query: str, lexicon: Lexicon) -> Theme:
         raise BadQuery(f"cannot search for {query!r}: give a theme name or a lemma, phrase or wildcard") from err
 
 
+@strict_options
 def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
          limit: int | None = None, progress: Callable[..., None] | None = None,
          **filters: Any) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from policytext.errors import ModelNotInstalled
 from policytext.lemmas import lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
+from policytext.store.filters import strict_options
 
 LEMMA_FRAME_COLUMNS = ["id", "title", "date", "date_precision", "speaker", "party", "kind", "country",
                        "government", "tokens", "lemmas"]
@@ -136,6 +137,7 @@ def _stale_ids(corpus, filter_: DocumentFilter) -> list[str]:
     return [row[0] for row in corpus.store.conn.execute(sql, params)]
 
 
+@strict_options
 def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_size: int = 20,
                   **filters: Any) -> int:
     """Compute and store the lemma stream of every selected document that lacks a current one.
@@ -176,11 +178,13 @@ def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_
     return done
 
 
+@strict_options
 def count_stale(corpus, **filters: Any) -> int:
     """Return how many selected documents have no current lemma stream (for a progress bar)."""
     return len(_stale_ids(corpus, DocumentFilter.from_options(**filters)))
 
 
+@strict_options
 def lemma_frame(corpus, *, ensure: bool = True, progress: Callable[..., None] | None = None,
                 **filters: Any) -> pd.DataFrame:
     """Return the selected documents with their lemma streams, oldest first.

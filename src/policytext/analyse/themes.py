@@ -24,6 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from policytext.errors import BadQuery, ConfigError
+from policytext.store.filters import strict_options
 
 PACKAGED_THEMES = "themes.toml"
 CORPUS_THEMES_FILE = "themes.toml"
@@ -302,6 +303,7 @@ def g2_and_log_ratio(a: float, b: float, c: float, d: float) -> tuple[float, flo
     return max(g2, 0.0), ratio
 
 
+@strict_options
 def suggest_terms(corpus, name: str, *, lexicon: Lexicon | None = None, window: int = 10,
                   top: int = 20, min_count: int = 3, **filters: Any) -> pd.DataFrame:
     """Propose lemmas that keep company with a theme in this corpus, ranked, for a user to accept.

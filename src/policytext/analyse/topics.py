@@ -25,6 +25,7 @@ from policytext.analyse.themes import Lexicon, _stop_words, load_lexicon
 from policytext.analyse.trends import stable_seed
 from policytext.errors import BadQuery, ConfigError
 from policytext.provenance import attach_provenance
+from policytext.store.filters import strict_options
 
 MODELS_FOLDER = "models"
 TOPIC_TREND_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "share", "share_low",
@@ -425,6 +426,7 @@ def _passages(frame: pd.DataFrame, segment: int) -> tuple[list[str], np.ndarray]
     return texts, np.asarray(owners)
 
 
+@strict_options
 def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0, name: str | None = None,
                segment: int = 200, guided: Sequence[str] = (), stop_words: Iterable[str] = (),
                k_range: Sequence[int] = (5, 10, 15, 20, 25), lexicon: Lexicon | None = None,
@@ -552,6 +554,7 @@ def document_topics(model: TopicModel, frame: pd.DataFrame, segment: int) -> np.
     return np.divide(result, weight[:, None], out=np.zeros_like(result), where=weight[:, None] > 0)
 
 
+@strict_options
 def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000, seed: int = 0,
                  progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
                  **filters: Any) -> pd.DataFrame:
@@ -603,6 +606,7 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
     return attach_provenance(result, corpus, "topic_trends", filters, **made)
 
 
+@strict_options
 def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
                  progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
     """Return the topic shares of new texts (``label -> text``) or of the selected documents.
@@ -640,6 +644,7 @@ def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
                              fitted_at=model.card_.get("fitted_at"), texts=list(texts) if texts is not None else None)
 
 
+@strict_options
 def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters: Any) -> pd.DataFrame:
     """Return, for each topic, the passages (original text) where the topic weighs most.
 

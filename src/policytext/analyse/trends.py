@@ -12,6 +12,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import Lexicon, g2_and_log_ratio, load_lexicon
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance, themes_digest
+from policytext.store.filters import strict_options
 
 PER = 10_000
 TREND_COLUMNS = [
@@ -68,6 +69,7 @@ def stable_seed(seed: int, *names: str) -> int:
     return (seed * 1_000_003 + zlib.crc32("\x1f".join(names).encode("utf-8"))) % (2**32)
 
 
+@strict_options
 def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                  draws: int = 1000, seed: int = 0, progress: Callable[..., None] | None = None,
                  include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:

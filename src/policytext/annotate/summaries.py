@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from policytext.errors import BadQuery
-from policytext.store.filters import DocumentFilter, check_fraction
+from policytext.store.filters import DocumentFilter, check_fraction, strict_options
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -17,6 +17,7 @@ SPEAKER_COLUMNS = ["speaker", "quotes", "documents", "direct", "indirect", "mixe
 _GROUPS = {"government": "d.government", "party": "d.party", "speaker": "d.speaker", "kind": "d.kind"}
 
 
+@strict_options
 def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20, by: str | None = None,
                    **filters: Any) -> pd.DataFrame:
     """Return the most mentioned entities (normalised names), overall or per group.
@@ -62,6 +63,7 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
     return frame[columns].reset_index(drop=True)
 
 
+@strict_options
 def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: float = 0.0,
                           **filters: Any) -> pd.DataFrame:
     """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).

@@ -8,7 +8,8 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from policytext.cli.app import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, PROVENANCE, SINCE, SPEAKER, UNTIL
+from policytext.cli.options import (FORMAT, GOVERNMENT, KIND, PARTY, PROVENANCE, SINCE, SPEAKER, UNTIL,
+                                    filter_options)
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -26,10 +27,6 @@ INCLUDE_UNLABELLED = typer.Option(
     False, "--include-unlabelled",
     help="Keep documents with no group (no government: outside every timeline, or dated only by a "
          "year that spans two) as the group '(none)'. By default they are left out, and counted.")
-
-
-def _filters(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 @contextmanager
@@ -122,8 +119,7 @@ def themes_suggest(
     from policytext.analyse.themes import load_lexicon, suggest_terms
 
     st = state(ctx)
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         with _lemmatising(corpus, st.quiet, filters):
@@ -162,8 +158,7 @@ def trends(
         from policytext.plots import check_plot_path
 
         check_plot_path(plot)
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
@@ -204,8 +199,7 @@ def keyness(
     from policytext.analyse.keyness import keyness as keyness_of
 
     st = state(ctx)
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
@@ -233,12 +227,11 @@ def kwic(
     from policytext.analyse.themes import load_lexicon
 
     st = state(ctx)
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until)
+    filters = filter_options(ctx)  # limit is kwic's own option too: at most this many documents
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, dict(filters, limit=limit)) as advance:
-            frame = kwic_of(corpus, query, window=window, lexicon=lexicon, limit=limit, progress=advance, **filters)
+        with _lemmatising(corpus, st.quiet, filters) as advance:
+            frame = kwic_of(corpus, query, window=window, lexicon=lexicon, progress=advance, **filters)
     columns = ["date", "speaker", "left", "match", "right"] if format is OutputFormat.table else None
     render(frame, format, title=f"{query} in context", columns=columns, max_width=70)
 
@@ -276,8 +269,7 @@ def topics_fit(
         ks = tuple(int(v) for v in k_range.split(",") if v.strip())
     except ValueError as err:
         raise BadQuery(f"--k-range must be numbers separated by commas, not {k_range!r}") from err
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config) if guided else None
         with _lemmatising(corpus, st.quiet, filters) as advance:
@@ -343,8 +335,7 @@ def topics_trends(
         from policytext.plots import check_plot_path
 
         check_plot_path(plot)
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance,
@@ -387,8 +378,7 @@ def topics_apply(
                 failed.append(BadInput(str(path), f"cannot read it as UTF-8 text ({err.__class__.__name__}: {err})"))
         if not texts:
             raise failed[0]
-    filters = _filters(speaker=speaker, party=party, government=government, kind=kind, since=since,
-                       until=until, limit=limit)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         if texts is None:
             with _lemmatising(corpus, st.quiet, filters) as advance:

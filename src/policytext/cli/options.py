@@ -1,9 +1,12 @@
 """Options shared by many commands, so the filter vocabulary reads the same everywhere."""
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from policytext.cli.render import OutputFormat
+from policytext.store.filters import FILTER_NAMES
 
 SPEAKER = typer.Option(None, help="Part of the speaker's name.")
 PARTY = typer.Option(None, help="Party, whole name.")
@@ -15,3 +18,11 @@ FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl o
 PROVENANCE = typer.Option(False, "--provenance", help="Say how the table was made (policytext and model "
                           "versions, filters, settings, seed): json becomes {\"provenance\": …, \"rows\": […]}, "
                           "jsonl and csv start with it ('# key: value' lines in csv), a table prints it on stderr.")
+
+
+def filter_options(ctx: typer.Context) -> dict[str, Any]:
+    """Return the shared document filters this command was given, by their library names.
+
+    Options left unset are left out; the library checks the values (dates, limit) in one place.
+    """
+    return {name: value for name, value in ctx.params.items() if name in FILTER_NAMES and value is not None}

@@ -15,8 +15,9 @@ import html
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -24,12 +25,14 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.query import SYNTAX_HELP, translate_query
 from policytext.store import DocumentFilter, Store
+from policytext.store.filters import strict_options
 
 SEARCH_TARGETS = ("sentences", "quotes", "claims")
 """What ``within`` (``--in`` on the command line, ``in`` on the page) may name."""
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**62  # far past any index; beyond SQLite's integers the offset would overflow
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
 OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
 CLI_OPEN, CLI_CLOSE = "«", "»"
@@ -292,36 +295,49 @@ def record_filter(within: str, filters: DocumentFilter, alias: str = "t") -> tup
 
 
 def _match(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
-    try:
-        return conn.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as err:
-        _raise_bad_query(err)
-        raise
+    """Return the rows of a statement (callers run it inside :func:`query_errors`)."""
+    return conn.execute(sql, params).fetchall()
 
 
 def _match_dicts(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     """Return the rows as plain dicts (cheaper to read many fields from than ``sqlite3.Row``)."""
     cursor = conn.cursor()
     cursor.row_factory = None
-    try:
-        rows = cursor.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as err:
-        _raise_bad_query(err)
-        raise
+    rows = cursor.execute(sql, params).fetchall()
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row)) for row in rows]
 
 
-def _raise_bad_query(err: sqlite3.OperationalError) -> None:
+# What FTS5 says about a MATCH expression it cannot run (its parser, a column filter, a NUL).
+_FTS_ERRORS = ("fts5", "no such column", "malformed MATCH", "unterminated string", "unknown special query")
+
+
+@contextmanager
+def query_errors(query: str | None) -> Iterator[None]:
+    """Turn SQLite's complaints about a MATCH into :class:`BadQuery` quoting the user's ``query``.
+
+    The parser lets through only what FTS5 reads, so this is a safety net: whatever FTS5 still
+    refuses is the user's query error with the query shown, never a traceback or an HTTP 500.
+    """
+    try:
+        yield
+    except sqlite3.OperationalError as err:
+        _raise_bad_query(err, query)
+        raise
+
+
+def _raise_bad_query(err: sqlite3.OperationalError, query: str | None = None) -> None:
     """Raise :class:`BadQuery` when ``err`` comes from the query or a missing index."""
     text = str(err)
-    if "fts5" in text or "no such column" in text or "malformed MATCH" in text:
-        raise BadQuery(f"the index cannot read this query ({text}). {SYNTAX_HELP}.") from err
+    if any(sign in text for sign in _FTS_ERRORS):
+        shown = "this query" if query is None else f"the search query {query!r}"
+        raise BadQuery(f"the index cannot run {shown} ({text}). {SYNTAX_HELP}.") from err
     if "no such table" in text:
         raise BadQuery("this corpus has no search index yet: open it once with a writable "
                        "store (any policytext command) to build it") from err
 
 
+@strict_options
 def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                   speaker: str | None = None, party: str | None = None,
                   government: str | None = None, kind: str | None = None,
@@ -352,23 +368,27 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     offset = int(offset)
     if offset < 0:
         raise BadQuery(f"the offset must be zero or more, not {offset}")
+    if offset > MAX_OFFSET:
+        raise BadQuery(f"the offset must be at most {MAX_OFFSET:,}, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until)
     where, params = record_filter(within, filters)
     conn = store.conn
-    if where == "1":
-        page = _match_dicts(conn, *_page_statement(within, *_sorted_ranking_statement(within, fts_query,
-                                                                                   limit, offset),
-                                                   carried="marked"))
-        marked = {row["id"]: row["marked"] for row in page}
-        total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
-    else:
-        page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
-                                                                            limit, offset), carried="total"))
-        marked = mark_page(conn, fts_query, page)
-        total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
-    if total is None:  # a full page, a page past the end, or only the count asked for
-        total = _count_matches(conn, within, fts_query, where, params)
+    with query_errors(query):
+        if where == "1":
+            page = _match_dicts(conn, *_page_statement(within, *_sorted_ranking_statement(within, fts_query,
+                                                                                       limit, offset),
+                                                       carried="marked"))
+            marked = {row["id"]: row["marked"] for row in page}
+            total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
+        else:
+            page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where,
+                                                                                params, limit, offset),
+                                                       carried="total"))
+            marked = mark_page(conn, fts_query, page)
+            total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
+        if total is None:  # a full page, a page past the end, or only the count asked for
+            total = _count_matches(conn, within, fts_query, where, params)
     hits = tuple(_build_hits(conn, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
                         offset=offset, limit=limit, hits=hits)
@@ -555,6 +575,7 @@ def _context_from_text(conn: sqlite3.Connection, doc_id: str, start: int, end: i
     return before.strip(), after.strip()
 
 
+@strict_options(like=search_corpus)
 def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
     """Return :func:`search_corpus`'s hits as a DataFrame with :data:`HIT_COLUMNS`.
 

@@ -10,11 +10,11 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.hits import (
     CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, _match, _store_of, format_citation, mark_text,
-    read_marks, record_filter,
+    query_errors, read_marks, record_filter,
 )
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
-from policytext.store.filters import check_fraction
+from policytext.store.filters import check_fraction, strict_options
 
 QUOTE_COLUMNS = ["doc_id", "start", "end", "text", "speaker", "cue", "kind", "confidence",
                  "title", "date", "doc_speaker", "doc_kind", "government", "url", "citation"]
@@ -28,10 +28,6 @@ CLAIM_COLUMNS = ["doc_id", "start", "end", "text", "score", "types", "speaker", 
 _DOC_COLUMNS = ("d.title AS title, d.date AS date, d.speaker AS doc_speaker, d.kind AS doc_kind, "
                 "d.government AS government, d.url AS url, d.publisher AS publisher, "
                 "d.source AS source")
-
-
-def _filters(**options: Any) -> DocumentFilter:
-    return DocumentFilter.from_options(**options)
 
 
 def _query(store: Any, table: str, select: str, where: str, params: list[Any], *,
@@ -51,7 +47,9 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
         sql += " LIMIT ?"
         params = params + [int(limit)]
     rows = []
-    for row in _match(store.conn, sql, params):
+    with query_errors(about):
+        found = _match(store.conn, sql, params)
+    for row in found:
         item = dict(row)
         if about is not None:
             item["highlighted"] = mark_text(item["text"], read_marks(item.pop("marked") or "", item["text"]),
@@ -60,6 +58,7 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
     return rows
 
 
+@strict_options
 def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = None,
                 party: str | None = None, government: str | None = None, kind: str | None = None,
                 since: str | None = None, until: str | None = None,
@@ -80,15 +79,16 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP
     """
     store = _store_of(corpus)
-    where, params = record_filter("quotes", _filters(speaker=speaker, party=party, government=government,
-                                                     kind=kind, since=since, until=until))
+    filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
+                                          since=since, until=until, limit=limit)
+    where, params = record_filter("quotes", filters)
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
     select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
               "COALESCE(t.speaker, d.speaker) AS speaker, t.cue AS cue, t.kind AS kind, "
               f"t.confidence AS confidence, {_DOC_COLUMNS}")
     rows = _query(store, "quotes", select, where, params, about=about,
-                  order="d.date, t.doc_id, t.start_char", limit=_check_limit(limit))
+                  order="d.date, t.doc_id, t.start_char", limit=filters.limit)
     for row in rows:
         row["citation"] = format_citation(
             speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
@@ -99,6 +99,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         limit=limit, min_confidence=min_confidence)
 
 
+@strict_options
 def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
                 speaker: str | None = None, about: str | None = None, party: str | None = None,
                 government: str | None = None, kind: str | None = None, since: str | None = None,
@@ -121,8 +122,9 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     """
     store = _store_of(corpus)
     min_score = check_fraction(min_score, option="--min-score")
-    where, params = record_filter("claims", _filters(speaker=speaker, party=party, government=government,
-                                                     kind=kind, since=since, until=until))
+    filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
+                                          since=since, until=until, limit=limit)
+    where, params = record_filter("claims", filters)
     where += " AND t.score >= ?"
     params = params + [float(min_score)]
     if type:
@@ -132,7 +134,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
               "t.score AS score, t.types AS types, COALESCE(t.speaker, d.speaker) AS speaker, "
               f"{_DOC_COLUMNS}")
     rows = _query(store, "claims", select, where, params, about=about,
-                  order="t.score DESC, d.date, t.doc_id, t.start_char", limit=_check_limit(limit))
+                  order="t.score DESC, d.date, t.doc_id, t.start_char", limit=filters.limit)
     for row in rows:
         row["types"] = json.loads(row["types"] or "[]")
         row.pop("doc_speaker")
@@ -144,10 +146,3 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
         limit=limit, min_score=min_score, type=type)
 
-
-def _check_limit(limit: int | None) -> int | None:
-    if limit is None:
-        return None
-    if int(limit) < 0:
-        raise BadQuery(f"--limit must be zero or more, not {limit}")
-    return int(limit)

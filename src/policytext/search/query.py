@@ -4,11 +4,15 @@ Users write words, "exact phrases", ``OR``, ``NOT``, ``AND``, ``prefix*``, ``NEA
 parentheses. The parser here accepts exactly that and re-writes every word and phrase as a quoted
 FTS5 string, so nothing a user types can reach FTS5 as a column filter, an initial-token marker or
 any other operator we did not mean to offer. A query it cannot understand raises
-:class:`~policytext.errors.BadQuery` with a message that shows the syntax.
+:class:`~policytext.errors.BadQuery` with a message that shows the syntax: so does one longer than
+:data:`MAX_QUERY_CHARS`, one with parentheses nested deeper than :data:`MAX_NESTING`, a NEAR
+distance in digits other than 0-9, and a control character (NUL and the like) or an unpaired
+surrogate anywhere.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from policytext.errors import BadQuery
@@ -17,9 +21,15 @@ SYNTAX_HELP = ('Write words, "exact phrases", OR, NOT, prefix* and NEAR(word wor
                'parentheses to group; for example: "trust to try" OR entrepreneur* NOT tax')
 MAX_QUERY_CHARS = 1000
 MAX_NEAR_DISTANCE = 1000
+MAX_NESTING = 20
+"""Deepest nesting of groups a query may have, counting each pair of parentheses and each
+operator inside another (``a OR b c`` is two levels): enough for any real query, and well below
+Python's recursion limit and FTS5's parser stack (300 nested parentheses used to crash both; FTS5
+itself gives up past 32 levels)."""
 _OPERATORS = {"OR", "AND", "NOT"}
 _SPECIAL = set('"()*,')
 _HAS_WORD = re.compile(r"\w")
+_ASCII_NUMBER = re.compile(r"[0-9]+")  # str.isdigit() is also true for '²' and '٥', which int() may not read
 _CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
 
 
@@ -96,6 +106,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token]):
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0  # parentheses open around the current position
 
     def peek(self) -> _Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -164,7 +175,12 @@ class _Parser:
             return None
         if token.kind == "(":
             self.take()
+            if self.depth == MAX_NESTING:
+                raise _fail(f"the '(' at character {token.position + 1} nests groups more than "
+                            f"{MAX_NESTING} deep; write the query with fewer parentheses")
+            self.depth += 1
             node = self.parse_or()
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != ")":
                 raise _fail(f"the '(' at character {token.position + 1} is never closed")
@@ -215,7 +231,10 @@ class _Parser:
             if token.kind == ",":
                 self.take()
                 number = self.peek()
-                if number is None or number.kind != "word" or not number.value.isdigit():
+                if number is None or number.kind != "word" or not _ASCII_NUMBER.fullmatch(number.value):
+                    if number is not None and number.kind == "word" and any(c.isdigit() for c in number.value):
+                        raise _fail(f"the NEAR distance {number.value!r} at character {number.position + 1} "
+                                    "must be written with the digits 0-9, as in NEAR(tax cuts, 5)")
                     raise _fail("NEAR takes a distance in words after the comma, as in "
                                 "NEAR(tax cuts, 5)")
                 self.take()
@@ -257,11 +276,66 @@ def parse_query(query: str) -> Node:
     if len(query) > MAX_QUERY_CHARS:
         raise BadQuery(f"the search query is {len(query):,} characters long; keep it under "
                        f"{MAX_QUERY_CHARS:,}.")
+    _check_characters(query)
     # Quotation marks pasted from word processors and web pages work like straight ones.
     node = _Parser(_tokenize(query.translate(_CURLY_QUOTES))).parse()
     if node is None:
         raise BadQuery(f"the search query {query!r} has no words to search for. {SYNTAX_HELP}.")
+    depth = _group_depth(node)
+    if depth > MAX_NESTING:
+        raise _fail(f"it nests groups {depth} deep (each pair of parentheses, and each AND inside "
+                    f"an OR or NOT inside an AND, is one level); keep to {MAX_NESTING} by writing "
+                    "it with fewer nested parentheses")
     return node
+
+
+def _check_characters(query: str) -> None:
+    """Refuse control characters other than whitespace, and unpaired surrogates.
+
+    A NUL ends a string inside FTS5 ("unterminated string"), a surrogate cannot be encoded for
+    SQLite at all, and neither is anything a person means to search for.
+    """
+    for position, char in enumerate(query):
+        category = unicodedata.category(char)
+        if category == "Cc" and not char.isspace():
+            raise _fail(f"character {position + 1} is the control character U+{ord(char):04X}, "
+                        "which no text holds; remove it")
+        if category == "Cs":
+            raise _fail(f"character {position + 1} is U+{ord(char):04X}, half of a surrogate pair "
+                        "and not text on its own; remove it")
+
+
+def _operands(node: Binary) -> list[Node]:
+    """Return the operands of the run of ``node.op`` that ``node`` heads, in order.
+
+    A run of one operator is written as one flat group, "(a AND b AND c)": nested pairs would
+    nest as deep as the run is long, and FTS5's parser stack overflows on a few hundred words.
+    """
+    if node.op == "NOT":
+        # NOT is left-associative in FTS5 as in the parser: only the left-leaning run flattens,
+        # "(a NOT b NOT c)" is ((a NOT b) NOT c); a NOT on the right keeps its parentheses.
+        rights: list[Node] = []
+        item: Node = node
+        while isinstance(item, Binary) and item.op == "NOT":
+            rights.append(item.right)
+            item = item.left
+        return [item, *reversed(rights)]
+    parts: list[Node] = []
+    pending: list[Node] = [node]
+    while pending:  # AND and OR are associative: the whole run flattens, in order
+        item = pending.pop()
+        if isinstance(item, Binary) and item.op == node.op:
+            pending += [item.right, item.left]
+        else:
+            parts.append(item)
+    return parts
+
+
+def _group_depth(node: Node) -> int:
+    """Return how deep the groups of ``render_fts(node)`` nest (0 for a word, phrase or NEAR)."""
+    if not isinstance(node, Binary):
+        return 0
+    return 1 + max(_group_depth(part) for part in _operands(node))
 
 
 def _render_term(term: Term) -> str:
@@ -279,7 +353,8 @@ def render_fts(node: Node) -> str:
         return _render_term(node)
     if isinstance(node, Near):
         return "NEAR(" + " ".join(_render_term(t) for t in node.terms) + f", {node.distance})"
-    return f"({render_fts(node.left)} {node.op} {render_fts(node.right)})"
+    operands = [render_fts(part) for part in _operands(node)]
+    return "(" + f" {node.op} ".join(operands) + ")"
 
 
 def translate_query(query: str) -> str:

@@ -4,15 +4,36 @@
 "John F. Kennedy"); ``party``, ``kind``, ``source`` and ``country`` match whole values,
 case-insensitively; ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
 read as the first or last day of that year).
+
+The vocabulary is closed: a name outside :data:`FILTER_NAMES` is refused with
+:class:`~policytext.errors.UnknownOption` (a typo such as ``goverment`` never widens a selection
+to the whole corpus), and every date bound of every command is read by
+:func:`normalise_date_bound` alone.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import difflib
+import functools
+import inspect
+import operator
 import re
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, UnknownOption
+
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond it overflows)
+# [0-9], not \d: \d also matches Arabic-Indic and other decimal digits, which int() reads
+# but the ISO dates in the store never contain, so '١٩٩٠' would select nothing or everything.
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_DATE_IN_ANY_DIGITS = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def check_fraction(value: float, *, option: str) -> float:
@@ -41,18 +62,29 @@ class DocumentFilter:
 
     @classmethod
     def from_options(cls, **options: Any) -> "DocumentFilter":
-        """Build a filter from keyword options, ignoring ``None`` and unknown names."""
-        names = {f.name for f in fields(cls)}
-        values = {k: v for k, v in options.items() if k in names and v not in (None, "")}
+        """Build a filter from keyword options, checked; ``None`` and ``""`` leave a filter unset.
+
+        Raises:
+            UnknownOption: a name outside :data:`FILTER_NAMES` (the message lists them).
+            BadQuery: a date bound that is not YYYY, YYYY-MM or YYYY-MM-DD (digits 0-9, years
+                1-9999), a limit that is not a whole number from 0, or a text filter that is
+                not text.
+
+        Example:
+            >>> DocumentFilter.from_options(speaker="Kennedy", until="1962-02").until
+            '1962-02-28'
+        """
+        check_filter_names(options)
+        values = {k: v for k, v in options.items() if v is not None and not (isinstance(v, str) and v == "")}
+        for name in _TEXT_FILTERS:
+            if name in values:
+                values[name] = _check_text(name, values[name])
         if "since" in values:
-            values["since"] = normalise_date_bound(str(values["since"]), end=False)
+            values["since"] = normalise_date_bound(values["since"], end=False, name="since")
         if "until" in values:
-            values["until"] = normalise_date_bound(str(values["until"]), end=True)
+            values["until"] = normalise_date_bound(values["until"], end=True, name="until")
         if "limit" in values:
-            limit = int(values["limit"])
-            if limit < 0:
-                raise BadQuery(f"--limit must be zero or more, not {limit}")
-            values["limit"] = limit
+            values["limit"] = _check_limit(values["limit"])
         return cls(**values)
 
     def where(self, alias: str = "documents", *, speaker_column: str | None = None) -> tuple[str, list[Any]]:
@@ -82,24 +114,175 @@ class DocumentFilter:
         return (" AND ".join(clauses) or "1"), params
 
 
+FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(DocumentFilter))
+"""The shared filter vocabulary, in the order messages list it."""
+
+
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def normalise_date_bound(value: str, *, end: bool) -> str:
-    """Return ``value`` (YYYY, YYYY-MM or YYYY-MM-DD) as an inclusive ISO date bound."""
-    value = value.strip()
-    if re.fullmatch(r"\d{4}", value):
-        return f"{value}-12-31" if end else f"{value}-01-01"
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        year, month = int(value[:4]), int(value[5:])
-        if not 1 <= month <= 12:
-            raise BadQuery(f"{value!r} is not a valid month")
-        if not end:
-            return f"{value}-01"
-        next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-        return (next_month - dt.timedelta(days=1)).isoformat()
+def _check_text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadQuery(f"{name} must be text, not {value!r}")
     try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as err:
-        raise BadQuery(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD") from err
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate: SQLite cannot take it
+        raise BadQuery(f"{name} holds a character that is not valid text (U+{ord(value[err.start]):04X}, "
+                       "an unpaired surrogate); remove it") from err
+    return value
+
+
+def _check_limit(value: Any) -> int:
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        limit = int(value.strip())
+    else:
+        try:
+            if isinstance(value, bool):
+                raise TypeError
+            limit = operator.index(value)  # ints, NumPy ints; not floats, which would be cut
+        except TypeError as err:
+            raise BadQuery(f"limit must be a whole number, not {value!r}") from err
+    if limit < 0:
+        raise BadQuery(f"limit must be zero or more, not {limit}")
+    if limit > MAX_SQL_INTEGER:
+        raise BadQuery(f"limit must be at most {MAX_SQL_INTEGER}, not {limit}")
+    return limit
+
+
+def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> str:
+    """Return ``value`` (YYYY, YYYY-MM or YYYY-MM-DD) as an inclusive ISO date bound.
+
+    A year or month is read as its first day, or with ``end`` as its last. Only the digits 0-9
+    and years 1 to 9999 are dates; a number is read as a year and a ``datetime.date`` as itself.
+    This is the one place every command, the library and the web page read ``since`` and
+    ``until``.
+
+    Args:
+        value: what the user gave.
+        end: True for an upper bound (``until``).
+        name: the option's name (``since``, ``until``), to say which one is wrong.
+
+    Raises:
+        BadQuery: anything that is not such a date, saying what to write instead.
+
+    Example:
+        >>> normalise_date_bound("2016-02", end=True)
+        '2016-02-29'
+    """
+    label = f"{name}={value!r}" if name else repr(value)
+    if isinstance(value, dt.datetime):
+        raise BadQuery(f"{label} is a date and time: give a date ({DATE_FORMS})")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        try:
+            if isinstance(value, bool):
+                raise TypeError
+            year = operator.index(value)
+        except TypeError as err:
+            raise BadQuery(f"{label} is not a date: use {DATE_FORMS}") from err
+        if not 1 <= year <= 9999:
+            raise BadQuery(f"{label} is out of range: years run from 1 to 9999")
+        return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
+    text = value.strip()
+    match = _DATE.fullmatch(text)
+    if match is None:
+        if _DATE_IN_ANY_DIGITS.fullmatch(text):
+            raise BadQuery(f"{label} is written with digits other than 0-9: use {DATE_FORMS} "
+                           "in the digits 0-9")
+        raise BadQuery(f"{label} is not a date: use {DATE_FORMS}")
+    year, month, day = (int(part) if part is not None else None for part in match.groups())
+    if year == 0:
+        raise BadQuery(f"{label} is out of range: years run from 0001 to 9999")
+    if month is None:
+        return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
+    if not 1 <= month <= 12:
+        raise BadQuery(f"{label} is not a valid month")
+    last_day = calendar.monthrange(year, month)[1]
+    if day is None:
+        return f"{year:04d}-{month:02d}-{last_day if end else 1:02d}"
+    if not 1 <= day <= last_day:
+        raise BadQuery(f"{label} is not a valid day: {calendar.month_name[month]} {year} has {last_day} days")
+    return text
+
+
+# ---------------------------------------------------------------------------- option names
+
+
+def _suggestion(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_message(unknown: Sequence[str], known: Sequence[str], *, takes_filters: bool,
+                     options: Sequence[str] = (), function: str | None = None) -> str:
+    plural = "s" if len(unknown) > 1 else ""
+    named = ", ".join(f"{name!r}{_suggestion(name, known)}" for name in unknown)
+    of = f" of {function}" if function else ""
+    if not takes_filters:
+        return f"unknown option{plural} {named}; known options{of}: {', '.join(options)}"
+    message = f"unknown filter{plural} {named}; known: {', '.join(FILTER_NAMES)}"
+    if options:
+        message += f"; other options{of}: {', '.join(options)}"
+    return message
+
+
+def check_filter_names(options: Iterable[str]) -> None:
+    """Raise :class:`UnknownOption` when a name in ``options`` is not a filter of :data:`FILTER_NAMES`.
+
+    Example:
+        >>> check_filter_names({"goverment": "Reagan"})
+        Traceback (most recent call last):
+        ...
+        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, since, until, limit
+    """
+    unknown = [name for name in options if name not in FILTER_NAMES]
+    if unknown:
+        raise UnknownOption(_unknown_message(unknown, FILTER_NAMES, takes_filters=True))
+
+
+def strict_options(function: F | None = None, *, like: Callable[..., Any] | None = None) -> Any:
+    """Make ``function`` refuse a keyword it does not take, naming the ones it does.
+
+    A function with ``**filters`` takes the shared filter names there (:data:`FILTER_NAMES`);
+    ``like`` names the callable a function's ``**options`` are passed on to, whose parameters
+    are then the known names. The check runs at the call, before any work, and raises
+    :class:`~policytext.errors.UnknownOption` (a ``BadQuery`` and a ``TypeError``) whose message
+    uses the parameter names and suggests the closest.
+
+    Example:
+        >>> @strict_options
+        ... def count(corpus, *, words=False, **filters): ...
+        >>> count(None, spekaer="Reagan")
+        Traceback (most recent call last):
+        ...
+        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, since, until, limit; other options of count: words
+    """
+    if function is None:
+        return functools.partial(strict_options, like=like)
+    parameters = list(inspect.signature(function).parameters.values())
+    own = [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    options = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+    if like is not None:
+        passed_on = [p for p in inspect.signature(like).parameters.values()
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        options += [p.name for p in passed_on if p.name not in own]
+        takes_filters = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(like).parameters.values())
+    else:
+        takes_filters = any(p.kind is p.VAR_KEYWORD for p in parameters)
+    if takes_filters:  # a filter named as its own parameter too (kwic's limit) is listed once
+        options = [option for option in options if option not in FILTER_NAMES]
+    allowed = frozenset(own) | frozenset(options) | (frozenset(FILTER_NAMES) if takes_filters else frozenset())
+    known = tuple(options) + (FILTER_NAMES if takes_filters else ())
+    name = function.__name__
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not allowed.issuperset(kwargs):
+            unknown = [key for key in kwargs if key not in allowed]
+            raise UnknownOption(_unknown_message(unknown, known, takes_filters=takes_filters,
+                                                 options=options, function=name))
+        return function(*args, **kwargs)
+
+    return checked
