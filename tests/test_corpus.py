@@ -4,9 +4,13 @@ from __future__ import annotations
 import pytest
 
 import policytext
+<<<<<<< HEAD
 import policytext.corpus
 from helpers import shared_data
 from policytext.errors import ConfigError, CorpusNotFound
+=======
+from policytext.errors import BadQuery, CorpusNotFound, UnknownOption
+>>>>>>> bd232f1 (Tests of the strict vocabulary and the date and query checks through the library and every CLI command; Corpus.export refuses a bad filter before making its folder)
 
 
 def test_open_missing_corpus_says_what_to_do(tmp_path) -> None:
@@ -43,6 +47,7 @@ def test_stats_frames(tmp_path) -> None:
     assert list(frames["government"].columns) == ["government", "country", "documents", "words", "first", "last"]
 
 
+<<<<<<< HEAD
 # ---------------------------------------------------------------------------- ids given twice
 
 COVID_COLLISIONS = [  # (line of the repeat, its id, line of the first row with that id)
@@ -185,3 +190,48 @@ def test_a_file_that_fails_differently_keeps_only_the_new_failure(tmp_path) -> N
         assert report.cleared == 1
         assert corpus.failures()["line"].tolist() == [1]
         assert sorted(corpus.failures(cleared=True)["line"].tolist()) == [1, 2]
+=======
+@pytest.fixture(scope="module")
+def sixties(tmp_path_factory):
+    """The State of the Union addresses of 1961-1964: Eisenhower, Kennedy three times, Johnson."""
+    folder = tmp_path_factory.mktemp("sixties") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=1961, until=1964).collected == 5
+    return folder
+
+
+KNOWN = "known: speaker, party, government, kind, source, country, since, until, limit"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c, _: c.documents(goverment="Kennedy"),
+         f"unknown filter 'goverment' (did you mean 'government'?); {KNOWN}; other options of documents: text"),
+        (lambda c, _: c.documents(txt=False), f"unknown filter 'txt' (did you mean 'text'?); {KNOWN}; "
+                                              "other options of documents: text"),
+        (lambda c, _: c.count_documents(spekaer="Kennedy"), f"unknown filter 'spekaer' (did you mean 'speaker'?); {KNOWN}"),
+        (lambda c, _: c.stats(sinse="1962"), f"unknown filter 'sinse' (did you mean 'since'?); {KNOWN}"),
+        (lambda c, out: c.export(out, format="csv", untill="1962"),
+         f"unknown filter 'untill' (did you mean 'until'?); {KNOWN}; other options of export: format, tables"),
+    ],
+)
+def test_a_misspelt_filter_is_refused_not_ignored(sixties, tmp_path, call, message) -> None:
+    """A typo used to be dropped: ``documents(goverment="Kennedy")`` returned every document."""
+    out = tmp_path / "out"
+    with policytext.open_corpus(sixties) as corpus:
+        assert len(corpus.documents(government="Kennedy")) == 3 < corpus.count_documents() == 5
+        with pytest.raises(UnknownOption) as caught:
+            call(corpus, out)
+    assert str(caught.value) == message
+    assert not out.exists()  # refused before anything was written
+
+
+def test_date_bounds_at_the_edges_of_the_calendar(sixties) -> None:
+    with policytext.open_corpus(sixties) as corpus:
+        assert corpus.count_documents(until="9999-12") == corpus.count_documents(since="0001") == 5
+        assert corpus.count_documents(since=1962, until="1963-01") == 2  # a number is a year
+        for bad in ("\u0661\u0669\u0666\u0662", "0000-05", "1962-00"):  # ١٩٦٢ used to be compared as text
+            with pytest.raises(BadQuery):
+                corpus.documents(until=bad)
+>>>>>>> bd232f1 (Tests of the strict vocabulary and the date and query checks through the library and every CLI command; Corpus.export refuses a bad filter before making its folder)

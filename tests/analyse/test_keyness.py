@@ -12,7 +12,7 @@ import policytext
 from policytext.analyse.keyness import KEYNESS_COLUMNS, keyness
 from policytext.analyse.lemmas import lemma_frame
 from policytext.cli import main
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, UnknownOption
 
 
 def count_in(streams, term: str) -> int:
@@ -95,3 +95,9 @@ def test_keyness_leaves_out_documents_without_a_government(throne_corpus: Path, 
     captured = capsys.readouterr()
     assert code == 0 and len(json.loads(captured.out)) == 20
     assert "note: 10 document(s) have no government and are left out" in captured.err
+
+
+def test_keyness_refuses_a_misspelt_filter(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(UnknownOption, match=r"^unknown filter 'sine' \(did you mean 'since'\?\)"):
+            keyness(corpus, target="Clinton", sine="1993")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from policytext.analyse.kwic import KWIC_COLUMNS, kwic
 from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import load_lexicon
 from policytext.cli import main
+from policytext.errors import BadQuery, UnknownOption
 
 
 @pytest.mark.parametrize("query", ["trust", "entrepreneurialism", "small business", "entrepreneur*"])
@@ -50,3 +52,13 @@ def test_kwic_cli_and_errors(capsys, small_corpus: Path) -> None:
     code = main(["--quiet", "--corpus", str(small_corpus), "kwic", "trust", "--window", "-1"])
     _, err = capsys.readouterr()
     assert code == 1 and err.startswith("Error: --window must be zero or more, not -1")
+
+
+def test_kwic_refuses_a_misspelt_filter_and_a_bad_date(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(UnknownOption, match=r"^unknown filter 'goverment' \(did you mean 'government'\?\).*"
+                                                r"other options of kwic: window, lexicon, progress$"):
+            kwic(corpus, "trust", goverment="Clinton")
+        with pytest.raises(BadQuery, match=re.escape("until='9999-13' is not a valid month")):
+            kwic(corpus, "trust", until="9999-13")
+        assert len(kwic(corpus, "trust", until="9999-12")) == len(kwic(corpus, "trust"))

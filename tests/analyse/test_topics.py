@@ -14,7 +14,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.topics import (TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
                                        npmi_coherence, segment_stream, topic_trends)
 from policytext.cli import main
-from policytext.errors import ConfigError
+from policytext.errors import ConfigError, UnknownOption
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +165,11 @@ def test_topics_apply_scores_readable_files_and_reports_bad_ones(capsys, small_c
     assert code == 1
     assert [row["item"] for row in json.loads(out)] == [str(good)]
     assert f"failed {bad}: cannot read it as UTF-8 text" in err
+
+
+def test_topic_functions_refuse_a_misspelt_filter(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(UnknownOption, match=r"^unknown filter 'knid' \(did you mean 'kind'\?\)"):
+            fit_topics(corpus, k=2, knid="speech")
+        with pytest.raises(UnknownOption, match=r"^unknown filter 'limt' \(did you mean 'limit'\?\)"):
+            topic_trends(corpus, "no-such-model", limt=2)

@@ -17,6 +17,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import load_lexicon
 from policytext.analyse.trends import TREND_COLUMNS, bootstrap_rate, theme_trends
 from policytext.cli import main
+from policytext.errors import UnknownOption
 
 
 def independent_counts(streams: list[str], theme) -> list[int]:
@@ -185,3 +186,43 @@ def test_trends_cli_says_how_many_documents_were_left_out(throne_corpus: Path, c
     assert code == 0
     assert [row["group"] for row in json.loads(captured.out)][0] == "(none)"
     assert "kept as the group '(none)'" in captured.err
+
+
+def test_a_misspelt_filter_is_refused_not_ignored(small_corpus: Path) -> None:
+    """``spekaer`` used to be dropped, so every group came back as if no filter had been given."""
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(UnknownOption) as caught:
+            theme_trends(corpus, ["trust"], spekaer="Clinton", draws=10)
+        assert str(caught.value) == (
+            "unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, "
+            "source, country, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
+            "progress, include_unlabelled")
+        with pytest.raises(UnknownOption, match=r"^unknown filter 'sed' \(did you mean 'seed'\?\)"):
+            theme_trends(corpus, ["trust"], sed=3)
+        clinton = theme_trends(corpus, ["trust"], speaker="Clinton", draws=10)
+    assert clinton["group"].tolist() == ["Clinton administration (1993–2001)"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("--until", "\u0661\u0669\u0669\u0663", "Error: until='١٩٩٣' is written with digits other than 0-9: use YYYY, YYYY-MM or YYYY-MM-DD in the "
+         "digits 0-9"),
+        ("--until", "0000-05", "Error: until='0000-05' is out of range: years run from 0001 to 9999"),
+        ("--since", "2000-02-30", "Error: since='2000-02-30' is not a valid day: February 2000 has 29 days"),
+    ],
+)
+def test_trends_cli_refuses_bad_dates(capsys, small_corpus: Path, option: str, value: str, error: str) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", option, value])
+    _, err = capsys.readouterr()
+    assert (code, err) == (1, error + "\n")
+
+
+def test_trends_cli_last_possible_month_is_every_document(capsys, small_corpus: Path) -> None:
+    outputs = []
+    for until in ([], ["--until", "9999-12"]):  # computing the month after December 9999 used to crash
+        code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", "--format", "json", *until])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        outputs.append(json.loads(out))
+    assert outputs[1] == outputs[0] and sum(row["documents"] for row in outputs[0]) == 5

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from policytext.errors import BadQuery
-from policytext.search import HIT_COLUMNS, format_citation, search_corpus, search_frame
-from policytext.search.hits import keyword_in_context, mark_html, read_marks
+from policytext.errors import BadQuery, UnknownOption
+from policytext.search import HIT_COLUMNS, SEARCH_TARGETS, format_citation, search_corpus, search_frame
+from policytext.search.hits import SearchResult, keyword_in_context, mark_html, query_errors, read_marks
+from strategies import DATE_BOUNDS, QUERIES, QUICK
 
 CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
 
@@ -149,11 +153,68 @@ def test_paging_walks_through_every_hit_once(sotu, filters) -> None:
         ("peace", {"limit": 5000}, "the limit must be 0 to 1000"),
         ("peace", {"offset": -1}, "the offset must be zero or more"),
         ("peace", {"since": "last year"}, "is not a date"),
+        ("peace", {"offset": 2**63}, "the offset must be at most 4,611,686,018,427,387,904"),  # was OverflowError
+        # each of these was a traceback (an HTTP 500 on the page)
+        ("NEAR(peace war, \u00b2)", {}, "the NEAR distance '\u00b2' at character 17 must be written with the digits 0-9"),
+        ("(" * 300 + "peace" + ")" * 300, {}, "nests groups more than 20 deep"),
+        ("peace\x00", {}, "character 6 is the control character U+0000"),
+        ("peace", {"until": "0000-05"}, "until='0000-05' is out of range: years run from 0001 to 9999"),
+        ("peace", {"until": "\u0661\u0669\u0666\u0662"}, "until='١٩٦٢' is written with digits other than 0-9"),
+        ("peace", {"goverment": "Kennedy"}, "unknown option 'goverment' (did you mean 'government'?); "
+                                            "known options of search_corpus: within, speaker, party, government,"),
     ],
 )
 def test_bad_requests_raise_bad_query(sotu, query, options, message) -> None:
     with pytest.raises(BadQuery, match=re.escape(message)):
         search_corpus(sotu, query, **options)
+
+
+def test_search_frame_refuses_an_option_search_corpus_does_not_take(sotu) -> None:
+    with pytest.raises(UnknownOption, match=re.escape("unknown option 'speeker' (did you mean 'speaker'?)")):
+        search_frame(sotu, "peace", speeker="Kennedy")
+
+
+def test_the_last_possible_month_is_a_bound_not_an_overflow(sotu) -> None:
+    everything = search_corpus(sotu, "peace", limit=0).total
+    assert everything > 0
+    assert search_corpus(sotu, "peace", until="9999-12", limit=0).total == everything
+    assert search_corpus(sotu, "peace", since="0001-01", until="9999", limit=0).total == everything
+
+
+@pytest.mark.parametrize("filters", [{}, {"speaker": "Kennedy"}])
+def test_a_long_run_of_words_is_searched_not_overflowed(sotu, filters) -> None:
+    """160 words were nested 160 groups deep for FTS5, whose parser stack overflowed at about 33."""
+    alone = search_corpus(sotu, "peace", limit=50, **filters)
+    many = search_corpus(sotu, " ".join(["peace"] * 160), limit=50, **filters)
+    assert alone.total > 0 and many.total == alone.total
+    assert [hit.id for hit in many.hits] == [hit.id for hit in alone.hits]
+    either = search_corpus(sotu, " OR ".join(["peace", "freedom"] * 40), limit=0, **filters).total
+    assert either == search_corpus(sotu, "peace OR freedom", limit=0, **filters).total > alone.total
+
+
+def test_an_fts5_error_becomes_a_bad_query_quoting_the_query(sotu) -> None:
+    """The net under the parser: whatever FTS5 still refuses is the user's error, with their query."""
+    with pytest.raises(BadQuery) as caught:
+        with query_errors("peace AND"):
+            sotu.store.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?",
+                                    ("peace AND",)).fetchall()
+    assert str(caught.value).startswith("the index cannot run the search query 'peace AND' (fts5: syntax error")
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    with pytest.raises(sqlite3.OperationalError, match="no such function"):  # not every error is the query's
+        with query_errors("peace"):
+            sotu.store.conn.execute("SELECT no_such_function()").fetchall()
+
+
+@QUICK
+@given(query=QUERIES, since=DATE_BOUNDS, until=DATE_BOUNDS, within=st.sampled_from(SEARCH_TARGETS))
+def test_any_query_and_dates_give_results_or_a_bad_query(sotu, query, since, until, within) -> None:
+    """Arbitrary Unicode as the query and the dates, against the real store: results or BadQuery."""
+    try:
+        result = search_corpus(sotu, query, within=within, since=since, until=until, limit=5)
+    except BadQuery as err:
+        assert str(err)
+        return
+    assert isinstance(result, SearchResult) and result.total >= len(result.hits)
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
 
 from policytext.errors import BadQuery
 from policytext.search import CLAIM_COLUMNS, QUOTE_COLUMNS, find_claims, find_quotes
+from strategies import DATE_BOUNDS, QUERIES, QUICK
 
 
 def test_quotes_by_speaker_about_a_topic(sotu) -> None:
@@ -75,8 +77,26 @@ def test_claims_about_a_topic_and_unknown_type(sotu) -> None:
         (lambda c: find_quotes(c, limit=-1), "limit must be zero or more"),
         (lambda c: find_quotes(c, min_confidence=1.2), "--min-confidence must be between 0 and 1, not 1.2"),
         (lambda c: find_claims(c, since="soon"), "is not a date"),
+        (lambda c: find_claims(c, until="9999-13"), "until='9999-13' is not a valid month"),
+        (lambda c: find_quotes(c, about="NEAR(trust people, \u0665)"), "must be written with the digits 0-9"),
+        (lambda c: find_quotes(c, about="trust\x00"), "character 6 is the control character U+0000"),
+        (lambda c: find_quotes(c, speeker="Hancock"), "unknown option 'speeker' (did you mean 'speaker'?)"),
+        (lambda c: find_claims(c, min_scor=0.2), "unknown option 'min_scor' (did you mean 'min_score'?)"),
     ],
 )
 def test_bad_options(sotu, call, message) -> None:
     with pytest.raises(BadQuery, match=re.escape(message)):
         call(sotu)
+
+
+@QUICK
+@given(about=QUERIES, since=DATE_BOUNDS)
+def test_any_about_query_and_date_gives_rows_or_a_bad_query(sotu, about, since) -> None:
+    """Arbitrary Unicode in ``about`` and ``since``, against the real store: a frame or BadQuery."""
+    for find in (find_quotes, find_claims):
+        try:
+            frame = find(sotu, about=about, since=since, limit=3)
+        except BadQuery as err:
+            assert str(err)
+            continue
+        assert len(frame) <= 3 and "highlighted" in frame.columns

@@ -5,11 +5,11 @@ import re
 import sqlite3
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from policytext.errors import BadQuery
 from policytext.search.query import MAX_NESTING, translate_query
+from strategies import QUERIES, QUICK
 
 INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as the store's sentences_fts
 
@@ -125,20 +125,8 @@ def test_every_translation_is_valid_fts5(fts, query: str, count: int) -> None:
     assert matches(fts, translate_query(query)) == count
 
 
-_QUERY_PIECES = st.sampled_from([
-    "tax", "cuts", "health", "care", " ", "  ", "OR", "AND", "NOT", "NEAR", "NEAR(", "(", ")", '"', "*",
-    ",", ", 5", "5", "\u00b2", "\u0665", "\x00", "\x1f", "\t", "\u201c", "\u201d", "_", "-", ":", "^",
-    "\u00e9", "\u200b", "\ufeff", "\U0001f600",
-])
-_QUERIES = st.one_of(
-    st.text(max_size=60),
-    st.text(st.characters(exclude_categories=()), max_size=30),  # surrogates and controls too
-    st.lists(st.one_of(_QUERY_PIECES, st.text(max_size=3)), max_size=40).map("".join),
-)
-
-
-@settings(max_examples=200, deadline=None, database=None)
-@given(query=_QUERIES)
+@QUICK
+@given(query=QUERIES)
 def test_any_text_is_a_valid_fts5_query_or_a_bad_query(fts, query: str) -> None:
     """No input makes the parser crash, and no query it lets through makes FTS5 fail."""
     try:

@@ -8,12 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 import policytext
 from policytext.errors import BadQuery, UnknownOption
 from policytext.store.filters import DocumentFilter, normalise_date_bound, strict_options
+from strategies import DATE_BOUNDS, QUICK
 
 PACKAGE = Path(policytext.__file__).parent
 
@@ -185,17 +185,8 @@ def test_unset_values_and_whole_number_strings() -> None:
     assert DocumentFilter.from_options(speaker=None, since="", limit="7") == DocumentFilter(limit=7)
 
 
-_DATE_LIKE = st.one_of(
-    st.text(max_size=12),
-    st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,3}(-[0-9]{1,3})?)?\Z"),
-    st.from_regex(r"\A\d{4}(-\d{2}(-\d{2})?)?\Z"),  # any script's digits
-    st.integers(-5, 10_005),
-    st.none(),
-)
-
-
-@settings(max_examples=200, deadline=None, database=None)
-@given(since=_DATE_LIKE, until=_DATE_LIKE)
+@QUICK
+@given(since=DATE_BOUNDS, until=DATE_BOUNDS)
 def test_date_filters_take_any_input_and_give_a_filter_or_bad_query(since, until) -> None:
     try:
         filter_ = DocumentFilter.from_options(since=since, until=until)

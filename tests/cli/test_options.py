@@ -1,0 +1,108 @@
+"""The shared filter options of every command: one vocabulary, one date reader, exact errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policytext.cli import main
+from search.sotu_corpus import shared_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_path(tmp_path_factory, nlp) -> str:
+    return str(shared_corpus(tmp_path_factory, nlp))
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# Every command that takes --since and --until, with what else it needs to run.
+DATED_COMMANDS = [
+    ["docs"], ["export", "--to", "{tmp}/out"], ["search", "peace"], ["quotes"], ["claims"],
+    ["trends", "trust"], ["kwic", "peace"], ["keyness", "--target", "Kennedy"], ["themes", "suggest", "trust"],
+    ["topics", "fit", "--k", "2"], ["topics", "trends", "no-model"], ["topics", "apply", "no-model"],
+]
+
+BAD_DATES = [
+    # \d read Arabic-Indic digits as a year that no stored ISO date could match
+    ("--until", "\u0661\u0669\u0669\u0660",
+     "Error: until='١٩٩٠' is written with digits other than 0-9: use YYYY, YYYY-MM or YYYY-MM-DD in the digits 0-9\n"),
+    # a traceback: year 0 is outside Python's dates
+    ("--since", "0000-05", "Error: since='0000-05' is out of range: years run from 0001 to 9999\n"),
+    ("--until", "0000-05", "Error: until='0000-05' is out of range: years run from 0001 to 9999\n"),
+    ("--until", "1962-02-30", "Error: until='1962-02-30' is not a valid day: February 1962 has 28 days\n"),
+    ("--since", "11/01/1962", "Error: since='11/01/1962' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
+]
+
+
+@pytest.mark.parametrize("command", DATED_COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize(("option", "value", "message"), BAD_DATES, ids=lambda v: repr(v)[:12])
+def test_every_dated_command_refuses_a_bad_date_in_one_line(capsys, tmp_path, corpus_path, command,
+                                                           option, value, message) -> None:
+    args = [part.format(tmp=tmp_path) for part in command]
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, *args, option, value)
+    assert (code, out, err) == (1, "", message)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["docs"], ["search", "peace"], ["quotes"], ["claims", "--min-score", "0"]])
+def test_the_last_month_of_9999_is_a_bound_not_a_crash(capsys, corpus_path, command) -> None:
+    outputs = []
+    for until in ([], ["--until", "9999-12"]):  # the month after it used to be computed, and overflow
+        code, out, err = run(capsys, "--corpus", corpus_path, *command, "--format", "json", *until)
+        assert code == 0, err
+        outputs.append(json.loads(out))
+    assert outputs[1] == outputs[0] and len(outputs[0]) > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # '²' passed str.isdigit() and crashed int()
+        (["search", "NEAR(tax cuts, \u00b2)"], "Error: cannot read the search query: the NEAR distance '\u00b2' at "
+                                               "character 16 must be written with the digits 0-9, as in NEAR(tax cuts, 5)."),
+        # RecursionError
+        (["search", "(" * 300 + "peace" + ")" * 300], "Error: cannot read the search query: the '(' at character 21 "
+                                                      "nests groups more than 20 deep; write the query with fewer parentheses."),
+        # FTS5's "unterminated string"
+        (["search", "peace\x00"], "Error: cannot read the search query: character 6 is the control character U+0000, "
+                                  "which no text holds; remove it."),
+        (["quotes", "--about", "trust\x07"], "Error: cannot read the search query: character 6 is the control "
+                                             "character U+0007"),
+        (["search", "peace", "--offset", str(2**64)], "Error: the offset must be at most 4,611,686,018,427,387,904"),
+    ],
+)
+def test_hostile_queries_are_one_error_line(capsys, corpus_path, args, message) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, *args)
+    assert code == 1 and out == ""
+    assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_long_query_is_searched(capsys, corpus_path) -> None:
+    """160 words once nested 160 groups deep for FTS5: 'fts5: parser stack overflow'."""
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", " ".join(["peace"] * 160), "--format", "json")
+    assert code == 0, err
+    code, alone, _ = run(capsys, "--corpus", corpus_path, "search", "peace", "--format", "json")
+    hits = [(hit["doc_id"], hit["start"], hit["highlighted"]) for hit in json.loads(out)]
+    assert hits == [(hit["doc_id"], hit["start"], hit["highlighted"]) for hit in json.loads(alone)] != []
+
+
+@pytest.mark.parametrize("command", [["docs"], ["trends", "trust"], ["search", "peace"]])
+def test_a_misspelt_filter_option_is_a_usage_error(capsys, corpus_path, command) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, *command, "--goverment", "Kennedy")
+    assert code == 2 and out == ""
+    assert "No such option: --goverment" in err and "--government" in err
+
+
+def test_analysis_commands_pass_every_filter_on(capsys, corpus_path) -> None:
+    """filter_options(ctx) hands the library the command's filters by their own names."""
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "kwic", "frontier", "--speaker", "Kennedy",
+                         "--since", "1962", "--until", "1962-12", "--kind", "speech", "--limit", "5",
+                         "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and {(row["speaker"], row["date"]) for row in rows} == {("John F. Kennedy", "1962-01-11")}
