@@ -4,13 +4,9 @@ from __future__ import annotations
 import pytest
 
 import policytext
-<<<<<<< HEAD
 import policytext.corpus
 from helpers import shared_data
-from policytext.errors import ConfigError, CorpusNotFound
-=======
-from policytext.errors import BadQuery, CorpusNotFound, UnknownOption
->>>>>>> bd232f1 (Tests of the strict vocabulary and the date and query checks through the library and every CLI command; Corpus.export refuses a bad filter before making its folder)
+from policytext.errors import BadQuery, ConfigError, CorpusNotFound, UnknownOption
 
 
 def test_open_missing_corpus_says_what_to_do(tmp_path) -> None:
@@ -47,7 +43,6 @@ def test_stats_frames(tmp_path) -> None:
     assert list(frames["government"].columns) == ["government", "country", "documents", "words", "first", "last"]
 
 
-<<<<<<< HEAD
 # ---------------------------------------------------------------------------- ids given twice
 
 COVID_COLLISIONS = [  # (line of the repeat, its id, line of the first row with that id)
@@ -190,7 +185,8 @@ def test_a_file_that_fails_differently_keeps_only_the_new_failure(tmp_path) -> N
         assert report.cleared == 1
         assert corpus.failures()["line"].tolist() == [1]
         assert sorted(corpus.failures(cleared=True)["line"].tolist()) == [1, 2]
-=======
+
+
 @pytest.fixture(scope="module")
 def sixties(tmp_path_factory):
     """The State of the Union addresses of 1961-1964: Eisenhower, Kennedy three times, Johnson."""
@@ -234,4 +230,3 @@ def test_date_bounds_at_the_edges_of_the_calendar(sixties) -> None:
         for bad in ("\u0661\u0669\u0666\u0662", "0000-05", "1962-00"):  # ١٩٦٢ used to be compared as text
             with pytest.raises(BadQuery):
                 corpus.documents(until=bad)
->>>>>>> bd232f1 (Tests of the strict vocabulary and the date and query checks through the library and every CLI command; Corpus.export refuses a bad filter before making its folder)
