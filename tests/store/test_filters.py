@@ -198,3 +198,18 @@ def test_date_filters_take_any_input_and_give_a_filter_or_bad_query(since, until
             assert dt.date.fromisoformat(bound).isoformat() == bound
     if filter_.since and filter_.until and since == until:
         assert filter_.since <= filter_.until  # a year or month as both bounds covers it whole
+
+
+def test_a_party_is_found_by_its_canonical_name_or_any_label_its_sources_gave(tmp_path: Path) -> None:
+    # Collected labels become one canonical party ("Con", "Tory" -> Conservative); a user who types
+    # a source's label must find the whole party, not nothing and not only the rows spelt that way.
+    source = tmp_path / "speeches.csv"
+    source.write_text("id,date,party,text\n1,2012-03-01,Con,One.\n2,2012-03-02,Conservative,Two.\n"
+                      "3,2012-03-03,TORY,Three.\n4,2012-03-04,Lab,Four.\n5,2012-03-05,Labour,Five.\n",
+                      encoding="utf-8")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([source], country="GB")
+        counts = {value: len(corpus.documents(party=value)) for value in
+                  ("Conservative", "conservative", "Con", "Tory", "Lab", "Labour", "Liberal", "Green")}
+    assert counts == {"Conservative": 3, "conservative": 3, "Con": 3, "Tory": 3, "Lab": 2, "Labour": 2,
+                      "Liberal": 0, "Green": 0}

@@ -2,7 +2,8 @@
 
 ``speaker`` and ``government`` match any part of the name, case-insensitively ("Kennedy" finds
 "John F. Kennedy"); ``party``, ``kind``, ``source`` and ``country`` match whole values,
-case-insensitively; ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
+case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
+every Conservative document); ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
 read as the first or last day of that year).
 
 The vocabulary is closed: a name outside :data:`FILTER_NAMES` is refused with
@@ -100,7 +101,13 @@ class DocumentFilter:
         if self.government:
             clauses.append(f"{alias}.government LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(self.government)}%")
-        for name in ("party", "kind", "source", "country"):
+        if self.party:
+            # a party by its canonical name, or by any label a source gave it in this corpus
+            # ("Con", "Tory"): the store keeps each document's own label in source_party
+            clauses.append(f"({alias}.party = ? COLLATE NOCASE OR {alias}.party IN "
+                           f"(SELECT p.party FROM documents AS p WHERE p.source_party = ? COLLATE NOCASE))")
+            params.extend([self.party, self.party])
+        for name in ("kind", "source", "country"):
             value = getattr(self, name)
             if value:
                 clauses.append(f"{alias}.{name} = ? COLLATE NOCASE")
