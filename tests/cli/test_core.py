@@ -258,17 +258,22 @@ def test_killed_collect_resumes_without_duplicates(tmp_path, how) -> None:
     for index in range(total):
         (inputs / f"speech-{index:05d}.txt").write_text(f"Speech number {index}.\n\nIt says {index * 7} things.",
                                                         encoding="utf-8")
-    corpus = tmp_path / "corpus"
-    db = corpus / "policytext.db"
     env = {**os.environ, "POLICYTEXT_WRITE_BATCH_SIZE": "25"}
-    command = POLICYTEXT + ["--quiet", "--corpus", str(corpus), "collect", "files", str(inputs)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while _count(db) < 100 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    process.send_signal(how)
-    _, err = process.communicate(timeout=60)
-    at_kill = _count(db)
+    # On a busy machine this test can be descheduled for the whole run and send its signal too late:
+    # such an attempt proves nothing either way, so it is made again in a new corpus (three at most).
+    for attempt in range(3):
+        corpus = tmp_path / f"corpus-{attempt}"
+        db = corpus / "policytext.db"
+        command = POLICYTEXT + ["--quiet", "--corpus", str(corpus), "collect", "files", str(inputs)]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while _count(db) < 100 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(how)
+        _, err = process.communicate(timeout=60)
+        at_kill = _count(db)
+        if at_kill < total:
+            break
     assert 0 < at_kill < total, "the run finished before it could be interrupted; the test proves nothing"
     if how == signal.SIGINT:
         assert process.returncode == 130
