@@ -371,3 +371,43 @@ def test_quote_and_claim_context_is_the_sentences_ending_before_and_starting_aft
         after = conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND start_char >= ? "
                              "ORDER BY start_char LIMIT 1", (hit.doc_id, hit.end)).fetchone()
         assert (hit.before, hit.after) == (before[0] if before else "", after[0] if after else "")
+
+
+def test_hit_to_dict_has_every_column_in_order_and_json_values(sotu) -> None:
+    for within, query in (("sentences", "moon"), ("claims", "billion"), ("quotes", '"trust people"')):
+        for hit in search_corpus(sotu, query, within=within, limit=5).hits:
+            data = hit.to_dict()
+            assert list(data) == HIT_COLUMNS
+            assert data["marks"] == [list(m) for m in hit.marks] and isinstance(data["types"], list)
+            assert (data["highlighted"], data["kwic"], data["highlighted_html"]) == (
+                hit.highlighted, hit.kwic, hit.highlighted_html)
+
+
+@pytest.mark.parametrize("writer", ["same connection", "another connection"])
+def test_claim_context_follows_a_change_of_the_sentences(sotu_path, tmp_path, writer) -> None:
+    """The sentence boundaries kept between searches are dropped once the store changes."""
+    import shutil
+    import sqlite3
+
+    from policytext.corpus import open_corpus
+
+    shutil.copy(sotu_path / "policytext.db", tmp_path / "policytext.db")
+    with open_corpus(tmp_path) as corpus:
+        hit = search_corpus(corpus, "billion", within="claims", limit=1).hits[0]
+        assert hit.before
+        conn = corpus.store.conn
+        before_id = conn.execute("SELECT id FROM sentences WHERE doc_id = ? AND end_char <= ? "
+                                 "ORDER BY end_char DESC LIMIT 1", (hit.doc_id, hit.start)).fetchone()[0]
+        if writer == "same connection":
+            with corpus.store.transaction() as tx:
+                tx.execute("DELETE FROM sentences WHERE id = ?", (before_id,))
+        else:
+            other = sqlite3.connect(tmp_path / "policytext.db")
+            with other:
+                other.execute("DELETE FROM sentences WHERE id = ?", (before_id,))
+            other.close()
+        expected = conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND end_char <= ? "
+                                "ORDER BY end_char DESC LIMIT 1", (hit.doc_id, hit.start)).fetchone()
+        again = search_corpus(corpus, "billion", within="claims", limit=1).hits[0]
+        assert again.id == hit.id
+        assert again.before == (expected[0] if expected else "") != hit.before

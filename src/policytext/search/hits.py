@@ -4,19 +4,23 @@ A search costs little more than the bare FTS5 query. Without document filters, F
 matches by BM25 itself and stops after the page, so highlight() marks the page's hits only and
 the total is the index's own count of the match. With filters, every match has to be joined to
 its document to be counted, so one statement ranks, filters and counts in a single pass and
-returns the page with its document details and neighbouring sentences; the page's matched words
+returns the page with its document details (and, for sentences, the neighbouring sentences; a
+quote's or claim's are found from its documents' sentence boundaries); the page's matched words
 are then marked in a small in-memory FTS5 table with the index's tokenizer.
 """
 from __future__ import annotations
 
+import bisect
+import collections
 import datetime as dt
 import functools
 import html
 import json
 import sqlite3
 import threading
+import weakref
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pandas as pd
@@ -98,14 +102,22 @@ class SearchHit:
         return mark_html(self.text, self.marks)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the hit as a JSON-ready dict (the contract's fields first)."""
-        data = asdict(self)
-        data["highlighted"] = self.highlighted
-        data["highlighted_html"] = self.highlighted_html
-        data["kwic"] = self.kwic
-        data["marks"] = [list(m) for m in self.marks]
-        data["types"] = list(self.types)
-        return {name: data[name] for name in HIT_COLUMNS}
+        """Return the hit as a JSON-ready dict (the contract's fields first).
+
+        Built field by field: ``dataclasses.asdict`` deep-copies every value and cost most of the
+        time of turning a page of hits into JSON.
+        """
+        text, marks = self.text, self.marks
+        return {
+            "text": text, "highlighted": mark_text(text, marks, CLI_OPEN, CLI_CLOSE), "doc_id": self.doc_id,
+            "title": self.title, "speaker": self.speaker, "date": self.date, "url": self.url,
+            "start": self.start, "end": self.end, "citation": self.citation, "before": self.before,
+            "after": self.after, "kind": self.kind, "government": self.government, "party": self.party,
+            "publisher": self.publisher, "source": self.source, "doc_speaker": self.doc_speaker,
+            "kwic": keyword_in_context(text, marks), "within": self.within, "id": self.id, "rank": self.rank,
+            "marks": [list(m) for m in marks], "highlighted_html": mark_html(text, marks), "cue": self.cue,
+            "quote_kind": self.quote_kind, "score": self.score, "types": list(self.types),
+        }
 
 
 @dataclass(frozen=True)
@@ -389,7 +401,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
             total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
         if total is None:  # a full page, a page past the end, or only the count asked for
             total = _count_matches(conn, within, fts_query, where, params)
-    hits = tuple(_build_hits(conn, within, page, marked))
+    hits = tuple(_build_hits(store, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
                         offset=offset, limit=limit, hits=hits)
 
@@ -452,12 +464,10 @@ _CONTEXT_COLUMNS = {
                   "AND s.idx = t.idx + 1)) AS after, 1 AS has_sentences",
                   "LEFT JOIN sentences AS b ON b.id = t.id - 1 AND b.doc_id = t.doc_id AND b.idx = t.idx - 1 "
                   "LEFT JOIN sentences AS a ON a.id = t.id + 1 AND a.doc_id = t.doc_id AND a.idx = t.idx + 1"),
-    # a quote's or claim's are the last sentence ending before it and the first starting after it
-    "other": ("(SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id AND s.end_char <= t.start_char "
-              "ORDER BY s.end_char DESC LIMIT 1) AS before, "
-              "(SELECT s.text FROM sentences AS s WHERE s.doc_id = t.doc_id AND s.start_char >= t.end_char "
-              "ORDER BY s.start_char LIMIT 1) AS after, "
-              "EXISTS (SELECT 1 FROM sentences AS s WHERE s.doc_id = t.doc_id) AS has_sentences", ""),
+    # a quote's or claim's are the last sentence ending before it and the first starting after it:
+    # found in Python from the page's documents' sentence boundaries (_quote_context), because no
+    # index orders a document's sentences by offset and SQL would sort each document twice a hit
+    "other": ("NULL AS before, NULL AS after, NULL AS has_sentences", ""),
 }
 
 
@@ -519,7 +529,7 @@ def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict
 _NOT_HIT_FIELDS = ("idx", "own_speaker", "marked", "total", "has_sentences")  # page columns a hit does not keep
 
 
-def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]],
+def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
                 marked: dict[int, str]) -> list[SearchHit]:
     """Return the page's rows as hits: each row dict, completed, becomes the hit's fields.
 
@@ -529,6 +539,9 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]
     """
     hits = []
     quotes = within == "quotes"
+    conn = store.conn
+    if within != "sentences":
+        _quote_context(store, page)
     citations: dict[tuple[str, str | None], str] = {}  # a page's hits share few documents
     for row in page:
         hit_id, doc_id, text, doc_speaker = row["id"], row["doc_id"], row["text"], row["doc_speaker"]
@@ -558,6 +571,100 @@ def _build_hits(conn: sqlite3.Connection, within: str, page: list[dict[str, Any]
         hit.__dict__.update(row)
         hits.append(hit)
     return hits
+
+
+class _SentenceBounds:
+    """Where the sentences of recently searched documents start and end, for one store connection.
+
+    A quote's or claim's context is the sentence ending last before it and the one starting first
+    after it. No index orders a document's sentences by offset, and reading a document's
+    boundaries means reading its sentence rows (a few hundred, with their text), which cost 30–60 ms
+    a page of claims when done per hit in SQL. So the boundaries of each document are read once
+    and kept, sorted, for the next pages; they are dropped as soon as the store may have changed:
+    another connection committed (``PRAGMA data_version``), this connection wrote
+    (``total_changes``), or the store reopened its connection. At most :attr:`MAX_SENTENCES`
+    boundaries are kept, the least recently used documents dropped first.
+    """
+
+    MAX_SENTENCES = 200_000
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int, int] | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._docs: collections.OrderedDict[str, tuple[list[int], list[int], list[int], list[int]]] = \
+            collections.OrderedDict()
+        self._size = 0
+
+    def of(self, conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[list[int], list[int], list[int], list[int]]]:
+        """Return, for each of ``doc_ids``, its sentences' ends and ids by end, and starts and ids by start."""
+        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        if conn is not self._conn or key != self._key:
+            self._conn, self._key, self._size = conn, key, 0
+            self._docs.clear()
+        missing = [doc_id for doc_id in doc_ids if doc_id not in self._docs]
+        for chunk in range(0, len(missing), 500):  # stay under SQLite's limit of bound parameters
+            part = missing[chunk:chunk + 500]
+            read: dict[str, list[tuple[int, int, int]]] = {doc_id: [] for doc_id in part}
+            for doc_id, sentence_id, start, end in conn.execute(
+                    "SELECT doc_id, id, start_char, end_char FROM sentences WHERE doc_id IN "
+                    f"({', '.join('?' for _ in part)})", part):
+                read[doc_id].append((start, end, sentence_id))
+            for doc_id, sentences in read.items():
+                by_end = sorted(sentences, key=lambda s: (s[1], s[2]))
+                by_start = sorted(sentences, key=lambda s: (s[0], s[2]))
+                self._docs[doc_id] = ([s[1] for s in by_end], [s[2] for s in by_end],
+                                      [s[0] for s in by_start], [s[2] for s in by_start])
+                self._size += len(sentences)
+        found = {}
+        for doc_id in doc_ids:
+            self._docs.move_to_end(doc_id)
+            found[doc_id] = self._docs[doc_id]
+        while self._size > self.MAX_SENTENCES and len(self._docs) > len(found):
+            _, dropped = self._docs.popitem(last=False)
+            self._size -= len(dropped[0])
+        return found
+
+
+_BOUNDS: weakref.WeakKeyDictionary[Store, _SentenceBounds] = weakref.WeakKeyDictionary()
+_BOUNDS_LOCK = threading.Lock()
+
+
+def _quote_context(store: Store, page: list[dict[str, Any]]) -> None:
+    """Fill each quote's or claim's ``before``/``after`` and ``has_sentences`` in the page's rows.
+
+    ``before`` is the text of the document's last sentence ending at or before the record starts,
+    ``after`` of its first sentence starting at or after it ends (as the SQL ``ORDER BY end_char
+    DESC LIMIT 1`` and ``ORDER BY start_char LIMIT 1`` would find them), searched with bisect in
+    the documents' boundaries (:class:`_SentenceBounds`); only the chosen sentences' texts are read.
+    """
+    if not page:
+        return
+    conn = store.conn
+    with _BOUNDS_LOCK:
+        bounds = _BOUNDS.get(store)
+        if bounds is None:
+            bounds = _BOUNDS[store] = _SentenceBounds()
+    lookup = bounds.of(conn, list(dict.fromkeys(row["doc_id"] for row in page)))
+    chosen: set[int] = set()
+    for row in page:
+        ends, end_ids, starts, start_ids = lookup[row["doc_id"]]
+        row["has_sentences"] = 1 if ends else 0
+        row["before"] = row["after"] = None
+        found = bisect.bisect_right(ends, row["start"])
+        if found:
+            row["before"] = end_ids[found - 1]
+            chosen.add(end_ids[found - 1])
+        found = bisect.bisect_left(starts, row["end"])
+        if found < len(starts):
+            row["after"] = start_ids[found]
+            chosen.add(start_ids[found])
+    ids, texts = sorted(chosen), {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        texts.update(conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({', '.join('?' for _ in part)})", part))
+    for row in page:
+        row["before"] = texts.get(row["before"]) if row["before"] is not None else None
+        row["after"] = texts.get(row["after"]) if row["after"] is not None else None
 
 
 def _context_from_text(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> tuple[str, str]:
