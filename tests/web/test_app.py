@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from policytext.search import search_corpus
-from policytext.web import read_request, safe_link
+from policytext.web import ResponseCache, normalise_query, read_request, safe_link
 
 CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
 
@@ -225,3 +225,118 @@ def test_error_responses_carry_the_security_headers(base_url, method, path, stat
     assert all(name in headers for name in SECURITY_NAMES), headers
     assert headers["Cache-Control"] == "no-store" and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "Traceback" not in body
+
+
+# ---------------------------------------------------------------------------- the response cache
+
+
+def _serve(corpus_path, **options):
+    import threading
+
+    from policytext.config import resolve_config
+    from policytext.web import make_search_server
+
+    server = make_search_server(resolve_config(corpus_path), host="127.0.0.1", port=0, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def test_a_commit_changes_the_next_answer_of_the_cached_page(web_corpus, tmp_path) -> None:
+    """Collecting a new document (and its sentence) in another connection empties the cache at once."""
+    import shutil
+
+    from policytext.corpus import open_corpus
+    from policytext.records import Document
+    from policytext.store.documents import upsert_document
+
+    shutil.copy(web_corpus / "policytext.db", tmp_path / "policytext.db")
+    server, url = _serve(tmp_path, threads=1)  # one thread: its first look empties the cache once
+    try:
+        search = f"{url}/api/search?q=zanzibarian"
+        answers = [fetch(search) for _ in range(2)]
+        assert [json.loads(body)["total"] for _, _, body in answers] == [0, 0]
+        assert [headers["X-Cache"] for _, headers, _ in answers] == ["miss", "hit"]
+        status, headers, front = fetch(f"{url}/")
+        assert status == 200 and "manifesto" not in front and fetch(f"{url}/")[1]["X-Cache"] == "hit"
+
+        text = "The zanzibarian clove harvest grew this year."
+        with open_corpus(tmp_path) as corpus, corpus.store.transaction() as conn:
+            document = Document(source="test", source_id="cache-1", title="A new manifesto", text=text,
+                                url="https://example.org/new", date="2020-01-01", kind="manifesto",
+                                speaker="New Author", country="GB")
+            upsert_document(corpus.store, document)
+            doc_id = conn.execute("SELECT id FROM documents WHERE source_id = 'cache-1'").fetchone()[0]
+            conn.execute("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, 0, 0, ?, ?)",
+                         (doc_id, len(text), text))
+
+        status, headers, body = fetch(search)
+        assert status == 200 and headers["X-Cache"] == "miss"
+        assert json.loads(body)["total"] == 1 and json.loads(body)["hits"][0]["doc_id"] == doc_id
+        status, headers, front = fetch(f"{url}/")
+        assert headers["X-Cache"] == "miss" and "manifesto" in front
+    finally:
+        server.shutdown()
+
+
+def test_cached_answers_are_the_computed_ones_whatever_the_order_of_parameters(web_corpus) -> None:
+    cached, cached_url = _serve(web_corpus, threads=1)
+    plain, plain_url = _serve(web_corpus, cache=False)
+    try:
+        for first, second in [("q=world&in=sentences&limit=5&page=2", "page=2&limit=5&q=world&in=sentences&since="),
+                              ("q=trust&in=quotes", "in=quotes&q=trust"),
+                              ("q=billion&in=claims", "in=claims&q=billion")]:
+            for path in ("/", "/api/search"):
+                computed = fetch(f"{plain_url}{path}?{first}")
+                assert "X-Cache" not in computed[1]
+                assert fetch(f"{cached_url}{path}?{first}")[2] == computed[2]
+                again = fetch(f"{cached_url}{path}?{second}")
+                assert again[1]["X-Cache"] == "hit" and again[2] == computed[2]
+                assert fetch(f"{cached_url}{path}?{second}", method="HEAD")[2] == ""
+        bad = [fetch(f"{cached_url}/api/search?q=NOT") for _ in range(2)]  # errors are never kept
+        assert [status for status, _, _ in bad] == [400, 400] and bad[1][1]["X-Cache"] == "miss"
+    finally:
+        cached.shutdown()
+        plain.shutdown()
+
+
+class _Connection:
+    """A stand-in for a store connection that answers only ``PRAGMA data_version``."""
+
+    def __init__(self) -> None:
+        self.version = 1
+
+    def execute(self, sql: str):
+        assert sql == "PRAGMA data_version"
+        return self
+
+    def fetchone(self):
+        return (self.version,)
+
+
+def test_response_cache_is_bounded_and_never_keeps_an_answer_older_than_a_commit() -> None:
+    import threading
+
+    cache = ResponseCache(max_entries=3, max_bytes=16 * 1000)
+    conn, seen = _Connection(), threading.local()
+    generation = cache.generation(seen, conn)
+    for n in range(5):
+        cache.put(("/", (("q", str(n)),)), generation, ("200 OK", "text/html", b"x" * 10))
+    assert len(cache) == 3 and cache.get(("/", (("q", "0"),)), generation) is None
+    assert cache.get(("/", (("q", "4"),)), generation) is not None
+    cache.put(("/", (("q", "big"),)), generation, ("200 OK", "text/html", b"x" * 1001))  # over max_bytes / 16
+    assert cache.get(("/", (("q", "big"),)), generation) is None
+    cache.put(("/", (("q", "5"),)), generation, ("200 OK", "text/html", b"x" * 900))
+    cache.put(("/", (("q", "6"),)), generation, ("200 OK", "text/html", b"x" * 900))
+    assert len(cache) == 3
+
+    started = cache.generation(seen, conn)  # a request starts computing...
+    conn.version += 1  # ...another process commits...
+    assert cache.generation(threading.local(), conn) != started  # ...and another thread's request sees it
+    cache.put(("/", (("q", "late"),)), started, ("200 OK", "text/html", b"stale"))
+    assert cache.get(("/", (("q", "late"),)), cache.generation(seen, conn)) is None
+    assert len(cache) == 0
+
+
+def test_normalise_query_orders_names_and_keeps_the_order_of_repeated_ones() -> None:
+    assert normalise_query("q=a&in=claims&page=") == normalise_query("in=claims&q=a")
+    assert normalise_query("q=a&q=b") != normalise_query("q=b&q=a")  # the page reads the last one

@@ -67,6 +67,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
     threads: int = typer.Option(4, min=1, max=64, help="Worker threads answering requests (each keeps one store connection)."),
     allow_host: list[str] = typer.Option([], "--allow-host", help="A further name the page is reached by (name or name:port), e.g. behind a proxy; repeatable. Requests naming other hosts get 400."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers of searches until the store changes (--no-cache computes every one, e.g. to measure the searches themselves)."),
 ) -> None:
     """Serve the search page and its JSON endpoint (/api/search) over the corpus, read-only.
 
@@ -89,7 +90,8 @@ def serve(
         message(f"Serving the search page at {url} (JSON at {url}api/search?q=…); Ctrl+C stops it.")
 
     try:
-        serve_corpus(st.config(), host=host, port=port, threads=threads, allow_hosts=allowed, ready=announce)
+        serve_corpus(st.config(), host=host, port=port, threads=threads, allow_hosts=allowed, cache=cache,
+                     ready=announce)
     except KeyboardInterrupt:  # the normal way to stop a server: not an interrupted job
         message("Stopped the search page.")
 

@@ -5,6 +5,9 @@ Routes: ``/`` (the page, rendered on the server so it works without scripts), ``
 comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
 added to stored text is ``<mark>``, put round text that was escaped first.
 
+Answers of searches are kept in a small :class:`ResponseCache`, emptied whenever the store may have
+changed (see there); ``X-Cache: hit`` or ``miss`` says which a response was.
+
 Every response, errors included, carries :data:`SECURITY_HEADERS`. A request whose Host header
 names another site is refused (a page on such a site could otherwise read this one through DNS
 rebinding); HEAD gets the headers of GET and no body.
@@ -16,11 +19,12 @@ import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -46,6 +50,11 @@ MAX_TARGET_CHARS = 8192
 """Longest path plus query string answered; longer gets 414 (a search query of thousands of
 characters is a mistake or an attack, and FTS5 would spend time on it)."""
 TEXT = "text/plain; charset=utf-8"
+CACHE_ENTRIES = 512
+"""Answers kept by :class:`ResponseCache` at most (a page of 20 hits is 25–50 KB)."""
+CACHE_BYTES = 32 * 1024 * 1024
+"""Bytes of answers kept at most; an answer larger than a sixteenth of this is never kept."""
+SEARCH_PATHS = ("/", "/api/search")
 
 log = logging.getLogger("policytext.web")
 
@@ -160,6 +169,92 @@ def read_allowed_host(value: str) -> tuple[str, int | None]:
     return parsed
 
 
+def normalise_query(query_string: str) -> tuple[tuple[str, str], ...]:
+    """Return a query string's non-empty parameters ordered by name (repeated names keep their order).
+
+    Two query strings with the same normal form get the same answer from the page, whatever the
+    order of their parameters: the page reads each name's last value and ignores empty ones.
+
+    Example:
+        >>> normalise_query("q=tax&in=claims&page=") == normalise_query("in=claims&q=tax")
+        True
+    """
+    pairs = parse_qsl(query_string, keep_blank_values=False)
+    return tuple(sorted(pairs, key=lambda pair: pair[0]))
+
+
+Answer = tuple[str, str, bytes]  # status line, Content-Type, body
+
+
+class ResponseCache:
+    """A bounded cache of the search page's answers, never serving one older than the store's last commit.
+
+    Keyed by path and :func:`normalise_query` (GET and HEAD share the answer: HEAD drops its body).
+    The store's connections are per thread, and ``PRAGMA data_version`` is comparable only on one
+    connection, so each serving thread reads its own connection's value before every search; when
+    it differs from the last one that thread saw (or the thread looks for the first time), some
+    commit happened that the cache may predate, and the cache is emptied (a new *generation*).
+    An answer is stored only if no such change was seen while it was computed. Any commit before a
+    request's check is therefore seen by that check or an earlier one, and answers computed before
+    it are gone by the time the request looks.
+
+    Args:
+        max_entries: answers kept at most (least recently used dropped first); 0 disables caching.
+        max_bytes: bytes of answers kept at most.
+    """
+
+    def __init__(self, max_entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], Answer] = OrderedDict()
+        self._bytes = 0
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def generation(self, seen: threading.local, conn: Any) -> int:
+        """Return the current generation after checking ``conn`` (this thread's) for commits."""
+        version = (conn, conn.execute("PRAGMA data_version").fetchone()[0])
+        with self._lock:
+            if getattr(seen, "version", None) != version:
+                seen.version = version
+                self._generation += 1
+                self._entries.clear()
+                self._bytes = 0
+            return self._generation
+
+    def get(self, key: tuple[str, tuple[tuple[str, str], ...]], generation: int) -> Answer | None:
+        """Return the answer kept for ``key``, or ``None`` (also when the store changed since ``generation``)."""
+        with self._lock:
+            answer = self._entries.get(key) if generation == self._generation else None
+            if answer is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key: tuple[str, tuple[tuple[str, str], ...]], generation: int, answer: Answer) -> None:
+        """Keep ``answer``, computed from the store as it was at ``generation``, unless that has passed."""
+        size = len(answer[2]) + sum(len(name) + len(value) for name, value in key[1])
+        if size > self.max_bytes // 16 or self.max_entries <= 0:
+            return
+        with self._lock:
+            if generation != self._generation:
+                return  # the store changed while it was computed: it may be stale already
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[2])
+            self._entries[key] = answer
+            self._bytes += len(answer[2])
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped[2])
+
+
 class SearchApp:
     """The WSGI application over one corpus store, opened read-only once per serving thread.
 
@@ -167,14 +262,18 @@ class SearchApp:
         store_path: the corpus store (``policytext.db``).
         allowed_hosts: (name, port) pairs the Host header may name; a port of ``None`` allows any
             port. The default allows only this machine's names, on any port.
+        cache: keep answers of searches in a :class:`ResponseCache` (``False`` computes every one,
+            as ``serve --no-cache`` does, e.g. to measure the searches themselves).
 
     Each thread that serves a request opens its own read-only connection on its first request and
     keeps it; :meth:`close` closes them all once the threads have stopped. Behind a fixed pool of
     threads (``server.py``) that is one connection per thread, however many requests come.
     """
 
-    def __init__(self, store_path: Path, *, allowed_hosts: Iterable[tuple[str, int | None]] | None = None):
+    def __init__(self, store_path: Path, *, allowed_hosts: Iterable[tuple[str, int | None]] | None = None,
+                 cache: bool = True):
         self.store_path = Path(store_path)
+        self.cache = ResponseCache() if cache else None
         if allowed_hosts is None:
             allowed_hosts = [(name, None) for name in LOCAL_HOST_NAMES]
         self.allowed_hosts = tuple(allowed_hosts)
@@ -235,10 +334,8 @@ class SearchApp:
             return self._send(start_response, "414 URI Too Long", TEXT,
                               f"The address is longer than {MAX_TARGET_CHARS:,} characters: shorten the query.\n")
         try:
-            if path == "/":
-                return self._page(environ, start_response)
-            if path == "/api/search":
-                return self._api(environ, start_response)
+            if path in SEARCH_PATHS:
+                return self._search(path, environ, start_response)
             if path.startswith("/static/"):
                 return self._static(path[len("/static/"):], start_response)
         except PolicytextError as err:  # not a query problem: the store itself
@@ -263,18 +360,34 @@ class SearchApp:
         start_response(status, headers)
         return [data]
 
-    def _api(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    def _search(self, path: str, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """Answer the page or the JSON endpoint, from the cache when the store has not changed since."""
+        answer = self._api if path == "/api/search" else self._page
+        query_string = environ.get("QUERY_STRING", "")
+        if self.cache is None:
+            return self._send(start_response, *answer(query_string))
+        generation = self.cache.generation(self._local, self.store().conn)
+        key = (path, normalise_query(query_string))
+        found = self.cache.get(key, generation)
+        if found is not None:
+            return self._send(start_response, *found, [("X-Cache", "hit")])
+        found = answer(query_string)
+        if found[0] == "200 OK":
+            self.cache.put(key, generation, found)
+        return self._send(start_response, *found, [("X-Cache", "miss")])
+
+    def _api(self, query_string: str) -> Answer:
         try:
-            request = read_request(environ.get("QUERY_STRING", ""))
+            request = read_request(query_string)
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             result = search_corpus(self.store(), request.q, within=request.within,
                                    limit=request.limit, offset=request.offset, **dict(request.filters))
         except BadQuery as err:
             body = json.dumps({"error": str(err)}, ensure_ascii=False)
-            return self._send(start_response, "400 Bad Request", "application/json; charset=utf-8", body)
+            return "400 Bad Request", "application/json; charset=utf-8", body.encode("utf-8")
         body = json.dumps(result.to_dict(), ensure_ascii=False)
-        return self._send(start_response, "200 OK", "application/json; charset=utf-8", body)
+        return "200 OK", "application/json; charset=utf-8", body.encode("utf-8")
 
     def _choices(self) -> dict[str, list[str]]:
         """Return the governments and kinds for the filters, read again only after the store changed.
@@ -296,10 +409,10 @@ class SearchApp:
         self._local.choices = (version, choices)
         return choices
 
-    def _page(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    def _page(self, query_string: str) -> Answer:
         error, result, request = None, None, SearchRequest()
         try:
-            request = read_request(environ.get("QUERY_STRING", ""))
+            request = read_request(query_string)
             if request.q:
                 result = search_corpus(self.store(), request.q, within=request.within,
                                        limit=request.limit, offset=request.offset, **dict(request.filters))
@@ -311,7 +424,7 @@ class SearchApp:
             pages=pages, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, Markup=Markup,
             **self._choices())
         status = "400 Bad Request" if error else "200 OK"
-        return self._send(start_response, status, "text/html; charset=utf-8", html)
+        return status, "text/html; charset=utf-8", html.encode("utf-8")
 
     def _static(self, name: str, start_response: StartResponse) -> list[bytes]:
         suffix = Path(name).suffix

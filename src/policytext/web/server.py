@@ -173,7 +173,7 @@ def allowed_hosts_for(host: str, port: int, extra: Iterable[tuple[str, int | Non
 def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
                        allow_hosts: Iterable[tuple[str, int | None]] = (), backlog: int = BACKLOG,
                        connection_limit: int | None = None,
-                       channel_timeout: int = CHANNEL_TIMEOUT) -> SearchServer:
+                       channel_timeout: int = CHANNEL_TIMEOUT, cache: bool = True) -> SearchServer:
     """Return the search server for the corpus of ``config``, listening but not yet serving.
 
     The store is opened writable once (to bring its schema and index up to date), then read-only
@@ -183,6 +183,7 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
         connection_limit: open connections at most (default: :func:`default_connection_limit`).
         allow_hosts: further (name, port) pairs the Host header may name, e.g. from
             :func:`~policytext.web.app.read_allowed_host`; this machine's names always work.
+        cache: keep answers until the store changes (:class:`~policytext.web.app.ResponseCache`).
 
     Example:
         >>> server = make_search_server(resolve_config("corpus"), port=0)  # doctest: +SKIP
@@ -197,7 +198,7 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts))
+    app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts), cache=cache)
     try:
         return SearchServer(app, sock, threads=threads, backlog=backlog,
                             connection_limit=connection_limit, channel_timeout=channel_timeout)
@@ -207,14 +208,14 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
 
 
 def serve_corpus(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
-                 allow_hosts: Iterable[tuple[str, int | None]] = (),
+                 allow_hosts: Iterable[tuple[str, int | None]] = (), cache: bool = True,
                  ready: Callable[[str], None] | None = None) -> None:
     """Serve the search page until interrupted; call ``ready`` with the page's URL once listening.
 
     Example:
         >>> serve_corpus(resolve_config("corpus"), port=8000, ready=print)  # doctest: +SKIP
     """
-    server = make_search_server(config, host=host, port=port, threads=threads, allow_hosts=allow_hosts)
+    server = make_search_server(config, host=host, port=port, threads=threads, allow_hosts=allow_hosts, cache=cache)
     shown_host = f"[{host}]" if ":" in host else host
     if ready is not None:
         ready(f"http://{shown_host}:{server.server_port}/")
