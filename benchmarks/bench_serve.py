@@ -2,9 +2,13 @@
 
 Serves a corpus of the post-1945 State of the Union addresses (collected and annotated on first
 use, or ``--corpus`` to reuse one) with the real ``policytext serve`` command in a subprocess on
-127.0.0.1, under ``ulimit -n 1024``. Clients on this machine request a fixed mix of page and JSON
-searches over sentences, quotes and claims (``MIX``), each over one kept-alive connection, in a loop
-bounded by time and by a request cap. Phases, all in one run:
+127.0.0.1, under ``ulimit -n 1024``. Clients on this machine each keep one connection open and
+request page and JSON searches over sentences, quotes and claims in a loop bounded by time and by a
+request cap. The requests are drawn from ``MIX``: 2,000 distinct searches (words, prefixes, phrases,
+OR; filters by speaker, years and government; pages 1-3) built from a fixed seed, drawn with
+Zipf-like popularity (the n-th most popular is asked 1/n as often as the first), so a few searches
+recur and most are rare, as on a public page; each client draws its own sequence. Phases, all in
+one run:
 
 - ``baseline``: one client alone;
 - ``20 clients``: the load of the target;
@@ -14,20 +18,23 @@ bounded by time and by a request cap. Phases, all in one run:
 
 For each phase it prints requests, requests/s, p50/p95/max latency (from sending the request to
 the last byte of the body), errors (anything but a complete 200), and the server's open file
-descriptors, threads and memory. Target: no errors, p95 under 100 ms. A benchmark, not a test: it
-never asserts on time.
+descriptors, threads and memory, and how many answers came from the page's cache (``X-Cache: hit``).
+``--no-cache`` serves with ``serve --no-cache``, so every answer is a search: run both to see how
+much of the figure the cache explains. Target: no errors, p95 under 100 ms. A benchmark, not a test:
+it never asserts on time.
 
 The served store is a copy (in ``--work``) so that ``annotate --force`` never touches the corpus
 it was given; the annotate run is interrupted when the last phase ends (a re-run of annotate
 keeps every committed batch).
 
-    .venv/bin/python benchmarks/bench_serve.py [--corpus DIR] [--seconds 30] [--clients 20] [--threads 4]
+    .venv/bin/python benchmarks/bench_serve.py [--corpus DIR] [--seconds 30] [--clients 20] [--threads 4] [--no-cache]
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import os
+import random
 import re
 import resource
 import shutil
@@ -48,20 +55,74 @@ HOST = "127.0.0.1"
 FD_LIMIT = 1024
 IDLE_CONNECTIONS = 300
 MAX_REQUESTS_PER_CLIENT = 100_000  # the loop's bound besides time
-MIX = [
-    "/?q=inflation",
-    "/?q=" + quote('"health care"') + "&speaker=Clinton",
-    "/api/search?q=tax*&since=1980&until=1990",
-    "/?q=jobs&in=quotes",
-    "/?q=economy&in=claims",
-    "/api/search?q=energy&in=claims&limit=50",
-    "/?q=" + quote("NEAR(tax cuts, 5)"),
-    "/?q=war&government=Johnson&page=2",
-    "/?q=freedom&in=quotes&since=1960",
-    "/api/search?q=" + quote('"middle class"'),
-    "/?q=america*&page=3",
-    "/api/search?q=education&in=quotes&speaker=Bush",
+WORDS = [
+    "inflation", "economy", "jobs", "energy", "war", "freedom", "education", "health", "taxes", "budget",
+    "deficit", "defense", "peace", "oil", "farmers", "workers", "children", "schools", "poverty", "crime",
+    "drugs", "immigration", "trade", "tariffs", "communism", "soviet", "nuclear", "terror", "security",
+    "veterans", "medicare", "welfare", "housing", "cities", "environment", "climate", "science", "space",
+    "technology", "industry", "growth", "prices", "wages", "unemployment", "debt", "spending", "congress",
+    "constitution", "justice", "rights", "liberty", "democracy", "allies", "europe", "china", "russia",
+    "vietnam", "korea", "iraq", "afghanistan", "israel", "mexico", "canada", "japan", "africa", "families",
+    "women", "civil", "voting", "reform", "regulation", "business", "banks", "investment", "research",
+    "pollution", "water", "highways", "transportation", "agriculture", "food", "hunger", "insurance",
+    "pensions", "retirement", "students", "teachers", "colleges", "military", "army", "navy", "weapons",
+    "missiles", "treaty", "united nations", "aid", "exports", "imports", "dollar", "gold", "savings",
 ]
+PHRASES = ["health care", "middle class", "social security", "national defense", "foreign policy", "tax cuts",
+           "federal government", "american people", "small business", "balanced budget", "civil rights",
+           "nuclear weapons", "free trade", "minimum wage", "law enforcement", "space program"]
+SPEAKERS = ["Truman", "Eisenhower", "Kennedy", "Johnson", "Nixon", "Ford", "Carter", "Reagan", "Bush",
+            "Clinton", "Obama", "Trump", "Biden"]
+GOVERNMENTS = ["Truman", "Eisenhower", "Kennedy", "Johnson", "Nixon", "Carter", "Reagan", "Clinton", "Obama"]
+DISTINCT_REQUESTS = 2000
+
+
+def build_mix(count: int = DISTINCT_REQUESTS, seed: int = 20) -> list[str]:
+    """Return ``count`` distinct request paths, most popular first (the order is the popularity rank)."""
+    rng = random.Random(seed)
+    mix: dict[str, None] = {}
+    while len(mix) < count:
+        form = rng.random()
+        word = rng.choice(WORDS)
+        if form < 0.65:
+            q = word
+        elif form < 0.75:
+            q = word[:max(4, len(word) - 3)] + "*"
+        elif form < 0.9:
+            q = f'"{rng.choice(PHRASES)}"'
+        else:
+            q = f"{word} OR {rng.choice(WORDS)}"
+        params = [("q", q)]
+        within = rng.choices(["sentences", "quotes", "claims"], [0.6, 0.15, 0.25])[0]
+        if within != "sentences":
+            params.append(("in", within))
+        narrow = rng.random()
+        if narrow < 0.15:
+            params.append(("speaker", rng.choice(SPEAKERS)))
+        elif narrow < 0.3:
+            decade = rng.randrange(1940, 2030, 10)
+            params += [("since", str(decade)), ("until", str(decade + 9))]
+        elif narrow < 0.4:
+            params.append(("government", rng.choice(GOVERNMENTS)))
+        api = rng.random() < 0.4
+        if api and rng.random() < 0.1:
+            params.append(("limit", "50"))
+        page = rng.choices([1, 2, 3], [0.8, 0.15, 0.05])[0]
+        if page > 1:
+            params.append(("page", str(page)))
+        mix[("/api/search?" if api else "/?") + "&".join(f"{k}={quote(v)}" for k, v in params)] = None
+    return list(mix)
+
+
+MIX = build_mix()
+POPULARITY = [1 / rank for rank in range(1, len(MIX) + 1)]  # Zipf, exponent 1
+_CUMULATIVE = [sum(POPULARITY[:n + 1]) for n in range(len(POPULARITY))]
+
+
+def kind_of(path: str) -> str:
+    """Return the kind of a request for the per-kind table: endpoint and what it searches."""
+    within = re.search(r"[?&]in=(\w+)", path)
+    return f"{'JSON' if path.startswith('/api/') else 'page'} {within.group(1) if within else 'sentences'}"
 
 
 def run_cli(corpus: Path, *args: str) -> None:
@@ -116,10 +177,10 @@ def _limit_descriptors() -> None:  # runs in the server's process before it star
 class Server:
     """``policytext serve`` in a subprocess with at most 1,024 descriptors; its port and its stats."""
 
-    def __init__(self, corpus: Path, threads: int):
+    def __init__(self, corpus: Path, threads: int, cache: bool):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "policytext", "--corpus", str(corpus), "serve", "--host", HOST,
-             "--port", "0", "--threads", str(threads)],
+             "--port", "0", "--threads", str(threads), "--cache" if cache else "--no-cache"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=_limit_descriptors)
         self.log: list[str] = []
         self.port = 0
@@ -161,6 +222,7 @@ class Phase:
     latencies: list[float] = field(default_factory=list)
     by_path: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    cache_hits: int = 0
     fds_before: int = 0
     fds_after: int = 0
     fds_peak: int = 0
@@ -170,13 +232,15 @@ class Phase:
 
 
 def client(port: int, start: int, deadline: float, phase: Phase, lock: threading.Lock) -> None:
-    """Request the mix in a loop over one kept-alive connection until the deadline."""
+    """Request searches drawn from the mix (Zipf popularity, seeded by ``start``) over one kept-alive connection."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    latencies, errors, by_path = [], {}, {}
-    for i in range(MAX_REQUESTS_PER_CLIENT):
+    latencies, errors, by_path, hits = [], {}, {}, 0
+    draws = random.Random(start)
+    cumulative = _CUMULATIVE
+    for _ in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             break
-        path = MIX[(start + i) % len(MIX)]
+        path = draws.choices(MIX, cum_weights=cumulative)[0]
         began = time.perf_counter()
         try:
             conn.request("GET", path)
@@ -186,7 +250,8 @@ def client(port: int, start: int, deadline: float, phase: Phase, lock: threading
                 errors[f"HTTP {response.status}"] = errors.get(f"HTTP {response.status}", 0) + 1
             else:
                 latencies.append(time.perf_counter() - began)
-                by_path.setdefault(path, []).append(latencies[-1])
+                by_path.setdefault(kind_of(path), []).append(latencies[-1])
+                hits += response.getheader("X-Cache") == "hit"
             if response.will_close:
                 conn.close()
         except (OSError, http.client.HTTPException) as err:
@@ -195,6 +260,7 @@ def client(port: int, start: int, deadline: float, phase: Phase, lock: threading
     conn.close()
     with lock:
         phase.latencies.extend(latencies)
+        phase.cache_hits += hits
         for path, values in by_path.items():
             phase.by_path.setdefault(path, []).extend(values)
         for name, count in errors.items():
@@ -217,7 +283,8 @@ def run_phase(server: Server, phase: Phase, seconds: float) -> Phase:
     watcher.start()
     started = time.monotonic()
     deadline = started + seconds
-    clients = [threading.Thread(target=client, args=(server.port, n, deadline, phase, lock))
+    seed = sum(map(ord, phase.name)) * 1000
+    clients = [threading.Thread(target=client, args=(server.port, seed + n, deadline, phase, lock))
                for n in range(phase.clients)]
     for thread in clients:
         thread.start()
@@ -264,16 +331,17 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
 
 
 def print_paths(baseline: Phase, loaded: Phase) -> None:
-    """Print p50/p95 of each request of the mix, alone and under load."""
-    print(f"\n{'request':48} {'alone p50':>9} {'p95':>7} {loaded.name + ' p50':>20} {'p95':>7}")
-    for path in MIX:
-        alone, busy = _percentiles(baseline.by_path.get(path, [])), _percentiles(loaded.by_path.get(path, []))
-        print(f"{path[:48]:48} {alone[0]:>9.1f} {alone[1]:>7.1f} {busy[0]:>20.1f} {busy[1]:>7.1f}")
+    """Print p50/p95 of each kind of request (endpoint and what it searches), alone and under load."""
+    print(f"\n{'request':24} {'alone n':>7} {'p50':>7} {'p95':>7} {loaded.name + ' n':>18} {'p50':>7} {'p95':>7}")
+    for kind in sorted(set(baseline.by_path) | set(loaded.by_path)):
+        alone, busy = baseline.by_path.get(kind, []), loaded.by_path.get(kind, [])
+        a, b = _percentiles(alone), _percentiles(busy)
+        print(f"{kind:24} {len(alone):>7} {a[0]:>7.1f} {a[1]:>7.1f} {len(busy):>18} {b[0]:>7.1f} {b[1]:>7.1f}")
 
 
 def print_table(phases: list[Phase]) -> None:
     header = (f"{'phase':32} {'clients':>7} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'max ms':>7} {'errors':>6} {'fds before→after (peak)':>24} {'threads':>7} {'RSS MB':>6}")
+              f"{'max ms':>7} {'errors':>6} {'cached':>6} {'fds before→after (peak)':>24} {'threads':>7} {'RSS MB':>6}")
     print(header)
     print("-" * len(header))
     for p in phases:
@@ -282,7 +350,8 @@ def print_table(phases: list[Phase]) -> None:
         errors = sum(p.errors.values())
         fds = f"{p.fds_before}→{p.fds_after} ({p.fds_peak})"
         print(f"{p.name:32} {p.clients:>7} {len(lat) + errors:>8} {(len(lat) + errors) / p.seconds:>7.1f} "
-              f"{p50:>7.1f} {p95:>7.1f} {top:>7.1f} {errors:>6} {fds:>24} {p.threads_peak:>7} {p.rss_peak_mb:>6.0f}")
+              f"{p50:>7.1f} {p95:>7.1f} {top:>7.1f} {errors:>6} {p.cache_hits:>6} {fds:>24} {p.threads_peak:>7} "
+              f"{p.rss_peak_mb:>6.0f}")
     for p in phases:
         if p.errors:
             print(f"  {p.name}: errors {p.errors}")
@@ -298,6 +367,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each loaded phase")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the loaded phases")
     parser.add_argument("--threads", type=int, default=4, help="the server's worker threads (serve --threads)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="serve with serve --no-cache: every answer is a search (default: the page's cache on)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-serve-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -305,10 +376,11 @@ def main() -> None:
     conn = sqlite3.connect(served / "policytext.db")
     documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     conn.close()
-    print(f"Serving {documents} documents with {args.threads} threads under ulimit -n {FD_LIMIT}; "
-          f"{len(MIX)} requests in the mix; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}\n")
+    print(f"Serving {documents} documents with {args.threads} threads under ulimit -n {FD_LIMIT}, "
+          f"cache {'off' if args.no_cache else 'on'}; {len(MIX)} distinct requests in the mix (Zipf); "
+          f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}\n")
 
-    server = Server(served, args.threads)
+    server = Server(served, args.threads, cache=not args.no_cache)
     phases: list[Phase] = []
     annotate = None
     log = open(work / "annotate-force.log", "w")
@@ -347,6 +419,7 @@ def main() -> None:
         log.close()
 
     print_table(phases)
+    print(f"Load average at the end: {os.getloadavg()[0]:.1f}")
     print_paths(phases[0], phases[1])
     logged = [line.rstrip() for line in server.log if " WARNING: " in line or " ERROR: " in line or "Traceback" in line]
     print(f"\nServer descriptors: {started_fds} after start, {ended_fds} after every phase (limit {FD_LIMIT}). "
