@@ -167,30 +167,25 @@ class _TimedRequest(urllib.request.Request):
         self.deadline = deadline
 
 
-class _WatchedHTTPConnection(http.client.HTTPConnection):
-    """An HTTP connection whose socket is handed to the request's deadline once connected."""
+class _Watched:
+    """Mixed into an HTTP(S) connection: its socket is handed to the request's deadline once connected."""
 
     def __init__(self, *args: object, deadline: _Deadline, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         self._deadline = deadline
 
     def connect(self) -> None:
-        self.timeout = min(self.timeout, self._deadline.remaining())  # type: ignore[type-var]
-        super().connect()
-        self._deadline.watch(self.sock)
+        self.timeout = min(self.timeout, self._deadline.remaining())  # type: ignore[attr-defined]
+        super().connect()  # type: ignore[misc]
+        self._deadline.watch(self.sock)  # type: ignore[attr-defined]
 
 
-class _WatchedHTTPSConnection(http.client.HTTPSConnection):
-    """The HTTPS counterpart of :class:`_WatchedHTTPConnection` (the TLS socket is watched)."""
+class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+    """An HTTP connection watched by its request's deadline."""
 
-    def __init__(self, *args: object, deadline: _Deadline, **kwargs: object):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._deadline = deadline
 
-    def connect(self) -> None:
-        self.timeout = min(self.timeout, self._deadline.remaining())  # type: ignore[type-var]
-        super().connect()
-        self._deadline.watch(self.sock)
+class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
+    """An HTTPS connection watched by its request's deadline (the TLS socket is watched)."""
 
 
 class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
