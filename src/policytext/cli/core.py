@@ -7,7 +7,8 @@ from typing import Any, List, Optional
 import typer
 
 from policytext.cli.app import app, collect_app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, SPEAKER, UNTIL
+from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, SINCE,
+                                    SOURCE, SPEAKER, UNTIL)
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 from policytext.errors import ConfigError, ConfirmationRequired
@@ -262,12 +263,12 @@ def delete(
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
-    source: Optional[str] = typer.Option(None, help="Source: files, sotu, govuk, web."),
-    country: Optional[str] = typer.Option(None, help="Country code, e.g. GB."),
+    source: Optional[str] = SOURCE,
+    country: Optional[str] = COUNTRY,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
-    id_: List[str] = typer.Option([], "--id", help="A document id (repeat for more)."),
-    all_: bool = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given)."),
+    id_: List[str] = DOCUMENT_IDS,
+    all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Delete without asking: the documents are listed, then deleted."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted; change nothing."),
 ) -> None:
@@ -308,12 +309,12 @@ def retag(
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
-    source: Optional[str] = typer.Option(None, help="Source: files, sotu, govuk, web."),
-    country: Optional[str] = typer.Option(None, help="Country code, e.g. GB."),
+    source: Optional[str] = SOURCE,
+    country: Optional[str] = COUNTRY,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
-    id_: List[str] = typer.Option([], "--id", help="A document id (repeat for more)."),
-    all_: bool = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given)."),
+    id_: List[str] = DOCUMENT_IDS,
+    all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Change without asking: the documents are listed, then changed."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; change nothing."),
 ) -> None:

