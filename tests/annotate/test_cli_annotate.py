@@ -122,10 +122,3 @@ def test_bad_options_are_clear_errors(capsys, tmp_path, args, message):
 def test_a_missing_corpus_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "--corpus", str(tmp_path / "none"), "annotate")
     assert code == 1 and err.startswith(f"Error: no corpus at {tmp_path / 'none'}")
-
-
-@pytest.mark.parametrize("command", [["annotate"], ["entities"], ["quoted"], ["extract", "quotes"],
-                                     ["extract", "claims"], ["extract", "entities"]])
-def test_every_command_has_help_with_an_example(capsys, command):
-    code, out, _ = run(capsys, *command, "--help")
-    assert code == 0 and "Example: policytext" in out

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policytext.cli import app, main
+from policytext.cli import main
 
 POLICYTEXT = [sys.executable, "-m", "policytext"]
 
@@ -204,32 +204,6 @@ def test_collect_files_summary_and_exit_codes(capsys, tmp_path) -> None:
     code, out, _ = run(capsys, "--corpus", corpus, "failures", "--format", "json")
     [failure] = json.loads(out)
     assert (failure["stage"], failure["line"]) == ("collect-files", 2)
-
-
-def _command_names(group, prefix=()):
-    import typer.main
-
-    click_group = typer.main.get_command(group)
-    for name, command in click_group.commands.items():
-        path = prefix + (name,)
-        if hasattr(command, "commands"):
-            yield path
-            for sub_name in command.commands:
-                yield path + (sub_name,)
-        else:
-            yield path
-
-
-def test_every_command_has_help_with_an_example(capsys) -> None:
-    names = list(_command_names(app))
-    assert ("collect", "sotu") in names and ("docs",) in names
-    for path in names:
-        code, out, err = run(capsys, *path, "--help")
-        assert code == 0, path
-        if len(path) > 1 or path[0] != "collect":
-            leaf = path[-1]
-            if leaf not in {"collect", "extract", "themes", "topics"}:
-                assert "Example" in out, f"'policytext {' '.join(path)} --help' shows no example"
 
 
 def test_module_entry_point_runs(tmp_path) -> None:

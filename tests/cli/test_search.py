@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from policytext.cli import app, main
+from policytext.cli import main
 from search.sotu_corpus import shared_corpus
 
 CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
@@ -106,11 +106,3 @@ def test_serve_refuses_a_port_in_use(capsys, corpus_path) -> None:
         port = busy.getsockname()[1]
         code, _, err = run(capsys, "--corpus", corpus_path, "serve", "--port", str(port))
     assert code == 1 and err.startswith(f"Error: cannot listen on 127.0.0.1:{port}") and "--port" in err
-
-
-@pytest.mark.parametrize("command", ["search", "serve", "quotes", "claims"])
-def test_every_command_has_help_with_an_example(command) -> None:
-    import typer.main
-
-    click_command = typer.main.get_command(app).commands[command]
-    assert click_command.help and "Example: policytext " + command in click_command.help

@@ -150,7 +150,7 @@ def docs(
 def stats(
     ctx: typer.Context,
     by: str = typer.Option("government", help="Group by source, kind, party or government."),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv."),
 ) -> None:
     """Corpus statistics: documents and words, in total and by source, kind, party or government.
 
@@ -206,9 +206,9 @@ def export(
 def failures(
     ctx: typer.Context,
     stage: Optional[str] = typer.Option(None, help="Only this stage (e.g. collect-files)."),
-    limit: Optional[int] = typer.Option(None),
+    limit: Optional[int] = typer.Option(None, help="At most this many rows."),
     all_: bool = typer.Option(False, "--all", help="Also failures of items that later succeeded (the history)."),
-    format: OutputFormat = typer.Option(OutputFormat.table, "--format"),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv."),
 ) -> None:
     """List the items still failing, with the reason, latest first.
 
