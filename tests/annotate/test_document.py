@@ -5,15 +5,16 @@ from policytext.annotate.document import split_chunks
 PARAGRAPH = "The council met again on Monday to discuss the budget for the coming year. " * 4
 
 
-@pytest.mark.parametrize("text, max_chars", [
-    ("", 100),
-    ("One short paragraph.", 100),
-    ("\n\n".join([PARAGRAPH] * 12), 700),
-    ("\n".join([PARAGRAPH] * 12), 700),
-    (PARAGRAPH * 40, 500),  # one paragraph far longer than a chunk
+@pytest.mark.parametrize("text, max_chars, fewest, most", [
+    ("", 100, 0, 0),
+    ("One short paragraph.", 100, 1, 1),
+    ("\n\n".join([PARAGRAPH] * 12), 700, 5, 12),  # 3,622 characters: about one chunk per 700
+    ("\n".join([PARAGRAPH] * 12), 700, 5, 12),
+    (PARAGRAPH * 40, 500, 6, 40),  # one paragraph of 12,000 characters, far longer than a chunk
 ])
-def test_chunks_cover_the_text_exactly(text, max_chars):
+def test_chunks_cover_the_text_exactly(text, max_chars, fewest, most):
     chunks = split_chunks(text, max_chars=max_chars)
+    assert fewest <= len(chunks) <= most
     assert "".join(text[start:end] for start, end in chunks) == text
     assert all(end > start for start, end in chunks)
     assert all(b[0] == a[1] for a, b in zip(chunks, chunks[1:]))
