@@ -27,7 +27,7 @@ The served store is a copy (in ``--work``) so that ``annotate --force`` never to
 it was given; the annotate run is interrupted when the last phase ends (a re-run of annotate
 keeps every committed batch).
 
-    .venv/bin/python benchmarks/bench_serve.py [--corpus DIR] [--seconds 30] [--clients 20] [--threads 4] [--no-cache]
+    .venv/bin/python benchmarks/bench_serve.py [--corpus DIR] [--seconds 30] [--clients 20] [--threads 4] [--processes 2] [--no-cache]
 """
 from __future__ import annotations
 
@@ -177,10 +177,11 @@ def _limit_descriptors() -> None:  # runs in the server's process before it star
 class Server:
     """``policytext serve`` in a subprocess with at most 1,024 descriptors; its port and its stats."""
 
-    def __init__(self, corpus: Path, threads: int, cache: bool):
+    def __init__(self, corpus: Path, threads: int, cache: bool, processes: int = 1):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "policytext", "--corpus", str(corpus), "serve", "--host", HOST,
-             "--port", "0", "--threads", str(threads), "--cache" if cache else "--no-cache"],
+             "--port", "0", "--threads", str(threads), "--processes", str(processes),
+             "--cache" if cache else "--no-cache"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=_limit_descriptors)
         self.log: list[str] = []
         self.port = 0
@@ -199,12 +200,44 @@ class Server:
         for line in self.process.stderr:
             self.log.append(line)
 
+    def pids(self) -> list[int]:
+        """The server's process and the serving processes it started (``--processes``), which answer."""
+        pid = self.process.pid
+        try:
+            children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            children = []
+        return [pid, *children]
+
     def descriptors(self) -> int:
-        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        total = 0
+        for pid in self.pids():
+            try:
+                total += len(os.listdir(f"/proc/{pid}/fd"))
+            except FileNotFoundError:  # a serving process that ended meanwhile
+                pass
+        return total
 
     def status(self, name: str) -> int:
-        text = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(rf"^{name}:\s+(\d+)", text, re.MULTILINE).group(1))
+        """Sum of a /proc status field (Threads, VmRSS) over the server's processes."""
+        total = 0
+        for pid in self.pids():
+            try:
+                text = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            total += int(re.search(rf"^{name}:\s+(\d+)", text, re.MULTILINE).group(1))
+        return total
+
+    def cpu_seconds(self) -> float:
+        ticks = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)
@@ -228,6 +261,8 @@ class Phase:
     fds_peak: int = 0
     threads_peak: int = 0
     rss_peak_mb: float = 0.0
+    client_cpu: float = 0.0  # CPU seconds of this process (the clients) during the phase
+    server_cpu: float = 0.0  # CPU seconds of the server's process during the phase
     note: str = ""
 
 
@@ -282,6 +317,7 @@ def run_phase(server: Server, phase: Phase, seconds: float) -> Phase:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     started = time.monotonic()
+    client_cpu, server_cpu = _own_cpu(), server.cpu_seconds()
     deadline = started + seconds
     seed = sum(map(ord, phase.name)) * 1000
     clients = [threading.Thread(target=client, args=(server.port, seed + n, deadline, phase, lock))
@@ -291,11 +327,17 @@ def run_phase(server: Server, phase: Phase, seconds: float) -> Phase:
     for thread in clients:
         thread.join()
     phase.seconds = time.monotonic() - started
+    phase.client_cpu, phase.server_cpu = _own_cpu() - client_cpu, server.cpu_seconds() - server_cpu
     stop.set()
     watcher.join()
     time.sleep(0.5)  # let the server close the connections the clients closed
     phase.fds_after = server.descriptors()
     return phase
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def open_idle(port: int, count: int) -> list[socket.socket]:
@@ -352,6 +394,8 @@ def print_table(phases: list[Phase]) -> None:
         print(f"{p.name:32} {p.clients:>7} {len(lat) + errors:>8} {(len(lat) + errors) / p.seconds:>7.1f} "
               f"{p50:>7.1f} {p95:>7.1f} {top:>7.1f} {errors:>6} {p.cache_hits:>6} {fds:>24} {p.threads_peak:>7} "
               f"{p.rss_peak_mb:>6.0f}")
+    print("CPU use of each phase (cores: CPU seconds over the phase's seconds): " + "; ".join(
+        f"{p.name}: server {p.server_cpu / p.seconds:.2f}, clients {p.client_cpu / p.seconds:.2f}" for p in phases))
     for p in phases:
         if p.errors:
             print(f"  {p.name}: errors {p.errors}")
@@ -367,6 +411,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each loaded phase")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients of the loaded phases")
     parser.add_argument("--threads", type=int, default=4, help="the server's worker threads (serve --threads)")
+    parser.add_argument("--processes", type=int, default=1, help="serving processes (serve --processes)")
     parser.add_argument("--no-cache", action="store_true",
                         help="serve with serve --no-cache: every answer is a search (default: the page's cache on)")
     args = parser.parse_args()
@@ -376,11 +421,11 @@ def main() -> None:
     conn = sqlite3.connect(served / "policytext.db")
     documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     conn.close()
-    print(f"Serving {documents} documents with {args.threads} threads under ulimit -n {FD_LIMIT}, "
+    print(f"Serving {documents} documents with {args.processes} process(es) of {args.threads} threads under ulimit -n {FD_LIMIT}, "
           f"cache {'off' if args.no_cache else 'on'}; {len(MIX)} distinct requests in the mix (Zipf); "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}\n")
 
-    server = Server(served, args.threads, cache=not args.no_cache)
+    server = Server(served, args.threads, cache=not args.no_cache, processes=args.processes)
     phases: list[Phase] = []
     annotate = None
     log = open(work / "annotate-force.log", "w")

@@ -230,3 +230,93 @@ def test_the_filters_list_a_kind_committed_while_serving(own_corpus) -> None:
                                    text="We will build houses.", date="2019-11-20", kind="manifesto")],
                          stage="test")
         assert b"<option>manifesto</option>" in get(server.server_port, "/")[2]
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@contextmanager
+def serving_processes(corpus: Path, processes: int):
+    """``policytext serve --processes N`` in a subprocess; yields (the process, its port)."""
+    import re
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "policytext", "--corpus", str(corpus), "serve", "--port", "0",
+                                "--processes", str(processes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        line = process.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert found, line + process.stderr.read()
+        yield process, int(found.group(1))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(30)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes' children in /proc (Linux)")
+def test_several_processes_answer_and_one_that_dies_is_replaced(web_corpus) -> None:
+    import signal
+
+    from policytext.web.server import RESTART_SECONDS
+
+    with serving_processes(web_corpus, 2) as (process, port):
+        assert _wait_for(lambda: len(_children(process.pid)) == 2)
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda n: get(port, f"/api/search?q=tax&page={n % 3 + 1}")[0], range(24)))
+        assert statuses == ["HTTP/1.1 200 OK"] * 24
+        first, second = _children(process.pid)
+        time.sleep(RESTART_SECONDS + 0.5)  # past start-up: a process that dies now is replaced
+        os.kill(first, signal.SIGKILL)
+        assert _wait_for(lambda: len(_children(process.pid)) == 2 and first not in _children(process.pid))
+        assert get(port, "/?q=economy")[0] == "HTTP/1.1 200 OK"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+        err = process.stderr.read()
+    assert f"serving process {first} was killed by SIGKILL; starting another" in err
+    assert "Stopped the search page." in err and "Traceback" not in err
+    assert not _alive(second)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes' children in /proc (Linux)")
+def test_serving_processes_end_when_their_parent_is_killed_outright(web_corpus) -> None:
+    import signal
+
+    with serving_processes(web_corpus, 2) as (process, port):
+        assert _wait_for(lambda: len(_children(process.pid)) == 2)
+        children = _children(process.pid)
+        assert get(port, "/?q=jobs")[0] == "HTTP/1.1 200 OK"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(30)
+        assert _wait_for(lambda: not any(_alive(child) for child in children), 10)
+    with socket.socket() as sock:  # and the port is free again (for a server: past connections may linger)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+
+
+def test_processes_must_be_positive(web_corpus) -> None:
+    from policytext.web import serve_corpus
+
+    with pytest.raises(ConfigError, match="processes must be at least 1"):
+        serve_corpus(resolve_config(web_corpus), port=0, processes=0)

@@ -67,6 +67,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
     threads: int = typer.Option(4, min=1, max=64, help="Worker threads answering requests (each keeps one store connection)."),
     allow_host: list[str] = typer.Option([], "--allow-host", help="A further name the page is reached by (name or name:port), e.g. behind a proxy; repeatable. Requests naming other hosts get 400."),
+    processes: int = typer.Option(1, min=1, max=64, help="Serving processes sharing the port (about one per core answers several requests at once; each has its own threads and store connections)."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers of searches until the store changes (--no-cache computes every one, e.g. to measure the searches themselves)."),
 ) -> None:
     """Serve the search page and its JSON endpoint (/api/search) over the corpus, read-only.
@@ -74,6 +75,8 @@ def serve(
     Example: policytext serve --port 8000   (then open http://127.0.0.1:8000/)
 
     Example: policytext serve --host 0.0.0.0 --allow-host search.example.org
+
+    Example: policytext serve --processes 2   (two processes answer side by side, e.g. on two cores)
     """
     import logging
 
@@ -91,7 +94,7 @@ def serve(
 
     try:
         serve_corpus(st.config(), host=host, port=port, threads=threads, allow_hosts=allowed, cache=cache,
-                     ready=announce)
+                     processes=processes, ready=announce)
     except KeyboardInterrupt:  # the normal way to stop a server: not an interrupted job
         message("Stopped the search page.")
 

@@ -12,9 +12,13 @@ request, 500 when a response cannot be written) carry the same security headers 
 """
 from __future__ import annotations
 
+import logging
+import os
 import resource
+import signal
 import socket
 import threading
+import time
 from typing import Callable, Iterable
 
 from waitress import create_server, wasyncore
@@ -24,6 +28,7 @@ from waitress.task import ErrorTask
 from policytext.config import Config
 from policytext.corpus import Corpus
 from policytext.errors import ConfigError, PolicytextError
+from policytext.lifetime import end_with_parent
 from policytext.web.app import LOCAL_HOST_NAMES, SECURITY_HEADERS, SearchApp
 
 THREADS = 4
@@ -31,6 +36,15 @@ THREADS = 4
 cores of a small machine keep them busy; each thread holds one store connection (three files)."""
 BACKLOG = 1024
 """Connections the kernel queues while all are busy (the standard library's server queued 5)."""
+PROCESSES = 1
+"""Serving processes. In one process the worker threads share Python's interpreter lock, so the
+Python part of each answer (the page, marking, citations: most of its time) runs one at a time
+however many threads there are; with ``processes`` above 1 (``serve --processes N``, about one per
+core) that many processes answer side by side from one listening socket, each with its own
+threads, store connections and cache."""
+RESTART_SECONDS = 2.0
+"""A serving process that ends sooner than this after it started is taken as unable to serve (the
+page stops with an error) rather than restarted."""
 MAX_CONNECTIONS = 500
 """Open connections at most, and at most half the process's descriptor limit (``ulimit -n``), so
 that accepting never runs out of descriptors; beyond, new connections wait in the backlog. An idle
@@ -43,6 +57,7 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 64 * 1024
 """Request body at most (the page takes none); beyond, waitress answers 413."""
 _WILDCARDS = ("", "0.0.0.0", "::")
+logger = logging.getLogger(__name__)
 
 
 class _SecureErrorTask(ErrorTask):
@@ -96,6 +111,16 @@ class SearchServer:
         finally:
             self.server_close()
             self._stopped.set()
+
+    def request_stop(self) -> None:
+        """Ask :meth:`serve_forever` to stop, without waiting (safe in a signal handler, and twice)."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        try:
+            self._waitress.pull_trigger()  # wakes the event loop at once
+        except OSError:  # already closing: the loop sees the flag within a second anyway
+            pass
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop :meth:`serve_forever` from another thread and wait until it has closed everything."""
@@ -170,6 +195,12 @@ def allowed_hosts_for(host: str, port: int, extra: Iterable[tuple[str, int | Non
     return list(dict.fromkeys(allowed))
 
 
+def _check_limits(**limits: int) -> None:
+    for name, value in limits.items():
+        if value < 1:
+            raise ConfigError(f"{name} must be at least 1, not {value}.")
+
+
 def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
                        allow_hosts: Iterable[tuple[str, int | None]] = (), backlog: int = BACKLOG,
                        connection_limit: int | None = None,
@@ -191,10 +222,7 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     """
     if connection_limit is None:
         connection_limit = default_connection_limit()
-    for name, value, low in (("threads", threads, 1), ("connection_limit", connection_limit, 1),
-                             ("backlog", backlog, 1), ("channel_timeout", channel_timeout, 1)):
-        if value < low:
-            raise ConfigError(f"{name} must be at least {low}, not {value}.")
+    _check_limits(threads=threads, connection_limit=connection_limit, backlog=backlog, channel_timeout=channel_timeout)
     Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
@@ -208,15 +236,122 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
 
 
 def serve_corpus(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
-                 allow_hosts: Iterable[tuple[str, int | None]] = (), cache: bool = True,
+                 allow_hosts: Iterable[tuple[str, int | None]] = (), cache: bool = True, processes: int = PROCESSES,
                  ready: Callable[[str], None] | None = None) -> None:
     """Serve the search page until interrupted; call ``ready`` with the page's URL once listening.
+
+    With ``processes`` above 1, this process binds the socket and starts that many serving
+    processes (see :data:`PROCESSES`); it restarts one that ends and stops them all on Ctrl+C or
+    SIGTERM. They end with it even when it is killed outright.
 
     Example:
         >>> serve_corpus(resolve_config("corpus"), port=8000, ready=print)  # doctest: +SKIP
     """
+    if processes < 1:
+        raise ConfigError(f"processes must be at least 1, not {processes}.")
+    if processes > 1:
+        _serve_in_processes(config, host=host, port=port, threads=threads, allow_hosts=allow_hosts, cache=cache,
+                            processes=processes, ready=ready)
+        return
     server = make_search_server(config, host=host, port=port, threads=threads, allow_hosts=allow_hosts, cache=cache)
-    shown_host = f"[{host}]" if ":" in host else host
     if ready is not None:
-        ready(f"http://{shown_host}:{server.server_port}/")
+        ready(_url(host, server.server_port))
     server.serve_forever()  # closes the sockets, threads and store connections when it ends
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+
+def _serve_in_processes(config: Config, *, host: str, port: int, threads: int,
+                        allow_hosts: Iterable[tuple[str, int | None]], cache: bool, processes: int,
+                        ready: Callable[[str], None] | None) -> None:
+    """Bind once, fork ``processes`` servers on the socket, keep them running until interrupted."""
+    if not hasattr(os, "fork"):
+        raise ConfigError("serving with more than one process needs fork (Linux, macOS); "
+                          "use one process (--processes 1) with more --threads.")
+    _check_limits(threads=threads)
+    Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
+    sock = _bind(host, port)  # bound and listening here, before any thread starts: the processes share it
+    sock.listen(BACKLOG)
+    bound_port = sock.getsockname()[1]
+    allowed = allowed_hosts_for(host, bound_port, allow_hosts)
+    parent = os.getpid()
+    children: dict[int, float] = {}
+
+    def start_child() -> None:
+        pid = os.fork()
+        if pid:
+            children[pid] = time.monotonic()
+            return
+        code = 0
+        try:
+            end_with_parent(parent)
+            app = SearchApp(config.store_path, allowed_hosts=allowed, cache=cache)
+            server = SearchServer(app, sock, threads=threads, backlog=BACKLOG,
+                                  connection_limit=default_connection_limit(), channel_timeout=CHANNEL_TIMEOUT)
+            for number in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(number, lambda *_: server.request_stop())
+            server.serve_forever()
+        except BaseException:  # noqa: BLE001 - reported, and the parent decides what follows
+            logger.exception("serving process %d failed", os.getpid())
+            code = 1
+        finally:
+            os._exit(code)
+
+    def stop_on_sigterm(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    try:
+        for _ in range(processes):
+            start_child()
+        if ready is not None:
+            ready(_url(host, bound_port))
+        while children:
+            pid, status = os.wait()
+            started = children.pop(pid, None)
+            if started is None:
+                continue
+            how = _ending(status)
+            if time.monotonic() - started < RESTART_SECONDS:
+                raise PolicytextError(f"a serving process {how} as it started; the page is stopped "
+                                      "(see the messages above).")
+            logger.warning("serving process %d %s; starting another", pid, how)
+            start_child()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _stop_children(children)
+        sock.close()
+
+
+def _ending(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"ended with exit code {os.WEXITSTATUS(status)}"
+
+
+def _stop_children(children: dict[int, float], timeout: float = 30.0) -> None:
+    """Ask every serving process to stop, wait for them, and kill those still there after ``timeout``."""
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + timeout
+    while children:
+        for pid in list(children):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                children.pop(pid)
+        if not children:
+            break
+        if time.monotonic() > deadline:
+            for pid in children:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            break
+        time.sleep(0.05)
