@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from policytext.analyse.themes import _stop_words
+from policytext.analyse.themes import english_stop_words
 from policytext.analyse.topic_eval import (PARLIAMENT_STOP_WORDS, lemmatise_sentences, nmi_with_codes,
                                            read_parlee, reference_coherence)
-from policytext.analyse.topics import TopicModel, analyse_terms
+from policytext.analyse.topic_model import TopicModel, analyse_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,7 @@ def fit_gensim(streams: list[str], k: int, seed: int):
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
-    stop = _stop_words() | frozenset(PARLIAMENT_STOP_WORDS)
+    stop = english_stop_words() | frozenset(PARLIAMENT_STOP_WORDS)
     tokens = [analyse_terms(s, stop, 1) for s in streams]
     dictionary = Dictionary(tokens)
     dictionary.filter_extremes(no_below=2, no_above=0.5, keep_n=20_000)

@@ -89,7 +89,8 @@ def test_search_and_listing_frames(corpus) -> None:
 
 def test_topic_frames(corpus) -> None:
     _, path, tried = fit_topics(corpus, k=2, seed=1, name="provenance-test", segment=50, since="2015")
-    assert made(tried)["parameters"] == {"topic_model": "provenance-test", "method": "nmf", "seed": 1, "segment": 50}
+    assert made(tried)["parameters"] == {"topic_model": "provenance-test", "method": "nmf", "seed": 1, "segment": 50,
+                                        "parliamentary_stop_words": False}
     trends = policytext.topic_trends(corpus, "provenance-test", by="kind", seed=2)
     assert made(trends)["parameters"] == {"topic_model": "provenance-test", "fitted_at": json.loads(path.read_text(encoding="utf-8"))["card"]["fitted_at"],
                                           "by": "kind", "seed": 2, "draws": 1000, "include_unlabelled": False}

@@ -48,6 +48,14 @@ class ModelNotInstalled(PolicytextError):
     """The spaCy pipeline named in the settings is not installed."""
 
 
+class ModelNotFound(PolicytextError):
+    """No saved model (a topic model, a scorer) of that name exists where it was looked for."""
+
+
+class NotFitted(PolicytextError):
+    """A model was used before ``fit`` (or loading) gave it its learned state."""
+
+
 class BadQuery(PolicytextError):
     """A search query or filter cannot be understood."""
 

@@ -47,3 +47,21 @@ def throne_corpus(tmp_path_factory) -> Path:
         corpus.collect_files([statements], country="GB")
         ensure_lemmas(corpus, since="1936", until="1952")
     return folder
+
+
+@pytest.fixture(scope="session")
+def commons_corpus(tmp_path_factory) -> Path:
+    """300 House of Commons sentences of 2009 (the ParlEE sample) as documents of kind 'debate'."""
+    from policytext.analyse.topic_eval import read_parlee
+
+    frame = read_parlee(shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")).head(300)
+    folder = tmp_path_factory.mktemp("commons") / "corpus"
+    sentences = folder.parent / "commons.jsonl"
+    with sentences.open("w", encoding="utf-8") as out:
+        for row in frame.itertuples(index=False):
+            out.write(json.dumps({"text": row.text, "speaker": row.speaker, "party": row.party,
+                                  "date": row.date, "kind": "debate"}) + "\n")
+    with policytext.open_corpus(folder, create=True) as corpus:
+        corpus.collect_files([sentences], country="GB")
+        ensure_lemmas(corpus)
+    return folder

@@ -1,4 +1,4 @@
-"""Topic models: scikit-learn conventions, determinism, safe save/load, auto k, guided topics, CLI."""
+"""Topic models: scikit-learn conventions, determinism, safe save/load, auto k, guided topics, passages, CLI."""
 from __future__ import annotations
 
 import json
@@ -11,10 +11,12 @@ from scipy import sparse
 
 import policytext
 from policytext.analyse.lemmas import lemma_frame
-from policytext.analyse.topics import (TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
-                                       npmi_coherence, segment_stream, topic_trends)
+from policytext.analyse.topic_selection import K_SELECTION_COLUMNS
+from policytext.analyse.topics import (PASSAGE_COLUMNS, TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
+                                       load_topic_model, npmi_coherence, representative_passages, segment_stream,
+                                       topic_trends)
 from policytext.cli import main
-from policytext.errors import ConfigError, UnknownOption
+from policytext.errors import BadQuery, ConfigError, ModelNotFound, NotFitted, UnknownOption
 
 
 @pytest.fixture(scope="module")
@@ -68,33 +70,53 @@ def test_save_load_round_trip_without_pickles(passages, tmp_path: Path) -> None:
         TopicModel.load(path)
 
 
-@pytest.mark.parametrize(
-    ("tried", "expected"),
-    [
-        ([(5, 0.08, 0.02), (10, 0.11, 0.02), (15, 0.12, 0.02)], 10),  # 10 is within one error of 15
-        ([(5, 0.02, 0.01), (10, 0.11, 0.02), (15, 0.12, 0.02)], 10),
-        ([(5, 0.05, 0.01), (10, 0.20, 0.01), (15, 0.12, 0.02)], 10),  # a clear best
-        ([(5, 0.10, 0.0), (10, 0.12, 0.0)], 10),  # no error known: the best
-        ([(5, -0.02, 0.03), (10, 0.00, 0.03)], 5),  # negative coherence works the same way
-    ],
-)
-def test_choose_k_keeps_the_smallest_k_within_one_standard_error(tried, expected) -> None:
-    from policytext.analyse.topics import choose_k
-
-    assert choose_k([{"k": k, "coherence": c, "se": se} for k, c, se in tried]) == expected
+def test_parameters_are_kept_as_given_and_validated_in_fit(passages) -> None:
+    model = TopicModel(1, method="lsa", stop_words=("Mr",))  # scikit-learn: __init__ only stores
+    assert (model.k, model.method, model.stop_words) == (1, "lsa", ("Mr",))
+    with pytest.raises(ConfigError, match="--method must be nmf or lda, not 'lsa'"):
+        model.fit(passages)
+    with pytest.raises(ConfigError, match="--k must be 2 or more, not 1"):
+        model.set_params(method="nmf").fit(passages)
+    with pytest.raises(ConfigError, match="no parameter 'topics'"):
+        model.set_params(topics=3)
 
 
-def test_auto_k_picks_by_coherence_within_its_error(small_corpus: Path) -> None:
+def test_an_unfitted_model_says_so_with_its_own_error() -> None:
+    model = TopicModel(3)
+    for use in (lambda: model.transform(["tax cut"]), lambda: model.top_terms(3),
+                lambda: model.save("unused")):
+        with pytest.raises(NotFitted, match="not fitted yet: call fit"):
+            use()
+    assert not issubclass(NotFitted, BadQuery)  # BadQuery is for queries
+
+
+def test_auto_k_chooses_by_held_out_coherence_and_stability(small_corpus: Path) -> None:
     with policytext.open_corpus(small_corpus) as corpus:
-        model, path, tried = fit_topics(corpus, k="auto", k_range=(3, 5, 8), seed=2, name="auto")
+        model, path, tried = fit_topics(corpus, k="auto", k_range=(3, 5, 8), k_seeds=2, seed=2, name="auto")
         card = json.loads(path.read_text(encoding="utf-8"))["card"]
-    assert list(tried["k"]) == [3, 5, 8]
-    best = tried.loc[tried["coherence"].idxmax()]
-    within = tried[tried["coherence"] >= best["coherence"] - best["se"]]
-    assert model.k == int(within["k"].min()) == int(tried.loc[tried["chosen"], "k"].iloc[0])
-    assert (tried["se"] > 0).all()
-    assert card["corpus"]["documents"] == 5 and card["k_tried"] and card["fitted_at"]
-    assert path.parent == small_corpus / "models" / "topics"
+    assert list(tried.columns) == K_SELECTION_COLUMNS and list(tried["k"]) == [3, 5, 8]
+    assert tried["stability"].between(0, 1).all() and tried["coherence"].between(-1, 1).all()
+    assert (tried["score"] == tried["stability"] * (1 + tried["coherence"]) / 2).all()
+    best = int(tried.loc[tried["score"].idxmax(), "k"])
+    assert model.k == best == int(tried.loc[tried["chosen"], "k"].iloc[0])
+    assert card["corpus"]["documents"] == 5 and [row["k"] for row in card["k_tried"]] == [3, 5, 8]
+    assert card["fitted_at"] and path.parent == small_corpus / "models" / "topics"
+
+
+def test_saved_parameters_fit_the_same_guided_model_again(small_corpus: Path, passages) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        model, path, _ = fit_topics(corpus, k=5, guided=["entrepreneurialism"], seed=3, name="guided-again")
+        params = load_topic_model(corpus, "guided-again").get_params()
+    assert params["guided"]["entrepreneurialism"]["terms"]  # the theme's entries, not an empty list
+    again = TopicModel(**params).fit(passages)  # no lexicon needed
+    np.testing.assert_allclose(again.components_, model.components_)
+    assert again.labels_ == model.labels_
+
+
+def test_a_missing_model_is_model_not_found(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(ModelNotFound, match="no topic model named 'nothing-here'"):
+            load_topic_model(corpus, "nothing-here")
 
 
 def test_guided_topics_follow_their_theme(small_corpus: Path) -> None:
@@ -126,6 +148,8 @@ def test_topic_trends_and_apply(small_corpus: Path) -> None:
         (["topics", "fit", "--method", "lsa"], "Error: --method must be nmf or lda, not 'lsa'"),
         (["topics", "fit", "--k", "3", "--method", "lda", "--guided", "trust"], "Error: guided topics need --method nmf"),
         (["topics", "fit", "--name", "../x"], "Error: '../x' is not a usable model name"),
+        (["topics", "fit", "--k", "auto", "--k-range", "3,x"], "Error: --k-range must be numbers separated by commas"),
+        (["topics", "evolve", "missing"], "Error: no topic model named 'missing'"),
     ],
 )
 def test_topics_cli_errors(capsys, small_corpus: Path, args, error) -> None:
@@ -173,3 +197,20 @@ def test_topic_functions_refuse_a_misspelt_filter(small_corpus: Path) -> None:
             fit_topics(corpus, k=2, knid="speech")
         with pytest.raises(UnknownOption, match=r"^unknown filter 'limt' \(did you mean 'limit'\?\)"):
             topic_trends(corpus, "no-such-model", limt=2)
+
+
+def test_representative_passages_are_never_fragments(commons_corpus: Path) -> None:
+    # Commons sentences include fragments such as "My hon." that a topic can own whole (share 1.000).
+    with policytext.open_corpus(commons_corpus) as corpus:
+        fit_topics(corpus, k=4, seed=0, name="passages")
+        found = representative_passages(corpus, "passages", per_topic=3)
+        unfiltered = representative_passages(corpus, "passages", per_topic=3, min_lemmas=1)
+        frame = lemma_frame(corpus)
+    lemmas = dict(zip(frame["id"], frame["lemmas"]))
+    assert list(found.columns) == PASSAGE_COLUMNS and len(found) == 4 * 3
+    assert found.attrs["too_short"] > 0
+    assert all(len(lemmas[doc].split()) >= 12 for doc in found["doc_id"])
+    assert any(len(lemmas[doc].split()) < 12 for doc in unfiltered["doc_id"])  # what the default keeps out
+    with policytext.open_corpus(commons_corpus) as corpus:
+        with pytest.raises(ConfigError, match="--min-lemmas must be 1 or more"):
+            representative_passages(corpus, "passages", min_lemmas=0)

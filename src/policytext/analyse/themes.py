@@ -281,6 +281,8 @@ def _stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | frozenset(STOP_WORDS)
 
 
+english_stop_words = _stop_words  # the public name: topic models and their evaluation use it
+
 def g2_and_log_ratio(a: float, b: float, c: float, d: float) -> tuple[float, float]:
     """Return the log-likelihood G² and the log ratio of ``a`` of ``c`` tokens vs ``b`` of ``d``.
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from policytext.analyse.lemmas import load_lemmatizer
-from policytext.analyse.topics import TopicModel, analyse_terms, npmi_coherence
+from policytext.analyse.themes import english_stop_words
+from policytext.analyse.topic_model import TopicModel, analyse_terms, npmi_coherence
 from policytext.errors import BadInput
 from policytext.lemmas import lemma_stream
 
@@ -85,9 +86,7 @@ def reference_coherence(top_terms: Sequence[Sequence[str]], streams: Sequence[st
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from policytext.analyse.themes import _stop_words
-
-    stop = _stop_words() | frozenset(stop_words)
+    stop = english_stop_words() | frozenset(stop_words)
     wanted = sorted({t for terms in top_terms for t in terms})
     vectorizer = CountVectorizer(analyzer=lambda text: analyse_terms(text, stop, 2), vocabulary=wanted, binary=True)
     matrix = vectorizer.transform(streams)

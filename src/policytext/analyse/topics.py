@@ -1,31 +1,38 @@
-"""Topic models following scikit-learn conventions: NMF on TF-IDF or LDA on counts.
+"""Topics of a corpus: fit and save a model, its shares by group, new texts, passages, evolution.
 
-``TopicModel.fit`` returns ``self``; learned state ends in ``_``. Terms are lemmas and bigrams of
-lemmas (stop words removed: English plus the user's domain stop words). A model is saved as a JSON
-card (parameters, vocabulary, corpus state, coherence, date) beside a NumPy ``.npz`` of its arrays,
-read back with ``allow_pickle=False``: loading a model never runs code.
+The estimator is :class:`~policytext.analyse.topic_model.TopicModel`; choosing k is
+:mod:`policytext.analyse.topic_selection`; stop words are :mod:`policytext.analyse.topic_stop_words`;
+how each topic's wording changes over time is :mod:`policytext.analyse.topic_evolution`. This
+module ties them to a corpus: models live in the corpus's ``models/topics`` folder, each a JSON
+card beside a NumPy ``.npz``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.special import psi
 
 from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
 from policytext.analyse.lemmas import lemma_frame
-from policytext.analyse.themes import Lexicon, _stop_words, load_lexicon
+from policytext.analyse.themes import Lexicon, load_lexicon
+from policytext.analyse.topic_model import (TOPIC_TERM_COLUMNS, TopicModel, analyse_terms, npmi_coherence,
+                                            segment_stream)
+from policytext.analyse.topic_selection import K_SELECTION_COLUMNS, choose_k, select_k
+from policytext.analyse.topic_stop_words import count_parliamentary, parliamentary_stop_words
 from policytext.analyse.trends import stable_seed
-from policytext.errors import BadQuery, ConfigError
+from policytext.errors import BadQuery, ConfigError, ModelNotFound
 from policytext.provenance import attach_provenance
 from policytext.store.filters import strict_options
+
+__all__ = ["K_SELECTION_COLUMNS", "PASSAGE_COLUMNS", "TOPIC_TERM_COLUMNS", "TOPIC_TREND_COLUMNS", "TopicModel",
+           "analyse_terms", "apply_topics", "choose_k", "document_topics", "fit_topics", "load_topic_model",
+           "model_path", "npmi_coherence", "representative_passages", "segment_stream", "split_passages",
+           "topic_trends"]
 
 MODELS_FOLDER = "models"
 TOPIC_TREND_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "share", "share_low",
@@ -34,368 +41,14 @@ TOPIC_TREND_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "
 ``topic`` (0-based), ``label`` (guided theme or top three terms), ``group``, ``start``/``end``
 (the group's period), ``documents``, ``share`` (mean topic share of the group's documents) and
 ``share_low``/``share_high`` (95% bootstrap interval over documents)."""
-TOPIC_TERM_COLUMNS = ["topic", "label", "rank", "term", "weight"]
+PASSAGE_COLUMNS = ["topic", "label", "doc_id", "date", "speaker", "share", "start", "end", "passage"]
+"""Columns of :func:`representative_passages`: ``start``/``end`` are character offsets of the
+passage in the document's text."""
+MIN_PASSAGE_LEMMAS = 12
+"""The fewest lemmas a representative passage may have: a one-line fragment ("Gone", "I call Clive
+Efford") can take a topic's whole share (1.000) without showing what the topic is about."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
-_FORMAT = "policytext-topic-model/1"
 
-
-def analyse_terms(text: str, stop: frozenset[str], ngram_max: int = 2) -> list[str]:
-    """Return the terms of a lemma stream: content lemmas, and bigrams of neighbouring ones.
-
-    >>> analyse_terms("the small business grow", frozenset({"the"}))
-    ['small', 'business', 'grow', 'small business', 'business grow']
-    """
-    keep = [w if (w not in stop and len(w) > 1 and any(c.isalpha() for c in w)) else None for w in text.split()]
-    terms = [w for w in keep if w]
-    if ngram_max >= 2:
-        terms.extend(f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b)
-    return terms
-
-
-def segment_stream(text: str, size: int) -> list[str]:
-    """Cut a lemma stream into passages of ``size`` lemmas (0: the whole stream)."""
-    lemmas = text.split()
-    if size <= 0 or len(lemmas) <= size:
-        return [text]
-    return [" ".join(lemmas[i:i + size]) for i in range(0, len(lemmas), size)]
-
-
-def npmi_coherence(top_indices: Sequence[Sequence[int]], binary: sparse.spmatrix) -> np.ndarray:
-    """Return each topic's mean NPMI over pairs of its top terms, from document co-occurrence.
-
-    NPMI(a, b) = log(P(a, b) / (P(a) P(b))) / -log P(a, b), with probabilities the share of
-    documents (rows of ``binary``) containing the terms; a pair never seen together scores -1.
-
-    >>> m = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1]]))
-    >>> npmi_coherence([[0, 1]], m).round(3).tolist()
-    [1.0]
-    """
-    binary = sparse.csc_matrix(binary, dtype=np.float64)
-    binary.data[:] = 1.0
-    n = binary.shape[0]
-    scores = []
-    for indices in top_indices:
-        indices = list(indices)
-        sub = binary[:, indices]
-        together = (sub.T @ sub).toarray() / n
-        single = np.diag(together).copy()
-        values = []
-        for i in range(len(indices)):
-            for j in range(i + 1, len(indices)):
-                p_ij = together[i, j]
-                if p_ij <= 0:
-                    values.append(-1.0)
-                elif p_ij >= 1:
-                    values.append(1.0)
-                else:
-                    values.append(float(np.log(p_ij / (single[i] * single[j])) / -np.log(p_ij)))
-        scores.append(float(np.mean(values)) if values else 0.0)
-    return np.array(scores)
-
-
-class TopicModel:
-    """A topic model over lemma streams.
-
-    Args:
-        k: the number of topics.
-        method: ``"nmf"`` (NMF with the KL loss on TF-IDF, the default) or ``"lda"`` (LDA on counts).
-        seed: the random seed: the same seed, data and parameters give the same model.
-        stop_words: domain stop words added to the English ones ("government", "mr"...).
-        min_df: the fewest documents a term must occur in (a count, or a share below 1).
-        max_df: the largest share of documents a term may occur in.
-        max_features: keep only the most frequent terms.
-        ngram_max: 1 for lemmas only, 2 to add bigrams.
-        guided: theme label -> seed terms; each becomes one topic steered towards its terms
-            (NMF only).
-        max_iter: iterations of the solver.
-
-    Example:
-        >>> model = TopicModel(k=5, seed=1).fit(lemma_texts)   # doctest: +SKIP
-        >>> model.top_terms(5)[0]                              # doctest: +SKIP
-    """
-
-    def __init__(self, k: int = 10, *, method: str = "nmf", seed: int = 0, stop_words: Iterable[str] = (),
-                 min_df: float = 2, max_df: float = 0.5, max_features: int | None = 20_000,
-                 ngram_max: int = 2, guided: Mapping[str, Sequence[str]] | None = None, max_iter: int = 400):
-        if method not in ("nmf", "lda"):
-            raise ConfigError(f"--method must be nmf or lda, not {method!r}")
-        if int(k) < 2:
-            raise ConfigError(f"--k must be 2 or more, not {k}")
-        if guided and method != "nmf":
-            raise ConfigError("guided topics need --method nmf (LDA here cannot be seeded with terms)")
-        self.k = int(k)
-        self.method = method
-        self.seed = int(seed)
-        self.stop_words = tuple(sorted({w.lower() for w in stop_words}))
-        self.min_df = min_df
-        self.max_df = max_df
-        self.max_features = max_features
-        self.ngram_max = ngram_max
-        self.guided = {str(k_): list(v) for k_, v in (guided or {}).items()}
-        self.max_iter = max_iter
-
-    def get_params(self) -> dict[str, Any]:
-        return {"k": self.k, "method": self.method, "seed": self.seed, "stop_words": list(self.stop_words),
-                "min_df": self.min_df, "max_df": self.max_df, "max_features": self.max_features,
-                "ngram_max": self.ngram_max, "guided": self.guided, "max_iter": self.max_iter}
-
-    # ------------------------------------------------------------------ vectors
-
-    def _stop(self) -> frozenset[str]:
-        return _stop_words() | frozenset(self.stop_words)
-
-    def _counts(self, texts: Sequence[str], vocabulary: dict[str, int] | None = None):
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        stop = self._stop()
-        options: dict[str, Any] = {"analyzer": lambda text: analyse_terms(text, stop, self.ngram_max)}
-        if vocabulary is None:
-            options.update(min_df=self.min_df, max_df=self.max_df, max_features=self.max_features)
-        else:
-            options["vocabulary"] = vocabulary
-        vectorizer = CountVectorizer(**options)
-        try:
-            matrix = vectorizer.fit_transform(texts) if vocabulary is None else vectorizer.transform(texts)
-        except ValueError as err:  # empty vocabulary after pruning
-            raise BadQuery(f"too few distinct terms to fit topics ({err}); select more documents "
-                           "or lower min_df") from err
-        return matrix.astype(np.float64), vectorizer.get_feature_names_out()
-
-    def _weights(self, counts: sparse.spmatrix) -> sparse.spmatrix:
-        if self.method == "lda":
-            return counts
-        # TF-IDF weights without length normalisation: with the KL loss below, NMF then behaves like
-        # a probabilistic model of term counts that down-weights ubiquitous terms (measured best on
-        # hand-coded topics: docs/evaluation.md).
-        return sparse.csr_matrix(counts.multiply(self.idf_[None, :]))
-
-    # ------------------------------------------------------------------ fit
-
-    def fit(self, texts: Sequence[str], *, lexicon: Lexicon | None = None) -> "TopicModel":
-        """Learn the topics of ``texts`` (lemma streams); return ``self``.
-
-        Learned state: ``vocabulary_`` (terms), ``idf_`` (NMF), ``components_`` (topics × terms),
-        ``labels_`` (per topic), ``coherence_`` (NPMI per topic on ``texts``), ``n_documents_``.
-        """
-        texts = list(texts)
-        if len(texts) < self.k:
-            raise BadQuery(f"{len(texts)} passages are too few for {self.k} topics; select more "
-                           "documents or lower --k")
-        counts, vocabulary = self._counts(texts)
-        self.vocabulary_ = np.asarray(vocabulary, dtype=str)
-        n = counts.shape[0]
-        df = np.asarray((counts > 0).sum(axis=0)).ravel()
-        self.idf_ = np.log((1 + n) / (1 + df)) + 1.0
-        matrix = self._weights(counts)
-        seeds = self._seed_terms(lexicon)
-        if self.method == "nmf":
-            self.components_ = self._fit_nmf(matrix, seeds)
-        else:
-            from sklearn.decomposition import LatentDirichletAllocation
-
-            lda = LatentDirichletAllocation(n_components=self.k, learning_method="batch",
-                                            max_iter=min(self.max_iter, 50), random_state=self.seed)
-            lda.fit(matrix)
-            self.components_ = lda.components_.astype(np.float64)
-            self.doc_topic_prior_ = float(lda.doc_topic_prior_)
-        labels = [f"theme:{name}" for name in seeds]
-        self.labels_ = labels + [", ".join(terms[:3]) for terms in self.top_terms(3)[len(labels):]]
-        self.coherence_ = npmi_coherence(self.top_indices(10), counts)
-        self.n_documents_ = n
-        return self
-
-    def _seed_terms(self, lexicon: Lexicon | None) -> dict[str, list[int]]:
-        if not self.guided:
-            return {}
-        if len(self.guided) > self.k:
-            raise ConfigError(f"{len(self.guided)} guided themes need --k of at least {len(self.guided)}")
-        index = {term: i for i, term in enumerate(self.vocabulary_)}
-        seeds: dict[str, list[int]] = {}
-        for name, entries in self.guided.items():
-            found: set[int] = set()
-            theme = lexicon.get(name) if lexicon is not None and name in lexicon else None
-            for entry in entries:
-                if entry in index:
-                    found.add(index[entry])
-            if theme is not None:
-                found.update(i for term, i in index.items() if theme.covers(term))
-            if not found:
-                raise BadQuery(f"no term of theme {name!r} is in the vocabulary of these documents; "
-                               "drop it from --guided or select other documents")
-            seeds[name] = sorted(found)
-        return seeds
-
-    def _fit_nmf(self, matrix: sparse.spmatrix, seeds: dict[str, list[int]]) -> np.ndarray:
-        from sklearn.decomposition import NMF
-
-        if not seeds:
-            nmf = NMF(n_components=self.k, init="nndsvda", beta_loss="kullback-leibler", solver="mu",
-                      random_state=self.seed, max_iter=self.max_iter)
-            nmf.fit(matrix)
-            return nmf.components_.astype(np.float64)
-        return self._fit_guided_nmf(sparse.csr_matrix(matrix), seeds)
-
-    def _fit_guided_nmf(self, matrix: sparse.csr_matrix, seeds: dict[str, list[int]]) -> np.ndarray:
-        """NMF (KL loss) by multiplicative updates where topic ``j`` of ``seeds`` starts on its theme's terms.
-
-        For the first half of the iterations a guided topic may weigh only its seed terms, so it
-        gathers the passages that use the theme; then it is released and takes in the words those
-        passages share. Unguided topics are free throughout.
-        """
-        rng = np.random.default_rng(self.seed)
-        n, v = matrix.shape
-        scale = np.sqrt(matrix.mean() / self.k)
-        h = scale * np.abs(rng.standard_normal((self.k, v))) + 1e-9
-        w = scale * np.abs(rng.standard_normal((n, self.k))) + 1e-9
-        mask = np.ones((self.k, v))
-        for topic, indices in enumerate(seeds.values()):
-            mask[topic] = 0.0
-            mask[topic, indices] = 1.0
-            h[:, indices] *= 0.1
-            h[topic, indices] = scale * 10.0
-        h *= mask
-        # Multiplicative updates for the generalised KL divergence (as the unguided fit uses),
-        # computed on the non-zero cells of the sparse matrix only.
-        matrix = sparse.csr_matrix(matrix)
-        matrix.sort_indices()
-        cols = matrix.indices
-        rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        values = matrix.data
-        eps = 1e-10
-
-        def ratio() -> sparse.csr_matrix:
-            approx = np.einsum("ij,ij->i", w[rows], h.T[cols]) + eps
-            return sparse.csr_matrix((values / approx, cols, matrix.indptr), shape=(n, v))
-
-        iterations = min(self.max_iter, 200)
-        for iteration in range(iterations):
-            released = iteration >= iterations // 2
-            h *= np.asarray((ratio().T @ w).T) / (w.sum(axis=0)[:, None] + eps)
-            if not released:
-                h *= mask
-            elif iteration == iterations // 2:
-                h = np.where(h > 0, h, scale * 1e-3)  # let released topics take in new terms
-            w *= np.asarray(ratio() @ h.T) / (h.sum(axis=1)[None, :] + eps)
-        return h
-
-    # ------------------------------------------------------------------ use
-
-    def transform(self, texts: Sequence[str]) -> np.ndarray:
-        """Return the topic shares of ``texts`` (lemma streams): rows sum to 1 (0 without terms)."""
-        self._check_fitted()
-        counts, _ = self._counts(list(texts), vocabulary={t: i for i, t in enumerate(self.vocabulary_)})
-        if self.method == "nmf":
-            from sklearn.decomposition import non_negative_factorization
-
-            weights, _, _ = non_negative_factorization(
-                self._weights(counts), H=self.components_, n_components=self.k, update_H=False,
-                init="custom", beta_loss="kullback-leibler", solver="mu", max_iter=self.max_iter,
-                random_state=self.seed)
-        else:
-            weights = self._lda_e_step(sparse.csr_matrix(counts))
-        totals = weights.sum(axis=1, keepdims=True)
-        return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
-
-    def _lda_e_step(self, counts: sparse.csr_matrix, iterations: int = 100) -> np.ndarray:
-        """Variational inference of each document's topic proportions, topics held fixed."""
-        beta = self.components_
-        exp_log_beta = np.exp(psi(beta) - psi(beta.sum(axis=1))[:, None])
-        alpha = self.doc_topic_prior_
-        result = np.zeros((counts.shape[0], self.k))
-        for row in range(counts.shape[0]):
-            ids = counts.indices[counts.indptr[row]:counts.indptr[row + 1]]
-            if len(ids) == 0:
-                continue
-            cnts = counts.data[counts.indptr[row]:counts.indptr[row + 1]]
-            gamma = np.ones(self.k)
-            beta_d = exp_log_beta[:, ids]
-            for _ in range(iterations):
-                exp_log_theta = np.exp(psi(gamma) - psi(gamma.sum()))
-                norm = exp_log_theta @ beta_d + 1e-100
-                new = alpha + exp_log_theta * (beta_d @ (cnts / norm))
-                done = np.abs(new - gamma).mean() < 1e-3
-                gamma = new
-                if done:
-                    break
-            result[row] = gamma - alpha
-        return np.maximum(result, 0.0)
-
-    def top_indices(self, n: int = 10) -> list[list[int]]:
-        self._check_fitted()
-        return [list(np.argsort(-row, kind="stable")[:n]) for row in self.components_]
-
-    def top_terms(self, n: int = 10) -> list[list[str]]:
-        """Return the ``n`` heaviest terms of each topic."""
-        return [[str(self.vocabulary_[i]) for i in row] for row in self.top_indices(n)]
-
-    def terms_frame(self, n: int = 10) -> pd.DataFrame:
-        """Return the top terms of every topic with :data:`TOPIC_TERM_COLUMNS`."""
-        rows = []
-        for topic, indices in enumerate(self.top_indices(n)):
-            total = self.components_[topic].sum() or 1.0
-            for rank, index in enumerate(indices, start=1):
-                rows.append({"topic": topic, "label": self.labels_[topic], "rank": rank,
-                             "term": str(self.vocabulary_[index]),
-                             "weight": float(self.components_[topic, index] / total)})
-        return pd.DataFrame(rows, columns=TOPIC_TERM_COLUMNS)
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "components_"):
-            raise BadQuery("this topic model is not fitted yet: call fit() first")
-
-    # ------------------------------------------------------------------ save / load
-
-    def save(self, path: str | Path, *, card: Mapping[str, Any] | None = None) -> Path:
-        """Write ``PATH.json`` (card, parameters, vocabulary) and ``PATH.npz`` (arrays); return the JSON path."""
-        self._check_fitted()
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        json_path, npz_path = path.with_suffix(".json"), path.with_suffix(".npz")
-        arrays = {"components": self.components_, "idf": self.idf_}
-        np.savez_compressed(npz_path, **arrays)
-        document = {
-            "format": _FORMAT, "params": self.get_params(), "vocabulary": self.vocabulary_.tolist(),
-            "labels": list(self.labels_), "coherence": [float(c) for c in self.coherence_],
-            "n_documents": int(self.n_documents_), "doc_topic_prior": getattr(self, "doc_topic_prior_", None),
-            "arrays_sha256": hashlib.sha256(npz_path.read_bytes()).hexdigest(),
-            "card": dict(card or {}),
-        }
-        json_path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-        return json_path
-
-    @classmethod
-    def load(cls, path: str | Path) -> "TopicModel":
-        """Read a model written by :meth:`save`; never runs code (JSON, and NumPy without pickles)."""
-        json_path = Path(path).with_suffix(".json")
-        npz_path = json_path.with_suffix(".npz")
-        try:
-            document = json.loads(json_path.read_text(encoding="utf-8"))
-            blob = npz_path.read_bytes()
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise ConfigError(f"cannot read the topic model {json_path}: {err}. Fit it again with "
-                              "'policytext topics fit'.") from err
-        if document.get("format") != _FORMAT:
-            raise ConfigError(f"{json_path} is not a policytext topic model ({_FORMAT})")
-        if hashlib.sha256(blob).hexdigest() != document.get("arrays_sha256"):
-            raise ConfigError(f"{npz_path} does not match its card {json_path.name} (changed or "
-                              "replaced); fit the model again")
-        with np.load(npz_path, allow_pickle=False) as arrays:
-            components, idf = arrays["components"], arrays["idf"]
-        params = document["params"]
-        model = cls(**params)
-        model.components_ = components
-        model.idf_ = idf
-        model.vocabulary_ = np.asarray(document["vocabulary"], dtype=str)
-        model.labels_ = list(document["labels"])
-        model.coherence_ = np.asarray(document["coherence"])
-        model.n_documents_ = int(document["n_documents"])
-        if document.get("doc_topic_prior") is not None:
-            model.doc_topic_prior_ = float(document["doc_topic_prior"])
-        model.card_ = document.get("card", {})
-        return model
-
-
-# ---------------------------------------------------------------------- corpus-level functions
 
 def models_folder(corpus) -> Path:
     return Path(corpus.path) / MODELS_FOLDER / "topics"
@@ -404,7 +57,7 @@ def models_folder(corpus) -> Path:
 def model_path(corpus, name: str) -> Path:
     """Return where topic model ``name`` of this corpus lives (without suffix)."""
     if not _NAME.match(name):
-        raise BadQuery(f"{name!r} is not a usable model name: use letters, digits, '.', '_' or '-'")
+        raise ConfigError(f"{name!r} is not a usable model name: use letters, digits, '.', '_' or '-'")
     return models_folder(corpus) / name
 
 
@@ -417,7 +70,8 @@ def corpus_state(frame: pd.DataFrame) -> dict[str, Any]:
             "documents_sha256": digest}
 
 
-def _passages(frame: pd.DataFrame, segment: int) -> tuple[list[str], np.ndarray]:
+def split_passages(frame: pd.DataFrame, segment: int) -> tuple[list[str], np.ndarray]:
+    """Return the passages of ``segment`` lemmas of each document, and the row of ``frame`` each comes from."""
     texts, owners = [], []
     for row, text in enumerate(frame["lemmas"]):
         for passage in segment_stream(text, segment):
@@ -429,29 +83,36 @@ def _passages(frame: pd.DataFrame, segment: int) -> tuple[list[str], np.ndarray]
 @strict_options
 def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0, name: str | None = None,
                segment: int = 200, guided: Sequence[str] = (), stop_words: Iterable[str] = (),
-               k_range: Sequence[int] = (5, 10, 15, 20, 25), lexicon: Lexicon | None = None,
-               progress: Callable[..., None] | None = None, **filters: Any) -> tuple[TopicModel, Path, pd.DataFrame]:
+               parliamentary: bool | None = None, k_range: Sequence[int] = (5, 10, 15, 20, 25),
+               k_seeds: int = 3, lexicon: Lexicon | None = None, progress: Callable[..., None] | None = None,
+               **filters: Any) -> tuple[TopicModel, Path, pd.DataFrame]:
     """Fit a topic model on the selected documents and save it in the corpus's ``models/topics``.
 
     Args:
         corpus: an open corpus.
-        k: the number of topics, or ``"auto"`` to pick a k in ``k_range`` by mean NPMI
-            (:func:`choose_k`: the smallest within one standard error of the best).
+        k: the number of topics, or ``"auto"`` to choose one of ``k_range`` by coherence on held-out
+            passages and stability across seeds (:func:`~policytext.analyse.topic_selection.select_k`).
         method: ``"nmf"`` or ``"lda"``.
         seed: the random seed.
         name: the model's name (default ``<method>-k<k>``).
         segment: passages of this many lemmas are the units topics are fitted on (0: documents).
-        guided: theme names; each seeds one topic with its terms.
+        guided: theme names; each seeds one topic with its entries (saved in the model's
+            parameters, so they fit it again without the lexicon).
         stop_words: domain stop words, added to the English ones and to ``stop_words`` in
             ``policytext.toml``.
+        parliamentary: add the packaged parliamentary stop words ("hon", "friend", "member"...):
+            ``None`` (the default) when any selected document is parliamentary text (its source or
+            kind, see :func:`~policytext.analyse.topic_stop_words.is_parliamentary`), ``True``
+            always, ``False`` never.
         k_range: the k values ``"auto"`` tries.
+        k_seeds: the runs per k that ``"auto"`` fits (each on its own held-out split).
         lexicon: the themes for ``guided``.
         progress: called once per document lemmatised.
         filters: the shared document filters.
 
     Returns:
-        The model, the path of its card, and the coherence of each k tried (``k, coherence, se,
-        chosen``).
+        The model, the path of its card, and the k tried (:data:`K_SELECTION_COLUMNS`; for a
+        fixed k one row with only ``k`` and ``chosen``).
 
     Example:
         >>> model, path, tried = fit_topics(corpus, k="auto", since="1946")   # doctest: +SKIP
@@ -461,69 +122,60 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
     frame = lemma_frame(corpus, progress=progress, **filters)
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
-    texts, _ = _passages(frame, segment)
+    found_parliamentary = count_parliamentary(_sources_and_kinds(corpus, frame["id"].tolist()))
+    use_parliamentary = found_parliamentary > 0 if parliamentary is None else bool(parliamentary)
+    if use_parliamentary:
+        words += parliamentary_stop_words()
+    texts, _ = split_passages(frame, segment)
     lexicon = lexicon or (load_lexicon(config=corpus.config) if guided else None)
-    guided_terms = {lexicon.get(g).name: [] for g in guided} if guided else {}
+    guided_entries = {}
+    for theme_name in guided:
+        theme = lexicon.get(theme_name)
+        guided_entries[theme.name] = {"terms": list(theme.terms), "exclude": list(theme.exclude)}
 
-    def build(n_topics: int) -> TopicModel:
-        return TopicModel(n_topics, method=method, seed=seed, stop_words=words, guided=guided_terms,
+    def build(n_topics: int, run_seed: int = seed) -> TopicModel:
+        return TopicModel(n_topics, method=method, seed=run_seed, stop_words=words, guided=guided_entries,
                           min_df=2 if len(texts) >= 20 else 1, max_df=0.5 if len(texts) >= 20 else 1.0)
 
-    tried = []
     if str(k) == "auto":
-        candidates = [value for value in k_range if value >= max(2, len(guided_terms)) and value <= len(texts)]
+        candidates = [value for value in k_range if value >= max(2, len(guided_entries)) and value <= len(texts)]
         if not candidates:
             raise BadQuery(f"no k in {list(k_range)} fits {len(texts)} passages; select more documents")
-        fitted = {}
-        for value in candidates:
-            fitted[value] = build(value).fit(texts, lexicon=lexicon)
-            coherence = fitted[value].coherence_
-            tried.append({"k": value, "coherence": float(np.mean(coherence)),
-                          "se": float(np.std(coherence, ddof=1) / np.sqrt(len(coherence)))
-                          if len(coherence) > 1 else 0.0})
-        chosen = choose_k(tried)
-        for row in tried:
-            row["chosen"] = row["k"] == chosen
-        model = fitted[chosen]
+        chosen, tried = select_k(build, texts, candidates, seeds=k_seeds, seed=seed)
+        model = build(chosen).fit(texts)
     else:
         try:
             k_value = int(k)
         except ValueError as err:
-            raise BadQuery(f"--k must be a number or 'auto', not {k!r}") from err
-        model = build(k_value).fit(texts, lexicon=lexicon)
-        tried.append({"k": k_value, "coherence": float(np.mean(model.coherence_)), "se": None, "chosen": True})
+            raise ConfigError(f"--k must be a number or 'auto', not {k!r}") from err
+        model = build(k_value).fit(texts)
+        tried = pd.DataFrame([{"k": k_value, "chosen": True}], columns=K_SELECTION_COLUMNS)
     name = name or f"{method}-k{model.k}"
     card = {
         "name": name, "fitted_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "corpus": corpus_state(frame), "filters": {k_: v for k_, v in filters.items() if v is not None},
-        "segment": segment, "coherence_mean": float(np.mean(model.coherence_)), "k_tried": tried,
+        "segment": segment, "coherence_mean": float(np.mean(model.coherence_)),
+        "k_tried": [{key: (None if pd.isna(value) else value) for key, value in row.items()}
+                    for row in tried.to_dict("records")],
+        "parliamentary_stop_words": {"used": use_parliamentary, "setting": parliamentary,
+                                     "parliamentary_documents": found_parliamentary},
         "policytext_version": _version(),
     }
     path = model.save(model_path(corpus, name), card=card)
-    return model, path, attach_provenance(pd.DataFrame(tried, columns=["k", "coherence", "se", "chosen"]), corpus,
-                                          "fit_topics", filters, topic_model=name, method=method, seed=seed, segment=segment)
+    model.card_ = card
+    return model, path, attach_provenance(tried, corpus, "fit_topics", filters, topic_model=name, method=method,
+                                          seed=seed, segment=segment, parliamentary_stop_words=use_parliamentary)
 
 
-def choose_k(tried: Sequence[dict[str, Any]]) -> int:
-    """Return the smallest k whose mean coherence is within one standard error of the best.
-
-    Mean NPMI alone tends to creep up with k (more, narrower topics), so the best mean is read
-    with its standard error over topics, and the most parsimonious k that is as good within that
-    error is kept (the one-standard-error rule).
-
-    Args:
-        tried: rows with ``k``, ``coherence`` (mean NPMI of its topics) and ``se``.
-
-    Returns:
-        The chosen k.
-
-    Example:
-        >>> choose_k([{"k": 5, "coherence": 0.10, "se": 0.02}, {"k": 10, "coherence": 0.11, "se": 0.02}])
-        5
-    """
-    best = max(tried, key=lambda row: row["coherence"])
-    floor = best["coherence"] - (best["se"] or 0.0)
-    return min(row["k"] for row in tried if row["coherence"] >= floor)
+def _sources_and_kinds(corpus, ids: Sequence[str]) -> list[tuple[str | None, str | None]]:
+    """Return the ``(source, kind)`` of each document of ``ids``."""
+    rows: list[tuple[str | None, str | None]] = []
+    for first in range(0, len(ids), 500):
+        chunk = list(ids[first:first + 500])
+        marks = ", ".join("?" * len(chunk))
+        rows.extend(tuple(r) for r in corpus.store.conn.execute(
+            f"SELECT source, kind FROM documents WHERE id IN ({marks})", chunk))
+    return rows
 
 
 def _version() -> str:
@@ -537,14 +189,14 @@ def load_topic_model(corpus, name: str) -> TopicModel:
     path = model_path(corpus, name).with_suffix(".json")
     if not path.exists():
         known = sorted(p.stem for p in models_folder(corpus).glob("*.json")) if models_folder(corpus).exists() else []
-        raise BadQuery(f"no topic model named {name!r} in {models_folder(corpus)}. "
+        raise ModelNotFound(f"no topic model named {name!r} in {models_folder(corpus)}. "
                        + (f"Known: {', '.join(known)}." if known else "Fit one with 'policytext topics fit'."))
     return TopicModel.load(path)
 
 
 def document_topics(model: TopicModel, frame: pd.DataFrame, segment: int) -> np.ndarray:
     """Return each document's topic shares: the token-weighted mean over its passages."""
-    texts, owners = _passages(frame, segment)
+    texts, owners = split_passages(frame, segment)
     shares = model.transform(texts)
     lengths = np.array([len(t.split()) for t in texts], dtype=np.float64)
     result = np.zeros((len(frame), model.k))
@@ -645,32 +297,61 @@ def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
 
 
 @strict_options
-def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters: Any) -> pd.DataFrame:
+def representative_passages(corpus, name: str, *, per_topic: int = 2, min_lemmas: int = MIN_PASSAGE_LEMMAS,
+                            **filters: Any) -> pd.DataFrame:
     """Return, for each topic, the passages (original text) where the topic weighs most.
 
+    Args:
+        corpus: an open corpus.
+        name: a fitted model of this corpus.
+        per_topic: passages per topic.
+        min_lemmas: passages with fewer lemmas are never shown (see :data:`MIN_PASSAGE_LEMMAS`);
+            a topic whose passages are all shorter gets no row.
+        filters: the shared document filters.
+
     Returns:
-        A DataFrame with ``topic, label, doc_id, date, speaker, share, start, end, passage``.
+        A DataFrame with :data:`PASSAGE_COLUMNS`; ``attrs["too_short"]`` counts the passages left
+        out for being shorter than ``min_lemmas``.
+
+    Example:
+        >>> representative_passages(corpus, "nmf-k10", per_topic=2)   # doctest: +SKIP
     """
     from policytext.analyse.lemmas import load_tokenizer, word_spans
 
+    if min_lemmas < 1:
+        raise ConfigError(f"--min-lemmas must be 1 or more, not {min_lemmas}")
     model = load_topic_model(corpus, name)
     segment = int(model.card_.get("segment", 200)) or 200
     frame = lemma_frame(corpus, **filters)
-    texts, owners = _passages(frame, segment)
-    made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), per_topic=per_topic)
-    if not texts:
-        return attach_provenance(pd.DataFrame(columns=["topic", "label", "doc_id", "date", "speaker", "share", "start",
-                                                       "end", "passage"]), corpus, "representative_passages", filters, **made)
-    shares = model.transform(texts)
+    texts, owners = split_passages(frame, segment)
+    made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), per_topic=per_topic,
+                min_lemmas=min_lemmas)
+    lengths = np.array([len(t.split()) for t in texts], dtype=int)
+    long_enough = np.flatnonzero(lengths >= min_lemmas)
+    rows: list[dict[str, Any]] = []
+    if len(long_enough):
+        rows = _passage_rows(corpus, model, frame, texts, owners, long_enough, segment, per_topic,
+                             load_tokenizer(corpus.config.model), word_spans)
+    result = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+    result.attrs["too_short"] = int(len(texts) - len(long_enough))
+    return attach_provenance(result, corpus, "representative_passages", filters, **made)
+
+
+def _passage_rows(corpus, model: TopicModel, frame: pd.DataFrame, texts: list[str], owners: np.ndarray,
+                  candidates: np.ndarray, segment: int, per_topic: int, tokenizer, word_spans) -> list[dict[str, Any]]:
+    """Return the rows of :func:`representative_passages` chosen among the passages ``candidates``."""
+    shares = model.transform([texts[i] for i in candidates])
     position = np.zeros(len(texts), dtype=int)  # index of each passage within its document
     for i in range(1, len(texts)):
         position[i] = position[i - 1] + 1 if owners[i] == owners[i - 1] else 0
-    tokenizer = load_tokenizer(corpus.config.model)
     spans_cache: dict[int, list[tuple[int, int]]] = {}
     rows = []
     conn = corpus.store.conn
     for topic in range(model.k):
-        for passage in np.argsort(-shares[:, topic], kind="stable")[:per_topic]:
+        for best in np.argsort(-shares[:, topic], kind="stable")[:per_topic]:
+            if shares[best, topic] <= 0:
+                break
+            passage = int(candidates[best])
             owner = int(owners[passage])
             doc_id = frame["id"].iloc[owner]
             text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
@@ -685,6 +366,6 @@ def representative_passages(corpus, name: str, *, per_topic: int = 2, **filters:
                 start, end = 0, len(text)
             rows.append({"topic": topic, "label": model.labels_[topic], "doc_id": doc_id,
                          "date": frame["date"].iloc[owner], "speaker": frame["speaker"].iloc[owner],
-                         "share": float(shares[passage, topic]), "start": start, "end": end,
+                         "share": float(shares[best, topic]), "start": start, "end": end,
                          "passage": " ".join(text[start:end].split())})
-    return attach_provenance(pd.DataFrame(rows), corpus, "representative_passages", filters, **made)
+    return rows

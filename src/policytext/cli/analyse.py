@@ -15,7 +15,8 @@ from policytext.corpus import open_corpus
 
 themes_app = typer.Typer(help="The theme lexicon: list themes, show a theme's entries, suggest new "
                               "terms from the corpus.", no_args_is_help=True)
-topics_app = typer.Typer(help="Topic models: fit, show, trends over groups, apply to new documents.",
+topics_app = typer.Typer(help="Topic models: fit, show, trends over groups, wording over time, apply "
+                              "to new documents.",
                          no_args_is_help=True)
 app.add_typer(themes_app, name="themes")
 app.add_typer(topics_app, name="topics")
@@ -241,14 +242,22 @@ def kwic(
 @topics_app.command("fit")
 def topics_fit(
     ctx: typer.Context,
-    k: str = typer.Option("10", "--k", help="Number of topics, or 'auto' to pick by NPMI coherence."),
+    k: str = typer.Option("10", "--k", help="Number of topics, or 'auto' to choose by coherence on held-out "
+                                         "passages and stability across seeds."),
     method: str = typer.Option("nmf", "--method", help="nmf (TF-IDF) or lda (counts)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same model."),
     name: Optional[str] = typer.Option(None, "--name", help="Model name (default METHOD-kK)."),
     k_range: str = typer.Option("5,10,15,20,25", "--k-range", help="The k values --k auto tries."),
+    k_seeds: int = typer.Option(3, "--k-seeds", help="Runs per k that --k auto fits (2 or more), each on its "
+                                                     "own held-out split."),
     segment: int = typer.Option(200, help="Fit on passages of this many lemmas (0: whole documents)."),
     guided: List[str] = typer.Option([], "--guided", help="A theme that seeds one topic; repeatable."),
     stop_word: List[str] = typer.Option([], "--stop-word", help="A domain stop word; repeatable."),
+    parliamentary: Optional[bool] = typer.Option(
+        None, "--parliamentary-stop-words/--no-parliamentary-stop-words",
+        help="Add the packaged parliamentary stop words (hon, friend, member, Speaker...). Default: "
+             "when any selected document is parliamentary text (its source or kind: hansard, "
+             "parlamint, debate...)."),
     themes: List[Path] = THEMES_FILE,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
@@ -262,22 +271,27 @@ def topics_fit(
     """
     from policytext.analyse.themes import load_lexicon
     from policytext.analyse.topics import fit_topics
-    from policytext.errors import BadQuery
+    from policytext.errors import ConfigError
 
     st = state(ctx)
     try:
         ks = tuple(int(v) for v in k_range.split(",") if v.strip())
     except ValueError as err:
-        raise BadQuery(f"--k-range must be numbers separated by commas, not {k_range!r}") from err
+        raise ConfigError(f"--k-range must be numbers separated by commas, not {k_range!r}") from err
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config) if guided else None
         with _lemmatising(corpus, st.quiet, filters) as advance:
             model, path, tried = fit_topics(corpus, k=k, method=method, seed=seed, name=name, segment=segment,
-                                            guided=guided, stop_words=stop_word, k_range=ks, lexicon=lexicon,
-                                            progress=advance, **filters)
+                                            guided=guided, stop_words=stop_word, parliamentary=parliamentary,
+                                            k_range=ks, k_seeds=k_seeds, lexicon=lexicon, progress=advance,
+                                            **filters)
     if len(tried) > 1 and format is OutputFormat.table:
-        render(tried, format, title="Mean NPMI coherence by k (± standard error over topics; the chosen k is the smallest within one error of the best)")
+        render(tried, format, title="k tried: held-out NPMI coherence (± standard error over runs), stability "
+                                    "across seeds; the chosen k has the best stability × (1 + coherence) / 2")
+    if model.card_.get("parliamentary_stop_words", {}).get("used"):
+        message("parliamentary stop words used (hon, friend, member...): --no-parliamentary-stop-words "
+                "turns them off", quiet=st.quiet)
     render(model.terms_frame(8).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
            .assign(coherence=list(model.coherence_)), format, title=f"Topics of {path.stem}", max_width=90)
     message(f"saved {path} (k={model.k}, mean NPMI {float(model.coherence_.mean()):.3f})", quiet=st.quiet)
@@ -289,6 +303,7 @@ def topics_show(
     name: str = typer.Argument(..., help="The model's name."),
     top: int = typer.Option(10, "--top", help="Terms per topic."),
     passages: int = typer.Option(1, "--passages", help="Representative passages per topic (0: none)."),
+    min_lemmas: int = typer.Option(12, "--min-lemmas", help="Shortest representative passage, in lemmas."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """Show a model's topics: top terms, coherence and representative passages.
@@ -301,7 +316,8 @@ def topics_show(
     with open_corpus(config=st.config()) as corpus:
         model = load_topic_model(corpus, name)
         filters = model.card_.get("filters", {})
-        found = representative_passages(corpus, name, per_topic=passages, **filters) if passages else None
+        found = (representative_passages(corpus, name, per_topic=passages, min_lemmas=min_lemmas, **filters)
+                 if passages else None)
     terms = model.terms_frame(top).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
     terms["coherence"] = list(model.coherence_)
     render(terms, format, title=f"Topics of {name}", max_width=100)
@@ -345,6 +361,50 @@ def topics_trends(
         from policytext.plots import plot_topic_trends
 
         plot_topic_trends(frame, plot, title=f"Topics of {name} by {by}")
+        message(f"wrote {plot}", quiet=st.quiet)
+
+
+@topics_app.command("evolve")
+def topics_evolve(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The model's name."),
+    by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind)."),
+    top: int = typer.Option(8, "--top", help="Terms per topic and group."),
+    topic: List[int] = typer.Option([], "--topic", help="Only this topic number; repeatable."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    include_unlabelled: bool = INCLUDE_UNLABELLED,
+    format: OutputFormat = FORMAT,
+    provenance: bool = PROVENANCE,
+) -> None:
+    """Topics over time: each topic's top terms in each government or year.
+
+    Example: policytext topics evolve sotu --by year --top 5 --plot evolution.svg
+    """
+    from policytext.analyse.topic_evolution import plot_topic_evolution, topic_evolution
+
+    st = state(ctx)
+    if plot is not None:
+        from policytext.plots import check_plot_path
+
+        check_plot_path(plot)
+    filters = filter_options(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+            frame = topic_evolution(corpus, name, by=by, top=top, progress=advance,
+                                    include_unlabelled=include_unlabelled, **filters)
+    if topic:
+        frame = frame[frame["topic"].isin(topic)]
+    if format is OutputFormat.table:
+        table = (frame.groupby(["topic", "group"], sort=False)
+                 .agg(share=("share", "first"), terms=("term", ", ".join)).reset_index())
+        render(table, format, title=f"Top terms of each topic of {name} by {by}", max_width=110)
+    else:
+        render(frame, format, title=f"Top terms of each topic of {name} by {by}", provenance=provenance)
+    if plot is not None:
+        plot_topic_evolution(frame, plot, title=f"Topics of {name}: top terms by {by}")
         message(f"wrote {plot}", quiet=st.quiet)
 
 

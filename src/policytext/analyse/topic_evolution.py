@@ -1,0 +1,174 @@
+"""Topics over time: each topic's top terms in each period (or other group), with a chart.
+
+A topic's wording is read from the passages of each period: every term occurrence in a passage is
+shared among the topics in proportion to ``share of the topic in the passage × weight of the term
+in the topic`` (the model's own explanation of that occurrence), and the shares given to a topic
+are summed over the period's passages. The heaviest terms of each topic in each period are its
+words there, so a researcher sees, say, a "health" topic speak of "insurance" in one government
+and of "waiting list" in another. The topics stay those of the fitted model; only their wording
+is read per period (as BERTopic's topics over time do).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
+from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.topic_model import TopicModel
+from policytext.analyse.topics import load_topic_model, split_passages
+from policytext.errors import ConfigError
+from policytext.provenance import attach_provenance
+from policytext.store.filters import strict_options
+
+TOPIC_EVOLUTION_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "share", "rank", "term",
+                           "weight", "overall_top"]
+"""Columns of :func:`topic_evolution`, one row per topic, group and term, groups in time order:
+``topic`` (0-based), ``label``, ``group``, ``start``/``end`` (the group's period), ``documents``
+(in the group), ``share`` (the topic's share of the group's term weight), ``rank`` (1 first),
+``term``, ``weight`` (the term's share of the topic's weight in the group) and ``overall_top``
+(whether the term is also among the topic's top terms over all periods)."""
+_ROWS_AT_ONCE = 2_000
+
+
+@strict_options
+def topic_evolution(corpus, name: str, *, by: str = "government", top: int = 8,
+                    progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
+                    **filters: Any) -> pd.DataFrame:
+    """Return each topic's top terms in each group (topics over time).
+
+    Args:
+        corpus: an open corpus.
+        name: a fitted topic model of this corpus (``policytext topics fit``).
+        by: government or year (topics over time), or quarter, speaker, party or kind.
+        top: terms per topic and group.
+        progress: called once per document lemmatised.
+        include_unlabelled: keep documents with no group as ``(none)``; by default they are left
+            out with a warning saying how many.
+        filters: the shared document filters.
+
+    Returns:
+        A DataFrame with :data:`TOPIC_EVOLUTION_COLUMNS`; ``attrs["left_out"]`` counts the
+        documents left out for having no group.
+
+    Example:
+        >>> topic_evolution(corpus, "nmf-k10", by="government", top=5)   # doctest: +SKIP
+    """
+    check_grouping(by)
+    if top < 1:
+        raise ConfigError(f"--top must be 1 or more, not {top}")
+    model = load_topic_model(corpus, name)
+    made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), by=by, top=top,
+                include_unlabelled=include_unlabelled)
+    frame = lemma_frame(corpus, progress=progress, **filters)
+    labels = group_labels(frame, by)
+    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+    rows: list[dict[str, Any]] = []
+    if not frame.empty:
+        texts, owners = split_passages(frame, int(model.card_.get("segment", 200)))
+        passage_groups = labels.to_numpy()[owners]
+        overall = [set(terms) for terms in model.top_terms(top)]
+        for period in group_periods(frame, labels, by, corpus.timelines).itertuples(index=False):
+            chosen = np.flatnonzero(passage_groups == period.group)
+            mass = topic_term_mass(model, [texts[i] for i in chosen])
+            total = mass.sum()
+            documents = int((labels == period.group).sum())
+            for topic in range(model.k):
+                topic_total = mass[topic].sum()
+                if topic_total <= 0:
+                    continue
+                for rank, index in enumerate(np.argsort(-mass[topic], kind="stable")[:top], start=1):
+                    term = str(model.vocabulary_[index])
+                    rows.append({"topic": topic, "label": model.labels_[topic], "group": period.group,
+                                 "start": period.start, "end": period.end, "documents": documents,
+                                 "share": float(topic_total / total), "rank": rank, "term": term,
+                                 "weight": float(mass[topic, index] / topic_total),
+                                 "overall_top": term in overall[topic]})
+    result = pd.DataFrame(rows, columns=TOPIC_EVOLUTION_COLUMNS)
+    result.attrs["left_out"] = left_out
+    return attach_provenance(result, corpus, "topic_evolution", filters, **made)
+
+
+def topic_term_mass(model: TopicModel, texts: Sequence[str]) -> np.ndarray:
+    """Return how much of each term's weight in ``texts`` each topic explains (topics × terms).
+
+    Each term occurrence's weight is split among the topics in proportion to ``share of the topic
+    in the passage × weight of the term in the topic``, and summed over the passages.
+    """
+    mass = np.zeros((model.k, len(model.vocabulary_)))
+    if not texts:
+        return mass
+    beta = model.topic_term_weights()
+    for first in range(0, len(texts), _ROWS_AT_ONCE):
+        chunk = list(texts[first:first + _ROWS_AT_ONCE])
+        matrix = model.term_matrix(chunk)
+        shares = model.transform(chunk)
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        cols, values = matrix.indices, matrix.data
+        explained = np.einsum("ij,ij->i", shares[rows], beta[:, cols].T)
+        keep = explained > 0
+        rows, cols, values, explained = rows[keep], cols[keep], values[keep], explained[keep]
+        for topic in range(model.k):
+            part = values * shares[rows, topic] * beta[topic, cols] / explained
+            mass[topic] += np.bincount(cols, weights=part, minlength=mass.shape[1])
+    return mass
+
+
+def plot_topic_evolution(evolution: pd.DataFrame, path: str | Path | None = None, *,
+                         topics: Sequence[int] | None = None, terms: int = 5, title: str | None = None) -> Figure:
+    """Chart each topic's top terms per group: one heat map per topic, groups in time order across.
+
+    Each panel's rows are the terms that are among the topic's ``terms`` heaviest in some group,
+    its columns the groups; the shade is the term's weight in the topic in that group.
+
+    Args:
+        evolution: the frame of :func:`topic_evolution`.
+        path: write the chart here (.png or .svg).
+        topics: only these topic numbers (default: all).
+        terms: the heaviest terms of each group to show.
+        title: the chart's title.
+
+    Example:
+        >>> plot_topic_evolution(topic_evolution(corpus, "nmf-k10", by="year"), "evolution.svg")   # doctest: +SKIP
+    """
+    from policytext.plots import check_plot_path
+
+    target = check_plot_path(path) if path is not None else None
+    if evolution.empty:
+        raise ConfigError("nothing to plot: the topic evolution table is empty")
+    shown = evolution[evolution["rank"] <= terms]
+    if topics is not None:
+        shown = shown[shown["topic"].isin(list(topics))]
+        if shown.empty:
+            raise ConfigError(f"none of the topics {list(topics)} is in the table")
+    groups = list(dict.fromkeys(evolution["group"]))
+    panels = list(dict.fromkeys(shown["topic"]))
+    heights = []
+    tables = []
+    for topic in panels:
+        rows = shown[shown["topic"] == topic]
+        order = rows.groupby("term")["weight"].sum().sort_values(ascending=False).index.tolist()
+        full = evolution[(evolution["topic"] == topic) & evolution["term"].isin(order)]
+        table = full.pivot_table(index="term", columns="group", values="weight", aggfunc="sum")
+        tables.append((topic, rows["label"].iloc[0], table.reindex(index=order, columns=groups).fillna(0.0)))
+        heights.append(max(len(order), 2))
+    figure = Figure(figsize=(max(6.0, 1.0 + 0.5 * len(groups)), 0.9 + sum(0.22 * h + 0.6 for h in heights)))
+    grid = figure.add_gridspec(len(panels), 1, height_ratios=heights)
+    for position, (topic, label, table) in enumerate(tables):
+        ax = figure.add_subplot(grid[position])
+        ax.imshow(table.to_numpy(), aspect="auto", cmap="Blues", vmin=0, interpolation="nearest")
+        ax.set_yticks(range(len(table.index)), labels=list(table.index), fontsize=7)
+        ax.set_title(f"{topic}: {label}", fontsize=8, loc="left")
+        last = position == len(tables) - 1
+        ax.set_xticks(range(len(groups)), labels=[str(g) for g in groups] if last else [], rotation=45,
+                      ha="right", fontsize=7)
+    figure.suptitle(title or "Topics' top terms over time (shade: the term's weight in the topic)", fontsize=9)
+    figure.set_layout_engine("constrained")
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(target, format=target.suffix[1:].lower(), bbox_inches="tight")
+    return figure
