@@ -1,6 +1,7 @@
 """Commands that collect from the web: collect govuk / feed / web / sitemap, and reextract."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -153,3 +154,49 @@ def duplicates(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         rows = list_duplicates(corpus.store, doc_id=doc_id)
     render(rows, format, title="Duplicates", columns=DUPLICATE_COLUMNS, max_width=70)
+
+
+@collect_app.command("hansard", short_help="Commons and Lords speeches from ParlParse / TheyWorkForYou XML. Example: policytext collect hansard debates2023-03-28d.xml --posts ministers.json")
+def collect_hansard(
+    ctx: typer.Context,
+    sources: List[str] = typer.Argument(
+        ..., help="Sitting-day files or folders (debatesYYYY-MM-DDx.xml), or the http(s) address of the "
+                  "published folder of daily files (e.g. https://www.theyworkforyou.com/pwdata/scrapedxml/debates/)."),
+    since: Optional[str] = typer.Option(None, help="From this day (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="To this day, inclusive."),
+    limit: Optional[int] = typer.Option(None, help="At most this many days (from a published folder)."),
+    posts: List[Path] = typer.Option(
+        [], "--posts", help="ParlParse Popolo file giving posts and parties by date (ministers*.json, "
+                            "people.json); repeat for several. Read locally, never downloaded."),
+) -> None:
+    """Collect parliamentary debates, one document per speech, with the speaker's post on the day.
+
+    Each speech keeps its speaker, person id, column, time, the debate's headings and its own
+    TheyWorkForYou address; procedural text (divisions, 'Question put and agreed to.') is left
+    out of the speakers' words. With --posts, each speech gets the speaker's post(s), party and
+    role that day (minister, shadow, backbencher; chair for the Speaker). Collecting a day again
+    changes nothing; a newer version of a day replaces the older one.
+
+    Example: policytext collect hansard scrapedxml/debates/ --posts ministers.json --posts people.json
+    Example: policytext collect hansard https://www.theyworkforyou.com/pwdata/scrapedxml/debates/ --since 2023-03-27 --until 2023-03-31
+    """
+    from policytext.collect.hansard import collect_hansard as collect_files, collect_hansard_web
+    from policytext.errors import ConfigError
+
+    st = state(ctx)
+    remote = [s for s in sources if s.lower().startswith(("http://", "https://"))]
+    if remote and len(remote) != len(sources):
+        raise ConfigError("give either local files and folders or published-folder addresses, not both "
+                          "in one run")
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("speeches", None, quiet=st.quiet) as advance:
+            if remote:
+                report = collect_hansard_web(corpus, remote, since=since, until=until, limit=limit,
+                                             posts=posts, progress=advance)
+            else:
+                if limit is not None:
+                    raise ConfigError("--limit applies to a published folder; choose local days with "
+                                      "--since/--until or by naming the files")
+                report = collect_files(corpus, sources, posts=posts, since=since, until=until,
+                                       progress=advance)
+    finish_collect(report, quiet=st.quiet)
