@@ -44,6 +44,7 @@ _GOVERNMENT_ORGANISATION = re.compile(
 _SHADOW = re.compile(r"shadow|spokes(?:person|man|woman|people|persons)|leader of the opposition|"
                      r"opposition", re.IGNORECASE)
 _PPS = re.compile(r"\bPPS\b|parliamentary private secretar", re.IGNORECASE)
+_PPS_FIRST = re.compile(r"^\(?(?:also )?(?:PPS\b|parliamentary private secretar)", re.IGNORECASE)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -63,10 +64,12 @@ def classify_post(role: str | None, organisation: str | None) -> str | None:
     organisation = (organisation or "").strip()
     if not role:
         return None  # a committee seat
+    if _PPS_FIRST.match(role):
+        return "pps"  # "PPS (Rt Hon David Cameron, Leader of the Opposition)" is a PPS, not a shadow
+    if _SHADOW.search(role) or organisation.lower().startswith("shadow"):
+        return "shadow"  # "Shadow Transport Minister; Parliamentary Private Secretary to the Leader"
     if _PPS.search(role):
         return "pps"
-    if _SHADOW.search(role) or organisation.lower().startswith("shadow"):
-        return "shadow"
     if re.match(r"^(?:the )?(?:deputy )?chair(?:man|woman)?\b", role, re.IGNORECASE):
         return None  # a committee or party chair
     if _MINISTERIAL_TITLE.match(role) or _GOVERNMENT_ORGANISATION.match(organisation):

@@ -1,0 +1,284 @@
+"""Hansard in ParlParse XML: both forms of the format on real sitting days, a real SQLite store,
+versions of a day, bad files, and the published folder over a real HTTP server on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import shared_data
+from policytext.cli import main
+from policytext.collect.hansard import (
+    collect_hansard,
+    collect_hansard_web,
+    is_procedural,
+    parse_day,
+    parse_directory_listing,
+    read_day_xml,
+    speech_url,
+)
+from policytext.corpus import open_corpus
+from policytext.errors import BadInput
+
+MODERN = "debates2023-03-28d.xml"
+OLDER = "debates2009-10-27d.xml"
+
+
+def day_bytes(name: str) -> bytes:
+    return shared_data("parliament", name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def modern():
+    return parse_day(day_bytes(MODERN), item=MODERN)
+
+
+@pytest.fixture(scope="module")
+def older():
+    return parse_day(day_bytes(OLDER), item=OLDER)
+
+
+def speeches_of(day, speaker):
+    return [s for s in day.speeches if s.speaker == speaker]
+
+
+# ------------------------------------------------------------------------------------ parsing
+
+
+def test_modern_day_keeps_each_speech_with_its_speaker_column_headings_and_address(modern):
+    assert (modern.series, modern.date, modern.version, modern.latest) == ("debate", "2023-03-28", "d", True)
+    answer = speeches_of(modern, "Dominic Raab")[0]
+    assert answer.person_id == "uk.org.publicwhip/person/24815"
+    assert answer.gid == "uk.org.publicwhip/debate/2023-03-28d.809.8"
+    assert answer.column == "809"
+    assert answer.type == "Start Answer"
+    assert answer.headings == ("Justice", "Violence against Women and Girls")
+    assert answer.paragraphs[0].startswith("The Government are taking a zero-tolerance approach")
+    assert speech_url(answer.gid) == "https://www.theyworkforyou.com/debates/?id=2023-03-28d.809.8"
+    # every kept contribution has a speaker, and none is a bare stage direction
+    assert all(s.speaker or s.person_id for s in modern.speeches)
+    assert not any(p == "rose—" for s in modern.speeches for p in s.paragraphs)
+    assert modern.divisions == 5  # the division lists are not anyone's words
+
+
+def test_older_day_reads_member_ids_offices_and_html_entities_without_the_dtd(older):
+    assert (older.date, older.version) == ("2009-10-27", "d")
+    denham = speeches_of(older, "John Denham")[0]
+    assert denham.member_id == "uk.org.publicwhip/member/1827"
+    assert denham.person_id is None
+    assert denham.office == "The Secretary of State for Communities and Local Government"
+    assert denham.time == "14:30:00"
+    assert denham.hansard_url.startswith("http://www.publications.parliament.uk/pa/cm200809/cmhansrd/")
+    text = " ".join(p for s in older.speeches for p in s.paragraphs)
+    assert "&mdash;" not in text and "&pound;" not in text
+    assert "£" in text and "—" in text  # the DTD's entities became characters
+    # ParlParse's three-digit hours ("017:45:00") are read as times of day
+    assert {s.time for s in older.speeches} >= {"17:45:00"}
+
+
+@pytest.mark.parametrize("paragraph, procedural", [
+    ("rose—", True),
+    ("Question put and agreed to.", True),
+    ("Question accordingly agreed to.", True),
+    ("Amendment, by leave, withdrawn.", True),
+    ("Bill read the First time; to be read a Second time on Friday 24 November, and to be printed (Bill 282).", True),
+    ("The House divided: Ayes 242, Noes 309.", True),
+    ("Resolved,", True),
+    ("I put the question to the Minister: will he agree to meet me?", False),
+    ("The Government are taking a zero-tolerance approach to violence against women and girls.", False),
+    ("Trust is what local leaders need to try things out.", False),
+])
+def test_procedural_paragraphs(paragraph, procedural):
+    assert is_procedural(paragraph) is procedural
+
+
+def test_procedure_goes_to_meta_not_the_speakers_words(tmp_path):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", OLDER)])
+        frame = corpus.documents(source="hansard")
+        rows = corpus.store.conn.execute("SELECT text, meta FROM documents WHERE meta LIKE '%procedural%'").fetchall()
+    assert rows, "the day has speeches that end with procedure"
+    for text, meta in rows:
+        for paragraph in json.loads(meta)["procedural"]:
+            assert paragraph not in text.split("\n\n")
+    assert not frame["text"].str.fullmatch(r"\s*rose\W*").any()
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"<?xml version='1.0'?><!DOCTYPE publicwhip [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+     b"<publicwhip><speech id='uk.org.publicwhip/debate/2009-01-01a.1.1' speakername='A'><p>&x;</p></speech></publicwhip>",
+     "unknown entity &x;"),
+    (b"<?xml version='1.0'?><!DOCTYPE publicwhip [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;'>]>"
+     b"<publicwhip><speech id='uk.org.publicwhip/debate/2009-01-01a.1.1' speakername='A'><p>&b;</p></speech></publicwhip>",
+     "unknown entity &b;"),
+    (b"<?xml version='1.0'?><urlset/>", "not a ParlParse file"),
+    (b"<publicwhip><speech id='x'><p>never closed", "not well-formed XML"),
+])
+def test_unsafe_or_broken_xml_is_refused_not_expanded(body, reason):
+    with pytest.raises(BadInput, match=re.escape(reason)):
+        read_day_xml(body, item="day.xml") if reason != "no element" else parse_day(body, item="day.xml")
+
+
+# ---------------------------------------------------------------------------------- the store
+
+
+def test_collect_is_idempotent_and_a_bad_file_is_recorded_while_the_batch_goes_on(tmp_path):
+    days = tmp_path / "days"
+    days.mkdir()
+    (days / MODERN).write_bytes(day_bytes(MODERN))
+    (days / "debates2009-10-28d.xml").write_bytes(day_bytes(OLDER)[:20000])  # truncated download
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        first = collect_hansard(corpus, [days])
+        second = collect_hansard(corpus, [days])
+        stored = corpus.documents(source="hansard", text=False)
+        failures = corpus.failures(stage="collect-hansard")
+    assert first.failed == 1 and first.collected == len(parse_day(day_bytes(MODERN), item=MODERN).speeches)
+    assert "truncated" in first.failures[0].reason and first.failures[0].line is not None
+    assert (second.collected, second.updated, second.unchanged) == (0, 0, first.collected)
+    assert len(stored) == first.collected and stored["id"].is_unique
+    assert list(failures["item"]) == [str((days / "debates2009-10-28d.xml").resolve())]
+    raab = stored[stored["url"].str.endswith("?id=2023-03-28d.809.8")].iloc[0]
+    assert raab["speaker"] == "Dominic Raab"
+    assert (raab["kind"], raab["country"], raab["date"]) == ("debate", "GB", "2023-03-28")
+    assert raab["title"] == "Justice — Violence against Women and Girls"
+
+
+def _as_version(data: bytes, version: str, *, latest: bool) -> bytes:
+    text = data.decode("iso-8859-1").replace("2009-10-27d.", f"2009-10-27{version}.")
+    text = text.replace('latest="yes"', f'latest="{"yes" if latest else "no"}"')
+    return text.encode("iso-8859-1")
+
+
+def test_a_newer_version_of_a_day_replaces_the_older_one(tmp_path):
+    original = day_bytes(OLDER)
+    older_version = tmp_path / "old" / "debates2009-10-27c.xml"
+    older_version.parent.mkdir()
+    older_version.write_bytes(_as_version(original, "c", latest=False))
+    redirect = (b'<gidredirect oldgid="uk.org.publicwhip/debate/2009-10-27c.141.10" '
+                b'newgid="uk.org.publicwhip/debate/2009-10-27d.141.10" matchtype="changes"/>\n')
+    newer = tmp_path / "new" / OLDER
+    newer.parent.mkdir()
+    newer.write_bytes(original.replace(b'<publicwhip scrapeversion="d" latest="yes">',
+                                       b'<publicwhip scrapeversion="d" latest="yes">\n' + redirect))
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        collect_hansard(corpus, [older_version])
+        count = len(corpus.documents(source="hansard", text=False))
+        report = collect_hansard(corpus, [newer])
+        rows = corpus.store.conn.execute("SELECT source_id, meta FROM documents WHERE source = 'hansard'").fetchall()
+        again = collect_hansard(corpus, [older_version])
+        both = collect_hansard(corpus, [older_version.parent, newer.parent])
+    assert len(rows) == count, "the newer version took the older one's place"
+    assert all("2009-10-27d." in source_id for source_id, _ in rows)
+    denham = next(json.loads(meta) for source_id, meta in rows if source_id.endswith("d.141.10"))
+    assert denham["replaces"] == ["uk.org.publicwhip/debate/2009-10-27c.141.10"]
+    assert any("older version" in n.reason for n in report.notices)
+    assert again.collected == 0 and again.skipped == 1 and "older than version d" in again.skips[0].reason
+    assert both.collected == 0 and any("superseded by debates2009-10-27d.xml" in s.reason for s in both.skips)
+
+
+def test_posts_give_each_speech_its_post_and_role_on_the_day(tmp_path):
+    # Real posts of 28 March 2023 (public record), written as ParlParse's Popolo files are.
+    posts = tmp_path / "ministers-2010.json"
+    posts.write_text(json.dumps({
+        "organizations": [{"id": "ministry-of-justice", "name": "Ministry of Justice"},
+                          {"id": "home-office", "name": "Home Office"},
+                          {"id": "shadow-home-office", "name": "Home Office"}],
+        "memberships": [
+            {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State",
+             "organization_id": "ministry-of-justice", "start_date": "2022-10-25", "end_date": "2023-04-21"},
+            {"person_id": "uk.org.publicwhip/person/25227", "role": "Minister of State (Immigration)",
+             "organization_id": "home-office", "start_date": "2022-10-25", "end_date": "2023-12-07"},
+            {"person_id": "uk.org.publicwhip/person/25297", "role": "Shadow Minister (Immigration)",
+             "organization_id": "shadow-home-office", "start_date": "2021-12-04", "end_date": "2023-09-04"},
+            {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State",
+             "organization_id": "ministry-of-justice", "start_date": "2021-09-15", "end_date": "2022-09-06"},
+        ]}))
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps({
+        "organizations": [{"id": "conservative", "name": "Conservative"}, {"id": "labour", "name": "Labour"}],
+        "memberships": [
+            {"id": "test/member/1", "person_id": "uk.org.publicwhip/person/24815", "on_behalf_of_id": "conservative",
+             "start_date": "2019-12-12", "end_date": "2024-05-30"},
+            {"id": "test/member/2", "person_id": "uk.org.publicwhip/person/24949", "on_behalf_of_id": "labour",
+             "start_date": "2019-12-12", "end_date": "2024-05-30"},
+            {"id": "test/member/3", "person_id": "uk.org.publicwhip/person/25297", "on_behalf_of_id": "labour",
+             "start_date": "2019-12-12"},
+            {"id": "test/member/4", "person_id": "uk.org.publicwhip/person/25297", "on_behalf_of_id": "independent",
+             "start_date": "2023-01-01", "end_date": "2023-06-01"},  # overlapping: reported, no party given
+        ]}))
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        report = collect_hansard(corpus, [shared_data("parliament", MODERN)], posts=[posts, people])
+        frame = corpus.documents(source="hansard", text=False)
+        metas = dict(corpus.store.conn.execute("SELECT speaker || '#' || id, meta FROM documents").fetchall())
+
+    def first(speaker):
+        return frame[frame["speaker"] == speaker].iloc[0]
+
+    def role(speaker):
+        return next(json.loads(m).get("role") for k, m in metas.items() if k.startswith(speaker + "#"))
+
+    assert first("Dominic Raab")["speaker_role"] == "Secretary of State, Ministry of Justice"
+    assert first("Dominic Raab")["party"] == "Conservative"
+    assert first("Dominic Raab")["organisations"] == ["Ministry of Justice"]
+    assert role("Dominic Raab") == "minister" and role("Robert Jenrick") == "minister"
+    assert role("Stephen Kinnock") == "shadow"
+    assert role("Stella Creasy") == "backbencher" and first("Stella Creasy")["party"] == "Labour"
+    assert pd.isna(first("Stephen Kinnock")["party"])
+    assert any("sat for Labour and independent on 2023-03-28" in n.reason for n in report.notices)
+
+
+def test_the_cli_collects_days_reports_bad_files_and_exits_1(tmp_path, capsys):
+    bad = tmp_path / "debates2009-10-28d.xml"
+    bad.write_bytes(b"<publicwhip><speech")
+    code = main(["--corpus", str(tmp_path / "c"), "collect", "hansard", str(shared_data("parliament", OLDER)),
+                 str(bad), "--posts", str(shared_data("parliament", "ministers-1997-2010.json"))])
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert f"failed {bad}" in err and "not well-formed XML" in err
+    assert re.search(r"^[0-9]+ collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 1 failed$", err, re.M)
+    assert "speech(es) have no role" in err  # older member ids need people.json to meet the posts
+    code = main(["--corpus", str(tmp_path / "c"), "collect", "hansard", str(tmp_path / "missing.json"),
+                 "--posts", str(tmp_path / "nope.json")])
+    _, err = capsys.readouterr()
+    assert code == 1 and "Error: the posts file" in err and "does not exist" in err
+
+
+# --------------------------------------------------------------------------- published folder
+
+
+def _index(*names: str) -> str:
+    links = "".join(f'<a href="{name}">{name}</a> 2023-03-29 03:00 900K\n' for name in names)
+    return f"<html><body><h1>Index of /pwdata/scrapedxml/debates</h1><pre>{links}</pre></body></html>"
+
+
+def test_parse_directory_listing_keeps_the_newest_version_of_each_day():
+    body = _index("debates2009-10-27c.xml", "debates2009-10-27d.xml", "debates2023-03-28d.xml", "README").encode()
+    listed = parse_directory_listing(body, url="https://example.org/pwdata/scrapedxml/debates/")
+    assert [(d.date, d.version, d.url.rsplit("/", 1)[1]) for d in listed] == [
+        ("2009-10-27", "d", "debates2009-10-27d.xml"), ("2023-03-28", "d", "debates2023-03-28d.xml")]
+    with pytest.raises(BadInput, match="links to no ParlParse sitting-day file"):
+        parse_directory_listing(b"<html>nothing</html>", url="https://example.org/")
+
+
+def test_collect_from_the_published_folder_is_polite_cached_and_incremental(corpus, site):
+    folder = "/pwdata/scrapedxml/debates/"
+    site.add(folder, _index("debates2009-10-27d.xml", "debates2023-03-28c.xml", "debates2023-03-28d.xml",
+                            "debates2023-03-29d.xml"))
+    site.add(folder + "debates2009-10-27d.xml", day_bytes(OLDER), content_type="text/xml")
+    site.add(folder + "debates2023-03-28d.xml", day_bytes(MODERN), content_type="text/xml",
+             headers={"ETag": '"d1"'})
+    site.add("/robots.txt", "User-agent: *\nDisallow: /pwdata/scrapedxml/debates/debates2023-03-29",
+             content_type="text/plain")
+    report = collect_hansard_web(corpus, site.url(folder), since="2023-03", until="2023-03-31")
+    assert report.collected == len(parse_day(day_bytes(MODERN), item=MODERN).speeches)
+    assert site.hits(folder + "debates2009-10-27d.xml") == 0  # outside --since/--until
+    assert site.hits(folder + "debates2023-03-28c.xml") == 0  # an older version of a listed day
+    assert report.failed == 1 and "robots.txt" in report.failures[0].reason  # 29 March is disallowed
+    assert corpus.store.conn.execute("SELECT COUNT(*) FROM http_cache").fetchone()[0] >= 2
+
+    again = collect_hansard_web(corpus, site.url(folder), since="2023-03", until="2023-03-31")
+    assert site.hits(folder + "debates2023-03-28d.xml") == 1, "a day collected at the listed version is not fetched again"
+    assert again.collected == 0 and any("already collected" in n.reason for n in again.notices)
