@@ -12,7 +12,7 @@ from typing import Any
 
 DOCUMENT_COLUMNS = (
     "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
-    "speaker_role", "party", "source_party", "organisations", "publisher", "kind", "country",
+    "speaker_role", "role", "party", "source_party", "organisations", "publisher", "kind", "country",
     "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
 
@@ -55,7 +55,8 @@ class Document:
     date: str | None = None  # ISO YYYY-MM-DD: published or delivered, never an "updated" date
     date_precision: str | None = None  # day, month or year (see DATE_PRECISIONS); None: unknown
     speaker: str | None = None
-    speaker_role: str | None = None
+    speaker_role: str | None = None  # the post(s) held: "Minister of State, Cabinet Office"
+    role: str | None = None  # the speaker's place that day: minister, shadow, backbencher, chair (None: unknown)
     party: str | None = None  # canonical name (party alias table); the source's value is source_party
     source_party: str | None = None
     organisations: tuple[str, ...] = ()

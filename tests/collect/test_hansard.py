@@ -212,13 +212,13 @@ def test_posts_give_each_speech_its_post_and_role_on_the_day(tmp_path):
     with open_corpus(tmp_path / "c", create=True) as corpus:
         report = collect_hansard(corpus, [shared_data("parliament", MODERN)], posts=[posts, people])
         frame = corpus.documents(source="hansard", text=False)
-        metas = dict(corpus.store.conn.execute("SELECT speaker || '#' || id, meta FROM documents").fetchall())
+        ministers = corpus.documents(source="hansard", role="minister", text=False)
 
     def first(speaker):
         return frame[frame["speaker"] == speaker].iloc[0]
 
     def role(speaker):
-        return next(json.loads(m).get("role") for k, m in metas.items() if k.startswith(speaker + "#"))
+        return first(speaker)["role"]
 
     assert first("Dominic Raab")["speaker_role"] == "Secretary of State, Ministry of Justice"
     assert first("Dominic Raab")["party"] == "Conservative"
@@ -228,6 +228,20 @@ def test_posts_give_each_speech_its_post_and_role_on_the_day(tmp_path):
     assert role("Stella Creasy") == "backbencher" and first("Stella Creasy")["party"] == "Labour"
     assert pd.isna(first("Stephen Kinnock")["party"])
     assert any("sat for Labour and independent on 2023-03-28" in n.reason for n in report.notices)
+    # the role is a filter like any other: only the ministers' speeches
+    assert set(ministers["speaker"]) == {"Dominic Raab", "Robert Jenrick"}
+    assert set(frame["role"].dropna()) == {"minister", "shadow", "backbencher"}
+
+
+def test_older_files_give_ministers_and_the_chair_their_role_from_the_printed_office(tmp_path):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", OLDER)])
+        frame = corpus.documents(source="hansard", text=False)
+    denham = frame[frame["speaker"] == "John Denham"].iloc[0]
+    assert (denham["role"], denham["speaker_role"]) == ("minister", "Secretary of State for Communities and Local Government")
+    assert set(frame[frame["speaker"].str.contains("Deputy Speaker", na=False)]["role"]) == {"chair"}
+    # without posts files nobody is called a backbencher: those not printed with an office are unknown
+    assert "backbencher" not in set(frame["role"].dropna())
 
 
 def test_the_cli_collects_days_reports_bad_files_and_exits_1(tmp_path, capsys):

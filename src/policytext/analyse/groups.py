@@ -1,4 +1,4 @@
-"""Group documents by government, year, quarter, speaker, party or kind, ordered in time."""
+"""Group documents by government, year, quarter, speaker, party, kind or role, ordered in time."""
 from __future__ import annotations
 
 import warnings
@@ -7,7 +7,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 
-GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind")
+GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role")
 NO_GROUP = "(none)"
 
 

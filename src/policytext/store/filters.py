@@ -1,7 +1,8 @@
 """Document filters shared by every query: the same names in the CLI, the library and the web page.
 
 ``speaker`` and ``government`` match any part of the name, case-insensitively ("Kennedy" finds
-"John F. Kennedy"); ``party``, ``kind``, ``source`` and ``country`` match whole values,
+"John F. Kennedy"); ``party``, ``kind``, ``source``, ``country`` and ``role`` (the speaker's place
+on the day: minister, shadow, backbencher, chair) match whole values,
 case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
 every Conservative document); ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
 read as the first or last day of that year).
@@ -32,7 +33,7 @@ MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _DATE_IN_ANY_DIGITS = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
-_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country")
+_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +58,7 @@ class DocumentFilter:
     kind: str | None = None
     source: str | None = None
     country: str | None = None
+    role: str | None = None
     since: str | None = None
     until: str | None = None
     limit: int | None = None
@@ -107,7 +109,7 @@ class DocumentFilter:
             clauses.append(f"({alias}.party = ? COLLATE NOCASE OR {alias}.party IN "
                            f"(SELECT p.party FROM documents AS p WHERE p.source_party = ? COLLATE NOCASE))")
             params.extend([self.party, self.party])
-        for name in ("kind", "source", "country"):
+        for name in ("kind", "source", "country", "role"):
             value = getattr(self, name)
             if value:
                 clauses.append(f"{alias}.{name} = ? COLLATE NOCASE")

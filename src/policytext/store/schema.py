@@ -274,4 +274,15 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX failures_open ON failures(stage, item) WHERE cleared_at IS NULL;
         """,
     ),
+    Migration(
+        8,
+        "documents: the speaker's role on the document's day (minister, shadow, backbencher, chair)",
+        # A class, beside speaker_role (the post itself, "Minister of State, Cabinet Office"), so
+        # that ministers can be compared with backbenchers whatever their posts were called.
+        # Existing rows have no role (NULL: unknown); collecting Hansard with --posts fills it.
+        """
+        ALTER TABLE documents ADD COLUMN role TEXT;
+        CREATE INDEX documents_role ON documents(role);
+        """,
+    ),
 ]
