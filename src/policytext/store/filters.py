@@ -244,7 +244,7 @@ def check_filter_names(options: Iterable[str]) -> None:
         >>> check_filter_names({"goverment": "Reagan"})
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, since, until, limit
+        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, role, since, until, limit
     """
     unknown = [name for name in options if name not in FILTER_NAMES]
     if unknown:
@@ -266,7 +266,7 @@ def strict_options(function: F | None = None, *, like: Callable[..., Any] | None
         >>> count(None, spekaer="Reagan")
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, since, until, limit; other options of count: words
+        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, role, since, until, limit; other options of count: words
     """
     if function is None:
         return functools.partial(strict_options, like=like)
