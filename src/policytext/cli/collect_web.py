@@ -200,3 +200,22 @@ def collect_hansard(
                 report = collect_files(corpus, sources, posts=posts, since=since, until=until,
                                        progress=advance)
     finish_collect(report, quiet=st.quiet)
+
+
+@collect_app.command("parlamint", short_help="ParlaMint TEI sittings, one document per utterance. Example: policytext collect parlamint ParlaMint-GB/")
+def collect_parlamint(
+    ctx: typer.Context,
+    paths: List[Path] = typer.Argument(..., help="ParlaMint TEI sitting files or folders; each sitting's "
+                                                 "<sitting>-meta.tsv is read from beside it."),
+) -> None:
+    """Collect ParlaMint sittings: each utterance with its speaker, party, minister flag and side.
+
+    Example: policytext collect parlamint ParlaMint-GB/2017/
+    """
+    from policytext.collect.parlamint import collect_parlamint as collect
+
+    st = state(ctx)
+    with open_corpus(config=st.config(), create=True) as corpus:
+        with progress_bar("utterances", None, quiet=st.quiet) as advance:
+            report = collect(corpus, paths, progress=advance)
+    finish_collect(report, quiet=st.quiet)

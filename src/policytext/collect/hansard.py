@@ -131,6 +131,17 @@ class HansardDay:
 def read_day_xml(data: bytes, *, item: str) -> etree._Element:
     """Parse a ParlParse file safely and return its root element; raise :class:`BadInput` when it is not one.
 
+    See :func:`parse_xml_without_dtd`.
+    """
+    root = parse_xml_without_dtd(data, item=item)
+    if root.tag != "publicwhip":
+        raise BadInput(item, f"not a ParlParse file: the root element is <{root.tag}>, not <publicwhip>")
+    return root
+
+
+def parse_xml_without_dtd(data: bytes, *, item: str) -> etree._Element:
+    """Parse XML safely and return its root element; raise :class:`BadInput` when it is not well-formed.
+
     The DTD is never loaded: its internal subset is removed and every named entity is replaced
     by a numeric character reference — taken from the subset when it declares one as a single
     character reference (as ParlParse's does), else from the HTML entity table. An entity known
@@ -171,8 +182,6 @@ def read_day_xml(data: bytes, *, item: str) -> etree._Element:
         line = err.lineno if isinstance(err.lineno, int) and err.lineno > 0 else None
         raise BadInput(item, f"not well-formed XML ({err.msg}); the file may be truncated or damaged: "
                              "download it again", line) from err
-    if root.tag != "publicwhip":
-        raise BadInput(item, f"not a ParlParse file: the root element is <{root.tag}>, not <publicwhip>")
     return root
 
 
