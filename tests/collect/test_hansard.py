@@ -295,4 +295,16 @@ def test_collect_from_the_published_folder_is_polite_cached_and_incremental(corp
 
     again = collect_hansard_web(corpus, site.url(folder), since="2023-03", until="2023-03-31")
     assert site.hits(folder + "debates2023-03-28d.xml") == 1, "a day collected at the listed version is not fetched again"
-    assert again.collected == 0 and any("already collected" in n.reason for n in again.notices)
+    assert again.collected == 0 and again.unchanged == report.collected
+    assert any("already collected" in n.reason for n in again.notices)
+
+    # a re-run with a posts file relabels the speeches from the raw cache, still without fetching
+    posts = corpus.path / "ministers.json"
+    posts.write_text(json.dumps({"organizations": [{"id": "moj", "name": "Ministry of Justice"}], "memberships": [
+        {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State", "organization_id": "moj",
+         "start_date": "2022-10-25", "end_date": "2023-04-21"}]}))
+    relabelled = collect_hansard_web(corpus, site.url(folder), since="2023-03-28", until="2023-03-28", posts=[posts])
+    assert site.hits(folder + "debates2023-03-28d.xml") == 1
+    # every speech gains a role: the posts file covers the day, so whoever holds no post is a backbencher
+    assert (relabelled.updated, relabelled.unchanged) == (report.collected, 0)
+    assert set(corpus.documents(role="minister", text=False)["speaker"]) == {"Dominic Raab"}

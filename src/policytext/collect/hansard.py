@@ -496,9 +496,10 @@ class _Days:
 def _stored_versions(store: Any, day_key: str) -> dict[str, int]:
     """Versions of a day already in the store, with their speech counts."""
     versions: dict[str, int] = {}
+    # date first: it is indexed, so a store of many days is not scanned for each file
     for (source_id,) in store.conn.execute(
-            "SELECT source_id FROM documents WHERE source = ? AND source_id >= ? AND source_id < ?",
-            (SOURCE, day_key, day_key + "\uffff")):
+            "SELECT source_id FROM documents WHERE date = ? AND source = ? AND source_id >= ? AND source_id < ?",
+            (day_key.rsplit("/", 1)[1], SOURCE, day_key, day_key + "\uffff")):
         match = _GID.match(source_id)
         if match:
             versions[match["version"]] = versions.get(match["version"], 0) + 1
@@ -533,8 +534,8 @@ def _retire_older_versions(corpus: Any, days: _Days, report: WriteReport) -> Non
     for day_key, version in days.versions.items():
         ids = []
         for (source_id,) in corpus.store.conn.execute(
-                "SELECT source_id FROM documents WHERE source = ? AND source_id >= ? AND source_id < ?",
-                (SOURCE, day_key, day_key + "\uffff")):
+                "SELECT source_id FROM documents WHERE date = ? AND source = ? AND source_id >= ? AND source_id < ?",
+                (day_key.rsplit("/", 1)[1], SOURCE, day_key, day_key + "\uffff")):
             match = _GID.match(source_id)
             if match and match["version"] < version:
                 ids.append(make_document_id(SOURCE, source_id))
@@ -671,8 +672,9 @@ def iter_hansard_web(store: Any, fetcher: Any, directory: str, *, since: str | N
                      days: _Days | None = None) -> Iterator[Outcome]:
     """Yield the documents of the days in ``since``..``until`` listed by a published folder.
 
-    Days already collected at the version the folder lists are not fetched again; a day whose
-    version is newer is fetched and replaces the older one.
+    Days already collected at the version the folder lists are not fetched again (they are read
+    from the raw cache, so new ``posts`` apply); a day whose version is newer is fetched and
+    replaces the older one.
     """
     from policytext.errors import FetchError
 
@@ -695,19 +697,25 @@ def iter_hansard_web(store: Any, fetcher: Any, directory: str, *, since: str | N
         series = _FILE_SERIES.get(series_file, series_file)
         stored = _stored_versions(store, f"uk.org.publicwhip/{series}/{listed_day.date}")
         if stored and max(stored) >= listed_day.version:
+            # Not fetched again; read from the raw cache instead, so that a re-run with other
+            # --posts files relabels the speeches (unchanged ones are counted as unchanged).
             current += 1
-            continue
-        try:
-            response = fetcher.fetch(listed_day.url)
-        except FetchError as err:
-            yield BadInput(listed_day.url, str(err))
-            continue
+            response = fetcher.load_cached(listed_day.url)
+            if response is None:
+                continue
+        else:
+            try:
+                response = fetcher.fetch(listed_day.url)
+            except FetchError as err:
+                yield BadInput(listed_day.url, str(err))
+                continue
         from policytext.collect.fetch import gunzip_if_needed
 
         body = gunzip_if_needed(response.body, max_bytes=fetcher.config.max_response_bytes)
         yield from _read_days(store, [(listed_day.url, body)], posts, days)
     if current:
-        yield Notice(directory, f"{current} day(s) already collected at the version listed; not fetched again")
+        yield Notice(directory, f"{current} day(s) already collected at the version listed: not fetched "
+                                "again (read from the raw cache)")
     if not wanted:
         yield Notice(directory, f"no sitting day listed between {since or 'the first'} and {until or 'the last'}")
 
