@@ -102,6 +102,10 @@ def test_page_escapes_markup_from_documents(base_url) -> None:
     assert "&lt;script&gt;alert(&#x27;<mark>pwned</mark>&#x27;)&lt;/script&gt;" in body
     assert "Markup &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; other tricks" in body
     assert 'href="https://example.org/posts/markup?a=1&amp;b=&lt;2&gt;"' in body
+    hit = json.loads(fetch(f"{base_url}/api/search?q=pwned")[2])["hits"][0]
+    _, _, whole = fetch(f"{base_url}/doc?id={quote(hit['doc_id'])}&start={hit['start']}&end={hit['end']}")
+    assert "<script>alert(" not in whole and "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in whole
+    assert "Markup &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; other tricks" in whole
 
 
 def test_page_shows_a_bad_query_as_an_error(base_url) -> None:
@@ -340,3 +344,87 @@ def test_response_cache_is_bounded_and_never_keeps_an_answer_older_than_a_commit
 def test_normalise_query_orders_names_and_keeps_the_order_of_repeated_ones() -> None:
     assert normalise_query("q=a&in=claims&page=") == normalise_query("in=claims&q=a")
     assert normalise_query("q=a&q=b") != normalise_query("q=b&q=a")  # the page reads the last one
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(base_url) -> None:
+    total = json.loads(fetch(f"{base_url}/api/search?q=economy&limit=20")[2])["total"]
+    pages = -(-total // 20)
+    status, _, html = fetch(f"{base_url}/?q=economy&page=999")
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+    assert status == 200 and "showing" not in summary and "Page 999 of" not in html
+    assert f"there is no page 999" in summary and f"page={pages}" in summary
+
+
+@pytest.mark.parametrize(("query", "within", "expected"), [
+    ('"new frontier of science"', "sentences", "1 sentence matches"),
+    ("economy", "sentences", "sentences match"),
+])
+def test_the_summary_counts_in_good_english(base_url, query, within, expected) -> None:
+    html = fetch(f"{base_url}/?q={quote(query)}&in={within}")[2]
+    summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+    assert expected in " ".join(summary.split())
+
+
+def test_a_misspelt_speaker_gets_a_suggestion(base_url) -> None:
+    html = fetch(f"{base_url}/?q=world&speaker=Kenedy")[2]
+    suggestion = re.search(r'<p class="suggest" id="suggest">(.*?)</p>', html, re.S).group(1)
+    assert "John F. Kennedy" in suggestion and "speaker=John+F.+Kennedy" in suggestion
+    assert "Eisenhower" not in suggestion
+    assert 'id="suggest"' not in fetch(f"{base_url}/?q=world&speaker=Kennedy")[2]
+
+
+def test_the_page_filters_by_party_and_says_what_the_corpus_covers(base_url, web_corpus) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(web_corpus / "policytext.db")
+    parties = [row[0] for row in conn.execute("SELECT DISTINCT party FROM documents WHERE party IS NOT NULL")]
+    documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    conn.close()
+    html = fetch(f"{base_url}/")[2]
+    assert all(f"<option>{party}</option>" in html for party in parties) and parties
+    coverage = re.search(r'<footer class="coverage" id="coverage">(.*?)</footer>', html, re.S).group(1)
+    assert f"{documents:,} documents" in coverage
+    data = json.loads(fetch(f"{base_url}/api/search?q=economy&party={quote(parties[0])}&limit=100")[2])
+    assert data["total"] > 0 and {hit["party"] for hit in data["hits"]} == {parties[0]}
+    assert f'value="{parties[0]}"' not in html  # options carry their text, not a second copy
+
+
+def test_csv_download_has_every_hit_with_its_citation(base_url) -> None:
+    status, headers, body = fetch(f"{base_url}/api/search.csv?q={quote('moon OR astronaut')}")
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert headers["Content-Disposition"] == 'attachment; filename="policytext-moon-OR-astronaut.csv"'
+    assert "Content-Security-Policy" in headers
+    import csv as csv_module
+    import io
+
+    rows = list(csv_module.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    total = json.loads(fetch(f"{base_url}/api/search?q={quote('moon OR astronaut')}")[2])["total"]
+    assert len(rows) == total and [row["position"] for row in rows[:3]] == ["1", "2", "3"]
+    assert all(row["citation"] and row["text"] and "\n" not in row["text"] for row in rows)
+    assert fetch(f"{base_url}/api/search.csv?q=")[0] == 400
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:
+    from policytext.web.app import _csv_cell
+
+    assert _csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _csv_cell("Tax cuts") == "Tax cuts" and _csv_cell(None) == "" and _csv_cell(3) == 3
+
+
+def test_the_document_view_marks_the_passage_and_escapes_the_text(base_url) -> None:
+    phrase = quote('"new frontier of science"')
+    hit = json.loads(fetch(f"{base_url}/api/search?q={phrase}")[2])["hits"][0]
+    status, headers, html = fetch(f"{base_url}/doc?id={quote(hit['doc_id'])}&start={hit['start']}&end={hit['end']}")
+    assert status == 200 and "Content-Security-Policy" in headers
+    marked = re.findall(r'<mark(?: id="passage")?>(.*?)</mark>', html, re.S)
+    assert "".join(marked).strip() == hit["text"].strip()
+    assert html.count('id="passage"') == 1
+    assert fetch(f"{base_url}/doc?id=no-such-document")[0] == 404
+    assert fetch(f"{base_url}/doc?id={quote(hit['doc_id'])}&start=x")[0] == 400
+    # offsets outside the text mark nothing rather than failing
+    assert 'id="passage"' not in fetch(f"{base_url}/doc?id={quote(hit['doc_id'])}&start=5&end=999999999")[2]
+
+
+def test_every_hit_has_an_anchor_and_a_link_to_it(base_url) -> None:
+    html = fetch(f"{base_url}/?q=economy&page=2")[2]
+    assert 'id="hit-21"' in html and "#hit-21" in html and 'id="hit-20"' not in html

@@ -17,7 +17,7 @@ def search(page, query: str) -> None:
 
 def test_a_phrase_search_finds_the_address_highlighted_and_cited(page) -> None:
     search(page, '"new frontier of science"')
-    assert "1 sentences match" in page.inner_text("#summary")
+    assert "1 sentence matches" in page.inner_text("#summary")
     hit = page.locator("li.hit").first
     assert hit.locator(".speaker").inner_text() == "John F. Kennedy"
     assert hit.locator("time").get_attribute("datetime") == "1962-01-11"
@@ -77,7 +77,9 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, base_url) -> 
         button.click()
         page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == expected
-        assert expected.startswith("John F. Kennedy, “State of the Union Address (1962")
+        # the quote itself, then where it comes from: what a journalist pastes
+        quote = page.locator("li.hit blockquote").first.inner_text()
+        assert expected.startswith(f"“{quote}” John F. Kennedy, “State of the Union Address (1962")
     finally:
         context.close()
 
@@ -132,3 +134,30 @@ def test_a_bad_query_shows_the_syntax(page) -> None:
     text = search_page.inner_text("#error")
     assert text.startswith("Error: cannot read the search query: NOT at character 1")
     assert 'NEAR(word word, 10)' in text
+
+
+def test_the_page_fits_a_narrow_screen(browser, base_url) -> None:
+    """At 400 px nothing runs off the side: the Search button, long citations, the date boxes."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    try:
+        search(page, '"new frontier"')
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400
+        button = page.locator("#go").bounding_box()
+        assert button["x"] + button["width"] <= 400
+        for box in ("#since", "#until"):  # the whole placeholder shows
+            assert page.evaluate(f"(e => e.scrollWidth <= e.clientWidth)(document.querySelector('{box}'))")
+    finally:
+        context.close()
+
+
+def test_a_hit_opens_in_its_whole_document_with_the_passage_marked(page) -> None:
+    search(page, '"new frontier of science"')
+    hit = page.locator("li.hit").first
+    text = hit.locator("blockquote").inner_text()
+    hit.locator("a.in-corpus").click()
+    page.wait_for_selector("#passage")
+    assert page.inner_text("#passage").strip() == text.strip()
+    assert "John F. Kennedy" in page.inner_text("#doc-meta")
+    assert page.evaluate("(() => { const r = document.querySelector('#passage').getBoundingClientRect();"
+                         " return r.top >= 0 && r.bottom <= window.innerHeight; })()")  # scrolled to it

@@ -1,8 +1,10 @@
 """The search page: a small read-only WSGI application (served by waitress, see ``server.py``).
 
 Routes: ``/`` (the page, rendered on the server so it works without scripts), ``/api/search``
-(JSON: ``{"total": N, "hits": [...]}``) and ``/static/…`` (the page's own script and styles; nothing
-comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
+(JSON: ``{"total": N, "hits": [...]}``), ``/api/search.csv`` (the same hits as a CSV file, up to
+:data:`CSV_MAX_ROWS`), ``/doc?id=…&start=…&end=…`` (a whole document from the corpus with a passage
+marked, for when the source is offline) and ``/static/…`` (the page's own script and styles;
+nothing comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
 added to stored text is ``<mark>``, put round text that was escaped first.
 
 Answers of searches are kept in a small :class:`ResponseCache`, emptied whenever the store may have
@@ -14,6 +16,9 @@ rebinding); HEAD gets the headers of GET and no body.
 """
 from __future__ import annotations
 
+import csv
+import difflib
+import io
 import json
 import logging
 import math
@@ -31,6 +36,7 @@ from markupsafe import Markup
 
 from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
+from policytext.search.hits import MAX_LIMIT
 from policytext.store import Store
 
 PAGE_SIZE = 20
@@ -55,6 +61,12 @@ CACHE_ENTRIES = 512
 CACHE_BYTES = 32 * 1024 * 1024
 """Bytes of answers kept at most; an answer larger than a sixteenth of this is never kept."""
 SEARCH_PATHS = ("/", "/api/search")
+CSV_MAX_ROWS = 5000
+"""Hits in a CSV download at most (from the first); the file says when there were more."""
+CSV_COLUMNS = ("position", "text", "speaker", "date", "title", "kind", "government", "party", "url", "citation",
+               "doc_id", "start", "end", "score")
+DOC_MAX_CHARS = 2_000_000
+"""Longest document the document view shows whole (longer ones are shown round the passage)."""
 
 log = logging.getLogger("policytext.web")
 
@@ -255,6 +267,64 @@ class ResponseCache:
                 self._bytes -= len(dropped[2])
 
 
+def _counted(count: int, within: str) -> str:
+    """Return "1 quote matches" or "3 quotes match" for a count of hits of ``within``."""
+    singular = within[:-1] if within.endswith("s") else within
+    return f"{count:,} {singular} matches" if count == 1 else f"{count:,} {within} match"
+
+
+def suggest_speakers(given: str, speakers: list[str], *, limit: int = 3) -> list[str]:
+    """Return the corpus's speakers whose name, or a word of it, is close to ``given`` (a misspelling).
+
+    Example:
+        >>> suggest_speakers("Regan", ["Ronald Reagan", "John F. Kennedy", "Donald J. Trump"])
+        ['Ronald Reagan']
+    """
+    wanted = given.strip().lower()
+    if not wanted:
+        return []
+    scored: dict[str, float] = {}
+    for speaker in speakers:
+        words = [speaker.lower(), *re.findall(r"[\w'-]+", speaker.lower())]
+        best = max(difflib.SequenceMatcher(None, wanted, word).ratio() for word in words)
+        if best >= 0.75:
+            scored[speaker] = best
+    return sorted(scored, key=lambda name: -scored[name])[:limit]
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _paragraphs(text: str, shown_from: int, shown_to: int, start: int, end: int) -> list[list[tuple[str, str]]]:
+    """Split ``text[shown_from:shown_to]`` into paragraphs of (piece, state) runs.
+
+    The state is ``"first"`` for the first run inside ``start``–``end`` (the page's anchor),
+    ``"more"`` for the rest of that passage and ``""`` elsewhere.
+
+    Example:
+        >>> _paragraphs("One. Two.\\n\\nThree.", 0, 17, 5, 9)
+        [[('One. ', ''), ('Two.', 'first')], [('Three.', '')]]
+    """
+    paragraphs: list[list[tuple[str, str]]] = []
+    position, seen = shown_from, False
+    for block in re.split(r"(\n\s*\n)", text[shown_from:shown_to]):
+        block_start, position = position, position + len(block)
+        if not block.strip():
+            continue
+        runs: list[tuple[str, str]] = []
+        cuts = sorted({block_start, position, *(x for x in (start, end) if block_start < x < position)})
+        for a, b in zip(cuts, cuts[1:]):
+            inside = end > start and start <= a and b <= end
+            runs.append((text[a:b], ("more" if seen else "first") if inside else ""))
+            seen = seen or inside
+        paragraphs.append(runs)
+    return paragraphs
+
+
 class SearchApp:
     """The WSGI application over one corpus store, opened read-only once per serving thread.
 
@@ -336,6 +406,10 @@ class SearchApp:
         try:
             if path in SEARCH_PATHS:
                 return self._search(path, environ, start_response)
+            if path == "/api/search.csv":
+                return self._csv(environ.get("QUERY_STRING", ""), start_response)
+            if path == "/doc":
+                return self._document(environ.get("QUERY_STRING", ""), start_response)
             if path.startswith("/static/"):
                 return self._static(path[len("/static/"):], start_response)
         except PolicytextError as err:  # not a query problem: the store itself
@@ -389,15 +463,15 @@ class SearchApp:
         body = json.dumps(result.to_dict(), ensure_ascii=False)
         return "200 OK", "application/json; charset=utf-8", body.encode("utf-8")
 
-    def _choices(self) -> dict[str, list[str]]:
-        """Return the governments and kinds for the filters, read again only after the store changed.
+    def _corpus_view(self) -> dict[str, Any]:
+        """Return the lists for the filters and what the corpus covers, read again after the store changed.
 
         ``PRAGMA data_version`` moves when another connection (a collect or annotate run) commits;
         it is per connection, so each thread keeps its own copy.
         """
         conn = self.store().conn
         version = conn.execute("PRAGMA data_version").fetchone()[0]
-        cached = getattr(self._local, "choices", None)
+        cached = getattr(self._local, "view", None)
         if cached is not None and cached[0] == version:
             return cached[1]
         governments = [row[0] for row in conn.execute(
@@ -405,9 +479,17 @@ class SearchApp:
             "GROUP BY government ORDER BY MIN(date)")]
         kinds = [row[0] for row in conn.execute(
             "SELECT DISTINCT kind FROM documents WHERE kind IS NOT NULL ORDER BY kind")]
-        choices = {"governments": governments, "kinds": kinds}
-        self._local.choices = (version, choices)
-        return choices
+        parties = [row[0] for row in conn.execute(
+            "SELECT DISTINCT party FROM documents WHERE party IS NOT NULL ORDER BY party")]
+        speakers = [row[0] for row in conn.execute(
+            "SELECT speaker FROM documents WHERE speaker IS NOT NULL GROUP BY speaker ORDER BY count(*) DESC")]
+        documents, first, last = conn.execute("SELECT count(*), min(date), max(date) FROM documents").fetchone()
+        sources = [row[0] for row in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
+        view = {"governments": governments, "kinds": kinds, "parties": parties, "speakers": speakers,
+                "coverage": {"documents": documents, "first": first, "last": last, "speakers": len(speakers),
+                             "sources": sources}}
+        self._local.view = (version, view)
+        return view
 
     def _page(self, query_string: str) -> Answer:
         error, result, request = None, None, SearchRequest()
@@ -418,13 +500,77 @@ class SearchApp:
                                        limit=request.limit, offset=request.offset, **dict(request.filters))
         except BadQuery as err:
             error = str(err)
+        view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
+        filters = dict(request.filters)
+        suggestions: list[str] = []
+        if result is not None and not result.total and filters.get("speaker"):
+            suggestions = suggest_speakers(filters["speaker"], view["speakers"])
         html = self.env.get_template("page.html").render(
-            request=request, filters=dict(request.filters), result=result, error=error,
-            pages=pages, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, Markup=Markup,
-            **self._choices())
+            request=request, filters=filters, result=result, error=error, pages=pages,
+            past_end=bool(result and result.total and request.offset >= result.total),
+            noun=_counted, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP,
+            Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
+
+    def _csv(self, query_string: str, start_response: StartResponse) -> list[bytes]:
+        """Answer ``/api/search.csv``: every hit of the search (up to :data:`CSV_MAX_ROWS`) as CSV."""
+        try:
+            request = read_request(query_string)
+            if not request.q:
+                raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
+            hits: list[Any] = []
+            while True:  # in pages of the most a search returns at once
+                result = search_corpus(self.store(), request.q, within=request.within, offset=len(hits),
+                                       limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)), **dict(request.filters))
+                hits.extend(result.hits)
+                if not result.hits or len(hits) >= min(result.total, CSV_MAX_ROWS):
+                    break
+        except BadQuery as err:
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for number, hit in enumerate(hits, 1):
+            row = {**hit.to_dict(), "position": number}
+            row["text"] = " ".join(row["text"].split())
+            writer.writerow([_csv_cell(row.get(name)) for name in CSV_COLUMNS])
+        if result.total > len(hits):
+            writer.writerow([f"# {result.total - len(hits):,} more matches not included "
+                             f"(at most {CSV_MAX_ROWS:,} a file): narrow the search with filters"])
+        name = re.sub(r"[^A-Za-z0-9]+", "-", request.q).strip("-")[:40] or "search"
+        body = "\ufeff" + out.getvalue()  # a byte-order mark, so spreadsheets read it as UTF-8
+        return self._send(start_response, "200 OK", "text/csv; charset=utf-8", body,
+                          [("Content-Disposition", f'attachment; filename="policytext-{name}.csv"')])
+
+    def _document(self, query_string: str, start_response: StartResponse) -> list[bytes]:
+        """Answer ``/doc``: one document of the corpus, with the passage ``start``–``end`` marked."""
+        raw = parse_qs(query_string)
+        doc_id = (raw.get("id") or [""])[-1]
+        try:
+            start = _read_int((raw.get("start") or [""])[-1], "start", 0, 0, 10**9)
+            end = _read_int((raw.get("end") or [""])[-1], "end", 0, 0, 10**9)
+        except BadQuery as err:
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+        row = self.store().conn.execute(
+            "SELECT id, title, text, speaker, date, url, publisher, source, kind, government FROM documents "
+            "WHERE id = ?", [doc_id]).fetchone() if doc_id else None
+        if row is None:
+            return self._send(start_response, "404 Not Found", TEXT,
+                              f"No document {doc_id[:200]!r} in this corpus. The search page is at /.\n")
+        text = row["text"]
+        if not (0 <= start <= end <= len(text)):
+            start = end = 0
+        shown_from, shown_to = 0, len(text)
+        if len(text) > DOC_MAX_CHARS:  # show the part round the passage only
+            shown_from = max(0, start - DOC_MAX_CHARS // 2)
+            shown_to = min(len(text), shown_from + DOC_MAX_CHARS)
+        html = self.env.get_template("doc.html").render(
+            doc=row, paragraphs=_paragraphs(text, shown_from, shown_to, start, end), marked=end > start,
+            cut=(shown_from, shown_to) if (shown_from, shown_to) != (0, len(text)) else None,
+            length=len(text), link=safe_link(row["url"]))
+        return self._send(start_response, "200 OK", "text/html; charset=utf-8", html)
 
     def _static(self, name: str, start_response: StartResponse) -> list[bytes]:
         suffix = Path(name).suffix
