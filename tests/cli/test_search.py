@@ -40,7 +40,7 @@ def test_search_table_shows_the_match_in_context_and_the_citation(capsys, corpus
     assert code == 0, err
     assert "«astronaut»" in out and "Dwight D. Eisenhower" in out and "1961-01-12" in out
     assert "The American Presidency Project" in out  # the citation column
-    assert "1 sentences match 'astronaut'; showing 1-1" in err
+    assert "1 sentence matches 'astronaut'; showing 1-1" in err
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -106,3 +106,29 @@ def test_serve_refuses_a_port_in_use(capsys, corpus_path) -> None:
         port = busy.getsockname()[1]
         code, _, err = run(capsys, "--corpus", corpus_path, "serve", "--port", str(port))
     assert code == 1 and err.startswith(f"Error: cannot listen on 127.0.0.1:{port}") and "--port" in err
+
+
+def test_quotes_of_a_speaker_with_none_points_to_search(capsys, corpus_path) -> None:
+    code = main(["--corpus", str(corpus_path), "quotes", "--speaker", "Kennedy", "--about", "taxes"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "No quote of anyone named 'Kennedy' matches. 'quotes' lists people quoted inside documents" in err
+    assert "policytext search taxes --speaker 'Kennedy'" in err
+
+
+def test_tables_keep_to_the_width_columns_gives(corpus_path) -> None:
+    """A table piped to a file is as wide as COLUMNS says (200 when it does not)."""
+    import os
+    import subprocess
+    import sys
+
+    def widest(columns: str | None) -> int:
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        if columns:
+            env["COLUMNS"] = columns
+        out = subprocess.run([sys.executable, "-m", "policytext", "--corpus", str(corpus_path), "search", "world",
+                              "--limit", "3"], capture_output=True, text=True, env=env, check=True).stdout
+        return max(len(line) for line in out.splitlines())
+
+    assert widest("80") <= 80
+    assert 80 < widest(None) <= 200

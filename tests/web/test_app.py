@@ -428,3 +428,12 @@ def test_the_document_view_marks_the_passage_and_escapes_the_text(base_url) -> N
 def test_every_hit_has_an_anchor_and_a_link_to_it(base_url) -> None:
     html = fetch(f"{base_url}/?q=economy&page=2")[2]
     assert 'id="hit-21"' in html and "#hit-21" in html and 'id="hit-20"' not in html
+
+
+def test_suggestions_come_from_a_name_or_a_word_of_it() -> None:
+    from policytext.web.app import suggest_speakers
+
+    speakers = ["Ronald Reagan", "John F. Kennedy", "Donald J. Trump", "Joseph R. Biden"]
+    assert suggest_speakers("Regan", speakers) == ["Ronald Reagan"]
+    assert suggest_speakers("kenedy", speakers) == ["John F. Kennedy"]
+    assert suggest_speakers("Churchill", speakers) == [] and suggest_speakers("  ", speakers) == []

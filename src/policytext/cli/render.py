@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -23,9 +24,29 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-# Pipes and captured output get a wide console, so tables are not folded at 80 columns.
-stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-stderr = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
+PIPE_WIDTH = 200
+"""Width of tables written to a pipe or file when ``COLUMNS`` does not say (a terminal's own width
+is used on a terminal): wide enough that a citation is not folded into many lines."""
+
+
+def console_width(stream: Any) -> int | None:
+    """Return the width for tables on ``stream``: ``COLUMNS`` when set, the terminal's, or :data:`PIPE_WIDTH`.
+
+    Example:
+        >>> import io, os
+        >>> os.environ["COLUMNS"] = "80"; console_width(io.StringIO())
+        80
+        >>> del os.environ["COLUMNS"]; console_width(io.StringIO())
+        200
+    """
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isascii() and given.isdigit() and 20 <= int(given) <= 10_000:
+        return int(given)
+    return None if stream.isatty() else PIPE_WIDTH
+
+
+stdout = Console(soft_wrap=True, width=console_width(sys.stdout))
+stderr = Console(stderr=True, soft_wrap=True, width=console_width(sys.stderr))
 
 
 def _jsonable(value: Any) -> Any:

@@ -10,6 +10,7 @@ from policytext.cli.app import app, state
 from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
+from policytext.search.wording import count_matching
 
 TABLE_COLUMNS = ["kwic", "speaker", "date", "citation"]
 
@@ -54,7 +55,7 @@ def search(
     rows = [hit.to_dict() for hit in result.hits]
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
-        message(f"{result.total:,} {within.value} match {query!r}; showing {shown}", quiet=st.quiet)
+        message(f"{count_matching(result.total, within.value)} {query!r}; showing {shown}", quiet=st.quiet)
         render(rows, format, columns=TABLE_COLUMNS, max_width=400)
     else:
         render(rows, format, columns=HIT_COLUMNS)
@@ -130,6 +131,11 @@ def quotes(
         render(frame, format, columns=columns, title="Quotes", max_width=80)
     else:
         render(frame, format)
+    if frame.empty and speaker:
+        terms = f"{about} " if about else ""
+        message(f"No quote of anyone named {speaker!r} matches. 'quotes' lists people quoted inside "
+                f"documents; for what {speaker} said in their own speeches, search them: "
+                f"policytext search {terms or 'WORDS '}--speaker {speaker!r}", quiet=st.quiet)
 
 
 @app.command("claims")

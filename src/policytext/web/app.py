@@ -37,6 +37,7 @@ from markupsafe import Markup
 from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
 from policytext.search.hits import MAX_LIMIT
+from policytext.search.wording import count_matching
 from policytext.store import Store
 
 PAGE_SIZE = 20
@@ -265,12 +266,6 @@ class ResponseCache:
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= len(dropped[2])
-
-
-def _counted(count: int, within: str) -> str:
-    """Return "1 quote matches" or "3 quotes match" for a count of hits of ``within``."""
-    singular = within[:-1] if within.endswith("s") else within
-    return f"{count:,} {singular} matches" if count == 1 else f"{count:,} {within} match"
 
 
 def suggest_speakers(given: str, speakers: list[str], *, limit: int = 3) -> list[str]:
@@ -509,7 +504,7 @@ class SearchApp:
         html = self.env.get_template("page.html").render(
             request=request, filters=filters, result=result, error=error, pages=pages,
             past_end=bool(result and result.total and request.offset >= result.total),
-            noun=_counted, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP,
+            noun=count_matching, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP,
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
