@@ -19,6 +19,7 @@ from policytext.cli import annotate  # noqa: E402,F401  (annotate, entities, quo
 from policytext.cli import analyse  # noqa: E402,F401  (themes, trends, topics, keyness, kwic)
 from policytext.cli import collect_web  # noqa: E402,F401
 from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, claims)
+from policytext.cli import verify  # noqa: E402,F401  (verify)
 
 
 INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"

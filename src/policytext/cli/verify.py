@@ -1,0 +1,61 @@
+"""The verify command: did they really say it? A verdict on a quote, or a batch, with its evidence."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from policytext.cli.app import app, state
+from policytext.cli.options import FORMAT, SINCE, UNTIL
+from policytext.cli.render import OutputFormat, message, render
+from policytext.corpus import open_corpus
+
+TABLE_COLUMNS = ["id", "verdict", "similarity", "quote", "speaker", "date", "note"]
+_BATCH_SUFFIXES = (".jsonl", ".json", ".ndjson")
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    quote: str = typer.Argument(..., help="The quote to check, or a JSON Lines file of {id, quote, speaker?, date?} "
+                                          "(read as a file when it names one or ends in .jsonl)."),
+    speaker: Optional[str] = typer.Option(None, help="Part of the name of who is said to have said it."),
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Check a quote against the corpus: verbatim, altered, other speaker or not found, with the passages.
+
+    Typography (quote marks, dashes, case, spacing) never counts; '…' in a quote marks a cut. An
+    altered quote shows the word-level difference ([-said-] {+quoted+}) and flags changed
+    negation, numbers and names. 'not found' says what the corpus holds for the speaker and period.
+    Paraphrase (same meaning, other words) is not checked by this version.
+
+    Example: policytext verify "the era of big government is over" --speaker Clinton
+
+    Example: policytext verify quotes.jsonl --format json
+    """
+    from policytext.verify import read_quote_batch, verify_frame
+
+    st = state(ctx)
+    path = Path(quote)
+    batch = path.suffix.lower() in _BATCH_SUFFIXES or path.is_file()
+    items = read_quote_batch(path) if batch else None
+    with open_corpus(config=st.config(), readonly=True) as corpus:
+        if items is not None:
+            frame = verify_frame(corpus, items, since=since, until=until)
+        else:
+            frame = verify_frame(corpus, quote, speaker=speaker, since=since, until=until)
+    if format is OutputFormat.table:
+        for row in frame.to_dict(orient="records"):
+            message(f"{row['verdict'].upper()}: {row['quote']!r}" + (f" [{row['id']}]" if row["id"] else ""),
+                    quiet=st.quiet)
+        render(frame, format, columns=TABLE_COLUMNS if items is not None else TABLE_COLUMNS[1:], max_width=300)
+        if items is None:
+            passages = frame.iloc[0]["passages"]
+            render([{"relation": p["relation"], "similarity": p["similarity"], "diff": p["diff"],
+                     "changes": p["changes"], "citation": p["citation"]} for p in passages], format,
+                   title="Passages", max_width=300)
+    else:
+        render(frame, format)

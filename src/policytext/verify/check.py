@@ -1,0 +1,364 @@
+"""Check a quote against the corpus: the closest passages, and a verdict with its evidence.
+
+Candidates come from the full-text index (the quote's content words joined with OR, ranked by
+BM25, once among the named speaker's documents and once among everyone's, and among the quotes
+attributed to the speaker in other people's texts); each candidate's neighbourhood in its
+document is then aligned with the quote word by word (:mod:`policytext.verify.align`), and the
+verdict follows from the best alignments:
+
+- ``verbatim``: the quote's words occur in the speaker's own text, in order (typography aside;
+  cuts the quote marks with an ellipsis allowed);
+- ``altered``: the closest passage of the speaker's own text is similar enough
+  (:data:`ALTERED_MIN`) but words were changed, added or cut; the difference is shown and changes
+  of negation, numbers and names are flagged;
+- ``other speaker``: nothing of the speaker's comes close, but someone else's text does (who, when);
+- ``not found``: nothing close enough, in the speaker's own words or anyone else's. This is never
+  proof that it was not said: the verdict says what the corpus holds for that speaker and period,
+  and lists the passages where others quote the speaker saying it (a blog quoting a minister is
+  not the minister's own speech).
+
+Without a speaker, the best passage of anyone decides between ``verbatim``, ``altered`` and
+``not found``, and its speaker is reported. Paraphrase (same meaning, other words) needs the
+meaning search, which is not part of this version: every verdict says ``paraphrase_checked=False``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from policytext.errors import BadQuery
+from policytext.search import format_citation, search_corpus
+from policytext.store import DocumentFilter
+from policytext.verify.align import ELLIPSIS, Alignment, align, tokenize
+
+VERDICTS = ("verbatim", "altered", "paraphrase", "other speaker", "not found")
+"""Every verdict :func:`verify_quote` may give (``paraphrase`` only with the meaning search)."""
+
+ALTERED_MIN = 0.6
+"""Lowest word similarity of an ``altered`` passage; below it the quote is not found.
+
+Chosen on the dev half of the labelled set built by :mod:`policytext.verify.evaluate` (State of
+the Union sentences with controlled edits, other presidents' lines and outside sentences): see
+docs/verify.md for the sweep and the test half's figures.
+"""
+MIN_WORDS = 3
+"""A quote of fewer words matches too much of any corpus to say anything."""
+CANDIDATES = 30  # hits read from the index per search; the aligned neighbourhoods are fewer
+PASSAGES = 5  # passages kept as evidence per verdict
+NEIGHBOURHOOD = 250  # characters of document text either side of a hit that the quote may span
+
+_STOP_WORDS = frozenset("""
+a about above after again all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just let me more
+most my myself of off on once only or other our ours ourselves out over own same she should so some
+such than that the their theirs them themselves then there these they this those through to too
+under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves
+""".split())
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of the corpus aligned with the quote, with who said it and how to cite it.
+
+    ``relation`` is ``own`` (the asked speaker's own text, or anyone's when no speaker was asked),
+    ``quoted`` (someone else's text quoting or naming the asked speaker) or ``other``.
+    ``start``/``end`` are character offsets of ``matched`` in the document's text.
+    """
+
+    relation: str
+    similarity: float
+    matched: str
+    diff: str
+    changes: tuple[str, ...]
+    speaker: str | None
+    date: str | None
+    title: str | None
+    url: str | None
+    citation: str
+    doc_id: str
+    start: int
+    end: int
+    exact: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"relation": self.relation, "similarity": round(self.similarity, 3), "matched": self.matched,
+                "diff": self.diff, "changes": list(self.changes), "speaker": self.speaker, "date": self.date,
+                "title": self.title, "url": self.url, "citation": self.citation, "doc_id": self.doc_id,
+                "start": self.start, "end": self.end, "exact": self.exact}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the corpus holds for the speaker and period checked: documents and their date range."""
+
+    documents: int
+    first: str | None
+    last: str | None
+    all_documents: int
+
+    def describe(self, speaker: str | None) -> str:
+        who = f"by a speaker matching {speaker!r}" if speaker else "in all"
+        held = (f"{self.documents:,} documents {who}"
+                + (f", {self.first} to {self.last}" if self.documents else ""))
+        return f"the corpus holds {held} ({self.all_documents:,} documents of anyone in the period checked)"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one quote, with the passages that support it (best first)."""
+
+    quote: str
+    speaker: str | None
+    verdict: str
+    similarity: float
+    note: str
+    coverage: Coverage
+    passages: tuple[Passage, ...]
+    id: str | None = None
+    claimed_date: str | None = None
+    paraphrase_checked: bool = False
+    changes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def best(self) -> Passage | None:
+        return self.passages[0] if self.passages else None
+
+    def to_dict(self) -> dict[str, Any]:
+        best = self.best
+        return {
+            "id": self.id, "quote": self.quote, "asked_speaker": self.speaker, "verdict": self.verdict,
+            "similarity": round(self.similarity, 3), "changes": list(self.changes), "note": self.note,
+            "speaker": best.speaker if best else None, "date": best.date if best else None,
+            "matched": best.matched if best else None, "diff": best.diff if best else None,
+            "citation": best.citation if best else None, "url": best.url if best else None,
+            "claimed_date": self.claimed_date,
+            "same_date": (bool(best and best.date and best.date.startswith(self.claimed_date))
+                          if self.claimed_date else None),
+            "paraphrase_checked": self.paraphrase_checked,
+            "coverage": self.coverage.describe(self.speaker),
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
+                 until: str | None = None, id: str | None = None, claimed_date: str | None = None,
+                 altered_min: float = ALTERED_MIN) -> Verdict:
+    """Check whether ``quote`` occurs in the corpus (said by ``speaker``), and how faithfully.
+
+    Args:
+        corpus: a :class:`~policytext.corpus.Corpus` or an open ``Store``.
+        quote: the words as quoted; typography (quote marks, dashes, case, spacing) never counts,
+            and ``…`` or ``...`` marks a cut.
+        speaker: part of the name of who is said to have said it (as the ``speaker`` filter).
+        since, until: the period to look in (the shared date bounds).
+        id, claimed_date: carried into the verdict (from a batch); ``claimed_date`` is compared
+            with the best passage's date (``same_date``), never used to filter.
+        altered_min: the lowest similarity of an ``altered`` passage (:data:`ALTERED_MIN`).
+
+    Example:
+        >>> verdict = verify_quote(corpus, "ask not what your country can do for you",
+        ...                        speaker="Kennedy")                        # doctest: +SKIP
+        >>> verdict.verdict, verdict.best.citation                          # doctest: +SKIP
+    """
+    passages, coverage, filters = find_passages(corpus, quote, speaker=speaker, since=since, until=until)
+    return decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
+
+
+def find_passages(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
+                  until: str | None = None) -> tuple[list[Passage], Coverage, DocumentFilter]:
+    """Return every aligned candidate passage of ``quote`` (best first), the coverage, and the filters read.
+
+    The part of :func:`verify_quote` that does not depend on the thresholds (an evaluation
+    computes it once and tries each threshold with :func:`decide`).
+    """
+    if not isinstance(quote, str):
+        raise BadQuery(f"the quote must be text, not {quote!r}")
+    words = tokenize(quote)
+    if sum(1 for t in words if t.norm != ELLIPSIS) < MIN_WORDS:
+        raise BadQuery(f"the quote {quote!r} has fewer than {MIN_WORDS} words: too short to check "
+                       "(it would match too much of any corpus); quote more of it")
+    filters = DocumentFilter.from_options(speaker=speaker, since=since, until=until)
+    store = getattr(corpus, "store", corpus)
+    passages = _aligned_passages(store, words, _candidate_query(words), filters, speaker)
+    return passages, _coverage(store, filters), filters
+
+
+def _candidate_query(words: list[Any]) -> str:
+    """Return a query of the quote's content words joined by OR (all its words when all are common)."""
+    parts = []
+    for token in words:
+        parts.extend(p for p in re.split(r"\W+", token.norm) if p)
+    content = [w for w in dict.fromkeys(parts) if w not in _STOP_WORDS and len(w) > 1]
+    chosen = content or list(dict.fromkeys(p for p in parts if p))
+    chosen = sorted(chosen, key=len, reverse=True)[:12]  # longer words are rarer, on the whole
+    return " OR ".join(f'"{w}"' for w in chosen)
+
+
+def _relation_of(speaker: str | None, doc_speaker: str | None) -> str:
+    if not speaker:
+        return "own"
+    return "own" if doc_speaker and speaker.casefold() in doc_speaker.casefold() else "other"
+
+
+def _aligned_passages(store: Any, words: list[Any], query: str, filters: DocumentFilter,
+                      speaker: str | None) -> list[Passage]:
+    """Return the candidates' aligned stretches, one per place in the corpus, best first."""
+    period = {"since": filters.since, "until": filters.until}
+    hits = list(search_corpus(store, query, speaker=filters.speaker, limit=CANDIDATES, **period).hits)
+    quoted_spans: dict[str, list[tuple[int, int]]] = {}
+    if filters.speaker:
+        hits += search_corpus(store, query, limit=CANDIDATES, **period).hits
+        for hit in search_corpus(store, query, within="quotes", speaker=filters.speaker,
+                                 limit=CANDIDATES, **period).hits:
+            if _relation_of(filters.speaker, hit.doc_speaker) != "own":
+                quoted_spans.setdefault(hit.doc_id, []).append((hit.start, hit.end))
+                hits.append(hit)
+    texts: dict[str, str] = {}
+    found: dict[tuple[str, int, int], Passage] = {}
+    for hit in hits:
+        if hit.doc_id not in texts:
+            row = store.conn.execute("SELECT text FROM documents WHERE id = ?", (hit.doc_id,)).fetchone()
+            texts[hit.doc_id] = row[0] if row else ""
+        text = texts[hit.doc_id]
+        left, right = _neighbourhood(text, hit.start, hit.end)
+        window = text[left:right]
+        alignment = align(words, window)
+        if alignment is None:
+            continue
+        # align again round where it lined up, so a stretch cut by the window's edge is seen whole
+        left, right = _neighbourhood(text, left + alignment.span[0], left + alignment.span[1])
+        alignment = align(words, text[left:right]) or alignment
+        start, end = left + alignment.span[0], left + alignment.span[1]
+        key = (hit.doc_id, start, end)
+        overlapping = [k for k in found if k[0] == hit.doc_id and k[1] < end and start < k[2]]
+        if any(found[k].similarity >= alignment.similarity for k in overlapping):
+            continue  # one place of a document is one passage: the best-aligned neighbourhood
+        for k in overlapping:
+            del found[k]
+        doc_speaker = hit.doc_speaker
+        relation = _relation_of(filters.speaker, doc_speaker)
+        if relation == "other" and filters.speaker and (
+                any(s < end and start < e for s, e in quoted_spans.get(hit.doc_id, ()))
+                or _names(text, start, end, filters.speaker)):
+            relation = "quoted"
+        found[key] = _passage(hit, relation, alignment, text[start:end], start, end, filters.speaker)
+    order = {"own": 0, "quoted": 1, "other": 2}
+    return sorted(found.values(), key=lambda p: (-p.exact, -round(p.similarity, 6), order[p.relation], p.date or ""))
+
+
+def _neighbourhood(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return offsets round ``start``-``end``, NEIGHBOURHOOD characters either side, cut at spaces."""
+    left, right = max(0, start - NEIGHBOURHOOD), min(len(text), end + NEIGHBOURHOOD)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space >= 0 else start
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space >= 0 else end
+    return left, right
+
+
+_QUOTE_MARKS = "\"“”‘’'«»:"
+
+
+def _names(text: str, start: int, end: int, speaker: str) -> bool:
+    """Return whether the passage is presented as the speaker's words: named just before or after, with a quote mark.
+
+    "Hancock: … the ‘trust to try things out’" and "‘…,’ said Hancock" are; a sentence that
+    merely mentions the speaker nearby ("General Eisenhower will command…") is not.
+    """
+    surname = re.escape(speaker.split()[-1])
+    before = text[max(0, start - 150):start]
+    named = list(re.finditer(rf"\b{surname}\b", before, flags=re.IGNORECASE))
+    if named:
+        between = before[named[-1].end():]
+        if between.lstrip().startswith(":") and "\n" not in between:  # "Hancock: …"
+            return True
+        if any(mark in text[max(0, start - 3):start] for mark in _QUOTE_MARKS[:-1]):  # "… ‘trust to try …"
+            return True
+    after = text[end:end + 60]
+    return (after[:3].strip()[:1] in _QUOTE_MARKS[:-1] and after[:3].strip() != ""
+            and re.search(rf"\b{surname}\b", after, flags=re.IGNORECASE) is not None)
+
+
+def _passage(hit: Any, relation: str, alignment: Alignment, matched: str, start: int, end: int,
+             speaker: str | None) -> Passage:
+    who = hit.doc_speaker
+    citation = format_citation(speaker=who, title=hit.title, publisher=hit.publisher, source=hit.source,
+                               date=hit.date, url=hit.url)
+    return Passage(relation=relation, similarity=alignment.similarity, matched=matched, diff=alignment.diff,
+                   changes=alignment.changes, speaker=who, date=hit.date, title=hit.title, url=hit.url,
+                   citation=citation, doc_id=hit.doc_id, start=start, end=end, exact=alignment.exact)
+
+
+def _coverage(store: Any, filters: DocumentFilter) -> Coverage:
+    where, params = filters.where("d")
+    documents, first, last = store.conn.execute(
+        f"SELECT count(*), min(d.date), max(d.date) FROM documents AS d WHERE {where}", params).fetchone()
+    period = DocumentFilter(since=filters.since, until=filters.until)
+    where, params = period.where("d")
+    everyone = store.conn.execute(f"SELECT count(*) FROM documents AS d WHERE {where}", params).fetchone()[0]
+    return Coverage(documents=int(documents), first=first, last=last, all_documents=int(everyone))
+
+
+def decide(quote: str, speaker: str | None, passages: list[Passage], coverage: Coverage,
+           altered_min: float = ALTERED_MIN, *, id: str | None = None, claimed_date: str | None = None) -> Verdict:
+    """Return the verdict the aligned passages support, the supporting passages first."""
+    close = [p for p in passages if p.exact or p.similarity >= altered_min]
+    own = [p for p in close if p.relation == "own"]
+    quoted = [p for p in close if p.relation == "quoted"]
+    other = [p for p in close if p.relation == "other"]
+    who = f"{speaker!r}" if speaker else "anyone"
+    if own:
+        best = own[0]
+        verdict = "verbatim" if best.exact else "altered"
+        evidence = own + quoted + other
+        if verdict == "verbatim":
+            note = f"the words occur in {best.citation}" + (" (with the cuts the quote marks)"
+                                                           if best.similarity < 1.0 else "")
+        else:
+            flagged = f"; meaning may change: {', '.join(best.changes)}" if best.changes else ""
+            note = f"closest passage is {best.similarity:.0%} similar: {best.diff}{flagged}"
+    elif other:
+        best = other[0]
+        verdict = "other speaker"
+        evidence = other + quoted
+        note = (f"not in the words of {who}, but {'in' if best.exact else 'close to'} words of "
+                f"{best.speaker or 'an unnamed speaker'} ({best.date or 'undated'}): {best.citation}")
+    else:
+        best = None
+        verdict = "not found"
+        evidence = quoted + [p for p in passages if p not in close][:PASSAGES]
+        note = f"nothing close enough for {who}; {coverage.describe(speaker)}; not finding it is no proof it was never said"
+        if quoted:
+            note += (f". It occurs only where others quote or name the speaker ({len(quoted)} passage"
+                     f"{'s' if len(quoted) != 1 else ''}), e.g. {quoted[0].citation}")
+    evidence = evidence[:PASSAGES]
+    similarity = best.similarity if best else (max((p.similarity for p in passages), default=0.0))
+    return Verdict(quote=quote, speaker=speaker, verdict=verdict, similarity=similarity, note=note,
+                   coverage=coverage, passages=tuple(evidence), id=id, claimed_date=claimed_date,
+                   changes=best.changes if best and verdict == "altered" else ())
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """One quote of a batch: ``{id, quote, speaker?, date?}``."""
+
+    id: str
+    quote: str
+    speaker: str | None = None
+    date: str | None = None
+
+
+def verify_quotes(corpus: Any, items: Iterable[QuoteItem], *, since: str | None = None,
+                  until: str | None = None, altered_min: float = ALTERED_MIN) -> list[Verdict]:
+    """Return the verdict on each item of a batch, in order (see :func:`verify_quote`).
+
+    Example:
+        >>> verify_quotes(corpus, [QuoteItem("q1", "we choose to go to the moon", "Kennedy")])  # doctest: +SKIP
+    """
+    return [verify_quote(corpus, item.quote, speaker=item.speaker, since=since, until=until, id=item.id,
+                         claimed_date=item.date, altered_min=altered_min) for item in items]
