@@ -187,7 +187,10 @@ def evaluate(corpus: Any, items: Sequence[Item], *, thresholds: Sequence[float] 
                                            [v for i, v in zip(items, verdicts) if i.split == split])
                             for split in ("dev", "test")}
         table[threshold]["verdicts"] = verdicts
-    chosen = max(thresholds, key=lambda t: (table[t]["dev"]["accuracy"], -abs(t - 0.6)))
+    # the best dev accuracy; when several thresholds share it, the middle one (furthest from both edges)
+    best = max(table[t]["dev"]["accuracy"] for t in thresholds)
+    tied = [t for t in thresholds if table[t]["dev"]["accuracy"] == best]
+    chosen = tied[len(tied) // 2]
     seconds.sort()
     return {"chosen": chosen, "table": table, "items": len(items),
             "median_seconds": seconds[len(seconds) // 2], "max_seconds": seconds[-1]}

@@ -32,6 +32,7 @@ NUMBER_WORDS = frozenset({
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
     "thousand", "million", "billion", "trillion", "percent", "half", "third", "quarter", "double",
     "twice", "first", "second", "dozen"})
+MAX_MARKED_CUT = 60  # words an ellipsis may stand for (a quote joining two sentences of a paragraph)
 MEANING_CHANGES = ("negation", "number", "name")
 """The kinds of word change ``altered`` verdicts flag as possibly changing the meaning."""
 
@@ -105,7 +106,7 @@ def align(quote: list[Token], passage_text: str, passage: list[Token] | None = N
     if not words or not said:
         return None
     matcher = difflib.SequenceMatcher(None, words, said, autojunk=False)
-    blocks = _compact(words, [b for b in matcher.get_matching_blocks() if b.size])
+    blocks = _compact(words, [b for b in matcher.get_matching_blocks() if b.size], _ellipsis_positions(quote))
     if not blocks:
         return None
     # the stretch of the passage lined up with the quote, widened by the quote's unmatched words
@@ -135,13 +136,14 @@ def align(quote: list[Token], passage_text: str, passage: list[Token] | None = N
                      elided=_cuts_are_marked(quote, opcodes))
 
 
-def _compact(words: list[str], blocks: list[Any]) -> list[Any]:
+def _compact(words: list[str], blocks: list[Any], cuts: set[int]) -> list[Any]:
     """Return the run of matching blocks round the longest one that lie close together in the passage.
 
     difflib matches the longest common run first and then any shared word left and right of it,
     however far away ("in" forty words earlier); such a stray match would stretch the aligned
     passage over words the quote never had. A block joins the run only when the passage's gap to
-    it is at most the quote's gap plus a few words (cuts and insertions stay inside the run).
+    it is at most the quote's gap plus a few words (cuts and insertions stay inside the run), or
+    any gap up to :data:`MAX_MARKED_CUT` words where the quote marks a cut with an ellipsis.
     """
     if not blocks:
         return blocks
@@ -150,15 +152,33 @@ def _compact(words: list[str], blocks: list[Any]) -> list[Any]:
     first = last = anchor
     while first > 0:
         left, right = blocks[first - 1], blocks[first]
-        if right.b - (left.b + left.size) > right.a - (left.a + left.size) + slack:
+        if not _close(left, right, slack, cuts):
             break
         first -= 1
     while last < len(blocks) - 1:
         left, right = blocks[last], blocks[last + 1]
-        if right.b - (left.b + left.size) > right.a - (left.a + left.size) + slack:
+        if not _close(left, right, slack, cuts):
             break
         last += 1
     return blocks[first:last + 1]
+
+
+def _close(left: Any, right: Any, slack: int, cuts: set[int]) -> bool:
+    gap_said, gap_quoted = right.b - (left.b + left.size), right.a - (left.a + left.size)
+    if gap_quoted == 0 and right.a in cuts:
+        return gap_said <= MAX_MARKED_CUT
+    return gap_said <= gap_quoted + slack
+
+
+def _ellipsis_positions(quote: list[Token]) -> set[int]:
+    """Return the positions, in the quote's words, that an ellipsis stands before."""
+    marks, kept = set(), 0
+    for token in quote:
+        if token.norm == ELLIPSIS:
+            marks.add(kept)
+        else:
+            kept += 1
+    return marks
 
 
 def _without_ellipses(tokens: list[Token]) -> list[Token]:
@@ -167,12 +187,7 @@ def _without_ellipses(tokens: list[Token]) -> list[Token]:
 
 def _cuts_are_marked(quote: list[Token], opcodes: list[tuple[str, int, int, int, int]]) -> bool:
     """Return whether every difference is a cut of the passage's words where the quote has an ellipsis."""
-    marks, kept = set(), 0
-    for token in quote:  # the positions (in the quote's words) that an ellipsis stands before
-        if token.norm == ELLIPSIS:
-            marks.add(kept)
-        else:
-            kept += 1
+    marks = _ellipsis_positions(quote)
     if not marks:
         return False
     differences = [op for op in opcodes if op[0] != "equal"]

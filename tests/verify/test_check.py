@@ -1,0 +1,92 @@
+"""Verdicts on a real store: the 1961-1963 addresses (Eisenhower, Kennedy) and a blog quoting Hancock."""
+from __future__ import annotations
+
+import pytest
+
+from policytext.errors import BadQuery
+from policytext.verify import verify_frame, verify_quote, VERIFY_COLUMNS
+
+
+def test_typography_apart_a_quote_of_the_speaker_is_verbatim_with_its_citation(sotu):
+    verdict = verify_quote(sotu, "“You are among my oldest friends in Washington — and this House is my oldest home.”",
+                           speaker="Kennedy")
+    assert verdict.verdict == "verbatim" and verdict.similarity == 1.0
+    best = verdict.best
+    assert best.relation == "own" and best.speaker == "John F. Kennedy" and best.date == "1961-01-30"
+    assert best.citation.startswith("John F. Kennedy, “State of the Union Address (1961") and best.url in best.citation
+    assert best.matched == "You are among my oldest friends in Washington--and this House is my oldest home"
+
+
+def test_a_removed_negation_is_altered_and_flagged(sotu):
+    verdict = verify_quote(sotu, "the Constitution makes us rivals for power but partners for progress",
+                           speaker="Kennedy")
+    assert verdict.verdict == "altered" and verdict.changes == ("negation",)
+    assert verdict.best.diff == "the Constitution makes us [-not-] rivals for power but partners for progress"
+    assert verdict.best.date == "1962-01-11"
+
+
+def test_a_changed_number_is_altered_and_flagged(sotu):
+    verdict = verify_quote(sotu, "It was here, more than 40 years ago, that I first took the oath of Federal office.",
+                           speaker="Kennedy")
+    assert verdict.verdict == "altered" and "number" in verdict.changes
+    assert "[-14-] {+40+}" in verdict.best.diff
+
+
+def test_another_presidents_words_are_other_speaker_with_who_and_when(sotu):
+    verdict = verify_quote(sotu, "Once again it is my Constitutional duty to assess the state of the Union.",
+                           speaker="Kennedy")
+    assert verdict.verdict == "other speaker"
+    assert verdict.best.speaker == "Dwight D. Eisenhower" and verdict.best.date == "1961-01-12"
+    assert "Dwight D. Eisenhower (1961-01-12)" in verdict.note
+
+
+def test_not_found_says_what_the_corpus_holds_for_the_speaker_and_period(sotu):
+    verdict = verify_quote(sotu, "The only thing we have to fear is fear itself", speaker="Kennedy",
+                           since="1962", until="1963")
+    assert verdict.verdict == "not found"
+    assert verdict.coverage.documents == 2 and (verdict.coverage.first, verdict.coverage.last) == ("1962-01-11", "1963-01-14")
+    assert "2 documents by a speaker matching 'Kennedy', 1962-01-11 to 1963-01-14" in verdict.note
+    assert "no proof" in verdict.note
+
+
+def test_the_period_limits_where_the_speaker_is_looked_for(sotu):
+    quote = "You are among my oldest friends in Washington"
+    assert verify_quote(sotu, quote, speaker="Kennedy", since="1962").verdict == "not found"
+    assert verify_quote(sotu, quote, speaker="Kennedy", until="1961").verdict == "verbatim"
+
+
+def test_a_quote_of_the_speaker_in_someone_elses_post_is_not_their_own_words(sotu):
+    verdict = verify_quote(sotu, "We must trust people to try things out", speaker="Hancock")
+    assert verdict.verdict == "not found"
+    assert verdict.coverage.documents == 0
+    [quoted] = [p for p in verdict.passages if p.relation == "quoted"]
+    assert quoted.speaker == "Test Author" and quoted.similarity == 1.0
+    assert "only where others quote or name the speaker" in verdict.note
+
+
+def test_without_a_speaker_the_best_passage_of_anyone_decides(sotu):
+    verdict = verify_quote(sotu, "Once again it is my Constitutional duty to assess the state of the Union")
+    assert verdict.verdict == "verbatim" and verdict.best.speaker == "Dwight D. Eisenhower"
+
+
+@pytest.mark.parametrize("quote", ["", "New Frontier", "  the  the "])
+def test_a_quote_too_short_to_check_is_refused(sotu, quote):
+    with pytest.raises(BadQuery, match="too short to check"):
+        verify_quote(sotu, quote, speaker="Kennedy")
+
+
+def test_an_unknown_date_bound_is_refused(sotu):
+    with pytest.raises(BadQuery, match="since"):
+        verify_quote(sotu, "You are among my oldest friends", since="last year")
+
+
+def test_the_frame_has_its_columns_one_row_per_quote_and_the_paraphrase_caveat(sotu):
+    from policytext.verify import QuoteItem
+
+    frame = verify_frame(sotu, [QuoteItem("a", "You are among my oldest friends in Washington", "Kennedy", "1961"),
+                                QuoteItem("b", "Once again it is my Constitutional duty", "Kennedy", None)])
+    assert list(frame.columns) == VERIFY_COLUMNS
+    assert frame["verdict"].tolist() == ["verbatim", "other speaker"]
+    assert frame["same_date"].tolist() == [True, None]
+    assert not frame["paraphrase_checked"].any()
+    assert frame.attrs["policytext"]["made_by"] == "verify_frame"

@@ -1,0 +1,57 @@
+"""The seed case: the think-tank blog's "the trust to try things out", attributed to Matthew Hancock,
+checked against the real GOV.UK speech items, then with the blog itself in the corpus."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import shared_data
+from policytext.corpus import open_corpus
+from policytext.records import Document
+from policytext.verify import verify_quote
+
+QUOTE = "the ‘trust to try things out’"
+
+
+@pytest.fixture(scope="module")
+def govuk_corpus(tmp_path_factory):
+    """A store of the shared GOV.UK speech items and the seed blog, annotated by the real pipeline."""
+    from policytext.annotate import annotate_corpus
+    from policytext.collect.govuk import parse_content_item
+
+    items = sorted(shared_data("govuk", "speech").glob("*.json"))
+    blog = shared_data("seed", "trust-to-try-things-out.txt").read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("govuk-seed")
+    documents = [parse_content_item(json.loads(item.read_text(encoding="utf-8"))) for item in items]
+    documents.append(Document(source="test", source_id="seed-blog", text=blog, kind="blog", speaker="Andrew Laird",
+                              title="Giving local leaders the ‘trust to try things out’", country="GB",
+                              url="https://example.org/blog/trust-to-try-things-out"))
+    with open_corpus(path, create=True) as corpus:
+        corpus.write(documents, stage="test")
+        annotate_corpus(corpus)
+    with open_corpus(path, readonly=True) as corpus:
+        yield corpus
+
+
+def test_hancock_is_not_found_in_the_govuk_speeches_and_the_verdict_says_what_they_cover(govuk_corpus):
+    verdict = verify_quote(govuk_corpus, QUOTE, speaker="Matthew Hancock")
+    assert verdict.verdict == "not found"
+    assert verdict.coverage.documents == 0
+    assert "0 documents by a speaker matching 'Matthew Hancock'" in verdict.note
+    assert f"({verdict.coverage.all_documents} documents of anyone" in verdict.note
+    assert verdict.coverage.all_documents == govuk_corpus.count_documents()
+
+
+def test_the_blog_quoting_hancock_is_told_apart_from_his_own_words(govuk_corpus):
+    verdict = verify_quote(govuk_corpus, QUOTE, speaker="Hancock")
+    quoted = [p for p in verdict.passages if p.relation == "quoted"]
+    assert verdict.verdict == "not found" and quoted
+    assert quoted[0].similarity == 1.0 and all(p.speaker == "Andrew Laird" for p in quoted)
+    assert "only where others quote or name the speaker" in verdict.note
+    assert "Andrew Laird" in verdict.note
+
+
+def test_the_blog_author_is_found_saying_it_verbatim(govuk_corpus):
+    verdict = verify_quote(govuk_corpus, QUOTE, speaker="Laird")
+    assert verdict.verdict == "verbatim" and verdict.best.url == "https://example.org/blog/trust-to-try-things-out"
