@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _TYPOGRAPHY = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -37,9 +37,11 @@ MEANING_CHANGES = ("negation", "number", "name")
 """The kinds of word change ``altered`` verdicts flag as possibly changing the meaning."""
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word: its comparable form, as written, and its character span in the text it came from."""
+class Token(NamedTuple):
+    """One word: its comparable form, as written, and its character span in the text it came from.
+
+    A named tuple rather than a frozen dataclass: a quote check makes some ten thousand of them.
+    """
 
     norm: str
     word: str
@@ -58,13 +60,16 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(text.translate(_TYPOGRAPHY)):
         word = match.group()
+        start, end = match.span()
         if word in ("...", ELLIPSIS):
             norm = ELLIPSIS
+        elif word.isascii():
+            norm = word.lower()
         else:
             norm = unicodedata.normalize("NFKC", word).casefold()
-            if norm[0].isdigit():
-                norm = norm.replace(",", "")
-        tokens.append(Token(norm, text[match.start():match.end()], match.start(), match.end()))
+        if norm[0].isdigit():
+            norm = norm.replace(",", "")
+        tokens.append(Token(norm, text[start:end], start, end))
     return tokens
 
 
@@ -204,13 +209,17 @@ def _meaning_changes(quoted: list[Token], said: list[Token], quote: list[Token],
         found.append("number")
     # a capital away from the start of a sentence marks a name (or a title: "Congress")
     quote_first = quote[0].start if quote else -1
-    said_firsts = {t.start for i, t in enumerate(passage)
-                   if i == 0 or re.search(r"[.!?:]", passage_text[passage[i - 1].end:t.start])}
     names_quoted = {t.norm for t in quoted if _is_name(t) and t.start != quote_first}
-    names_said = {t.norm for t in said if _is_name(t) and t.start not in said_firsts}
+    names_said = {t.norm for t in said if _is_name(t) and not _starts_sentence(passage_text, t.start)}
     if names_quoted != names_said:
         found.append("name")
     return tuple(found)
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Return whether the word at ``start`` opens the text or follows the end of a sentence (or a colon)."""
+    before = text[:start].rstrip().rstrip("\"'“‘([")
+    return not before or before[-1] in ".!?:"
 
 
 def _negations(tokens: list[Token]) -> int:

@@ -48,7 +48,7 @@ MIN_WORDS = 3
 """A quote of fewer words matches too much of any corpus to say anything."""
 CANDIDATES = 30  # hits read from the index per search; the aligned neighbourhoods are fewer
 PASSAGES = 5  # passages kept as evidence per verdict
-NEIGHBOURHOOD = 250  # characters of document text either side of a hit that the quote may span
+NEIGHBOURHOOD = 250  # at most this many characters of document text either side of a hit are aligned
 
 _STOP_WORDS = frozenset("""
 a about above after again all also am an and any are as at be because been before being below
@@ -220,19 +220,25 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                 hits.append(hit)
     texts: dict[str, str] = {}
     found: dict[tuple[str, int, int], Passage] = {}
+    # a quote reaches at most its own length (and a little) past the sentence that matched it
+    reach = min(NEIGHBOURHOOD, max(80, words[-1].end - words[0].start + 40))
+    seen: set[tuple[str, int, int]] = set()
     for hit in hits:
+        if (hit.doc_id, hit.start, hit.end) in seen:  # the speaker's sentences come again among everyone's
+            continue
+        seen.add((hit.doc_id, hit.start, hit.end))
         if hit.doc_id not in texts:
             row = store.conn.execute("SELECT text FROM documents WHERE id = ?", (hit.doc_id,)).fetchone()
             texts[hit.doc_id] = row[0] if row else ""
         text = texts[hit.doc_id]
-        left, right = _neighbourhood(text, hit.start, hit.end)
-        window = text[left:right]
-        alignment = align(words, window)
+        left, right = _neighbourhood(text, hit.start, hit.end, reach)
+        alignment = align(words, text[left:right])
         if alignment is None:
             continue
-        # align again round where it lined up, so a stretch cut by the window's edge is seen whole
-        left, right = _neighbourhood(text, left + alignment.span[0], left + alignment.span[1])
-        alignment = align(words, text[left:right]) or alignment
+        if (alignment.span[0] == 0 and left > 0) or (left + alignment.span[1] == right and right < len(text)):
+            # it lined up against the window's edge: align again round it, to see the stretch whole
+            left, right = _neighbourhood(text, left + alignment.span[0], left + alignment.span[1], reach)
+            alignment = align(words, text[left:right]) or alignment
         start, end = left + alignment.span[0], left + alignment.span[1]
         key = (hit.doc_id, start, end)
         overlapping = [k for k in found if k[0] == hit.doc_id and k[1] < end and start < k[2]]
@@ -257,9 +263,9 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
     return sorted(found.values(), key=lambda p: (-p.exact, -round(p.similarity, 6), order[p.relation], p.date or ""))
 
 
-def _neighbourhood(text: str, start: int, end: int) -> tuple[int, int]:
-    """Return offsets round ``start``-``end``, NEIGHBOURHOOD characters either side, cut at spaces."""
-    left, right = max(0, start - NEIGHBOURHOOD), min(len(text), end + NEIGHBOURHOOD)
+def _neighbourhood(text: str, start: int, end: int, reach: int = NEIGHBOURHOOD) -> tuple[int, int]:
+    """Return offsets round ``start``-``end``, ``reach`` characters either side, cut at spaces."""
+    left, right = max(0, start - reach), min(len(text), end + reach)
     if left > 0:
         space = text.find(" ", left, start)
         left = space + 1 if space >= 0 else start
