@@ -8,11 +8,12 @@ from policytext.analyse.keyness import KEYNESS_COLUMNS, keyness
 from policytext.analyse.kwic import KWIC_COLUMNS, kwic
 from policytext.analyse.lemmas import ensure_lemmas, lemma_frame
 from policytext.analyse.themes import Lexicon, Theme, load_lexicon, suggest_terms
+from policytext.analyse.topic_evolution import TOPIC_EVOLUTION_COLUMNS, topic_evolution
 from policytext.analyse.topics import TopicModel, apply_topics, fit_topics, load_topic_model, topic_trends
 from policytext.analyse.trends import TREND_COLUMNS, theme_trends
 
 __all__ = [
-    "KEYNESS_COLUMNS", "KWIC_COLUMNS", "TREND_COLUMNS", "Lexicon", "Theme", "TopicModel",
+    "KEYNESS_COLUMNS", "KWIC_COLUMNS", "TOPIC_EVOLUTION_COLUMNS", "TREND_COLUMNS", "Lexicon", "Theme", "TopicModel",
     "apply_topics", "ensure_lemmas", "fit_topics", "keyness", "kwic", "lemma_frame", "load_lexicon",
-    "load_topic_model", "suggest_terms", "theme_trends", "topic_trends",
+    "load_topic_model", "suggest_terms", "theme_trends", "topic_evolution", "topic_trends",
 ]

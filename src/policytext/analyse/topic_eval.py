@@ -2,15 +2,19 @@
 
 The labelled set is the ParlEE sample of House of Commons sentences (2009-2014) in
 ``../shared/data/corpora/uk/``, each coded with a Comparative Agendas Project major topic. Used
-by the quality gate in ``tests/evaluation`` and by ``benchmarks/bench_topics.py``.
+by the quality gate in ``tests/evaluation`` and by ``benchmarks/bench_topics.py``. Run as a
+module, it reports which k ``--k auto`` chooses there and the NMI at that k and at k = 21::
+
+    python -m policytext.analyse.topic_eval [--data ../shared/data/corpora/uk/parlee-commons-2009-2014.csv]
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,8 @@ import pandas as pd
 from policytext.analyse.lemmas import load_lemmatizer
 from policytext.analyse.themes import english_stop_words
 from policytext.analyse.topic_model import TopicModel, analyse_terms, npmi_coherence
+from policytext.analyse.topic_selection import select_k
+from policytext.analyse.topic_stop_words import parliamentary_stop_words
 from policytext.errors import BadInput
 from policytext.lemmas import lemma_stream
 
@@ -103,3 +109,54 @@ def evaluate_model(model: TopicModel, streams: Sequence[str], codes: Sequence[in
     return {"k": model.k, "nmi": nmi_with_codes(shares, codes),
             "npmi": reference_coherence(model.top_terms(top), streams, model.stop_words),
             "fit_seconds": seconds}
+
+
+def evaluate_k_choice(streams: Sequence[str], codes: Sequence[int], *, k_range: Sequence[int] = (5, 10, 15, 20, 25),
+                      seeds: int = 3, seed: int = 0) -> dict[str, Any]:
+    """Choose k as ``topics fit --k auto`` does and score the chosen k and k = number of codes by NMI.
+
+    The models use the English and the packaged parliamentary stop words, as ``topics fit`` does
+    on parliamentary text.
+
+    Returns:
+        ``chosen`` (k), ``table`` (:data:`~policytext.analyse.topic_selection.K_SELECTION_COLUMNS`),
+        ``nmi_chosen``, ``reference_k`` (the number of distinct codes), ``nmi_reference`` and
+        ``seconds``.
+    """
+    started = time.perf_counter()
+    stop_words = parliamentary_stop_words()
+
+    def build(k: int, run_seed: int = seed) -> TopicModel:
+        return TopicModel(k, seed=run_seed, stop_words=stop_words)
+
+    chosen, table = select_k(build, streams, k_range, seeds=seeds, seed=seed)
+    reference_k = len(set(codes))
+    nmi = {}
+    for k in dict.fromkeys([chosen, reference_k]):
+        model = build(k).fit(streams)
+        nmi[k] = nmi_with_codes(model.transform(streams), codes)
+    return {"chosen": chosen, "table": table, "nmi_chosen": nmi[chosen], "reference_k": reference_k,
+            "nmi_reference": nmi[reference_k], "seconds": time.perf_counter() - started}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print which k ``--k auto`` chooses on the ParlEE sentences, and the NMI there and at k = 21."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data", type=Path,
+                        default=Path("..") / "shared" / "data" / "corpora" / "uk" / "parlee-commons-2009-2014.csv")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--k-range", default="5,10,15,20,25")
+    args = parser.parse_args(argv)
+    frame = read_parlee(args.data)
+    streams = lemmatise_sentences(frame["text"].tolist())
+    result = evaluate_k_choice(streams, frame["cap"].tolist(), k_range=[int(v) for v in args.k_range.split(",")],
+                               seeds=args.seeds, seed=args.seed)
+    print(f"{len(frame):,} sentences, {result['reference_k']} hand-coded CAP topics\n")
+    print(result["table"].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\nchosen k = {result['chosen']}: NMI {result['nmi_chosen']:.3f}; "
+          f"k = {result['reference_k']}: NMI {result['nmi_reference']:.3f} ({result['seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,11 +11,10 @@ is read per period (as BERTopic's topics over time do).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
 from policytext.analyse.lemmas import lemma_frame
@@ -24,6 +23,9 @@ from policytext.analyse.topics import load_topic_model, split_passages
 from policytext.errors import ConfigError
 from policytext.provenance import attach_provenance
 from policytext.store.filters import strict_options
+
+if TYPE_CHECKING:  # matplotlib is imported only when a chart is drawn
+    from matplotlib.figure import Figure
 
 TOPIC_EVOLUTION_COLUMNS = ["topic", "label", "group", "start", "end", "documents", "share", "rank", "term",
                            "weight", "overall_top"]
@@ -135,6 +137,8 @@ def plot_topic_evolution(evolution: pd.DataFrame, path: str | Path | None = None
     Example:
         >>> plot_topic_evolution(topic_evolution(corpus, "nmf-k10", by="year"), "evolution.svg")   # doctest: +SKIP
     """
+    from matplotlib.figure import Figure
+
     from policytext.plots import check_plot_path
 
     target = check_plot_path(path) if path is not None else None
@@ -166,7 +170,8 @@ def plot_topic_evolution(evolution: pd.DataFrame, path: str | Path | None = None
         last = position == len(tables) - 1
         ax.set_xticks(range(len(groups)), labels=[str(g) for g in groups] if last else [], rotation=45,
                       ha="right", fontsize=7)
-    figure.suptitle(title or "Topics' top terms over time (shade: the term's weight in the topic)", fontsize=9)
+    figure.suptitle((title or "Topics' top terms over time")
+                    + "\n(shade: the term's weight in the topic; blank: not among that period's top terms)", fontsize=8)
     figure.set_layout_engine("constrained")
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
