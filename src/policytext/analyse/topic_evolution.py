@@ -46,7 +46,7 @@ def topic_evolution(corpus, name: str, *, by: str = "government", top: int = 8,
     Args:
         corpus: an open corpus.
         name: a fitted topic model of this corpus (``policytext topics fit``).
-        by: government or year (topics over time), or quarter, speaker, party or kind.
+        by: government or year (topics over time), or quarter, speaker, party, kind or role.
         top: terms per topic and group.
         progress: called once per document lemmatised.
         include_unlabelled: keep documents with no group as ``(none)``; by default they are left
