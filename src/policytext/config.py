@@ -44,6 +44,10 @@ class Config:
         "Texts per `nlp.pipe` batch in `annotate`."})
     workers: int = field(default=1, metadata={"doc":
         "Processes that `annotate` runs the pipeline in."})
+    quote_scheme: str = field(default="speech", metadata={"doc":
+        "What counts as a quote: `speech` (direct, indirect and mixed speech with a speech cue, "
+        "as journalists count) or `attribution` (PolNeAR's wide reading: beliefs, plans, findings "
+        "too). A change annotates every document again."})
     user_agent: str = field(default="policytext/0.1 (+research text collector)", metadata={"doc":
         "User-Agent sent with every web request."})
     requests_per_second: float = field(default=2.0, metadata={"doc":

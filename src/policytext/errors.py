@@ -56,6 +56,10 @@ class NotFitted(PolicytextError):
     """A model was used before ``fit`` (or loading) gave it its learned state."""
 
 
+class PackageDataMissing(PolicytextError):
+    """A data file that policytext ships (a lexicon, a learned filter) is missing: a broken install."""
+
+
 class BadQuery(PolicytextError):
     """A search query or filter cannot be understood."""
 

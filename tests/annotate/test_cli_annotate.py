@@ -12,7 +12,8 @@ from policytext.store import upsert_document
 
 TEXT = ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds.\n\n"
         "Council tax rose by 5% last year, more than twice the rise in York.")
-QUOTE_FIELDS = ["id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence"]
+QUOTE_FIELDS = ["id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence",
+                "resolved_by"]
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -122,3 +123,17 @@ def test_bad_options_are_clear_errors(capsys, tmp_path, args, message):
 def test_a_missing_corpus_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, "--corpus", str(tmp_path / "none"), "annotate")
     assert code == 1 and err.startswith(f"Error: no corpus at {tmp_path / 'none'}")
+
+
+def test_extract_quotes_takes_a_scheme_and_refuses_an_unknown_one(capsys, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("“It is a scandal,” said Ann Lee. “Nobody has answered for it.”", encoding="utf-8")
+    code, out, _ = run(capsys, "extract", "quotes", str(source))
+    assert code == 0 and [json.loads(line)["text"] for line in out.splitlines()] == [
+        "It is a scandal,", "Nobody has answered for it."]  # speech: each piece is a quote
+    code, out, _ = run(capsys, "extract", "quotes", str(source), "--scheme", "attribution")
+    assert code == 0 and [json.loads(line)["text"] for line in out.splitlines()] == [
+        "It is a scandal,” said Ann Lee. “Nobody has answered for it."]  # PolNeAR joins the pieces
+    code, out, err = run(capsys, "extract", "quotes", str(source), "--scheme", "wide")
+    assert (code, out) == (1, "")
+    assert "Error: unknown quote scheme 'wide': choose speech or attribution" in err

@@ -8,6 +8,7 @@ from helpers import shared_data
 from policytext.annotate.quotes import (
     QUOTE_FILTER_FILE,
     QuoteFilter,
+    QuoteRow,
     extract_quote_candidates,
     load_quote_filter,
 )
@@ -19,6 +20,7 @@ from policytext.annotate.train_quote_filter import (
     score_with_threshold,
 )
 from policytext.evaluation.quotes import Article, GoldQuote, read_polnear
+from policytext.errors import PackageDataMissing
 
 
 @pytest.mark.parametrize("features, expected", [
@@ -34,12 +36,17 @@ def test_the_filter_is_a_logistic_regression_over_named_features(features, expec
     assert model.score(features) == pytest.approx(expected)
 
 
-def test_the_filter_is_read_from_json_and_a_missing_file_is_none(tmp_path):
+def test_the_filter_is_read_from_json(tmp_path):
     path = tmp_path / "filter.json"
     path.write_text(json.dumps({"weights": {"marked": 2.0}, "intercept": -1.0, "threshold": 0.4}))
     model = load_quote_filter(path)
     assert (model.weights, model.intercept, model.threshold) == ({"marked": 2.0}, -1.0, 0.4)
-    assert load_quote_filter(tmp_path / "none.json") is None
+
+
+def test_a_missing_filter_file_fails_loudly(tmp_path):
+    # a packaging mistake must not quietly keep every candidate
+    with pytest.raises(PackageDataMissing, match="none.json is missing.*train_quote_filter"):
+        load_quote_filter(tmp_path / "none.json")
 
 
 def test_the_shipped_filter_has_a_threshold_and_weights_for_speech_cues():
@@ -64,7 +71,8 @@ def test_fitting_learns_which_features_mark_a_quote():
 
 TEXT = "Ann Lee said the vote was close. Tom Harris sought to calm his supporters."
 ARTICLE = Article("a", TEXT, (GoldQuote(content=((13, 31),), source=((0, 7),), cue=((8, 12),)),))
-ROWS = [(13, 31, "Ann Lee", 0, 7, "said", "indirect", 0.7), (52, 73, "Tom Harris", 33, 43, "sought", "indirect", 0.7)]
+ROWS = [QuoteRow(13, 31, "Ann Lee", 0, 7, "said", "indirect", 0.7, "name"),
+        QuoteRow(52, 73, "Tom Harris", 33, 43, "sought", "indirect", 0.7, "name")]
 
 
 @pytest.mark.parametrize("probabilities, threshold, predicted, matched", [
@@ -94,9 +102,9 @@ def test_candidates_carry_their_rule_and_cue(pipeline):
     "“We will not raise taxes on working families,” said Jane Smith.",
     "The deal was criticised by Jane Smith.",  # British spelling of a cue learned from US news
 ])
-def test_the_shipped_filter_keeps_plain_reports(pipeline, text):
-    [row] = pipeline(text)._.pt_quotes
-    assert load_quote_filter().threshold <= row[7] <= 1
+def test_the_shipped_filter_keeps_plain_reports(attribution_pipeline, text):
+    [row] = attribution_pipeline(text)._.pt_quotes
+    assert load_quote_filter().threshold <= row.confidence <= 1
 
 
 TWO = "Jane Smith said the council had cut too many services. Tom Harris sought to calm his supporters."
@@ -115,7 +123,7 @@ def test_candidates_below_the_threshold_are_dropped_and_confidence_is_the_probab
     rows = extract_quote_rows(doc, quote_filter=model)
     assert len(rows) == kept
     scores = {round(model.score(f), 3) for _, f in extract_quote_candidates(doc)}
-    assert {row[7] for row in rows} <= scores
+    assert {row.confidence for row in rows} <= scores
     assert len(extract_quote_rows(doc, quote_filter=None)) == 2  # no filter: every candidate
 
 

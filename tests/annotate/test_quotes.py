@@ -30,8 +30,7 @@ def _quotes(pipeline, text, **user_data):
     doc.user_data.update(user_data)
     for _, component in pipeline.pipeline:
         doc = component(doc)
-    return [dict(zip(["start", "end", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence"], row))
-            for row in doc._.pt_quotes]
+    return [row._asdict() for row in doc._.pt_quotes]
 
 
 # (text, quoted content, speaker, cue, kind) written by hand
@@ -87,8 +86,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("text, content, speaker, cue, kind", CASES)
-def test_quotes_and_their_speakers(pipeline, text, content, speaker, cue, kind):
-    quotes = _quotes(pipeline, text)
+def test_quotes_and_their_speakers_in_the_attribution_scheme(attribution_pipeline, text, content, speaker, cue, kind):
+    quotes = _quotes(attribution_pipeline, text)
     found = [q for q in quotes if text[q["start"]:q["end"]] == content]
     assert found, f"no quote {content!r} in {[text[q['start']:q['end']] for q in quotes]}"
     quote = found[0]
@@ -103,6 +102,33 @@ def test_a_quote_continued_in_the_next_paragraph_keeps_its_speaker(pipeline):
     quotes = _quotes(pipeline, text)
     assert [q["speaker"] for q in quotes] == ["Ann Lee", "Ann Lee"]
     assert quotes[1]["confidence"] < quotes[0]["confidence"]
+
+
+# (text, [(quoted content, speaker)]) in the default speech scheme, written by hand: each marked piece
+# is a quote of its own, as journalists count them
+SPEECH_CASES = [
+    ("“It is a scandal,” said Ann Lee. “Nobody has answered for it.”",
+     [("It is a scandal,", "Ann Lee"), ("Nobody has answered for it.", "Ann Lee")]),
+    ("Council cuts\n\nJane Smith argues that the council has cut too many services.",
+     [("the council has cut too many services", "Jane Smith")]),
+    ("“We will not raise taxes on working families,” said Jane Smith.",
+     [("We will not raise taxes on working families,", "Jane Smith")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SPEECH_CASES)
+def test_quotes_and_their_speakers_in_the_speech_scheme(pipeline, text, expected):
+    quotes = _quotes(pipeline, text)
+    assert [(text[q["start"]:q["end"]], q["speaker"]) for q in quotes] == expected
+    assert {q["scheme"] for q in quotes} == {"speech"}
+
+
+def test_an_unknown_scheme_is_refused():
+    from policytext.annotate.quotes import check_scheme
+    from policytext.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown quote scheme 'speeches': choose speech or attribution"):
+        check_scheme("speeches")
 
 
 @pytest.mark.parametrize("text", [
@@ -120,9 +146,9 @@ def test_no_quotes_in_plain_narrative(pipeline, text):
     assert _quotes(pipeline, text) == []
 
 
-def test_a_report_names_the_speaker_of_its_clause_in_which_report_evidence_speaks(pipeline):
+def test_a_report_names_the_speaker_of_its_clause_in_which_report_evidence_speaks(attribution_pipeline):
     text = "The council published a report, which showed that waiting lists had doubled."
-    [quote] = _quotes(pipeline, text)
+    [quote] = _quotes(attribution_pipeline, text)
     assert text[quote["start"]:quote["end"]] == "waiting lists had doubled"
     assert text[quote["speaker_start"]:quote["speaker_end"]] == "a report" and quote["cue"] == "showed"
 

@@ -9,7 +9,7 @@ import pytest
 
 from policytext.annotate import annotate_corpus
 from policytext.corpus import open_corpus
-from policytext.errors import ModelNotInstalled
+from policytext.errors import ConfigError, ModelNotInstalled
 from policytext.records import Document
 from policytext.store import upsert_document
 
@@ -103,6 +103,20 @@ def test_a_second_run_does_nothing_and_a_changed_text_is_redone_without_duplicat
     article_id = Document("test", "article", changed).id
     quote_texts = [r[0] for r in corpus.store.conn.execute("SELECT text FROM quotes WHERE doc_id = ?", (article_id,))]
     assert any("5,000" in text for text in quote_texts) and not any("4,000" in text for text in quote_texts)
+
+
+def test_stored_quotes_say_their_scheme_mention_and_resolution_and_a_new_scheme_annotates_again(corpus):
+    annotate_corpus(corpus)
+    article_id = Document("test", "article", ARTICLE).id
+    rows = corpus.store.conn.execute("SELECT scheme, speaker, speaker_mention, resolved_by FROM quotes "
+                                     "WHERE doc_id = ? ORDER BY start_char", (article_id,)).fetchall()
+    assert [tuple(r) for r in rows] == [("speech", "Ann Lee", "Ms Lee", "name"), ("speech", "Ann Lee", "She", "chain")]
+    report = annotate_corpus(corpus, scheme="attribution")  # like a change of model: everything again
+    assert report.annotated == 2
+    assert {r[0] for r in corpus.store.conn.execute("SELECT DISTINCT scheme FROM quotes")} == {"attribution"}
+    assert annotate_corpus(corpus, scheme="attribution").annotated == 0
+    with pytest.raises(ConfigError, match="unknown quote scheme 'wide'"):
+        annotate_corpus(corpus, scheme="wide")
 
 
 def test_force_annotates_everything_again_with_the_same_rows(corpus):

@@ -5,6 +5,7 @@ import pytest
 
 from policytext.annotate.quotes import CUE_LEXICON_FILE, load_cue_lexicon
 from policytext.annotate.train_quote_cues import count_cue_lemmas, write_lexicon
+from policytext.errors import PackageDataMissing
 
 
 def test_counts_tokens_inside_gold_cue_spans(nlp):
@@ -33,8 +34,10 @@ def test_the_lexicon_keeps_lemmas_whose_rate_reaches_the_threshold(tmp_path, thr
     assert load_cue_lexicon(path, threshold=threshold) == expected
 
 
-def test_a_missing_lexicon_is_empty(tmp_path):
-    assert load_cue_lexicon(tmp_path / "none.tsv") == {}
+def test_a_missing_lexicon_fails_loudly(tmp_path):
+    # an empty lexicon would quietly find fewer quotes
+    with pytest.raises(PackageDataMissing, match="none.tsv is missing.*train_quote_cues"):
+        load_cue_lexicon(tmp_path / "none.tsv")
 
 
 def test_the_shipped_lexicon_knows_speech_and_evaluation_verbs():

@@ -11,11 +11,13 @@ import json
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any, Iterator
 
 from policytext.annotate.entities import resolve_person, strip_person_name
-from policytext.annotate.quotes import Spans, find_quote_marks
+from policytext.annotate.quote_marks import Spans, find_quote_marks
+from policytext.annotate.quotes import QuoteRow
+from policytext.annotate.speakers import carry_speaker
 from policytext.lemmas import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
 
@@ -75,7 +77,7 @@ class ChunkResult:
 
     sentences: list[tuple[int, int]]
     entities: list[list[Any]]
-    quotes: list[list[Any]]
+    quotes: list[QuoteRow]
     claims: list[list[Any]]
     lemmas: list[str]
 
@@ -85,12 +87,7 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     sentences = [(s.start_char + offset, s.end_char + offset) for s in doc.sents if s.text.strip()]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
                 if "\n" not in text]
-    quotes = []
-    for row in doc._.pt_quotes or []:
-        start, end, speaker, sp_start, sp_end, cue, kind, confidence = row
-        quotes.append([start + offset, end + offset, speaker,
-                       None if sp_start is None else sp_start + offset,
-                       None if sp_end is None else sp_end + offset, cue, kind, confidence])
+    quotes = [row.shifted(offset) for row in doc._.pt_quotes or []]
     claims = [[a + offset, b + offset, score, types, [[t, s + offset, e + offset] for t, s, e in triggers]]
               for a, b, score, types, triggers in (doc._.pt_claims or [])]
     return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc))
@@ -183,7 +180,7 @@ class DocumentChunks:
             self._spill.seek(0)
             for line in self._spill:
                 sentences, entities, quotes, claims, lemmas = json.loads(line)
-                yield ChunkResult([tuple(s) for s in sentences], entities, quotes, claims, lemmas)
+                yield ChunkResult([tuple(s) for s in sentences], entities, [QuoteRow(*q) for q in quotes], claims, lemmas)
         yield from self._held
 
     def records(self) -> Iterator[DocumentAnnotation]:
@@ -198,7 +195,15 @@ class DocumentChunks:
             people[strip_person_name(self.speaker)] += 0
         speaker_core = strip_person_name(self.speaker) if self.speaker else None
         sentence_index = 0
+        previous: QuoteRow | None = None
         for chunk in self._results():
+            if chunk.quotes:
+                # a quote at the start of a chunk may continue the last one of the chunk before
+                quotes = []
+                for row in chunk.quotes:
+                    previous = carry_speaker(row, previous, self.text)
+                    quotes.append(previous)
+                chunk = replace(chunk, quotes=quotes)
             part = _chunk_records(self.doc_id, self.text, chunk, people=people, person_texts=self._person_texts,
                                   bodies=self._bodies, speaker=self.speaker, speaker_core=speaker_core,
                                   kind=self.kind, first_sentence=sentence_index)
@@ -236,7 +241,8 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
     for start, end, label, surface, name in chunk.entities:
         full = resolve_person(strip_person_name(name), people) if label == "PERSON" else name
         result.entities.append(Entity(doc_id, start, end, label, surface, full))
-    for start, end, name, sp_start, sp_end, cue, quote_kind, confidence in chunk.quotes:
+    for row in chunk.quotes:
+        start, end, name, sp_start, sp_end = row.start, row.end, row.speaker, row.speaker_start, row.speaker_end
         if name is not None and (name in person_texts or _looks_like_person_name(name)):
             name = resolve_person(strip_person_name(name), people) or None
         if kind == "speech":
@@ -247,8 +253,10 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
                 continue
             if name not in people and name not in bodies:
                 continue
-        result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, cue,
-                                   quote_kind, float(confidence)))
+        result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, row.cue,
+                                   row.kind, float(row.confidence), resolved_by=row.resolved_by,
+                                   speaker_mention=None if sp_start is None else text[sp_start:sp_end],
+                                   scheme=row.scheme))
     # A quote is found within one chunk, so the quote around a claim's sentence is one of this chunk's.
     for start, end, score, types, triggers in chunk.claims:
         said_by = next((q.speaker for q in result.quotes if q.start <= start and end <= q.end + 2), None)

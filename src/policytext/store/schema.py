@@ -275,6 +275,24 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        7,
+        "quotes: the scheme that found each quote, its speaker mention and how the speaker was resolved",
+        # Quotes stored before have no scheme or resolution method (NULL: unknown); their mention
+        # is read back from the document's text. ``annotated_quote_scheme`` NULL makes the next
+        # ``annotate`` redo those documents, as a change of model does, so old and new quotes do
+        # not mix under one scheme.
+        """
+        ALTER TABLE quotes ADD COLUMN scheme TEXT;
+        ALTER TABLE quotes ADD COLUMN speaker_mention TEXT;
+        ALTER TABLE quotes ADD COLUMN resolved_by TEXT;
+        UPDATE quotes SET speaker_mention = (
+            SELECT substr(d.text, quotes.speaker_start + 1, quotes.speaker_end - quotes.speaker_start)
+            FROM documents AS d WHERE d.id = quotes.doc_id)
+        WHERE speaker_start IS NOT NULL AND speaker_end IS NOT NULL;
+        ALTER TABLE documents ADD COLUMN annotated_quote_scheme TEXT;
+        """,
+    ),
+    Migration(
         8,
         "documents: the speaker's role on the document's day (minister, shadow, backbencher, chair)",
         # A class, beside speaker_role (the post itself, "Minister of State, Cabinet Office"), so

@@ -1,0 +1,393 @@
+"""Speaker resolution: who a quote's speaker mention is, and how that was decided.
+
+The third stage of the quote finder (:mod:`policytext.annotate.quotes`), separate from finding
+quotes: the reporting construction gives a mention ("Jane Smith", "she", "the minister", "a Home
+Office spokesperson"); this stage turns it into the fullest name or body the doc gives, and says
+how (:data:`RESOLVED_BY`), so a user can filter out weak attributions.
+
+- **Names**: a person or body named in the mention ("Mr Hancock", "the Treasury").
+- **Pronouns** agree in gender with their antecedent. A person's gender comes from a title
+  (Mr, Mrs, Ms, Sir, Dame, Lord, Baroness …), from the pronouns the doc already uses for them
+  ("Jane Smith … her plan"), or from the first-name list of the ``gender-guesser`` package; a
+  person of unknown gender agrees with either pronoun.
+- **Salience, not distance**: a pronoun goes first to the speaker of the report before it (a
+  quote chain: "…,” she added), then to the person who is the subject of the sentence before,
+  then to the last person named who agrees with it.
+- **Role nouns and appositions**: "Matthew Hancock, the Cabinet Office minister," (or "Health
+  Minister Matthew Hancock") makes a later "the minister said" his; "a Home Office spokesperson"
+  and "a spokesperson for the Home Office" are the Home Office. Plural speakers ("officials",
+  "the researchers") stay plural and unnamed rather than guessed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple, Sequence
+
+from spacy.tokens import Span, Token
+
+from policytext.annotate.entities import strip_person_name
+from policytext.annotate.quote_lexicon import FIRST_PERSON, PERSON_PRONOUNS, SUBJECT_DEPS
+from policytext.annotate.quote_reports import DocView, Report
+
+RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
+"""How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or
+description ("the minister", "a Home Office spokesperson"); the previous quote's speaker (a quote
+chain, "she added", or a quote that goes on without a cue of its own); or not at all."""
+
+MALE_TITLES = frozenset("mr mister sir lord king prince duke earl baron".split())
+FEMALE_TITLES = frozenset("mrs ms miss dame baroness lady madam queen princess duchess countess".split())
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+_BODY_LABELS = ("ORG", "GPE")
+_BODY_PREPOSITIONS = frozenset({"for", "at", "of", "from", "with"})
+BODY_NOUNS = frozenset("""
+company firm utility agency department ministry board government union diocese organization organisation
+council authority commission office service corporation group party association institute bank regulator
+charity foundation university school hospital police force team club church court tribunal
+""".split())
+"""Nouns that stand for a body named before them: "the company said" after "Suncor Energy …"."""
+THING_NOUNS = frozenset("""
+statement release report memo email letter tweet post study survey poll research data document filing
+analysis review figure figures number numbers record records video footage website note arrest decision
+ruling order plan bill law budget policy proposal
+""".split())
+"""Nouns that head a speaking document rather than a person: "the statement said" names no one."""
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+_CHAIN_GAP = 1500
+"""A pronoun takes the previous report's speaker when that report's cue is at most this many
+characters before it (about two short news paragraphs)."""
+
+
+class Speaker(NamedTuple):
+    """A quote's speaker: the resolved name (or None), its mention's char span and how it was resolved."""
+
+    name: str | None
+    start: int | None
+    end: int | None
+    resolved_by: str
+
+
+NO_SPEAKER = Speaker(None, None, None, "none")
+
+
+class _Person:
+    """The mentions of one person in a doc (one surname), with the fullest name and a gender if known."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.name = ""
+        self.mentions: list[Span] = []
+        self.gender: str | None = None
+
+    def add(self, ent: Span) -> None:
+        self.mentions.append(ent)
+        text = _POSSESSIVE.sub("", ent.text)  # "Jane Smith's claim": the speaker is Jane Smith
+        if len(text) > len(self.name) and strip_person_name(text):
+            self.name = text
+
+
+@lru_cache(maxsize=1)
+def _first_names():
+    """Return the ``gender-guesser`` detector (its name list is read once per process, about 2 s)."""
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def first_name_gender(first: str) -> str | None:
+    """Return "m", "f" or None for a first name, from the ``gender-guesser`` list (mostly_… counts).
+
+    Example:
+        >>> first_name_gender("Wendy"), first_name_gender("Andrew"), first_name_gender("Xq")
+        ('f', 'm', None)
+    """
+    guess = _first_names().get_gender(first)
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(guess)
+
+
+def pronoun_gender(word: str) -> str | None:
+    """Return "m" for he/him/his, "f" for she/her, else None."""
+    lower = word.lower()
+    return "m" if lower in _MALE_PRONOUNS else "f" if lower in _FEMALE_PRONOUNS else None
+
+
+class SpeakerResolver:
+    """Resolve the speaker mentions of one doc against the people, roles and bodies it names.
+
+    Built once per doc (it reads the doc's entities once) with the doc's reporting constructions,
+    whose order gives the quote chains.
+
+    Example:
+        >>> doc = nlp("Jane Smith, the health minister, spoke. The minister said no.")  # doctest: +SKIP
+        >>> SpeakerResolver(DocView.of(doc)).resolve(doc[9:11]).name  # doctest: +SKIP
+        'Jane Smith'
+    """
+
+    def __init__(self, view: DocView, reports: Sequence[Report] = ()):
+        self.view = view
+        self.people: dict[str, _Person] = {}
+        self._person_of: dict[int, _Person] = {}  # token index -> person, for every token of a mention
+        for ent in view.ents:
+            if ent.label_ != "PERSON":
+                continue
+            core = strip_person_name(ent.text)
+            if not core:
+                continue
+            key = core.split()[-1].lower()
+            person = self.people.setdefault(key, _Person(key))
+            person.add(ent)
+            for i in range(ent.start, ent.end):
+                self._person_of[i] = person
+        self._roles: list[tuple[int, str, _Person]] = []  # (char position, role lemma, person)
+        for person in self.people.values():
+            self._read_person(person)
+        self._roles.sort(key=lambda r: r[0])
+        # the reports in text order, with the person or body each one's mention names directly
+        self._chain: list[tuple[int, _Person | None, str | None]] = []
+        for report in sorted((r for r in reports if r.cue is not None and r.subject is not None),
+                             key=lambda r: r.cue.idx):
+            person = self._named_person(report.subject)
+            body = None if person is not None else self._named_body(report.subject)
+            if person is not None or body is not None:
+                self._chain.append((report.cue.idx, person, body))
+        self._bodies = [ent for ent in view.ents if ent.label_ == "ORG"]
+
+    def resolve(self, subject: Span | None, *, cue: Token | None = None) -> Speaker:
+        """Return the speaker behind a mention ``subject`` (None: no mention) of a report with ``cue``."""
+        if subject is None:
+            return NO_SPEAKER
+        name, how = self._name(subject, cue)
+        return Speaker(name, subject.start_char, subject.end_char, how if name is not None else "none")
+
+    def _name(self, subject: Span, cue: Token | None) -> tuple[str | None, str]:
+        doc = subject.doc
+        root = subject.root
+        lower = root.lower_
+        if lower in FIRST_PERSON:
+            return doc.user_data.get("pt_speaker") or None, "pronoun"
+        if lower == "it":
+            # "it said": the body whose report came just before ("BC Hydro said … It said …")
+            at = cue.idx if cue is not None else subject.start_char
+            bodies = [(where, body) for where, _, body in self._chain if body is not None and where < at]
+            if bodies and at - bodies[-1][0] <= _CHAIN_GAP:
+                return bodies[-1][1], "chain"
+            return None, "none"
+        if lower == "they":
+            return None, "none"  # plural: left unnamed rather than guessed
+        if lower in PERSON_PRONOUNS:
+            return self._pronoun(subject, pronoun_gender(lower), cue)
+        person = self._named_person(subject)
+        if person is not None:
+            return person.name, "name"
+        body = self._named_body(subject)
+        if body is not None:
+            # "the Treasury" names it; "a Home Office spokesperson" speaks for it
+            return body, "name" if root.ent_type_ in _BODY_LABELS else "role"
+        if root.pos_ == "PROPN":
+            return " ".join(t.text for t in subject if t.pos_ == "PROPN" or t == root), "name"
+        if root.pos_ != "NOUN":
+            return None, "none"
+        body = self._body_of(root)
+        if body is not None:
+            return body, "role"  # "a spokesperson for the Home Office"
+        lemma = root.lemma_.lower()
+        if root.tag_ not in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                                    for c in root.children):
+            person = self._role_holder(lemma, subject.start_char)
+            if person is not None:
+                return person.name, "role"  # "the minister" after "X, the Cabinet Office minister,"
+            if lemma in BODY_NOUNS:
+                bodies = [ent for ent in self._bodies if ent.end_char <= subject.start_char]
+                if bodies:
+                    return bodies[-1].text, "role"  # "the company said" after "Suncor Energy …"
+            elif lemma not in THING_NOUNS:
+                # "the lanky, bespectacled professor said": the person the story is quoting
+                at = cue.idx if cue is not None else subject.start_char
+                people = [person for where, person, _ in self._chain if person is not None and where < at]
+                if people:
+                    return people[-1].name, "role"
+        # a role or group left unnamed ("the spokesman", "officials"): the head and its modifiers
+        words = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root] + [root]
+        return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), "role"
+
+    def _named_person(self, subject: Span) -> _Person | None:
+        """Return the person a mention names: a person entity inside it (the head's first)."""
+        person = self._person_of.get(subject.root.i)
+        if person is not None:
+            return person
+        for i in range(subject.start, subject.end):
+            person = self._person_of.get(i)
+            if person is not None and not self._is_possessor(self.view.doc[i], subject.root):
+                return person
+        return None
+
+    @staticmethod
+    def _is_possessor(token: Token, root: Token) -> bool:
+        """True for "Trudeau's" in "Trudeau's spokesman": the owner of the speaker, not the speaker."""
+        head = token
+        while head.dep_ in ("compound", "flat") and head.head != head:
+            head = head.head
+        return head.dep_ == "poss" and head.head == root
+
+    def _pronoun(self, subject: Span, gender: str | None, cue: Token | None) -> tuple[str | None, str]:
+        """Resolve he/she: the previous report's speaker, the subject before, the last person named."""
+        position = subject.start_char
+
+        def agrees(person: _Person) -> bool:
+            return gender is None or person.gender is None or person.gender == gender
+
+        # 1. a quote chain: the last report before this one whose speaker agrees ("…,” she added)
+        person = self._chain_person(position, cue, agrees)
+        if person is not None:
+            return person.name, "chain"
+        # 2. the person who is the subject of the sentence before
+        person = self._subject_before(subject, agrees)
+        if person is not None:
+            return person.name, "pronoun"
+        # 3. the last person named before it who agrees
+        best: tuple[int, _Person] | None = None
+        for person in self.people.values():
+            if not agrees(person):
+                continue
+            ends = [m.end_char for m in person.mentions if m.end_char <= position]
+            if ends and (best is None or max(ends) > best[0]):
+                best = (max(ends), person)
+        return (best[1].name, "pronoun") if best is not None else (None, "none")
+
+    def _named_body(self, subject: Span) -> str | None:
+        """Return the body a mention names: the body entity it is, or one that modifies its head.
+
+        "the Treasury", "a Home Office spokesperson"; not "an expert who writes about the Kremlin"
+        (a body deeper in the mention), nor "the Canadian government" (a nationality).
+        """
+        root = subject.root
+        for ent in self.view.ents:
+            if ent.label_ not in ("ORG", "GPE") or not (ent.start >= subject.start and ent.end <= subject.end):
+                continue
+            if ent.start <= root.i < ent.end:
+                return ent.text
+            head = ent.root
+            if head.head == root and head.dep_ in ("compound", "poss", "nmod", "npadvmod", "amod"):
+                return ent.text
+        return None
+
+    def _chain_person(self, position: int, cue: Token | None, agrees: Any) -> _Person | None:
+        """Return the speaker of the last report before ``position`` who agrees (a quote chain)."""
+        cue_at = cue.idx if cue is not None else position
+        for at, person, _ in reversed(self._chain):
+            if person is None or at >= min(cue_at, position):
+                continue
+            if cue_at - at > _CHAIN_GAP:
+                break
+            if agrees(person):
+                return person
+        return None
+
+    def _subject_before(self, subject: Span, agrees: Any) -> _Person | None:
+        """Return the person who is the subject of the sentence before a mention, when they agree."""
+        sent = subject.sent
+        doc = subject.doc
+        if sent.start == 0:
+            return None
+        for token in doc[sent.start - 1].sent:
+            if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
+                person = self._person_of.get(token.i)
+                if person is not None and agrees(person):
+                    return person
+        return None
+
+    def _role_holder(self, lemma: str, position: int) -> _Person | None:
+        holders = [person for at, role, person in self._roles if role == lemma and at < position]
+        return holders[-1] if holders else None
+
+    def _body_of(self, root: Token) -> str | None:
+        """Return the body a speaker noun speaks for: "a spokesperson for the Home Office"."""
+        for prep in root.children:
+            if prep.dep_ == "prep" and prep.lower_ in _BODY_PREPOSITIONS:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        for ent in self.view.ents:
+                            if ent.label_ in ("ORG", "GPE") and ent.start <= obj.i < ent.end:
+                                return ent.text
+        return None
+
+    def _read_person(self, person: _Person) -> None:
+        """Find a person's gender (title, pronouns used for them, first name) and roles (appositions, titles)."""
+        doc = self.view.doc
+        votes = {"m": 0, "f": 0}
+        title_gender = None
+        for ent in person.mentions:
+            words = [ent.start - 1] if ent.start > 0 else []
+            words += list(range(ent.start, ent.end))
+            for i in words:
+                word = doc[i].lower_.rstrip(".")
+                if word in MALE_TITLES:
+                    title_gender = "m"
+                elif word in FEMALE_TITLES:
+                    title_gender = "f"
+            self._read_roles(person, ent)
+            # pronouns the doc uses for them: later in a sentence where they are the only person
+            sent = ent.sent
+            others = [e for e in self.view.ents if e.label_ == "PERSON" and e.start >= sent.start and e.end <= sent.end
+                      and self._person_of.get(e.start) is not person]
+            if others:
+                continue
+            for token in doc[ent.end:sent.end]:
+                gender = pronoun_gender(token.lower_)
+                if gender is not None:
+                    votes[gender] += 1
+        if title_gender is not None:
+            person.gender = title_gender
+        elif votes["m"] != votes["f"]:
+            person.gender = "m" if votes["m"] > votes["f"] else "f"
+        else:
+            first = strip_person_name(person.name).split()
+            if first:
+                person.gender = first_name_gender(first[0])
+
+    def _read_roles(self, person: _Person, ent: Span) -> None:
+        """Record the roles an entity is given: "X, the Cabinet Office minister," and "Health Minister X"."""
+        doc = self.view.doc
+        root = ent.root
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and not (ent.start <= child.i < ent.end):
+                self._roles.append((ent.start_char, child.lemma_.lower(), person))
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            self._roles.append((ent.start_char, root.head.lemma_.lower(), person))  # "The minister, Tom Harris,"
+        for i in range(max(0, ent.start - 3), ent.end):
+            token = doc[i]
+            if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound" and token.head.i in range(ent.start, ent.end) \
+                    and token.is_title and token.lower_ not in MALE_TITLES | FEMALE_TITLES and not token.ent_type_ == "PERSON":
+                self._roles.append((ent.start_char, token.lemma_.lower(), person))  # "Health Minister Jane Smith"
+
+
+CARRY_GAP = 1000
+"""A quote with no speaker of its own takes the previous quote's when it starts at most this many
+characters after that quote ends: a quote that goes on in the next paragraph, or a "he said" whose
+antecedent sits in the part of the document parsed before."""
+
+
+def carry_speaker(row: Any, previous: Any, text: str) -> Any:
+    """Return ``row`` with the previous quote's speaker when it has none of its own and follows closely.
+
+    ``row`` and ``previous`` are quote rows (:class:`policytext.annotate.quotes.QuoteRow`). A row
+    takes the speaker when it has no cue at all (a marked quote on its own) or when its mention is
+    he or she and left unresolved; the result says ``chain``.
+
+    Example:
+        >>> from policytext.annotate.quotes import QuoteRow
+        >>> said = QuoteRow(0, 10, "Jo Bloggs", 20, 29, "said", "direct", 0.9, "name")
+        >>> carry_speaker(QuoteRow(40, 60, None, None, None, None, "direct", 0.5), said, "x" * 60).speaker
+        'Jo Bloggs'
+    """
+    if row.speaker is not None or previous is None or previous.speaker is None:
+        return row
+    if row.start - previous.end > CARRY_GAP or row.start < previous.end:
+        return row
+    if row.cue is None:
+        return row._replace(speaker=previous.speaker, resolved_by="chain")
+    mention = text[row.speaker_start:row.speaker_end].lower() if row.speaker_start is not None else ""
+    if mention in PERSON_PRONOUNS:
+        return row._replace(speaker=previous.speaker, resolved_by="chain")
+    return row

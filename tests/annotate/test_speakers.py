@@ -1,0 +1,93 @@
+"""Speaker resolution: names, pronouns that agree in gender, chains, role nouns, bodies, UK press forms."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import shared_data
+from policytext.annotate.quotes import QuoteRow
+from policytext.annotate.speakers import carry_speaker, first_name_gender, pronoun_gender
+
+
+def _quotes(pipeline, text):
+    from policytext.annotate.extract import TextItem, annotate_texts
+
+    [(_, annotation)] = list(annotate_texts([TextItem("t", text, kind="article")], pipeline))
+    return [(q.text, q.speaker, q.speaker_mention, q.resolved_by) for q in annotation.quotes]
+
+
+# (text, quoted words, speaker, mention, how), written by hand
+CASES = [
+    # a pronoun agrees in gender: the title says Mr Patel is not "she"
+    ("Mr Patel spoke to Ann Lee about the plans for the new hospital. She said the hospital would open in 2027.",
+     "the hospital would open in 2027", "Ann Lee", "She", "pronoun"),
+    # the first-name list says Tom is not "she", however near he is
+    ("Jane Smith met Tom Harris in Leeds on Monday. She said the talks had been useful for both councils.",
+     "the talks had been useful for both councils", "Jane Smith", "She", "pronoun"),
+    # a quote chain: "he added" goes to the speaker before, not to the last man named
+    ("“We will build the line,” said Tom Harris, who met Raj Patel on Monday. "
+     "“It will be finished by 2030,” he added.",
+     "It will be finished by 2030,", "Tom Harris", "he", "chain"),
+    # an apposition gives a role that a later "the minister" refers back to
+    ("Tom Harris, the Cabinet Office minister, visited Leeds on Monday. "
+     "The minister said the reforms would give local leaders more freedom to run their services.",
+     "the reforms would give local leaders more freedom to run their services", "Tom Harris", "The minister", "role"),
+    # a spokesperson speaks for the body
+    ("A Home Office spokesperson said: “We do not comment on individual cases, but every claim is considered.”",
+     "We do not comment on individual cases, but every claim is considered.", "Home Office",
+     "A Home Office spokesperson", "role"),
+    # plural speakers stay plural and unnamed
+    ("Officials said the scheme would be reviewed by the end of the year.",
+     "the scheme would be reviewed by the end of the year", "Officials", "Officials", "role"),
+    # UK press release: "Minister X said:" and the quote as the next paragraph, over two paragraphs
+    ("New funding for apprenticeships\n\nThe government today announced £50 million for apprenticeships.\n\n"
+     "Skills Minister Jane Smith said:\n\n“This funding will give 10,000 young people the chance to train.\n\n"
+     "“It is part of our plan to build the homes the country needs.”\n\nThe money will be spent over three years.",
+     "This funding will give 10,000 young people the chance to train.\n\n“It is part of our plan to build the "
+     "homes the country needs.", "Jane Smith", "Skills Minister Jane Smith", "name"),
+    # a colon-introduced quote in the same paragraph
+    ("The Chancellor, Ann Lee, was clear: “Borrowing will fall in every year of this parliament.”",
+     "Borrowing will fall in every year of this parliament.", "Ann Lee", None, None),
+]
+
+
+@pytest.mark.parametrize("text, words, speaker, mention, how", CASES)
+def test_speakers_are_resolved_and_say_how(pipeline, text, words, speaker, mention, how):
+    quotes = _quotes(pipeline, text)
+    found = [q for q in quotes if q[0] == words]
+    assert found, f"no quote {words!r} in {quotes}"
+    assert found[0][1] == speaker
+    if mention is not None:
+        assert found[0][2:] == (mention, how)
+
+
+def test_the_seed_names_the_minister_his_quotes_in_the_speech_scheme(pipeline):
+    text = shared_data("seed", "trust-to-try-things-out.txt").read_text(encoding="utf-8")
+    quotes = _quotes(pipeline, text)
+    trust = [q for q in quotes if "trust to try things out" in q[0]]
+    assert trust and {q[1] for q in trust} == {"Matthew Hancock"}
+    assert {q[3] for q in trust} <= {"name", "pronoun", "chain"}
+
+
+@pytest.mark.parametrize("name, expected", [("Wendy", "f"), ("Andrew", "m"), ("Priti", "f"), ("Zxqv", None)])
+def test_first_names_come_from_the_registry_list(name, expected):
+    assert first_name_gender(name) == expected
+
+
+@pytest.mark.parametrize("word, expected", [("she", "f"), ("His", "m"), ("they", None)])
+def test_pronoun_gender(word, expected):
+    assert pronoun_gender(word) == expected
+
+
+SAID = QuoteRow(0, 10, "Jo Bloggs", 20, 29, "said", "direct", 0.9, "name")
+TEXT = "x" * 40 + "he" + "x" * 3000
+
+
+@pytest.mark.parametrize("row, speaker, how", [
+    (QuoteRow(50, 60, None, None, None, None, "direct", 0.5), "Jo Bloggs", "chain"),  # a marked quote on its own
+    (QuoteRow(50, 60, None, 40, 42, "said", "indirect", 0.5), "Jo Bloggs", "chain"),  # an unresolved "he"
+    (QuoteRow(50, 60, "Ann Lee", 40, 42, "said", "indirect", 0.5, "name"), "Ann Lee", "name"),  # has its own
+    (QuoteRow(2000, 2010, None, None, None, None, "direct", 0.5), None, "none"),  # too far after
+])
+def test_a_quote_without_a_speaker_takes_the_one_just_before(row, speaker, how):
+    carried = carry_speaker(row, SAID, TEXT)
+    assert (carried.speaker, carried.resolved_by) == (speaker, how)
