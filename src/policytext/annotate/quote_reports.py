@@ -384,8 +384,8 @@ def _colon_before_quote(sent: Span, in_quote: bytearray, ents: tuple[Span, ...])
         # the clause before the colon (the parser may hang it under the quote's verb)
         verbs = [t for t in doc[sent.start:colon.i] if t.pos_ in ("VERB", "AUX")
                  and any(c.dep_ in _SUBJECT_DEPS for c in t.children)]
-        if not verbs:
-            return None
+        if not verbs or any(t.lemma_.lower() in CUE_LEMMAS for t in doc[sent.start:colon.i] if t.pos_ == "VERB"):
+            return None  # "Jane Smith said: …" is the speech verb's
         subject = _subject_of(verbs[0], ents)
         if subject is None or not any(ent.label_ in ("PERSON", "ORG") and ent.start >= subject.start and
                                       ent.end <= subject.end for ent in ents):
