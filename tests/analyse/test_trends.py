@@ -195,7 +195,7 @@ def test_a_misspelt_filter_is_refused_not_ignored(small_corpus: Path) -> None:
             theme_trends(corpus, ["trust"], spekaer="Clinton", draws=10)
         assert str(caught.value) == (
             "unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, "
-            "source, country, role, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
+            "source, country, role, post, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
             "progress, include_unlabelled")
         with pytest.raises(UnknownOption, match=r"^unknown filter 'sed' \(did you mean 'seed'\?\)"):
             theme_trends(corpus, ["trust"], sed=3)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import shared_data
+from policytext.analyse.groups import NO_GROUP, group_labels
 from policytext.cli import main
 from policytext.collect.hansard import (
     collect_hansard,
@@ -213,6 +214,7 @@ def test_posts_give_each_speech_its_post_and_role_on_the_day(tmp_path):
         report = collect_hansard(corpus, [shared_data("parliament", MODERN)], posts=[posts, people])
         frame = corpus.documents(source="hansard", text=False)
         ministers = corpus.documents(source="hansard", role="minister", text=False)
+        justice = corpus.documents(post="ministry of justice", text=False)
 
     def first(speaker):
         return frame[frame["speaker"] == speaker].iloc[0]
@@ -231,6 +233,11 @@ def test_posts_give_each_speech_its_post_and_role_on_the_day(tmp_path):
     # the role is a filter like any other: only the ministers' speeches
     assert set(ministers["speaker"]) == {"Dominic Raab", "Robert Jenrick"}
     assert set(frame["role"].dropna()) == {"minister", "shadow", "backbencher"}
+    # a post, by any part of it, is a filter, and a grouping for trends and keyness
+    assert set(justice["speaker"]) == {"Dominic Raab"}
+    groups = group_labels(frame, "post")
+    assert set(groups[frame["speaker"] == "Robert Jenrick"]) == {"Minister of State (Immigration), Home Office"}
+    assert set(groups[frame["speaker"] == "Stella Creasy"]) == {NO_GROUP}
 
 
 def test_older_files_give_ministers_and_the_chair_their_role_from_the_printed_office(tmp_path):

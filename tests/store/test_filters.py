@@ -60,7 +60,7 @@ def test_an_unknown_filter_name_is_refused_with_the_known_ones() -> None:
     with pytest.raises(UnknownOption) as caught:
         DocumentFilter.from_options(goverment="Reagan")
     assert str(caught.value) == ("unknown filter 'goverment' (did you mean 'government'?); known: speaker, "
-                                 "party, government, kind, source, country, role, since, until, limit")
+                                 "party, government, kind, source, country, role, post, since, until, limit")
     assert isinstance(caught.value, BadQuery) and isinstance(caught.value, TypeError)
 
 
@@ -79,7 +79,7 @@ def test_strict_options_names_the_function_and_its_own_options() -> None:
     with pytest.raises(UnknownOption) as caught:
         count(None, word=True)
     assert str(caught.value) == ("unknown filter 'word' (did you mean 'words'?); known: speaker, party, "
-                                 "government, kind, source, country, role, since, until, limit; other options "
+                                 "government, kind, source, country, role, post, since, until, limit; other options "
                                  "of count: words")
 
 

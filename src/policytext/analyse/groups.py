@@ -1,4 +1,7 @@
-"""Group documents by government, year, quarter, speaker, party, kind or role, ordered in time."""
+"""Group documents by government, year, quarter, speaker, party, kind, role or post, ordered in time.
+
+``post`` groups by the post(s) the speaker held that day (the ``speaker_role`` column).
+"""
 from __future__ import annotations
 
 import warnings
@@ -7,7 +10,8 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 
-GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role")
+GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "post")
+_COLUMNS = {"post": "speaker_role"}  # a grouping read from a column of another name
 NO_GROUP = "(none)"
 
 
@@ -38,7 +42,7 @@ def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:
         labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 and p != "year" else NO_GROUP
                   for d, p in zip(dates, precisions)]
         return pd.Series(labels, index=frame.index)
-    return frame[by].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+    return frame[_COLUMNS.get(by, by)].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
 
 
 def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,

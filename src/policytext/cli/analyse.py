@@ -8,8 +8,8 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from policytext.cli.app import app, state
-from policytext.cli.options import (FORMAT, GOVERNMENT, KIND, PARTY, PROVENANCE, ROLE, SINCE, SPEAKER, UNTIL,
-                                    filter_options)
+from policytext.cli.options import (FORMAT, GOVERNMENT, KIND, PARTY, POST, PROVENANCE, ROLE, SINCE, SPEAKER,
+                                    UNTIL, filter_options)
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -23,7 +23,7 @@ app.add_typer(topics_app, name="topics")
 
 LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
 THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
-BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind or role.")
+BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind, role or post.")
 INCLUDE_UNLABELLED = typer.Option(
     False, "--include-unlabelled",
     help="Keep documents with no group (no government: outside every timeline, or dated only by a "
@@ -140,7 +140,8 @@ def trends(
     seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
     themes: List[Path] = THEMES_FILE,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND, role: Optional[str] = ROLE,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE, post: Optional[str] = POST,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
@@ -187,7 +188,8 @@ def keyness(
     top: int = typer.Option(20, "--top", help="How many terms."),
     min_count: int = typer.Option(5, help="The fewest occurrences a term needs (both sides)."),
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND, role: Optional[str] = ROLE,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE, post: Optional[str] = POST,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,

@@ -7,8 +7,8 @@ from typing import Any, List, Optional
 import typer
 
 from policytext.cli.app import app, collect_app, state
-from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, ROLE,
-                                    SINCE, SOURCE, SPEAKER, UNTIL)
+from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, POST,
+                                    ROLE, SINCE, SOURCE, SPEAKER, UNTIL)
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 from policytext.errors import ConfigError, ConfirmationRequired
@@ -130,6 +130,7 @@ def docs(
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
     role: Optional[str] = ROLE,
+    post: Optional[str] = POST,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many documents."),
@@ -142,7 +143,7 @@ def docs(
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = corpus.documents(text=False, speaker=speaker, party=party, government=government,
-                                 kind=kind, role=role, since=since, until=until, limit=limit)
+                                 kind=kind, role=role, post=post, since=since, until=until, limit=limit)
     columns = DOCS_TABLE_COLUMNS if format is OutputFormat.table else DOCS_COLUMNS
     render(frame[columns], format, title="Documents")
 

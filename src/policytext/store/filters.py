@@ -1,6 +1,7 @@
 """Document filters shared by every query: the same names in the CLI, the library and the web page.
 
-``speaker`` and ``government`` match any part of the name, case-insensitively ("Kennedy" finds
+``speaker``, ``government`` and ``post`` (a post the speaker held that day, the ``speaker_role``
+column) match any part of the name, case-insensitively ("Kennedy" finds
 "John F. Kennedy"); ``party``, ``kind``, ``source``, ``country`` and ``role`` (the speaker's place
 on the day: minister, shadow, backbencher, chair) match whole values,
 case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
@@ -33,7 +34,7 @@ MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _DATE_IN_ANY_DIGITS = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
-_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role")
+_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role", "post")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +60,7 @@ class DocumentFilter:
     source: str | None = None
     country: str | None = None
     role: str | None = None
+    post: str | None = None
     since: str | None = None
     until: str | None = None
     limit: int | None = None
@@ -103,6 +105,9 @@ class DocumentFilter:
         if self.government:
             clauses.append(f"{alias}.government LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(self.government)}%")
+        if self.post:  # any part of a post held that day: "Cabinet Office", "Secretary of State"
+            clauses.append(f"{alias}.speaker_role LIKE ? ESCAPE '\\'")
+            params.append(f"%{_escape_like(self.post)}%")
         if self.party:
             # a party by its canonical name, or by any label a source gave it in this corpus
             # ("Con", "Tory"): the store keeps each document's own label in source_party
@@ -244,7 +249,7 @@ def check_filter_names(options: Iterable[str]) -> None:
         >>> check_filter_names({"goverment": "Reagan"})
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, role, since, until, limit
+        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, role, post, since, until, limit
     """
     unknown = [name for name in options if name not in FILTER_NAMES]
     if unknown:
@@ -266,7 +271,7 @@ def strict_options(function: F | None = None, *, like: Callable[..., Any] | None
         >>> count(None, spekaer="Reagan")
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, role, since, until, limit; other options of count: words
+        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, role, post, since, until, limit; other options of count: words
     """
     if function is None:
         return functools.partial(strict_options, like=like)
