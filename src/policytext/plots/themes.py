@@ -1,0 +1,230 @@
+"""Theme rates by group: over time with the governments beneath the axis, or as dots with intervals."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.lines import Line2D
+
+from policytext.analyse.groups import NO_GROUP
+from policytext.errors import ConfigError
+from policytext.plots.bands import (band_periods, count_lanes, draw_band, lane_height, parse_date,
+                                    shade_periods, wrap_caption)
+from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style, finish,
+                                     new_figure, resolve_grouping)
+
+MAX_CATEGORIES = 40
+"""A dot chart of more groups than this is unreadable: filter, or group by party or kind."""
+_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+RATE_LABEL = "matches per 10,000 tokens"
+
+
+def theme_colours(count: int) -> list:
+    """Return ``count`` distinct colours (an error past 20: a chart of more themes is unreadable)."""
+    from matplotlib import colormaps
+
+    if count > 20:
+        raise ConfigError(f"{count} themes are too many for one chart: plot at most 20 at a time")
+    palette = colormaps["tab10" if count <= 10 else "tab20"]
+    return [palette(i) for i in range(count)]
+
+
+def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *, by: str | None = None,
+                      periods: pd.DataFrame | None = None, title: str | None = None,
+                      size: str | ChartSize = "slide") -> ChartFigure:
+    """Chart each theme's rate per 10,000 tokens by group, with its 95% interval.
+
+    Groups in time (government, year, quarter) are drawn at the middle of their period on a date
+    axis, with the governments' terms as a labelled band beneath it; other groups (speaker, party,
+    kind) are categories, drawn as a dot and an interval each. A group without an interval (too few
+    documents to resample) is an open marker without a bar.
+
+    Args:
+        trends: the frame of :func:`~policytext.analyse.trends.theme_trends`.
+        path: also write the chart here (.png, .svg or .pdf; fonts embedded).
+        by: how the groups were made (default: the table's provenance).
+        periods: the governments for the band (``group, start, end``); by default the groups
+            themselves when grouped by government, else no band (see
+            :func:`~policytext.plots.government_periods` for a chart by year or quarter).
+        title: the chart's title.
+        size: ``column`` (one column of a paper) or ``slide``.
+
+    Returns:
+        The figure (a notebook shows it).
+
+    Example:
+        >>> plot_theme_trends(theme_trends(corpus, ["trust"]), "trust.svg", size="column")  # doctest: +SKIP
+    """
+    if trends.empty:
+        raise ConfigError("nothing to plot: the trends table is empty (no documents matched)")
+    size = chart_size(size)
+    by = resolve_grouping(trends, by)
+    with chart_style(size):
+        if by in TIME_GROUPINGS:
+            if by == "government" and periods is None:
+                periods = trends[["group", "start", "end"]]
+            figure = draw_over_time(trends, "rate", "rate_low", "rate_high", series="theme", periods=periods,
+                                    size=size, ylabel=f"{RATE_LABEL}\n(95% interval)",
+                                    title=title or "Themes over time")
+        else:
+            figure = draw_categories(trends, size=size, title=title or f"Themes by {by}")
+    return finish(figure, path)
+
+
+def _interval_split(rows: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.ndarray]:
+    finite = rows[low].notna().to_numpy() & rows[high].notna().to_numpy()
+    return finite, ~finite
+
+
+def _note_handles(any_open: bool, colour="#555555") -> list:
+    if not any_open:
+        return []
+    return [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=colour,
+                   label="no interval (too few documents)")]
+
+
+def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, series: str,
+                   periods: pd.DataFrame | None, size: ChartSize, ylabel: str, title: str) -> ChartFigure:
+    """Draw one line of points with intervals per ``series`` on a date axis, the band beneath."""
+    # Documents without a government (kept as '(none)') span no term: a point at the middle of
+    # their dates would read as a period, so they are left off the axis and said so beneath it.
+    dated = frame.dropna(subset=["start", "end"])
+    notes = []
+    undrawn = frame[(frame["group"] == NO_GROUP) | frame["start"].isna() | frame["end"].isna()]
+    if not undrawn.empty:
+        counts = undrawn.drop_duplicates("group")
+        notes.append("Not drawn, having no period: " + ", ".join(
+            f"{g} ({int(n)} document{'s' if n != 1 else ''})" for g, n in zip(counts["group"], counts["documents"])))
+    dated = dated[dated["group"] != NO_GROUP]
+    if dated.empty:
+        raise ConfigError("nothing to plot on a time axis: no group has dates")
+    band = band_periods(periods) if periods is not None else band_periods(None)
+    band_font = size.font * 0.8
+    legend_font = size.font * 0.75
+    figure = new_figure(size)
+    if band.empty:
+        ax = figure.add_subplot()
+        band_ax = None
+    else:
+        grid = figure.add_gridspec(2, 1, height_ratios=[size.height, lane_height(band_font)])
+        ax = figure.add_subplot(grid[0])
+        band_ax = figure.add_subplot(grid[1], sharex=ax)
+        shade_periods(ax, band)
+
+    starts = np.array([date2num(parse_date(s)) for s in dated["start"]])
+    ends = np.array([date2num(parse_date(e)) for e in dated["end"]])
+    names = list(dict.fromkeys(dated[series]))
+    colours = theme_colours(len(names))
+    spans = (ends - starts)
+    step = float(np.median(spans)) * 0.12 if len(names) > 1 else 0.0
+    any_open = False
+    for index, name in enumerate(names):
+        rows = dated[dated[series] == name]
+        mask = (dated[series] == name).to_numpy()
+        x = (starts[mask] + ends[mask]) / 2 + (index - (len(names) - 1) / 2) * step
+        y = rows[value].to_numpy(dtype=float)
+        colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
+        ax.plot(x, y, color=colour, alpha=0.5, zorder=2)
+        finite, open_ = _interval_split(rows, low, high)
+        if finite.any():
+            below = np.clip(y[finite] - rows[low].to_numpy(dtype=float)[finite], 0, None)
+            above = np.clip(rows[high].to_numpy(dtype=float)[finite] - y[finite], 0, None)
+            ax.errorbar(x[finite], y[finite], yerr=[below, above], fmt=marker, color=colour, capsize=0,
+                        elinewidth=1.0 if size.name == "column" else 1.6, zorder=3, label=str(name))
+        else:
+            ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
+        if open_.any():
+            any_open = True
+            ax.plot(x[open_], y[open_], marker=marker, linestyle="none", markerfacecolor="white",
+                    markeredgecolor=colour, zorder=4)
+    ax.set_xlim(starts.min(), ends.max())
+    locator = AutoDateLocator(minticks=3, maxticks=8 if size.name == "slide" else 5)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
+    top = ax.get_ylim()[1]
+    ax.set_ylim(-0.02 * top, top)  # a point at zero is drawn whole, above the axis line
+    ax.spines["bottom"].set_position(("data", 0))
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    handles, _ = ax.get_legend_handles_labels()
+    handles += _note_handles(any_open)
+    ax.legend(handles=handles, loc="best", fontsize=size.font * 0.8, frameon=True, framealpha=0.85,
+              edgecolor="none")
+    if band_ax is not None:
+        _fit_band(figure, band_ax, band, size, band_font, legend_font, notes)
+    elif notes:
+        ax.set_xlabel(wrap_caption([], notes, ax.get_position().width * size.width, legend_font),
+                      fontsize=legend_font, loc="left", color="#444444")
+    return figure
+
+
+def _fit_band(figure: ChartFigure, band_ax, band: pd.DataFrame, size: ChartSize, band_font: float,
+              legend_font: float, notes: list[str]) -> None:
+    """Size the band for the rows its labels need, then draw it and spell out its abbreviations."""
+    base = size.height
+    lanes = 1
+    for _ in range(3):  # the axis width settles after a layout or two
+        figure.set_figheight(base + lanes * lane_height(band_font) + 0.15)
+        band_ax.get_gridspec().set_height_ratios([base, lanes * lane_height(band_font)])
+        figure.draw_without_rendering()
+        needed = count_lanes(band_ax, band, band_font)
+        if needed == lanes:
+            break
+        lanes = needed
+    entries = draw_band(band_ax, band, band_font)
+    text = wrap_caption(entries, notes, band_ax.get_position().width * figure.get_figwidth(), legend_font)
+    if text:
+        lines = text.count("\n") + 1
+        # A taller figure keeps the axes' widths, so the labels placed above still fit.
+        figure.set_figheight(figure.get_figheight() + lines * legend_font * 1.35 / 72)
+        band_ax.set_xlabel(text, fontsize=legend_font, loc="left", color="#444444", labelpad=2)
+
+
+def draw_categories(trends: pd.DataFrame, *, size: ChartSize, title: str) -> ChartFigure:
+    """Draw a dot and its interval per theme and group, groups as rows (party, speaker, kind)."""
+    groups = list(dict.fromkeys(trends["group"]))
+    if len(groups) > MAX_CATEGORIES:
+        raise ConfigError(f"{len(groups)} groups are too many for one chart (at most {MAX_CATEGORIES}): "
+                          "select fewer documents (--speaker, --party, --since ...) or group by party or kind")
+    names = list(dict.fromkeys(trends["theme"]))
+    colours = theme_colours(len(names))
+    row = size.font * (1.6 + 0.9 * len(names)) / 72
+    figure = new_figure(size, max(size.height, len(groups) * row + 1.1 * size.font / 7))
+    ax = figure.add_subplot()
+    position = {g: i for i, g in enumerate(groups)}
+    step = 0.6 / len(names) if len(names) > 1 else 0.0
+    any_open = False
+    for index, name in enumerate(names):
+        rows = trends[trends["theme"] == name]
+        y = np.array([position[g] for g in rows["group"]], dtype=float) + (index - (len(names) - 1) / 2) * step
+        x = rows["rate"].to_numpy(dtype=float)
+        colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
+        finite, open_ = _interval_split(rows, "rate_low", "rate_high")
+        if finite.any():
+            left = np.clip(x[finite] - rows["rate_low"].to_numpy(dtype=float)[finite], 0, None)
+            right = np.clip(rows["rate_high"].to_numpy(dtype=float)[finite] - x[finite], 0, None)
+            ax.errorbar(x[finite], y[finite], xerr=[left, right], fmt=marker, color=colour, capsize=0,
+                        elinewidth=1.0 if size.name == "column" else 1.6, zorder=3, label=str(name))
+        else:
+            ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
+        if open_.any():
+            any_open = True
+            ax.plot(x[open_], y[open_], marker=marker, linestyle="none", markerfacecolor="white",
+                    markeredgecolor=colour, zorder=4)
+    documents = trends.drop_duplicates("group").set_index("group")["documents"]
+    ax.set_yticks(range(len(groups)), [f"{g} (n={int(documents[g])})" for g in groups])
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    right = ax.get_xlim()[1]
+    ax.set_xlim(-0.02 * right, right)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(f"{RATE_LABEL} (95% interval)")
+    ax.set_title(title)
+    handles, _ = ax.get_legend_handles_labels()
+    handles += _note_handles(any_open)
+    if len(handles) > 1:
+        figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3), frameon=False,
+                      fontsize=size.font * 0.8)
+    return figure
