@@ -24,6 +24,8 @@ app.add_typer(topics_app, name="topics")
 LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
 THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
 BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind, role or post.")
+PLOT = typer.Option(None, "--plot", help="Also write a chart: FILE.png, FILE.svg or FILE.pdf (fonts embedded).")
+SIZE = typer.Option("slide", "--size", help="The chart's size: column (one column of a paper) or slide.")
 INCLUDE_UNLABELLED = typer.Option(
     False, "--include-unlabelled",
     help="Keep documents with no group (no government: outside every timeline, or dated only by a "
@@ -58,6 +60,16 @@ def _lemmatising(corpus, quiet: bool, filters: dict[str, Any]) -> Iterator[Any]:
         message(f"lemmatising {stale} document(s) that have no current lemmas (once; stored)", quiet=quiet)
     with progress_bar("lemmas", stale, quiet=quiet or not stale) as advance:
         yield advance
+
+
+def _check_chart_options(plot: Optional[Path], size: str) -> None:
+    """Refuse a chart file name or size that cannot be written, before any work is done."""
+    from policytext.plots import check_plot_path
+    from policytext.plots.figure import chart_size
+
+    chart_size(size)
+    if plot is not None:
+        check_plot_path(plot)
 
 
 # ---------------------------------------------------------------------- themes
@@ -136,7 +148,8 @@ def trends(
     ctx: typer.Context,
     theme: List[str] = typer.Argument(..., help="One or more theme names."),
     by: str = BY,
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    plot: Optional[Path] = PLOT,
+    size: str = SIZE,
     seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
     themes: List[Path] = THEMES_FILE,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
@@ -150,22 +163,24 @@ def trends(
     """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
     documents, and G² and log ratio of the group against the rest.
 
-    Example: policytext trends trust entrepreneurialism --by government --plot trends.png
+    Example: policytext trends trust entrepreneurialism --by government --plot trends.png --size column
     """
     from policytext.analyse.themes import load_lexicon
     from policytext.analyse.trends import theme_trends
 
     st = state(ctx)
-    if plot is not None:
-        from policytext.plots import check_plot_path
-
-        check_plot_path(plot)
+    _check_chart_options(plot, size)
     filters = filter_options(ctx)
+    periods = None
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
                                  include_unlabelled=include_unlabelled, **filters)
+        if plot is not None and by in ("year", "quarter"):
+            from policytext.plots import government_periods
+
+            periods = government_periods(corpus, frame, **filters)  # the band: who governed
     # The table leaves out the period and the count behind the share (json and csv keep every column).
     columns = [c for c in frame.columns if c not in ("start", "end", "documents_with_theme")] \
         if format is OutputFormat.table else None
@@ -173,7 +188,7 @@ def trends(
     if plot is not None:
         from policytext.plots import plot_theme_trends
 
-        plot_theme_trends(frame, plot, title=f"{', '.join(theme)} by {by}")
+        plot_theme_trends(frame, plot, by=by, periods=periods, size=size, title=f"{', '.join(theme)} by {by}")
         message(f"wrote {plot}", quiet=st.quiet)
 
 
@@ -333,7 +348,8 @@ def topics_trends(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
     by: str = BY,
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    plot: Optional[Path] = PLOT,
+    size: str = SIZE,
     seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
@@ -349,10 +365,7 @@ def topics_trends(
     from policytext.analyse.topics import topic_trends
 
     st = state(ctx)
-    if plot is not None:
-        from policytext.plots import check_plot_path
-
-        check_plot_path(plot)
+    _check_chart_options(plot, size)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
@@ -362,7 +375,7 @@ def topics_trends(
     if plot is not None:
         from policytext.plots import plot_topic_trends
 
-        plot_topic_trends(frame, plot, title=f"Topics of {name} by {by}")
+        plot_topic_trends(frame, plot, by=by, size=size, title=f"Topics of {name} by {by}")
         message(f"wrote {plot}", quiet=st.quiet)
 
 

@@ -195,3 +195,19 @@ def resolve_grouping(frame, by: str | None) -> str:
     if by not in TIME_GROUPINGS + CATEGORY_GROUPINGS:
         raise ConfigError(f"unknown grouping {by!r}: use one of {', '.join(TIME_GROUPINGS + CATEGORY_GROUPINGS)}")
     return by
+
+
+def distinct_colours(count: int) -> list[str]:
+    """Return ``count`` (at most 20) different colours, all dark enough for a line on white.
+
+    The ten of matplotlib's 'tab10', then the darkest and the middle shade of each hue of
+    'tab20b' (tab20's light halves are too pale for text and thin lines).
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    if count > 20:
+        raise ConfigError(f"{count} colours asked for; at most 20 stay distinct")
+    tab10, tab20b = colormaps["tab10"], colormaps["tab20b"]
+    palette = [to_hex(tab10(i)) for i in range(10)] + [to_hex(tab20b(i)) for i in (0, 4, 8, 12, 16, 2, 6, 10, 14, 18)]
+    return palette[:count]

@@ -12,8 +12,8 @@ from policytext.analyse.groups import NO_GROUP
 from policytext.errors import ConfigError
 from policytext.plots.bands import (band_periods, count_lanes, draw_band, lane_height, parse_date,
                                     shade_periods, wrap_caption)
-from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style, finish,
-                                     new_figure, resolve_grouping)
+from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style,
+                                     distinct_colours, finish, new_figure, resolve_grouping)
 
 MAX_CATEGORIES = 40
 """A dot chart of more groups than this is unreadable: filter, or group by party or kind."""
@@ -21,14 +21,11 @@ _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 RATE_LABEL = "matches per 10,000 tokens"
 
 
-def theme_colours(count: int) -> list:
+def theme_colours(count: int) -> list[str]:
     """Return ``count`` distinct colours (an error past 20: a chart of more themes is unreadable)."""
-    from matplotlib import colormaps
-
     if count > 20:
         raise ConfigError(f"{count} themes are too many for one chart: plot at most 20 at a time")
-    palette = colormaps["tab10" if count <= 10 else "tab20"]
-    return [palette(i) for i in range(count)]
+    return distinct_colours(count)
 
 
 def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *, by: str | None = None,
@@ -143,9 +140,11 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
     locator = AutoDateLocator(minticks=3, maxticks=8 if size.name == "slide" else 5)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
-    top = ax.get_ylim()[1]
-    ax.set_ylim(-0.02 * top, top)  # a point at zero is drawn whole, above the axis line
-    ax.spines["bottom"].set_position(("data", 0))
+    ax.set_ylim(bottom=0)
+    for artist in ax.lines + ax.collections:
+        artist.set_clip_on(False)  # a point at zero is drawn whole, not cut by the axis
+    # Clear of the '0' of the rate axis, which sits level with the date axis's line.
+    ax.tick_params(axis="x", pad=size.font * 0.7)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
@@ -216,11 +215,12 @@ def draw_categories(trends: pd.DataFrame, *, size: ChartSize, title: str) -> Cha
     documents = trends.drop_duplicates("group").set_index("group")["documents"]
     ax.set_yticks(range(len(groups)), [f"{g} (n={int(documents[g])})" for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.5)
-    right = ax.get_xlim()[1]
-    ax.set_xlim(-0.02 * right, right)
+    ax.set_xlim(left=0)
+    for artist in ax.lines + ax.collections:
+        artist.set_clip_on(False)  # a point at zero is drawn whole, not cut by the axis
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel(f"{RATE_LABEL} (95% interval)")
+    ax.set_xlabel(f"{RATE_LABEL} (95% interval)", loc="right")  # room beneath the group names
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
     handles += _note_handles(any_open)

@@ -12,19 +12,15 @@ from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 
 from policytext.errors import ConfigError
 from policytext.plots.bands import parse_date, short_name
-from policytext.plots.figure import ChartFigure, ChartSize, chart_size, chart_style, finish, new_figure, resolve_grouping
+from policytext.plots.figure import (ChartFigure, ChartSize, chart_size, chart_style, distinct_colours, finish,
+                                     new_figure, resolve_grouping)
 
 _ONE_COLOUR = "#1f4e79"
 
 
-def topic_colours(count: int) -> list:
+def topic_colours(count: int) -> list[str]:
     """Return a distinct colour per topic up to 20; past 20, one colour (the panels' titles tell them apart)."""
-    from matplotlib import colormaps
-
-    if count > 20:
-        return [_ONE_COLOUR] * count
-    palette = colormaps["tab10" if count <= 10 else "tab20"]
-    return [palette(i) for i in range(count)]
+    return distinct_colours(count) if count <= 20 else [_ONE_COLOUR] * count
 
 
 def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, by: str | None = None,
@@ -68,7 +64,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
         axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
         colours = topic_colours(len(numbers))
         title_font = size.font * 0.8
-        characters = max(12, int(size.width / columns * 72 / (title_font * 0.58)))
+        characters = max(12, int(size.width / columns * 72 / (title_font * 0.55)))
         for index, (number, ax) in enumerate(zip(numbers, axes.flat)):
             topic = frame[frame["topic"] == number]
             position = {g: i for i, g in enumerate(groups)}
@@ -87,8 +83,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
                 ax.plot(x[no_interval], share[no_interval], linestyle="none", marker="o",
                         markerfacecolor="white", markeredgecolor=colour, zorder=4)
             label = f"{number}: {topic['label'].iloc[0]}"
-            ax.set_title(textwrap.shorten(label, characters, placeholder="…"), fontsize=title_font, loc="left",
-                         color=colour if len(numbers) <= 20 else "black")
+            ax.set_title(textwrap.shorten(label, characters, placeholder="…"), fontsize=title_font, loc="left")
             ax.grid(axis="y", color="#ececec", linewidth=0.5)
             ax.set_axisbelow(True)
             ax.tick_params(labelsize=size.font * 0.75)
@@ -110,4 +105,19 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
             ax.xaxis.set_tick_params(labelbottom=True)
         figure.supylabel("mean topic share of documents (95% interval)", fontsize=size.font * 0.85)
         figure.suptitle(title or "Topics over time", fontsize=size.font * 1.1)
+        _fit_titles(figure, [ax for ax in axes.flat if ax.get_visible()])
     return finish(figure, path)
+
+
+def _fit_titles(figure: ChartFigure, panels: list) -> None:
+    """Shorten each panel's title (its topic's terms) until it ends within its panel."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    for ax in panels:
+        title = ax.title if ax.get_title(loc="center") else ax._left_title
+        right = ax.get_window_extent(renderer).x1
+        full = title.get_text()
+        width = len(full)
+        while width > 8 and title.get_window_extent(renderer).x1 > right:
+            width -= 2
+            title.set_text(textwrap.shorten(full, width, placeholder="…"))

@@ -1,0 +1,141 @@
+"""Theme charts drawn from real tables: the government band, dots for categories, years and quarters."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection
+
+from policytext.analyse.trends import TREND_COLUMNS
+from policytext.errors import ConfigError
+from policytext.plots import plot_theme_trends
+from policytext.plots.bands import short_name
+
+
+def band_labels(figure) -> list[str]:
+    return [t.get_text() for t in figure.axes[1].texts]
+
+
+def caption(figure) -> str:
+    return figure.axes[1].get_xlabel()
+
+
+def test_by_government_band_beneath_the_axis(table, matches_reference, no_overlaps) -> None:
+    """UK manifesto forewords 1945-2019: thin terms abbreviated and spelt out, no band for '(none)'."""
+    trends = table("forewords-government")
+    figure = plot_theme_trends(trends, by="government", size="column", title="Trust and enterprise in forewords")
+    main, band = figure.axes
+    governments = [g for g in dict.fromkeys(trends["group"]) if g != "(none)"]
+    assert len(band.patches) == len(governments) == len(main.patches)  # one box per term, none for '(none)'
+    assert band.get_position().y1 < main.get_position().y0  # beneath the chart
+    labels = band_labels(figure)
+    assert len(labels) == len(governments)
+    for label, government in zip(labels, governments):
+        name = short_name(government)
+        assert label == name or f"{label}\u00a0{name.replace(' ', chr(0xa0))}" in caption(figure)
+    assert "Thatcher" in labels and "Wi" in labels  # a long term by name, Wilson 1974-76 abbreviated
+    assert "(none) (12 documents)" in caption(figure).replace("\n", " ")
+    boxes = no_overlaps(figure)
+    title = next(box for text, box in boxes if text.startswith("Trust and enterprise"))
+    assert all(box.y1 < title.y0 for text, box in boxes if text in labels)
+    matches_reference(figure, "forewords-government-column")
+
+
+def test_by_party_is_dots_with_intervals(table, matches_reference, no_overlaps) -> None:
+    trends = table("forewords-party")
+    figure = plot_theme_trends(trends, by="party", size="column")
+    ax, = figure.axes
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks[:2] == ["Conservative (n=21)", "Labour (n=21)"]
+    assert ax.get_xlabel().startswith("matches per 10,000 tokens")
+    bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(bars) == 2  # one set of horizontal intervals per theme, no line joining parties
+    assert not [line for line in ax.get_lines() if len(line.get_xdata()) > 1 and line.get_linestyle() != "None"]
+    no_overlaps(figure)
+    matches_reference(figure, "forewords-party-column")
+
+
+def test_by_year_with_the_governments_of_the_period(table, matches_reference, no_overlaps) -> None:
+    """Every UK government 1945-2019 in a column's width: the thinnest in rows below, with leaders."""
+    figure = plot_theme_trends(table("forewords-year"), by="year", periods=table("forewords-year-governments"),
+                               size="column")
+    labels = band_labels(figure)
+    assert len(labels) == 18 and "DH" in labels and "CC" in labels  # Douglas-Home, Churchill caretaker
+    assert "DH\u00a0Douglas-Home" in caption(figure)
+    main = figure.axes[0]
+    assert len(main.collections) == 1  # the intervals of the years
+    no_overlaps(figure)
+    matches_reference(figure, "forewords-year-column")
+
+
+def test_by_quarter_on_commons_sentences(table, matches_reference, no_overlaps) -> None:
+    figure = plot_theme_trends(table("commons-quarter"), by="quarter", periods=table("commons-quarter-governments"),
+                               size="slide", title="Commons sentences 2009-2010 by quarter")
+    assert band_labels(figure) == ["Brown", "Cameron–Clegg"]
+    assert caption(figure) == ""
+    no_overlaps(figure)
+    matches_reference(figure, "commons-quarter-slide", dpi=40)
+
+
+def test_sotu_administrations_on_a_slide(table, matches_reference, no_overlaps) -> None:
+    figure = plot_theme_trends(table("sotu-government"), by="government", size="slide")
+    assert band_labels(figure) == ["G. H. W. Bush", "Clinton"]
+    no_overlaps(figure)
+    matches_reference(figure, "sotu-government-slide", dpi=40)
+
+
+def hand_made(rows: list[tuple[str, str, str, str, int, float, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{"theme": theme, "group": group, "start": start, "end": end, "documents": documents,
+                          "tokens": 20000, "matches": 1, "rate": rate, "rate_low": low, "rate_high": high,
+                          "documents_with_theme": 1, "document_share": 0.5, "g2": 1.0, "p_value": 0.3,
+                          "log_ratio": 0.5}
+                         for theme, group, start, end, documents, rate, low, high in rows], columns=TREND_COLUMNS)
+
+
+@pytest.mark.parametrize("by", ["government", "party"])
+def test_a_group_without_an_interval_is_an_open_point_without_a_bar(by: str, no_overlaps) -> None:
+    """Too few documents to resample: no interval (NaN), drawn as an open marker and said so."""
+    trends = hand_made([
+        ("trust", "Kennedy administration (1961–1963)", "1961-01-20", "1963-11-22", 2, 4.0, np.nan, np.nan),
+        ("trust", "Johnson administration (1963–1969)", "1963-11-22", "1969-01-20", 6, 5.0, 3.0, 7.5),
+        ("trust", "Nixon administration (1969–1974)", "1969-01-20", "1974-08-09", 6, 0.0, 0.0, 1.2)])
+    figure = plot_theme_trends(trends, by=by, size="column")
+    ax = figure.axes[0]
+    bars, = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(bars.get_segments()) == 2  # Johnson's interval and Nixon's upper bound, none for Kennedy
+    open_points = [line for line in ax.get_lines() if line.get_markerfacecolor() == "white"]
+    assert len(open_points) == 1 and list(open_points[0].get_ydata() if by == "government"
+                                          else open_points[0].get_xdata()) == [4.0]
+    assert "no interval (too few documents)" in [t.get_text() for t in figure.legends[0].get_texts()] \
+        if figure.legends else [t.get_text() for t in ax.get_legend().get_texts()]
+    no_overlaps(figure)
+
+
+def test_a_table_without_provenance_must_say_how_it_was_grouped() -> None:
+    trends = hand_made([("trust", "Labour", "2001-01-01", "2005-01-01", 3, 1.0, 0.5, 2.0)])
+    with pytest.raises(ConfigError, match="pass by= one of government, year, quarter, speaker, party, kind"):
+        plot_theme_trends(trends)
+
+
+def test_too_many_categories_are_refused() -> None:
+    trends = hand_made([("trust", f"Speaker {i}", "2001-01-01", "2005-01-01", 3, 1.0, 0.5, 2.0) for i in range(41)])
+    with pytest.raises(ConfigError, match="41 groups are too many for one chart"):
+        plot_theme_trends(trends, by="speaker")
+
+
+@pytest.mark.parametrize("name", ["chart", "chart.jpeg", "chart.eps"])
+def test_unsupported_suffix(tmp_path, name: str) -> None:
+    trends = hand_made([("trust", "Labour", "2001-01-01", "2005-01-01", 3, 1.0, 0.5, 2.0)])
+    with pytest.raises(ConfigError, match=r"end the file name with .png, .svg or .pdf"):
+        plot_theme_trends(trends, tmp_path / name, by="party")
+
+
+def test_unknown_size_is_refused() -> None:
+    trends = hand_made([("trust", "Labour", "2001-01-01", "2005-01-01", 3, 1.0, 0.5, 2.0)])
+    with pytest.raises(ConfigError, match="unknown chart size 'poster': use one of column, slide"):
+        plot_theme_trends(trends, by="party", size="poster")
+
+
+def test_empty_trends_say_why() -> None:
+    with pytest.raises(ConfigError, match="nothing to plot"):
+        plot_theme_trends(pd.DataFrame(columns=TREND_COLUMNS), by="government")
