@@ -123,7 +123,7 @@ def test_trends_cli_json_and_plot(capsys, small_corpus: Path, tmp_path: Path) ->
     [
         (["trends", "nonsense"], "Error: no theme named 'nonsense'. Known themes: entrepreneurialism, trust"),
         (["trends", "trust", "--by", "colour"], "Error: cannot group by 'colour': use one of government, year"),
-        (["trends", "trust", "--plot", "chart.pdf"], "Error: cannot write a chart to chart.pdf: end the file name with .png or .svg"),
+        (["trends", "trust", "--plot", "chart.jpeg"], "Error: cannot write a chart to chart.jpeg: end the file name with .png, .svg or .pdf"),
         (["trends", "trust", "--since", "19x"], "Error: since='19x' is not a date"),
     ],
 )

@@ -177,7 +177,7 @@ def _show_in_notebook(figure: ChartFigure) -> None:
 # ---------------------------------------------------------------------- groupings
 
 TIME_GROUPINGS = ("government", "year", "quarter")
-CATEGORY_GROUPINGS = ("speaker", "party", "kind")
+"""Groupings drawn on a date axis; every other grouping (speaker, party, kind...) is categories."""
 
 
 def resolve_grouping(frame, by: str | None) -> str:
@@ -189,11 +189,13 @@ def resolve_grouping(frame, by: str | None) -> str:
     """
     if by is None:
         by = (frame.attrs.get("policytext") or {}).get("parameters", {}).get("by")
+    from policytext.analyse.groups import GROUPINGS
+
     if by is None:
         raise ConfigError("cannot tell how the table's groups were made (it has no provenance): pass "
-                          f"by= one of {', '.join(TIME_GROUPINGS + CATEGORY_GROUPINGS)}")
-    if by not in TIME_GROUPINGS + CATEGORY_GROUPINGS:
-        raise ConfigError(f"unknown grouping {by!r}: use one of {', '.join(TIME_GROUPINGS + CATEGORY_GROUPINGS)}")
+                          f"by= one of {', '.join(GROUPINGS)}")
+    if by not in GROUPINGS:
+        raise ConfigError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
     return by
 
 
