@@ -13,7 +13,7 @@ from policytext.analyse.topics import fit_topics
 
 def test_packaged_list_holds_forms_of_address_not_subjects() -> None:
     words = set(parliamentary_stop_words())
-    assert {"hon", "hon.", "friend", "member", "gentleman", "speaker", "deputy"} <= words
+    assert {"hon", "hon.", "friend", "friends", "member", "members", "gentleman", "speaker", "deputy"} <= words
     assert not {"bill", "right", "order", "state", "health", "tax"} & words  # content words stay
 
 
@@ -35,11 +35,17 @@ def test_parliamentary_text_is_recognised_by_source_or_kind(source, kind, expect
     assert is_parliamentary(source, kind) is expected
 
 
+def test_the_parliamentary_collectors_are_recognised() -> None:
+    from policytext.collect import hansard, parlamint
+
+    assert is_parliamentary(hansard.SOURCE, "debate") and is_parliamentary(parlamint.SOURCE, "debate")
+
+
 def test_debates_get_parliamentary_stop_words_unless_turned_off(commons_corpus: Path, small_corpus: Path) -> None:
     with policytext.open_corpus(commons_corpus) as corpus:
         auto, auto_path, _ = fit_topics(corpus, k=3, seed=0, name="parl-auto")
         off, _, _ = fit_topics(corpus, k=3, seed=0, name="parl-off", parliamentary=False)
-    assert not {"hon", "friend", "member", "house"} & set(auto.vocabulary_)
+    assert not {"hon", "friend", "member", "members", "house"} & set(auto.vocabulary_)
     assert {"hon", "friend", "member"} <= set(off.vocabulary_)
     card = json.loads(auto_path.read_text(encoding="utf-8"))["card"]
     assert card["parliamentary_stop_words"] == {"used": True, "setting": None, "parliamentary_documents": 300}

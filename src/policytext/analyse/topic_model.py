@@ -149,13 +149,14 @@ class TopicModel:
 
     # ------------------------------------------------------------------ vectors
 
-    def _stop(self) -> frozenset[str]:
+    def stop_word_set(self) -> frozenset[str]:
+        """Return every stop word the model leaves out: English ones and its ``stop_words``."""
         return english_stop_words() | frozenset(str(w).lower() for w in self.stop_words)
 
     def _counts(self, texts: Sequence[str], vocabulary: dict[str, int] | None = None):
         from sklearn.feature_extraction.text import CountVectorizer
 
-        stop = self._stop()
+        stop = self.stop_word_set()
         options: dict[str, Any] = {"analyzer": lambda text: analyse_terms(text, stop, self.ngram_max)}
         if vocabulary is None:
             options.update(min_df=self.min_df, max_df=self.max_df, max_features=self.max_features)

@@ -38,7 +38,7 @@ def held_out_coherence(model: TopicModel, texts: Sequence[str], *, top: int = 10
     terms = model.top_terms(top)
     wanted = sorted({t for topic in terms for t in topic})
     index = {t: i for i, t in enumerate(wanted)}
-    stop = model._stop()
+    stop = model.stop_word_set()
     seen: dict[str, set[int]] = {t: set() for t in wanted}
     for row, text in enumerate(texts):
         for term in set(analyse_terms(text, stop, model.ngram_max)) & seen.keys():
