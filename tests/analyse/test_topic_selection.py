@@ -11,7 +11,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.topic_model import TopicModel, segment_stream
 from policytext.analyse.topic_selection import (K_SELECTION_COLUMNS, choose_k, held_out_coherence, select_k,
                                                 topic_stability)
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, ConfigError
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_stability_matches_topics_before_comparing(runs, expected) -> None:
 
 
 def test_stability_needs_two_runs() -> None:
-    with pytest.raises(BadQuery, match="two runs or more"):
+    with pytest.raises(ConfigError, match="two runs or more"):
         topic_stability([[["tax"]]])
 
 
@@ -69,7 +69,7 @@ def test_select_k_is_seeded_and_refuses_what_it_cannot_measure(passages) -> None
     again, table_again = select_k(build, passages, (2, 4), seeds=2, seed=5)
     assert list(table.columns) == K_SELECTION_COLUMNS and chosen == again in (2, 4)
     assert table.equals(table_again)
-    with pytest.raises(BadQuery, match="2 seeds or more"):
+    with pytest.raises(ConfigError, match="--k-seeds must be 2 or more"):
         select_k(build, passages, (2, 4), seeds=1)
     with pytest.raises(BadQuery, match="too few to hold out"):
         select_k(build, passages[:6], (2, 8), seeds=2)

@@ -150,6 +150,7 @@ def test_topic_trends_and_apply(small_corpus: Path) -> None:
         (["topics", "fit", "--name", "../x"], "Error: '../x' is not a usable model name"),
         (["topics", "fit", "--k", "auto", "--k-range", "3,x"], "Error: --k-range must be numbers separated by commas"),
         (["topics", "evolve", "missing"], "Error: no topic model named 'missing'"),
+        (["topics", "fit", "--k", "auto", "--k-range", "2,3", "--k-seeds", "1"], "Error: --k-seeds must be 2 or more"),
     ],
 )
 def test_topics_cli_errors(capsys, small_corpus: Path, args, error) -> None:

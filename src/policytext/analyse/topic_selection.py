@@ -17,7 +17,7 @@ import pandas as pd
 
 from policytext.analyse.topic_model import TopicModel, analyse_terms
 from policytext.analyse.trends import stable_seed
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, ConfigError
 
 K_SELECTION_COLUMNS = ["k", "coherence", "coherence_se", "stability", "score", "chosen"]
 """Columns of the table :func:`select_k` returns, one row per k tried: ``coherence`` (mean
@@ -77,7 +77,7 @@ def topic_stability(runs: Sequence[Sequence[Sequence[str]]]) -> float:
     from scipy.optimize import linear_sum_assignment
 
     if len(runs) < 2:
-        raise BadQuery("stability needs two runs or more: pass two seeds or more")
+        raise ConfigError("stability needs two runs or more: pass two seeds or more")
     values = []
     for first, second in itertools.combinations(runs, 2):
         overlap = np.array([[len(set(a) & set(b)) / len(set(a) | set(b)) for b in second] for a in first])
@@ -125,9 +125,9 @@ def select_k(build: Callable[[int, int], TopicModel], texts: Sequence[str], k_ra
     """
     texts = list(texts)
     if seeds < 2:
-        raise BadQuery(f"choosing k needs 2 seeds or more to measure stability, not {seeds}")
+        raise ConfigError(f"--k-seeds must be 2 or more to measure stability, not {seeds}")
     if not 0 < held_out < 1:
-        raise BadQuery(f"the held-out share must be between 0 and 1, not {held_out}")
+        raise ConfigError(f"the held-out share must be between 0 and 1, not {held_out}")
     n_held = int(round(len(texts) * held_out))
     if n_held < 2 or len(texts) - n_held < max(k_range):
         raise BadQuery(f"{len(texts)} passages are too few to hold out {held_out:.0%} and fit up to "
