@@ -77,3 +77,7 @@ class FetchError(PolicytextError):
 
 class ConfirmationRequired(PolicytextError):
     """A command that deletes or changes stored data was not confirmed (``--yes``)."""
+
+
+class NotFitted(PolicytextError):
+    """A model was used before it was fitted or loaded (scikit-learn's ``NotFittedError``)."""

