@@ -43,7 +43,7 @@ def model_not_installed(name: str, err: Exception | None = None) -> ModelNotInst
     """Return the one error for a spaCy pipeline that is not installed, saying how to install one.
 
     Example:
-        >>> str(model_not_installed("xx_none")).split(" (")[0]
+        >>> str(model_not_installed("xx_none")).split(".")[0]
         "the spaCy pipeline 'xx_none' is not installed"
     """
     reason = f" ({_first_line(err)})" if err is not None else ""

@@ -61,7 +61,7 @@ def context_features(lines: Sequence[TranscriptLine], text_logits: Sequence[floa
     Example:
         >>> rows = context_features([TranscriptLine("Why?", "HOLT"), TranscriptLine("Tax rose 5%.", "TRUMP")],
         ...                         [-2.0, 1.0])
-        >>> dict(zip(CONTEXT_FEATURES, rows[1]))["answers_question"]
+        >>> float(rows[1, CONTEXT_FEATURES.index("answers_question")])
         1.0
     """
     logits = np.asarray(text_logits, dtype=np.float64)
