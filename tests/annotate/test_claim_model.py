@@ -211,3 +211,25 @@ def test_a_scorer_fitted_on_texts_and_saved_serves_the_claims_component(tmp_path
     doc = custom("Wages rose 3 percent in 2019. Thank you all.")
     [(_, _, high, _, _), (_, _, low, _, _)] = doc._.pt_claims
     assert high > 0.5 > low
+
+
+def test_the_fast_text_logits_equal_the_feature_matrix_path():
+    scorer = ClaimScorer.load()
+    texts = ["We cut taxes by 20%  in 2019 — a record.", "", "zzzzqqq", "Thank you, thank you, THANK you.",
+             "Naïve café: £3.5bn", "I"]
+    np.testing.assert_allclose(scorer.text_logits(texts), scorer.featurise(texts) @ scorer.coef_ + scorer.intercept_,
+                               atol=1e-10)
+
+
+def test_the_claims_component_scores_the_same_one_doc_at_a_time_and_in_batches():
+    import spacy
+
+    import policytext.annotate.claims  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("policytext_claims")
+    texts = ["Thank you all. Crime rose by 12% last year.", "", "  \n ", "We will win. Taxes fell by 3%. Good night."] * 3
+    one_by_one = [nlp(text)._.pt_claims for text in texts]
+    assert [doc._.pt_claims for doc in nlp.pipe(texts, batch_size=5)] == one_by_one
+    assert [len(rows) for rows in one_by_one[:4]] == [2, 0, 0, 3]

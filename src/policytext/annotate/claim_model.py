@@ -242,9 +242,22 @@ class ClaimScorer:
                     ) -> np.ndarray:
         """Return the text model's log-odds of check-worthiness for each text."""
         self._check_fitted("coef_")
-        if not len(texts):
+        if isinstance(texts, str):
+            raise ConfigError("give the claim scorer a list of sentences, not one string")
+        texts = list(texts)
+        if not texts:
             return np.zeros(0)
-        return self.featurise(texts, type_features=type_features) @ self.coef_ + self.intercept_
+        # the same sum as featurise(texts) @ coef_, without building sparse matrices (their per-call
+        # cost dominated scoring a few sentences at a time, as the spaCy component does)
+        words, chars = len(self.word_vocabulary_), len(self.char_vocabulary_)
+        word = _ngram_ids(texts, lambda text, out: _word_ids(text, self.word_vocabulary_, self.word_ngrams, out))
+        char = _ngram_ids(texts, lambda text, out: _char_wb_ids(text, self.char_vocabulary_, self.char_ngrams,
+                                                                 self._word_cache, out))
+        types = np.asarray(type_features if type_features is not None else [count_type_features(t) for t in texts],
+                           dtype=np.float64).reshape(len(texts), len(CLAIM_TYPES) + 1)
+        return (_tfidf_dot(word, self.word_idf_, self.coef_[:words])
+                + _tfidf_dot(char, self.char_idf_, self.coef_[words:words + chars])
+                + types @ self.coef_[words + chars:] + self.intercept_)
 
     def score(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None) -> np.ndarray:
         """Return the check-worthiness of each sentence from its words alone, a probability in 0–1.
@@ -393,23 +406,50 @@ def _word_char_ngrams(word: str, vocabulary: dict[str, int], ngram_range: tuple[
     return ids
 
 
-def _count_char_wb(texts: Sequence[str], vocabulary: dict[str, int], ngram_range: tuple[int, int],
-                   cache: dict[str, list[int]]) -> sparse.csr_matrix:
-    """Count char_wb n-grams like ``CountVectorizer(analyzer="char_wb")``, caching each word's n-grams.
+def _char_wb_ids(text: str, vocabulary: dict[str, int], ngram_range: tuple[int, int], cache: dict[str, list[int]],
+                 out: list[int]) -> None:
+    """Append to ``out`` the vocabulary ids of the char_wb n-grams of ``text``, caching each word's.
 
     Words repeat (Zipf), so the cache saves most of the work of scoring long documents.
     """
+    for word in _WHITE_SPACES.sub(" ", normalise_for_features(text)).split():
+        ids = cache.get(word)
+        if ids is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            ids = cache[word] = _word_char_ngrams(word, vocabulary, ngram_range)
+        out.extend(ids)
+
+
+def _count_char_wb(texts: Sequence[str], vocabulary: dict[str, int], ngram_range: tuple[int, int],
+                   cache: dict[str, list[int]]) -> sparse.csr_matrix:
+    """Count char_wb n-grams like ``CountVectorizer(analyzer="char_wb")``, caching each word's n-grams."""
+    indices, indptr = _ngram_ids(texts, lambda text, out: _char_wb_ids(text, vocabulary, ngram_range, cache, out))
+    return _csr_counts(indices, indptr, width=len(vocabulary))
+
+
+def _ngram_ids(texts: Sequence[str], append) -> tuple[list[int], list[int]]:
+    """Return the n-gram ids of all texts end to end and where each text's start (CSR ``indices``, ``indptr``)."""
     indptr, indices = [0], []
     for text in texts:
-        for word in _WHITE_SPACES.sub(" ", normalise_for_features(text)).split():
-            ids = cache.get(word)
-            if ids is None:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                ids = cache[word] = _word_char_ngrams(word, vocabulary, ngram_range)
-            indices.extend(ids)
+        append(text, indices)
         indptr.append(len(indices))
-    return _csr_counts(indices, indptr, width=len(vocabulary))
+    return indices, indptr
+
+
+def _tfidf_dot(ids: tuple[list[int], list[int]], idf: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Return each text's L2-normalised sublinear tf-idf vector dotted with ``coef``, from its n-gram ids."""
+    indices, indptr = ids
+    count = len(indptr) - 1
+    if not indices:
+        return np.zeros(count)
+    rows = np.repeat(np.arange(count), np.diff(indptr))
+    keys, counts = np.unique(rows * len(idf) + np.asarray(indices, dtype=np.int64), return_counts=True)
+    row, column = keys // len(idf), keys % len(idf)
+    weights = (1.0 + np.log(counts)) * idf[column]
+    norms = np.sqrt(np.bincount(row, weights * weights, minlength=count))
+    dots = np.bincount(row, weights * coef[column], minlength=count)
+    return np.divide(dots, norms, out=np.zeros(count), where=norms > 0)
 
 
 def _csr_counts(indices: list[int], indptr: list[int], *, width: int) -> sparse.csr_matrix:
@@ -423,16 +463,17 @@ def _csr_counts(indices: list[int], indptr: list[int], *, width: int) -> sparse.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
+def _word_ids(text: str, vocabulary: dict[str, int], ngram_range: tuple[int, int], out: list[int]) -> None:
+    """Append to ``out`` the vocabulary ids of the word n-grams of ``text``, as ``CountVectorizer`` makes them."""
+    tokens = _TOKEN.findall(normalise_for_features(text))
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        for i in range(len(tokens) - n + 1):
+            index = vocabulary.get(" ".join(tokens[i:i + n]))
+            if index is not None:
+                out.append(index)
+
+
 def _count_words(texts: Sequence[str], vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> sparse.csr_matrix:
     """Count word n-grams like ``CountVectorizer(ngram_range=...)``, without its per-call checks."""
-    low, high = ngram_range
-    indptr, indices = [0], []
-    for text in texts:
-        tokens = _TOKEN.findall(normalise_for_features(text))
-        for n in range(low, high + 1):
-            for i in range(len(tokens) - n + 1):
-                index = vocabulary.get(" ".join(tokens[i:i + n]))
-                if index is not None:
-                    indices.append(index)
-        indptr.append(len(indices))
+    indices, indptr = _ngram_ids(texts, lambda text, out: _word_ids(text, vocabulary, ngram_range, out))
     return _csr_counts(indices, indptr, width=len(vocabulary))

@@ -6,7 +6,8 @@ Results are plain lists in ``doc._.pt_claims`` (one per sentence) so they cross 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from itertools import islice
+from typing import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -38,6 +39,21 @@ class ClaimFinder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.pt_claims = score_sentences(list(doc.sents), self.scorer)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        """Score the sentences of ``batch_size`` Docs at a time (what ``nlp.pipe`` calls): one scorer call per batch."""
+        for batch in _batches(docs, batch_size):
+            spans = [list(doc.sents) for doc in batch]
+            rows = score_sentences([span for doc_spans in spans for span in doc_spans], self.scorer)
+            by_doc: dict[int, list[list]] = {id(doc): [] for doc in batch}
+            flat_docs = [doc for doc, doc_spans in zip(batch, spans) for _ in doc_spans]
+            kept = iter(rows)
+            for doc, span in zip(flat_docs, (span for doc_spans in spans for span in doc_spans)):
+                if _trim(span) is not None:
+                    by_doc[id(doc)].append(next(kept))
+            for doc in batch:
+                doc._.pt_claims = by_doc[id(doc)]
+                yield doc
 
 
 def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer) -> list[list]:
@@ -77,3 +93,9 @@ def _trim(sentence: Span) -> Span | None:
     while end > start and sentence.doc[end - 1].is_space:
         end -= 1
     return sentence.doc[start:end] if end > start else None
+
+
+def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+    docs = iter(docs)
+    while batch := list(islice(docs, size)):
+        yield batch
