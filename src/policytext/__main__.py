@@ -1,4 +1,5 @@
 """``python -m policytext`` runs the command line."""
 from policytext.cli import run
 
-run()
+if __name__ == "__main__":
+    run()
