@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from policytext.collect.base import ProgressHook, check_on_duplicate_id, write_outcomes
+from policytext.collect.base import ProgressHook, write_outcomes
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
@@ -41,11 +41,6 @@ FAILURE_FRAME_COLUMNS = ["stage", "source", "item", "line", "reason", "attempts"
 """Columns of :meth:`Corpus.failures`: where it failed (``item``, ``line``), why, how many runs
 failed that way (``attempts``) between ``first_recorded_at`` and ``recorded_at``, and when the
 item later succeeded (``cleared_at``, empty while it still fails)."""
-
-
-def _absolute_path(item: str) -> str:
-    """Name a file by its absolute path, however it was given on the command line."""
-    return str(Path(item).resolve())
 
 
 class Corpus:
@@ -118,25 +113,26 @@ class Corpus:
 
     def collect_sotu(self, *, since: int | None = None, until: int | None = None,
                      progress: ProgressHook | None = None) -> WriteReport:
-        """Collect the State of the Union addresses of years ``since``..``until``."""
-        from policytext.collect.sotu import iter_sotu
+        """Collect the State of the Union addresses of years ``since``..``until``.
 
-        return self.write(iter_sotu(since=since, until=until), stage="collect-sotu", progress=progress)
+        The same as :func:`policytext.collect.sotu.collect_sotu` on this corpus: every source's
+        module has a ``collect_<source>(corpus, …)`` function.
+        """
+        from policytext.collect.sotu import collect_sotu
+
+        return collect_sotu(self, since=since, until=until, progress=progress)
 
     def collect_files(self, paths: Iterable[str | Path], *, progress: ProgressHook | None = None,
                       on_duplicate_id: str = "error", **options: Any) -> WriteReport:
-        """Collect local files; ``options`` are those of :class:`~policytext.collect.files.FileOptions`.
+        """Collect local files: :func:`policytext.collect.files.collect_files` on this corpus.
 
         An id given twice in the run (``-f id=COLUMN`` values that repeat) fails for the repeat
         unless ``on_duplicate_id`` is ``skip``, ``update`` or ``suffix`` (keep every row, the
         repeat's id with its line appended); see :data:`~policytext.collect.base.ON_DUPLICATE_ID`.
         """
-        from policytext.collect.files import FileOptions, iter_files
+        from policytext.collect.files import collect_files
 
-        check_on_duplicate_id(on_duplicate_id)
-        options.setdefault("max_file_bytes", self.config.max_file_bytes)
-        return self.write(iter_files(paths, FileOptions(**options)), stage="collect-files",
-                          progress=progress, on_duplicate_id=on_duplicate_id, item_key=_absolute_path)
+        return collect_files(self, paths, progress=progress, on_duplicate_id=on_duplicate_id, **options)
 
     # ------------------------------------------------------------------ read
 

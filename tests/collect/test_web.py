@@ -23,7 +23,8 @@ from policytext.collect.dedupe import NEAR_DUPLICATE_THRESHOLD, list_duplicates
 from policytext.collect.feeds import collect_feeds, parse_feed
 from policytext.collect.govuk import collect_govuk
 from policytext.collect.sitemap import collect_sitemaps, parse_sitemap
-from policytext.collect.web import collect_pages, reextract_documents
+from policytext.collect.reextract import reextract_documents
+from policytext.collect.web import collect_pages
 from policytext.errors import BadInput
 
 FIXTURES = Path(__file__).parent / "fixtures"

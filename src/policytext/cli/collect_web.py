@@ -129,7 +129,7 @@ def reextract(
 
     Example: policytext reextract --source web
     """
-    from policytext.collect.web import reextract_documents
+    from policytext.collect.reextract import reextract_documents
 
     st = state(ctx)
     with open_corpus(config=st.config()) as corpus:

@@ -1,9 +1,12 @@
-"""What every collector shares: outcomes of single items and the batched writer."""
+"""What every collector shares: outcomes of single items, the batched writer, and the web
+collectors' fetcher on a corpus (their writer, which keeps duplicates once, is in ``dedupe``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Union
 
+from policytext.collect.cache import CACHE_FOLDER, ResponseCache
+from policytext.collect.fetch import Fetcher
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.errors import BadInput, ConfigError
@@ -260,3 +263,8 @@ def write_outcomes(
             progress(outcome)
     flush(last=True)
     return report
+
+
+def open_fetcher(corpus: Any) -> Fetcher:
+    """Return a :class:`Fetcher` that caches raw responses in ``<corpus>/cache``."""
+    return Fetcher(corpus.config, cache=ResponseCache(corpus.path / CACHE_FOLDER, corpus.store))

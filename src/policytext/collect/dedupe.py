@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from policytext.collect.base import Outcome
 from policytext.records import Document
-from policytext.store import Store, utc_now
+from policytext.store import Store, WriteReport, utc_now
+
+T = TypeVar("T")
 
 NEAR_DUPLICATE_THRESHOLD = 0.8
 SHINGLE_WORDS = 5
@@ -172,11 +173,11 @@ def list_duplicates(store: Store, *, doc_id: str | None = None) -> list[dict[str
     return [dict(row) for row in store.conn.execute(sql, params)]
 
 
-def drop_duplicates(outcomes: Iterable[Outcome], finder: DuplicateFinder) -> Iterator[Outcome]:
+def drop_duplicates(outcomes: Iterable[T], finder: DuplicateFinder) -> Iterator[T]:
     """Pass outcomes through, recording and holding back documents already in the corpus.
 
     Args:
-        outcomes: what a collector yields (documents, failures, skips).
+        outcomes: what a collector yields (documents, failures, skips); only documents are checked.
         finder: the run's :class:`DuplicateFinder`; ``finder.found`` counts what was held back.
     """
     for outcome in outcomes:
@@ -187,3 +188,21 @@ def drop_duplicates(outcomes: Iterable[Outcome], finder: DuplicateFinder) -> Ite
                 continue
             finder.remember(outcome)
         yield outcome
+
+
+def write_collected(corpus: Any, outcomes: Iterable[Any], *, stage: str,
+                    progress: Callable[[Any], None] | None = None) -> WriteReport:
+    """Write a web collector's outcomes as they come, keeping duplicates once; return the run's report.
+
+    Each page is committed as soon as it is fetched (one small transaction per page costs
+    nothing beside the fetch, which waits its turn under the rate limit), so a run that is
+    interrupted, killed or left by a dying server keeps every page it fetched, and a re-run
+    finds them unchanged. Documents whose text is already in the corpus (exactly, or nearly: see
+    the module's docstring) are not written again; their address is recorded and
+    counted in ``report.duplicate``.
+    """
+    finder = DuplicateFinder(corpus.store)
+    report = corpus.write(drop_duplicates(outcomes, finder), stage=stage, progress=progress,
+                          batch_size=1)
+    report.duplicate = finder.found
+    return report

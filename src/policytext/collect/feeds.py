@@ -14,10 +14,11 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from policytext.collect.base import Outcome, ProgressHook
+from policytext.collect.base import Outcome, ProgressHook, open_fetcher
+from policytext.collect.dedupe import write_collected
 from policytext.collect.fetch import Fetcher, check_url
 from policytext.collect.labels import as_collected
-from policytext.collect.web import PageOptions, fetch_page, open_fetcher, write_collected
+from policytext.collect.web import PageOptions, fetch_page
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document
 from policytext.store import Store, WriteReport, get_document, utc_now

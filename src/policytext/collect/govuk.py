@@ -16,7 +16,8 @@ from urllib.parse import urlencode, urlsplit
 import lxml.html
 from lxml import etree
 
-from policytext.collect.base import Outcome, ProgressHook
+from policytext.collect.base import Outcome, ProgressHook, open_fetcher
+from policytext.collect.dedupe import write_collected
 from policytext.collect.fetch import Fetcher, FetchedResponse, check_url
 from policytext.collect.labels import as_collected
 from policytext.errors import BadInput, ConfigError, FetchError
@@ -364,8 +365,6 @@ def collect_govuk(corpus: Any, *, types: Sequence[str] | None = None, since: str
         >>> collect_govuk(corpus, since="2016-01", until="2016-03", limit=50).summary()  # doctest: +SKIP
         '50 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
     """
-    from policytext.collect.web import open_fetcher, write_collected
-
     options = GovukOptions(types=tuple(types or SPEECH_TYPES), since=since, until=until,
                            organisation=organisation, person=person, limit=limit, base_url=base_url)
     fetcher = open_fetcher(corpus)

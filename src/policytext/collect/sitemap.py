@@ -15,10 +15,11 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from policytext.collect.base import Outcome, ProgressHook
+from policytext.collect.base import Outcome, ProgressHook, open_fetcher
+from policytext.collect.dedupe import write_collected
 from policytext.collect.fetch import Fetcher, check_url, gunzip_if_needed
 from policytext.collect.labels import as_collected
-from policytext.collect.web import PageOptions, SOURCE, fetch_page, open_fetcher, write_collected
+from policytext.collect.web import PageOptions, SOURCE, fetch_page
 from policytext.config import Config
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document, make_document_id

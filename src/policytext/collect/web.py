@@ -1,24 +1,23 @@
-"""Collect single web pages (think-tank and policy blogs), and what every web collector shares.
+"""Collect single web pages (think-tank and policy blogs), and turn any fetched page into a Document.
 
-Shared here: opening the fetcher on a corpus, turning a fetched page into a Document, writing a
-run's outcomes with duplicate detection, and ``reextract`` (rebuild documents from the raw cache,
-offline).
+The feed and sitemap collectors fetch their pages with :func:`fetch_page`. Opening the fetcher on a
+corpus is in :mod:`policytext.collect.base`, writing a run with duplicates kept once in
+:mod:`policytext.collect.dedupe`, rebuilding documents from the raw cache in
+:mod:`policytext.collect.reextract`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
-from policytext.collect.base import Outcome, ProgressHook
-from policytext.collect.cache import CACHE_FOLDER, ResponseCache
-from policytext.collect.dedupe import DuplicateFinder, drop_duplicates
+from policytext.collect.base import Outcome, ProgressHook, open_fetcher
+from policytext.collect.dedupe import write_collected
 from policytext.collect.extract import extract_html
 from policytext.collect.fetch import Fetcher, FetchedResponse
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document
-from policytext.store import WriteReport, iter_document_rows
-from policytext.store.filters import DocumentFilter
+from policytext.store import WriteReport
 
 SOURCE = "web"
 STAGE = "collect-web"
@@ -39,29 +38,6 @@ class PageOptions:
 
     def as_meta(self) -> dict[str, Any]:
         return {"kind": self.kind, "publisher": self.publisher, "country": self.country}
-
-
-def open_fetcher(corpus: Any) -> Fetcher:
-    """Return a :class:`Fetcher` that caches raw responses in ``<corpus>/cache``."""
-    return Fetcher(corpus.config, cache=ResponseCache(corpus.path / CACHE_FOLDER, corpus.store))
-
-
-def write_collected(corpus: Any, outcomes: Iterable[Outcome], *, stage: str,
-                    progress: ProgressHook | None = None) -> WriteReport:
-    """Write a web collector's outcomes as they come, keeping duplicates once; return the run's report.
-
-    Each page is committed as soon as it is fetched (one small transaction per page costs
-    nothing beside the fetch, which waits its turn under the rate limit), so a run that is
-    interrupted, killed or left by a dying server keeps every page it fetched, and a re-run
-    finds them unchanged. Documents whose text is already in the corpus (exactly, or nearly: see
-    :mod:`policytext.collect.dedupe`) are not written again; their address is recorded and
-    counted in ``report.duplicate``.
-    """
-    finder = DuplicateFinder(corpus.store)
-    report = corpus.write(drop_duplicates(outcomes, finder), stage=stage, progress=progress,
-                          batch_size=1)
-    report.duplicate = finder.found
-    return report
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -157,63 +133,3 @@ def collect_pages(corpus: Any, urls: Iterable[str], *, kind: str = "blog",
     options = PageOptions(kind=kind, publisher=publisher, country=country)
     return write_collected(corpus, iter_pages(open_fetcher(corpus), urls, options), stage=STAGE,
                            progress=progress)
-
-
-# ---------------------------------------------------------------------------------- reextract
-
-
-def iter_reextracted(corpus: Any, *, source: str | None = None) -> Iterator[Outcome]:
-    """Yield every web-collected document rebuilt from its cached raw response (no network)."""
-    from policytext.collect import govuk
-
-    fetcher = open_fetcher(corpus)
-    sources = [source] if source else [govuk.SOURCE, SOURCE]
-    for name in sources:
-        rows = list(iter_document_rows(corpus.store, DocumentFilter(source=name),
-                                       columns=["id", "source", "source_id", "url", "meta"]))
-        for row in rows:
-            meta = row["meta"] or {}
-            fetched_url = meta.get("fetched_url")
-            if not fetched_url:
-                continue
-            cached = fetcher.load_cached(fetched_url)
-            if cached is None:
-                yield BadInput(fetched_url, "no cached response to re-extract from; collect it again")
-                continue
-            try:
-                if name == govuk.SOURCE:
-                    base_url = (row["url"] or "")[: -len(row["source_id"])] or govuk.DEFAULT_BASE_URL
-                    document = govuk.parse_content_item(govuk.decode_json(cached, "the content item"),
-                                                        base_url=base_url)
-                else:
-                    options = PageOptions(**(meta.get("options") or {}))
-                    document = page_to_document(cached, options, via=meta.get("via", "web"),
-                                                meta={"fallback": meta.get("fallback")})
-            except FetchError as err:
-                yield BadInput(fetched_url, str(err))
-                continue
-            except BadInput as err:
-                yield BadInput(fetched_url, err.reason)
-                continue
-            # Keep what the collector knew beyond the page (feed entry, sitemap lastmod…).
-            yield document.with_changes(meta={**meta, **document.meta})
-
-
-def reextract_documents(corpus: Any, *, source: str | None = None,
-                        progress: ProgressHook | None = None) -> WriteReport:
-    """Rebuild web-collected documents from the raw-response cache, without the network.
-
-    Run it after improving extraction: changed documents are counted as updated (and will be
-    annotated again), the rest as unchanged.
-
-    Args:
-        corpus: an open :class:`~policytext.corpus.Corpus`.
-        source: only ``govuk`` or only ``web`` documents (default: both).
-
-    Example:
-        >>> reextract_documents(corpus).summary()   # doctest: +SKIP
-        '0 collected, 3 updated, 40 unchanged, 0 skipped, 0 duplicate, 0 failed'
-    """
-    if source not in (None, "govuk", SOURCE):
-        raise ConfigError(f"--source must be govuk or web, not {source!r}")
-    return corpus.write(iter_reextracted(corpus, source=source), stage="reextract", progress=progress)
