@@ -44,3 +44,14 @@ def test_collecting_twice_leaves_one_row_each(corpus_dir) -> None:
         count = corpus.count_documents()
     assert first.collected == count > 0
     assert (second.collected, second.updated, second.unchanged) == (0, 0, count)
+
+
+def test_collect_sotu_is_a_collector_like_every_other_source(tmp_path) -> None:
+    from policytext.collect.sotu import collect_sotu
+
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        first = collect_sotu(corpus, since=1962, until=1962)
+        again = corpus.collect_sotu(since=1962, until=1962)  # the corpus's method is the same collector
+        speakers = list(corpus.documents(text=False)["speaker"])
+    assert (first.collected, again.collected, again.unchanged) == (1, 0, 1)
+    assert speakers == ["John F. Kennedy"]
