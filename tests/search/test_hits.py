@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policytext.errors import BadQuery, UnknownOption
-from policytext.search import HIT_COLUMNS, SEARCH_TARGETS, format_citation, search_corpus, search_frame
-from policytext.search.hits import SearchResult, keyword_in_context, mark_html, query_errors, read_marks
+from policytext.search import HIT_COLUMNS, SEARCH_TARGETS, search_corpus, search_frame
+from policytext.search.hits import query_errors
+from policytext.search.marking import read_marks
+from policytext.search.results import SearchResult
 from strategies import DATE_BOUNDS, QUERIES, QUICK
 
 CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
@@ -267,62 +269,6 @@ def test_search_frame_has_the_documented_columns(sotu) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "marks", "expected"),
-    [
-        ("a <b> & c", ((2, 5),), "a <mark>&lt;b&gt;</mark> &amp; c"),
-        ("plain", (), "plain"),
-        ("x\"y\"", ((1, 4),), "x<mark>&quot;y&quot;</mark>"),
-    ],
-)
-def test_mark_html(text, marks, expected) -> None:
-    assert mark_html(text, marks) == expected
-
-
-@pytest.mark.parametrize(
-    ("marked", "text", "expected"),
-    [
-        ("raise \x02taxes\x03 now", "raise taxes now", ((6, 11),)),
-        ("\x02a\x03 b \x02c\x03", "a b c", ((0, 1), (4, 5))),
-        ("odd \x02x", "odd \x02x", ()),  # a marker in the stored text: no marks rather than wrong ones
-        ("\x02tax\x03es", "taxes", ((0, 3),)),
-        ("no marks here", "no marks here", ()),
-        ("\x02\x03empty", "empty", ()),  # an empty run marks nothing
-        ("\x03a\x02b\x03", "ab", ()),  # markers out of step
-        ("\x02a\x02b\x03\x03", "ab", ()),
-        ("\x02tax\x03", "taxes", ()),  # not this text
-    ],
-)
-def test_read_marks(marked, text, expected) -> None:
-    assert read_marks(marked, text) == expected
-
-
-def test_keyword_in_context_keeps_the_match_and_trims_at_words() -> None:
-    text = ("It is a long sentence about many things before it finally mentions the moon and then "
-            "goes on for quite a while afterwards without stopping.")
-    start = text.index("moon")
-    kwic = keyword_in_context(text, ((start, start + 4),), width=20)
-    assert "«moon»" in kwic and kwic.startswith("…") and kwic.endswith("…")
-    assert len(kwic) < 60
-
-
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({"speaker": "A", "title": "T", "publisher": "P", "source": "s", "date": "2015-05-08", "url": "https://x"},
-         "A, “T”, P, 8 May 2015, https://x"),
-        ({"speaker": None, "title": "T", "publisher": None, "source": "sotu", "date": None, "url": None},
-         "“T”, sotu"),
-        ({"speaker": "Q", "title": "T", "publisher": None, "source": "s", "date": "2015", "url": None, "quoted_in": "W"},
-         "Q, quoted in “T” by W, s, 2015"),
-        ({"speaker": None, "title": None, "publisher": None, "source": None, "date": None, "url": None},
-         "(no source details recorded)"),
-    ],
-)
-def test_format_citation(fields, expected) -> None:
-    assert format_citation(**fields) == expected
-
-
-@pytest.mark.parametrize(
     "query",
     ['"new frontier"', "moon OR astronaut", "peace NOT war", "communis*", "NEAR(tax reduction, 3)",
      "(economy OR growth) AND nation*", "café OR pwned"],
@@ -330,7 +276,7 @@ def test_format_citation(fields, expected) -> None:
 def test_marks_are_those_fts5_gives_on_the_index(sotu, query) -> None:
     """The page is marked in a small table with the index's tokenizer: same words as the index."""
     from policytext.search import translate_query
-    from policytext.search.hits import CLOSE_MARK, OPEN_MARK
+    from policytext.search.marking import CLOSE_MARK, OPEN_MARK
 
     result = search_corpus(sotu, query, limit=50)
     assert result.hits

@@ -4,10 +4,10 @@
     >>> result = search_corpus(corpus, '"ask not" OR NEAR(moon decade, 5)', since=1960)  # doctest: +SKIP
     >>> result.total, result.hits[0].highlighted, result.hits[0].citation  # doctest: +SKIP
 """
-from policytext.search.hits import (
-    HIT_COLUMNS, SEARCH_TARGETS, SearchHit, SearchResult, format_citation, mark_html, mark_text,
-    search_corpus, search_frame,
-)
+from policytext.search.citations import format_citation
+from policytext.search.hits import SEARCH_TARGETS, search_corpus, search_frame
+from policytext.search.marking import mark_html, mark_text
+from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.search.index import check_search_index, rebuild_search_index
 from policytext.search.listing import CLAIM_COLUMNS, QUOTE_COLUMNS, find_claims, find_quotes
 from policytext.search.query import SYNTAX_HELP, parse_query, translate_query

@@ -1,4 +1,4 @@
-"""Full-text search over sentences, quotes and claims: ranked hits in context, with citations.
+"""Full-text search over sentences, quotes and claims: the SQL that finds a page of ranked hits in context.
 
 A search costs little more than the bare FTS5 query. Without document filters, FTS5 sorts the
 matches by BM25 itself and stops after the page, so highlight() marks the page's hits only and
@@ -7,27 +7,30 @@ its document to be counted, so one statement ranks, filters and counts in a sing
 returns the page with its document details (and, for sentences, the neighbouring sentences; a
 quote's or claim's are found from its documents' sentence boundaries); the page's matched words
 are then marked in a small in-memory FTS5 table with the index's tokenizer.
+
+The hits and results are typed in :mod:`~policytext.search.results`, their words marked by
+:mod:`~policytext.search.marking` and cited by :mod:`~policytext.search.citations`.
 """
 from __future__ import annotations
 
 import bisect
 import collections
-import datetime as dt
 import functools
-import html
 import json
 import sqlite3
 import threading
 import weakref
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
+from policytext.search.citations import format_citation
+from policytext.search.marking import CLOSE_MARK, OPEN_MARK, PageMarker, read_marks
 from policytext.search.query import SYNTAX_HELP, translate_query
+from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.store import DocumentFilter, Store
 from policytext.store.filters import strict_options
 
@@ -38,249 +41,7 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**62  # far past any index; beyond SQLite's integers the offset would overflow
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
-OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
-CLI_OPEN, CLI_CLOSE = "«", "»"
-INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
-_MARK_TABLE = "policytext_marks"
-_MARKING = threading.local()  # each thread's in-memory marking database
-
-HIT_COLUMNS = [
-    "text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation",
-    "before", "after", "kind", "government", "party", "publisher", "source", "doc_speaker",
-    "kwic", "within", "id", "rank", "marks", "highlighted_html", "cue", "quote_kind", "score", "types",
-]
-"""Columns of :func:`search_frame`, in order. The first ten are the JSON contract of every hit."""
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One matching sentence, quote or claim, with where it comes from and how to cite it.
-
-    ``start``/``end`` are character offsets into the document's text; ``marks`` are the offsets
-    of the matched words inside ``text``.
-    """
-
-    within: str
-    id: int
-    doc_id: str
-    text: str
-    marks: tuple[tuple[int, int], ...]
-    start: int
-    end: int
-    before: str
-    after: str
-    title: str | None
-    speaker: str | None
-    doc_speaker: str | None
-    date: str | None
-    kind: str | None
-    government: str | None
-    party: str | None
-    url: str | None
-    publisher: str | None
-    source: str | None
-    citation: str
-    rank: float
-    cue: str | None = None
-    quote_kind: str | None = None
-    score: float | None = None
-    types: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def highlighted(self) -> str:
-        """The text with each matched word run between « and »."""
-        return mark_text(self.text, self.marks, CLI_OPEN, CLI_CLOSE)
-
-    @property
-    def kwic(self) -> str:
-        """The matched words with up to 60 characters either side, keyword-in-context style."""
-        return keyword_in_context(self.text, self.marks)
-
-    @property
-    def highlighted_html(self) -> str:
-        """The text, HTML-escaped, with each matched word run in ``<mark>``."""
-        return mark_html(self.text, self.marks)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the hit as a JSON-ready dict (the contract's fields first).
-
-        Built field by field: ``dataclasses.asdict`` deep-copies every value and cost most of the
-        time of turning a page of hits into JSON.
-        """
-        text, marks = self.text, self.marks
-        return {
-            "text": text, "highlighted": mark_text(text, marks, CLI_OPEN, CLI_CLOSE), "doc_id": self.doc_id,
-            "title": self.title, "speaker": self.speaker, "date": self.date, "url": self.url,
-            "start": self.start, "end": self.end, "citation": self.citation, "before": self.before,
-            "after": self.after, "kind": self.kind, "government": self.government, "party": self.party,
-            "publisher": self.publisher, "source": self.source, "doc_speaker": self.doc_speaker,
-            "kwic": keyword_in_context(text, marks), "within": self.within, "id": self.id, "rank": self.rank,
-            "marks": [list(m) for m in marks], "highlighted_html": mark_html(text, marks), "cue": self.cue,
-            "quote_kind": self.quote_kind, "score": self.score, "types": list(self.types),
-        }
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """A page of hits and the total number of matches."""
-
-    query: str
-    fts_query: str
-    within: str
-    total: int
-    offset: int
-    limit: int
-    hits: tuple[SearchHit, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "within": self.within, "total": self.total,
-                "offset": self.offset, "limit": self.limit,
-                "hits": [hit.to_dict() for hit in self.hits]}
-
-
-# ---------------------------------------------------------------------------- marking text
-
-
-def mark_text(text: str, marks: tuple[tuple[int, int], ...], open_: str, close: str) -> str:
-    """Return ``text`` with ``open_``/``close`` round each (start, end) in ``marks``.
-
-    Example:
-        >>> mark_text("raise taxes now", ((6, 11),), "«", "»")
-        'raise «taxes» now'
-    """
-    pieces, last = [], 0
-    for start, end in marks:
-        pieces += [text[last:start], open_, text[start:end], close]
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
-def keyword_in_context(text: str, marks: tuple[tuple[int, int], ...], *, width: int = 60) -> str:
-    """Return the stretch of ``text`` from the first to the last mark, ``width`` characters either side.
-
-    Example:
-        >>> keyword_in_context("we choose to go to the moon in this decade", ((23, 27),), width=10)
-        '…go to the «moon» in this…'
-    """
-    if not marks:
-        return text if len(text) <= 2 * width else text[: 2 * width].rsplit(" ", 1)[0] + "…"
-    first, last = marks[0][0], marks[-1][1]
-    if last - first > 4 * width:  # matches far apart: keep the first one's neighbourhood
-        last = marks[0][1]
-    left, right = max(0, first - width), min(len(text), last + width)
-    if left > 0 and not text[left - 1].isspace() and " " in text[left:first]:
-        left = text.index(" ", left) + 1
-    if right < len(text) and not text[right].isspace() and " " in text[last:right]:
-        right = text.rindex(" ", last, right)
-    inner = tuple((s - left, e - left) for s, e in marks if s >= left and e <= right)
-    return (("…" if left > 0 else "") + mark_text(text[left:right], inner, CLI_OPEN, CLI_CLOSE)
-            + ("…" if right < len(text) else ""))
-
-
-def mark_html(text: str, marks: tuple[tuple[int, int], ...]) -> str:
-    """Return ``text`` HTML-escaped, each mark in ``<mark>``: safe to put in a page as it is.
-
-    Example:
-        >>> mark_html("<b>tax</b> cuts", ((3, 6),))
-        '&lt;b&gt;<mark>tax</mark>&lt;/b&gt; cuts'
-    """
-    pieces, last = [], 0
-    for start, end in marks:
-        pieces += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
-        last = end
-    pieces.append(html.escape(text[last:]))
-    return "".join(pieces)
-
-
-def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
-    """Return the offsets in ``text`` of the runs FTS5's highlight() wrapped in its markers.
-
-    When the stored text itself holds a marker character the offsets cannot be trusted, and no
-    marks are returned rather than wrong ones.
-
-    Example:
-        >>> read_marks("raise \x02taxes\x03 now", "raise taxes now")
-        ((6, 11),)
-    """
-    if OPEN_MARK in text or CLOSE_MARK in text:
-        return ()
-    if marked.replace(OPEN_MARK, "").replace(CLOSE_MARK, "") != text:
-        return ()
-    marks, removed, position = [], 0, 0
-    while (opened := marked.find(OPEN_MARK, position)) >= 0:
-        closed = marked.find(CLOSE_MARK, opened)
-        if closed < 0:
-            break
-        if OPEN_MARK in marked[opened + 1:closed] or CLOSE_MARK in marked[position:opened]:
-            return ()  # markers out of step: trust none of them
-        start, end = opened - removed, closed - removed - 1
-        if end > start:
-            marks.append((start, end))
-        removed += 2
-        position = closed + 1
-    return tuple(marks)
-
-
-# ---------------------------------------------------------------------------- citations
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
-
-def format_date(value: str | None) -> str | None:
-    """Return an ISO date as '11 January 1962' (or the value unchanged when it is not a date).
-
-    Example:
-        >>> format_date("1962-01-11")
-        '11 January 1962'
-    """
-    if not value:
-        return None
-    try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-@functools.lru_cache(maxsize=4096)
-def format_citation(*, speaker: str | None, title: str | None, publisher: str | None,
-                    source: str | None, date: str | None, url: str | None,
-                    quoted_in: str | None = None) -> str:
-    """Return a citation a journalist can paste: speaker, title, publisher or source, date, URL.
-
-    Args:
-        quoted_in: the document's own speaker or author when ``speaker`` is someone they quote.
-
-    Example:
-        >>> format_citation(speaker="John F. Kennedy", title="State of the Union Address",
-        ...                 publisher="The American Presidency Project", source="sotu",
-        ...                 date="1962-01-11", url="https://example.org/1962")
-        'John F. Kennedy, “State of the Union Address”, The American Presidency Project, 11 January 1962, https://example.org/1962'
-    """
-    parts = []
-    who = speaker or quoted_in
-    if who:
-        parts.append(who)
-    if title:
-        if quoted_in and speaker and speaker != quoted_in:
-            parts.append(f"quoted in “{title}” by {quoted_in}")
-        else:
-            parts.append(f"“{title}”")
-    elif quoted_in and speaker and speaker != quoted_in:
-        parts.append(f"quoted by {quoted_in}")
-    if publisher or source:
-        parts.append(publisher or source)
-    if date:
-        parts.append(format_date(date))
-    if url:
-        parts.append(url)
-    return ", ".join(p for p in parts if p) or "(no source details recorded)"
-
-
-# ---------------------------------------------------------------------------- the search
+_MARKER = PageMarker()  # safe to share: each search borrows a marking database of its own
 
 
 def _store_of(corpus: Any) -> Store:
@@ -397,7 +158,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
             page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where,
                                                                                 params, limit, offset),
                                                        carried="total"))
-            marked = mark_page(conn, fts_query, page)
+            marked = _MARKER.mark(fts_query, page)
             total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
         if total is None:  # a full page, a page past the end, or only the count asked for
             total = _count_matches(conn, within, fts_query, where, params)
@@ -489,41 +250,6 @@ def _page_sql(within: str, ranking: str, carried: str) -> str:
     return (f"WITH ranked AS ({ranking}) SELECT {page_columns(within)}, ranked.rank AS rank, "
             f"ranked.{carried} AS {carried}, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
             f"JOIN documents AS d ON d.id = t.doc_id {joins}")
-
-
-def _marking_connection() -> sqlite3.Connection:
-    """Return this thread's in-memory database with an empty FTS5 table for marking pages."""
-    conn = getattr(_MARKING, "conn", None)
-    if conn is None:
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        conn.execute(f"CREATE VIRTUAL TABLE {_MARK_TABLE} USING fts5("
-                     f"text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
-        _MARKING.conn = conn
-    return conn
-
-
-def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict[int, str]:
-    """Return each hit's text with FTS5's highlight() markers round the words the query matched.
-
-    The page's texts go into a small FTS5 table with the index's own tokenizer, in a private
-    in-memory database, and the same query marks them there: the same words match (whether a
-    row matches depends on its own words only), for the cost of a page of short rows rather than
-    the whole index again. The rows are inserted in a transaction that is rolled back, so the
-    table is empty again for the next page and the store's connection is not written to.
-    """
-    if not page:
-        return {}
-    marking = _marking_connection()
-    marking.execute("BEGIN")
-    try:
-        marking.execute(f"INSERT INTO {_MARK_TABLE} (rowid, text) VALUES "
-                        + ", ".join("(?, ?)" for _ in page),
-                        [v for row in page for v in (row["id"], row["text"])])
-        return dict(marking.execute(
-            f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM {_MARK_TABLE} "
-            f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
-    finally:
-        marking.execute("ROLLBACK")
 
 
 _NOT_HIT_FIELDS = ("idx", "own_speaker", "marked", "total", "has_sentences")  # page columns a hit does not keep

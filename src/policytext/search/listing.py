@@ -8,10 +8,9 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.search.hits import (
-    CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, _match, _store_of, format_citation, mark_text,
-    query_errors, read_marks, record_filter,
-)
+from policytext.search.citations import format_citation
+from policytext.search.hits import _match, _store_of, query_errors, record_filter
+from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import check_fraction, strict_options
@@ -70,10 +69,14 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         speaker: part of the quoted person's name (the document's speaker when a quote has none).
         about: a search query (the ``search`` syntax) over the quotes' text; best matches first.
         min_confidence: only quotes whose confidence is at least this (0–1).
-        party, government, kind, since, until, limit: the shared document filters.
+        party, government, kind, since, until, limit: the shared document filters. ``kind`` is
+            the document's kind (speech, blog…), as everywhere else.
 
     Returns:
-        A DataFrame with :data:`QUOTE_COLUMNS` (oldest first, or best first with ``about``).
+        A DataFrame with :data:`QUOTE_COLUMNS` (oldest first, or best first with ``about``). Its
+        ``kind`` column is the quote's (direct, indirect or mixed), as in the ``quotes`` table and
+        ``extract quotes``; the document's kind is ``doc_kind``. (A search hit, which has a
+        document's fields first, names them ``kind`` and ``quote_kind``.)
 
     Example:
         >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP

@@ -1,0 +1,149 @@
+"""Marking matched words: FTS5's highlight() markers read into offsets, and offsets shown as text or HTML.
+
+A page of hits found through a filtered search is marked afterwards by :class:`PageMarker`, in
+small in-memory FTS5 tables with the index's tokenizer, so the same words are marked as the index
+would mark them.
+"""
+from __future__ import annotations
+
+import html
+import queue
+import sqlite3
+from typing import Any
+
+OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
+CLI_OPEN, CLI_CLOSE = "«", "»"
+INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
+_MARK_TABLE = "policytext_marks"
+
+
+def mark_text(text: str, marks: tuple[tuple[int, int], ...], open_: str, close: str) -> str:
+    """Return ``text`` with ``open_``/``close`` round each (start, end) in ``marks``.
+
+    Example:
+        >>> mark_text("raise taxes now", ((6, 11),), "«", "»")
+        'raise «taxes» now'
+    """
+    pieces, last = [], 0
+    for start, end in marks:
+        pieces += [text[last:start], open_, text[start:end], close]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def keyword_in_context(text: str, marks: tuple[tuple[int, int], ...], *, width: int = 60) -> str:
+    """Return the stretch of ``text`` from the first to the last mark, ``width`` characters either side.
+
+    Example:
+        >>> keyword_in_context("we choose to go to the moon in this decade", ((23, 27),), width=10)
+        '…go to the «moon» in this…'
+    """
+    if not marks:
+        return text if len(text) <= 2 * width else text[: 2 * width].rsplit(" ", 1)[0] + "…"
+    first, last = marks[0][0], marks[-1][1]
+    if last - first > 4 * width:  # matches far apart: keep the first one's neighbourhood
+        last = marks[0][1]
+    left, right = max(0, first - width), min(len(text), last + width)
+    if left > 0 and not text[left - 1].isspace() and " " in text[left:first]:
+        left = text.index(" ", left) + 1
+    if right < len(text) and not text[right].isspace() and " " in text[last:right]:
+        right = text.rindex(" ", last, right)
+    inner = tuple((s - left, e - left) for s, e in marks if s >= left and e <= right)
+    return (("…" if left > 0 else "") + mark_text(text[left:right], inner, CLI_OPEN, CLI_CLOSE)
+            + ("…" if right < len(text) else ""))
+
+
+def mark_html(text: str, marks: tuple[tuple[int, int], ...]) -> str:
+    """Return ``text`` HTML-escaped, each mark in ``<mark>``: safe to put in a page as it is.
+
+    Example:
+        >>> mark_html("<b>tax</b> cuts", ((3, 6),))
+        '&lt;b&gt;<mark>tax</mark>&lt;/b&gt; cuts'
+    """
+    pieces, last = [], 0
+    for start, end in marks:
+        pieces += [html.escape(text[last:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        last = end
+    pieces.append(html.escape(text[last:]))
+    return "".join(pieces)
+
+
+def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
+    """Return the offsets in ``text`` of the runs FTS5's highlight() wrapped in its markers.
+
+    When the stored text itself holds a marker character the offsets cannot be trusted, and no
+    marks are returned rather than wrong ones.
+
+    Example:
+        >>> read_marks("raise \x02taxes\x03 now", "raise taxes now")
+        ((6, 11),)
+    """
+    if OPEN_MARK in text or CLOSE_MARK in text:
+        return ()
+    if marked.replace(OPEN_MARK, "").replace(CLOSE_MARK, "") != text:
+        return ()
+    marks, removed, position = [], 0, 0
+    while (opened := marked.find(OPEN_MARK, position)) >= 0:
+        closed = marked.find(CLOSE_MARK, opened)
+        if closed < 0:
+            break
+        if OPEN_MARK in marked[opened + 1:closed] or CLOSE_MARK in marked[position:opened]:
+            return ()  # markers out of step: trust none of them
+        start, end = opened - removed, closed - removed - 1
+        if end > start:
+            marks.append((start, end))
+        removed += 2
+        position = closed + 1
+    return tuple(marks)
+
+
+class PageMarker:
+    """Marks the words a query matches in a page of texts; one instance serves every thread.
+
+    Each search borrows an in-memory database holding an empty FTS5 table (made with the index's
+    tokenizer) and gives it back when done, so two threads never share one and none is made per
+    search (making one costs more than marking a page in it). There are never more databases
+    than searches that ran at the same time.
+
+    Example:
+        >>> marked = PageMarker().mark('"taxes"', [{"id": 7, "text": "raise taxes now"}])
+        >>> read_marks(marked[7], "raise taxes now")
+        ((6, 11),)
+    """
+
+    def __init__(self) -> None:
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+
+    def mark(self, fts_query: str, page: list[Any]) -> dict[int, str]:
+        """Return each row's ``text`` (by its ``id``) with FTS5's highlight() markers round the matches.
+
+        The page's texts go into the borrowed FTS5 table and the same query marks them there: the
+        same words match (whether a row matches depends on its own words only), for the cost of a
+        page of short rows rather than the whole index again. The rows are inserted in a
+        transaction that is rolled back, so the table is empty again for the next page.
+        """
+        if not page:
+            return {}
+        try:
+            marking = self._idle.get_nowait()
+        except queue.Empty:
+            marking = _open_marking_database()
+        marking.execute("BEGIN")
+        try:
+            marking.execute(f"INSERT INTO {_MARK_TABLE} (rowid, text) VALUES "
+                            + ", ".join("(?, ?)" for _ in page),
+                            [v for row in page for v in (row["id"], row["text"])])
+            return dict(marking.execute(
+                f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM {_MARK_TABLE} "
+                f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
+        finally:
+            marking.execute("ROLLBACK")
+            self._idle.put(marking)
+
+
+def _open_marking_database() -> sqlite3.Connection:
+    # Used by one thread at a time (borrowed from the queue), though not always the one that made it.
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute(f"CREATE VIRTUAL TABLE {_MARK_TABLE} USING fts5(text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
+    return conn
