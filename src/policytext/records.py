@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Callable
 
 DOCUMENT_COLUMNS = (
     "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
     "speaker_role", "role", "party", "source_party", "organisations", "publisher", "kind", "country",
     "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
+
+ProgressHook = Callable[..., None]
+"""Called once per item a stage finishes, e.g. a progress bar's advance: collectors pass the
+item's outcome (a Document, :class:`~policytext.errors.BadInput`, a skip or a notice), annotation
+passes nothing."""
 
 DATE_PRECISIONS = ("day", "month", "year")
 """How much of ``Document.date`` the source gave: a year-only date is stored as 1 January of the
@@ -156,10 +161,3 @@ class Claim:
     types: tuple[str, ...] = ()
     triggers: tuple[tuple[str, int, int], ...] = ()  # (type, start, end) of what set each type
     speaker: str | None = None
-
-
-def record_to_dict(record: Any) -> dict[str, Any]:
-    """Return a JSON-ready dict of any record."""
-    if isinstance(record, Document):
-        return record.to_row()
-    return asdict(record)

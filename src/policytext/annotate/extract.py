@@ -25,10 +25,6 @@ from policytext.errors import BadInput, ConfigError
 from policytext.inputs import has_surrogate, load_json
 
 WHAT = ("quotes", "claims", "entities")
-QUOTE_FIELDS = ("id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence",
-                "resolved_by")
-CLAIM_FIELDS = ("id", "start", "end", "text", "score", "types")
-ENTITY_FIELDS = ("id", "start", "end", "text", "label", "name")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from policytext.annotate.workers import workers_end_with_parent
 from policytext.annotate.document import (
@@ -23,6 +23,7 @@ from policytext.annotate.document import (
 from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
 from policytext.errors import ConfigError
 from policytext.lemmas import store_lemma_text
+from policytext.records import ProgressHook
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
 
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 STAGE = "annotate"
 COMMIT_EVERY_WORDS = 50_000
 """A batch is committed once its documents hold this many words (or ``write_batch_size`` documents)."""
-
-ProgressHook = Callable[..., None]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from policytext.collect.fetch import Fetcher
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.errors import BadInput, ConfigError
-from policytext.records import Document
+from policytext.records import Document, ProgressHook
 from policytext.store import Store, WriteReport, record_failure
 from policytext.store.documents import (
     FailedItem,
@@ -42,7 +42,6 @@ class Notice:
 
 
 Outcome = Union[Document, BadInput, Skipped, Notice]
-ProgressHook = Callable[[Outcome], None]
 
 ON_DUPLICATE_ID = ("error", "skip", "update", "suffix")
 """What a run does with a document id it has already seen in the same run (``on_duplicate_id``):
