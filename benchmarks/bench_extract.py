@@ -22,7 +22,7 @@ import trafilatura
 
 from policytext import open_corpus
 from policytext.collect.cache import CachedResponse, ResponseCache
-from policytext.collect.extract import decode_html, extract_html
+from policytext.collect.html_text import decode_html, extract_html
 from policytext.collect.fetch import Fetcher
 from policytext.evaluation.extraction import iter_pages, score_tokens
 

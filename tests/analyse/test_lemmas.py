@@ -7,7 +7,7 @@ import pytest
 
 import policytext
 from policytext.analyse.lemmas import (ensure_lemmas, lemma_frame, lemmatise_text, load_tokenizer,
-                                       split_chunks, word_spans)
+                                       split_lemma_chunks, word_spans)
 from policytext.records import Document
 from policytext.store import upsert_document
 
@@ -21,8 +21,8 @@ from policytext.store import upsert_document
         ("\n\n\n", 5, []),
     ],
 )
-def test_split_chunks(text, size, expected) -> None:
-    chunks = split_chunks(text, size=size)
+def test_split_lemma_chunks(text, size, expected) -> None:
+    chunks = split_lemma_chunks(text, size=size)
     assert chunks == expected
     assert all(text[offset:offset + len(chunk)] == chunk for offset, chunk in chunks)
 

@@ -37,13 +37,15 @@ def load_lemmatizer(model: str):
     return load_spacy_model(model, exclude=_EXCLUDED_PIPES)
 
 
-def split_chunks(text: str, *, size: int = _CHUNK_CHARS) -> list[tuple[int, str]]:
+def split_lemma_chunks(text: str, *, size: int = _CHUNK_CHARS) -> list[tuple[int, str]]:
     """Split ``text`` into (offset, chunk) pieces of whole paragraphs, each at most ``size`` chars.
 
     Chunks end at blank lines where possible (a paragraph longer than ``size`` is cut at a space),
     so no chunk reaches spaCy's length limit; offsets map token positions back into ``text``.
+    (Annotation chunks with :func:`policytext.annotate.document.split_chunks` instead, which never
+    cuts inside a quotation and returns spans; the lemma stream needs neither.)
 
-    >>> split_chunks("One.\\n\\nTwo.", size=8)
+    >>> split_lemma_chunks("One.\\n\\nTwo.", size=8)
     [(0, 'One.\\n\\n'), (6, 'Two.')]
     """
     chunks: list[tuple[int, str]] = []
@@ -71,7 +73,7 @@ def iter_lemma_tokens(nlp, text: str) -> Iterator[tuple[str, int, int]]:
     The lemmas are exactly those of :func:`policytext.lemmas.lemma_stream`, so positions in a
     stored stream are positions in this sequence.
     """
-    chunks = split_chunks(text)
+    chunks = split_lemma_chunks(text)
     for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks)):
         for token in doc:
             kept = lemma_stream([token])
@@ -92,7 +94,7 @@ def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:
     stream is span ``i`` here (callers check that the lengths agree).
     """
     spans = []
-    for offset, chunk in split_chunks(text):
+    for offset, chunk in split_lemma_chunks(text):
         for token in tokenizer(chunk):
             if token.is_punct or token.is_space or not any(ch.isalpha() for ch in token.text):
                 continue
@@ -102,7 +104,7 @@ def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:
 
 def lemmatise_text(nlp, text: str) -> list[str]:
     """Return the lemma stream of ``text`` (paragraph by paragraph)."""
-    chunks = split_chunks(text)
+    chunks = split_lemma_chunks(text)
     lemmas: list[str] = []
     for doc in nlp.pipe(chunk for _, chunk in chunks):
         lemmas.extend(lemma_stream(doc))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Mapping
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, check_on_duplicate_id
-from policytext.collect.extract import ExtractedPage, extract_html, extract_scraped_text
+from policytext.collect.html_text import ExtractedPage, extract_html, extract_scraped_text
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import (
@@ -373,7 +373,7 @@ def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str
 
 def _page_document(path: Path, page: ExtractedPage, options: FileOptions, *, meta: dict[str, Any],
                    title: str | None) -> Document:
-    """Make a Document of a page read by :mod:`policytext.collect.extract`, as the web collector does."""
+    """Make a Document of a page read by :mod:`policytext.collect.html_text`, as the web collector does."""
     return _document(path.resolve().as_posix(), page.text, options, meta={**meta, **page.meta()},
                      title=title, date=_normalise_date(page.date, options), speaker=page.author,
                      publisher=page.sitename, url=page.url)

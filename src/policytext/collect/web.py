@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from policytext.collect.base import Outcome, ProgressHook, open_fetcher
 from policytext.collect.dedupe import write_collected
-from policytext.collect.extract import extract_html
+from policytext.collect.html_text import extract_html
 from policytext.collect.fetch import Fetcher, FetchedResponse
 from policytext.collect.governments import normalise_country
 from policytext.errors import BadInput, ConfigError, FetchError

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from policytext.collect.extract import extract_html
+from policytext.collect.html_text import extract_html
 from policytext.errors import BadInput
 
 DEFAULT_FOLDER = Path("../shared/data/extraction/zyte-dev")
