@@ -101,3 +101,21 @@ def test_there_are_no_import_cycles() -> None:
     unexpected = [sorted(cycle) for cycle in import_cycles()
                   if not any(cycle <= known for known in KNOWN_CYCLES)]
     assert unexpected == [], f"modules that import one another: {unexpected}; move what they share a layer down"
+
+
+def test_every_module_name_is_the_module() -> None:
+    """``policytext.analyse.keyness`` is the keyness module, not a function a package exported over it."""
+    import importlib
+    import pkgutil
+
+    import policytext
+
+    shadowed = []
+    for info in pkgutil.walk_packages(policytext.__path__, "policytext."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        parent, _, leaf = info.name.rpartition(".")
+        if getattr(importlib.import_module(parent), leaf) is not module:
+            shadowed.append(info.name)
+    assert shadowed == [], f"these names do not give their module: {shadowed}"

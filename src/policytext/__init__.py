@@ -11,7 +11,9 @@ from policytext.config import Config, resolve_config
 from policytext.errors import PolicytextError
 from policytext.records import Claim, Document, Entity, Quote, Sentence
 from policytext.search import find_claims, find_quotes, search_corpus, search_frame
-from policytext.analyse import keyness, kwic, theme_trends, topic_trends
+from policytext.analyse import theme_trends, topic_trends
+from policytext.analyse.keyness import keyness
+from policytext.analyse.kwic import kwic
 
 __version__ = "0.1.0"
 __all__ = ["Corpus", "open_corpus", "Config", "resolve_config", "PolicytextError", "Document",

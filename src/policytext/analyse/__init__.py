@@ -3,9 +3,12 @@
 Every public function takes an open :class:`~policytext.corpus.Corpus` and the shared filter
 vocabulary (``speaker``, ``party``, ``government``, ``kind``, ``since``, ``until``, ``limit``) as
 keyword-only options, and returns a pandas DataFrame with fixed, documented columns.
+
+``policytext.analyse.keyness`` and ``policytext.analyse.kwic`` are the modules; their functions
+are ``policytext.keyness`` and ``policytext.kwic`` (or the modules' own ``keyness`` and ``kwic``).
 """
-from policytext.analyse.keyness import KEYNESS_COLUMNS, keyness
-from policytext.analyse.kwic import KWIC_COLUMNS, kwic
+from policytext.analyse.keyness import KEYNESS_COLUMNS
+from policytext.analyse.kwic import KWIC_COLUMNS
 from policytext.analyse.lemmas import ensure_lemmas, lemma_frame
 from policytext.analyse.themes import Lexicon, Theme, load_lexicon, suggest_terms
 from policytext.analyse.topic_evolution import TOPIC_EVOLUTION_COLUMNS, topic_evolution
@@ -14,6 +17,6 @@ from policytext.analyse.trends import TREND_COLUMNS, theme_trends
 
 __all__ = [
     "KEYNESS_COLUMNS", "KWIC_COLUMNS", "TOPIC_EVOLUTION_COLUMNS", "TREND_COLUMNS", "Lexicon", "Theme", "TopicModel",
-    "apply_topics", "ensure_lemmas", "fit_topics", "keyness", "kwic", "lemma_frame", "load_lexicon",
+    "apply_topics", "ensure_lemmas", "fit_topics", "lemma_frame", "load_lexicon",
     "load_topic_model", "suggest_terms", "theme_trends", "topic_evolution", "topic_trends",
 ]
