@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from lxml import etree
 
-from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped
+from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, open_fetcher
 from policytext.collect.parliament_posts import PostBook, load_posts
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document, make_document_id
@@ -738,8 +738,6 @@ def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_
     Example:
         >>> collect_hansard_web(corpus, since="2023-03-27", until="2023-03-31").summary()  # doctest: +SKIP
     """
-    from policytext.collect.web import open_fetcher
-
     since, until = _date_range(since, until)
     if limit is not None and limit < 0:
         raise ConfigError(f"--limit must be 0 or more, not {limit}")
