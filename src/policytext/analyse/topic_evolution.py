@@ -121,27 +121,32 @@ def topic_term_mass(model: TopicModel, texts: Sequence[str]) -> np.ndarray:
 
 
 def plot_topic_evolution(evolution: pd.DataFrame, path: str | Path | None = None, *,
-                         topics: Sequence[int] | None = None, terms: int = 5, title: str | None = None) -> Figure:
+                         topics: Sequence[int] | None = None, terms: int = 5, title: str | None = None,
+                         size: str = "slide") -> Figure:
     """Chart each topic's top terms per group: one heat map per topic, groups in time order across.
 
     Each panel's rows are the terms that are among the topic's ``terms`` heaviest in some group,
-    its columns the groups; the shade is the term's weight in the topic in that group.
+    its columns the groups; the shade is the term's weight in the topic in that group (blank: not
+    among that group's top terms). Drawn with the chart helpers of :mod:`policytext.plots` (fonts
+    embedded, shown in a notebook).
 
     Args:
         evolution: the frame of :func:`topic_evolution`.
-        path: write the chart here (.png or .svg).
+        path: write the chart here (.png, .svg or .pdf).
         topics: only these topic numbers (default: all).
         terms: the heaviest terms of each group to show.
         title: the chart's title.
+        size: ``column`` (a paper's column) or ``slide``; the height grows with the terms shown.
 
     Example:
         >>> plot_topic_evolution(topic_evolution(corpus, "nmf-k10", by="year"), "evolution.svg")   # doctest: +SKIP
     """
-    from matplotlib.figure import Figure
+    from policytext.plots.bands import short_name
+    from policytext.plots.figure import chart_size, chart_style, check_plot_path, finish, new_figure
 
-    from policytext.plots import check_plot_path
-
-    target = check_plot_path(path) if path is not None else None
+    if path is not None:
+        check_plot_path(path)
+    chosen_size = chart_size(size)
     if evolution.empty:
         raise ConfigError("nothing to plot: the topic evolution table is empty")
     shown = evolution[evolution["rank"] <= terms]
@@ -150,30 +155,27 @@ def plot_topic_evolution(evolution: pd.DataFrame, path: str | Path | None = None
         if shown.empty:
             raise ConfigError(f"none of the topics {list(topics)} is in the table")
     groups = list(dict.fromkeys(evolution["group"]))
-    panels = list(dict.fromkeys(shown["topic"]))
-    heights = []
     tables = []
-    for topic in panels:
+    for topic in dict.fromkeys(shown["topic"]):
         rows = shown[shown["topic"] == topic]
         order = rows.groupby("term")["weight"].sum().sort_values(ascending=False).index.tolist()
         full = evolution[(evolution["topic"] == topic) & evolution["term"].isin(order)]
         table = full.pivot_table(index="term", columns="group", values="weight", aggfunc="sum")
-        tables.append((topic, rows["label"].iloc[0], table.reindex(index=order, columns=groups).fillna(0.0)))
-        heights.append(max(len(order), 2))
-    figure = Figure(figsize=(max(6.0, 1.0 + 0.5 * len(groups)), 0.9 + sum(0.22 * h + 0.6 for h in heights)))
-    grid = figure.add_gridspec(len(panels), 1, height_ratios=heights)
-    for position, (topic, label, table) in enumerate(tables):
-        ax = figure.add_subplot(grid[position])
-        ax.imshow(table.to_numpy(), aspect="auto", cmap="Blues", vmin=0, interpolation="nearest")
-        ax.set_yticks(range(len(table.index)), labels=list(table.index), fontsize=7)
-        ax.set_title(f"{topic}: {label}", fontsize=8, loc="left")
-        last = position == len(tables) - 1
-        ax.set_xticks(range(len(groups)), labels=[str(g) for g in groups] if last else [], rotation=45,
-                      ha="right", fontsize=7)
-    figure.suptitle((title or "Topics' top terms over time")
-                    + "\n(shade: the term's weight in the topic; blank: not among that period's top terms)", fontsize=8)
-    figure.set_layout_engine("constrained")
-    if target is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(target, format=target.suffix[1:].lower(), bbox_inches="tight")
-    return figure
+        tables.append((topic, rows["label"].iloc[0], table.reindex(index=order, columns=groups)))
+    line = chosen_size.font / 72 * 1.5  # inches per row of terms
+    height = 1.0 + sum(line * max(len(table.index), 2) + 2.5 * line for _, _, table in tables)
+    with chart_style(chosen_size):
+        figure = new_figure(chosen_size, height)
+        grid = figure.add_gridspec(len(tables), 1, height_ratios=[max(len(t.index), 2) + 2.5 for _, _, t in tables])
+        for position, (topic, label, table) in enumerate(tables):
+            ax = figure.add_subplot(grid[position])
+            ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0, interpolation="nearest")
+            ax.set_yticks(range(len(table.index)), labels=list(table.index))
+            ax.set_title(f"{topic}: {label}", loc="left")
+            last = position == len(tables) - 1
+            ax.set_xticks(range(len(groups)), labels=[short_name(str(g)) for g in groups] if last else [],
+                          rotation=45, ha="right")
+        figure.suptitle(title or "Topics' top terms over time")
+        figure.supxlabel("shade: the term's weight in the topic\nblank: not among that group's top terms",
+                         fontsize=chosen_size.font * 0.8, color="#555555")
+    return finish(figure, path)

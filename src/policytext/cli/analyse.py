@@ -386,7 +386,8 @@ def topics_evolve(
     by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind, role)."),
     top: int = typer.Option(8, "--top", help="Terms per topic and group."),
     topic: List[int] = typer.Option([], "--topic", help="Only this topic number; repeatable."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png or .svg)."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png, .svg or .pdf)."),
+    size: str = SIZE,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
@@ -401,10 +402,7 @@ def topics_evolve(
     from policytext.analyse.topic_evolution import plot_topic_evolution, topic_evolution
 
     st = state(ctx)
-    if plot is not None:
-        from policytext.plots import check_plot_path
-
-        check_plot_path(plot)
+    _check_chart_options(plot, size)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
@@ -419,7 +417,7 @@ def topics_evolve(
     else:
         render(frame, format, title=f"Top terms of each topic of {name} by {by}", provenance=provenance)
     if plot is not None:
-        plot_topic_evolution(frame, plot, title=f"Topics of {name}: top terms by {by}")
+        plot_topic_evolution(frame, plot, size=size, title=f"Topics of {name}: top terms by {by}")
         message(f"wrote {plot}", quiet=st.quiet)
 
 
