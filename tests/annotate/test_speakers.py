@@ -35,6 +35,9 @@ CASES = [
     ("A Home Office spokesperson said: “We do not comment on individual cases, but every claim is considered.”",
      "We do not comment on individual cases, but every claim is considered.", "Home Office",
      "A Home Office spokesperson", "role"),
+    # a description named by its own modifiers is not the last person quoted, nor the place
+    ("“We will appeal,” said Ann Lee. The Nova Scotia judge said the risk to the public was too high.",
+     "the risk to the public was too high", "Nova Scotia judge", "The Nova Scotia judge", "role"),
     # plural speakers stay plural and unnamed
     ("Officials said the scheme would be reviewed by the end of the year.",
      "the scheme would be reviewed by the end of the year", "Officials", "Officials", "role"),

@@ -192,7 +192,8 @@ class SpeakerResolver:
         if body is not None:
             return body, "role"  # "a spokesperson for the Home Office"
         lemma = root.lemma_.lower()
-        if root.tag_ not in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+        named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ or c.pos_ == "PROPN") for c in root.children)
+        if not named and root.tag_ not in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                                     for c in root.children):
             person = self._role_holder(lemma, subject.start_char)
             if person is not None:
@@ -208,8 +209,10 @@ class SpeakerResolver:
                 if people:
                     return people[-1].name, "role"
         # a role or group left unnamed ("the spokesman", "officials"): the head and its modifiers
-        words = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root] + [root]
-        return " ".join(t.text for t in sorted(words, key=lambda t: t.i)), "role"
+        modifiers = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root]
+        start = min([t.left_edge.i for t in modifiers] + [root.i])
+        words = [t for t in subject.doc[start:root.i + 1] if t.dep_ not in ("det", "poss", "punct", "case", "cc")]
+        return " ".join(t.text for t in words), "role"
 
     def _named_person(self, subject: Span) -> _Person | None:
         """Return the person a mention names: a person entity inside it (the head's first)."""
@@ -268,7 +271,10 @@ class SpeakerResolver:
             if ent.start <= root.i < ent.end:
                 return ent.text
             head = ent.root
-            if head.head == root and head.dep_ in ("compound", "poss", "nmod", "npadvmod", "amod"):
+            # "a Home Office spokesperson" speaks for the Home Office, "the Ontario government" is
+            # Ontario's; "the Nova Scotia judge" is a judge, not Nova Scotia
+            if head.head == root and head.dep_ in ("compound", "poss", "nmod", "npadvmod", "amod") and (
+                    ent.label_ == "ORG" or root.lemma_.lower() in BODY_NOUNS):
                 return ent.text
         return None
 
