@@ -125,3 +125,18 @@ def test_a_long_document_spilled_to_disk_gives_the_records_it_gives_in_memory(pi
     assert {q.speaker for p in spilled[1] for q in p.quotes} == {"Ann Lee"}
     indexes = [s.index for p in spilled[1] for s in p.sentences]
     assert indexes == list(range(len(indexes)))
+
+
+def test_quote_rows_that_crossed_a_worker_process_as_lists_are_read_back(pipeline):
+    """spaCy's n_process workers send user data through msgpack, which turns named tuples into lists."""
+    import srsly
+
+    from policytext.annotate.document import read_chunk
+    from policytext.annotate.quotes import QuoteRow
+
+    doc = pipeline("“We will win,” said Jo Bloggs.")
+    sent = doc._.pt_quotes
+    doc._.pt_quotes = srsly.msgpack_loads(srsly.msgpack_dumps(sent))
+    assert isinstance(doc._.pt_quotes[0], list)
+    [row] = read_chunk(doc, 100).quotes
+    assert isinstance(row, QuoteRow) and row == sent[0].shifted(100)

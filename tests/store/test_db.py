@@ -165,6 +165,28 @@ def test_migration_6_folds_repeated_failures_into_one_row(tmp_path, monkeypatch)
                     ("b.txt", None, 1, "2026-01-02T00:00:00+00:00", "2026-01-02T00:00:00+00:00", None)]
 
 
+def test_migration_7_reads_old_quotes_speaker_mentions_back_and_leaves_scheme_unknown(tmp_path, monkeypatch) -> None:
+    from policytext.store import db
+
+    path = tmp_path / "policytext.db"
+    monkeypatch.setattr(db, "MIGRATIONS", [m for m in MIGRATIONS if m.version < 7])
+    text = "“Tax will fall,” said Ann Lee. She added that rates would not rise."
+    with Store(path, create=True) as store:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO documents (id, source, source_id, text, content_sha256, collected_at, "
+                         "updated_at, annotated_model) VALUES ('d', 't', '1', ?, 'x', 'now', 'now', 'm')", (text,))
+            conn.execute("INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, "
+                         "cue, kind, confidence) VALUES ('d', 1, 14, 'Tax will fall', 'Ann Lee', 22, 29, 'said', "
+                         "'direct', 0.9), ('d', 42, 67, 'x', NULL, NULL, NULL, NULL, 'direct', 0.3)")
+    monkeypatch.setattr(db, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as store:
+        rows = [tuple(r) for r in store.conn.execute(
+            "SELECT speaker_mention, scheme, resolved_by FROM quotes ORDER BY start_char")]
+        scheme = store.conn.execute("SELECT annotated_quote_scheme FROM documents").fetchone()[0]
+    assert rows == [("Ann Lee", None, None), (None, None, None)]
+    assert scheme is None  # so the next annotate redoes the document under a known scheme
+
+
 def test_record_failure_counts_a_repeat_and_clear_keeps_history(tmp_path) -> None:
     from policytext.store.documents import clear_failures, record_failure
 

@@ -87,7 +87,8 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     sentences = [(s.start_char + offset, s.end_char + offset) for s in doc.sents if s.text.strip()]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
                 if "\n" not in text]
-    quotes = [row.shifted(offset) for row in doc._.pt_quotes or []]
+    # rows from spaCy's worker processes come back as plain lists (msgpack keeps no tuple types)
+    quotes = [QuoteRow(*row).shifted(offset) for row in doc._.pt_quotes or []]
     claims = [[a + offset, b + offset, score, types, [[t, s + offset, e + offset] for t, s, e in triggers]]
               for a, b, score, types, triggers in (doc._.pt_claims or [])]
     return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc))
