@@ -23,6 +23,24 @@ def topic_colours(count: int) -> list[str]:
     return distinct_colours(count) if count <= 20 else [_ONE_COLOUR] * count
 
 
+def group_names(groups: list[str]) -> list[str]:
+    """Return the groups' short names, with their years where two share a name (Wilson, Trump).
+
+    >>> group_names(["Trump administration (2017–2021)", "Biden administration (2021–2025)", "Trump administration (2025–)"])
+    ['Trump 2017–2021', 'Biden', 'Trump 2025–']
+    """
+    import re
+    from collections import Counter
+
+    short = [short_name(g) for g in groups]
+    repeated = {name for name, count in Counter(short).items() if count > 1}
+    names = []
+    for group, name in zip(groups, short):
+        years = re.search(r"\(([^)]*)\)\s*$", str(group))
+        names.append(f"{name} {years.group(1)}" if name in repeated and years else name)
+    return names
+
+
 def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, by: str | None = None,
                       topics: Sequence[int] | None = None, title: str | None = None,
                       size: str | ChartSize = "slide") -> ChartFigure:
@@ -58,7 +76,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
     columns = min(len(numbers), 2 if size.name == "column" else 4)
     rows = math.ceil(len(numbers) / columns)
     panel = 0.95 if size.name == "column" else 1.45
-    names_height = 0 if on_dates else max(len(short_name(g)) for g in groups) * size.font * 0.5 / 72
+    names_height = 0 if on_dates else max(len(n) for n in group_names(groups)) * size.font * 0.5 / 72
     with chart_style(size):
         figure = new_figure(size, max(size.height, rows * panel + 0.6 + names_height))
         axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
@@ -96,7 +114,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
             first.xaxis.set_major_locator(locator)
             first.xaxis.set_major_formatter(DateFormatter("%Y"))
         else:
-            first.set_xticks(range(len(groups)), [short_name(g) for g in groups])
+            first.set_xticks(range(len(groups)), group_names(groups))
             for ax in axes.flat:
                 ax.tick_params(axis="x", labelrotation=90)
             first.set_xlim(-0.5, len(groups) - 0.5)
