@@ -9,11 +9,17 @@ from __future__ import annotations
 from typing import Iterable
 
 
+def is_word_token(token) -> bool:
+    """Return whether a spaCy token is a word of the lemma stream: not punctuation or space, and
+    holding a letter (so numbers alone are left out)."""
+    return not (token.is_punct or token.is_space) and any(ch.isalpha() for ch in token.text)
+
+
 def lemma_stream(doc) -> list[str]:
     """Return the lower-case lemmas of the word tokens of a spaCy ``Doc`` (or span), in order."""
     lemmas = []
     for token in doc:
-        if token.is_punct or token.is_space or not any(ch.isalpha() for ch in token.text):
+        if not is_word_token(token):
             continue
         lemma = (token.lemma_ or token.text).lower().strip()
         if lemma and " " not in lemma:

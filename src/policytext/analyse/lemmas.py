@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from policytext.spacy_model import load_spacy_model
-from policytext.lemmas import lemma_stream, store_lemmas
+from policytext.lemmas import is_word_token, lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
@@ -96,7 +96,7 @@ def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:
     spans = []
     for offset, chunk in split_lemma_chunks(text):
         for token in tokenizer(chunk):
-            if token.is_punct or token.is_space or not any(ch.isalpha() for ch in token.text):
+            if not is_word_token(token):
                 continue
             spans.append((offset + token.idx, offset + token.idx + len(token.text)))
     return spans
