@@ -123,3 +123,15 @@ def test_leave_one_transcript_out_ranks_claims_first_on_a_small_set(tmp_path):
     assert set(figures) == {"text", "context", "no speaker"}
     assert (figures["text"].transcripts, figures["text"].lines) == (4, 24)
     assert figures["text"].map == 1.0 and figures["context"].map == 1.0
+
+
+def test_claimbuster_folds_can_choose_C_inside_their_training_folds(tmp_path):
+    rows = ["sentence_id,screening,label,text"]
+    for i in range(30):
+        rows.append(f'{2 * i},-3,1,"Taxes rose by {i + 3} percent since 19{i + 10}."')
+        rows.append(f'{2 * i + 1},-3,0,"Thank you all, it is good to be here number {i}."')
+    path = tmp_path / "cb.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    fixed = evaluate_claimbuster(path, min_df=1)
+    nested = evaluate_claimbuster(path, min_df=1, choose_C=(0.5, 2.0))
+    assert fixed.f1 == 1.0 and nested.f1 == 1.0 and len(nested.fold_f1) == 5
