@@ -19,10 +19,6 @@ _ANNOTATE_MODEL = {"policytext.annotate.model", "policytext.annotate.claims", "p
 KNOWN_CYCLES: dict[str, Callable[[set[str]], bool]] = {
     # Owned by the claims work of issue 19 (a spacy_model module every loader uses).
     "annotate's model loading, being moved to one spacy_model module": lambda cycle: cycle <= _ANNOTATE_MODEL,
-    # analyse/topics.py reads policytext.__version__ lazily for its model card, and the package
-    # imports analyse, which imports the topic modules (topics work of issue 19).
-    "topics' card reads policytext.__version__": lambda cycle: "policytext.analyse.topics" in cycle and all(
-        name in ("policytext", "policytext.analyse") or name.startswith("policytext.analyse.topic") for name in cycle),
 }
 """Cycles that other work in progress removes, each a test of the modules a cycle holds."""
 

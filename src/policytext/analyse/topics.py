@@ -26,7 +26,7 @@ from policytext.analyse.topic_selection import K_SELECTION_COLUMNS, choose_k, se
 from policytext.analyse.topic_stop_words import count_parliamentary, parliamentary_stop_words
 from policytext.analyse.trends import stable_seed
 from policytext.errors import BadQuery, ConfigError, ModelNotFound
-from policytext.provenance import attach_provenance
+from policytext.provenance import attach_provenance, package_version
 from policytext.store.filters import strict_options
 
 __all__ = ["K_SELECTION_COLUMNS", "PASSAGE_COLUMNS", "TOPIC_TERM_COLUMNS", "TOPIC_TREND_COLUMNS", "TopicModel",
@@ -159,7 +159,7 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
                     for row in tried.to_dict("records")],
         "parliamentary_stop_words": {"used": use_parliamentary, "setting": parliamentary,
                                      "parliamentary_documents": found_parliamentary},
-        "policytext_version": _version(),
+        "policytext_version": package_version("policytext"),
     }
     path = model.save(model_path(corpus, name), card=card)
     model.card_ = card
@@ -176,12 +176,6 @@ def _sources_and_kinds(corpus, ids: Sequence[str]) -> list[tuple[str | None, str
         rows.extend(tuple(r) for r in corpus.store.conn.execute(
             f"SELECT source, kind FROM documents WHERE id IN ({marks})", chunk))
     return rows
-
-
-def _version() -> str:
-    from policytext import __version__
-
-    return __version__
 
 
 def load_topic_model(corpus, name: str) -> TopicModel:
