@@ -23,14 +23,19 @@ def verify(
     speaker: Optional[str] = typer.Option(None, help="Part of the name of who is said to have said it."),
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
+    meaning: Optional[bool] = typer.Option(None, "--paraphrase/--no-paraphrase",
+                                           help="Look for a paraphrase by meaning when the words are not found "
+                                                "(default: when the embeddings extra is installed and the "
+                                                "sentences' vectors are kept; --paraphrase embeds them once)."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """Check a quote against the corpus: verbatim, altered, other speaker or not found, with the passages.
 
     Typography (quote marks, dashes, case, spacing) never counts; '…' in a quote marks a cut. An
     altered quote shows the word-level difference ([-said-] {+quoted+}) and flags changed
-    negation, numbers and names. 'not found' says what the corpus holds for the speaker and period.
-    Paraphrase (same meaning, other words) is not checked by this version.
+    negation, numbers and names. 'paraphrase' (same meaning, other words) needs the embeddings
+    extra; without it the verdict says paraphrase was not checked. 'not found' says what the
+    corpus holds for the speaker and period.
 
     Example: policytext verify "the era of big government is over" --speaker Clinton
 
@@ -44,9 +49,9 @@ def verify(
     items = read_quote_batch(path) if batch else None
     with open_corpus(config=st.config(), readonly=True) as corpus:
         if items is not None:
-            frame = verify_frame(corpus, items, since=since, until=until)
+            frame = verify_frame(corpus, items, since=since, until=until, meaning=meaning)
         else:
-            frame = verify_frame(corpus, quote, speaker=speaker, since=since, until=until)
+            frame = verify_frame(corpus, quote, speaker=speaker, since=since, until=until, meaning=meaning)
     if format is OutputFormat.table:
         for row in frame.to_dict(orient="records"):
             message(f"{row['verdict'].upper()}: {row['quote']!r}" + (f" [{row['id']}]" if row["id"] else ""),

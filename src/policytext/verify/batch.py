@@ -76,7 +76,7 @@ def read_quote_batch(path: str | Path) -> list[QuoteItem]:
 
 def verify_frame(corpus: Any, quotes: str | Iterable[QuoteItem], *, speaker: str | None = None,
                  since: str | None = None, until: str | None = None,
-                 altered_min: float = ALTERED_MIN) -> pd.DataFrame:
+                 altered_min: float = ALTERED_MIN, meaning: bool | None = None) -> pd.DataFrame:
     """Return the verdicts on one quote or a batch as a DataFrame with :data:`VERIFY_COLUMNS`.
 
     Example:
@@ -84,12 +84,13 @@ def verify_frame(corpus: Any, quotes: str | Iterable[QuoteItem], *, speaker: str
     """
     if isinstance(quotes, str):
         verdicts: list[Verdict] = [verify_quote(corpus, quotes, speaker=speaker, since=since, until=until,
-                                                altered_min=altered_min)]
+                                                altered_min=altered_min, meaning=meaning)]
     else:
         if speaker is not None:
             raise BadInput("verify_frame", "a batch names each quote's speaker itself; pass speaker= only "
                            "with a single quote")
-        verdicts = verify_quotes(corpus, list(quotes), since=since, until=until, altered_min=altered_min)
+        verdicts = verify_quotes(corpus, list(quotes), since=since, until=until, altered_min=altered_min,
+                                 meaning=meaning)
     frame = pd.DataFrame([v.to_dict() for v in verdicts], columns=VERIFY_COLUMNS)
     return attach_provenance(frame, corpus, "verify_frame", {"speaker": speaker, "since": since, "until": until},
-                             altered_min=altered_min)
+                             altered_min=altered_min, meaning=meaning)

