@@ -44,11 +44,13 @@ def result(tmp_path_factory):
     return found
 
 
+@pytest.mark.slow
 def test_verdict_accuracy_on_the_test_half_stays_above_its_floor(result):
     test = result["table"][ALTERED_MIN]["test"]
     assert test["accuracy"] >= ACCURACY_FLOOR, test["confusion"]
 
 
+@pytest.mark.slow
 def test_each_verdict_class_stays_above_its_floor(result):
     test = result["table"][ALTERED_MIN]["test"]
     assert min(test["per_class"].values()) >= CLASS_FLOOR, test["per_class"]
