@@ -7,22 +7,26 @@ import numpy as np
 import pandas as pd
 
 from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, group_periods,
-                                      leave_out_unlabelled, match_group)
+                                      leave_out_unlabelled, match_group, resolve_min_documents,
+                                      warn_small_groups)
 from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.stats import ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.store.filters import strict_options
 
 KEYNESS_COLUMNS = [
     "term", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2",
-    "p_value", "log_ratio",
+    "p_value", "p_adjusted", "log_ratio",
 ]
 """Columns of :func:`keyness`, most distinctive of the target first:
 
 - ``term``: a lemma or a bigram of two lemmas ("small business");
 - ``target_count``, ``reference_count``: occurrences in the target and the reference documents;
 - ``target_per_10k``, ``reference_per_10k``: the same per 10,000 tokens of each side;
-- ``g2``, ``p_value``: log-likelihood G² (1 d.f.) of target vs reference;
+- ``g2``, ``p_value``: log-likelihood G² (1 d.f.) of target vs reference (p 0.0: below the float range);
+- ``p_adjusted``: ``p_value`` adjusted (Holm or Benjamini–Hochberg) over every term tested, not
+  only those shown, when asked for (``adjust``); NaN otherwise;
 - ``log_ratio``: log2 of the two relative frequencies (0.5 added to a zero count).
 """
 
@@ -62,7 +66,8 @@ def count_terms(lemma_texts: list[str], *, min_count: int = 1):
 @strict_options
 def keyness(corpus, *, by: str = "government", target: str, reference: str = "rest", top: int = 20,
             min_count: int = 5, progress: Callable[..., None] | None = None,
-            include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:
+            include_unlabelled: bool = False, min_documents: int | None = None, adjust: str | None = None,
+            **filters: Any) -> pd.DataFrame:
     """Return the terms most over-used in the ``target`` group compared with a reference.
 
     Args:
@@ -77,6 +82,11 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
             ``(none)``, which can then be the target or in the reference. By default they are
             left out of both sides, with an :class:`~policytext.analyse.groups.UnlabelledDocuments`
             warning saying how many.
+        min_documents: a side with fewer documents gets a
+            :class:`~policytext.analyse.groups.SmallGroups` warning: its key terms are those of a
+            speech or two (guests' names, one occasion), not of the group (default: the
+            ``min_group_documents`` setting, 5).
+        adjust: ``"holm"`` or ``"bh"`` to adjust the p-values over every term tested (``p_adjusted``).
         filters: the shared document filters.
 
     Returns:
@@ -86,11 +96,12 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     Example:
         >>> keyness(corpus, by="government", target="Reagan", top=10)   # doctest: +SKIP
     """
-    from scipy.stats import chi2  # imported here: scipy.stats is slow to import
-
     check_grouping(by)
     if top < 1:
         raise BadQuery(f"--top must be 1 or more, not {top}")
+    if adjust is not None and adjust not in ADJUSTMENTS:
+        raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
+    minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
     frame = lemma_frame(corpus, progress=progress, **filters)
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
@@ -112,6 +123,9 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
         reference_mask = (labels == reference_group).to_numpy()
     if not reference_mask.any():
         raise BadQuery(f"no reference documents: every selected document is in {target_group!r}")
+    reference_name = "the rest" if reference == "rest" else reference_group
+    warn_small_groups({target_group: int(target_mask.sum()), reference_name: int(reference_mask.sum())}, minimum,
+                      what="its key terms may be those of one occasion, not of the group")
     texts = frame["lemmas"].tolist()
     vocabulary, matrix = count_terms(texts)
     a = np.asarray(matrix[target_mask].sum(axis=0)).ravel().astype(float)
@@ -120,31 +134,23 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     d = float(frame["tokens"].to_numpy()[reference_mask].sum())
     keep = (a + b) >= min_count
     vocabulary, a, b = vocabulary[keep], a[keep], b[keep]
-    g2, ratio = keyness_scores(a, b, c, d)
+    g2, ratio = g2_and_log_ratio(a, b, c, d)
+    p_values = g2_p_values(g2)
     result = pd.DataFrame({
         "term": vocabulary, "target_count": a.astype(int), "reference_count": b.astype(int),
         "target_per_10k": a / c * 10_000 if c else 0.0, "reference_per_10k": b / d * 10_000 if d else 0.0,
-        "g2": g2, "p_value": chi2.sf(g2, 1), "log_ratio": ratio,
+        "g2": g2, "p_value": p_values,
+        "p_adjusted": adjust_p_values(p_values, adjust) if adjust else np.full(len(vocabulary), np.nan),
+        "log_ratio": ratio,
     }, columns=KEYNESS_COLUMNS)
+    tested = len(result)
     result = result[result["log_ratio"] > 0]
     result = result.sort_values(["g2", "term"], ascending=[False, True]).head(top).reset_index(drop=True)
     result.attrs["left_out"] = left_out
+    methods = {"test": ("log-likelihood G2 (Rayson and Garside) of the term's count in the target's tokens "
+                        "against the reference's, chi-squared with 1 degree of freedom"),
+               "adjust": (f"{'Holm' if adjust == 'holm' else 'Benjamini-Hochberg'} over all {tested} terms tested "
+                          f"(at least {min_count} occurrences), not only those shown") if adjust else "none"}
     return attach_provenance(result, corpus, "keyness", filters, by=by, target=target_group, reference=reference,
-                             top=top, min_count=min_count, include_unlabelled=include_unlabelled)
-
-
-def keyness_scores(a: np.ndarray, b: np.ndarray, c: float, d: float) -> tuple[np.ndarray, np.ndarray]:
-    """Return G² and log ratio for counts ``a`` (of ``c`` tokens) vs ``b`` (of ``d`` tokens), vectorised.
-
-    >>> [round(float(x), 3) for x in keyness_scores(np.array([10.0]), np.array([10.0]), 100, 100)[0]]
-    [0.0]
-    """
-    total = a + b
-    e1 = c * total / (c + d)
-    e2 = d * total / (c + d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        part1 = np.where(a > 0, a * np.log(np.where(a > 0, a, 1) / np.where(e1 > 0, e1, 1)), 0.0)
-        part2 = np.where(b > 0, b * np.log(np.where(b > 0, b, 1) / np.where(e2 > 0, e2, 1)), 0.0)
-    g2 = np.maximum(2.0 * (part1 + part2), 0.0)
-    ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
-    return g2, ratio
+                             top=top, min_count=min_count, include_unlabelled=include_unlabelled,
+                             min_documents=minimum, adjust=adjust, methods=methods)

@@ -7,7 +7,6 @@ themes with a file of their own in the same format.
 """
 from __future__ import annotations
 
-import math
 import re
 import sys
 from collections import Counter
@@ -23,6 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from policytext.analyse.stats import g2_and_log_ratio
 from policytext.errors import BadQuery, ConfigError
 from policytext.store.filters import strict_options
 
@@ -121,6 +121,19 @@ class Theme:
             >>> theme.find("we trust the trust fund".split())
             [(1, 2)]
         """
+        return [(start, end) for start, end, _ in self.find_terms(lemmas)]
+
+    def find_terms(self, lemmas: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Return the theme's matches as ``(start, end, entry)``: which entry of the theme matched.
+
+        The matches are those of :meth:`find`; when two entries match the same span, the one
+        listed first in the theme is named.
+
+        Example:
+            >>> theme = Theme.build("t", {"terms": ["small business", "business*"]}, "example")
+            >>> theme.find_terms("small business and businessman".split())
+            [(0, 2, 'small business'), (3, 4, 'business*')]
+        """
         spans = _find_spans(self._patterns, lemmas)
         if not spans:
             return []
@@ -128,11 +141,11 @@ class Theme:
             blocked = _find_spans(self._exclusions, lemmas)
             if blocked:
                 spans = [s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocked)]
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-        kept: list[tuple[int, int]] = []
-        for start, end in spans:
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2]))
+        kept: list[tuple[int, int, str]] = []
+        for start, end, index in spans:
             if not kept or start >= kept[-1][1]:
-                kept.append((start, end))
+                kept.append((start, end, self._patterns[index].text))
         return kept
 
     def count(self, lemmas: Sequence[str]) -> int:
@@ -145,24 +158,25 @@ class Theme:
         return self.find(parts) == [(0, len(parts))]
 
 
-def _find_spans(patterns: Sequence[Pattern], lemmas: Sequence[str]) -> list[tuple[int, int]]:
-    exact: dict[str, list[Pattern]] = {}
-    wild: list[Pattern] = []
-    for pattern in patterns:
+def _find_spans(patterns: Sequence[Pattern], lemmas: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Return every ``(start, end, index of the pattern)`` where one of ``patterns`` matches."""
+    exact: dict[str, list[tuple[int, Pattern]]] = {}
+    wild: list[tuple[int, Pattern]] = []
+    for index, pattern in enumerate(patterns):
         if "*" in pattern.parts[0]:
-            wild.append(pattern)
+            wild.append((index, pattern))
         else:
-            exact.setdefault(pattern.parts[0], []).append(pattern)
+            exact.setdefault(pattern.parts[0], []).append((index, pattern))
     spans = []
     total = len(lemmas)
     for i, lemma in enumerate(lemmas):
         candidates = exact.get(lemma, [])
         if wild:
-            candidates = candidates + [p for p in wild if p.part_matches(0, lemma)]
-        for pattern in candidates:
+            candidates = candidates + [(k, p) for k, p in wild if p.part_matches(0, lemma)]
+        for index, pattern in candidates:
             n = len(pattern.parts)
             if i + n <= total and all(pattern.part_matches(j, lemmas[i + j]) for j in range(1, n)):
-                spans.append((i, i + n))
+                spans.append((i, i + n, index))
     return spans
 
 
@@ -282,27 +296,6 @@ def _stop_words() -> frozenset[str]:
 
 
 english_stop_words = _stop_words  # the public name: topic models and their evaluation use it
-
-def g2_and_log_ratio(a: float, b: float, c: float, d: float) -> tuple[float, float]:
-    """Return the log-likelihood G² and the log ratio of ``a`` of ``c`` tokens vs ``b`` of ``d``.
-
-    G² is Rayson and Garside's two-cell form used in corpus keyness: 2 Σ O ln(O / E), with E the
-    counts expected if both sides had the same rate; compare with χ² on 1 degree of freedom.
-
-    ``log_ratio`` is log2 of the relative frequencies, with 0.5 added to a zero count so that it
-    stays finite (Hardie's correction).
-
-    >>> round(g2_and_log_ratio(10, 10, 1000, 1000)[0], 6)
-    0.0
-    """
-    total = a + b
-    if c <= 0 or d <= 0 or total <= 0:
-        return 0.0, 0.0
-    e1 = c * total / (c + d)
-    e2 = d * total / (c + d)
-    g2 = 2.0 * ((a * math.log(a / e1) if a > 0 else 0.0) + (b * math.log(b / e2) if b > 0 else 0.0))
-    ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
-    return max(g2, 0.0), ratio
 
 
 @strict_options
