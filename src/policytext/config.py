@@ -73,6 +73,9 @@ class Config:
     party_aliases: Mapping[str, str] = field(default_factory=dict, hash=False, metadata={"doc":
         "A party as a source writes it -> its canonical name, e.g. `\"Lab.\" = \"Labour\"`; "
         "a TOML table."})
+    min_group_documents: int = field(default=5, metadata={"doc":
+        "Fewest documents a group needs for a bootstrap interval in `trends` (smaller groups get "
+        "none and are flagged small_group); also the size below which `keyness` warns."})
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property

@@ -156,7 +156,7 @@ def test_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, messag
         (["docs", "--since", "1962-13"], "Error: since='1962-13' is not a valid month\n"),
         (["docs", "--since", "yesterday"], "Error: since='yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
         (["docs", "--limit", "-1"], "Error: limit must be zero or more, not -1\n"),
-        (["stats", "--by", "colour"], "Error: --by must be source, kind, party or government, not 'colour'\n"),
+        (["stats", "--by", "colour"], "Error: cannot group by 'colour': use one of source, kind, party, government\n"),
         (["export", "--to", "out", "--format", "xlsx"], "Error: unknown export format 'xlsx': use one of parquet, csv, jsonl\n"),
         (["export", "--to", "out", "--tables", "documents,speeches"],
          "Error: unknown table 'speeches' to export: use documents, sentences, quotes, claims, entities, lemmas "

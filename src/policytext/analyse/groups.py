@@ -8,22 +8,67 @@ import warnings
 
 import pandas as pd
 
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, ConfigError
+from policytext.store.filters import check_grouping as _check_grouping
 
 GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "post")
 _COLUMNS = {"post": "speaker_role"}  # a grouping read from a column of another name
 NO_GROUP = "(none)"
+MIN_DOCUMENTS = 5
+"""The fewest documents a group needs for a bootstrap interval (the ``min_group_documents``
+setting changes it). Resampling one or two documents gives an interval of zero or spurious width."""
 
 
-class UnlabelledDocuments(UserWarning):
+class GroupNotice(UserWarning):
+    """Something about the groups of an analysis a reader of its table should know."""
+
+
+class UnlabelledDocuments(GroupNotice):
     """Some selected documents have no group (no government, party…) and were left out or kept."""
 
 
+class SmallGroups(GroupNotice):
+    """Some groups have too few documents for an interval, or for a comparison to mean much."""
+
+
 def check_grouping(by: str) -> str:
-    """Return ``by`` when it is a known grouping; raise :class:`BadQuery` otherwise."""
-    if by not in GROUPINGS:
-        raise BadQuery(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)}")
-    return by
+    """Return ``by`` when it is a known grouping; raise :class:`BadQuery` otherwise.
+
+    >>> check_grouping("year")
+    'year'
+    """
+    return _check_grouping(by, GROUPINGS)
+
+
+def resolve_min_documents(value: int | None, config) -> int:
+    """Return the fewest documents a group needs for an interval: ``value``, else the setting.
+
+    >>> resolve_min_documents(3, None)
+    3
+    """
+    if value is None:
+        value = getattr(config, "min_group_documents", MIN_DOCUMENTS) if config is not None else MIN_DOCUMENTS
+    if int(value) < 1:
+        raise ConfigError(f"the fewest documents for an interval (--min-documents, setting min_group_documents) "
+                          f"must be 1 or more, not {value}")
+    return int(value)
+
+
+def warn_small_groups(sizes: dict[str, int], minimum: int, *, what: str) -> list[str]:
+    """Warn (:class:`SmallGroups`) about groups with fewer than ``minimum`` documents; return them.
+
+    Args:
+        sizes: documents per group.
+        minimum: the fewest documents a group needs.
+        what: what the small groups miss, e.g. "no interval (small_group is true)".
+    """
+    small = [g for g, n in sizes.items() if n < minimum]
+    if small:
+        listed = ", ".join(f"{g} ({sizes[g]})" for g in small[:6]) + (f" and {len(small) - 6} more" if len(small) > 6 else "")
+        warnings.warn(f"{len(small)} group(s) have fewer than {minimum} documents: {listed}; {what}. "
+                      f"Change the threshold with min_documents (--min-documents) or the setting "
+                      f"min_group_documents", SmallGroups, stacklevel=3)
+    return small
 
 
 def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:

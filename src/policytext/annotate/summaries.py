@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from policytext.errors import BadQuery
-from policytext.store.filters import DocumentFilter, check_fraction, strict_options
+from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, strict_options
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -37,8 +37,8 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
     """
     if top < 1:
         raise BadQuery(f"--top must be 1 or more, not {top}")
-    if by is not None and by not in _GROUPS:
-        raise BadQuery(f"--by must be one of {', '.join(_GROUPS)}, not {by!r}")
+    if by is not None:
+        check_grouping(by, tuple(_GROUPS))
     where, params = DocumentFilter.from_options(**filters).where("d")
     if label:
         where += " AND e.label = ?"

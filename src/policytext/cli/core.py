@@ -161,10 +161,9 @@ def stats(
     Example: policytext stats --by government
     """
     st = state(ctx)
-    if by not in ("source", "kind", "party", "government"):
-        from policytext.errors import ConfigError
+    from policytext.store.filters import check_grouping
 
-        raise ConfigError(f"--by must be source, kind, party or government, not {by!r}")
+    check_grouping(by, ("source", "kind", "party", "government"))
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frames = corpus.stats()
     total = frames["total"].iloc[0]

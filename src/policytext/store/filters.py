@@ -51,6 +51,21 @@ def check_fraction(value: float, *, option: str) -> float:
     return float(value)
 
 
+def check_grouping(by: str, allowed: Sequence[str]) -> str:
+    """Return ``by`` when it is one of the ``allowed`` groupings; raise :class:`BadQuery` otherwise.
+
+    The one check of every ``--by`` option (trends, keyness, topics, entities, stats), so each
+    refuses an unknown grouping with the same words.
+
+    Example:
+        >>> check_grouping("party", ("government", "party"))
+        'party'
+    """
+    if by not in allowed:
+        raise BadQuery(f"cannot group by {by!r}: use one of {', '.join(allowed)}")
+    return by
+
+
 @dataclass(frozen=True)
 class DocumentFilter:
     speaker: str | None = None
