@@ -101,3 +101,24 @@ def test_keyness_refuses_a_misspelt_filter(small_corpus: Path) -> None:
     with policytext.open_corpus(small_corpus) as corpus:
         with pytest.raises(UnknownOption, match=r"^unknown filter 'sine' \(did you mean 'since'\?\)"):
             keyness(corpus, target="Clinton", sine="1993")
+
+
+def test_keyness_adjusts_over_every_term_tested_and_flags_a_small_target(small_corpus: Path, capsys) -> None:
+    """One address (1994) as the target: its key terms are of one occasion, and the notice says so."""
+    from policytext.analyse.groups import SmallGroups
+
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.warns(SmallGroups, match=r"^2 group\(s\) have fewer than 5 documents: 1994 \(1\), the rest \(4\)"):
+            frame = keyness(corpus, by="year", target="1994", top=10, adjust="bh")
+            every = keyness(corpus, by="year", target="1994", top=100_000, min_count=5)
+    tested = frame.attrs["policytext"]["parameters"]["methods"]["adjust"]
+    assert tested.startswith("Benjamini-Hochberg over all ") and "not only those shown" in tested
+    # The family is every term with 5 or more occurrences, in both directions, not the 10 shown.
+    assert int(tested.split("over all ")[1].split()[0]) > len(every) > 10
+    assert (frame["p_adjusted"] >= frame["p_value"]).all()
+    assert every["p_adjusted"].isna().all()
+    code = main(["--corpus", str(small_corpus), "keyness", "--by", "year", "--target", "1994", "--top", "3",
+                 "--adjust", "holm"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "p_adjusted" in out and "e-" in out
+    assert "note: 2 group(s) have fewer than 5 documents: 1994 (1), the rest (4)" in err

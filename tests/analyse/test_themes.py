@@ -191,7 +191,7 @@ def test_every_analysis_command_has_help_with_an_example() -> None:
     from policytext.cli import app
 
     root = get_command(app)
-    names = [("themes", "list"), ("themes", "show"), ("themes", "suggest"), ("trends",), ("keyness",),
+    names = [("themes", "list"), ("themes", "show"), ("themes", "suggest"), ("themes", "check"), ("trends",), ("keyness",),
              ("kwic",), ("topics", "fit"), ("topics", "show"), ("topics", "trends"), ("topics", "apply")]
     for path in names:
         command = root

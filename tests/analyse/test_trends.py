@@ -17,7 +17,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.themes import load_lexicon
 from policytext.analyse.trends import TREND_COLUMNS, bootstrap_rate, theme_trends
 from policytext.cli import main
-from policytext.errors import UnknownOption
+from policytext.errors import BadQuery, UnknownOption
 
 
 def independent_counts(streams: list[str], theme) -> list[int]:
@@ -70,8 +70,9 @@ def test_trends_agree_with_independent_count_on_postwar_addresses(postwar_corpus
 
 def test_trend_rows_are_consistent(small_corpus: Path) -> None:
     with policytext.open_corpus(small_corpus) as corpus:
-        trends = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3)
-        again = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3)
+        # One address a year: min_documents=1 asks for the (degenerate) bootstrap all the same.
+        trends = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3, min_documents=1)
+        again = theme_trends(corpus, ["entrepreneurialism"], by="year", seed=3, min_documents=1)
         other_seed = theme_trends(corpus, ["entrepreneurialism"], by="government", seed=4)
     pd.testing.assert_frame_equal(trends, again)  # seeded: deterministic
     assert list(trends["group"]) == ["1990", "1991", "1992", "1994", "1995"]
@@ -226,3 +227,105 @@ def test_trends_cli_last_possible_month_is_every_document(capsys, small_corpus: 
         assert code == 0, err
         outputs.append(json.loads(out))
     assert outputs[1] == outputs[0] and sum(row["documents"] for row in outputs[0]) == 5
+
+
+def test_small_groups_get_no_interval_but_a_flag_and_a_notice(postwar_corpus: Path) -> None:
+    """A bootstrap over one to four addresses gives a zero-width or spurious interval (2008: 33.05
+    [33.05, 33.05] before); such groups get NaN and small_group, and a SmallGroups notice."""
+    from policytext.analyse.groups import SmallGroups
+
+    with policytext.open_corpus(postwar_corpus) as corpus:
+        with pytest.warns(SmallGroups) as caught:
+            trends = theme_trends(corpus, ["trust"], by="government", draws=200)
+        with pytest.warns(SmallGroups):
+            three = theme_trends(corpus, ["trust"], by="government", draws=200, min_documents=3)
+        sizes = corpus.documents(text=False).groupby("government").size()
+    small = trends[trends["documents"] < 5]
+    large = trends[trends["documents"] >= 5]
+    assert len(small) >= 3 and len(large) >= 5  # Kennedy (3), Ford (3), Carter (4) ... against Truman, Reagan ...
+    assert small["small_group"].all() and not large["small_group"].any()
+    with_matches = small[small["matches"] > 0]
+    assert (with_matches["interval"] == "none").all()
+    assert with_matches["rate_low"].isna().all() and with_matches["rate_high"].isna().all()
+    bootstrapped = large[large["matches"] > 0]
+    assert (bootstrapped["interval"] == "bootstrap").all()
+    assert (bootstrapped["rate_low"] < bootstrapped["rate_high"]).all()
+    assert ((bootstrapped["rate_low"] <= bootstrapped["rate"]) & (bootstrapped["rate"] <= bootstrapped["rate_high"])).all()
+    notice = str(caught[0].message)
+    assert notice.startswith(f"{len(small)} group(s) have fewer than 5 documents: ")
+    kennedy = next(g for g in small["group"] if g.startswith("Kennedy"))
+    assert f"{kennedy} ({sizes[kennedy]})" in notice
+    methods = trends.attrs["policytext"]["parameters"]["methods"]
+    assert "at least 5 documents" in methods["rate_interval"] and trends.attrs["policytext"]["parameters"]["min_documents"] == 5
+    assert len(three[three["documents"] == 3]) >= 1 and not three[three["documents"] == 3]["small_group"].any()
+
+
+def test_a_group_without_a_match_gets_an_upper_bound_not_zero_width(throne_corpus: Path) -> None:
+    """Entrepreneurialism is absent from most Speeches from the Throne of 1936-1952."""
+    with policytext.open_corpus(throne_corpus) as corpus, pytest.warns(UserWarning):
+        trends = theme_trends(corpus, ["entrepreneurialism"], by="year", since="1936", until="1952",
+                              min_documents=1, draws=100)
+    none = trends[trends["matches"] == 0]
+    assert len(none) >= 5
+    assert (none["interval"] == "upper bound").all() and (none["rate_low"] == 0).all()
+    bound = -np.log(0.05)  # exact one-sided 95% Poisson bound for no event: the rule of three
+    assert none["rate_high"].tolist() == pytest.approx((bound / none["tokens"] * 10_000).tolist())
+    assert (none["rate_high"] > 0).all()
+
+
+@pytest.mark.parametrize("method", ["holm", "bh"])
+def test_adjusted_p_values_in_their_own_column(postwar_corpus: Path, method: str) -> None:
+    from scipy.stats import false_discovery_control
+
+    with policytext.open_corpus(postwar_corpus) as corpus, pytest.warns(UserWarning):
+        trends = theme_trends(corpus, ["trust", "entrepreneurialism"], by="government", draws=50, adjust=method)
+        plain = theme_trends(corpus, ["trust"], by="government", draws=50)
+    assert plain["p_adjusted"].isna().all()
+    assert (trends["p_adjusted"] >= trends["p_value"] - 1e-15).all() and (trends["p_adjusted"] <= 1).all()
+    if method == "bh":  # over every row of the table (both themes)
+        assert trends["p_adjusted"].tolist() == pytest.approx(false_discovery_control(trends["p_value"]).tolist())
+    else:
+        m = len(trends)
+        smallest = trends["p_value"].idxmin()
+        assert trends.loc[smallest, "p_adjusted"] == pytest.approx(min(1.0, m * trends.loc[smallest, "p_value"]))
+    assert trends.attrs["policytext"]["parameters"]["methods"]["adjust"].endswith(
+        f"over all {len(trends)} tests of the table (every theme and group)")
+    with policytext.open_corpus(postwar_corpus) as corpus, pytest.raises(BadQuery, match="use one of holm, bh"):
+        theme_trends(corpus, ["trust"], adjust="bonferroni")
+
+
+def test_term_trends_show_which_entries_drive_a_theme(postwar_corpus: Path) -> None:
+    from policytext.analyse.trends import TERM_TREND_COLUMNS, term_table, term_trends
+
+    with policytext.open_corpus(postwar_corpus) as corpus, pytest.warns(UserWarning):
+        terms = term_trends(corpus, ["entrepreneurialism"], by="government")
+        trends = theme_trends(corpus, ["entrepreneurialism"], by="government", draws=20)
+    assert list(terms.columns) == TERM_TREND_COLUMNS
+    by_group = terms.groupby("group", sort=False)
+    assert by_group["matches"].sum().tolist() == trends["matches"].tolist()  # the entries add up to the theme
+    assert by_group["rate"].sum().tolist() == pytest.approx(trends["rate"].tolist())
+    totals = terms.groupby("term")["matches"].sum()
+    assert totals.idxmax() == "small business"  # Truman to Biden: small business drives the theme
+    wide = term_table(terms, top=3)
+    assert list(wide.columns[:5]) == ["theme", "group", "documents", "tokens", "total"]
+    assert list(wide.columns[5:]) == list(totals.sort_values(ascending=False, kind="stable").index[:3]) + ["(other terms)"]
+    assert wide["total"].tolist() == pytest.approx(trends["rate"].tolist())
+    assert wide.iloc[:, 5:].sum(axis=1).tolist() == pytest.approx(trends["rate"].tolist())
+
+
+def test_trends_cli_by_term_and_scientific_p_values(capsys, small_corpus: Path) -> None:
+    code = main(["--quiet", "--corpus", str(small_corpus), "trends", "entrepreneurialism", "--by-term",
+                 "--terms", "2", "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:5] == ["theme", "group", "documents", "tokens", "total"] and len(rows[0]) == 8
+    code = main(["--corpus", str(small_corpus), "trends", "trust", "--by", "year", "--adjust", "holm"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    header = next(line for line in out.splitlines() if "p_value" in line)
+    assert "p_adjusted" in header and "small_group" in header
+    assert re.search(r"\d\.\de[-+]\d\d", out)  # p-values in scientific notation, not 0.000
+    assert "note: 5 group(s) have fewer than 5 documents: 1990 (1)" in err and "--min-documents" in err
+    code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", "--adjust", "sidak"])
+    assert code == 1 and capsys.readouterr()[1].startswith("Error: cannot adjust p-values by 'sidak'")

@@ -1,7 +1,7 @@
 """Keyword in context: every match of a theme or a term, with the original words around it."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
@@ -71,22 +71,39 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
     filters = dict(filters, limit=limit)
     if not hits:
         return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
+    streams = dict(zip(frame["id"], frame["lemmas"]))
+    rows = match_contexts(corpus, hits, streams, lambda doc_id, lemmas: theme.find(lemmas), window=window)
+    return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
+
+
+def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
+                   find: Callable[[str, list[str]], list[tuple[int, int]]], *, window: int) -> list[dict[str, Any]]:
+    """Return a :data:`KWIC_COLUMNS` row for each span ``find`` gives, with ``window`` original words around it.
+
+    Args:
+        corpus: an open corpus.
+        doc_ids: the documents, in the order of the rows.
+        streams: document id → its stored lemma stream (as :func:`lemma_frame` gives it).
+        find: ``(doc_id, lemmas)`` → the ``(start, end)`` token spans to show in that document's
+            lemmas (the stored stream, or the text lemmatised again when the two no longer align).
+        window: words of context on each side.
+    """
     tokenizer = load_tokenizer(corpus.config.model)
     nlp = None
     conn = corpus.store.conn
-    streams = dict(zip(frame["id"], frame["lemmas"]))
-    for doc_id in hits:
+    rows: list[dict[str, Any]] = []
+    for doc_id in doc_ids:
         record = conn.execute("SELECT text, date, speaker, government, title FROM documents WHERE id = ?",
                               (doc_id,)).fetchone()
         text = record["text"]
         lemmas = streams[doc_id].split()
-        spans = word_spans(tokenizer, text)
-        if len(spans) == len(lemmas):
-            tokens = [(lemma, start, end) for lemma, (start, end) in zip(lemmas, spans)]
+        words = word_spans(tokenizer, text)
+        if len(words) == len(lemmas):
+            tokens = [(lemma, start, end) for lemma, (start, end) in zip(lemmas, words)]
         else:  # the stored stream was tokenised differently: lemmatise again to align
             nlp = nlp or load_lemmatizer(corpus.config.model)
             tokens = list(iter_lemma_tokens(nlp, text))
-        for first, last in theme.find([t[0] for t in tokens]):
+        for first, last in find(doc_id, [t[0] for t in tokens]):
             start, end = tokens[first][1], tokens[last - 1][2]
             left_start = tokens[max(0, first - window)][1] if window else start
             right_end = tokens[min(len(tokens), last + window) - 1][2] if window else end
@@ -96,4 +113,4 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
                 "left": " ".join(text[left_start:start].split()), "match": " ".join(text[start:end].split()),
                 "right": " ".join(text[end:right_end].split()), "start": start, "end": end,
             })
-    return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
+    return rows

@@ -7,17 +7,22 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
+from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_unlabelled,
+                                      resolve_min_documents, warn_small_groups)
 from policytext.analyse.lemmas import lemma_frame
-from policytext.analyse.themes import Lexicon, g2_and_log_ratio, load_lexicon
+from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values,
+                                     poisson_upper_bound)
+from policytext.analyse.themes import Lexicon, load_lexicon
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance, themes_digest
 from policytext.store.filters import strict_options
 
 PER = 10_000
+INTERVALS = ("bootstrap", "upper bound", "none")
 TREND_COLUMNS = [
     "theme", "group", "start", "end", "documents", "tokens", "matches", "rate", "rate_low",
-    "rate_high", "documents_with_theme", "document_share", "g2", "p_value", "log_ratio",
+    "rate_high", "interval", "small_group", "documents_with_theme", "document_share", "g2", "p_value",
+    "p_adjusted", "log_ratio",
 ]
 """Columns of :func:`theme_trends`, one row per theme and group, groups in time order:
 
@@ -26,10 +31,28 @@ TREND_COLUMNS = [
   the dates of its first and last documents);
 - ``documents``, ``tokens``: documents in the group and their word tokens (lemmas);
 - ``matches``: theme matches; ``rate``: matches per 10,000 tokens;
-- ``rate_low``, ``rate_high``: 95% percentile bootstrap interval of the rate, resampling documents;
+- ``rate_low``, ``rate_high``: the rate's 95% interval, made as ``interval`` says:
+  ``"bootstrap"``: percentile bootstrap resampling the group's documents (only for groups of at
+  least ``min_documents`` documents); ``"upper bound"``: the group has no match, so ``rate_low``
+  is 0 and ``rate_high`` the exact one-sided 95% Poisson upper bound (about 3 matches in the
+  group's tokens), whatever its size; ``"none"``: too few documents to resample, both are NaN;
+- ``small_group``: True when the group has fewer than ``min_documents`` documents;
 - ``documents_with_theme``, ``document_share``: documents with at least one match, and their share;
 - ``g2``, ``p_value``: log-likelihood G² of the group against all other documents (1 d.f.);
+  ``p_value`` 0.0 means below the float range;
+- ``p_adjusted``: ``p_value`` adjusted (Holm or Benjamini–Hochberg) over every row of the table,
+  when asked for (``adjust``); NaN otherwise;
 - ``log_ratio``: log2 of the group's rate over the rest's (positive: more in this group).
+"""
+TERM_TREND_COLUMNS = ["theme", "group", "start", "end", "documents", "tokens", "term", "matches", "rate",
+                      "share"]
+"""Columns of :func:`term_trends`, one row per theme, group and entry of the theme:
+
+- ``theme``, ``group``, ``start``, ``end``, ``documents``, ``tokens``: as in :data:`TREND_COLUMNS`;
+- ``term``: the theme's entry that matched ("small business", "entrepreneur*");
+- ``matches``: its matches in the group; ``rate``: per 10,000 tokens (the terms' rates add up to
+  the theme's rate);
+- ``share``: its part of the theme's matches in the group (NaN when the theme has none there).
 """
 
 
@@ -69,14 +92,48 @@ def stable_seed(seed: int, *names: str) -> int:
     return (seed * 1_000_003 + zlib.crc32("\x1f".join(names).encode("utf-8"))) % (2**32)
 
 
+def interval_methods(*, draws: int, min_documents: int, adjust: str | None, tests: int) -> dict[str, str]:
+    """Return the methods behind a trends table, in words, for its provenance."""
+    methods = {
+        "rate_interval": (f"95% percentile bootstrap of the rate, {draws} resamples of the group's documents, "
+                          f"for groups of at least {min_documents} documents; none (NaN, small_group true) "
+                          "for smaller groups"),
+        "zero_matches": ("rate_low 0 and rate_high the exact one-sided 95% Poisson upper bound on the matches "
+                         f"({poisson_upper_bound(0):.3f}) per the group's tokens"),
+        "test": ("log-likelihood G2 (Rayson and Garside) of the group's matches and tokens against all other "
+                 "selected documents, chi-squared with 1 degree of freedom; tokens treated as independent"),
+    }
+    methods["adjust"] = (f"{'Holm' if adjust == 'holm' else 'Benjamini-Hochberg'} over all {tests} tests "
+                         "of the table (every theme and group)") if adjust else "none"
+    return methods
+
+
+def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, progress, include_unlabelled: bool,
+            filters: dict[str, Any]):
+    """Return the lexicon, theme names, selected lemma frame, its group labels and documents left out."""
+    if not names:
+        raise BadQuery("name at least one theme, e.g. 'trust' (see 'policytext themes list')")
+    check_grouping(by)
+    lexicon = lexicon or load_lexicon(config=corpus.config)
+    names = [lexicon.get(n).name for n in names]
+    frame = lemma_frame(corpus, progress=progress, **filters)
+    labels = group_labels(frame, by)
+    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+    return lexicon, names, frame, labels, left_out
+
+
 @strict_options
 def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                  draws: int = 1000, seed: int = 0, progress: Callable[..., None] | None = None,
-                 include_unlabelled: bool = False, **filters: Any) -> pd.DataFrame:
+                 include_unlabelled: bool = False, min_documents: int | None = None,
+                 adjust: str | None = None, **filters: Any) -> pd.DataFrame:
     """Return how often each theme is used in each group of documents, with intervals and tests.
 
     Lemma streams missing from the store are computed first (see
-    :func:`~policytext.analyse.lemmas.ensure_lemmas`).
+    :func:`~policytext.analyse.lemmas.ensure_lemmas`). A group needs ``min_documents`` documents
+    for a bootstrap interval; smaller groups get none and are flagged (``small_group``), with a
+    :class:`~policytext.analyse.groups.SmallGroups` warning. A group where the theme never occurs
+    gets an upper bound instead of a zero-width interval.
 
     Args:
         corpus: an open corpus.
@@ -90,36 +147,38 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
             timeline, or dated only by a year spanning two governments) as the group ``(none)``.
             By default they are left out of the groups and the tests, with an
             :class:`~policytext.analyse.groups.UnlabelledDocuments` warning saying how many.
+        min_documents: the fewest documents for an interval (default: the ``min_group_documents``
+            setting, 5).
+        adjust: ``"holm"`` or ``"bh"`` to adjust the p-values for testing every row (``p_adjusted``).
         filters: the shared document filters (speaker, party, government, kind, since, until, limit).
 
     Returns:
         A DataFrame with :data:`TREND_COLUMNS`, themes in the order given, groups in time order;
-        ``attrs["left_out"]`` is the number of documents left out for having no group.
+        ``attrs["left_out"]`` is the number of documents left out for having no group, and the
+        provenance's ``parameters.methods`` says how the intervals and tests were made.
 
     Example:
         >>> theme_trends(corpus, ["trust"], by="government", since="1946")   # doctest: +SKIP
     """
-    names = list(themes)
-    if not names:
-        raise BadQuery("name at least one theme, e.g. 'trust' (see 'policytext themes list')")
-    from scipy.stats import chi2  # imported here: scipy.stats is slow to import
-
-    check_grouping(by)
-    lexicon = lexicon or load_lexicon(config=corpus.config)
-    names = [lexicon.get(n).name for n in names]
+    if adjust is not None and adjust not in ADJUSTMENTS:
+        raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
+    minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
+    lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
+                                                      include_unlabelled, filters)
     made = dict(by=by, seed=seed, draws=draws, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
-                include_unlabelled=include_unlabelled)
-    frame = lemma_frame(corpus, progress=progress, **filters)
-    labels = group_labels(frame, by)
-    frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
+                include_unlabelled=include_unlabelled, min_documents=minimum, adjust=adjust)
     if frame.empty:
         empty = pd.DataFrame(columns=TREND_COLUMNS)
         empty.attrs["left_out"] = left_out
-        return attach_provenance(empty, corpus, "theme_trends", filters, **made)
+        return attach_provenance(empty, corpus, "theme_trends", filters, **made,
+                                 methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust, tests=0))
     counts = count_matches(frame, lexicon, names)
     periods = group_periods(frame, labels, by, corpus.timelines)
+    sizes = {str(g): int((labels == g).sum()) for g in periods["group"]}
+    warn_small_groups(sizes, minimum, what="their rates get no interval (small_group is true)")
     tokens = frame["tokens"].to_numpy(dtype=np.int64)
     total_tokens = int(tokens.sum())
+    upper = poisson_upper_bound(0)
     rows = []
     for name in names:
         matches = counts[name].to_numpy()
@@ -129,19 +188,129 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
             group_matches, group_tokens = int(matches[mask].sum()), int(tokens[mask].sum())
             g2, ratio = g2_and_log_ratio(group_matches, total_matches - group_matches,
                                          group_tokens, total_tokens - group_tokens)
-            low, high = bootstrap_rate(matches[mask], tokens[mask], draws=draws,
-                                       seed=stable_seed(seed, name, str(period.group)))
             documents = int(mask.sum())
+            small = documents < minimum
+            if group_matches == 0:
+                low, high, interval = 0.0, (upper / group_tokens * PER if group_tokens else float("nan")), "upper bound"
+            elif small:
+                low, high, interval = float("nan"), float("nan"), "none"
+            else:
+                low, high = bootstrap_rate(matches[mask], tokens[mask], draws=draws,
+                                           seed=stable_seed(seed, name, str(period.group)))
+                interval = "bootstrap"
             with_theme = int((matches[mask] > 0).sum())
             rows.append({
                 "theme": name, "group": period.group, "start": period.start, "end": period.end,
                 "documents": documents, "tokens": group_tokens, "matches": group_matches,
                 "rate": group_matches / group_tokens * PER if group_tokens else 0.0,
-                "rate_low": low, "rate_high": high, "documents_with_theme": with_theme,
+                "rate_low": low, "rate_high": high, "interval": interval, "small_group": small,
+                "documents_with_theme": with_theme,
                 "document_share": with_theme / documents if documents else 0.0,
-                "g2": g2, "p_value": float(chi2.sf(g2, 1)) if total_tokens > group_tokens else 1.0,
+                "g2": g2, "p_value": float(g2_p_values(g2)) if total_tokens > group_tokens else 1.0,
+                "p_adjusted": float("nan"),
                 "log_ratio": ratio if total_tokens > group_tokens else 0.0,
             })
     result = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    if adjust:
+        result["p_adjusted"] = adjust_p_values(result["p_value"].to_numpy(), adjust)
     result.attrs["left_out"] = left_out
-    return attach_provenance(result, corpus, "theme_trends", filters, **made)
+    return attach_provenance(result, corpus, "theme_trends", filters, **made,
+                             methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust,
+                                                      tests=len(result)))
+
+
+@strict_options
+def term_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
+                progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
+                **filters: Any) -> pd.DataFrame:
+    """Return each theme's matches in each group split by the entry that matched: what drives a rise.
+
+    Args:
+        corpus: an open corpus.
+        themes: theme names.
+        by, lexicon, progress, include_unlabelled: as in :func:`theme_trends`.
+        filters: the shared document filters.
+
+    Returns:
+        A DataFrame with :data:`TERM_TREND_COLUMNS`, groups in time order and, within a group,
+        the entries most frequent in the whole selection first; entries with no match in the
+        selection are left out.
+
+    Example:
+        >>> term_trends(corpus, ["entrepreneurialism"], by="government", since="1946")   # doctest: +SKIP
+    """
+    lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
+                                                      include_unlabelled, filters)
+    made = dict(by=by, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
+                include_unlabelled=include_unlabelled)
+    rows = []
+    if not frame.empty:
+        periods = group_periods(frame, labels, by, corpus.timelines)
+        group_of = labels.to_numpy()
+        tokens = dict(zip(periods["group"], [int(frame["tokens"].to_numpy()[group_of == g].sum())
+                                             for g in periods["group"]]))
+        documents = {g: int((group_of == g).sum()) for g in periods["group"]}
+        for name in names:
+            theme = lexicon.get(name)
+            counted: dict[tuple[str, str], int] = {}
+            totals: dict[str, int] = {}
+            for group, text in zip(group_of, frame["lemmas"]):
+                for _, _, term in theme.find_terms(text.split()):
+                    counted[(group, term)] = counted.get((group, term), 0) + 1
+                    totals[term] = totals.get(term, 0) + 1
+            order = sorted(totals, key=lambda t: (-totals[t], t))
+            for period in periods.itertuples(index=False):
+                in_group = sum(counted.get((period.group, t), 0) for t in order)
+                for term in order:
+                    count = counted.get((period.group, term), 0)
+                    size = tokens[period.group]
+                    rows.append({"theme": name, "group": period.group, "start": period.start, "end": period.end,
+                                 "documents": documents[period.group], "tokens": size, "term": term,
+                                 "matches": count, "rate": count / size * PER if size else 0.0,
+                                 "share": count / in_group if in_group else float("nan")})
+    result = pd.DataFrame(rows, columns=TERM_TREND_COLUMNS)
+    result.attrs["left_out"] = left_out
+    return attach_provenance(result, corpus, "term_trends", filters, **made)
+
+
+def term_table(terms: pd.DataFrame, *, top: int = 8, value: str = "rate") -> pd.DataFrame:
+    """Return :func:`term_trends` as one row per theme and group and one column per entry.
+
+    The ``top`` entries with most matches in each theme get a column each, in that order; the rest
+    are summed in ``(other terms)``. Values are ``rate`` (per 10,000 tokens, adding up to the
+    theme's rate) or ``matches``. Columns: ``theme, group, documents, tokens, total``, then the
+    entries (an entry of another theme is NaN in a theme's rows).
+
+    >>> frame = pd.DataFrame({"theme": ["t"] * 2, "group": ["g"] * 2, "start": [None] * 2, "end": [None] * 2,
+    ...                       "documents": [1, 1], "tokens": [100, 100], "term": ["a", "b"], "matches": [3, 1],
+    ...                       "rate": [300.0, 100.0], "share": [0.75, 0.25]})
+    >>> term_table(frame, top=1, value="matches").to_dict("records")
+    [{'theme': 't', 'group': 'g', 'documents': 1, 'tokens': 100, 'total': 4, 'a': 3, '(other terms)': 1}]
+    """
+    if value not in ("rate", "matches"):
+        raise BadQuery(f"term_table shows rate or matches, not {value!r}")
+    if top < 1:
+        raise BadQuery(f"--terms must be 1 or more, not {top}")
+    keys = ["theme", "group", "documents", "tokens"]
+    if terms.empty:
+        return pd.DataFrame(columns=keys + ["total"])
+    pieces = []
+    columns: list[str] = []
+    for theme, rows in terms.groupby("theme", sort=False):
+        totals = rows.groupby("term", sort=False)["matches"].sum()
+        order = sorted(totals.index, key=lambda t: (-totals[t], t))
+        kept = order[:top]
+        rows = rows.assign(term=rows["term"].where(rows["term"].isin(kept), "(other terms)"))
+        wide = rows.pivot_table(index=keys, columns="term", values=value, aggfunc="sum", sort=False)
+        ordered = kept + (["(other terms)"] if len(order) > top else [])
+        wide = wide.reindex(columns=ordered)
+        wide.insert(0, "total", wide.sum(axis=1))
+        wide = wide.reset_index()
+        wide.columns.name = None
+        pieces.append(wide)
+        columns.extend(c for c in ordered if c not in columns)
+    table = pd.concat(pieces, ignore_index=True)
+    other = [c for c in columns if c != "(other terms)"] + (["(other terms)"] if "(other terms)" in columns else [])
+    table = table[keys + ["total"] + other]
+    table.attrs = dict(terms.attrs)
+    return table

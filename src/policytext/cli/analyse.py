@@ -1,6 +1,8 @@
 """Commands of the analysis stage: themes, trends, topics, keyness and kwic."""
 from __future__ import annotations
 
+import json
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, List, Optional
@@ -14,7 +16,7 @@ from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
 themes_app = typer.Typer(help="The theme lexicon: list themes, show a theme's entries, suggest new "
-                              "terms from the corpus.", no_args_is_help=True)
+                              "terms from the corpus, check a theme's matches and precision.", no_args_is_help=True)
 topics_app = typer.Typer(help="Topic models: fit, show, trends over groups, wording over time, apply "
                               "to new documents.",
                          no_args_is_help=True)
@@ -26,6 +28,11 @@ THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or r
 BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind, role or post.")
 PLOT = typer.Option(None, "--plot", help="Also write a chart: FILE.png, FILE.svg or FILE.pdf (fonts embedded).")
 SIZE = typer.Option("slide", "--size", help="The chart's size: column (one column of a paper) or slide.")
+MIN_DOCUMENTS = typer.Option(
+    None, "--min-documents", help="The fewest documents a group needs for an interval (default: the "
+                                  "setting min_group_documents, 5); smaller groups are flagged.")
+ADJUST = typer.Option(None, "--adjust", help="Adjust p-values for testing many groups or terms: holm or bh "
+                                             "(Benjamini-Hochberg), in the column p_adjusted.")
 INCLUDE_UNLABELLED = typer.Option(
     False, "--include-unlabelled",
     help="Keep documents with no group (no government: outside every timeline, or dated only by a "
@@ -34,20 +41,34 @@ INCLUDE_UNLABELLED = typer.Option(
 
 @contextmanager
 def _reporting_unlabelled(quiet: bool) -> Iterator[None]:
-    """Print the library's warnings about documents without a group on stderr, as notes."""
+    """Print the library's notices about groups (documents without one, small ones) on stderr, as notes."""
     import warnings
 
-    from policytext.analyse.groups import UnlabelledDocuments
+    from policytext.analyse.groups import GroupNotice
 
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnlabelledDocuments)
+        warnings.simplefilter("always", GroupNotice)
         yield
     for warning in caught:
-        if issubclass(warning.category, UnlabelledDocuments):
+        if issubclass(warning.category, GroupNotice):
             message(f"note: {warning.message}".replace("include_unlabelled=True (--include-unlabelled)",
-                                                        "--include-unlabelled"), quiet=quiet)
+                                                        "--include-unlabelled")
+                    .replace("min_documents (--min-documents)", "--min-documents"), quiet=quiet)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+
+
+def _for_table(frame):
+    """Return ``frame`` for a printed table: p-values in scientific notation, no empty p_adjusted."""
+    from policytext.analyse.stats import format_p_value
+
+    shown = frame.copy()
+    if "p_adjusted" in shown and shown["p_adjusted"].isna().all():
+        shown = shown.drop(columns="p_adjusted")
+    for column in ("p_value", "p_adjusted"):
+        if column in shown:
+            shown[column] = [format_p_value(p) for p in shown[column]]
+    return shown
 
 
 @contextmanager
@@ -141,6 +162,90 @@ def themes_suggest(
     render(frame, format, title=f"Terms near {theme}")
 
 
+@themes_app.command("check")
+def themes_check(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="The theme's name."),
+    by: str = BY,
+    sample: int = typer.Option(20, "--sample", help="How many matches to draw at random."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sample: the same seed draws the same matches."),
+    window: int = typer.Option(10, "--window", help="Words of context on each side of a match."),
+    terms: int = typer.Option(8, "--terms", help="Columns for this many entries in the table by group."),
+    judge: Optional[Path] = typer.Option(None, "--judge", help="Write the sample to this CSV with an empty "
+                                         "judgement column to fill in with y or n."),
+    judged: Optional[Path] = typer.Option(None, "--judged", help="Read a filled-in sheet and report the "
+                                          "theme's precision with a 95% Wilson interval."),
+    show: str = typer.Option("all", "--show", help="all (tables only), terms, groups or sample."),
+    themes: List[Path] = THEMES_FILE,
+    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
+    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE, post: Optional[str] = POST,
+    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    include_unlabelled: bool = INCLUDE_UNLABELLED,
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Check a theme: its matches by entry and by group, and a seeded random sample in context to judge.
+
+    --judge FILE writes the sample as a CSV to fill in; --judged FILE reads it back and reports the
+    precision, overall and by entry, with a 95% Wilson interval.
+
+    Example: policytext themes check entrepreneurialism --sample 50 --judge judge.csv
+    """
+    from policytext.analyse.theme_check import (count_theme_terms, estimate_precision, sample_matches,
+                                                write_judgement_sheet)
+    from policytext.analyse.themes import load_lexicon
+    from policytext.analyse.trends import term_table, term_trends
+    from policytext.errors import BadQuery
+
+    st = state(ctx)
+    if judged is not None:
+        precision = estimate_precision(judged)
+        render(precision, format, title=f"Precision of {theme} from {judged}")
+        unjudged = precision.attrs.get("unjudged", 0)
+        if unjudged:
+            message(f"note: {unjudged} match(es) in the sheet have no judgement and are left out", quiet=st.quiet)
+        return
+    parts = ("terms", "groups", "sample")
+    if show not in ("all",) + parts:
+        raise BadQuery(f"--show must be all, terms, groups or sample, not {show!r}")
+    if show == "all" and format not in (OutputFormat.table, OutputFormat.json) and judge is None:
+        raise BadQuery(f"--format {format.value} prints one table: choose it with --show terms, groups or sample")
+    filters = filter_options(ctx)
+    with open_corpus(config=st.config()) as corpus:
+        lexicon = load_lexicon(themes, config=corpus.config)
+        name = lexicon.get(theme).name
+        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+            drawn = sample_matches(corpus, name, size=sample, seed=seed, window=window, lexicon=lexicon,
+                                   progress=advance, **filters)
+            if judge is not None:
+                write_judgement_sheet(drawn, judge)
+                message(f"wrote {len(drawn)} of {drawn.attrs['population']:,} matches of {name} to {judge}: fill "
+                        f"in the judgement column with y or n, then run 'policytext themes check {name} "
+                        f"--judged {judge}'", quiet=st.quiet)
+                return
+            frames = {}
+            if show in ("all", "terms"):
+                frames["terms"] = count_theme_terms(corpus, name, lexicon=lexicon, **filters)
+            if show in ("all", "groups"):
+                frames["groups"] = term_table(term_trends(corpus, [name], by=by, lexicon=lexicon,
+                                                          include_unlabelled=include_unlabelled, **filters),
+                                              top=terms, value="matches")
+            if show in ("all", "sample"):
+                frames["sample"] = drawn
+    titles = {"terms": f"Matches of {name} by entry", "groups": f"Matches of {name} by {by} and entry",
+              "sample": f"{len(drawn)} of {drawn.attrs['population']:,} matches of {name}, drawn at random (seed {seed})"}
+    if format is OutputFormat.json and show == "all":
+        from policytext.cli.render import records_of
+
+        sys.stdout.write(json.dumps({part: records_of(frame) for part, frame in frames.items()},
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for part, frame in frames.items():
+        columns = ["id", "date", "term", "left", "match", "right"] \
+            if part == "sample" and format is OutputFormat.table else None
+        render(frame, format, title=titles[part], columns=columns, max_width=70)
+
+
 # ---------------------------------------------------------------------- trends
 
 @app.command("trends")
@@ -151,6 +256,11 @@ def trends(
     plot: Optional[Path] = PLOT,
     size: str = SIZE,
     seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
+    by_term: bool = typer.Option(False, "--by-term", help="One column per entry of the theme (rate per "
+                                 "10,000 tokens): which terms drive a rise."),
+    terms: int = typer.Option(8, "--terms", help="With --by-term: columns for this many entries, the rest summed."),
+    min_documents: Optional[int] = MIN_DOCUMENTS,
+    adjust: Optional[str] = ADJUST,
     themes: List[Path] = THEMES_FILE,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
@@ -163,28 +273,44 @@ def trends(
     """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
     documents, and G² and log ratio of the group against the rest.
 
+    Groups with fewer documents than --min-documents get no interval (small_group); a group without
+    a match gets an upper bound. With --by-term, one column per entry of the theme instead.
+
     Example: policytext trends trust entrepreneurialism --by government --plot trends.png --size column
     """
     from policytext.analyse.themes import load_lexicon
-    from policytext.analyse.trends import theme_trends
+    from policytext.analyse.trends import term_table, term_trends, theme_trends
+    from policytext.errors import BadQuery
 
     st = state(ctx)
+    if plot is not None and by_term:
+        raise BadQuery("--plot draws the themes' rates, not --by-term columns: leave out one of the two")
     _check_chart_options(plot, size)
     filters = filter_options(ctx)
     periods = None
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
-            frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
-                                 include_unlabelled=include_unlabelled, **filters)
+            if by_term:
+                table = term_table(term_trends(corpus, theme, by=by, lexicon=lexicon, progress=advance,
+                                               include_unlabelled=include_unlabelled, **filters), top=terms)
+            else:
+                frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
+                                     include_unlabelled=include_unlabelled, min_documents=min_documents,
+                                     adjust=adjust, **filters)
         if plot is not None and by in ("year", "quarter"):
             from policytext.plots import government_periods
 
             periods = government_periods(corpus, frame, **filters)  # the band: who governed
+    if by_term:
+        render(table, format, title=f"Rate per 10,000 tokens by entry and {by}", provenance=provenance)
+        return
     # The table leaves out the period and the count behind the share (json and csv keep every column).
-    columns = [c for c in frame.columns if c not in ("start", "end", "documents_with_theme")] \
-        if format is OutputFormat.table else None
-    render(frame, format, title=f"Themes by {by}", columns=columns, provenance=provenance)
+    shown, columns = frame, None
+    if format is OutputFormat.table:
+        shown = _for_table(frame)
+        columns = [c for c in shown.columns if c not in ("start", "end", "documents_with_theme")]
+    render(shown, format, title=f"Themes by {by}", columns=columns, provenance=provenance)
     if plot is not None:
         from policytext.plots import plot_theme_trends
 
@@ -202,6 +328,8 @@ def keyness(
     by: str = BY,
     top: int = typer.Option(20, "--top", help="How many terms."),
     min_count: int = typer.Option(5, help="The fewest occurrences a term needs (both sides)."),
+    min_documents: Optional[int] = MIN_DOCUMENTS,
+    adjust: Optional[str] = ADJUST,
     speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
     role: Optional[str] = ROLE, post: Optional[str] = POST,
@@ -221,9 +349,10 @@ def keyness(
     with open_corpus(config=st.config()) as corpus:
         with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
-                               min_count=min_count, progress=advance,
-                               include_unlabelled=include_unlabelled, **filters)
-    render(frame, format, title=f"Key terms of {target} vs {reference}", provenance=provenance)
+                               min_count=min_count, progress=advance, include_unlabelled=include_unlabelled,
+                               min_documents=min_documents, adjust=adjust, **filters)
+    render(_for_table(frame) if format is OutputFormat.table else frame, format,
+           title=f"Key terms of {target} vs {reference}", provenance=provenance)
 
 
 @app.command("kwic")
