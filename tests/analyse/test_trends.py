@@ -197,7 +197,7 @@ def test_a_misspelt_filter_is_refused_not_ignored(small_corpus: Path) -> None:
         assert str(caught.value) == (
             "unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, "
             "source, country, role, post, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
-            "progress, include_unlabelled")
+            "progress, include_unlabelled, min_documents, adjust")
         with pytest.raises(UnknownOption, match=r"^unknown filter 'sed' \(did you mean 'seed'\?\)"):
             theme_trends(corpus, ["trust"], sed=3)
         clinton = theme_trends(corpus, ["trust"], speaker="Clinton", draws=10)
@@ -262,7 +262,7 @@ def test_small_groups_get_no_interval_but_a_flag_and_a_notice(postwar_corpus: Pa
 
 def test_a_group_without_a_match_gets_an_upper_bound_not_zero_width(throne_corpus: Path) -> None:
     """Entrepreneurialism is absent from most Speeches from the Throne of 1936-1952."""
-    with policytext.open_corpus(throne_corpus) as corpus, pytest.warns(UserWarning):
+    with policytext.open_corpus(throne_corpus) as corpus:
         trends = theme_trends(corpus, ["entrepreneurialism"], by="year", since="1936", until="1952",
                               min_documents=1, draws=100)
     none = trends[trends["matches"] == 0]
