@@ -90,6 +90,9 @@ REAL_SENTENCES = [
     ("throne 1985-11-06", "My Government will continue to work for progress in arms control and disarmament "
      "negotiations and for greater co-operation and trust between East and West.", "trust", 1),
     ("throne 1997-05-14", "They will work to build trust and confidence in Northern Ireland", "trust", 1),
+    # Found by judging a sample with 'themes check trust --judge' on the Speeches from the Throne.
+    ("throne 1990-11-07", "to convert trust ports into private companies", "trust", 0),
+    ("throne 1996-10-23", "to enable the transfer of publicly-owned crofting estates to crofting trusts.", "trust", 0),
 ]
 
 
