@@ -13,13 +13,7 @@ from helpers import ROOT
 
 PACKAGE = ROOT / "src" / "policytext"
 
-_ANNOTATE_MODEL = {"policytext.annotate.model", "policytext.annotate.claims", "policytext.annotate.claim_features",
-                   "policytext.annotate.claim_model"}
-
-KNOWN_CYCLES: dict[str, Callable[[set[str]], bool]] = {
-    # Owned by the claims work of issue 19 (a spacy_model module every loader uses).
-    "annotate's model loading, being moved to one spacy_model module": lambda cycle: cycle <= _ANNOTATE_MODEL,
-}
+KNOWN_CYCLES: dict[str, Callable[[set[str]], bool]] = {}
 """Cycles that other work in progress removes, each a test of the modules a cycle holds."""
 
 
