@@ -111,6 +111,9 @@ def test_keyness_adjusts_over_every_term_tested_and_flags_a_small_target(small_c
         with pytest.warns(SmallGroups, match=r"^2 group\(s\) have fewer than 5 documents: 1994 \(1\), the rest \(4\)"):
             frame = keyness(corpus, by="year", target="1994", top=10, adjust="bh")
             every = keyness(corpus, by="year", target="1994", top=100_000, min_count=5)
+        with pytest.warns(SmallGroups) as caught:
+            keyness(corpus, by="year", target="1994", top=1)
+        assert caught[0].filename == __file__  # the notice names the caller's line, not policytext's
     tested = frame.attrs["policytext"]["parameters"]["methods"]["adjust"]
     assert tested.startswith("Benjamini-Hochberg over all ") and "not only those shown" in tested
     # The family is every term with 5 or more occurrences, in both directions, not the 10 shown.

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import sys
 import warnings
 
 import pandas as pd
@@ -29,6 +30,20 @@ class UnlabelledDocuments(GroupNotice):
 
 class SmallGroups(GroupNotice):
     """Some groups have too few documents for an interval, or for a comparison to mean much."""
+
+
+def _outside_policytext() -> int:
+    """Return the ``stacklevel`` that points a warning at the first caller outside policytext.
+
+    The notices are raised a varying depth below the public function (through ``strict_options``
+    and shared helpers); the user's own line is the useful place to name.
+    """
+    frame = sys._getframe(1)  # the function that warns
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("policytext"):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def check_grouping(by: str) -> str:
@@ -67,7 +82,7 @@ def warn_small_groups(sizes: dict[str, int], minimum: int, *, what: str) -> list
         listed = ", ".join(f"{g} ({sizes[g]})" for g in small[:6]) + (f" and {len(small) - 6} more" if len(small) > 6 else "")
         warnings.warn(f"{len(small)} group(s) have fewer than {minimum} documents: {listed}; {what}. "
                       f"Change the threshold with min_documents (--min-documents) or the setting "
-                      f"min_group_documents", SmallGroups, stacklevel=3)
+                      f"min_group_documents", SmallGroups, stacklevel=_outside_policytext())
     return small
 
 
@@ -112,11 +127,11 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
               f"outside the timeline; set their {by} with a field mapping or retag)") if vague and by == "government" else ""
     if include_unlabelled:
         warnings.warn(f"{count} document(s) have no {by}{detail}; they are kept as the group {NO_GROUP!r}",
-                      UnlabelledDocuments, stacklevel=3)
+                      UnlabelledDocuments, stacklevel=_outside_policytext())
         return frame, labels, 0
     warnings.warn(f"{count} document(s) have no {by} and are left out{detail}; include them as the group "
                   f"{NO_GROUP!r} with include_unlabelled=True (--include-unlabelled)",
-                  UnlabelledDocuments, stacklevel=3)
+                  UnlabelledDocuments, stacklevel=_outside_policytext())
     return frame[~missing], labels[~missing], count
 
 

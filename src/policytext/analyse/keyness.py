@@ -125,7 +125,7 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
         raise BadQuery(f"no reference documents: every selected document is in {target_group!r}")
     reference_name = "the rest" if reference == "rest" else reference_group
     warn_small_groups({target_group: int(target_mask.sum()), reference_name: int(reference_mask.sum())}, minimum,
-                      what="its key terms may be those of one occasion, not of the group")
+                      what="their key terms may be those of one occasion, not of the group")
     texts = frame["lemmas"].tolist()
     vocabulary, matrix = count_terms(texts)
     a = np.asarray(matrix[target_mask].sum(axis=0)).ravel().astype(float)
