@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable
 
+from policytext.errors import BadQuery
+
 DOCUMENT_COLUMNS = (
     "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
     "speaker_role", "role", "party", "source_party", "organisations", "publisher", "kind", "country",
@@ -132,6 +134,27 @@ class Entity:
     label: str
     text: str
     name: str  # normalised within the document: "Hancock" -> "Matthew Hancock"
+
+
+RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
+"""How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or
+description ("the minister", "a Home Office spokesperson"); the previous quote's speaker (a quote
+chain, "she added", or a quote that goes on without a cue of its own); or not at all."""
+
+
+def check_resolved_by(methods: str) -> list[str]:
+    """Return the resolution methods named in ``methods`` (comma-separated), refusing unknown ones.
+
+    Example:
+        >>> check_resolved_by("name, chain")
+        ['name', 'chain']
+    """
+    names = [m.strip() for m in methods.split(",") if m.strip()]
+    unknown = [m for m in names if m not in RESOLVED_BY]
+    if unknown or not names:
+        raise BadQuery(f"unknown speaker resolution {', '.join(unknown) or repr(methods)}: "
+                       f"--resolved-by takes {', '.join(RESOLVED_BY)} (comma-separated)")
+    return names
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,20 @@ def test_quotes_below_the_confidence_asked_for_are_left_out(sotu, threshold) -> 
     assert len(frame) == int((everything["confidence"] >= threshold).sum())
 
 
+def test_quotes_can_keep_only_the_speakers_resolved_a_given_way(annotated_corpus) -> None:
+    from policytext.corpus import open_corpus
+
+    with open_corpus(annotated_corpus) as corpus:  # annotated by the real pipeline
+        everything = find_quotes(corpus)
+        named = find_quotes(corpus, resolved_by="name")
+        both = find_quotes(corpus, resolved_by="name, chain")
+        with pytest.raises(BadQuery, match="unknown speaker resolution nmae: --resolved-by takes name, pronoun"):
+            find_quotes(corpus, resolved_by="nmae")
+    assert len(named) > 0 and set(named["resolved_by"]) == {"name"}
+    assert "Matthew Hancock" in set(named["speaker"])
+    assert len(both) == int(everything["resolved_by"].isin(["name", "chain"]).sum())
+
+
 def test_quotes_without_about_are_listed_oldest_first(sotu) -> None:
     frame = find_quotes(sotu)
     assert list(frame.columns) == QUOTE_COLUMNS

@@ -29,11 +29,8 @@ from spacy.tokens import Span, Token
 from policytext.annotate.entities import strip_person_name
 from policytext.annotate.quote_lexicon import FIRST_PERSON, PERSON_PRONOUNS, SUBJECT_DEPS
 from policytext.annotate.quote_reports import DocView, Report
+from policytext.records import RESOLVED_BY, check_resolved_by  # noqa: F401  (named here too)
 
-RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
-"""How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or
-description ("the minister", "a Home Office spokesperson"); the previous quote's speaker (a quote
-chain, "she added", or a quote that goes on without a cue of its own); or not at all."""
 
 MALE_TITLES = frozenset("mr mister sir lord king prince duke earl baron".split())
 FEMALE_TITLES = frozenset("mrs ms miss dame baroness lady madam queen princess duchess countess".split())

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from policytext.errors import BadQuery
+from policytext.records import check_resolved_by
 from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, strict_options
 
 if TYPE_CHECKING:
@@ -65,13 +66,14 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
 
 @strict_options
 def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: float = 0.0,
-                          **filters: Any) -> pd.DataFrame:
+                          resolved_by: str | None = None, **filters: Any) -> pd.DataFrame:
     """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).
 
     Args:
         corpus: an annotated corpus.
         top: how many speakers.
         min_confidence: count only quotes whose confidence is at least this (0–1).
+        resolved_by: count only quotes whose speaker was resolved so ("name", "name,chain", …).
         filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …).
 
     Example:
@@ -81,6 +83,9 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: fl
         raise BadQuery(f"--top must be 1 or more, not {top}")
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = DocumentFilter.from_options(**filters).where("d")
+    if resolved_by is not None:
+        methods = check_resolved_by(resolved_by)
+        where, params = f"q.resolved_by IN ({', '.join('?' * len(methods))}) AND {where}", [*methods, *params]
     sql = ("SELECT q.speaker AS speaker, COUNT(*) AS quotes, COUNT(DISTINCT q.doc_id) AS documents, "
            "SUM(q.kind = 'direct') AS direct, SUM(q.kind = 'indirect') AS indirect, "
            "SUM(q.kind = 'mixed') AS mixed FROM quotes q JOIN documents d ON d.id = q.doc_id "

@@ -31,6 +31,8 @@ class GroupBy(str, Enum):
     kind = "kind"
 
 
+_RESOLVED_BY = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: name, pronoun, "
+                            "role, chain or none, comma-separated (e.g. name,chain).")
 _SCHEME = typer.Option(None, "--scheme", help="What counts as a quote: speech (direct, indirect and mixed "
                        "speech, the default) or attribution (PolNeAR's wide reading). Default: the "
                        "'quote_scheme' setting.")
@@ -106,6 +108,7 @@ def quoted(
     top: int = typer.Option(10, help="How many speakers."),
     min_confidence: float = typer.Option(0.0, "--min-confidence",
                                          help="Count only quotes at least this confident (0-1)."),
+    resolved_by: Optional[str] = _RESOLVED_BY,
     speaker: Optional[str] = _SPEAKER,
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
@@ -122,7 +125,8 @@ def quoted(
 
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, speaker=speaker,
+        frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, resolved_by=resolved_by,
+                                      speaker=speaker,
                                       party=party, government=government, kind=kind, since=since, until=until)
     render(frame, format, title="Most quoted speakers")
 

@@ -112,6 +112,8 @@ def quotes(
     until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only quotes at least this confident (0-1)."),
+    resolved_by: Optional[str] = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: "
+                                              "name, pronoun, role, chain or none, comma-separated."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
@@ -125,7 +127,8 @@ def quotes(
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
-                            kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence)
+                            kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
+                            resolved_by=resolved_by)
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
