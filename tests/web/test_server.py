@@ -254,15 +254,15 @@ def _wait_for(condition, seconds: float = 15.0) -> bool:
 
 
 @contextmanager
-def serving_processes(corpus: Path, processes: int):
+def serving_processes(corpus: Path, processes: int | None):
     """``policytext serve --processes N`` in a subprocess; yields (the process, its port)."""
     import re
     import subprocess
     import sys
 
+    chosen = [] if processes is None else ["--processes", str(processes)]
     process = subprocess.Popen([sys.executable, "-m", "policytext", "--corpus", str(corpus), "serve", "--port", "0",
-                                "--processes", str(processes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                                *chosen], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stderr.readline()
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -320,3 +320,13 @@ def test_processes_must_be_positive(web_corpus) -> None:
 
     with pytest.raises(ConfigError, match="processes must be at least 1"):
         serve_corpus(resolve_config(web_corpus), port=0, processes=0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes' children in /proc (Linux)")
+def test_serve_starts_one_process_per_core_by_default(web_corpus) -> None:
+    from policytext.web.server import default_processes
+
+    expected = default_processes()
+    with serving_processes(web_corpus, None) as (process, port):
+        assert _wait_for(lambda: len(_children(process.pid)) == (expected if expected > 1 else 0))
+        assert get(port, "/?q=world")[0] == "HTTP/1.1 200 OK"

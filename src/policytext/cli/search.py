@@ -68,7 +68,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on (0 picks a free one)."),
     threads: int = typer.Option(4, min=1, max=64, help="Worker threads answering requests (each keeps one store connection)."),
     allow_host: list[str] = typer.Option([], "--allow-host", help="A further name the page is reached by (name or name:port), e.g. behind a proxy; repeatable. Requests naming other hosts get 400."),
-    processes: int = typer.Option(1, min=1, max=64, help="Serving processes sharing the port (about one per core answers several requests at once; each has its own threads and store connections)."),
+    processes: Optional[int] = typer.Option(None, min=1, max=64, show_default="one per core, at most 4", help="Serving processes sharing the port; they answer side by side, each with its own threads, store connections and cache."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Keep answers of searches until the store changes (--no-cache computes every one, e.g. to measure the searches themselves)."),
 ) -> None:
     """Serve the search page and its JSON endpoint (/api/search) over the corpus, read-only.

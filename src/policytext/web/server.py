@@ -36,12 +36,25 @@ THREADS = 4
 cores of a small machine keep them busy; each thread holds one store connection (three files)."""
 BACKLOG = 1024
 """Connections the kernel queues while all are busy (the standard library's server queued 5)."""
-PROCESSES = 1
-"""Serving processes. In one process the worker threads share Python's interpreter lock, so the
-Python part of each answer (the page, marking, citations: most of its time) runs one at a time
-however many threads there are; with ``processes`` above 1 (``serve --processes N``, about one per
-core) that many processes answer side by side from one listening socket, each with its own
-threads, store connections and cache."""
+def default_processes() -> int:
+    """Serving processes by default: one per core, at most 4, or 1 where processes cannot be forked.
+
+    In one process the worker threads share Python's interpreter lock, so the Python part of each
+    answer (the page, marking, citations: most of its time) runs one at a time however many threads
+    there are, and under many clients the threads mostly wait for each other: on 2 cores, 20
+    clients got 97 answers a second from one process and 680 from two (docs/benchmarks.md).
+    Several processes answer side by side from one listening socket, each with its own threads,
+    store connections and cache (``serve --processes N``).
+
+    Example:
+        >>> 1 <= default_processes() <= 4
+        True
+    """
+    if not hasattr(os, "fork"):
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 RESTART_SECONDS = 2.0
 """A serving process that ends sooner than this after it started is taken as unable to serve (the
 page stops with an error) rather than restarted."""
@@ -236,17 +249,20 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
 
 
 def serve_corpus(config: Config, *, host: str = "127.0.0.1", port: int = 8000, threads: int = THREADS,
-                 allow_hosts: Iterable[tuple[str, int | None]] = (), cache: bool = True, processes: int = PROCESSES,
+                 allow_hosts: Iterable[tuple[str, int | None]] = (), cache: bool = True, processes: int | None = None,
                  ready: Callable[[str], None] | None = None) -> None:
     """Serve the search page until interrupted; call ``ready`` with the page's URL once listening.
 
     With ``processes`` above 1, this process binds the socket and starts that many serving
-    processes (see :data:`PROCESSES`); it restarts one that ends and stops them all on Ctrl+C or
-    SIGTERM. They end with it even when it is killed outright.
+    processes (see :func:`default_processes`); it restarts one that ends and stops them all on Ctrl+C or
+    SIGTERM. They end with it even when it is killed outright. ``None`` means
+    :func:`default_processes`.
 
     Example:
         >>> serve_corpus(resolve_config("corpus"), port=8000, ready=print)  # doctest: +SKIP
     """
+    if processes is None:
+        processes = default_processes()
     if processes < 1:
         raise ConfigError(f"processes must be at least 1, not {processes}.")
     if processes > 1:
