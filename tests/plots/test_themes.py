@@ -139,3 +139,24 @@ def test_unknown_size_is_refused() -> None:
 def test_empty_trends_say_why() -> None:
     with pytest.raises(ConfigError, match="nothing to plot"):
         plot_theme_trends(pd.DataFrame(columns=TREND_COLUMNS), by="government")
+
+
+@pytest.mark.parametrize("by", ["government", "party"])
+def test_an_upper_bound_is_dashed_from_zero_and_said_so(by: str, no_overlaps) -> None:
+    """A group with no match has a one-sided bound, not an interval round its zero: drawn dashed."""
+    trends = hand_made([
+        ("trust", "Johnson administration (1963–1969)", "1963-11-22", "1969-01-20", 6, 5.0, 3.0, 7.5),
+        ("trust", "Nixon administration (1969–1974)", "1969-01-20", "1974-08-09", 6, 0.0, 0.0, 1.2)])
+    trends["interval"] = ["bootstrap", "upper bound"]
+    figure = plot_theme_trends(trends, by=by, size="column")
+    ax = figure.axes[0]
+    collections = [c for c in ax.collections if isinstance(c, LineCollection)]
+    dashed = [c for c in collections if c.get_linestyle()[0][1] is not None]
+    solid = [c for c in collections if c.get_linestyle()[0][1] is None]
+    assert len(dashed) == 1 and len(dashed[0].get_segments()) == 1
+    (start, end), = [tuple(p[1] if by == "government" else p[0] for p in s) for s in dashed[0].get_segments()]
+    assert (start, end) == (0.0, 1.2)
+    assert sum(len(c.get_segments()) for c in solid) == 1  # Johnson's interval only
+    legend = figure.legends[0] if figure.legends else ax.get_legend()
+    assert "no match: dashed up to the 95% upper bound" in [t.get_text() for t in legend.get_texts()]
+    no_overlaps(figure)

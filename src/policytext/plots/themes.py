@@ -75,11 +75,22 @@ def _interval_split(rows: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray
     return finite, ~finite
 
 
-def _note_handles(any_open: bool, colour="#555555") -> list:
-    if not any_open:
-        return []
-    return [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=colour,
-                   label="no interval (too few documents)")]
+def _upper_bounds(rows: pd.DataFrame) -> np.ndarray:
+    """Rows whose interval is a one-sided upper bound (no match in the group), not a bootstrap."""
+    if "interval" not in rows:
+        return np.zeros(len(rows), dtype=bool)
+    return rows["interval"].eq("upper bound").to_numpy()
+
+
+def _note_handles(any_open: bool, any_bound: bool = False, colour="#555555") -> list:
+    handles = []
+    if any_open:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=colour,
+                              label="no interval (too few documents)"))
+    if any_bound:
+        handles.append(Line2D([], [], linestyle=(0, (2, 2)), color=colour,
+                              label="no match: dashed up to the 95% upper bound"))
+    return handles
 
 
 def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, series: str,
@@ -116,7 +127,7 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
     colours = theme_colours(len(names))
     spans = (ends - starts)
     step = float(np.median(spans)) * 0.12 if len(names) > 1 else 0.0
-    any_open = False
+    any_open = any_bound = False
     for index, name in enumerate(names):
         rows = dated[dated[series] == name]
         mask = (dated[series] == name).to_numpy()
@@ -125,11 +136,19 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
         colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
         ax.plot(x, y, color=colour, alpha=0.5, zorder=2)
         finite, open_ = _interval_split(rows, low, high)
+        bound = finite & _upper_bounds(rows)
+        finite = finite & ~bound
+        width = 1.0 if size.name == "column" else 1.6
+        if bound.any():
+            any_bound = True
+            ax.vlines(x[bound], 0, rows[high].to_numpy(dtype=float)[bound], colors=colour, linestyles=(0, (2, 2)),
+                      linewidth=width, zorder=3)
+            ax.plot(x[bound], y[bound], marker=marker, linestyle="none", color=colour, zorder=3)
         if finite.any():
             below = np.clip(y[finite] - rows[low].to_numpy(dtype=float)[finite], 0, None)
             above = np.clip(rows[high].to_numpy(dtype=float)[finite] - y[finite], 0, None)
             ax.errorbar(x[finite], y[finite], yerr=[below, above], fmt=marker, color=colour, capsize=0,
-                        elinewidth=1.0 if size.name == "column" else 1.6, zorder=3, label=str(name))
+                        elinewidth=width, zorder=3, label=str(name))
         else:
             ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
         if open_.any():
@@ -148,7 +167,7 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
-    handles += _note_handles(any_open)
+    handles += _note_handles(any_open, any_bound)
     ax.legend(handles=handles, loc="best", fontsize=size.font * 0.8, frameon=True, framealpha=0.85,
               edgecolor="none")
     if band_ax is not None:
@@ -194,18 +213,26 @@ def draw_categories(trends: pd.DataFrame, *, size: ChartSize, title: str) -> Cha
     ax = figure.add_subplot()
     position = {g: i for i, g in enumerate(groups)}
     step = 0.6 / len(names) if len(names) > 1 else 0.0
-    any_open = False
+    any_open = any_bound = False
     for index, name in enumerate(names):
         rows = trends[trends["theme"] == name]
         y = np.array([position[g] for g in rows["group"]], dtype=float) + (index - (len(names) - 1) / 2) * step
         x = rows["rate"].to_numpy(dtype=float)
         colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
         finite, open_ = _interval_split(rows, "rate_low", "rate_high")
+        bound = finite & _upper_bounds(rows)
+        finite = finite & ~bound
+        width = 1.0 if size.name == "column" else 1.6
+        if bound.any():
+            any_bound = True
+            ax.hlines(y[bound], 0, rows["rate_high"].to_numpy(dtype=float)[bound], colors=colour,
+                      linestyles=(0, (2, 2)), linewidth=width, zorder=3)
+            ax.plot(x[bound], y[bound], marker=marker, linestyle="none", color=colour, zorder=3)
         if finite.any():
             left = np.clip(x[finite] - rows["rate_low"].to_numpy(dtype=float)[finite], 0, None)
             right = np.clip(rows["rate_high"].to_numpy(dtype=float)[finite] - x[finite], 0, None)
             ax.errorbar(x[finite], y[finite], xerr=[left, right], fmt=marker, color=colour, capsize=0,
-                        elinewidth=1.0 if size.name == "column" else 1.6, zorder=3, label=str(name))
+                        elinewidth=width, zorder=3, label=str(name))
         else:
             ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
         if open_.any():
@@ -223,7 +250,7 @@ def draw_categories(trends: pd.DataFrame, *, size: ChartSize, title: str) -> Cha
     ax.set_xlabel(f"{RATE_LABEL} (95% interval)", loc="right")  # room beneath the group names
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
-    handles += _note_handles(any_open)
+    handles += _note_handles(any_open, any_bound)
     if len(handles) > 1:
         figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3), frameon=False,
                       fontsize=size.font * 0.8)
