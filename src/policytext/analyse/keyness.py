@@ -32,9 +32,9 @@ KEYNESS_COLUMNS = [
 
 
 def _stop_words() -> frozenset[str]:
-    from policytext.analyse.themes import _stop_words as stop_words
+    from policytext.analyse.themes import english_stop_words
 
-    return stop_words()
+    return english_stop_words()
 
 
 def count_terms(lemma_texts: list[str], *, min_count: int = 1):

@@ -512,7 +512,7 @@ def topics_trends(
 def topics_evolve(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
-    by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind, role)."),
+    by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind, role, post)."),
     top: int = typer.Option(8, "--top", help="Terms per topic and group."),
     topic: List[int] = typer.Option([], "--topic", help="Only this topic number; repeatable."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png, .svg or .pdf)."),
