@@ -93,6 +93,39 @@ def _note_handles(any_open: bool, any_bound: bool = False, colour="#555555") -> 
     return handles
 
 
+def _draw_series(ax, at: np.ndarray, values: np.ndarray, rows: pd.DataFrame, low: str, high: str, *,
+                 colour: str, marker: str, size: ChartSize, label: str, vertical: bool) -> tuple[bool, bool]:
+    """Draw one series' points at positions ``at``: bootstrap intervals as bars, upper bounds dashed
+    from zero, groups without an interval as open points. Return whether any was open or a bound.
+
+    ``vertical``: values on the y axis (a time axis) rather than the x axis (categories).
+    """
+    finite, open_ = _interval_split(rows, low, high)
+    bound = finite & _upper_bounds(rows)
+    finite = finite & ~bound
+    width = 1.0 if size.name == "column" else 1.6
+    lows, highs = rows[low].to_numpy(dtype=float), rows[high].to_numpy(dtype=float)
+
+    def points(where: np.ndarray, **style) -> None:
+        xs, ys = (at[where], values[where]) if vertical else (values[where], at[where])
+        ax.plot(xs, ys, marker=marker, linestyle="none", **style)
+
+    if bound.any():
+        lines = ax.vlines if vertical else ax.hlines
+        lines(at[bound], 0, highs[bound], colors=colour, linestyles=(0, (2, 2)), linewidth=width, zorder=3)
+        points(bound, color=colour, zorder=3)
+    if finite.any():
+        spread = [np.clip(values[finite] - lows[finite], 0, None), np.clip(highs[finite] - values[finite], 0, None)]
+        xs, ys = (at[finite], values[finite]) if vertical else (values[finite], at[finite])
+        ax.errorbar(xs, ys, **({"yerr": spread} if vertical else {"xerr": spread}), fmt=marker, color=colour,
+                    capsize=0, elinewidth=width, zorder=3, label=label)
+    else:
+        ax.plot([], [], marker=marker, linestyle="none", color=colour, label=label)
+    if open_.any():
+        points(open_, markerfacecolor="white", markeredgecolor=colour, zorder=4)
+    return bool(open_.any()), bool(bound.any())
+
+
 def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, series: str,
                    periods: pd.DataFrame | None, size: ChartSize, ylabel: str, title: str) -> ChartFigure:
     """Draw one line of points with intervals per ``series`` on a date axis, the band beneath."""
@@ -135,26 +168,9 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
         y = rows[value].to_numpy(dtype=float)
         colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
         ax.plot(x, y, color=colour, alpha=0.5, zorder=2)
-        finite, open_ = _interval_split(rows, low, high)
-        bound = finite & _upper_bounds(rows)
-        finite = finite & ~bound
-        width = 1.0 if size.name == "column" else 1.6
-        if bound.any():
-            any_bound = True
-            ax.vlines(x[bound], 0, rows[high].to_numpy(dtype=float)[bound], colors=colour, linestyles=(0, (2, 2)),
-                      linewidth=width, zorder=3)
-            ax.plot(x[bound], y[bound], marker=marker, linestyle="none", color=colour, zorder=3)
-        if finite.any():
-            below = np.clip(y[finite] - rows[low].to_numpy(dtype=float)[finite], 0, None)
-            above = np.clip(rows[high].to_numpy(dtype=float)[finite] - y[finite], 0, None)
-            ax.errorbar(x[finite], y[finite], yerr=[below, above], fmt=marker, color=colour, capsize=0,
-                        elinewidth=width, zorder=3, label=str(name))
-        else:
-            ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
-        if open_.any():
-            any_open = True
-            ax.plot(x[open_], y[open_], marker=marker, linestyle="none", markerfacecolor="white",
-                    markeredgecolor=colour, zorder=4)
+        opened, bounded = _draw_series(ax, x, y, rows, low, high, colour=colour, marker=marker, size=size,
+                                       label=str(name), vertical=True)
+        any_open, any_bound = any_open or opened, any_bound or bounded
     ax.set_xlim(starts.min(), ends.max())
     locator = AutoDateLocator(minticks=3, maxticks=8 if size.name == "slide" else 5)
     ax.xaxis.set_major_locator(locator)
@@ -219,26 +235,9 @@ def draw_categories(trends: pd.DataFrame, *, size: ChartSize, title: str) -> Cha
         y = np.array([position[g] for g in rows["group"]], dtype=float) + (index - (len(names) - 1) / 2) * step
         x = rows["rate"].to_numpy(dtype=float)
         colour, marker = colours[index], _MARKERS[index % len(_MARKERS)]
-        finite, open_ = _interval_split(rows, "rate_low", "rate_high")
-        bound = finite & _upper_bounds(rows)
-        finite = finite & ~bound
-        width = 1.0 if size.name == "column" else 1.6
-        if bound.any():
-            any_bound = True
-            ax.hlines(y[bound], 0, rows["rate_high"].to_numpy(dtype=float)[bound], colors=colour,
-                      linestyles=(0, (2, 2)), linewidth=width, zorder=3)
-            ax.plot(x[bound], y[bound], marker=marker, linestyle="none", color=colour, zorder=3)
-        if finite.any():
-            left = np.clip(x[finite] - rows["rate_low"].to_numpy(dtype=float)[finite], 0, None)
-            right = np.clip(rows["rate_high"].to_numpy(dtype=float)[finite] - x[finite], 0, None)
-            ax.errorbar(x[finite], y[finite], xerr=[left, right], fmt=marker, color=colour, capsize=0,
-                        elinewidth=width, zorder=3, label=str(name))
-        else:
-            ax.plot([], [], marker=marker, linestyle="none", color=colour, label=str(name))
-        if open_.any():
-            any_open = True
-            ax.plot(x[open_], y[open_], marker=marker, linestyle="none", markerfacecolor="white",
-                    markeredgecolor=colour, zorder=4)
+        opened, bounded = _draw_series(ax, y, x, rows, "rate_low", "rate_high", colour=colour, marker=marker,
+                                       size=size, label=str(name), vertical=False)
+        any_open, any_bound = any_open or opened, any_bound or bounded
     documents = trends.drop_duplicates("group").set_index("group")["documents"]
     ax.set_yticks(range(len(groups)), [f"{g} (n={int(documents[g])})" for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.5)
