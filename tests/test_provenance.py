@@ -54,16 +54,22 @@ def test_stats_frames(corpus) -> None:
 def test_theme_trends_keyness_and_kwic(corpus) -> None:
     lexicon = load_lexicon(config=corpus.config)
     trends = policytext.theme_trends(corpus, ["trust", "entrepreneurialism"], by="year", seed=3, until="2020")
-    assert made(trends)["parameters"] == {
+    parameters = dict(made(trends)["parameters"])
+    methods = parameters.pop("methods")
+    assert parameters == {
         "by": "year", "seed": 3, "draws": 1000, "themes": ["trust", "entrepreneurialism"],
         "themes_sha256": themes_digest([lexicon.get("trust"), lexicon.get("entrepreneurialism")]),
-        "include_unlabelled": False}
+        "include_unlabelled": False, "min_documents": 5}
+    assert set(methods) == {"rate_interval", "zero_matches", "test", "adjust"} and methods["adjust"] == "none"
+    assert "1000 resamples" in methods["rate_interval"] and "Poisson upper bound" in methods["zero_matches"]
     assert made(trends)["filters"] == {"until": "2020"}
     assert made(trends)["models"]["lemmas"] == MODELS
 
     key = policytext.keyness(corpus, by="kind", target="speech", min_count=2, top=5)
-    assert made(key)["parameters"] == {"by": "kind", "target": "speech", "reference": "rest", "top": 5,
-                                       "min_count": 2, "include_unlabelled": False}
+    parameters = dict(made(key)["parameters"])
+    assert parameters.pop("methods")["test"].startswith("log-likelihood G2")
+    assert parameters == {"by": "kind", "target": "speech", "reference": "rest", "top": 5,
+                          "min_count": 2, "include_unlabelled": False, "min_documents": 5}
     lines = policytext.kwic(corpus, "trust", window=3, limit=2, since="2015")
     assert (made(lines)["made_by"], made(lines)["filters"]) == ("kwic", {"since": "2015", "limit": 2})
     assert made(lines)["parameters"]["themes_sha256"] == themes_digest([lexicon.get("trust")])

@@ -79,8 +79,11 @@ def test_trends_keyness_and_topics_with_provenance(capsys, annotated_corpus) -> 
                        "--top", "3", "--format", "jsonl", "--provenance")
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(lines) == 4
-    assert lines[0]["provenance"]["parameters"] == {"by": "kind", "target": "statement", "reference": "rest",
-                                                    "top": 3, "min_count": 1, "include_unlabelled": False}
+    parameters = lines[0]["provenance"]["parameters"]
+    methods = parameters.pop("methods")
+    assert parameters == {"by": "kind", "target": "statement", "reference": "rest", "top": 3, "min_count": 1,
+                          "include_unlabelled": False, "min_documents": 5}
+    assert methods["adjust"] == "none" and methods["test"].startswith("log-likelihood G2")
 
     assert run(capsys, *corpus, "topics", "fit", "--k", "2", "--segment", "50", "--name", "render-test")[0] == 0
     code, out, _ = run(capsys, *corpus, "topics", "trends", "render-test", "--by", "kind", "--format", "json",

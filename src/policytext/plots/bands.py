@@ -17,6 +17,7 @@ from matplotlib.dates import date2num
 from matplotlib.patches import Rectangle
 
 from policytext.analyse.groups import NO_GROUP
+from policytext.store.filters import strict_options
 
 _SHADES = ("#dfe6f0", "#efe6d6")
 _MAIN_SHADES = ("#f3f6fa", "#faf6ef")
@@ -207,6 +208,7 @@ def wrap_caption(entries: list[str], notes: list[str], width_inches: float, font
     return "\n".join(lines)
 
 
+@strict_options
 def government_periods(corpus, trends: pd.DataFrame, **filters) -> pd.DataFrame | None:
     """Return the governments in office over the trends' dates, when the documents are of one country.
 
