@@ -29,7 +29,7 @@ from policytext.errors import PackageDataMissing
 
 if TYPE_CHECKING:  # the finder's record types, named for the signatures only
     from policytext.annotate.quote_reports import Report
-    from policytext.annotate.quotes import QuoteRow
+    from policytext.annotate.quote_rows import QuoteRow
 
 QUOTE_FILTER_FILE = Path(__file__).parent / "data" / "quote_filter.json"
 """The learned candidate filter of the ``attribution`` scheme, fitted on PolNeAR train (rebuilt by

@@ -36,11 +36,11 @@ compact when pickled across worker processes.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policytext.annotate.quote_rows import DEFAULT_SCHEME, SCHEMES, QuoteRow  # noqa: F401
 from policytext.annotate.quote_filter import (  # noqa: F401  (public names kept here too)
     QUOTE_FILTER_FILE,
     QUOTE_FILTER_FILES,
@@ -71,11 +71,6 @@ from policytext.annotate.quote_reports import (
 from policytext.annotate.speakers import Speaker, SpeakerResolver, carry_speaker
 from policytext.errors import ConfigError
 
-SCHEMES = ("speech", "attribution")
-"""What counts as a quote. ``speech``: direct, indirect and mixed speech or writing with a speech
-cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's wide reading, which
-also counts beliefs, plans and findings ("the study found", "Trump wants")."""
-DEFAULT_SCHEME = "speech"
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_QUOTE_WORDS = 2
 MIN_REPORT_WORDS = 1
@@ -92,32 +87,6 @@ def check_scheme(scheme: str) -> str:
         raise ConfigError(f"unknown quote scheme {scheme!r}: choose {' or '.join(SCHEMES)} "
                           f"(--scheme, or 'quote_scheme = \"…\"' in policytext.toml)")
     return scheme
-
-
-class QuoteRow(NamedTuple):
-    """One quote found in a doc: content span, speaker (name, mention span, how resolved), cue, kind, confidence.
-
-    Character offsets point into the doc's text. ``speaker`` is the fullest name or body the doc
-    gives the speaker, or None; ``resolved_by`` says how the mention was resolved (see
-    :data:`policytext.annotate.speakers.RESOLVED_BY`).
-    """
-
-    start: int
-    end: int
-    speaker: str | None
-    speaker_start: int | None
-    speaker_end: int | None
-    cue: str | None
-    kind: str
-    confidence: float
-    resolved_by: str = "none"
-    scheme: str = DEFAULT_SCHEME
-
-    def shifted(self, offset: int) -> "QuoteRow":
-        """Return the row with every offset moved by ``offset`` (a chunk's start in its document)."""
-        return self._replace(start=self.start + offset, end=self.end + offset,
-                             speaker_start=None if self.speaker_start is None else self.speaker_start + offset,
-                             speaker_end=None if self.speaker_end is None else self.speaker_end + offset)
 
 
 if not Doc.has_extension("pt_quotes"):

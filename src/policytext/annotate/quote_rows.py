@@ -1,0 +1,40 @@
+"""The row a quote travels in through annotation, and the schemes that say what counts as a quote.
+
+Below the finder (:mod:`policytext.annotate.quotes`) and its filter
+(:mod:`policytext.annotate.quote_filter`), which both use it.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SCHEMES = ("speech", "attribution")
+"""What counts as a quote. ``speech``: direct, indirect and mixed speech or writing with a speech
+cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's wide reading, which
+also counts beliefs, plans and findings ("the study found", "Trump wants")."""
+DEFAULT_SCHEME = "speech"
+
+
+class QuoteRow(NamedTuple):
+    """One quote found in a doc: content span, speaker (name, mention span, how resolved), cue, kind, confidence.
+
+    Character offsets point into the doc's text. ``speaker`` is the fullest name or body the doc
+    gives the speaker, or None; ``resolved_by`` says how the mention was resolved (see
+    :data:`policytext.annotate.speakers.RESOLVED_BY`).
+    """
+
+    start: int
+    end: int
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    kind: str
+    confidence: float
+    resolved_by: str = "none"
+    scheme: str = DEFAULT_SCHEME
+
+    def shifted(self, offset: int) -> "QuoteRow":
+        """Return the row with every offset moved by ``offset`` (a chunk's start in its document)."""
+        return self._replace(start=self.start + offset, end=self.end + offset,
+                             speaker_start=None if self.speaker_start is None else self.speaker_start + offset,
+                             speaker_end=None if self.speaker_end is None else self.speaker_end + offset)
