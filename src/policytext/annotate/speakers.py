@@ -379,7 +379,7 @@ def carry_speaker(row: Any, previous: Any, text: str) -> Any:
     he or she and left unresolved; the result says ``chain``.
 
     Example:
-        >>> from policytext.annotate.quotes import QuoteRow
+        >>> from policytext.annotate.quote_rows import QuoteRow
         >>> said = QuoteRow(0, 10, "Jo Bloggs", 20, 29, "said", "direct", 0.9, "name")
         >>> carry_speaker(QuoteRow(40, 60, None, None, None, None, "direct", 0.5), said, "x" * 60).speaker
         'Jo Bloggs'
