@@ -17,3 +17,12 @@ def shared_data(*parts: str) -> Path:
         pytest.skip(f"needs the shared data at ../shared/data/{'/'.join(parts)} "
                     "(present in CI; absent in a fresh clone)")
     return path
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the ``policytext`` command in this process: (exit code, stdout, stderr)."""
+    from policytext.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

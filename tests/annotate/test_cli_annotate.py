@@ -5,21 +5,15 @@ import json
 
 import pytest
 
-from policytext.cli import main
 from policytext.corpus import open_corpus
 from policytext.records import Document
 from policytext.store import upsert_document
+from helpers import run_cli as run
 
 TEXT = ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds.\n\n"
         "Council tax rose by 5% last year, more than twice the rise in York.")
 QUOTE_FIELDS = ["id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence",
                 "resolved_by"]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_extract_quotes_from_jsonl_follows_the_contract(capsys, tmp_path):

@@ -18,14 +18,9 @@ import pandas as pd
 import pytest
 
 from policytext.cli import main
+from helpers import run_cli as run
 
 POLICYTEXT = [sys.executable, "-m", "policytext"]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,13 @@ import json
 
 import pytest
 
-from policytext.cli import main
 from search.sotu_corpus import shared_corpus
+from helpers import run_cli as run
 
 
 @pytest.fixture(scope="module")
 def corpus_path(tmp_path_factory, nlp) -> str:
     return str(shared_corpus(tmp_path_factory, nlp))
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # Every command that takes --since and --until, with what else it needs to run.

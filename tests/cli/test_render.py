@@ -7,14 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from policytext.cli import main
 from policytext.cli.render import render
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from helpers import run_cli as run
 
 
 def _frame() -> pd.DataFrame:

@@ -5,19 +5,13 @@ import json
 
 import pytest
 
-from policytext.cli import main
 from search.sotu_corpus import shared_corpus
+from helpers import run_cli as run
 
 
 @pytest.fixture(scope="module")
 def corpus_path(tmp_path_factory, nlp):
     return str(shared_corpus(tmp_path_factory, nlp))
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_verify_one_quote_as_json(capsys, corpus_path):

@@ -22,18 +22,13 @@ import pytest
 
 import policytext
 from policytext.cli import main
+from helpers import run_cli as run
 
 READING_COMMANDS = [
     ["docs"], ["stats"], ["failures"], ["duplicates"], ["search", "taxes"], ["quotes"], ["claims"],
     ["entities"], ["quoted"],
 ]
 """Commands that only read the store (``export`` and ``check`` are run on their own)."""
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _digest(path: Path) -> str:
