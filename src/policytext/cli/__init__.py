@@ -10,7 +10,7 @@ try:  # typer >= 0.26 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions
 
-from policytext.cli.app import app
+from policytext.cli.root import app
 from policytext.errors import PolicytextError
 
 # Each module registers its commands on ``app`` (or ``collect_app``) when imported.

@@ -9,7 +9,7 @@ from typing import Any, Iterator, List, Optional
 
 import typer
 
-from policytext.cli.app import app, state
+from policytext.cli.root import app, state
 from policytext.cli.options import (FORMAT, GOVERNMENT, KIND, PARTY, POST, PROVENANCE, ROLE, SINCE, SPEAKER,
                                     UNTIL, filter_options)
 from policytext.cli.render import OutputFormat, message, progress_bar, render

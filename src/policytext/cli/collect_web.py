@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from policytext.cli.app import app, collect_app, state
+from policytext.cli.root import app, collect_app, state
 from policytext.cli.core import finish_collect
 from policytext.cli.render import OutputFormat, progress_bar, render
 from policytext.corpus import open_corpus

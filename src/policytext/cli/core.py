@@ -6,7 +6,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from policytext.cli.app import app, collect_app, state
+from policytext.cli.root import app, collect_app, state
 from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, POST,
                                     ROLE, SINCE, SOURCE, SPEAKER, UNTIL)
 from policytext.cli.render import OutputFormat, message, progress_bar, render

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from policytext.cli.app import app, state
+from policytext.cli.root import app, state
 from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus

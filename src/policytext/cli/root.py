@@ -1,4 +1,5 @@
-"""The typer application, the global options and the one place errors become ``Error: …``."""
+"""The root typer application (exported as ``policytext.cli.app``), the global options and the one
+place errors become ``Error: …``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
