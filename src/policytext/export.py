@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from policytext.csv_cells import csv_cell
 from policytext.errors import ConfigError, PolicytextError
 from policytext.provenance import selected_ids
 from policytext.store.filters import DocumentFilter
@@ -274,17 +275,10 @@ def _write_csv(handle: Any, batches: Iterator[list[dict[str, Any]]], columns: Se
     count = 0
     for batch in batches:
         for row in batch:
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
         count += len(batch)
     return count
 
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _write_jsonl(handle: Any, batches: Iterator[list[dict[str, Any]]]) -> int:

@@ -404,13 +404,6 @@ def test_csv_download_has_every_hit_with_its_citation(base_url) -> None:
     assert fetch(f"{base_url}/api/search.csv?q=")[0] == 400
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:
-    from policytext.web.app import _csv_cell
-
-    assert _csv_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
-    assert _csv_cell("Tax cuts") == "Tax cuts" and _csv_cell(None) == "" and _csv_cell(3) == 3
-
-
 def test_the_document_view_marks_the_passage_and_escapes_the_text(base_url) -> None:
     phrase = quote('"new frontier of science"')
     hit = json.loads(fetch(f"{base_url}/api/search?q={phrase}")[2])["hits"][0]

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from policytext.csv_cells import csv_cell
+
 
 class OutputFormat(str, Enum):
     table = "table"
@@ -105,7 +107,7 @@ def render(data: pd.DataFrame | Sequence[dict[str, Any]], fmt: OutputFormat | st
         writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
+            writer.writerow({k: csv_cell(row.get(k), lists="joined") for k in columns})
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(title=title, show_lines=False, header_style="bold")
@@ -124,13 +126,6 @@ def provenance_of(data: Any) -> dict[str, Any]:
     attrs = getattr(data, "attrs", None) or {}
     return dict(attrs.get(PROVENANCE_KEY) or {})
 
-
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def _table_cell(value: Any, max_width: int) -> str:

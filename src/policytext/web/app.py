@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
 from policytext.search.hits import MAX_LIMIT
@@ -287,12 +288,6 @@ def suggest_speakers(given: str, speakers: list[str], *, limit: int = 3) -> list
     return sorted(scored, key=lambda name: -scored[name])[:limit]
 
 
-def _csv_cell(value: Any) -> Any:
-    """A CSV cell; text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
 
 def _paragraphs(text: str, shown_from: int, shown_to: int, start: int, end: int) -> list[list[tuple[str, str]]]:
     """Split ``text[shown_from:shown_to]`` into paragraphs of (piece, state) runs.
@@ -530,7 +525,7 @@ class SearchApp:
         for number, hit in enumerate(hits, 1):
             row = {**hit.to_dict(), "position": number}
             row["text"] = " ".join(row["text"].split())
-            writer.writerow([_csv_cell(row.get(name)) for name in CSV_COLUMNS])
+            writer.writerow([csv_cell(row.get(name)) for name in CSV_COLUMNS])
         if result.total > len(hits):
             writer.writerow([f"# {result.total - len(hits):,} more matches not included "
                              f"(at most {CSV_MAX_ROWS:,} a file): narrow the search with filters"])
