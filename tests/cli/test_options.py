@@ -5,13 +5,7 @@ import json
 
 import pytest
 
-from search.sotu_corpus import shared_corpus
 from helpers import run_cli as run
-
-
-@pytest.fixture(scope="module")
-def corpus_path(tmp_path_factory, nlp) -> str:
-    return str(shared_corpus(tmp_path_factory, nlp))
 
 
 # Every command that takes --since and --until, with what else it needs to run.

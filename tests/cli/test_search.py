@@ -8,15 +8,9 @@ import json
 import pytest
 
 from policytext.cli import main
-from search.sotu_corpus import shared_corpus
 from helpers import run_cli as run
 
 CONTRACT = {"text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation"}
-
-
-@pytest.fixture(scope="module")
-def corpus_path(tmp_path_factory, nlp):
-    return str(shared_corpus(tmp_path_factory, nlp))
 
 
 def test_search_json_prints_the_hit_objects(capsys, corpus_path) -> None:

@@ -5,13 +5,7 @@ import json
 
 import pytest
 
-from search.sotu_corpus import shared_corpus
 from helpers import run_cli as run
-
-
-@pytest.fixture(scope="module")
-def corpus_path(tmp_path_factory, nlp):
-    return str(shared_corpus(tmp_path_factory, nlp))
 
 
 def test_verify_one_quote_as_json(capsys, corpus_path):

@@ -3,14 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from search.sotu_corpus import shared_corpus
-
-
-@pytest.fixture(scope="session")
-def sotu_path(tmp_path_factory, nlp):
-    """Folder of a corpus of the 1961-1963 State of the Union addresses plus an HTML-laden post."""
-    return shared_corpus(tmp_path_factory, nlp)
-
 
 @pytest.fixture(scope="session")
 def sotu(sotu_path):

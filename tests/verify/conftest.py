@@ -3,13 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from search.sotu_corpus import shared_corpus
-
-
-@pytest.fixture(scope="session")
-def sotu_path(tmp_path_factory, nlp):
-    return shared_corpus(tmp_path_factory, nlp)
-
 
 @pytest.fixture(scope="session")
 def sotu(sotu_path):

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from search.sotu_corpus import shared_corpus
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
-def web_corpus(tmp_path_factory, nlp) -> Path:
-    return shared_corpus(tmp_path_factory, nlp)
+def web_corpus(sotu_path) -> Path:
+    return sotu_path
 
 
 @pytest.fixture(scope="session")
