@@ -63,7 +63,7 @@ class Document:
     date_precision: str | None = None  # day, month or year (see DATE_PRECISIONS); None: unknown
     speaker: str | None = None
     speaker_role: str | None = None  # the post(s) held: "Minister of State, Cabinet Office"
-    role: str | None = None  # the speaker's place that day: minister, shadow, backbencher, chair (None: unknown)
+    role: str | None = None  # the speaker's place that day, one of ROLES (None: unknown)
     party: str | None = None  # canonical name (party alias table); the source's value is source_party
     source_party: str | None = None
     organisations: tuple[str, ...] = ()
@@ -135,6 +135,10 @@ class Entity:
     text: str
     name: str  # normalised within the document: "Hancock" -> "Matthew Hancock"
 
+
+ROLES = ("minister", "shadow", "backbencher", "chair")
+"""What a document's ``role`` may hold: the speaker's place on that day (``chair``: the Speaker or a
+deputy in the chair)."""
 
 RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
 """How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or

@@ -94,3 +94,52 @@ def test_analysis_commands_pass_every_filter_on(capsys, corpus_path) -> None:
     assert code == 0, err
     rows = json.loads(out)
     assert rows and {(row["speaker"], row["date"]) for row in rows} == {("John F. Kennedy", "1962-01-11")}
+
+
+def _commands(group, prefix=()):
+    import typer.main
+
+    click_group = typer.main.get_command(group) if not hasattr(group, "commands") else group
+    for name, command in click_group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+        else:
+            yield prefix + (name,), command
+
+
+def test_commands_that_select_documents_offer_every_document_filter() -> None:
+    """One vocabulary: a command with --speaker and --since has all of DOCUMENT_FILTERS (kwic once lacked --role)."""
+    from policytext.cli import app
+    from policytext.cli.options import DOCUMENT_FILTERS
+
+    lacking = {}
+    for path, command in _commands(app):
+        names = {param.name for param in command.params}
+        if {"speaker", "since"} <= names and path[0] not in ("delete", "retag", "search", "quotes", "claims",
+                                                             "annotate", "verify", "quoted", "entities"):
+            missing = set(DOCUMENT_FILTERS) - names
+            if missing:
+                lacking[" ".join(path)] = sorted(missing)
+    assert lacking == {}
+
+
+def test_kwic_and_export_take_the_role_filter(capsys, corpus_path, tmp_path) -> None:
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "kwic", "frontier", "--role", "minister",
+                         "--format", "json")
+    assert code == 0 and json.loads(out) == [], err  # no speaker in this corpus held a post
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "export", "--to", str(tmp_path / "out"),
+                         "--role", "Minister")
+    assert code == 0, err
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "kwic", "frontier", "--role", "ministre")
+    assert code == 1 and out == "" and "no such role 'ministre'" in err and "backbencher" in err
+
+
+def test_a_command_cannot_declare_a_document_filter_twice() -> None:
+    from policytext.cli.options import document_filters
+
+    def command(speaker: str = "") -> None: ...
+
+    with pytest.raises(TypeError, match="speaker"):
+        document_filters()(command)
+    with pytest.raises(TypeError, match="speakr"):
+        document_filters(speakr="x")

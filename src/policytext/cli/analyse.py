@@ -10,8 +10,7 @@ from typing import Any, Iterator, List, Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import (FORMAT, GOVERNMENT, KIND, PARTY, POST, PROVENANCE, ROLE, SINCE, SPEAKER,
-                                    UNTIL, filter_options)
+from policytext.cli.options import FORMAT, PROVENANCE, document_filters, filter_options
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -132,6 +131,7 @@ def themes_show(
 
 
 @themes_app.command("suggest")
+@document_filters()
 def themes_suggest(
     ctx: typer.Context,
     theme: str = typer.Argument(..., help="The theme's name."),
@@ -139,9 +139,7 @@ def themes_suggest(
     top: int = typer.Option(20, help="How many suggestions."),
     min_count: int = typer.Option(3, help="The fewest occurrences near the theme a suggestion needs."),
     themes: List[Path] = THEMES_FILE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Suggest terms found near a theme's matches in this corpus, ranked by log-likelihood.
@@ -163,6 +161,7 @@ def themes_suggest(
 
 
 @themes_app.command("check")
+@document_filters()
 def themes_check(
     ctx: typer.Context,
     theme: str = typer.Argument(..., help="The theme's name."),
@@ -177,10 +176,7 @@ def themes_check(
                                           "theme's precision with a 95% Wilson interval."),
     show: str = typer.Option("all", "--show", help="all (tables only), terms, groups or sample."),
     themes: List[Path] = THEMES_FILE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE, post: Optional[str] = POST,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
 ) -> None:
@@ -249,6 +245,7 @@ def themes_check(
 # ---------------------------------------------------------------------- trends
 
 @app.command("trends")
+@document_filters()
 def trends(
     ctx: typer.Context,
     theme: List[str] = typer.Argument(..., help="One or more theme names."),
@@ -262,10 +259,7 @@ def trends(
     min_documents: Optional[int] = MIN_DOCUMENTS,
     adjust: Optional[str] = ADJUST,
     themes: List[Path] = THEMES_FILE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE, post: Optional[str] = POST,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
@@ -321,6 +315,7 @@ def trends(
 # ---------------------------------------------------------------------- keyness and kwic
 
 @app.command("keyness")
+@document_filters()
 def keyness(
     ctx: typer.Context,
     target: str = typer.Option(..., "--target", help="The group to characterise (or part of its name)."),
@@ -330,10 +325,7 @@ def keyness(
     min_count: int = typer.Option(5, help="The fewest occurrences a term needs (both sides)."),
     min_documents: Optional[int] = MIN_DOCUMENTS,
     adjust: Optional[str] = ADJUST,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE, post: Optional[str] = POST,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
@@ -356,14 +348,13 @@ def keyness(
 
 
 @app.command("kwic")
+@document_filters()
 def kwic(
     ctx: typer.Context,
     query: str = typer.Argument(..., help="A theme name, or a lemma, phrase or wildcard (\"small business\", \"entrepreneur*\")."),
     window: int = typer.Option(8, "--window", help="Words of context on each side."),
     themes: List[Path] = THEMES_FILE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Keyword in context: each match of a theme or term with the original words around it.
@@ -386,6 +377,7 @@ def kwic(
 # ---------------------------------------------------------------------- topics
 
 @topics_app.command("fit")
+@document_filters()
 def topics_fit(
     ctx: typer.Context,
     k: str = typer.Option("10", "--k", help="Number of topics, or 'auto' to choose by coherence on held-out "
@@ -405,9 +397,7 @@ def topics_fit(
              "when any selected document is parliamentary text (its source or kind: hansard, "
              "parlamint, debate...)."),
     themes: List[Path] = THEMES_FILE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Fit a topic model (unigrams and bigrams of lemmas) and save it with its card in the corpus's
@@ -473,6 +463,7 @@ def topics_show(
 
 
 @topics_app.command("trends")
+@document_filters()
 def topics_trends(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
@@ -480,9 +471,7 @@ def topics_trends(
     plot: Optional[Path] = PLOT,
     size: str = SIZE,
     seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
@@ -509,6 +498,7 @@ def topics_trends(
 
 
 @topics_app.command("evolve")
+@document_filters()
 def topics_evolve(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
@@ -517,9 +507,7 @@ def topics_evolve(
     topic: List[int] = typer.Option([], "--topic", help="Only this topic number; repeatable."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png, .svg or .pdf)."),
     size: str = SIZE,
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
@@ -551,13 +539,12 @@ def topics_evolve(
 
 
 @topics_app.command("apply")
+@document_filters()
 def topics_apply(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
     paths: List[Path] = typer.Argument(None, help="Text or Markdown files to score (default: the corpus's documents)."),
-    speaker: Optional[str] = SPEAKER, party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT, kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE, until: Optional[str] = UNTIL, limit: Optional[int] = LIMIT,
+    limit: Optional[int] = LIMIT,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
 ) -> None:

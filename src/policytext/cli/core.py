@@ -7,8 +7,8 @@ from typing import Any, List, Optional
 import typer
 
 from policytext.cli.root import app, collect_app, state
-from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, POST,
-                                    ROLE, SINCE, SOURCE, SPEAKER, UNTIL)
+from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, SINCE,
+                                    SOURCE, SPEAKER, UNTIL, document_filters, filter_options)
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 from policytext.errors import ConfigError, ConfirmationRequired
@@ -123,16 +123,9 @@ def collect_files(
 
 
 @app.command("docs")
+@document_filters()
 def docs(
     ctx: typer.Context,
-    speaker: Optional[str] = SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE,
-    post: Optional[str] = POST,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many documents."),
     format: OutputFormat = FORMAT,
 ) -> None:
@@ -142,8 +135,7 @@ def docs(
     """
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = corpus.documents(text=False, speaker=speaker, party=party, government=government,
-                                 kind=kind, role=role, post=post, since=since, until=until, limit=limit)
+        frame = corpus.documents(text=False, **filter_options(ctx))  # the filters and --limit
     columns = DOCS_TABLE_COLUMNS if format is OutputFormat.table else DOCS_COLUMNS
     render(frame[columns], format, title="Documents")
 
@@ -174,18 +166,13 @@ def stats(
 
 
 @app.command("export")
+@document_filters()
 def export(
     ctx: typer.Context,
     to: Path = typer.Option(..., "--to", help="Folder to write into (created when missing)."),
     format: str = typer.Option("parquet", "--format", help="parquet, csv or jsonl."),
     tables: str = typer.Option("documents", "--tables", help="Comma-separated: documents, sentences, quotes, "
                                "claims, entities, lemmas; or all."),
-    speaker: Optional[str] = SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
 ) -> None:
     """Export the selected documents and their annotations as tidy Parquet, CSV or JSON Lines files,
     with a manifest.json (versions, model, filters, row counts, SHA-256 of each file).
@@ -197,8 +184,7 @@ def export(
     """
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        paths = corpus.export(to, format=format, tables=tables, speaker=speaker, party=party,
-                              government=government, kind=kind, since=since, until=until)
+        paths = corpus.export(to, format=format, tables=tables, **filter_options(ctx))
     for path in paths:
         message(f"wrote {path}", quiet=st.quiet)
 

@@ -1,7 +1,9 @@
 """Options shared by many commands, so the filter vocabulary reads the same everywhere."""
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 
@@ -24,6 +26,52 @@ FORMAT = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl o
 PROVENANCE = typer.Option(False, "--provenance", help="Say how the table was made (policytext and model "
                           "versions, filters, settings, seed): json becomes {\"provenance\": …, \"rows\": […]}, "
                           "jsonl and csv start with it ('# key: value' lines in csv), a table prints it on stderr.")
+
+
+DOCUMENT_FILTERS: dict[str, Any] = {"speaker": SPEAKER, "party": PARTY, "government": GOVERNMENT, "kind": KIND,
+                                    "role": ROLE, "post": POST, "since": SINCE, "until": UNTIL}
+"""The document filters every command that selects documents offers, in the order --help lists them."""
+
+_OUTPUT_OPTIONS = ("limit", "include_unlabelled", "format", "provenance")
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def document_filters(**help_texts: str) -> Callable[[Command], Command]:
+    """Give a typer command the shared document filters (--speaker … --until) as options.
+
+    The options are added to the command's signature after its own options (before --limit and
+    --format), so each command states only what is its own; the command reads the values with
+    :func:`filter_options`. A keyword changes one option's help for this command, e.g.
+    ``@document_filters(speaker="Part of the quoted person's name.")``.
+    """
+    unknown = set(help_texts) - set(DOCUMENT_FILTERS)
+    if unknown:
+        raise TypeError(f"no such document filter: {sorted(unknown)}")
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command, eval_str=True)
+        own = list(signature.parameters.values())
+        clash = set(DOCUMENT_FILTERS) & {p.name for p in own}
+        if clash:
+            raise TypeError(f"{command.__name__} declares document filters itself: {sorted(clash)}")
+        at = next((i for i, p in enumerate(own) if p.name in _OUTPUT_OPTIONS), len(own))
+        added = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Optional[str],
+                                   default=typer.Option(None, help=help_texts[name]) if name in help_texts
+                                   else option)
+                 for name, option in DOCUMENT_FILTERS.items()]
+
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            for name in DOCUMENT_FILTERS:
+                kwargs.pop(name, None)  # the command reads them from the context
+            return command(*args, **kwargs)
+
+        run.__signature__ = signature.replace(parameters=own[:at] + added + own[at:])  # type: ignore[attr-defined]
+        run.__annotations__ = {**{p.name: p.annotation for p in own}, **{p.name: p.annotation for p in added},
+                               "return": signature.return_annotation}
+        return run  # type: ignore[return-value]
+
+    return decorate
 
 
 def filter_options(ctx: typer.Context) -> dict[str, Any]:

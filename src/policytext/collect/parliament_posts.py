@@ -24,9 +24,6 @@ from typing import Any, Iterable, Mapping
 
 from policytext.errors import ConfigError
 
-ROLES = ("minister", "shadow", "backbencher", "chair")
-"""What ``role`` may hold: the speaker's place on that day (``chair``: the Speaker or a deputy in the chair)."""
-
 _MINISTERIAL_TITLE = re.compile(
     r"^(?:secretary of state|minister|parliamentary under-secretary|parliamentary secretary|"
     r"under-secretary|attorney general|solicitor general|advocate general|lord advocate|"
@@ -124,7 +121,7 @@ class SpeakerOnDay:
     """What a posts file says about one person on one day."""
 
     person_id: str | None
-    role: str | None  # see ROLES; None: the files do not cover that day
+    role: str | None  # see policytext.records.ROLES; None: the files do not cover that day
     posts: tuple[Post, ...] = ()
     party: str | None = None
     problems: tuple[str, ...] = ()  # e.g. two parties on one day

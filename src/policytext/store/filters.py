@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from policytext.errors import BadQuery, UnknownOption
+from policytext.records import ROLES
 
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond it overflows)
@@ -86,8 +87,8 @@ class DocumentFilter:
 
         Raises:
             UnknownOption: a name outside :data:`FILTER_NAMES` (the message lists them).
-            BadQuery: a date bound that is not YYYY, YYYY-MM or YYYY-MM-DD (digits 0-9, years
-                1-9999), a limit that is not a whole number from 0, or a text filter that is
+            BadQuery: a role outside :data:`~policytext.records.ROLES`, a date bound that is not
+                YYYY, YYYY-MM or YYYY-MM-DD (digits 0-9, years 1-9999), a limit that is not a whole number from 0, or a text filter that is
                 not text.
 
         Example:
@@ -99,6 +100,9 @@ class DocumentFilter:
         for name in _TEXT_FILTERS:
             if name in values:
                 values[name] = _check_text(name, values[name])
+        if "role" in values and values["role"].lower() not in ROLES:
+            raise BadQuery(f"no such role {values['role']!r}: a speaker's place that day is one of "
+                           f"{', '.join(ROLES)}")
         if "since" in values:
             values["since"] = normalise_date_bound(values["since"], end=False, name="since")
         if "until" in values:
