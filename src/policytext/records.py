@@ -161,6 +161,27 @@ def check_resolved_by(methods: str) -> list[str]:
     return names
 
 
+QUOTE_SCHEMES = ("speech", "attribution")
+"""What counts as a quote. ``speech``: direct, indirect and mixed speech or writing with a speech
+cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's wide reading, which
+also counts beliefs, plans and findings ("the study found", "Trump wants")."""
+
+
+def check_quote_scheme(scheme: str) -> str:
+    """Return ``scheme`` when it is one of :data:`QUOTE_SCHEMES`, else raise :class:`BadQuery` naming them.
+
+    For filtering stored quotes (``quotes --scheme``); choosing the scheme to annotate with is
+    :func:`policytext.annotate.quotes.check_scheme`'s.
+
+    Example:
+        >>> check_quote_scheme("attribution")
+        'attribution'
+    """
+    if scheme not in QUOTE_SCHEMES:
+        raise BadQuery(f"unknown quote scheme {scheme!r}: --scheme takes {' or '.join(QUOTE_SCHEMES)}")
+    return scheme
+
+
 @dataclass(frozen=True)
 class Quote:
     doc_id: str
@@ -176,6 +197,7 @@ class Quote:
     resolved_by: str = "none"  # how the speaker was resolved: name | pronoun | role | chain | none
     speaker_mention: str | None = None  # the words the speaker was resolved from ("she", "the minister")
     scheme: str = "speech"  # what counted as a quote: speech | attribution
+    speaker_role: str | None = None  # what the document calls the speaker ("Skills Minister", "spokesperson")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from helpers import run_cli as run
 TEXT = ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds.\n\n"
         "Council tax rose by 5% last year, more than twice the rise in York.")
 QUOTE_FIELDS = ["id", "start", "end", "text", "speaker", "speaker_start", "speaker_end", "cue", "kind", "confidence",
-                "resolved_by"]
+                "resolved_by", "speaker_role"]
 
 
 def test_extract_quotes_from_jsonl_follows_the_contract(capsys, tmp_path):
@@ -27,6 +27,7 @@ def test_extract_quotes_from_jsonl_follows_the_contract(capsys, tmp_path):
     assert [list(row) for row in rows] == [QUOTE_FIELDS]
     row = rows[0]
     assert (row["id"], row["speaker"], row["cue"], row["kind"]) == ("a1", "Ann Lee", "said", "direct")
+    assert row["speaker_role"] == "mayor of Leeds"
     assert TEXT[row["start"]:row["end"]] == row["text"] == "Our schools need 4,000 more teachers,"
     assert TEXT[row["speaker_start"]:row["speaker_end"]].startswith("Ann Lee")
 
@@ -81,7 +82,12 @@ def test_annotate_then_count_entities_speakers_and_claims(capsys, tmp_path):
     code, out, _ = run(capsys, "--corpus", str(folder), "entities", "--by", "government", "--format", "json")
     assert code == 0 and all("government" in row for row in json.loads(out))
     code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--format", "json")
-    assert json.loads(out) == [{"speaker": "Ann Lee", "quotes": 1, "documents": 1, "direct": 1, "indirect": 0, "mixed": 0}]
+    assert json.loads(out) == [{"speaker": "Ann Lee", "role": "mayor of Leeds", "quotes": 1, "documents": 1, "direct": 1,
+                                "indirect": 0, "mixed": 0}]
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--scheme", "speech", "--format", "json")
+    assert [row["speaker"] for row in json.loads(out)] == ["Ann Lee"]
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--scheme", "attribution", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])  # annotated under speech: no attribution quotes stored
     confidence = corpus_quote_confidence(folder)
     code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--min-confidence", str(confidence), "--format", "json")
     assert [row["speaker"] for row in json.loads(out)] == ["Ann Lee"]
@@ -105,6 +111,8 @@ def corpus_quote_confidence(folder) -> float:
     (["entities", "--top", "0"], "Error: --top must be 1 or more, not 0"),
     (["quoted", "--top", "-1"], "Error: --top must be 1 or more, not -1"),
     (["quoted", "--min-confidence", "2"], "Error: --min-confidence must be between 0 and 1, not 2.0"),
+    (["quoted", "--scheme", "wide"], "Error: unknown quote scheme 'wide': --scheme takes speech or attribution"),
+    (["quotes", "--scheme", "wide"], "Error: unknown quote scheme 'wide': --scheme takes speech or attribution"),
     (["annotate", "--workers", "0"], "Error: --batch-size and --workers must be 1 or more (got 16 and 0)"),
 ])
 def test_bad_options_are_clear_errors(capsys, tmp_path, args, message):

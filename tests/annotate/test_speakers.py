@@ -5,7 +5,7 @@ import pytest
 
 from helpers import shared_data
 from policytext.annotate.quotes import QuoteRow
-from policytext.annotate.speakers import carry_speaker, first_name_gender, pronoun_gender
+from policytext.annotate.speakers import SpeakerSettings, carry_speaker, first_name_gender, pronoun_gender
 
 
 def _quotes(pipeline, text):
@@ -71,9 +71,56 @@ def test_the_seed_names_the_minister_his_quotes_in_the_speech_scheme(pipeline):
     assert {q[3] for q in trust} <= {"name", "pronoun", "chain"}
 
 
-@pytest.mark.parametrize("name, expected", [("Wendy", "f"), ("Andrew", "m"), ("Priti", "f"), ("Zxqv", None)])
+@pytest.mark.parametrize("name, expected", [("Wendy", "f"), ("Andrew", "m"), ("Priti", "f"), ("Zxqv", None),
+                                            ("José", "m"), ("Kim", "f"), ("Jean", None)])  # p(gf) 0.67, 0.48
 def test_first_names_come_from_the_registry_list(name, expected):
     assert first_name_gender(name) == expected
+
+
+@pytest.mark.parametrize("name, settings, expected", [
+    ("Chris", SpeakerSettings(gendered=0.1), None),  # p(gf) 0.118 in the table
+    ("Chris", SpeakerSettings(gendered=0.2), "m"),
+    ("Studio", SpeakerSettings(min_name_count=0), "m"),  # in the table twice, as a man's name
+    ("Studio", SpeakerSettings(min_name_count=10), None),
+    ("Andrew", SpeakerSettings(min_name_count=1000), "m"),
+])
+def test_first_name_settings_say_how_sure_the_table_must_be(name, settings, expected):
+    assert first_name_gender(name, settings) == expected
+
+
+# (text, quoted words, speaker, role), written by hand: the role the text gives the speaker is kept
+ROLE_CASES = [
+    ("“Our schools need 4,000 more teachers,” said Ann Lee, the mayor of Leeds.",
+     "Our schools need 4,000 more teachers,", "Ann Lee", "mayor of Leeds"),
+    ("Skills Minister Jane Smith said:\n\n“This funding will give 10,000 young people the chance to train.”",
+     "This funding will give 10,000 young people the chance to train.", "Jane Smith", "Skills Minister"),
+    ("Minister for Schools Nick Gibb said:\n\n“Every child deserves a great teacher in every classroom.”",
+     "Every child deserves a great teacher in every classroom.", "Nick Gibb", "Minister for Schools"),
+    # a role noun resolved to the person keeps the role the apposition gave
+    ("Tom Harris, the Cabinet Office minister, visited Leeds on Monday. "
+     "The minister said the reforms would give local leaders more freedom to run their services.",
+     "the reforms would give local leaders more freedom to run their services", "Tom Harris", "Cabinet Office minister"),
+    # a chain carries the role with the speaker
+    ("Health Secretary Matt Hancock said the NHS would get more money. “We will deliver on every promise,” he added.",
+     "We will deliver on every promise,", "Matt Hancock", "Health Secretary"),
+    ("The Chancellor, Ann Lee, was clear: “Borrowing will fall in every year of this parliament.”",
+     "Borrowing will fall in every year of this parliament.", "Ann Lee", "Chancellor"),
+    # a body's spokesperson: the body speaks, the spokesperson is the role
+    ("A Home Office spokesperson said: “We do not comment on individual cases, but every claim is considered.”",
+     "We do not comment on individual cases, but every claim is considered.", "Home Office", "spokesperson"),
+    # no role given: none made up
+    ("“We will appeal against the ruling,” said Ann Lee.", "We will appeal against the ruling,", "Ann Lee", None),
+]
+
+
+@pytest.mark.parametrize("text, words, speaker, role", ROLE_CASES)
+def test_the_speakers_role_is_kept_with_the_quote(pipeline, text, words, speaker, role):
+    from policytext.annotate.extract import TextItem, annotate_texts
+
+    [(_, annotation)] = list(annotate_texts([TextItem("t", text, kind="article")], pipeline))
+    found = [q for q in annotation.quotes if q.text == words]
+    assert found, f"no quote {words!r} in {[q.text for q in annotation.quotes]}"
+    assert (found[0].speaker, found[0].speaker_role) == (speaker, role)
 
 
 @pytest.mark.parametrize("word, expected", [("she", "f"), ("His", "m"), ("they", None)])

@@ -45,6 +45,28 @@ def test_quotes_can_keep_only_the_speakers_resolved_a_given_way(annotated_corpus
     assert len(both) == int(everything["resolved_by"].isin(["name", "chain"]).sum())
 
 
+def test_quotes_say_the_speakers_role_and_scheme_and_filter_by_scheme(annotated_corpus, tmp_path) -> None:
+    import shutil
+
+    from policytext.corpus import open_corpus
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(annotated_corpus, folder)  # annotated by the real pipeline under the speech scheme
+    with open_corpus(folder) as corpus:
+        everything = find_quotes(corpus)
+        speech = find_quotes(corpus, scheme="speech")
+        attribution = find_quotes(corpus, scheme="attribution")
+        with pytest.raises(BadQuery, match="unknown quote scheme 'wide': --scheme takes speech or attribution"):
+            find_quotes(corpus, scheme="wide")
+        with corpus.store.transaction():  # as if one document had been annotated under the other scheme
+            corpus.store.conn.execute("UPDATE quotes SET scheme = 'attribution' WHERE speaker = 'Matthew Hancock'")
+        moved = find_quotes(corpus, scheme="attribution")
+    assert len(everything) > 0 and set(everything["scheme"]) == {"speech"} and len(speech) == len(everything)
+    assert attribution.empty and list(attribution.columns) == QUOTE_COLUMNS
+    assert len(moved) > 0 and set(moved["speaker"]) == {"Matthew Hancock"}
+    assert "speaker_role" in everything.columns
+
+
 def test_quotes_without_about_are_listed_oldest_first(sotu) -> None:
     frame = find_quotes(sotu)
     assert list(frame.columns) == QUOTE_COLUMNS

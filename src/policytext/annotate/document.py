@@ -257,7 +257,7 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
         result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, row.cue,
                                    row.kind, float(row.confidence), resolved_by=row.resolved_by,
                                    speaker_mention=None if sp_start is None else text[sp_start:sp_end],
-                                   scheme=row.scheme))
+                                   scheme=row.scheme, speaker_role=row.speaker_role))
     # A quote is found within one chunk, so the quote around a claim's sentence is one of this chunk's.
     for start, end, score, types, triggers in chunk.claims:
         said_by = next((q.speaker for q in result.quotes if q.start <= start and end <= q.end + 2), None)

@@ -3,7 +3,7 @@
 This is what ``policytext extract quotes|claims|entities`` runs, and how the evaluations call the
 extractors. Rows follow the contract other tools rely on:
 
-- quotes: ``id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence, resolved_by``
+- quotes: ``id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence, resolved_by, speaker_role``
 - claims: ``id, start, end, text, score, types``
 - entities: ``id, start, end, text, label, name``
 """
@@ -135,7 +135,8 @@ def annotation_rows(item_id: str, annotation: DocumentAnnotation, what: str, *,
     if what == "quotes":
         return [{"id": item_id, "start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,
                  "speaker_start": q.speaker_start, "speaker_end": q.speaker_end, "cue": q.cue,
-                 "kind": q.kind, "confidence": q.confidence, "resolved_by": q.resolved_by} for q in annotation.quotes]
+                 "kind": q.kind, "confidence": q.confidence, "resolved_by": q.resolved_by,
+                 "speaker_role": q.speaker_role} for q in annotation.quotes]
     if what == "claims":
         return [{"id": item_id, "start": c.start, "end": c.end, "text": c.text, "score": c.score,
                  "types": list(c.types)} for c in annotation.claims if c.score >= min_score]

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-SCHEMES = ("speech", "attribution")
-"""What counts as a quote. ``speech``: direct, indirect and mixed speech or writing with a speech
-cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's wide reading, which
-also counts beliefs, plans and findings ("the study found", "Trump wants")."""
+from policytext.records import QUOTE_SCHEMES
+
+SCHEMES = QUOTE_SCHEMES
+"""What counts as a quote (:data:`policytext.records.QUOTE_SCHEMES`): ``speech`` or ``attribution``."""
 DEFAULT_SCHEME = "speech"
 
 
@@ -19,7 +19,8 @@ class QuoteRow(NamedTuple):
 
     Character offsets point into the doc's text. ``speaker`` is the fullest name or body the doc
     gives the speaker, or None; ``resolved_by`` says how the mention was resolved (see
-    :data:`policytext.annotate.speakers.RESOLVED_BY`).
+    :data:`policytext.annotate.speakers.RESOLVED_BY`); ``speaker_role`` what the doc calls them
+    ("Skills Minister", "spokesperson"), or None.
     """
 
     start: int
@@ -32,6 +33,7 @@ class QuoteRow(NamedTuple):
     confidence: float
     resolved_by: str = "none"
     scheme: str = DEFAULT_SCHEME
+    speaker_role: str | None = None
 
     def shifted(self, offset: int) -> "QuoteRow":
         """Return the row with every offset moved by ``offset`` (a chunk's start in its document)."""

@@ -68,7 +68,7 @@ from policytext.annotate.quote_reports import (
     report_for_quote,
     without_trailing_aside,
 )
-from policytext.annotate.speakers import Speaker, SpeakerResolver, carry_speaker
+from policytext.annotate.speakers import DEFAULT_SPEAKER_SETTINGS, Speaker, SpeakerResolver, SpeakerSettings, carry_speaker
 from policytext.errors import ConfigError
 
 _MIN_UNATTRIBUTED_WORDS = 8
@@ -114,8 +114,8 @@ class QuoteFinder:
 
 
 def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
-                       scheme: str = DEFAULT_SCHEME, quote_filter: "QuoteFilter | None | str" = "shipped"
-                       ) -> list[QuoteRow]:
+                       scheme: str = DEFAULT_SCHEME, quote_filter: "QuoteFilter | None | str" = "shipped",
+                       speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS) -> list[QuoteRow]:
     """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`) that the scheme's filter keeps.
 
     Every candidate of :func:`extract_quote_candidates` is scored by the learned quote filter of
@@ -129,6 +129,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
         min_unattributed_words: a marked quote without any cue needs this many words.
         scheme: what counts as a quote (:data:`SCHEMES`); each row records it.
         quote_filter: the filter to apply; by default the scheme's, shipped in the package.
+        speakers: how speaker resolution reads first names (:class:`SpeakerSettings`).
 
     Returns:
         :class:`QuoteRow` s in text order.
@@ -142,7 +143,8 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
         quote_filter = load_quote_filter(QUOTE_FILTER_FILES[check_scheme(scheme)])
     rows: list[QuoteRow] = []
     text = ""
-    for row, features in extract_quote_candidates(doc, min_unattributed_words=min_unattributed_words, scheme=scheme):
+    for row, features in extract_quote_candidates(doc, min_unattributed_words=min_unattributed_words, scheme=scheme,
+                                                  speakers=speakers):
         row = row._replace(scheme=scheme)
         if quote_filter is not None:
             probability = quote_filter.score(features)
@@ -157,7 +159,8 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
 
 
 def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
-                             scheme: str = "attribution") -> list[tuple[QuoteRow, dict[str, float]]]:
+                             scheme: str = "attribution", speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS
+                             ) -> list[tuple[QuoteRow, dict[str, float]]]:
     """Return every candidate quote row of a parsed ``doc`` with the features the filter scores.
 
     Args:
@@ -180,7 +183,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
     reports = list(find_reports(view, in_quote))
-    speakers = SpeakerResolver(view, reports)
+    resolver = SpeakerResolver(view, reports, settings=speakers)
     join_pieces = check_scheme(scheme) == "attribution"
     rows: list[QuoteRow] = []
     origins: list[tuple[Report | None, str]] = []
@@ -218,7 +221,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
                 # “A,” she said, “B.”: one quote of one cue (previous is always the last row here)
                 rows[-1] = previous = previous._replace(end=max(previous.end, end))
                 continue
-            row = _row(text, start, end, report, kind, confidence, speakers)
+            row = _row(text, start, end, report, kind, confidence, resolver)
             if rows and _overlap(rows[-1].start, rows[-1].end, row.start, row.end) > 0.5:
                 rows[-1] = rows[-1]._replace(start=min(rows[-1].start, row.start), end=max(rows[-1].end, row.end))
                 if previous is not None:
@@ -257,7 +260,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         confidence = 0.7 if report.subject is not None else 0.4
         kind = "direct" if report.kind == "direct_colon" else report.kind
         end = without_trailing_aside(doc, report.start, report.end) if kind == "indirect" else report.end
-        rows.append(_row(text, report.start, end, report, kind, confidence, speakers))
+        rows.append(_row(text, report.start, end, report, kind, confidence, resolver))
         origins.append((report, "report"))
     candidates = [(row, describe_candidate(doc, row, report, origin, in_quote, text=text))
                   for row, (report, origin) in zip(rows, origins)]
@@ -280,7 +283,8 @@ def _row(text: str, start: int, end: int, report: Report | None, kind: str, conf
             confidence = min(confidence, 0.4)
         elif report.subject.root.lower_ in PERSON_PRONOUNS:
             confidence = round(confidence - 0.1, 2)
-    return QuoteRow(start, end, speaker.name, speaker.start, speaker.end, cue, kind, confidence, speaker.resolved_by)
+    return QuoteRow(start, end, speaker.name, speaker.start, speaker.end, cue, kind, confidence, speaker.resolved_by,
+                    speaker_role=speaker.role)
 
 
 def _continues(text: str, previous: QuoteRow, mark: QuoteMarks) -> bool:

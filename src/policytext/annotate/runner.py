@@ -267,9 +267,10 @@ def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnot
             [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])
         conn.executemany(
             "INSERT INTO quotes (doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, "
-            "kind, confidence, scheme, speaker_mention, resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "kind, confidence, scheme, speaker_mention, resolved_by, speaker_role) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue, q.kind,
-              q.confidence, q.scheme, q.speaker_mention, q.resolved_by) for q in part.quotes])
+              q.confidence, q.scheme, q.speaker_mention, q.resolved_by, q.speaker_role) for q in part.quotes])
         conn.executemany(
             "INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from policytext.errors import BadQuery
-from policytext.records import check_resolved_by
+from policytext.records import check_quote_scheme, check_resolved_by
 from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, strict_options
 
 if TYPE_CHECKING:
@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 ENTITY_COUNT_COLUMNS = ["name", "label", "mentions", "documents"]
 """Columns of :func:`count_entities` (with ``government`` first when grouped by government)."""
-SPEAKER_COLUMNS = ["speaker", "quotes", "documents", "direct", "indirect", "mixed"]
+SPEAKER_COLUMNS = ["speaker", "role", "quotes", "documents", "direct", "indirect", "mixed"]
+"""Columns of :func:`count_quoted_speakers`; ``role`` is the role most often given with the speaker's
+counted quotes ("Skills Minister"), or None."""
 _GROUPS = {"government": "d.government", "party": "d.party", "speaker": "d.speaker", "kind": "d.kind"}
 
 
@@ -66,7 +68,7 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
 
 @strict_options
 def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: float = 0.0,
-                          resolved_by: str | None = None, **filters: Any) -> pd.DataFrame:
+                          resolved_by: str | None = None, scheme: str | None = None, **filters: Any) -> pd.DataFrame:
     """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).
 
     Args:
@@ -74,6 +76,7 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: fl
         top: how many speakers.
         min_confidence: count only quotes whose confidence is at least this (0–1).
         resolved_by: count only quotes whose speaker was resolved so ("name", "name,chain", …).
+        scheme: count only quotes found under this scheme (``speech`` or ``attribution``).
         filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …).
 
     Example:
@@ -86,10 +89,24 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: fl
     if resolved_by is not None:
         methods = check_resolved_by(resolved_by)
         where, params = f"q.resolved_by IN ({', '.join('?' * len(methods))}) AND {where}", [*methods, *params]
+    if scheme is not None:
+        where, params = f"q.scheme = ? AND {where}", [check_quote_scheme(scheme), *params]
     sql = ("SELECT q.speaker AS speaker, COUNT(*) AS quotes, COUNT(DISTINCT q.doc_id) AS documents, "
            "SUM(q.kind = 'direct') AS direct, SUM(q.kind = 'indirect') AS indirect, "
            "SUM(q.kind = 'mixed') AS mixed FROM quotes q JOIN documents d ON d.id = q.doc_id "
            f"WHERE q.speaker IS NOT NULL AND q.confidence >= ? AND {where} GROUP BY q.speaker "
            "ORDER BY quotes DESC, documents DESC, speaker LIMIT ?")
     frame = pd.read_sql_query(sql, corpus.store.conn, params=[confidence, *params, int(top)])
-    return frame[SPEAKER_COLUMNS] if not frame.empty else pd.DataFrame(columns=SPEAKER_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=SPEAKER_COLUMNS)
+    speakers = list(frame["speaker"])
+    roles_sql = ("SELECT q.speaker AS speaker, q.speaker_role AS role, COUNT(*) AS n FROM quotes q "
+                 "JOIN documents d ON d.id = q.doc_id WHERE q.speaker_role IS NOT NULL AND q.confidence >= ? "
+                 f"AND q.speaker IN ({', '.join('?' * len(speakers))}) AND {where} GROUP BY q.speaker, q.speaker_role")
+    roles: dict[str, tuple[int, str]] = {}
+    for speaker, role, n in corpus.store.conn.execute(roles_sql, [confidence, *speakers, *params]):
+        best = roles.get(speaker)
+        if best is None or (n, role) > best:  # the most frequent role; ties go to the later name, fixed
+            roles[speaker] = (n, role)
+    frame["role"] = [roles[s][1] if s in roles else None for s in frame["speaker"]]
+    return frame[SPEAKER_COLUMNS]

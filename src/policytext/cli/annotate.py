@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, QUOTE_SCHEME, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -109,6 +109,7 @@ def quoted(
     min_confidence: float = typer.Option(0.0, "--min-confidence",
                                          help="Count only quotes at least this confident (0-1)."),
     resolved_by: Optional[str] = _RESOLVED_BY,
+    scheme: Optional[str] = QUOTE_SCHEME,
     speaker: Optional[str] = _SPEAKER,
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
@@ -126,7 +127,7 @@ def quoted(
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, resolved_by=resolved_by,
-                                      speaker=speaker,
+                                      scheme=scheme, speaker=speaker,
                                       party=party, government=government, kind=kind, since=since, until=until)
     render(frame, format, title="Most quoted speakers")
 
@@ -190,9 +191,10 @@ _MODEL = typer.Option(None, help="spaCy pipeline to use (default: the 'model' se
 @extract_app.command("quotes")
 def extract_quotes(ctx: typer.Context, source: str = _SOURCE, model: Optional[str] = _MODEL,
                    scheme: Optional[str] = _SCHEME) -> None:
-    """Write one JSON line per quote: id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence, resolved_by.
+    """Write one JSON line per quote: id, start, end, text, speaker, speaker_start, speaker_end, cue, kind, confidence, resolved_by, speaker_role.
 
-    resolved_by says how the speaker was found: name, pronoun, role, chain or none.
+    resolved_by says how the speaker was found: name, pronoun, role, chain or none; speaker_role what
+    the text calls the speaker ("Skills Minister", "spokesperson"), or null.
 
     Example: policytext extract quotes article.txt --scheme attribution
     """

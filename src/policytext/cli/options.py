@@ -19,6 +19,8 @@ UNTIL = typer.Option(None, help="Up to this date, inclusive.")
 SOURCE = typer.Option(None, help="Source: files, sotu, govuk, web.")
 COUNTRY = typer.Option(None, help="Country code, e.g. GB.")
 ROLE = typer.Option(None, help="The speaker's place that day: minister, shadow, backbencher or chair (Hansard with --posts).")
+QUOTE_SCHEME = typer.Option(None, "--scheme", help="Only quotes found under this scheme: speech or attribution "
+                            "(default: every stored quote).")
 POST = typer.Option(None, help="Part of a post the speaker held that day, e.g. 'Cabinet Office'.")
 DOCUMENT_IDS = typer.Option([], "--id", help="A document id (repeat for more).")
 ALL_DOCUMENTS = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given).")

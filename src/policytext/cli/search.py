@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, SINCE, UNTIL
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, QUOTE_SCHEME, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 from policytext.search.wording import count_matching
@@ -114,6 +114,7 @@ def quotes(
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only quotes at least this confident (0-1)."),
     resolved_by: Optional[str] = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: "
                                               "name, pronoun, role, chain or none, comma-separated."),
+    scheme: Optional[str] = QUOTE_SCHEME,
     format: OutputFormat = FORMAT,
 ) -> None:
     """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
@@ -128,9 +129,9 @@ def quotes(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
                             kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
-                            resolved_by=resolved_by)
+                            resolved_by=resolved_by, scheme=scheme)
     if format is OutputFormat.table:
-        columns = ["highlighted" if about else "text", "speaker", "cue", "kind", "date", "title"]
+        columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
     else:
         render(frame, format)

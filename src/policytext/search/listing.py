@@ -8,7 +8,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.records import check_resolved_by
+from policytext.records import check_quote_scheme, check_resolved_by
 from policytext.search.citations import format_citation
 from policytext.search.hits import _match, _store_of, query_errors, record_filter
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
@@ -16,8 +16,8 @@ from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import check_fraction, strict_options
 
-QUOTE_COLUMNS = ["doc_id", "start", "end", "text", "speaker", "cue", "kind", "confidence", "resolved_by",
-                 "title", "date", "doc_speaker", "doc_kind", "government", "url", "citation"]
+QUOTE_COLUMNS = ["doc_id", "start", "end", "text", "speaker", "speaker_role", "cue", "kind", "confidence",
+                 "resolved_by", "scheme", "title", "date", "doc_speaker", "doc_kind", "government", "url", "citation"]
 """Columns of :func:`find_quotes` (``kind`` is the quote's: direct, indirect or mixed; ``doc_kind``
 the document's). With ``about`` the frame also has ``highlighted`` and ``rank``."""
 
@@ -63,7 +63,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
                 party: str | None = None, government: str | None = None, kind: str | None = None,
                 since: str | None = None, until: str | None = None,
                 limit: int | None = None, min_confidence: float = 0.0,
-                resolved_by: str | None = None) -> pd.DataFrame:
+                resolved_by: str | None = None, scheme: str | None = None) -> pd.DataFrame:
     """Return the corpus's quotes, by who is quoted and what about, as a DataFrame.
 
     Args:
@@ -73,6 +73,8 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         min_confidence: only quotes whose confidence is at least this (0–1).
         resolved_by: only quotes whose speaker was resolved so, e.g. ``"name"`` or
             ``"name,pronoun,chain"`` (see :func:`policytext.records.check_resolved_by`).
+        scheme: only quotes found under this scheme, ``speech`` or ``attribution``
+            (:data:`policytext.records.QUOTE_SCHEMES`; quotes stored before schemes were recorded have none).
         party, government, kind, since, until, limit: the shared document filters. ``kind`` is
             the document's kind (speech, blog…), as everywhere else.
 
@@ -94,9 +96,12 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     if resolved_by is not None:
         methods = check_resolved_by(resolved_by)
         where, params = f"t.resolved_by IN ({', '.join('?' * len(methods))}) AND {where}", [*methods, *params]
+    if scheme is not None:
+        where, params = f"t.scheme = ? AND {where}", [check_quote_scheme(scheme), *params]
     select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
-              "COALESCE(t.speaker, d.speaker) AS speaker, t.cue AS cue, t.kind AS kind, "
-              f"t.confidence AS confidence, t.resolved_by AS resolved_by, {_DOC_COLUMNS}")
+              "COALESCE(t.speaker, d.speaker) AS speaker, t.speaker_role AS speaker_role, t.cue AS cue, "
+              "t.kind AS kind, t.confidence AS confidence, t.resolved_by AS resolved_by, t.scheme AS scheme, "
+              f"{_DOC_COLUMNS}")
     rows = _query(store, "quotes", select, where, params, about=about,
                   order="d.date, t.doc_id, t.start_char", limit=filters.limit)
     for row in rows:
@@ -106,7 +111,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     columns = QUOTE_COLUMNS + (["highlighted", "rank"] if about is not None else [])
     return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_quotes", dict(
         party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
-        limit=limit, min_confidence=min_confidence, resolved_by=resolved_by)
+        limit=limit, min_confidence=min_confidence, resolved_by=resolved_by, scheme=scheme)
 
 
 @strict_options

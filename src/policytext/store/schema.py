@@ -303,4 +303,14 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX documents_role ON documents(role);
         """,
     ),
+    Migration(
+        10,
+        "quotes: the speaker's role as the document gives it (Skills Minister, spokesperson)",
+        # Quotes stored before have no role (NULL: not recorded); ``annotate --force`` fills it.
+        # The scheme gets an index: ``quotes --scheme`` filters on it.
+        """
+        ALTER TABLE quotes ADD COLUMN speaker_role TEXT;
+        CREATE INDEX quotes_scheme ON quotes(scheme);
+        """,
+    ),
 ]
