@@ -26,9 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from policytext.analyse.themes import english_stop_words
-from policytext.analyse.topic_eval import (PARLIAMENT_STOP_WORDS, lemmatise_sentences, nmi_with_codes,
-                                           read_parlee, reference_coherence)
+from policytext.analyse.topic_eval import lemmatise_sentences, nmi_with_codes, read_parlee, reference_coherence
 from policytext.analyse.topic_model import TopicModel, analyse_terms
+from policytext.analyse.topic_stop_words import parliamentary_stop_words
+
+PARLIAMENT_STOP_WORDS = parliamentary_stop_words()  # the list `topics fit` uses on parliamentary text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,13 +27,6 @@ from policytext.analyse.topic_stop_words import parliamentary_stop_words
 from policytext.errors import BadInput
 from policytext.lemmas import lemma_stream
 
-PARLIAMENT_STOP_WORDS = ("hon", "member", "friend", "gentleman", "lady", "house", "right", "minister",
-                         "secretary", "mr", "speaker", "deputy", "say", "think", "know", "make",
-                         "want", "government", "people", "year", "point", "question", "debate", "bill",
-                         "clause", "amendment", "committee", "constituency")
-"""Words of parliamentary procedure that say nothing about a debate's subject."""
-
-
 def decode_mixed(raw: bytes) -> str:
     """Decode text that mixes UTF-8 and Windows-1252 lines: UTF-8 where a line is valid, else cp1252.
 
