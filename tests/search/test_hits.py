@@ -357,3 +357,126 @@ def test_claim_context_follows_a_change_of_the_sentences(sotu_path, tmp_path, wr
         again = search_corpus(corpus, "billion", within="claims", limit=1).hits[0]
         assert again.id == hit.id
         assert again.before == (expected[0] if expected else "") != hit.before
+
+
+# Ranking and order: a small corpus written for the test, with the fragments and headings that BM25
+# used to put first on the State of the Union ("--World Heritage Trust.", "TAXES").
+_RANKING_DOCS = [
+    ("rank-1", "1973-02-15", "Richard Nixon", [
+        ("--World Heritage Trust.", 0.10),
+        ("We will restore the trust of the people in their government by keeping our word.", 0.20)]),
+    ("rank-2", "1954-01-07", "Dwight D. Eisenhower", [
+        ("TAXES", 0.07),
+        ("Taxes on families fell by 7 percent last year, the largest cut since the war.", 0.95),
+        ("A fair tax system is one that the people trust.", 0.40)]),
+    ("rank-3", "2015-01-20", "Barack Obama", [
+        ("Anti-trust Enforcement and Competition", 0.05),
+        ("Middle-class families pay more in taxes than the companies that employ them.", 0.80),
+        ("That is how we start rebuilding trust in what our institutions can do for us.", 0.30)]),
+]
+
+# Sentences on other things, so that the words searched for are rare, as in a real address.
+# Sentences on other things, as long as a real address's (about 25 words), so that the words
+# searched for are rare and the lengths are those BM25 compares with on the real corpus.
+_FILLER = [(text, 0.0) for text in (
+    "The state of our union is strong, and it is stronger tonight than it was a year ago because of the work of our people.",
+    "We honor those who serve in uniform, far from home, and we owe them and their families a debt we can never fully repay.",
+    "Our schools must teach every child to read and to write by the third grade, and we will give them the teachers to do it.",
+    "The harvest was good across the plains this year, and the farmers who brought it in deserve markets open to what they grow.",
+    "Roads and bridges link our towns and cities, and a nation that builds them well will carry its commerce into the next century.",
+    "Science opens new frontiers for all of us, from the depths of the oceans to the far reaches of space and the cells of our bodies.",
+)]
+
+
+@pytest.fixture(scope="module")
+def ranking_corpus(tmp_path_factory):
+    import json
+
+    from policytext.corpus import open_corpus
+    from policytext.records import Document
+
+    path = tmp_path_factory.mktemp("ranking")
+    with open_corpus(path, create=True) as corpus:
+        docs = [Document(source="test", source_id=sid, title=f"Address {date[:4]}", date=date, speaker=speaker,
+                         text="\n\n".join(text for text, _ in sentences + _FILLER), kind="speech", country="US")
+                for sid, date, speaker, sentences in _RANKING_DOCS]
+        corpus.write(docs, stage="test")
+        conn = corpus.store.conn
+        with corpus.store.transaction():
+            for doc, (_, _, speaker, sentences) in zip(docs, _RANKING_DOCS):
+                doc_id = conn.execute("SELECT id FROM documents WHERE source_id = ?", (doc.source_id,)).fetchone()[0]
+                start = 0
+                for idx, (text, score) in enumerate(sentences + _FILLER):
+                    conn.execute("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                                 (doc_id, idx, start, start + len(text), text))
+                    conn.execute("INSERT INTO claims (doc_id, start_char, end_char, text, score, types, triggers, speaker) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, '[]', ?)",
+                                 (doc_id, start, start + len(text), text, score, json.dumps([]), speaker))
+                    start += len(text) + 2
+    corpus = open_corpus(path)
+    yield corpus
+    corpus.close()
+
+
+def test_fragments_and_headings_no_longer_come_first(ranking_corpus) -> None:
+    # BM25 alone ranked the three fragments first (they are short); now the sentences lead
+    texts = [hit.text for hit in search_corpus(ranking_corpus, "trust").hits]
+    assert set(texts[-2:]) == {"--World Heritage Trust.", "Anti-trust Enforcement and Competition"}
+    assert len(texts) == 5
+
+
+def test_relevance_sql_with_no_prior_is_plain_bm25(ranking_corpus) -> None:
+    from policytext.search.hits import relevance_sql
+
+    conn = ranking_corpus.store.conn
+    plain = relevance_sql("t", "sentences_fts.rank", length_prior=0, heading_weight=1)
+    first = conn.execute(f"SELECT t.text FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
+                         f"WHERE sentences_fts MATCH 'trust' ORDER BY {plain} LIMIT 1").fetchone()[0]
+    assert first == "--World Heritage Trust."  # the defect the priors fix
+
+
+@pytest.mark.parametrize(("text", "heading"), [
+    ("TAXES", True), ("Anti-trust Enforcement and Competition", True), ("--World Heritage Trust.", True),
+    ("\u2022 Lower taxes.", True), ("We will cut taxes.", False), ('He said "trust me."', False),
+    ("Is it fair?", False), ("(Applause.)", False),
+])
+def test_what_counts_as_a_heading(ranking_corpus, text, heading) -> None:
+    from policytext.search.hits import relevance_sql
+
+    weight = ranking_corpus.store.conn.execute(
+        f"SELECT {relevance_sql('t', '1.0', length_prior=0, heading_weight=0.5)} FROM (SELECT ? AS text) AS t",
+        (text,)).fetchone()[0]
+    assert weight == (0.5 if heading else 1.0)
+
+
+def test_claims_come_most_check_worthy_first_the_query_only_filtering(ranking_corpus) -> None:
+    hits = search_corpus(ranking_corpus, "taxes", within="claims").hits
+    assert [hit.score for hit in hits] == [0.95, 0.80, 0.40, 0.07]  # "TAXES" (0.07) used to come first
+    by_relevance = search_corpus(ranking_corpus, "taxes", within="claims", sort="relevance").hits
+    assert by_relevance[-1].text == "TAXES"
+
+
+@pytest.mark.parametrize(("sort", "dates"), [
+    ("date", ["1954-01-07"] * 3 + ["1973-02-15"] * 2 + ["2015-01-20"] * 3),
+    ("-date", ["2015-01-20"] * 3 + ["1973-02-15"] * 2 + ["1954-01-07"] * 3),
+])
+def test_sort_by_date_keeps_document_order_within_a_date(ranking_corpus, sort, dates) -> None:
+    hits = search_corpus(ranking_corpus, "trust OR taxes", sort=sort).hits
+    assert [hit.date for hit in hits] == dates
+    for first, second in zip(hits, hits[1:]):
+        if first.doc_id == second.doc_id:
+            assert first.start < second.start
+    # paging through one at a time gives the same order (stable ties)
+    paged = [search_corpus(ranking_corpus, "trust OR taxes", sort=sort, limit=1, offset=i).hits[0].id
+             for i in range(len(hits))]
+    assert paged == [hit.id for hit in hits]
+
+
+@pytest.mark.parametrize(("within", "sort", "message"), [
+    ("sentences", "newest", "cannot sort sentences by 'newest': choose one of relevance, date, -date ('score' only for claims)"),
+    ("sentences", "score", "cannot sort sentences by 'score'"),
+    ("claims", "Date", "cannot sort claims by 'Date': choose one of relevance, date, -date, score"),
+])
+def test_an_unknown_sort_is_an_error(ranking_corpus, within, sort, message) -> None:
+    with pytest.raises(BadQuery, match=re.escape(message)):
+        search_corpus(ranking_corpus, "trust", within=within, sort=sort)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -21,6 +21,19 @@ class Within(str, Enum):
     claims = "claims"
 
 
+class Sort(str, Enum):
+    relevance = "relevance"
+    date = "date"
+    newest = "-date"
+    score = "score"
+
+
+class CountBy(str, Enum):
+    speaker = "speaker"
+    government = "government"
+    year = "year"
+
+
 _SPEAKER = typer.Option(None, help="Part of the speaker's name (for quotes and claims: who is quoted or claims).")
 
 
@@ -35,8 +48,14 @@ def search(
     kind: Optional[str] = KIND,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
-    limit: int = typer.Option(20, help="Hits to show (at most 1000)."),
+    limit: Optional[int] = typer.Option(None, show_default="20; with --count-by every value",
+                                        help="Hits to show (at most 1000)."),
     offset: int = typer.Option(0, help="Hits to skip first (for paging)."),
+    sort: Optional[Sort] = typer.Option(None, show_default="claims by score, the rest by relevance",
+                                        help="Order: relevance (best first), date (oldest first), -date "
+                                             "(newest first) or, for claims, score (most check-worthy first)."),
+    count_by: Optional[CountBy] = typer.Option(None, "--count-by", help="Print how many hits each speaker, "
+                                               "government or year has, instead of the hits (--limit: at most this many)."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """Search the corpus: best matches first, matched words marked «like this», with a citation.
@@ -44,14 +63,21 @@ def search(
     Example: policytext search '"new frontier"' --speaker Kennedy
 
     Example: policytext search 'NEAR(tax cuts, 5) OR inflat*' --since 1970 --in sentences --format json
+
+    Example: policytext search taxes --in claims --sort -date
+
+    Example: policytext search inflation --count-by year
     """
     from policytext.search import HIT_COLUMNS, search_corpus
 
     st = state(ctx)
+    filters = dict(speaker=speaker, party=party, government=government, kind=kind, since=since, until=until)
+    if count_by is not None:
+        _print_counts(st, query, within.value, count_by.value, filters, limit, format)
+        return
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        result = search_corpus(corpus, query, within=within.value, speaker=speaker, party=party,
-                               government=government, kind=kind, since=since, until=until,
-                               limit=limit, offset=offset)
+        result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
+                               sort=None if sort is None else sort.value, **filters)
     rows = [hit.to_dict() for hit in result.hits]
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
@@ -59,6 +85,19 @@ def search(
         render(rows, format, columns=TABLE_COLUMNS, max_width=400)
     else:
         render(rows, format, columns=HIT_COLUMNS)
+
+
+def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, Any], limit: int | None,
+                  format: OutputFormat) -> None:
+    """Print the counts of ``search --count-by``: one row per value, as many as ``limit``."""
+    from policytext.search.counts import count_matches
+
+    with open_corpus(config=st.config(), readonly=True) as corpus:
+        counts = count_matches(corpus, query, by=by, within=within, limit=limit, **filters)
+    rows = [{by: count.value, "matches": count.count} for count in counts]
+    if format is OutputFormat.table:
+        message(f"{within.capitalize()} matching {query!r}, by {by}", quiet=st.quiet)
+    render(rows, format, columns=[by, "matches"])
 
 
 @app.command("serve")
