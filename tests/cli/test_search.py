@@ -121,3 +121,40 @@ def test_tables_keep_to_the_width_columns_gives(corpus_path) -> None:
 
     assert widest("80") <= 80
     assert 80 < widest(None) <= 200
+
+
+def test_search_sort_by_date_newest_first(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "moon", "--sort", "-date", "--format", "json")
+    assert code == 0, err
+    dates = [hit["date"] for hit in json.loads(out)]
+    assert len(set(dates)) > 1 and dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--sort", "newest"], "Invalid value for '--sort'"),
+    (["--sort", "score"], "Error: cannot sort sentences by 'score': choose one of relevance, date, -date"),
+    (["--count-by", "party"], "Invalid value for '--count-by'"),
+])
+def test_an_unknown_sort_or_count_is_refused(capsys, corpus_path, args, message) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "moon", *args)
+    assert code != 0 and out == ""
+    assert message in err
+
+
+def test_search_count_by_year_and_speaker(capsys, corpus_path) -> None:
+    from policytext.search import search_corpus
+    from policytext.corpus import open_corpus
+
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "moon OR space", "--count-by", "year", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["year"] for row in rows] == sorted(row["year"] for row in rows)
+    with open_corpus(corpus_path, readonly=True) as corpus:
+        total = search_corpus(corpus, "moon OR space", limit=0).total
+        in_1962 = search_corpus(corpus, "moon OR space", since="1962", until="1962", limit=0).total
+    assert sum(int(row["matches"]) for row in rows) == total
+    assert {row["year"]: int(row["matches"]) for row in rows}["1962"] == in_1962
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "moon OR space", "--count-by", "speaker",
+                         "--limit", "1", "--format", "json")
+    assert code == 0, err
+    assert len(json.loads(out)) == 1 and set(json.loads(out)[0]) == {"speaker", "matches"}
