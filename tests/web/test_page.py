@@ -161,3 +161,65 @@ def test_a_hit_opens_in_its_whole_document_with_the_passage_marked(page) -> None
     assert "John F. Kennedy" in page.inner_text("#doc-meta")
     assert page.evaluate("(() => { const r = document.querySelector('#passage').getBoundingClientRect();"
                          " return r.top >= 0 && r.bottom <= window.innerHeight; })()")  # scrolled to it
+
+
+def _total(page) -> int:
+    return int(re.match(r"[\d,]+", page.inner_text("#summary")).group(0).replace(",", ""))
+
+
+def test_counts_by_speaker_and_year_filter_when_clicked(page) -> None:
+    search(page, "world")
+    speakers = page.locator("#facet-speaker li")
+    assert speakers.count() >= 2
+    first = speakers.first
+    name, count = first.locator("a").inner_text(), int(first.locator(".n").inner_text().replace(",", ""))
+    counts = [int(n.replace(",", "")) for n in page.locator("#facet-speaker .n").all_inner_texts()]
+    assert sum(counts) == _total(page) and counts == sorted(counts, reverse=True)
+    with page.expect_navigation():
+        first.locator("a").click()
+    assert _total(page) == count
+    assert set(page.locator("li.hit .speaker").all_inner_texts()) == {name}
+    assert page.input_value("#speaker") == name and page.input_value("#q") == "world"
+    year = page.locator("#facet-year li").first
+    label, count = year.locator("a").inner_text(), int(year.locator(".n").inner_text().replace(",", ""))
+    with page.expect_navigation():
+        year.locator("a").click()
+    assert _total(page) == count
+    assert {t[:4] for t in page.locator("li.hit time").all_inner_texts()} == {label}
+    assert page.locator("#facet-year a[aria-current]").inner_text() == label
+
+
+def test_the_order_select_sorts_by_date(page) -> None:
+    search(page, "moon OR space")
+    assert page.input_value("#sort") == ""  # best match first by default
+    with page.expect_navigation():
+        page.select_option("#sort", "date")  # the page searches again on change
+    assert "sort=date" in page.url
+    dates = page.locator("li.hit time").all_inner_texts()
+    assert len(set(dates)) > 1 and dates == sorted(dates)
+    with page.expect_navigation():
+        page.select_option("#sort", "-date")
+    newest = page.locator("li.hit time").all_inner_texts()
+    assert newest == sorted(newest, reverse=True) and newest[0] > dates[0]
+    assert page.input_value("#sort") == "-date"
+
+
+def test_claims_are_ordered_by_score_and_the_order_shows_it(page) -> None:
+    page.goto("/?q=million&in=claims")
+    assert page.locator("#sort option:checked").inner_text() == "most check-worthy"
+    page.goto("/?q=million&sort=score")  # score orders claims only: an error that says so
+    assert "'sort' must be one of relevance, date, -date for sentences" in page.inner_text("#error")
+
+
+def test_the_counts_fit_a_narrow_screen(browser, base_url) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    try:
+        search(page, "world OR nation")
+        assert page.locator("#facet-year li").count() >= 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400
+        for part in ("#facets", "#facet-speaker", "#facet-year", "#sort"):
+            box = page.locator(part).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 400, part
+    finally:
+        context.close()

@@ -37,7 +37,8 @@ from markupsafe import Markup
 from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
-from policytext.search.hits import MAX_LIMIT
+from policytext.search.counts import count_matches
+from policytext.search.hits import MAX_LIMIT, SORTS
 from policytext.search.wording import count_matching
 from policytext.store import Store
 
@@ -67,6 +68,8 @@ CSV_MAX_ROWS = 5000
 """Hits in a CSV download at most (from the first); the file says when there were more."""
 CSV_COLUMNS = ("position", "text", "speaker", "date", "title", "kind", "government", "party", "url", "citation",
                "doc_id", "start", "end", "score")
+FACET_SPEAKERS = 10
+"""Speakers the page's counts show at most (those with the most matches); every year is shown."""
 DOC_MAX_CHARS = 2_000_000
 """Longest document the document view shows whole (longer ones are shown round the passage)."""
 
@@ -86,14 +89,20 @@ class SearchRequest:
     filters: tuple[tuple[str, str], ...] = ()
     limit: int = PAGE_SIZE
     page: int = 1
+    sort: str = ""  # "" for the default: claims by score, the rest by relevance
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.limit
 
+    @property
+    def search_options(self) -> dict[str, Any]:
+        """Return the keyword options of ``search_corpus`` this request names (filters, sort, where)."""
+        return {"within": self.within, "sort": self.sort or None, **dict(self.filters)}
+
     def params(self, **changes: Any) -> str:
         """Return the query string of this request with some parameters changed."""
-        values: dict[str, Any] = {"q": self.q, "in": self.within, **dict(self.filters)}
+        values: dict[str, Any] = {"q": self.q, "in": self.within, **dict(self.filters), "sort": self.sort}
         if self.limit != PAGE_SIZE:
             values["limit"] = self.limit
         values["page"] = self.page
@@ -119,7 +128,11 @@ def read_request(query_string: str) -> SearchRequest:
     limit = _read_int(one("limit"), "limit", PAGE_SIZE, 1, MAX_PAGE_SIZE)
     page = _read_int(one("page"), "page", 1, 1, 100_000)
     filters = tuple((name, one(name)) for name in FILTER_NAMES if one(name))
-    return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page)
+    sort = one("sort")
+    if sort and (sort not in SORTS or (sort == "score" and within != "claims")):
+        allowed = ", ".join(s for s in SORTS if s != "score" or within == "claims")
+        raise BadQuery(f"'sort' must be one of {allowed} for {within}, not {sort!r}")
+    return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page, sort=sort)
 
 
 def _read_int(value: str, name: str, default: int, low: int, high: int) -> int:
@@ -445,8 +458,8 @@ class SearchApp:
             request = read_request(query_string)
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
-            result = search_corpus(self.store(), request.q, within=request.within,
-                                   limit=request.limit, offset=request.offset, **dict(request.filters))
+            result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
+                                   **request.search_options)
         except BadQuery as err:
             body = json.dumps({"error": str(err)}, ensure_ascii=False)
             return "400 Bad Request", "application/json; charset=utf-8", body.encode("utf-8")
@@ -486,10 +499,11 @@ class SearchApp:
         try:
             request = read_request(query_string)
             if request.q:
-                result = search_corpus(self.store(), request.q, within=request.within,
-                                       limit=request.limit, offset=request.offset, **dict(request.filters))
+                result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
+                                       **request.search_options)
         except BadQuery as err:
             error = str(err)
+        counts = self._counts(request) if result is not None and result.total else None
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
@@ -499,10 +513,16 @@ class SearchApp:
         html = self.env.get_template("page.html").render(
             request=request, filters=filters, result=result, error=error, pages=pages,
             past_end=bool(result and result.total and request.offset >= result.total),
-            noun=count_matching, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP,
+            noun=count_matching, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
+
+    def _counts(self, request: SearchRequest) -> dict[str, Any]:
+        """Return the page's counts of the search's matches: the top speakers and every year."""
+        options = {"within": request.within, **dict(request.filters)}
+        return {"speaker": count_matches(self.store(), request.q, by="speaker", limit=FACET_SPEAKERS, **options),
+                "year": count_matches(self.store(), request.q, by="year", **options)}
 
     def _csv(self, query_string: str, start_response: StartResponse) -> list[bytes]:
         """Answer ``/api/search.csv``: every hit of the search (up to :data:`CSV_MAX_ROWS`) as CSV."""
@@ -512,8 +532,8 @@ class SearchApp:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             hits: list[Any] = []
             while True:  # in pages of the most a search returns at once
-                result = search_corpus(self.store(), request.q, within=request.within, offset=len(hits),
-                                       limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)), **dict(request.filters))
+                result = search_corpus(self.store(), request.q, offset=len(hits),
+                                       limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)), **request.search_options)
                 hits.extend(result.hits)
                 if not result.hits or len(hits) >= min(result.total, CSV_MAX_ROWS):
                     break
