@@ -430,3 +430,23 @@ def test_suggestions_come_from_a_name_or_a_word_of_it() -> None:
     assert suggest_speakers("Regan", speakers) == ["Ronald Reagan"]
     assert suggest_speakers("kenedy", speakers) == ["John F. Kennedy"]
     assert suggest_speakers("Churchill", speakers) == [] and suggest_speakers("  ", speakers) == []
+
+
+def test_api_sorts_like_the_library_and_refuses_an_unknown_sort(base_url, web_corpus) -> None:
+    from policytext.corpus import open_corpus
+
+    data = json.loads(fetch(f"{base_url}/api/search?q=moon&sort=-date&limit=50")[2])
+    with open_corpus(web_corpus) as corpus:
+        expected = search_corpus(corpus, "moon", sort="-date", limit=50)
+    assert [hit["id"] for hit in data["hits"]] == [hit.id for hit in expected.hits]
+    status, _, body = fetch(f"{base_url}/api/search?q=moon&sort=newest")
+    assert status == 400
+    assert json.loads(body)["error"] == "'sort' must be one of relevance, date, -date for sentences, not 'newest'"
+
+
+def test_the_counts_are_escaped_and_link_to_the_filter(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/?q={quote('<script>')}")  # matches the blog post by "Test Author"
+    assert status == 200 and "<script>alert" not in body
+    facets = body[body.index('id="facets"'):body.index("</details>", body.index('id="facets"'))]
+    assert 'href="/?q=%3Cscript%3E&amp;in=sentences&amp;speaker=Test+Author"' in facets
+    assert "<script>" not in facets and ">2015</a>" in facets
