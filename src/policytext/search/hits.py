@@ -1,12 +1,13 @@
 """Full-text search over sentences, quotes and claims: the SQL that finds a page of ranked hits in context.
 
-A search costs little more than the bare FTS5 query. Without document filters, FTS5 sorts the
-matches by BM25 itself and stops after the page, so highlight() marks the page's hits only and
-the total is the index's own count of the match. With filters, every match has to be joined to
-its document to be counted, so one statement ranks, filters and counts in a single pass and
-returns the page with its document details (and, for sentences, the neighbouring sentences; a
-quote's or claim's are found from its documents' sentence boundaries); the page's matched words
-are then marked in a small in-memory FTS5 table with the index's tokenizer.
+A search costs little more than the bare FTS5 query. One statement matches, joins each match to its
+record (the length prior reads its text) and, when filters or the sort need them, to its document,
+orders the matches (:func:`relevance_sql`: BM25 times a length prior and a heading weight; or by
+date, or a claim's score) and returns the page with its document details (and, for sentences,
+the neighbouring sentences; a quote's or claim's are found from its documents' sentence
+boundaries). With filters the count comes from the same pass (a window over the matches); without,
+from the page itself or the index's own count. The page's matched words are then marked in a small
+in-memory FTS5 table with the index's tokenizer.
 
 The hits and results are typed in :mod:`~policytext.search.results`, their words marked by
 :mod:`~policytext.search.marking` and cited by :mod:`~policytext.search.citations`.
@@ -43,10 +44,13 @@ LENGTH_PRIOR_CHARS = 10
 """The length prior: BM25 is multiplied by ``n / (n + LENGTH_PRIOR_CHARS)`` for a text of ``n``
 characters, so a one-line fragment ("--World Heritage Trust.") no longer outranks a sentence
 that uses the word. Chosen on the dev queries of :mod:`policytext.evaluation.ranking` (nDCG@10
-0.789 on dev, 0.770 on test, where BM25 alone has 0.390 and 0.329; see docs/search.md)."""
+0.802 on dev, 0.767 on test, where BM25 alone has 0.403 and 0.329; see docs/search.md)."""
 HEADING_WEIGHT = 0.75
-"""BM25 of a text that looks like a heading (no closing punctuation, all capitals, or a leading
-dash or bullet) is multiplied by this; chosen with :data:`LENGTH_PRIOR_CHARS`."""
+"""BM25 of a text that looks like a heading (at most :data:`HEADING_MAX_CHARS` long, with no
+closing punctuation, all in capitals, or after a leading dash or bullet) is multiplied by this;
+chosen with :data:`LENGTH_PRIOR_CHARS`."""
+HEADING_MAX_CHARS = 100
+"""Longer texts are never taken for headings (and the test costs nothing for them)."""
 # Characters that close a sentence (with the quotation marks and brackets that may follow it).
 _CLOSING = ".!?:;\"\u201d'\u2019)]"
 
@@ -66,7 +70,8 @@ def relevance_sql(alias: str = "t", fts: str = "rank", *, length_prior: float = 
     heading = (f"(instr({closing}, {last}) = 0 OR ({text} = upper({text}) AND {text} <> lower({text})) "
                f"OR ltrim({text}) GLOB '[-*' || char(8226) || ']*')")
     prior = f"(length({text}) * 1.0 / (length({text}) + {length_prior!r}))" if length_prior else "1.0"
-    weight = f"(CASE WHEN {heading} THEN {heading_weight!r} ELSE 1.0 END)" if heading_weight != 1.0 else "1.0"
+    weight = (f"(CASE WHEN length({text}) > {HEADING_MAX_CHARS} THEN 1.0 WHEN {heading} THEN {heading_weight!r} "
+              "ELSE 1.0 END)") if heading_weight != 1.0 else "1.0"
     return f"({fts} * {prior} * {weight})"
 
 
@@ -216,8 +221,11 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                                                                                 sort, limit, offset),
                                                    carried="total"))
         marked = _MARKER.mark(fts_query, page)
-        total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
-        if total is None:  # a page past the end, or only the count asked for
+        if where == "1":  # the index counts its matches faster than a window over every joined match
+            total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
+        else:
+            total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
+        if total is None:  # a full page, a page past the end, or only the count asked for
             total = _count_matches(conn, within, fts_query, where, params)
     hits = tuple(_build_hits(store, within, page, marked))
     return SearchResult(query=query, fts_query=fts_query, within=within, total=total,
@@ -251,7 +259,8 @@ def _ranking_sql(within: str, where: str, sort: str) -> str:
     fts = f"{within}_fts"
     documents = "" if where == "1" and sort in ("relevance", "score") else \
         "JOIN documents AS d ON d.id = t.doc_id "
-    return (f"SELECT t.id AS id, {relevance_sql('t', f'{fts}.rank')} AS relevance, count(*) OVER () AS total "
+    total = "NULL" if where == "1" else "count(*) OVER ()"
+    return (f"SELECT t.id AS id, {relevance_sql('t', f'{fts}.rank')} AS relevance, {total} AS total "
             f"FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid {documents}"
             f"WHERE {fts} MATCH ? AND {where} ORDER BY {_order_sql(sort)} LIMIT ? OFFSET ?")
 
