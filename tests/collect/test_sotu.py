@@ -55,3 +55,18 @@ def test_collect_sotu_is_a_collector_like_every_other_source(tmp_path) -> None:
         speakers = list(corpus.documents(text=False)["speaker"])
     assert (first.collected, again.collected, again.unchanged) == (1, 0, 1)
     assert speakers == ["John F. Kennedy"]
+
+
+def test_an_address_is_described_not_given_a_made_up_title() -> None:
+    """The package carries no titles: the stored title says what the address is, and meta says it is no title."""
+    from importlib import metadata
+
+    [clinton] = [d for d in iter_sotu(since=1996, until=1996) if d.date == "1996-01-23"]
+    assert clinton.title == "State of the Union address"
+    assert clinton.meta["untitled"] is True and clinton.meta["description"] == clinton.title
+    assert clinton.meta["package_version"] == metadata.version("sotu")
+    assert clinton.publisher == "The American Presidency Project (UC Santa Barbara)"  # where the package says it is from
+    rows = {r["fileid"]: r for r in _package_rows(1961, 1961)}
+    [eisenhower] = [d for d in iter_sotu(since=1961, until=1961) if d.speaker == "Dwight D. Eisenhower"]
+    assert rows[eisenhower.meta["fileid"]]["sotu_type"] == "written"
+    assert eisenhower.title == "State of the Union message"

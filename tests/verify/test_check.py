@@ -13,7 +13,7 @@ def test_typography_apart_a_quote_of_the_speaker_is_verbatim_with_its_citation(s
     assert verdict.verdict == "verbatim" and verdict.similarity == 1.0
     best = verdict.best
     assert best.relation == "own" and best.speaker == "John F. Kennedy" and best.date == "1961-01-30"
-    assert best.citation.startswith("John F. Kennedy, “State of the Union Address (1961") and best.url in best.citation
+    assert best.citation.startswith("John F. Kennedy, State of the Union address, ") and best.url in best.citation
     assert best.matched == "You are among my oldest friends in Washington--and this House is my oldest home"
 
 

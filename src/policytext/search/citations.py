@@ -56,7 +56,7 @@ _SOURCE_NAMES = {
 
 
 def format_date(value: str | None) -> str | None:
-    """Return an ISO date as '11 January 1962' (or the value unchanged when it is not a date).
+    """Return an ISO date as '11 January 1962', a month as 'June 2015' (other values unchanged).
 
     Example:
         >>> format_date("1962-01-11")
@@ -64,6 +64,9 @@ def format_date(value: str | None) -> str | None:
     """
     if not value:
         return None
+    parts = _date_parts(value)
+    if len(parts) == 2:
+        return f"{_MONTHS[parts[1] - 1]} {parts[0]}"
     try:
         day = dt.date.fromisoformat(value[:10])
     except ValueError:

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from policytext.errors import BadQuery
-from policytext.search import format_citation, search_corpus
+from policytext.search import search_corpus
+from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
 from policytext.verify.align import ELLIPSIS, Alignment, align, tokenize
 from policytext.verify.meaning import MODEL_NAME as PARAPHRASE_MODEL
@@ -212,7 +213,7 @@ def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: Docu
             "SELECT s.doc_id, s.start_char, s.end_char, s.text, d.speaker, d.title, d.publisher, d.source, d.date, "
             "d.url FROM sentences AS s JOIN documents AS d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)).fetchone()
         alignment = align(words, row[3])
-        citation = format_citation(speaker=row[4], title=row[5], publisher=row[6], source=row[7], date=row[8], url=row[9])
+        citation = format_newsroom(cited_words(read_sources(store.conn, [row[0]])[row[0]], speaker=row[4]))
         passages.append(Passage(relation="own", similarity=cosine, matched=row[3],
                                 diff=alignment.diff if alignment else row[3], changes=(), speaker=row[4], date=row[8],
                                 title=row[5], url=row[9], citation=citation, doc_id=row[0], start=row[1], end=row[2]))
@@ -277,6 +278,7 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                 quoted_spans.setdefault(hit.doc_id, []).append((hit.start, hit.end))
                 hits.append(hit)
     texts: dict[str, str] = {}
+    sources = read_sources(store.conn, (hit.doc_id for hit in hits))
     found: dict[tuple[str, int, int], Passage] = {}
     # a quote reaches at most its own length (and a little) past the sentence that matched it
     reach = min(NEIGHBOURHOOD, max(80, words[-1].end - words[0].start + 40))
@@ -310,7 +312,8 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                 any(s < end and start < e for s, e in quoted_spans.get(hit.doc_id, ()))
                 or _names(text, start, end, filters.speaker)):
             relation = "quoted"
-        found[key] = _passage(hit, relation, alignment, text[start:end], start, end, filters.speaker)
+        found[key] = _passage(hit, relation, alignment, text[start:end], start, end, filters.speaker,
+                              sources=sources)
     # a document that quotes the speaker saying it (the blog) repeats the quote elsewhere (its
     # headline): those repeats are the same quotation, not the author's own line
     quoting = {p.doc_id for p in found.values() if p.relation == "quoted" and (p.exact or p.similarity == 1.0)}
@@ -357,10 +360,9 @@ def _names(text: str, start: int, end: int, speaker: str) -> bool:
 
 
 def _passage(hit: Any, relation: str, alignment: Alignment, matched: str, start: int, end: int,
-             speaker: str | None) -> Passage:
+             speaker: str | None, *, sources: dict[str, Any]) -> Passage:
     who = hit.doc_speaker
-    citation = format_citation(speaker=who, title=hit.title, publisher=hit.publisher, source=hit.source,
-                               date=hit.date, url=hit.url)
+    citation = format_newsroom(cited_words(sources[hit.doc_id], speaker=who))  # the document, in its author's words
     return Passage(relation=relation, similarity=alignment.similarity, matched=matched, diff=alignment.diff,
                    changes=alignment.changes, speaker=who, date=hit.date, title=hit.title, url=hit.url,
                    citation=citation, doc_id=hit.doc_id, start=start, end=end, exact=alignment.exact)
