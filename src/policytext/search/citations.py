@@ -243,6 +243,24 @@ def cite_hits(corpus: Any, hits: Iterable[Any], style: str) -> str:
                                          start=hit.start, end=hit.end) for hit in hits), style)
 
 
+def styled_citations(corpus: Any, hits: Iterable[Any], styles: Iterable[str] = TEXT_STYLES) -> list[dict[str, str]]:
+    """Return each hit's citation in each text style: ``[{"newsroom": …, "apa": …, "chicago": …}, …]``.
+
+    ``corpus`` is a Corpus, a Store or a SQLite connection to the store (one query for the page).
+    """
+    styles = [check_cite_format(style) for style in styles]
+    if any(style not in _TEXT_FORMATTERS for style in styles):
+        raise BadQuery(f"only the text styles ({', '.join(TEXT_STYLES)}) give one line per hit")
+    conn = getattr(getattr(corpus, "store", corpus), "conn", corpus)
+    hits = list(hits)
+    sources = read_sources(conn, (hit.doc_id for hit in hits))
+    out = []
+    for hit in hits:
+        cited = cited_words(sources[hit.doc_id], speaker=hit.speaker, within=hit.within)
+        out.append({style: _TEXT_FORMATTERS[style](cited) for style in styles})
+    return out
+
+
 # ------------------------------------------------------------------------------ names
 
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

@@ -2,7 +2,8 @@
 
 Routes: ``/`` (the page, rendered on the server so it works without scripts), ``/api/search``
 (JSON: ``{"total": N, "hits": [...]}``), ``/api/search.csv`` (the same hits as a CSV file, up to
-:data:`CSV_MAX_ROWS`), ``/doc?id=…&start=…&end=…`` (a whole document from the corpus with a passage
+:data:`CSV_MAX_ROWS`), ``/api/cite?…&format=bibtex|ris|csl-json`` (a page of hits' citations as a
+file for a reference manager), ``/doc?id=…&start=…&end=…`` (a whole document from the corpus with a passage
 marked, for when the source is offline) and ``/static/…`` (the page's own script and styles;
 nothing comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
 added to stored text is ``<mark>``, put round text that was escaped first.
@@ -36,7 +37,7 @@ from markupsafe import Markup
 
 from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError
-from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, search_corpus
+from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.counts import count_matches
 from policytext.search.hits import MAX_LIMIT, SORTS
 from policytext.search.wording import count_matching
@@ -70,6 +71,10 @@ CSV_COLUMNS = ("position", "text", "speaker", "date", "title", "kind", "governme
                "doc_id", "start", "end", "score")
 FACET_SPEAKERS = 10
 """Speakers the page's counts show at most (those with the most matches); every year is shown."""
+CITE_FILES = {"bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
+              "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
+              "csl-json": ("application/vnd.citationstyles.csl+json; charset=utf-8", "json")}
+"""The reference-manager files of ``/api/cite`` (a page of hits each): media type and file suffix."""
 DOC_MAX_CHARS = 2_000_000
 """Longest document the document view shows whole (longer ones are shown round the passage)."""
 
@@ -411,6 +416,8 @@ class SearchApp:
                 return self._search(path, environ, start_response)
             if path == "/api/search.csv":
                 return self._csv(environ.get("QUERY_STRING", ""), start_response)
+            if path == "/api/cite":
+                return self._cite(environ.get("QUERY_STRING", ""), start_response)
             if path == "/doc":
                 return self._document(environ.get("QUERY_STRING", ""), start_response)
             if path.startswith("/static/"):
@@ -510,8 +517,10 @@ class SearchApp:
         suggestions: list[str] = []
         if result is not None and not result.total and filters.get("speaker"):
             suggestions = suggest_speakers(filters["speaker"], view["speakers"])
+        cites = styled_citations(self.store(), result.hits) if result else []
         html = self.env.get_template("page.html").render(
-            request=request, filters=filters, result=result, error=error, pages=pages,
+            request=request, filters=filters, result=result, error=error, pages=pages, cites=cites,
+            cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
             noun=count_matching, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
@@ -553,6 +562,24 @@ class SearchApp:
         body = "\ufeff" + out.getvalue()  # a byte-order mark, so spreadsheets read it as UTF-8
         return self._send(start_response, "200 OK", "text/csv; charset=utf-8", body,
                           [("Content-Disposition", f'attachment; filename="policytext-{name}.csv"')])
+
+    def _cite(self, query_string: str, start_response: StartResponse) -> list[bytes]:
+        """Answer ``/api/cite``: the citations of a page of hits as a BibTeX, RIS or CSL-JSON file."""
+        try:
+            request = read_request(query_string)
+            style = (parse_qs(query_string).get("format") or [""])[-1]
+            if style not in CITE_FILES:
+                raise BadQuery(f"'format' must be one of {', '.join(CITE_FILES)}, not {style!r}")
+            if not request.q:
+                raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
+            result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
+                                   **request.search_options)  # the page's hits, in the page's order
+        except BadQuery as err:
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+        content_type, suffix = CITE_FILES[style]
+        name = re.sub(r"[^A-Za-z0-9]+", "-", request.q).strip("-")[:40] or "search"
+        return self._send(start_response, "200 OK", content_type, cite_hits(self.store(), result.hits, style),
+                          [("Content-Disposition", f'attachment; filename="policytext-{name}.{suffix}"')])
 
     def _document(self, query_string: str, start_response: StartResponse) -> list[bytes]:
         """Answer ``/doc``: one document of the corpus, with the passage ``start``–``end`` marked."""

@@ -1,4 +1,5 @@
-// The search page's only script: copy a citation, and search again when a filter list changes.
+// The search page's only script: copy a citation in the chosen style, and search again when a filter
+// list changes.
 // The page works without it; results are rendered (and escaped) on the server.
 "use strict";
 
@@ -38,7 +39,7 @@ async function copyCitation(button) {
   button.textContent = copied ? "Copied" : "Select the citation and copy it";
   button.classList.toggle("copied", copied);
   window.setTimeout(() => {
-    button.textContent = "Copy citation";
+    button.textContent = "Copy quote and citation";
     button.classList.remove("copied");
   }, 2500);
 }
@@ -55,5 +56,32 @@ document.addEventListener("change", (event) => {
   const form = document.getElementById("search");
   if (select && form && document.getElementById("q").value.trim()) {
     form.requestSubmit();
+  }
+});
+
+function showCitationStyle(style) {
+  // Each hit carries its citation in every style; the newsroom line is the one shown without scripts.
+  for (const element of document.querySelectorAll("span.citation, button.copy")) {
+    const text = element.dataset[style];
+    if (text === undefined) {
+      continue;
+    }
+    if (element.tagName === "BUTTON") {
+      element.dataset.citation = text;
+    } else {
+      element.textContent = text;
+    }
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const select = document.getElementById("cite-style");
+  if (!select) {
+    return;
+  }
+  select.closest("p.cite-style").hidden = false;
+  select.addEventListener("change", () => showCitationStyle(select.value));
+  if (select.value !== "newsroom") {  // a style kept by the browser on going back to the page
+    showCitationStyle(select.value);
   }
 });
