@@ -196,7 +196,7 @@ def sixties(tmp_path_factory):
     return folder
 
 
-KNOWN = "known: speaker, party, government, kind, source, country, role, post, since, until, limit"
+KNOWN = "known: speaker, party, government, kind, source, country, role, side, post, since, until, limit"
 
 
 @pytest.mark.parametrize(

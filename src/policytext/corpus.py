@@ -26,7 +26,7 @@ from policytext.store.db import raise_explained, require_folder
 from policytext.store.filters import strict_options
 
 DOCUMENT_FRAME_COLUMNS = [
-    "id", "title", "date", "date_precision", "speaker", "speaker_role", "role", "party", "source_party", "kind",
+    "id", "title", "date", "date_precision", "speaker", "speaker_role", "role", "side", "party", "source_party", "kind",
     "country", "government", "source_government", "publisher", "organisations", "source", "url",
     "language", "words", "text",
 ]

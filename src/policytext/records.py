@@ -14,7 +14,7 @@ from policytext.errors import BadQuery
 
 DOCUMENT_COLUMNS = (
     "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
-    "speaker_role", "role", "party", "source_party", "organisations", "publisher", "kind", "country",
+    "speaker_role", "role", "side", "party", "source_party", "organisations", "publisher", "kind", "country",
     "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
 
@@ -64,6 +64,7 @@ class Document:
     speaker: str | None = None
     speaker_role: str | None = None  # the post(s) held: "Minister of State, Cabinet Office"
     role: str | None = None  # the speaker's place that day, one of ROLES (None: unknown)
+    side: str | None = None  # the speaker's party's side that day: government or opposition (None: unknown)
     party: str | None = None  # canonical name (party alias table); the source's value is source_party
     source_party: str | None = None
     organisations: tuple[str, ...] = ()
@@ -139,6 +140,9 @@ class Entity:
 ROLES = ("minister", "shadow", "backbencher", "chair")
 """What a document's ``role`` may hold: the speaker's place on that day (``chair``: the Speaker or a
 deputy in the chair)."""
+
+SIDES = ("government", "opposition")
+"""What ``Document.side`` may hold: the side of the speaker's party on the document's day (None: unknown)."""
 
 RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
 """How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or

@@ -22,7 +22,7 @@ from policytext.collect.hansard import (
     speech_url,
 )
 from policytext.corpus import open_corpus
-from policytext.errors import BadInput
+from policytext.errors import BadInput, ConfigError
 
 MODERN = "debates2023-03-28d.xml"
 OLDER = "debates2009-10-27d.xml"
@@ -315,3 +315,115 @@ def test_collect_from_the_published_folder_is_polite_cached_and_incremental(corp
     # every speech gains a role: the posts file covers the day, so whoever holds no post is a backbencher
     assert (relabelled.updated, relabelled.unchanged) == (report.collected, 0)
     assert set(corpus.documents(role="minister", text=False)["speaker"]) == {"Dominic Raab"}
+
+
+# ----------------------------------------------------------------------- people and sides
+
+PEOPLE = Path(__file__).parent / "fixtures" / "people-2009-2023.json"
+"""A people.json in mySociety's Popolo shape written for these tests: persons, parties and seats.
+The person ids are those the 2023 day prints and the 2009 member ids those the 2009 day prints,
+paired by the speaker's name; the 2019 seats' member ids (90000x) and the dates are made up."""
+
+
+def _speeches(corpus, speaker):
+    return [(date, json.loads(meta).get("person_id"), party, side) for date, meta, party, side in corpus.store.conn.execute(
+        "SELECT date, meta, party, side FROM documents WHERE speaker = ? ORDER BY date", (speaker,))]
+
+
+@pytest.mark.parametrize("option", ["people", "posts"])
+def test_people_json_makes_an_older_member_id_the_same_person_as_on_a_modern_day(tmp_path, option):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        report = collect_hansard(corpus, [shared_data("parliament", OLDER), shared_data("parliament", MODERN)],
+                                 **{option: [PEOPLE]})
+        healey, blunt, carmichael = (_speeches(corpus, name) for name in
+                                     ("John Healey", "Crispin Blunt", "Alistair Carmichael"))
+        hoyle = corpus.documents(speaker="Lindsay Hoyle", text=False)
+    person = "uk.org.publicwhip/person/10268"
+    assert {(date, pid) for date, pid, _, _ in healey} == {("2009-10-27", person), ("2023-03-28", person)}
+    # the party on each day, and so the side: Labour governed in 2009 and opposed in 2023
+    assert {(date, party, side) for date, _, party, side in healey} == {
+        ("2009-10-27", "Labour", "government"), ("2023-03-28", "Labour", "opposition")}
+    assert {(date, side) for date, _, _, side in blunt} == {("2009-10-27", "opposition"), ("2023-03-28", "government")}
+    assert {side for _, _, _, side in carmichael} == {"opposition"}
+    # the Speaker (seated for the party "Speaker") is the chair, on no side
+    assert set(hoyle["role"]) == {"chair"} and hoyle["side"].isna().all()
+    resolved = sum(1 for s in parse_day(day_bytes(OLDER), item=OLDER).speeches
+                   if s.member_id in {"uk.org.publicwhip/member/1918", "uk.org.publicwhip/member/1778",
+                                      "uk.org.publicwhip/member/2006", "uk.org.publicwhip/member/1693",
+                                      "uk.org.publicwhip/member/2023"})
+    member_only = [n.reason for n in report.notices if "name only a member id" in n.reason]
+    assert member_only == [f"{316 - resolved} speech(es) name only a member id (the older form), not a person: "
+                           "give mySociety's people.json (--people) to resolve them to person ids, the same "
+                           "person across years"]
+
+
+def test_without_people_json_the_cli_says_how_many_speeches_have_only_a_member_id(tmp_path, capsys, older):
+    only_member = sum(1 for s in older.speeches if s.member_id and not s.person_id)
+    assert only_member == 316
+    code = main(["--corpus", str(tmp_path / "c"), "collect", "hansard", str(shared_data("parliament", OLDER))])
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert f"{only_member} speech(es) name only a member id" in err
+
+
+def test_a_people_file_without_member_ids_is_refused(tmp_path):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        with pytest.raises(ConfigError, match="map no member id to a person"):
+            collect_hansard(corpus, [shared_data("parliament", OLDER)],
+                            people=[shared_data("parliament", "ministers-1997-2010.json")])
+
+
+def test_side_on_the_day_is_a_filter_and_a_grouping_and_unknown_is_never_guessed(tmp_path, capsys):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        report = collect_hansard(corpus, [shared_data("parliament", OLDER)],
+                                 posts=[shared_data("parliament", "ministers-1997-2010.json")], people=[PEOPLE])
+        frame = corpus.documents(source="hansard", text=False)
+        government = corpus.documents(side="government", text=False)
+        opposition = corpus.documents(side="Opposition", text=False)
+    # ministers (posts or the printed office) are the government's side; known parties decide the rest
+    assert set(frame[frame["role"] == "minister"]["side"]) == {"government"}
+    assert {"John Denham", "John Healey"} <= set(government["speaker"])
+    assert {"Crispin Blunt", "Alistair Carmichael", "Gregory Campbell"} <= set(opposition["speaker"])
+    assert len(government) + len(opposition) == frame["side"].notna().sum()
+    # the chair and members with no party on the day have no side, and a note says why
+    assert frame[frame["role"] == "chair"]["side"].isna().all()
+    note = next(n.reason for n in report.notices if "have no side" in n.reason)
+    assert "no party on the day" in note and "the chair sits on no side" in note
+    groups = group_labels(frame, "side")
+    assert set(groups) == {"government", "opposition", NO_GROUP}
+    code = main(["--corpus", str(tmp_path / "c"), "docs", "--side", "goverment"])
+    _, err = capsys.readouterr()
+    assert code == 1 and "Error: side must be government or opposition, not 'goverment'" in err
+
+
+def test_search_and_quotes_take_side_role_and_post_like_every_filter(tmp_path):
+    from policytext.errors import BadQuery
+    from policytext.search import find_quotes, search_corpus
+
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", OLDER)],
+                        posts=[shared_data("parliament", "ministers-1997-2010.json")], people=[PEOPLE])
+        conn = corpus.store.conn
+        with corpus.store.transaction():  # one sentence per paragraph: enough to search, without a model
+            for doc_id, text in conn.execute("SELECT id, text FROM documents").fetchall():
+                start = 0
+                for idx, paragraph in enumerate(text.split("\n\n")):
+                    conn.execute("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                                 (doc_id, idx, start, start + len(paragraph), paragraph))
+                    start += len(paragraph) + 2
+        sides = dict(conn.execute("SELECT id, side FROM documents").fetchall())
+        roles = dict(conn.execute("SELECT id, role FROM documents").fetchall())
+        every = search_corpus(corpus, "housing", limit=1000)
+        government = search_corpus(corpus, "housing", side="government", limit=1000)
+        opposition = search_corpus(corpus, "housing", side="opposition", limit=1000)
+        ministers = search_corpus(corpus, "housing", role="minister", post="Communities", limit=1000)
+        with pytest.raises(BadQuery, match="side must be government or opposition"):
+            search_corpus(corpus, "housing", side="left")
+        with pytest.raises(BadQuery, match="side must be government or opposition"):
+            find_quotes(corpus, side="left")
+        assert find_quotes(corpus, side="government").empty  # no quotes annotated: a valid, empty answer
+    assert government.total and opposition.total
+    assert {sides[h.doc_id] for h in government.hits} == {"government"}
+    assert {sides[h.doc_id] for h in opposition.hits} == {"opposition"}
+    assert government.total + opposition.total < every.total  # the chair and unknown sides are in neither
+    assert ministers.total and {roles[h.doc_id] for h in ministers.hits} == {"minister"}

@@ -31,6 +31,10 @@ def test_each_utterance_is_a_document_with_the_tsv_metadata(tmp_path):
     assert metas["Marcus Charles Jones"]["procedural"] == ["Question put and agreed to."]
     # ParlaMint-GB marks even the Brexit Secretary 'notMinister': that is not read as a backbencher
     assert frame["role"].isna().all()
+    # the side: Party_status where ParlaMint gives it, else the party against the May government's
+    assert dict(zip(frame["speaker"], frame["side"])) == {
+        "Stephen Nathan Kinnock": "opposition", "David Michael Davis": "government",
+        "Robert John Blackman": "government", "Marcus Charles Jones": "government"}
 
 
 def test_without_the_tsv_the_speakers_are_ids_and_a_note_says_so(tmp_path):

@@ -60,7 +60,7 @@ def test_an_unknown_filter_name_is_refused_with_the_known_ones() -> None:
     with pytest.raises(UnknownOption) as caught:
         DocumentFilter.from_options(goverment="Reagan")
     assert str(caught.value) == ("unknown filter 'goverment' (did you mean 'government'?); known: speaker, "
-                                 "party, government, kind, source, country, role, post, since, until, limit")
+                                 "party, government, kind, source, country, role, side, post, since, until, limit")
     assert isinstance(caught.value, BadQuery) and isinstance(caught.value, TypeError)
 
 
@@ -79,7 +79,7 @@ def test_strict_options_names_the_function_and_its_own_options() -> None:
     with pytest.raises(UnknownOption) as caught:
         count(None, word=True)
     assert str(caught.value) == ("unknown filter 'word' (did you mean 'words'?); known: speaker, party, "
-                                 "government, kind, source, country, role, post, since, until, limit; other options "
+                                 "government, kind, source, country, role, side, post, since, until, limit; other options "
                                  "of count: words")
 
 
@@ -213,3 +213,11 @@ def test_a_party_is_found_by_its_canonical_name_or_any_label_its_sources_gave(tm
                   ("Conservative", "conservative", "Con", "Tory", "Lab", "Labour", "Liberal", "Green")}
     assert counts == {"Conservative": 3, "conservative": 3, "Con": 3, "Tory": 3, "Lab": 2, "Labour": 2,
                       "Liberal": 0, "Green": 0}
+
+
+def test_side_is_government_or_opposition_and_anything_else_is_refused() -> None:
+    assert DocumentFilter.from_options(side=" Opposition ").side == "opposition"
+    assert DocumentFilter.from_options(side="government").where("d") == ("d.side = ? COLLATE NOCASE", ["government"])
+    for bad in ("goverment", "unknown", "coalition"):
+        with pytest.raises(BadQuery, match=f"^side must be government or opposition, not '{bad}'$"):
+            DocumentFilter.from_options(side=bad)

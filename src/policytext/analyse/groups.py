@@ -1,4 +1,4 @@
-"""Group documents by government, year, quarter, speaker, party, kind, role or post, ordered in time.
+"""Group documents by government, year, quarter, speaker, party, kind, role, side or post, ordered in time.
 
 ``post`` groups by the post(s) the speaker held that day (the ``speaker_role`` column).
 """
@@ -12,7 +12,7 @@ import pandas as pd
 from policytext.errors import BadQuery, ConfigError
 from policytext.store.filters import check_grouping as _check_grouping
 
-GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "post")
+GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "side", "post")
 _COLUMNS = {"post": "speaker_role"}  # a grouping read from a column of another name
 NO_GROUP = "(none)"
 MIN_DOCUMENTS = 5

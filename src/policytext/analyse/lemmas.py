@@ -19,7 +19,7 @@ from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
 LEMMA_FRAME_COLUMNS = ["id", "title", "date", "date_precision", "speaker", "party", "kind", "country",
-                       "government", "role", "speaker_role", "tokens", "lemmas"]
+                       "government", "role", "side", "speaker_role", "tokens", "lemmas"]
 """Columns of :func:`lemma_frame`: document metadata, ``tokens`` (lemma count) and ``lemmas``
 (the lower-case lemma stream joined by single spaces, see :mod:`policytext.lemmas`)."""
 

@@ -168,16 +168,22 @@ def collect_hansard(
     posts: List[Path] = typer.Option(
         [], "--posts", help="ParlParse Popolo file giving posts and parties by date (ministers*.json, "
                             "people.json); repeat for several. Read locally, never downloaded."),
+    people: List[Path] = typer.Option(
+        [], "--people", help="mySociety's people.json (Popolo persons and memberships): resolves the member "
+                             "ids of older days to person ids and gives each member's party on the day. "
+                             "Read locally, never downloaded."),
 ) -> None:
     """Collect parliamentary debates, one document per speech, with the speaker's post on the day.
 
     Each speech keeps its speaker, person id, column, time, the debate's headings and its own
     TheyWorkForYou address; procedural text (divisions, 'Question put and agreed to.') is left
     out of the speakers' words. With --posts, each speech gets the speaker's post(s), party and
-    role that day (minister, shadow, backbencher; chair for the Speaker). Collecting a day again
+    role that day (minister, shadow, backbencher; chair for the Speaker), and every speech the
+    side of the speaker's party that day (government or opposition; unknown when it cannot be
+    told). With --people, older days' member ids become person ids. Collecting a day again
     changes nothing; a newer version of a day replaces the older one.
 
-    Example: policytext collect hansard scrapedxml/debates/ --posts ministers.json --posts people.json
+    Example: policytext collect hansard scrapedxml/debates/ --posts ministers.json --people people.json
     Example: policytext collect hansard https://www.theyworkforyou.com/pwdata/scrapedxml/debates/ --since 2023-03-27 --until 2023-03-31
     """
     from policytext.collect.hansard import collect_hansard as collect_files, collect_hansard_web
@@ -192,13 +198,13 @@ def collect_hansard(
         with progress_bar("speeches", None, quiet=st.quiet) as advance:
             if remote:
                 report = collect_hansard_web(corpus, remote, since=since, until=until, limit=limit,
-                                             posts=posts, progress=advance)
+                                             posts=posts, people=people, progress=advance)
             else:
                 if limit is not None:
                     raise ConfigError("--limit applies to a published folder; choose local days with "
                                       "--since/--until or by naming the files")
-                report = collect_files(corpus, sources, posts=posts, since=since, until=until,
-                                       progress=advance)
+                report = collect_files(corpus, sources, posts=posts, people=people, since=since,
+                                       until=until, progress=advance)
     finish_collect(report, quiet=st.quiet)
 
 

@@ -21,6 +21,7 @@ COUNTRY = typer.Option(None, help="Country code, e.g. GB.")
 ROLE = typer.Option(None, help="The speaker's place that day: minister, shadow, backbencher or chair (Hansard with --posts).")
 QUOTE_SCHEME = typer.Option(None, "--scheme", help="Only quotes found under this scheme: speech or attribution "
                             "(default: every stored quote).")
+SIDE = typer.Option(None, help="The side of the speaker's party that day: government or opposition (Hansard, ParlaMint).")
 POST = typer.Option(None, help="Part of a post the speaker held that day, e.g. 'Cabinet Office'.")
 DOCUMENT_IDS = typer.Option([], "--id", help="A document id (repeat for more).")
 ALL_DOCUMENTS = typer.Option(False, "--all", help="Choose every document (needed when no filter or --id is given).")
@@ -31,7 +32,7 @@ PROVENANCE = typer.Option(False, "--provenance", help="Say how the table was mad
 
 
 DOCUMENT_FILTERS: dict[str, Any] = {"speaker": SPEAKER, "party": PARTY, "government": GOVERNMENT, "kind": KIND,
-                                    "role": ROLE, "post": POST, "since": SINCE, "until": UNTIL}
+                                    "role": ROLE, "side": SIDE, "post": POST, "since": SINCE, "until": UNTIL}
 """The document filters every command that selects documents offers, in the order --help lists them."""
 
 _OUTPUT_OPTIONS = ("limit", "include_unlabelled", "format", "provenance")

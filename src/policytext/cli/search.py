@@ -7,7 +7,7 @@ from typing import Any, Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, QUOTE_SCHEME, SINCE, UNTIL
+from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, POST, QUOTE_SCHEME, ROLE, SIDE, SINCE, UNTIL
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 from policytext.errors import BadQuery
@@ -56,6 +56,9 @@ def search(
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE,
+    side: Optional[str] = SIDE,
+    post: Optional[str] = POST,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, show_default="20; with --count-by every value",
@@ -86,7 +89,8 @@ def search(
     from policytext.search import HIT_COLUMNS, search_corpus
 
     st = state(ctx)
-    filters = dict(speaker=speaker, party=party, government=government, kind=kind, since=since, until=until)
+    filters = dict(speaker=speaker, party=party, government=government, kind=kind, since=since, until=until,
+                   role=role, side=side, post=post)
     if count_by is not None and cite_format is not None:
         raise BadQuery("--count-by prints counts and --cite-format prints citations: give one of them")
     if count_by is not None:
@@ -171,6 +175,9 @@ def quotes(
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE,
+    side: Optional[str] = SIDE,
+    post: Optional[str] = POST,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
@@ -192,7 +199,7 @@ def quotes(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
                             kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
-                            resolved_by=resolved_by, scheme=scheme)
+                            resolved_by=resolved_by, scheme=scheme, role=role, side=side, post=post)
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
@@ -215,6 +222,9 @@ def claims(
     party: Optional[str] = PARTY,
     government: Optional[str] = GOVERNMENT,
     kind: Optional[str] = KIND,
+    role: Optional[str] = ROLE,
+    side: Optional[str] = SIDE,
+    post: Optional[str] = POST,
     since: Optional[str] = SINCE,
     until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
@@ -232,7 +242,7 @@ def claims(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_claims(corpus, min_score=min_score, type=type, speaker=speaker, about=about,
                             party=party, government=government, kind=kind, since=since,
-                            until=until, limit=limit)
+                            until=until, limit=limit, role=role, side=side, post=post)
     if format is OutputFormat.table:
         columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
         render(frame, format, columns=columns, title="Claims", max_width=80)

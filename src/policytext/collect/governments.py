@@ -53,6 +53,22 @@ class Government:
         return self.start <= day and (self.end is None or day < self.end)
 
 
+def governing_parties(label: str) -> tuple[str, ...]:
+    """Return the parties a government's ``party`` label names, as written (not yet canonical).
+
+    A coalition lists its parties joined by an en dash ("Conservative–Liberal Democrat
+    coalition"); a hyphen is part of a name ("Democratic-Republican"). "Nonpartisan" names none.
+
+    >>> governing_parties("Conservative–Liberal Democrat coalition"), governing_parties("Democratic-Republican")
+    (('Conservative', 'Liberal Democrat'), ('Democratic-Republican',))
+    """
+    label = " ".join(label.split())
+    if label.casefold().endswith(" coalition"):
+        label = label[: -len(" coalition")]
+    parties = tuple(part.strip() for part in label.split("–") if part.strip())
+    return () if [p.casefold() for p in parties] in ([], ["nonpartisan"]) else parties
+
+
 def _check_date(value: str, where: str) -> str:
     try:
         return dt.date.fromisoformat(value.strip()).isoformat()
@@ -119,6 +135,12 @@ class Timelines:
             return None
         government = items[position]
         return government if government.covers(day) else None
+
+    def previous(self, government: Government) -> Government | None:
+        """Return the government in office just before ``government`` (None for the first)."""
+        items = self._by_country.get(government.country, [])
+        position = bisect.bisect_left(self._starts[government.country], government.start) - 1
+        return items[position] if position >= 0 and items[position].end == government.start else None
 
     def governments_during(self, country: str | None, start: str, end: str) -> list[Government]:
         """Return the governments of ``country`` in office on any day of ``start <= day < end``."""

@@ -33,6 +33,7 @@ from lxml import etree
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, open_fetcher
 from policytext.collect.parliament_posts import PostBook, load_posts
+from policytext.collect.parties import Sides
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document, make_document_id
 from policytext.store import WriteReport
@@ -77,6 +78,7 @@ _PROCEDURAL = re.compile(
     r"\[?(?:interruption|laughter|hon\. members: hear, hear|hear, hear)\.?\]?"
     r")$",
     re.IGNORECASE)
+_CHAIR_PARTY = re.compile(r"^(?:deputy )?speaker$", re.IGNORECASE)
 _CHAIR = re.compile(r"^(?:mr\.? |madam |the )?(?:deputy |lord )?speaker$|^(?:the )?(?:temporary )?chair(?:man)?$|"
                     r"^(?:mr\.? |madam )?(?:deputy )?chair(?:man)?$|^(?:the )?(?:first |second )?deputy chairman$",
                     re.IGNORECASE)
@@ -320,12 +322,14 @@ def _office_role(office: str | None, speaker: str | None) -> str | None:
 
 
 def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None = None,
-                    path: str | None = None) -> tuple[Document, tuple[str, ...]]:
+                    path: str | None = None, sides: Sides | None = None) -> tuple[Document, tuple[str, ...]]:
     """Return the document of one speech and any problems met labelling it (e.g. two parties).
 
     The speaker's post, party and role on the day come from ``posts`` when it knows the person,
     else from the office the file prints (older files). ``speaker_role`` holds the post(s),
-    ``role`` the class: minister, shadow, backbencher or chair.
+    ``role`` the class: minister, shadow, backbencher or chair. ``side`` (government or
+    opposition) follows from the role or the party on the day (``sides``, by default the
+    packaged timeline); when unknown, ``meta["side_unknown"]`` says why.
     """
     person = speech.person_id
     if person is None and speech.member_id and posts is not None:
@@ -346,15 +350,19 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
                     organisations.append(post.organisation)
         if role != "chair" and on_day.role is not None:
             role = on_day.role if not (role == "minister" and on_day.role != "minister") else role
+        if party and _CHAIR_PARTY.match(party):
+            role = "chair"  # people.json seats the Speaker for the party "Speaker": modern files print only the name
     if not post_titles and speech.office and role != "chair":
         post_titles.append(re.sub(r"^the ", "", speech.office, flags=re.IGNORECASE))
     house = day.house
+    side, side_unknown = (sides or Sides.packaged()).of_speaker(role=role, party=party, country="GB", day=day.date)
     meta: dict[str, Any] = {
         "gid": speech.gid,
         "house": house,
         "person_id": person,
         "member_id": speech.member_id,
         "speaker_office": speech.office,
+        "side_unknown": side_unknown,
         "posts": post_titles,
         "type": speech.type,
         "column": speech.column,
@@ -381,6 +389,7 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
         speaker=speech.speaker,
         speaker_role="; ".join(post_titles) or None,
         role=role,
+        side=side,
         party=party,
         source_party=party,
         organisations=tuple(organisations),
@@ -392,11 +401,15 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
     return document, problems
 
 
-def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | None = None) -> Iterator[Outcome]:
+def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | None = None,
+                 sides: Sides | None = None) -> Iterator[Outcome]:
     """Yield each speech's document and one note per day of what was left out or unknown."""
     where = path or day.item
+    sides = sides or Sides.packaged()
     unknown: set[str] = set()
     no_role = 0
+    member_only = 0  # speeches named by a member id that no people file mapped to a person
+    no_side: dict[str, int] = {}
     # Hansard prints a minister's office once ("The Secretary of State for … (John Denham):"),
     # then the name alone: the office is the member's for the whole day.
     offices: dict[str, str] = {}
@@ -408,9 +421,14 @@ def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | 
         who = speech.person_id or speech.member_id
         if who and not speech.office and who in offices:
             speech = replace(speech, office=offices[who])
-        document, problems = speech_document(day, speech, posts=posts, path=where)
+        document, problems = speech_document(day, speech, posts=posts, path=where, sides=sides)
         for problem in problems:
             yield Notice(where, problem, speech.line)
+        if speech.person_id is None and speech.member_id and not document.meta.get("person_id"):
+            member_only += 1
+        if document.side is None:
+            why = document.meta.get("side_unknown") or "unknown"
+            no_side[why] = no_side.get(why, 0) + 1
         if posts is not None and document.role is None:
             no_role += 1
             if speech.person_id is None and speech.member_id and not document.meta.get("person_id"):
@@ -423,11 +441,18 @@ def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | 
         left_out.append(f"{day.divisions} division list(s)")
     if left_out:
         yield Notice(where, f"{len(day.speeches)} speeches read; left out {' and '.join(left_out)}")
-    if posts is not None and no_role:
+    if member_only:
+        yield Notice(where, f"{member_only} speech(es) name only a member id (the older form), not a person: "
+                            "give mySociety's people.json (--people) to resolve them to person ids, the same "
+                            "person across years")
+    if no_side:
+        reasons = "; ".join(f"{count} {why}" for why, count in sorted(no_side.items(), key=lambda i: -i[1]))
+        yield Notice(where, f"{sum(no_side.values())} speech(es) have no side (government/opposition): {reasons}")
+    if posts is not None and len(posts) and no_role:
         why = []
         if unknown:
             why.append(f"{len(unknown)} member id(s) the posts files do not map to a person "
-                       f"(give people.json with --posts)")
+                       f"(give people.json with --people)")
         if not posts.covers_date(day.date):
             span = f"{posts.covers[0]} to {posts.covers[1]}" if posts.covers else "no dates"
             why.append(f"the posts files cover {span}, not {day.date}")
@@ -507,7 +532,8 @@ def _stored_versions(store: Any, day_key: str) -> dict[str, int]:
 
 
 def _read_days(store: Any, items: Iterable[tuple[str, bytes]], posts: PostBook | None,
-               days: _Days) -> Iterator[Outcome]:
+               days: _Days, sides: Sides | None = None) -> Iterator[Outcome]:
+    sides = sides or Sides.packaged()
     for item, data in items:
         try:
             day = parse_day(data, item=item)
@@ -524,7 +550,7 @@ def _read_days(store: Any, items: Iterable[tuple[str, bytes]], posts: PostBook |
             yield Skipped(item, f"{day.date} was already read in this run from version {days.versions[day.day_key]}")
             continue
         days.versions[day.day_key] = day.version
-        yield from day_outcomes(day, posts=posts, path=item)
+        yield from day_outcomes(day, posts=posts, path=item, sides=sides)
 
 
 def _retire_older_versions(corpus: Any, days: _Days, report: WriteReport) -> None:
@@ -561,7 +587,7 @@ def _read_files(paths: Sequence[Path]) -> Iterator[tuple[str, bytes] | BadInput]
 
 def iter_hansard_files(store: Any, paths: Iterable[str | Path], *, posts: PostBook | None = None,
                        since: str | None = None, until: str | None = None,
-                       days: _Days | None = None) -> Iterator[Outcome]:
+                       days: _Days | None = None, sides: Sides | None = None) -> Iterator[Outcome]:
     """Yield the documents (and failures, skips, notes) of local ParlParse files and folders."""
     files, skipped, missing = find_day_files(paths, since=since, until=until)
     yield from missing
@@ -576,7 +602,7 @@ def iter_hansard_files(store: Any, paths: Iterable[str | Path], *, posts: PostBo
                 yield read
 
     failures: list[BadInput] = []
-    for outcome in _read_days(store, readable(), posts, days):
+    for outcome in _read_days(store, readable(), posts, days, sides):
         while failures:
             yield failures.pop(0)
         yield outcome
@@ -597,13 +623,23 @@ def _in_range(date: str, since: str | None, until: str | None) -> bool:
     return (since is None or date >= since) and (until is None or date <= until)
 
 
-def _posts(posts_files: Sequence[str | Path] | None) -> PostBook | None:
-    return load_posts(posts_files) if posts_files else None
+def _posts(posts_files: Sequence[str | Path] | None, people: Sequence[str | Path] | None = None) -> PostBook | None:
+    """Read the posts and people files into one book (None when there are none)."""
+    book = load_posts([*(posts_files or ()), *(people or ())]) if posts_files or people else None
+    if book is not None and people and not book.seats_by_member:
+        raise ConfigError(f"the people file(s) {', '.join(map(str, people))} map no member id to a person: give "
+                          "mySociety's people.json (Popolo memberships with member ids, person ids and parties)")
+    return book
+
+
+def _sides(corpus: Any) -> Sides:
+    """The corpus's own timelines and party aliases (policytext.toml's too) decide the side."""
+    return Sides(corpus.timelines, corpus.labeller.party_aliases)
 
 
 def collect_hansard(corpus: Any, paths: Iterable[str | Path], *, posts: Sequence[str | Path] | None = None,
-                    since: str | None = None, until: str | None = None,
-                    progress: ProgressHook | None = None) -> WriteReport:
+                    people: Sequence[str | Path] | None = None, since: str | None = None,
+                    until: str | None = None, progress: ProgressHook | None = None) -> WriteReport:
     """Collect ParlParse sitting-day files and folders into ``corpus``, one document per speech.
 
     Args:
@@ -611,6 +647,9 @@ def collect_hansard(corpus: Any, paths: Iterable[str | Path], *, posts: Sequence
         paths: files or folders (walked for ``*.xml``).
         posts: ParlParse Popolo files (``ministers*.json``, ``people.json``) that give each
             speaker's post, role and party on the day. Read from disk only, never downloaded.
+        people: mySociety's ``people.json`` (Popolo persons and memberships): maps the member ids
+            of older files to person ids, and gives each member's party on the day. (A ``posts``
+            file with such memberships does the same.)
         since, until: only days in this range (YYYY, YYYY-MM or YYYY-MM-DD), by file name.
 
     Example:
@@ -618,10 +657,10 @@ def collect_hansard(corpus: Any, paths: Iterable[str | Path], *, posts: Sequence
         '419 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
     """
     since, until = _date_range(since, until)
-    book = _posts(posts)
+    book = _posts(posts, people)
     days = _Days()
     report = corpus.write(iter_hansard_files(corpus.store, list(paths), posts=book, since=since, until=until,
-                                             days=days),
+                                             days=days, sides=_sides(corpus)),
                           stage=STAGE, progress=progress, item_key=_absolute_path)
     _retire_older_versions(corpus, days, report)
     return report
@@ -669,7 +708,7 @@ def parse_directory_listing(body: bytes, *, url: str) -> list[ListedDay]:
 
 def iter_hansard_web(store: Any, fetcher: Any, directory: str, *, since: str | None = None,
                      until: str | None = None, limit: int | None = None, posts: PostBook | None = None,
-                     days: _Days | None = None) -> Iterator[Outcome]:
+                     days: _Days | None = None, sides: Sides | None = None) -> Iterator[Outcome]:
     """Yield the documents of the days in ``since``..``until`` listed by a published folder.
 
     Days already collected at the version the folder lists are not fetched again (they are read
@@ -712,7 +751,7 @@ def iter_hansard_web(store: Any, fetcher: Any, directory: str, *, since: str | N
         from policytext.collect.fetch import gunzip_if_needed
 
         body = gunzip_if_needed(response.body, max_bytes=fetcher.config.max_response_bytes)
-        yield from _read_days(store, [(listed_day.url, body)], posts, days)
+        yield from _read_days(store, [(listed_day.url, body)], posts, days, sides)
     if current:
         yield Notice(directory, f"{current} day(s) already collected at the version listed: not fetched "
                                 "again (read from the raw cache)")
@@ -722,7 +761,7 @@ def iter_hansard_web(store: Any, fetcher: Any, directory: str, *, since: str | N
 
 def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_DIRECTORY, *, since: str | None = None,
                         until: str | None = None, limit: int | None = None,
-                        posts: Sequence[str | Path] | None = None,
+                        posts: Sequence[str | Path] | None = None, people: Sequence[str | Path] | None = None,
                         progress: ProgressHook | None = None) -> WriteReport:
     """Collect the sitting days ``since``..``until`` from ParlParse's published folder of daily files.
 
@@ -734,6 +773,7 @@ def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_
             ``limit`` applies to each.
         since, until: ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), inclusive.
         limit: at most this many days.
+        posts, people: as for :func:`collect_hansard`.
 
     Example:
         >>> collect_hansard_web(corpus, since="2023-03-27", until="2023-03-31").summary()  # doctest: +SKIP
@@ -741,15 +781,16 @@ def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_
     since, until = _date_range(since, until)
     if limit is not None and limit < 0:
         raise ConfigError(f"--limit must be 0 or more, not {limit}")
-    book = _posts(posts)
+    book = _posts(posts, people)
     days = _Days()
+    sides = _sides(corpus)
     fetcher = open_fetcher(corpus)
     folders = [directories] if isinstance(directories, str) else list(directories)
 
     def outcomes() -> Iterator[Outcome]:
         for directory in folders:
             yield from iter_hansard_web(corpus.store, fetcher, directory, since=since, until=until,
-                                        limit=limit, posts=book, days=days)
+                                        limit=limit, posts=book, days=days, sides=sides)
 
     report = corpus.write(outcomes(), stage=STAGE, progress=progress, item_key=_absolute_path)
     _retire_older_versions(corpus, days, report)

@@ -12,6 +12,12 @@ document, procedural segments ("Question put and agreed to.") go to ``meta["proc
 ``role`` is ``minister`` when ParlaMint marks the speaker a minister and ``chair`` for the
 chairperson; ``notMinister`` is not taken to mean a backbencher (ParlaMint-GB marks even
 secretaries of state ``notMinister``), so the role stays unknown then.
+
+``side`` is ``government`` or ``opposition`` from the TSV's ``Party_status`` (``Coalition``,
+``Opposition``) and the minister flag; where the status is missing ("-", as for the governing
+Conservatives in ParlaMint-GB 2017) the party on the day is compared with the parties of the
+government in office (:class:`~policytext.collect.parties.Sides`). When these disagree, or
+nothing tells, the side is unknown and ``meta["side_unknown"]`` says why.
 """
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from policytext.collect.base import Notice, Outcome, ProgressHook
 from policytext.collect.hansard import is_procedural, parse_xml_without_dtd
+from policytext.collect.parties import Sides
 from policytext.errors import BadInput
 from policytext.records import Document
 from policytext.store import WriteReport
@@ -70,7 +77,8 @@ def _role(row: Mapping[str, str]) -> str | None:
     return None
 
 
-def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str, str]] | None = None) -> list[Outcome]:
+def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str, str]] | None = None,
+                  sides: Sides | None = None) -> list[Outcome]:
     """Return the documents of one ParlaMint TEI sitting (and notes); raise :class:`BadInput` when unreadable.
 
     Example:
@@ -89,8 +97,10 @@ def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str,
     source_url = root.findtext(f".//{TEI}sourceDesc/{TEI}bibl/{TEI}idno")
     subtitle = root.findtext(f".//{TEI}titleStmt/{TEI}title[@type='sub']")
     metadata = metadata or {}
+    sides = sides or Sides.packaged()
     outcomes: list[Outcome] = []
     unknown = 0
+    no_side: dict[str, int] = {}
     for div in root.iter(f"{TEI}div"):
         head = div.findtext(f"{TEI}head")
         for utterance in div.iter(f"{TEI}u"):
@@ -110,11 +120,18 @@ def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str,
                 unknown += 1
             house = _BODIES.get((country or "", _value(row, "Body") or ""), _value(row, "Body"))
             party = _value(row, "Speaker_party_name")
+            date = _value(row, "Date") or sitting_date
+            role = _role(row)
+            side, side_unknown = sides.of_speaker(role=role, party=party, country=country, day=date,
+                                                  status=_value(row, "Party_status"))
+            if side is None:
+                no_side[side_unknown or "unknown"] = no_side.get(side_unknown or "unknown", 0) + 1
             meta = {
                 "utterance_id": uid,
                 "person_id": (utterance.get("who") or "").lstrip("#") or None,
                 "house": house,
                 "party_status": _value(row, "Party_status"),  # Coalition / Opposition
+                "side_unknown": side_unknown,
                 "speaker_mp": _value(row, "Speaker_MP"),
                 "speaker_minister": _value(row, "Speaker_minister"),
                 "parlamint_role": _value(row, "Speaker_role"),
@@ -131,10 +148,11 @@ def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str,
                 text="\n\n".join(words),
                 title=head or subtitle,
                 url=source_url,
-                date=_value(row, "Date") or sitting_date,
+                date=date,
                 date_precision="day",
                 speaker=_name(row.get("Speaker_name")),
-                role=_role(row),
+                role=role,
+                side=side,
                 party=party,
                 source_party=_value(row, "Speaker_party") or party,
                 publisher=f"ParlaMint-{country}" if country else "ParlaMint",
@@ -142,6 +160,10 @@ def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str,
                 country=country,
                 meta={k: v for k, v in meta.items() if v not in (None, "", [], {})},
             ))
+    if no_side:
+        reasons = "; ".join(f"{count} {why}" for why, count in sorted(no_side.items(), key=lambda i: -i[1]))
+        outcomes.append(Notice(item, f"{sum(no_side.values())} utterance(s) have no side (government/opposition): "
+                                     f"{reasons}"))
     if unknown:
         outcomes.append(Notice(item, f"{unknown} utterance(s) have no row in the metadata TSV: no speaker "
                                      "name, party or role (put <sitting>-meta.tsv beside the TEI file)"))
@@ -162,7 +184,7 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[BadInput]]:
     return files, missing
 
 
-def iter_parlamint(paths: Iterable[str | Path]) -> Iterator[Outcome]:
+def iter_parlamint(paths: Iterable[str | Path], *, sides: Sides | None = None) -> Iterator[Outcome]:
     """Yield the documents of ParlaMint TEI sittings, with the metadata TSV found beside each."""
     files, missing = _files(paths)
     yield from missing
@@ -180,7 +202,7 @@ def iter_parlamint(paths: Iterable[str | Path]) -> Iterator[Outcome]:
             except BadInput as err:
                 yield err
         try:
-            yield from parse_sitting(data, item=str(path), metadata=metadata)
+            yield from parse_sitting(data, item=str(path), metadata=metadata, sides=sides)
         except BadInput as err:
             yield err
 
@@ -194,4 +216,5 @@ def collect_parlamint(corpus: Any, paths: Iterable[str | Path], *,
     """
     from policytext.collect.hansard import _absolute_path
 
-    return corpus.write(iter_parlamint(list(paths)), stage=STAGE, progress=progress, item_key=_absolute_path)
+    sides = Sides(corpus.timelines, corpus.labeller.party_aliases)
+    return corpus.write(iter_parlamint(list(paths), sides=sides), stage=STAGE, progress=progress, item_key=_absolute_path)

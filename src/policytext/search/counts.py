@@ -36,7 +36,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
                   speaker: str | None = None, party: str | None = None,
                   government: str | None = None, kind: str | None = None,
                   since: str | None = None, until: str | None = None,
-                  limit: int | None = None) -> tuple[MatchCount, ...]:
+                  limit: int | None = None, role: str | None = None, side: str | None = None,
+                  post: str | None = None) -> tuple[MatchCount, ...]:
     """Count the matches of a search (same query and filters as :func:`search_corpus`) by ``by``.
 
     Args:
@@ -59,7 +60,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
         raise BadQuery(f"the limit must be zero or more, not {limit}")
     fts_query = translate_query(query)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
     where, params = record_filter(within, filters)
     fts = f"{within}_fts"
     value = _group_sql(by, within)

@@ -176,7 +176,8 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                   government: str | None = None, kind: str | None = None,
                   since: str | None = None, until: str | None = None,
                   limit: int | None = DEFAULT_LIMIT, offset: int = 0,
-                  sort: str | None = None) -> SearchResult:
+                  sort: str | None = None, role: str | None = None, side: str | None = None,
+                  post: str | None = None) -> SearchResult:
     """Search the corpus's sentences, quotes or claims; the best matches first, or in ``sort`` order.
 
     Relevance is BM25 with a length prior and a heading weight (:func:`relevance_sql`), so short
@@ -186,7 +187,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
         corpus: a :class:`~policytext.corpus.Corpus` or an open ``Store``.
         query: words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10), parentheses.
         within: ``sentences``, ``quotes`` or ``claims``.
-        speaker, party, government, kind, since, until: the shared document filters.
+        speaker, party, government, kind, since, until, role, side, post: the shared document filters.
         limit: hits per page (at most 1,000); ``offset``: how many to skip (paging).
         sort: ``relevance`` (best first), ``date`` (oldest first), ``-date`` (newest first) or,
             for claims, ``score`` (most check-worthy first; the query only filters). By default
@@ -213,7 +214,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     if offset > MAX_OFFSET:
         raise BadQuery(f"the offset must be at most {MAX_OFFSET:,}, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
     where, params = record_filter(within, filters)
     conn = store.conn
     with query_errors(query):

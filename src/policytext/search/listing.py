@@ -63,7 +63,8 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
                 party: str | None = None, government: str | None = None, kind: str | None = None,
                 since: str | None = None, until: str | None = None,
                 limit: int | None = None, min_confidence: float = 0.0,
-                resolved_by: str | None = None, scheme: str | None = None) -> pd.DataFrame:
+                resolved_by: str | None = None, scheme: str | None = None, role: str | None = None,
+                side: str | None = None, post: str | None = None) -> pd.DataFrame:
     """Return the corpus's quotes, by who is quoted and what about, as a DataFrame.
 
     Args:
@@ -75,7 +76,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
             ``"name,pronoun,chain"`` (see :func:`policytext.records.check_resolved_by`).
         scheme: only quotes found under this scheme, ``speech`` or ``attribution``
             (:data:`policytext.records.QUOTE_SCHEMES`; quotes stored before schemes were recorded have none).
-        party, government, kind, since, until, limit: the shared document filters. ``kind`` is
+        party, government, kind, since, until, limit, role, side, post: the shared document filters. ``kind`` is
             the document's kind (speech, blog…), as everywhere else.
 
     Returns:
@@ -89,7 +90,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     """
     store = _store_of(corpus)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post)
     where, params = record_filter("quotes", filters)
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
@@ -110,7 +111,8 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
         row["citation"] = format_newsroom(cited_words(sources[row["doc_id"]], speaker=row["speaker"], within="quotes"))
     columns = QUOTE_COLUMNS + (["highlighted", "rank"] if about is not None else [])
     return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_quotes", dict(
-        party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
+        party=party, government=government, kind=kind, since=since, until=until, role=role, side=side,
+        post=post), speaker=speaker, about=about,
         limit=limit, min_confidence=min_confidence, resolved_by=resolved_by, scheme=scheme)
 
 
@@ -118,7 +120,8 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
 def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
                 speaker: str | None = None, about: str | None = None, party: str | None = None,
                 government: str | None = None, kind: str | None = None, since: str | None = None,
-                until: str | None = None, limit: int | None = None) -> pd.DataFrame:
+                until: str | None = None, limit: int | None = None, role: str | None = None,
+                side: str | None = None, post: str | None = None) -> pd.DataFrame:
     """Return the corpus's check-worthy claims, most check-worthy first, as a DataFrame.
 
     Args:
@@ -127,7 +130,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         type: only claims of this type (quantity, comparison, causal, prediction, trend, …).
         speaker: part of the claimant's name (the document's speaker when a claim has none).
         about: a search query over the claims' text; best matches first.
-        party, government, kind, since, until, limit: the shared document filters.
+        party, government, kind, since, until, limit, role, side, post: the shared document filters.
 
     Returns:
         A DataFrame with :data:`CLAIM_COLUMNS`; ``types`` holds a list per claim.
@@ -138,7 +141,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     store = _store_of(corpus)
     min_score = check_fraction(min_score, option="--min-score")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post)
     where, params = record_filter("claims", filters)
     where += " AND t.score >= ?"
     params = params + [float(min_score)]
@@ -157,6 +160,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         row["citation"] = format_newsroom(cited_words(sources[row["doc_id"]], speaker=row["speaker"], within="claims"))
     columns = CLAIM_COLUMNS + (["highlighted", "rank"] if about is not None else [])
     return attach_provenance(pd.DataFrame(rows, columns=columns), corpus, "find_claims", dict(
-        party=party, government=government, kind=kind, since=since, until=until), speaker=speaker, about=about,
+        party=party, government=government, kind=kind, since=since, until=until, role=role, side=side,
+        post=post), speaker=speaker, about=about,
         limit=limit, min_score=min_score, type=type)
 

@@ -12,7 +12,7 @@ from policytext.store.filters import DocumentFilter
 # Columns written from a Document; bookkeeping columns (annotated_*, updated_at) are managed here.
 _WRITE_COLUMNS = (
     "id", "source", "source_id", "url", "title", "text", "date", "date_precision", "speaker",
-    "speaker_role", "role", "party", "source_party", "organisations", "publisher", "kind", "country",
+    "speaker_role", "role", "side", "party", "source_party", "organisations", "publisher", "kind", "country",
     "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
 _COMPARED = tuple(c for c in _WRITE_COLUMNS if c not in ("collected_at",))

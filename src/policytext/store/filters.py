@@ -3,7 +3,8 @@
 ``speaker``, ``government`` and ``post`` (a post the speaker held that day, the ``speaker_role``
 column) match any part of the name, case-insensitively ("Kennedy" finds
 "John F. Kennedy"); ``party``, ``kind``, ``source``, ``country`` and ``role`` (the speaker's place
-on the day: minister, shadow, backbencher, chair) match whole values,
+on the day: minister, shadow, backbencher, chair) match whole values, and ``side`` (the speaker's
+party's side that day) is ``government`` or ``opposition`` (any other value is refused),
 case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
 every Conservative document); ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
 read as the first or last day of that year).
@@ -26,7 +27,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from policytext.errors import BadQuery, UnknownOption
-from policytext.records import ROLES
+from policytext.records import ROLES, SIDES
 
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond it overflows)
@@ -35,7 +36,7 @@ MAX_SQL_INTEGER = 2**63 - 1  # the largest integer SQLite stores (a LIMIT beyond
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _DATE_IN_ANY_DIGITS = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
-_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role", "post")
+_TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role", "side", "post")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +51,20 @@ def check_fraction(value: float, *, option: str) -> float:
     if not 0.0 <= float(value) <= 1.0:
         raise BadQuery(f"{option} must be between 0 and 1, not {value}")
     return float(value)
+
+
+def check_side(value: str) -> str:
+    """Return ``value`` as ``government`` or ``opposition``; raise :class:`BadQuery` for anything else.
+
+    Documents whose side is unknown have none: no value selects them by side, and none is guessed.
+
+    >>> check_side("Opposition")
+    'opposition'
+    """
+    side = str(value).strip().casefold()
+    if side not in SIDES:
+        raise BadQuery(f"side must be {' or '.join(SIDES)}, not {value!r}")
+    return side
 
 
 def check_grouping(by: str, allowed: Sequence[str]) -> str:
@@ -76,6 +91,7 @@ class DocumentFilter:
     source: str | None = None
     country: str | None = None
     role: str | None = None
+    side: str | None = None
     post: str | None = None
     since: str | None = None
     until: str | None = None
@@ -103,6 +119,8 @@ class DocumentFilter:
         if "role" in values and values["role"].lower() not in ROLES:
             raise BadQuery(f"no such role {values['role']!r}: a speaker's place that day is one of "
                            f"{', '.join(ROLES)}")
+        if "side" in values:
+            values["side"] = check_side(values["side"])
         if "since" in values:
             values["since"] = normalise_date_bound(values["since"], end=False, name="since")
         if "until" in values:
@@ -133,7 +151,7 @@ class DocumentFilter:
             clauses.append(f"({alias}.party = ? COLLATE NOCASE OR {alias}.party IN "
                            f"(SELECT p.party FROM documents AS p WHERE p.source_party = ? COLLATE NOCASE))")
             params.extend([self.party, self.party])
-        for name in ("kind", "source", "country", "role"):
+        for name in ("kind", "source", "country", "role", "side"):
             value = getattr(self, name)
             if value:
                 clauses.append(f"{alias}.{name} = ? COLLATE NOCASE")
@@ -268,7 +286,7 @@ def check_filter_names(options: Iterable[str]) -> None:
         >>> check_filter_names({"goverment": "Reagan"})
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, role, post, since, until, limit
+        policytext.errors.UnknownOption: unknown filter 'goverment' (did you mean 'government'?); known: speaker, party, government, kind, source, country, role, side, post, since, until, limit
     """
     unknown = [name for name in options if name not in FILTER_NAMES]
     if unknown:
@@ -290,7 +308,7 @@ def strict_options(function: F | None = None, *, like: Callable[..., Any] | None
         >>> count(None, spekaer="Reagan")
         Traceback (most recent call last):
         ...
-        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, role, post, since, until, limit; other options of count: words
+        policytext.errors.UnknownOption: unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, source, country, role, side, post, since, until, limit; other options of count: words
     """
     if function is None:
         return functools.partial(strict_options, like=like)

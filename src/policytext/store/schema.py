@@ -304,6 +304,18 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        9,
+        "documents: the side of the speaker's party on the document's day (government, opposition)",
+        # From the speaker's role (a minister is on the government side, a shadow on the
+        # opposition's), ParlaMint's coalition/opposition status, or the party on the day against
+        # the parties of the government in office. Existing rows have no side (NULL: unknown);
+        # collecting Hansard or ParlaMint again fills it.
+        """
+        ALTER TABLE documents ADD COLUMN side TEXT;
+        CREATE INDEX documents_side ON documents(side);
+        """,
+    ),
+    Migration(
         10,
         "quotes: the speaker's role as the document gives it (Skills Minister, spokesperson)",
         # Quotes stored before have no role (NULL: not recorded); ``annotate --force`` fills it.
