@@ -3,7 +3,9 @@
 The two real sample days in ../shared/data/parliament/ are written out again under other dates
 (the speech ids carry the date), so a run collects many distinct days. Prints a table; the
 baseline, measured in the same run, is parsing the same files without the store: the ratio
-shows what labelling and writing add. The issue's target is 2,000 speeches/s collected.
+shows what labelling and writing add. The issue's target is 2,000 speeches/s collected. The
+load average is printed beside the table: on a shared machine the speeds move with it, the
+ratio to the baseline much less.
 
     .venv/bin/python benchmarks/bench_hansard.py [--days 40] [--repeat 3]
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import statistics
 import tempfile
@@ -76,10 +79,13 @@ def main() -> None:
             assert collect_hansard(corpus, [days]).unchanged == speeches
 
     parse_only()
+    load_before = os.getloadavg()[0]
     rows = [("parse only (baseline)", _time(parse_only, args.repeat)),
             ("collect into a new store", _time(collect, args.repeat)),
             ("collect again (all unchanged)", _time(collect_again, args.repeat))]
-    print(f"{args.days} sitting days, {speeches:,} speeches (median of {args.repeat})")
+    print(f"{args.days} sitting days, {speeches:,} speeches (median of {args.repeat}); load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
+          + (" (a busy machine: compare the ratios, not the speeds)" if max(load_before, os.getloadavg()[0]) >= 3 else ""))
     print(f"{'what':32} {'seconds':>8} {'speeches/s':>11} {'x baseline':>10}")
     for name, seconds in rows:
         print(f"{name:32} {seconds:8.2f} {speeches / seconds:11,.0f} {seconds / rows[0][1]:10.2f}")

@@ -5,6 +5,7 @@ cited and highlighted in its source document.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field, fields, replace
@@ -77,25 +78,40 @@ class Document:
     collected_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
-    @property
+    # Computed once per record (a frozen record's fields never change; with_changes makes a new
+    # one): writing a document asked for its id three times and its hash twice.
+    @functools.cached_property
     def id(self) -> str:
         return make_document_id(self.source, self.source_id)
 
-    @property
+    @functools.cached_property
     def content_sha256(self) -> str:
         return sha256_text(self.text)
 
-    @property
+    @functools.cached_property
     def words(self) -> int:
         return count_words(self.text)
 
     def with_changes(self, **changes: Any) -> "Document":
-        """Return a copy with some fields replaced (records are frozen)."""
-        return replace(self, **changes)
+        """Return a copy with some fields replaced (records are frozen).
+
+        A copy of the fields, not ``dataclasses.replace`` (which runs ``__init__`` again: a fifth
+        of the time of labelling a document); an unknown name still raises ``TypeError``.
+        """
+        if not _DOCUMENT_FIELD_SET.issuperset(changes) or type(self) is not Document:
+            return replace(self, **changes)
+        copy = object.__new__(Document)
+        values = copy.__dict__
+        values.update(self.__dict__)
+        if not _DERIVED_FROM.isdisjoint(changes):  # the id, hash and word count follow these fields
+            for name in _DERIVED:
+                values.pop(name, None)
+        values.update(changes)
+        return copy
 
     def to_row(self) -> dict[str, Any]:
         """Return the record as a flat dict with every column of ``DOCUMENT_COLUMNS``."""
-        row = {f.name: getattr(self, f.name) for f in fields(self)}
+        row = {name: getattr(self, name) for name in _DOCUMENT_FIELDS}
         row["organisations"] = list(self.organisations)
         row["id"] = self.id
         row["content_sha256"] = self.content_sha256
@@ -116,6 +132,12 @@ class Document:
         values["organisations"] = tuple(orgs)
         values["meta"] = meta
         return cls(**values)
+
+
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(Document))
+_DOCUMENT_FIELD_SET = frozenset(_DOCUMENT_FIELDS)
+_DERIVED = ("id", "content_sha256", "words")  # Document's cached properties
+_DERIVED_FROM = frozenset({"source", "source_id", "text"})
 
 
 @dataclass(frozen=True)

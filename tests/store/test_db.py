@@ -79,6 +79,40 @@ def test_upsert_reports_collected_unchanged_updated(tmp_path) -> None:
     assert content != annotated  # the changed text is due for annotation again
 
 
+def test_a_writer_inserts_a_batch_together_exactly_as_one_by_one(tmp_path) -> None:
+    from policytext.store.documents import DocumentWriter
+
+    texts = ["Trust in ‘local’ people.", 'A "quoted" title\nand 42 words.', "Third."]
+    with Store(tmp_path / "one.db", create=True) as one, Store(tmp_path / "batch.db", create=True) as batch:
+        with one.transaction():
+            for number, text in enumerate(texts):
+                upsert_document(one, Document(source="t", source_id=str(number), text=text, title=f"Title {number}",
+                                              meta={"n": number, "nested": [text]}, collected_at="2026-01-01"))
+        with batch.transaction():
+            writer = DocumentWriter(batch)
+            statuses = [writer.write(Document(source="t", source_id=str(number), text=text, title=f"Title {number}",
+                                              meta={"n": number, "nested": [text]}, collected_at="2026-01-01")).status
+                        for number, text in enumerate(texts)]
+            # the same id again before the flush: compared with the pending row, not inserted twice
+            statuses.append(writer.write(Document(source="t", source_id="0", text=texts[0], title="Title 0",
+                                                  meta={"n": 0, "nested": [texts[0]]}, collected_at="2026-01-01")).status)
+            again = writer.write(Document(source="t", source_id="2", text="Third, revised.", title="Title 2",
+                                          collected_at="2026-01-01"))
+            assert batch.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0  # not yet
+            assert writer.flush() == 3
+        assert statuses == ["collected", "collected", "collected", "unchanged"]
+        assert (again.status, again.previous["meta"], again.changed) == ("updated", {"n": 2, "nested": ["Third."]},
+                                                                         ("text", "meta"))
+        columns = "rowid, id, text, title, words, typeof(words), meta, collected_at"
+        expected = [tuple(r) for r in one.conn.execute(f"SELECT {columns} FROM documents ORDER BY rowid")]
+        expected[2] = tuple(batch.conn.execute(f"SELECT {columns} FROM documents WHERE rowid = 3").fetchone())
+        assert [tuple(r) for r in batch.conn.execute(f"SELECT {columns} FROM documents ORDER BY rowid")] == expected
+        assert expected[2][2] == "Third, revised." and expected[1][5] == "integer"
+        # the titles' search index is in step with the rows
+        assert [r[0] for r in batch.conn.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'title' ORDER BY rowid")] == [1, 2, 3]
+
+
 def test_failed_transaction_leaves_nothing(tmp_path) -> None:
     with Store(tmp_path / "policytext.db", create=True) as store:
         with pytest.raises(RuntimeError):

@@ -19,7 +19,7 @@ from policytext.store.documents import (
     SkippedItem,
     UpdatedDocument,
     clear_failures,
-    write_document,
+    DocumentWriter,
 )
 
 
@@ -114,6 +114,7 @@ class _Run:
         self.occurrences: dict[str, int] = {}
         self.recorded: set[int] = set()  # failure rows this run recorded or counted again
         self.items: dict[str, None] = {}  # every item read, in order
+        self.writer = DocumentWriter(store)  # new documents go in together at the end of each batch
 
     def enter(self, item: str) -> None:
         self.items.setdefault(item)
@@ -143,7 +144,7 @@ class _Run:
         if document is None:
             return
         self.seen[document.id] = _Seen(item, line, _labels(document))
-        written = write_document(self.store, self.labeller.label(document))
+        written = self.writer.write(self.labeller.label(document))
         self.report.add(written.status)
         if written.status == "updated" and written.previous is not None:
             previous = written.previous
@@ -250,6 +251,7 @@ def write_outcomes(
                         run.fail(outcome.item, outcome.reason, outcome.line)
                     else:
                         run.skip(outcome.item, outcome.reason, outcome.line)
+            run.writer.flush()
             if last:
                 run.clear_read_items()
         pending.clear()

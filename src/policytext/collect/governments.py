@@ -92,6 +92,7 @@ class Timelines:
             items.sort(key=lambda g: g.start)
         self._starts = {c: [g.start for g in items] for c, items in self._by_country.items()}
         self._names = frozenset(g.name for items in self._by_country.values() for g in items)
+        self._throughout: dict[tuple[str | None, str, str], Government | None] = {}  # asked once per document
 
     @classmethod
     def packaged(cls) -> "Timelines":
@@ -157,10 +158,13 @@ class Timelines:
         >>> Timelines.packaged().government_throughout("GB", "1945-01-01", "1946-01-01") is None
         True
         """
-        government = self.government_for(country, start)
-        if government is None or (government.end is not None and government.end < end):
-            return None
-        return government
+        key = (country, start, end)
+        if key not in self._throughout:
+            government = self.government_for(country, start)
+            if government is not None and government.end is not None and government.end < end:
+                government = None
+            self._throughout[key] = government
+        return self._throughout[key]
 
     def names(self) -> frozenset[str]:
         """Return the names of every government of every country."""
