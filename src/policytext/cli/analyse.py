@@ -24,7 +24,7 @@ app.add_typer(topics_app, name="topics")
 
 LIMIT = typer.Option(None, help="At most this many documents (oldest first).")
 THEMES_FILE = typer.Option([], "--themes", help="A theme file (TOML) adding or replacing themes; repeatable.")
-BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind, role or post.")
+BY = typer.Option("government", "--by", help="government, year, quarter, speaker, party, kind, role, side or post.")
 PLOT = typer.Option(None, "--plot", help="Also write a chart: FILE.png, FILE.svg or FILE.pdf (fonts embedded).")
 SIZE = typer.Option("slide", "--size", help="The chart's size: column (one column of a paper) or slide.")
 MIN_DOCUMENTS = typer.Option(
@@ -502,7 +502,7 @@ def topics_trends(
 def topics_evolve(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The model's name."),
-    by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind, role, post)."),
+    by: str = typer.Option("government", "--by", help="government or year (or quarter, speaker, party, kind, role, side, post)."),
     top: int = typer.Option(8, "--top", help="Terms per topic and group."),
     topic: List[int] = typer.Option([], "--topic", help="Only this topic number; repeatable."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a chart (.png, .svg or .pdf)."),
