@@ -59,6 +59,8 @@ def test_search_in_quotes_and_claims(capsys, corpus_path) -> None:
         (["search", "peace", "--limit", "9999"], "Error: the limit must be 0 to 1000, not 9999"),
         (["claims", "--min-score", "2"], "Error: --min-score must be between 0 and 1, not 2.0"),
         (["quotes", "--about", "tax OR"], "Error: cannot read the search query: OR at character 5 needs a word or phrase after it"),
+        (["search", "peace", "--count-by", "year", "--cite-format", "apa"],
+         "Error: --count-by prints counts and --cite-format prints citations: give one of them"),
     ],
 )
 def test_bad_input_is_an_error_line_not_a_traceback(capsys, corpus_path, args, message) -> None:

@@ -86,14 +86,18 @@ def _us_date(value: str | None) -> str | None:
     return f"{_MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
 
 
-def _date_parts(value: str | None) -> list[int]:
-    """Return [year, month, day] (as far as known) of an ISO date, or [] when it is not one."""
+@functools.lru_cache(maxsize=4096)
+def _date_parts(value: str | None) -> tuple[int, ...]:
+    """Return (year, month, day) (as far as known) of an ISO date, or () when it is not one."""
     if not value:
-        return []
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value[:10])
+        return ()
+    match = _ISO_DATE.fullmatch(value[:10])
     if not match:
-        return []
-    return [int(part) for part in match.groups() if part]
+        return ()
+    return tuple(int(part) for part in match.groups() if part)
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -254,10 +258,13 @@ def styled_citations(corpus: Any, hits: Iterable[Any], styles: Iterable[str] = T
     conn = getattr(getattr(corpus, "store", corpus), "conn", corpus)
     hits = list(hits)
     sources = read_sources(conn, (hit.doc_id for hit in hits))
-    out = []
+    out, done = [], {}  # a page's hits share few documents and speakers
     for hit in hits:
         cited = cited_words(sources[hit.doc_id], speaker=hit.speaker, within=hit.within)
-        out.append({style: _TEXT_FORMATTERS[style](cited) for style in styles})
+        key = (hit.doc_id, cited.speaker, cited.quoted)
+        if key not in done:
+            done[key] = {style: _TEXT_FORMATTERS[style](cited) for style in styles}
+        out.append(done[key])
     return out
 
 
@@ -491,9 +498,9 @@ def csl_item(cited: Cited) -> dict[str, Any]:
         if source.kind == "blog":
             item["container-title"] = source.site
     if parts := _date_parts(source.date):
-        item["issued"] = {"date-parts": [parts]}
+        item["issued"] = {"date-parts": [list(parts)]}
     if parts := _date_parts(source.collected):
-        item["accessed"] = {"date-parts": [parts]}
+        item["accessed"] = {"date-parts": [list(parts)]}
     if source.url:
         item["URL"] = source.url
     if note := _note(cited):
