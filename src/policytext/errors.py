@@ -44,6 +44,10 @@ class BadInput(PolicytextError):
         super().__init__(f"{where}: {reason}")
 
 
+class WorkerDied(PolicytextError):
+    """A worker process of a run ended abruptly (killed, or out of memory)."""
+
+
 class ModelNotInstalled(PolicytextError):
     """The spaCy pipeline named in the settings is not installed."""
 

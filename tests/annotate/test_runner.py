@@ -187,3 +187,41 @@ def test_in_a_speech_generic_subjects_are_not_quoted_speakers(corpus_dir):
         annotate_corpus(corpus)
         speakers = [r[0] for r in corpus.store.conn.execute("SELECT speaker FROM quotes")]
     assert speakers == ["Abraham Lincoln"]
+
+
+def _rows(corpus):
+    """Every annotation row of the store, without row ids, in a fixed order."""
+    conn = corpus.store.conn
+    return {
+        "sentences": conn.execute("SELECT doc_id, idx, start_char, end_char, text FROM sentences "
+                                  "ORDER BY doc_id, idx").fetchall(),
+        "entities": conn.execute("SELECT doc_id, start_char, end_char, label, text, name FROM entities "
+                                 "ORDER BY doc_id, start_char, end_char, label").fetchall(),
+        "quotes": conn.execute("SELECT doc_id, start_char, end_char, text, speaker, cue, kind, confidence, "
+                               "scheme, resolved_by FROM quotes ORDER BY doc_id, start_char").fetchall(),
+        "claims": conn.execute("SELECT doc_id, start_char, end_char, score, types, triggers FROM claims "
+                               "ORDER BY doc_id, start_char").fetchall(),
+        "doc_lemmas": conn.execute("SELECT doc_id, content_sha256, model, tokens, lemmas FROM doc_lemmas "
+                                   "ORDER BY doc_id").fetchall(),
+    }
+
+
+@pytest.mark.slow
+def test_two_worker_processes_store_the_same_rows_as_one(tmp_path):
+    # Workers send back only the chunks' records; the rows must be those of the in-process run,
+    # across documents of several chunks and batches that hold parts of two documents.
+    long_speech = "\n\n".join([SPEECH, ARTICLE] * 8)  # about 5,000 characters: several chunks
+    documents = [Document("test", "speech", SPEECH, title="Roads", date="2024-01-02", speaker="Ann Lee", kind="speech"),
+                 Document("test", "article", ARTICLE, title="Visit", date="2024-01-03", kind="article"),
+                 Document("test", "long", long_speech, title="Long", date="2024-01-04", speaker="Ann Lee",
+                          kind="speech"),
+                 Document("test", "empty", " ", title="Empty", date="2024-01-05", kind="article")]
+    stored = []
+    for workers in (1, 2):
+        with open_corpus(tmp_path / f"corpus-{workers}", create=True) as corpus:
+            _write(corpus, *documents)
+            report = annotate_corpus(corpus, workers=workers, batch_size=2)
+            assert (report.annotated, report.failed) == (4, 0)
+            stored.append(_rows(corpus))
+    assert all(stored[0][table] for table in ("sentences", "entities", "quotes", "claims", "doc_lemmas"))
+    assert [[tuple(r) for r in stored[1][t]] for t in stored[1]] == [[tuple(r) for r in stored[0][t]] for t in stored[0]]

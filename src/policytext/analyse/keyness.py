@@ -1,6 +1,7 @@
 """Keyness: the lemmas and bigrams that set one group's language apart from another's."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -67,7 +68,7 @@ def count_terms(lemma_texts: list[str], *, min_count: int = 1):
 def keyness(corpus, *, by: str = "government", target: str, reference: str = "rest", top: int = 20,
             min_count: int = 5, progress: Callable[..., None] | None = None,
             include_unlabelled: bool = False, min_documents: int | None = None, adjust: str | None = None,
-            **filters: Any) -> pd.DataFrame:
+            lemmas: str | Path | None = None, **filters: Any) -> pd.DataFrame:
     """Return the terms most over-used in the ``target`` group compared with a reference.
 
     Args:
@@ -87,6 +88,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
             speech or two (guests' names, one occasion), not of the group (default: the
             ``min_group_documents`` setting, 5).
         adjust: ``"holm"`` or ``"bh"`` to adjust the p-values over every term tested (``p_adjusted``).
+        lemmas: a folder of Parquet lemma files (default: the work directories the store records;
+            see :func:`~policytext.analyse.lemmas.iter_lemmas`).
         filters: the shared document filters.
 
     Returns:
@@ -102,7 +105,7 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
-    frame = lemma_frame(corpus, progress=progress, **filters)
+    frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     labels = group_labels(frame, by)

@@ -9,10 +9,13 @@ finishes the job.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pandas as pd
 
+from policytext.analyse.lemma_files import LemmaFiles, find_lemma_files
 from policytext.spacy_model import load_spacy_model
 from policytext.lemmas import is_word_token, lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
@@ -111,40 +114,93 @@ def lemmatise_text(nlp, text: str) -> list[str]:
     return lemmas
 
 
-def _stale_ids(corpus, filter_: DocumentFilter) -> list[str]:
+_READ_BLOCK = 500
+"""Documents read together (and the most ids in one SQL ``IN`` list)."""
+
+
+@dataclass
+class _LemmaPlan:
+    """Where each selected document's lemma stream comes from."""
+
+    rows: list[tuple]              # the documents' metadata (LEMMA_FRAME_COLUMNS[:-2]), oldest first
+    stored: set[str]               # ids with a current row in doc_lemmas
+    files: LemmaFiles | None       # Parquet lemma files, if any
+    located: dict[str, tuple[int, int]]  # ids found in the files (and not stored)
+    missing: list[str]             # ids found nowhere, oldest first
+
+
+def lemma_folders(corpus, lemmas: str | Path | None = None) -> list[Path]:
+    """Return the folders of Parquet lemma files to read: ``lemmas``, else the work directories the store records.
+
+    ``annotate --engine dask --ingest search`` leaves the lemma streams in its work directory and
+    records it in the store; an empty list when neither is there (the store's table alone is read).
+    """
+    if lemmas is not None:
+        return [Path(lemmas)]
+    return recorded_lemma_folders(corpus)
+
+
+def recorded_lemma_folders(corpus) -> list[Path]:
+    """Return the annotation work directories the store records, whose shards hold lemma streams."""
+    return []
+
+
+def _plan(corpus, filter_: DocumentFilter, lemmas: str | Path | None) -> _LemmaPlan:
     where, params = filter_.where("d")
-    sql = (f"SELECT d.id FROM documents d LEFT JOIN doc_lemmas l ON l.doc_id = d.id "
-           f"WHERE {where} AND (l.doc_id IS NULL OR l.content_sha256 != d.content_sha256) "
-           f"ORDER BY d.date, d.id")
-    if filter_.limit is not None:
-        # The limit selects documents, so only look among the documents the limit keeps.
-        sql = (f"SELECT id FROM (SELECT d.id, d.date FROM documents d WHERE {where} ORDER BY d.date, d.id LIMIT ?) s "
-               f"WHERE NOT EXISTS (SELECT 1 FROM doc_lemmas l JOIN documents x ON x.id = l.doc_id "
-               f"WHERE l.doc_id = s.id AND l.content_sha256 = x.content_sha256) ORDER BY s.date, s.id")
+    columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
+    sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL FROM documents d "
+           f"LEFT JOIN doc_lemmas l ON l.doc_id = d.id AND l.content_sha256 = d.content_sha256 "
+           f"WHERE {where} ORDER BY d.date, d.id")
+    if filter_.limit is not None:  # the limit selects documents
+        sql += " LIMIT ?"
         params = params + [filter_.limit]
-    return [row[0] for row in corpus.store.conn.execute(sql, params)]
+    rows, stored, unstored = [], set(), {}
+    for row in corpus.store.conn.execute(sql, params):
+        *meta, sha, in_store = tuple(row)
+        rows.append(tuple(meta))
+        if in_store:
+            stored.add(meta[0])
+        else:
+            unstored[meta[0]] = sha
+    folders = lemma_folders(corpus, lemmas)
+    files = (LemmaFiles([f for folder in folders for f in find_lemma_files(folder)], model=corpus.config.model)
+             if folders else None)
+    located = files.locate(unstored) if files is not None else {}
+    missing = [doc_id for doc_id in unstored if doc_id not in located]
+    return _LemmaPlan(rows, stored, files, located, missing)
 
 
 @strict_options
 def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_size: int = 20,
-                  **filters: Any) -> int:
+                  lemmas: str | Path | None = None, **filters: Any) -> int:
     """Compute and store the lemma stream of every selected document that lacks a current one.
+
+    A document whose current stream is in Parquet lemma files (``lemmas``, or the work directory
+    the store records) has one, and is left alone.
 
     Args:
         corpus: an open corpus.
         progress: called once per document lemmatised (e.g. to advance a progress bar).
         batch_size: documents per committed transaction.
+        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`).
         filters: the shared document filters (speaker, party, government, kind, since, until…).
 
     Returns:
         How many documents were lemmatised (0 when every row was current).
 
+    Raises:
+        StoreReadOnly: when some are missing and the store cannot be written
+            (:func:`lemma_frame` computes them in memory instead).
+
     Example:
         >>> ensure_lemmas(corpus, since="1990")   # doctest: +SKIP
         6
     """
-    filter_ = DocumentFilter.from_options(**filters)
-    stale = _stale_ids(corpus, filter_)
+    return _store_missing(corpus, _plan(corpus, DocumentFilter.from_options(**filters), lemmas).missing,
+                          progress=progress, batch_size=batch_size)
+
+
+def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | None, batch_size: int = 20) -> int:
     if not stale:
         return 0
     nlp = load_lemmatizer(corpus.config.model)
@@ -152,34 +208,101 @@ def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_
     done = 0
     for first in range(0, len(stale), batch_size):
         batch = stale[first:first + batch_size]
-        marks = ", ".join("?" for _ in batch)
-        rows = conn.execute(f"SELECT id, text, content_sha256 FROM documents WHERE id IN ({marks})", batch).fetchall()
-        computed = []
-        for doc_id, text, sha in rows:
-            computed.append((doc_id, sha, lemmatise_text(nlp, text)))
-            if progress:
-                progress()
+        computed = [(doc_id, sha, lemmatise_text(nlp, text)) for doc_id, text, sha in _texts(corpus, batch, progress)]
         with corpus.store.transaction():
-            for doc_id, sha, lemmas in computed:
-                store_lemmas(conn, doc_id, sha, corpus.config.model, lemmas)
+            for doc_id, sha, stream in computed:
+                store_lemmas(conn, doc_id, sha, corpus.config.model, stream)
         done += len(computed)
     return done
 
 
-@strict_options
-def count_stale(corpus, **filters: Any) -> int:
-    """Return how many selected documents have no current lemma stream (for a progress bar)."""
-    return len(_stale_ids(corpus, DocumentFilter.from_options(**filters)))
+def _texts(corpus, ids: list[str], progress: Callable[..., None] | None) -> Iterator[tuple[str, str, str]]:
+    """Yield ``(id, text, content_sha256)`` of the documents ``ids`` (calling ``progress`` after each)."""
+    marks = ", ".join("?" for _ in ids)
+    for doc_id, text, sha in corpus.store.conn.execute(
+            f"SELECT id, text, content_sha256 FROM documents WHERE id IN ({marks})", ids).fetchall():
+        yield doc_id, text or "", sha
+        if progress:
+            progress()
 
 
 @strict_options
-def lemma_frame(corpus, *, ensure: bool = True, progress: Callable[..., None] | None = None,
-                **filters: Any) -> pd.DataFrame:
-    """Return the selected documents with their lemma streams, oldest first.
+def count_stale(corpus, *, lemmas: str | Path | None = None, **filters: Any) -> int:
+    """Return how many selected documents have no current lemma stream, in the store or in lemma files."""
+    return len(_plan(corpus, DocumentFilter.from_options(**filters), lemmas).missing)
+
+
+@strict_options
+def iter_lemmas(corpus, *, lemmas: str | Path | None = None, ensure: bool = True,
+                progress: Callable[..., None] | None = None, **filters: Any) -> Iterator[tuple]:
+    """Yield each selected document's metadata and lemma stream, oldest first, with bounded memory.
+
+    Each stream comes from the store's ``doc_lemmas`` table when it holds a current one, else from
+    Parquet lemma files (``lemmas``, or the work directory of ``annotate --engine dask --ingest
+    search`` that the store records) with the same ``content_sha256`` and model, else it is
+    computed with spaCy (``ensure``): stored, or, on a store that cannot be written, computed in
+    memory as it is read and not kept. Without ``ensure`` such a document has ``tokens`` 0 and no
+    lemmas. Documents are read a block at a time, so memory does not grow with the corpus.
 
     Args:
         corpus: an open corpus.
-        ensure: compute missing or stale lemma streams first (see :func:`ensure_lemmas`).
+        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`).
+        ensure: compute missing streams (see above).
+        progress: called once per document lemmatised.
+        filters: the shared document filters.
+
+    Yields:
+        Tuples of :data:`LEMMA_FRAME_COLUMNS`.
+
+    Example:
+        >>> for row in iter_lemmas(corpus, lemmas="work", since="2001"):   # doctest: +SKIP
+        ...     print(row[0], row[-2])
+    """
+    plan = _plan(corpus, DocumentFilter.from_options(**filters), lemmas)
+    in_memory: set[str] = set()
+    nlp = None
+    if ensure and plan.missing:
+        if corpus.store.readonly:
+            in_memory = set(plan.missing)
+            nlp = load_lemmatizer(corpus.config.model)
+        else:
+            _store_missing(corpus, plan.missing, progress=progress)
+            plan.stored.update(plan.missing)
+    for first in range(0, len(plan.rows), _READ_BLOCK):
+        block = plan.rows[first:first + _READ_BLOCK]
+        ids = [row[0] for row in block]
+        streams: dict[str, tuple[int, str]] = {}
+        from_store = [doc_id for doc_id in ids if doc_id in plan.stored]
+        if from_store:
+            marks = ", ".join("?" for _ in from_store)
+            streams.update((doc_id, (tokens, text)) for doc_id, tokens, text in corpus.store.conn.execute(
+                f"SELECT l.doc_id, l.tokens, l.lemmas FROM doc_lemmas l JOIN documents d ON d.id = l.doc_id "
+                f"AND d.content_sha256 = l.content_sha256 WHERE l.doc_id IN ({marks})", from_store))
+        from_files = [doc_id for doc_id in ids if doc_id in plan.located]
+        if from_files:
+            streams.update((doc_id, (tokens, text)) for doc_id, tokens, text
+                           in plan.files.read(from_files, plan.located))
+        to_compute = [doc_id for doc_id in ids if doc_id in in_memory]
+        if to_compute:
+            for doc_id, text, _ in _texts(corpus, to_compute, progress):
+                stream = lemmatise_text(nlp, text)
+                streams[doc_id] = (len(stream), " ".join(stream))
+        for row in block:
+            tokens, text = streams.get(row[0], (0, ""))
+            yield (*row, tokens or 0, text or "")
+
+
+@strict_options
+def lemma_frame(corpus, *, lemmas: str | Path | None = None, ensure: bool = True,
+                progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
+    """Return the selected documents with their lemma streams, oldest first.
+
+    Streams come from the store, from Parquet lemma files, or are computed: see :func:`iter_lemmas`.
+
+    Args:
+        corpus: an open corpus.
+        lemmas: a folder of Parquet lemma files (default: the work directory the store records, if any).
+        ensure: compute missing or stale lemma streams (see :func:`iter_lemmas`).
         progress: called once per document lemmatised.
         filters: the shared document filters.
 
@@ -189,16 +312,5 @@ def lemma_frame(corpus, *, ensure: bool = True, progress: Callable[..., None] | 
     Example:
         >>> lemma_frame(corpus, since="1990")[["id", "tokens"]].head()   # doctest: +SKIP
     """
-    if ensure:
-        ensure_lemmas(corpus, progress=progress, **filters)
-    filter_ = DocumentFilter.from_options(**filters)
-    where, params = filter_.where("d")
-    columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
-    sql = (f"SELECT {columns}, COALESCE(l.tokens, 0), COALESCE(l.lemmas, '') FROM documents d "
-           f"LEFT JOIN doc_lemmas l ON l.doc_id = d.id AND l.content_sha256 = d.content_sha256 "
-           f"WHERE {where} ORDER BY d.date, d.id")
-    if filter_.limit is not None:
-        sql += " LIMIT ?"
-        params = params + [filter_.limit]
-    rows = corpus.store.conn.execute(sql, params).fetchall()
-    return pd.DataFrame([tuple(r) for r in rows], columns=LEMMA_FRAME_COLUMNS)
+    rows = list(iter_lemmas(corpus, lemmas=lemmas, ensure=ensure, progress=progress, **filters))
+    return pd.DataFrame(rows, columns=LEMMA_FRAME_COLUMNS)

@@ -300,7 +300,8 @@ english_stop_words = _stop_words  # the public name: topic models and their eval
 
 @strict_options
 def suggest_terms(corpus, name: str, *, lexicon: Lexicon | None = None, window: int = 10,
-                  top: int = 20, min_count: int = 3, **filters: Any) -> pd.DataFrame:
+                  top: int = 20, min_count: int = 3, lemmas: str | Path | None = None,
+                  **filters: Any) -> pd.DataFrame:
     """Propose lemmas that keep company with a theme in this corpus, ranked, for a user to accept.
 
     For every match of the theme, the ``window`` lemmas on each side are counted; a lemma that
@@ -314,6 +315,8 @@ def suggest_terms(corpus, name: str, *, lexicon: Lexicon | None = None, window: 
         window: lemmas on each side of a match.
         top: how many suggestions.
         min_count: the fewest occurrences near the matches a suggestion needs.
+        lemmas: a folder of Parquet lemma files (default: the work directories the store records;
+            see :func:`~policytext.analyse.lemmas.iter_lemmas`).
         filters: the shared document filters.
 
     Returns:
@@ -322,28 +325,27 @@ def suggest_terms(corpus, name: str, *, lexicon: Lexicon | None = None, window: 
     Example:
         >>> suggest_terms(corpus, "trust", top=5)   # doctest: +SKIP
     """
-    from policytext.analyse.lemmas import lemma_frame
+    from policytext.analyse.lemmas import iter_lemmas
 
     lexicon = lexicon or load_lexicon(config=corpus.config)
     theme = lexicon.get(name)
-    frame = lemma_frame(corpus, **filters)
     stop = _stop_words()
     near: Counter[str] = Counter()
     total: Counter[str] = Counter()
     near_tokens = 0
     all_tokens = 0
-    for text in frame["lemmas"]:
-        lemmas = text.split()
-        all_tokens += len(lemmas)
-        total.update(lemmas)
+    for *_, text in iter_lemmas(corpus, lemmas=lemmas, **filters):  # one stream in memory at a time
+        words = text.split()
+        all_tokens += len(words)
+        total.update(words)
         covered: set[int] = set()
-        spans = theme.find(lemmas)
+        spans = theme.find(words)
         inside = {i for s, e in spans for i in range(s, e)}
         for start, end in spans:
-            covered.update(range(max(0, start - window), min(len(lemmas), end + window)))
+            covered.update(range(max(0, start - window), min(len(words), end + window)))
         covered -= inside
         near_tokens += len(covered)
-        near.update(lemmas[i] for i in covered)
+        near.update(words[i] for i in covered)
     rows = []
     rest_tokens = all_tokens - near_tokens
     for term, count in near.items():

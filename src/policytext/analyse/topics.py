@@ -85,7 +85,7 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
                segment: int = 200, guided: Sequence[str] = (), stop_words: Iterable[str] = (),
                parliamentary: bool | None = None, k_range: Sequence[int] = (5, 10, 15, 20, 25),
                k_seeds: int = 3, lexicon: Lexicon | None = None, progress: Callable[..., None] | None = None,
-               **filters: Any) -> tuple[TopicModel, Path, pd.DataFrame]:
+               lemmas: str | Path | None = None, **filters: Any) -> tuple[TopicModel, Path, pd.DataFrame]:
     """Fit a topic model on the selected documents and save it in the corpus's ``models/topics``.
 
     Args:
@@ -108,6 +108,8 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         k_seeds: the runs per k that ``"auto"`` fits (each on its own held-out split).
         lexicon: the themes for ``guided``.
         progress: called once per document lemmatised.
+        lemmas: a folder of Parquet lemma files (default: the work directories the store records;
+            see :func:`~policytext.analyse.lemmas.iter_lemmas`).
         filters: the shared document filters.
 
     Returns:
@@ -119,7 +121,7 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
     """
     configured = corpus.config.extra.get("stop_words") or []
     words = list(stop_words) + ([configured] if isinstance(configured, str) else list(configured))
-    frame = lemma_frame(corpus, progress=progress, **filters)
+    frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     found_parliamentary = count_parliamentary(_sources_and_kinds(corpus, frame["id"].tolist()))

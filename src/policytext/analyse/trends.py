@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 
 from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_unlabelled,
                                       resolve_min_documents, warn_small_groups)
-from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.lemmas import LEMMA_FRAME_COLUMNS, iter_lemmas, lemma_frame
 from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values,
                                      poisson_upper_bound)
 from policytext.analyse.themes import Lexicon, load_lexicon
@@ -109,14 +110,24 @@ def interval_methods(*, draws: int, min_documents: int, adjust: str | None, test
 
 
 def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, progress, include_unlabelled: bool,
-            filters: dict[str, Any]):
-    """Return the lexicon, theme names, selected lemma frame, its group labels and documents left out."""
+            filters: dict[str, Any], lemmas: str | Path | None, *, count: bool = False):
+    """Return the lexicon, theme names, selected lemma frame, its group labels and documents left out.
+
+    With ``count`` the frame has, instead of ``lemmas``, ``counts``: each theme's matches in the
+    document, counted as the streams are read so that they are never all in memory.
+    """
     if not names:
         raise BadQuery("name at least one theme, e.g. 'trust' (see 'policytext themes list')")
     check_grouping(by)
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
-    frame = lemma_frame(corpus, progress=progress, **filters)
+    if count:
+        themes = [lexicon.get(n) for n in names]
+        rows = ((*meta, tokens, [theme.count(text.split()) for theme in themes])
+                for *meta, tokens, text in iter_lemmas(corpus, lemmas=lemmas, progress=progress, **filters))
+        frame = pd.DataFrame(rows, columns=LEMMA_FRAME_COLUMNS[:-1] + ["counts"])
+    else:
+        frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     return lexicon, names, frame, labels, left_out
@@ -126,11 +137,11 @@ def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, prog
 def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                  draws: int = 1000, seed: int = 0, progress: Callable[..., None] | None = None,
                  include_unlabelled: bool = False, min_documents: int | None = None,
-                 adjust: str | None = None, **filters: Any) -> pd.DataFrame:
+                 adjust: str | None = None, lemmas: str | Path | None = None, **filters: Any) -> pd.DataFrame:
     """Return how often each theme is used in each group of documents, with intervals and tests.
 
-    Lemma streams missing from the store are computed first (see
-    :func:`~policytext.analyse.lemmas.ensure_lemmas`). A group needs ``min_documents`` documents
+    Lemma streams come from the store, from Parquet lemma files, or are computed first (see
+    :func:`~policytext.analyse.lemmas.iter_lemmas`). A group needs ``min_documents`` documents
     for a bootstrap interval; smaller groups get none and are flagged (``small_group``), with a
     :class:`~policytext.analyse.groups.SmallGroups` warning. A group where the theme never occurs
     gets an upper bound instead of a zero-width interval.
@@ -150,6 +161,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         min_documents: the fewest documents for an interval (default: the ``min_group_documents``
             setting, 5).
         adjust: ``"holm"`` or ``"bh"`` to adjust the p-values for testing every row (``p_adjusted``).
+        lemmas: a folder of Parquet lemma files, e.g. the work directory of ``annotate --engine
+            dask`` (default: the work directories the store records, if any).
         filters: the shared document filters (speaker, party, government, kind, since, until, limit).
 
     Returns:
@@ -164,7 +177,7 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
     lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
-                                                      include_unlabelled, filters)
+                                                      include_unlabelled, filters, lemmas, count=True)
     made = dict(by=by, seed=seed, draws=draws, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
                 include_unlabelled=include_unlabelled, min_documents=minimum, adjust=adjust)
     if frame.empty:
@@ -172,7 +185,7 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         empty.attrs["left_out"] = left_out
         return attach_provenance(empty, corpus, "theme_trends", filters, **made,
                                  methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust, tests=0))
-    counts = count_matches(frame, lexicon, names)
+    counts = pd.DataFrame(frame["counts"].tolist(), columns=names, index=frame.index)
     periods = group_periods(frame, labels, by, corpus.timelines)
     sizes = {str(g): int((labels == g).sum()) for g in periods["group"]}
     warn_small_groups(sizes, minimum, what="their rates get no interval (small_group is true)")
@@ -222,13 +235,13 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
 @strict_options
 def term_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                 progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
-                **filters: Any) -> pd.DataFrame:
+                lemmas: str | Path | None = None, **filters: Any) -> pd.DataFrame:
     """Return each theme's matches in each group split by the entry that matched: what drives a rise.
 
     Args:
         corpus: an open corpus.
         themes: theme names.
-        by, lexicon, progress, include_unlabelled: as in :func:`theme_trends`.
+        by, lexicon, progress, include_unlabelled, lemmas: as in :func:`theme_trends`.
         filters: the shared document filters.
 
     Returns:
@@ -240,7 +253,7 @@ def term_trends(corpus, themes: Iterable[str], *, by: str = "government", lexico
         >>> term_trends(corpus, ["entrepreneurialism"], by="government", since="1946")   # doctest: +SKIP
     """
     lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
-                                                      include_unlabelled, filters)
+                                                      include_unlabelled, filters, lemmas)
     made = dict(by=by, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
                 include_unlabelled=include_unlabelled)
     rows = []

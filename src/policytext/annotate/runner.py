@@ -12,9 +12,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from policytext.annotate.workers import workers_end_with_parent
+from policytext.annotate.workers import can_fork_workers, pipe_in_workers, workers_end_with_parent
 from policytext.annotate.document import (
     DEFAULT_CHUNK_CHARS,
+    ChunkResult,
     DocumentAnnotation,
     DocumentChunks,
     read_chunk,
@@ -192,25 +193,49 @@ def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: 
                 yield row["text"][start:end], (number, index, len(spans), start)
 
     try:
-        with workers_end_with_parent():
-            for doc, (number, index, count, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size,
-                                                                n_process=workers):
-                if number not in errors:
-                    try:
-                        parts[number].add(read_chunk(doc, offset))
-                    except (ValueError, TypeError, KeyError, IndexError) as err:
-                        errors[number] = f"cannot read the annotations of chunk {index}: {err}"
-                if index + 1 < count:
-                    continue
-                row, document, error = rows.pop(number), parts.pop(number), errors.pop(number, None)
-                if error is not None:
-                    document.close()
-                    yield row, None, error
+        for (result, error), (number, index, count, _) in _pipe_chunks(nlp, chunks(), batch_size=batch_size,
+                                                                       workers=workers):
+            if number not in errors:
+                if error is None:
+                    parts[number].add(result)
                 else:
-                    yield row, document, None
+                    errors[number] = error
+            if index + 1 < count:
+                continue
+            row, document, failure = rows.pop(number), parts.pop(number), errors.pop(number, None)
+            if failure is not None:
+                document.close()
+                yield row, None, failure
+            else:
+                yield row, document, None
     finally:
         for document in parts.values():  # documents cut short by an interruption or an error
             document.close()
+
+
+def read_chunk_or_error(doc: Any, context: tuple[int, int, int, int]) -> tuple[ChunkResult | None, str | None]:
+    """Return ``(annotations, None)`` of a processed chunk, or ``(None, why)`` when they cannot be read.
+
+    Runs where the chunk was processed: in a worker process with ``--workers`` 2 or more, so that
+    only these plain records travel back to the parent.
+    """
+    _, index, _, offset = context
+    try:
+        return read_chunk(doc, offset), None
+    except (ValueError, TypeError, KeyError, IndexError) as err:
+        return None, f"cannot read the annotations of chunk {index}: {err}"
+
+
+def _pipe_chunks(nlp: Any, chunks: Iterator[tuple[str, tuple[int, int, int, int]]], *, batch_size: int,
+                 workers: int) -> Iterator[tuple[tuple[ChunkResult | None, str | None], tuple[int, int, int, int]]]:
+    """Yield ``(read_chunk_or_error(doc, context), context)`` per chunk, in order, in this process or in workers."""
+    if workers > 1 and can_fork_workers():
+        with workers_end_with_parent():
+            yield from pipe_in_workers(nlp, chunks, read=read_chunk_or_error, batch_size=batch_size, workers=workers)
+        return
+    with workers_end_with_parent():  # spaCy's own workers, where processes cannot be forked
+        for doc, context in nlp.pipe(chunks, as_tuples=True, batch_size=batch_size, n_process=workers):
+            yield read_chunk_or_error(doc, context), context
 
 
 def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateReport) -> None:

@@ -70,13 +70,23 @@ def _for_table(frame):
     return shown
 
 
+LEMMAS = typer.Option(
+    None, "--lemmas", metavar="DIR",
+    help="Read lemma streams missing from the store from the Parquet files of this folder: the work "
+         "directory of 'annotate --engine dask' (by default the work directories the store records).")
+
+
 @contextmanager
-def _lemmatising(corpus, quiet: bool, filters: dict[str, Any]) -> Iterator[Any]:
+def _lemmatising(corpus, quiet: bool, filters: dict[str, Any], lemmas: Optional[Path] = None) -> Iterator[Any]:
     """Yield a progress hook for documents that still need lemmas (a bar only when there are some)."""
     from policytext.analyse.lemmas import count_stale
 
-    stale = count_stale(corpus, **filters)
-    if stale:
+    stale = count_stale(corpus, lemmas=lemmas, **filters)
+    if stale and corpus.store.readonly:
+        message(f"note: lemmatising {stale} document(s) that have no current lemmas in memory: the store "
+                "cannot be written here, so they are not kept (run again where it can be, or annotate, "
+                "to store them)", quiet=quiet)
+    elif stale:
         message(f"lemmatising {stale} document(s) that have no current lemmas (once; stored)", quiet=quiet)
     with progress_bar("lemmas", stale, quiet=quiet or not stale) as advance:
         yield advance
@@ -140,6 +150,7 @@ def themes_suggest(
     min_count: int = typer.Option(3, help="The fewest occurrences near the theme a suggestion needs."),
     themes: List[Path] = THEMES_FILE,
     limit: Optional[int] = LIMIT,
+    lemmas: Optional[Path] = LEMMAS,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Suggest terms found near a theme's matches in this corpus, ranked by log-likelihood.
@@ -154,9 +165,9 @@ def themes_suggest(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters):
+        with _lemmatising(corpus, st.quiet, filters, lemmas):
             frame = suggest_terms(corpus, theme, lexicon=lexicon, window=window, top=top,
-                                  min_count=min_count, **filters)
+                                  min_count=min_count, lemmas=lemmas, **filters)
     render(frame, format, title=f"Terms near {theme}")
 
 
@@ -261,6 +272,7 @@ def trends(
     themes: List[Path] = THEMES_FILE,
     limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
+    lemmas: Optional[Path] = LEMMAS,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
 ) -> None:
@@ -284,14 +296,15 @@ def trends(
     periods = None
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance, _reporting_unlabelled(st.quiet):
             if by_term:
                 table = term_table(term_trends(corpus, theme, by=by, lexicon=lexicon, progress=advance,
-                                               include_unlabelled=include_unlabelled, **filters), top=terms)
+                                               include_unlabelled=include_unlabelled, lemmas=lemmas, **filters),
+                                   top=terms)
             else:
                 frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
                                      include_unlabelled=include_unlabelled, min_documents=min_documents,
-                                     adjust=adjust, **filters)
+                                     adjust=adjust, lemmas=lemmas, **filters)
         if plot is not None and by in ("year", "quarter"):
             from policytext.plots import government_periods
 
@@ -327,6 +340,7 @@ def keyness(
     adjust: Optional[str] = ADJUST,
     limit: Optional[int] = LIMIT,
     include_unlabelled: bool = INCLUDE_UNLABELLED,
+    lemmas: Optional[Path] = LEMMAS,
     format: OutputFormat = FORMAT,
     provenance: bool = PROVENANCE,
 ) -> None:
@@ -339,10 +353,10 @@ def keyness(
     st = state(ctx)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance, _reporting_unlabelled(st.quiet):
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
                                min_count=min_count, progress=advance, include_unlabelled=include_unlabelled,
-                               min_documents=min_documents, adjust=adjust, **filters)
+                               min_documents=min_documents, adjust=adjust, lemmas=lemmas, **filters)
     render(_for_table(frame) if format is OutputFormat.table else frame, format,
            title=f"Key terms of {target} vs {reference}", provenance=provenance)
 
@@ -398,6 +412,7 @@ def topics_fit(
              "parlamint, debate...)."),
     themes: List[Path] = THEMES_FILE,
     limit: Optional[int] = LIMIT,
+    lemmas: Optional[Path] = LEMMAS,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Fit a topic model (unigrams and bigrams of lemmas) and save it with its card in the corpus's
@@ -417,11 +432,11 @@ def topics_fit(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config) if guided else None
-        with _lemmatising(corpus, st.quiet, filters) as advance:
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance:
             model, path, tried = fit_topics(corpus, k=k, method=method, seed=seed, name=name, segment=segment,
                                             guided=guided, stop_words=stop_word, parliamentary=parliamentary,
                                             k_range=ks, k_seeds=k_seeds, lexicon=lexicon, progress=advance,
-                                            **filters)
+                                            lemmas=lemmas, **filters)
     if len(tried) > 1 and format is OutputFormat.table:
         render(tried, format, title="k tried: held-out NPMI coherence (± standard error over runs), stability "
                                     "across seeds; the chosen k has the best stability × (1 + coherence) / 2")
