@@ -197,7 +197,7 @@ def test_a_misspelt_filter_is_refused_not_ignored(small_corpus: Path) -> None:
         assert str(caught.value) == (
             "unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, "
             "source, country, role, side, post, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
-            "progress, include_unlabelled, min_documents, adjust")
+            "progress, include_unlabelled, min_documents, adjust, lemmas")
         with pytest.raises(UnknownOption, match=r"^unknown filter 'sed' \(did you mean 'seed'\?\)"):
             theme_trends(corpus, ["trust"], sed=3)
         clinton = theme_trends(corpus, ["trust"], speaker="Clinton", draws=10)
