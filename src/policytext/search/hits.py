@@ -219,8 +219,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     conn = store.conn
     with query_errors(query):
         page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
-                                                                                sort, limit, offset),
-                                                   carried="total"))
+                                                                                sort, limit, offset)))
         marked = _MARKER.mark(fts_query, page)
         if where == "1":  # the index counts its matches faster than a window over every joined match
             total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
@@ -294,23 +293,21 @@ _CONTEXT_COLUMNS = {
 }
 
 
-def _page_statement(within: str, ranking: str, params: list[Any], *, carried: str) -> tuple[str, list[Any]]:
+def _page_statement(within: str, ranking: str, params: list[Any]) -> tuple[str, list[Any]]:
     """Return one statement for a whole page: the ranking, each hit's record, document and context.
-
-    ``carried`` names the ranking's column that the page keeps (``total`` or ``marked``).
 
     The ranked page (at most ``limit`` rows) is the outer loop (CROSS JOIN keeps SQLite from
     reordering it), so the hits come out in rank order, ties as the ranking statement left them.
     """
-    return _page_sql(within, ranking, carried), params
+    return _page_sql(within, ranking), params
 
 
 @functools.lru_cache(maxsize=256)
-def _page_sql(within: str, ranking: str, carried: str) -> str:
+def _page_sql(within: str, ranking: str) -> str:
     """Return the text of :func:`_page_statement` (it depends on the filter clause, not its values)."""
     context, joins = _CONTEXT_COLUMNS["sentences" if within == "sentences" else "other"]
     return (f"WITH ranked AS ({ranking}) SELECT {page_columns(within)}, ranked.relevance AS rank, "
-            f"ranked.{carried} AS {carried}, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
+            f"ranked.total AS total, {context} FROM ranked CROSS JOIN {within} AS t ON t.id = ranked.id "
             f"JOIN documents AS d ON d.id = t.doc_id {joins}")
 
 
