@@ -160,3 +160,10 @@ def test_search_count_by_year_and_speaker(capsys, corpus_path) -> None:
                          "--limit", "1", "--format", "json")
     assert code == 0, err
     assert len(json.loads(out)) == 1 and set(json.loads(out)[0]) == {"speaker", "matches"}
+
+
+def test_search_count_by_takes_every_filter_search_takes(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "moon", "--count-by", "year", "--side", "government",
+                         "--format", "json")
+    assert code == 0, err  # role, side and post reach the counts as they reach the hits
+    assert json.loads(out) == []  # the 1961-1963 addresses have no side

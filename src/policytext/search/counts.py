@@ -40,6 +40,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
                   post: str | None = None) -> tuple[MatchCount, ...]:
     """Count the matches of a search (same query and filters as :func:`search_corpus`) by ``by``.
 
+    The filters (speaker, party, government, kind, since, until, role, side, post) are the shared ones.
+
     Args:
         by: ``speaker``, ``government`` or ``year``.
         limit: at most this many values (the most frequent); ``None`` for all.
