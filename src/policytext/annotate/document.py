@@ -17,7 +17,7 @@ from typing import IO, Any, Iterator
 from policytext.annotate.entities import resolve_person, strip_person_name
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
-from policytext.annotate.speakers import carry_speaker
+from policytext.annotate.speakers import carry_speaker, resolve_first_name
 from policytext.lemmas import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
 
@@ -246,6 +246,8 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
         start, end, name, sp_start, sp_end = row.start, row.end, row.speaker, row.speaker_start, row.speaker_end
         if name is not None and (name in person_texts or _looks_like_person_name(name)):
             name = resolve_person(strip_person_name(name), people) or None
+            if name is not None:
+                name = resolve_first_name(name, people)  # "Michael" for "Michael Greenspan"
         if kind == "speech":
             # the speaker's own words are not quotes; nor are "Americans believe…" asides:
             # keep what named people and bodies said

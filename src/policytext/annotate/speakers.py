@@ -42,7 +42,9 @@ FEMALE_TITLES = frozenset("mrs ms miss dame baroness lady madam queen princess d
 _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _BODY_LABELS = ("ORG", "GPE")
-_BODY_PREPOSITIONS = frozenset({"for", "at", "of", "from", "with"})
+_NAMING_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+"""Entity labels that name a description ("the Nova Scotia judge"); an age or a date does not."""
+_BODY_PREPOSITIONS = frozenset({"for", "at", "of", "from", "with", "by"})
 BODY_NOUNS = frozenset("""
 company firm utility agency department ministry board government union diocese organization organisation
 council authority commission office service corporation group party association institute bank regulator
@@ -55,6 +57,8 @@ analysis review figure figures number numbers record records video footage websi
 ruling order plan bill law budget policy proposal
 """.split())
 """Nouns that head a speaking document rather than a person: "the statement said" names no one."""
+DOCUMENT_NOUNS = frozenset("statement release memo email letter tweet post note filing document website".split())
+"""Documents someone issues: "the statement said" is the statement of whoever was quoted just before."""
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 _CHAIN_GAP = 1500
 """A pronoun takes the previous report's speaker when that report's cue is at most this many
@@ -219,6 +223,19 @@ class SpeakerResolver:
             person.add(ent)
             for i in range(ent.start, ent.end):
                 self._person_of[i] = person
+        self._join_first_names()
+        self._relabelled: set[int] = set()  # token starts of entities read as a person, not their label
+        for ent in view.ents:
+            # "Vickers" tagged ORG after "Kevin Vickers": a person's surname names the person
+            # (not "the Trump administration": a surname modifying a noun is that noun's)
+            if ent.label_ == "ORG" and len(ent) <= 2 and ent.root.dep_ not in ("compound", "amod", "nmod"):
+                key = _POSSESSIVE.sub("", ent.text).lower()
+                person = self.people.get(key)
+                if person is not None and " " not in key and len(strip_person_name(person.name).split()) >= 2:
+                    person.mentions.append(ent)
+                    self._relabelled.add(ent.start)
+                    for i in range(ent.start, ent.end):
+                        self._person_of[i] = person
         self._roles: list[tuple[int, str, _Person]] = []  # (char position, role lemma, person)
         for person in self.people.values():
             self._read_person(person)
@@ -228,14 +245,47 @@ class SpeakerResolver:
         for person in self.people.values():
             self._by_name.setdefault(person.name, person)
         # the reports in text order, with the person or body each one's mention names directly
+        self._bodies = [ent for ent in view.ents if ent.label_ == "ORG" and ent.start not in self._relabelled]
         self._chain: list[tuple[int, _Person | None, str | None]] = []
+        self._groups: list[tuple[int, str]] = []  # (cue position, name) of plural speakers, for "they"
         for report in sorted((r for r in reports if r.cue is not None and r.subject is not None),
                              key=lambda r: r.cue.idx):
             person = self._named_person(report.subject)
-            body = None if person is not None else self._named_body(report.subject)
+            body = None if person is not None else self._named_body(report.subject) or self._body_noun(report.subject)
             if person is not None or body is not None:
                 self._chain.append((report.cue.idx, person, body))
-        self._bodies = [ent for ent in view.ents if ent.label_ == "ORG"]
+            group = self._group(report.subject)
+            if group is not None:
+                self._groups.append((report.cue.idx, group))
+
+    def _join_first_names(self) -> None:
+        """Give a one-word mention that is the first name of exactly one person named in full to that person.
+
+        "Michael" after "Michael Greenspan", "Hua" after "Hua Chunying" (a family name first): the
+        people are keyed by their last word, so these would otherwise be people of their own.
+        """
+        full: dict[str, list[_Person]] = {}
+        for person in self.people.values():
+            words = strip_person_name(person.name).split()
+            if len(words) >= 2:
+                full.setdefault(words[0].lower(), []).append(person)
+        for key, person in list(self.people.items()):
+            if len(strip_person_name(person.name).split()) != 1:
+                continue
+            holders = [p for p in full.get(key, []) if p is not person]
+            if len(holders) != 1:
+                continue
+            into = holders[0]
+            for ent in person.mentions:
+                into.add(ent)
+                for i in range(ent.start, ent.end):
+                    self._person_of[i] = into
+            del self.people[key]
+
+    def _fullest_body(self, name: str) -> str:
+        """Return the longest body named in the doc that begins with ``name``: "Suncor" -> "Suncor Energy"."""
+        longer = {ent.text for ent in self._bodies if ent.text.startswith(name + " ")}
+        return max(longer, key=len) if len(longer) == 1 else name
 
     def resolve(self, subject: Span | None, *, cue: Token | None = None) -> Speaker:
         """Return the speaker behind a mention ``subject`` (None: no mention) of a report with ``cue``."""
@@ -244,6 +294,8 @@ class SpeakerResolver:
         name, how = self._name(subject, cue)
         if name is None:
             return Speaker(None, subject.start_char, subject.end_char, "none")
+        if name not in self._by_name:
+            name = self._fullest_body(name)
         return Speaker(name, subject.start_char, subject.end_char, how, self._role(name, how, subject, cue))
 
     def _role(self, name: str, how: str, subject: Span, cue: Token | None) -> str | None:
@@ -271,7 +323,13 @@ class SpeakerResolver:
                 return bodies[-1][1], "chain"
             return None, "none"
         if lower == "they":
-            return None, "none"  # plural: left unnamed rather than guessed
+            # plural: the group that spoke just before ("Officials said … They added"), else left
+            # unnamed rather than guessed
+            at = cue.idx if cue is not None else subject.start_char
+            groups = [(where, group) for where, group in self._groups if where < at]
+            if groups and at - groups[-1][0] <= _CHAIN_GAP:
+                return groups[-1][1], "chain"
+            return None, "none"
         if lower in PERSON_PRONOUNS:
             return self._pronoun(subject, pronoun_gender(lower), cue)
         person = self._named_person(subject)
@@ -287,9 +345,18 @@ class SpeakerResolver:
             return None, "none"
         body = self._body_of(root)
         if body is not None:
-            return body, "role"  # "a spokesperson for the Home Office"
+            return body, "role"  # "a spokesperson for the Home Office", "a statement from the PMO"
         lemma = root.lemma_.lower()
-        named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ or c.pos_ == "PROPN") for c in root.children)
+        if lemma in DOCUMENT_NOUNS and root.tag_ == "NN":
+            # "the statement said": the statement of the person or body quoted just before
+            at = cue.idx if cue is not None else subject.start_char
+            said = [(where, person.name if person is not None else body) for where, person, body in self._chain
+                    if where < at]
+            if said and at - said[-1][0] <= _CHAIN_GAP and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                                               for c in root.children):
+                return said[-1][1], "chain"
+        named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ in _NAMING_LABELS or c.pos_ == "PROPN")
+                    for c in root.children)
         if not named and root.tag_ not in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                                     for c in root.children):
             person = self._role_holder(lemma, subject.start_char)
@@ -311,10 +378,29 @@ class SpeakerResolver:
         words = [t for t in subject.doc[start:root.i + 1] if t.dep_ not in ("det", "poss", "punct", "case", "cc")]
         return " ".join(t.text for t in words), "role"
 
+    def _body_noun(self, subject: Span) -> str | None:
+        """Return the body "the company" or "the board" stands for: the last one named before it."""
+        root = subject.root
+        if root.pos_ != "NOUN" or root.lemma_.lower() not in BODY_NOUNS or root.tag_ in ("NNS", "NNPS") \
+                or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.children):
+            return None
+        bodies = [ent for ent in self._bodies if ent.end_char <= subject.start_char]
+        return bodies[-1].text if bodies else None
+
+    @staticmethod
+    def _group(subject: Span) -> str | None:
+        """Return a plural speaker's words ("Officials", "the Liberals"), the antecedent a later "they" agrees with."""
+        root = subject.root
+        if root.lower_ in PERSON_PRONOUNS or root.pos_ == "PRON" or root.ent_type_ == "PERSON":
+            return None
+        if root.tag_ in ("NNS", "NNPS") or root.ent_type_ == "NORP" and root.text.endswith("s"):
+            return _words(subject)
+        return None
+
     def _named_person(self, subject: Span) -> _Person | None:
         """Return the person a mention names: a person entity inside it (the head's first)."""
         person = self._person_of.get(subject.root.i)
-        if person is not None:
+        if person is not None and not self._is_possessor(subject.root, subject.root):
             return person
         for i in range(subject.start, subject.end):
             person = self._person_of.get(i)
@@ -325,7 +411,7 @@ class SpeakerResolver:
     @staticmethod
     def _is_possessor(token: Token, root: Token) -> bool:
         """True for "Trudeau's" in "Trudeau's spokesman": the owner of the speaker, not the speaker."""
-        head = token
+        head = token.head if token.dep_ == "case" else token  # "Campbell’s partner": "’s" is in the entity
         while head.dep_ in ("compound", "flat") and head.head != head:
             head = head.head
         return head.dep_ == "poss" and head.head == root
@@ -541,6 +627,27 @@ CARRY_GAP = 1000
 """A quote with no speaker of its own takes the previous quote's when it starts at most this many
 characters after that quote ends: a quote that goes on in the next paragraph, or a "he said" whose
 antecedent sits in the part of the document parsed before."""
+
+
+def resolve_first_name(name: str, people: Any) -> str:
+    """Return the one person named in full whose first name a one-word speaker is ("Michael" -> "Michael Greenspan").
+
+    ``people`` are the document's person names (a Counter or any iterable of names). A name that
+    is also someone's surname, or the first name of two people, is left as it is.
+
+    Example:
+        >>> resolve_first_name("Michael", ["Michael Greenspan", "Ann Lee"]), resolve_first_name("Lee", ["Ann Lee"])
+        ('Michael Greenspan', 'Lee')
+    """
+    words = name.split()
+    if len(words) != 1:
+        return name
+    key = words[0].lower()
+    full = [p for p in people if len(p.split()) >= 2]
+    if any(p.split()[-1].lower() == key for p in full):
+        return name
+    holders = {p for p in full if p.split()[0].lower() == key}
+    return holders.pop() if len(holders) == 1 else name
 
 
 def carry_speaker(row: Any, previous: Any, text: str) -> Any:
