@@ -53,6 +53,30 @@ CASES = [
 ]
 
 
+# general rules of agreement and reference, each a case written by hand
+RULE_CASES = [
+    # "they" agrees in number with the plural speaker before it
+    ("Officials said the bridge would stay closed until the spring. They added that repairs would cost more "
+     "than expected this year.", "repairs would cost more than expected this year", "Officials", "They", "chain"),
+    # "the statement" is the statement of the body quoted just before
+    ("The Canadian Beverage Association said sugar taxes did not work. The statement said removing sugary drinks "
+     "from the diet would have little effect on obesity.",
+     "removing sugary drinks from the diet would have little effect on obesity", "Canadian Beverage Association",
+     "The statement", "chain"),
+    # a partner is not the person whose partner they are
+    ("Andre Campbell opened the shop in 2015. Campbell’s partner said most printers will not print fewer than "
+     "1,000 copies.", "most printers will not print fewer than 1,000 copies", "partner", "Campbell’s partner", "role"),
+    # a first name alone is the one person of that first name named in full
+    ("Michael Greenspan runs the store on Queen Street. Michael said he had needed cards for a game that night.",
+     "he had needed cards for a game that night", "Michael Greenspan", "Michael", "name"),
+]
+
+
+@pytest.mark.parametrize("text, words, speaker, mention, how", RULE_CASES)
+def test_general_rules_of_reference(pipeline, text, words, speaker, mention, how):
+    test_speakers_are_resolved_and_say_how(pipeline, text, words, speaker, mention, how)
+
+
 @pytest.mark.parametrize("text, words, speaker, mention, how", CASES)
 def test_speakers_are_resolved_and_say_how(pipeline, text, words, speaker, mention, how):
     quotes = _quotes(pipeline, text)

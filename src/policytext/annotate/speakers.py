@@ -449,7 +449,8 @@ class SpeakerResolver:
         """
         root = subject.root
         for ent in self.view.ents:
-            if ent.label_ not in ("ORG", "GPE") or not (ent.start >= subject.start and ent.end <= subject.end):
+            if ent.label_ not in ("ORG", "GPE") or not (ent.start >= subject.start and ent.end <= subject.end) \
+                    or ent.start in self._relabelled:
                 continue
             if ent.start <= root.i < ent.end:
                 return ent.text
