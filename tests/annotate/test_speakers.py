@@ -93,6 +93,56 @@ def test_the_seed_names_the_minister_his_quotes_in_the_speech_scheme(pipeline):
     trust = [q for q in quotes if "trust to try things out" in q[0]]
     assert trust and {q[1] for q in trust} == {"Matthew Hancock"}
     assert {q[3] for q in trust} <= {"name", "pronoun", "chain"}
+    # "Cabinet Office Minister Matthew Hancock, argues …" and "Hancock: …" (a colon-introduced quote)
+    from policytext.annotate.extract import TextItem, annotate_texts
+
+    [(_, annotation)] = list(annotate_texts([TextItem("seed", text, kind="article")], pipeline))
+    roles = {q.speaker_role for q in annotation.quotes if "trust to try things out" in q.text}
+    assert roles == {"Cabinet Office Minister"}
+    assert any(q.speaker_mention == "Hancock" and q.cue == ":" for q in annotation.quotes
+               if "trust to try things out" in q.text)
+
+
+def _annotation(pipeline, text):
+    from policytext.annotate.extract import TextItem, annotate_texts
+
+    [(_, annotation)] = list(annotate_texts([TextItem("t", text, kind="article")], pipeline))
+    return annotation
+
+
+def test_the_shared_govuk_items_quote_no_minister_but_their_quoted_speaker_is_named(pipeline):
+    # The shared GOV.UK items are speeches and statements by a minister: none quotes a minister as
+    # "Minister X said:". The one quote of another person (a transcript) names him.
+    import json
+
+    from policytext.collect.govuk import parse_content_item
+
+    item = json.loads(shared_data("govuk", "speech", "speech-transcript.json").read_text(encoding="utf-8"))
+    quotes = _annotation(pipeline, parse_content_item(item).text).quotes
+    harbours = [q for q in quotes if q.text == "no more safe harbours"]
+    assert harbours and harbours[0].speaker == "John Kerry"
+
+
+def test_a_colon_introduced_quote_on_a_real_page_goes_to_the_person_with_their_role(pipeline):
+    # zyte-dev (real news pages): "Robertson, the U.S. commander, said: “The United States does not …”"
+    import json
+
+    pages = json.loads(shared_data("extraction", "zyte-dev", "ground-truth.json").read_text(encoding="utf-8"))
+    text = pages["1ee91d1fce65e09be8b8d2d29eab771546d98ca2ba5c862941e660e9fec12432"]["articleBody"]
+    quotes = _annotation(pipeline, text).quotes
+    said = [q for q in quotes if q.text.startswith("The United States does not support forced or coerced relocations")]
+    assert said and (said[0].speaker, said[0].speaker_role, said[0].cue) == ("Sean Robertson", "U.S. commander", "said")
+
+
+def test_a_minister_named_with_their_title_in_real_news_keeps_it(pipeline):
+    # ggt-dev article: "Foreign Affairs Minister Chrystia Freeland says Canada has asked China …"
+    import json
+
+    lines = shared_data("quotes", "ggt-dev", "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    text = next(json.loads(line)["text"] for line in lines if json.loads(line)["id"] == "5c3eac6f1e67d78e27f3dc55")
+    quotes = _annotation(pipeline, text).quotes
+    asked = [q for q in quotes if q.text.startswith("Canada has asked China to spare the life")]
+    assert asked and (asked[0].speaker, asked[0].speaker_role) == ("Chrystia Freeland", "Foreign Affairs Minister")
 
 
 @pytest.mark.parametrize("name, expected", [("Wendy", "f"), ("Andrew", "m"), ("Priti", "f"), ("Zxqv", None),

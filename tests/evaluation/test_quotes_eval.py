@@ -24,11 +24,14 @@ F1_FLOOR = 0.67
 EXACT_F1_FLOOR = 0.36
 PRECISION_FLOOR = 0.73
 SPEAKER_ACCURACY_FLOOR = 0.86
-# speech scheme (the default) on ggt-dev (50 articles). Its filter is fitted on ggt-dev, so these are
-# in-sample figures: F1 0.846, speaker accuracy 0.842 (out of fold, 5 folds over articles: F1 0.826,
-# speaker 0.842). Floors 0.03 under the out-of-fold figures.
-GGT_SPEECH_F1_FLOOR = 0.795
-GGT_SPEECH_SPEAKER_FLOOR = 0.81
+# speech scheme (the default) on ggt-dev (50 articles). Its filter and the first-name setting of
+# speaker resolution are fitted on ggt-dev, so these are in-sample figures: F1 0.846, speaker accuracy
+# 0.863 (2026-12-01, evening). Out of fold (python -m policytext.evaluation.quote_folds: 5 folds over
+# articles, filter and first-name setting chosen on the training folds): F1 0.822, speaker 0.854.
+# Floors 0.03 under the out-of-fold figures; by method, 0.03 under the in-sample ones.
+GGT_SPEECH_F1_FLOOR = 0.79
+GGT_SPEECH_SPEAKER_FLOOR = 0.82
+GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.83, "role": 0.53}  # in sample: 0.979, 0.863, 0.568
 
 
 def test_parse_brat_keeps_discontinuous_content():
@@ -129,4 +132,6 @@ def test_ggt_dev_speech_floors(ggt_figures):
     assert figures.f1 >= GGT_SPEECH_F1_FLOOR
     assert figures.speaker_accuracy >= GGT_SPEECH_SPEAKER_FLOOR
     # a name in the mention is the surest way to the speaker; every method is counted
-    assert figures.by_resolution["name"]["speaker_correct"] / figures.by_resolution["name"]["matched"] >= 0.93
+    for method, floor in GGT_SPEAKER_BY_METHOD_FLOORS.items():
+        counts = figures.by_resolution[method]
+        assert counts["speaker_correct"] / counts["matched"] >= floor, method

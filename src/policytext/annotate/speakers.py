@@ -94,8 +94,11 @@ class _Person:
 
     def role_at(self, position: int) -> str | None:
         """Return the role the doc gave this person last before ``position``, else the first it gives."""
-        before = [role for at, role in self.roles if at <= position]
-        return before[-1] if before else (self.roles[0][1] if self.roles else None)
+        before = [at for at, _ in self.roles if at <= position]
+        at = max(before) if before else (self.roles[0][0] if self.roles else None)
+        # of the roles given at one mention, the first: the nearest apposition ("X, a spokesperson
+        # for Inherent Resolve, the U.S. military operation …" is a spokesperson)
+        return next((role for where, role in self.roles if where == at), None)
 
     def add(self, ent: Span) -> None:
         self.mentions.append(ent)
@@ -570,7 +573,7 @@ _TITLE_LINKS = frozenset({"for", "of", "and"})
 def _words(span: Span) -> str:
     """Return a span's words without a leading determiner or possessive and without punctuation at either end."""
     tokens = list(span)
-    while tokens and (tokens[0].dep_ in ("det", "poss", "predet") or tokens[0].is_punct or tokens[0].is_space):
+    while tokens and (tokens[0].dep_ in ("det", "poss", "predet", "case") or tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "case"):
         tokens = tokens[:-1]

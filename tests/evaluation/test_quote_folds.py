@@ -1,0 +1,30 @@
+"""Out-of-fold quote evaluation: figures add up across articles; a fold's setting is chosen on the other folds."""
+from __future__ import annotations
+
+from policytext.annotate.speakers import SpeakerSettings
+from policytext.evaluation.quote_folds import _best, add_all, add_figures
+from policytext.evaluation.quotes import QuoteFigures
+
+
+def _figures(matched: int, correct: int, how: str = "name") -> QuoteFigures:
+    return QuoteFigures(articles=1, gold=matched + 1, predicted=matched, matched=matched, exact=0,
+                        speaker_correct=correct, by_resolution={how: {"matched": matched, "speaker_correct": correct}})
+
+
+def test_figures_of_articles_add_up_with_their_methods():
+    total = add_all([_figures(4, 3), _figures(2, 1, "chain"), _figures(1, 1)])
+    assert (total.articles, total.gold, total.matched, total.speaker_correct) == (3, 10, 7, 5)
+    assert total.by_resolution == {"name": {"matched": 5, "speaker_correct": 4},
+                                   "chain": {"matched": 2, "speaker_correct": 1}}
+    assert add_figures(QuoteFigures(), _figures(1, 0)).matched == 1
+
+
+def test_a_setting_is_chosen_on_the_articles_given_only():
+    strict, loose = SpeakerSettings(gendered=0.1), SpeakerSettings(gendered=0.4)
+    # the loose setting is better on articles 0 and 1, the strict one on article 2
+    per_article = {strict: [_figures(4, 2), _figures(4, 2), _figures(4, 4)],
+                   loose: [_figures(4, 4), _figures(4, 4), _figures(4, 0)]}
+    assert _best([strict, loose], per_article, [0, 1]) == loose
+    assert _best([strict, loose], per_article, [2]) == strict
+    # a tie goes to the first listed (the name table's own default comes first)
+    assert _best([strict, loose], per_article, [0, 1, 2]) == strict  # 8 of 12 right each
