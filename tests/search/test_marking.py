@@ -1,11 +1,11 @@
-"""Marking matched words: highlight() markers to offsets, offsets to text and HTML, a page marked from many threads."""
+"""Marking matched words: highlight() markers to offsets, offsets to text and HTML, a page marked on a store's connection."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import sqlite3
 
 import pytest
 
-from policytext.search.marking import CLOSE_MARK, OPEN_MARK, PageMarker, keyword_in_context, mark_html, read_marks
+from policytext.search.marking import CLOSE_MARK, OPEN_MARK, keyword_in_context, mark_html, mark_page, read_marks
 
 
 @pytest.mark.parametrize(
@@ -50,24 +50,26 @@ def test_keyword_in_context_keeps_the_match_and_trims_at_words() -> None:
 def test_a_page_is_marked_as_the_index_would_mark_it() -> None:
     page = [{"id": 1, "text": "Taxes were raised."}, {"id": 2, "text": "No mention here."},
             {"id": 3, "text": "The café taxed coffee"}]
-    marked = PageMarker().mark('"tax"*', page)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    marked = mark_page(conn, '"tax"*', page)
     assert marked == {1: f"{OPEN_MARK}Taxes{CLOSE_MARK} were raised.", 3: f"The café {OPEN_MARK}taxed{CLOSE_MARK} coffee"}
-    assert PageMarker().mark('"tax"', []) == {}
+    assert mark_page(conn, '"tax"', []) == {}
+    assert mark_page(conn, '"coffee"', page[2:]) == {3: f"The café taxed {OPEN_MARK}coffee{CLOSE_MARK}"}  # empty again
 
 
-def test_one_marker_serves_many_threads_at_once() -> None:
-    """Each search borrows a marking database of its own: pages marked at once never mix."""
-    marker = PageMarker()
-    words = ["tax", "moon", "peace", "trust", "growth", "health", "school", "budget"]
+def test_marking_on_a_read_only_store_writes_nothing_and_keeps_the_callers_transaction(sotu_path) -> None:
+    from policytext.store import Store
 
-    def mark(i: int) -> tuple[int, dict[int, str]]:
-        word = words[i % len(words)]
-        page = [{"id": n, "text": f"row {n} about {word if n % 2 else 'nothing'}"} for n in range(i, i + 40)]
-        return i, marker.mark(f'"{word}"', page)
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(mark, range(400)))
-    for i, marked in results:
-        word = words[i % len(words)]
-        expected = {n: f"row {n} about {OPEN_MARK}{word}{CLOSE_MARK}" for n in range(i, i + 40) if n % 2}
-        assert marked == expected
+    path = sotu_path / "policytext.db"
+    before = path.stat().st_mtime_ns, path.read_bytes()
+    store = Store(path, readonly=True)
+    try:
+        page = [{"id": n, "text": f"row {n} about {'peace' if n % 2 else 'nothing'}"} for n in range(40)]
+        store.conn.execute("BEGIN")
+        assert mark_page(store.conn, '"peace"', page) == {
+            n: f"row {n} about {OPEN_MARK}peace{CLOSE_MARK}" for n in range(40) if n % 2}
+        assert store.conn.in_transaction  # the caller's read transaction goes on
+        store.conn.execute("COMMIT")
+    finally:
+        store.close()
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before

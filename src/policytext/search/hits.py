@@ -29,7 +29,7 @@ import pandas as pd
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.citations import cited_words, format_newsroom, read_sources
-from policytext.search.marking import CLOSE_MARK, OPEN_MARK, PageMarker, read_marks
+from policytext.search.marking import CLOSE_MARK, OPEN_MARK, mark_page, read_marks
 from policytext.search.query import SYNTAX_HELP, translate_query
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.store import DocumentFilter, Store
@@ -101,7 +101,6 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**62  # far past any index; beyond SQLite's integers the offset would overflow
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
-_MARKER = PageMarker()  # safe to share: each search borrows a marking database of its own
 
 
 def _store_of(corpus: Any) -> Store:
@@ -220,7 +219,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     with query_errors(query):
         page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
                                                                                 sort, limit, offset)))
-        marked = _MARKER.mark(fts_query, page)
+        marked = mark_page(conn, fts_query, page)
         if where == "1":  # the index counts its matches faster than a window over every joined match
             total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
         else:

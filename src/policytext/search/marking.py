@@ -1,13 +1,12 @@
 """Marking matched words: FTS5's highlight() markers read into offsets, and offsets shown as text or HTML.
 
-A page of hits found through a filtered search is marked afterwards by :class:`PageMarker`, in
-small in-memory FTS5 tables with the index's tokenizer, so the same words are marked as the index
-would mark them.
+A page of hits found through a filtered search is marked afterwards by :func:`mark_page`, in a
+temporary FTS5 table with the index's tokenizer, so the same words are marked as the index would
+mark them.
 """
 from __future__ import annotations
 
 import html
-import queue
 import sqlite3
 from typing import Any
 
@@ -98,52 +97,33 @@ def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
     return tuple(marks)
 
 
-class PageMarker:
-    """Marks the words a query matches in a page of texts; one instance serves every thread.
+def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict[int, str]:
+    """Return each row's ``text`` (by its ``id``) with FTS5's highlight() markers round the matches.
 
-    Each search borrows an in-memory database holding an empty FTS5 table (made with the index's
-    tokenizer) and gives it back when done, so two threads never share one and none is made per
-    search (making one costs more than marking a page in it). There are never more databases
-    than searches that ran at the same time.
+    The page's texts go into an FTS5 table made with the index's tokenizer in the connection's own
+    temporary schema (made on the connection's first page, so never per search, and never shared:
+    a store connection serves one thread at a time) and the same query marks them there. The same
+    words match as in the index (whether a row matches depends on its own words only), for the
+    cost of a page of short rows rather than the whole index again. The rows go in under a
+    savepoint that is rolled back, so the table is empty again and the store is never written.
 
     Example:
-        >>> marked = PageMarker().mark('"taxes"', [{"id": 7, "text": "raise taxes now"}])
+        >>> import sqlite3
+        >>> marked = mark_page(sqlite3.connect(":memory:"), '"taxes"', [{"id": 7, "text": "raise taxes now"}])
         >>> read_marks(marked[7], "raise taxes now")
         ((6, 11),)
     """
-
-    def __init__(self) -> None:
-        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-
-    def mark(self, fts_query: str, page: list[Any]) -> dict[int, str]:
-        """Return each row's ``text`` (by its ``id``) with FTS5's highlight() markers round the matches.
-
-        The page's texts go into the borrowed FTS5 table and the same query marks them there: the
-        same words match (whether a row matches depends on its own words only), for the cost of a
-        page of short rows rather than the whole index again. The rows are inserted in a
-        transaction that is rolled back, so the table is empty again for the next page.
-        """
-        if not page:
-            return {}
-        try:
-            marking = self._idle.get_nowait()
-        except queue.Empty:
-            marking = _open_marking_database()
-        marking.execute("BEGIN")
-        try:
-            marking.execute(f"INSERT INTO {_MARK_TABLE} (rowid, text) VALUES "
-                            + ", ".join("(?, ?)" for _ in page),
-                            [v for row in page for v in (row["id"], row["text"])])
-            return dict(marking.execute(
-                f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM {_MARK_TABLE} "
-                f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query)).fetchall())
-        finally:
-            marking.execute("ROLLBACK")
-            self._idle.put(marking)
-
-
-def _open_marking_database() -> sqlite3.Connection:
-    # Used by one thread at a time (borrowed from the queue), though not always the one that made it.
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    conn.execute(f"CREATE VIRTUAL TABLE {_MARK_TABLE} USING fts5(text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
-    return conn
+    if not page:
+        return {}
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_MARK_TABLE} "
+                 f"USING fts5(text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
+    conn.execute("SAVEPOINT policytext_marking")
+    try:
+        conn.execute(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES " + ", ".join("(?, ?)" for _ in page),
+                     [v for row in page for v in (row["id"], row["text"])])
+        return {rowid: marked for rowid, marked in conn.execute(
+            f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM temp.{_MARK_TABLE} "
+            f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query))}
+    finally:
+        conn.execute("ROLLBACK TO policytext_marking")
+        conn.execute("RELEASE policytext_marking")
