@@ -141,7 +141,11 @@ def lemma_folders(corpus, lemmas: str | Path | None = None) -> list[Path]:
 
 
 def recorded_lemma_folders(corpus) -> list[Path]:
-    """Return the annotation work directories the store records, whose shards hold lemma streams."""
+    """Return the annotation work directories the store records, whose shards hold lemma streams.
+
+    None yet: the Dask engine (``annotate --engine dask``), which will record them, has not landed;
+    until then ``lemmas`` names the folder.
+    """
     return []
 
 
