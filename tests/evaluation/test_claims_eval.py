@@ -11,6 +11,8 @@ from policytext.evaluation.claims import (
     CLAIMBUSTER_FILE,
     CLEF2020_FILE,
     CLEF_FILE,
+    choose_params,
+    context_feature_sets,
     evaluate_claimbuster,
     evaluate_clef2020,
     evaluate_clef_leave_one_out,
@@ -19,6 +21,7 @@ from policytext.evaluation.claims import (
     rank_figures,
     read_claimbuster,
     read_clef,
+    shipped_params,
 )
 
 # Pinned floors, measured on 2026-12-01 (docs/evaluation.md#claims): each a stated margin under
@@ -86,7 +89,7 @@ def test_clef2020_task5_out_of_sample_map(claims_folder):
 
 @pytest.mark.slow
 def test_claimbuster_cross_validated_f1(claims_folder):
-    figures = evaluate_claimbuster(claims_folder / CLAIMBUSTER_FILE)
+    figures = evaluate_claimbuster(claims_folder / CLAIMBUSTER_FILE, **shipped_params())
     print(figures)
     assert len(figures.fold_f1) == 5
     assert figures.f1_mean >= CLAIMBUSTER_F1_FLOOR
@@ -95,7 +98,7 @@ def test_claimbuster_cross_validated_f1(claims_folder):
 @pytest.mark.slow
 def test_clef2019_leave_one_transcript_out_map(claims_folder):
     cb = read_claimbuster(claims_folder / CLAIMBUSTER_FILE)
-    figures = evaluate_clef_leave_one_out(claims_folder / CLEF_FILE, extra=cb)
+    figures = evaluate_clef_leave_one_out(claims_folder / CLEF_FILE, extra=cb, **shipped_params())
     print(figures)
     assert figures["context"].transcripts == 19
     assert figures["context"].map >= CLEF2019_MAP_FLOOR
@@ -135,3 +138,55 @@ def test_claimbuster_folds_can_choose_C_inside_their_training_folds(tmp_path):
     fixed = evaluate_claimbuster(path, min_df=1)
     nested = evaluate_claimbuster(path, min_df=1, choose_C=(0.5, 2.0))
     assert fixed.f1 == 1.0 and nested.f1 == 1.0 and len(nested.fold_f1) == 5
+
+
+def _small_claimbuster(count=30):
+    texts, labels = [], []
+    for i in range(count):
+        texts += [f"Taxes rose by {i + 3} percent since 19{i + 10}.", f"Thank you all, it is good to be here number {i}."]
+        labels += [1, 0]
+    return texts, labels
+
+
+def _small_transcripts():
+    return [LabelledTranscript(name, [TranscriptLine(text, speaker) for speaker, text, _ in lines],
+                               [label for _, _, label in lines]) for name, lines in SMALL_CLEF.items()]
+
+
+def test_choose_params_tries_every_candidate_inside_the_training_data_and_keeps_the_best():
+    texts, labels = _small_claimbuster()
+    choice = choose_params(texts, labels, _small_transcripts(), feature_sets=(("words", "types"), ("words", "chars")),
+                           Cs=(0.5, 2.0), context_Cs=(1.0,), folds=2, min_df=1)
+    assert [(row["features"], row["C"]) for row in choice.text] == [
+        (["words", "types"], 0.5), (["words", "types"], 2.0), (["words", "chars"], 0.5), (["words", "chars"], 2.0)]
+    best = max(choice.text, key=lambda row: row["criterion"])
+    assert (list(choice.params["features"]), choice.params["C"]) == (best["features"], best["C"])
+    assert all(row["criterion"] == pytest.approx(row["claimbuster_f1"] + row["clef2019_map"], abs=2e-4)
+               for row in choice.text)
+    assert {row["context"] for row in choice.context} == set(context_feature_sets())
+    best_context = max(choice.context, key=lambda row: row["clef2019_map"])
+    assert choice.params["context_features"] == context_feature_sets()[best_context["context"]]
+    assert choice.nested_context.transcripts == 4
+    ClaimScorer(**choice.params).fit(texts, labels, transcripts=_small_transcripts())  # the choice fits as it is
+
+
+def test_claimbuster_folds_can_choose_the_feature_blocks_too(tmp_path):
+    texts, labels = _small_claimbuster()
+    path = tmp_path / "cb.csv"
+    path.write_text("sentence_id,screening,label,text\n" + "".join(
+        f'{i},-3,{y},"{t}"\n' for i, (t, y) in enumerate(zip(texts, labels))), encoding="utf-8")
+    figures = evaluate_claimbuster(path, min_df=1, choose_C=(0.5,), choose_features=(("words",), ("chars", "types")))
+    assert figures.f1 == 1.0 and len(figures.chosen) == 5
+    assert all(chosen["features"] in (["words"], ["chars", "types"]) for chosen in figures.chosen)
+
+
+def test_the_shipped_model_carries_the_cross_validated_choice_it_was_built_with():
+    # issue 12: every parameter of the shipped model is the CV choice inside the training data
+    scorer = ClaimScorer.load()
+    chosen = scorer.card["chosen_by"]
+    best = max(chosen["text"], key=lambda row: row["criterion"])
+    assert (list(scorer.features), scorer.C) == (best["features"], best["C"])
+    best_context = max(chosen["context"], key=lambda row: row["clef2019_map"])
+    assert scorer.context_features == context_feature_sets()[best_context["context"]]
+    assert scorer.context_C == best_context["context_C"]
+    assert CLEF2020_FILE not in scorer.card["trained_on"]

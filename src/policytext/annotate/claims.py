@@ -19,15 +19,17 @@ if not Doc.has_extension("pt_claims"):
     Doc.set_extension("pt_claims", default=None)
 
 
-@Language.factory("policytext_claims", default_config={"model_dir": None})
-def create_claims(nlp: Language, name: str, model_dir: str | None) -> "ClaimFinder":
+@Language.factory("policytext_claims", default_config={"model_dir": None, "model": "text"})
+def create_claims(nlp: Language, name: str, model_dir: str | None, model: str) -> "ClaimFinder":
     """spaCy factory: score every sentence and give its claim types (``doc._.pt_claims``).
 
-    ``model_dir`` is a folder saved by :meth:`ClaimScorer.save`; default: the shipped scorer. The
-    scorer reads only the sentence texts, so it works in any pipeline that sets sentence
-    boundaries (a parser, a senter or a sentencizer).
+    ``model_dir`` is a folder saved by :meth:`ClaimScorer.save`; default: the shipped scorers.
+    ``model`` names which of them (:data:`~policytext.annotate.claim_model.CLAIM_MODELS`): ``"text"``
+    (default; reads only the sentence texts, so it works in any pipeline that sets sentence
+    boundaries: a parser, a senter or a sentencizer) or ``"embeddings"`` (opt-in; also reads each
+    sentence's all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra).
     """
-    return ClaimFinder(ClaimScorer.load(Path(model_dir) if model_dir else None))
+    return ClaimFinder(ClaimScorer.load(Path(model_dir) if model_dir else None, model=model))
 
 
 class ClaimFinder:

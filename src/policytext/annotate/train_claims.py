@@ -1,15 +1,19 @@
-"""Rebuild the shipped claim scorer in ``models/claims/`` from ``../shared/data/claims/``.
+"""Rebuild the shipped claim scorers in ``models/claims/`` from ``../shared/data/claims/``.
 
 Usage (from the project root)::
 
-    .venv/bin/python -m policytext.annotate.train_claims [--data ../shared/data/claims] [--out models/claims] [--no-eval]
+    .venv/bin/python -m policytext.annotate.train_claims [--model text|embeddings] [--data ../shared/data/claims]
+        [--out models/claims] [--no-eval] [--nested]
 
-Trains the text model on every ClaimBuster sentence (CC BY 4.0) and every line of the CLEF
-CheckThat! 2019 task 1 training transcripts (free for research use), and the context model on
-those transcripts' out-of-fold text scores; measures the figures of
-:mod:`policytext.evaluation.claims` (unless ``--no-eval``): ClaimBuster 5-fold, CLEF 2019
-leave-one-transcript-out, CLEF 2020 task 5 (the out-of-sample set); and writes ``scorer.json`` +
-``scorer.npz`` (no pickle) and ``metrics.json``.
+Trains on every ClaimBuster sentence (CC BY 4.0) and every line of the CLEF CheckThat! 2019 task 1
+training transcripts (free for research use). Every parameter (the text model's feature blocks and
+``C``, the context model's features and ``C``) is chosen by cross-validation inside that training
+data (:func:`policytext.evaluation.claims.choose_params`); CLEF 2020 task 5 is only scored, once,
+after the choice. Unless ``--no-eval``, also measures the figures of
+:mod:`policytext.evaluation.claims`: ClaimBuster 5-fold (with the chosen parameters, and nested:
+each fold choosing on its own training folds), CLEF 2020 task 5 (out of sample). Writes
+``NAME.json`` + ``NAME.npz`` (no pickle; ``scorer`` for the ``text`` model, ``embeddings`` for the
+other) and ``NAME-metrics.json`` (``metrics.json`` for ``text``).
 """
 from __future__ import annotations
 
@@ -17,80 +21,134 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import sklearn
 
-from policytext.annotate.claim_model import MODEL_DIR, ClaimScorer
+from policytext.annotate.claim_model import CLAIM_MODELS, MODEL_DIR, ClaimScorer, embed_sentences
+from policytext.errors import ConfigError
 from policytext.evaluation.claims import (
+    C_GRID,
     CLAIMBUSTER_FILE,
     CLEF2020_FILE,
     CLEF_FILE,
+    EMBEDDING_FEATURE_SETS,
+    TEXT_FEATURE_SETS,
+    choose_params,
     evaluate_claimbuster,
     evaluate_clef2020,
-    evaluate_clef_leave_one_out,
     read_claimbuster,
     read_clef,
-    train_shipped_scorer,
 )
 
+FEATURE_SETS = {"text": TEXT_FEATURE_SETS, "embeddings": EMBEDDING_FEATURE_SETS}
 
-def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True) -> ClaimScorer:
-    """Train the scorer on ClaimBuster and CLEF 2019 train, save it to ``out`` and return it (with its card).
+
+def metrics_file(model: str) -> str:
+    """Return the name of the metrics file written beside ``model``'s files."""
+    return "metrics.json" if model == "text" else f"{CLAIM_MODELS[model]}-metrics.json"
+
+
+def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, model: str = "text",
+                       evaluate: bool = True, nested: bool = False, vectors: dict[str, np.ndarray] | None = None) -> ClaimScorer:
+    """Choose the parameters by CV inside the training data, train the scorer, save it to ``out`` and return it.
 
     Args:
         data_dir: the folder with the ClaimBuster and CLEF CSVs (``../shared/data/claims``).
-        out: the folder to write ``scorer.json``, ``scorer.npz`` and ``metrics.json`` into.
-        evaluate: also measure the figures (several minutes) and store them in the card.
+        out: the folder to write the model and its metrics into.
+        model: ``"text"`` (the default model) or ``"embeddings"`` (needs the ``embeddings`` extra).
+        evaluate: also measure the figures (many minutes) and store them in the card.
+        nested: also measure ClaimBuster 5-fold with the choice nested in each fold (longer still).
+        vectors: for ``"embeddings"``: the sentence embeddings already computed, by set (``"claimbuster"``,
+            ``"clef2019"``, ``"clef2020"``, each in file order); default: computed here.
 
     Returns:
-        The fitted scorer.
+        The fitted scorer, its card filled in.
 
     Example:
         >>> train_claim_scorer("../shared/data/claims", out="models/claims")  # doctest: +SKIP
     """
+    if model not in CLAIM_MODELS:
+        raise ConfigError(f"unknown claim model {model!r}; choose one of {', '.join(CLAIM_MODELS)}")
     data_dir = Path(data_dir)
     texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
     transcripts = read_clef(data_dir / CLEF_FILE)
-    scorer = train_shipped_scorer(data_dir)
+    test = read_clef(data_dir / CLEF2020_FILE)
+    vectors = dict(vectors or {})
+    if model == "embeddings":
+        for name, sentences in (("claimbuster", texts), ("clef2019", [line.text for t in transcripts for line in t.lines]),
+                                ("clef2020", [line.text for t in test for line in t.lines])):
+            if name not in vectors:
+                vectors[name] = embed_sentences(sentences)
+    train_vectors = (np.vstack([vectors["claimbuster"], vectors["clef2019"]]) if model == "embeddings" else None)
+    _log(f"choosing the {model} model's parameters by CV inside the training data")
+    choice = choose_params(texts, labels, transcripts, feature_sets=FEATURE_SETS[model], Cs=C_GRID,
+                           vectors=train_vectors)
+    scorer = ClaimScorer(**choice.params).fit(texts, labels, transcripts=transcripts, vectors=train_vectors)
+    _log(f"chose {choice.params}")
     metrics = {}
     if evaluate:
+        _log("measuring ClaimBuster 5-fold (chosen parameters, then nested) and CLEF 2020 task 5")
+        cb_vectors = vectors.get("claimbuster")
+        test_vectors = _split(vectors.get("clef2020"), test)
         metrics = {
-            "claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE)),
-            "clef2019_leave_one_transcript_out": {
-                name: asdict(f) for name, f in evaluate_clef_leave_one_out(data_dir / CLEF_FILE,
-                                                                           extra=(texts, labels)).items()},
-            "clef2020_task5": {name: asdict(f) for name, f in evaluate_clef2020(data_dir, scorer=scorer).items()},
+            "claimbuster_5fold": asdict(evaluate_claimbuster(data_dir / CLAIMBUSTER_FILE, vectors=cb_vectors,
+                                                             **choice.params)),
+            "clef2019_context_nested": asdict(choice.nested_context),
+            **({"claimbuster_5fold_nested": asdict(evaluate_claimbuster(
+                data_dir / CLAIMBUSTER_FILE, choose_C=C_GRID, choose_features=FEATURE_SETS[model],
+                vectors=cb_vectors))} if nested else {}),
+            "clef2020_task5": {name: asdict(f) for name, f in evaluate_clef2020(
+                data_dir, scorer=scorer, vectors=test_vectors).items()},
         }
     scorer.card = {
+        "model": model,
         "trained_on": [CLAIMBUSTER_FILE, CLEF_FILE],
         "out_of_sample": CLEF2020_FILE,
         "sentences": len(texts) + sum(len(t.lines) for t in transcripts),
         "positives": int(sum(labels)) + sum(sum(t.labels) for t in transcripts),
-        "model": "text: logistic regression over word+char tf-idf and claim-type features; context: logistic "
-                 "regression over a transcript line's out-of-fold text score, its neighbours', speaker, question "
-                 "and position features",
+        "description": "text: logistic regression over the chosen feature blocks (word+char tf-idf, claim types"
+                       + (", all-MiniLM-L6-v2 sentence embeddings" if model == "embeddings" else "")
+                       + "); context: logistic regression over a transcript line's out-of-fold text score, its "
+                         "neighbours', speaker, question and position features (the chosen ones)",
         "params": scorer.get_params(),
+        "chosen_by": {"text": list(choice.text), "context": list(choice.context)},
         "scikit_learn": sklearn.__version__,
         "date": dt.date.today().isoformat(),
         "metrics": metrics,
     }
     out = Path(out)
-    scorer.save(out)
-    (out / "metrics.json").write_text(json.dumps(scorer.card, indent=2) + "\n", encoding="utf-8")
+    scorer.save(out, name=CLAIM_MODELS[model])
+    (out / metrics_file(model)).write_text(json.dumps(scorer.card, indent=2) + "\n", encoding="utf-8")
     return scorer
+
+
+def _log(message: str) -> None:
+    sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
+    sys.stderr.flush()
+
+
+def _split(vectors: np.ndarray | None, transcripts) -> list[np.ndarray] | None:
+    if vectors is None:
+        return None
+    bounds = np.cumsum([0] + [len(t.lines) for t in transcripts])
+    return [vectors[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policytext.annotate.train_claims",
-                                     description="Rebuild the claim scorer shipped in models/claims.")
+                                     description="Rebuild a claim scorer shipped in models/claims.")
+    parser.add_argument("--model", default="text", choices=sorted(CLAIM_MODELS), help="which claim model")
     parser.add_argument("--data", default="../shared/data/claims", help="folder with the labelled CSVs")
     parser.add_argument("--out", default=str(MODEL_DIR), help="folder to write the model into")
     parser.add_argument("--no-eval", action="store_true", help="skip the evaluations")
+    parser.add_argument("--nested", action="store_true", help="also ClaimBuster 5-fold with the choice nested")
     args = parser.parse_args(argv)
-    scorer = train_claim_scorer(args.data, out=args.out, evaluate=not args.no_eval)
+    scorer = train_claim_scorer(args.data, out=args.out, model=args.model, evaluate=not args.no_eval, nested=args.nested)
     sys.stdout.write(json.dumps(scorer.card, indent=2) + "\n")
     return 0
 

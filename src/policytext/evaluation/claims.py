@@ -25,10 +25,15 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, TranscriptLine, context_features
-from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript, normalise_for_features
+from policytext.annotate.claim_model import (
+    FEATURE_BLOCKS,
+    ClaimScorer,
+    LabelledTranscript,
+    normalise_for_features,
+)
 from policytext.errors import BadInput
 
 CLAIMBUSTER_FILE = "claimbuster-2.5xncs.csv"
@@ -48,6 +53,7 @@ class ClaimBusterFigures:
     fold_f1: tuple[float, ...] = ()
     f1_mean: float = 0.0
     f1_sd: float = 0.0
+    chosen: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ def precision_at(labels: Sequence[int], scores: np.ndarray, k: int) -> float:
 
 
 def evaluate_claimbuster(path: str | Path, *, folds: int = 5, seed: int = 0, choose_C: Sequence[float] = (),
+                         choose_features: Sequence[Sequence[str]] = (), vectors: np.ndarray | None = None,
                          **params) -> ClaimBusterFigures:
     """Return precision, recall and F1 of the check-worthy class by stratified, seeded k-fold CV.
 
@@ -145,7 +152,11 @@ def evaluate_claimbuster(path: str | Path, *, folds: int = 5, seed: int = 0, cho
         seed: seed of the stratified split.
         choose_C: when given, each outer fold chooses ``C`` among these by a 3-fold CV of F1 inside
             its own training folds (nested; the vocabulary is learnt once per outer fold).
-        params: :class:`ClaimScorer` parameters (default: the shipped model's).
+        choose_features: when given, each outer fold also chooses the feature blocks among these
+            (with ``C``, by the same inner CV).
+        vectors: the sentences' embeddings (read only by feature sets with ``"embeddings"``).
+        params: :class:`ClaimScorer` parameters (default: ``ClaimScorer``'s; the shipped model's
+            are :func:`shipped_params`).
 
     Example:
         >>> evaluate_claimbuster("../shared/data/claims/claimbuster-2.5xncs.csv").f1_mean  # doctest: +SKIP
@@ -155,34 +166,64 @@ def evaluate_claimbuster(path: str | Path, *, folds: int = 5, seed: int = 0, cho
     y = np.asarray(labels)
     predicted = np.zeros(len(texts), dtype=int)
     fold_f1 = []
+    chosen = []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, y):
         fold_params = dict(params)
-        if choose_C:
-            fold_params["C"] = _choose_C([texts[i] for i in train], y[train], choose_C, seed=seed, **params)
-        scorer = ClaimScorer(**fold_params).fit([texts[i] for i in train], y[train])
-        predicted[test] = (scorer.score([texts[i] for i in test]) >= 0.5).astype(int)
+        if choose_C or choose_features:
+            fold_params.update(_choose_text_params(
+                [texts[i] for i in train], y[train], Cs=choose_C or (params.get("C", 0.5),),
+                feature_sets=choose_features or (params.get("features", ("words", "chars", "types")),),
+                seed=seed, vectors=None if vectors is None else vectors[train], **params))
+            chosen.append(dict(fold_params))
+        scorer = ClaimScorer(**fold_params).fit([texts[i] for i in train], y[train],
+                                                vectors=None if vectors is None else vectors[train])
+        logits = scorer.text_logits([texts[i] for i in test], vectors=None if vectors is None else vectors[test])
+        predicted[test] = (logits >= 0).astype(int)
         fold_f1.append(float(f1_score(y[test], predicted[test])))
     return ClaimBusterFigures(folds=folds, sentences=len(texts),
                               precision=round(float(precision_score(y, predicted)), 4),
                               recall=round(float(recall_score(y, predicted)), 4),
                               f1=round(float(f1_score(y, predicted)), 4),
                               fold_f1=tuple(round(f, 4) for f in fold_f1),
-                              f1_mean=round(float(np.mean(fold_f1)), 4), f1_sd=round(float(np.std(fold_f1)), 4))
+                              f1_mean=round(float(np.mean(fold_f1)), 4), f1_sd=round(float(np.std(fold_f1)), 4),
+                              chosen=tuple({"C": c["C"], "features": list(c.get("features", ()))} for c in chosen))
 
 
-def _choose_C(texts: list[str], labels: np.ndarray, grid: Sequence[float], *, seed: int, **params) -> float:
-    """Return the ``C`` of ``grid`` with the best mean F1 (at 0.5) in a 3-fold CV of ``texts`` alone."""
-    scorer = ClaimScorer(**params).fit_vocabulary(texts)
-    features = scorer.featurise(texts)
-    means = []
-    for C in grid:
-        f1s = []
-        for train, test in StratifiedKFold(3, shuffle=True, random_state=seed + 1).split(texts, labels):
-            inner = ClaimScorer(**{**params, "C": C})
-            inner.fit_text_features(features[train], labels[train])
-            f1s.append(f1_score(labels[test], (features[test] @ inner.coef_ + inner.intercept_) >= 0))
-        means.append(float(np.mean(f1s)))
-    return float(grid[int(np.argmax(means))])
+def _choose_text_params(texts: list[str], labels: np.ndarray, *, Cs: Sequence[float],
+                        feature_sets: Sequence[Sequence[str]], seed: int, vectors: np.ndarray | None = None,
+                        **params) -> dict:
+    """Return the ``C`` and ``features`` with the best mean F1 (at 0.5) in a 3-fold CV of ``texts`` alone."""
+    params = {k: v for k, v in params.items() if k not in ("C", "features")}
+    blocks = sorted({block for fs in feature_sets for block in fs}, key=FEATURE_BLOCKS.index)
+    scorer = ClaimScorer(**params, features=blocks).fit_vocabulary(texts)
+    matrices = _feature_blocks(scorer, texts, vectors)
+    best, best_f1 = None, -1.0
+    for features in feature_sets:
+        matrix = _stack(matrices, features)
+        for C in Cs:
+            f1s = []
+            for train, test in StratifiedKFold(3, shuffle=True, random_state=seed + 1).split(texts, labels):
+                model = ClaimScorer(C=C).fit_text_features(matrix[train], labels[train])
+                f1s.append(f1_score(labels[test], matrix[test] @ model.coef_ + model.intercept_ >= 0))
+            if float(np.mean(f1s)) > best_f1:
+                best, best_f1 = {"C": float(C), "features": tuple(features)}, float(np.mean(f1s))
+    return best
+
+
+def _feature_blocks(scorer: ClaimScorer, texts: Sequence[str], vectors: np.ndarray | None) -> dict[str, sparse.csr_matrix]:
+    """Return each feature block of ``scorer`` (fitted vocabulary) for ``texts``, by name."""
+    blocks = {}
+    for block in scorer.features:
+        part = ClaimScorer(**{**scorer.get_params(), "features": (block,)})
+        part.word_vocabulary_, part.word_idf_ = scorer.word_vocabulary_, scorer.word_idf_
+        part.char_vocabulary_, part.char_idf_ = scorer.char_vocabulary_, scorer.char_idf_
+        part._word_cache = scorer._word_cache
+        blocks[block] = part.featurise(texts, vectors=vectors)
+    return blocks
+
+
+def _stack(blocks: dict[str, sparse.csr_matrix], features: Sequence[str]) -> sparse.csr_matrix:
+    return sparse.hstack([blocks[b] for b in FEATURE_BLOCKS if b in features], format="csr")
 
 
 def evaluate_clef_leave_one_out(path: str | Path, *, extra: tuple[Sequence[str], Sequence[int]] = ((), ()),
@@ -239,13 +280,171 @@ def evaluate_clef_leave_one_out(path: str | Path, *, extra: tuple[Sequence[str],
     return figures
 
 
-def evaluate_clef2020(data_dir: str | Path, *, scorer: ClaimScorer | None = None) -> dict[str, RankingFigures]:
+TEXT_FEATURE_SETS = (("words", "chars", "types"), ("words", "types"))
+"""The text model's feature sets that the shipped model chooses among (no embeddings: see ``EMBEDDING_FEATURE_SETS``)."""
+EMBEDDING_FEATURE_SETS = (("embeddings",), ("embeddings", "types"), ("words", "chars", "types", "embeddings"))
+"""The feature sets of the opt-in ``embeddings`` model: embeddings alone (with claim types) and beside the others."""
+C_GRID = (0.5, 1.0, 2.0, 4.0)
+CONTEXT_C_GRID = (0.1, 1.0, 10.0)
+
+
+@dataclass(frozen=True)
+class ParamChoice:
+    """The parameters chosen by cross-validation inside the training data, and the figures they were chosen by.
+
+    ``text`` lists every (features, C) tried with its ClaimBuster F1 (mean over held-out folds,
+    threshold 0.5), CLEF 2019 MAP (held-out transcripts) and their sum, the criterion. ``context``
+    lists every (context feature set, context C) with its CLEF 2019 leave-one-transcript-out MAP.
+    ``nested_context`` is the CLEF 2019 figure with the context choice nested (each held-out
+    transcript's context model chosen on the other 18 alone).
+    """
+
+    params: dict
+    text: tuple[dict, ...]
+    context: tuple[dict, ...]
+    nested_context: RankingFigures | None = None
+
+
+def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts: Sequence[LabelledTranscript], *,
+                  feature_sets: Sequence[Sequence[str]] = TEXT_FEATURE_SETS, Cs: Sequence[float] = C_GRID,
+                  context_Cs: Sequence[float] = CONTEXT_C_GRID, vectors: np.ndarray | None = None,
+                  folds: int = 3, seed: int = 1, **params) -> ParamChoice:
+    """Choose the scorer's parameters by cross-validation inside the training data only.
+
+    1. **Text model** (feature blocks and ``C``): ``folds`` rounds, each holding out one stratified
+       fold of ClaimBuster and one group of CLEF 2019 transcripts (whole transcripts), training the
+       regression on the rest. The n-gram vocabulary and idf (no labels) are learnt once from all
+       the training texts. The criterion is ClaimBuster F1 at 0.5 (mean over held-out
+       folds) plus CLEF 2019 MAP (over held-out transcripts): the scorer both classifies sentences
+       and ranks a transcript's lines, and the two count alike.
+    2. **Context model** (feature groups and ``context_C``): on the chosen text model's
+       out-of-fold logits of the CLEF 2019 lines, leave one transcript out, by MAP.
+
+    Args:
+        cb_texts, cb_labels: ClaimBuster sentences and labels.
+        transcripts: CLEF 2019 train transcripts.
+        feature_sets: the text feature sets tried.
+        Cs: the text model's ``C`` values tried.
+        context_Cs: the context model's ``C`` values tried.
+        vectors: embeddings of ``cb_texts`` then of every transcript line (needed when a feature set
+            holds ``"embeddings"``).
+        folds: rounds of the text model's CV.
+        seed: seed of the ClaimBuster split (not the reported 5-fold figure's seed 0).
+        params: other :class:`ClaimScorer` parameters, kept fixed.
+
+    Returns:
+        The choice, with every candidate's figures.
+    """
+    cb_labels = np.asarray(cb_labels, dtype=int)
+    line_texts = [line.text for t in transcripts for line in t.lines]
+    texts = list(cb_texts) + line_texts
+    labels = np.concatenate([cb_labels, [y for t in transcripts for y in t.labels]]).astype(int)
+    owner = np.concatenate([np.full(len(cb_texts), -1)] + [np.full(len(t.lines), i) for i, t in enumerate(transcripts)])
+    cb_fold = np.zeros(len(cb_texts), dtype=int)
+    for k, (_, held) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=seed).split(cb_texts, cb_labels)):
+        cb_fold[held] = k
+    clef_fold = np.zeros(len(transcripts), dtype=int)
+    for k, (_, held) in enumerate(GroupKFold(folds).split(np.arange(len(transcripts)),
+                                                          groups=np.arange(len(transcripts)))):
+        clef_fold[held] = k
+    fold_of = np.where(owner < 0, np.concatenate([cb_fold, np.zeros(len(line_texts), dtype=int)]),
+                       clef_fold[np.maximum(owner, 0)])
+    blocks = sorted({b for fs in feature_sets for b in fs}, key=FEATURE_BLOCKS.index)
+    base = {k: v for k, v in params.items() if k not in ("C", "features")}
+    candidates = [(tuple(fs), float(C)) for fs in feature_sets for C in Cs]
+    f1s = {c: [] for c in candidates}
+    logits = {c: np.zeros(len(texts)) for c in candidates}
+    # the vocabulary and idf use no labels: learnt once from all training texts (never from CLEF 2020)
+    scorer = ClaimScorer(**base, features=blocks).fit_vocabulary(texts)
+    all_blocks = _feature_blocks(scorer, texts, vectors)
+    matrices = {features: _stack(all_blocks, features) for features in dict.fromkeys(fs for fs, _ in candidates)}
+    for k in range(folds):
+        train, held = np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
+        held_cb = owner[held] < 0
+        for features, C in candidates:
+            model = ClaimScorer(C=C).fit_text_features(matrices[features][train], labels[train])
+            held_logits = matrices[features][held] @ model.coef_ + model.intercept_
+            logits[features, C][held] = held_logits
+            f1s[features, C].append(float(f1_score(labels[held][held_cb], held_logits[held_cb] >= 0)))
+    bounds = np.cumsum([len(cb_texts)] + [len(t.lines) for t in transcripts])
+    text_rows = []
+    for candidate in candidates:
+        ranking = rank_figures(transcripts, [logits[candidate][a:b] for a, b in zip(bounds, bounds[1:])])
+        f1 = float(np.mean(f1s[candidate]))
+        text_rows.append({"features": list(candidate[0]), "C": candidate[1], "claimbuster_f1": round(f1, 4),
+                          "clef2019_map": ranking.map, "criterion": round(f1 + ranking.map, 4)})
+    best = max(range(len(candidates)), key=lambda i: text_rows[i]["criterion"])
+    features, C = candidates[best]
+    line_logits = [logits[features, C][a:b] for a, b in zip(bounds, bounds[1:])]
+    rows = [context_features(t.lines, held) for t, held in zip(transcripts, line_logits)]
+    line_labels = [np.asarray(t.labels, dtype=int) for t in transcripts]
+    context_sets = context_feature_sets()
+    context_rows, context_scores = [], {}
+    for name, context_set in context_sets.items():
+        for context_C in context_Cs:
+            scores = _leave_one_out_context(rows, line_labels, range(len(transcripts)), context_set, context_C)
+            context_scores[name, context_C] = scores
+            figures = rank_figures(transcripts, scores)
+            context_rows.append({"context": name, "context_C": float(context_C), "clef2019_map": figures.map})
+    best_context = max(context_rows, key=lambda row: row["clef2019_map"])
+    nested = _nested_context_figures(transcripts, rows, line_labels, context_sets, context_Cs)
+    chosen = {**base, "C": C, "features": features, "context_C": best_context["context_C"],
+              "context_features": context_sets[best_context["context"]]}
+    return ParamChoice(params=chosen, text=tuple(text_rows), context=tuple(context_rows), nested_context=nested)
+
+
+def context_feature_sets() -> dict[str, tuple[str, ...]]:
+    """Return the context feature sets tried: the text score alone, all, and all but one group each."""
+    return {"text score only": ("text_logit",), "all": tuple(CONTEXT_FEATURES), **ablation_feature_sets()}
+
+
+def _leave_one_out_context(rows: list[np.ndarray], labels: list[np.ndarray], held_out: Sequence[int],
+                           features: Sequence[str], context_C: float, *, groups: int | None = None) -> list[np.ndarray]:
+    """Return the context logits of each transcript in ``held_out`` from a model fitted on the others of ``held_out``.
+
+    With ``groups``, the transcripts are held out that many groups at a time (cheaper) instead of one by one.
+    """
+    held_out = list(held_out)
+    parts = [held_out[k::groups] for k in range(groups)] if groups else [[i] for i in held_out]
+    scores = {}
+    for part in parts:
+        others = [i for i in held_out if i not in part]
+        model = ClaimScorer(context_features=features, context_C=context_C)
+        model.fit_context_rows(np.vstack([rows[i] for i in others]), np.concatenate([labels[i] for i in others]))
+        scores.update({i: model.context_logits(rows[i]) for i in part})
+    return [scores[i] for i in held_out]
+
+
+def _nested_context_figures(transcripts, rows, labels, context_sets, context_Cs) -> RankingFigures:
+    """Return CLEF 2019 figures where each held-out transcript's context model is chosen on the others alone.
+
+    The inner choice holds the other 18 out in 6 groups (not one by one) to keep it affordable.
+    """
+    scores = []
+    everyone = range(len(transcripts))
+    for held in everyone:
+        others = [i for i in everyone if i != held]
+        inner = {}
+        for name, features in context_sets.items():
+            for context_C in context_Cs:
+                inner_scores = _leave_one_out_context(rows, labels, others, features, context_C, groups=6)
+                inner[name, context_C] = rank_figures([transcripts[i] for i in others], inner_scores).map
+        name, context_C = max(inner, key=inner.get)
+        model = ClaimScorer(context_features=context_sets[name], context_C=context_C)
+        model.fit_context_rows(np.vstack([rows[i] for i in others]), np.concatenate([labels[i] for i in others]))
+        scores.append(model.context_logits(rows[held]))
+    return rank_figures(transcripts, scores)
+
+
+def evaluate_clef2020(data_dir: str | Path, *, scorer: ClaimScorer | None = None,
+                      vectors: Sequence[np.ndarray] | None = None) -> dict[str, RankingFigures]:
     """Return ranking figures on CLEF 2020 task 5, by a scorer trained on ClaimBuster and CLEF 2019 train.
 
     Args:
         data_dir: the folder with the three CSVs.
-        scorer: a scorer already trained that way (default: one is trained here, as
-            :func:`~policytext.annotate.train_claims.train_claim_scorer` trains the shipped one).
+        scorer: a scorer already trained that way (default: one is trained here with the shipped
+            model's parameters, as :func:`~policytext.annotate.train_claims.train_claim_scorer` trains it).
+        vectors: each transcript's sentence embeddings, for a scorer that reads them (default: embedded here).
 
     Returns:
         ``"text"`` (the text model alone) and ``"context"`` (each line read in its transcript).
@@ -254,15 +453,26 @@ def evaluate_clef2020(data_dir: str | Path, *, scorer: ClaimScorer | None = None
     if scorer is None:
         scorer = train_shipped_scorer(data_dir)
     test = read_clef(data_dir / CLEF2020_FILE)
-    return {"text": rank_figures(test, [scorer.text_logits([line.text for line in t.lines]) for t in test]),
-            "context": rank_figures(test, [scorer.score_transcript(t.lines) for t in test])}
+    if vectors is None:
+        vectors = [None] * len(test)
+    return {"text": rank_figures(test, [scorer.text_logits([line.text for line in t.lines], vectors=v)
+                                        for t, v in zip(test, vectors)]),
+            "context": rank_figures(test, [scorer.score_transcript(t.lines, vectors=v) for t, v in zip(test, vectors)])}
+
+
+def shipped_params(model: str = "text") -> dict:
+    """Return the parameters of the shipped claim model (chosen by CV inside the training data, see its card)."""
+    return ClaimScorer.load(model=model).get_params()
 
 
 def train_shipped_scorer(data_dir: str | Path, **params) -> ClaimScorer:
-    """Return a scorer trained as the shipped one: ClaimBuster sentences plus CLEF 2019 train transcripts."""
+    """Return a scorer trained as the shipped one: ClaimBuster sentences plus CLEF 2019 train transcripts.
+
+    ``params`` default to the shipped model's (:func:`shipped_params`).
+    """
     data_dir = Path(data_dir)
     texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
-    return ClaimScorer(**params).fit(texts, labels, transcripts=read_clef(data_dir / CLEF_FILE))
+    return ClaimScorer(**(params or shipped_params())).fit(texts, labels, transcripts=read_clef(data_dir / CLEF_FILE))
 
 
 def evaluate_baseline_clef2020(data_dir: str | Path) -> RankingFigures:
@@ -299,12 +509,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else Path("../shared/data/claims")
     cb_texts, cb_labels = read_claimbuster(folder / CLAIMBUSTER_FILE)
+    params = shipped_params()
     result = {
-        "claimbuster_5fold": asdict(evaluate_claimbuster(folder / CLAIMBUSTER_FILE)),
+        "claimbuster_5fold": asdict(evaluate_claimbuster(folder / CLAIMBUSTER_FILE, **params)),
         "clef2019_leave_one_transcript_out": {
             name: asdict(f) for name, f in evaluate_clef_leave_one_out(
-                folder / CLEF_FILE, extra=(cb_texts, cb_labels), ablations=ablation_feature_sets()).items()},
-        "clef2020_task5": {name: asdict(f) for name, f in evaluate_clef2020(folder).items()},
+                folder / CLEF_FILE, extra=(cb_texts, cb_labels), ablations=ablation_feature_sets(), **params).items()},
+        "clef2020_task5": {name: asdict(f) for name, f in evaluate_clef2020(folder, scorer=ClaimScorer.load()).items()},
         "clef2020_task5_baseline": asdict(evaluate_baseline_clef2020(folder)),
     }
     print(json.dumps(result, indent=2))
