@@ -24,12 +24,13 @@ from policytext.evaluation.claims import (
     shipped_params,
 )
 
-# Pinned floors, measured on 2026-12-01 (docs/evaluation.md#claims): each a stated margin under
-# the measured figure, which moves with the machine's floating point and the liblinear solver only
-# in the fourth decimal; the margins are for real losses, not noise.
-CLEF2020_MAP_FLOOR = 0.09  # CLEF 2020 task 5 (20 transcripts, nothing chosen on it), context model: measured 0.0988
-CLAIMBUSTER_F1_FLOOR = 0.74  # ClaimBuster, mean F1 over 5 stratified folds (seed 0): measured 0.7684
-CLEF2019_MAP_FLOOR = 0.24  # CLEF 2019 train, leave one transcript out, context model: measured 0.2663
+# Pinned floors, measured on 2026-12-01 with the shipped model (parameters chosen by CV inside the
+# training data; docs/evaluation.md#claims), each 0.03 under the measured figure: one of 20 CLEF
+# 2020 transcripts moving from AP 0.44 to 0 moves the MAP by 0.022, and one ClaimBuster fold's F1
+# spans 0.766-0.808, so the margin is for real losses, not for the split's noise.
+CLEF2020_MAP_FLOOR = 0.059  # CLEF 2020 task 5 (20 transcripts, held out, nothing chosen on it), context model: measured 0.0898
+CLAIMBUSTER_F1_FLOOR = 0.749  # ClaimBuster, mean F1 over 5 stratified folds (seed 0), shipped parameters: measured 0.7793
+CLEF2019_MAP_FLOOR = 0.24  # CLEF 2019 train, leave one transcript out, context model (the previous parameters measured 0.2663)
 
 
 @pytest.mark.parametrize("labels, scores, expected", [
