@@ -84,6 +84,13 @@ def main() -> int:
         list(nlp.pipe(floor_texts[:20]))
     floor = {name: len(floor_texts) / _median_time(lambda: list(nlp.pipe(floor_texts, batch_size=64)), 1)
              for name, nlp in pipes.items()}
+    if embeddings_available():  # the embedding alone: what any embeddings claim model adds per sentence
+        from policytext.annotate.claim_model import embed_sentences, load_sentence_embedder
+
+        embedder = load_sentence_embedder()
+        embed_sentences(floor_texts[:20], embedder=embedder)
+        floor["all-MiniLM-L6-v2 encode only"] = len(floor_texts) / _median_time(
+            lambda: embed_sentences(floor_texts, embedder=embedder), 1)
     print(f"\nannotate speed floor: {len(floor_texts):,} lines through the parsing model (target >= 0.85 of bare)")
     for name, speed in floor.items():
         print(f"{name:<30} {speed:>10,.0f} {speed / floor['bare nlp.pipe']:>7.2f}")
