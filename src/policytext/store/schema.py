@@ -325,4 +325,23 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX quotes_scheme ON quotes(scheme);
         """,
     ),
+    Migration(
+        13,
+        "sentence_vectors: sentence embeddings for search by meaning, one row per sentence and model",
+        # Each vector belongs to its sentence row: deleted with it (a re-annotated or deleted
+        # document) and dropped when its text changes, because SQLite gives a new sentence the id
+        # of a deleted one and an old vector must never stand for new words. ``policytext embed``
+        # fills in what is missing. The vector is float32, little-endian, unit length.
+        """
+        CREATE TABLE sentence_vectors (
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (sentence_id, model)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER sentence_vectors_stale AFTER UPDATE OF text ON sentences BEGIN
+            DELETE FROM sentence_vectors WHERE sentence_id = old.id;
+        END;
+        """,
+    ),
 ]

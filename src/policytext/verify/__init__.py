@@ -6,7 +6,7 @@
 """
 from policytext.verify.align import MEANING_CHANGES, Alignment, tokenize
 from policytext.verify.batch import BATCH_FIELDS, VERIFY_COLUMNS, read_quote_batch, verify_frame
-from policytext.verify.meaning import Embedder, load_embedder, meaning_available
+from policytext.search.meaning import Embedder, load_embedder, meaning_available
 from policytext.verify.check import (
     ALTERED_MIN, PARAPHRASE_MIN, VERDICTS, Coverage, Passage, QuoteItem, Verdict, verify_quote, verify_quotes,
 )

@@ -19,7 +19,7 @@ verdict follows from the best alignments:
 
 - ``paraphrase``: the words are not found, but a sentence of the speaker's is close in meaning
   (cosine of sentence embeddings at least :data:`PARAPHRASE_MIN`; only with the optional
-  ``embeddings`` extra, see :mod:`policytext.verify.meaning`; without it the verdict says that
+  ``embeddings`` extra, see :mod:`policytext.search.meaning`; without it the verdict says that
   paraphrase was not checked, ``paraphrase_checked=False``).
 
 Without a speaker, the best passage of anyone decides between ``verbatim``, ``altered`` and
@@ -37,8 +37,10 @@ from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
 from policytext.verify.align import ELLIPSIS, Alignment, align, tokenize
-from policytext.verify.meaning import MODEL_NAME as PARAPHRASE_MODEL
-from policytext.verify.meaning import has_sentence_vectors, load_embedder, meaning_available, nearest_sentences
+from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
+from policytext.search.meaning import (
+    any_words_query, has_vectors, load_embedder, meaning_available, nearest_sentences,
+)
 
 VERDICTS = ("verbatim", "altered", "paraphrase", "other speaker", "not found")
 """Every verdict :func:`verify_quote` may give (``paraphrase`` only with the meaning search)."""
@@ -55,24 +57,14 @@ PARAPHRASE_MIN = 0.70
 """Lowest cosine (sentence embeddings) of a ``paraphrase``; see docs/verify.md for how it was set."""
 PARAPHRASE_NOT_CHECKED = ("Paraphrase was not checked: the meaning search needs the embeddings extra "
                           "(pip install 'policytext[embeddings]')")
-PARAPHRASE_NOT_EMBEDDED = ("Paraphrase was not checked: the corpus's sentences have no vectors yet; check with "
-                           "--paraphrase (meaning=True) to embed them once (kept in the corpus folder's vectors/)")
+PARAPHRASE_NOT_EMBEDDED = ("Paraphrase was not checked: the corpus's sentences have no vectors yet; embed them "
+                           "once with 'policytext embed', or check with --paraphrase (meaning=True) to embed the "
+                           "sentences looked in for this check only")
 MIN_WORDS = 3
 """A quote of fewer words matches too much of any corpus to say anything."""
 CANDIDATES = 30  # hits read from the index per search; the aligned neighbourhoods are fewer
 PASSAGES = 5  # passages kept as evidence per verdict
 NEIGHBOURHOOD = 250  # at most this many characters of document text either side of a hit are aligned
-
-_STOP_WORDS = frozenset("""
-a about above after again all also am an and any are as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just let me more
-most my myself of off on once only or other our ours ourselves out over own same she should so some
-such than that the their theirs them themselves then there these they this those through to too
-under until up very was we were what when where which while who whom why will with would you your
-yours yourself yourselves
-""".split())
-
 
 @dataclass(frozen=True)
 class Passage:
@@ -177,7 +169,7 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
             are not found: ``None`` (default) when the ``embeddings`` extra is installed and the
             corpus's sentence vectors are already kept; ``True`` always (embedding what the cache
             lacks; ``ModelNotInstalled`` without the extra); ``False`` never.
-        embedder: a loaded :class:`~policytext.verify.meaning.Embedder` to reuse (batches).
+        embedder: a loaded :class:`~policytext.search.meaning.Embedder` to reuse (batches).
         paraphrase_min: the lowest cosine of a ``paraphrase`` (:data:`PARAPHRASE_MIN`).
 
     Example:
@@ -189,8 +181,9 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
     passages, coverage, filters = find_passages(corpus, quote, speaker=speaker, since=since, until=until)
     verdict = decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
     store = getattr(corpus, "store", corpus)
+    asked = meaning is True
     if meaning is None:  # by default only when the vectors are at hand: embedding a corpus takes a while
-        meaning = embedder is not None or (meaning_available() and has_sentence_vectors(store))
+        meaning = embedder is not None or (meaning_available() and has_vectors(store))
     if not meaning:
         if verdict.verdict == "not found":
             reason = PARAPHRASE_NOT_EMBEDDED if meaning_available() else PARAPHRASE_NOT_CHECKED
@@ -199,13 +192,17 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
     embedder = embedder or load_embedder()
     if verdict.verdict != "not found":
         return dataclasses.replace(verdict, paraphrase_checked=True)
-    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min)
+    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min, embed_missing=asked)
 
 
 def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: DocumentFilter,
-                      paraphrase_min: float) -> Verdict:
-    """Return ``verdict`` (not found) turned into ``paraphrase`` when a sentence of the speaker's is close in meaning."""
-    nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES)
+                      paraphrase_min: float, *, embed_missing: bool = False) -> Verdict:
+    """Return ``verdict`` (not found) turned into ``paraphrase`` when a sentence of the speaker's is close in meaning.
+
+    Only sentences with a stored vector take part, unless ``embed_missing`` (asked for with
+    ``meaning=True``): then the others within the filters are embedded for this check.
+    """
+    nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES, embed_missing=embed_missing)
     words = tokenize(verdict.quote)
     passages = []
     for sentence_id, cosine in nearest:
@@ -249,13 +246,7 @@ def find_passages(corpus: Any, quote: str, *, speaker: str | None = None, since:
 
 def _candidate_query(words: list[Any]) -> str:
     """Return a query of the quote's content words joined by OR (all its words when all are common)."""
-    parts = []
-    for token in words:
-        parts.extend(p for p in re.split(r"\W+", token.norm) if p)
-    content = [w for w in dict.fromkeys(parts) if w not in _STOP_WORDS and len(w) > 1]
-    chosen = content or list(dict.fromkeys(p for p in parts if p))
-    chosen = sorted(chosen, key=len, reverse=True)[:12]  # longer words are rarer, on the whole
-    return " OR ".join(f'"{w}"' for w in chosen)
+    return any_words_query(token.norm for token in words)
 
 
 def _relation_of(speaker: str | None, doc_speaker: str | None) -> str:
@@ -439,9 +430,9 @@ def verify_quotes(corpus: Any, items: Iterable[QuoteItem], *, since: str | None 
         >>> verify_quotes(corpus, [QuoteItem("q1", "we choose to go to the moon", "Kennedy")])  # doctest: +SKIP
     """
     store = getattr(corpus, "store", corpus)
-    wanted = meaning or (meaning is None and meaning_available() and has_sentence_vectors(store))
+    wanted = meaning or (meaning is None and meaning_available() and has_vectors(store))
     embedder = load_embedder() if wanted else None
     return [verify_quote(corpus, item.quote, speaker=item.speaker, since=since, until=until, id=item.id,
-                         claimed_date=item.date, altered_min=altered_min, meaning=embedder is not None,
-                         embedder=embedder)
+                         claimed_date=item.date, altered_min=altered_min,
+                         meaning=meaning if embedder is not None else False, embedder=embedder)
             for item in items]
