@@ -55,3 +55,26 @@ def test_the_blog_quoting_hancock_is_told_apart_from_his_own_words(govuk_corpus)
 def test_the_blog_author_is_found_saying_it_verbatim(govuk_corpus):
     verdict = verify_quote(govuk_corpus, QUOTE, speaker="Laird")
     assert verdict.verdict == "verbatim" and verdict.best.url == "https://example.org/blog/trust-to-try-things-out"
+
+
+def test_quotes_verify_checks_the_blogs_own_quotes_against_the_rest(govuk_corpus, capsys):
+    """policytext quotes --verify: each quote of the blog, as said by whom it is attributed to; the blog is no evidence."""
+    from helpers import run_cli
+    from policytext.verify import QUOTE_CHECK_COLUMNS, verify_extracted_quotes
+
+    [blog_id] = [row[0] for row in govuk_corpus.store.conn.execute("SELECT id FROM documents WHERE source = 'test'")]
+    frame = verify_extracted_quotes(govuk_corpus, doc_ids=[blog_id])
+    assert list(frame.columns) == QUOTE_CHECK_COLUMNS and len(frame) >= 1 and set(frame["doc_id"]) == {blog_id}
+    trust = frame[frame["quote"].str.contains("trust to try things out")]
+    assert len(trust) >= 1
+    row = trust.iloc[0]
+    assert "Hancock" in row["asked_speaker"] and row["verdict"] == "not found"
+    assert all(p["doc_id"] != blog_id for p in row["passages"])  # the blog never confirms itself
+    assert "0 documents by a speaker matching" in row["note"]
+    code, out, err = run_cli(capsys, "--corpus", str(govuk_corpus.store.path.parent), "quotes", "--id", blog_id,
+                             "--verify", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)[0]["doc_id"] == blog_id
+    code, out, err = run_cli(capsys, "--corpus", str(govuk_corpus.store.path.parent), "quotes", "--id", "no-such-doc",
+                             "--verify")
+    assert code == 1 and err.startswith("Error: no document with id 'no-such-doc'")

@@ -239,17 +239,34 @@ def quotes(
     resolved_by: Optional[str] = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: "
                                               "name, pronoun, role, chain or none, comma-separated."),
     scheme: Optional[str] = QUOTE_SCHEME,
+    doc_ids: list[str] = typer.Option([], "--id", help="Only quotes of this document (repeat for more)."),
+    verify: bool = typer.Option(False, "--verify", help="Check each quote against the rest of the corpus: did the "
+                                "person it is attributed to say it (verbatim, altered, paraphrase, other speaker, "
+                                "not found)? See 'policytext verify'."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
 
+    With --verify, each quote listed is checked as 'policytext verify' would, as said by the
+    person it is attributed to; its own document is no evidence for it.
+
     Example: policytext quotes --speaker Hancock --about trust
 
     Example: policytext quotes --since 2015 --format csv > quotes.csv
+
+    Example: policytext quotes --id govuk:some-blog-post --verify
     """
     from policytext.search import find_quotes
 
     st = state(ctx)
+    if verify:
+        _verify_quotes(st, doc_ids, format=format, speaker=speaker, about=about, party=party, government=government,
+                       kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
+                       resolved_by=resolved_by, scheme=scheme)
+        return
+    if doc_ids:
+        raise BadQuery("--id chooses the documents whose quotes --verify checks; to list a document's quotes, "
+                       "add --verify, or use policytext extract quotes")
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
                             kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
@@ -264,6 +281,21 @@ def quotes(
         message(f"No quote of anyone named {speaker!r} matches. 'quotes' lists people quoted inside "
                 f"documents; for what {speaker} said in their own speeches, search them: "
                 f"policytext search {terms or 'WORDS '}--speaker {speaker!r}", quiet=st.quiet)
+
+
+def _verify_quotes(st: Any, doc_ids: list[str], *, format: OutputFormat, **options: Any) -> None:
+    from policytext.verify import verify_extracted_quotes
+
+    with open_corpus(config=st.config(), readonly=True) as corpus:
+        frame = verify_extracted_quotes(corpus, doc_ids=doc_ids, **options)
+    if format is OutputFormat.table:
+        message(f"{len(frame):,} quotes checked: " + (", ".join(
+            f"{count} {verdict}" for verdict, count in frame["verdict"].value_counts().items()) or "none"),
+            quiet=st.quiet)
+        render(frame, format, columns=["verdict", "quote", "asked_speaker", "similarity", "note"],
+               title="Quotes checked", max_width=120)
+    else:
+        render(frame, format)
 
 
 @app.command("claims")

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from policytext.errors import BadInput
+from policytext.errors import BadInput, BadQuery
 from policytext.provenance import attach_provenance
 from policytext.verify.check import ALTERED_MIN, QuoteItem, Verdict, verify_quote, verify_quotes
 
@@ -94,3 +94,66 @@ def verify_frame(corpus: Any, quotes: str | Iterable[QuoteItem], *, speaker: str
     frame = pd.DataFrame([v.to_dict() for v in verdicts], columns=VERIFY_COLUMNS)
     return attach_provenance(frame, corpus, "verify_frame", {"speaker": speaker, "since": since, "until": until},
                              altered_min=altered_min, meaning=meaning)
+
+
+QUOTE_CHECK_COLUMNS = ["doc_id", "start", "end", "cue", "quote_kind", "confidence", "title", *VERIFY_COLUMNS]
+"""Columns of :func:`verify_extracted_quotes`: where each quote was found, then :data:`VERIFY_COLUMNS`."""
+
+
+def verify_extracted_quotes(corpus: Any, *, doc_ids: Iterable[str] = (), altered_min: float = ALTERED_MIN,
+                            meaning: bool | None = None, embedder: Any = None, **options: Any) -> pd.DataFrame:
+    """Check every quote the annotation found (in the given documents, or as chosen) against the rest of the corpus.
+
+    Each quote is checked as said by the speaker it was attributed to, and the document it comes
+    from is no evidence for it (it would confirm itself). The seed case: the blog's "trust to try
+    things out", attributed to Matthew Hancock, is ``not found`` in his speeches, and the note
+    says where else it is quoted. A quote too short to check (fewer than three words) gets the
+    verdict ``not checked`` and says why, rather than stopping the batch.
+
+    Args:
+        corpus: a Corpus or Store.
+        doc_ids: only the quotes of these documents (empty: every quote the options choose).
+        options: the options of :func:`~policytext.search.find_quotes` (speaker, about, the filters,
+            limit, min_confidence, resolved_by) that choose the quotes.
+
+    Returns:
+        A DataFrame with :data:`QUOTE_CHECK_COLUMNS`, one row per quote, in document order.
+
+    Example:
+        >>> verify_extracted_quotes(corpus, doc_ids=["test:seed-blog"])  # doctest: +SKIP
+    """
+    from policytext.search import find_quotes
+    from policytext.search.meaning import has_vectors, load_embedder, meaning_available
+
+    wanted = [str(doc_id) for doc_id in doc_ids]
+    store = getattr(corpus, "store", corpus)
+    if wanted:
+        known = {row[0] for row in store.conn.execute(
+            f"SELECT id FROM documents WHERE id IN ({', '.join('?' for _ in wanted)})", wanted)}
+        unknown = [doc_id for doc_id in wanted if doc_id not in known]
+        if unknown:
+            raise BadQuery(f"no document with id {', '.join(map(repr, unknown))} in this corpus "
+                           "(policytext documents lists them)")
+    limit = options.pop("limit", None) if wanted else options.get("limit")
+    quotes = find_quotes(corpus, **options)
+    if wanted:
+        quotes = quotes[quotes["doc_id"].isin(wanted)].head(limit if limit is not None else len(quotes))
+    if embedder is None and (meaning or (meaning is None and meaning_available() and has_vectors(store))):
+        embedder = load_embedder()
+    rows = []
+    for quote in quotes.to_dict(orient="records"):
+        where = {"doc_id": quote["doc_id"], "start": quote["start"], "end": quote["end"], "cue": quote["cue"],
+                 "quote_kind": quote["kind"], "confidence": quote["confidence"], "title": quote["title"]}
+        item_id = f"{quote['doc_id']}:{quote['start']}-{quote['end']}"
+        try:
+            verdict = verify_quote(corpus, quote["text"], speaker=quote["speaker"] or None, id=item_id,
+                                   altered_min=altered_min, meaning=meaning if embedder is not None else False,
+                                   embedder=embedder, exclude_doc=quote["doc_id"])
+        except BadQuery as err:  # too short to say anything: said in the row, the batch goes on
+            rows.append({**where, "id": item_id, "quote": quote["text"], "asked_speaker": quote["speaker"],
+                         "verdict": "not checked", "note": f"not checked: {err}", "changes": [], "passages": []})
+            continue
+        rows.append({**where, **verdict.to_dict()})
+    frame = pd.DataFrame(rows, columns=QUOTE_CHECK_COLUMNS)
+    return attach_provenance(frame, corpus, "verify_extracted_quotes", None, doc_ids=wanted, altered_min=altered_min,
+                             meaning=meaning, **options)

@@ -153,7 +153,7 @@ class Verdict:
 def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
                  until: str | None = None, id: str | None = None, claimed_date: str | None = None,
                  altered_min: float = ALTERED_MIN, meaning: bool | None = None, embedder: Any = None,
-                 paraphrase_min: float = None) -> Verdict:
+                 paraphrase_min: float | None = None, exclude_doc: str | None = None) -> Verdict:
     """Check whether ``quote`` occurs in the corpus (said by ``speaker``), and how faithfully.
 
     Args:
@@ -171,6 +171,8 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
             lacks; ``ModelNotInstalled`` without the extra); ``False`` never.
         embedder: a loaded :class:`~policytext.search.meaning.Embedder` to reuse (batches).
         paraphrase_min: the lowest cosine of a ``paraphrase`` (:data:`PARAPHRASE_MIN`).
+        exclude_doc: a document id whose passages are no evidence (the document the quote was
+            taken from, when checking its own quotes: it would otherwise confirm itself).
 
     Example:
         >>> verdict = verify_quote(corpus, "ask not what your country can do for you",
@@ -179,6 +181,8 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
     """
     paraphrase_min = PARAPHRASE_MIN if paraphrase_min is None else paraphrase_min
     passages, coverage, filters = find_passages(corpus, quote, speaker=speaker, since=since, until=until)
+    if exclude_doc is not None:
+        passages = [p for p in passages if p.doc_id != exclude_doc]
     verdict = decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
     store = getattr(corpus, "store", corpus)
     asked = meaning is True
@@ -192,23 +196,28 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
     embedder = embedder or load_embedder()
     if verdict.verdict != "not found":
         return dataclasses.replace(verdict, paraphrase_checked=True)
-    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min, embed_missing=asked)
+    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min, embed_missing=asked,
+                             exclude_doc=exclude_doc)
 
 
 def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: DocumentFilter,
-                      paraphrase_min: float, *, embed_missing: bool = False) -> Verdict:
+                      paraphrase_min: float, *, embed_missing: bool = False,
+                      exclude_doc: str | None = None) -> Verdict:
     """Return ``verdict`` (not found) turned into ``paraphrase`` when a sentence of the speaker's is close in meaning.
 
     Only sentences with a stored vector take part, unless ``embed_missing`` (asked for with
     ``meaning=True``): then the others within the filters are embedded for this check.
     """
-    nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES, embed_missing=embed_missing)
+    nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES + 5,
+                                embed_missing=embed_missing)
     words = tokenize(verdict.quote)
     passages = []
     for sentence_id, cosine in nearest:
         row = store.conn.execute(
             "SELECT s.doc_id, s.start_char, s.end_char, s.text, d.speaker, d.title, d.publisher, d.source, d.date, "
             "d.url FROM sentences AS s JOIN documents AS d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)).fetchone()
+        if row[0] == exclude_doc or len(passages) == PASSAGES:
+            continue
         alignment = align(words, row[3])
         citation = format_newsroom(cited_words(read_sources(store.conn, [row[0]])[row[0]], speaker=row[4]))
         passages.append(Passage(relation="own", similarity=cosine, matched=row[3],
