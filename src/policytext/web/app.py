@@ -4,7 +4,8 @@ Routes: ``/`` (the page, rendered on the server so it works without scripts), ``
 (JSON: ``{"total": N, "hits": [...]}``), ``/api/search.csv`` (the same hits as a CSV file, up to
 :data:`CSV_MAX_ROWS`), ``/api/cite?…&format=bibtex|ris|csl-json`` (a page of hits' citations as a
 file for a reference manager), ``/doc?id=…&start=…&end=…`` (a whole document from the corpus with a passage
-marked, for when the source is offline) and ``/static/…`` (the page's own script and styles;
+marked, for when the source is offline), ``/verify`` and ``/api/verify`` (a quote checked: see
+``verify_page.py``, which also answers the page's "by meaning" searches) and ``/static/…`` (the page's own script and styles;
 nothing comes from the internet). Every piece of text goes through Jinja2's autoescaping; the only markup
 added to stored text is ``<mark>``, put round text that was escaped first.
 
@@ -42,6 +43,7 @@ from policytext.search.counts import count_matches
 from policytext.search.hits import MAX_LIMIT, SORTS
 from policytext.search.wording import count_matching
 from policytext.store import Store
+from policytext.web.verify_page import VERIFY_PATHS, MeaningModel, answer_verify, meaning_noun, search_page_by_meaning
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -95,6 +97,7 @@ class SearchRequest:
     limit: int = PAGE_SIZE
     page: int = 1
     sort: str = ""  # "" for the default: claims by score, the rest by relevance
+    meaning: bool = False  # rank by meaning (sentence embeddings), the page's "by meaning" toggle
 
     @property
     def offset(self) -> int:
@@ -108,6 +111,8 @@ class SearchRequest:
     def params(self, **changes: Any) -> str:
         """Return the query string of this request with some parameters changed."""
         values: dict[str, Any] = {"q": self.q, "in": self.within, **dict(self.filters), "sort": self.sort}
+        if self.meaning:
+            values["meaning"] = 1
         if self.limit != PAGE_SIZE:
             values["limit"] = self.limit
         values["page"] = self.page
@@ -137,7 +142,8 @@ def read_request(query_string: str) -> SearchRequest:
     if sort and (sort not in SORTS or (sort == "score" and within != "claims")):
         allowed = ", ".join(s for s in SORTS if s != "score" or within == "claims")
         raise BadQuery(f"'sort' must be one of {allowed} for {within}, not {sort!r}")
-    return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page, sort=sort)
+    return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page, sort=sort,
+                         meaning=one("meaning") in ("1", "on", "true"))
 
 
 def _read_int(value: str, name: str, default: int, low: int, high: int) -> int:
@@ -363,6 +369,7 @@ class SearchApp:
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["link"] = safe_link
         self.static = resources.files("policytext.web").joinpath("static")
+        self.meaning = MeaningModel()  # the embedding model, loaded on the first search by meaning
 
     def store(self) -> Store:
         """Return this thread's read-only store connection, opening it on the thread's first use."""
@@ -418,6 +425,8 @@ class SearchApp:
                 return self._csv(environ.get("QUERY_STRING", ""), start_response)
             if path == "/api/cite":
                 return self._cite(environ.get("QUERY_STRING", ""), start_response)
+            if path in VERIFY_PATHS:
+                return self._send(start_response, *answer_verify(self, path, environ.get("QUERY_STRING", "")))
             if path == "/doc":
                 return self._document(environ.get("QUERY_STRING", ""), start_response)
             if path.startswith("/static/"):
@@ -465,13 +474,24 @@ class SearchApp:
             request = read_request(query_string)
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
-            result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
-                                   **request.search_options)
+            result = self._run_search(request)
         except BadQuery as err:
             body = json.dumps({"error": str(err)}, ensure_ascii=False)
             return "400 Bad Request", "application/json; charset=utf-8", body.encode("utf-8")
         body = json.dumps(result.to_dict(), ensure_ascii=False)
         return "200 OK", "application/json; charset=utf-8", body.encode("utf-8")
+
+    def _run_search(self, request: SearchRequest, *, offset: int | None = None, limit: int | None = None) -> Any:
+        """Return a page of hits of ``request`` (its own page unless told): by words (BM25), or by meaning."""
+        offset = request.offset if offset is None else offset
+        limit = request.limit if limit is None else limit
+        if request.meaning:
+            if request.sort not in ("", "relevance"):
+                raise BadQuery(f"a search by meaning is ordered by meaning, not by {request.sort!r}: "
+                               "untick 'by meaning' to order by date")
+            return search_page_by_meaning(self.store(), self.meaning, request.q, within=request.within,
+                                          limit=limit, offset=offset, filters=dict(request.filters))
+        return search_corpus(self.store(), request.q, limit=limit, offset=offset, **request.search_options)
 
     def _corpus_view(self) -> dict[str, Any]:
         """Return the lists for the filters and what the corpus covers, read again after the store changed.
@@ -506,11 +526,10 @@ class SearchApp:
         try:
             request = read_request(query_string)
             if request.q:
-                result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
-                                       **request.search_options)
+                result = self._run_search(request)
         except BadQuery as err:
             error = str(err)
-        counts = self._counts(request) if result is not None and result.total else None
+        counts = self._counts(request) if result is not None and result.total and not request.meaning else None
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
@@ -522,7 +541,8 @@ class SearchApp:
             request=request, filters=filters, result=result, error=error, pages=pages, cites=cites,
             cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
-            noun=count_matching, suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
+            noun=meaning_noun if request.meaning else count_matching,
+            suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
@@ -541,8 +561,7 @@ class SearchApp:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             hits: list[Any] = []
             while True:  # in pages of the most a search returns at once
-                result = search_corpus(self.store(), request.q, offset=len(hits),
-                                       limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)), **request.search_options)
+                result = self._run_search(request, offset=len(hits), limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)))
                 hits.extend(result.hits)
                 if not result.hits or len(hits) >= min(result.total, CSV_MAX_ROWS):
                     break
@@ -572,8 +591,7 @@ class SearchApp:
                 raise BadQuery(f"'format' must be one of {', '.join(CITE_FILES)}, not {style!r}")
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
-            result = search_corpus(self.store(), request.q, limit=request.limit, offset=request.offset,
-                                   **request.search_options)  # the page's hits, in the page's order
+            result = self._run_search(request)  # the page's hits, in the page's order
         except BadQuery as err:
             return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
         content_type, suffix = CITE_FILES[style]
