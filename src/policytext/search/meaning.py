@@ -328,7 +328,7 @@ class MeaningResult(SearchResult):
         return {**super().to_dict(), "rank": self.rank, "model": self.model, "unembedded": self.unembedded}
 
 
-_RANKED_SQL = ("SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS rank, ? AS total "
+_RANKED_SQL = ("SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS relevance, ? AS total "
                "FROM json_each(?) AS j ORDER BY j.key")
 
 
