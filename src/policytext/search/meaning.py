@@ -36,7 +36,7 @@ from policytext.errors import BadQuery, ModelNotInstalled
 from policytext.search.hits import (
     DEFAULT_LIMIT, MAX_LIMIT, _build_hits, _match_dicts, _page_statement, _store_of, record_filter, search_corpus,
 )
-from policytext.search.marking import PageMarker
+from policytext.search.marking import mark_page
 from policytext.search.query import translate_query
 from policytext.search.results import SearchResult
 from policytext.store import DocumentFilter
@@ -52,7 +52,6 @@ RANKINGS = ("bm25", "meaning", "hybrid")
 """What ``rank`` may name: BM25 of the words (phrase search), meaning, or both fused."""
 FUSION_K = 60  # the constant of reciprocal rank fusion (the value of the original paper)
 FUSION_DEPTH = 200  # hits of each ranking that take part in the fusion
-_MARKER = PageMarker()
 
 STOP_WORDS = frozenset("""
 a about above after again all also am an and any are as at be because been before being below
@@ -397,10 +396,10 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
         ranked = fuse_rankings(words, [sentence_id for sentence_id, _ in nearest])
         total = len(ranked)
     page_ids = ranked[offset:offset + limit]
-    sql, params = _page_statement("sentences", _RANKED_SQL, [total, json.dumps(page_ids)], carried="total")
+    sql, params = _page_statement("sentences", _RANKED_SQL, [total, json.dumps(page_ids)])
     page = _match_dicts(store.conn, sql, params)
     marking = any_words_query(query.split())
-    marked = _MARKER.mark(translate_query(marking), page) if marking and page else {}
+    marked = mark_page(store.conn, translate_query(marking), page) if marking and page else {}
     order = {sentence_id: position for position, (sentence_id, _) in enumerate(page_ids)}
     hits = sorted(_build_hits(store, "sentences", page, marked), key=lambda hit: order[hit.id])
     return MeaningResult(query=query, fts_query="", within="sentences", total=total, offset=offset, limit=limit,
