@@ -127,7 +127,7 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     report.up_to_date = total - len(ids)
     if not ids:
         return report
-    people, bodies = _corpus_names(corpus)
+    people, bodies = corpus_names(corpus)
     nlp = load_pipeline(model, people=people, bodies=bodies, quote_scheme=scheme)
 
     pending: list[tuple[dict[str, Any], DocumentChunks]] = []
@@ -152,7 +152,7 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     return report
 
 
-def _corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
+def corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
     """Return the speakers and organisations named in the corpus's own metadata."""
     conn = corpus.store.conn
     people = [r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")]
@@ -169,23 +169,35 @@ def _corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
 
 def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: int,
                      workers: int) -> Iterator[tuple[dict[str, Any], DocumentChunks | None, str | None]]:
-    """Yield ``(row, chunks, error)`` per document, in order, piping paragraph chunks through ``nlp``.
+    """Yield ``(row, chunks, error)`` per stored document of ``ids``, in order (see :func:`annotate_rows`)."""
 
-    Each document's chunk results go into its :class:`DocumentChunks` as they arrive (spilled to
-    disk past a limit), so a long document is never held whole as Python objects.
+    def stored_rows() -> Iterator[dict[str, Any]]:
+        for doc_id in ids:
+            row = corpus.store.conn.execute(
+                "SELECT id, text, speaker, kind, content_sha256, words FROM documents WHERE id = ?", (doc_id,)
+            ).fetchone()
+            if row is not None:  # else deleted since the run began
+                yield dict(row)
+
+    return annotate_rows(nlp, stored_rows(), batch_size=batch_size, workers=workers)
+
+
+def annotate_rows(nlp: Any, documents: Iterable[dict[str, Any]], *, batch_size: int,
+                  workers: int = 1) -> Iterator[tuple[dict[str, Any], DocumentChunks | None, str | None]]:
+    """Yield ``(row, chunks, error)`` per document row, in order, piping paragraph chunks through ``nlp``.
+
+    A row holds at least ``id``, ``text``, ``speaker`` and ``kind``; it is read only as its chunks
+    are needed. Each document's chunk results go into its :class:`DocumentChunks` as they arrive
+    (spilled to disk past a limit), so a long document is never held whole as Python objects. The
+    one annotation loop of both engines: ``annotate`` in this process and each shard of the Dask
+    engine (:mod:`policytext.annotate.shards`).
     """
     rows: dict[int, dict[str, Any]] = {}
     parts: dict[int, DocumentChunks] = {}
     errors: dict[int, str] = {}
 
     def chunks() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
-        for number, doc_id in enumerate(ids):
-            row = corpus.store.conn.execute(
-                "SELECT id, text, speaker, kind, content_sha256, words FROM documents WHERE id = ?", (doc_id,)
-            ).fetchone()
-            if row is None:
-                continue  # deleted since the run began
-            row = dict(row)
+        for number, row in enumerate(documents):
             rows[number] = row
             parts[number] = DocumentChunks(row["id"], row["text"] or "", speaker=row["speaker"], kind=row["kind"])
             spans = split_chunks(row["text"] or "", max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)]

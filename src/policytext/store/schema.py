@@ -326,6 +326,33 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        11,
+        "annotation shards: the ledger of the Dask engine's shards and the work directory holding them",
+        # One row a shard of documents that `annotate --engine dask` wrote to a work directory.
+        # Written by the coordinator alone, in the transaction that ingests the shard, so a shard
+        # is ingested once; a coordinator run again resumes from the rows still 'pending'. The
+        # work directory's shards keep the Parquet output (lemmas.parquet) that analyses read
+        # when the store holds only search ('ingest' = 'search').
+        """
+        CREATE TABLE annotation_shards (
+            workdir TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            quote_scheme TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            words INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            ingest TEXT,
+            parent INTEGER,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            note TEXT,
+            PRIMARY KEY (workdir, number)
+        );
+        CREATE INDEX annotation_shards_status ON annotation_shards(status, workdir);
+        """,
+    ),
+    Migration(
         13,
         "sentence_vectors: sentence embeddings for search by meaning, one row per sentence and model",
         # Each vector belongs to its sentence row: deleted with it (a re-annotated or deleted

@@ -1,0 +1,636 @@
+"""Annotate past one process on Dask distributed: shards of documents on disk, one SQLite writer.
+
+``annotate --engine dask`` runs :func:`annotate_with_dask`, the coordinator. It selects what needs
+annotating as :func:`~policytext.annotate.runner.annotate_corpus` does (new, changed, another
+model or quote scheme), writes the documents as shards of Parquet into a work directory that
+every worker reads (:mod:`policytext.annotate.shards`), and sends the workers only the paths.
+Each worker process loads the pipeline once (:func:`run_shard` keeps it on the Dask worker, never
+pickled), annotates a shard and writes its rows as Parquet, the ``_DONE`` marker last. The
+coordinator alone writes the store: one shard per transaction, so the search index stays in
+step, and the shard ledger (``annotation_shards``) is updated in that same transaction.
+
+Nothing is lost or done twice:
+
+- a worker killed mid-shard: Dask runs the shard again on another worker (up to the scheduler's
+  ``distributed.scheduler.allowed-failures``);
+- a shard that keeps killing workers, or that raises: it is split in two and each half run
+  again, down to single documents; a document that still fails is recorded in ``failures``
+  (stage ``annotate``) and the run goes on;
+- a coordinator killed and run again: finished shards are ingested without annotating them
+  again, unfinished ones are sent again, and only documents in no shard are selected anew.
+
+Without a scheduler address the coordinator starts a ``LocalCluster`` on this machine (one
+process a worker, one thread each). Dask is an optional extra: ``pip install 'policytext[dask]'``.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from hashlib import sha256
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from policytext.annotate.quotes import check_scheme
+from policytext.annotate.runner import (
+    STAGE,
+    AnnotateReport,
+    corpus_names,
+    check_run_options,
+    select_documents_to_annotate,
+)
+from policytext.annotate.shards import (
+    INPUT_FILE,
+    OUTPUT_SCHEMAS,
+    SHARDS_FOLDER,
+    STORE_TABLES,
+    annotate_shard,
+    is_done,
+    iter_output,
+    read_result,
+    read_shard_documents,
+    remove_temporary,
+    shard_folder,
+    shard_number,
+    write_shard_input,
+)
+from policytext.errors import ConfigError, PolicytextError
+from policytext.records import ProgressHook
+from policytext.store.db import utc_now
+from policytext.store.documents import clear_failures, record_failure
+
+if TYPE_CHECKING:
+    from policytext.corpus import Corpus
+
+INSTALL = "pip install 'policytext[dask]'"
+INGEST_CHOICES = ("all", "search")
+"""``all``: every annotation row into the store; ``search``: all but the lemma streams (``doc_lemmas``),
+which analyses then read from the shards' ``lemmas.parquet``."""
+DEFAULT_SHARD_WORDS = 300_000
+"""Words a shard holds at most: about two minutes of one worker at ~3,000 words a second."""
+SHARDS_PER_WORKER = 4
+"""A small selection is cut into at least this many shards a worker, so that every worker has
+work and the last shard finishes soon after the others."""
+CONNECT_SECONDS = 30
+WORKDIR_FILE = "policytext-workdir.json"
+LOCK_FILE = "_coordinator.lock"
+PIPELINES_FOLDER = "pipelines"
+_WORKER_EXTENSION = "policytext-pipeline"
+
+
+@dataclass
+class ShardedAnnotateReport(AnnotateReport):
+    """What a run of the Dask engine did: :class:`AnnotateReport` and its shards."""
+
+    workdir: str = ""
+    ingest: str = "all"
+    shards: int = 0
+    """Shards ingested by this run (``shards_resumed`` of them finished by an earlier run's workers)."""
+    shards_resumed: int = 0
+    shards_split: int = 0
+    shards_failed: int = 0
+    changed_meanwhile: int = 0
+    """Documents whose text changed (or that were deleted) while their shard was annotated: not
+    stored; the next run annotates them."""
+    ingested_rows: int = 0
+    ingest_seconds: float = 0.0
+
+    @property
+    def ingest_rows_per_second(self) -> float:
+        return self.ingested_rows / self.ingest_seconds if self.ingest_seconds else 0.0
+
+    def summary(self) -> str:
+        text = (f"{super().summary()}; {self.shards} shards in {self.workdir} "
+                f"({self.shards_resumed} finished by an earlier run, {self.shards_split} split, "
+                f"{self.shards_failed} failed), {self.ingested_rows:,} rows ingested "
+                f"({self.ingest_rows_per_second:,.0f} rows/s)")
+        if self.changed_meanwhile:
+            text += (f"; {self.changed_meanwhile} document(s) changed while annotated, not stored: "
+                     "run annotate again")
+        return text
+
+
+def dask_available() -> bool:
+    """Return whether Dask distributed (the ``dask`` extra) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+def require_distributed() -> Any:
+    """Return the ``distributed`` module, or raise :class:`ConfigError` saying how to install it."""
+    try:
+        import distributed
+    except ImportError as err:
+        raise ConfigError(f"--engine dask needs Dask distributed, which is not installed here ({err}). "
+                          f"Install it with: {INSTALL} (or leave out --engine dask to annotate in "
+                          "this process).") from err
+    return distributed
+
+
+def check_dask_options(*, workdir: Any, scheduler: str | None, scheduler_file: str | None,
+                       workers: int | None, shard_words: int | None, ingest: str) -> None:
+    """Raise :class:`ConfigError` for options of the Dask engine that do not fit together."""
+    if workdir is None or not str(workdir).strip():
+        raise ConfigError("--engine dask needs --workdir: a folder that the coordinator and every worker "
+                          "can read and write (shared storage on a cluster).")
+    if scheduler and scheduler_file:
+        raise ConfigError("give --scheduler or --scheduler-file, not both.")
+    if workers is not None and (scheduler or scheduler_file):
+        raise ConfigError("--workers starts a local cluster of that many processes; with --scheduler or "
+                          "--scheduler-file the cluster's workers are those started with 'dask worker'. "
+                          "Leave out --workers.")
+    if shard_words is not None and shard_words < 1:
+        raise ConfigError(f"--shard-words must be 1 or more (got {shard_words}).")
+    if ingest not in INGEST_CHOICES:
+        raise ConfigError(f"--ingest must be one of {', '.join(INGEST_CHOICES)} (got {ingest!r}).")
+
+
+def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str | None = None,
+                       scheduler_file: str | Path | None = None, workers: int | None = None,
+                       shard_words: int | None = None, ingest: str = "all", model: str | None = None,
+                       batch_size: int | None = None, force: bool = False, scheme: str | None = None,
+                       progress: ProgressHook | None = None,
+                       notify: Callable[[str], None] | None = None) -> ShardedAnnotateReport:
+    """Annotate every document that needs it on a Dask cluster, through shards in ``workdir``.
+
+    Args:
+        corpus: an open corpus (only this process writes its store).
+        workdir: the work directory of shards (shared storage on a cluster); kept after the
+            run: its shards' ``lemmas.parquet`` are what analyses read with ``ingest="search"``.
+        scheduler: a Dask scheduler's address (``tcp://host:8786``); default: a local cluster.
+        scheduler_file: the file ``dask scheduler --scheduler-file`` wrote, instead of an address.
+        workers: processes of the local cluster (default: the ``workers`` setting).
+        shard_words: words a shard holds at most (default :data:`DEFAULT_SHARD_WORDS`).
+        ingest: ``all`` rows into the store, or ``search``: everything but the lemma streams.
+        model, batch_size, force, scheme: as for :func:`~policytext.annotate.annotate_corpus`.
+        progress: called once per document finished (stored, failed or found changed).
+        notify: called with a line of text on what happens to shards (a split, a failure).
+
+    Returns:
+        A :class:`ShardedAnnotateReport`; failures are recorded in the store as by ``annotate``.
+
+    Example:
+        >>> report = annotate_with_dask(open_corpus("corpus"), workdir="work", workers=2)  # doctest: +SKIP
+        >>> report.summary()                                                               # doctest: +SKIP
+    """
+    check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
+                       shard_words=shard_words, ingest=ingest)
+    distributed = require_distributed()
+    config = corpus.config
+    model = model or config.model
+    batch_size = int(batch_size or config.annotate_batch_size)
+    local_workers = int(workers or config.workers)
+    check_run_options(batch_size=batch_size, workers=local_workers)
+    scheme = check_scheme(scheme or config.quote_scheme)
+    folder = _prepare_workdir(Path(workdir), corpus)
+    started = time.perf_counter()
+    report = ShardedAnnotateReport(model=model, workdir=str(folder), ingest=ingest)
+    with _coordinator_lock(folder):
+        run = _Coordinator(corpus, folder, model=model, scheme=scheme, ingest=ingest, report=report,
+                           progress=progress, notify=notify or (lambda text: None))
+        waiting = run.resume(force=force)
+        ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme)
+        queue = run.keep_waiting(waiting, ids)
+        report.up_to_date = corpus.count_documents() - len(ids) - report.annotated - report.failed
+        if run.resubmit or queue:
+            spec = _write_pipeline_spec(folder, corpus, model=model, scheme=scheme, batch_size=batch_size)
+            with _dask_client(distributed, scheduler=scheduler, scheduler_file=scheduler_file,
+                              workers=local_workers) as client:
+                run.run(distributed, client, queue, spec=spec, shard_words=int(shard_words or DEFAULT_SHARD_WORDS))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ---------------------------------------------------------------------- on the workers
+
+def run_shard(folder: str, spec_file: str) -> dict[str, Any]:
+    """Annotate one shard on a Dask worker (the task the coordinator sends); return its result.
+
+    The pipeline is loaded once per worker process and kept on the Dask worker (its
+    ``extensions``), keyed by the pipeline spec: model, quote scheme and the corpus's names.
+    Only one thread of a worker uses it at a time (run workers with ``--nthreads 1``).
+    """
+    spec_path = Path(spec_file)
+    try:
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"a worker cannot read the pipeline spec {spec_path} ({err}). The work directory "
+                          "(--workdir) must be on storage every worker reads at the same path.") from err
+    holder = _worker_pipelines()
+    with holder.lock:
+        nlp = holder.pipeline(spec_path.name, spec)
+        result = annotate_shard(folder, nlp, model=spec["model"], batch_size=int(spec["batch_size"]))
+    return asdict(result)
+
+
+class _Pipelines:
+    """The pipeline of one worker process, loaded on first use and kept while its spec is the same."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._key: str | None = None
+        self._nlp: Any = None
+
+    def pipeline(self, key: str, spec: dict[str, Any]) -> Any:
+        if self._key != key:
+            from policytext.annotate.model import load_pipeline
+
+            self._nlp = None  # let the old one go before loading the next
+            self._nlp = load_pipeline(spec["model"], people=spec["people"], bodies=spec["bodies"],
+                                      quote_scheme=spec["quote_scheme"])
+            self._key = key
+        return self._nlp
+
+
+def _worker_pipelines() -> _Pipelines:
+    """Return the pipelines kept on this Dask worker (a new holder outside a worker)."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return _Pipelines()
+    return worker.extensions.setdefault(_WORKER_EXTENSION, _Pipelines())
+
+
+# ---------------------------------------------------------------------- the coordinator
+
+class _Coordinator:
+    """One run of the coordinator: the ledger, the shards it writes, the ingest of their output."""
+
+    def __init__(self, corpus: "Corpus", workdir: Path, *, model: str, scheme: str, ingest: str,
+                 report: ShardedAnnotateReport, progress: ProgressHook | None, notify: Callable[[str], None]):
+        self.corpus = corpus
+        self.store = corpus.store
+        self.workdir = workdir
+        self.key = str(workdir)
+        self.model = model
+        self.scheme = scheme
+        self.ingest_mode = ingest
+        self.report = report
+        self.progress = progress
+        self.notify = notify
+        self.resubmit: deque[int] = deque()
+
+    # ------------------------------------------------------------------ resuming
+
+    def resume(self, *, force: bool) -> list[int]:
+        """Ingest the finished shards of an earlier run; return its unfinished ones that may go on.
+
+        Shards of another model or quote scheme, and every unfinished one under ``force``, are
+        abandoned (their folders deleted); so is a shard folder the ledger never heard of (a
+        coordinator killed between writing it and recording it).
+        """
+        rows = self.store.conn.execute(
+            "SELECT number, model, quote_scheme FROM annotation_shards WHERE workdir = ? AND status = 'pending' "
+            "ORDER BY number", (self.key,)).fetchall()
+        waiting = []
+        for number, model, scheme in rows:
+            folder = shard_folder(self.workdir, number)
+            same = model == self.model and scheme == self.scheme
+            if same and not force and is_done(folder):
+                self.ingest(number, resumed=True)
+            elif same and not force and (folder / INPUT_FILE).is_file():
+                waiting.append(number)
+            else:
+                self._abandon(number, "--force" if force and same else f"annotated with {model}/{scheme} "
+                              f"where this run uses {self.model}/{self.scheme}")
+        known = {row[0] for row in self.store.conn.execute(
+            "SELECT number FROM annotation_shards WHERE workdir = ?", (self.key,))}
+        root = self.workdir / SHARDS_FOLDER
+        for folder in root.iterdir():
+            number = shard_number(folder)
+            if number is not None and number not in known:
+                shutil.rmtree(folder, ignore_errors=True)
+        return waiting
+
+    def keep_waiting(self, waiting: list[int], ids: list[str]) -> deque[str]:
+        """Send again the unfinished shards whose documents still need annotating as they were
+        written; return the selected documents that are in no such shard, in order."""
+        selected = set(ids)
+        taken: set[str] = set()
+        for number in waiting:
+            documents = read_shard_documents(shard_folder(self.workdir, number), columns=("id", "content_sha256"))
+            current = self._current_hashes([d["id"] for d in documents])
+            if all(d["id"] in selected and d["id"] not in taken and current.get(d["id"]) == d["content_sha256"]
+                   for d in documents):
+                taken.update(d["id"] for d in documents)
+                self.resubmit.append(number)
+            else:
+                self._abandon(number, "its documents changed since it was written")
+        return deque(doc_id for doc_id in ids if doc_id not in taken)
+
+    def _abandon(self, number: int, reason: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE annotation_shards SET status = 'abandoned', finished_at = ?, note = ? "
+                         "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
+        shutil.rmtree(shard_folder(self.workdir, number), ignore_errors=True)
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self, distributed: Any, client: Any, queue: deque[str], *, spec: Path, shard_words: int) -> None:
+        """Send shards to the cluster, a few per worker at a time, and ingest each as it finishes."""
+        threads = max(1, sum(client.nthreads().values()))
+        target = self._shard_target(queue, shard_words, threads)
+        finished = distributed.as_completed()
+        outstanding: dict[str, tuple[Any, int]] = {}
+        next_number = self._next_number()
+
+        def submit(number: int) -> None:
+            future = client.submit(run_shard, str(shard_folder(self.workdir, number)), str(spec),
+                                   key=f"policytext-shard-{number}-{uuid.uuid4().hex[:8]}", pure=False)
+            outstanding[future.key] = (future, number)
+            finished.add(future)
+
+        def fill() -> None:
+            nonlocal next_number
+            capacity = 2 * max(1, sum(client.nthreads().values())) + 1
+            while len(outstanding) < capacity:
+                if self.resubmit:
+                    submit(self.resubmit.popleft())
+                elif queue:
+                    number, next_number = next_number, next_number + 1
+                    self._write_shard(number, self._take(queue, target))
+                    submit(number)
+                else:
+                    break
+
+        try:
+            fill()
+            for future in finished:
+                _, number = outstanding.pop(future.key)
+                if future.status == "finished":
+                    self.ingest(number)
+                elif future.status == "error":
+                    error = future.exception()
+                    if isinstance(error, (PolicytextError, ImportError)):
+                        raise _explain_fatal(error, number)
+                    next_number = self._shard_failed(number, error, next_number)
+                else:  # cancelled: the scheduler lost it
+                    raise _explain_fatal(None, number)
+                future.release()
+                fill()
+        finally:
+            for future, _ in outstanding.values():
+                future.cancel()
+
+    def _shard_target(self, queue: deque[str], shard_words: int, threads: int) -> int:
+        """Words a new shard holds: ``shard_words``, or less so that each worker gets a few shards."""
+        total = 0
+        ids = list(queue)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            row = self.store.conn.execute(
+                f"SELECT SUM(words) FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchone()
+            total += int(row[0] or 0)
+        return max(1, min(shard_words, math.ceil(total / (SHARDS_PER_WORKER * threads))))
+
+    def _take(self, queue: deque[str], target: int) -> list[dict[str, Any]]:
+        """Take documents off the queue up to ``target`` words (at least one document)."""
+        documents: list[dict[str, Any]] = []
+        words = 0
+        while queue and (not documents or words < target):
+            row = self.store.conn.execute(
+                "SELECT id, content_sha256, text, speaker, kind, words FROM documents WHERE id = ?",
+                (queue.popleft(),)).fetchone()
+            if row is None:
+                continue  # deleted since the run began
+            documents.append(dict(row))
+            words += int(row["words"] or 0)
+        return documents
+
+    def _next_number(self) -> int:
+        row = self.store.conn.execute("SELECT MAX(number) FROM annotation_shards WHERE workdir = ?",
+                                      (self.key,)).fetchone()
+        numbers = [int(row[0] or 0)]
+        numbers += [shard_number(f) or 0 for f in (self.workdir / SHARDS_FOLDER).iterdir()]
+        return max(numbers) + 1
+
+    def _write_shard(self, number: int, documents: list[dict[str, Any]], *, parent: int | None = None) -> None:
+        """Write a shard's input, then record it in the ledger as pending."""
+        count, words = write_shard_input(shard_folder(self.workdir, number), documents)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO annotation_shards (workdir, number, model, quote_scheme, documents, words, status, "
+                "parent, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (self.key, number, self.model, self.scheme, count, words, parent, utc_now()))
+
+    def _shard_failed(self, number: int, error: BaseException | None, next_number: int) -> int:
+        """Split a failed shard in two and send both halves; record a single document's failure."""
+        folder = shard_folder(self.workdir, number)
+        reason = _describe_failure(error)
+        documents = read_shard_documents(folder, columns=[name for name in ("id", "content_sha256", "text",
+                                                                            "speaker", "kind", "words")])
+        if len(documents) > 1:
+            middle = len(documents) // 2
+            halves = [documents[:middle], documents[middle:]]
+            numbers = []
+            for half in halves:
+                self._write_shard(next_number, half, parent=number)
+                numbers.append(next_number)
+                next_number += 1
+            with self.store.transaction() as conn:
+                conn.execute("UPDATE annotation_shards SET status = 'split', finished_at = ?, note = ? "
+                             "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
+            self.resubmit.extendleft(reversed(numbers))
+            self.report.shards_split += 1
+            self.notify(f"shard {number} failed ({reason}); split into shards {numbers[0]} and {numbers[1]} "
+                        "to find the document that fails")
+        else:
+            message = f"its shard {number} failed on the Dask cluster: {reason}"
+            with self.store.transaction() as conn:
+                for document in documents:
+                    record_failure(self.store, stage=STAGE, item=document["id"], reason=message)
+                conn.execute("UPDATE annotation_shards SET status = 'failed', finished_at = ?, note = ? "
+                             "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
+            for document in documents:
+                self.report.failed += 1
+                self.report.failures.append({"item": document["id"], "reason": message})
+                self._advance()
+            self.report.shards_failed += 1
+            self.notify(f"shard {number} failed ({reason}): recorded in failures; the run goes on")
+        shutil.rmtree(folder, ignore_errors=True)
+        return next_number
+
+    # ------------------------------------------------------------------ ingest
+
+    def ingest(self, number: int, *, resumed: bool = False) -> None:
+        """Store a finished shard's rows, its documents' status and failures in one transaction."""
+        folder = shard_folder(self.workdir, number)
+        result = read_result(folder)
+        documents = read_shard_documents(folder)
+        failed = dict(result.failures)
+        current = self._current_hashes([d["id"] for d in documents])
+        keep = [d for d in documents if d["id"] not in failed and current.get(d["id"]) == d["content_sha256"]]
+        changed = len(documents) - len(keep) - len(failed)
+        keep_ids = {d["id"] for d in keep}
+        counts = {name: 0 for name in OUTPUT_SCHEMAS}
+        now = utc_now()
+        started = time.perf_counter()
+        with self.store.transaction() as conn:
+            gone = [(d["id"],) for d in keep]
+            for table in STORE_TABLES.values():
+                conn.executemany(f"DELETE FROM {table} WHERE doc_id = ?", gone)
+            for name, schema in OUTPUT_SCHEMAS.items():
+                if name == "lemmas" and self.ingest_mode != "all":
+                    continue  # analyses read the shard's lemmas.parquet
+                sql = (f"INSERT INTO {STORE_TABLES[name]} ({', '.join(schema.names)}) "
+                       f"VALUES ({', '.join('?' * len(schema.names))})")
+                for rows in iter_output(folder, name):
+                    if len(keep) < result.annotated:
+                        rows = [row for row in rows if row[0] in keep_ids]
+                    conn.executemany(sql, rows)
+                    counts[name] += len(rows)
+            conn.executemany(
+                "UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
+                "annotated_quote_scheme = ? WHERE id = ?",
+                [(d["content_sha256"], self.model, now, self.scheme, d["id"]) for d in keep])
+            for doc_id in keep_ids:
+                clear_failures(self.store, stage=STAGE, item=doc_id)
+            for doc_id, reason in failed.items():
+                record_failure(self.store, stage=STAGE, item=doc_id, reason=reason)
+            conn.execute("UPDATE annotation_shards SET status = 'ingested', ingest = ?, finished_at = ?, note = ? "
+                         "WHERE workdir = ? AND number = ?",
+                         (self.ingest_mode, now, f"annotated by {result.worker} in {result.seconds:.1f} s",
+                          self.key, number))
+        report = self.report
+        report.ingest_seconds += time.perf_counter() - started
+        report.ingested_rows += sum(counts.values())
+        report.shards += 1
+        report.shards_resumed += int(resumed)
+        report.annotated += len(keep)
+        report.words += sum(int(d["words"] or 0) for d in keep)
+        report.sentences += counts["sentences"]
+        report.entities += counts["entities"]
+        report.quotes += counts["quotes"]
+        report.claims += counts["claims"]
+        report.failed += len(failed)
+        report.failures.extend({"item": doc_id, "reason": reason} for doc_id, reason in failed.items())
+        report.changed_meanwhile += changed
+        remove_temporary(folder)
+        for _ in documents:
+            self._advance()
+
+    def _current_hashes(self, ids: list[str]) -> dict[str, str]:
+        hashes: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            hashes.update(self.store.conn.execute(
+                f"SELECT id, content_sha256 FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return hashes
+
+    def _advance(self) -> None:
+        if self.progress is not None:
+            self.progress()
+
+
+# ---------------------------------------------------------------------- helpers
+
+def _prepare_workdir(workdir: Path, corpus: "Corpus") -> Path:
+    """Create the work directory, or check that it is this corpus's; return its absolute path."""
+    folder = workdir.expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"--workdir {workdir} is a file; give a folder (it is created when missing).")
+    store = str(Path(corpus.store.path).resolve())
+    note = folder / WORKDIR_FILE
+    try:
+        (folder / SHARDS_FOLDER).mkdir(parents=True, exist_ok=True)
+        if note.is_file():
+            owner = json.loads(note.read_text(encoding="utf-8")).get("store")
+            if owner != store:
+                raise ConfigError(
+                    f"the work directory {folder} holds the shards of the store {owner}, not of {store}. "
+                    f"Give each corpus its own --workdir (if you moved the corpus, delete {note}).")
+        else:
+            note.write_text(json.dumps({"store": store}) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"cannot use the work directory {folder} ({err}). Give a folder you may write.") from err
+    return folder
+
+
+@contextmanager
+def _coordinator_lock(workdir: Path) -> Iterator[None]:
+    """Hold the work directory's lock: one coordinator at a time writes and ingests its shards."""
+    path = workdir / LOCK_FILE
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ConfigError(f"another annotate ({holder}) is coordinating the shards of {workdir}. Wait for "
+                              "it to finish or stop it; a stopped run is resumed by running it again.") from err
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}, since {utc_now()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _write_pipeline_spec(workdir: Path, corpus: "Corpus", *, model: str, scheme: str, batch_size: int) -> Path:
+    """Write what a worker needs to load the pipeline (named by its content's hash); return the path."""
+    people, bodies = corpus_names(corpus)
+    text = json.dumps({"model": model, "quote_scheme": scheme, "batch_size": batch_size,
+                       "people": people, "bodies": bodies}, sort_keys=True)
+    folder = workdir / PIPELINES_FOLDER
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{sha256(text.encode('utf-8')).hexdigest()[:16]}.json"
+    if not path.is_file():
+        temporary = path.with_name(f".tmp-{uuid.uuid4().hex}")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    return path
+
+
+@contextmanager
+def _dask_client(distributed: Any, *, scheduler: str | None, scheduler_file: str | Path | None,
+                 workers: int) -> Iterator[Any]:
+    """Connect to the given scheduler, or start a local cluster of ``workers`` one-thread processes."""
+    if scheduler or scheduler_file:
+        where = scheduler or f"the scheduler file {scheduler_file}"
+        try:
+            client = distributed.Client(scheduler, scheduler_file=str(scheduler_file) if scheduler_file else None,
+                                        timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ConfigError(f"cannot reach the Dask scheduler at {where} ({err}). Start one with 'dask "
+                              "scheduler' and workers with 'dask worker ADDRESS --nthreads 1', or leave out "
+                              "--scheduler to start a local cluster.") from err
+        with client:
+            yield client
+        return
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client
+
+
+def _explain_fatal(error: BaseException | None, number: int) -> BaseException:
+    if isinstance(error, PolicytextError):
+        return error
+    if isinstance(error, ImportError):
+        return ConfigError(f"a Dask worker cannot import what shard {number} needs ({error}). Install the same "
+                           "policytext (and its spaCy model) on every worker.")
+    return ConfigError(f"shard {number} was cancelled on the Dask cluster ({error or 'no reason given'}): the "
+                       "scheduler or its workers went away. Run the command again to resume.")
+
+
+def _describe_failure(error: BaseException | None) -> str:
+    name = type(error).__name__
+    if name == "KilledWorker":
+        return ("it ended every worker process that ran it (killed: out of memory, a hard limit, "
+                "or a crash in the pipeline)")
+    text = str(error).strip().splitlines()[0][:300] if error is not None and str(error).strip() else ""
+    return f"{name}: {text}" if text else name
