@@ -139,3 +139,32 @@ def test_extract_quotes_takes_a_scheme_and_refuses_an_unknown_one(capsys, tmp_pa
     code, out, err = run(capsys, "extract", "quotes", str(source), "--scheme", "wide")
     assert (code, out) == (1, "")
     assert "Error: unknown quote scheme 'wide': choose speech or attribution" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--workdir", "work", "--ingest", "search"],
+     "Error: --workdir, --ingest: only with --engine dask (shards on a Dask cluster)."),
+    (["--engine", "dask"], "Error: --engine dask needs --workdir: a folder that the coordinator and every worker"),
+    (["--engine", "dask", "--workdir", "work", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
+     "Error: --workers starts a local cluster of that many processes; with --scheduler"),
+    (["--engine", "dask", "--workdir", "work", "--scheduler", "tcp://127.0.0.1:1", "--scheduler-file", "f.json"],
+     "Error: give --scheduler or --scheduler-file, not both."),
+    (["--engine", "dask", "--workdir", "work", "--shard-words", "0"], "Error: --shard-words must be 1 or more (got 0)."),
+])
+def test_options_of_the_dask_engine_that_do_not_fit_are_clear_errors(capsys, tmp_path, args, message):
+    folder = tmp_path / "corpus"
+    open_corpus(folder, create=True).close()
+    code, _, err = run(capsys, "--corpus", str(folder), "annotate", *args)
+    assert code == 1 and " ".join(err.split()).startswith(message), err
+
+
+def test_the_dask_engine_without_its_extra_says_how_to_install_it(capsys, tmp_path, monkeypatch):
+    import sys
+
+    folder = tmp_path / "corpus"
+    open_corpus(folder, create=True).close()
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as where the extra is not installed
+    code, _, err = run(capsys, "--corpus", str(folder), "annotate", "--engine", "dask", "--workdir", str(tmp_path / "w"))
+    assert code == 1 and err.startswith("Error: --engine dask needs Dask distributed, which is not installed here")
+    assert "pip install 'policytext[dask]'" in " ".join(err.split())
+    assert not (tmp_path / "w").exists()

@@ -81,6 +81,9 @@ SHARDS_PER_WORKER = 4
 """A small selection is cut into at least this many shards a worker, so that every worker has
 work and the last shard finishes soon after the others."""
 CONNECT_SECONDS = 30
+NO_WORKERS_SECONDS = 300
+"""A run stops with an error when its cluster has had no worker for this long (none can start)."""
+POLL_SECONDS = 0.05
 WORKDIR_FILE = "policytext-workdir.json"
 LOCK_FILE = "_coordinator.lock"
 PIPELINES_FOLDER = "pipelines"
@@ -281,6 +284,7 @@ class _Coordinator:
         self.progress = progress
         self.notify = notify
         self.resubmit: deque[int] = deque()
+        self.next_number = 1
 
     # ------------------------------------------------------------------ resuming
 
@@ -339,50 +343,88 @@ class _Coordinator:
     # ------------------------------------------------------------------ the run
 
     def run(self, distributed: Any, client: Any, queue: deque[str], *, spec: Path, shard_words: int) -> None:
-        """Send shards to the cluster, a few per worker at a time, and ingest each as it finishes."""
+        """Send shards to the cluster, one per free worker thread, and ingest each as it finishes.
+
+        No more shards are out than the cluster has live threads, so none waits in a worker's own
+        queue: when a shard kills its worker, Dask counts that death against it alone, never
+        against an innocent shard queued behind it. The next shards are written ahead, and the
+        next one is sent before the finished one is ingested, so workers do not wait for SQLite.
+        """
         threads = max(1, sum(client.nthreads().values()))
         target = self._shard_target(queue, shard_words, threads)
         finished = distributed.as_completed()
         outstanding: dict[str, tuple[Any, int]] = {}
-        next_number = self._next_number()
+        ready: deque[int] = deque()  # written, not yet sent
+        self.next_number = self._next_number()
 
-        def submit(number: int) -> None:
-            future = client.submit(run_shard, str(shard_folder(self.workdir, number)), str(spec),
-                                   key=f"policytext-shard-{number}-{uuid.uuid4().hex[:8]}", pure=False)
-            outstanding[future.key] = (future, number)
-            finished.add(future)
+        def live_threads() -> int:
+            return max(1, sum(client.nthreads().values()))
 
-        def fill() -> None:
-            nonlocal next_number
-            capacity = 2 * max(1, sum(client.nthreads().values())) + 1
-            while len(outstanding) < capacity:
-                if self.resubmit:
-                    submit(self.resubmit.popleft())
-                elif queue:
-                    number, next_number = next_number, next_number + 1
-                    self._write_shard(number, self._take(queue, target))
-                    submit(number)
-                else:
-                    break
+        def write_next() -> None:
+            number, self.next_number = self.next_number, self.next_number + 1
+            self._write_shard(number, self._take(queue, target))
+            ready.append(number)
+
+        def send() -> None:
+            while len(outstanding) < live_threads():
+                if not self.resubmit and not ready and queue:
+                    write_next()
+                source = self.resubmit if self.resubmit else ready
+                if not source:
+                    return
+                number = source.popleft()
+                future = client.submit(run_shard, str(shard_folder(self.workdir, number)), str(spec),
+                                       key=f"policytext-shard-{number}-{uuid.uuid4().hex[:8]}", pure=False)
+                outstanding[future.key] = (future, number)
+                finished.add(future)
+
+        def write_ahead() -> None:
+            while queue and len(ready) < threads:
+                write_next()
 
         try:
-            fill()
-            for future in finished:
+            send()
+            write_ahead()
+            for future in self._watch(finished, client):
                 _, number = outstanding.pop(future.key)
-                if future.status == "finished":
-                    self.ingest(number)
-                elif future.status == "error":
-                    error = future.exception()
-                    if isinstance(error, (PolicytextError, ImportError)):
-                        raise _explain_fatal(error, number)
-                    next_number = self._shard_failed(number, error, next_number)
-                else:  # cancelled: the scheduler lost it
-                    raise _explain_fatal(None, number)
+                status = future.status
+                error = future.exception() if status == "error" else None
                 future.release()
-                fill()
+                if status == "finished":
+                    send()
+                    self.ingest(number)
+                elif status == "error" and not isinstance(error, (PolicytextError, ImportError)):
+                    self._shard_failed(number, error)
+                    send()
+                else:  # an error every shard would meet, or cancelled: the scheduler lost it
+                    raise _explain_fatal(error, number)
+                write_ahead()
         finally:
             for future, _ in outstanding.values():
                 future.cancel()
+
+    def _watch(self, finished: Any, client: Any) -> Iterator[Any]:
+        """Yield futures as they finish; raise when the cluster has had no worker for too long."""
+        alone_since: float | None = None
+        checked = time.monotonic()
+        while not finished.is_empty():
+            batch = finished.next_batch(block=False)
+            if batch:
+                yield from batch
+                continue
+            time.sleep(POLL_SECONDS)
+            if time.monotonic() - checked < 1.0:
+                continue
+            checked = time.monotonic()
+            if client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = checked
+            elif checked - alone_since > NO_WORKERS_SECONDS:
+                raise ConfigError(
+                    f"the Dask cluster has had no worker for {NO_WORKERS_SECONDS} s, so no shard can run. "
+                    "Start workers ('dask worker SCHEDULER --nthreads 1'), or check why they end (memory, "
+                    "a missing model); then run the command again: finished shards are kept.")
 
     def _shard_target(self, queue: deque[str], shard_words: int, threads: int) -> int:
         """Words a new shard holds: ``shard_words``, or less so that each worker gets a few shards."""
@@ -425,7 +467,7 @@ class _Coordinator:
                 "parent, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
                 (self.key, number, self.model, self.scheme, count, words, parent, utc_now()))
 
-    def _shard_failed(self, number: int, error: BaseException | None, next_number: int) -> int:
+    def _shard_failed(self, number: int, error: BaseException | None) -> None:
         """Split a failed shard in two and send both halves; record a single document's failure."""
         folder = shard_folder(self.workdir, number)
         reason = _describe_failure(error)
@@ -436,9 +478,9 @@ class _Coordinator:
             halves = [documents[:middle], documents[middle:]]
             numbers = []
             for half in halves:
-                self._write_shard(next_number, half, parent=number)
-                numbers.append(next_number)
-                next_number += 1
+                numbers.append(self.next_number)
+                self.next_number += 1
+                self._write_shard(numbers[-1], half, parent=number)
             with self.store.transaction() as conn:
                 conn.execute("UPDATE annotation_shards SET status = 'split', finished_at = ?, note = ? "
                              "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
@@ -460,7 +502,6 @@ class _Coordinator:
             self.report.shards_failed += 1
             self.notify(f"shard {number} failed ({reason}): recorded in failures; the run goes on")
         shutil.rmtree(folder, ignore_errors=True)
-        return next_number
 
     # ------------------------------------------------------------------ ingest
 
@@ -611,8 +652,11 @@ def _dask_client(distributed: Any, *, scheduler: str | None, scheduler_file: str
         with client:
             yield client
         return
+    # dashboard ":0": a free port (its HTTP server starts even without the dashboard, and a fixed
+    # port taken by another cluster prints a warning); the run reports failures itself, so the
+    # workers' own logs (a killed worker's traceback) stay quiet.
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+                                  dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster:
         with distributed.Client(cluster) as client:
             yield client
 

@@ -86,6 +86,8 @@ class ShardResult:
     worker: str = ""
     """``host:pid`` of the process that annotated the shard."""
     model: str = ""
+    peak_rss_mb: float = 0.0
+    """The worker process's peak resident memory when it finished the shard (Linux: ru_maxrss)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -145,6 +147,23 @@ def lemma_files(workdir: str | Path) -> list[Path]:
         []
     """
     return [folder / "lemmas.parquet" for folder in completed_shards(workdir)]
+
+
+def recorded_workdirs(store: Any) -> list[Path]:
+    """Return the work directories whose shards were ingested into ``store``, most recently used first.
+
+    The store's shard ledger (``annotation_shards``) records each shard with the absolute path of
+    its work directory as the coordinator saw it; :func:`lemma_files` lists a directory's lemma
+    files. With ``--ingest search`` these files are where the lemma streams are.
+
+    Example:
+        >>> recorded_workdirs(open_corpus("corpus").store)  # doctest: +SKIP
+        [PosixPath('/scratch/work')]
+    """
+    rows = store.conn.execute(
+        "SELECT workdir FROM annotation_shards WHERE status = 'ingested' GROUP BY workdir "
+        "ORDER BY MAX(finished_at) DESC, workdir")
+    return [Path(row[0]) for row in rows]
 
 
 def write_shard_input(folder: str | Path, documents: Iterable[dict[str, Any]]) -> tuple[int, int]:
@@ -215,7 +234,7 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
             os.replace(temporary / f"{name}.parquet", folder / f"{name}.parquet")
         result = ShardResult(documents=len(documents), annotated=annotated, words=words, rows=dict(output.rows),
                              failures=tuple(failures), seconds=round(time.perf_counter() - started, 3),
-                             worker=_worker_name(), model=model)
+                             worker=_worker_name(), model=model, peak_rss_mb=_peak_rss_mb())
         marker = temporary / DONE_FILE
         marker.write_text(result.to_json(), encoding="utf-8")
         _sync(marker)
@@ -312,6 +331,12 @@ def _sync(path: Path) -> None:
         pass
     finally:
         os.close(handle)
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _worker_name() -> str:

@@ -99,7 +99,8 @@ def annotate(
     given = [name for name, value in zip(_DASK_ONLY, (workdir, scheduler, scheduler_file, shard_words, ingest))
              if value is not None]
     if engine is Engine.local and given:
-        raise ConfigError(f"{', '.join(given)} apply to --engine dask only; add --engine dask, or leave them out.")
+        raise ConfigError(f"{', '.join(given)}: only with --engine dask (shards on a Dask cluster). Add "
+                          "--engine dask, or leave them out to annotate in this process.")
     if engine is Engine.dask:
         from policytext.annotate.dask_engine import check_dask_options, require_distributed
 

