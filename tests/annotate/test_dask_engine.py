@@ -45,7 +45,7 @@ ROWS = {
     "sentences": "SELECT doc_id, idx, start_char, end_char, text FROM sentences",
     "entities": "SELECT doc_id, start_char, end_char, label, text, name FROM entities",
     "quotes": "SELECT doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, kind, "
-              "confidence, scheme, speaker_mention, resolved_by FROM quotes",
+              "confidence, scheme, speaker_mention, resolved_by, speaker_role FROM quotes",
     "claims": "SELECT doc_id, start_char, end_char, text, score, types, triggers, speaker FROM claims",
     "doc_lemmas": "SELECT doc_id, content_sha256, model, tokens, lemmas FROM doc_lemmas",
     "documents": "SELECT id, annotated_sha256, annotated_model, annotated_quote_scheme FROM documents",

@@ -57,7 +57,7 @@ OUTPUT_SCHEMAS: dict[str, pa.Schema] = {
                          ("text", pa.string()), ("speaker", pa.string()), ("speaker_start", pa.int64()),
                          ("speaker_end", pa.int64()), ("cue", pa.string()), ("kind", pa.string()),
                          ("confidence", pa.float64()), ("scheme", pa.string()), ("speaker_mention", pa.string()),
-                         ("resolved_by", pa.string())]),
+                         ("resolved_by", pa.string()), ("speaker_role", pa.string())]),
     "claims": pa.schema([("doc_id", pa.string()), ("start_char", pa.int64()), ("end_char", pa.int64()),
                          ("text", pa.string()), ("score", pa.float64()), ("types", pa.string()),
                          ("triggers", pa.string()), ("speaker", pa.string())]),
@@ -292,7 +292,7 @@ class _OutputWriter:
             self._add("sentences", [(doc_id, s.index, s.start, s.end, s.text) for s in part.sentences])
             self._add("entities", [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])
             self._add("quotes", [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue,
-                                  q.kind, q.confidence, q.scheme, q.speaker_mention, q.resolved_by)
+                                  q.kind, q.confidence, q.scheme, q.speaker_mention, q.resolved_by, q.speaker_role)
                                  for q in part.quotes])
             self._add("claims", [(doc_id, c.start, c.end, c.text, c.score, json.dumps(list(c.types)),
                                   json.dumps([list(t) for t in c.triggers]), c.speaker) for c in part.claims])
