@@ -167,3 +167,13 @@ def test_search_count_by_takes_every_filter_search_takes(capsys, corpus_path) ->
                          "--format", "json")
     assert code == 0, err  # role, side and post reach the counts as they reach the hits
     assert json.loads(out) == []  # the 1961-1963 addresses have no side
+
+
+def test_search_claims_from_a_minimum_score(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--in", "claims",
+                         "--min-score", "0.5", "--format", "json")
+    assert code == 0, err
+    hits = json.loads(out)
+    assert hits and all(hit["score"] >= 0.5 for hit in hits)
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--min-score", "0.5")
+    assert code == 1 and out == "" and "a minimum score applies to claims, not to sentences" in err

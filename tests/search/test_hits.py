@@ -461,6 +461,25 @@ def test_claims_come_most_check_worthy_first_the_query_only_filtering(ranking_co
     assert by_relevance[-1].text == "TAXES"
 
 
+def test_a_minimum_score_keeps_the_check_worthy_claims_and_their_count(ranking_corpus) -> None:
+    from policytext.search.counts import count_matches
+
+    result = search_corpus(ranking_corpus, "taxes", within="claims", min_score=0.5)
+    assert [hit.score for hit in result.hits] == [0.95, 0.80] and result.total == 2
+    assert sum(c.count for c in count_matches(ranking_corpus, "taxes", by="year", within="claims",
+                                                min_score=0.5)) == 2
+    assert search_corpus(ranking_corpus, "taxes", within="claims", min_score=0).total == 4
+
+
+@pytest.mark.parametrize(("within", "min_score", "message"), [
+    ("sentences", 0.5, "a minimum score applies to claims, not to sentences"),
+    ("claims", 1.5, "--min-score"),
+])
+def test_a_minimum_score_is_checked(ranking_corpus, within, min_score, message) -> None:
+    with pytest.raises(BadQuery, match=message):
+        search_corpus(ranking_corpus, "taxes", within=within, min_score=min_score)
+
+
 @pytest.mark.parametrize(("sort", "dates"), [
     ("date", ["1954-01-07"] * 3 + ["1973-02-15"] * 2 + ["2015-01-20"] * 3),
     ("-date", ["2015-01-20"] * 3 + ["1973-02-15"] * 2 + ["1954-01-07"] * 3),

@@ -71,6 +71,9 @@ def test_api_pages(base_url) -> None:
         ("q=peace&limit=abc", "'limit' must be a whole number"),
         ("q=peace&limit=500", "'limit' must be 1 to 100"),
         ("q=peace&since=whenever", "is not a date"),
+        ("q=peace&min_score=0.5", "'min_score' applies to claims, not to sentences"),
+        ("q=billion&in=claims&min_score=high", "'min_score' must be a number from 0 to 1, not 'high'"),
+        ("q=billion&in=claims&min_score=nan", "'min_score' must be a number from 0 to 1"),
         ("", "give a query in 'q'"),
     ],
 )
@@ -442,6 +445,19 @@ def test_api_sorts_like_the_library_and_refuses_an_unknown_sort(base_url, web_co
     status, _, body = fetch(f"{base_url}/api/search?q=moon&sort=newest")
     assert status == 400
     assert json.loads(body)["error"] == "'sort' must be one of relevance, date, -date for sentences, not 'newest'"
+
+
+def test_claims_from_a_minimum_score_like_the_library(base_url, web_corpus) -> None:
+    from policytext.corpus import open_corpus
+
+    with open_corpus(web_corpus) as corpus:
+        for score in (0.5, 0.95):
+            expected = search_corpus(corpus, "billion", within="claims", min_score=score, limit=50)
+            data = json.loads(fetch(f"{base_url}/api/search?q=billion&in=claims&min_score={score}&limit=50")[2])
+            assert data["total"] == expected.total and [h["id"] for h in data["hits"]] == [h.id for h in expected.hits]
+        assert search_corpus(corpus, "billion", within="claims", min_score=0.5).total > 0
+    status, _, page = fetch(f"{base_url}/?q=billion&in=claims&min_score=0.5")
+    assert status == 200 and 'id="min_score"' in page and 'value="0.5"' in page
 
 
 def test_the_counts_are_escaped_and_link_to_the_filter(base_url) -> None:

@@ -73,6 +73,8 @@ def search(
     sort: Optional[Sort] = typer.Option(None, show_default="claims by score, the rest by relevance",
                                         help="Order: relevance (best first), date (oldest first), -date "
                                              "(newest first) or, for claims, score (most check-worthy first)."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help="With --in claims: only claims scoring "
+                                              "at least this (0-1)."),
     count_by: Optional[CountBy] = typer.Option(None, "--count-by", help="Print how many hits each speaker, "
                                                "government or year has, instead of the hits (--limit: at most this many)."),
     meaning: bool = typer.Option(False, "--meaning", help="Search sentences by meaning (sentence embeddings; "
@@ -97,6 +99,8 @@ def search(
 
     Example: policytext search taxes --in claims --sort -date
 
+    Example: policytext search taxes --in claims --min-score 0.5
+
     Example: policytext search inflation --count-by year
 
     Example: policytext search --meaning "the age of big government has ended" --since 1990
@@ -111,7 +115,8 @@ def search(
     ranking = _ranking(meaning, rank)
     if ranking != "bm25":
         other = next((name for name, value in (("--sort", sort), ("--count-by", count_by),
-                                                ("--cite-format", cite_format)) if value is not None), None)
+                                                ("--cite-format", cite_format), ("--min-score", min_score))
+                      if value is not None), None)
         if other:
             raise BadQuery(f"{other} works with search by words; a search by meaning (--rank {ranking}) ranks "
                            "every sentence by meaning and neither orders, counts nor cites them otherwise")
@@ -119,11 +124,11 @@ def search(
                            **filters)
         return
     if count_by is not None:
-        _print_counts(st, query, within.value, count_by.value, filters, limit, format)
+        _print_counts(st, query, within.value, count_by.value, {**filters, "min_score": min_score}, limit, format)
         return
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
-                               sort=None if sort is None else sort.value, **filters)
+                               sort=None if sort is None else sort.value, min_score=min_score, **filters)
         if cite_format is not None:
             from policytext.search import cite_hits
 

@@ -37,10 +37,11 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
                   government: str | None = None, kind: str | None = None,
                   since: str | None = None, until: str | None = None,
                   limit: int | None = None, role: str | None = None, side: str | None = None,
-                  post: str | None = None) -> tuple[MatchCount, ...]:
+                  post: str | None = None, min_score: float | None = None) -> tuple[MatchCount, ...]:
     """Count the matches of a search (same query and filters as :func:`search_corpus`) by ``by``.
 
-    The filters (speaker, party, government, kind, since, until, role, side, post) are the shared ones.
+    The filters (speaker, party, government, kind, since, until, role, side, post) are the shared
+    ones; ``min_score`` keeps claims scoring at least that, as in :func:`search_corpus`.
 
     Args:
         by: ``speaker``, ``government`` or ``year``.
@@ -63,7 +64,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     fts_query = translate_query(query)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post)
-    where, params = record_filter(within, filters)
+    where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     value = _group_sql(by, within)
     order = "value IS NULL, value" if by == "year" else "count(*) DESC, value IS NULL, value"

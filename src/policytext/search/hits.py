@@ -33,7 +33,7 @@ from policytext.search.marking import CLOSE_MARK, OPEN_MARK, mark_page, read_mar
 from policytext.search.query import SYNTAX_HELP, translate_query
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.store import DocumentFilter, Store
-from policytext.store.filters import strict_options
+from policytext.store.filters import check_fraction, strict_options
 
 SEARCH_TARGETS = ("sentences", "quotes", "claims")
 """What ``within`` (``--in`` on the command line, ``in`` on the page) may name."""
@@ -116,14 +116,22 @@ def _check_within(within: str) -> str:
     return within
 
 
-def record_filter(within: str, filters: DocumentFilter, alias: str = "t") -> tuple[str, list[Any]]:
+def record_filter(within: str, filters: DocumentFilter, alias: str = "t", *,
+                  min_score: float | None = None) -> tuple[str, list[Any]]:
     """Return the SQL condition of ``filters`` for records of ``within`` joined to ``documents d``.
 
     ``speaker`` matches the document's speaker for sentences, and for quotes and claims the
     record's own speaker (who is quoted, who claims) or, when it has none, the document's.
+    ``min_score`` keeps claims scoring at least that (0-1); it is refused for sentences and quotes.
     """
     column = None if within == "sentences" else f"COALESCE({alias}.speaker, d.speaker)"
-    return filters.where("d", speaker_column=column)
+    where, params = filters.where("d", speaker_column=column)
+    if min_score is None:
+        return where, params
+    if within != "claims":
+        raise BadQuery(f"a minimum score applies to claims, not to {within}: search --in claims")
+    score = check_fraction(min_score, option="--min-score")
+    return (f"{alias}.score >= ?" if where == "1" else f"{where} AND {alias}.score >= ?"), [*params, score]
 
 
 def _match(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.Row]:
@@ -176,7 +184,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                   since: str | None = None, until: str | None = None,
                   limit: int | None = DEFAULT_LIMIT, offset: int = 0,
                   sort: str | None = None, role: str | None = None, side: str | None = None,
-                  post: str | None = None) -> SearchResult:
+                  post: str | None = None, min_score: float | None = None) -> SearchResult:
     """Search the corpus's sentences, quotes or claims; the best matches first, or in ``sort`` order.
 
     Relevance is BM25 with a length prior and a heading weight (:func:`relevance_sql`), so short
@@ -188,6 +196,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
         within: ``sentences``, ``quotes`` or ``claims``.
         speaker, party, government, kind, since, until, role, side, post: the shared document filters.
         limit: hits per page (at most 1,000); ``offset``: how many to skip (paging).
+        min_score: for claims, only those scoring at least this (0-1); refused for the others.
         sort: ``relevance`` (best first), ``date`` (oldest first), ``-date`` (newest first) or,
             for claims, ``score`` (most check-worthy first; the query only filters). By default
             claims by ``score`` and the rest by ``relevance``; ties keep document order.
@@ -214,7 +223,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
         raise BadQuery(f"the offset must be at most {MAX_OFFSET:,}, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post)
-    where, params = record_filter(within, filters)
+    where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     with query_errors(query):
         page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,

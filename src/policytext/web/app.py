@@ -98,6 +98,7 @@ class SearchRequest:
     page: int = 1
     sort: str = ""  # "" for the default: claims by score, the rest by relevance
     meaning: bool = False  # rank by meaning (sentence embeddings), the page's "by meaning" toggle
+    min_score: float | None = None  # claims only: the lowest claim score shown
 
     @property
     def offset(self) -> int:
@@ -106,11 +107,18 @@ class SearchRequest:
     @property
     def search_options(self) -> dict[str, Any]:
         """Return the keyword options of ``search_corpus`` this request names (filters, sort, where)."""
-        return {"within": self.within, "sort": self.sort or None, **dict(self.filters)}
+        return {"within": self.within, "sort": self.sort or None, **self.match_options}
+
+    @property
+    def match_options(self) -> dict[str, Any]:
+        """Return what chooses the matches (filters and, for claims, the minimum score), not their order."""
+        score = {} if self.min_score is None else {"min_score": self.min_score}
+        return {**dict(self.filters), **score}
 
     def params(self, **changes: Any) -> str:
         """Return the query string of this request with some parameters changed."""
-        values: dict[str, Any] = {"q": self.q, "in": self.within, **dict(self.filters), "sort": self.sort}
+        values: dict[str, Any] = {"q": self.q, "in": self.within, **dict(self.filters), "sort": self.sort,
+                                  "min_score": self.min_score}
         if self.meaning:
             values["meaning"] = 1
         if self.limit != PAGE_SIZE:
@@ -142,8 +150,18 @@ def read_request(query_string: str) -> SearchRequest:
     if sort and (sort not in SORTS or (sort == "score" and within != "claims")):
         allowed = ", ".join(s for s in SORTS if s != "score" or within == "claims")
         raise BadQuery(f"'sort' must be one of {allowed} for {within}, not {sort!r}")
+    min_score = None
+    if one("min_score"):
+        if within != "claims":
+            raise BadQuery(f"'min_score' applies to claims, not to {within}")
+        try:
+            min_score = float(one("min_score"))
+        except ValueError:
+            raise BadQuery(f"'min_score' must be a number from 0 to 1, not {one('min_score')!r}") from None
+        if not 0 <= min_score <= 1:  # also refuses nan
+            raise BadQuery(f"'min_score' must be a number from 0 to 1, not {one('min_score')!r}")
     return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page, sort=sort,
-                         meaning=one("meaning") in ("1", "on", "true"))
+                         meaning=one("meaning") in ("1", "on", "true"), min_score=min_score)
 
 
 def _read_int(value: str, name: str, default: int, low: int, high: int) -> int:
@@ -489,6 +507,9 @@ class SearchApp:
             if request.sort not in ("", "relevance"):
                 raise BadQuery(f"a search by meaning is ordered by meaning, not by {request.sort!r}: "
                                "untick 'by meaning' to order by date")
+            if request.min_score is not None:
+                raise BadQuery("a search by meaning ranks sentences, not claims by score: "
+                               "untick 'by meaning' to keep claims from a minimum score")
             return search_page_by_meaning(self.store(), self.meaning, request.q, within=request.within,
                                           limit=limit, offset=offset, filters=dict(request.filters))
         return search_corpus(self.store(), request.q, limit=limit, offset=offset, **request.search_options)
@@ -549,7 +570,7 @@ class SearchApp:
 
     def _counts(self, request: SearchRequest) -> dict[str, Any]:
         """Return the page's counts of the search's matches: the top speakers and every year."""
-        options = {"within": request.within, **dict(request.filters)}
+        options = {"within": request.within, **request.match_options}
         return {"speaker": count_matches(self.store(), request.q, by="speaker", limit=FACET_SPEAKERS, **options),
                 "year": count_matches(self.store(), request.q, by="year", **options)}
 
