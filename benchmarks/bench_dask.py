@@ -61,7 +61,7 @@ def run_dask(corpus_dir: str, model: str, workers: int, shard_words: int | None)
             "shard_words": round(report.words / max(1, report.shards)),
             "ingest_rows": report.ingested_rows, "ingest_seconds": report.ingest_seconds,
             "worker_peak_mb": max(per_worker.values(), default=0.0), "workers_seen": len(per_worker),
-            "coordinator_peak_mb": _peak_mb()}
+            "coordinator_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def _measure(part: str, corpus: Path, args: argparse.Namespace) -> dict:
