@@ -126,6 +126,21 @@ def test_a_filter_submits_with_enter(page) -> None:
     assert "speaker=Kennedy" in page.url and "q=moon" in page.url
 
 
+def test_arrow_keys_in_a_filter_list_do_not_search_until_enter(page) -> None:
+    """Stepping through a list with the arrow keys changes nothing until Enter (WCAG 3.2.2, on input)."""
+    page.goto("/?q=world")
+    page.focus("#government")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)  # a search would have started by now: it went on the first ArrowDown
+    assert "government=" not in page.url
+    chosen = page.input_value("#government")
+    assert chosen
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.input_value("#government") == chosen and page.input_value("#q") == "world"
+
+
 NARROW = 360
 
 

@@ -51,11 +51,42 @@ document.addEventListener("click", (event) => {
   }
 });
 
-document.addEventListener("change", (event) => {
-  const select = event.target.closest("select.autosubmit, select#in");
+// A list changed with the mouse searches at once; one changed from the keyboard (arrow keys, letters)
+// waits for Enter or the Search button, so a keyboard user can step through it (WCAG 3.2.2).
+const AUTOSUBMIT = "select.autosubmit, select#in";
+let keyedSelect = null;
+
+function searchAgain() {
   const form = document.getElementById("search");
-  if (select && form && document.getElementById("q").value.trim()) {
+  if (form && document.getElementById("q").value.trim()) {
     form.requestSubmit();
+  }
+}
+
+document.addEventListener("keydown", (event) => {
+  const select = event.target.closest && event.target.closest(AUTOSUBMIT);
+  if (!select) {
+    return;
+  }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    keyedSelect = null;
+    searchAgain();
+  } else if (event.key !== "Tab") {
+    keyedSelect = select;
+  }
+});
+
+document.addEventListener("pointerdown", (event) => {
+  if (event.target.closest && event.target.closest(AUTOSUBMIT)) {
+    keyedSelect = null;
+  }
+});
+
+document.addEventListener("change", (event) => {
+  const select = event.target.closest(AUTOSUBMIT);
+  if (select && select !== keyedSelect) {
+    searchAgain();
   }
 });
 
