@@ -6,7 +6,7 @@ Tables (one file each, named ``<table>.<format>``), all restricted to the select
 - ``sentences``, ``entities``, ``quotes``, ``claims``: the annotations, with the store's columns
   (character offsets ``start_char``/``end_char`` point into ``documents.text``);
 - ``lemmas``: one row per document: ``doc_id, content_sha256, model, tokens, lemmas`` (the
-  lower-case lemmas of its words joined by single spaces; see :mod:`policytext.lemmas`).
+  lower-case lemmas of its words joined by single spaces; see :mod:`policytext.lemma_stream`).
 
 Types are the same in every format; how each format spells them:
 

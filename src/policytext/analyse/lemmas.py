@@ -17,14 +17,14 @@ import pandas as pd
 
 from policytext.analyse.lemma_files import LemmaFiles, find_lemma_files
 from policytext.spacy_model import load_spacy_model
-from policytext.lemmas import is_word_token, lemma_stream, store_lemmas
+from policytext.lemma_stream import is_word_token, lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
 LEMMA_FRAME_COLUMNS = ["id", "title", "date", "date_precision", "speaker", "party", "kind", "country",
                        "government", "role", "side", "speaker_role", "tokens", "lemmas"]
 """Columns of :func:`lemma_frame`: document metadata, ``tokens`` (lemma count) and ``lemmas``
-(the lower-case lemma stream joined by single spaces, see :mod:`policytext.lemmas`)."""
+(the lower-case lemma stream joined by single spaces, see :mod:`policytext.lemma_stream`)."""
 
 _EXCLUDED_PIPES = ("parser", "ner", "senter")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -73,7 +73,7 @@ def split_lemma_chunks(text: str, *, size: int = _CHUNK_CHARS) -> list[tuple[int
 def iter_lemma_tokens(nlp, text: str) -> Iterator[tuple[str, int, int]]:
     """Yield ``(lemma, start, end)`` for each word token of ``text``, offsets into ``text``.
 
-    The lemmas are exactly those of :func:`policytext.lemmas.lemma_stream`, so positions in a
+    The lemmas are exactly those of :func:`policytext.lemma_stream.lemma_stream`, so positions in a
     stored stream are positions in this sequence.
     """
     chunks = split_lemma_chunks(text)

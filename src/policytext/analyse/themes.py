@@ -1,6 +1,6 @@
 """Themes: a packaged, documented lexicon of lemmas, phrases and wildcards with exclusions.
 
-A theme's entries are matched on a document's lemma stream (see :mod:`policytext.lemmas`), so
+A theme's entries are matched on a document's lemma stream (see :mod:`policytext.lemma_stream`), so
 "trusted", "trusting" and "trusts" all count as ``trust``. The packaged lexicon lives in
 ``analyse/data/themes.toml``, which documents the format and every theme; users add or replace
 themes with a file of their own in the same format.

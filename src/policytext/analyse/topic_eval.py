@@ -25,7 +25,7 @@ from policytext.analyse.topic_model import TopicModel, analyse_terms, npmi_coher
 from policytext.analyse.topic_selection import select_k
 from policytext.analyse.topic_stop_words import parliamentary_stop_words
 from policytext.errors import BadInput
-from policytext.lemmas import lemma_stream
+from policytext.lemma_stream import lemma_stream
 
 def decode_mixed(raw: bytes) -> str:
     """Decode text that mixes UTF-8 and Windows-1252 lines: UTF-8 where a line is valid, else cp1252.

@@ -18,7 +18,7 @@ from policytext.annotate.entities import resolve_person, strip_person_name
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speakers import carry_speaker, resolve_first_name
-from policytext.lemmas import lemma_stream
+from policytext.lemma_stream import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
 
 DEFAULT_CHUNK_CHARS = 3000

@@ -23,7 +23,7 @@ from policytext.annotate.document import (
 )
 from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
 from policytext.errors import ConfigError
-from policytext.lemmas import store_lemma_text
+from policytext.lemma_stream import store_lemma_text
 from policytext.records import ProgressHook
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
