@@ -138,6 +138,15 @@ def test_a_dask_run_stores_the_rows_of_a_serial_annotate_and_search_ingest_leave
         again = annotate_with_dask(corpus, workdir=work, scheduler="tcp://127.0.0.1:1")
     assert (again.annotated, again.up_to_date, again.shards) == (0, SPEECHES, 0)
 
+    # the analyses find the streams through the work directory the store records, with no --lemmas
+    from policytext.analyse.lemmas import count_stale, lemma_frame
+
+    with open_corpus(folder, readonly=True) as corpus:
+        assert count_stale(corpus) == 0
+        frame = lemma_frame(corpus)
+    streams = {doc_id: lemmas for doc_id, _, _, _, lemmas in serial["doc_lemmas"]}
+    assert dict(zip(frame["id"], frame["lemmas"])) == streams
+
 
 def test_a_worker_killed_mid_shard_has_its_shard_done_again(template, serial, cluster, tmp_path):
     local, _ = cluster

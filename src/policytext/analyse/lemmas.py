@@ -143,10 +143,13 @@ def lemma_folders(corpus, lemmas: str | Path | None = None) -> list[Path]:
 def recorded_lemma_folders(corpus) -> list[Path]:
     """Return the annotation work directories the store records, whose shards hold lemma streams.
 
-    None yet: the Dask engine (``annotate --engine dask``), which will record them, has not landed;
-    until then ``lemmas`` names the folder.
+    ``annotate --engine dask`` records each work directory whose shards it ingested; one that no
+    longer exists is left out (its documents' lemmas are then computed from their text, as for any
+    document without a stored stream), most recently used first.
     """
-    return []
+    from policytext.annotate.shards import recorded_workdirs
+
+    return [folder for folder in recorded_workdirs(corpus.store) if folder.is_dir()]
 
 
 def _plan(corpus, filter_: DocumentFilter, lemmas: str | Path | None) -> _LemmaPlan:
