@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from policytext import open_corpus
+from policytext.evaluation.sentences import split_sentences
 from policytext.search import search_corpus, translate_query
 from policytext.search.hits import page_columns, record_filter, relevance_sql
 from policytext.store import DocumentFilter
@@ -45,23 +46,10 @@ PAGE = 20
 
 def build_corpus(folder: Path) -> Path:
     """Collect the post-1945 addresses and store their spaCy sentences (kept between runs)."""
-    import spacy
-
     store_file = folder / "policytext.db"
     with open_corpus(folder, create=True) as corpus:
         corpus.collect_sotu(since=1946)
-        conn = corpus.store.conn
-        if conn.execute("SELECT count(*) FROM sentences").fetchone()[0]:
-            return store_file
-        nlp = spacy.load(corpus.config.model, exclude=["ner", "lemmatizer", "parser", "tagger", "attribute_ruler"])
-        nlp.enable_pipe("senter")
-        rows = conn.execute("SELECT id, text FROM documents ORDER BY date").fetchall()
-        nlp.max_length = max(len(text) for _, text in rows) + 1
-        with corpus.store.transaction():
-            for (doc_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=4)):
-                conn.executemany(
-                    "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                    [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents) if s.text.strip()])
+        split_sentences(corpus)  # the documents that have none yet
     return store_file
 
 

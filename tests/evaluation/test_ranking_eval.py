@@ -30,23 +30,13 @@ def test_ndcg_and_splits() -> None:
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory):
-    import spacy
-
     from policytext.corpus import open_corpus
+    from policytext.evaluation.sentences import split_sentences
 
     path = tmp_path_factory.mktemp("ranking-eval")
     with open_corpus(path, create=True) as corpus:
         corpus.collect_sotu(since=1946)
-        conn = corpus.store.conn
-        nlp = spacy.load(corpus.config.model, exclude=["ner", "lemmatizer", "parser", "tagger", "attribute_ruler"])
-        nlp.enable_pipe("senter")
-        rows = conn.execute("SELECT id, text FROM documents ORDER BY date").fetchall()
-        nlp.max_length = max(len(text) for _, text in rows) + 1
-        with corpus.store.transaction():
-            for (doc_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=4)):
-                conn.executemany(
-                    "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                    [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents) if s.text.strip()])
+        split_sentences(corpus)
         found = evaluate(corpus, length_priors=(0, LENGTH_PRIOR_CHARS), heading_weights=(1.0, HEADING_WEIGHT))
     table = found["table"]
     print(f"ranking eval (test queries): BM25 {table[0.0, 1.0]['test']}, "

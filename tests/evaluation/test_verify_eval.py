@@ -19,23 +19,13 @@ CLASS_FLOOR = 0.86         # every class measured 1.000 (test half, 15 items a c
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    import spacy
-
     from policytext.corpus import open_corpus
+    from policytext.evaluation.sentences import split_sentences
 
     path = tmp_path_factory.mktemp("verify-eval")
     with open_corpus(path, create=True) as corpus:
         corpus.collect_sotu(since=1989, until=2000)
-        conn = corpus.store.conn
-        nlp = spacy.load(corpus.config.model, exclude=["ner", "lemmatizer", "parser", "tagger", "attribute_ruler"])
-        nlp.enable_pipe("senter")
-        rows = conn.execute("SELECT id, text FROM documents ORDER BY date").fetchall()
-        nlp.max_length = max(len(text) for _, text in rows) + 1
-        with corpus.store.transaction():
-            for (doc_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=4)):
-                conn.executemany(
-                    "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                    [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents) if s.text.strip()])
+        split_sentences(corpus)
         items = build_items(corpus, per_class=30, seed=0)
         found = evaluate(corpus, items, thresholds=(ALTERED_MIN,))
     test = found["table"][ALTERED_MIN]["test"]
