@@ -17,8 +17,7 @@ from typing import Iterator, Mapping, Sequence
 
 from policytext.errors import ConfigError
 
-LEMMA_FILE = "lemmas.parquet"
-DONE_MARKER = "_DONE"
+DONE_MARKER = "_DONE"  # as annotate.shards writes it; named in the error for a broken file
 LEMMA_FILE_COLUMNS = ("doc_id", "content_sha256", "model", "tokens", "lemmas")
 """The columns a lemma file must have: those of the store's ``doc_lemmas`` table."""
 READ_BLOCK = 2000
@@ -38,13 +37,15 @@ def find_lemma_files(workdir: str | Path) -> list[Path]:
         >>> find_lemma_files("work")   # doctest: +SKIP
         [PosixPath('work/shards/000000/lemmas.parquet'), ...]
     """
+    from policytext.annotate.shards import SHARDS_FOLDER, lemma_files
+
     folder = Path(workdir)
     if not folder.is_dir():
         raise ConfigError(f"the lemma folder {folder} does not exist (give the work directory of "
                           "'annotate --engine dask', which holds shards/)")
-    shards = folder / "shards" if (folder / "shards").is_dir() else folder
-    return sorted(shard / LEMMA_FILE for shard in shards.iterdir()
-                  if (shard / DONE_MARKER).is_file() and (shard / LEMMA_FILE).is_file())
+    if not (folder / SHARDS_FOLDER).is_dir() and folder.name == SHARDS_FOLDER:
+        folder = folder.parent  # the shards folder itself
+    return [path for path in lemma_files(folder) if path.is_file()]
 
 
 class LemmaFiles:
