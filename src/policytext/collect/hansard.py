@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from lxml import etree
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, open_fetcher
-from policytext.collect.parliament_posts import PostBook, load_posts
+from policytext.collect.parliament_posts import PostBook, load_posts, stored_posts
 from policytext.collect.parties import Sides
 from policytext.errors import BadInput, ConfigError
 from policytext.records import Document, make_document_id
@@ -78,10 +78,16 @@ _PROCEDURAL = re.compile(
     r"\[?(?:interruption|laughter|hon\. members: hear, hear|hear, hear)\.?\]?"
     r")$",
     re.IGNORECASE)
-_CHAIR_PARTY = re.compile(r"^(?:deputy )?speaker$", re.IGNORECASE)
-_CHAIR = re.compile(r"^(?:mr\.? |madam |the )?(?:deputy |lord )?speaker$|^(?:the )?(?:temporary )?chair(?:man)?$|"
-                    r"^(?:mr\.? |madam )?(?:deputy )?chair(?:man)?$|^(?:the )?(?:first |second )?deputy chairman$",
-                    re.IGNORECASE)
+_CHAIR_PARTY = re.compile(r"^(?:deputy )?speaker$|^(?:(?:first |second )?deputy )?chairman of ways and means$",
+                          re.IGNORECASE)
+# The chair as printed: "Mr. Deputy Speaker", "Madam Deputy Speaker (Dame Rosie Winterton)",
+# "The Chairman of Ways and Means", "The First Deputy Chairman", "The Temporary Chairman".
+_CHAIR = re.compile(r"^(?:(?:mr\.? |madam |the )?(?:deputy |lord )?speaker|(?:the )?(?:temporary )?chair(?:man)?|"
+                    r"(?:mr\.? |madam )?(?:deputy )?chair(?:man)?|"
+                    r"(?:the )?(?:(?:first |second )?deputy )?chairman(?: of ways and means)?)"
+                    r"(?: \([^()]+\))?$", re.IGNORECASE)
+# Words only the chair says: "Order.", "I call the Minister."
+_CHAIR_WORDS = re.compile(r"^(?:order[.!,]|order, order\b)|\bI call\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -322,14 +328,16 @@ def _office_role(office: str | None, speaker: str | None) -> str | None:
 
 
 def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None = None,
-                    path: str | None = None, sides: Sides | None = None) -> tuple[Document, tuple[str, ...]]:
+                    path: str | None = None, sides: Sides | None = None,
+                    in_chair: str | None = None) -> tuple[Document, tuple[str, ...]]:
     """Return the document of one speech and any problems met labelling it (e.g. two parties).
 
     The speaker's post, party and role on the day come from ``posts`` when it knows the person,
     else from the office the file prints (older files). ``speaker_role`` holds the post(s),
     ``role`` the class: minister, shadow, backbencher or chair. ``side`` (government or
     opposition) follows from the role or the party on the day (``sides``, by default the
-    packaged timeline); when unknown, ``meta["side_unknown"]`` says why.
+    packaged timeline); when unknown, ``meta["side_unknown"]`` says why. ``in_chair`` (why the
+    day shows the speaker in the chair) makes the speech the chair's, noted in ``meta["chair"]``.
     """
     person = speech.person_id
     if person is None and speech.member_id and posts is not None:
@@ -352,6 +360,14 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
             role = on_day.role if not (role == "minister" and on_day.role != "minister") else role
         if party and _CHAIR_PARTY.match(party):
             role = "chair"  # people.json seats the Speaker for the party "Speaker": modern files print only the name
+        if on_day.role == "chair":
+            in_chair = in_chair or "; ".join(p.title for p in on_day.posts if p.category == "chair")
+    if in_chair and role in ("minister", "shadow"):
+        problems = (*problems, f"{speech.speaker or person} is shown in the chair ({in_chair}) but held a "
+                               f"{role}'s post on {day.date}: role left as {role}")
+        in_chair = None
+    elif in_chair:
+        role = "chair"
     if not post_titles and speech.office and role != "chair":
         post_titles.append(re.sub(r"^the ", "", speech.office, flags=re.IGNORECASE))
     house = day.house
@@ -362,6 +378,7 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
         "person_id": person,
         "member_id": speech.member_id,
         "speaker_office": speech.office,
+        "chair": in_chair if role == "chair" else None,
         "side_unknown": side_unknown,
         "posts": post_titles,
         "type": speech.type,
@@ -401,6 +418,30 @@ def speech_document(day: HansardDay, speech: Speech, *, posts: PostBook | None =
     return document, problems
 
 
+def _chairs_by_contributions(day: HansardDay) -> dict[str, str]:
+    """Return the people a modern file shows in the chair that day (person id -> why).
+
+    Modern files type every member's contribution ("Start Speech", "Start Question"…) but not
+    the chair's, and print the Deputy Speakers by their own names ("Nigel Evans"). A person is
+    taken to be in the chair when none of their contributions that day is typed, while others'
+    are, and they say what only the chair says ("Order.", "I call …"). Older files print the
+    chair's office instead, and type nothing: there the rule does not apply.
+    """
+    if not any(speech.type for speech in day.speeches):
+        return {}
+    typed: set[str] = set()
+    chair_words: set[str] = set()
+    for speech in day.speeches:
+        if not speech.person_id:
+            continue
+        if speech.type:
+            typed.add(speech.person_id)
+        elif any(_CHAIR_WORDS.search(paragraph) for paragraph in speech.paragraphs):
+            chair_words.add(speech.person_id)
+    return {person: "untyped contributions that call members or order, as only the chair's are in modern files"
+            for person in chair_words - typed}
+
+
 def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | None = None,
                  sides: Sides | None = None) -> Iterator[Outcome]:
     """Yield each speech's document and one note per day of what was left out or unknown."""
@@ -417,11 +458,13 @@ def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | 
         who = speech.person_id or speech.member_id
         if who and speech.office and _office_role(speech.office, None) == "minister":
             offices.setdefault(who, speech.office)
+    chairs = _chairs_by_contributions(day)
     for speech in day.speeches:
         who = speech.person_id or speech.member_id
         if who and not speech.office and who in offices:
             speech = replace(speech, office=offices[who])
-        document, problems = speech_document(day, speech, posts=posts, path=where, sides=sides)
+        document, problems = speech_document(day, speech, posts=posts, path=where, sides=sides,
+                                             in_chair=chairs.get(speech.person_id or ""))
         for problem in problems:
             yield Notice(where, problem, speech.line)
         if speech.person_id is None and speech.member_id and not document.meta.get("person_id"):
@@ -623,9 +666,12 @@ def _in_range(date: str, since: str | None, until: str | None) -> bool:
     return (since is None or date >= since) and (until is None or date <= until)
 
 
-def _posts(posts_files: Sequence[str | Path] | None, people: Sequence[str | Path] | None = None) -> PostBook | None:
-    """Read the posts and people files into one book (None when there are none)."""
-    book = load_posts([*(posts_files or ()), *(people or ())]) if posts_files or people else None
+def _posts(posts_files: Sequence[str | Path] | None, people: Sequence[str | Path] | None = None,
+           store: Any = None) -> PostBook | None:
+    """Read the posts and people files into one book (else the store's person table; None when neither)."""
+    if not posts_files and not people:
+        return stored_posts(store) if store is not None else None
+    book = load_posts([*(posts_files or ()), *(people or ())])
     if book is not None and people and not book.seats_by_member:
         raise ConfigError(f"the people file(s) {', '.join(map(str, people))} map no member id to a person: give "
                           "mySociety's people.json (Popolo memberships with member ids, person ids and parties)")
@@ -657,7 +703,7 @@ def collect_hansard(corpus: Any, paths: Iterable[str | Path], *, posts: Sequence
         '419 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
     """
     since, until = _date_range(since, until)
-    book = _posts(posts, people)
+    book = _posts(posts, people, corpus.store)
     days = _Days()
     report = corpus.write(iter_hansard_files(corpus.store, list(paths), posts=book, since=since, until=until,
                                              days=days, sides=_sides(corpus)),
@@ -781,7 +827,7 @@ def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_
     since, until = _date_range(since, until)
     if limit is not None and limit < 0:
         raise ConfigError(f"--limit must be 0 or more, not {limit}")
-    book = _posts(posts, people)
+    book = _posts(posts, people, corpus.store)
     days = _Days()
     sides = _sides(corpus)
     fetcher = open_fetcher(corpus)

@@ -43,10 +43,17 @@ _SHADOW = re.compile(r"shadow|spokes(?:person|man|woman|people|persons)|leader o
 _PPS = re.compile(r"\bPPS\b|parliamentary private secretar", re.IGNORECASE)
 _PPS_FIRST = re.compile(r"^\(?(?:also )?(?:PPS\b|parliamentary private secretar)", re.IGNORECASE)
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# The Commons chair: the Speaker and the Deputy Speakers, who are the Chairman of Ways and Means
+# and the First and Second Deputy Chairmen. (Lords deputy speakers also speak from the benches.)
+CHAIR_POST = re.compile(
+    r"^(?:the )?(?:speaker(?: of the house of commons)?|(?:(?:principal )?deputy speaker)"
+    r"(?: and (?:first |second )?(?:deputy )?chairman of ways and means)?(?: \((?:first |second )?deputy "
+    r"chairman of ways and means\))?|(?:(?:first |second )?deputy )?chair(?:man|woman)? of ways and means)$",
+    re.IGNORECASE)
 
 
 def classify_post(role: str | None, organisation: str | None) -> str | None:
-    """Return ``minister``, ``shadow``, ``pps`` or ``None`` for a post's role and organisation name.
+    """Return ``minister``, ``shadow``, ``pps``, ``chair`` or ``None`` for a post's role and organisation name.
 
     >>> classify_post("Minister of State", "Cabinet Office")
     'minister'
@@ -56,6 +63,8 @@ def classify_post(role: str | None, organisation: str | None) -> str | None:
     'pps'
     >>> classify_post(None, "Public Accounts Committee") is None
     True
+    >>> classify_post("First Deputy Chairman of Ways and Means", "House of Commons")
+    'chair'
     """
     role = (role or "").strip().lstrip("- ").strip()
     organisation = (organisation or "").strip()
@@ -67,6 +76,8 @@ def classify_post(role: str | None, organisation: str | None) -> str | None:
         return "shadow"  # "Shadow Transport Minister; Parliamentary Private Secretary to the Leader"
     if _PPS.search(role):
         return "pps"
+    if CHAIR_POST.match(role) and "lords" not in (organisation or "").lower():
+        return "chair"
     if re.match(r"^(?:the )?(?:deputy )?chair(?:man|woman)?\b", role, re.IGNORECASE):
         return None  # a committee or party chair
     if _MINISTERIAL_TITLE.match(role) or _GOVERNMENT_ORGANISATION.match(organisation):
@@ -88,7 +99,7 @@ class Post:
     organisation: str | None
     start: str | None
     end: str | None
-    category: str | None  # minister, shadow, pps or None (see classify_post)
+    category: str | None  # minister, shadow, pps, chair or None (see classify_post)
 
     def held_on(self, date: str) -> bool:
         return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
@@ -170,9 +181,12 @@ class PostBook:
         if not person_id:
             return SpeakerOnDay(None, None)
         held = tuple(sorted((p for p in self.posts.get(person_id, ()) if p.held_on(date)),
-                            key=lambda p: (p.category != "minister", p.category != "shadow", p.start or "")))
+                            key=lambda p: (p.category != "chair", p.category != "minister", p.category != "shadow",
+                                           p.start or "")))
         categories = {p.category for p in held}
-        if "minister" in categories:
+        if "chair" in categories:
+            role = "chair"  # a Deputy Speaker does not take part in debate
+        elif "minister" in categories:
             role = "minister"
         elif "shadow" in categories:
             role = "shadow"
@@ -186,6 +200,27 @@ class PostBook:
             problems = (f"{person_id} sat for {' and '.join(parties)} on {date}; no party given",)
         party = parties[0] if len(parties) == 1 else None
         return SpeakerOnDay(person_id, role, held, party, problems)
+
+
+def stored_posts(store: Any) -> PostBook | None:
+    """Return the store's person table as a :class:`PostBook`, or None when it holds no one.
+
+    ``collect hansard`` uses it when no ``--posts``/``--people`` file is given, so speeches get the
+    posts and parties loaded once with ``policytext collect people``.
+    """
+    from policytext.store.people import has_people
+
+    if not has_people(store):
+        return None
+    posts = [Post(pid, role, organisation, start, end, category) for pid, role, organisation, category, start, end
+             in store.conn.execute("SELECT person_id, role, organisation, category, start_date, end_date "
+                                   "FROM person_posts")]
+    seats = [PartySeat(member or "", pid, party, start, end) for pid, party, start, end, member
+             in store.conn.execute("SELECT person_id, party, start_date, end_date, member_id FROM person_parties")]
+    persons = dict(store.conn.execute("SELECT id, name FROM people").fetchall())
+    book = PostBook(posts, seats, persons, ["the store's person table"])
+    book.seats_by_member.pop("", None)
+    return book
 
 
 def _date(value: Any, *, where: str) -> str | None:

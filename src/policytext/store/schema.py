@@ -371,4 +371,52 @@ MIGRATIONS: list[Migration] = [
         END;
         """,
     ),
+    Migration(
+        14,
+        "people: one row a person, with name variants, party memberships and posts by date",
+        # The person table that Hansard, ParlaMint and GOV.UK documents link to (meta.person_id):
+        # loaded by `policytext collect people` from mySociety's Popolo files and ParlaMint's
+        # listPerson/listOrg. Each row keeps the file it came from (``origin``), so loading a file
+        # again replaces that file's rows and nothing else. ``key`` is the name folded for matching
+        # (see policytext.store.people.name_key). Dates are ISO days; NULL is an open bound.
+        """
+        CREATE TABLE people (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            source TEXT NOT NULL,
+            loaded_at TEXT NOT NULL
+        );
+        CREATE TABLE person_names (
+            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            start_date TEXT,
+            end_date TEXT,
+            origin TEXT NOT NULL
+        );
+        CREATE INDEX person_names_key ON person_names(key);
+        CREATE INDEX person_names_person ON person_names(person_id);
+        CREATE TABLE person_parties (
+            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            party TEXT NOT NULL,
+            start_date TEXT,
+            end_date TEXT,
+            member_id TEXT,
+            origin TEXT NOT NULL
+        );
+        CREATE INDEX person_parties_person ON person_parties(person_id);
+        CREATE INDEX person_parties_member ON person_parties(member_id);
+        CREATE TABLE person_posts (
+            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            organisation TEXT,
+            category TEXT,
+            start_date TEXT,
+            end_date TEXT,
+            origin TEXT NOT NULL
+        );
+        CREATE INDEX person_posts_person ON person_posts(person_id);
+        """,
+    ),
 ]
