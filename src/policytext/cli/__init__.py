@@ -18,6 +18,7 @@ from policytext.cli import core  # noqa: E402,F401
 from policytext.cli import annotate  # noqa: E402,F401  (annotate, entities, quoted, extract)
 from policytext.cli import analyse  # noqa: E402,F401  (themes, trends, topics, keyness, kwic)
 from policytext.cli import collect_web  # noqa: E402,F401
+from policytext.cli import people  # noqa: E402,F401  (collect people, people)
 from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, claims)
 from policytext.cli import verify  # noqa: E402,F401  (verify)
 

@@ -322,6 +322,7 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
     overlaps = report.problem("overlap", "overlapping terms of the same post (loaded)")
     clashes = report.problem("parties", "pairs of party memberships on the same dates (loaded; on those "
                                         "days the person has no party)")
+    unknown_people: set[str] = set()
     for read in files:
         people: list[Person] = []
         for person_id in sorted(set(read.persons) | set(read.parties) | set(read.posts)):
@@ -329,6 +330,7 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
             if person_id not in named:
                 for membership in (*parties, *posts):
                     unknown.add(f"{person_id} in {read.origin}")
+                unknown_people.add(person_id)
                 continue
             name, names = read.persons.get(person_id, ("", []))
             for first, second in overlapping_posts(posts):
@@ -341,6 +343,9 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
         write_people(corpus.store, people, origin=read.origin)
         report.files[read.origin] = {"people": len(read.persons), "parties": sum(len(p.parties) for p in people),
                                      "posts": sum(len(p.posts) for p in people)}
+    if unknown.count:
+        unknown.what = (f"membership(s) of {len(unknown_people)} person id(s) no people file names, left out "
+                        "(load people.json, or ParlaMint's listPerson, with them)")
     if link:
         report.linked = link_documents(corpus)
     return report
@@ -480,3 +485,56 @@ def iter_person_days(person: Person) -> Iterator[dict[str, Any]]:
                "class": None}
     for post in person.posts:
         yield {"from": post.start, "until": post.end, "kind": "post", "what": post.title, "class": post.category}
+
+
+PEOPLE_COLUMNS = ["person_id", "name", "kind", "what", "class", "from", "until"]
+
+
+def describe_people(corpus: Any, query: str, *, on: str | None = None, limit: int | None = 20) -> "pd.DataFrame":
+    """Return the people found by id or name, with their names, parties and posts by date.
+
+    One row per name, party membership and post (``kind``: name, party, post), oldest first. With
+    ``on`` (an ISO day), only the parties and posts held that day, and two rows more per person:
+    their ``role`` (minister, shadow, chair, backbencher) and ``side`` (government, opposition)
+    that day, or why unknown in ``class``.
+
+    Raises:
+        ConfigError: ``on`` is not a day (YYYY-MM-DD).
+
+    Example:
+        >>> describe_people(corpus, "Healey", on="2009-10-27")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from policytext.store.people import find_people
+
+    if on is not None and not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", on):
+        raise ConfigError(f"--on {on!r} is not a day: give YYYY-MM-DD")
+    if limit is not None and limit < 1:
+        raise ConfigError(f"--limit must be 1 or more, not {limit}")
+    rows: list[dict[str, Any]] = []
+    sides = Sides(corpus.timelines, corpus.labeller.party_aliases)
+    covered = _posts_span(corpus.store)
+    for person in find_people(corpus.store, query, limit=limit):
+        base = {"person_id": person.id, "name": person.name}
+        if on is None:
+            for name in person.names:
+                rows.append({**base, "kind": "name", "what": name.name, "class": name.kind,
+                             "from": name.start, "until": name.end})
+        events = [{**base, "kind": "party", "what": m.party, "class": None, "from": m.start, "until": m.end}
+                  for m in person.parties if on is None or m.held_on(on)]
+        events += [{**base, "kind": "post", "what": p.title, "class": p.category, "from": p.start, "until": p.end}
+                   for p in person.posts if on is None or p.held_on(on)]
+        rows.extend(sorted(events, key=lambda r: (r["from"] or "", r["until"] or "9999", r["kind"])))
+        if on is not None:
+            parties = person.parties_on(on)
+            categories = {p.category for p in person.posts_on(on)}
+            role = next((c for c in ("chair", "minister", "shadow") if c in categories), None)
+            if role is None and parties and covered and covered[0] <= on <= covered[1]:
+                role = "backbencher"
+            party = parties[0] if len(parties) == 1 else None
+            side, why = sides.of_speaker(role=role, party=party, country="GB", day=on)
+            rows.append({**base, "kind": "role", "what": role, "from": on, "until": on,
+                         "class": None if role else "no post, or the posts loaded do not cover the day"})
+            rows.append({**base, "kind": "side", "what": side, "class": why, "from": on, "until": on})
+    return pd.DataFrame(rows, columns=PEOPLE_COLUMNS)

@@ -175,7 +175,8 @@ def write_people(store: Store, people: Iterable[Person], *, origin: str) -> int:
 def _unique_names(person: Person) -> list[PersonName]:
     seen: set[tuple[str, str | None, str | None]] = set()
     names = []
-    for name in (PersonName(person.name, "main"), *person.names) if person.name else person.names:
+    # The names a file gives, with their dates; the bare name only when it gives none.
+    for name in person.names or ((PersonName(person.name, "main"),) if person.name else ()):
         key = (name_key(name.name), name.start, name.end)
         if key not in seen:
             seen.add(key)
