@@ -13,6 +13,7 @@ from helpers import shared_data
 from policytext.analyse.groups import NO_GROUP, group_labels
 from policytext.cli import main
 from policytext.collect.hansard import (
+    _office_role,
     collect_hansard,
     collect_hansard_web,
     is_procedural,
@@ -432,3 +433,53 @@ def test_search_and_quotes_take_side_role_and_post_like_every_filter(tmp_path):
     assert {sides[h.doc_id] for h in opposition.hits} == {"opposition"}
     assert government.total + opposition.total < every.total  # the chair and unknown sides are in neither
     assert ministers.total and {roles[h.doc_id] for h in ministers.hits} == {"minister"}
+
+
+# ------------------------------------------------------------------------------ the chair
+
+@pytest.mark.parametrize("office", [
+    "Mr. Deputy Speaker", "Madam Deputy Speaker", "Madam Deputy Speaker (Dame Rosie Winterton)",
+    "Mr Deputy Speaker (Mr Nigel Evans)", "The Chairman of Ways and Means", "The First Deputy Chairman of Ways and Means",
+    "The Second Deputy Chairman", "The Temporary Chairman (Sir Roger Gale)", "Mr. Speaker",
+])
+def test_the_chair_in_any_printed_form_is_the_chair(office):
+    assert _office_role(office, None) == "chair"
+    assert _office_role(None, office) == "chair"
+
+
+@pytest.mark.parametrize("office", ["The Chairman of the Public Accounts Committee", "Mr. Nigel Evans"])
+def test_a_committee_chairman_or_a_name_is_not_the_chair(office):
+    assert _office_role(office, None) is None
+
+
+def test_deputy_speakers_on_the_2023_day_are_the_chair_with_no_side_and_say_why(tmp_path):
+    """The 2023 day prints the Deputy Speakers by name (Nigel Evans, Rosie Winterton, and Roger Gale
+    as a temporary chair in Committee); none of their contributions is typed, and they call
+    members and order the House. They are the chair, not backbenchers of their parties."""
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        report = collect_hansard(corpus, [shared_data("parliament", MODERN)])
+        rows = corpus.store.conn.execute(
+            "SELECT speaker, role, side, meta FROM documents WHERE speaker IN "
+            "('Nigel Evans', 'Rosie Winterton', 'Roger Gale', 'Lindsay Hoyle', 'Stella Creasy')").fetchall()
+    by_speaker: dict[str, set] = {}
+    for speaker, role, side, meta in rows:
+        meta = json.loads(meta)
+        by_speaker.setdefault(speaker, set()).add((role, side, meta.get("side_unknown"), "chair" in meta))
+    for deputy in ("Nigel Evans", "Rosie Winterton", "Roger Gale", "Lindsay Hoyle"):
+        assert by_speaker[deputy] == {("chair", None, "the chair sits on no side", True)}, deputy
+    assert by_speaker["Stella Creasy"] == {(None, None, "no party on the day", False)}
+    assert any("38 the chair sits on no side" in n.reason for n in report.notices)
+
+
+def test_a_deputy_speakers_chair_post_makes_the_chair_even_when_typed(tmp_path):
+    """With a people/posts file giving the post (a Popolo membership of the House), the post decides."""
+    posts = tmp_path / "posts.json"
+    posts.write_text(json.dumps({"organizations": [{"id": "house-of-commons", "name": "House of Commons"}],
+                                 "memberships": [{"person_id": "uk.org.publicwhip/person/25297",
+                                                  "role": "First Deputy Chairman of Ways and Means",
+                                                  "organization_id": "house-of-commons", "start_date": "2023-01-01"}]}))
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", MODERN)], posts=[posts])
+        rows = corpus.store.conn.execute("SELECT role, meta FROM documents WHERE speaker = 'Stephen Kinnock'").fetchall()
+    assert {role for role, _ in rows} == {"chair"}
+    assert {json.loads(meta)["chair"] for _, meta in rows} == {"First Deputy Chairman of Ways and Means, House of Commons"}
