@@ -5,7 +5,8 @@ The two real sample days in ../shared/data/parliament/ are written out again und
 baseline, measured in the same run, is parsing the same files without the store: the ratio
 shows what labelling and writing add. The issue's target is 2,000 speeches/s collected. The
 load average is printed beside the table: on a shared machine the speeds move with it, the
-ratio to the baseline much less.
+ratio to the baseline much less, and the process's CPU seconds (also printed, with speeches per CPU
+second) least: on a quiet machine wall time is about CPU time.
 
     .venv/bin/python benchmarks/bench_hansard.py [--days 40] [--repeat 3]
 """
@@ -28,13 +29,15 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "parliament"
 SAMPLES = {"2023-03-28": "debates2023-03-28d.xml", "2009-10-27": "debates2009-10-27d.xml"}
 
 
-def _time(function, repeat: int) -> float:
-    timings = []
+def _time(function, repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``repeat`` calls (CPU time moves far less with the machine's load)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _write_days(folder: Path, days: int) -> list[Path]:
@@ -86,9 +89,11 @@ def main() -> None:
     print(f"{args.days} sitting days, {speeches:,} speeches (median of {args.repeat}); load average "
           f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
           + (" (a busy machine: compare the ratios, not the speeds)" if max(load_before, os.getloadavg()[0]) >= 3 else ""))
-    print(f"{'what':32} {'seconds':>8} {'speeches/s':>11} {'x baseline':>10}")
-    for name, seconds in rows:
-        print(f"{name:32} {seconds:8.2f} {speeches / seconds:11,.0f} {seconds / rows[0][1]:10.2f}")
+    print(f"{'what':32} {'seconds':>8} {'speeches/s':>11} {'x baseline':>10} {'CPU s':>7} {'per CPU s':>10} {'x baseline':>10}")
+    base_wall, base_cpu = rows[0][1]
+    for name, (wall, cpu) in rows:
+        print(f"{name:32} {wall:8.2f} {speeches / wall:11,.0f} {wall / base_wall:10.2f} "
+              f"{cpu:7.2f} {speeches / cpu:10,.0f} {cpu / base_cpu:10.2f}")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -148,6 +148,40 @@ def test_collect_is_idempotent_and_a_bad_file_is_recorded_while_the_batch_goes_o
     assert raab["title"] == "Justice — Violence against Women and Girls"
 
 
+def test_a_changed_day_updates_only_its_changed_speech_and_a_rerun_adds_nothing(tmp_path):
+    days = tmp_path / "days"
+    days.mkdir()
+    (days / MODERN).write_bytes(day_bytes(MODERN))
+    (days / OLDER).write_bytes(day_bytes(OLDER))
+
+    def rows(corpus):
+        return {row["source_id"]: tuple(row) for row in corpus.store.conn.execute(
+            "SELECT source_id, title, text, speaker, role, side, party, content_sha256, words, meta, "
+            "collected_at, updated_at FROM documents ORDER BY rowid")}
+
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        first = collect_hansard(corpus, [days])
+        before = rows(corpus)
+        # Hansard corrects a word of one answer in the same version of the day
+        corrected = day_bytes(MODERN).replace(b"zero-tolerance approach to violence", b"zero-tolerance policy on violence")
+        assert corrected != day_bytes(MODERN)
+        (days / MODERN).write_bytes(corrected)
+        changed = collect_hansard(corpus, [days])
+        after = rows(corpus)
+        again = collect_hansard(corpus, [days])
+        last = rows(corpus)
+    raab = "uk.org.publicwhip/debate/2023-03-28d.809.8"
+    assert first.collected == len(before) > 400
+    assert (changed.collected, changed.updated, changed.unchanged) == (0, 1, first.collected - 1)
+    assert [u.source_id for u in changed.updates] == [raab] and changed.updates[0].changed == ("text",)
+    assert list(after) == list(before), "no speech added, removed or moved"
+    assert {k for k in before if after[k] != before[k]} == {raab}
+    assert after[raab][2].startswith("The Government are taking a zero-tolerance policy on violence")
+    assert after[raab][10] == before[raab][10], "collected_at is kept; updated_at says when it changed"
+    assert (again.collected, again.updated, again.unchanged) == (0, 0, first.collected)
+    assert last == after
+
+
 def _as_version(data: bytes, version: str, *, latest: bool) -> bytes:
     text = data.decode("iso-8859-1").replace("2009-10-27d.", f"2009-10-27{version}.")
     text = text.replace('latest="yes"', f'latest="{"yes" if latest else "no"}"')

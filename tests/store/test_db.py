@@ -113,6 +113,36 @@ def test_a_writer_inserts_a_batch_together_exactly_as_one_by_one(tmp_path) -> No
             "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'title' ORDER BY rowid")] == [1, 2, 3]
 
 
+def test_a_writer_reading_a_batch_ahead_reports_what_writing_one_by_one_reports(tmp_path) -> None:
+    from policytext.store.documents import DocumentWriter
+
+    def doc(number: int, text: str = "Text.") -> Document:
+        return Document(source="t", source_id=str(number), text=f"{text} {number}", collected_at="2026-01-01")
+
+    with Store(tmp_path / "policytext.db", create=True) as store:
+        with store.transaction():
+            writer = DocumentWriter(store)
+            for number in range(1203):  # more ids than one read-ahead statement asks for
+                writer.write(doc(number))
+            writer.flush()
+        with store.transaction():
+            writer = DocumentWriter(store)
+            writer.prefetch([doc(n).id for n in range(0, 1300, 2)] + [doc(0).id])
+            statuses = [writer.write(doc(n, "Changed." if n % 3 == 0 else "Text.")).status for n in range(1300)]
+            # the same id again in the batch: compared with what the first write stored, not the read-ahead row
+            repeat_same = writer.write(doc(6, "Changed.")).status
+            repeat = writer.write(doc(6, "Changed again."))
+            repeat_unchanged = writer.write(doc(4)).status
+            writer.flush()
+        texts = dict(store.conn.execute("SELECT source_id, text FROM documents"))
+    expected = ["collected" if n >= 1203 else "updated" if n % 3 == 0 else "unchanged" for n in range(1300)]
+    assert statuses == expected
+    assert (repeat.status, repeat.changed, repeat.previous["source_id"]) == ("updated", ("text",), "6")
+    assert (repeat_same, repeat_unchanged) == ("unchanged", "unchanged")
+    assert len(texts) == 1300 and texts["3"] == "Changed. 3" and texts["6"] == "Changed again. 6"
+    assert texts["1299"] == "Changed. 1299" and texts["4"] == "Text. 4"
+
+
 def test_failed_transaction_leaves_nothing(tmp_path) -> None:
     with Store(tmp_path / "policytext.db", create=True) as store:
         with pytest.raises(RuntimeError):

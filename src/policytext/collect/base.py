@@ -239,6 +239,8 @@ def write_outcomes(
 
     def flush(*, last: bool = False) -> None:
         with store.transaction():
+            # the stored versions of the batch's documents, read together rather than one by one
+            run.writer.prefetch(o.id for o in pending if isinstance(o, Document))
             for outcome in pending:
                 if isinstance(outcome, Document):
                     run.enter(run.item_key(document_location(outcome)[0]))

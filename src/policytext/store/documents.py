@@ -18,16 +18,19 @@ _WRITE_COLUMNS = (
 _COMPARED = tuple(c for c in _WRITE_COLUMNS if c not in ("collected_at",))
 
 _NEW_COLUMNS = _WRITE_COLUMNS + ("updated_at",)
+_PREFETCH_CHUNK = 500  # ids a statement of DocumentWriter.prefetch asks for (SQLite's old limit is 999 parameters)
 _NEW_TABLE = "policytext_new_documents"  # a connection's own temporary table (see DocumentWriter.flush)
 
 READ_COLUMNS = _WRITE_COLUMNS + ("updated_at", "annotated_sha256", "annotated_model", "annotated_at")
 
 
-def _row_values(document: Document) -> dict[str, Any]:
-    row = document.to_row()
-    row["organisations"] = json.dumps(list(document.organisations), ensure_ascii=False)
-    row["meta"] = json.dumps(document.meta, ensure_ascii=False, sort_keys=True, default=str)
-    row["collected_at"] = document.collected_at or utc_now()
+def _row_values(document: Document, now: str | None = None) -> dict[str, Any]:
+    """The document's column values, ``organisations`` and ``meta`` as JSON; ``now`` (default: the clock) when not collected before."""
+    row = {name: getattr(document, name) for name in _WRITE_COLUMNS}
+    organisations, meta = document.organisations, document.meta
+    row["organisations"] = json.dumps(list(organisations), ensure_ascii=False) if organisations != () else "[]"
+    row["meta"] = json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str) if meta != {} else "{}"
+    row["collected_at"] = document.collected_at or now or utc_now()
     return row
 
 
@@ -73,20 +76,46 @@ class DocumentWriter:
     def __init__(self, store: Store):
         self.store = store
         self._new: dict[str, dict[str, Any]] = {}  # rows not yet inserted, by id, in order
+        self._stored: dict[str, Any] = {}  # rows read ahead by :meth:`prefetch` (None: not stored), used once
+        self._now: str | None = None  # the batch's clock: one reading until the next flush
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Read the stored rows of ``ids`` ahead, a few statements for a whole batch instead of one per document.
+
+        Call inside the transaction that writes them. Each row read ahead serves one :meth:`write`
+        of its id; a second write of the id in the batch reads the store (or the batch) again, so it
+        sees what the first wrote. :meth:`flush` forgets the rows not used.
+        """
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._new]
+        columns = ", ".join(_COMPARED)
+        for start in range(0, len(wanted), _PREFETCH_CHUNK):
+            chunk = wanted[start:start + _PREFETCH_CHUNK]
+            self._stored.update(dict.fromkeys(chunk))
+            for row in self.store.conn.execute(
+                    f"SELECT {columns} FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                self._stored[row["id"]] = row
+
+    def _clock(self) -> str:
+        if self._now is None:
+            self._now = utc_now()
+        return self._now
 
     def write(self, document: Document) -> Written:
         """Insert (at :meth:`flush`) or update one document; return what happened (see :func:`write_document`)."""
-        row = _row_values(document)
+        row = _row_values(document, self._clock())
         pending = self._new.get(row["id"])
         if pending is not None:  # written earlier in this batch, not inserted yet
             changed = tuple(c for c in _COMPARED if pending[c] != row[c])
             if not changed:
                 return Written("unchanged")
-            self._new[row["id"]] = {**row, "collected_at": pending["collected_at"], "updated_at": utc_now()}
+            self._new[row["id"]] = {**row, "collected_at": pending["collected_at"], "updated_at": self._clock()}
             return Written("updated", *_replaced(pending, changed))
-        existing = self.store.conn.execute(
-            f"SELECT {', '.join(_COMPARED)} FROM documents WHERE id = ?", (row["id"],)
-        ).fetchone()
+        if row["id"] in self._stored:
+            existing = self._stored.pop(row["id"])
+        else:
+            existing = self.store.conn.execute(
+                f"SELECT {', '.join(_COMPARED)} FROM documents WHERE id = ?", (row["id"],)
+            ).fetchone()
         if existing is None:
             self._new[row["id"]] = {**row, "updated_at": row["collected_at"]}
             return Written("collected")
@@ -96,7 +125,7 @@ class DocumentWriter:
         assignments = ", ".join(f"{c} = ?" for c in _COMPARED if c != "id")
         self.store.conn.execute(
             f"UPDATE documents SET {assignments}, updated_at = ? WHERE id = ?",
-            [row[c] for c in _COMPARED if c != "id"] + [utc_now(), row["id"]],
+            [row[c] for c in _COMPARED if c != "id"] + [self._clock(), row["id"]],
         )
         return Written("updated", *_replaced(existing, changed))
 
@@ -106,6 +135,8 @@ class DocumentWriter:
         The rows go first into a temporary table, which has no index or trigger, and from there
         into ``documents`` together, in the order they were written.
         """
+        self._stored.clear()
+        self._now = None
         if not self._new:
             return 0
         columns = ", ".join(_NEW_COLUMNS)
