@@ -138,8 +138,8 @@ class _Run:
         self.report.skipped += 1
         self.report.skips.append(SkippedItem(item, reason, line))
 
-    def write(self, document: Document) -> None:
-        item, line = document_location(document)
+    def write(self, document: Document, location: tuple[str, int | None] | None = None) -> None:
+        item, line = location or document_location(document)
         document = self._resolve_repeat(document, item, line)
         if document is None:
             return
@@ -243,8 +243,9 @@ def write_outcomes(
             run.writer.prefetch(o.id for o in pending if isinstance(o, Document))
             for outcome in pending:
                 if isinstance(outcome, Document):
-                    run.enter(run.item_key(document_location(outcome)[0]))
-                    run.write(outcome)
+                    location = document_location(outcome)
+                    run.enter(run.item_key(location[0]))
+                    run.write(outcome, location)
                 elif isinstance(outcome, Notice):
                     run.report.notices.append(NoticedItem(outcome.item, outcome.reason, outcome.line))
                 else:

@@ -287,7 +287,7 @@ def _speech(element: etree._Element, gid: str, headings: tuple[str | None, str |
         text = _text(child)
         if not text:
             continue
-        (procedure if is_procedural(text) else words).append(text)
+        (procedure if _PROCEDURAL.match(text) else words).append(text)  # is_procedural; text is stripped
     if not words or not (speaker or person or member):
         return None
     return Speech(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -15,6 +16,7 @@ _WRITE_COLUMNS = (
     "speaker_role", "role", "side", "party", "source_party", "organisations", "publisher", "kind", "country",
     "government", "source_government", "language", "content_sha256", "words", "collected_at", "meta",
 )
+_write_values = operator.attrgetter(*_WRITE_COLUMNS)  # one C call: a third of the time of a getattr loop
 _COMPARED = tuple(c for c in _WRITE_COLUMNS if c not in ("collected_at",))
 
 _NEW_COLUMNS = _WRITE_COLUMNS + ("updated_at",)
@@ -26,7 +28,7 @@ READ_COLUMNS = _WRITE_COLUMNS + ("updated_at", "annotated_sha256", "annotated_mo
 
 def _row_values(document: Document, now: str | None = None) -> dict[str, Any]:
     """The document's column values, ``organisations`` and ``meta`` as JSON; ``now`` (default: the clock) when not collected before."""
-    row = {name: getattr(document, name) for name in _WRITE_COLUMNS}
+    row = dict(zip(_WRITE_COLUMNS, _write_values(document)))
     organisations, meta = document.organisations, document.meta
     row["organisations"] = json.dumps(list(organisations), ensure_ascii=False) if organisations != () else "[]"
     row["meta"] = json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str) if meta != {} else "{}"
