@@ -176,3 +176,15 @@ def test_people_commands(tmp_path, capsys):
     assert code == 1 and "No one in the person table is named 'Nobody Atall'" in err
     code, out, err = run_cli(capsys, "-c", corpus, "people", "Hancock", "--on", "2016")
     assert code == 1 and "Error: --on '2016' is not a day" in err
+
+
+def test_a_parlamint_only_table_gives_hansard_nothing(tmp_path):
+    """ParlaMint's ids are not Hansard's: its posts must not decide who is a Hansard backbencher."""
+    from policytext.collect.parliament_posts import stored_posts
+
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        load_people(corpus, [FIXTURES / "parlamint-people" / "ParlaMint-GB-listPerson.xml"])
+        assert stored_posts(corpus.store) is None
+        load_people(corpus, [FIXTURES / "people-2009-2023.json"])
+        book = stored_posts(corpus.store)
+        assert book is not None and not any(pid.startswith("ParlaMint") for pid in book.seats_by_person)

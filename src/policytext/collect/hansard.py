@@ -87,7 +87,7 @@ _CHAIR = re.compile(r"^(?:(?:mr\.? |madam |the )?(?:deputy |lord )?speaker|(?:th
                     r"(?:the )?(?:(?:first |second )?deputy )?chairman(?: of ways and means)?)"
                     r"(?: \([^()]+\))?$", re.IGNORECASE)
 # Words only the chair says: "Order.", "I call the Minister."
-_CHAIR_WORDS = re.compile(r"^(?:order[.!,]|order, order\b)|\bI call\b", re.IGNORECASE)
+_CHAIR_WORDS = re.compile(r"^(?:order[.!,]|order, order\b)|\bI call\b(?! (?:on|upon|for|it)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

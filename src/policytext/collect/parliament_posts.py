@@ -212,12 +212,18 @@ def stored_posts(store: Any) -> PostBook | None:
 
     if not has_people(store):
         return None
+    # Only mySociety's people: Hansard names speakers by their ids. (ParlaMint's posts would
+    # otherwise widen the days the posts "cover", and make everyone else a backbencher.)
+    popolo = "(SELECT id FROM people WHERE source = 'popolo')"
     posts = [Post(pid, role, organisation, start, end, category) for pid, role, organisation, category, start, end
              in store.conn.execute("SELECT person_id, role, organisation, category, start_date, end_date "
-                                   "FROM person_posts")]
+                                   f"FROM person_posts WHERE person_id IN {popolo}")]
     seats = [PartySeat(member or "", pid, party, start, end) for pid, party, start, end, member
-             in store.conn.execute("SELECT person_id, party, start_date, end_date, member_id FROM person_parties")]
-    persons = dict(store.conn.execute("SELECT id, name FROM people").fetchall())
+             in store.conn.execute("SELECT person_id, party, start_date, end_date, member_id FROM person_parties "
+                                   f"WHERE person_id IN {popolo}")]
+    persons = dict(store.conn.execute("SELECT id, name FROM people WHERE source = 'popolo'").fetchall())
+    if not (posts or seats):
+        return None
     book = PostBook(posts, seats, persons, ["the store's person table"])
     book.seats_by_member.pop("", None)
     return book

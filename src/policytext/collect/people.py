@@ -375,9 +375,9 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
     covered = _posts_span(store)
     people_cache: dict[str, Person | None] = {}
     updates = []
-    rows = store.conn.execute(
+    rows = store.conn.execute(  # read to the end before writing: updates wait in ``updates``
         "SELECT id, source, date, country, speaker, party, speaker_role, role, side, meta "
-        "FROM documents WHERE speaker IS NOT NULL OR meta LIKE '%person_id%' OR meta LIKE '%member_id%'").fetchall()
+        "FROM documents WHERE speaker IS NOT NULL OR meta LIKE '%person_id%' OR meta LIKE '%member_id%'")
     for doc_id, source, date, country, speaker, party, speaker_role, role, side, meta_json in rows:
         meta = json.loads(meta_json or "{}")
         current = {"party": party, "speaker_role": speaker_role, "role": role, "side": side}
@@ -419,7 +419,7 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
                 posts = [p for p in person.posts_on(day) if p.category in ("minister", "shadow", "pps", "chair")]
                 categories = {p.category for p in posts}
                 on_role = next((c for c in ("chair", "minister", "shadow") if c in categories), None)
-                if on_role is None and covered and covered[0] <= day <= covered[1] and parties:
+                if on_role is None and parties and _covers(covered, person.source, day):
                     on_role = "backbencher"
                 values = {"party": on_party, "speaker_role": "; ".join(p.title for p in posts) or None,
                           "role": on_role}
@@ -444,11 +444,12 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
                                                    zip(_LINKED_FIELDS, (party, speaker_role, role, side))):
             updates.append((current["party"], current["speaker_role"], current["role"], current["side"],
                             new_meta, doc_id))
-    if updates:
-        now = utc_now()
+    now = utc_now()
+    for start in range(0, len(updates), 5000):  # one transaction a batch, as collectors write
         with store.transaction() as conn:
-            conn.executemany("UPDATE documents SET party = ?, speaker_role = ?, role = ?, side = ?, "
-                             f"meta = ?, updated_at = '{now}' WHERE id = ?", updates)
+            conn.executemany("UPDATE documents SET party = ?, speaker_role = ?, role = ?, side = ?, meta = ?, "
+                             "updated_at = ? WHERE id = ?",
+                             [(*row[:5], now, row[5]) for row in updates[start:start + 5000]])
     return report
 
 
@@ -473,9 +474,19 @@ def _source_person(store: Any, source: str, meta: Mapping[str, Any]) -> tuple[st
     return None, "none"
 
 
-def _posts_span(store: Any) -> tuple[str, str] | None:
-    row = store.conn.execute("SELECT MIN(start_date), MAX(end_date) FROM person_posts").fetchone()
-    return (row[0], row[1]) if row and row[0] and row[1] else None
+def _posts_span(store: Any) -> dict[str, tuple[str, str]]:
+    """The days the loaded posts cover, by source (popolo, parlamint): from the first start to the last end.
+
+    Someone with a seat and no post on such a day is a backbencher; outside it, unknown.
+    """
+    rows = store.conn.execute("SELECT p.source, MIN(x.start_date), MAX(x.end_date) FROM person_posts AS x "
+                              "JOIN people AS p ON p.id = x.person_id GROUP BY p.source").fetchall()
+    return {source: (first, last) for source, first, last in rows if first and last}
+
+
+def _covers(spans: Mapping[str, tuple[str, str]], source: str, day: str) -> bool:
+    span = spans.get(source)
+    return span is not None and span[0] <= day <= span[1]
 
 
 def iter_person_days(person: Person) -> Iterator[dict[str, Any]]:
@@ -530,7 +541,7 @@ def describe_people(corpus: Any, query: str, *, on: str | None = None, limit: in
             parties = person.parties_on(on)
             categories = {p.category for p in person.posts_on(on)}
             role = next((c for c in ("chair", "minister", "shadow") if c in categories), None)
-            if role is None and parties and covered and covered[0] <= on <= covered[1]:
+            if role is None and parties and _covers(covered, person.source, on):
                 role = "backbencher"
             party = parties[0] if len(parties) == 1 else None
             side, why = sides.of_speaker(role=role, party=party, country="GB", day=on)
