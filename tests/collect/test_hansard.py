@@ -517,3 +517,19 @@ def test_a_deputy_speakers_chair_post_makes_the_chair_even_when_typed(tmp_path):
         rows = corpus.store.conn.execute("SELECT role, meta FROM documents WHERE speaker = 'Stephen Kinnock'").fetchall()
     assert {role for role, _ in rows} == {"chair"}
     assert {json.loads(meta)["chair"] for _, meta in rows} == {"First Deputy Chairman of Ways and Means, House of Commons"}
+
+
+def test_a_person_id_the_people_file_lacks_gets_no_role_and_a_note(tmp_path):
+    """people.json names every member: a speaker it lacks is unknown, not a backbencher."""
+    posts = tmp_path / "ministers.json"
+    posts.write_text(json.dumps({"organizations": [{"id": "moj", "name": "Ministry of Justice"}], "memberships": [
+        {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State", "organization_id": "moj",
+         "start_date": "2022-10-25", "end_date": "2023-04-21"}]}))
+    people = Path(__file__).parent / "fixtures" / "people-2009-2023.json"
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        report = collect_hansard(corpus, [shared_data("parliament", MODERN)], posts=[posts], people=[people])
+        roles = dict(corpus.store.conn.execute(
+            "SELECT speaker, role FROM documents WHERE speaker IN ('Stella Creasy', 'John Healey')").fetchall())
+    assert roles == {"Stella Creasy": None, "John Healey": "backbencher"}
+    note = next(n.reason for n in report.notices if "person id(s) the people files do not name" in n.reason)
+    assert re.match(r"\d+ person id\(s\) the people files do not name \(e\.g\. .+ \(uk\.org\.publicwhip/person/\d+\)", note)

@@ -461,12 +461,16 @@ def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | 
         if who and speech.office and _office_role(speech.office, None) == "minister":
             offices.setdefault(who, speech.office)
     chairs = _chairs_by_contributions(day)
+    unknown_people: dict[str, str] = {}  # person ids the people files do not name
     for speech in day.speeches:
         who = speech.person_id or speech.member_id
         if who and not speech.office and who in offices:
             speech = replace(speech, office=offices[who])
         document, problems = speech_document(day, speech, posts=posts, path=where, sides=sides,
                                              in_chair=chairs.get(speech.person_id or ""))
+        if posts is not None and speech.person_id and posts.persons and document.role != "chair" \
+                and posts.on(speech.person_id, day.date).unknown:
+            unknown_people.setdefault(speech.person_id, speech.speaker or speech.person_id)
         for problem in problems:
             yield Notice(where, problem, speech.line)
         if speech.person_id is None and speech.member_id and not document.meta.get("person_id"):
@@ -493,6 +497,10 @@ def day_outcomes(day: HansardDay, *, posts: PostBook | None = None, path: str | 
     if no_side:
         reasons = "; ".join(f"{count} {why}" for why, count in sorted(no_side.items(), key=lambda i: -i[1]))
         yield Notice(where, f"{sum(no_side.values())} speech(es) have no side (government/opposition): {reasons}")
+    if unknown_people:
+        examples = "; ".join(f"{name} ({pid})" for pid, name in list(unknown_people.items())[:3])
+        yield Notice(where, f"{len(unknown_people)} person id(s) the people files do not name (e.g. {examples}): "
+                            "their speeches have no role")
     if posts is not None and len(posts) and no_role:
         why = []
         if unknown:

@@ -136,6 +136,7 @@ class SpeakerOnDay:
     posts: tuple[Post, ...] = ()
     party: str | None = None
     problems: tuple[str, ...] = ()  # e.g. two parties on one day
+    unknown: bool = False  # the people files name everyone, but not this person id: no role given
 
 
 class PostBook:
@@ -180,6 +181,10 @@ class PostBook:
         """Return the person's posts, role and party on ``date`` (ISO)."""
         if not person_id:
             return SpeakerOnDay(None, None)
+        if self.persons and person_id not in self.persons and person_id not in self.posts \
+                and person_id not in self.seats_by_person:
+            # A people file lists every member: an id it lacks is not "someone with no post".
+            return SpeakerOnDay(person_id, None, unknown=True)
         held = tuple(sorted((p for p in self.posts.get(person_id, ()) if p.held_on(date)),
                             key=lambda p: (p.category != "chair", p.category != "minister", p.category != "shadow",
                                            p.start or "")))
