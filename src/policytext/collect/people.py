@@ -167,6 +167,8 @@ def read_popolo(path: Path, *, given_names: Mapping[str, set[str]]) -> _File:
     for person in data.get("persons") or []:
         if not isinstance(person, dict) or not person.get("id"):
             continue
+        if person.get("redirect"):
+            continue  # an old id of someone listed under another id: no names or memberships of its own
         main = _person_name(person) or ""
         names: list[PersonName] = []
         for other in person.get("other_names") or []:
