@@ -20,12 +20,10 @@ gave none.
 """
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -45,6 +43,11 @@ from policytext.store.people import (
     person_for_member,
     write_people,
 )
+
+_BY_NAME = ("name", "given-name variant")
+"""How a document is linked when it is linked by its speaker's name."""
+_LINKED_HERE = (*_BY_NAME, "member id")
+"""The ``person_linked_by`` values this module writes (and undoes when it links again)."""
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -113,23 +116,35 @@ class LinkReport:
 
 # ------------------------------------------------------------------------------- given names
 
+@functools.lru_cache(maxsize=1)
 def _given_name_table() -> dict[str, set[str]]:
-    text = resources.files("policytext.collect").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
+    """Return ``{given name: its other forms}``, both ways, from the ``nicknames`` package.
+
+    ``nicknames`` (Apache-2.0) is a curated table of English given names and their short forms
+    ("matthew" has "matt", "edward" has "ed" and "ted"). A form two people share makes a name
+    ambiguous, and it is then linked to no one; a link made through another form is recorded as
+    such (``person_linked_by = "given-name variant"``), so it can be checked.
+    """
+    from nicknames import NickNamer
+
+    namer = NickNamer()
     table: dict[str, set[str]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        formal, short = row["name"].strip().casefold(), row["short"].strip().casefold()
-        table.setdefault(formal, set()).add(short)
-        table.setdefault(short, set()).add(formal)
+    for formal, shorts in namer.nickname_lookup.items():
+        for short in shorts:
+            table.setdefault(formal, set()).add(short)
+            table.setdefault(short, set()).add(formal)
     return table
 
 
 def given_name_variants(name: str, *, table: Mapping[str, set[str]] | None = None) -> list[str]:
     """Return ``name`` with its first given name swapped for each short or full form of it.
 
-    >>> given_name_variants("Matt Hancock")
-    ['Matthew Hancock']
-    >>> given_name_variants("Elizabeth Truss")
-    ['Beth Truss', 'Liz Truss']
+    >>> "Matthew Hancock" in given_name_variants("Matt Hancock")
+    True
+    >>> "Liz Truss" in given_name_variants("Elizabeth Truss")
+    True
+    >>> given_name_variants("Hancock")
+    []
     """
     table = table if table is not None else _given_name_table()
     first, _, rest = name.strip().partition(" ")
@@ -387,14 +402,14 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
             current[name] = None
         meta.pop("person_unlinked", None)
         linked_by = meta.pop("person_linked_by", None)
-        if linked_by in ("name", "member id"):
+        if linked_by in _LINKED_HERE:
             meta.pop("person_id", None)
         report.documents += 1
         person_id, how = _source_person(store, source, meta)
         if person_id is None and meta.get("person_id") is None and speaker and source not in ("hansard", "parlamint"):
             match = match_name(store, speaker, date=date)
             if match.person_id:
-                person_id, how = match.person_id, "name"
+                person_id, how = match.person_id, ("given-name variant" if match.variant else "name")
             elif match.ambiguous:
                 ambiguous.add(f"{speaker!r}: {', '.join(match.candidates[:4])}")
                 meta["person_unlinked"] = f"{len(match.candidates)} people are named {speaker!r}: " \
@@ -403,9 +418,9 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
             unknown_ids.add(f"{meta['person_id']} ({doc_id})")
         filled: list[str] = []
         if person_id:
-            report.by_name += how == "name"
-            report.by_id += how != "name"
-            if how in ("name", "member id"):
+            report.by_name += how in _BY_NAME
+            report.by_id += how not in _BY_NAME
+            if how in _LINKED_HERE:
                 meta["person_id"] = person_id
                 meta["person_linked_by"] = how
             if person_id not in people_cache:
@@ -458,7 +473,7 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
 def _source_person(store: Any, source: str, meta: Mapping[str, Any]) -> tuple[str | None, str]:
     """The person id the source gives (and how), if the table holds it."""
     given = meta.get("person_id")
-    if given and meta.get("person_linked_by") not in ("name", "member id"):
+    if given and meta.get("person_linked_by") not in _LINKED_HERE:
         candidate = given if source != "parlamint" or ":" in given else None
         if source == "parlamint" and candidate is None:
             # ParlaMint documents keep the sitting's bare id; the table's is ParlaMint-XX:id

@@ -121,6 +121,8 @@ class NameMatch:
     name: str
     person_id: str | None
     candidates: tuple[str, ...] = ()
+    variant: bool = False
+    """True when the one person answers to the name only through a given name's other form."""
 
     @property
     def ambiguous(self) -> bool:
@@ -246,10 +248,15 @@ def match_name(store: Store, name: str | None, *, date: str | None = None) -> Na
     key = name_key(name)
     if not key:
         return NameMatch(name or "", None)
-    rows = store.conn.execute("SELECT person_id, start_date, end_date FROM person_names WHERE key = ?", (key,))
-    candidates = sorted({pid for pid, start, end in rows
-                         if date is None or ((start is None or start <= date) and (end is None or date <= end))})
-    return NameMatch(name or "", candidates[0] if len(candidates) == 1 else None, tuple(candidates))
+    rows = store.conn.execute("SELECT person_id, kind, start_date, end_date FROM person_names WHERE key = ?", (key,))
+    kinds: dict[str, set[str]] = {}
+    for pid, kind, start, end in rows:
+        if date is None or ((start is None or start <= date) and (end is None or date <= end)):
+            kinds.setdefault(pid, set()).add(kind)
+    candidates = sorted(kinds)
+    if len(candidates) != 1:
+        return NameMatch(name or "", None, tuple(candidates))
+    return NameMatch(name or "", candidates[0], tuple(candidates), variant=kinds[candidates[0]] == {"diminutive"})
 
 
 def person_for_member(store: Store, member_id: str) -> str | None:
