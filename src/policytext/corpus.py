@@ -22,7 +22,9 @@ from policytext.store.edits import (
     retag_documents,
     select_documents,
 )
-from policytext.store.db import raise_explained, require_folder
+from policytext.store.db import raise_explained, require_folder, utc_now
+from policytext.store.documents import NoticedItem
+from policytext.store.people import has_people
 from policytext.store.filters import strict_options
 
 DOCUMENT_FRAME_COLUMNS = [
@@ -107,9 +109,17 @@ class Corpus:
         ``failures`` table (see :func:`~policytext.collect.base.write_outcomes`); ``batch_size``
         outcomes go in each transaction (default: the ``write_batch_size`` setting).
         """
-        return write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
-                              batch_size=batch_size or self.config.write_batch_size, progress=progress,
-                              on_duplicate_id=on_duplicate_id, item_key=item_key)
+        started = utc_now()
+        report = write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
+                                batch_size=batch_size or self.config.write_batch_size, progress=progress,
+                                on_duplicate_id=on_duplicate_id, item_key=item_key)
+        if (report.collected or report.updated) and has_people(self.store):
+            # speakers of the new documents meet the person table loaded by `collect people`
+            from policytext.collect.people import link_documents
+
+            linked = link_documents(self, updated_since=started)
+            report.notices.extend(NoticedItem(item="people", reason=w) for w in linked.warnings())
+        return report
 
     def collect_sotu(self, *, since: int | None = None, until: int | None = None,
                      progress: ProgressHook | None = None) -> WriteReport:

@@ -110,6 +110,22 @@ def test_govuk_speakers_link_to_the_one_person_of_their_name_and_get_party_post_
     assert rows_again == rows and again.by_name == linked.by_name
 
 
+def test_documents_collected_after_the_people_are_linked_as_they_are_written(tmp_path, govuk_site):
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        load_people(corpus, [_ministers(), PEOPLE])
+        report = collect_govuk(corpus, base_url=govuk_site.base_url)
+        ambiguous = corpus.write([Document(source="files", source_id="smith", text="Words.", speaker="Angela Smith",
+                                           date="2009-10-27", country="GB", kind="speech")], stage="collect-files")
+        may = corpus.store.conn.execute(
+            "SELECT party, side, meta FROM documents WHERE speaker = 'Theresa May' ORDER BY date LIMIT 1").fetchone()
+    # no `collect people` run after the collect: the new items meet the table as they are written
+    assert report.collected == 11
+    assert may[:2] == ("Conservative", "government")
+    assert json.loads(may[2])["person_linked_by"] == "name"
+    # a name two people have is reported by the collect that wrote it
+    assert any("Angela Smith" in n.reason for n in ambiguous.notices)
+
+
 def test_parlamint_people_load_from_list_person_and_link_the_sitting(tmp_path):
     sample = shared_data("parliament", "parlamint-gb-sample")
     folder = tmp_path / "ParlaMint-GB"

@@ -373,13 +373,17 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
 _LINKED_FIELDS = ("party", "speaker_role", "role", "side")
 
 
-def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
+def link_documents(corpus: Any, *, sides: Sides | None = None, updated_since: str | None = None) -> LinkReport:
     """Link stored documents to the person table and fill their party, post(s), role and side on the day.
 
     A document is linked by the person id its source gives (``meta.person_id``; an older Hansard
     file's member id through the party seats), else by its speaker's name when exactly one person
     has it. Only fields the source left empty are filled, and ``meta.people_filled`` lists them,
     so running this again (after loading more people) redoes its own work and nothing else.
+
+    ``updated_since`` (an ISO time) links only the documents of other sources than Hansard and
+    ParlaMint written since then: what a collecting run does when the store holds people (the
+    parliamentary collectors link their own speeches as they parse them).
     """
     from policytext.store.db import utc_now
 
@@ -392,9 +396,13 @@ def link_documents(corpus: Any, *, sides: Sides | None = None) -> LinkReport:
     covered = _posts_span(store)
     people_cache: dict[str, Person | None] = {}
     updates = []
-    rows = store.conn.execute(  # read to the end before writing: updates wait in ``updates``
-        "SELECT id, source, date, country, speaker, party, speaker_role, role, side, meta "
-        "FROM documents WHERE speaker IS NOT NULL OR meta LIKE '%person_id%' OR meta LIKE '%member_id%'")
+    sql = ("SELECT id, source, date, country, speaker, party, speaker_role, role, side, meta FROM documents "
+           "WHERE (speaker IS NOT NULL OR meta LIKE '%person_id%' OR meta LIKE '%member_id%')")
+    params: tuple[str, ...] = ()
+    if updated_since is not None:
+        sql += " AND updated_at >= ? AND source NOT IN ('hansard', 'parlamint')"
+        params = (updated_since,)
+    rows = store.conn.execute(sql, params)  # read to the end before writing: updates wait in ``updates``
     for doc_id, source, date, country, speaker, party, speaker_role, role, side, meta_json in rows:
         meta = json.loads(meta_json or "{}")
         current = {"party": party, "speaker_role": speaker_role, "role": role, "side": side}
