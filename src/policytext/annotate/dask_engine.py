@@ -12,10 +12,12 @@ step, and the shard ledger (``annotation_shards``) is updated in that same trans
 Nothing is lost or done twice:
 
 - a worker killed mid-shard: Dask runs the shard again on another worker (up to the scheduler's
-  ``distributed.scheduler.allowed-failures``);
-- a shard that keeps killing workers, or that raises: it is split in two and each half run
-  again, down to single documents; a document that still fails is recorded in ``failures``
-  (stage ``annotate``) and the run goes on;
+  ``distributed.scheduler.allowed-failures``; :data:`LOCAL_ALLOWED_FAILURES` on the local
+  cluster), and that attempt annotates one document at a time, naming each before it starts;
+- a shard that keeps killing workers: the document its last worker died on, alone, is recorded
+  in ``failures`` (stage ``annotate``) and the others are sent again as a new shard; a shard that
+  raises (or whose workers died before naming a document) is split in two and each half run
+  again, down to single documents, and a document that still fails is recorded; the run goes on;
 - a coordinator killed and run again: finished shards are ingested without annotating them
   again, unfinished ones are sent again, and only documents in no shard are selected anew.
 
@@ -38,7 +40,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from hashlib import sha256
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from policytext.annotate.quotes import check_scheme
 from policytext.annotate.runner import (
@@ -56,6 +58,7 @@ from policytext.annotate.shards import (
     annotate_shard,
     is_done,
     iter_output,
+    killing_document,
     read_result,
     read_shard_documents,
     remove_temporary,
@@ -83,6 +86,10 @@ work and the last shard finishes soon after the others."""
 CONNECT_SECONDS = 30
 NO_WORKERS_SECONDS = 300
 """A run stops with an error when its cluster has had no worker for this long (none can start)."""
+LOCAL_ALLOWED_FAILURES = 1
+"""Worker deaths a shard may cause on the local cluster before Dask gives it up (``KilledWorker``)
+and the coordinator splits it: one death may be bad luck (another process's memory), a second
+while running the same shard is the shard."""
 POLL_SECONDS = 0.05
 WORKDIR_FILE = "policytext-workdir.json"
 LOCK_FILE = "_coordinator.lock"
@@ -468,40 +475,62 @@ class _Coordinator:
                 (self.key, number, self.model, self.scheme, count, words, parent, utc_now()))
 
     def _shard_failed(self, number: int, error: BaseException | None) -> None:
-        """Split a failed shard in two and send both halves; record a single document's failure."""
+        """Send again what a failed shard holds, without the document that fails; record that one.
+
+        When the shard's last attempt died annotating one document alone (see
+        :func:`~policytext.annotate.shards.killing_document`), that document is recorded in
+        ``failures`` and the others go on as one new shard. Otherwise (an error raised, or a
+        process that died before naming a document) the shard is split in two and both halves
+        sent again, down to single documents; a single document that fails is recorded.
+        """
         folder = shard_folder(self.workdir, number)
         reason = _describe_failure(error)
         documents = read_shard_documents(folder, columns=[name for name in ("id", "content_sha256", "text",
                                                                             "speaker", "kind", "words")])
-        if len(documents) > 1:
+        killer = killing_document(folder) if _is_killed_worker(error) else None
+        if len(documents) > 1 and killer in {d["id"] for d in documents}:
+            numbers = self._split(number, [[d for d in documents if d["id"] != killer]])
+            self._close(number, "split", f"{reason}; document {killer} ended the worker annotating it alone",
+                        failed=[d for d in documents if d["id"] == killer],
+                        message=f"the worker process annotating it alone in shard {number} ended: {reason}")
+            self.notify(f"shard {number} failed ({reason}): document {killer} ended the worker annotating it "
+                        f"alone, recorded in failures; its other documents go on as shard {numbers[0]}")
+        elif len(documents) > 1:
             middle = len(documents) // 2
-            halves = [documents[:middle], documents[middle:]]
-            numbers = []
-            for half in halves:
-                numbers.append(self.next_number)
-                self.next_number += 1
-                self._write_shard(numbers[-1], half, parent=number)
-            with self.store.transaction() as conn:
-                conn.execute("UPDATE annotation_shards SET status = 'split', finished_at = ?, note = ? "
-                             "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
-            self.resubmit.extendleft(reversed(numbers))
-            self.report.shards_split += 1
+            numbers = self._split(number, [documents[:middle], documents[middle:]])
+            self._close(number, "split", reason)
             self.notify(f"shard {number} failed ({reason}); split into shards {numbers[0]} and {numbers[1]} "
                         "to find the document that fails")
         else:
-            message = f"its shard {number} failed on the Dask cluster: {reason}"
-            with self.store.transaction() as conn:
-                for document in documents:
-                    record_failure(self.store, stage=STAGE, item=document["id"], reason=message)
-                conn.execute("UPDATE annotation_shards SET status = 'failed', finished_at = ?, note = ? "
-                             "WHERE workdir = ? AND number = ?", (utc_now(), reason, self.key, number))
-            for document in documents:
-                self.report.failed += 1
-                self.report.failures.append({"item": document["id"], "reason": message})
-                self._advance()
+            self._close(number, "failed", reason, failed=documents,
+                        message=f"its shard {number} failed on the Dask cluster: {reason}")
             self.report.shards_failed += 1
             self.notify(f"shard {number} failed ({reason}): recorded in failures; the run goes on")
         shutil.rmtree(folder, ignore_errors=True)
+
+    def _split(self, number: int, parts: list[list[dict[str, Any]]]) -> list[int]:
+        """Write ``parts`` as new shards of ``number``, to be sent first; return their numbers."""
+        numbers = []
+        for part in parts:
+            numbers.append(self.next_number)
+            self.next_number += 1
+            self._write_shard(numbers[-1], part, parent=number)
+        self.resubmit.extendleft(reversed(numbers))
+        self.report.shards_split += 1
+        return numbers
+
+    def _close(self, number: int, status: str, note: str, *, failed: Sequence[dict[str, Any]] = (),
+               message: str = "") -> None:
+        """Set a failed shard's status in the ledger and record ``failed`` documents, in one transaction."""
+        with self.store.transaction() as conn:
+            for document in failed:
+                record_failure(self.store, stage=STAGE, item=document["id"], reason=message)
+            conn.execute("UPDATE annotation_shards SET status = ?, finished_at = ?, note = ? "
+                         "WHERE workdir = ? AND number = ?", (status, utc_now(), note, self.key, number))
+        for document in failed:
+            self.report.failed += 1
+            self.report.failures.append({"item": document["id"], "reason": message})
+            self._advance()
 
     # ------------------------------------------------------------------ ingest
 
@@ -652,13 +681,41 @@ def _dask_client(distributed: Any, *, scheduler: str | None, scheduler_file: str
         with client:
             yield client
         return
+    with local_cluster(distributed, workers=workers) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client
+
+
+@contextmanager
+def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None = None) -> Iterator[Any]:
+    """Start a ``LocalCluster`` of ``workers`` one-thread processes set up for shards that may kill them.
+
+    While it runs (Dask reads some of these settings when the event happens, not at start):
+
+    - ``allowed-failures`` is :data:`LOCAL_ALLOWED_FAILURES`: a shard whose worker died is run once
+      more, and fails (``KilledWorker``, then the coordinator splits it) when it kills a second one;
+    - ``lost-worker-timeout`` is :data:`NO_WORKERS_SECONDS`: a killed worker's nanny starts a new
+      process, which needs time to import spaCy on a busy machine; with Dask's default of 15 s the
+      cluster closed such a nanny for good, and the run waited for workers that never came back.
+
+    Args:
+        distributed: the ``distributed`` module (see :func:`require_distributed`).
+        workers: worker processes, one thread each.
+        preload: modules or files each worker imports on start (default: Dask's
+            ``distributed.worker.preload`` setting).
+    """
+    import dask
+
+    settings = {"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+                "distributed.deploy.lost-worker-timeout": f"{NO_WORKERS_SECONDS}s"}
     # dashboard ":0": a free port (its HTTP server starts even without the dashboard, and a fixed
     # port taken by another cluster prints a warning); the run reports failures itself, so the
     # workers' own logs (a killed worker's traceback) stay quiet.
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    options = {"preload": list(preload)} if preload else {}  # else Dask's own setting
+    with dask.config.set(settings):
+        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                      dashboard_address=":0", silence_logs=logging.CRITICAL, **options) as cluster:
+            yield cluster
 
 
 def _explain_fatal(error: BaseException | None, number: int) -> BaseException:
@@ -671,10 +728,15 @@ def _explain_fatal(error: BaseException | None, number: int) -> BaseException:
                        "scheduler or its workers went away. Run the command again to resume.")
 
 
+def _is_killed_worker(error: BaseException | None) -> bool:
+    """Return whether Dask gave a task up for the deaths of the workers that ran it."""
+    return type(error).__name__ == "KilledWorker"
+
+
 def _describe_failure(error: BaseException | None) -> str:
-    name = type(error).__name__
-    if name == "KilledWorker":
+    if _is_killed_worker(error):
         return ("it ended every worker process that ran it (killed: out of memory, a hard limit, "
                 "or a crash in the pipeline)")
+    name = type(error).__name__
     text = str(error).strip().splitlines()[0][:300] if error is not None and str(error).strip() else ""
     return f"{name}: {text}" if text else name

@@ -12,7 +12,10 @@ A work directory (``--workdir``, on storage every worker can read and write) hol
 
 A worker writes its output into a temporary folder inside the shard, syncs each file, renames
 it into the shard and writes ``_DONE`` last (also by rename), so a shard without ``_DONE`` is
-unfinished whatever else it holds, and one with ``_DONE`` is whole. Output tables have the
+unfinished whatever else it holds, and one with ``_DONE`` is whole. A temporary folder left in
+a shard is an attempt whose process died: the next attempt annotates one document at a time and
+names each in its own folder's ``_CURRENT`` before starting it, so when that attempt's process
+dies too, :func:`killing_document` says which document it was annotating. Output tables have the
 columns of the store's tables of the same name (``lemmas.parquet`` those of ``doc_lemmas``).
 This module knows nothing of Dask: :mod:`policytext.annotate.dask_engine` schedules shards.
 """
@@ -39,6 +42,8 @@ SHARDS_FOLDER = "shards"
 INPUT_FILE = "documents.parquet"
 DONE_FILE = "_DONE"
 TEMPORARY_PREFIX = ".tmp-"
+CURRENT_FILE = "_CURRENT"
+"""In the folder of an attempt that follows a dead one: the id of the document it is annotating."""
 ROWS_PER_GROUP = 20_000
 """Rows a Parquet row group holds: a worker keeps at most this many rows of a table in memory."""
 
@@ -193,7 +198,9 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
 
     A shard already done is not annotated again: its recorded result is returned (a task run a
     second time after its worker died at the very end). Output files replace any that an attempt
-    killed half-way left behind; the marker alone says the shard is whole.
+    killed half-way left behind; the marker alone says the shard is whole. When such an attempt's
+    folder is there, this one annotates the documents one at a time, naming each before it starts
+    (see :func:`killing_document`): a little slower, and only after a process died here.
 
     Args:
         folder: the shard's folder (holding ``documents.parquet``).
@@ -216,13 +223,16 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
             f"the worker {_worker_name()} cannot read the shard {folder / INPUT_FILE} ({err}). The work "
             "directory (--workdir) must be on storage that the coordinator and every worker can read "
             "and write at the same path.") from err
+    careful = bool(_dead_attempts(folder))  # an attempt before this one died in this shard
     temporary = folder / f"{TEMPORARY_PREFIX}{_worker_name().replace(':', '-')}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
     failures: list[tuple[str, str]] = []
     annotated = words = 0
+    annotated_rows = (_annotate_naming_each(nlp, documents, batch_size=batch_size, folder=temporary) if careful
+                      else annotate_rows(nlp, documents, batch_size=batch_size, workers=1))
     try:
         with _OutputWriter(temporary) as output:
-            for row, parts, error in annotate_rows(nlp, documents, batch_size=batch_size, workers=1):
+            for row, parts, error in annotated_rows:
                 if error is not None:
                     failures.append((row["id"], error))
                     continue
@@ -245,6 +255,26 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
     return result
 
 
+def killing_document(folder: str | Path) -> str | None:
+    """Return the document that the last dead attempt at a shard was annotating, if it named one.
+
+    Only an attempt that followed a dead one names its documents (``_CURRENT``), and only a dead
+    attempt leaves its folder behind, so the name is that of the document a worker process was
+    annotating, alone, when it ended. None when no dead attempt named one (the process died
+    before its first document, or it was the shard's first attempt).
+    """
+    named = []
+    for attempt in _dead_attempts(Path(folder)):
+        try:
+            current = attempt / CURRENT_FILE
+            named.append((current.stat().st_mtime_ns, current.read_text(encoding="utf-8").strip()))
+        except OSError:
+            continue
+    if not named:
+        return None
+    return max(named)[1] or None
+
+
 def iter_output(folder: str | Path, name: str, *, batch_rows: int = ROWS_PER_GROUP) -> Iterator[list[tuple]]:
     """Yield the rows of one output table of a finished shard as tuples in schema order, a batch at a time."""
     table_file = pq.ParquetFile(Path(folder) / f"{name}.parquet")
@@ -259,6 +289,22 @@ def remove_temporary(folder: str | Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
+
+
+def _dead_attempts(folder: Path) -> list[Path]:
+    """Return the folders of attempts at the shard in ``folder`` whose process died (a finished or
+    failed attempt deletes its own)."""
+    return [p for p in folder.glob(f"{TEMPORARY_PREFIX}*") if p.is_dir()]
+
+
+def _annotate_naming_each(nlp: Any, documents: list[dict[str, Any]], *, batch_size: int,
+                          folder: Path) -> Iterator[tuple[dict[str, Any], Any, str | None]]:
+    """Annotate ``documents`` one at a time, each named in ``folder``'s ``_CURRENT`` (synced) first."""
+    current = folder / CURRENT_FILE
+    for row in documents:
+        current.write_text(str(row["id"]), encoding="utf-8")
+        _sync(current)
+        yield from annotate_rows(nlp, [row], batch_size=batch_size, workers=1)
 
 
 class _OutputWriter:
