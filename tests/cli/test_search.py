@@ -177,3 +177,12 @@ def test_search_claims_from_a_minimum_score(capsys, corpus_path) -> None:
     assert hits and all(hit["score"] >= 0.5 for hit in hits)
     code, out, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--min-score", "0.5")
     assert code == 1 and out == "" and "a minimum score applies to claims, not to sentences" in err
+
+
+def test_search_claims_table_shows_the_score_min_score_keeps_them_by(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--in", "claims", "--min-score", "0.5",
+                         "--limit", "1")
+    assert code == 0, err
+    header = next(line for line in out.splitlines() if "kwic" in line)
+    assert "score" in header and header.index("score") < header.index("kwic")
+    assert "0.9" in out  # the fixture's claims score 0.9: the number the filter compared

@@ -504,3 +504,31 @@ def test_sort_by_date_keeps_document_order_within_a_date(ranking_corpus, sort, d
 def test_an_unknown_sort_is_an_error(ranking_corpus, within, sort, message) -> None:
     with pytest.raises(BadQuery, match=re.escape(message)):
         search_corpus(ranking_corpus, "trust", within=within, sort=sort)
+
+
+def test_a_stored_heading_flag_decides_and_null_falls_back_to_the_look(tmp_path) -> None:
+    from policytext.corpus import open_corpus
+    from policytext.records import Document
+
+    texts = ["We will cut taxes for every family this year.", "Taxes for every family this year and the next",
+             "We must talk about taxes for every family now."]
+    with open_corpus(tmp_path, create=True) as corpus:
+        corpus.write([Document(source="test", source_id="d", title="A", date="2020-01-01",
+                               text="\n\n".join(texts), kind="speech")], stage="test")
+        conn = corpus.store.conn
+        doc_id = conn.execute("SELECT id FROM documents").fetchone()[0]
+        with corpus.store.transaction():
+            start = 0
+            for idx, text in enumerate(texts):
+                conn.execute("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                             (doc_id, idx, start, start + len(text), text))
+                start += len(text) + 2
+
+        def order() -> list[str]:
+            return [hit.text for hit in search_corpus(corpus, "taxes").hits]
+
+        heading = "Taxes for every family this year and the next"
+        assert order()[-1] == heading  # stored before headings were marked (NULL): judged by its look
+        with corpus.store.transaction():  # as annotate marks them: the flag, not the look, decides
+            conn.execute("UPDATE sentences SET heading = (idx = 2)")
+        assert order()[-1] == "We must talk about taxes for every family now." and order()[-1] != heading

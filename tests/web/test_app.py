@@ -488,3 +488,65 @@ def test_cite_gives_the_page_of_hits_as_a_reference_manager_file(base_url, web_c
 def test_cite_refuses_an_unknown_format(base_url) -> None:
     status, _, body = fetch(f"{base_url}/api/cite?q=moon&format=mla")
     assert (status, body) == (400, "Error: 'format' must be one of bibtex, ris, csl-json, not 'mla'\n")
+
+
+def _total_of(base_url: str, query: str, extra: str = "") -> int:
+    return json.loads(fetch(f"{base_url}/api/search?q={quote(query)}{extra}&limit=1")[2])["total"]
+
+
+def test_csv_download_streams_every_hit_past_the_old_cap_in_order_and_defused(big_url) -> None:
+    import csv as csv_module
+    import io
+
+    total = _total_of(big_url, "the")
+    assert total > 5000  # the old download stopped at 5,000
+    status, headers, body = fetch(f"{big_url}/api/search.csv?q=the")
+    assert status == 200 and headers["Transfer-Encoding"] == "chunked" and "Content-Length" not in headers
+    assert "Content-Security-Policy" in headers
+    rows = list(csv_module.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == total and [row["position"] for row in rows] == [str(n) for n in range(1, total + 1)]
+    page = json.loads(fetch(f"{big_url}/api/search?q=the&limit=100&page=31")[2])["hits"]  # hits 3001-3100
+    assert [(row["doc_id"], row["start"]) for row in rows[3000:3100]] == [(h["doc_id"], str(h["start"])) for h in page]
+    formula = [row["text"] for row in rows if "HYPERLINK" in row["text"]]
+    assert formula == ["'" + '=HYPERLINK("http://example.org/x","the click")']  # shown, never run
+
+
+def test_jsonl_download_has_every_hit_with_the_filters_and_order_of_the_search(big_url) -> None:
+    status, headers, body = fetch(f"{big_url}/api/search.jsonl?q=the&sort=-date&since=1962")
+    assert status == 200 and headers["Content-Type"] == "application/jsonl; charset=utf-8"
+    assert headers["Content-Disposition"] == 'attachment; filename="policytext-the.jsonl"'
+    hits = [json.loads(line) for line in body.splitlines()]
+    assert len(hits) == _total_of(big_url, "the", "&sort=-date&since=1962") > 1000
+    assert [hit["position"] for hit in hits[:3]] == [1, 2, 3]
+    dates = [hit["date"] for hit in hits]
+    assert dates == sorted(dates, reverse=True) and min(dates) >= "1962"
+    first = json.loads(fetch(f"{big_url}/api/search?q=the&sort=-date&since=1962&limit=5")[2])["hits"]
+    assert [{k: v for k, v in hit.items() if k != "position"} for hit in hits[:5]] == first
+    assert CONTRACT <= set(hits[0])
+
+
+def test_a_download_refuses_a_bad_query_before_it_starts(base_url) -> None:
+    status, headers, body = fetch(f"{base_url}/api/search.jsonl?q={quote(chr(34) + 'open')}")
+    assert status == 400 and body.startswith("Error: cannot read the search query")
+    assert fetch(f"{base_url}/api/search.jsonl?q=moon", method="HEAD")[0] == 200
+
+
+def test_streaming_every_hit_holds_one_batch_in_memory_not_all(big_corpus) -> None:
+    import itertools
+    import tracemalloc
+
+    from policytext.corpus import open_corpus
+    from policytext.search.hits import STREAM_BATCH, stream_hits
+
+    with open_corpus(big_corpus, readonly=True) as corpus:
+        def peak(count: int | None) -> tuple[int, int]:
+            tracemalloc.start()
+            try:
+                read = sum(1 for _ in itertools.islice(stream_hits(corpus, "the"), count))
+                return read, tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+
+        one_batch, everything = peak(STREAM_BATCH), peak(None)
+    assert everything[0] > 10 * one_batch[0]
+    assert everything[1] < 2 * one_batch[1]  # ten times the hits, about the same memory

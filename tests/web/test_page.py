@@ -250,3 +250,60 @@ def test_the_copy_button_gets_its_label_back(page) -> None:
     button.click()
     expect(button).to_have_text("Copied")
     expect(button).to_have_text("Copy quote and citation", timeout=5000)  # was "Copy citation"
+
+
+def test_counts_by_government_filter_when_clicked(page) -> None:
+    search(page, "world")
+    governments = page.locator("#facet-government li")
+    assert governments.count() >= 2  # 1961-1963: Eisenhower's and Kennedy's
+    counts = [int(n.replace(",", "")) for n in page.locator("#facet-government .n").all_inner_texts()]
+    assert sum(counts) == _total(page)
+    first = governments.first
+    name, count = first.locator("a").inner_text(), int(first.locator(".n").inner_text().replace(",", ""))
+    with page.expect_navigation():
+        first.locator("a").click()
+    assert _total(page) == count and "government=" in page.url
+    assert set(page.locator("li.hit .government").all_inner_texts()) == {name}
+    assert page.input_value("#government") == name
+    assert page.locator("#facet-government a[aria-current]").inner_text() == name
+
+
+def test_role_side_and_post_filter_from_the_page(parliament_page) -> None:
+    page = parliament_page
+    search(page, "trust")
+    assert _total(page) == 5
+    assert page.locator("#role option").all_inner_texts() == ["any", "minister", "shadow", "backbencher"]
+    with page.expect_navigation():
+        page.select_option("#role", "minister")  # searches again on change, as the other lists do
+    assert "role=minister" in page.url and _total(page) == 2
+    assert set(page.locator("li.hit .speaker").all_inner_texts()) == {"Ann Minister"}
+    with page.expect_navigation():
+        page.select_option("#role", "")
+    with page.expect_navigation():
+        page.select_option("#side", "opposition")
+    assert "side=opposition" in page.url and _total(page) == 2
+    assert set(page.locator("li.hit .speaker").all_inner_texts()) == {"Sam Shadow"}
+    with page.expect_navigation():
+        page.select_option("#side", "government")
+    assert _total(page) == 3  # the minister's two sentences and the backbencher's one
+    page.fill("#post", "Cabinet Office")
+    with page.expect_navigation():
+        page.press("#post", "Enter")
+    assert "post=Cabinet+Office" in page.url and _total(page) == 2
+    assert page.input_value("#post") == "Cabinet Office" and page.input_value("#side") == "government"
+
+
+def test_role_and_side_are_not_offered_where_the_corpus_has_none(page) -> None:
+    search(page, "world")  # the State of the Union corpus records no roles or sides, but a post (President)
+    assert page.locator("#role").count() == page.locator("#side").count() == 0
+    assert page.locator("#post").count() == 1
+
+
+def test_the_downloads_link_every_hit_with_the_search_filters(page) -> None:
+    search(page, "world")
+    with page.expect_navigation():
+        page.select_option("#sort", "date")
+    assert "Download all" in page.inner_text("#summary")
+    for link, path in (("#csv", "/api/search.csv?"), ("#jsonl", "/api/search.jsonl?")):
+        href = page.get_attribute(link, "href")
+        assert href.startswith(path) and "q=world" in href and "sort=date" in href and "page=" not in href

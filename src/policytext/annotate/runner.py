@@ -23,6 +23,7 @@ from policytext.annotate.document import (
 )
 from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
 from policytext.errors import ConfigError
+from policytext.headings import is_heading, stands_alone
 from policytext.lemma_stream import store_lemma_text
 from policytext.records import ProgressHook
 from policytext.store.db import utc_now
@@ -267,7 +268,7 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
     with corpus.store.transaction() as conn:
         for row, parts in batch:
             counts.append(write_document_records(conn, parts.doc_id, parts.records(),
-                                                 content_sha256=row["content_sha256"], model=model))
+                                                 content_sha256=row["content_sha256"], model=model, text=parts.text))
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
             conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
                          "annotated_quote_scheme = ? WHERE id = ?",
@@ -284,11 +285,13 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
 
 
 def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnotation], *,
-                           content_sha256: str, model: str) -> tuple[int, int, int, int]:
+                           content_sha256: str, model: str, text: str | None = None) -> tuple[int, int, int, int]:
     """Replace a document's sentences, entities, quotes, claims and lemmas with ``parts``, chunk by chunk.
 
     Plain DELETE and INSERT statements, so full-text triggers on these tables stay in step. Call
-    inside a transaction. Returns the numbers of sentences, entities, quotes and claims written.
+    inside a transaction. Each sentence is marked a heading or not (:mod:`policytext.headings`; with
+    the document's ``text``, by its layout too). Returns the numbers of sentences, entities, quotes
+    and claims written.
     """
     for table in ("sentences", "entities", "quotes", "claims"):
         conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
@@ -297,8 +300,10 @@ def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnot
     lemma_count = 0
     for part in parts:
         conn.executemany(
-            "INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-            [(doc_id, s.index, s.start, s.end, s.text) for s in part.sentences])
+            "INSERT INTO sentences (doc_id, idx, start_char, end_char, text, heading) VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.start, s.end, s.text,
+              int(is_heading(s.text, alone=text is not None and stands_alone(text, s.start, s.end))))
+             for s in part.sentences])
         conn.executemany(
             "INSERT INTO entities (doc_id, start_char, end_char, label, text, name) VALUES (?, ?, ?, ?, ?, ?)",
             [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])

@@ -140,7 +140,9 @@ def search(
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
         message(f"{count_matching(result.total, within.value)} {query!r}; showing {shown}", quiet=st.quiet)
-        render(rows, format, columns=TABLE_COLUMNS, max_width=400)
+        # claims show the score that --min-score keeps them by and the default order sorts them by
+        render(rows, format, columns=["score", *TABLE_COLUMNS] if within is Within.claims else TABLE_COLUMNS,
+               max_width=400)
     else:
         render(rows, format, columns=HIT_COLUMNS)
 

@@ -28,7 +28,7 @@ import argparse
 import math
 from typing import Any, Iterable, Sequence
 
-from policytext.search.hits import relevance_sql
+from policytext.search.hits import STORED_HEADING, relevance_sql
 from policytext.search.query import translate_query
 
 QUERIES = (
@@ -52,7 +52,8 @@ def split_of(position: int) -> str:
 
 def top_ids(conn: Any, query: str, *, length_prior: float, heading_weight: float, top: int = TOP) -> list[int]:
     """Return the ids of the ``top`` sentences a ranking puts first for ``query``."""
-    order = relevance_sql("t", "sentences_fts.rank", length_prior=length_prior, heading_weight=heading_weight)
+    order = relevance_sql("t", "sentences_fts.rank", length_prior=length_prior, heading_weight=heading_weight,
+                          heading_column=STORED_HEADING)
     rows = conn.execute(
         f"SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"WHERE sentences_fts MATCH ? ORDER BY {order}, t.doc_id, t.start_char, t.id LIMIT ?",

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from policytext.headings import BULLETS, CLOSING, HEADING_MAX_CHARS
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.citations import cited_words, format_newsroom, read_sources
@@ -46,32 +47,36 @@ characters, so a one-line fragment ("--World Heritage Trust.") no longer outrank
 that uses the word. Chosen on the dev queries of :mod:`policytext.evaluation.ranking` (nDCG@10
 0.802 on dev, 0.767 on test, where BM25 alone has 0.403 and 0.329; see docs/search.md)."""
 HEADING_WEIGHT = 0.75
-"""BM25 of a text that looks like a heading (at most :data:`HEADING_MAX_CHARS` long, with no
-closing punctuation, all in capitals, or after a leading dash or bullet) is multiplied by this;
-chosen with :data:`LENGTH_PRIOR_CHARS`."""
-HEADING_MAX_CHARS = 100
-"""Longer texts are never taken for headings (and the test costs nothing for them)."""
-# Characters that close a sentence (with the quotation marks and brackets that may follow it).
-_CLOSING = ".!?:;\"\u201d'\u2019)]"
+"""BM25 of a heading or list item (:func:`policytext.headings.is_heading`: at most
+:data:`HEADING_MAX_CHARS` long, with no closing punctuation, all in capitals, or after a leading
+dash or bullet) is multiplied by this; chosen with :data:`LENGTH_PRIOR_CHARS`."""
+STORED_HEADING = "t.heading"
+"""The column annotating marks headings in (sentences only; NULL where stored before it did)."""
 
 
 def relevance_sql(alias: str = "t", fts: str = "rank", *, length_prior: float = LENGTH_PRIOR_CHARS,
-                  heading_weight: float = HEADING_WEIGHT) -> str:
+                  heading_weight: float = HEADING_WEIGHT, heading_column: str | None = None) -> str:
     """Return the SQL of a match's relevance: BM25 (``fts``, lower is better) times the priors.
 
     The text of ``<alias>.text`` of ``n`` characters keeps ``n / (n + length_prior)`` of its BM25,
     and a heading ``heading_weight`` of it; a ``length_prior`` of 0 and ``heading_weight`` of 1 give
-    plain BM25. Only numbers chosen here reach the SQL, never user input.
+    plain BM25. ``heading_column`` names a stored heading flag (1 or 0, :data:`STORED_HEADING` for
+    sentences) that decides where it is set; where it is NULL, or without one, the text's look is
+    judged in SQL by :func:`~policytext.headings.is_heading`'s rule. Only numbers chosen
+    here reach the SQL, never user input.
     """
     length_prior, heading_weight = float(length_prior), float(heading_weight)
     text = f"{alias}.text"
-    closing = "'" + _CLOSING.replace("'", "''") + "'"
+    closing = "'" + CLOSING.replace("'", "''") + "'"
     last = f"substr(rtrim({text}, ' ' || char(9, 10, 13)), -1)"
+    bullets = "[" + BULLETS.replace("\u2022", "' || char(8226) || '") + "]"
     heading = (f"(instr({closing}, {last}) = 0 OR ({text} = upper({text}) AND {text} <> lower({text})) "
-               f"OR ltrim({text}) GLOB '[-*' || char(8226) || ']*')")
+               f"OR ltrim({text}) GLOB '{bullets}*')")
     prior = f"(length({text}) * 1.0 / (length({text}) + {length_prior!r}))" if length_prior else "1.0"
-    weight = (f"(CASE WHEN length({text}) > {HEADING_MAX_CHARS} THEN 1.0 WHEN {heading} THEN {heading_weight!r} "
-              "ELSE 1.0 END)") if heading_weight != 1.0 else "1.0"
+    stored = f"{heading_column} WHEN 1 THEN {heading_weight!r} WHEN 0 THEN 1.0 ELSE " if heading_column else ""
+    looks = (f"CASE WHEN length({text}) > {HEADING_MAX_CHARS} THEN 1.0 WHEN {heading} THEN {heading_weight!r} "
+             "ELSE 1.0 END")
+    weight = "1.0" if heading_weight == 1.0 else f"(CASE {stored}{looks} END)" if stored else f"({looks})"
     return f"({fts} * {prior} * {weight})"
 
 
@@ -240,6 +245,57 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                         offset=offset, limit=limit, hits=hits)
 
 
+STREAM_BATCH = 500
+"""Hits :func:`stream_hits` reads, completes and yields at a time."""
+_BATCH_SQL = ("SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS relevance, "
+              "NULL AS total FROM json_each(?) AS j ORDER BY j.key")
+
+
+@strict_options
+def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
+                speaker: str | None = None, party: str | None = None,
+                government: str | None = None, kind: str | None = None,
+                since: str | None = None, until: str | None = None,
+                sort: str | None = None, role: str | None = None, side: str | None = None,
+                post: str | None = None, min_score: float | None = None,
+                batch: int = STREAM_BATCH) -> Iterator[SearchHit]:
+    """Yield every hit of a search, in order, reading the ranked matches from one cursor in batches.
+
+    The same hits, order and fields as :func:`search_corpus` page after page, with no limit, and in
+    constant memory: the ranked ids come from one open cursor (SQLite sorts them), ``batch`` at a
+    time, and each batch is completed (document, context, marks, citation) and yielded before the
+    next is read. What the downloads of the page and ``/api/search.csv``/``.jsonl`` stream.
+
+    Example:
+        >>> sum(1 for _ in stream_hits(corpus, "inflation", since=1970))  # doctest: +SKIP
+        2154
+    """
+    store = _store_of(corpus)
+    within = _check_within(within)
+    sort = _check_sort(sort, within)
+    fts_query = translate_query(query)
+    if int(batch) < 1:
+        raise BadQuery(f"the batch must be one or more, not {batch}")
+    filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
+    where, params = record_filter(within, filters, min_score=min_score)
+    conn = store.conn
+    page_sql = _page_sql(within, _BATCH_SQL)
+    with query_errors(query):
+        cursor = conn.execute(_ranking_sql(within, where, sort, paged=False), [fts_query, *params])
+    try:
+        while True:
+            with query_errors(query):
+                ranked = cursor.fetchmany(int(batch))
+                if not ranked:
+                    return
+                page = _match_dicts(conn, page_sql, [json.dumps([[row[0], row[1]] for row in ranked])])
+                marked = mark_page(conn, fts_query, page)
+            yield from _build_hits(store, within, page, marked)
+    finally:
+        cursor.close()
+
+
 def _count_matches(conn: sqlite3.Connection, within: str, fts_query: str, where: str,
                    params: list[Any]) -> int:
     """Return how many records match the query and the filters."""
@@ -262,15 +318,24 @@ def _ranking_statement(within: str, fts_query: str, where: str, params: list[Any
 
 
 @functools.lru_cache(maxsize=256)
-def _ranking_sql(within: str, where: str, sort: str) -> str:
-    """Return the text of :func:`_ranking_statement` (it depends on the filter clause, not its values)."""
+def _ranking_sql(within: str, where: str, sort: str, *, paged: bool = True) -> str:
+    """Return the text of :func:`_ranking_statement` (it depends on the filter clause, not its values).
+
+    Not ``paged``: every match in order, without the count (what :func:`stream_hits` reads).
+    """
     fts = f"{within}_fts"
     documents = "" if where == "1" and sort in ("relevance", "score") else \
         "JOIN documents AS d ON d.id = t.doc_id "
-    total = "NULL" if where == "1" else "count(*) OVER ()"
-    return (f"SELECT t.id AS id, {relevance_sql('t', f'{fts}.rank')} AS relevance, {total} AS total "
+    total = "NULL" if where == "1" or not paged else "count(*) OVER ()"
+    relevance = relevance_sql("t", f"{fts}.rank", heading_column=_heading_column(within))
+    return (f"SELECT t.id AS id, {relevance} AS relevance, {total} AS total "
             f"FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid {documents}"
-            f"WHERE {fts} MATCH ? AND {where} ORDER BY {_order_sql(sort)} LIMIT ? OFFSET ?")
+            f"WHERE {fts} MATCH ? AND {where} ORDER BY {_order_sql(sort)}" + (" LIMIT ? OFFSET ?" if paged else ""))
+
+
+def _heading_column(within: str) -> str | None:
+    """Return the stored heading flag of ``within``'s records (only sentences have one)."""
+    return STORED_HEADING if within == "sentences" else None
 
 
 def page_columns(within: str) -> str:

@@ -353,6 +353,15 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        12,
+        "sentences: whether each is a heading or list item, marked when annotating",
+        # 1 or 0, written by annotate (policytext.headings); NULL for sentences stored
+        # before, which search judges by the same look at query time until they are annotated again.
+        """
+        ALTER TABLE sentences ADD COLUMN heading INTEGER;
+        """,
+    ),
+    Migration(
         13,
         "sentence_vectors: sentence embeddings for search by meaning, one row per sentence and model",
         # Each vector belongs to its sentence row: deleted with it (a re-annotated or deleted

@@ -1,8 +1,8 @@
 """The search page: a small read-only WSGI application (served by waitress, see ``server.py``).
 
 Routes: ``/`` (the page, rendered on the server so it works without scripts), ``/api/search``
-(JSON: ``{"total": N, "hits": [...]}``), ``/api/search.csv`` (the same hits as a CSV file, up to
-:data:`CSV_MAX_ROWS`), ``/api/cite?…&format=bibtex|ris|csl-json`` (a page of hits' citations as a
+(JSON: ``{"total": N, "hits": [...]}``), ``/api/search.csv`` and ``/api/search.jsonl`` (every hit of
+the search, streamed as CSV or JSON Lines in constant memory: see :meth:`SearchApp._download`), ``/api/cite?…&format=bibtex|ris|csl-json`` (a page of hits' citations as a
 file for a reference manager), ``/doc?id=…&start=…&end=…`` (a whole document from the corpus with a passage
 marked, for when the source is offline), ``/verify`` and ``/api/verify`` (a quote checked: see
 ``verify_page.py``, which also answers the page's "by meaning" searches) and ``/static/…`` (the page's own script and styles;
@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 import logging
 import math
@@ -30,7 +31,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -40,14 +41,15 @@ from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.counts import count_matches
-from policytext.search.hits import MAX_LIMIT, SORTS
+from policytext.records import ROLES, SIDES
+from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
 from policytext.search.wording import count_matching
 from policytext.store import Store
 from policytext.web.verify_page import VERIFY_PATHS, MeaningModel, answer_verify, meaning_noun, search_page_by_meaning
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-FILTER_NAMES = ("speaker", "party", "government", "kind", "since", "until")
+FILTER_NAMES = ("speaker", "party", "government", "kind", "since", "until", "role", "side", "post")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 SECURITY_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -68,7 +70,12 @@ CACHE_BYTES = 32 * 1024 * 1024
 """Bytes of answers kept at most; an answer larger than a sixteenth of this is never kept."""
 SEARCH_PATHS = ("/", "/api/search")
 CSV_MAX_ROWS = 5000
-"""Hits in a CSV download at most (from the first); the file says when there were more."""
+"""Hits in a download of a search *by meaning* at most (it ranks every sentence; the file says when
+there were more). A download of a search by words has every hit."""
+DOWNLOAD_PATHS = {"/api/search.csv": "csv", "/api/search.jsonl": "jsonl"}
+DOWNLOAD_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
+DOWNLOAD_CHUNK_ROWS = 200
+"""Rows of a download written to the connection at a time."""
 CSV_COLUMNS = ("position", "text", "speaker", "date", "title", "kind", "government", "party", "url", "citation",
                "doc_id", "start", "end", "score")
 FACET_SPEAKERS = 10
@@ -424,9 +431,14 @@ class SearchApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         body = self._respond(environ, method, start_response)
-        return [b""] if method == "HEAD" else body  # HEAD: GET's headers (Content-Length too), no body
+        if method == "HEAD":  # GET's headers (Content-Length too), no body
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()  # a download's stream: never read, its cursor closed now
+            return [b""]
+        return body
 
-    def _respond(self, environ: dict[str, Any], method: str, start_response: StartResponse) -> list[bytes]:
+    def _respond(self, environ: dict[str, Any], method: str, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         if not self.host_allowed(environ.get("HTTP_HOST")):
             return self._send(start_response, "400 Bad Request", TEXT, self._bad_host(environ.get("HTTP_HOST")))
@@ -439,8 +451,8 @@ class SearchApp:
         try:
             if path in SEARCH_PATHS:
                 return self._search(path, environ, start_response)
-            if path == "/api/search.csv":
-                return self._csv(environ.get("QUERY_STRING", ""), start_response)
+            if path in DOWNLOAD_PATHS:
+                return self._download(DOWNLOAD_PATHS[path], environ.get("QUERY_STRING", ""), start_response)
             if path == "/api/cite":
                 return self._cite(environ.get("QUERY_STRING", ""), start_response)
             if path in VERIFY_PATHS:
@@ -536,7 +548,13 @@ class SearchApp:
             "SELECT speaker FROM documents WHERE speaker IS NOT NULL GROUP BY speaker ORDER BY count(*) DESC")]
         documents, first, last = conn.execute("SELECT count(*), min(date), max(date) FROM documents").fetchone()
         sources = [row[0] for row in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
+        # the role, side and post filters are offered where the corpus records them (Hansard, ParlaMint)
+        present = {row[0] for row in conn.execute("SELECT DISTINCT role FROM documents WHERE role IS NOT NULL")}
+        sides = {row[0] for row in conn.execute("SELECT DISTINCT side FROM documents WHERE side IS NOT NULL")}
+        posts = conn.execute("SELECT 1 FROM documents WHERE speaker_role IS NOT NULL LIMIT 1").fetchone() is not None
         view = {"governments": governments, "kinds": kinds, "parties": parties, "speakers": speakers,
+                "roles": [role for role in ROLES if role in present], "sides": [side for side in SIDES if side in sides],
+                "posts": posts,
                 "coverage": {"documents": documents, "first": first, "last": last, "speakers": len(speakers),
                              "sources": sources}}
         self._local.view = (version, view)
@@ -572,36 +590,46 @@ class SearchApp:
         """Return the page's counts of the search's matches: the top speakers and every year."""
         options = {"within": request.within, **request.match_options}
         return {"speaker": count_matches(self.store(), request.q, by="speaker", limit=FACET_SPEAKERS, **options),
+                "government": count_matches(self.store(), request.q, by="government", **options),
                 "year": count_matches(self.store(), request.q, by="year", **options)}
 
-    def _csv(self, query_string: str, start_response: StartResponse) -> list[bytes]:
-        """Answer ``/api/search.csv``: every hit of the search (up to :data:`CSV_MAX_ROWS`) as CSV."""
+    def _download(self, form: str, query_string: str, start_response: StartResponse) -> Iterable[bytes]:
+        """Answer ``/api/search.csv`` or ``.jsonl``: every hit of the search, streamed as it is read.
+
+        The hits come from :func:`~policytext.search.hits.stream_hits` (one cursor read in batches),
+        so memory stays the same whatever the number of hits; the response has no Content-Length
+        and goes out in chunks of :data:`DOWNLOAD_CHUNK_ROWS` rows. The first hit is read before
+        the headers are sent, so a query the index cannot run is a 400 with the reason. A search
+        by meaning ranks every sentence: its download stops at :data:`CSV_MAX_ROWS` and says so.
+        """
         try:
             request = read_request(query_string)
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
-            hits: list[Any] = []
-            while True:  # in pages of the most a search returns at once
-                result = self._run_search(request, offset=len(hits), limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(hits)))
-                hits.extend(result.hits)
-                if not result.hits or len(hits) >= min(result.total, CSV_MAX_ROWS):
-                    break
+            hits, omitted = self._all_hits(request)
+            first = next(hits, None)  # runs the query now: its errors are the client's 400
         except BadQuery as err:
             return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for number, hit in enumerate(hits, 1):
-            row = {**hit.to_dict(), "position": number}
-            row["text"] = " ".join(row["text"].split())
-            writer.writerow([csv_cell(row.get(name)) for name in CSV_COLUMNS])
-        if result.total > len(hits):
-            writer.writerow([f"# {result.total - len(hits):,} more matches not included "
-                             f"(at most {CSV_MAX_ROWS:,} a file): narrow the search with filters"])
         name = re.sub(r"[^A-Za-z0-9]+", "-", request.q).strip("-")[:40] or "search"
-        body = "\ufeff" + out.getvalue()  # a byte-order mark, so spreadsheets read it as UTF-8
-        return self._send(start_response, "200 OK", "text/csv; charset=utf-8", body,
-                          [("Content-Disposition", f'attachment; filename="policytext-{name}.csv"')])
+        start_response("200 OK", [("Content-Type", DOWNLOAD_TYPES[form]), ("Cache-Control", "no-store"),
+                                  *SECURITY_HEADERS,
+                                  ("Content-Disposition", f'attachment; filename="policytext-{name}.{form}"')])
+        rows = itertools.chain([] if first is None else [first], hits)
+        return _DownloadBody(_download_chunks(form, rows, omitted), hits)
+
+    def _all_hits(self, request: SearchRequest) -> tuple[Iterator[Any], Callable[[], int]]:
+        """Return an iterator of every hit of ``request`` and a function saying how many were left out."""
+        if not request.meaning:
+            return stream_hits(self.store(), request.q, **request.search_options), lambda: 0
+        found: list[Any] = []
+        total = 0
+        while True:  # in pages of the most a search returns at once
+            result = self._run_search(request, offset=len(found), limit=min(MAX_LIMIT, CSV_MAX_ROWS - len(found)))
+            found.extend(result.hits)
+            total = result.total
+            if not result.hits or len(found) >= min(result.total, CSV_MAX_ROWS):
+                break
+        return iter(found), lambda: max(0, total - len(found))
 
     def _cite(self, query_string: str, start_response: StartResponse) -> list[bytes]:
         """Answer ``/api/cite``: the citations of a page of hits as a BibTeX, RIS or CSL-JSON file."""
@@ -656,3 +684,51 @@ class SearchApp:
         if not item.is_file():
             return self._send(start_response, "404 Not Found", TEXT, "Not found.\n")
         return self._send(start_response, "200 OK", STATIC_TYPES[suffix], item.read_bytes())
+
+
+class _DownloadBody:
+    """A download's chunks for the server to send; closing it (the client left, or HEAD) closes the stream."""
+
+    def __init__(self, chunks: Iterator[bytes], source: Any):
+        self._chunks, self._source = chunks, source
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+    def close(self) -> None:
+        for stream in (self._chunks, self._source):
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+
+
+def _download_chunks(form: str, hits: Iterable[Any], omitted: Callable[[], int]) -> Iterator[bytes]:
+    """Yield a download's bytes, :data:`DOWNLOAD_CHUNK_ROWS` hits at a time (CSV cells defused)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if form == "csv":
+        out.write("\ufeff")  # a byte-order mark, so spreadsheets read it as UTF-8
+        writer.writerow(CSV_COLUMNS)
+    number = 0
+    try:
+        for number, hit in enumerate(hits, 1):
+            row = hit.to_dict()
+            if form == "csv":
+                row["position"] = number
+                row["text"] = " ".join(row["text"].split())
+                writer.writerow([csv_cell(row.get(name)) for name in CSV_COLUMNS])
+            else:
+                out.write(json.dumps({"position": number, **row}, ensure_ascii=False))
+                out.write("\n")
+            if number % DOWNLOAD_CHUNK_ROWS == 0:
+                yield out.getvalue().encode("utf-8")
+                out.seek(0)
+                out.truncate()
+    except Exception:  # the headers are gone: all that can be done is to stop and say so in the log
+        log.exception("a download stopped after %d rows", number)
+        raise
+    left = omitted()
+    if left and form == "csv":
+        writer.writerow([f"# {left:,} more matches not included (a search by meaning has at most "
+                         f"{CSV_MAX_ROWS:,} a file): narrow the search with filters"])
+    yield out.getvalue().encode("utf-8")
