@@ -228,12 +228,13 @@ def test_two_worker_processes_store_the_same_rows_as_one(tmp_path):
 
 
 def test_annotate_marks_headings_by_their_look_and_their_line(corpus_dir):
-    text = ("SCHOOLS\n\nWe will build new schools in every town, and we will pay for them.\n\n"
+    text = ("SCHOOLS\n\nWe will build new schools in every town and city, and we will pay for every one of them.\n\n"
             "--Free meals for every child.\n\nThank you.")
     with open_corpus(corpus_dir, create=True) as corpus:
         _write(corpus, Document("test", "headed", text, title="Plan", date="2024-01-04", kind="speech"))
         annotate_corpus(corpus)
         rows = corpus.store.conn.execute("SELECT text, heading FROM sentences ORDER BY idx").fetchall()
     marked = {row[0].strip(): row[1] for row in rows}
-    assert marked == {"SCHOOLS": 1, "We will build new schools in every town, and we will pay for them.": 0,
+    assert marked == {"SCHOOLS": 1, "We will build new schools in every town and city, and we will pay for every one "
+                                    "of them.": 0,
                       "--Free meals for every child.": 1, "Thank you.": 1}

@@ -160,3 +160,25 @@ def test_an_upper_bound_is_dashed_from_zero_and_said_so(by: str, no_overlaps) ->
     legend = figure.legends[0] if figure.legends else ax.get_legend()
     assert "no match: dashed up to the 95% upper bound" in [t.get_text() for t in legend.get_texts()]
     no_overlaps(figure)
+
+
+def test_the_last_term_of_one_address_gets_room_for_its_name_and_point() -> None:
+    """The demo's chart: Trump's second term (2025-, one address) was a sliver at the right edge,
+    its point against the edge and its label cut to "Tru"."""
+    from matplotlib.dates import date2num
+
+    trends = hand_made([
+        ("trust", f"{name} administration ({start[:4]}–{end[:4] if end < '2026' else ''})", start, end, 4, 2.0, 1.0, 3.0)
+        for name, start, end in [("Truman", "1945-04-12", "1953-01-20"), ("Eisenhower", "1953-01-20", "1961-01-20"),
+                                 ("Kennedy", "1961-01-20", "1963-11-22"), ("Johnson", "1963-11-22", "1969-01-20"),
+                                 ("Nixon", "1969-01-20", "1974-08-09"), ("Ford", "1974-08-09", "1977-01-20"),
+                                 ("Carter", "1977-01-20", "1981-01-20"), ("Reagan", "1981-01-20", "1989-01-20"),
+                                 ("Clinton", "1993-01-20", "2001-01-20"), ("Obama", "2009-01-20", "2017-01-20"),
+                                 ("Biden", "2021-01-20", "2025-01-20"), ("Trump", "2025-01-20", "2026-02-24")]])
+    figure = plot_theme_trends(trends, by="government", size="slide")
+    main = figure.axes[0]
+    assert band_labels(figure)[-1] == "Trump"
+    last_point = date2num(pd.Timestamp("2025-01-20")) + (date2num(pd.Timestamp("2026-02-24"))
+                                                       - date2num(pd.Timestamp("2025-01-20"))) / 2
+    low, high = main.get_xlim()
+    assert (high - last_point) / (high - low) > 0.02  # not against the edge

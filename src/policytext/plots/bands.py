@@ -109,18 +109,21 @@ def _place(ax, periods: pd.DataFrame, fontsize: float) -> list[_Label]:
         return extent
 
     placed: list[_Label] = []
-    for period, name in zip(periods.itertuples(index=False), names):
+    for number, (period, name) in enumerate(zip(periods.itertuples(index=False), names), 1):
         start = ax.transData.transform((date2num(parse_date(period.start)), 0))[0]
         end = ax.transData.transform((date2num(parse_date(period.end)), 0))[0]
         start, end = max(start, left), min(end, right)
         if end <= start:
             continue
         middle = (start + end) / 2
+        # the last term's full name may use the room left after it on the axis (make_room)
+        room = right if number == len(names) else end
         label = None
-        for text, short in ((name, False), (abbreviated[name], abbreviated[name] != name)):
+        for text, short, until in ((name, False, room), (abbreviated[name], abbreviated[name] != name, end)):
             half = width(text) / 2 + pad
-            if 2 * half <= end - start and not _overlaps(placed, 0, middle, half):
-                label = _Label(period.group, text, 0, middle, half, middle, short)
+            centre = (start + until) / 2
+            if 2 * half <= until - start and not _overlaps(placed, 0, centre, half):
+                label = _Label(period.group, text, 0, centre, half, centre, short)
                 break
         if label is None:
             text = abbreviated[name]
@@ -134,6 +137,39 @@ def _place(ax, periods: pd.DataFrame, fontsize: float) -> list[_Label]:
             label = _Label(period.group, text, lane, centre, half, middle if leader else None, text != name)
         placed.append(label)
     return placed
+
+
+MAX_ROOM = 0.12
+"""The most :func:`make_room` widens the date axis by, as a share of its span."""
+
+
+def make_room(ax, periods: pd.DataFrame, fontsize: float) -> None:
+    """Widen ``ax``'s date axis on the right so that the last term's name fits after its start.
+
+    The last term often ends with the data (a government in office: "Trump administration
+    (2025–)", one address): its box is a sliver at the right edge, its point squeezed against
+    the edge and its label cut to an abbreviation. The axis is widened just enough for the name
+    when that is at most :data:`MAX_ROOM` of the span (else not at all); the box itself keeps the
+    term's dates.
+    """
+    periods = band_periods(periods)
+    if periods.empty:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    low, high = ax.get_xlim()
+    left, right = ax.get_window_extent(renderer).intervalx
+    probe = ax.text(0, 0, short_name(periods["group"].iloc[-1]), fontsize=fontsize)
+    needed = probe.get_window_extent(renderer).width + fontsize * ax.figure.dpi / 72  # a little air either side
+    probe.remove()
+    width = right - left
+    start = date2num(parse_date(periods["start"].iloc[-1]))
+    if needed >= width or (high - start) * width / (high - low) >= needed:
+        return
+    # the right limit at which the last term's start is ``needed`` pixels from the edge; when
+    # more than MAX_ROOM would be needed, the name is abbreviated in its box as before
+    wanted = (start * width - low * needed) / (width - needed)
+    if wanted <= high + MAX_ROOM * (high - low):
+        ax.set_xlim(low, wanted)
 
 
 def _overlaps(placed: list[_Label], lane: int, centre: float, half: float) -> bool:

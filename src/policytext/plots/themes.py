@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 
 from policytext.analyse.groups import NO_GROUP
 from policytext.errors import ConfigError
-from policytext.plots.bands import (band_periods, count_lanes, draw_band, lane_height, parse_date,
+from policytext.plots.bands import (band_periods, count_lanes, draw_band, lane_height, make_room, parse_date,
                                     shade_periods, wrap_caption)
 from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style,
                                      distinct_colours, finish, new_figure, resolve_grouping)
@@ -199,6 +199,8 @@ def _fit_band(figure: ChartFigure, band_ax, band: pd.DataFrame, size: ChartSize,
     """Size the band for the rows its labels need, then draw it and spell out its abbreviations."""
     base = size.height
     lanes = 1
+    figure.draw_without_rendering()
+    make_room(band_ax, band, band_font)
     for _ in range(3):  # the axis width settles after a layout or two
         figure.set_figheight(base + lanes * lane_height(band_font) + 0.15)
         band_ax.get_gridspec().set_height_ratios([base, lanes * lane_height(band_font)])
