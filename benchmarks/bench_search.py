@@ -16,16 +16,28 @@ so that the cost of the priors is read in the same run. Ratios are of medians. T
     .venv/bin/python benchmarks/bench_search.py [--sentences 1000000] [--repeat 15] [--work DIR]
 
 ``--sentences 0`` measures the real corpus only.
+
+Over HTTP (``--http``, on by default): the real ``policytext serve --no-cache`` (one process, so
+every answer is a search) in a subprocess on 127.0.0.1 serving the real corpus; one client with a
+kept-alive connection asks for the phrase queries' page (``/``, with its counts by speaker,
+government and year) and their JSON (``/api/search``), interleaved with the direct FTS5 page of
+the same query on this process's own connection. Target: page and API medians under 10 ms.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
+import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from policytext import open_corpus
 from policytext.evaluation.sentences import split_sentences
@@ -151,16 +163,71 @@ def measure(store_file: Path, repeat: int) -> list[tuple]:
     return rows
 
 
+def start_server(folder: Path) -> tuple[subprocess.Popen, int]:
+    """Start ``policytext serve --no-cache`` (one process, 4 threads) on a free port; return it and the port."""
+    command = [sys.executable, "-m", "policytext", "--corpus", str(folder), "serve", "--port", "0",
+               "--processes", "1", "--no-cache"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in server.stdout:
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            return server, int(found.group(1))
+    raise RuntimeError("the server did not start: " + " ".join(command))
+
+
+def measure_http(folder: Path, repeat: int) -> list[tuple]:
+    """Median latency of the page and the API over HTTP beside the direct FTS5 page, phrase queries."""
+    server, port = start_server(folder)
+    rows = []
+    try:
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def get(target: str) -> None:
+            client.request("GET", target)
+            response = client.getresponse()
+            body = response.read()
+            assert response.status == 200 and body, (target, response.status)
+
+        with open_corpus(folder, readonly=True) as corpus:
+            conn = corpus.store.conn.cursor()
+            conn.row_factory = None
+            page, api, direct = [], [], []
+            for query, _ in QUERIES["phrase"]:
+                target = f"q={quote(query)}"
+                for _ in range(3):  # warm: the server's connection, caches of pages and statements
+                    get(f"/?{target}")
+                    get(f"/api/search?{target}")
+                for _ in range(repeat):
+                    page += _timed(lambda: get(f"/?{target}"), 1)
+                    api += _timed(lambda: get(f"/api/search?{target}"), 1)
+                    direct += _timed(lambda: direct_page(conn, query, {}), 1)
+        client.close()
+        base = statistics.median(direct)
+        for label, times in (("page (/)", page), ("api", api), ("direct page", direct)):
+            rows.append((label, statistics.median(times), _p95(times), statistics.median(times) / base))
+    finally:
+        server.terminate()
+        server.wait(30)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=1_000_000, help="size of the replicated corpus")
     parser.add_argument("--repeat", type=int, default=15, help="timed runs of each query")
     parser.add_argument("--work", type=Path, default=None, help="folder kept between runs (default: a temp folder)")
+    parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True,
+                        help="also measure the page and the API over HTTP (phrase queries, real corpus)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="a corpus folder of the post-1945 addresses to use as the real corpus (not modified)")
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-search-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    if args.corpus is not None:  # a copy, so that the benchmark never writes to the corpus it was given
+        (work / "sotu").mkdir(exist_ok=True)
+        shutil.copy(args.corpus / "policytext.db", work / "sotu" / "policytext.db")
     real = build_corpus(work / "sotu")
     conn = sqlite3.connect(real)
     sizes = conn.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM sentences), "
@@ -193,6 +260,16 @@ def main() -> None:
           "returning the same page and total); 'ids' (ranking only, no text, marks or total) is shown "
           "as the floor under any page; 'priors' is the direct page ordered by relevance over the same "
           "page ordered by plain BM25 (the cost of the length prior and heading weight).")
+    if args.http:
+        print()
+        print(f"Over HTTP: policytext serve --no-cache (1 process, 4 threads), real corpus, {len(QUERIES['phrase'])} "
+              f"phrase queries x {args.repeat} runs; the page includes its counts by speaker, government and year")
+        header = f"{'request':<12} {'median':>8} {'p95':>8} {'vs direct page':>15}"
+        print(header)
+        print("-" * len(header))
+        for label, med, p95, ratio in measure_http(real.parent, args.repeat):
+            print(f"{label:<12} {med:>8.2f} {p95:>8.2f} {ratio:>14.2f}x")
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 

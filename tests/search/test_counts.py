@@ -37,3 +37,22 @@ def test_counts_of_claims_use_the_claimant_and_limit_keeps_the_most(sotu) -> Non
 def test_bad_counts_are_errors(sotu, options, message) -> None:
     with pytest.raises(BadQuery, match=message):
         count_matches(sotu, "budget", **options)
+
+
+@pytest.mark.parametrize(("query", "options"), [
+    ("world", {}), ("budget", {"since": "1962"}), ("million", {"within": "claims"}),
+    ("trust", {"within": "quotes"}), ("million", {"within": "claims", "min_score": 0.5, "speaker": "Kennedy"}),
+])
+def test_counts_in_one_pass_equal_each_count_on_its_own(sotu, query, options) -> None:
+    from policytext.search.counts import count_facets
+
+    found = count_facets(sotu, query, limits={"speaker": 2}, **options)
+    assert found == {by: count_matches(sotu, query, by=by, limit=2 if by == "speaker" else None, **options)
+                     for by in ("speaker", "government", "year")}
+
+
+def test_counts_in_one_pass_refuse_an_unknown_count(sotu) -> None:
+    from policytext.search.counts import count_facets
+
+    with pytest.raises(BadQuery, match="cannot count by 'party'"):
+        count_facets(sotu, "world", by=("party",))
