@@ -42,7 +42,7 @@ from urllib.parse import quote
 from policytext import open_corpus
 from policytext.evaluation.sentences import split_sentences
 from policytext.search import search_corpus, translate_query
-from policytext.search.hits import page_columns, record_filter, relevance_sql
+from policytext.search.hits import STORED_HEADING, page_columns, record_filter, relevance_sql
 from policytext.store import DocumentFilter
 
 QUERIES = {
@@ -90,8 +90,8 @@ def replicate(source: Path, target: Path, sentences: int) -> int:
     return total
 
 
-RELEVANCE = f"{relevance_sql('t', 'sentences_fts.rank')}, t.doc_id, t.start_char, t.id"
-"""The library's order: BM25 times the priors, ties in document order."""
+RELEVANCE = f"{relevance_sql('t', 'sentences_fts.rank', heading_column=STORED_HEADING)}, t.doc_id, t.start_char, t.id"
+"""The library's order: BM25 times the priors (headings as annotate marked them), ties in document order."""
 
 
 def direct_ids(conn: sqlite3.Connection, query: str, filters: dict) -> list:
