@@ -550,3 +550,14 @@ def test_streaming_every_hit_holds_one_batch_in_memory_not_all(big_corpus) -> No
         one_batch, everything = peak(STREAM_BATCH), peak(None)
     assert everything[0] > 10 * one_batch[0]
     assert everything[1] < 2 * one_batch[1]  # ten times the hits, about the same memory
+
+
+def test_the_api_and_downloads_take_role_side_and_post(parliament_url) -> None:
+    assert _total_of(parliament_url, "trust") == 5
+    assert _total_of(parliament_url, "trust", "&role=minister") == 2
+    assert _total_of(parliament_url, "trust", "&side=opposition") == 2
+    assert _total_of(parliament_url, "trust", "&post=Chancellor&side=opposition") == 2
+    lines = fetch(f"{parliament_url}/api/search.jsonl?q=trust&side=government")[2].splitlines()
+    assert len(lines) == 3 and {json.loads(line)["speaker"] for line in lines} == {"Ann Minister", "Bea Backbench"}
+    status, _, body = fetch(f"{parliament_url}/api/search?q=trust&role=king")
+    assert status == 400 and "no such role 'king'" in json.loads(body)["error"]
