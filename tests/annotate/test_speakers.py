@@ -245,3 +245,42 @@ TEXT = "x" * 40 + "he" + "x" * 3000
 def test_a_quote_without_a_speaker_takes_the_one_just_before(row, speaker, how):
     carried = carry_speaker(row, SAID, TEXT)
     assert (carried.speaker, carried.resolved_by) == (speaker, how)
+
+
+def _ggt_text(article_id):
+    import json
+
+    lines = shared_data("quotes", "ggt-dev", "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    return next(json.loads(line)["text"] for line in lines if json.loads(line)["id"] == article_id)
+
+
+@pytest.mark.parametrize("article_id, quote_start, speaker", [
+    # "Erie County District Attorney Caroline Wojtaszek …" is named in the chunk before her "she said"
+    # quotes; chunk by chunk they went to Holly Knowles, the last woman named in their own chunk
+    ("5c4888ac1e67d78e271d2cdf", "it's possible, that as the date of Shrubsall's release", "Caroline Wojtaszek"),
+    # "Abir Al Basha … she says": chunk by chunk the "she" went to "Ont" (a place tagged as a person)
+    ("5c2059ec1e67d78e279ea86c", "We can borrow the money", "Abir Al Basha"),
+])
+def test_a_pronoun_finds_its_antecedent_in_an_earlier_chunk_of_real_news(pipeline, article_id, quote_start, speaker):
+    from policytext.annotate.document import DEFAULT_CHUNK_CHARS, split_chunks
+
+    text = _ggt_text(article_id)
+    assert len(split_chunks(text, max_chars=DEFAULT_CHUNK_CHARS)) >= 3  # the article is parsed in chunks
+    said = [q for q in _annotation(pipeline, text).quotes if q.text.startswith(quote_start)]
+    assert said and said[0].speaker == speaker and said[0].speaker_mention.lower() in ("she", "he")
+
+
+@pytest.mark.parametrize("text, speaker, mention", [
+    # one company named before: "the company" is it
+    ("Suncor Energy Inc. reported its results on Monday. The company said profits rose by a third this year.",
+     "Suncor Energy Inc.", "The company"),
+    # two companies compete: the noun stays itself, not the nearest by guess
+    ("Suncor Energy reported its results on Monday, a day after Imperial Oil. "
+     "The company said profits rose by a third this year.", "company", "The company"),
+    # a department is the public body of its kind, not the company named after it
+    ("The Department of Justice opened an inquiry into Suncor Energy on Monday. "
+     "The department said the inquiry would take a year.", "Department of Justice", "The department"),
+])
+def test_a_definite_body_noun_is_the_one_body_of_its_kind_or_stays_itself(pipeline, text, speaker, mention):
+    [quote] = [q for q in _annotation(pipeline, text).quotes if q.speaker_mention == mention]
+    assert (quote.speaker, quote.resolved_by) == (speaker, "role")

@@ -3,7 +3,9 @@
 Long documents are cut into chunks of whole paragraphs (never inside a quotation that runs over
 several paragraphs), each chunk is parsed on its own, and :func:`assemble_annotation` shifts every
 offset by the chunk's start so that it points into the document's text again, then resolves names
-across the whole document.
+across the whole document: speakers whose antecedent lies in another chunk ("she said" three
+paragraphs after the woman was named) are looked up again in the whole document's mention table
+(:class:`~policytext.annotate.speaker_mentions.MentionTable`).
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from typing import IO, Any, Iterator
 from policytext.annotate.entities import resolve_person, strip_person_name
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
-from policytext.annotate.speakers import carry_speaker, resolve_first_name
+from policytext.annotate.speaker_mentions import MentionTable
+from policytext.annotate.speakers import carry_speaker, resolve_first_name, resolve_in_document
 from policytext.lemma_stream import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
 
@@ -80,6 +83,7 @@ class ChunkResult:
     quotes: list[QuoteRow]
     claims: list[list[Any]]
     lemmas: list[str]
+    mentions: dict[str, Any] | None = None  # the speaker mention table (MentionTable.as_data), shifted
 
 
 def read_chunk(doc: Any, offset: int) -> ChunkResult:
@@ -91,7 +95,10 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     quotes = [QuoteRow(*row).shifted(offset) for row in doc._.pt_quotes or []]
     claims = [[a + offset, b + offset, score, types, [[t, s + offset, e + offset] for t, s, e in triggers]]
               for a, b, score, types, triggers in (doc._.pt_claims or [])]
-    return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc))
+    mentions = doc._.pt_mentions
+    if mentions is not None and offset:
+        mentions = MentionTable.from_data(mentions, offset).as_data()
+    return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc), mentions)
 
 
 @dataclass
@@ -138,6 +145,7 @@ class DocumentChunks:
         self._person_texts: set[str] = set()
         self._bodies: set[str] = set()
         self._held: list[ChunkResult] = []
+        self._mentions = MentionTable()
         self._spill: IO[str] | None = None
 
     def __enter__(self) -> "DocumentChunks":
@@ -161,6 +169,8 @@ class DocumentChunks:
                 self._person_texts.update((surface, name))
             elif label == "ORG":
                 self._bodies.add(name)
+        if chunk.mentions:
+            self._mentions.join(MentionTable.from_data(chunk.mentions))
         self.chunks += 1
         self._held.append(chunk)
         if self._spill is not None or len(self._held) > self.keep_in_memory:
@@ -170,6 +180,7 @@ class DocumentChunks:
         if self._spill is None:
             self._spill = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="policytext-chunks-")
         for held in self._held:
+            # the mention table is already joined into the document's: it need not be kept
             self._spill.write(json.dumps([held.sentences, held.entities, held.quotes, held.claims, held.lemmas],
                                          separators=(",", ":")))
             self._spill.write("\n")
@@ -197,11 +208,17 @@ class DocumentChunks:
         speaker_core = strip_person_name(self.speaker) if self.speaker else None
         sentence_index = 0
         previous: QuoteRow | None = None
+        mentions = self._mentions
+        if self.chunks > 1:
+            mentions.finish_document()
         for chunk in self._results():
             if chunk.quotes:
-                # a quote at the start of a chunk may continue the last one of the chunk before
+                # a speaker whose antecedent may be in another chunk is looked up in the whole
+                # document's table; a quote at the start of a chunk may continue the last one before
                 quotes = []
                 for row in chunk.quotes:
+                    if self.chunks > 1:
+                        row = resolve_in_document(row, mentions)
                     previous = carry_speaker(row, previous, self.text)
                     quotes.append(previous)
                 chunk = replace(chunk, quotes=quotes)

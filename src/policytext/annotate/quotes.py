@@ -91,6 +91,10 @@ def check_scheme(scheme: str) -> str:
 
 if not Doc.has_extension("pt_quotes"):
     Doc.set_extension("pt_quotes", default=None)
+if not Doc.has_extension("pt_mentions"):
+    # the doc's people, roles, bodies and pending speaker mentions (MentionTable.as_data), which the
+    # document's resolution joins across chunks
+    Doc.set_extension("pt_mentions", default=None)
 
 
 @Language.factory("policytext_quotes",
@@ -262,6 +266,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         end = without_trailing_aside(doc, report.start, report.end) if kind == "indirect" else report.end
         rows.append(_row(text, report.start, end, report, kind, confidence, resolver))
         origins.append((report, "report"))
+    doc._.pt_mentions = resolver.table.as_data()  # with the lookups the rows' speakers made (pending)
     candidates = [(row, describe_candidate(doc, row, report, origin, in_quote, text=text))
                   for row, (report, origin) in zip(rows, origins)]
     mark_nesting(candidates)

@@ -34,6 +34,14 @@ from spacy.tokens import Span, Token
 from policytext.annotate.entities import strip_person_name
 from policytext.annotate.quote_lexicon import FIRST_PERSON, PERSON_PRONOUNS, SUBJECT_DEPS
 from policytext.annotate.quote_reports import DocView, Report
+from policytext.annotate.speaker_mentions import (  # noqa: F401  (named here too)
+    BODY_NOUNS,
+    CHAIN_GAP,
+    SalienceRules,
+    THING_NOUNS,
+    MentionTable,
+    Pending,
+)
 from policytext.errors import ModelNotInstalled
 from policytext.records import RESOLVED_BY, check_resolved_by  # noqa: F401  (named here too)
 
@@ -46,24 +54,9 @@ _BODY_LABELS = ("ORG", "GPE")
 _NAMING_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 """Entity labels that name a description ("the Nova Scotia judge"); an age or a date does not."""
 _BODY_PREPOSITIONS = frozenset({"for", "at", "of", "from", "with", "by"})
-BODY_NOUNS = frozenset("""
-company firm utility agency department ministry board government union diocese organization organisation
-council authority commission office service corporation group party association institute bank regulator
-charity foundation university school hospital police force team club church court tribunal
-""".split())
-"""Nouns that stand for a body named before them: "the company said" after "Suncor Energy …"."""
-THING_NOUNS = frozenset("""
-statement release report memo email letter tweet post study survey poll research data document filing
-analysis review figure figures number numbers record records video footage website note arrest decision
-ruling order plan bill law budget policy proposal
-""".split())
-"""Nouns that head a speaking document rather than a person: "the statement said" names no one."""
 DOCUMENT_NOUNS = frozenset("statement release memo email letter tweet post note filing document website".split())
 """Documents someone issues: "the statement said" is the statement of whoever was quoted just before."""
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
-_CHAIN_GAP = 1500
-"""A pronoun takes the previous report's speaker when that report's cue is at most this many
-characters before it (about two short news paragraphs)."""
 
 
 class Speaker(NamedTuple):
@@ -90,16 +83,10 @@ class _Person:
         self.key = key
         self.name = ""
         self.mentions: list[Span] = []
-        self.gender: str | None = None
+        self.title: str | None = None  # "m"/"f" from a title (Mr, Dame …)
+        self.votes = (0, 0)  # he/she used for them in sentences where they are the only person named
+        self.first: str | None = None  # the first name's gender
         self.roles: list[tuple[int, str]] = []  # (char position, role phrase) in text order
-
-    def role_at(self, position: int) -> str | None:
-        """Return the role the doc gave this person last before ``position``, else the first it gives."""
-        before = [at for at, _ in self.roles if at <= position]
-        at = max(before) if before else (self.roles[0][0] if self.roles else None)
-        # of the roles given at one mention, the first: the nearest apposition ("X, a spokesperson
-        # for Inherent Resolve, the U.S. military operation …" is a spokesperson)
-        return next((role for where, role in self.roles if where == at), None)
 
     def add(self, ent: Span) -> None:
         self.mentions.append(ent)
@@ -143,6 +130,7 @@ class SpeakerSettings:
 
     gendered: float = 0.4
     min_name_count: int = 0
+    salience: SalienceRules = SalienceRules()
 
 
 DEFAULT_SPEAKER_SETTINGS = SpeakerSettings()
@@ -352,19 +340,60 @@ class SpeakerResolver:
         self._by_name = {}
         for person in self.people.values():
             self._by_name.setdefault(person.name, person)
-        # the reports in text order, with the person or body each one's mention names directly
         self._bodies = [ent for ent in view.ents if ent.label_ == "ORG" and ent.start not in self._relabelled]
-        self._chain: list[tuple[int, _Person | None, str | None]] = []
-        self._groups: list[tuple[int, str]] = []  # (cue position, name) of plural speakers, for "they"
+        self.table = self._table()
+        # the reports in text order, with the person or body each one's mention names directly
         for report in sorted((r for r in reports if r.cue is not None and r.subject is not None),
                              key=lambda r: r.cue.idx):
             person = self._named_person(report.subject)
             body = None if person is not None else self._named_body(report.subject) or self._body_noun(report.subject)
-            if person is not None or body is not None:
-                self._chain.append((report.cue.idx, person, body))
+            key = person.key if person is not None else None if body is not None else self._name_speaker(report.subject)
+            if key is not None or body is not None:
+                self.table.chain.append((report.cue.idx, key, body))
             group = self._group(report.subject)
             if group is not None:
-                self._groups.append((report.cue.idx, group))
+                self.table.groups.append((report.cue.idx, group))
+
+    def _name_speaker(self, subject: Span) -> str | None:
+        """Return the table key of a speaker named by words the entity tagger left out ("Laurin said").
+
+        The name becomes a person of the table (gender from its first name, if it has one), so a
+        later "she said" can chain to the speaker the text was quoting.
+        """
+        root = subject.root
+        if root.pos_ != "PROPN" or root.ent_type_:
+            return None
+        words = strip_person_name(" ".join(t.text for t in subject if t.pos_ == "PROPN" or t == root)).split()
+        if not words:
+            return None
+        key = words[-1].lower()
+        if key not in self.table.people:
+            first = first_name_gender(words[0], self.settings) if len(words) >= 2 else None
+            self.table.add_person(key, " ".join(words), (subject.start_char, subject.end_char), first=first)
+        return key
+
+    def _table(self) -> MentionTable:
+        """Return the doc's people, sentences, subjects, roles and bodies as a :class:`MentionTable`."""
+        table = MentionTable(self.settings.salience)
+        for key, person in self.people.items():
+            table.add_person(key, person.name, (person.mentions[0].start_char, person.mentions[0].end_char),
+                             title=person.title, votes=person.votes, first=person.first)
+            entry = table.people[key]
+            entry.mentions = sorted((m.start_char, m.end_char) for m in person.mentions)
+            entry.titles = list(person.roles)
+            for ent in person.mentions:
+                full = _POSSESSIVE.sub("", ent.text)
+                if len(strip_person_name(full).split()) >= 2:
+                    entry.names[full] = entry.names.get(full, 0) + 1
+        doc = self.view.doc
+        for sent in doc.sents:
+            table.sentences.append(sent.start_char)
+            for token in sent:
+                if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.i in self._person_of:
+                    table.subjects.append((sent.start_char, self._person_of[token.i].key))
+        table.roles = [(at, lemma, person.key) for at, lemma, person in self._roles]
+        table.bodies = [(ent.start_char, ent.end_char, ent.text) for ent in self._bodies]
+        return table
 
     def _join_first_names(self) -> None:
         """Give a one-word mention that is the first name of exactly one person named in full to that person.
@@ -392,8 +421,7 @@ class SpeakerResolver:
 
     def _fullest_body(self, name: str) -> str:
         """Return the longest body named in the doc that begins with ``name``: "Suncor" -> "Suncor Energy"."""
-        longer = {ent.text for ent in self._bodies if ent.text.startswith(name + " ")}
-        return max(longer, key=len) if len(longer) == 1 else name
+        return self.table.fullest_body(name)
 
     def resolve(self, subject: Span | None, *, cue: Token | None = None) -> Speaker:
         """Return the speaker behind a mention ``subject`` (None: no mention) of a report with ``cue``."""
@@ -410,7 +438,7 @@ class SpeakerResolver:
         """Return the resolved speaker's role: the person's, as the doc gives it, or a body's speaker noun."""
         person = self._by_name.get(name)
         if person is not None:
-            return person.role_at(cue.idx if cue is not None else subject.start_char)
+            return self.table.people[person.key].role_at(cue.idx if cue is not None else subject.start_char)
         root = subject.root
         if how == "role" and root.pos_ == "NOUN" and root.lemma_.lower() not in BODY_NOUNS | THING_NOUNS \
                 and not root.ent_type_ and name != subject.text and root.text.lower() not in name.lower():
@@ -421,25 +449,19 @@ class SpeakerResolver:
         doc = subject.doc
         root = subject.root
         lower = root.lower_
+        at = cue.idx if cue is not None else subject.start_char
+        cue_lemma = cue.lemma_.lower() if cue is not None else None
         if lower in FIRST_PERSON:
             return doc.user_data.get("pt_speaker") or None, "pronoun"
         if lower == "it":
             # "it said": the body whose report came just before ("BC Hydro said … It said …")
-            at = cue.idx if cue is not None else subject.start_char
-            bodies = [(where, body) for where, _, body in self._chain if body is not None and where < at]
-            if bodies and at - bodies[-1][0] <= _CHAIN_GAP:
-                return bodies[-1][1], "chain"
-            return None, "none"
+            return self._look_up(subject, Pending("it", None, None, at, cue_lemma))
         if lower == "they":
             # plural: the group that spoke just before ("Officials said … They added"), else left
             # unnamed rather than guessed
-            at = cue.idx if cue is not None else subject.start_char
-            groups = [(where, group) for where, group in self._groups if where < at]
-            if groups and at - groups[-1][0] <= _CHAIN_GAP:
-                return groups[-1][1], "chain"
-            return None, "none"
+            return self._look_up(subject, Pending("they", None, None, at, cue_lemma))
         if lower in PERSON_PRONOUNS:
-            return self._pronoun(subject, pronoun_gender(lower), cue)
+            return self._look_up(subject, Pending("pronoun", pronoun_gender(lower), None, at, cue_lemma))
         person = self._named_person(subject)
         if person is not None:
             return person.name, "name"
@@ -454,46 +476,36 @@ class SpeakerResolver:
         body = self._body_of(root)
         if body is not None:
             return body, "role"  # "a spokesperson for the Home Office", "a statement from the PMO"
-        lemma = root.lemma_.lower()
-        if lemma in DOCUMENT_NOUNS and root.tag_ == "NN":
-            # "the statement said": the statement of the person or body quoted just before
-            at = cue.idx if cue is not None else subject.start_char
-            said = [(where, person.name if person is not None else body) for where, person, body in self._chain
-                    if where < at]
-            if said and at - said[-1][0] <= _CHAIN_GAP and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
-                                                               for c in root.children):
-                return said[-1][1], "chain"
-        named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ in _NAMING_LABELS or c.pos_ == "PROPN")
-                    for c in root.children)
-        if not named and root.tag_ not in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
-                                                    for c in root.children):
-            person = self._role_holder(lemma, subject.start_char)
-            if person is not None:
-                return person.name, "role"  # "the minister" after "X, the Cabinet Office minister,"
-            if lemma in BODY_NOUNS:
-                bodies = [ent for ent in self._bodies if ent.end_char <= subject.start_char]
-                if bodies:
-                    return bodies[-1].text, "role"  # "the company said" after "Suncor Energy …"
-            elif lemma not in THING_NOUNS:
-                # "the lanky, bespectacled professor said": the person the story is quoting
-                at = cue.idx if cue is not None else subject.start_char
-                people = [person for where, person, _ in self._chain if person is not None and where < at]
-                if people:
-                    return people[-1].name, "role"
         # a role or group left unnamed ("the spokesman", "officials"): the head and its modifiers
         modifiers = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root]
         start = min([t.left_edge.i for t in modifiers] + [root.i])
-        words = [t for t in subject.doc[start:root.i + 1] if t.dep_ not in ("det", "poss", "punct", "case", "cc")]
-        return " ".join(t.text for t in words), "role"
+        words = " ".join(t.text for t in subject.doc[start:root.i + 1]
+                         if t.dep_ not in ("det", "poss", "punct", "case", "cc"))
+        lemma = root.lemma_.lower()
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.children)
+        if lemma in DOCUMENT_NOUNS and root.tag_ == "NN" and definite:
+            # "the statement said": the statement of the person or body quoted just before
+            return self._look_up(subject, Pending("document", lemma, words, at, cue_lemma))
+        named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ in _NAMING_LABELS or c.pos_ == "PROPN")
+                    for c in root.children)
+        if not named and root.tag_ not in ("NNS", "NNPS") and definite:
+            # "the minister" (a role given before), "the company" (a body of its kind), "the
+            # bespectacled professor" (the person being quoted)
+            return self._look_up(subject, Pending("role", lemma, words, at, cue_lemma))
+        return words, "role"
+
+    def _look_up(self, subject: Span, pending: Pending) -> tuple[str | None, str]:
+        """Resolve a mention whose antecedent is in the table, and keep it for the document's table to redo."""
+        self.table.pending[subject.start_char] = pending
+        return self.table.resolve(pending, subject.start_char)
 
     def _body_noun(self, subject: Span) -> str | None:
-        """Return the body "the company" or "the board" stands for: the last one named before it."""
+        """Return the body "the company" or "the board" stands for (:meth:`MentionTable.body_for_noun`)."""
         root = subject.root
         if root.pos_ != "NOUN" or root.lemma_.lower() not in BODY_NOUNS or root.tag_ in ("NNS", "NNPS") \
                 or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.children):
             return None
-        bodies = [ent for ent in self._bodies if ent.end_char <= subject.start_char]
-        return bodies[-1].text if bodies else None
+        return self.table.body_for_noun(root.lemma_.lower(), subject.start_char)
 
     @staticmethod
     def _group(subject: Span) -> str | None:
@@ -524,31 +536,6 @@ class SpeakerResolver:
             head = head.head
         return head.dep_ == "poss" and head.head == root
 
-    def _pronoun(self, subject: Span, gender: str | None, cue: Token | None) -> tuple[str | None, str]:
-        """Resolve he/she: the previous report's speaker, the subject before, the last person named."""
-        position = subject.start_char
-
-        def agrees(person: _Person) -> bool:
-            return gender is None or person.gender is None or person.gender == gender
-
-        # 1. a quote chain: the last report before this one whose speaker agrees ("…,” she added)
-        person = self._chain_person(position, cue, agrees)
-        if person is not None:
-            return person.name, "chain"
-        # 2. the person who is the subject of the sentence before
-        person = self._subject_before(subject, agrees)
-        if person is not None:
-            return person.name, "pronoun"
-        # 3. the last person named before it who agrees
-        best: tuple[int, _Person] | None = None
-        for person in self.people.values():
-            if not agrees(person):
-                continue
-            ends = [m.end_char for m in person.mentions if m.end_char <= position]
-            if ends and (best is None or max(ends) > best[0]):
-                best = (max(ends), person)
-        return (best[1].name, "pronoun") if best is not None else (None, "none")
-
     def _named_body(self, subject: Span) -> str | None:
         """Return the body a mention names: the body entity it is, or one that modifies its head.
 
@@ -569,35 +556,6 @@ class SpeakerResolver:
                     ent.label_ == "ORG" or root.lemma_.lower() in BODY_NOUNS):
                 return ent.text
         return None
-
-    def _chain_person(self, position: int, cue: Token | None, agrees: Any) -> _Person | None:
-        """Return the speaker of the last report before ``position`` who agrees (a quote chain)."""
-        cue_at = cue.idx if cue is not None else position
-        for at, person, _ in reversed(self._chain):
-            if person is None or at >= min(cue_at, position):
-                continue
-            if cue_at - at > _CHAIN_GAP:
-                break
-            if agrees(person):
-                return person
-        return None
-
-    def _subject_before(self, subject: Span, agrees: Any) -> _Person | None:
-        """Return the person who is the subject of the sentence before a mention, when they agree."""
-        sent = subject.sent
-        doc = subject.doc
-        if sent.start == 0:
-            return None
-        for token in doc[sent.start - 1].sent:
-            if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
-                person = self._person_of.get(token.i)
-                if person is not None and agrees(person):
-                    return person
-        return None
-
-    def _role_holder(self, lemma: str, position: int) -> _Person | None:
-        holders = [person for at, role, person in self._roles if role == lemma and at < position]
-        return holders[-1] if holders else None
 
     def _body_of(self, root: Token) -> str | None:
         """Return the body a speaker noun speaks for: "a spokesperson for the Home Office"."""
@@ -635,14 +593,11 @@ class SpeakerResolver:
                 gender = pronoun_gender(token.lower_)
                 if gender is not None:
                     votes[gender] += 1
-        if title_gender is not None:
-            person.gender = title_gender
-        elif votes["m"] != votes["f"]:
-            person.gender = "m" if votes["m"] > votes["f"] else "f"
-        else:
-            first = strip_person_name(person.name).split()
-            if first:
-                person.gender = first_name_gender(first[0], self.settings)
+        person.title = title_gender
+        person.votes = (votes["m"], votes["f"])
+        first = strip_person_name(person.name).split()
+        if first:
+            person.first = first_name_gender(first[0], self.settings)  # the document's votes may need it
 
     def _read_roles(self, person: _Person, ent: Span) -> None:
         """Record the roles an entity is given: "X, the Cabinet Office minister," and "Health Minister X"."""
@@ -782,3 +737,37 @@ def carry_speaker(row: Any, previous: Any, text: str) -> Any:
     if mention in PERSON_PRONOUNS:
         return row._replace(speaker=previous.speaker, resolved_by="chain", speaker_role=previous.speaker_role)
     return row
+
+
+def resolve_in_document(row: Any, mentions: MentionTable) -> Any:
+    """Return ``row`` with its speaker looked up again in the whole document's mention table.
+
+    Only a mention whose antecedent the table gives (he/she, it, they, "the statement", "the
+    minister", "the company": :data:`~policytext.annotate.speaker_mentions.PENDING_KINDS`) is
+    looked up again; a name stays as the chunk resolved it. The lookup is the chunk's, over every
+    chunk's people, roles, bodies and reports, so a person named in an earlier chunk can be "she",
+    and a gender shown anywhere in the document counts.
+
+    Example:
+        >>> from policytext.annotate.quote_rows import QuoteRow
+        >>> table = MentionTable()
+        >>> table.add_person("lee", "Ann Lee", (0, 7), title="f")
+        >>> table.pending[500] = Pending("pronoun", "f", None, 504)
+        >>> resolve_in_document(QuoteRow(520, 560, None, 500, 503, "said", "indirect", 0.4), table).speaker
+        'Ann Lee'
+    """
+    pending = mentions.pending.get(row.speaker_start) if row.speaker_start is not None else None
+    if pending is None:
+        return row
+    name, how = mentions.resolve(pending, row.speaker_start)
+    if name is None:
+        return row._replace(speaker=None, resolved_by="none", speaker_role=None)
+    person = next((p for p in mentions.people.values() if p.name == name), None)
+    if person is not None:
+        role = person.role_at(pending.cue_at)
+    else:
+        name = mentions.fullest_body(name)
+        role = row.speaker_role if name == row.speaker else None
+    if row.resolved_by == "chain" and name == row.speaker:
+        how = "chain"  # a quote that goes on from the one before keeps saying so
+    return row._replace(speaker=name, resolved_by=how, speaker_role=role)

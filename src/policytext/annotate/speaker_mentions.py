@@ -1,0 +1,448 @@
+"""The people, roles, bodies and reports a text mentions, as plain data that joins across chunks.
+
+Speaker resolution (:mod:`policytext.annotate.speakers`) reads a parsed chunk once and writes what
+it found into a :class:`MentionTable`: each person's mentions and the evidence of their gender
+(titles, the pronouns the text uses for them, the first name's gender), the roles appositions and
+titles give them, the bodies named, the subjects of sentences and the speakers of reports in text
+order. Every antecedent a speaker mention needs ("she", "the minister", "the company", "it",
+"they", "the statement") is looked up in a table, never in the parse, so the same lookup runs twice:
+in the chunk, and again over the whole document once every chunk's table is joined
+(:meth:`MentionTable.join`, done by :class:`policytext.annotate.document.DocumentChunks`): a person
+named in one chunk is the antecedent of "she said" in the next.
+
+Tables travel as plain lists (:meth:`MentionTable.as_data`), so they cross worker processes and
+spill files as they are. Character offsets are the text's (a chunk's table is shifted into its
+document by :meth:`MentionTable.shifted`).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from policytext.annotate.entities import strip_person_name
+
+CHAIN_GAP = 1500
+"""A pronoun takes the previous report's speaker when that report's cue is at most this many
+characters before it (about two short news paragraphs)."""
+
+BODY_NOUNS = frozenset("""
+company firm utility agency department ministry board government union diocese organization organisation
+council authority commission office service corporation group party association institute bank regulator
+charity foundation university school hospital police force team club church court tribunal
+""".split())
+"""Nouns that stand for a body named before them: "the company said" after "Suncor Energy …"."""
+THING_NOUNS = frozenset("""
+statement release report memo email letter tweet post study survey poll research data document filing
+analysis review figure figures number numbers record records video footage website note arrest decision
+ruling order plan bill law budget policy proposal
+""".split())
+"""Nouns that head a speaking document rather than a person: "the statement said" names no one."""
+
+_SAME_KIND = {"firm": "company", "corporation": "company", "utility": "company", "bank": "company",
+              "organization": "organisation", "department": "public body", "ministry": "public body",
+              "agency": "public body", "office": "public body", "service": "public body", "authority": "public body",
+              "commission": "public body", "regulator": "public body"}
+"""Body nouns a text uses for one kind of body: "the agency said" after "the U.S. State Department"."""
+_COMPANY_WORDS = frozenset("company co corp corporation inc incorporated ltd limited plc llc lp ag sa gmbh firm "
+                           "holdings".split())
+"""Words that make a body's name a company's ("Suncor Energy Inc.", "Apple Corp")."""
+_WORD = re.compile(r"[A-Za-z]+")
+
+CONTINUING_CUES = frozenset({"add", "continue", "go"})
+"""Cue lemmas that go on from the quote before ("…,” she added): they keep the chain's speaker."""
+
+PENDING_KINDS = ("pronoun", "it", "they", "document", "role")
+"""The speaker mentions whose antecedent is looked up in the table: he/she, it, they, "the
+statement", and a definite role or body noun ("the minister", "the company")."""
+
+
+def body_kind(noun: str) -> str:
+    """Return the kind a body noun names: "firm" and "bank" are companies, "ministry" and "agency" public bodies."""
+    return _SAME_KIND.get(noun, noun)
+
+
+def body_kinds(name: str) -> frozenset[str]:
+    """Return the kinds a body's name says it is: "Department of Justice" -> {"department"}; "Suncor" -> {}."""
+    words = {w.lower() for w in _WORD.findall(name)}
+    kinds = {body_kind(w) for w in words if w in BODY_NOUNS}
+    if words & _COMPANY_WORDS:
+        kinds.add("company")
+    return frozenset(kinds)
+
+
+def _first_word(name: str) -> str:
+    """Return the first word of a name of two words or more, in lower case ("" for one word)."""
+    words = strip_person_name(name).split()
+    return words[0].lower() if len(words) >= 2 else ""
+
+
+def _other_people(a: str, b: str) -> bool:
+    """True when two full names with one surname have first names neither has: "Dorie" and "Michael Greenspan"."""
+    first, second = _first_word(a), _first_word(b)
+    if not first or not second or first == second:
+        return False
+    return first not in b.lower().split() and second not in a.lower().split()
+
+
+def _same_body(a: str, b: str) -> bool:
+    """True when two body names are one body written longer or shorter ("Suncor", "Suncor Energy")."""
+    first, second = a.lower().split(), b.lower().split()
+    if first and first[0] == "the":
+        first = first[1:]
+    if second and second[0] == "the":
+        second = second[1:]
+    short, long = sorted((first, second), key=len)
+    return bool(short) and long[:len(short)] == short
+
+
+@dataclass
+class PersonEntry:
+    """One person of a table: fullest name, mention spans, and the evidence of their gender."""
+
+    name: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    title: str | None = None  # "m"/"f" from Mr, Mrs, Sir, Dame …
+    votes: list[int] = field(default_factory=lambda: [0, 0])  # he/she used for them: [male, female]
+    first: str | None = None  # the first name's gender (table of nomquamgender), for ``name``
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (position, role phrase) in text order
+    names: dict[str, int] = field(default_factory=dict)  # full names written for them, with how often
+
+    @property
+    def gender(self) -> str | None:
+        """Return "m", "f" or None: a title first, then the pronouns used for them, then the first name."""
+        if self.title is not None:
+            return self.title
+        if self.votes[0] != self.votes[1]:
+            return "m" if self.votes[0] > self.votes[1] else "f"
+        return self.first
+
+    def role_at(self, position: int) -> str | None:
+        """Return the role the text gave this person last before ``position``, else the first it gives."""
+        before = [at for at, _ in self.titles if at <= position]
+        at = max(before) if before else (self.titles[0][0] if self.titles else None)
+        # of the roles given at one mention, the first: the nearest apposition ("X, a spokesperson
+        # for Inherent Resolve, the U.S. military operation …" is a spokesperson)
+        return next((role for where, role in self.titles if where == at), None)
+
+    def absorb(self, other: "PersonEntry") -> None:
+        """Take another entry's mentions and evidence (the same person, named in another chunk)."""
+        for name, count in other.names.items():
+            self.names[name] = self.names.get(name, 0) + count
+        # the full name written most often ("Dorie Greenspan" over her son "Michael Greenspan",
+        # named once in the same chunk); else the longest
+        best = max(self.names, key=lambda n: (self.names[n], len(n))) if self.names else None
+        longest = max((self.name, other.name), key=len)
+        name = best if best is not None and len(best.split()) >= len(longest.split()) - 1 else longest
+        if name != self.name:
+            self.first = other.first if name == other.name and other.first is not None else self.first
+            self.name = name
+        elif self.first is None:
+            self.first = other.first
+        self.mentions = sorted(set(self.mentions) | set(other.mentions))
+        self.title = self.title or other.title
+        self.votes = [self.votes[0] + other.votes[0], self.votes[1] + other.votes[1]]
+        self.titles = sorted(set(self.titles) | set(other.titles))
+
+
+@dataclass
+class Pending:
+    """A speaker mention whose antecedent is looked up in the table: what kind, its noun, its fallback words."""
+
+    kind: str  # one of PENDING_KINDS
+    detail: str | None  # the pronoun's gender, or the noun's lemma
+    words: str | None  # what to call the speaker when nothing resolves it ("spokesman"), else None
+    cue_at: int  # the report's cue position (quote chains look before it)
+    cue: str | None = None  # the cue's lemma: "add" and "continue" go on from the quote before
+
+
+@dataclass(frozen=True)
+class SalienceRules:
+    """Switches of pronoun resolution chosen by cross-validation (:mod:`policytext.evaluation.quote_folds`).
+
+    Args:
+        subject_over_chain: a person who is the subject of the sentence before a pronoun, and first
+            so after the last report's cue, takes the pronoun from that report's speaker ("“…,” said
+            A. B turned out to the event. “…,” he said." is B's).
+        pronoun_reach: the last person named before a pronoun is its antecedent only within this
+            many characters (None: anywhere before); past it the pronoun stays unresolved and the
+            quote before lends its speaker (:func:`~policytext.annotate.speakers.carry_speaker`).
+
+    Chosen by 5-fold cross-validation over ggt-dev articles (2026-12-02): every fold chose
+    ``subject_over_chain`` (out-of-fold speaker accuracy 0.8758 nested, against 0.8691–0.8708
+    without it); the reach made no difference there (3,000 characters or none), so none is kept.
+    """
+
+    subject_over_chain: bool = True
+    pronoun_reach: int | None = None
+
+
+class MentionTable:
+    """The people, roles, bodies and reports of one chunk or one document (see the module docstring).
+
+    Example:
+        >>> table = MentionTable()
+        >>> table.add_person("smith", "Jane Smith", (0, 10), first="f")
+        >>> table.resolve(Pending("pronoun", "f", None, 40), 40)
+        ('Jane Smith', 'pronoun')
+    """
+
+    def __init__(self, rules: SalienceRules = SalienceRules()) -> None:
+        self.rules = rules
+        self.people: dict[str, PersonEntry] = {}
+        self.sentences: list[int] = []  # sentence starts, in order
+        self.subjects: list[tuple[int, str]] = []  # (sentence start, person key) of a main clause's subject
+        self.roles: list[tuple[int, str, str]] = []  # (position, role lemma, person key)
+        self.bodies: list[tuple[int, int, str]] = []  # (start, end, name) of bodies named
+        self.chain: list[tuple[int, str | None, str | None]] = []  # (cue position, person key, body) of reports
+        self.groups: list[tuple[int, str]] = []  # (cue position, words) of plural speakers
+        self.pending: dict[int, Pending] = {}  # mention start -> its pending lookup
+
+    # building -----------------------------------------------------------------------------------
+
+    def add_person(self, key: str, name: str, span: tuple[int, int], *, title: str | None = None,
+                   votes: tuple[int, int] = (0, 0), first: str | None = None) -> None:
+        """Add one mention of the person ``key`` (their surname, lower case) with the evidence it gives."""
+        entry = PersonEntry(name, [span], title, list(votes), first)
+        if key in self.people:
+            self.people[key].absorb(entry)
+        else:
+            self.people[key] = entry
+
+    def person_name(self, key: str | None) -> str | None:
+        return self.people[key].name if key is not None and key in self.people else None
+
+    def as_data(self) -> dict[str, Any]:
+        """Return the table as plain lists and dicts (JSON, msgpack and pickle keep it as it is)."""
+        return {"people": [[k, p.name, [list(m) for m in p.mentions], p.title, list(p.votes), p.first,
+                            [list(t) for t in p.titles], p.names] for k, p in self.people.items()],
+                "sentences": list(self.sentences), "subjects": [list(s) for s in self.subjects],
+                "roles": [list(r) for r in self.roles], "bodies": [list(b) for b in self.bodies],
+                "chain": [list(c) for c in self.chain], "groups": [list(g) for g in self.groups],
+                "pending": [[at, p.kind, p.detail, p.words, p.cue_at, p.cue] for at, p in self.pending.items()],
+                "rules": [self.rules.subject_over_chain, self.rules.pronoun_reach]}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], offset: int = 0) -> "MentionTable":
+        """Return the table :meth:`as_data` gave, every position moved by ``offset``."""
+        table = cls(SalienceRules(*data["rules"]) if "rules" in data else SalienceRules())
+        for key, name, mentions, title, votes, first, titles, names in data.get("people", []):
+            table.people[key] = PersonEntry(name, [(s + offset, e + offset) for s, e in mentions], title, list(votes),
+                                            first, [(at + offset, role) for at, role in titles], dict(names))
+        table.sentences = [s + offset for s in data.get("sentences", [])]
+        table.subjects = [(s + offset, k) for s, k in data.get("subjects", [])]
+        table.roles = [(at + offset, lemma, k) for at, lemma, k in data.get("roles", [])]
+        table.bodies = [(s + offset, e + offset, name) for s, e, name in data.get("bodies", [])]
+        table.chain = [(at + offset, k, body) for at, k, body in data.get("chain", [])]
+        table.groups = [(at + offset, words) for at, words in data.get("groups", [])]
+        table.pending = {at + offset: Pending(kind, detail, words, cue_at + offset, cue)
+                         for at, kind, detail, words, cue_at, cue in data.get("pending", [])}
+        return table
+
+    def join(self, other: "MentionTable") -> None:
+        """Add a later chunk's table (positions already the document's) to this one.
+
+        People are joined by surname, except two people named in full with other first names
+        ("Dorie Greenspan" and, chunks later, "Michael Greenspan"): they stay two people.
+        """
+        self.rules = other.rules
+        renamed: dict[str, str] = {}
+        for key, entry in other.people.items():
+            mine = self.people.get(key)
+            if mine is not None and _other_people(mine.name, entry.name):
+                renamed[key] = key = f"{key}|{_first_word(entry.name)}"
+                mine = self.people.get(key)
+            if mine is not None:
+                mine.absorb(entry)
+            else:
+                self.people[key] = PersonEntry(entry.name, list(entry.mentions), entry.title, list(entry.votes),
+                                               entry.first, list(entry.titles), dict(entry.names))
+        self.sentences += other.sentences
+        self.subjects += [(at, renamed.get(k, k)) for at, k in other.subjects]
+        self.roles += [(at, lemma, renamed.get(k, k)) for at, lemma, k in other.roles]
+        self.bodies += other.bodies
+        self.chain += [(at, renamed.get(k, k) if k is not None else None, body) for at, k, body in other.chain]
+        self.groups += other.groups
+        self.pending.update(other.pending)
+
+    def finish_document(self) -> None:
+        """Join what only the whole document shows: first names and surnames tagged as bodies.
+
+        "Michael" (a person of their own in a later chunk) is "Michael Greenspan" when exactly one
+        person is named so; "Vickers" tagged as a body in a later chunk is "Kevin Vickers".
+        """
+        full: dict[str, list[str]] = {}
+        for key, entry in self.people.items():
+            words = entry.name.split()
+            if len(words) >= 2:
+                full.setdefault(words[0].lower(), []).append(key)
+        for key in [k for k, e in self.people.items() if len(e.name.split()) == 1]:
+            holders = [k for k in full.get(key, []) if k != key]
+            if len(holders) == 1:
+                self._merge_person(key, holders[0])
+        people_bodies = {i for i, (_, _, name) in enumerate(self.bodies) if self._surname_key(name) is not None}
+        for i in sorted(people_bodies):
+            start, end, name = self.bodies[i]
+            entry = self.people[self._surname_key(name)]
+            entry.mentions = sorted(set(entry.mentions) | {(start, end)})
+        self.bodies = [b for i, b in enumerate(self.bodies) if i not in people_bodies]
+        self.chain = [(at, key, body) if key is not None or body is None or self._surname_key(body) is None
+                      else (at, self._surname_key(body), None) for at, key, body in self.chain]
+
+    def _surname_key(self, name: str) -> str | None:
+        """Return the key of the person a one-word body name is the surname of (named in full somewhere), else None."""
+        key = name.lower()
+        if " " in key or key not in self.people or len(self.people[key].name.split()) < 2:
+            return None
+        return key
+
+    def fullest_body(self, name: str) -> str:
+        """Return the one longer body name that begins with ``name`` ("Suncor" -> "Suncor Energy"), else ``name``."""
+        longer = {body for _, _, body in self.bodies if body.startswith(name + " ")}
+        return max(longer, key=len) if len(longer) == 1 else name
+
+    def _merge_person(self, key: str, into: str) -> None:
+        self.people[into].absorb(self.people.pop(key))
+        self.subjects = [(at, into if k == key else k) for at, k in self.subjects]
+        self.roles = [(at, lemma, into if k == key else k) for at, lemma, k in self.roles]
+        self.chain = [(at, into if k == key else k, body) for at, k, body in self.chain]
+
+    # looking up antecedents ---------------------------------------------------------------------
+
+    def resolve(self, pending: Pending, position: int) -> tuple[str | None, str]:
+        """Return (name or None, how) for a pending mention at ``position`` (see :data:`PENDING_KINDS`).
+
+        A definite role or body noun that nothing resolves gives its own words with "role" (the noun
+        itself, never a guess); a pronoun that nothing resolves gives None with "none".
+        """
+        kind, cue_at = pending.kind, pending.cue_at
+        if kind == "pronoun":
+            return self._pronoun(position, cue_at, pending.detail, continues=pending.cue in CONTINUING_CUES)
+        if kind == "it":
+            bodies = [(at, body) for at, _, body in self.chain if body is not None and at < cue_at]
+            if bodies and cue_at - bodies[-1][0] <= CHAIN_GAP:
+                return bodies[-1][1], "chain"
+            return None, "none"
+        if kind == "they":
+            groups = [(at, words) for at, words in self.groups if at < cue_at]
+            if groups and cue_at - groups[-1][0] <= CHAIN_GAP:
+                return groups[-1][1], "chain"
+            return None, "none"
+        lemma = pending.detail or ""
+        if kind == "document":
+            said = [(at, self.person_name(key) or body) for at, key, body in self.chain if at < cue_at]
+            if said and cue_at - said[-1][0] <= CHAIN_GAP:
+                return said[-1][1], "chain"
+            return pending.words, "role"
+        holder = self.role_holder(lemma, position)
+        if holder is not None:
+            return holder, "role"  # "the minister" after "X, the Cabinet Office minister,"
+        if lemma in BODY_NOUNS:
+            return self.body_for_noun(lemma, position, cue_at) or pending.words, "role"
+        if lemma not in THING_NOUNS:
+            # "the lanky, bespectacled professor said": the person the story is quoting
+            people = [key for at, key, _ in self.chain if key is not None and at < cue_at]
+            if people:
+                return self.person_name(people[-1]), "role"
+        return pending.words, "role"
+
+    def role_holder(self, lemma: str, position: int) -> str | None:
+        """Return the person the text last gave the role ``lemma`` before ``position`` ("the minister")."""
+        holders = [key for at, role, key in sorted(self.roles) if role == lemma and at < position]
+        return self.person_name(holders[-1]) if holders else None
+
+    def body_for_noun(self, noun: str, position: int, cue_at: int | None = None) -> str | None:
+        """Return the body "the company" (or "the department" …) stands for, or None when several compete.
+
+        The bodies named before ``position`` whose name says they are of the noun's kind ("Department
+        of Justice" for "the department", "Suncor Energy Inc." for "the company"); when none is, those
+        whose name says no kind at all ("Suncor"). One body (however often, or however long its name
+        is written) is the answer; of several, the one whose report came last within
+        :data:`CHAIN_GAP` (the body the text is quoting), else none: never the nearest by guess.
+        """
+        kind = body_kind(noun)
+        before = [name for start, end, name in sorted(self.bodies) if end <= position]
+        pool = [name for name in before if kind in body_kinds(name)] or [name for name in before if not body_kinds(name)]
+        distinct: list[str] = []
+        for name in pool:
+            same = next((i for i, d in enumerate(distinct) if _same_body(d, name)), None)
+            if same is None:
+                distinct.append(name)
+            elif len(name) > len(distinct[same]):
+                distinct[same] = name
+        if len(distinct) == 1:
+            return distinct[0]
+        if len(distinct) > 1:
+            at = position if cue_at is None else min(cue_at, position)
+            spoke = [(where, body) for where, _, body in self.chain if body is not None and where < at]
+            if spoke and at - spoke[-1][0] <= CHAIN_GAP:
+                match = [d for d in distinct if _same_body(d, spoke[-1][1])]
+                if len(match) == 1:
+                    return match[0]
+        return None
+
+    def _pronoun(self, position: int, cue_at: int, gender: str | None, *, continues: bool = False
+                 ) -> tuple[str | None, str]:
+        """Resolve he/she: the previous report's speaker, the subject before, the last person named."""
+        def agrees(key: str) -> bool:
+            person_gender = self.people[key].gender
+            return gender is None or person_gender is None or person_gender == gender
+
+        # 1. a quote chain: the last report before this one whose speaker agrees ("…,” she added),
+        # unless someone else has since been the subject of a sentence (and the cue is not "added")
+        chained = self._chain_person(position, cue_at, agrees)
+        if chained is not None:
+            key, said_at = chained
+            since = self._subject_since(said_at, position, agrees) if self.rules.subject_over_chain else None
+            if since is None or since == key or continues:
+                return self.people[key].name, "chain"
+            return self.people[since].name, "pronoun"
+        # 2. the person who is the subject of the sentence before
+        subject = self._subject_before(position, agrees)
+        if subject is not None:
+            return self.people[subject[0]].name, "pronoun"
+        # 3. the last person named before it who agrees (within reach)
+        best: tuple[int, str] | None = None
+        reach = self.rules.pronoun_reach
+        for key, entry in self.people.items():
+            if not agrees(key):
+                continue
+            ends = [end for _, end in entry.mentions if end <= position and (reach is None or position - end <= reach)]
+            if ends and (best is None or max(ends) > best[0]):
+                best = (max(ends), key)
+        return (self.people[best[1]].name, "pronoun") if best is not None else (None, "none")
+
+    def _chain_person(self, position: int, cue_at: int, agrees: Callable[[str], bool]) -> tuple[str, int] | None:
+        """Return (person key, cue position) of the last report before ``position`` whose speaker agrees."""
+        for at, key, _ in reversed(sorted(self.chain, key=lambda c: c[0])):
+            if key is None or key not in self.people or at >= min(cue_at, position):
+                continue
+            if cue_at - at > CHAIN_GAP:
+                break
+            if agrees(key):
+                return key, at
+        return None
+
+    def _subject_since(self, said_at: int, position: int, agrees: Callable[[str], bool]) -> str | None:
+        """Return the agreeing person last the subject of a sentence that starts after ``said_at`` and ends before ``position``."""
+        starts = sorted(self.sentences)
+        here = bisect_right(starts, position) - 1
+        after = bisect_right(starts, said_at)  # the first sentence that starts after the report's cue
+        for start in reversed(starts[after:max(after, here)]):
+            for at, key in self.subjects:
+                if at == start and key in self.people and agrees(key):
+                    return key
+        return None
+
+    def _subject_before(self, position: int, agrees: Callable[[str], bool]) -> tuple[str, int] | None:
+        """Return (person key, sentence start) of the agreeing subject of the sentence before ``position``."""
+        starts = sorted(self.sentences)
+        here = bisect_right(starts, position) - 1
+        if here <= 0:
+            return None
+        before = starts[here - 1]
+        for at, key in self.subjects:
+            if at == before and key in self.people and agrees(key):
+                return key, at
+        return None
