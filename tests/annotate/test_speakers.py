@@ -273,14 +273,31 @@ def test_a_pronoun_finds_its_antecedent_in_an_earlier_chunk_of_real_news(pipelin
 @pytest.mark.parametrize("text, speaker, mention", [
     # one company named before: "the company" is it
     ("Suncor Energy Inc. reported its results on Monday. The company said profits rose by a third this year.",
-     "Suncor Energy Inc.", "The company"),
-    # two companies compete: the noun stays itself, not the nearest by guess
-    ("Suncor Energy reported its results on Monday, a day after Imperial Oil. "
+     "Suncor Energy Inc", "The company"),
+    # two companies compete, neither quoted: the noun stays itself, not the nearest by guess
+    ("Suncor Energy bought a stake in Imperial Oil on Monday. "
      "The company said profits rose by a third this year.", "company", "The company"),
+    # … but of two, the one that just reported is the one the text goes on quoting
+    ("Suncor Energy reported its results on Monday, a day after Imperial Oil. "
+     "The company said profits rose by a third this year.", "Suncor Energy", "The company"),
     # a department is the public body of its kind, not the company named after it
     ("The Department of Justice opened an inquiry into Suncor Energy on Monday. "
-     "The department said the inquiry would take a year.", "Department of Justice", "The department"),
+     "The department said the inquiry would take a year.", "The Department of Justice", "The department"),
 ])
 def test_a_definite_body_noun_is_the_one_body_of_its_kind_or_stays_itself(pipeline, text, speaker, mention):
     [quote] = [q for q in _annotation(pipeline, text).quotes if q.speaker_mention == mention]
     assert (quote.speaker, quote.resolved_by) == (speaker, "role")
+
+
+@pytest.mark.parametrize("text, quoted, speaker", [
+    # an unnamed speaker keeps the words after its noun, not the noun alone
+    ("A person familiar with the negotiations said the deal would be signed before the end of the month.",
+     "the deal would be signed", "person familiar with the negotiations"),
+    # "the judge" is the judge described before, not the person the story quoted last
+    ("“We will appeal,” said Ann Lee. The Nova Scotia judge said the risk to the public was too high. "
+     "The judge said the man would stay in prison for at least ten more years.",
+     "the man would stay in prison", "Nova Scotia judge"),
+])
+def test_an_unnamed_speaker_is_described_in_full_and_described_again(pipeline, text, quoted, speaker):
+    said = [q for q in _annotation(pipeline, text).quotes if q.text.startswith(quoted)]
+    assert said and (said[0].speaker, said[0].resolved_by) == (speaker, "role")

@@ -481,6 +481,8 @@ class SpeakerResolver:
         start = min([t.left_edge.i for t in modifiers] + [root.i])
         words = " ".join(t.text for t in subject.doc[start:root.i + 1]
                          if t.dep_ not in ("det", "poss", "punct", "case", "cc"))
+        if self.settings.salience.description_phrase:
+            words = _with_postmodifiers(words, root)
         lemma = root.lemma_.lower()
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.children)
         if lemma in DOCUMENT_NOUNS and root.tag_ == "NN" and definite:
@@ -492,6 +494,7 @@ class SpeakerResolver:
             # "the minister" (a role given before), "the company" (a body of its kind), "the
             # bespectacled professor" (the person being quoted)
             return self._look_up(subject, Pending("role", lemma, words, at, cue_lemma))
+        self.table.descriptions.append((subject.start_char, lemma, words))
         return words, "role"
 
     def _look_up(self, subject: Span, pending: Pending) -> tuple[str | None, str]:
@@ -638,6 +641,27 @@ def _words(span: Span) -> str:
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "case"):
         tokens = tokens[:-1]
     return "".join(t.text_with_ws for t in tokens).strip()
+
+
+_POSTMODIFIER_WORDS = 6
+"""A description keeps at most this many words after its noun."""
+
+
+def _with_postmodifiers(words: str, root: Token) -> str:
+    """Return a description's words with what follows its noun: "person" -> "person familiar with the negotiations".
+
+    The words run from the noun to the end of its phrase, stopping at punctuation, a relative or
+    other clause, or past :data:`_POSTMODIFIER_WORDS` words (then the noun stands alone).
+    """
+    after = []
+    for token in root.doc[root.i + 1:root.right_edge.i + 1]:
+        if token.is_punct or token.is_space or token.dep_ in ("relcl", "acl", "advcl", "appos", "cc", "conj") \
+                or token.tag_ in ("WDT", "WP"):
+            break
+        after.append(token.text)
+    if not after or len(after) > _POSTMODIFIER_WORDS:
+        return words
+    return f"{words} {' '.join(after)}"
 
 
 def _apposition_phrase(head: Token) -> str:
