@@ -5,7 +5,8 @@ A ParlaMint sitting is a TEI file of ``<u who=…>`` utterances made of ``<seg>`
 (``<sitting>-meta.tsv``: Speaker_name, Speaker_party_name, Party_status, Speaker_minister,
 Speaker_role, Speaker_gender…), which gives each utterance its speaker, party and role. The TSV
 is looked for beside the TEI file; without it the speakers are only ParlaMint ids, and a note
-says so.
+says so. A sitting of the plain-text edition alone (``<sitting>.txt``: one utterance a line, its
+ID, a tab, its text) is read with its TSV, which it cannot do without.
 
 The same unit and rules as Hansard (:mod:`policytext.collect.hansard`): the utterance is the
 document, procedural segments ("Question put and agreed to.") go to ``meta["procedural"]``.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -77,6 +79,62 @@ def _role(row: Mapping[str, str]) -> str | None:
     return None
 
 
+def _utterance_document(uid: str, words: list[str], procedure: list[str], row: Mapping[str, str], *,
+                        sides: Sides, no_side: dict[str, int], item: str, country: str | None,
+                        title: str | None, url: str | None, sitting_date: str | None,
+                        person_id: str | None, line: int | None) -> Document:
+    """Return one utterance's document (TEI or plain text), counting a missing side in ``no_side``."""
+    house = _BODIES.get((country or "", _value(row, "Body") or ""), _value(row, "Body"))
+    party = _value(row, "Speaker_party_name")
+    date = _value(row, "Date") or sitting_date
+    role = _role(row)
+    side, side_unknown = sides.of_speaker(role=role, party=party, country=country, day=date,
+                                          status=_value(row, "Party_status"))
+    if side is None:
+        no_side[side_unknown or "unknown"] = no_side.get(side_unknown or "unknown", 0) + 1
+    meta = {
+        "utterance_id": uid,
+        "person_id": person_id,
+        "house": house,
+        "party_status": _value(row, "Party_status"),  # Coalition / Opposition
+        "side_unknown": side_unknown,
+        "speaker_mp": _value(row, "Speaker_MP"),
+        "speaker_minister": _value(row, "Speaker_minister"),
+        "parlamint_role": _value(row, "Speaker_role"),
+        "speaker_gender": _value(row, "Speaker_gender"),
+        "term": _value(row, "Term"),
+        "procedural": procedure,
+        "sitting_url": url,
+        "path": item,
+        "line": line,
+    }
+    return Document(
+        source=SOURCE,
+        source_id=uid,
+        text="\n\n".join(words),
+        title=title,
+        url=url,
+        date=date,
+        date_precision="day",
+        speaker=_name(row.get("Speaker_name")),
+        role=role,
+        side=side,
+        party=party,
+        source_party=_value(row, "Speaker_party") or party,
+        publisher=f"ParlaMint-{country}" if country else "ParlaMint",
+        kind="debate",
+        country=country,
+        meta={k: v for k, v in meta.items() if v not in (None, "", [], {})},
+    )
+
+
+def _side_notes(item: str, no_side: Mapping[str, int]) -> list[Notice]:
+    if not no_side:
+        return []
+    reasons = "; ".join(f"{count} {why}" for why, count in sorted(no_side.items(), key=lambda i: -i[1]))
+    return [Notice(item, f"{sum(no_side.values())} utterance(s) have no side (government/opposition): {reasons}")]
+
+
 def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str, str]] | None = None,
                   sides: Sides | None = None) -> list[Outcome]:
     """Return the documents of one ParlaMint TEI sitting (and notes); raise :class:`BadInput` when unreadable.
@@ -118,65 +176,105 @@ def parse_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str,
             row = metadata.get(uid, {})
             if not row:
                 unknown += 1
-            house = _BODIES.get((country or "", _value(row, "Body") or ""), _value(row, "Body"))
-            party = _value(row, "Speaker_party_name")
-            date = _value(row, "Date") or sitting_date
-            role = _role(row)
-            side, side_unknown = sides.of_speaker(role=role, party=party, country=country, day=date,
-                                                  status=_value(row, "Party_status"))
-            if side is None:
-                no_side[side_unknown or "unknown"] = no_side.get(side_unknown or "unknown", 0) + 1
-            meta = {
-                "utterance_id": uid,
-                "person_id": (utterance.get("who") or "").lstrip("#") or None,
-                "house": house,
-                "party_status": _value(row, "Party_status"),  # Coalition / Opposition
-                "side_unknown": side_unknown,
-                "speaker_mp": _value(row, "Speaker_MP"),
-                "speaker_minister": _value(row, "Speaker_minister"),
-                "parlamint_role": _value(row, "Speaker_role"),
-                "speaker_gender": _value(row, "Speaker_gender"),
-                "term": _value(row, "Term"),
-                "procedural": procedure,
-                "sitting_url": source_url,
-                "path": item,
-                "line": utterance.sourceline,
-            }
-            outcomes.append(Document(
-                source=SOURCE,
-                source_id=uid,
-                text="\n\n".join(words),
-                title=head or subtitle,
-                url=source_url,
-                date=date,
-                date_precision="day",
-                speaker=_name(row.get("Speaker_name")),
-                role=role,
-                side=side,
-                party=party,
-                source_party=_value(row, "Speaker_party") or party,
-                publisher=f"ParlaMint-{country}" if country else "ParlaMint",
-                kind="debate",
-                country=country,
-                meta={k: v for k, v in meta.items() if v not in (None, "", [], {})},
-            ))
-    if no_side:
-        reasons = "; ".join(f"{count} {why}" for why, count in sorted(no_side.items(), key=lambda i: -i[1]))
-        outcomes.append(Notice(item, f"{sum(no_side.values())} utterance(s) have no side (government/opposition): "
-                                     f"{reasons}"))
+            outcomes.append(_utterance_document(
+                uid, words, procedure, row, sides=sides, no_side=no_side, item=item, country=country,
+                title=head or subtitle, url=source_url, sitting_date=sitting_date,
+                person_id=(utterance.get("who") or "").lstrip("#") or None, line=utterance.sourceline))
+    outcomes.extend(_side_notes(item, no_side))
     if unknown:
         outcomes.append(Notice(item, f"{unknown} utterance(s) have no row in the metadata TSV: no speaker "
                                      "name, party or role (put <sitting>-meta.tsv beside the TEI file)"))
     return outcomes
 
 
+# where a procedural record may start inside a line: a capitalised word (or "[") after a space
+_RECORD_START = re.compile(r"\s(?=[A-Z\[])")
+
+
+def _peel_procedure(text: str) -> tuple[list[str], list[str]]:
+    """Split a plain-text utterance into its words and the procedural records that end it.
+
+    The plain-text edition joins an utterance's segments on one line, often without a full stop
+    between them ("… at a later date Question put and agreed to."), so the record of what the
+    House did is a trailing stretch there, not a segment of its own. The shortest procedural
+    stretch at the end that starts with a capitalised word is peeled off, again while one is
+    left; a record inside a speaker's words is never taken.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return [], []
+    procedure: list[str] = []
+    while text:
+        if is_procedural(text):
+            return [], [text, *procedure]
+        starts = [m.end() for m in _RECORD_START.finditer(text, max(0, len(text) - 240))]
+        record = next((start for start in reversed(starts) if is_procedural(text[start:])), None)
+        if record is None:
+            break
+        procedure.insert(0, text[record:])
+        text = text[:record].rstrip()
+    return [text], procedure
+
+
+def parse_text_sitting(data: bytes, *, item: str, metadata: Mapping[str, Mapping[str, str]],
+                       sides: Sides | None = None) -> list[Outcome]:
+    """Return the documents of one sitting of ParlaMint's plain-text edition (and notes).
+
+    The edition's ``<sitting>.txt`` has one utterance a line, its ID and its text separated by a
+    tab; the speaker, party, date and title are only in the ``-meta.tsv`` (``metadata``), so an
+    utterance keeps the same document id as when read from the TEI file, and ``title`` is the
+    TSV's ``Agenda`` (or ``Title``: the edition has no ``debateSection`` heads). Lines without
+    a tab are failures with their line number; the rest is collected.
+
+    Raises:
+        BadInput: the file is not UTF-8.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInput(item, f"the plain-text sitting is not UTF-8 ({err.reason} at byte {err.start})") from err
+    sides = sides or Sides.packaged()
+    outcomes: list[Outcome] = []
+    unknown = 0
+    no_side: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        uid, tab, utterance = line.partition("\t")
+        uid = uid.strip()
+        if not tab or not uid:
+            outcomes.append(BadInput(item, "not a ParlaMint plain-text line (utterance ID, a tab, the text)", number))
+            continue
+        words, procedure = _peel_procedure(utterance)
+        if not words:
+            continue
+        row = metadata.get(uid, {})
+        if not row:
+            unknown += 1
+        text_id = _value(row, "Text_ID") or uid.partition(".")[0]
+        country = text_id.partition("_")[0].removeprefix("ParlaMint-").partition("-")[0] or None
+        outcomes.append(_utterance_document(
+            uid, words, procedure, row, sides=sides, no_side=no_side, item=item, country=country,
+            title=_value(row, "Agenda") or _value(row, "Title"), url=None, sitting_date=None,
+            person_id=_value(row, "Speaker_ID"), line=number))
+    outcomes.extend(_side_notes(item, no_side))
+    if unknown:
+        outcomes.append(Notice(item, f"{unknown} utterance(s) have no row in the metadata TSV: no speaker "
+                                     "name, party or role"))
+    return outcomes
+
+
 def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[BadInput]]:
+    """Return the sittings to read: TEI ``.xml`` files, and plain-text ``.txt`` ones with no TEI beside them."""
     files, missing = [], []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.xml") if p.is_file() and "ParlaMint" in p.name
-                                and not p.name.endswith(("-listPerson.xml", "-listOrg.xml", "-taxonomy.xml"))))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and "ParlaMint" in p.name
+                           and p.suffix in (".xml", ".txt")
+                           and not p.name.endswith(("-listPerson.xml", "-listOrg.xml", "-taxonomy.xml")))
+            # a sitting in both editions is read once, from its TEI file (it has the debate heads)
+            files.extend(p for p in found if p.suffix == ".xml" or not p.with_suffix(".xml").is_file())
         elif path.is_file():
             files.append(path)
         else:
@@ -185,7 +283,11 @@ def _files(paths: Iterable[str | Path]) -> tuple[list[Path], list[BadInput]]:
 
 
 def iter_parlamint(paths: Iterable[str | Path], *, sides: Sides | None = None) -> Iterator[Outcome]:
-    """Yield the documents of ParlaMint TEI sittings, with the metadata TSV found beside each."""
+    """Yield the documents of ParlaMint sittings (TEI, or the plain-text edition), with the metadata TSV beside each.
+
+    A plain-text sitting (``.txt``) needs its ``-meta.tsv``: without it the file is a failure
+    naming the TSV looked for, and the rest is collected.
+    """
     files, missing = _files(paths)
     yield from missing
     for path in files:
@@ -195,14 +297,24 @@ def iter_parlamint(paths: Iterable[str | Path], *, sides: Sides | None = None) -
             yield BadInput(str(path), f"cannot read the file: {err.strerror or err}")
             continue
         tsv = path.with_name(f"{path.stem}-meta.tsv")
+        plain = path.suffix == ".txt"
+        if plain and not tsv.is_file():
+            yield BadInput(str(path), f"a plain-text sitting without its metadata TSV ({tsv.name} is not beside "
+                                      "it): put the TSV of the same sitting beside the .txt, or collect the TEI file")
+            continue
         metadata: dict[str, dict[str, str]] = {}
         if tsv.is_file():
             try:
                 metadata = read_metadata_tsv(tsv.read_bytes(), item=str(tsv))
             except BadInput as err:
                 yield err
+                if plain:
+                    continue
         try:
-            yield from parse_sitting(data, item=str(path), metadata=metadata, sides=sides)
+            if plain:
+                yield from parse_text_sitting(data, item=str(path), metadata=metadata, sides=sides)
+            else:
+                yield from parse_sitting(data, item=str(path), metadata=metadata, sides=sides)
         except BadInput as err:
             yield err
 
