@@ -189,7 +189,8 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
                   since: str | None = None, until: str | None = None,
                   limit: int | None = DEFAULT_LIMIT, offset: int = 0,
                   sort: str | None = None, role: str | None = None, side: str | None = None,
-                  post: str | None = None, min_score: float | None = None) -> SearchResult:
+                  post: str | None = None, min_score: float | None = None,
+                  known_total: int | None = None) -> SearchResult:
     """Search the corpus's sentences, quotes or claims; the best matches first, or in ``sort`` order.
 
     Relevance is BM25 with a length prior and a heading weight (:func:`relevance_sql`), so short
@@ -205,6 +206,9 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
         sort: ``relevance`` (best first), ``date`` (oldest first), ``-date`` (newest first) or,
             for claims, ``score`` (most check-worthy first; the query only filters). By default
             claims by ``score`` and the rest by ``relevance``; ties keep document order.
+        known_total: how many records match, when the caller has counted them with the same query
+            and filters (the page's counts by speaker, government and year add up to it): taken as
+            the total rather than counted again.
 
     Returns:
         A :class:`SearchResult` with ``total`` matches and this page's ``hits``; a hit's ``rank`` is
@@ -231,10 +235,12 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     with query_errors(query):
-        page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(within, fts_query, where, params,
-                                                                                sort, limit, offset)))
+        page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(
+            within, fts_query, where, params, sort, limit, offset, count=known_total is None)))
         marked = mark_page(conn, fts_query, page)
-        if where == "1":  # the index counts its matches faster than a window over every joined match
+        if known_total is not None:
+            total = int(known_total)
+        elif where == "1":  # the index counts its matches faster than a window over every joined match
             total = offset + len(page) if len(page) < limit and (page or offset == 0) else None
         else:
             total = int(page[0]["total"]) if page else (0 if offset == 0 < limit else None)
@@ -308,25 +314,26 @@ def _count_matches(conn: sqlite3.Connection, within: str, fts_query: str, where:
 
 
 def _ranking_statement(within: str, fts_query: str, where: str, params: list[Any], sort: str, limit: int,
-                       offset: int) -> tuple[str, list[Any]]:
+                       offset: int, *, count: bool = True) -> tuple[str, list[Any]]:
     """Return the one statement that matches, filters, orders and counts: ids of a page.
 
     Each match is joined to its record (the length prior reads its text) and, when filters or the
     sort need it, to its document, once; the count comes from the same pass.
     """
-    return _ranking_sql(within, where, sort), [fts_query, *params, limit, offset]
+    return _ranking_sql(within, where, sort, counted=count), [fts_query, *params, limit, offset]
 
 
 @functools.lru_cache(maxsize=256)
-def _ranking_sql(within: str, where: str, sort: str, *, paged: bool = True) -> str:
+def _ranking_sql(within: str, where: str, sort: str, *, paged: bool = True, counted: bool = True) -> str:
     """Return the text of :func:`_ranking_statement` (it depends on the filter clause, not its values).
 
-    Not ``paged``: every match in order, without the count (what :func:`stream_hits` reads).
+    Not ``paged``: every match in order, without the count (what :func:`stream_hits` reads); not
+    ``counted``: without the count (the caller knows it).
     """
     fts = f"{within}_fts"
     documents = "" if where == "1" and sort in ("relevance", "score") else \
         "JOIN documents AS d ON d.id = t.doc_id "
-    total = "NULL" if where == "1" or not paged else "count(*) OVER ()"
+    total = "NULL" if where == "1" or not paged or not counted else "count(*) OVER ()"
     relevance = relevance_sql("t", f"{fts}.rank", heading_column=_heading_column(within))
     return (f"SELECT t.id AS id, {relevance} AS relevance, {total} AS total "
             f"FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid {documents}"

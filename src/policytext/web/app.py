@@ -538,8 +538,12 @@ class SearchApp:
         body = json.dumps(result.to_dict(), ensure_ascii=False)
         return "200 OK", "application/json; charset=utf-8", body.encode("utf-8")
 
-    def _run_search(self, request: SearchRequest, *, offset: int | None = None, limit: int | None = None) -> Any:
-        """Return a page of hits of ``request`` (its own page unless told): by words (BM25), or by meaning."""
+    def _run_search(self, request: SearchRequest, *, offset: int | None = None, limit: int | None = None,
+                    known_total: int | None = None) -> Any:
+        """Return a page of hits of ``request`` (its own page unless told): by words (BM25), or by meaning.
+
+        ``known_total``: the matches of a search by words, counted already (the page's counts).
+        """
         offset = request.offset if offset is None else offset
         limit = request.limit if limit is None else limit
         if request.meaning:
@@ -551,7 +555,8 @@ class SearchApp:
                                "untick 'by meaning' to keep claims from a minimum score")
             return search_page_by_meaning(self.store(), self.meaning, request.q, within=request.within,
                                           limit=limit, offset=offset, filters=dict(request.filters))
-        return search_corpus(self.store(), request.q, limit=limit, offset=offset, **request.search_options)
+        return search_corpus(self.store(), request.q, limit=limit, offset=offset, known_total=known_total,
+                             **request.search_options)
 
     def _corpus_view(self) -> dict[str, Any]:
         """Return the lists for the filters and what the corpus covers, read again after the store changed.
@@ -588,14 +593,20 @@ class SearchApp:
         return view
 
     def _page(self, query_string: str) -> Answer:
-        error, result, request = None, None, SearchRequest()
+        error, result, request, counts = None, None, SearchRequest(), None
         try:
             request = read_request(query_string)
-            if request.q:
+            if request.q and not request.meaning:
+                # the counts first: they add up to the total, which the search then need not count
+                found = count_facets(self.store(), request.q, within=request.within,
+                                     limits={"speaker": FACET_SPEAKERS}, **request.match_options)
+                total = sum(count.count for count in found["year"])
+                result = self._run_search(request, known_total=total)
+                counts = {by: facet_links(request, by, values) for by, values in found.items()} if total else None
+            elif request.q:
                 result = self._run_search(request)
         except BadQuery as err:
             error = str(err)
-        counts = self._counts(request) if result is not None and result.total and not request.meaning else None
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
@@ -612,16 +623,6 @@ class SearchApp:
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
-
-    def _counts(self, request: SearchRequest) -> dict[str, list[tuple[str | None, int, str, bool]]]:
-        """Return the page's counts of the search's matches (top speakers, every government and year).
-
-        One pass over the matches (:func:`~policytext.search.counts.count_facets`); each count is a
-        list of (value, matches, link applying it, whether it is applied now).
-        """
-        counts = count_facets(self.store(), request.q, within=request.within, limits={"speaker": FACET_SPEAKERS},
-                              **request.match_options)
-        return {by: facet_links(request, by, found) for by, found in counts.items()}
 
     def _download(self, form: str, query_string: str, start_response: StartResponse) -> Iterable[bytes]:
         """Answer ``/api/search.csv`` or ``.jsonl``: every hit of the search, streamed as it is read.
