@@ -533,3 +533,36 @@ def test_a_person_id_the_people_file_lacks_gets_no_role_and_a_note(tmp_path):
     assert roles == {"Stella Creasy": None, "John Healey": "backbencher"}
     note = next(n.reason for n in report.notices if "person id(s) the people files do not name" in n.reason)
     assert re.match(r"\d+ person id\(s\) the people files do not name \(e\.g\. .+ \(uk\.org\.publicwhip/person/\d+\)", note)
+
+
+def test_posts_files_report_overlapping_posts_and_two_parties_as_collect_people_does(tmp_path, capsys):
+    from helpers import run_cli
+
+    posts = tmp_path / "ministers-2010.json"
+    posts.write_text(json.dumps({
+        "organizations": [{"id": "ministry-of-justice", "name": "Ministry of Justice"}],
+        "memberships": [
+            {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State",
+             "organization_id": "ministry-of-justice", "start_date": "2022-10-25", "end_date": "2023-04-21"},
+            {"person_id": "uk.org.publicwhip/person/24815", "role": "Secretary of State",  # the same post again
+             "organization_id": "ministry-of-justice", "start_date": "2023-01-01", "end_date": "2023-06-30"},
+            {"person_id": "uk.org.publicwhip/person/24815", "role": "Lord Chancellor",  # another post: no fault
+             "organization_id": "ministry-of-justice", "start_date": "2022-10-25", "end_date": "2023-04-21"},
+        ]}))
+    people = tmp_path / "people.json"
+    people.write_text(json.dumps({
+        "organizations": [{"id": "labour", "name": "Labour"}, {"id": "independent", "name": "independent"}],
+        "memberships": [
+            {"id": "test/member/3", "person_id": "uk.org.publicwhip/person/25297", "on_behalf_of_id": "labour",
+             "start_date": "2019-12-12"},
+            {"id": "test/member/4", "person_id": "uk.org.publicwhip/person/25297", "on_behalf_of_id": "independent",
+             "start_date": "2023-01-01", "end_date": "2023-06-01"},
+        ]}))
+    code, out, err = run_cli(capsys, "-c", str(tmp_path / "c"), "collect", "hansard",
+                             str(shared_data("parliament", MODERN)), "--posts", str(posts), "--posts", str(people))
+    assert code == 0
+    assert ("1 overlapping terms of the same post (loaded) (e.g. uk.org.publicwhip/person/24815: Secretary of "
+            "State, Ministry of Justice 2022-10-25–2023-04-21 and 2023-01-01–2023-06-30)") in err
+    assert ("1 pairs of party memberships on the same dates (loaded; on those days the person has no party) "
+            "(e.g. uk.org.publicwhip/person/25297: Labour 2019-12-12–… and independent 2023-01-01–2023-06-01)") in err
+    assert f"note {posts}, {people}: 1 overlapping" in err  # named by the files it is in

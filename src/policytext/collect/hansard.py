@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import html.entities
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -688,6 +689,13 @@ def _posts(posts_files: Sequence[str | Path] | None, people: Sequence[str | Path
     return book
 
 
+def _posts_notices(book: PostBook | None) -> Iterator[Outcome]:
+    """Yield the posts and people files' faults (overlapping posts, two parties) as ``collect people`` reports them."""
+    if book is not None:
+        for problem in book.problems:
+            yield Notice(", ".join(book.files), str(problem))
+
+
 def _sides(corpus: Any) -> Sides:
     """The corpus's own timelines and party aliases (policytext.toml's too) decide the side."""
     return Sides(corpus.timelines, corpus.labeller.party_aliases)
@@ -715,8 +723,9 @@ def collect_hansard(corpus: Any, paths: Iterable[str | Path], *, posts: Sequence
     since, until = _date_range(since, until)
     book = _posts(posts, people, corpus.store)
     days = _Days()
-    report = corpus.write(iter_hansard_files(corpus.store, list(paths), posts=book, since=since, until=until,
-                                             days=days, sides=_sides(corpus)),
+    report = corpus.write(itertools.chain(_posts_notices(book), iter_hansard_files(
+                              corpus.store, list(paths), posts=book, since=since, until=until, days=days,
+                              sides=_sides(corpus))),
                           stage=STAGE, progress=progress, item_key=_absolute_path)
     _retire_older_versions(corpus, days, report)
     return report
@@ -844,6 +853,7 @@ def collect_hansard_web(corpus: Any, directories: str | Sequence[str] = DEFAULT_
     folders = [directories] if isinstance(directories, str) else list(directories)
 
     def outcomes() -> Iterator[Outcome]:
+        yield from _posts_notices(book)
         for directory in folders:
             yield from iter_hansard_web(corpus.store, fetcher, directory, since=since, until=until,
                                         limit=limit, posts=book, days=days, sides=sides)

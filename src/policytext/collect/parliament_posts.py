@@ -18,11 +18,48 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from policytext.errors import ConfigError
+from policytext.store.people import overlapping_posts, party_clashes
+
+EXAMPLES = 3
+"""How many examples each reported problem gives."""
+OVERLAPS = "overlapping terms of the same post (loaded)"
+CLASHES = "pairs of party memberships on the same dates (loaded; on those days the person has no party)"
+
+
+@dataclass
+class Problem:
+    """One kind of problem met reading people and posts, with how often and a few examples."""
+
+    what: str
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, example: str) -> None:
+        self.count += 1
+        if len(self.examples) < EXAMPLES and example not in self.examples:
+            self.examples.append(example)
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.what} (e.g. {'; '.join(self.examples)})"
+
+
+def add_overlaps(problem: Problem, person_id: str, posts: Any) -> None:
+    """Count (with examples) the terms of one post held twice over the same days by ``person_id``."""
+    for first, second in overlapping_posts(posts):
+        problem.add(f"{person_id}: {first.title} {first.start}–{first.end or '…'} and "
+                    f"{second.start}–{second.end or '…'}")
+
+
+def add_clashes(problem: Problem, person_id: str, parties: Any) -> None:
+    """Count (with examples) the memberships of two parties on the same dates of ``person_id``."""
+    for first, second in party_clashes(parties):
+        problem.add(f"{person_id}: {first.party} {first.start}–{first.end or '…'} and "
+                    f"{second.party} {second.start}–{second.end or '…'}")
 
 _MINISTERIAL_TITLE = re.compile(
     r"^(?:secretary of state|minister|parliamentary under-secretary|parliamentary secretary|"
@@ -165,6 +202,16 @@ class PostBook:
         # Days the posts cover: from the first start to the last end. Beyond it, a person with
         # no post may simply be missing from the file, so no role is given.
         self.covers = (min(starts), max(ends)) if starts and ends else None
+        self.problems: list[Problem] = []  # the files' faults, as ``collect people`` reports them
+
+    def find_problems(self) -> list[Problem]:
+        """Return the posts held twice over the same days and the two-party seats, counted with examples."""
+        overlaps, clashes = Problem(OVERLAPS), Problem(CLASHES)
+        for person_id in sorted(self.posts):
+            add_overlaps(overlaps, person_id, self.posts[person_id])
+        for person_id in sorted(self.seats_by_person):
+            add_clashes(clashes, person_id, [s for s in self.seats_by_person[person_id] if s.party])
+        return [p for p in (overlaps, clashes) if p.count]
 
     def __len__(self) -> int:
         return sum(len(p) for p in self.posts.values())
@@ -294,7 +341,9 @@ def load_posts(paths: Iterable[str | Path]) -> PostBook:
                 party = organisations.get(membership["on_behalf_of_id"]) or membership["on_behalf_of_id"]
                 seats.append(PartySeat(str(membership.get("id") or ""), membership["person_id"],
                                        party, start, end))
-    return PostBook(posts, seats, persons, names)
+    book = PostBook(posts, seats, persons, names)
+    book.problems = book.find_problems()
+    return book
 
 
 def _person_name(person: Mapping[str, Any]) -> str | None:

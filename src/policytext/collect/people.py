@@ -27,7 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from policytext.collect.parliament_posts import _date, _person_name, classify_post
+from policytext.collect.parliament_posts import (
+    CLASHES,
+    OVERLAPS,
+    Problem,
+    _date,
+    _person_name,
+    add_clashes,
+    add_overlaps,
+    classify_post,
+)
 from policytext.collect.parties import Sides
 from policytext.errors import BadInput, ConfigError
 from policytext.store.people import (
@@ -38,8 +47,6 @@ from policytext.store.people import (
     get_person,
     known_person_ids,
     match_name,
-    overlapping_posts,
-    party_clashes,
     person_for_member,
     write_people,
 )
@@ -51,27 +58,6 @@ _LINKED_HERE = (*_BY_NAME, "member id")
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-EXAMPLES = 3
-"""How many examples each warning gives."""
-
-
-@dataclass
-class Problem:
-    """One kind of problem met loading or linking, with how often and a few examples."""
-
-    what: str
-    count: int = 0
-    examples: list[str] = field(default_factory=list)
-
-    def add(self, example: str) -> None:
-        self.count += 1
-        if len(self.examples) < EXAMPLES and example not in self.examples:
-            self.examples.append(example)
-
-    def __str__(self) -> str:
-        return f"{self.count} {self.what} (e.g. {'; '.join(self.examples)})"
-
-
 @dataclass
 class PeopleReport:
     """What a load did: people, names, parties and posts per file, and the problems met."""
@@ -336,9 +322,8 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
     report = PeopleReport()
     unknown = report.problem("unknown", "membership(s) of person ids no people file names, left out "
                                         "(load people.json, or ParlaMint's listPerson, with them)")
-    overlaps = report.problem("overlap", "overlapping terms of the same post (loaded)")
-    clashes = report.problem("parties", "pairs of party memberships on the same dates (loaded; on those "
-                                        "days the person has no party)")
+    overlaps = report.problem("overlap", OVERLAPS)
+    clashes = report.problem("parties", CLASHES)
     unknown_people: set[str] = set()
     for read in files:
         people: list[Person] = []
@@ -350,12 +335,8 @@ def load_people(corpus: Any, paths: Iterable[str | Path], *, link: bool = True) 
                 unknown_people.add(person_id)
                 continue
             name, names = read.persons.get(person_id, ("", []))
-            for first, second in overlapping_posts(posts):
-                overlaps.add(f"{person_id}: {first.title} {first.start}–{first.end or '…'} and "
-                             f"{second.start}–{second.end or '…'}")
-            for first, second in party_clashes(parties):
-                clashes.add(f"{person_id}: {first.party} {first.start}–{first.end or '…'} and "
-                            f"{second.party} {second.start}–{second.end or '…'}")
+            add_overlaps(overlaps, person_id, posts)
+            add_clashes(clashes, person_id, parties)
             people.append(Person(person_id, name, read.source, tuple(names), tuple(parties), tuple(posts)))
         write_people(corpus.store, people, origin=read.origin)
         report.files[read.origin] = {"people": len(read.persons), "parties": sum(len(p.parties) for p in people),
