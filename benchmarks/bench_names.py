@@ -2,8 +2,8 @@
 
 Speaker resolution reads first names' genders from the ``nomquamgender`` table (``name_data.json``,
 720,000 names, 22 MB). The baseline, measured in the same run, is what every annotate process did
-before: parse the whole table into a dict (:func:`~policytext.annotate.speakers.read_name_table`).
-The lazy table (:class:`~policytext.annotate.speakers.NameTable`) opens the file memory-mapped,
+before: parse the whole table into a dict (:func:`~policytext.annotate.first_names.read_name_table`).
+The lazy table (:class:`~policytext.annotate.first_names.NameTable`) opens the file memory-mapped,
 checks its order at 64 points, and bisects the bytes for each name. Each is timed cold (a fresh
 object) for opening plus ``--names`` lookups (about what a few hundred news articles ask); "ratio" is
 the baseline's time over the lazy table's. Both answer every looked-up name the same (checked).
@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-from policytext.annotate.speakers import NameTable, read_name_table
+from policytext.annotate.first_names import NameTable, read_name_table
 
 
 def main() -> int:
