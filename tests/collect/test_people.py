@@ -207,3 +207,54 @@ def test_a_parlamint_only_table_gives_hansard_nothing(tmp_path):
         load_people(corpus, [FIXTURES / "people-2009-2023.json"])
         book = stored_posts(corpus.store)
         assert book is not None and not any(pid.startswith("ParlaMint") for pid in book.seats_by_person)
+
+
+def test_parlamint_affiliations_beyond_government_are_posts_with_the_schemas_class(tmp_path):
+    """Party heads, committee seats and chairs, the Speaker, ministries: classed where ParlaMint's schema says."""
+    folder = tmp_path / "ParlaMint-XX"
+    folder.mkdir()
+    tei = 'xmlns="http://www.tei-c.org/ns/1.0"'
+    (folder / "ParlaMint-XX-listOrg.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<listOrg {tei} xml:id="ParlaMint-XX-listOrg" xml:lang="en">
+  <org xml:id="GoXX" role="government"><orgName full="yes">Government of XX</orgName></org>
+  <org xml:id="ministry.Finance" role="ministry"><orgName full="yes">Ministry of Finance</orgName></org>
+  <org xml:id="parliament.LH" role="parliament" ana="#parla.lower"><orgName full="yes">Lower House</orgName></org>
+  <org xml:id="parliament.UH" role="parliament" ana="#parla.upper"><orgName full="yes">Upper House</orgName></org>
+  <org xml:id="party.A" role="politicalParty"><orgName full="yes">Party A</orgName></org>
+  <org xml:id="committee.Budget" role="committee"><orgName full="yes">Budget Committee</orgName></org>
+</listOrg>
+""", encoding="utf-8")
+    (folder / "ParlaMint-XX-listPerson.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<listPerson {tei} xml:id="ParlaMint-XX-listPerson" xml:lang="en">
+  <person xml:id="AnnaAlpha">
+    <persName><surname>Alpha</surname><forename>Anna</forename></persName>
+    <affiliation ref="#parliament.LH" role="member" from="2015-05-07"/>
+    <affiliation ref="#party.A" role="member" from="2010-01-01"/>
+    <affiliation ref="#party.A" role="head" from="2016-01-01" to="2019-12-31"/>
+    <affiliation ref="#committee.Budget" role="member" from="2015-06-01"/>
+    <affiliation ref="#committee.Budget" role="head" from="2017-01-01"/>
+    <affiliation ref="#ministry.Finance" role="head" from="2018-01-01"/>
+    <affiliation ref="#GoXX" role="head" from="2019-01-01"/>
+    <affiliation ref="#parliament.LH" role="deputyHead" from="2020-01-01"><roleName>First Deputy Speaker</roleName></affiliation>
+    <affiliation ref="#parliament.UH" role="deputyHead" from="2021-01-01"/>
+    <affiliation ref="#committee.Budget" role="rapporteur" from="2022-01-01"/>
+    <affiliation ref="#nowhere.X" role="observer" from="2022-01-01"/>
+  </person>
+</listPerson>
+""", encoding="utf-8")
+    with open_corpus(tmp_path / "c", create=True) as corpus:
+        load_people(corpus, [folder / "ParlaMint-XX-listPerson.xml"])
+        anna = get_person(corpus.store, "ParlaMint-XX:AnnaAlpha")
+    posts = {(p.title, p.category) for p in anna.posts}
+    assert posts == {
+        ("Leader, Party A", None),
+        ("Member, Budget Committee", None),
+        ("Chair, Budget Committee", None),
+        ("Minister, Ministry of Finance", "minister"),
+        ("Head of government, Government of XX", "minister"),
+        ("First Deputy Speaker, Lower House", "chair"),
+        ("Deputy Speaker, Upper House", None),  # the upper house's deputies speak from the benches
+        ("Rapporteur, Budget Committee", "unknown"),  # not a role the schema lists: kept, class unknown
+        ("Observer, nowhere.X", "unknown"),  # an organisation the listOrg does not describe
+    }
+    assert anna.parties_on("2017-01-01") == ["Party A"]  # the party's head is still its member, once

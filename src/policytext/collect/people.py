@@ -233,11 +233,13 @@ def read_parlamint_people(path: Path, *, given_names: Mapping[str, set[str]]) ->
     corpus = (root.get(XML_ID) or path.stem).removesuffix("-listPerson")  # ParlaMint-GB
     org_path = path.with_name(path.name.replace("listPerson", "listOrg"))
     organisations: dict[str, tuple[str, str]] = {}  # id -> (role, name)
+    org_ref_upper: dict[str, bool] = {}  # id -> whether it is an upper house
     if org_path.is_file() and org_path != path:
         org_root = parse_xml_without_dtd(org_path.read_bytes(), item=str(org_path))
         for org in org_root.iter(f"{TEI}org"):
             name = org.findtext(f"{TEI}orgName[@full='yes']") or org.findtext(f"{TEI}orgName") or ""
             organisations[org.get(XML_ID) or ""] = (org.get("role") or "", " ".join(name.split()))
+            org_ref_upper[org.get(XML_ID) or ""] = "#parla.upper" in (org.get("ana") or "").split()
     read = _File(path.name, "parlamint")
     for person in root.iter(f"{TEI}person"):
         local = person.get(XML_ID)
@@ -270,14 +272,81 @@ def read_parlamint_people(path: Path, *, given_names: Mapping[str, set[str]]) ->
             role = affiliation.get("role") or ""
             start, end = _parlamint_day(affiliation.get("from")), _parlamint_day(affiliation.get("to"))
             title = " ".join((affiliation.findtext(f"{TEI}roleName") or "").split())
-            if org_role in ("politicalParty", "parliamentaryGroup") or (not org_role and ref.startswith("party.")):
-                if role == "member":
-                    read.parties.setdefault(person_id, []).append(PartyMembership(org_name or ref, start, end))
-            elif org_role == "government" or (not org_role and ref.startswith("Go")):
+            if not org_role and ref.startswith("party."):
+                org_role = "politicalParty"
+            if org_role in ("politicalParty", "parliamentaryGroup") and role == "member":
+                read.parties.setdefault(person_id, []).append(PartyMembership(org_name or ref, start, end))
+            elif (org_role or ("parliament" if ref.startswith("parliament.") else "")) == "parliament" \
+                    and role == "member":
+                continue  # the seat itself, not a post
+            else:
+                if not org_role and ref.startswith("Go"):
+                    org_role = "government"
+                post_title, category = parlamint_post(org_role, role, upper=org_ref_upper.get(ref, False))
                 read.posts.setdefault(person_id, []).append(PostHeld(
-                    title or ("Member of the government" if role == "member" else role.capitalize()),
-                    org_name or ref, "minister", start, end))
+                    title or post_title, org_name or ref or None, category, start, end))
     return read
+
+
+# The affiliation roles ParlaMint's schema allows (ParlaMint.rnc, affiliationRole.val).
+_PARLAMINT_ROLES = {
+    "member", "head", "deputyHead", "minister", "associateMember", "nonAttachedMember", "ministerDelegate",
+    "secretaryOfState", "observer", "verifier", "vicePublicDefenderOfRights", "publicDefenderOfRights",
+    "alternateOfDelegation", "replacement", "representative", "academician", "candidateChairman",
+    "constitutionalJudge", "deputyMinister", "ombudsman", "prosecutorGeneral", "secretary", "secretaryGeneral"}
+_MINISTER_ROLES = {"minister", "ministerDelegate", "secretaryOfState", "deputyMinister"}
+# Names of the head and deputy head of each kind of organisation (org/@role), and their class.
+_HEADS = {
+    "government": ("Head of government", "Deputy head of government", "minister"),
+    "ministry": ("Minister", "Deputy minister", "minister"),
+    "parliament": ("Speaker", "Deputy Speaker", "chair"),
+    "politicalParty": ("Leader", "Deputy leader", None),
+    "parliamentaryGroup": ("Leader", "Deputy leader", None),
+}
+# Bodies of parliament whose seats and chairs are posts without a class (as in ParlParse's files).
+_COMMITTEES = {"committee", "subcommittee", "commission", "delegation", "workingGroup", "boardOfParliament",
+               "conferenceOfChairs", "supervisoryBoard", "interparliamentaryFriendshipGroup"}
+
+
+def _words(role: str) -> str:
+    """ "secretaryOfState" -> "Secretary of state"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", role).capitalize()
+
+
+def parlamint_post(org_role: str, role: str, *, upper: bool = False) -> tuple[str, str | None]:
+    """Return the title and class of a ParlaMint ``affiliation`` that is not a party membership.
+
+    The class follows what the schema says the role and the organisation are: a government's
+    member, head or deputy head, a ministry's head, and the schema's minister roles
+    (``minister``, ``ministerDelegate``, ``secretaryOfState``, ``deputyMinister``) are
+    ``minister``; a parliament's head and deputy head are the ``chair`` (not the upper house's
+    deputies, who speak from the benches, as in ParlParse's files); a party's head and committee
+    seats and chairs have no class (None). A role the schema does not list, or one held in an
+    organisation of a kind not known, keeps its text with the class ``unknown``.
+
+    >>> parlamint_post("politicalParty", "head")
+    ('Leader', None)
+    >>> parlamint_post("committee", "head")
+    ('Chair', None)
+    >>> parlamint_post("", "spokesperson")
+    ('Spokesperson', 'unknown')
+    """
+    if role not in _PARLAMINT_ROLES:
+        return _words(role) or "Unknown role", "unknown"
+    if role in _MINISTER_ROLES:
+        return _words(role), "minister"
+    if org_role == "government" and role == "member":
+        return "Member of the government", "minister"
+    if org_role in _HEADS and role in ("head", "deputyHead"):
+        head, deputy, category = _HEADS[org_role]
+        if org_role == "parliament" and upper and role == "deputyHead":
+            category = None
+        return (head if role == "head" else deputy), category
+    if org_role in _COMMITTEES:
+        return {"head": "Chair", "deputyHead": "Deputy chair"}.get(role, _words(role)), None
+    if org_role in _HEADS or org_role in ("country", "republic"):
+        return _words(role), None
+    return _words(role), "unknown"
 
 
 def _parlamint_day(value: str | None) -> str | None:

@@ -80,7 +80,9 @@ class PostHeld:
 
     role: str
     organisation: str | None = None
-    category: str | None = None  # minister, shadow, pps, chair or None (a committee seat, a party office)
+    # minister, shadow, pps, chair, None (a committee seat, a party office) or unknown (a role the
+    # source does not define, kept with its text)
+    category: str | None = None
     start: str | None = None
     end: str | None = None
 
