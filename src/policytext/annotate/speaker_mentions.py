@@ -17,9 +17,9 @@ document by :meth:`MentionTable.shifted`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from policytext.annotate.entities import strip_person_name
 
@@ -146,6 +146,17 @@ class PersonEntry:
         self.titles = sorted(set(self.titles) | set(other.titles))
 
 
+class _Index(NamedTuple):
+    """A table sorted by position (:meth:`MentionTable._index`)."""
+
+    chain: list[tuple[int, str | None, str | None]]
+    chain_at: list[int]
+    sentences: list[int]
+    subjects: dict[int, list[str]]
+    ends: list[tuple[int, str]]  # (end, person key) of every person mention
+    end_at: list[int]
+
+
 @dataclass
 class Pending:
     """A speaker mention whose antecedent is looked up in the table: what kind, its noun, its fallback words."""
@@ -208,6 +219,9 @@ class MentionTable:
         self.groups: list[tuple[int, str]] = []  # (cue position, words) of plural speakers
         self.descriptions: list[tuple[int, str, str]] = []  # (position, noun lemma, words) of unnamed speakers
         self.pending: dict[int, Pending] = {}  # mention start -> its pending lookup
+        self._version = 0  # bumped by every change that lists' lengths do not show (see _index)
+        self._indexed: tuple[int, ...] | None = None
+        self._by_position: _Index | None = None
 
     # building -----------------------------------------------------------------------------------
 
@@ -215,6 +229,7 @@ class MentionTable:
                    votes: tuple[int, int] = (0, 0), first: str | None = None) -> None:
         """Add one mention of the person ``key`` (their surname, lower case) with the evidence it gives."""
         entry = PersonEntry(name, [span], title, list(votes), first)
+        self._version += 1
         if key in self.people:
             self.people[key].absorb(entry)
         else:
@@ -260,6 +275,7 @@ class MentionTable:
         ("Dorie Greenspan" and, chunks later, "Michael Greenspan"): they stay two people.
         """
         self.rules = other.rules
+        self._version += 1
         renamed: dict[str, str] = {}
         for key, entry in other.people.items():
             mine = self.people.get(key)
@@ -286,6 +302,7 @@ class MentionTable:
         "Michael" (a person of their own in a later chunk) is "Michael Greenspan" when exactly one
         person is named so; "Vickers" tagged as a body in a later chunk is "Kevin Vickers".
         """
+        self._version += 1
         full: dict[str, list[str]] = {}
         for key, entry in self.people.items():
             words = entry.name.split()
@@ -317,12 +334,28 @@ class MentionTable:
         return max(longer, key=len) if len(longer) == 1 else name
 
     def _merge_person(self, key: str, into: str) -> None:
+        self._version += 1
         self.people[into].absorb(self.people.pop(key))
         self.subjects = [(at, into if k == key else k) for at, k in self.subjects]
         self.roles = [(at, lemma, into if k == key else k) for at, lemma, k in self.roles]
         self.chain = [(at, into if k == key else k, body) for at, k, body in self.chain]
 
     # looking up antecedents ---------------------------------------------------------------------
+
+    def _index(self) -> "_Index":
+        """Return the table sorted for lookups (rebuilt only after a change), so that a long document's
+        every pronoun costs a bisection and a short walk, not a pass over every mention."""
+        state = (self._version, len(self.chain), len(self.people), len(self.subjects), len(self.sentences))
+        if self._indexed != state or self._by_position is None:
+            chain = sorted(self.chain, key=lambda c: c[0])
+            ends = sorted((end, key) for key, entry in self.people.items() for _, end in entry.mentions)
+            subjects: dict[int, list[str]] = {}
+            for at, key in self.subjects:
+                subjects.setdefault(at, []).append(key)
+            self._by_position = _Index(chain, [c[0] for c in chain], sorted(self.sentences), subjects, ends,
+                                       [end for end, _ in ends])
+            self._indexed = state
+        return self._by_position
 
     def resolve(self, pending: Pending, position: int) -> tuple[str | None, str]:
         """Return (name or None, how) for a pending mention at ``position`` (see :data:`PENDING_KINDS`).
@@ -334,9 +367,12 @@ class MentionTable:
         if kind == "pronoun":
             return self._pronoun(position, cue_at, pending.detail, continues=pending.cue in CONTINUING_CUES)
         if kind == "it":
-            bodies = [(at, body) for at, _, body in self.chain if body is not None and at < cue_at]
-            if bodies and cue_at - bodies[-1][0] <= CHAIN_GAP:
-                return bodies[-1][1], "chain"
+            index = self._index()
+            for at, _, body in reversed(index.chain[:bisect_left(index.chain_at, cue_at)]):
+                if cue_at - at > CHAIN_GAP:
+                    break
+                if body is not None:
+                    return body, "chain"
             return None, "none"
         if kind == "they":
             groups = [(at, words) for at, words in self.groups if at < cue_at]
@@ -345,9 +381,10 @@ class MentionTable:
             return None, "none"
         lemma = pending.detail or ""
         if kind == "document":
-            said = [(at, self.person_name(key) or body) for at, key, body in self.chain if at < cue_at]
+            index = self._index()
+            said = index.chain[:bisect_left(index.chain_at, cue_at)]
             if said and cue_at - said[-1][0] <= CHAIN_GAP:
-                return said[-1][1], "chain"
+                return self.person_name(said[-1][1]) or said[-1][2], "chain"
             return pending.words, "role"
         holder = self.role_holder(lemma, position)
         if holder is not None:
@@ -423,20 +460,20 @@ class MentionTable:
         if subject is not None:
             return self.people[subject[0]].name, "pronoun"
         # 3. the last person named before it who agrees (within reach)
-        best: tuple[int, str] | None = None
+        index = self._index()
         reach = self.rules.pronoun_reach
-        for key, entry in self.people.items():
-            if not agrees(key):
-                continue
-            ends = [end for _, end in entry.mentions if end <= position and (reach is None or position - end <= reach)]
-            if ends and (best is None or max(ends) > best[0]):
-                best = (max(ends), key)
-        return (self.people[best[1]].name, "pronoun") if best is not None else (None, "none")
+        for end, key in reversed(index.ends[:bisect_right(index.end_at, position)]):
+            if reach is not None and position - end > reach:
+                break
+            if agrees(key):
+                return self.people[key].name, "pronoun"
+        return None, "none"
 
     def _chain_person(self, position: int, cue_at: int, agrees: Callable[[str], bool]) -> tuple[str, int] | None:
         """Return (person key, cue position) of the last report before ``position`` whose speaker agrees."""
-        for at, key, _ in reversed(sorted(self.chain, key=lambda c: c[0])):
-            if key is None or key not in self.people or at >= min(cue_at, position):
+        index = self._index()
+        for at, key, _ in reversed(index.chain[:bisect_left(index.chain_at, min(cue_at, position))]):
+            if key is None or key not in self.people:
                 continue
             if cue_at - at > CHAIN_GAP:
                 break
@@ -446,23 +483,25 @@ class MentionTable:
 
     def _subject_since(self, said_at: int, position: int, agrees: Callable[[str], bool]) -> str | None:
         """Return the agreeing person last the subject of a sentence that starts after ``said_at`` and ends before ``position``."""
-        starts = sorted(self.sentences)
+        index = self._index()
+        starts = index.sentences
         here = bisect_right(starts, position) - 1
         after = bisect_right(starts, said_at)  # the first sentence that starts after the report's cue
         for start in reversed(starts[after:max(after, here)]):
-            for at, key in self.subjects:
-                if at == start and key in self.people and agrees(key):
+            for key in index.subjects.get(start, ()):
+                if key in self.people and agrees(key):
                     return key
         return None
 
     def _subject_before(self, position: int, agrees: Callable[[str], bool]) -> tuple[str, int] | None:
         """Return (person key, sentence start) of the agreeing subject of the sentence before ``position``."""
-        starts = sorted(self.sentences)
+        index = self._index()
+        starts = index.sentences
         here = bisect_right(starts, position) - 1
         if here <= 0:
             return None
         before = starts[here - 1]
-        for at, key in self.subjects:
-            if at == before and key in self.people and agrees(key):
-                return key, at
+        for key in index.subjects.get(before, ()):
+            if key in self.people and agrees(key):
+                return key, before
         return None
