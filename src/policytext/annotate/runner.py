@@ -21,6 +21,7 @@ from policytext.annotate.document import (
     read_chunk,
     split_chunks,
 )
+from policytext.annotate.claim_model import DEFAULT_CLAIM_MODEL, annotation_model_key, check_claim_model
 from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
 from policytext.errors import ConfigError
 from policytext.headings import is_heading, stands_alone
@@ -71,15 +72,15 @@ class AnnotateReport:
 
 
 def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False,
-                                 scheme: str = DEFAULT_SCHEME) -> list[str]:
-    """Return the ids of the documents that need annotating with ``model`` and quote ``scheme``, oldest first."""
+                                 scheme: str = DEFAULT_SCHEME, claim_model: str = DEFAULT_CLAIM_MODEL) -> list[str]:
+    """Return the ids of the documents that need annotating with ``model``, quote ``scheme`` and ``claim_model``, oldest first."""
     sql = "SELECT id FROM documents"
     params: list[Any] = []
     if not force:
         sql += (" WHERE annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
                 " OR annotated_model IS NULL OR annotated_model != ?"
                 " OR annotated_quote_scheme IS NULL OR annotated_quote_scheme != ?")
-        params += [model, scheme]
+        params += [annotation_model_key(model, claim_model), scheme]
     sql += " ORDER BY date, id"
     return [row[0] for row in corpus.store.conn.execute(sql, params)]
 
@@ -92,7 +93,7 @@ def check_run_options(*, batch_size: int, workers: int) -> None:
 
 def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: int | None = None,
                     workers: int | None = None, force: bool = False, scheme: str | None = None,
-                    progress: ProgressHook | None = None) -> AnnotateReport:
+                    claim_model: str | None = None, progress: ProgressHook | None = None) -> AnnotateReport:
     """Annotate every document that needs it; store sentences, entities, quotes, claims and lemmas.
 
     Args:
@@ -103,6 +104,8 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
         force: annotate again even documents that are up to date.
         scheme: what counts as a quote, ``speech`` or ``attribution`` (default: the
             ``quote_scheme`` setting); documents found with another scheme are annotated again.
+        claim_model: the claim scorer, ``text`` or ``embeddings`` (default: the ``claim_model``
+            setting); documents scored by another one are annotated again.
         progress: called once per document finished (e.g. a progress bar's advance).
 
     Returns:
@@ -121,15 +124,17 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     workers = int(workers or config.workers)
     check_run_options(batch_size=batch_size, workers=workers)
     scheme = check_scheme(scheme or config.quote_scheme)
+    claim_model = check_claim_model(claim_model or config.claim_model)
     started = time.perf_counter()
     report = AnnotateReport(model=model)
     total = corpus.count_documents()
-    ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme)
+    ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme, claim_model=claim_model)
     report.up_to_date = total - len(ids)
     if not ids:
         return report
     people, bodies = corpus_names(corpus)
-    nlp = load_pipeline(model, people=people, bodies=bodies, quote_scheme=scheme)
+    nlp = load_pipeline(model, people=people, bodies=bodies, quote_scheme=scheme, claim_model=claim_model)
+    key = annotation_model_key(model, claim_model)
 
     pending: list[tuple[dict[str, Any], DocumentChunks]] = []
     pending_words = 0
@@ -143,9 +148,9 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
             if progress is not None:
                 progress()
             if len(pending) >= config.write_batch_size or pending_words >= COMMIT_EVERY_WORDS:
-                _write_batch(corpus, pending, model, scheme, report)
+                _write_batch(corpus, pending, model, scheme, report, key=key)
                 pending, pending_words = [], 0
-        _write_batch(corpus, pending, model, scheme, report)
+        _write_batch(corpus, pending, model, scheme, report, key=key)
     finally:
         for _, parts in pending:
             parts.close()
@@ -259,8 +264,12 @@ def _write_failure(corpus: "Corpus", doc_id: str, reason: str, report: AnnotateR
 
 
 def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChunks]], model: str, scheme: str,
-                 report: AnnotateReport) -> None:
-    """Replace the annotations of every document of ``batch`` in one transaction."""
+                 report: AnnotateReport, *, key: str | None = None) -> None:
+    """Replace the annotations of every document of ``batch`` in one transaction.
+
+    ``model`` is the spaCy pipeline (it names the lemma streams); ``key`` is what the document
+    records as its annotation model (:func:`annotation_model_key`; default ``model``).
+    """
     if not batch:
         return
     now = utc_now()
@@ -272,7 +281,7 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
             conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
                          "annotated_quote_scheme = ? WHERE id = ?",
-                         (row["content_sha256"], model, now, scheme, parts.doc_id))
+                         (row["content_sha256"], key or model, now, scheme, parts.doc_id))
             clear_failures(corpus.store, stage=STAGE, item=parts.doc_id)
     for (row, parts), (sentences, entities, quotes, claims) in zip(batch, counts):
         parts.close()

@@ -108,7 +108,8 @@ def annotate(
                            shard_words=shard_words, ingest=(ingest or Ingest.all).value)
         require_distributed()
     with open_corpus(config=config) as corpus:
-        total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme))
+        total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme,
+                                                 claim_model=config.claim_model))
         with progress_bar("annotating", total, quiet=st.quiet) as advance:
             if engine is Engine.dask:
                 from policytext.annotate.dask_engine import annotate_with_dask
@@ -210,8 +211,8 @@ def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str
     handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape")
     skipped: list[BadInput] = []
     try:
-        nlp = (load_claims_pipeline(config.model) if what == "claims"
-               else load_pipeline(config.model, quote_scheme=config.quote_scheme))
+        nlp = (load_claims_pipeline(config.model, claim_model=config.claim_model) if what == "claims"
+               else load_pipeline(config.model, quote_scheme=config.quote_scheme, claim_model=config.claim_model))
         items = read_text_items(handle, name="stdin" if source == "-" else source, max_chars=config.max_file_bytes)
         for row in extract_rows(_report_bad(items, skipped), what, nlp=nlp, min_score=min_score,
                                 batch_size=config.annotate_batch_size):
