@@ -49,10 +49,11 @@ class Config:
         "as journalists count) or `attribution` (PolNeAR's wide reading: beliefs, plans, findings "
         "too). A change annotates every document again."})
     claim_model: str = field(default="text", metadata={"doc":
-        "Which claim scorer `annotate` and `extract claims` use: `text` (the default: words, "
-        "characters and claim types; fast) or `embeddings` (adds all-MiniLM-L6-v2 sentence "
-        "embeddings; needs the embeddings extra and is slower; figures in models/claims.card.md). "
-        "A change annotates every document again."})
+        "Which claim scorer `annotate` and `extract claims` use: `text` (the shipped default: "
+        "words, characters and claim types; fast) or `embeddings` (adds all-MiniLM-L6-v2 sentence "
+        "embeddings: needs the embeddings extra and a model built with `python -m "
+        "policytext.annotate.train_claims --model embeddings`; its encoder costs about 7 times "
+        "the parse of a sentence; see models/claims.card.md). A change annotates every document again."})
     user_agent: str = field(default="policytext/0.1 (+research text collector)", metadata={"doc":
         "User-Agent sent with every web request."})
     requests_per_second: float = field(default=2.0, metadata={"doc":
