@@ -315,3 +315,47 @@ def test_forewords_dated_1_january_in_their_year_column_are_years_not_new_years_
         ("1997", "day", "Major government (1990–1997)", 4),  # 01/05/1997 is election day, not a placeholder
         ("2010", "day", "Brown government (2007–2010)", 5),  # 6 May 2010: Brown was still in office
     ]
+
+
+def test_labels_of_real_days_are_the_same_from_a_labeller_that_remembers_dates(labeller) -> None:
+    """The labeller remembers each date's labels; a real day's speeches label as if worked out anew.
+
+    Each speech (two real Hansard days, then hand-made documents with year-only dates and source
+    governments that disagree) is labelled by a labeller that has seen the dates before and by a
+    fresh one; every field and the meta must be equal, and no two documents share a meta dict.
+    """
+    from dataclasses import fields
+
+    from policytext.collect.hansard import day_outcomes, parse_day
+
+    documents = []
+    for name in ("debates2023-03-28d.xml", "debates2009-10-27d.xml"):
+        day = parse_day(shared_data("parliament", name).read_bytes(), item=name)
+        documents += [o for o in day_outcomes(day) if isinstance(o, Document)]
+    documents += [_doc(date=date, country="GB", government=government, party=party,
+                       meta={"government_disagreement": "stale", "kept": True})
+                  for date, government, party in [("1945", None, "Con"), ("2010", "Cameron", "Lab"),
+                                                  ("2016-07", None, None), ("2014-01-10", "2015 Conservative government", "LD"),
+                                                  ("2014-01-10", "2015 Conservative government", "LD"), ("Spring 1945", None, None),
+                                                  (None, "Major", None)]]
+    assert len(documents) > 700
+    shared = Labeller(labeller.timelines, labeller.government_aliases, labeller.party_aliases)
+    for document in documents:
+        shared.label(document)  # every date seen once
+    names = [f.name for f in fields(Document)]
+    labelled = []
+    for document in documents:
+        fresh = Labeller(labeller.timelines, labeller.government_aliases, labeller.party_aliases).label(document)
+        again = shared.label(document)
+        assert [getattr(again, n) for n in names] == [getattr(fresh, n) for n in names]
+        assert again.meta == fresh.meta and again.meta is not document.meta
+        labelled.append(again)
+    # the stale note is dropped, a disagreement noted, each document with its own copy of it
+    early = [d for d in labelled if d.source_government == "2015 Conservative government"]
+    assert early[0].meta["government_disagreement"] == {"source_government": "2015 Conservative government",
+                                                        "by_date": COALITION}
+    early[0].meta["government_disagreement"]["by_date"] = "changed"
+    assert early[1].meta["government_disagreement"]["by_date"] == COALITION
+    assert shared.label(early[1]).meta["government_disagreement"]["by_date"] == COALITION
+    assert {d.government for d in labelled if d.date == "2023-03-28"} == {
+        labeller.timelines.government_for("GB", "2023-03-28").name}

@@ -15,6 +15,7 @@ One step, shared by every collector, run when documents are written:
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from policytext.errors import ConfigError
 from policytext.records import DATE_PRECISIONS, Document
 
 _REDUCED_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_GOVERNMENT_NOTES = frozenset(("government_disagreement", "government_candidates"))
+"""The meta keys labelling writes (and drops before labelling again)."""
+_MEMO_SIZE = 65536
+"""How many distinct dates a labeller remembers before starting again."""
 
 
 def split_date(value: str | None, precision: str | None = None) -> tuple[str | None, str | None]:
@@ -97,6 +102,9 @@ class Labeller:
     timelines: Timelines
     government_aliases: GovernmentAliases = field(default_factory=GovernmentAliases.packaged)
     party_aliases: PartyAliases = field(default_factory=PartyAliases.packaged)
+    # the labels worked out per (country, date, precision, source's government): see _dated
+    _memo: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False, hash=False)
 
     @classmethod
     def packaged(cls, timelines: Timelines | None = None) -> "Labeller":
@@ -111,17 +119,45 @@ class Labeller:
 
     def label(self, document: Document) -> Document:
         """Return ``document`` with its date precision, government and party set (see the module)."""
-        day, precision = split_date(document.date, document.date_precision)
-        meta = {k: v for k, v in document.meta.items()
-                if k not in ("government_disagreement", "government_candidates")}
         source_government = document.source_government or document.government
-        government = self._government(document.country, day, precision, source_government, meta)
+        day, precision, government, notes = self._dated(document.country, document.date, document.date_precision,
+                                                        source_government)
+        meta = dict(document.meta)
+        if not _GOVERNMENT_NOTES.isdisjoint(meta):
+            for key in _GOVERNMENT_NOTES:
+                meta.pop(key, None)
+        if notes:
+            meta.update(copy.deepcopy(notes))  # each document its own copy of the notes
         source_party = document.source_party or document.party
         party = self.party_aliases.canonical(source_party, country=document.country, day=day)
         return document.with_changes(
             date=day, date_precision=precision, government=government,
             source_government=source_government, party=party,
             source_party=" ".join(source_party.split()) if source_party else None, meta=meta)
+
+    def _dated(self, country: str | None, date: Any, date_precision: str | None,
+               source_government: str | None) -> tuple[str | None, str | None, str | None, dict[str, Any]]:
+        """Return the day, precision, government and government notes for meta of a document's date.
+
+        Remembered by the labeller (its tables never change): the documents of one collect share
+        a few dates, and working them out again was most of the cost of labelling a speech.
+        """
+        key = (country, date, date_precision, source_government)
+        try:
+            found = self._memo.get(key)
+        except TypeError:  # an unhashable date: worked out each time
+            found, key = None, None
+        if found is not None:
+            return found
+        day, precision = split_date(date, date_precision)
+        notes: dict[str, Any] = {}
+        government = self._government(country, day, precision, source_government, notes)
+        found = (day, precision, government, notes)
+        if key is not None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
 
     def canonical_changes(self, changes: Mapping[str, str | None]) -> dict[str, str | None]:
         """Return labels a user sets by hand (``party``, ``government``) under their canonical names.
