@@ -208,11 +208,12 @@ def collect_hansard(
     finish_collect(report, quiet=st.quiet)
 
 
-@collect_app.command("parlamint", short_help="ParlaMint TEI sittings, one document per utterance. Example: policytext collect parlamint ParlaMint-GB/")
+@collect_app.command("parlamint", short_help="ParlaMint sittings (TEI or plain text), one document per utterance. Example: policytext collect parlamint ParlaMint-GB/")
 def collect_parlamint(
     ctx: typer.Context,
-    paths: List[Path] = typer.Argument(..., help="ParlaMint TEI sitting files or folders; each sitting's "
-                                                 "<sitting>-meta.tsv is read from beside it."),
+    paths: List[Path] = typer.Argument(..., help="ParlaMint sitting files or folders: TEI (.xml), or the "
+                                                 "plain-text edition (.txt) when no TEI file is beside it; "
+                                                 "each sitting's <sitting>-meta.tsv is read from beside it."),
 ) -> None:
     """Collect ParlaMint sittings: each utterance with its speaker, party, minister flag and side.
 
