@@ -34,6 +34,8 @@ from pathlib import PurePath
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from titlecase import titlecase
+
 from policytext.errors import BadQuery
 
 CITE_FORMATS = ("newsroom", "apa", "chicago", "bibtex", "ris", "csl-json")
@@ -433,29 +435,18 @@ def format_chicago(cited: Cited) -> str:
     return "".join(out)
 
 
-_MINOR_WORDS = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
-                "on", "to", "up", "via", "with", "from", "into", "over", "per", "than", "vs"}
-
-
 def _headline(title: str) -> str:
-    """Return a title in headline style (Chicago): major words capitalised, the rest left as written.
+    """Return a title in headline style (Chicago), by the ``titlecase`` package (MIT).
 
-    Only a lower-case first letter is raised, so names, acronyms and mixed case stay as written.
+    Major words are capitalised, small words ("the", "to", "of") are not unless first or last;
+    acronyms and mixed case (NHS, iPhone) stay as written.
 
     >>> _headline("giving local leaders the ‘trust to try things out’ – why")
     'Giving Local Leaders the ‘Trust to Try Things Out’ – Why'
+    >>> _headline("the NHS at 70: what next for the iPhone era")
+    'The NHS at 70: What Next for the iPhone Era'
     """
-    words = title.split(" ")
-    out = []
-    for index, word in enumerate(words):
-        lead = len(word) - len(word.lstrip("‘“'\"(["))
-        core = word[lead:]
-        bare = core.strip(".,:;!?’”'\")]").lower()
-        first_or_last = index == 0 or index == len(words) - 1 or (out and out[-1].endswith((":", "–", "—")))
-        if core[:1].islower() and (first_or_last or bare not in _MINOR_WORDS):
-            word = word[:lead] + core[:1].upper() + core[1:]
-        out.append(word)
-    return " ".join(out)
+    return titlecase(title)
 
 
 # ------------------------------------------------------------------------------ reference managers
