@@ -3,10 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# The tests also run search by meaning (the embeddings extra), which needs torch: its CPU build,
+# installed first, or pip pulls a CUDA one (> 6 GB). Where no local wheel of torch+cpu is found,
+# give pip PyTorch's CPU index: make test TORCH='torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu'
+TORCH ?= torch==2.13.0
 DEMO_CORPUS ?= corpus/demo
 SHARED_DATA ?= ../shared/data
 
-.PHONY: demo test install bench eval reference clean-demo
+.PHONY: demo test install install-test bench eval reference clean-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +22,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
+# The tests' install: CPU torch, then the embeddings extra (demo and install stay without it).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,embeddings]'
+	@if $(BIN)/python -m pip list 2>/dev/null | grep -i '^nvidia-'; then \
+		echo "Error: the embeddings extra pulled CUDA packages (above); install CPU torch first (see TORCH in the Makefile)" >&2; exit 1; fi
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 demo: $(STAMP)
 	bash scripts/demo.sh "$(DEMO_CORPUS)"
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
