@@ -111,6 +111,33 @@ DECOYS: tuple[tuple[str, int, str, str], ...] = (
     ("Kennedy", 1963, "our farmers need more rain this spring than ever before", "unrelated"),
     ("H.W. Bush", 1991, "I prefer cats to dogs and always have", "unrelated"),
     ("Carter", 1980, "the White House lawn will be turned into a golf course", "unrelated"),
+    # Added in a second round (2026-12-02), written and split (by position, as above) before any run
+    # on them: one more decoy on the subject of each paraphrased line, a different claim about it
+    # rather than its plain opposite, and fewer negation words than the first twelve.
+    ("Nixon", 1970, "the cost of cleaning our rivers is too high and industry should police itself", "hard"),
+    ("H.W. Bush", 1990, "the division of Europe is permanent and we should learn to accept it", "hard"),
+    ("Kennedy", 1963, "raising taxes on every family is the surest way to create jobs", "hard"),
+    ("H.W. Bush", 1991, "America should leave Kuwait to its fate and stay out of the Gulf", "hard"),
+    ("Obama", 2011, "America should stop spending public money on science and research", "hard"),
+    ("Johnson", 1966, "we must halt every programme at home until the war in Vietnam is won", "hard"),
+    ("Trump", 2018, "immigrants who came here as children should all be sent back", "hard"),
+    ("Kennedy", 1961, "the next four years will be easy and the country faces few serious problems", "hard"),
+    ("Clinton", 1994, "health insurance is a privilege that families should buy on their own", "hard"),
+    ("Reagan", 1986, "the space shuttle programme should be cancelled after this tragedy", "hard"),
+    ("George W. Bush", 2003, "Iraq has given up all its weapons and poses little threat to anyone", "hard"),
+    ("Obama", 2012, "the rich should play by different rules from everyone else", "hard"),
+    ("Clinton", 1996, "Washington should hire a million more federal workers next year", "hard"),
+    ("George W. Bush", 2002, "North Korea, Iran and Iraq are among our closest friends in the world", "hard"),
+    ("Johnson", 1964, "the war on poverty has already been won and can be wound up", "hard"),
+    ("Kennedy", 1962, "we should wait for the next recession before we reform anything", "hard"),
+    ("Nixon", 1974, "I will resign the presidency because of Watergate", "hard"),
+    ("Ford", 1975, "unemployment is low and the federal budget is in surplus", "hard"),
+    ("Carter", 1980, "the Soviet Union has every right to control the oil of the Gulf", "hard"),
+    ("Obama", 2010, "America should copy China's economy in every respect", "hard"),
+    ("George W. Bush", 2006, "oil is the cleanest and cheapest fuel we will ever have", "hard"),
+    ("Reagan", 1984, "we should build ten thousand more nuclear warheads this year", "hard"),
+    ("Clinton", 1998, "the budget surplus should pay for a tax cut before Social Security", "hard"),
+    ("Obama", 2014, "Congress should decide everything and the president should always wait for it", "hard"),
 )
 
 
