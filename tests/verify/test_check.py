@@ -5,6 +5,7 @@ import pytest
 
 from policytext.errors import BadQuery
 from policytext.verify import verify_frame, verify_quote, VERIFY_COLUMNS
+from policytext.verify.check import is_paraphrase
 
 
 def test_typography_apart_a_quote_of_the_speaker_is_verbatim_with_its_citation(sotu):
@@ -90,3 +91,20 @@ def test_the_frame_has_its_columns_one_row_per_quote_and_the_paraphrase_caveat(s
     assert frame["same_date"].tolist() == [True, None]
     assert not frame["paraphrase_checked"].any()
     assert frame.attrs["policytext"]["made_by"] == "verify_frame"
+
+
+@pytest.mark.parametrize(("quote", "cosine", "sentence", "checks", "expected"), [
+    ("we can win a nuclear war", 0.81, "A nuclear war cannot be won.", ("negation",), False),
+    ("we can win a nuclear war", 0.81, "A nuclear war cannot be won.", (), True),  # the cosine alone
+    ("nobody can win an atomic war", 0.81, "A nuclear war cannot be won.", ("negation",), True),
+    ("nobody can win an atomic war", 0.45, "A nuclear war cannot be won.", ("negation",), False),  # too far
+    ("we will build 10 new ships", 0.7, "We will build new ships.", ("negation",), True),
+    ("we will build 10 new ships", 0.7, "We will build new ships.", ("negation", "number"), False),
+])
+def test_the_closest_sentence_is_a_paraphrase_when_close_and_in_agreement(quote, cosine, sentence, checks, expected):
+    assert is_paraphrase(quote, cosine, sentence, paraphrase_min=0.5, checks=checks) is expected
+
+
+def test_an_unknown_paraphrase_check_is_refused(sotu):
+    with pytest.raises(BadQuery, match="cannot check a paraphrase's tense: choose some of negation, number, name"):
+        verify_quote(sotu, "we choose to go to the moon", speaker="Kennedy", paraphrase_checks=("tense",))

@@ -58,6 +58,19 @@ def test_an_unrelated_quote_is_not_found_and_says_meaning_was_checked(clinton_pa
     assert "no sentence close in meaning either" in verdict.note
 
 
+def test_a_close_sentence_that_says_the_opposite_is_no_paraphrase(clinton_path, embedder):
+    """"Not ended" against "is over": the embeddings put them close; the negation tells them apart."""
+    with open_corpus(clinton_path, readonly=True) as corpus:
+        quote = "the time of large government has not ended"
+        verdict = verify_quote(corpus, quote, speaker="Clinton", meaning=True, embedder=embedder)
+        cosine_only = verify_quote(corpus, quote, speaker="Clinton", meaning=True, embedder=embedder,
+                                   paraphrase_checks=())
+    assert verdict.verdict == "not found" and verdict.paraphrase_checked
+    assert "The era of big Government is over." in verdict.note and "differs from the quote in negation" in verdict.note
+    assert cosine_only.verdict == "paraphrase"  # what the cosine alone said
+    assert cosine_only.best.changes == ("negation",)  # flagged even when not checked
+
+
 def test_meaning_is_only_looked_for_in_the_speakers_words(clinton_path, embedder):
     with open_corpus(clinton_path, readonly=True) as corpus:
         verdict = verify_quote(corpus, "the time of large government has ended", speaker="Eisenhower", meaning=True,

