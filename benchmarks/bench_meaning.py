@@ -103,8 +103,12 @@ def store_random_vectors(store_file: Path, *, seed: int = 0, chunk: int = 50_000
     rng = np.random.default_rng(seed)
     with open_corpus(store_file.parent) as corpus:
         conn = corpus.store.conn
-        conn.execute("DELETE FROM sentence_vectors WHERE model = ?", (RANDOM_MODEL,))
         ids = [row[0] for row in conn.execute("SELECT id FROM sentences ORDER BY id")]
+        held = conn.execute("SELECT count(*) FROM sentence_vectors WHERE model = ?", (RANDOM_MODEL,)).fetchone()[0]
+        if held == len(ids):  # kept from an earlier run with --work
+            return held
+        with corpus.store.transaction():
+            conn.execute("DELETE FROM sentence_vectors WHERE model = ?", (RANDOM_MODEL,))
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
             vectors = rng.standard_normal((len(part), DIMENSIONS), dtype=np.float32)

@@ -86,10 +86,14 @@ class Embedder:
         """Return (sentence ids, vectors) of every sentence of ``store`` with a vector of this model.
 
         Read once and kept until the store changes (another connection committed, this one wrote,
-        or the store reopened its connection).
+        or the store reopened its connection). A read-only store's own connection cannot write, so
+        its count of changes is not part of the key: marking the words of a page of hits writes
+        to a temporary table, which would otherwise read every vector again on every search
+        (3.7 s a query on 33,000 sentences, measured with benchmarks/bench_meaning.py).
         """
         conn = store.conn
-        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        own_changes = None if getattr(store, "readonly", False) else conn.total_changes
+        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
         kept = self._kept.get(store)
         if kept is not None and kept[0] == key:
             return kept[1], kept[2]

@@ -96,6 +96,16 @@ def test_a_query_never_embeds_the_corpus_again(two_addresses, embedder):
     assert vectors.dtype == np.float32 and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
+def test_a_read_only_store_s_vectors_are_read_once_for_many_searches(two_addresses, embedder):
+    """Marking a page's words writes a temporary table; that must not count as a change of the store."""
+    with open_corpus(two_addresses, readonly=True) as corpus:
+        search_meaning(corpus, "we face grave problems abroad", embedder=embedder)
+        ids, vectors = embedder.stored(corpus.store)
+        search_meaning(corpus, "the age of large government has ended", embedder=embedder)
+        again, _ = embedder.stored(corpus.store)
+    assert again is ids and len(ids) > 20
+
+
 def test_reannotated_or_deleted_sentences_lose_their_vectors(tmp_path, nlp, embedder):
     """SQLite gives new sentences the ids of deleted ones: an old vector must never stand for new words."""
     documents = [Document(source="test", source_id=f"d{i}", text=text, speaker="A Speaker", date="2020-01-01")
