@@ -86,3 +86,20 @@ def test_trends_keyness_and_topics_with_provenance(capsys, annotated_corpus) -> 
     assert code == 0 and body["provenance"]["parameters"]["topic_model"] == "render-test"
     code, out, _ = run(capsys, *corpus, "topics", "apply", "render-test", "--format", "json", "--provenance")
     assert code == 0 and json.loads(out)["provenance"]["made_by"] == "apply_topics"
+
+
+def test_a_narrow_table_folds_text_and_keeps_ids_dates_and_numbers_whole(capsys, monkeypatch) -> None:
+    from policytext.cli import render as rendering
+
+    monkeypatch.setattr(rendering.stdout, "width", 80)
+    frame = pd.DataFrame({
+        "date": ["2002-01-29"], "speaker": ["George W. Bush"], "title": ["State of the Union address"],
+        "government": ["G. W. Bush administration (2001–2009)"], "words": [3825], "id": ["sotu-26b93c86cca4b53f"],
+        **{f"stat{i}": ["2.9e-03"] for i in range(8)},  # too many columns for 80: the table grows instead
+    })
+    render(frame, "table")
+    out = capsys.readouterr().out
+    for whole in ("2002-01-29", "sotu-26b93c86cca4b53f", "3,825", "2.9e-03"):
+        assert whole in out
+    assert "administ" in out  # text still folds, and its column does not vanish
+    assert rendering.stdout.width == 80  # widened for that table only

@@ -31,6 +31,14 @@ PIPE_WIDTH = 200
 is used on a terminal): wide enough that a citation is not folded into many lines."""
 
 
+UNBROKEN_MAX = 40
+"""Cells without spaces up to this long (ids, dates, numbers) are kept whole in tables; text folds around them."""
+
+
+TEXT_MIN = 8
+"""Text columns keep at least this many characters (or their longest word) when a table is squeezed."""
+
+
 def console_width(stream: Any) -> int | None:
     """Return the width for tables on ``stream``: ``COLUMNS`` when set, the terminal's, or :data:`PIPE_WIDTH`.
 
@@ -111,12 +119,29 @@ def render(data: pd.DataFrame | Sequence[dict[str, Any]], fmt: OutputFormat | st
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(title=title, show_lines=False, header_style="bold")
-        for column in columns:
+        cells = [[_table_cell(row.get(c), max_width) for c in columns] for row in rows]
+        needed = 1  # the narrowest the table can be without breaking a single-word cell or header
+        for index, column in enumerate(columns):
             numeric = bool(rows) and all(isinstance(r.get(column), (int, float)) or r.get(column) is None for r in rows)
-            table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
-        for row in rows:
-            table.add_row(*(_table_cell(row.get(c), max_width) for c in columns))
-        stdout.print(table)
+            words = [line[index] for line in cells]
+            # a column of single words (ids, dates, numbers) is never folded: "2002-01-2/9" copies wrong
+            whole = max(map(len, words), default=0)
+            keep = bool(words) and whole <= UNBROKEN_MAX and not any(any(ch.isspace() for ch in w) for w in words)
+            longest_word = max((len(part) for w in [*words, str(column)] for part in w.split()), default=0)
+            least = max(whole, len(str(column))) if keep else min(longest_word, TEXT_MIN)
+            needed += least + 3
+            table.add_column(str(column), justify="right" if numeric else "left", overflow="fold",
+                             no_wrap=keep, width=least if keep else None, min_width=None if keep else least)
+        for line in cells:
+            table.add_row(*line)
+        # too many columns for the width: a wider table (scroll, or read it with --format csv)
+        # rather than ids, dates and numbers folded into pieces that copy wrong
+        width = stdout.width
+        stdout.width = max(needed, width)
+        try:
+            stdout.print(table)
+        finally:
+            stdout.width = width
 
 
 def provenance_of(data: Any) -> dict[str, Any]:
