@@ -364,6 +364,24 @@ def test_claim_context_follows_a_change_of_the_sentences(sotu_path, tmp_path, wr
         assert again.before == (expected[0] if expected else "") != hit.before
 
 
+def test_a_read_only_store_keeps_claim_context_bounds_from_page_to_page(sotu_path, tmp_path) -> None:
+    """Marking's temporary table changes the connection on every page; on a read-only store that is no change."""
+    import shutil
+
+    from policytext.corpus import open_corpus
+
+    shutil.copy(sotu_path / "policytext.db", tmp_path / "policytext.db")
+    with open_corpus(tmp_path, readonly=True) as corpus:
+        first = search_corpus(corpus, "billion", within="claims", limit=5).hits
+        reads: list[str] = []
+        corpus.store.conn.set_trace_callback(
+            lambda sql: reads.append(sql) if "FROM sentences WHERE doc_id IN" in sql else None)
+        again = search_corpus(corpus, "billion", within="claims", limit=5).hits
+        corpus.store.conn.set_trace_callback(None)
+    assert [h.before for h in again] == [h.before for h in first] and first[0].before
+    assert reads == []  # the same documents' sentence bounds were not read again
+
+
 # Ranking and order: a small corpus written for the test, with the fragments and headings that BM25
 # used to put first on the State of the Union ("--World Heritage Trust.", "TAXES").
 _RANKING_DOCS = [

@@ -454,15 +454,21 @@ class _SentenceBounds:
     MAX_SENTENCES = 200_000
 
     def __init__(self) -> None:
-        self._key: tuple[int, int, int] | None = None
+        self._key: tuple[int, int, int | None] | None = None
         self._conn: sqlite3.Connection | None = None
         self._docs: collections.OrderedDict[str, tuple[list[int], list[int], list[int], list[int]]] = \
             collections.OrderedDict()
         self._size = 0
 
-    def of(self, conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[list[int], list[int], list[int], list[int]]]:
-        """Return, for each of ``doc_ids``, its sentences' ends and ids by end, and starts and ids by start."""
-        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    def of(self, conn: sqlite3.Connection, doc_ids: list[str], *,
+           readonly: bool = False) -> dict[str, tuple[list[int], list[int], list[int], list[int]]]:
+        """Return, for each of ``doc_ids``, its sentences' ends and ids by end, and starts and ids by start.
+
+        On a ``readonly`` store this connection's own changes are left out of the key: they can only
+        be the marking's temporary table, which every page fills and rolls back.
+        """
+        own_changes = None if readonly else conn.total_changes
+        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
         if conn is not self._conn or key != self._key:
             self._conn, self._key, self._size = conn, key, 0
             self._docs.clear()
@@ -509,7 +515,8 @@ def _quote_context(store: Store, page: list[dict[str, Any]]) -> None:
         bounds = _BOUNDS.get(store)
         if bounds is None:
             bounds = _BOUNDS[store] = _SentenceBounds()
-    lookup = bounds.of(conn, list(dict.fromkeys(row["doc_id"] for row in page)))
+    lookup = bounds.of(conn, list(dict.fromkeys(row["doc_id"] for row in page)),
+                       readonly=getattr(store, "readonly", False))
     chosen: set[int] = set()
     for row in page:
         ends, end_ids, starts, start_ids = lookup[row["doc_id"]]
