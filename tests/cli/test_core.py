@@ -376,3 +376,22 @@ def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None
     assert (doc["speaker"], doc["party"]) == ("Cy Dee", "Labour")
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--all", "--set", "kind=speech", "--dry-run")
     assert (code, err) == (0, "would set kind='speech' on 1 of 3 document(s); nothing changed (dry run)\n")
+
+
+def test_collect_files_refuses_a_non_positive_file_size_cap(capsys, tmp_path) -> None:
+    path = _speeches_csv(tmp_path / "speeches.csv")
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "corpus"), "collect", "files", str(path),
+                       "--max-file-bytes", "-1")
+    assert code == 2
+    assert "--max-file-bytes" in err and "greater than or equal to 1" in err
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_collect_files_prints_a_note_for_each_doubtful_date(capsys, tmp_path) -> None:
+    path = tmp_path / "speeches.csv"
+    path.write_text("text,date\nLeap.,2024-02-30\nSwap.,02/03/2020\n", encoding="utf-8")
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "corpus"), "collect", "files", str(path))
+    assert code == 0
+    assert f"note {path}:2: date '2024-02-30' is not a date: stored without a date\n" in err
+    assert f"note {path}:3: date '02/03/2020' is ambiguous: read day first as 2020-03-02" in err
+    assert "2 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed, 2 noted" in err

@@ -80,7 +80,8 @@ def test_jsonl_and_json_records_with_mapping(tmp_path) -> None:
         + "\n"
         + json.dumps({"id": "a2", "body": "Second speech text.", "who": "Bob Minister", "when": "2016-01-02"}) + "\n",
         encoding="utf-8")
-    outcomes = _outcomes([jsonl], fields=parse_field_mapping(["text=body", "speaker=who", "date=when"]), country="GB")
+    outcomes = _outcomes([jsonl], fields=parse_field_mapping(["text=body", "speaker=who", "date=when"]), country="GB",
+                         date_order="dmy")
     assert [(d.speaker, d.date) for d in outcomes] == [("Ann Minister", "2015-05-12"), ("Bob Minister", "2016-01-02")]
     assert outcomes[0].source_id.endswith("#a1")
     assert outcomes[0].meta["id"] == "a1" and "body" not in outcomes[0].meta
@@ -552,7 +553,7 @@ def test_a_file_all_in_the_named_encoding_gives_no_notice(tmp_path) -> None:
 def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
     path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
     with open_corpus(corpus_dir, create=True) as corpus:
-        report = corpus.collect_files([path], encoding="cp1252", country="GB")
+        report = corpus.collect_files([path], encoding="cp1252", country="GB", date_order="dmy")
         assert corpus.count_documents() == 5496
         texts = corpus.documents(text=True)["text"]
     assert (report.collected, report.failed) == (5496, 0)
@@ -633,3 +634,53 @@ def test_collect_files_command_takes_kind_and_an_empty_field(tmp_path, capsys) -
         frame = opened.documents(text=False)
     assert frame["kind"].tolist() == ["manifesto"] * 101
     assert frame["date"].isna().all()  # -f date= : the Year column is ignored
+
+
+def test_a_date_that_is_no_date_or_could_be_read_either_way_is_noted_per_row(tmp_path, corpus_dir) -> None:
+    path = tmp_path / "speeches.csv"
+    path.write_text("title,text,date\nLeap,A.,2024-02-30\nRange,B.,1999..2001\nSwap,C.,02/03/2020\n"
+                    "Same,E.,03/03/2020\n", encoding="utf-8")
+    with open_corpus(corpus_dir, create=True) as corpus:
+        report = corpus.collect_files([path])
+        dates = dict(zip(corpus.documents()["title"], corpus.documents()["date"]))
+    assert report.collected == 4
+    assert [(n.line, n.reason) for n in report.notices] == [
+        (2, "date '2024-02-30' is not a date: stored without a date"),
+        (3, "date '1999..2001' is not a date: stored without a date"),
+        (4, "date '02/03/2020' is ambiguous: read day first as 2020-03-02 (pass --date-order dmy to confirm "
+            "or mdy to read month first)"),
+    ]
+    assert all(n.item == str(path) for n in report.notices)
+    assert report.summary().endswith("0 failed, 3 noted")
+    assert dates["Swap"] == "2020-03-02" and not isinstance(dates["Leap"], str)
+
+
+def test_ambiguous_dates_are_noted_once_when_the_file_shows_day_first(tmp_path) -> None:
+    path = tmp_path / "speeches.csv"
+    path.write_text("text,date\nA.,02/03/2020\nB.,13/03/2020\nC.,04/05/2020\n", encoding="utf-8")
+    outcomes = _outcomes([path])
+    assert [d.date for d in _documents(outcomes)] == ["2020-03-02", "2020-03-13", "2020-05-04"]
+    assert [(n.line, n.reason) for n in outcomes if isinstance(n, Notice)] == [
+        (None, "2 date(s) could be read either way (the first '02/03/2020' at line 2): read day first, as "
+               "'13/03/2020' at line 3 shows the file writes them; pass --date-order dmy to confirm")]
+
+
+def test_a_chosen_date_order_is_not_noted_as_ambiguous(tmp_path) -> None:
+    path = tmp_path / "speeches.jsonl"
+    path.write_text('{"text": "Swap.", "date": "02/03/2020"}\n', encoding="utf-8")
+    for order, date in (("dmy", "2020-03-02"), ("mdy", "2020-02-03")):
+        [doc] = _outcomes([path], date_order=order)
+        assert doc.date == date
+
+
+def test_a_json_array_notes_which_record_has_the_bad_date(tmp_path) -> None:
+    path = tmp_path / "speeches.json"
+    path.write_text('[{"text": "One.", "date": "2020-01-01"}, {"text": "Two.", "date": "soon"}]', encoding="utf-8")
+    notices = [o for o in _outcomes([path]) if isinstance(o, Notice)]
+    assert [n.reason for n in notices] == ["record 2: date 'soon' is not a date: stored without a date"]
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_non_positive_file_size_cap_is_refused(size) -> None:
+    with pytest.raises(ConfigError, match="positive number of bytes"):
+        FileOptions(max_file_bytes=size)

@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping, NamedTuple
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, check_on_duplicate_id
 from policytext.collect.html_text import ExtractedPage, extract_html, extract_scraped_text
@@ -89,7 +89,8 @@ class FileOptions:
     publisher: str | None = None
     country: str | None = None
     encoding: str = "utf-8"
-    date_order: str = "dmy"  # how to read 03/04/2015: dmy (UK) or mdy (US)
+    # how to read 03/04/2015: dmy (UK) or mdy (US); None reads day first and notes each ambiguous date
+    date_order: str | None = None
     max_file_bytes: int = 50_000_000
     fields: Mapping[str, str] = field(default_factory=dict)
 
@@ -100,8 +101,11 @@ class FileOptions:
                 f"unknown field(s) in the mapping: {', '.join(sorted(unknown))}. "
                 f"Map any of: {', '.join(DOCUMENT_FIELDS)}"
             )
-        if self.date_order not in ("dmy", "mdy"):
+        if self.date_order not in (None, "dmy", "mdy"):
             raise ConfigError(f"date order must be 'dmy' or 'mdy', not {self.date_order!r}")
+        if not isinstance(self.max_file_bytes, int) or self.max_file_bytes < 1:
+            raise ConfigError(f"the largest file size must be a positive number of bytes, not "
+                              f"{self.max_file_bytes!r} (max_file_bytes / --max-file-bytes)")
         if "text" in self.fields and not self.fields["text"]:
             raise ConfigError("the text field cannot be ignored: map it to a column (e.g. text=body)")
         for name in _OPTION_FIELDS:
@@ -250,14 +254,19 @@ def _read_file(path: Path, options: FileOptions) -> Iterator[Outcome]:
         yield bad
         return
     years_only = 0
+    dates: list[_DateEvidence] = []
     with handle:
         try:
             for outcome in _read_open_file(path, handle, options):
+                if isinstance(outcome, _DateEvidence):
+                    dates.append(outcome)
+                    continue
                 if isinstance(outcome, Document) and YEAR_PLACEHOLDER in outcome.meta:
                     years_only += 1
                 yield outcome
         except BadInput as bad:  # the file grew past the cap, or a stream it cannot decode
             yield bad
+    yield from _date_notices(str(path), dates)
     if years_only:
         yield Notice(str(path), f"{years_only:,} date(s) in a column named 'year' fell on 1 January and were read "
                                 f"as the year alone (kept in meta '{YEAR_PLACEHOLDER}'); map a column with full "
@@ -268,17 +277,19 @@ YEAR_PLACEHOLDER = "date_given"
 """Meta key holding a 'year' column's 1 January value that was read as the year alone."""
 
 
-def _record_date(record: Mapping[str, Any], options: FileOptions, meta: dict[str, Any]) -> str | None:
+def _record_date(record: Mapping[str, Any], options: FileOptions, meta: dict[str, Any],
+                 notes: list[str] | None = None) -> str | None:
     """Return a record's date, reading 1 January in a column named 'year' as the year alone.
 
     Sources that know only the year of an item often fill a date column called ``year`` with
     1 January of it (the UK manifesto forewords: 01/01/1955 for a manifesto of May 1955). Taken as a
-    day it would label the document with whoever governed on New Year's Day.
+    day it would label the document with whoever governed on New Year's Day. A value that is not a
+    date, or one read day first without a chosen ``date_order``, adds a sentence to ``notes``.
     """
     key = _picked_key(record, "date", options)
     if key is None:
         return None
-    date = _normalise_date(record[key], options)
+    date = _normalise_date(record[key], options, notes)
     if date and len(date) == 10 and date.endswith("-01-01") and str(key).strip().lower() == "year":
         meta[YEAR_PLACEHOLDER] = record[key]
         return date[:4]
@@ -436,8 +447,44 @@ def _describe_json(value: Any) -> str:
     return "an object" if isinstance(value, dict) else type(value).__name__
 
 
+def _record_outcomes(path: Path, record: Any, options: FileOptions, *, key: str,
+                     line: int | None) -> Iterator[Outcome]:
+    """Yield a record's Document (or why there is none), then a Notice for each doubt about its values."""
+    notes: list[Any] = []
+    yield _record_to_outcome(path, record, options, key=key, line=line, notes=notes)
+    for note in notes:
+        yield note._replace(line=line) if isinstance(note, _DateEvidence) else Notice(str(path), note, line)
+
+
+class _DateEvidence(NamedTuple):
+    """What a dd/mm/yyyy date read without a chosen order says about the file's order (not stored)."""
+
+    value: str
+    read_as: str
+    ambiguous: bool  # True: 02/03/2020; False: 13/03/2020, which only day first can read
+    line: int | None = None
+
+
+def _date_notices(where: str, seen: list[_DateEvidence]) -> Iterator[Notice]:
+    """Note each date that could be read either way, or once when the file's other dates show day first."""
+    ambiguous = [e for e in seen if e.ambiguous]
+    proof = next((e for e in seen if not e.ambiguous), None)
+    if not ambiguous:
+        return
+    if proof is None:
+        for e in ambiguous:
+            yield Notice(where, f"date {e.value!r} is ambiguous: read day first as {e.read_as} (pass "
+                                f"--date-order dmy to confirm or mdy to read month first)", e.line)
+        return
+    first = ambiguous[0]
+    at = f" at line {proof.line}" if proof.line is not None else ""
+    yield Notice(where, f"{len(ambiguous):,} date(s) could be read either way (the first {first.value!r}"
+                        f"{f' at line {first.line}' if first.line is not None else ''}): read day first, as "
+                        f"{proof.value!r}{at} shows the file writes them; pass --date-order dmy to confirm")
+
+
 def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: str,
-                       line: int | None) -> Outcome:
+                       line: int | None, notes: list[str] | None = None) -> Outcome:
     where = str(path)
     if not isinstance(record, dict):
         return BadInput(where, f"expected an object, found {type(record).__name__}", line=line)
@@ -464,7 +511,7 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
     return _document(
         source_id, text, options, meta=meta,
         title=_str_or_none(_pick(record, "title", options)),
-        date=_record_date(record, options, meta),
+        date=_record_date(record, options, meta, notes),
         speaker=_join_names(_pick(record, "speaker", options)),
         url=_str_or_none(_pick(record, "url", options)),
         speaker_role=_str_or_none(_pick(record, "speaker_role", options)),
@@ -488,11 +535,12 @@ def _read_json(path: Path, text: str, options: FileOptions) -> Iterator[Outcome]
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records, start=1):
         problem = json_value_problem(record)  # this record alone fails
-        outcome = BadInput(str(path), problem) if problem else _record_to_outcome(
+        outcomes = [BadInput(str(path), problem)] if problem else _record_outcomes(
             path, record, options, key=str(index), line=None)
-        if isinstance(outcome, (BadInput, Skipped)) and len(records) > 1:  # say which record
-            outcome = type(outcome)(outcome.item, f"record {index}: {outcome.reason}")
-        yield outcome
+        for outcome in outcomes:
+            if isinstance(outcome, (BadInput, Skipped, Notice)) and len(records) > 1:  # say which record
+                outcome = type(outcome)(outcome.item, f"record {index}: {outcome.reason}")
+            yield outcome
 
 
 def _read_jsonl(path: Path, lines: DecodedLines, options: FileOptions) -> Iterator[Outcome]:
@@ -512,7 +560,7 @@ def _read_jsonl(path: Path, lines: DecodedLines, options: FileOptions) -> Iterat
         except ValueError as err:
             yield BadInput(str(path), f"cannot read the JSON line: {err}", line=line_number)
             continue
-        yield _record_to_outcome(path, record, options, key=f"L{line_number}", line=line_number)
+        yield from _record_outcomes(path, record, options, key=f"L{line_number}", line=line_number)
     if empty:
         yield Skipped(str(path), "the file is empty")
 
@@ -561,8 +609,8 @@ def _read_csv(path: Path, lines: DecodedLines, options: FileOptions, *, delimite
             yield BadInput(str(path), f"the row has {len(row)} fields, the header has {len(header)}",
                            line=start_line)
             continue
-        yield _record_to_outcome(path, dict(zip(header, row)), options, key=f"R{row_number}",
-                                 line=start_line)
+        yield from _record_outcomes(path, dict(zip(header, row)), options, key=f"R{row_number}",
+                                    line=start_line)
 
 
 def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
@@ -576,14 +624,24 @@ def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
 _MONTH_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
 
 
-def _normalise_date(value: Any, options: FileOptions) -> str | None:
+def _normalise_date(value: Any, options: FileOptions, notes: list[str] | None = None) -> str | None:
     """Return an ISO date from ISO strings, dd/mm/yyyy (or mm/dd/yyyy), years and timestamps.
 
     A value that gives only a year or a month keeps that precision ("1945", "2015-03"): it is not
     made 1 January. The writer stores it as the period's first day with its ``date_precision``.
+    When ``notes`` is given, a value that is not a date (``2024-02-30``) and one whose day and
+    month could be swapped (``02/03/2020``, read day first when no ``date_order`` was chosen) add a
+    sentence saying what was done.
     """
     if value in (None, ""):
         return None
+    date = _read_date(value, options, notes)
+    if date is None and notes is not None:
+        notes.append(f"date {str(value).strip()!r} is not a date: stored without a date")
+    return date
+
+
+def _read_date(value: Any, options: FileOptions, notes: list[str] | None) -> str | None:
     if isinstance(value, (int, float)) and 1000 <= value <= 2999 and value == int(value):
         return f"{int(value):04d}"
     text = str(value).strip()
@@ -594,13 +652,16 @@ def _normalise_date(value: Any, options: FileOptions) -> str | None:
     match = _MONTH_FIRST.match(text)
     if match:
         a, b, year = (int(g) for g in match.groups())
-        day, month = (a, b) if options.date_order == "dmy" else (b, a)
+        day, month = (a, b) if options.date_order != "mdy" else (b, a)
         if year < 100:
             year += 2000 if year < 50 else 1900
         try:
-            return dt.date(year, month, day).isoformat()
+            date = dt.date(year, month, day).isoformat()
         except ValueError:
             return None
+        if notes is not None and options.date_order is None and a != b and b <= 12:
+            notes.append(_DateEvidence(text, date, ambiguous=a <= 12))
+        return date
     try:
         return dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
@@ -610,8 +671,8 @@ def _normalise_date(value: Any, options: FileOptions) -> str | None:
 
         # Parse against two different defaults: a part that changes with the default was not in
         # the text ("March 2015" has no day), so the date keeps only the parts it gave.
-        first = date_parser.parse(text, dayfirst=options.date_order == "dmy", default=dt.datetime(2000, 1, 1))
-        second = date_parser.parse(text, dayfirst=options.date_order == "dmy", default=dt.datetime(2001, 2, 2))
+        first = date_parser.parse(text, dayfirst=options.date_order != "mdy", default=dt.datetime(2000, 1, 1))
+        second = date_parser.parse(text, dayfirst=options.date_order != "mdy", default=dt.datetime(2001, 2, 2))
     except (ValueError, OverflowError, ImportError):
         return None
     if first.year != second.year:

@@ -383,8 +383,9 @@ class WriteReport:
         return self.failed == 0
 
     def summary(self) -> str:
+        notes = f", {len(self.notices)} noted" if self.notices else ""
         return (f"{self.collected} collected, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped} skipped, {self.duplicate} duplicate, {self.failed} failed")
+                f"{self.skipped} skipped, {self.duplicate} duplicate, {self.failed} failed{notes}")
 
     def as_dict(self) -> dict[str, Any]:
         return {"collected": self.collected, "updated": self.updated, "unchanged": self.unchanged,
