@@ -79,3 +79,10 @@ def test_the_reference_module_refuses_an_unknown_reference(capsys) -> None:
 
     assert reference_main(["everything"]) == 2
     assert "usage: python -m policytext.cli.reference commands|settings" in capsys.readouterr().err
+
+
+def test_annotate_help_names_the_dask_extra(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # one line per option, so the install command is not wrapped
+    assert main(["annotate", "--help"]) == 0
+    assert "pip install 'policytext[dask]'" in capsys.readouterr().out
+    assert "pip install 'policytext[dask]'" in render_commands()

@@ -62,7 +62,7 @@ def annotate(
     scheme: Optional[str] = _SCHEME,
     engine: Engine = typer.Option(Engine.local, "--engine", help="local: spaCy in this process and --workers "
                                   "processes; dask: shards of documents on a Dask cluster, local or --scheduler "
-                                  "(needs pip install 'policytext[dask]'; see docs/scaling.md)."),
+                                  "(needs pip install 'policytext\\[dask]'; see docs/scaling.md)."),
     workdir: Optional[str] = typer.Option(None, "--workdir", help="--engine dask: the folder of shards (Parquet "
                                           "in, Parquet out), on storage that every worker reads and writes."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="--engine dask: the address of a running "

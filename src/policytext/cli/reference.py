@@ -73,7 +73,8 @@ def click_app(app: typer.Typer) -> Any:
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    # "\[" keeps a bracket (pip install 'policytext\[dask]') from being read as markup by --help
+    return " ".join(str(text).split()).replace("\\[", "[").replace("|", "\\|")
 
 
 def _type_label(param: Any) -> str:
