@@ -88,7 +88,7 @@ def collect_files(
     country: Optional[str] = typer.Option(None, help="Country code (GB, US…) for the government label."),
     field: List[str] = typer.Option([], "--field", "-f", help="FIELD=COLUMN: which JSON key or CSV column holds a field, e.g. -f text=foreword -f speaker=leader_name; FIELD= ignores a column. Beats the columns recognised by name."),
     encoding: str = typer.Option("utf-8", help="Encoding of the lines that are not UTF-8 (each line is tried as UTF-8 first), e.g. cp1252; utf-16 or utf-32 decode the whole file."),
-    date_order: Optional[str] = typer.Option(None, show_default="day first, with a note on each date that could be read either way", help="How to read 03/04/2015: dmy (day first) or mdy (month first)."),
+    date_order: Optional[str] = typer.Option(None, help="How to read 03/04/2015: dmy (day first) or mdy (month first). Not given: day first, with a note on the dates that could be read either way."),
     max_file_bytes: Optional[int] = typer.Option(None, min=1, help="Files larger than this fail (default 50 MB)."),
     on_duplicate_id: str = typer.Option(
         "error", "--on-duplicate-id",
