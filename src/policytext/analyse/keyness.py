@@ -1,6 +1,7 @@
 """Keyness: the lemmas and bigrams that set one group's language apart from another's."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -10,7 +11,7 @@ import pandas as pd
 from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, group_periods,
                                       leave_out_unlabelled, match_group, resolve_min_documents,
                                       warn_small_groups)
-from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
@@ -38,14 +39,12 @@ def _stop_words() -> frozenset[str]:
     return english_stop_words()
 
 
-def count_terms(lemma_texts: list[str], *, min_count: int = 1):
-    """Return (vocabulary array, document × term count matrix) of lemmas and bigrams.
+def term_analyser() -> Callable[[str], list[str]]:
+    """Return the function that turns a lemma stream into the terms keyness counts: lemmas and bigrams.
 
     Stop words and tokens without letters are not counted, and a bigram is formed only from two
     neighbouring counted lemmas of the original stream (so "rule law" never stands for "rule of law").
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
     stop = _stop_words()
 
     def analyse(text: str) -> list[str]:
@@ -55,7 +54,14 @@ def count_terms(lemma_texts: list[str], *, min_count: int = 1):
         terms.extend(f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b)
         return terms
 
-    vectorizer = CountVectorizer(analyzer=analyse, min_df=1)
+    return analyse
+
+
+def count_terms(lemma_texts: list[str], *, min_count: int = 1):
+    """Return (vocabulary array, document × term count matrix) of lemmas and bigrams (see :func:`term_analyser`)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=term_analyser(), min_df=1)
     matrix = vectorizer.fit_transform(lemma_texts)
     vocabulary = vectorizer.get_feature_names_out()
     if min_count > 1:
@@ -89,7 +95,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
             ``min_group_documents`` setting, 5).
         adjust: ``"holm"`` or ``"bh"`` to adjust the p-values over every term tested (``p_adjusted``).
         lemmas: a folder of Parquet lemma files (default: the work directories the store records;
-            see :func:`~policytext.analyse.lemmas.iter_lemmas`).
+            see :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters
+            made by :func:`~policytext.analyse.lemmas.select_lemmas`.
         filters: the shared document filters.
 
     Returns:
@@ -105,7 +112,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
-    frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    frame = selection.metadata()
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     labels = group_labels(frame, by)
@@ -129,12 +137,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     reference_name = "the rest" if reference == "rest" else reference_group
     warn_small_groups({target_group: int(target_mask.sum()), reference_name: int(reference_mask.sum())}, minimum,
                       what="their key terms may be those of one occasion, not of the group")
-    texts = frame["lemmas"].tolist()
-    vocabulary, matrix = count_terms(texts)
-    a = np.asarray(matrix[target_mask].sum(axis=0)).ravel().astype(float)
-    b = np.asarray(matrix[reference_mask].sum(axis=0)).ravel().astype(float)
-    c = float(frame["tokens"].to_numpy()[target_mask].sum())
-    d = float(frame["tokens"].to_numpy()[reference_mask].sum())
+    sides = dict(zip(frame["id"], np.where(target_mask, 0, np.where(reference_mask, 1, -1)).tolist()))
+    vocabulary, a, b, c, d = _count_sides(selection, sides, every_term=min_count <= 0, progress=progress)
     keep = (a + b) >= min_count
     vocabulary, a, b = vocabulary[keep], a[keep], b[keep]
     g2, ratio = g2_and_log_ratio(a, b, c, d)
@@ -157,3 +161,32 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     return attach_provenance(result, corpus, "keyness", filters, by=by, target=target_group, reference=reference,
                              top=top, min_count=min_count, include_unlabelled=include_unlabelled,
                              min_documents=minimum, adjust=adjust, methods=methods)
+
+
+def _count_sides(selection: LemmaSelection, sides: dict[str, int], *, every_term: bool,
+                 progress: Callable[..., None] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """Count each term in the target's (side 0) and the reference's (side 1) streams, read one at a time.
+
+    ``sides`` gives the side of each document kept (-1: neither); the others are not counted.
+    Returns the vocabulary (sorted), the counts on each side, and each side's tokens. Memory holds
+    the two tallies, never the streams. With ``every_term`` the vocabulary also has the terms of
+    kept documents on neither side (counted 0 and 0), as a count matrix of every kept document had.
+    """
+    analyse = term_analyser()
+    counts: tuple[Counter, Counter] = (Counter(), Counter())
+    tokens = [0, 0]
+    elsewhere: set[str] = set()
+    for doc_id, *_, doc_tokens, text in selection.iter(progress=progress):
+        side = sides.get(doc_id)
+        if side is None:
+            continue  # left out (no group)
+        if side < 0:
+            if every_term:
+                elsewhere.update(analyse(text))
+            continue
+        counts[side].update(analyse(text))
+        tokens[side] += int(doc_tokens or 0)
+    vocabulary = np.array(sorted(set(counts[0]) | set(counts[1]) | elsewhere), dtype=object)
+    a = np.array([counts[0].get(term, 0) for term in vocabulary], dtype=float)
+    b = np.array([counts[1].get(term, 0) for term in vocabulary], dtype=float)
+    return vocabulary, a, b, float(tokens[0]), float(tokens[1])

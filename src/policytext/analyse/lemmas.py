@@ -9,13 +9,13 @@ finishes the job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pandas as pd
 
 from policytext.analyse.lemma_files import LemmaFiles, find_lemma_files
+from policytext.errors import BadQuery
 from policytext.spacy_model import load_spacy_model
 from policytext.lemma_stream import is_word_token, lemma_stream, store_lemmas
 from policytext.store import DocumentFilter
@@ -118,15 +118,79 @@ _READ_BLOCK = 500
 """Documents read together (and the most ids in one SQL ``IN`` list)."""
 
 
-@dataclass
-class _LemmaPlan:
-    """Where each selected document's lemma stream comes from."""
+class LemmaSelection:
+    """The selected documents and where each one's lemma stream is: looked up once, read as often as needed.
 
-    rows: list[tuple]              # the documents' metadata (LEMMA_FRAME_COLUMNS[:-2]), oldest first
-    stored: set[str]               # ids with a current row in doc_lemmas
-    files: LemmaFiles | None       # Parquet lemma files, if any
-    located: dict[str, tuple[int, int]]  # ids found in the files (and not stored)
-    missing: list[str]             # ids found nowhere, oldest first
+    Made by :func:`select_lemmas`. Finding the streams reads the store and the id columns of every
+    Parquet lemma file; a command that first counts the documents still to lemmatise
+    (:attr:`stale`) and then reads the streams does it once by passing the selection on as
+    ``lemmas=`` to :func:`iter_lemmas` and the analyses (with the same filters).
+
+    Example:
+        >>> selection = select_lemmas(corpus, since="2001")       # doctest: +SKIP
+        >>> selection.stale                                        # doctest: +SKIP
+        0
+        >>> theme_trends(corpus, ["trust"], lemmas=selection, since="2001")   # doctest: +SKIP
+    """
+
+    def __init__(self, corpus, filter_: DocumentFilter, rows: list[tuple], stored: set[str],
+                 files: LemmaFiles | None, located: dict[str, tuple[int, int]], missing: list[str]):
+        self.corpus = corpus
+        self.filter = filter_
+        self.rows = rows              # the documents' metadata (LEMMA_FRAME_COLUMNS[:-2]), oldest first
+        self.stored = stored          # ids with a current row in doc_lemmas
+        self.files = files            # Parquet lemma files, if any
+        self.located = located        # ids found in the files (and not stored)
+        self.missing = missing        # ids found nowhere, oldest first
+
+    @property
+    def stale(self) -> int:
+        """How many selected documents have no current lemma stream, in the store or in lemma files."""
+        return len(self.missing)
+
+    def metadata(self) -> pd.DataFrame:
+        """Return the selected documents' metadata, oldest first: :data:`LEMMA_FRAME_COLUMNS` but the last two."""
+        return pd.DataFrame(self.rows, columns=LEMMA_FRAME_COLUMNS[:-2])
+
+    def ensure(self, *, progress: Callable[..., None] | None = None, batch_size: int = 20) -> int:
+        """Compute and store the missing streams (see :func:`ensure_lemmas`); return how many."""
+        done = _store_missing(self.corpus, self.missing, progress=progress, batch_size=batch_size)
+        self.stored.update(self.missing)
+        self.missing = []
+        return done
+
+    def iter(self, *, ensure: bool = True, progress: Callable[..., None] | None = None) -> Iterator[tuple]:
+        """Yield each selected document's metadata and lemma stream, oldest first (see :func:`iter_lemmas`)."""
+        in_memory: set[str] = set()
+        nlp = None
+        if ensure and self.missing:
+            if self.corpus.store.readonly:
+                in_memory = set(self.missing)
+                nlp = load_lemmatizer(self.corpus.config.model)
+            else:
+                self.ensure(progress=progress)
+        for first in range(0, len(self.rows), _READ_BLOCK):
+            block = self.rows[first:first + _READ_BLOCK]
+            ids = [row[0] for row in block]
+            streams: dict[str, tuple[int, str]] = {}
+            from_store = [doc_id for doc_id in ids if doc_id in self.stored]
+            if from_store:
+                marks = ", ".join("?" for _ in from_store)
+                streams.update((doc_id, (tokens, text)) for doc_id, tokens, text in self.corpus.store.conn.execute(
+                    f"SELECT l.doc_id, l.tokens, l.lemmas FROM doc_lemmas l JOIN documents d ON d.id = l.doc_id "
+                    f"AND d.content_sha256 = l.content_sha256 WHERE l.doc_id IN ({marks})", from_store))
+            from_files = [doc_id for doc_id in ids if doc_id in self.located]
+            if from_files:
+                streams.update((doc_id, (tokens, text)) for doc_id, tokens, text
+                               in self.files.read(from_files, self.located))
+            to_compute = [doc_id for doc_id in ids if doc_id in in_memory]
+            if to_compute:
+                for doc_id, text, _ in _texts(self.corpus, to_compute, progress):
+                    stream = lemmatise_text(nlp, text)
+                    streams[doc_id] = (len(stream), " ".join(stream))
+            for row in block:
+                tokens, text = streams.get(row[0], (0, ""))
+                yield (*row, tokens or 0, text or "")
 
 
 def lemma_folders(corpus, lemmas: str | Path | None = None) -> list[Path]:
@@ -152,7 +216,29 @@ def recorded_lemma_folders(corpus) -> list[Path]:
     return [folder for folder in recorded_workdirs(corpus.store) if folder.is_dir()]
 
 
-def _plan(corpus, filter_: DocumentFilter, lemmas: str | Path | None) -> _LemmaPlan:
+@strict_options
+def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> LemmaSelection:
+    """Select documents and find where each one's current lemma stream is, once.
+
+    Args:
+        corpus: an open corpus.
+        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`; default:
+            the work directories the store records), or a selection already made (returned as it is,
+            once its filters are checked to be ``filters``).
+        filters: the shared document filters (speaker, party, government, kind, since, until…).
+
+    Returns:
+        A :class:`LemmaSelection`.
+
+    Raises:
+        BadQuery: ``lemmas`` is a selection made with other filters.
+    """
+    filter_ = DocumentFilter.from_options(**filters)
+    if isinstance(lemmas, LemmaSelection):
+        if lemmas.filter != filter_ or lemmas.corpus is not corpus:
+            raise BadQuery("the lemma selection was made for other documents: make it with select_lemmas() "
+                           "from the same corpus and filters as the analysis, or pass the folder instead")
+        return lemmas
     where, params = filter_.where("d")
     columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
     sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL FROM documents d "
@@ -174,12 +260,12 @@ def _plan(corpus, filter_: DocumentFilter, lemmas: str | Path | None) -> _LemmaP
              if folders else None)
     located = files.locate(unstored) if files is not None else {}
     missing = [doc_id for doc_id in unstored if doc_id not in located]
-    return _LemmaPlan(rows, stored, files, located, missing)
+    return LemmaSelection(corpus, filter_, rows, stored, files, located, missing)
 
 
 @strict_options
 def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_size: int = 20,
-                  lemmas: str | Path | None = None, **filters: Any) -> int:
+                  lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> int:
     """Compute and store the lemma stream of every selected document that lacks a current one.
 
     A document whose current stream is in Parquet lemma files (``lemmas``, or the work directory
@@ -189,7 +275,8 @@ def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_
         corpus: an open corpus.
         progress: called once per document lemmatised (e.g. to advance a progress bar).
         batch_size: documents per committed transaction.
-        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`).
+        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`), or a
+            :class:`LemmaSelection` of the same filters.
         filters: the shared document filters (speaker, party, government, kind, since, until…).
 
     Returns:
@@ -203,8 +290,7 @@ def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_
         >>> ensure_lemmas(corpus, since="1990")   # doctest: +SKIP
         6
     """
-    return _store_missing(corpus, _plan(corpus, DocumentFilter.from_options(**filters), lemmas).missing,
-                          progress=progress, batch_size=batch_size)
+    return select_lemmas(corpus, lemmas=lemmas, **filters).ensure(progress=progress, batch_size=batch_size)
 
 
 def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | None, batch_size: int = 20) -> int:
@@ -234,13 +320,13 @@ def _texts(corpus, ids: list[str], progress: Callable[..., None] | None) -> Iter
 
 
 @strict_options
-def count_stale(corpus, *, lemmas: str | Path | None = None, **filters: Any) -> int:
+def count_stale(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> int:
     """Return how many selected documents have no current lemma stream, in the store or in lemma files."""
-    return len(_plan(corpus, DocumentFilter.from_options(**filters), lemmas).missing)
+    return select_lemmas(corpus, lemmas=lemmas, **filters).stale
 
 
 @strict_options
-def iter_lemmas(corpus, *, lemmas: str | Path | None = None, ensure: bool = True,
+def iter_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None, ensure: bool = True,
                 progress: Callable[..., None] | None = None, **filters: Any) -> Iterator[tuple]:
     """Yield each selected document's metadata and lemma stream, oldest first, with bounded memory.
 
@@ -253,7 +339,8 @@ def iter_lemmas(corpus, *, lemmas: str | Path | None = None, ensure: bool = True
 
     Args:
         corpus: an open corpus.
-        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`).
+        lemmas: a folder of Parquet lemma files (see :mod:`policytext.analyse.lemma_files`), or a
+            :class:`LemmaSelection` of the same filters (see :func:`select_lemmas`).
         ensure: compute missing streams (see above).
         progress: called once per document lemmatised.
         filters: the shared document filters.
@@ -265,42 +352,11 @@ def iter_lemmas(corpus, *, lemmas: str | Path | None = None, ensure: bool = True
         >>> for row in iter_lemmas(corpus, lemmas="work", since="2001"):   # doctest: +SKIP
         ...     print(row[0], row[-2])
     """
-    plan = _plan(corpus, DocumentFilter.from_options(**filters), lemmas)
-    in_memory: set[str] = set()
-    nlp = None
-    if ensure and plan.missing:
-        if corpus.store.readonly:
-            in_memory = set(plan.missing)
-            nlp = load_lemmatizer(corpus.config.model)
-        else:
-            _store_missing(corpus, plan.missing, progress=progress)
-            plan.stored.update(plan.missing)
-    for first in range(0, len(plan.rows), _READ_BLOCK):
-        block = plan.rows[first:first + _READ_BLOCK]
-        ids = [row[0] for row in block]
-        streams: dict[str, tuple[int, str]] = {}
-        from_store = [doc_id for doc_id in ids if doc_id in plan.stored]
-        if from_store:
-            marks = ", ".join("?" for _ in from_store)
-            streams.update((doc_id, (tokens, text)) for doc_id, tokens, text in corpus.store.conn.execute(
-                f"SELECT l.doc_id, l.tokens, l.lemmas FROM doc_lemmas l JOIN documents d ON d.id = l.doc_id "
-                f"AND d.content_sha256 = l.content_sha256 WHERE l.doc_id IN ({marks})", from_store))
-        from_files = [doc_id for doc_id in ids if doc_id in plan.located]
-        if from_files:
-            streams.update((doc_id, (tokens, text)) for doc_id, tokens, text
-                           in plan.files.read(from_files, plan.located))
-        to_compute = [doc_id for doc_id in ids if doc_id in in_memory]
-        if to_compute:
-            for doc_id, text, _ in _texts(corpus, to_compute, progress):
-                stream = lemmatise_text(nlp, text)
-                streams[doc_id] = (len(stream), " ".join(stream))
-        for row in block:
-            tokens, text = streams.get(row[0], (0, ""))
-            yield (*row, tokens or 0, text or "")
+    return select_lemmas(corpus, lemmas=lemmas, **filters).iter(ensure=ensure, progress=progress)
 
 
 @strict_options
-def lemma_frame(corpus, *, lemmas: str | Path | None = None, ensure: bool = True,
+def lemma_frame(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None, ensure: bool = True,
                 progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
     """Return the selected documents with their lemma streams, oldest first.
 
@@ -308,7 +364,8 @@ def lemma_frame(corpus, *, lemmas: str | Path | None = None, ensure: bool = True
 
     Args:
         corpus: an open corpus.
-        lemmas: a folder of Parquet lemma files (default: the work directory the store records, if any).
+        lemmas: a folder of Parquet lemma files (default: the work directory the store records, if any),
+            or a :class:`LemmaSelection` of the same filters.
         ensure: compute missing or stale lemma streams (see :func:`iter_lemmas`).
         progress: called once per document lemmatised.
         filters: the shared document filters.

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
-from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.lemmas import LemmaSelection, lemma_frame, select_lemmas
 from policytext.analyse.themes import Lexicon, load_lexicon
 from policytext.analyse.topic_model import (TOPIC_TERM_COLUMNS, TopicModel, analyse_terms, npmi_coherence,
                                             segment_stream)
@@ -109,7 +109,8 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
         lexicon: the themes for ``guided``.
         progress: called once per document lemmatised.
         lemmas: a folder of Parquet lemma files (default: the work directories the store records;
-            see :func:`~policytext.analyse.lemmas.iter_lemmas`).
+            see :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters
+            made by :func:`~policytext.analyse.lemmas.select_lemmas`.
         filters: the shared document filters.
 
     Returns:
@@ -121,14 +122,21 @@ def fit_topics(corpus, *, k: int | str = 10, method: str = "nmf", seed: int = 0,
     """
     configured = corpus.config.extra.get("stop_words") or []
     words = list(stop_words) + ([configured] if isinstance(configured, str) else list(configured))
-    frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    frame = selection.metadata()
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     found_parliamentary = count_parliamentary(_sources_and_kinds(corpus, frame["id"].tolist()))
     use_parliamentary = found_parliamentary > 0 if parliamentary is None else bool(parliamentary)
     if use_parliamentary:
         words += parliamentary_stop_words()
-    texts, _ = split_passages(frame, segment)
+    # the passages are what the model is fitted on; the whole streams are never held beside them
+    texts: list[str] = []
+    tokens: list[int] = []
+    for *_, doc_tokens, text in selection.iter(progress=progress):
+        texts.extend(segment_stream(text, segment))
+        tokens.append(int(doc_tokens or 0))
+    frame = frame.assign(tokens=tokens)
     lexicon = lexicon or (load_lexicon(config=corpus.config) if guided else None)
     guided_entries = {}
     for theme_name in guided:
@@ -205,7 +213,7 @@ def document_topics(model: TopicModel, frame: pd.DataFrame, segment: int) -> np.
 @strict_options
 def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000, seed: int = 0,
                  progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
-                 **filters: Any) -> pd.DataFrame:
+                 lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> pd.DataFrame:
     """Return the mean share of each topic of model ``name`` in each group, with 95% intervals.
 
     Args:
@@ -216,6 +224,7 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
         progress: called once per document lemmatised.
         include_unlabelled: keep documents with no group (e.g. no government) as ``(none)``;
             by default they are left out with a warning saying how many.
+        lemmas: where the lemma streams are (see :func:`~policytext.analyse.lemmas.iter_lemmas`).
         filters: the shared document filters.
 
     Returns:
@@ -229,7 +238,7 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
     model = load_topic_model(corpus, name)
     made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), by=by, seed=seed, draws=draws,
                 include_unlabelled=include_unlabelled)
-    frame = lemma_frame(corpus, progress=progress, **filters)
+    frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     if frame.empty:
@@ -256,8 +265,12 @@ def topic_trends(corpus, name: str, *, by: str = "government", draws: int = 1000
 
 @strict_options
 def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
-                 progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
+                 progress: Callable[..., None] | None = None, lemmas: "str | Path | LemmaSelection | None" = None,
+                 **filters: Any) -> pd.DataFrame:
     """Return the topic shares of new texts (``label -> text``) or of the selected documents.
+
+    The selected documents' lemma streams are read as :func:`~policytext.analyse.lemmas.iter_lemmas`
+    says (``lemmas``: a folder of Parquet lemma files, or a selection).
 
     Returns:
         A DataFrame with ``item``, ``top_topic``, ``top_label``, ``top_share`` and one
@@ -280,7 +293,7 @@ def apply_topics(corpus, name: str, texts: Mapping[str, str] | None = None, *,
                 progress()
         frame = pd.DataFrame({"id": items, "lemmas": streams})
     else:
-        frame = lemma_frame(corpus, progress=progress, **filters)
+        frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
     shares = document_topics(model, frame, segment) if len(frame) else np.zeros((0, model.k))
     top = shares.argmax(axis=1) if len(frame) else np.zeros(0, dtype=int)
     result = pd.DataFrame({"item": frame["id"].tolist(), "top_topic": top.astype(int),

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_unlabelled,
                                       resolve_min_documents, warn_small_groups)
-from policytext.analyse.lemmas import LEMMA_FRAME_COLUMNS, iter_lemmas, lemma_frame
+from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values,
                                      poisson_upper_bound)
 from policytext.analyse.themes import Lexicon, load_lexicon
@@ -109,28 +109,33 @@ def interval_methods(*, draws: int, min_documents: int, adjust: str | None, test
     return methods
 
 
-def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, progress, include_unlabelled: bool,
-            filters: dict[str, Any], lemmas: str | Path | None, *, count: bool = False):
-    """Return the lexicon, theme names, selected lemma frame, its group labels and documents left out.
+def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, include_unlabelled: bool,
+            filters: dict[str, Any], lemmas: "str | Path | LemmaSelection | None"):
+    """Return the lexicon, theme names, the lemma selection, and the metadata, group labels and
+    count of the documents kept (those with a group, unless ``include_unlabelled``).
 
-    With ``count`` the frame has, instead of ``lemmas``, ``counts``: each theme's matches in the
-    document, counted as the streams are read so that they are never all in memory.
+    No lemma stream is read here: the callers read them one at a time and keep only counts.
     """
     if not names:
         raise BadQuery("name at least one theme, e.g. 'trust' (see 'policytext themes list')")
     check_grouping(by)
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
-    if count:
-        themes = [lexicon.get(n) for n in names]
-        rows = ((*meta, tokens, [theme.count(text.split()) for theme in themes])
-                for *meta, tokens, text in iter_lemmas(corpus, lemmas=lemmas, progress=progress, **filters))
-        frame = pd.DataFrame(rows, columns=LEMMA_FRAME_COLUMNS[:-1] + ["counts"])
-    else:
-        frame = lemma_frame(corpus, lemmas=lemmas, progress=progress, **filters)
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    frame = selection.metadata()
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
-    return lexicon, names, frame, labels, left_out
+    return lexicon, names, selection, frame.reset_index(drop=True), labels.reset_index(drop=True), left_out
+
+
+def _kept_streams(selection: LemmaSelection, frame: pd.DataFrame,
+                  progress: Callable[..., None] | None) -> Iterator[tuple[int, int, str]]:
+    """Yield ``(row of frame, tokens, lemmas)`` for the documents of ``frame``, one stream at a time."""
+    position = {doc_id: row for row, doc_id in enumerate(frame["id"])}
+    for doc_id, *_, tokens, text in selection.iter(progress=progress):
+        row = position.get(doc_id)
+        if row is not None:
+            yield row, int(tokens or 0), text
 
 
 @strict_options
@@ -162,7 +167,9 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
             setting, 5).
         adjust: ``"holm"`` or ``"bh"`` to adjust the p-values for testing every row (``p_adjusted``).
         lemmas: a folder of Parquet lemma files, e.g. the work directory of ``annotate --engine
-            dask`` (default: the work directories the store records, if any).
+            dask`` (default: the work directories the store records, if any), or a selection of the
+            same filters (:func:`~policytext.analyse.lemmas.select_lemmas`). The streams are read
+            one at a time and only their counts kept.
         filters: the shared document filters (speaker, party, government, kind, since, until, limit).
 
     Returns:
@@ -176,8 +183,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
-    lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
-                                                      include_unlabelled, filters, lemmas, count=True)
+    lexicon, names, selection, frame, labels, left_out = _select(corpus, list(themes), by, lexicon,
+                                                                 include_unlabelled, filters, lemmas)
     made = dict(by=by, seed=seed, draws=draws, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
                 include_unlabelled=include_unlabelled, min_documents=minimum, adjust=adjust)
     if frame.empty:
@@ -185,11 +192,17 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         empty.attrs["left_out"] = left_out
         return attach_provenance(empty, corpus, "theme_trends", filters, **made,
                                  methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust, tests=0))
-    counts = pd.DataFrame(frame["counts"].tolist(), columns=names, index=frame.index)
+    themes_ = [lexicon.get(n) for n in names]
+    tokens = np.zeros(len(frame), dtype=np.int64)
+    matrix = np.zeros((len(frame), len(names)), dtype=np.int64)
+    for row, doc_tokens, text in _kept_streams(selection, frame, progress):  # one stream in memory at a time
+        lemmas_ = text.split()
+        tokens[row] = doc_tokens
+        matrix[row] = [theme.count(lemmas_) for theme in themes_]
+    counts = pd.DataFrame(matrix, columns=names, index=frame.index)
     periods = group_periods(frame, labels, by, corpus.timelines)
     sizes = {str(g): int((labels == g).sum()) for g in periods["group"]}
     warn_small_groups(sizes, minimum, what="their rates get no interval (small_group is true)")
-    tokens = frame["tokens"].to_numpy(dtype=np.int64)
     total_tokens = int(tokens.sum())
     upper = poisson_upper_bound(0)
     rows = []
@@ -252,30 +265,33 @@ def term_trends(corpus, themes: Iterable[str], *, by: str = "government", lexico
     Example:
         >>> term_trends(corpus, ["entrepreneurialism"], by="government", since="1946")   # doctest: +SKIP
     """
-    lexicon, names, frame, labels, left_out = _select(corpus, list(themes), by, lexicon, progress,
-                                                      include_unlabelled, filters, lemmas)
+    lexicon, names, selection, frame, labels, left_out = _select(corpus, list(themes), by, lexicon,
+                                                                 include_unlabelled, filters, lemmas)
     made = dict(by=by, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
                 include_unlabelled=include_unlabelled)
     rows = []
     if not frame.empty:
         periods = group_periods(frame, labels, by, corpus.timelines)
         group_of = labels.to_numpy()
-        tokens = dict(zip(periods["group"], [int(frame["tokens"].to_numpy()[group_of == g].sum())
-                                             for g in periods["group"]]))
         documents = {g: int((group_of == g).sum()) for g in periods["group"]}
-        for name in names:
-            theme = lexicon.get(name)
-            counted: dict[tuple[str, str], int] = {}
-            totals: dict[str, int] = {}
-            for group, text in zip(group_of, frame["lemmas"]):
-                for _, _, term in theme.find_terms(text.split()):
-                    counted[(group, term)] = counted.get((group, term), 0) + 1
-                    totals[term] = totals.get(term, 0) + 1
-            order = sorted(totals, key=lambda t: (-totals[t], t))
+        tokens = {g: 0 for g in periods["group"]}
+        themes_ = [lexicon.get(name) for name in names]
+        counted: list[dict[tuple[str, str], int]] = [{} for _ in names]
+        totals: list[dict[str, int]] = [{} for _ in names]
+        for row, doc_tokens, text in _kept_streams(selection, frame, progress):  # only counts are kept
+            group = group_of[row]
+            tokens[group] += doc_tokens
+            lemmas_ = text.split()
+            for theme, theme_counted, theme_totals in zip(themes_, counted, totals):
+                for _, _, term in theme.find_terms(lemmas_):
+                    theme_counted[(group, term)] = theme_counted.get((group, term), 0) + 1
+                    theme_totals[term] = theme_totals.get(term, 0) + 1
+        for name, theme_counted, theme_totals in zip(names, counted, totals):
+            order = sorted(theme_totals, key=lambda t: (-theme_totals[t], t))
             for period in periods.itertuples(index=False):
-                in_group = sum(counted.get((period.group, t), 0) for t in order)
+                in_group = sum(theme_counted.get((period.group, t), 0) for t in order)
                 for term in order:
-                    count = counted.get((period.group, term), 0)
+                    count = theme_counted.get((period.group, term), 0)
                     size = tokens[period.group]
                     rows.append({"theme": name, "group": period.group, "start": period.start, "end": period.end,
                                  "documents": documents[period.group], "tokens": size, "term": term,

@@ -78,10 +78,13 @@ LEMMAS = typer.Option(
 
 @contextmanager
 def _lemmatising(corpus, quiet: bool, filters: dict[str, Any], lemmas: Optional[Path] = None) -> Iterator[Any]:
-    """Yield a progress hook for documents that still need lemmas (a bar only when there are some)."""
-    from policytext.analyse.lemmas import count_stale
+    """Yield a progress hook for documents that still need lemmas (a bar only when there are some) and
+    the lemma selection that found them: pass it on as ``lemmas=`` so that the streams, looked up
+    here once (the store and every Parquet lemma file), are not looked up again."""
+    from policytext.analyse.lemmas import select_lemmas
 
-    stale = count_stale(corpus, lemmas=lemmas, **filters)
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    stale = selection.stale
     if stale and corpus.store.readonly:
         message(f"note: lemmatising {stale} document(s) that have no current lemmas in memory: the store "
                 "cannot be written here, so they are not kept (run again where it can be, or annotate, "
@@ -89,7 +92,7 @@ def _lemmatising(corpus, quiet: bool, filters: dict[str, Any], lemmas: Optional[
     elif stale:
         message(f"lemmatising {stale} document(s) that have no current lemmas (once; stored)", quiet=quiet)
     with progress_bar("lemmas", stale, quiet=quiet or not stale) as advance:
-        yield advance
+        yield advance, selection
 
 
 def _check_chart_options(plot: Optional[Path], size: str) -> None:
@@ -165,9 +168,9 @@ def themes_suggest(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters, lemmas):
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as (_, selection):
             frame = suggest_terms(corpus, theme, lexicon=lexicon, window=window, top=top,
-                                  min_count=min_count, lemmas=lemmas, **filters)
+                                  min_count=min_count, lemmas=selection, **filters)
     render(frame, format, title=f"Terms near {theme}")
 
 
@@ -221,7 +224,7 @@ def themes_check(
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         name = lexicon.get(theme).name
-        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters) as (advance, _), _reporting_unlabelled(st.quiet):
             drawn = sample_matches(corpus, name, size=sample, seed=seed, window=window, lexicon=lexicon,
                                    progress=advance, **filters)
             if judge is not None:
@@ -296,15 +299,16 @@ def trends(
     periods = None
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as (advance, selection), \
+                _reporting_unlabelled(st.quiet):
             if by_term:
                 table = term_table(term_trends(corpus, theme, by=by, lexicon=lexicon, progress=advance,
-                                               include_unlabelled=include_unlabelled, lemmas=lemmas, **filters),
+                                               include_unlabelled=include_unlabelled, lemmas=selection, **filters),
                                    top=terms)
             else:
                 frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
                                      include_unlabelled=include_unlabelled, min_documents=min_documents,
-                                     adjust=adjust, lemmas=lemmas, **filters)
+                                     adjust=adjust, lemmas=selection, **filters)
         if plot is not None and by in ("year", "quarter"):
             from policytext.plots import government_periods
 
@@ -353,10 +357,11 @@ def keyness(
     st = state(ctx)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as (advance, selection), \
+                _reporting_unlabelled(st.quiet):
             frame = keyness_of(corpus, by=by, target=target, reference=reference, top=top,
                                min_count=min_count, progress=advance, include_unlabelled=include_unlabelled,
-                               min_documents=min_documents, adjust=adjust, lemmas=lemmas, **filters)
+                               min_documents=min_documents, adjust=adjust, lemmas=selection, **filters)
     render(_for_table(frame) if format is OutputFormat.table else frame, format,
            title=f"Key terms of {target} vs {reference}", provenance=provenance)
 
@@ -382,7 +387,7 @@ def kwic(
     filters = filter_options(ctx)  # limit is kwic's own option too: at most this many documents
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters) as advance:
+        with _lemmatising(corpus, st.quiet, filters) as (advance, _):
             frame = kwic_of(corpus, query, window=window, lexicon=lexicon, progress=advance, **filters)
     columns = ["date", "speaker", "left", "match", "right"] if format is OutputFormat.table else None
     render(frame, format, title=f"{query} in context", columns=columns, max_width=70)
@@ -432,11 +437,11 @@ def topics_fit(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config) if guided else None
-        with _lemmatising(corpus, st.quiet, filters, lemmas) as advance:
+        with _lemmatising(corpus, st.quiet, filters, lemmas) as (advance, selection):
             model, path, tried = fit_topics(corpus, k=k, method=method, seed=seed, name=name, segment=segment,
                                             guided=guided, stop_words=stop_word, parliamentary=parliamentary,
                                             k_range=ks, k_seeds=k_seeds, lexicon=lexicon, progress=advance,
-                                            lemmas=lemmas, **filters)
+                                            lemmas=selection, **filters)
     if len(tried) > 1 and format is OutputFormat.table:
         render(tried, format, title="k tried: held-out NPMI coherence (± standard error over runs), stability "
                                     "across seeds; the chosen k has the best stability × (1 + coherence) / 2")
@@ -501,9 +506,9 @@ def topics_trends(
     _check_chart_options(plot, size)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters) as (advance, selection), _reporting_unlabelled(st.quiet):
             frame = topic_trends(corpus, name, by=by, seed=seed, progress=advance,
-                                 include_unlabelled=include_unlabelled, **filters)
+                                 include_unlabelled=include_unlabelled, lemmas=selection, **filters)
     render(frame, format, title=f"Topics of {name} by {by}", provenance=provenance)
     if plot is not None:
         from policytext.plots import plot_topic_trends
@@ -537,7 +542,7 @@ def topics_evolve(
     _check_chart_options(plot, size)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as advance, _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters) as (advance, _), _reporting_unlabelled(st.quiet):
             frame = topic_evolution(corpus, name, by=by, top=top, progress=advance,
                                     include_unlabelled=include_unlabelled, **filters)
     if topic:
@@ -585,8 +590,8 @@ def topics_apply(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         if texts is None:
-            with _lemmatising(corpus, st.quiet, filters) as advance:
-                frame = apply_topics(corpus, name, progress=advance, **filters)
+            with _lemmatising(corpus, st.quiet, filters) as (advance, selection):
+                frame = apply_topics(corpus, name, progress=advance, lemmas=selection, **filters)
         else:
             frame = apply_topics(corpus, name, texts)
     if format is OutputFormat.table:
