@@ -213,3 +213,22 @@ def test_unknown_tables_are_refused(tables, message) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_tables(tables)
     assert str(caught.value) == message
+
+
+def test_exporting_again_removes_the_earlier_exports_files_and_no_others(annotated_corpus, tmp_path, capsys) -> None:
+    from helpers import run_cli
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        corpus.export(out, format="csv", tables="documents,sentences,quotes")
+        removed = []
+        corpus.export(out, format="jsonl", tables="documents,quotes", on_remove=removed.append)
+    assert sorted(removed) == [out / "documents.csv", out / "quotes.csv", out / "sentences.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["documents.jsonl", "manifest.json", "notes.txt", "quotes.jsonl"]
+
+    code, _, err = run_cli(capsys, "--corpus", str(annotated_corpus), "export", "--to", str(out), "--format", "csv")
+    assert code == 0
+    assert f"removed {out / 'quotes.jsonl'}: the earlier export's manifest listed it" in err
+    assert sorted(p.name for p in out.iterdir()) == ["documents.csv", "manifest.json", "notes.txt"]

@@ -263,12 +263,14 @@ class Corpus:
 
     @strict_options
     def export(self, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),
-               **filters: Any) -> list[Path]:
+               on_remove: Any = None, **filters: Any) -> list[Path]:
         """Write the selected documents and their annotation tables to folder ``to``, with ``manifest.json``.
 
         ``tables``: names of :data:`~policytext.export.EXPORT_TABLES` or ``"all"``; ``format``:
         ``parquet``, ``csv`` or ``jsonl``; ``filters`` select the documents (annotation tables keep
-        their rows only). Returns the files written, the manifest last. See :mod:`policytext.export`.
+        their rows only). Returns the files written, the manifest last. Files of an earlier export
+        in ``to`` that its manifest listed and this one does not write are removed (``on_remove`` is
+        called with each). See :mod:`policytext.export`.
 
         Example:
             >>> corpus.export("out", tables="all", since="2020")  # doctest: +SKIP
@@ -276,7 +278,8 @@ class Corpus:
         filter_ = DocumentFilter.from_options(**filters)
         names = parse_tables(tables)
         provenance = build_provenance(self, "export", filters, format=format, tables=names)
-        return export_tables(self.store, to, format=format, tables=names, filter_=filter_, provenance=provenance)
+        return export_tables(self.store, to, format=format, tables=names, filter_=filter_, provenance=provenance,
+                             on_remove=on_remove)
 
 
 def open_corpus(path: str | Path | None = None, *, config: Config | None = None,

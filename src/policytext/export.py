@@ -25,6 +25,9 @@ Types are the same in every format; how each format spells them:
 ``manifest.json`` is written last beside the tables: the provenance of
 :mod:`policytext.provenance` plus, per table, its file, row count, columns and SHA-256, and how
 many selected documents have no current annotations. A folder without it is an unfinished export.
+Exporting into the folder of an earlier export removes the files that the earlier manifest listed
+and this export does not write (an old ``sentences.csv`` beside a new manifest would look current);
+no other file of the folder is touched.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from policytext.csv_cells import csv_cell
 from policytext.errors import ConfigError, PolicytextError
@@ -90,7 +93,8 @@ def parse_tables(tables: str | Iterable[str]) -> list[str]:
 
 
 def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),
-                  filter_: DocumentFilter | None = None, provenance: Mapping[str, Any] | None = None) -> list[Path]:
+                  filter_: DocumentFilter | None = None, provenance: Mapping[str, Any] | None = None,
+                  on_remove: Callable[[Path], None] | None = None) -> list[Path]:
     """Write the selected documents and their annotation tables into folder ``to``, then ``manifest.json``.
 
     Args:
@@ -100,6 +104,8 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
         tables: names from :data:`EXPORT_TABLES`, or ``"all"``; a comma-separated string is fine.
         filter_: which documents (default: all); annotation tables keep only their rows.
         provenance: the dict that opens the manifest (see :mod:`policytext.provenance`).
+        on_remove: called with each file of an earlier export in ``to`` that its manifest listed and
+            this export does not write, once it is removed.
 
     Returns:
         The paths written: one file per table in the order of :data:`EXPORT_TABLES`, the manifest last.
@@ -114,11 +120,23 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
     folder = Path(to)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        listed = _listed_files(folder / MANIFEST)
         # An old manifest would vouch for files this run replaces: a folder without one is unfinished.
         (folder / MANIFEST).unlink(missing_ok=True)
     except OSError as err:
         raise PolicytextError(f"cannot write into the export folder {folder}: {err.strerror or err}") from err
     written = [_write_table(store, name, folder, format, filter_) for name in names]
+    for name in sorted(listed - {t.path.name for t in written}):
+        stale = folder / name
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            raise PolicytextError(f"cannot remove {stale}, a file of the earlier export in this folder that this "
+                                  f"one does not write: {err.strerror or err}") from err
+        if on_remove:
+            on_remove(stale)
     manifest = dict(provenance or {})
     manifest.update(format=format, tables={t.name: t.to_dict() for t in written},
                     documents_without_current_annotations=_stale_count(store, filter_, names),
@@ -126,6 +144,18 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
     target = folder / MANIFEST
     _replace(target, lambda handle: handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return [t.path for t in written] + [target]
+
+
+def _listed_files(manifest: Path) -> set[str]:
+    """Return the table files an earlier export's manifest lists (bare names in its folder; none if unreadable)."""
+    try:
+        tables = json.loads(manifest.read_text(encoding="utf-8")).get("tables")
+    except (OSError, ValueError, AttributeError):
+        return set()
+    if not isinstance(tables, dict):
+        return set()
+    files = {entry.get("file") for entry in tables.values() if isinstance(entry, dict)}
+    return {f for f in files if isinstance(f, str) and f and Path(f).name == f and f not in (".", "..", MANIFEST)}
 
 
 def _stale_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> int | None:

@@ -180,11 +180,19 @@ def export(
     Parquet keeps types: date is a date only when known to the day (date_text writes it to its
     precision: 2010, 2010-05 or 2010-05-06), lists are lists, meta is JSON text.
 
+    Exporting into the folder of an earlier export removes the files its manifest listed that this
+    export does not write (and no other file).
+
     Example: policytext export --to out/ --tables all --since 2020 --format parquet
     """
     st = state(ctx)
+
+    def removed(path: Path) -> None:
+        message(f"removed {path}: the earlier export's manifest listed it and this export does not write it",
+                quiet=st.quiet)
+
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        paths = corpus.export(to, format=format, tables=tables, **filter_options(ctx))
+        paths = corpus.export(to, format=format, tables=tables, on_remove=removed, **filter_options(ctx))
     for path in paths:
         message(f"wrote {path}", quiet=st.quiet)
 
