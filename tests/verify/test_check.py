@@ -108,3 +108,8 @@ def test_the_closest_sentence_is_a_paraphrase_when_close_and_in_agreement(quote,
 def test_an_unknown_paraphrase_check_is_refused(sotu):
     with pytest.raises(BadQuery, match="cannot check a paraphrase's tense: choose some of negation, number, name"):
         verify_quote(sotu, "we choose to go to the moon", speaker="Kennedy", paraphrase_checks=("tense",))
+
+
+def test_a_speaker_no_document_or_quote_has_is_refused_with_the_names_it_may_mean(sotu):
+    with pytest.raises(BadQuery, match=r"speaker matching 'Kenedy'; did you mean 'John F. Kennedy'"):
+        verify_quote(sotu, "You are among my oldest friends in Washington", speaker="Kenedy")

@@ -28,6 +28,7 @@ Without a speaker, the best passage of anyone decides between ``verbatim``, ``al
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -303,8 +304,43 @@ def find_passages(corpus: Any, quote: str, *, speaker: str | None = None, since:
                        "(it would match too much of any corpus); quote more of it")
     filters = DocumentFilter.from_options(speaker=speaker, since=since, until=until)
     store = getattr(corpus, "store", corpus)
+    if filters.speaker:
+        _require_known_speaker(store, filters.speaker)
     passages = _aligned_passages(store, words, _candidate_query(words), filters, speaker)
     return passages, _coverage(store, filters), filters
+
+
+def _require_known_speaker(store: Any, speaker: str) -> None:
+    """Raise :class:`BadQuery` when no document's speaker, quote's speaker or person named matches ``speaker``.
+
+    A misspelt name ("Bsuh") would otherwise read as a finding: "not in the words of 'Bsuh', but of
+    George W. Bush". Only a near miss of a name the corpus holds is refused; a speaker known only
+    from quotes or mentions in other people's texts is known, and one the corpus does not hold at
+    all (Eisenhower in a corpus of Clinton's) gets a verdict whose coverage says so.
+    """
+    where, params = DocumentFilter(speaker=speaker).where("d")
+    if store.conn.execute(f"SELECT 1 FROM documents AS d WHERE {where} LIMIT 1", params).fetchone():
+        return
+    pattern = f"%{_like_escape(speaker)}%"
+    for sql in ("SELECT 1 FROM quotes WHERE speaker LIKE ? ESCAPE '\\' LIMIT 1",
+                "SELECT 1 FROM entities WHERE label = 'PERSON' AND name LIKE ? ESCAPE '\\' LIMIT 1"):
+        if store.conn.execute(sql, (pattern,)).fetchone():  # quoted, or named, in others' texts
+            return
+    names = [row[0] for row in store.conn.execute(
+        "SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")]
+    by_form = {name.casefold(): name for name in names}  # the whole name, or one of its words
+    by_form.update({part.casefold(): name for name in names for part in name.split() if len(part) > 2})
+    close = difflib.get_close_matches(speaker.casefold(), list(by_form), n=5, cutoff=0.6)
+    wanted = list(dict.fromkeys(by_form[form] for form in close))
+    if wanted:  # a near miss of a name the corpus holds: most likely misspelt
+        raise BadQuery(f"no document or quote in this corpus has a speaker matching {speaker!r}; did you mean "
+                       f"{', '.join(map(repr, wanted[:3]))}? (verify compares the quote with that speaker's own "
+                       "words: check the name's spelling)")
+    # no near miss: a speaker the corpus does not hold, which the verdict's coverage says (0 documents)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _candidate_query(words: list[Any]) -> str:
