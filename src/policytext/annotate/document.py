@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, Iterator
 
-from policytext.annotate.entities import resolve_person, strip_person_name
+from policytext.annotate.entities import PeopleNames, resolve_person, strip_person_name, with_title_before
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speaker_mentions import MentionTable
@@ -143,6 +143,7 @@ class DocumentChunks:
         self.chunks = 0
         self._people: Counter = Counter()
         self._person_texts: set[str] = set()
+        self._names = PeopleNames()  # every person mention's surface, with its titles
         self._bodies: set[str] = set()
         self._held: list[ChunkResult] = []
         self._mentions = MentionTable()
@@ -163,10 +164,11 @@ class DocumentChunks:
 
     def add(self, chunk: ChunkResult) -> None:
         """Take the next chunk's results (chunks arrive in document order)."""
-        for _, _, label, surface, name in chunk.entities:
+        for start, _, label, surface, name in chunk.entities:
             if label == "PERSON":
                 self._people[strip_person_name(name)] += 1
                 self._person_texts.update((surface, name))
+                self._names.add(with_title_before(self.text, start, surface))
             elif label == "ORG":
                 self._bodies.add(name)
         if chunk.mentions:
@@ -206,6 +208,9 @@ class DocumentChunks:
         if self.speaker:
             people[strip_person_name(self.speaker)] += 0
         speaker_core = strip_person_name(self.speaker) if self.speaker else None
+        names = self._names
+        if self.speaker:
+            names.add(self.speaker, count=0)
         sentence_index = 0
         previous: QuoteRow | None = None
         mentions = self._mentions
@@ -222,7 +227,7 @@ class DocumentChunks:
                     previous = carry_speaker(row, previous, self.text)
                     quotes.append(previous)
                 chunk = replace(chunk, quotes=quotes)
-            part = _chunk_records(self.doc_id, self.text, chunk, people=people, person_texts=self._person_texts,
+            part = _chunk_records(self.doc_id, self.text, chunk, people=people, names=names, person_texts=self._person_texts,
                                   bodies=self._bodies, speaker=self.speaker, speaker_core=speaker_core,
                                   kind=self.kind, first_sentence=sentence_index)
             sentence_index += len(part.sentences)
@@ -249,7 +254,7 @@ def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, sp
     return result
 
 
-def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counter, person_texts: set[str],
+def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counter, names: PeopleNames, person_texts: set[str],
                    bodies: set[str], speaker: str | None, speaker_core: str | None, kind: str | None,
                    first_sentence: int) -> DocumentAnnotation:
     """Return one chunk's records, its names resolved against the whole document's."""
@@ -257,12 +262,13 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
     for start, end in chunk.sentences:
         result.sentences.append(Sentence(doc_id, first_sentence + len(result.sentences), start, end, text[start:end]))
     for start, end, label, surface, name in chunk.entities:
-        full = resolve_person(strip_person_name(name), people) if label == "PERSON" else name
+        full = resolve_person(strip_person_name(name), names, with_title_before(text, start, surface)) if label == "PERSON" else name
         result.entities.append(Entity(doc_id, start, end, label, surface, full))
     for row in chunk.quotes:
         start, end, name, sp_start, sp_end = row.start, row.end, row.speaker, row.speaker_start, row.speaker_end
         if name is not None and (name in person_texts or _looks_like_person_name(name)):
-            name = resolve_person(strip_person_name(name), people) or None
+            mention = with_title_before(text, sp_start, text[sp_start:sp_end]) if sp_start is not None else ""
+            name = resolve_person(strip_person_name(name), names, mention) or None
             if name is not None:
                 name = resolve_first_name(name, people)  # "Michael" for "Michael Greenspan"
         if kind == "speech":

@@ -60,46 +60,173 @@ def strip_body_name(text: str) -> str:
     return re.sub(r"^(?:the|The|THE)\s+", "", text)
 
 
+_COURTESY = {"the", "rt", "rt.", "right", "hon", "hon.", "honourable", "honorable", "former"}
+"""Leading words that say nothing about which person a name is."""
+_GENDER_TITLES = {"mr": "m", "sir": "m", "lord": "m", "baron": "m", "mrs": "f", "ms": "f", "miss": "f",
+                  "dame": "f", "lady": "f", "baroness": "f", "madam": "f"}
+"""Honorifics that give a gender, not an office: "Mr Hancock" may be "Matthew Hancock"."""
+
+
+def person_title(text: str) -> tuple[str | None, str | None]:
+    """Return the office title ("vice president", "dr") and the gender ("m"/"f") a person mention carries.
+
+    Example:
+        >>> person_title("Vice President Biden"), person_title("Mr. Hancock"), person_title("Jill Biden")
+        (('vice president', None), (None, 'm'), (None, None))
+    """
+    words = _SPACES.sub(" ", _POSSESSIVE.sub("", text.strip())).strip(" ,.;:").split(" ")
+    office, gender = [], None
+    while len(words) > 1 and words[0].lower().strip(",") in _HONORIFICS:
+        word = words.pop(0).lower().strip(",").rstrip(".")
+        if word in _GENDER_TITLES:
+            gender = _GENDER_TITLES[word]
+        elif word not in _COURTESY:
+            office.append(word)
+    return (" ".join(office) or None), gender
+
+
+_TITLE_WORDS_BEFORE = re.compile(r"(?:(?<=\s)|^)((?:[A-Z][A-Za-z]*\.?[ \t]+)+)$")
+
+
+def with_title_before(text: str, start: int, surface: str) -> str:
+    """Return ``surface`` with the capitalised title words written just before it in ``text``.
+
+    The NER often leaves the office out of the entity ("Vice President [Biden]"); what a person
+    is called there tells who they are.
+
+    Example:
+        >>> with_title_before("Thank you, Vice President Biden.", 26, "Biden")
+        'Vice President Biden'
+    """
+    match = _TITLE_WORDS_BEFORE.search(text[max(0, start - 60):start])
+    if not match:
+        return surface
+    words = match.group(1).split()
+    kept: list[str] = []
+    while words and words[-1].lower().strip(",") in _HONORIFICS and words[-1].lower() != "the":
+        kept.insert(0, words.pop())
+    return " ".join(kept + [surface]) if kept else surface
+
+
+def is_person_entity(text: str) -> bool:
+    """Return False for a PERSON entity that cannot be a name: all lower case, or one word in capitals.
+
+    A name is written with capitals ("boo" from a transcript's interjection is not a person), and a
+    lone word wholly in capitals is an acronym ("COVID", "NATO"), not a person's name.
+
+    Example:
+        >>> is_person_entity("Jill Biden"), is_person_entity("boo"), is_person_entity("COVID")
+        (True, False, False)
+    """
+    core = strip_person_name(text)
+    if not core or not any(ch.isupper() for ch in core):
+        return False
+    words = core.split()
+    return not (len(words) == 1 and sum(ch.isalpha() for ch in core) >= 2 and core.isupper())
+
+
+class PeopleNames:
+    """The person names of one document with the titles each was given, to resolve short forms.
+
+    A short form ("Biden", "Jill", "Mr Hancock") becomes the full name only when exactly one full
+    name of the document can be it, and nothing says the two are different people: an office title
+    on the short form that the full name is never given ("Vice President Biden" beside "Jill
+    Biden"), a surname whose bare mentions carry an office the full name lacks, or honorifics of the
+    other gender. Otherwise the short form stays its own person, rather than a guess.
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.offices: dict[str, set[str]] = {}
+        self.genders: dict[str, set[str]] = {}
+
+    def add(self, text: str, *, count: int = 1) -> str:
+        """Record one person mention (its surface text); return its core name."""
+        core = strip_person_name(text)
+        if not core:
+            return core
+        self.counts[core] += count
+        office, gender = person_title(text)
+        if office:
+            self.offices.setdefault(core, set()).add(office)
+        if gender:
+            self.genders.setdefault(core, set()).add(gender)
+        return core
+
+    def resolve(self, core: str, surface: str = "") -> str:
+        """Return the full name the mention ``core`` (written ``surface``) stands for, or ``core``."""
+        words = core.lower().split()
+        if not words:
+            return core
+        office, gender = person_title(surface) if surface else (None, None)
+        full = [name for name in self.counts if len(name.split()) > len(words)]
+        candidates = [name for name in full if name.lower().split()[-1] == words[-1]
+                      and set(words) <= set(name.lower().split())]
+        by_first = False
+        if not candidates and len(words) == 1 and not office:
+            # a given name alone ("Jill"): the one full name that starts with it, if no one has it as surname
+            candidates = [name for name in full if name.lower().split()[0] == words[0]]
+            by_first = True
+        if not candidates:
+            return core
+        longest = max(candidates, key=lambda name: (len(name.split()), self.counts[name]))
+        widest = set(longest.lower().split())
+        if any(not set(name.lower().split()) <= widest for name in candidates):
+            return core  # two different full names ("Jill Biden", "Joe Biden"): not a guess
+        if len(words) > 1 or by_first:
+            return longest
+        offices = self.offices.get(longest, set())
+        if office and office not in offices:
+            return core  # "Vice President Biden" is not shown to be "Jill Biden"
+        if not office and self.offices.get(core, set()) - offices:
+            return core  # the surname has a titled bearer the full name is not shown to be
+        genders = self.genders.get(longest, set()) | ({gender} if gender else self.genders.get(core, set()))
+        if len(genders) > 1:
+            return core  # "Mr Smith" and "Mrs Jane Smith"
+        return longest
+
+
 def normalise_names(mentions: Sequence[tuple[str, str]], *, known_people: Iterable[str] = ()) -> list[str]:
     """Return the document-level name of each ``(label, text)`` mention, in order.
 
-    A person mention is mapped to the longest person name in the document (or in
-    ``known_people``, e.g. the document's speaker) whose words include all of its words and that
-    ends with the same surname; ties go to the most mentioned name. Other entities lose a leading
+    A person mention is mapped to the one full name in the document (or in ``known_people``, e.g.
+    the document's speaker) that it can stand for (:class:`PeopleNames`); a person mention that
+    cannot be a name (:func:`is_person_entity`) gets "" (dropped). Other entities lose a leading
     "the" and a possessive.
 
     Example:
         >>> normalise_names([("PERSON", "Matthew Hancock"), ("PERSON", "Mr Hancock")])
         ['Matthew Hancock', 'Matthew Hancock']
     """
-    cores = [strip_person_name(text) if label == "PERSON" else strip_body_name(text) for label, text in mentions]
-    people = Counter(core for (label, _), core in zip(mentions, cores) if label == "PERSON" and core)
+    people = PeopleNames()
+    cores = []
+    for label, text in mentions:
+        if label != "PERSON":
+            cores.append(strip_body_name(text))
+        elif not is_person_entity(text):
+            cores.append("")
+        else:
+            cores.append(people.add(text))
     for name in known_people:
         if name:
-            people[strip_person_name(name)] += 0
-    names = []
-    for (label, _), core in zip(mentions, cores):
-        names.append(resolve_person(core, people) if label == "PERSON" else core)
-    return names
+            people.add(name, count=0)
+    return [people.resolve(core, text) if label == "PERSON" and core else core
+            for (label, text), core in zip(mentions, cores)]
 
 
-def resolve_person(core: str, people: Counter | dict[str, int]) -> str:
-    """Return the fullest name among ``people`` that this person mention can stand for."""
-    words = core.lower().split()
-    if not words:
-        return core
-    best, best_key = core, (len(words), people.get(core, 0))
-    for name, count in people.items():
-        candidate = name.lower().split()
-        if len(candidate) <= len(words) or candidate[-1] != words[-1]:
-            continue
-        if not set(words) <= set(candidate):
-            continue
-        # "J. Smith" may stand for "John Smith": initials must agree with a first name.
-        key = (len(candidate), count)
-        if key > best_key:
-            best, best_key = name, key
-    return best
+def resolve_person(core: str, people: Counter | dict[str, int] | PeopleNames, surface: str = "") -> str:
+    """Return the one full name among ``people`` that this person mention can stand for (else ``core``).
+
+    Example:
+        >>> resolve_person("Clinton", {"Hillary Clinton": 5, "Bill Clinton": 1})
+        'Clinton'
+    """
+    if not isinstance(people, PeopleNames):
+        book = PeopleNames()
+        for name, count in people.items():
+            book.counts[name] += count
+        people = book
+    return people.resolve(core, surface)
 
 
 def build_ruler_patterns(*, people: Iterable[str] = (), bodies: Iterable[str] = ()) -> list[dict]:
@@ -149,7 +276,8 @@ class EntityNames:
         add_surname_mentions(doc)
         ents = [ent for ent in doc.ents if ent.label_ in self.labels and ent.text.strip()]
         known = [doc.user_data.get("pt_speaker") or ""]
-        names = normalise_names([(ent.label_, ent.text) for ent in ents], known_people=known)
+        names = normalise_names([(ent.label_, with_title_before(doc.text, ent.start_char, ent.text)
+                                  if ent.label_ == "PERSON" else ent.text) for ent in ents], known_people=known)
         doc._.pt_entities = [[ent.start_char, ent.end_char, ent.label_, ent.text, name]
                              for ent, name in zip(ents, names) if name]
         return doc
