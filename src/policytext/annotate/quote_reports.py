@@ -151,7 +151,7 @@ def _subject_of(cue: Token, ents: tuple[Span, ...]) -> Span | None:
             if objects:
                 return _trim_subject(objects[0], ents)
     for child in cue.children:
-        if child.dep_ in _SUBJECT_DEPS:
+        if child.dep_ in _SUBJECT_DEPS and not _is_addressed(child, cue):
             if child.lower_ in ("who", "that", "which") and cue.dep_ == "relcl":
                 return _trim_subject(cue.head, ents)  # "Smith, who said …"
             return _trim_subject(child, ents)
@@ -161,6 +161,16 @@ def _subject_of(cue: Token, ents: tuple[Span, ...]) -> Span | None:
             if child.dep_ in _SUBJECT_DEPS:
                 return _trim_subject(child, ents)
     return None
+
+
+def _is_addressed(subject: Token, cue: Token) -> bool:
+    """Return True for a subject that ends in a colon before the cue: those addressed, not the speaker.
+
+    "Madam Speaker, Vice President Biden, Members of Congress …: Our Constitution declares …":
+    the parser may take the opening vocatives for the subject of the verb after the colon.
+    """
+    return subject.i < cue.i and any(
+        child.text == ":" and child.dep_ == "punct" and child.i < cue.i for child in subject.rights)
 
 
 def _trim_subject(head: Token, ents: tuple[Span, ...]) -> Span:

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple, Sequence
 
 from spacy.tokens import Span, Token
 
-from policytext.annotate.entities import strip_person_name
+from policytext.annotate.entities import PeopleNames, strip_person_name, with_title_before
 from policytext.annotate.first_names import (  # noqa: F401  (named here too)
     NAME_DATA_PACKAGE,
     NameTable,
@@ -190,6 +190,7 @@ class SpeakerResolver:
             for i in range(ent.start, ent.end):
                 self._person_of[i] = person
         self._join_first_names()
+        self._split_unproven_surnames()
         self._relabelled: set[int] = set()  # token starts of entities read as a person, not their label
         for ent in view.ents:
             # "Vickers" tagged ORG after "Kevin Vickers": a person's surname names the person
@@ -288,6 +289,36 @@ class SpeakerResolver:
                 for i in range(ent.start, ent.end):
                     self._person_of[i] = into
             del self.people[key]
+
+    def _split_unproven_surnames(self) -> None:
+        """Make a surname mention that is not shown to be the full name of that surname a person of its own.
+
+        "Vice President Biden" beside "Jill Biden": an office the full name is never given, honorifics
+        of the other gender, or two different full names (:class:`~policytext.annotate.entities.PeopleNames`).
+        A wrong speaker is worse than a surname alone.
+        """
+        text = self.view.doc.text
+        for key, person in list(self.people.items()):
+            surfaces = [with_title_before(text, ent.start_char, _POSSESSIVE.sub("", ent.text)) for ent in person.mentions]
+            if not any(len(strip_person_name(surface).split()) >= 2 for surface in surfaces):
+                continue
+            book = PeopleNames()
+            for surface in surfaces:
+                book.add(surface)
+            apart = [ent for ent, surface in zip(person.mentions, surfaces)
+                     if len(strip_person_name(surface).split()) == 1
+                     and len(book.resolve(strip_person_name(surface), surface).split()) == 1]
+            if not apart or len(apart) == len(person.mentions):
+                continue
+            kept = [ent for ent in person.mentions if ent not in apart]
+            person.mentions, person.name = [], ""
+            for ent in kept:
+                person.add(ent)
+            alone = self.people.setdefault(f"{key} (alone)", _Person(f"{key} (alone)"))
+            for ent in apart:
+                alone.add(ent)
+                for i in range(ent.start, ent.end):
+                    self._person_of[i] = alone
 
     def _fullest_body(self, name: str) -> str:
         """Return the longest body named in the doc that begins with ``name``: "Suncor" -> "Suncor Energy"."""
