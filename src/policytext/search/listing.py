@@ -164,3 +164,27 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         post=post), speaker=speaker, about=about,
         limit=limit, min_score=min_score, type=type)
 
+
+
+def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
+    """Return how many documents within ``filters`` are not annotated yet, and how many there are.
+
+    A document counts as not annotated when it never was, its text changed since, or it was
+    annotated with another model than the corpus's ``model`` and ``claim_model`` settings: its
+    sentences, quotes and claims are missing or stale, so finding none there is not a real "no".
+    One query over the documents table.
+
+    Example:
+        >>> annotation_gap(corpus, government="Blair")  # doctest: +SKIP
+        (12, 40)
+    """
+    from policytext.records import annotation_model_key
+
+    filter_ = DocumentFilter.from_options(**filters)
+    where, params = filter_.where("documents")
+    key = annotation_model_key(corpus.config.model, corpus.config.claim_model)
+    row = _store_of(corpus).conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(annotated_sha256 IS NULL OR annotated_sha256 != content_sha256 "
+        f"OR annotated_model IS NULL OR annotated_model != ?), 0) FROM documents WHERE {where}",
+        [key, *params]).fetchone()
+    return int(row[1]), int(row[0])
