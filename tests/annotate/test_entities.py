@@ -111,3 +111,10 @@ def test_the_vice_president_is_not_the_first_lady_in_the_2010_address(sotu_2010)
     assert any("Vice President" in text or text == "Biden" for text in names)
     assert all(name == "Biden" for text, name in rows if text != "Jill Biden")
     assert not any(name.islower() or (name.isupper() and " " not in name) for name in people["name"])
+
+
+def test_a_heckle_is_not_a_person(pipeline):
+    # the sotu package's 2024 address transcribes the chamber's interjections this way
+    doc = pipeline("Now my predecessor tells Putin to do whatever he wants.\n\nAudience members. Boo!\n\nIt's outrageous.")
+    people = {row[3] for row in doc._.pt_entities if row[2] == "PERSON"}
+    assert "Boo" not in people and "Putin" in people

@@ -125,6 +125,17 @@ def is_person_entity(text: str) -> bool:
     return not (len(words) == 1 and sum(ch.isalpha() for ch in core) >= 2 and core.isupper())
 
 
+def is_exclamation(ent: Span) -> bool:
+    """Return True for a one-word entity that is an exclamation on its own: "Boo!" heckled in a transcript.
+
+    A name alone as a sentence that ends in "!" is a cry from the floor, not a mention of a person.
+    """
+    if len(ent) != 1:
+        return False
+    rest = [token for token in ent.sent if token.i != ent.start and not token.is_space]
+    return bool(rest) and all(token.is_punct for token in rest) and any(token.text == "!" for token in rest)
+
+
 class PeopleNames:
     """The person names of one document with the titles each was given, to resolve short forms.
 
@@ -274,7 +285,8 @@ class EntityNames:
 
     def __call__(self, doc: Doc) -> Doc:
         add_surname_mentions(doc)
-        ents = [ent for ent in doc.ents if ent.label_ in self.labels and ent.text.strip()]
+        ents = [ent for ent in doc.ents if ent.label_ in self.labels and ent.text.strip()
+                and not (ent.label_ == "PERSON" and is_exclamation(ent))]
         known = [doc.user_data.get("pt_speaker") or ""]
         names = normalise_names([(ent.label_, with_title_before(doc.text, ent.start_char, ent.text)
                                   if ent.label_ == "PERSON" else ent.text) for ent in ents], known_people=known)
