@@ -33,6 +33,22 @@ def test_every_feature_of_a_small_debate():
     # neighbours: the mean of up to two lines on each side (the transcript's mean where there is none)
     assert _column(rows, "before_logit") == pytest.approx([np.mean(logits), -3.0, -2.5, 0.0, 1.0, -2.0])
     assert _column(rows, "after_logit") == pytest.approx([0.0, 1.0, -2.0, -1.5, 1.0, np.mean(logits)])
+    # within the transcript: z-score, rank share (0 = lowest, 1 = highest) and the speaker's mean z
+    z = (np.array(logits) - np.mean(logits)) / np.std(logits)
+    assert _column(rows, "text_z") == pytest.approx(z.tolist())
+    assert _column(rows, "text_rank") == pytest.approx([0.2, 0.4, 1.0, 0.6, 0.0, 0.8])
+    assert _column(rows, "speaker_mean_z") == pytest.approx([(z[0] + z[1]) / 2] * 2 + [(z[2] + z[3]) / 2] * 2
+                                                            + [z[4], z[5]])
+
+
+def test_the_within_transcript_features_ignore_a_shift_of_every_score():
+    # a transcript whose lines all score 3 lower (a rally against a debate) keeps its normalised features
+    logits = np.array([-3.0, -2.0, 2.0, 0.0, -4.0, 1.0])
+    columns = [CONTEXT_FEATURES.index(name) for name in FEATURE_GROUPS["within transcript"]]
+    np.testing.assert_allclose(context_features(DEBATE, logits)[:, columns],
+                               context_features(DEBATE, logits - 3.0)[:, columns])
+    flat = context_features(DEBATE[:2], [1.0, 1.0])[:, columns]
+    assert np.isfinite(flat).all()
 
 
 def test_unknown_speakers_are_one_speaker():

@@ -28,9 +28,11 @@ from policytext.evaluation.claims import (
 # training data; docs/evaluation.md#claims), each 0.03 under the measured figure: one of 20 CLEF
 # 2020 transcripts moving from AP 0.44 to 0 moves the MAP by 0.022, and one ClaimBuster fold's F1
 # spans 0.766-0.808, so the margin is for real losses, not for the split's noise.
-CLEF2020_MAP_FLOOR = 0.059  # CLEF 2020 task 5 (20 transcripts, held out, nothing chosen on it), context model: measured 0.0898
+CLEF2020_MAP_FLOOR = 0.065  # CLEF 2020 task 5 (20 transcripts, held out, nothing chosen on it), context model: measured 0.0954 (2026-12-02)
 CLAIMBUSTER_F1_FLOOR = 0.749  # ClaimBuster, mean F1 over 5 stratified folds (seed 0), shipped parameters: measured 0.7793
 CLEF2019_MAP_FLOOR = 0.245  # CLEF 2019 train, leave one transcript out, shipped parameters, context model: measured 0.2756
+# (with the 2026-12-01 context model; the 2026-12-02 one, re-chosen with the within-transcript
+# features on offer, measured 0.270 with its choice nested and was not run through this gate)
 
 
 @pytest.mark.parametrize("labels, scores, expected", [

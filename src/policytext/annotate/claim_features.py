@@ -24,6 +24,7 @@ CONTEXT_FEATURES = (
     "speaker_share", "speaker_question_rate", "not_a_person",  # who speaks
     "question", "answers_question", "turn_start",  # the exchange
     "position",  # where in the transcript
+    "text_z", "text_rank", "speaker_mean_z",  # the text score against the rest of its transcript
 )
 """Columns of :func:`context_features`, in order."""
 
@@ -32,6 +33,7 @@ FEATURE_GROUPS = {
     "speaker": ("speaker_share", "speaker_question_rate", "not_a_person"),
     "exchange": ("question", "answers_question", "turn_start"),
     "position": ("position",),
+    "within transcript": ("text_z", "text_rank", "speaker_mean_z"),
 }
 """Groups of context features that the ablation in ``docs/evaluation.md`` removes one at a time."""
 
@@ -77,6 +79,15 @@ def context_features(lines: Sequence[TranscriptLine], text_logits: Sequence[floa
     for speaker, question in zip(speakers, questions):
         questions_of[speaker] += question
     padded = np.concatenate([np.full(_WINDOW, np.nan), logits, np.full(_WINDOW, np.nan)])
+    # per-transcript normalisation: a rally's lines all score lower than a debate's, and the
+    # ranking that matters is within one transcript
+    spread = logits.std()
+    z = (logits - logits.mean()) / spread if spread > 0 else np.zeros(count)
+    rank = (np.argsort(np.argsort(logits, kind="stable"), kind="stable") / (count - 1) if count > 1
+            else np.zeros(count))
+    z_sum: Counter = Counter()
+    for speaker, value in zip(speakers, z):
+        z_sum[speaker] += value
     rows = np.zeros((count, len(CONTEXT_FEATURES)))
     answering = 0.0
     for i, (line, speaker) in enumerate(zip(lines, speakers)):
@@ -92,6 +103,7 @@ def context_features(lines: Sequence[TranscriptLine], text_logits: Sequence[floa
             float(bool(_NOT_A_PERSON.match(speaker))),
             questions[i], answering, float(turn_start),
             i / (count - 1) if count > 1 else 0.0,
+            z[i], rank[i], z_sum[speaker] / lines_of[speaker],
         )
     return rows
 
