@@ -81,8 +81,9 @@ def test_the_reference_module_refuses_an_unknown_reference(capsys) -> None:
     assert "usage: python -m policytext.cli.reference commands|settings" in capsys.readouterr().err
 
 
-def test_annotate_help_names_the_dask_extra(capsys, monkeypatch) -> None:
+@pytest.mark.parametrize(("command", "extra"), [("annotate", "dask"), ("embed", "embeddings")])
+def test_help_names_the_extra_to_install(capsys, monkeypatch, command, extra) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # one line per option, so the install command is not wrapped
-    assert main(["annotate", "--help"]) == 0
-    assert "pip install 'policytext[dask]'" in capsys.readouterr().out
-    assert "pip install 'policytext[dask]'" in render_commands()
+    assert main([command, "--help"]) == 0
+    assert f"pip install 'policytext[{extra}]'" in capsys.readouterr().out
+    assert f"pip install 'policytext[{extra}]'" in render_commands()

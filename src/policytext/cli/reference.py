@@ -120,7 +120,7 @@ def _help_text(command: Any) -> tuple[list[str], list[str]]:
     """Split a command's help into prose paragraphs and its ``Example:`` lines."""
     prose: list[str] = []
     examples: list[str] = []
-    for paragraph in (command.help or "").split("\n\n"):
+    for paragraph in (command.help or "").replace("\\[", "[").split("\n\n"):  # "\[": see _cell
         lines = [line.strip() for line in paragraph.strip().splitlines()]
         kept = []
         for line in lines:

@@ -74,7 +74,7 @@ def embed(
 ) -> None:
     """Embed the corpus's sentences for search by meaning (only those without a vector yet).
 
-    Needs the embeddings extra (pip install torch, then pip install 'policytext[embeddings]').
+    Needs the embeddings extra (pip install torch, then pip install 'policytext\\[embeddings]').
     Vectors are kept in the store, one per sentence; a re-annotated or deleted document loses its
     own, so running embed again after annotate embeds just the new sentences. Stopped, it keeps
     what it did.
