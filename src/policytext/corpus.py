@@ -154,7 +154,7 @@ class Corpus:
         ``since``, ``until``, ``limit``; any other name raises
         :class:`~policytext.errors.UnknownOption` listing them.
         """
-        filter_ = DocumentFilter.from_options(**filters)
+        filter_ = DocumentFilter.from_options(**filters).check_values(self.store.conn)
         columns = [c for c in DOCUMENT_FRAME_COLUMNS if text or c != "text"]
         rows = list(iter_document_rows(self.store, filter_, columns=["id"] + [c for c in columns if c != "id"]))
         return attach_provenance(pd.DataFrame(rows, columns=columns), self, "documents", filters, text=text)
@@ -162,7 +162,7 @@ class Corpus:
     @strict_options
     def count_documents(self, **filters: Any) -> int:
         """Return how many documents match the shared filters."""
-        where, params = DocumentFilter.from_options(**filters).where("documents")
+        where, params = DocumentFilter.from_options(**filters).check_values(self.store.conn).where("documents")
         return int(self.store.conn.execute(f"SELECT COUNT(*) FROM documents WHERE {where}", params).fetchone()[0])
 
     @strict_options
@@ -175,7 +175,7 @@ class Corpus:
         spans two) are the row whose ``government`` is missing (``None``), last. The party frame
         also has ``source_parties``: the values the sources gave, so unknown ones can be spotted.
         """
-        filter_ = DocumentFilter.from_options(**filters)
+        filter_ = DocumentFilter.from_options(**filters).check_values(self.store.conn)
         where, params = filter_.where("documents")
         aggregate = "COUNT(*) AS documents, COALESCE(SUM(words), 0) AS words, MIN(date) AS first, MAX(date) AS last"
         conn = self.store.conn
@@ -275,7 +275,7 @@ class Corpus:
         Example:
             >>> corpus.export("out", tables="all", since="2020")  # doctest: +SKIP
         """
-        filter_ = DocumentFilter.from_options(**filters)
+        filter_ = DocumentFilter.from_options(**filters).check_values(self.store.conn)
         names = parse_tables(tables)
         provenance = build_provenance(self, "export", filters, format=format, tables=names)
         return export_tables(self.store, to, format=format, tables=names, filter_=filter_, provenance=provenance,

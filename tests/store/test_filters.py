@@ -210,9 +210,62 @@ def test_a_party_is_found_by_its_canonical_name_or_any_label_its_sources_gave(tm
     with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
         corpus.collect_files([source], country="GB")
         counts = {value: len(corpus.documents(party=value)) for value in
-                  ("Conservative", "conservative", "Con", "Tory", "Lab", "Labour", "Liberal", "Green")}
-    assert counts == {"Conservative": 3, "conservative": 3, "Con": 3, "Tory": 3, "Lab": 2, "Labour": 2,
-                      "Liberal": 0, "Green": 0}
+                  ("Conservative", "conservative", "Con", "Tory", "Lab", "Labour")}
+        for absent in ("Liberal", "Green"):  # no document has them: refused, not an empty answer
+            with pytest.raises(BadQuery, match=f"no document has party '{absent}'"):
+                corpus.documents(party=absent)
+    assert counts == {"Conservative": 3, "conservative": 3, "Con": 3, "Tory": 3, "Lab": 2, "Labour": 2}
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path):
+    source = tmp_path / "speeches.csv"
+    source.write_text("id,date,party,speaker,kind,text\n"
+                      "1,2012-03-01,Democratic,Barack Obama,speech,One.\n"
+                      "2,2012-03-02,Republican,Ann Widdecombe,statement,Two.\n"
+                      "3,2012-03-03,Republican,Danny Kruger,speech,Three.\n"
+                      "4,2012-03-04,Democratic,Anne-Marie Trevelyan,speech,Four.\n", encoding="utf-8")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([source], country="US")
+        yield corpus
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"party": "Democrat"}, r"^no document has party 'Democrat'; parties in this corpus: Democratic, Republican "
+                            r"\(did you mean Democratic\?\)$"),
+    ({"party": "GOP"}, r"^no document has party 'GOP'; parties in this corpus: Democratic, Republican$"),
+    ({"kind": "speeches"}, r"^no document has kind 'speeches'; kinds in this corpus: speech, statement "
+                           r"\(did you mean speech\?\)$"),
+    ({"speaker": "Obmaa"}, r"^no speaker in this corpus matches 'Obmaa' .*did you mean Barack Obama\?$"),
+    ({"speaker": "nny"}, r"^no speaker in this corpus matches 'nny'"),
+])
+def test_a_value_no_document_has_is_refused_with_the_closest(small_corpus, options, message) -> None:
+    with pytest.raises(BadQuery, match=message):
+        small_corpus.documents(**options)
+    with pytest.raises(BadQuery, match=message):
+        small_corpus.count_documents(**options)
+
+
+def test_a_value_present_but_excluded_by_other_filters_gives_an_empty_answer(small_corpus) -> None:
+    assert len(small_corpus.documents(party="Democratic", kind="statement")) == 0
+    assert len(small_corpus.documents(speaker="Obama", since="2013")) == 0
+
+
+def test_speaker_matches_at_the_start_of_a_word(small_corpus) -> None:
+    def speakers(name: str) -> list[str]:
+        return sorted(small_corpus.documents(speaker=name)["speaker"])
+
+    assert speakers("Ann") == ["Ann Widdecombe", "Anne-Marie Trevelyan"]  # not Danny Kruger
+    assert speakers("danny") == ["Danny Kruger"]
+    assert speakers("Marie") == ["Anne-Marie Trevelyan"]
+    assert speakers("obama") == ["Barack Obama"]
+
+
+@pytest.mark.parametrize(("since", "until"), [("2020", "2010"), ("2012-03-02", "2012-03-01"), ("2012-04", "2012-03")])
+def test_since_after_until_is_refused(since, until) -> None:
+    with pytest.raises(BadQuery, match=r"^--since is after --until"):
+        DocumentFilter.from_options(since=since, until=until)
+    assert DocumentFilter.from_options(since=until, until=until).until  # one day or year is fine
 
 
 def test_side_is_government_or_opposition_and_anything_else_is_refused() -> None:

@@ -239,7 +239,7 @@ def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None
             raise BadQuery("the lemma selection was made for other documents: make it with select_lemmas() "
                            "from the same corpus and filters as the analysis, or pass the folder instead")
         return lemmas
-    where, params = filter_.where("d")
+    where, params = filter_.check_values(corpus.store.conn).where("d")
     columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
     sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL FROM documents d "
            f"LEFT JOIN doc_lemmas l ON l.doc_id = d.id AND l.content_sha256 = d.content_sha256 "

@@ -42,7 +42,7 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
         raise BadQuery(f"--top must be 1 or more, not {top}")
     if by is not None:
         check_grouping(by, tuple(_GROUPS))
-    where, params = DocumentFilter.from_options(**filters).where("d")
+    where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
     if label:
         where += " AND e.label = ?"
         params.append(label.upper())
@@ -85,7 +85,7 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: fl
     if top < 1:
         raise BadQuery(f"--top must be 1 or more, not {top}")
     confidence = check_fraction(min_confidence, option="--min-confidence")
-    where, params = DocumentFilter.from_options(**filters).where("d")
+    where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
     if resolved_by is not None:
         methods = check_resolved_by(resolved_by)
         where, params = f"q.resolved_by IN ({', '.join('?' * len(methods))}) AND {where}", [*methods, *params]

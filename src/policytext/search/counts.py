@@ -63,7 +63,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
         raise BadQuery(f"the limit must be zero or more, not {limit}")
     fts_query = translate_query(query)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     value = _group_sql(by, within)
@@ -98,7 +98,7 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
     within = _check_within(options.pop("within", "sentences"))
     min_score = options.pop("min_score", None)
     fts_query = translate_query(query)
-    filters = DocumentFilter.from_options(**options)
+    filters = DocumentFilter.from_options(**options).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     values = ", ".join(_group_sql(name, within) for name in by)

@@ -231,7 +231,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     if offset > MAX_OFFSET:
         raise BadQuery(f"the offset must be at most {MAX_OFFSET:,}, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     with query_errors(query):
@@ -283,7 +283,7 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
     if int(batch) < 1:
         raise BadQuery(f"the batch must be one or more, not {batch}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     page_sql = _page_sql(within, _BATCH_SQL)

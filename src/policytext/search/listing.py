@@ -90,7 +90,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     """
     store = _store_of(corpus)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit, role=role, side=side, post=post)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter("quotes", filters)
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
@@ -141,7 +141,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     store = _store_of(corpus)
     min_score = check_fraction(min_score, option="--min-score")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit, role=role, side=side, post=post)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter("claims", filters)
     where += " AND t.score >= ?"
     params = params + [float(min_score)]

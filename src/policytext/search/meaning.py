@@ -302,6 +302,7 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, role=role, side=side, post=post)
     store = _store_of(corpus)
+    filters.check_values(store.conn)
     if embedder is None:
         require_meaning()
         if not has_vectors(store, MODEL_NAME):

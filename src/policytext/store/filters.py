@@ -1,13 +1,18 @@
 """Document filters shared by every query: the same names in the CLI, the library and the web page.
 
-``speaker``, ``government`` and ``post`` (a post the speaker held that day, the ``speaker_role``
-column) match any part of the name, case-insensitively ("Kennedy" finds
-"John F. Kennedy"); ``party``, ``kind``, ``source``, ``country`` and ``role`` (the speaker's place
+``speaker`` matches the start of a word of the name, case-insensitively ("Kennedy" finds
+"John F. Kennedy", "Ann" finds "Anne-Marie Trevelyan" but not "Danny Kruger"); ``government``
+and ``post`` (a post the speaker held that day, the ``speaker_role`` column) match any part of
+the name; ``party``, ``kind``, ``source``, ``country`` and ``role`` (the speaker's place
 on the day: minister, shadow, backbencher, chair) match whole values, and ``side`` (the speaker's
 party's side that day) is ``government`` or ``opposition`` (any other value is refused),
 case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
 every Conservative document); ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
-read as the first or last day of that year).
+read as the first or last day of that year; ``since`` after ``until`` is refused).
+
+:meth:`DocumentFilter.check_values` refuses a party, kind or government no document has, and a
+speaker who matches no record, suggesting the closest values of the corpus: a typo such as
+``--party Democrat`` is an error, never an empty result.
 
 The vocabulary is closed: a name outside :data:`FILTER_NAMES` is refused with
 :class:`~policytext.errors.UnknownOption` (a typo such as ``goverment`` never widens a selection
@@ -125,9 +130,44 @@ class DocumentFilter:
             values["since"] = normalise_date_bound(values["since"], end=False, name="since")
         if "until" in values:
             values["until"] = normalise_date_bound(values["until"], end=True, name="until")
+        if "since" in values and "until" in values and values["since"] > values["until"]:
+            raise BadQuery(f"--since is after --until ({values['since']} > {values['until']}): no date "
+                           "lies between them; swap them or widen the period")
         if "limit" in values:
             values["limit"] = _check_limit(values["limit"])
         return cls(**values)
+
+    def check_values(self, conn: Any) -> "DocumentFilter":
+        """Refuse a party, kind or government that no document has, or a speaker no record has; return self.
+
+        Each value is checked on its own, so a value the corpus has but other filters exclude is
+        not an error (the empty result is then the answer). Cheap: one ``LIMIT 1`` look-up per
+        value given (indexed columns but party); the distinct values are read only to suggest the
+        closest in the error.
+
+        Raises:
+            BadQuery: naming the value, the values of the corpus and the closest of them.
+        """
+        if self.party and not _exists(conn, "SELECT 1 FROM documents WHERE party = ? COLLATE NOCASE "
+                                            "OR source_party = ? COLLATE NOCASE LIMIT 1", [self.party] * 2):
+            _refuse(conn, "party", "parties", self.party, "SELECT DISTINCT party FROM documents")
+        if self.kind and not _exists(conn, "SELECT 1 FROM documents WHERE kind = ? COLLATE NOCASE LIMIT 1",
+                                     [self.kind]):
+            _refuse(conn, "kind", "kinds", self.kind, "SELECT DISTINCT kind FROM documents")
+        if self.government and not _exists(conn, "SELECT 1 FROM documents WHERE government LIKE ? ESCAPE '\\' "
+                                                 "LIMIT 1", [f"%{_escape_like(self.government)}%"]):
+            _refuse(conn, "government", "governments", self.government,
+                    "SELECT DISTINCT government FROM documents")
+        if self.speaker:
+            found = False
+            for table in ("documents", "quotes", "claims"):  # who speaks, who is quoted, who claims
+                clause, params = speaker_condition("speaker", self.speaker)
+                if _exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params):
+                    found = True
+                    break
+            if not found:
+                _refuse_speaker(conn, self.speaker)
+        return self
 
     def where(self, alias: str = "documents", *, speaker_column: str | None = None) -> tuple[str, list[Any]]:
         """Return a SQL condition (``1`` when empty) and its parameters, for table ``alias``.
@@ -137,8 +177,9 @@ class DocumentFilter:
         """
         clauses, params = [], []
         if self.speaker:
-            clauses.append(f"{speaker_column or alias + '.speaker'} LIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(self.speaker)}%")
+            clause, speaker_params = speaker_condition(speaker_column or alias + ".speaker", self.speaker)
+            clauses.append(clause)
+            params.extend(speaker_params)
         if self.government:
             clauses.append(f"{alias}.government LIKE ? ESCAPE '\\'")
             params.append(f"%{_escape_like(self.government)}%")
@@ -167,6 +208,57 @@ class DocumentFilter:
 
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(DocumentFilter))
 """The shared filter vocabulary, in the order messages list it."""
+
+
+def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
+    """Return the SQL condition matching ``speaker`` at the start of a word of ``column``, and its parameters.
+
+    Case-insensitive, at the start of the name or after a space or hyphen: "Ann" finds "Ann
+    Widdecombe" and "Anne-Marie Trevelyan" (a word that starts so) but not "Danny Kruger";
+    "Kennedy" finds "John F. Kennedy".
+    """
+    value = _escape_like(speaker.strip())
+    clause = " OR ".join([f"{column} LIKE ? ESCAPE '\\'"] * 3)
+    return f"({clause})", [f"{value}%", f"% {value}%", f"%-{value}%"]
+
+
+def _exists(conn: Any, sql: str, params: list[Any]) -> bool:
+    return conn.execute(sql, params).fetchone() is not None
+
+
+def _closest(value: str, known: Sequence[str], n: int = 3) -> list[str]:
+    by_fold = {}
+    for name in known:
+        by_fold.setdefault(name.casefold(), name)
+    return [by_fold[m] for m in difflib.get_close_matches(value.casefold(), list(by_fold), n=n, cutoff=0.5)]
+
+
+def _listing(values: Sequence[str], most: int = 30) -> str:
+    shown = ", ".join(values[:most])
+    return shown + (f", … ({len(values)} in all)" if len(values) > most else "") if values else "none"
+
+
+def _refuse(conn: Any, name: str, plural: str, value: str, sql: str) -> None:
+    known = sorted({row[0] for row in conn.execute(sql) if row[0]}, key=str.casefold)
+    close = _closest(value, known)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise BadQuery(f"no document has {name} {value!r}; {plural} in this corpus: {_listing(known)}{hint}")
+
+
+def _refuse_speaker(conn: Any, speaker: str) -> None:
+    names = sorted({row[0] for table in ("documents", "quotes", "claims")
+                    for row in conn.execute(f"SELECT DISTINCT speaker FROM {table}") if row[0]}, key=str.casefold)
+    words: dict[str, set[str]] = {}
+    for name in names:
+        for word in re.split(r"[\s-]+", name):
+            if word:
+                words.setdefault(word.casefold(), set()).add(name)
+    close = {name for word in difflib.get_close_matches(speaker.strip().casefold(), list(words), n=3, cutoff=0.6)
+             for name in words[word]}
+    close |= set(_closest(speaker, names))
+    hint = f"; did you mean {' or '.join(sorted(close, key=str.casefold)[:5])}?" if close else ""
+    raise BadQuery(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
+                   f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}")
 
 
 def _escape_like(value: str) -> str:
