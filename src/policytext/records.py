@@ -5,6 +5,7 @@ cited and highlighted in its source document.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import json
@@ -184,6 +185,30 @@ def check_resolved_by(methods: str) -> list[str]:
     if unknown or not names:
         raise BadQuery(f"unknown speaker resolution {', '.join(unknown) or repr(methods)}: "
                        f"--resolved-by takes {', '.join(RESOLVED_BY)} (comma-separated)")
+    return names
+
+
+CLAIM_TYPES: tuple[str, ...] = ("quantity", "comparison", "causal", "prediction", "trend", "attribution_of_fact")
+"""The types :func:`policytext.annotate.claim_types.find_claim_types` can give, in a fixed order
+(used as scorer features)."""
+
+
+def check_claim_types(types: str) -> list[str]:
+    """Return the claim types named in ``types`` (comma-separated, any case), refusing unknown ones.
+
+    Like ``--resolved-by``, a comma list names several types (a claim of any of them is kept).
+
+    Example:
+        >>> check_claim_types("quantity, Causal")
+        ['quantity', 'causal']
+    """
+    names = [t.strip().casefold() for t in str(types).split(",") if t.strip()]
+    unknown = [t for t in names if t not in CLAIM_TYPES]
+    if unknown or not names:
+        close = [m for t in unknown for m in difflib.get_close_matches(t, CLAIM_TYPES, n=1)]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise BadQuery(f"unknown claim type {', '.join(map(repr, unknown)) or repr(types)}{hint}: "
+                       f"--type takes {', '.join(CLAIM_TYPES)} (comma-separated)")
     return names
 
 

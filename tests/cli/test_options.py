@@ -37,6 +37,51 @@ def test_every_dated_command_refuses_a_bad_date_in_one_line(capsys, tmp_path, co
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("command", DATED_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_every_dated_command_refuses_since_after_until(capsys, tmp_path, corpus_path, command) -> None:
+    args = [part.format(tmp=tmp_path) for part in command]
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, *args, "--since", "2020", "--until", "2010")
+    assert (code, out) == (1, "") and err.startswith("Error: --since is after --until (2020-01-01 > 2010-12-31)")
+    assert not (tmp_path / "out").exists()
+
+
+# Values no document of the shared corpus (Kennedy's addresses, a statement, a blog post) has:
+# each once gave an empty answer and exit 0.
+UNKNOWN_VALUES = [
+    ("--party", "Democrat", "Error: no document has party 'Democrat'; parties in this corpus: Democratic",
+     "(did you mean Democratic?)"),
+    ("--party", "GOP", "Error: no document has party 'GOP'; parties in this corpus: Democratic", ""),
+    ("--kind", "speeches", "Error: no document has kind 'speeches'; kinds in this corpus:", "(did you mean speech?)"),
+    ("--speaker", "Kenedy", "Error: no speaker in this corpus matches 'Kenedy'", "did you mean John F. Kennedy?"),
+    ("--government", "Kenedy", "Error: no document has government 'Kenedy'", "did you mean"),
+]
+
+
+@pytest.mark.parametrize("command", [["docs"], ["search", "peace"], ["claims"], ["quotes"], ["kwic", "peace"],
+                                     ["trends", "trust"], ["export", "--to", "{tmp}/out"]],
+                         ids=lambda c: c[0])
+@pytest.mark.parametrize(("option", "value", "start", "hint"), UNKNOWN_VALUES, ids=lambda v: str(v)[:10])
+def test_a_filter_value_no_document_has_is_refused_with_the_closest(capsys, tmp_path, corpus_path, command,
+                                                                     option, value, start, hint) -> None:
+    args = [part.format(tmp=tmp_path) for part in command]
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, *args, option, value)
+    assert (code, out) == (1, "") and err.startswith(start) and hint in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_present_value_excluded_by_other_filters_is_an_empty_answer(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "docs", "--party", "Democratic",
+                         "--since", "2019", "--format", "json")
+    assert (code, json.loads(out)) == (0, []), err
+
+
+def test_a_speaker_matches_at_word_starts_only(capsys, corpus_path) -> None:
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "docs", "--speaker", "john f", "--format", "json")
+    assert code == 0 and {row["speaker"] for row in json.loads(out)} == {"John F. Kennedy"}, err
+    code, out, err = run(capsys, "--quiet", "--corpus", corpus_path, "docs", "--speaker", "ennedy")
+    assert code == 1 and err.startswith("Error: no speaker in this corpus matches 'ennedy'")
+
+
 @pytest.mark.parametrize("command", [["docs"], ["search", "peace"], ["quotes"], ["claims", "--min-score", "0"]])
 def test_the_last_month_of_9999_is_a_bound_not_a_crash(capsys, corpus_path, command) -> None:
     outputs = []

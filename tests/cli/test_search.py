@@ -58,6 +58,9 @@ def test_search_in_quotes_and_claims(capsys, corpus_path) -> None:
         (["search", "peace", "--since", "someday"], "Error: since='someday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
         (["search", "peace", "--limit", "9999"], "Error: the limit must be 0 to 1000, not 9999"),
         (["claims", "--min-score", "2"], "Error: --min-score must be between 0 and 1, not 2.0"),
+        (["claims", "--type", "quantiy"], "Error: unknown claim type 'quantiy' (did you mean quantity?): --type takes "
+                                          "quantity, comparison, causal, prediction, trend, attribution_of_fact"),
+        (["claims", "--type", "quantity,casual"], "Error: unknown claim type 'casual' (did you mean causal?)"),
         (["quotes", "--about", "tax OR"], "Error: cannot read the search query: OR at character 5 needs a word or phrase after it"),
         (["search", "peace", "--count-by", "year", "--cite-format", "apa"],
          "Error: --count-by prints counts and --cite-format prints citations: give one of them"),
@@ -86,6 +89,19 @@ def test_quotes_and_claims_commands(capsys, corpus_path) -> None:
     assert code == 0 and len(rows) == 3 and all(r["speaker"] == "John F. Kennedy" for r in rows)
     code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--since", "2015")
     assert code == 0 and "Matthew Hancock" in out
+
+
+def test_claims_type_takes_a_comma_list_as_resolved_by_does(capsys, corpus_path) -> None:
+    def claims(*args: str) -> list[dict]:
+        code, out, err = run(capsys, "--corpus", corpus_path, "claims", "--min-score", "0", "--limit", "1000",
+                             *args, "--format", "json")
+        assert code == 0, err
+        return json.loads(out)
+
+    quantity = claims("--type", "quantity")
+    assert quantity and not claims("--type", "causal")  # the fixture's claims are all of quantity
+    # a comma list keeps a claim of any of its types (it once matched the whole text: nothing)
+    assert claims("--type", "causal, Quantity") == claims("--type", "quantity,comparison") == quantity
 
 
 def test_serve_refuses_a_port_in_use(capsys, corpus_path) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from policytext.records import CLAIM_TYPES  # the types find_claim_types gives, in order
+
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
     r"fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|"
@@ -58,8 +60,6 @@ _PATTERNS: dict[str, list[str]] = {
     ],
 }
 
-CLAIM_TYPES: tuple[str, ...] = ("quantity", "comparison", "causal", "prediction", "trend", "attribution_of_fact")
-"""The types :func:`find_claim_types` can give, in a fixed order (used as scorer features)."""
 
 _COMPILED = {name: [re.compile(p, re.IGNORECASE) for p in patterns] for name, patterns in _PATTERNS.items()}
 # Words that look like numbers or comparisons but are not claims about quantities.

@@ -325,7 +325,7 @@ def _verify_quotes(st: Any, doc_ids: list[str], *, format: OutputFormat, **optio
 def claims(
     ctx: typer.Context,
     min_score: float = typer.Option(0.5, help="Only claims scoring at least this (0-1)."),
-    type: Optional[str] = typer.Option(None, "--type", help="Only this type: quantity, comparison, causal, prediction, trend…"),
+    type: Optional[str] = typer.Option(None, "--type", help="Only these types (comma-separated): quantity, comparison, causal, prediction, trend, attribution_of_fact."),
     speaker: Optional[str] = typer.Option(None, help="Part of the claimant's name."),
     about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
     party: Optional[str] = PARTY,

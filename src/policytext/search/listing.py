@@ -8,7 +8,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.records import check_quote_scheme, check_resolved_by
+from policytext.records import check_claim_types, check_quote_scheme, check_resolved_by
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, _store_of, query_errors, record_filter
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
@@ -127,7 +127,8 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     Args:
         corpus: a Corpus or Store.
         min_score: only claims scoring at least this (0-1).
-        type: only claims of this type (quantity, comparison, causal, prediction, trend, …).
+        type: only claims of this type, or of any of a comma list (``"quantity,causal"``): of
+            :data:`policytext.records.CLAIM_TYPES`; any other is refused.
         speaker: part of the claimant's name (the document's speaker when a claim has none).
         about: a search query over the claims' text; best matches first.
         party, government, kind, since, until, limit, role, side, post: the shared document filters.
@@ -145,9 +146,11 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     where, params = record_filter("claims", filters)
     where += " AND t.score >= ?"
     params = params + [float(min_score)]
-    if type:
-        where += " AND EXISTS (SELECT 1 FROM json_each(t.types) WHERE json_each.value = ? COLLATE NOCASE)"
-        params = params + [type]
+    if type is not None:
+        types = check_claim_types(type)
+        where += (" AND EXISTS (SELECT 1 FROM json_each(t.types) WHERE json_each.value COLLATE NOCASE "
+                  f"IN ({', '.join('?' * len(types))}))")
+        params = params + types
     select = ("t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, t.text AS text, "
               "t.score AS score, t.types AS types, COALESCE(t.speaker, d.speaker) AS speaker, "
               f"{_DOC_COLUMNS}")

@@ -227,10 +227,19 @@ def _exists(conn: Any, sql: str, params: list[Any]) -> bool:
 
 
 def _closest(value: str, known: Sequence[str], n: int = 3) -> list[str]:
-    by_fold = {}
+    """Return the values of ``known`` closest to ``value``, whole or by a word ("Kenedy" -> "Kennedy administration")."""
+    by_fold: dict[str, str] = {}
+    words: dict[str, list[str]] = {}
     for name in known:
         by_fold.setdefault(name.casefold(), name)
-    return [by_fold[m] for m in difflib.get_close_matches(value.casefold(), list(by_fold), n=n, cutoff=0.5)]
+        for word in re.split(r"[\s-]+", name.casefold()):
+            if word and name not in words.setdefault(word, []):
+                words[word].append(name)
+    target = value.strip().casefold()
+    close = [by_fold[m] for m in difflib.get_close_matches(target, list(by_fold), n=n, cutoff=0.6)]
+    for word in difflib.get_close_matches(target, list(words), n=n, cutoff=0.6):
+        close += [name for name in words[word] if name not in close]
+    return close[:n]
 
 
 def _listing(values: Sequence[str], most: int = 30) -> str:
@@ -248,15 +257,8 @@ def _refuse(conn: Any, name: str, plural: str, value: str, sql: str) -> None:
 def _refuse_speaker(conn: Any, speaker: str) -> None:
     names = sorted({row[0] for table in ("documents", "quotes", "claims")
                     for row in conn.execute(f"SELECT DISTINCT speaker FROM {table}") if row[0]}, key=str.casefold)
-    words: dict[str, set[str]] = {}
-    for name in names:
-        for word in re.split(r"[\s-]+", name):
-            if word:
-                words.setdefault(word.casefold(), set()).add(name)
-    close = {name for word in difflib.get_close_matches(speaker.strip().casefold(), list(words), n=3, cutoff=0.6)
-             for name in words[word]}
-    close |= set(_closest(speaker, names))
-    hint = f"; did you mean {' or '.join(sorted(close, key=str.casefold)[:5])}?" if close else ""
+    close = _closest(speaker, names)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise BadQuery(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
                    f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}")
 
