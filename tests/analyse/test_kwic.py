@@ -62,3 +62,12 @@ def test_kwic_refuses_a_misspelt_filter_and_a_bad_date(small_corpus: Path) -> No
         with pytest.raises(BadQuery, match=re.escape("until='9999-13' is not a valid month")):
             kwic(corpus, "trust", until="9999-13")
         assert len(kwic(corpus, "trust", until="9999-12")) == len(kwic(corpus, "trust"))
+
+
+def test_kwic_refuses_a_misspelt_theme_that_matches_nothing(small_corpus: Path) -> None:
+    with policytext.open_corpus(small_corpus) as corpus:
+        with pytest.raises(BadQuery, match=r"^no theme named 'trsut', and no selected document has it as a term: "
+                                           r"did you mean theme 'trust'\?"):
+            kwic(corpus, "trsut")
+        assert len(kwic(corpus, "Trust")) == len(kwic(corpus, "trust")) > 0  # a theme's name in any case
+        assert kwic(corpus, "zyzzyva").empty  # a term found nowhere and near no theme: an empty answer

@@ -1,6 +1,7 @@
 """Keyword in context: every match of a theme or a term, with the original words around it."""
 from __future__ import annotations
 
+import difflib
 from typing import Any, Callable, Sequence
 
 import pandas as pd
@@ -28,12 +29,20 @@ def resolve_query(query: str, lexicon: Lexicon) -> Theme:
 
     A term is matched on lemmas like a theme entry: "trust", "small business", "entrepreneur*".
     """
-    if query in lexicon:
-        return lexicon.get(query)
+    if query in lexicon or query.strip().lower().replace("-", "_") in lexicon:
+        return lexicon.get(query.strip())
     try:
         return Theme.build(query, {"label": query, "terms": [query]}, "query")
     except ConfigError as err:
         raise BadQuery(f"cannot search for {query!r}: give a theme name or a lemma, phrase or wildcard") from err
+
+
+def _refuse_a_near_theme(query: str, lexicon: Lexicon) -> None:
+    """Raise :class:`BadQuery` when ``query``, a term found nowhere, is close to a theme's name (a typo)."""
+    close = difflib.get_close_matches(query.strip().lower().replace("-", "_"), lexicon.names(), n=3, cutoff=0.7)
+    if close:
+        raise BadQuery(f"no theme named {query!r}, and no selected document has it as a term: did you mean "
+                       f"theme {' or '.join(map(repr, close))}? List the themes with 'policytext themes list'.")
 
 
 @strict_options
@@ -69,6 +78,8 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
     rows: list[dict[str, Any]] = []
     made = dict(query=query, window=window, themes_sha256=themes_digest([theme]))
     filters = dict(filters, limit=limit)
+    if not hits and theme.source == "query":
+        _refuse_a_near_theme(query, lexicon)
     if not hits:
         return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
     streams = dict(zip(frame["id"], frame["lemmas"]))
