@@ -68,6 +68,18 @@ class BadQuery(PolicytextError):
     """A search query or filter cannot be understood."""
 
 
+class UnknownValue(BadQuery):
+    """A filter value no document of the corpus has (``--party Democrat`` where it says "Democratic").
+
+    ``name`` is the filter (party, kind, government, speaker) and ``value`` what was given.
+    """
+
+    def __init__(self, message: str, *, name: str, value: str):
+        super().__init__(message)
+        self.name = name
+        self.value = value
+
+
 class UnknownOption(BadQuery, TypeError):
     """A keyword option or filter name that the function does not take (a typo, say).
 

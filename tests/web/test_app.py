@@ -75,6 +75,11 @@ def test_api_pages(base_url) -> None:
         ("q=billion&in=claims&min_score=high", "'min_score' must be a number from 0 to 1, not 'high'"),
         ("q=billion&in=claims&min_score=nan", "'min_score' must be a number from 0 to 1"),
         ("", "give a query in 'q'"),
+        # a misspelt parameter once searched everything; a second value once replaced the first
+        ("q=peace&speakr=Kennedy", "unknown parameter 'speakr' (did you mean 'speaker'?); accepted: q, in, sort"),
+        ("q=peace&party=Democratic&party=Republican", "'party' is given more than once (Democratic, Republican)"),
+        ("q=peace&since=1963&until=1961", "--since is after --until"),
+        ("q=peace&party=Democrat", "no document has party 'Democrat'"),
     ],
 )
 def test_api_bad_requests_are_400_with_a_message(base_url, params, message) -> None:
@@ -114,6 +119,16 @@ def test_page_escapes_markup_from_documents(base_url) -> None:
 def test_page_shows_a_bad_query_as_an_error(base_url) -> None:
     status, _, body = fetch(f"{base_url}/?q={quote('tax OR')}")
     assert status == 400 and 'role="alert"' in body and "OR at character 5 needs a word or phrase after it" in body
+
+
+def test_page_shows_an_unknown_parameter_as_an_error_not_every_hit(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/?q=peace&speakr=Kennedy")
+    assert status == 400 and 'role="alert"' in body and "unknown parameter &#39;speakr&#39;" in body
+    assert 'class="hits"' not in body
+    assert fetch(f"{base_url}/api/search.csv?q=peace&speakr=Kennedy")[0] == 400
+    assert fetch(f"{base_url}/api/cite?q=peace&format=ris&speakr=Kennedy")[0] == 400
+    # the same value twice, or an empty duplicate as a form sends, is one value
+    assert fetch(f"{base_url}/api/search?q=peace&speaker=Kennedy&speaker=Kennedy&party=")[0] == 200
 
 
 def test_page_links_to_the_next_page(base_url) -> None:

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from policytext.errors import BadQuery, UnknownOption
+from policytext.errors import BadQuery, UnknownOption, UnknownValue
 from policytext.records import ROLES, SIDES
 
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
@@ -146,7 +146,7 @@ class DocumentFilter:
         closest in the error.
 
         Raises:
-            BadQuery: naming the value, the values of the corpus and the closest of them.
+            UnknownValue: a ``BadQuery`` naming the value, the values of the corpus and the closest.
         """
         if self.party and not _exists(conn, "SELECT 1 FROM documents WHERE party = ? COLLATE NOCASE "
                                             "OR source_party = ? COLLATE NOCASE LIMIT 1", [self.party] * 2):
@@ -251,7 +251,8 @@ def _refuse(conn: Any, name: str, plural: str, value: str, sql: str) -> None:
     known = sorted({row[0] for row in conn.execute(sql) if row[0]}, key=str.casefold)
     close = _closest(value, known)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise BadQuery(f"no document has {name} {value!r}; {plural} in this corpus: {_listing(known)}{hint}")
+    raise UnknownValue(f"no document has {name} {value!r}; {plural} in this corpus: {_listing(known)}{hint}",
+                       name=name, value=value)
 
 
 def _refuse_speaker(conn: Any, speaker: str) -> None:
@@ -259,8 +260,9 @@ def _refuse_speaker(conn: Any, speaker: str) -> None:
                     for row in conn.execute(f"SELECT DISTINCT speaker FROM {table}") if row[0]}, key=str.casefold)
     close = _closest(speaker, names)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
-    raise BadQuery(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
-                   f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}")
+    raise UnknownValue(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
+                       f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}",
+                       name="speaker", value=speaker)
 
 
 def _escape_like(value: str) -> str:

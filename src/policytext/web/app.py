@@ -31,14 +31,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import parse_qs, parse_qsl, quote_plus, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from policytext.csv_cells import csv_cell
-from policytext.errors import BadQuery, ConfigError, PolicytextError
+from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.counts import count_facets
 from policytext.records import ROLES, SIDES
@@ -135,13 +135,22 @@ class SearchRequest:
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and not (k == "page" and v == 1)})
 
 
-def read_request(query_string: str) -> SearchRequest:
+REQUEST_PARAMETERS: tuple[str, ...] = ("q", "in", "sort", "min_score", "meaning", "limit", "page", *FILTER_NAMES)
+"""The parameters of the search page and ``/api/search`` (``/api/cite`` also takes ``format``)."""
+
+
+def read_request(query_string: str, *, also: Sequence[str] = ()) -> SearchRequest:
     """Parse a query string into a :class:`SearchRequest`, or raise ``BadQuery``.
+
+    A parameter outside :data:`REQUEST_PARAMETERS` (and ``also``) is refused, naming the accepted
+    ones (``speakr=Obama`` once searched everything), and so is one given twice with two values:
+    no parameter takes a list.
 
     Example:
         >>> read_request("q=tax&in=quotes&page=2").offset
         20
     """
+    check_parameters(query_string, (*REQUEST_PARAMETERS, *also))
     raw = parse_qs(query_string, keep_blank_values=False)
 
     def one(name: str) -> str:
@@ -169,6 +178,32 @@ def read_request(query_string: str) -> SearchRequest:
             raise BadQuery(f"'min_score' must be a number from 0 to 1, not {one('min_score')!r}")
     return SearchRequest(q=one("q"), within=within, filters=filters, limit=limit, page=page, sort=sort,
                          meaning=one("meaning") in ("1", "on", "true"), min_score=min_score)
+
+
+def check_parameters(query_string: str, accepted: Sequence[str]) -> None:
+    """Raise ``BadQuery`` for a parameter not in ``accepted`` or one given twice with different values.
+
+    Example:
+        >>> check_parameters("q=tax&speakr=Obama", ("q", "speaker"))
+        Traceback (most recent call last):
+        ...
+        policytext.errors.BadQuery: unknown parameter 'speakr' (did you mean 'speaker'?); accepted: q, speaker
+    """
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    unknown = list(dict.fromkeys(name for name, _ in pairs if name not in accepted))
+    if unknown:
+        named = ", ".join(f"{name!r}" + "".join(f" (did you mean {m!r}?)" for m in
+                                                difflib.get_close_matches(name, accepted, n=1, cutoff=0.6))
+                          for name in unknown)
+        raise BadQuery(f"unknown parameter{'s' if len(unknown) > 1 else ''} {named}; accepted: {', '.join(accepted)}")
+    values: dict[str, set[str]] = {}
+    for name, value in pairs:
+        if value.strip():
+            values.setdefault(name, set()).add(value.strip())
+    twice = [name for name, given in values.items() if len(given) > 1]
+    if twice:
+        raise BadQuery(f"{twice[0]!r} is given more than once ({', '.join(sorted(values[twice[0]]))}): "
+                       "give each parameter once (none takes a list)")
 
 
 def _read_int(value: str, name: str, default: int, low: int, high: int) -> int:
@@ -607,11 +642,14 @@ class SearchApp:
                 result = self._run_search(request)
         except BadQuery as err:
             error = str(err)
+            unknown_speaker = isinstance(err, UnknownValue) and err.name == "speaker"
+        else:
+            unknown_speaker = result is not None and not result.total
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
         suggestions: list[str] = []
-        if result is not None and not result.total and filters.get("speaker"):
+        if unknown_speaker and filters.get("speaker"):
             suggestions = suggest_speakers(filters["speaker"], view["speakers"])
         cites = styled_citations(self.store(), result.hits) if result else []
         html = self.env.get_template("page.html").render(
@@ -665,7 +703,7 @@ class SearchApp:
     def _cite(self, query_string: str, start_response: StartResponse) -> list[bytes]:
         """Answer ``/api/cite``: the citations of a page of hits as a BibTeX, RIS or CSL-JSON file."""
         try:
-            request = read_request(query_string)
+            request = read_request(query_string, also=("format",))
             style = (parse_qs(query_string).get("format") or [""])[-1]
             if style not in CITE_FILES:
                 raise BadQuery(f"'format' must be one of {', '.join(CITE_FILES)}, not {style!r}")
