@@ -5,7 +5,7 @@ import pytest
 
 from policytext.annotate import annotate_corpus
 from policytext.corpus import open_corpus
-from policytext.errors import ConfigError
+from policytext.errors import BadQuery, ConfigError
 from policytext.records import Document
 from policytext.search.index import check_search_index
 from policytext.store import upsert_document, utc_now
@@ -146,7 +146,9 @@ def test_retag_kind_away_from_speech_takes_the_speaker_off_its_claims(corpus) ->
     speakers = {row[0] for row in corpus.store.conn.execute(
         "SELECT speaker FROM claims WHERE doc_id = ?", (SPEECH_DOC.id,))}
     assert "Ann Lee" not in speakers
-    assert corpus.count_documents(kind="speech") == 0 and corpus.count_documents(kind="statement") == 1
+    assert corpus.count_documents(kind="statement") == 1
+    with pytest.raises(BadQuery, match="no document has kind 'speech'"):  # none is left: a value no document has
+        corpus.count_documents(kind="speech")
 
 
 def test_retag_of_party_leaves_annotation_alone(corpus) -> None:
@@ -156,3 +158,13 @@ def test_retag_of_party_leaves_annotation_alone(corpus) -> None:
     again = corpus.retag({"party": "Green"}, kind="article")
     assert (again.matched, again.changed) == (2, 0)  # nothing left to change
     assert annotate_corpus(corpus).annotated == 0
+
+
+def test_delete_by_speaker_matches_word_starts_and_refuses_a_speaker_no_document_has(corpus) -> None:
+    # "nn" and "Lee" sit inside or end a word elsewhere; a mid-word substring once chose documents
+    with pytest.raises(BadQuery, match=r"^no speaker in this corpus matches 'nn Lee'"):
+        corpus.delete(speaker="nn Lee")
+    with pytest.raises(BadQuery, match=r"^no document has party 'Nobody'"):
+        corpus.delete(party="Nobody")
+    assert corpus.count_documents() == 3
+    assert corpus.delete(speaker="ann", dry_run=True).documents == 1
