@@ -51,13 +51,18 @@ def test_docs_json_contract(capsys, sotu_corpus) -> None:
         (["--party", "republican"], ["1961-01-12"]),
         (["--since", "1962", "--until", "1963-01"], ["1962-01-11", "1963-01-14"]),
         (["--kind", "speech", "--limit", "2"], ["1961-01-12", "1961-01-30"]),
-        (["--speaker", "Lincoln"], []),
+        (["--speaker", "kennedy", "--since", "1964"], []),  # a speaker the corpus has, outside the dates
     ],
 )
 def test_docs_filters(capsys, sotu_corpus, options, dates) -> None:
     code, out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs", "--format", "jsonl", *options)
     assert code == 0
     assert [json.loads(line)["date"] for line in out.splitlines()] == dates
+
+
+def test_docs_refuses_a_speaker_no_document_has(capsys, sotu_corpus) -> None:
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "docs", "--speaker", "Lincoln")
+    assert (code, out) == (1, "") and err.startswith("Error: no speaker in this corpus matches 'Lincoln'")
 
 
 def test_docs_csv_and_table(capsys, sotu_corpus) -> None:
