@@ -16,7 +16,14 @@ def is_word_token(token) -> bool:
 
 
 def lemma_stream(doc) -> list[str]:
-    """Return the lower-case lemmas of the word tokens of a spaCy ``Doc`` (or span), in order."""
+    """Return the lower-case lemmas of the word tokens of a spaCy ``Doc`` (or span, or tokens), in order.
+
+    A whole ``Doc`` is read from its attribute arrays, each distinct (word, lemma) pair decided once:
+    the same stream as the token by token loop for other inputs, at a fraction of the cost of a
+    Python ``Token`` object per token (annotation reads the stream of every chunk).
+    """
+    if hasattr(doc, "to_array"):
+        return _doc_lemma_stream(doc)
     lemmas = []
     for token in doc:
         if not is_word_token(token):
@@ -24,6 +31,31 @@ def lemma_stream(doc) -> list[str]:
         lemma = (token.lemma_ or token.text).lower().strip()
         if lemma and " " not in lemma:
             lemmas.append(lemma)
+    return lemmas
+
+
+def _doc_lemma_stream(doc) -> list[str]:
+    """:func:`lemma_stream` of a whole ``Doc``, from ``doc.to_array`` (what :func:`is_word_token` reads is
+    a property of the word, so a (word, lemma) pair always gives the same result)."""
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, ORTH
+
+    strings = doc.vocab.strings
+    decided: dict[tuple[int, int], str | None] = {}
+    lemmas = []
+    for orth, lemma, punct, space in doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE]).tolist():
+        key = (orth, lemma)
+        if key in decided:
+            kept = decided[key]
+        else:
+            kept = None
+            text = strings[orth]
+            if not (punct or space) and any(ch.isalpha() for ch in text):
+                kept = (strings[lemma] or text).lower().strip()
+                if not kept or " " in kept:
+                    kept = None
+            decided[key] = kept
+        if kept is not None:
+            lemmas.append(kept)
     return lemmas
 
 

@@ -140,3 +140,15 @@ def test_quote_rows_that_crossed_a_worker_process_as_lists_are_read_back(pipelin
     assert isinstance(doc._.pt_quotes[0], list)
     [row] = read_chunk(doc, 100).quotes
     assert isinstance(row, QuoteRow) and row == sent[0].shifted(100)
+
+
+def test_blank_sentences_are_left_out_of_a_chunk(pipeline):
+    # A sentence whose text is only white space (runs of blank lines) is no sentence; the others keep
+    # their offsets, shifted by the chunk's start.
+    from policytext.annotate.document import read_chunk
+
+    text = "Taxes rose.\n\n\n\n   \n\nWe will win.\n\n \n"
+    doc = pipeline(text)
+    expected = [(s.start_char + 7, s.end_char + 7) for s in doc.sents if s.text.strip()]
+    assert read_chunk(doc, 7).sentences == expected
+    assert [text[a - 7:b - 7].strip() for a, b in expected] == ["Taxes rose.", "We will win."]

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from itertools import islice
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -39,22 +40,16 @@ class ClaimFinder:
         self.scorer = scorer
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.pt_claims = score_sentences(list(doc.sents), self.scorer)
+        doc._.pt_claims = _score_spans(_trimmed_sentences(doc), self.scorer)
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
         """Score the sentences of ``batch_size`` Docs at a time (what ``nlp.pipe`` calls): one scorer call per batch."""
         for batch in _batches(docs, batch_size):
-            spans = [list(doc.sents) for doc in batch]
-            rows = score_sentences([span for doc_spans in spans for span in doc_spans], self.scorer)
-            by_doc: dict[int, list[list]] = {id(doc): [] for doc in batch}
-            flat_docs = [doc for doc, doc_spans in zip(batch, spans) for _ in doc_spans]
-            kept = iter(rows)
-            for doc, span in zip(flat_docs, (span for doc_spans in spans for span in doc_spans)):
-                if _trim(span) is not None:
-                    by_doc[id(doc)].append(next(kept))
-            for doc in batch:
-                doc._.pt_claims = by_doc[id(doc)]
+            spans = [_trimmed_sentences(doc) for doc in batch]
+            rows = iter(_score_spans([span for doc_spans in spans for span in doc_spans], self.scorer))
+            for doc, doc_spans in zip(batch, spans):
+                doc._.pt_claims = [next(rows) for _ in doc_spans]
                 yield doc
 
 
@@ -72,7 +67,19 @@ def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer) -> list[list
         >>> score_sentences(list(nlp("Crime rose by 12% last year.").sents), ClaimScorer.load())[0][3]
         ['quantity', 'trend']
     """
-    spans = [trimmed for trimmed in (_trim(sentence) for sentence in sentences) if trimmed is not None]
+    spans, flags = [], {}
+    for sentence in sentences:
+        doc = sentence.doc
+        if id(doc) not in flags:
+            flags[id(doc)] = _space_flags(doc)
+        span = _trim(sentence, flags[id(doc)])
+        if span is not None:
+            spans.append(span)
+    return _score_spans(spans, scorer)
+
+
+def _score_spans(spans: Sequence[Span], scorer: ClaimScorer) -> list[list]:
+    """Return one claim row per (trimmed, non-blank) sentence span, in order."""
     if not spans:
         return []
     texts = [span.text for span in spans]
@@ -87,12 +94,26 @@ def score_sentences(sentences: Sequence[Span], scorer: ClaimScorer) -> list[list
     return rows
 
 
-def _trim(sentence: Span) -> Span | None:
-    """Return the sentence without white-space tokens at either end (None when nothing is left)."""
+def _trimmed_sentences(doc: Doc) -> list[Span]:
+    """Return the sentences of ``doc`` without white-space tokens at either end, blank ones left out."""
+    space = _space_flags(doc)
+    return [span for span in (_trim(sentence, space) for sentence in doc.sents) if span is not None]
+
+
+def _space_flags(doc: Doc) -> Any:
+    """Return whether each token of ``doc`` is white space, as one array (no ``Token`` object a token)."""
+    return doc.to_array(IS_SPACE).astype(bool)
+
+
+def _trim(sentence: Span, space: Any) -> Span | None:
+    """Return the sentence without white-space tokens at either end (None when nothing is left).
+
+    ``space`` flags the white-space tokens of the sentence's doc (:func:`_space_flags`).
+    """
     start, end = sentence.start, sentence.end
-    while start < end and sentence.doc[start].is_space:
+    while start < end and space[start]:
         start += 1
-    while end > start and sentence.doc[end - 1].is_space:
+    while end > start and space[end - 1]:
         end -= 1
     return sentence.doc[start:end] if end > start else None
 

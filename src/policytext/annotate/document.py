@@ -88,7 +88,7 @@ class ChunkResult:
 
 def read_chunk(doc: Any, offset: int) -> ChunkResult:
     """Return the annotations of a processed chunk ``doc`` with offsets shifted by ``offset``."""
-    sentences = [(s.start_char + offset, s.end_char + offset) for s in doc.sents if s.text.strip()]
+    sentences = [(s.start_char + offset, s.end_char + offset) for s in _non_blank_sentences(doc)]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
                 if "\n" not in text]
     # rows from spaCy's worker processes come back as plain lists (msgpack keeps no tuple types)
@@ -99,6 +99,20 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     if mentions is not None and offset:
         mentions = MentionTable.from_data(mentions, offset).as_data()
     return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc), mentions)
+
+
+def _non_blank_sentences(doc: Any) -> Iterator[Any]:
+    """Yield the sentences of ``doc`` that hold more than white space.
+
+    A sentence's text is blank exactly when each of its tokens is white space (``is_space``), which
+    one attribute array says without building the text of every sentence.
+    """
+    from spacy.attrs import IS_SPACE
+
+    words = doc.to_array(IS_SPACE) == 0
+    for sentence in doc.sents:
+        if words[sentence.start:sentence.end].any():
+            yield sentence
 
 
 @dataclass

@@ -244,10 +244,26 @@ def read_chunk_or_error(doc: Any, context: tuple[int, int, int, int]) -> tuple[C
         return None, f"cannot read the annotations of chunk {index}: {err}"
 
 
+WARM_UP_TEXT = ("“We will cut waiting lists by 5% next year,” said Jane Smith, the Health Minister. "
+                "The plan is working, she added.")
+"""A quote with a named speaker, a pronoun and a claim: one pass through it touches every component."""
+
+
+def warm_pipeline(nlp: Any) -> None:
+    """Run ``nlp`` once over :data:`WARM_UP_TEXT`, so what its components load on first use is loaded here.
+
+    Called before forking workers: the first-name table of speaker resolution (read lazily, about
+    2 CPU seconds and 57 MB) and whatever else a component builds on its first document are then
+    built once in the parent and shared by every forked worker, instead of once in each of them.
+    """
+    nlp(WARM_UP_TEXT)
+
+
 def _pipe_chunks(nlp: Any, chunks: Iterator[tuple[str, tuple[int, int, int, int]]], *, batch_size: int,
                  workers: int) -> Iterator[tuple[tuple[ChunkResult | None, str | None], tuple[int, int, int, int]]]:
     """Yield ``(read_chunk_or_error(doc, context), context)`` per chunk, in order, in this process or in workers."""
     if workers > 1 and can_fork_workers():
+        warm_pipeline(nlp)
         with workers_end_with_parent():
             yield from pipe_in_workers(nlp, chunks, read=read_chunk_or_error, batch_size=batch_size, workers=workers)
         return
