@@ -5,8 +5,9 @@ package), with the same model, batch size and number of processes, each in a fre
 that its peak memory is its own. The ratio annotate / bare is the figure to watch (target ≥ 0.85
 with one process, ≥ 0.90 with ``--workers 2``); absolute words per second depend on the machine
 and on whatever else runs on it. CPU seconds of the parent process and of its workers say where the
-time goes, and move far less than wall time with the machine's load. ``uptime`` is printed first:
-take ratios from runs with a load under the number of cores.
+time goes, and move far less than wall time with the machine's load: their ratio is printed too.
+The load average is printed before and after: take wall-time ratios from runs with a load under the
+number of cores.
 
 Run: .venv/bin/python benchmarks/bench_annotate.py [--since 1981] [--workers 1] [--batch-size 16]
 """
@@ -137,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     target = "0.90" if args.workers > 1 else "0.85"
     print(f"ratio annotate / bare: {annotate_wps / bare_wps:.2f} (target >= {target}); annotate / bare on the "
           f"same chunks: {annotate_wps / chunks_wps:.2f} (the cost of policytext's components and the store)")
+    def cpu(result: dict) -> float:
+        return result["parent_cpu"] + result["workers_cpu"]
+
+    print(f"ratio of CPU seconds, bare / annotate (parent and workers; moves far less with the load than wall "
+          f"time): {cpu(bare) / cpu(annotate):.2f}; on the same chunks: {cpu(results['chunks']) / cpu(annotate):.2f}")
+    print("load average after the run: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     if "annotate-spacy-workers" in results:
         spacy_run = results["annotate-spacy-workers"]
         print(f"ratio annotate through spaCy's n_process workers / bare: "
