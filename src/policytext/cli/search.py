@@ -12,6 +12,7 @@ from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 from policytext.errors import BadQuery
 from policytext.search.wording import count_matching
+from policytext.store.filters import strict_options
 
 TABLE_COLUMNS = ["kwic", "speaker", "date", "citation"]
 
@@ -149,6 +150,7 @@ def search(
         render(rows, format, columns=HIT_COLUMNS)
 
 
+@strict_options
 def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> None:
     """Say on stderr when documents within the filters are not annotated yet (and that no match there is no real no)."""
     from policytext.search import annotation_gap

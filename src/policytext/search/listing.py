@@ -169,6 +169,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
 
 
 
+@strict_options
 def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
     """Return how many documents within ``filters`` are not annotated yet, and how many there are.
 
