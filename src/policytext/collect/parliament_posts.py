@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from policytext.errors import ConfigError
-from policytext.store.people import overlapping_posts, party_clashes
+from policytext.store.people import Dated, Titled, overlapping_posts, party_clashes
 
 EXAMPLES = 3
 """How many examples each reported problem gives."""
@@ -128,7 +128,7 @@ def classify_post(role: str | None, organisation: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Post:
+class Post(Titled):
     """One post held between two dates (inclusive; ``end`` None: still held when the file was made)."""
 
     person_id: str
@@ -138,20 +138,9 @@ class Post:
     end: str | None
     category: str | None  # minister, shadow, pps, chair or None (see classify_post)
 
-    def held_on(self, date: str) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
-
-    @property
-    def title(self) -> str:
-        """The post as a researcher reads it: "Minister of State, Cabinet Office"."""
-        role = self.role.strip().lstrip("- ").strip()
-        if self.organisation and self.organisation.lower() not in role.lower():
-            return f"{role}, {self.organisation}"
-        return role
-
 
 @dataclass(frozen=True)
-class PartySeat:
+class PartySeat(Dated):
     """A member's seat for a party between two dates (a ``people.json`` membership)."""
 
     member_id: str
@@ -159,9 +148,6 @@ class PartySeat:
     party: str | None
     start: str | None
     end: str | None
-
-    def held_on(self, date: str) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,33 @@ class PersonName:
     end: str | None = None
 
 
+class Dated:
+    """Held between ``start`` and ``end`` (ISO days, inclusive; None is an open bound)."""
+
+    start: str | None
+    end: str | None
+
+    def held_on(self, date: str) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
+
+
+class Titled(Dated):
+    """A dated post with a ``role`` in an ``organisation``: its title as a researcher reads it."""
+
+    role: str
+    organisation: str | None
+
+    @property
+    def title(self) -> str:
+        """The post as a researcher reads it: "Minister of State, Cabinet Office"."""
+        role = self.role.strip().lstrip("- ").strip()
+        if self.organisation and self.organisation.lower() not in role.lower():
+            return f"{role}, {self.organisation}"
+        return role
+
+
 @dataclass(frozen=True)
-class PartyMembership:
+class PartyMembership(Dated):
     """A person's membership of (or seat for) a party between two dates."""
 
     party: str
@@ -70,12 +95,9 @@ class PartyMembership:
     end: str | None = None
     member_id: str | None = None  # ParlParse's member id (older Hansard files name speakers by it)
 
-    def held_on(self, date: str) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
-
 
 @dataclass(frozen=True)
-class PostHeld:
+class PostHeld(Titled):
     """A post held between two dates: "Minister of State" in "Cabinet Office"."""
 
     role: str
@@ -85,17 +107,6 @@ class PostHeld:
     category: str | None = None
     start: str | None = None
     end: str | None = None
-
-    def held_on(self, date: str) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date <= self.end)
-
-    @property
-    def title(self) -> str:
-        """The post as a researcher reads it: "Minister of State, Cabinet Office"."""
-        role = self.role.strip().lstrip("- ").strip()
-        if self.organisation and self.organisation.lower() not in role.lower():
-            return f"{role}, {self.organisation}"
-        return role
 
 
 @dataclass(frozen=True)
