@@ -209,7 +209,7 @@ KNOWN = "known: speaker, party, government, kind, source, country, role, side, p
         (lambda c, _: c.count_documents(spekaer="Kennedy"), f"unknown filter 'spekaer' (did you mean 'speaker'?); {KNOWN}"),
         (lambda c, _: c.stats(sinse="1962"), f"unknown filter 'sinse' (did you mean 'since'?); {KNOWN}"),
         (lambda c, out: c.export(out, format="csv", untill="1962"),
-         f"unknown filter 'untill' (did you mean 'until'?); {KNOWN}; other options of export: format, tables"),
+         f"unknown filter 'untill' (did you mean 'until'?); {KNOWN}; other options of export: format, tables, on_remove"),
     ],
 )
 def test_a_misspelt_filter_is_refused_not_ignored(sixties, tmp_path, call, message) -> None:

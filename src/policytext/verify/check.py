@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from policytext.errors import BadQuery
+from policytext.errors import BadQuery, UnknownValue
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
@@ -354,16 +354,27 @@ def _relation_of(speaker: str | None, doc_speaker: str | None) -> str:
     return "own" if doc_speaker and speaker.casefold() in doc_speaker.casefold() else "other"
 
 
+def _hits_of(store: Any, query: str, **options: Any) -> list[Any]:
+    """Return the search's candidate hits; none when the speaker asked about is nowhere in the corpus.
+
+    A near miss of a known speaker was refused before (:func:`_require_known_speaker`); a speaker
+    the corpus does not hold at all gets a verdict whose coverage says so, not an error.
+    """
+    try:
+        return list(search_corpus(store, query, limit=CANDIDATES, **options).hits)
+    except UnknownValue:
+        return []
+
+
 def _aligned_passages(store: Any, words: list[Any], query: str, filters: DocumentFilter,
                       speaker: str | None) -> list[Passage]:
     """Return the candidates' aligned stretches, one per place in the corpus, best first."""
     period = {"since": filters.since, "until": filters.until}
-    hits = list(search_corpus(store, query, speaker=filters.speaker, limit=CANDIDATES, **period).hits)
+    hits = _hits_of(store, query, speaker=filters.speaker, **period)
     quoted_spans: dict[str, list[tuple[int, int]]] = {}
     if filters.speaker:
         hits += search_corpus(store, query, limit=CANDIDATES, **period).hits
-        for hit in search_corpus(store, query, within="quotes", speaker=filters.speaker,
-                                 limit=CANDIDATES, **period).hits:
+        for hit in _hits_of(store, query, within="quotes", speaker=filters.speaker, **period):
             if _relation_of(filters.speaker, hit.doc_speaker) != "own":
                 quoted_spans.setdefault(hit.doc_id, []).append((hit.start, hit.end))
                 hits.append(hit)
