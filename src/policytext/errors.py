@@ -71,13 +71,15 @@ class BadQuery(PolicytextError):
 class UnknownValue(BadQuery):
     """A filter value no document of the corpus has (``--party Democrat`` where it says "Democratic").
 
-    ``name`` is the filter (party, kind, government, speaker) and ``value`` what was given.
+    ``name`` is the filter (party, kind, government, speaker), ``value`` what was given and
+    ``suggestions`` the corpus's closest values (empty when none is close: not a likely typo).
     """
 
-    def __init__(self, message: str, *, name: str, value: str):
+    def __init__(self, message: str, *, name: str, value: str, suggestions: tuple[str, ...] = ()):
         super().__init__(message)
         self.name = name
         self.value = value
+        self.suggestions = suggestions
 
 
 class UnknownOption(BadQuery, TypeError):

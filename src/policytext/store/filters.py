@@ -252,7 +252,7 @@ def _refuse(conn: Any, name: str, plural: str, value: str, sql: str) -> None:
     close = _closest(value, known)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     raise UnknownValue(f"no document has {name} {value!r}; {plural} in this corpus: {_listing(known)}{hint}",
-                       name=name, value=value)
+                       name=name, value=value, suggestions=tuple(close))
 
 
 def _refuse_speaker(conn: Any, speaker: str) -> None:
@@ -262,7 +262,7 @@ def _refuse_speaker(conn: Any, speaker: str) -> None:
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise UnknownValue(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
                        f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}",
-                       name="speaker", value=speaker)
+                       name="speaker", value=speaker, suggestions=tuple(close))
 
 
 def _escape_like(value: str) -> str:

@@ -28,7 +28,6 @@ Without a speaker, the best passage of anyone decides between ``verbatim``, ``al
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -37,6 +36,7 @@ from policytext.errors import BadQuery, UnknownValue
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
+from policytext.store.filters import speaker_condition
 from policytext.verify.align import AGREEMENTS, ELLIPSIS, Alignment, align, disagreements, tokenize
 from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
 from policytext.search.meaning import (
@@ -311,36 +311,21 @@ def find_passages(corpus: Any, quote: str, *, speaker: str | None = None, since:
 
 
 def _require_known_speaker(store: Any, speaker: str) -> None:
-    """Raise :class:`BadQuery` when no document's speaker, quote's speaker or person named matches ``speaker``.
+    """Raise :class:`UnknownValue` when ``speaker`` is a near miss of a speaker the corpus holds.
 
     A misspelt name ("Bsuh") would otherwise read as a finding: "not in the words of 'Bsuh', but of
-    George W. Bush". Only a near miss of a name the corpus holds is refused; a speaker known only
-    from quotes or mentions in other people's texts is known, and one the corpus does not hold at
-    all (Eisenhower in a corpus of Clinton's) gets a verdict whose coverage says so.
+    George W. Bush". The filters' own check decides (documents, quotes and claims, with the closest
+    names); a person only named in others' texts is known too, and a speaker near no name the
+    corpus holds (Eisenhower in a corpus of Clinton's) gets a verdict whose coverage says 0 documents.
     """
-    where, params = DocumentFilter(speaker=speaker).where("d")
-    if store.conn.execute(f"SELECT 1 FROM documents AS d WHERE {where} LIMIT 1", params).fetchone():
-        return
-    pattern = f"%{_like_escape(speaker)}%"
-    for sql in ("SELECT 1 FROM quotes WHERE speaker LIKE ? ESCAPE '\\' LIMIT 1",
-                "SELECT 1 FROM entities WHERE label = 'PERSON' AND name LIKE ? ESCAPE '\\' LIMIT 1"):
-        if store.conn.execute(sql, (pattern,)).fetchone():  # quoted, or named, in others' texts
-            return
-    names = [row[0] for row in store.conn.execute(
-        "SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")]
-    by_form = {name.casefold(): name for name in names}  # the whole name, or one of its words
-    by_form.update({part.casefold(): name for name in names for part in name.split() if len(part) > 2})
-    close = difflib.get_close_matches(speaker.casefold(), list(by_form), n=5, cutoff=0.6)
-    wanted = list(dict.fromkeys(by_form[form] for form in close))
-    if wanted:  # a near miss of a name the corpus holds: most likely misspelt
-        raise BadQuery(f"no document or quote in this corpus has a speaker matching {speaker!r}; did you mean "
-                       f"{', '.join(map(repr, wanted[:3]))}? (verify compares the quote with that speaker's own "
-                       "words: check the name's spelling)")
-    # no near miss: a speaker the corpus does not hold, which the verdict's coverage says (0 documents)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    try:
+        DocumentFilter(speaker=speaker).check_values(store.conn)
+    except UnknownValue as unknown:
+        clause, params = speaker_condition("name", speaker)
+        named = store.conn.execute(f"SELECT 1 FROM entities WHERE label = 'PERSON' AND {clause} LIMIT 1",
+                                   params).fetchone()
+        if unknown.suggestions and not named:
+            raise
 
 
 def _candidate_query(words: list[Any]) -> str:
