@@ -673,6 +673,20 @@ def test_a_chosen_date_order_is_not_noted_as_ambiguous(tmp_path) -> None:
         assert doc.date == date
 
 
+@pytest.mark.parametrize("order", [None, "dmy", "mdy"])
+def test_a_date_written_year_first_is_year_month_day_whatever_the_order(tmp_path, order) -> None:
+    # "2010/04/03" and "2010-4-3" were read day first (2010-03-04) and "2010-13-01" became
+    # 2010-01-13: a year written first is always followed by the month.
+    path = tmp_path / "speeches.csv"
+    path.write_text("text,date\nA.,2010/04/03\nB.,2010-4-3\nC.,2010.04.03\nD.,2010-13-01\n"
+                    "E.,2010/04/03 10:30\nF.,2010-13-01T10:00\n", encoding="utf-8")
+    outcomes = _outcomes([path], date_order=order)
+    assert [d.date for d in _documents(outcomes)] == ["2010-04-03"] * 3 + [None, "2010-04-03", None]
+    assert [(n.line, n.reason) for n in outcomes if isinstance(n, Notice)] == [
+        (5, "date '2010-13-01' is not a date: stored without a date"),
+        (7, "date '2010-13-01T10:00' is not a date: stored without a date")]
+
+
 def test_a_json_array_notes_which_record_has_the_bad_date(tmp_path) -> None:
     path = tmp_path / "speeches.json"
     path.write_text('[{"text": "One.", "date": "2020-01-01"}, {"text": "Two.", "date": "soon"}]', encoding="utf-8")

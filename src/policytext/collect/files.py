@@ -622,6 +622,9 @@ def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
 # ---------------------------------------------------------------------------------- helpers
 
 _MONTH_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
+# A year written first is followed by the month in every convention (ISO, East Asian, Swedish):
+# such a date is never read day first, and one with no such month or day is no date.
+_YEAR_FIRST = re.compile(r"^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:$|[T ]\d)")
 
 
 def _normalise_date(value: Any, options: FileOptions, notes: list[str] | None = None) -> str | None:
@@ -649,6 +652,12 @@ def _read_date(value: Any, options: FileOptions, notes: list[str] | None) -> str
         return text
     if re.fullmatch(r"\d{4}-\d{2}", text) and 1 <= int(text[5:]) <= 12:
         return text
+    match = _YEAR_FIRST.match(text)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[3]), int(match[4])).isoformat()
+        except ValueError:
+            return None
     match = _MONTH_FIRST.match(text)
     if match:
         a, b, year = (int(g) for g in match.groups())
