@@ -66,6 +66,27 @@ def test_modern_day_keeps_each_speech_with_its_speaker_column_headings_and_addre
     assert modern.divisions == 5  # the division lists are not anyone's words
 
 
+def test_a_minor_heading_after_a_debate_without_one_starts_the_next_debate(older, modern):
+    # 27 October 2009: the Marine and Coastal Access Bill's report stage is printed as a minor
+    # heading after the ten-minute-rule motion on CCTV (a major heading with its speech); its
+    # speeches were titled "Closed Circuit Television (Monitoring and Promotion) — Schedule 22 — Repeals".
+    [harris] = speeches_of(older, "Tom Harris")[:1]
+    assert harris.headings == ("Closed Circuit Television (Monitoring and Promotion)",)
+    benn = speeches_of(older, "Hilary Benn")
+    assert {s.headings for s in benn} == {("Marine and Coastal Access Bill [ Lords] — [2nd Allocated Day]",
+                                           "Schedule 22 — Repeals")}
+    assert benn[0].debate_id == "uk.org.publicwhip/debate/2009-10-27d.199.6"
+    # "Business without Debate — <item>" printed as a minor heading heads the items after it
+    assert {s.headings for s in older.speeches if "Select Committee" in s.headings[-1]} == {
+        ("Business without Debate", f"{region} Select Committee ({name})")
+        for region, name in (("Regional", "West Midlands"), ("Regional", "Yorkshire and the Humber"),
+                             ("REgional", "South West"))}
+    # a minor heading straight after its major heading stays a part of it
+    assert speeches_of(older, "John Denham")[0].headings[0] == "COMMUNITIES AND LOCAL GOVERNMENT"
+    assert {s.headings[0] for s in modern.speeches if s.headings[-1].startswith("Clause 2")} == {
+        "Illegal Migration Bill"}
+
+
 def test_older_day_reads_member_ids_offices_and_html_entities_without_the_dtd(older):
     assert (older.date, older.version) == ("2009-10-27", "d")
     denham = speeches_of(older, "John Denham")[0]

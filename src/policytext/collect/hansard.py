@@ -200,6 +200,9 @@ def _text(element: etree._Element) -> str:
     return " ".join(etree.tostring(element, method="text", encoding=str, with_tail=False).split())
 
 
+_BUSINESS_WITHOUT_DEBATE = re.compile(r"(business without debate)\s*—\s*(.+)", re.IGNORECASE)
+
+
 def _time(value: str | None) -> str | None:
     match = _TIME.match((value or "").strip())
     if not match or int(match["hour"]) > 23:
@@ -234,6 +237,7 @@ def parse_day(data: bytes, *, item: str) -> HansardDay:
     redirects: list[tuple[str, str]] = []
     major = minor = None
     debate_id = None
+    spoken_under_major = False  # a speech came under the major heading before any minor one
     procedural_only = divisions = 0
     series = date = version = None
     for element in root:
@@ -249,12 +253,23 @@ def parse_day(data: bytes, *, item: str) -> HansardDay:
             old, new = element.get("oldgid"), element.get("newgid")
             if old and new:
                 redirects.append((old, new))
-        elif tag == "major-heading":
+        elif tag in ("major-heading", "oral-heading"):
             major, minor, debate_id = _text(element) or None, None, gid or None
+            spoken_under_major = False
+        elif tag == "minor-heading" and spoken_under_major and minor is None:
+            # Older days print the next debate as a minor heading after a debate that had none
+            # (a bill's report stage after a ten-minute-rule motion): it heads a debate of its
+            # own, not a part of the one before.
+            major, minor, debate_id = _text(element) or None, None, gid or debate_id
+            spoken_under_major = False
+        elif tag == "minor-heading" and _BUSINESS_WITHOUT_DEBATE.match(_text(element)):
+            # ... and print "Business without Debate — <item>" as a minor heading of the debate
+            # before; modern days make it the major heading of the items that follow.
+            major, minor = _BUSINESS_WITHOUT_DEBATE.match(_text(element)).groups()
+            debate_id = gid or debate_id
+            spoken_under_major = False
         elif tag == "minor-heading":
             minor, debate_id = _text(element) or None, gid or debate_id
-        elif tag == "oral-heading":
-            major, minor, debate_id = _text(element) or None, None, gid or None
         elif tag == "division":
             divisions += 1
         elif tag == "speech":
@@ -263,6 +278,7 @@ def parse_day(data: bytes, *, item: str) -> HansardDay:
                 procedural_only += 1
             else:
                 speeches.append(speech)
+                spoken_under_major = spoken_under_major or minor is None
     if series is None or date is None:
         raise BadInput(item, "no element with a ParlParse id (uk.org.publicwhip/...): not a sitting-day file")
     latest = root.get("latest")
