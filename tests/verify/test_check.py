@@ -113,3 +113,22 @@ def test_an_unknown_paraphrase_check_is_refused(sotu):
 def test_a_speaker_no_document_or_quote_has_is_refused_with_the_names_it_may_mean(sotu):
     with pytest.raises(BadQuery, match=r"no speaker in this corpus matches 'Kenedy' .*; did you mean John F\. Kennedy"):
         verify_quote(sotu, "You are among my oldest friends in Washington", speaker="Kenedy")
+
+
+def test_words_the_speakers_document_quotes_from_someone_else_are_not_their_own(annotated_corpus):
+    # A press office's statement quoting Matthew Hancock (a direct quote the annotation stage
+    # found): the words are Hancock's, not the press office's. They were "verbatim" for the office,
+    # as George H.W. Bush 'said' the words of a letter he read out in 1991.
+    from policytext.corpus import open_corpus
+
+    quote = "We must give local leaders the trust to try things out in public services."
+    with open_corpus(annotated_corpus, readonly=True) as corpus:
+        office = verify_quote(corpus, quote, speaker="Test Press Office")
+        hancock = verify_quote(corpus, quote, speaker="Hancock")
+        anyone = verify_quote(corpus, quote)
+        own_words = verify_quote(corpus, "The minister visited three councils on Monday.", speaker="Test Press Office")
+    assert office.verdict == "other speaker"
+    assert office.best.speaker == "Matthew Hancock" and "words of Matthew Hancock" in office.note
+    assert hancock.verdict == "not found" and "only where others quote" in hancock.note
+    assert anyone.verdict == "verbatim" and anyone.best.speaker == "Matthew Hancock"
+    assert own_words.verdict == "verbatim" and own_words.best.relation == "own"

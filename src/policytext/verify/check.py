@@ -364,6 +364,7 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                 quoted_spans.setdefault(hit.doc_id, []).append((hit.start, hit.end))
                 hits.append(hit)
     texts: dict[str, str] = {}
+    direct_quotes: dict[str, list[tuple[int, int, str]]] = {}
     sources = read_sources(store.conn, (hit.doc_id for hit in hits))
     found: dict[tuple[str, int, int], Passage] = {}
     # a quote reaches at most its own length (and a little) past the sentence that matched it
@@ -398,8 +399,16 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                 any(s < end and start < e for s, e in quoted_spans.get(hit.doc_id, ()))
                 or _names(text, start, end, filters.speaker)):
             relation = "quoted"
-        found[key] = _passage(hit, relation, alignment, text[start:end], start, end, filters.speaker,
-                              sources=sources)
+        passage = _passage(hit, relation, alignment, text[start:end], start, end, filters.speaker,
+                           sources=sources)
+        quoted_from = _quoted_from(store, hit.doc_id, start, end, direct_quotes)
+        if quoted_from is not None and (not filters.speaker
+                                        or _relation_of(filters.speaker, quoted_from or None) != "own"):
+            # the document's author quotes someone else here (a letter read out, a minister in a
+            # press release): the words are that person's, never the author's own
+            passage = dataclasses.replace(passage, speaker=quoted_from or None,
+                                          relation="other" if filters.speaker else relation)
+        found[key] = passage
     # a document that quotes the speaker saying it (the blog) repeats the quote elsewhere (its
     # headline): those repeats are the same quotation, not the author's own line
     quoting = {p.doc_id for p in found.values() if p.relation == "quoted" and (p.exact or p.similarity == 1.0)}
@@ -408,6 +417,22 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
             found[key] = dataclasses.replace(passage, relation="quoted")
     order = {"own": 0, "quoted": 1, "other": 2}
     return sorted(found.values(), key=lambda p: (-p.exact, -round(p.similarity, 6), order[p.relation], p.date or ""))
+
+
+def _quoted_from(store: Any, doc_id: str, start: int, end: int,
+                 cache: dict[str, list[tuple[int, int, str]]]) -> str | None:
+    """Return who a direct quote of the document covering most of ``start``-``end`` is by.
+
+    ``""`` for a quote whose speaker was not resolved; None when the stretch is not (mostly)
+    inside a direct quote, so it is the document's author's own words.
+    """
+    if doc_id not in cache:
+        cache[doc_id] = [(int(s), int(e), who or "") for s, e, who in store.conn.execute(
+            "SELECT start_char, end_char, speaker FROM quotes WHERE doc_id = ? AND kind = 'direct'", (doc_id,))]
+    for quote_start, quote_end, who in cache[doc_id]:
+        if 2 * (min(end, quote_end) - max(start, quote_start)) > end - start:
+            return who
+    return None
 
 
 def _neighbourhood(text: str, start: int, end: int, reach: int = NEIGHBOURHOOD) -> tuple[int, int]:
