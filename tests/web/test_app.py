@@ -576,3 +576,48 @@ def test_the_api_and_downloads_take_role_side_and_post(parliament_url) -> None:
     assert len(lines) == 3 and {json.loads(line)["speaker"] for line in lines} == {"Ann Minister", "Bea Backbench"}
     status, _, body = fetch(f"{parliament_url}/api/search?q=trust&role=king")
     assert status == 400 and "no such role 'king'" in json.loads(body)["error"]
+
+
+def test_page_and_api_say_when_documents_are_not_annotated_yet(web_corpus, tmp_path) -> None:
+    """A document collected but not annotated has no searchable sentences: the page and the API say so,
+    so that finding nothing there is not read as a real no."""
+    import shutil
+    import sqlite3
+
+    from policytext.config import resolve_config
+    from policytext.corpus import open_corpus
+    from policytext.records import Document, annotation_model_key
+    from policytext.store.documents import upsert_document
+
+    shutil.copy(web_corpus / "policytext.db", tmp_path / "policytext.db")
+    config = resolve_config(tmp_path)
+    conn = sqlite3.connect(tmp_path / "policytext.db")
+    with conn:  # the test corpus's sentences were written by plain SQL: mark it annotated with the settings' model
+        conn.execute("UPDATE documents SET annotated_sha256 = content_sha256, annotated_model = ?",
+                     (annotation_model_key(config.model, config.claim_model),))
+    conn.close()
+    server, url = _serve(tmp_path, threads=1)
+    try:
+        assert json.loads(fetch(f"{url}/api/search?q=zanzibarian")[2])["not_annotated"] == 0
+        html = fetch(f"{url}/?q=zanzibarian")[2]
+        assert 'id="not-annotated"' not in html and "not a real no" not in html
+    finally:
+        server.shutdown()
+
+    with open_corpus(tmp_path) as corpus:
+        upsert_document(corpus.store, Document(
+            source="test", source_id="unannotated-1", title="A new manifesto", url="https://example.org/new",
+            text="The zanzibarian clove harvest grew this year.", date="2020-01-01", kind="manifesto",
+            speaker="New Author", country="GB"))
+    server, url = _serve(tmp_path, threads=1)
+    try:
+        answer = json.loads(fetch(f"{url}/api/search?q=zanzibarian")[2])
+        assert answer["total"] == 0 and answer["not_annotated"] == 1
+        html = fetch(f"{url}/?q=zanzibarian")[2]
+        note = re.search(r'<span id="not-annotated">(.*?)</span>', html, re.S).group(1)
+        assert "1 of these documents is not annotated yet" in " ".join(note.split())
+        summary = re.search(r'<p class="summary" id="summary">(.*?)</p>', html, re.S).group(1)
+        assert "not a real no" in summary
+        assert "not a real no" not in fetch(f"{url}/?q=economy")[2]  # hits found: no such note by them
+    finally:
+        server.shutdown()

@@ -72,7 +72,7 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, base_url) -> 
     try:
         search(page, '"new frontier of science"')
         button = page.locator("button.copy").first
-        expected = button.get_attribute("data-citation")
+        expected = page.evaluate("button => citationText(button)", button.element_handle())
         page.bring_to_front()  # the asynchronous clipboard refuses pages that do not have focus
         button.click()
         page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
@@ -97,7 +97,10 @@ def test_copy_citation_falls_back_without_the_clipboard_api(page) -> None:
     button = page.locator("button.copy").first
     button.click()
     page.wait_for_function("window.copied !== null")
-    assert page.evaluate("window.copied") == button.get_attribute("data-citation")
+    expected = page.evaluate("button => citationText(button)", button.element_handle())
+    assert page.evaluate("window.copied") == expected
+    shown = page.locator("li.hit span.citation").first.inner_text()
+    assert expected == button.get_attribute("data-quote") + shown and "State of the Union" in shown  # quote, citation
     assert button.inner_text() == "Copied"
 
 
@@ -237,7 +240,8 @@ def test_the_citation_style_changes_what_is_shown_and_copied(page) -> None:
     chicago = hit.locator(".citation").inner_text()
     assert chicago.startswith("Kennedy, John F. State of the Union address. The American Presidency Project")
     assert "Accessed " in chicago
-    assert hit.locator("button.copy").get_attribute("data-citation") == f"“{quote}” {chicago}"
+    copied = page.evaluate("button => citationText(button)", hit.locator("button.copy").element_handle())
+    assert copied == f"“{quote}” {chicago}"
     assert page.locator("#cite-bibtex").get_attribute("href").startswith("/api/cite?")
 
 

@@ -435,6 +435,10 @@ class SearchApp:
             port. The default allows only this machine's names, on any port.
         cache: keep answers of searches in a :class:`ResponseCache` (``False`` computes every one,
             as ``serve --no-cache`` does, e.g. to measure the searches themselves).
+        annotation_key: the annotation model key of the corpus's settings
+            (:func:`~policytext.records.annotation_model_key`): a document annotated with another
+            model counts as not annotated, as in the CLI. Without it, only documents never annotated
+            or changed since count.
 
     Each thread that serves a request opens its own read-only connection on its first request and
     keeps it; :meth:`close` closes them all once the threads have stopped. Behind a fixed pool of
@@ -442,8 +446,9 @@ class SearchApp:
     """
 
     def __init__(self, store_path: Path, *, allowed_hosts: Iterable[tuple[str, int | None]] | None = None,
-                 cache: bool = True):
+                 cache: bool = True, annotation_key: str | None = None):
         self.store_path = Path(store_path)
+        self.annotation_key = annotation_key
         self.cache = ResponseCache() if cache else None
         if allowed_hosts is None:
             allowed_hosts = [(name, None) for name in LOCAL_HOST_NAMES]
@@ -570,7 +575,9 @@ class SearchApp:
         except BadQuery as err:
             body = json.dumps({"error": str(err)}, ensure_ascii=False)
             return "400 Bad Request", "application/json; charset=utf-8", body.encode("utf-8")
-        body = json.dumps(result.to_dict(), ensure_ascii=False)
+        # how many documents of the corpus are not annotated yet: their sentences are not searched
+        answer = {**result.to_dict(), "not_annotated": self._corpus_view()["coverage"]["not_annotated"]}
+        body = json.dumps(answer, ensure_ascii=False)
         return "200 OK", "application/json; charset=utf-8", body.encode("utf-8")
 
     def _run_search(self, request: SearchRequest, *, offset: int | None = None, limit: int | None = None,
@@ -614,6 +621,13 @@ class SearchApp:
         speakers = [row[0] for row in conn.execute(
             "SELECT speaker FROM documents WHERE speaker IS NOT NULL GROUP BY speaker ORDER BY count(*) DESC")]
         documents, first, last = conn.execute("SELECT count(*), min(date), max(date) FROM documents").fetchone()
+        stale = "annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+        params: list[Any] = []
+        if self.annotation_key is not None:
+            stale += " OR annotated_model IS NULL OR annotated_model != ?"
+            params.append(self.annotation_key)
+        # sentences, quotes and claims of these are missing or stale: no hit there is no real "no"
+        not_annotated = conn.execute(f"SELECT count(*) FROM documents WHERE {stale}", params).fetchone()[0]
         sources = [row[0] for row in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
         # the role, side and post filters are offered where the corpus records them (Hansard, ParlaMint)
         present = {row[0] for row in conn.execute("SELECT DISTINCT role FROM documents WHERE role IS NOT NULL")}
@@ -623,7 +637,7 @@ class SearchApp:
                 "roles": [role for role in ROLES if role in present], "sides": [side for side in SIDES if side in sides],
                 "posts": posts,
                 "coverage": {"documents": documents, "first": first, "last": last, "speakers": len(speakers),
-                             "sources": sources}}
+                             "sources": sources, "not_annotated": not_annotated}}
         self._local.view = (version, view)
         return view
 

@@ -29,6 +29,7 @@ from policytext.config import Config
 from policytext.corpus import Corpus
 from policytext.errors import ConfigError, PolicytextError
 from policytext.lifetime import end_with_parent
+from policytext.records import annotation_model_key
 from policytext.web.app import LOCAL_HOST_NAMES, SECURITY_HEADERS, SearchApp
 
 THREADS = 4
@@ -239,7 +240,8 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     Corpus(config).close()  # raises CorpusNotFound with advice; migrates an older store
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
-    app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts), cache=cache)
+    app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts), cache=cache,
+                    annotation_key=annotation_model_key(config.model, config.claim_model))
     try:
         return SearchServer(app, sock, threads=threads, backlog=backlog,
                             connection_limit=connection_limit, channel_timeout=channel_timeout)
@@ -303,7 +305,8 @@ def _serve_in_processes(config: Config, *, host: str, port: int, threads: int,
         code = 0
         try:
             end_with_parent(parent)
-            app = SearchApp(config.store_path, allowed_hosts=allowed, cache=cache)
+            app = SearchApp(config.store_path, allowed_hosts=allowed, cache=cache,
+                            annotation_key=annotation_model_key(config.model, config.claim_model))
             server = SearchServer(app, sock, threads=threads, backlog=BACKLOG,
                                   connection_limit=default_connection_limit(), channel_timeout=CHANNEL_TIMEOUT)
             for number in (signal.SIGTERM, signal.SIGINT):

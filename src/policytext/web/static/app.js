@@ -22,8 +22,15 @@ function copyWithSelection(text) {
   return copied;
 }
 
+function citationText(button) {
+  // The quote (on the button) and the hit's citation in the style shown (one copy of each on the page).
+  const hit = button.closest("li.hit");
+  const citation = hit && hit.querySelector("span.citation");
+  return (button.dataset.quote || "") + (citation ? citation.textContent : "");
+}
+
 async function copyCitation(button) {
-  const text = button.dataset.citation || "";
+  const text = citationText(button);
   let copied = false;
   if (navigator.clipboard && window.isSecureContext) {
     try {
@@ -92,14 +99,9 @@ document.addEventListener("change", (event) => {
 
 function showCitationStyle(style) {
   // Each hit carries its citation in every style; the newsroom line is the one shown without scripts.
-  for (const element of document.querySelectorAll("span.citation, button.copy")) {
+  for (const element of document.querySelectorAll("span.citation")) {
     const text = element.dataset[style];
-    if (text === undefined) {
-      continue;
-    }
-    if (element.tagName === "BUTTON") {
-      element.dataset.citation = text;
-    } else {
+    if (text !== undefined) {
       element.textContent = text;
     }
   }
