@@ -400,3 +400,18 @@ def test_collect_files_prints_a_note_for_each_doubtful_date(capsys, tmp_path) ->
     assert f"note {path}:2: date '2024-02-30' is not a date: stored without a date\n" in err
     assert f"note {path}:3: date '02/03/2020' is ambiguous: read day first as 2020-03-02" in err
     assert "2 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed, 2 noted" in err
+
+
+def test_stats_takes_the_shared_filters(capsys, sotu_corpus) -> None:
+    """'How many documents and words of one party since a year': stats once took no filter at all."""
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--party", "Democratic", "--since", "1962",
+                         "--by", "kind", "--format", "json")
+    assert code == 0, err
+    code, docs_out, _ = run(capsys, "--corpus", str(sotu_corpus), "docs", "--party", "Democratic", "--since", "1962",
+                            "--format", "json")
+    chosen = json.loads(docs_out)
+    assert json.loads(out) == [{"kind": "speech", "documents": len(chosen), "words": sum(d["words"] for d in chosen),
+                                "first": min(d["date"] for d in chosen), "last": max(d["date"] for d in chosen)}]
+    assert 0 < len(chosen) < 5
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--party", "Democrat")
+    assert (code, out) == (1, "") and "(did you mean Democratic?)" in err

@@ -160,8 +160,9 @@ def test_commands_that_select_documents_offer_every_document_filter() -> None:
     lacking = {}
     for path, command in _commands(app):
         names = {param.name for param in command.params}
-        if {"speaker", "since"} <= names and path[0] not in ("delete", "retag", "search", "quotes", "claims",
-                                                             "annotate", "verify", "quoted", "entities"):
+        # delete and retag choose documents by store.edits.SELECT_FILTERS; verify checks one quote
+        # (speaker and period); quoted has --quoted and --document-speaker for the two speakers
+        if {"speaker", "since"} <= names and path[0] not in ("delete", "retag", "verify", "quoted"):
             missing = set(DOCUMENT_FILTERS) - names
             if missing:
                 lacking[" ".join(path)] = sorted(missing)
@@ -188,3 +189,62 @@ def test_a_command_cannot_declare_a_document_filter_twice() -> None:
         document_filters()(command)
     with pytest.raises(TypeError, match="speakr"):
         document_filters(speakr="x")
+
+
+def _querying_commands(app):
+    """The commands whose filter-named options filter the corpus.
+
+    Not so: collectors' --kind and --country set values and their --since/--until bound what to
+    fetch; extract's SOURCE is its input file; reextract --source takes only govuk or web.
+    """
+    return [(path, command) for path, command in _commands(app) if path[0] not in ("collect", "extract", "reextract")]
+
+
+def test_every_filter_option_comes_from_the_one_declaration() -> None:
+    """A filter option declared by hand drifts (help, default, which filters): every one comes from document_filters."""
+    from policytext.cli import app
+    from policytext.cli.options import DOCUMENT_FILTERS, FILTERED_BY, SELECTION_FILTERS
+
+    shared = set(DOCUMENT_FILTERS) | set(SELECTION_FILTERS)
+    by_hand = {}
+    for path, command in _querying_commands(app):
+        names = {param.name for param in command.params if not getattr(param, "hidden", False)} & shared
+        declared = set(getattr(command.callback, FILTERED_BY, ()))
+        if names - declared:
+            by_hand[" ".join(path)] = sorted(names - declared)
+    assert by_hand == {}
+
+
+def test_a_shared_filter_reads_the_same_in_every_command() -> None:
+    """Same help everywhere, but where a command says what --speaker means there (who is quoted, who claims)."""
+    from policytext.cli import app
+    from policytext.cli.options import DOCUMENT_FILTERS
+
+    own_speaker = {("search",), ("quotes",), ("claims",), ("verify",)}
+    differing = {}
+    for path, command in _querying_commands(app):
+        for param in command.params:
+            if param.name in DOCUMENT_FILTERS and not param.hidden and not (param.name == "speaker"
+                                                                             and path in own_speaker):
+                if param.help != DOCUMENT_FILTERS[param.name].help or param.default is not None:
+                    differing.setdefault(" ".join(path), []).append(param.name)
+    assert differing == {}
+
+
+def test_quotes_and_claims_help_says_who_speaker_is() -> None:
+    """--speaker of quotes and claims is who is quoted or claims, not the document's speaker: the help says so."""
+    from policytext.cli import app
+
+    helps = {path[0]: param.help for path, command in _commands(app) for param in command.params
+             if param.name == "speaker" and path in {("search",), ("quotes",), ("claims",)}}
+    assert "with --in quotes or claims, who is quoted or who claims" in helps["search"]
+    assert helps["quotes"].startswith("Who is quoted") and helps["claims"].startswith("Who claims")
+
+
+def test_quotes_verify_passes_every_filter_on(capsys, corpus_path) -> None:
+    """--role, --side and --post were dropped on the way to --verify: it checked every quote instead."""
+    code, out, err = run(capsys, "--corpus", corpus_path, "quotes", "--verify", "--role", "ministre")
+    assert code == 1 and out == "" and "no such role 'ministre'" in err
+    code, out, err = run(capsys, "--corpus", corpus_path, "quotes", "--verify", "--side", "government",
+                         "--format", "json")
+    assert (code, json.loads(out)) == (0, []), err  # no quote of this corpus is in a document with a side

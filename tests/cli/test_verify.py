@@ -64,3 +64,14 @@ def test_a_missing_batch_file_and_a_short_quote_are_errors(capsys, corpus_path, 
     code, _, err = run(capsys, "--corpus", corpus_path, "verify", "new frontier")
     assert code == 1 and err == ("Error: the quote 'new frontier' has fewer than 3 words: too short to check "
                                  "(it would match too much of any corpus); quote more of it\n")
+
+
+def test_a_batch_with_speaker_is_refused_not_ignored(capsys, corpus_path, tmp_path):
+    """--speaker was dropped for a batch: each quote went to its own speaker, and nothing said so."""
+    batch = tmp_path / "quotes.jsonl"
+    batch.write_text(json.dumps({"id": "k1", "quote": "You are among my oldest friends in Washington"}) + "\n",
+                     encoding="utf-8")
+    code, out, err = run(capsys, "--corpus", corpus_path, "verify", str(batch), "--speaker", "Kennedy")
+    assert (code, out) == (1, "")
+    assert err == (f"Error: --speaker names who said one quote; {batch} is a batch, which gives each quote's "
+                   "speaker in its 'speaker' field: leave out --speaker\n")

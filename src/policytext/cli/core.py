@@ -7,8 +7,8 @@ from typing import Any, List, Optional
 import typer
 
 from policytext.cli.root import app, collect_app, state
-from policytext.cli.options import (ALL_DOCUMENTS, COUNTRY, DOCUMENT_IDS, FORMAT, GOVERNMENT, KIND, PARTY, SINCE,
-                                    SOURCE, SPEAKER, UNTIL, document_filters, filter_options)
+from policytext.cli.options import ALL_DOCUMENTS, DOCUMENT_IDS, FORMAT, document_filters, filter_options
+from policytext.store.edits import SELECT_FILTERS
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 from policytext.errors import ConfigError, ConfirmationRequired
@@ -141,6 +141,7 @@ def docs(
 
 
 @app.command("stats")
+@document_filters()
 def stats(
     ctx: typer.Context,
     by: str = typer.Option("government", help="Group by source, kind, party or government."),
@@ -148,16 +149,19 @@ def stats(
 ) -> None:
     """Corpus statistics: documents and words, in total and by source, kind, party or government.
 
-    Documents without a government are counted in a row of their own (empty government).
+    The filters count only the documents they choose. Documents without a government are counted
+    in a row of their own (empty government).
 
     Example: policytext stats --by government
+
+    Example: policytext stats --party Labour --since 2010 --by kind
     """
     st = state(ctx)
     from policytext.store.filters import check_grouping
 
     check_grouping(by, ("source", "kind", "party", "government"))
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frames = corpus.stats()
+        frames = corpus.stats(**filter_options(ctx))
     total = frames["total"].iloc[0]
     if format is OutputFormat.table:
         message(f"{int(total['documents']):,} documents, {int(total['words']):,} words, "
@@ -252,16 +256,9 @@ def _parse_settings(pairs: List[str]) -> dict[str, str]:
 
 
 @app.command("delete")
+@document_filters(*SELECT_FILTERS)
 def delete(
     ctx: typer.Context,
-    speaker: Optional[str] = SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    source: Optional[str] = SOURCE,
-    country: Optional[str] = COUNTRY,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     id_: List[str] = DOCUMENT_IDS,
     all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Delete without asking: the documents are listed, then deleted."),
@@ -277,8 +274,7 @@ def delete(
     Example: policytext delete --id files-3f2a9c0d1e2b4a5c --yes
     """
     st = state(ctx)
-    chosen = _chosen(id_, dict(speaker=speaker, party=party, government=government, kind=kind,
-                               source=source, country=country, since=since, until=until))
+    chosen = _chosen(id_, filter_options(ctx))
     with open_corpus(config=st.config()) as corpus:
         plan = corpus.delete(all_documents=all_, dry_run=True, **chosen)
         _show_plan(corpus, plan.ids, quiet=st.quiet)
@@ -297,17 +293,10 @@ def delete(
 
 
 @app.command("retag")
+@document_filters(*SELECT_FILTERS)
 def retag(
     ctx: typer.Context,
     set_: List[str] = typer.Option([], "--set", help="FIELD=VALUE to set: kind, speaker, party or government (repeat; an empty VALUE clears)."),
-    speaker: Optional[str] = SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    source: Optional[str] = SOURCE,
-    country: Optional[str] = COUNTRY,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     id_: List[str] = DOCUMENT_IDS,
     all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Change without asking: the documents are listed, then changed."),
@@ -327,8 +316,7 @@ def retag(
 
     st = state(ctx)
     changes = check_retag_changes(_parse_settings(set_))
-    chosen = _chosen(id_, dict(speaker=speaker, party=party, government=government, kind=kind,
-                               source=source, country=country, since=since, until=until))
+    chosen = _chosen(id_, filter_options(ctx))
     setting = ", ".join(f"{k}={v!r}" if v is not None else f"{k} cleared" for k, v in changes.items())
     with open_corpus(config=st.config()) as corpus:
         plan = corpus.retag(changes, all_documents=all_, dry_run=True, **chosen)

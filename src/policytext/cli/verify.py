@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, SINCE, UNTIL
+from policytext.cli.options import FORMAT, document_filters, filter_options
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 
@@ -16,13 +16,13 @@ _BATCH_SUFFIXES = (".jsonl", ".json", ".ndjson")
 
 
 @app.command("verify")
+@document_filters("speaker", "since", "until",
+                  speaker="Who is said to have said it: part of the name, from the start of a word (one quote "
+                          "only: a batch file gives each quote's speaker).")
 def verify(
     ctx: typer.Context,
     quote: str = typer.Argument(..., help="The quote to check, or a JSON Lines file of {id, quote, speaker?, date?} "
                                           "(read as a file when it names one or ends in .jsonl)."),
-    speaker: Optional[str] = typer.Option(None, help="Part of the name of who is said to have said it."),
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     meaning: Optional[bool] = typer.Option(None, "--paraphrase/--no-paraphrase",
                                            help="Look for a paraphrase by meaning when the words are not found "
                                                 "(default: when the embeddings extra is installed and the "
@@ -43,15 +43,18 @@ def verify(
     """
     from policytext.verify import read_quote_batch, verify_frame
 
+    from policytext.errors import BadQuery
+
     st = state(ctx)
+    filters = filter_options(ctx)
     path = Path(quote)
     batch = path.suffix.lower() in _BATCH_SUFFIXES or path.is_file()
+    if batch and "speaker" in filters:  # it was once left out quietly: every quote then went to its own speaker
+        raise BadQuery(f"--speaker names who said one quote; {quote} is a batch, which gives each quote's speaker "
+                       "in its 'speaker' field: leave out --speaker")
     items = read_quote_batch(path) if batch else None
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        if items is not None:
-            frame = verify_frame(corpus, items, since=since, until=until, meaning=meaning)
-        else:
-            frame = verify_frame(corpus, quote, speaker=speaker, since=since, until=until, meaning=meaning)
+        frame = verify_frame(corpus, quote if items is None else items, meaning=meaning, **filters)
     if format is OutputFormat.table:
         for row in frame.to_dict(orient="records"):
             message(f"{row['verdict'].upper()}: {row['quote']!r}" + (f" [{row['id']}]" if row["id"] else ""),
