@@ -216,3 +216,26 @@ def test_search_quotes_and_claims_say_when_documents_are_not_annotated_yet(capsy
         assert code == 0 and note in err, command
     code, _, err = run(capsys, "--corpus", str(annotated_corpus), "claims", "--until", "2015")
     assert code == 0 and "not annotated" not in err
+
+
+def test_search_count_by_says_it_counts_sentences_and_can_count_documents(capsys, corpus_path) -> None:
+    """A count of hits read as documents overstates a speaker who says 'peace' often in one speech."""
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count-by", "year")
+    assert code == 0 and "matching sentences" in out and "counting matching sentences" in err
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count-by", "year", "--limit", "1000",
+                         "--format", "json")
+    matches = {row["year"]: row["matches"] for row in json.loads(out)}
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count-by", "year",
+                         "--count", "documents", "--format", "json")
+    assert code == 0, err
+    documents = {row["year"]: row["documents"] for row in json.loads(out)}
+    code, out, _ = run(capsys, "--corpus", corpus_path, "search", "peace", "--limit", "1000", "--format", "json")
+    hits = json.loads(out)
+    expected = {}
+    for hit in hits:
+        expected.setdefault(hit["date"][:4], set()).add(hit["doc_id"])
+    assert documents == {year: len(ids) for year, ids in expected.items()}
+    assert sum(matches.values()) == len(hits) > sum(documents.values())  # several hits a document
+    code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count", "documents")
+    assert (code, out) == (1, "")
+    assert err == "Error: --count documents says what --count-by counts: add --count-by speaker, government or year\n"

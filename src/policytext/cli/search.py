@@ -7,7 +7,7 @@ from typing import Any, Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, POST, QUOTE_SCHEME, ROLE, SIDE, SINCE, UNTIL
+from policytext.cli.options import FORMAT, QUOTE_SCHEME, document_filters, filter_options
 from policytext.cli.render import OutputFormat, message, render
 from policytext.corpus import open_corpus
 from policytext.errors import BadQuery
@@ -51,23 +51,23 @@ class CountBy(str, Enum):
     year = "year"
 
 
-_SPEAKER = typer.Option(None, help="Part of the speaker's name (for quotes and claims: who is quoted or claims).")
+class CountUnit(str, Enum):
+    matches = "matches"
+    documents = "documents"
+
+
+QUOTED_SPEAKER = ("Who is quoted (the document's speaker when a quote names no one): part of the name, from the "
+                  "start of a word. Not who quotes them: for that, search their documents.")
+CLAIMANT = "Who claims (the document's speaker when a claim names no one): part of the name, from the start of a word."
 
 
 @app.command("search")
+@document_filters(speaker="Whose words: the documents' speaker for sentences; with --in quotes or claims, who is "
+                          "quoted or who claims. Part of the name, from the start of a word (Kennedy, 'John F').")
 def search(
     ctx: typer.Context,
     query: str = typer.Argument(..., help='Words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10).'),
     within: Within = typer.Option(Within.sentences, "--in", help="Search sentences, quotes or claims."),
-    speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE,
-    side: Optional[str] = SIDE,
-    post: Optional[str] = POST,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, show_default="20; with --count-by every value",
                                         help="Hits to show (at most 1000)."),
     offset: int = typer.Option(0, help="Hits to skip first (for paging)."),
@@ -77,7 +77,12 @@ def search(
     min_score: Optional[float] = typer.Option(None, "--min-score", help="With --in claims: only claims scoring "
                                               "at least this (0-1)."),
     count_by: Optional[CountBy] = typer.Option(None, "--count-by", help="Print how many hits each speaker, "
-                                               "government or year has, instead of the hits (--limit: at most this many)."),
+                                               "government or year has, instead of the hits (--limit: at most this "
+                                               "many). A hit is a matching sentence (quote, claim): a document "
+                                               "counts once per hit, unless --count documents."),
+    count: Optional[CountUnit] = typer.Option(None, "--count", show_default="matches",
+                                              help="With --count-by: count matches (sentences, quotes or claims) "
+                                                   "or documents (each document with a match, once)."),
     meaning: bool = typer.Option(False, "--meaning", help="Search sentences by meaning (sentence embeddings; "
                                  "needs the embeddings extra and 'policytext embed' once): same as --rank meaning."),
     rank: Optional[Rank] = typer.Option(None, "--rank", show_default="bm25",
@@ -109,13 +114,14 @@ def search(
     from policytext.search import HIT_COLUMNS, search_corpus
 
     st = state(ctx)
-    filters = dict(speaker=speaker, party=party, government=government, kind=kind, since=since, until=until,
-                   role=role, side=side, post=post)
+    filters = {name: value for name, value in filter_options(ctx).items() if name != "limit"}
+    if count is not None and count_by is None:
+        raise BadQuery(f"--count {count.value} says what --count-by counts: add --count-by speaker, government or year")
     if count_by is not None and cite_format is not None:
         raise BadQuery("--count-by prints counts and --cite-format prints citations: give one of them")
     ranking = _ranking(meaning, rank)
     if ranking != "bm25":
-        other = next((name for name, value in (("--sort", sort), ("--count-by", count_by),
+        other = next((name for name, value in (("--sort", sort), ("--count-by", count_by), ("--count", count),
                                                 ("--cite-format", cite_format), ("--min-score", min_score))
                       if value is not None), None)
         if other:
@@ -125,13 +131,13 @@ def search(
                            **filters)
         return
     if count_by is not None:
-        _print_counts(st, query, within.value, count_by.value, {**filters, "min_score": min_score}, limit, format)
+        _print_counts(st, query, within.value, count_by.value, {**filters, "min_score": min_score}, limit, format,
+                      unit=(count or CountUnit.matches).value)
         return
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
-        _note_unannotated(st, corpus, empty=not result.hits, speaker=speaker, party=party, government=government,
-                          kind=kind, since=since, until=until)
+        _note_unannotated(st, corpus, empty=not result.hits, **_document_scope(filters, within.value))
         if cite_format is not None:
             from policytext.search import cite_hits
 
@@ -150,6 +156,12 @@ def search(
         render(rows, format, columns=HIT_COLUMNS)
 
 
+def _document_scope(filters: dict[str, Any], within: str) -> dict[str, Any]:
+    """Return the filters that choose documents: for quotes and claims --speaker names who is quoted or claims."""
+    return {name: value for name, value in filters.items()
+            if name != "limit" and (within == "sentences" or name != "speaker")}
+
+
 @strict_options
 def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> None:
     """Say on stderr when documents within the filters are not annotated yet (and that no match there is no real no)."""
@@ -163,16 +175,23 @@ def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> N
 
 
 def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, Any], limit: int | None,
-                  format: OutputFormat) -> None:
-    """Print the counts of ``search --count-by``: one row per value, as many as ``limit``."""
+                  format: OutputFormat, *, unit: str = "matches") -> None:
+    """Print the counts of ``search --count-by``: one row per value, as many as ``limit``.
+
+    The rows' key is ``matches`` or ``documents`` (what was counted); the table's header and the
+    note above it say what a match is (a sentence, quote or claim), so no one reads hits as documents.
+    """
     from policytext.search.counts import count_matches
 
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        counts = count_matches(corpus, query, by=by, within=within, limit=limit, **filters)
-    rows = [{by: count.value, "matches": count.count} for count in counts]
+        counts = count_matches(corpus, query, by=by, within=within, limit=limit, unit=unit, **filters)
+    rows = [{by: count.value, unit: count.count} for count in counts]
     if format is OutputFormat.table:
-        message(f"{within.capitalize()} matching {query!r}, by {by}", quiet=st.quiet)
-    render(rows, format, columns=[by, "matches"])
+        what = f"matching {within}" if unit == "matches" else "documents with a match"
+        message(f"{within.capitalize()} matching {query!r}, by {by}: counting {what}", quiet=st.quiet)
+        render([{by: row[by], what: row[unit]} for row in rows], format, columns=[by, what])
+        return
+    render(rows, format, columns=[by, unit])
 
 
 def _ranking(meaning: bool, rank: Rank | None) -> str:
@@ -244,18 +263,10 @@ def serve(
 
 
 @app.command("quotes")
+@document_filters(speaker=QUOTED_SPEAKER)
 def quotes(
     ctx: typer.Context,
-    speaker: Optional[str] = typer.Option(None, help="Part of the quoted person's name."),
     about: Optional[str] = typer.Option(None, help="Only quotes matching this search query (same syntax as 'search')."),
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE,
-    side: Optional[str] = SIDE,
-    post: Optional[str] = POST,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only quotes at least this confident (0-1)."),
     resolved_by: Optional[str] = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: "
@@ -269,6 +280,7 @@ def quotes(
 ) -> None:
     """List quotes: who is quoted saying what, where and when (oldest first, or best match first with --about).
 
+    --speaker is who is quoted; the other filters choose the documents the quotes are in.
     With --verify, each quote listed is checked as 'policytext verify' would, as said by the
     person it is attributed to; its own document is no evidence for it.
 
@@ -281,21 +293,19 @@ def quotes(
     from policytext.search import find_quotes
 
     st = state(ctx)
+    filters = filter_options(ctx)  # the shared filters and --limit
+    speaker = filters.get("speaker")
     if verify:
-        _verify_quotes(st, doc_ids, format=format, speaker=speaker, about=about, party=party, government=government,
-                       kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
-                       resolved_by=resolved_by, scheme=scheme)
+        _verify_quotes(st, doc_ids, format=format, about=about, min_confidence=min_confidence,
+                       resolved_by=resolved_by, scheme=scheme, **filters)
         return
     if doc_ids:
         raise BadQuery("--id chooses the documents whose quotes --verify checks; to list a document's quotes, "
                        "add --verify, or use policytext extract quotes")
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = find_quotes(corpus, speaker=speaker, about=about, party=party, government=government,
-                            kind=kind, since=since, until=until, limit=limit, min_confidence=min_confidence,
-                            resolved_by=resolved_by, scheme=scheme, role=role, side=side, post=post)
-        # --speaker and --party name the quoted person (the claimant), not the document: not in the scope
-        _note_unannotated(st, corpus, empty=frame.empty, government=government, kind=kind,
-                          since=since, until=until)
+        frame = find_quotes(corpus, about=about, min_confidence=min_confidence, resolved_by=resolved_by,
+                            scheme=scheme, **filters)
+        _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "quotes"))
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
@@ -324,24 +334,18 @@ def _verify_quotes(st: Any, doc_ids: list[str], *, format: OutputFormat, **optio
 
 
 @app.command("claims")
+@document_filters(speaker=CLAIMANT)
 def claims(
     ctx: typer.Context,
     min_score: float = typer.Option(0.5, help="Only claims scoring at least this (0-1)."),
     type: Optional[str] = typer.Option(None, "--type", help="Only these types (comma-separated): quantity, comparison, causal, prediction, trend, attribution_of_fact."),
-    speaker: Optional[str] = typer.Option(None, help="Part of the claimant's name."),
     about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    role: Optional[str] = ROLE,
-    side: Optional[str] = SIDE,
-    post: Optional[str] = POST,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """List check-worthy claims, most check-worthy first.
+
+    --speaker is who claims; the other filters choose the documents the claims are in.
 
     Example: policytext claims --min-score 0.8 --type quantity --speaker Kennedy
 
@@ -350,12 +354,10 @@ def claims(
     from policytext.search import find_claims
 
     st = state(ctx)
+    filters = filter_options(ctx)  # the shared filters and --limit
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = find_claims(corpus, min_score=min_score, type=type, speaker=speaker, about=about,
-                            party=party, government=government, kind=kind, since=since,
-                            until=until, limit=limit, role=role, side=side, post=post)
-        _note_unannotated(st, corpus, empty=frame.empty, government=government, kind=kind,
-                          since=since, until=until)
+        frame = find_claims(corpus, min_score=min_score, type=type, about=about, **filters)
+        _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "claims"))
     if format is OutputFormat.table:
         columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
         render(frame, format, columns=columns, title="Claims", max_width=80)

@@ -13,6 +13,10 @@ from policytext.store.filters import strict_options
 COUNT_BY = ("speaker", "government", "year")
 """What ``by`` may name."""
 
+COUNT_UNITS = ("matches", "documents")
+"""What :func:`count_matches` may count: the matching records (sentences, quotes or claims), or the
+documents with at least one of them."""
+
 
 @dataclass(frozen=True)
 class MatchCount:
@@ -37,7 +41,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
                   government: str | None = None, kind: str | None = None,
                   since: str | None = None, until: str | None = None,
                   limit: int | None = None, role: str | None = None, side: str | None = None,
-                  post: str | None = None, min_score: float | None = None) -> tuple[MatchCount, ...]:
+                  post: str | None = None, min_score: float | None = None,
+                  unit: str = "matches") -> tuple[MatchCount, ...]:
     """Count the matches of a search (same query and filters as :func:`search_corpus`) by ``by``.
 
     The filters (speaker, party, government, kind, since, until, role, side, post) are the shared
@@ -46,6 +51,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     Args:
         by: ``speaker``, ``government`` or ``year``.
         limit: at most this many values (the most frequent); ``None`` for all.
+        unit: ``matches`` counts the matching records (a document with three matching sentences
+            counts three); ``documents`` counts each document with a match once.
 
     Returns:
         :class:`MatchCount` records: years in order (oldest first, unknown last); speakers and
@@ -57,6 +64,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     """
     if by not in COUNT_BY:
         raise BadQuery(f"cannot count by {by!r}: choose one of {', '.join(COUNT_BY)}")
+    if unit not in COUNT_UNITS:
+        raise BadQuery(f"cannot count {unit!r}: choose one of {', '.join(COUNT_UNITS)}")
     store = _store_of(corpus)
     within = _check_within(within)
     if limit is not None and int(limit) < 0:
@@ -67,8 +76,9 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     value = _group_sql(by, within)
-    order = "value IS NULL, value" if by == "year" else "count(*) DESC, value IS NULL, value"
-    sql = (f"SELECT {value} AS value, count(*) AS n FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
+    counted = "count(*)" if unit == "matches" else "count(DISTINCT t.doc_id)"
+    order = "value IS NULL, value" if by == "year" else f"{counted} DESC, value IS NULL, value"
+    sql = (f"SELECT {value} AS value, {counted} AS n FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
            f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
            f"GROUP BY value ORDER BY {order} LIMIT ?")
     with query_errors(query):
@@ -97,6 +107,8 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
     store = _store_of(corpus)
     within = _check_within(options.pop("within", "sentences"))
     min_score = options.pop("min_score", None)
+    if options.pop("unit", "matches") != "matches":  # the page's facets count matches; one at a time counts documents
+        raise BadQuery("count_facets counts matches: count documents with count_matches(unit='documents')")
     fts_query = translate_query(query)
     filters = DocumentFilter.from_options(**options).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
