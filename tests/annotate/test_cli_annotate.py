@@ -118,7 +118,7 @@ def corpus_quote_confidence(folder) -> float:
 
 @pytest.mark.parametrize("args, message", [
     (["entities", "--top", "0"], "Error: --top must be 1 or more, not 0"),
-    (["quoted", "--top", "-1"], "Error: --top must be 1 or more, not -1"),
+    (["quoted", "--limit", "-1"], "Error: --limit must be 1 or more, not -1"),
     (["quoted", "--min-confidence", "2"], "Error: --min-confidence must be between 0 and 1, not 2.0"),
     (["quoted", "--scheme", "wide"], "Error: unknown quote scheme 'wide': --scheme takes speech or attribution"),
     (["quotes", "--scheme", "wide"], "Error: unknown quote scheme 'wide': --scheme takes speech or attribution"),

@@ -7,7 +7,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.records import check_quote_scheme, check_resolved_by
-from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, strict_options
+from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, speaker_condition, strict_options
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -67,25 +67,32 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
 
 
 @strict_options
-def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, min_confidence: float = 0.0,
+def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, quoted: str | None = None, min_confidence: float = 0.0,
                           resolved_by: str | None = None, scheme: str | None = None, **filters: Any) -> pd.DataFrame:
     """Return the speakers quoted most often, with counts by kind (columns :data:`SPEAKER_COLUMNS`).
 
     Args:
         corpus: an annotated corpus.
         top: how many speakers.
+        quoted: count only the quotes of this person (part of the name, from the start of a word,
+            as ``find_quotes(speaker=…)`` reads it); a name no record has is refused.
         min_confidence: count only quotes whose confidence is at least this (0–1).
         resolved_by: count only quotes whose speaker was resolved so ("name", "name,chain", …).
         scheme: count only quotes found under this scheme (``speech`` or ``attribution``).
-        filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …).
+        filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …):
+            ``speaker`` is the documents' speaker (who quotes), not who is quoted.
 
     Example:
         >>> count_quoted_speakers(corpus, top=10, min_confidence=0.8)  # doctest: +SKIP
     """
     if top < 1:
-        raise BadQuery(f"--top must be 1 or more, not {top}")
+        raise BadQuery(f"--limit must be 1 or more, not {top}")
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
+    if quoted is not None and str(quoted).strip():
+        person = DocumentFilter.from_options(speaker=quoted).check_values(corpus.store.conn).speaker
+        clause, person_params = speaker_condition("q.speaker", person)
+        where, params = f"{clause} AND {where}", [*person_params, *params]
     if resolved_by is not None:
         methods = check_resolved_by(resolved_by)
         where, params = f"q.resolved_by IN ({', '.join('?' * len(methods))}) AND {where}", [*methods, *params]

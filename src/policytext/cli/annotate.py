@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator, Optional
 import typer
 
 from policytext.cli.root import app, state
-from policytext.cli.options import FORMAT, GOVERNMENT, KIND, PARTY, QUOTE_SCHEME, SINCE, UNTIL
+from policytext.cli.options import FORMAT, QUOTE_SCHEME, document_filters, filter_options
 from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
@@ -20,8 +20,6 @@ extract_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(extract_app, name="extract")
-
-_SPEAKER = typer.Option(None, help="Part of the document speaker's name.")
 
 
 class GroupBy(str, Enum):
@@ -131,17 +129,12 @@ def annotate(
 
 
 @app.command("entities")
+@document_filters()
 def entities(
     ctx: typer.Context,
     label: Optional[str] = typer.Option(None, help="Only this label: PERSON, ORG, GPE, NORP, LOC…"),
     top: int = typer.Option(20, help="How many names (per group with --by)."),
     by: Optional[GroupBy] = typer.Option(None, "--by", help="Count within each government, party, speaker or kind."),
-    speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
     format: OutputFormat = FORMAT,
 ) -> None:
     """Count the people, bodies and places named in annotated documents (one name per person).
@@ -152,39 +145,72 @@ def entities(
 
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, speaker=speaker,
-                               party=party, government=government, kind=kind, since=since, until=until)
+        frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, **filter_options(ctx))
     render(frame, format, title="Entities")
 
 
+QUOTED_LIMIT = 10
+"""How many speakers ``quoted`` lists when --limit is not given."""
+
+
 @app.command("quoted")
+@document_filters("party", "government", "kind", "role", "side", "post", "since", "until")
 def quoted(
     ctx: typer.Context,
-    top: int = typer.Option(10, help="How many speakers."),
+    quoted_person: Optional[str] = typer.Option(
+        None, "--quoted", help="Count only the quotes attributed to this person: part of the name, from the "
+                               "start of a word."),
+    document_speaker: Optional[str] = typer.Option(
+        None, "--document-speaker", help="Count only quotes inside this speaker's documents (whom they quote): "
+                                         "part of the name, from the start of a word."),
+    speaker: Optional[str] = typer.Option(None, hidden=True, help="Refused: give --quoted or --document-speaker."),
     min_confidence: float = typer.Option(0.0, "--min-confidence",
                                          help="Count only quotes at least this confident (0-1)."),
     resolved_by: Optional[str] = _RESOLVED_BY,
     scheme: Optional[str] = QUOTE_SCHEME,
-    speaker: Optional[str] = _SPEAKER,
-    party: Optional[str] = PARTY,
-    government: Optional[str] = GOVERNMENT,
-    kind: Optional[str] = KIND,
-    since: Optional[str] = SINCE,
-    until: Optional[str] = UNTIL,
+    limit: Optional[int] = typer.Option(None, show_default=str(QUOTED_LIMIT), help="How many speakers."),
+    top: Optional[int] = typer.Option(None, hidden=True, help="Old name of --limit."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """The speakers quoted most often in annotated documents, with counts by kind of quote.
 
-    Example: policytext quoted --top 10 --since 1990 --min-confidence 0.8
+    --quoted is who is quoted; --document-speaker and the other filters choose the documents
+    that quote them.
+
+    Example: policytext quoted --limit 10 --since 1990 --min-confidence 0.8
+
+    Example: policytext quoted --document-speaker Kennedy
     """
     from policytext.annotate.summaries import count_quoted_speakers
+    from policytext.errors import BadQuery
 
     st = state(ctx)
+    if speaker is not None:
+        # --speaker once chose the documents' speaker here, while 'quotes --speaker' is who is quoted
+        raise BadQuery(f"--speaker is ambiguous in 'quoted': give --quoted {speaker!r} to count the quotes "
+                       f"attributed to that person, or --document-speaker {speaker!r} to "
+                       "count whom that speaker's documents quote")
+    limit = _limit_or_top(limit, top, quiet=st.quiet)
+    filters = {name: value for name, value in filter_options(ctx).items() if name not in ("limit", "speaker")}
+    if document_speaker is not None:
+        filters["speaker"] = document_speaker
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = count_quoted_speakers(corpus, top=top, min_confidence=min_confidence, resolved_by=resolved_by,
-                                      scheme=scheme, speaker=speaker,
-                                      party=party, government=government, kind=kind, since=since, until=until)
+        frame = count_quoted_speakers(corpus, top=QUOTED_LIMIT if limit is None else limit, quoted=quoted_person,
+                                      min_confidence=min_confidence, resolved_by=resolved_by, scheme=scheme,
+                                      **filters)
     render(frame, format, title="Most quoted speakers")
+
+
+def _limit_or_top(limit: Optional[int], top: Optional[int], *, quiet: bool) -> Optional[int]:
+    """Return --limit, or the old --top with a note; refuse the two at odds."""
+    from policytext.errors import BadQuery
+
+    if top is None:
+        return limit
+    if limit is not None and limit != top:
+        raise BadQuery(f"--top is the old name of --limit: give --limit alone, not --limit {limit} and --top {top}")
+    message("note: --top is now --limit (--top still works, for now)", quiet=quiet)
+    return top
 
 
 def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str], min_score: float,
