@@ -271,6 +271,15 @@ def test_since_after_until_is_refused(since, until) -> None:
 def test_side_is_government_or_opposition_and_anything_else_is_refused() -> None:
     assert DocumentFilter.from_options(side=" Opposition ").side == "opposition"
     assert DocumentFilter.from_options(side="government").where("d") == ("d.side = ? COLLATE NOCASE", ["government"])
-    for bad in ("goverment", "unknown", "coalition"):
+    for bad in ("goverment", "coalition"):
         with pytest.raises(BadQuery, match=f"^side must be government or opposition, not '{bad}'$"):
             DocumentFilter.from_options(side=bad)
+
+
+@pytest.mark.parametrize("unknown", ["unknown", "Unknown", "none"])
+def test_an_unknown_side_is_refused_saying_why_it_is_no_filter_value(unknown) -> None:
+    """Documents can have no side (NULL): the error says so instead of only listing the two sides."""
+    with pytest.raises(BadQuery, match=f"^side must be government or opposition, not '{unknown}': a document whose "
+                                       "side is unknown .* has no side, and no value selects it by side; leave out "
+                                       "the side filter"):
+        DocumentFilter.from_options(side=unknown)

@@ -43,6 +43,8 @@ _DATE_IN_ANY_DIGITS = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _TEXT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "role", "side", "post")
 
+_NO_VALUE = ("unknown", "none", "null", "n/a", "-")  # what a user may write for the absent side
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -67,6 +69,10 @@ def check_side(value: str) -> str:
     'opposition'
     """
     side = str(value).strip().casefold()
+    if side in _NO_VALUE:
+        raise BadQuery(f"side must be {' or '.join(SIDES)}, not {value!r}: a document whose side is unknown "
+                       "(a source without parties' sides, or a party not placed on that day) has no side, and no "
+                       "value selects it by side; leave out the side filter to include such documents")
     if side not in SIDES:
         raise BadQuery(f"side must be {' or '.join(SIDES)}, not {value!r}")
     return side
