@@ -132,3 +132,29 @@ def test_words_the_speakers_document_quotes_from_someone_else_are_not_their_own(
     assert hancock.verdict == "not found" and "only where others quote" in hancock.note
     assert anyone.verdict == "verbatim" and anyone.best.speaker == "Matthew Hancock"
     assert own_words.verdict == "verbatim" and own_words.best.relation == "own"
+
+
+@pytest.fixture
+def word_start_corpus(tmp_path):
+    """Two speakers whose names share letters but no word start: "Ann" is in "Danny"."""
+    from policytext.corpus import open_corpus
+    from policytext.evaluation.sentences import split_sentences
+
+    source = tmp_path / "speeches.csv"
+    source.write_text("id,date,party,speaker,kind,text\n"
+                      "1,2012-03-02,Republican,Ann Widdecombe,speech,We will protect the green belt round our towns.\n"
+                      "2,2012-03-03,Republican,Danny Kruger,speech,We must rebuild the local bus network in every "
+                      "county town.\n", encoding="utf-8")
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([source], country="UK")
+        split_sentences(corpus)
+        yield corpus
+
+
+def test_a_speaker_owns_a_passage_by_word_start_as_the_filters_match_not_by_any_substring(word_start_corpus):
+    verdict = verify_quote(word_start_corpus, "We must rebuild the local bus network in every county town",
+                           speaker="Ann", meaning=False)
+    assert verdict.verdict == "other speaker"  # was verbatim: 'ann' is inside 'Danny Kruger'
+    assert verdict.best.speaker == "Danny Kruger" and verdict.best.relation == "other"
+    assert verify_quote(word_start_corpus, "We must rebuild the local bus network in every county town",
+                        speaker="Danny", meaning=False).verdict == "verbatim"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policytext.errors import BadQuery
-from policytext.search.hits import _check_within, _store_of, query_errors, record_filter
+from policytext.search.hits import _check_within, store_of, query_errors, record_filter
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
@@ -66,7 +66,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
         raise BadQuery(f"cannot count by {by!r}: choose one of {', '.join(COUNT_BY)}")
     if unit not in COUNT_UNITS:
         raise BadQuery(f"cannot count {unit!r}: choose one of {', '.join(COUNT_UNITS)}")
-    store = _store_of(corpus)
+    store = store_of(corpus)
     within = _check_within(within)
     if limit is not None and int(limit) < 0:
         raise BadQuery(f"the limit must be zero or more, not {limit}")
@@ -104,7 +104,7 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
     unknown = [name for name in by if name not in COUNT_BY]
     if unknown or not by:
         raise BadQuery(f"cannot count by {unknown[0] if unknown else 'nothing'!r}: choose among {', '.join(COUNT_BY)}")
-    store = _store_of(corpus)
+    store = store_of(corpus)
     within = _check_within(options.pop("within", "sentences"))
     min_score = options.pop("min_score", None)
     if options.pop("unit", "matches") != "matches":  # the page's facets count matches; one at a time counts documents

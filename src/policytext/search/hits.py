@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import weakref
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import pandas as pd
 
@@ -108,7 +108,8 @@ MAX_OFFSET = 2**62  # far past any index; beyond SQLite's integers the offset wo
 CONTEXT_CHARS = 300  # context taken from the document text when it has no stored sentences
 
 
-def _store_of(corpus: Any) -> Store:
+def store_of(corpus: Any) -> Store:
+    """Return the open ``Store`` of a :class:`~policytext.corpus.Corpus` (or the ``Store`` itself)."""
     store = getattr(corpus, "store", corpus)
     if not isinstance(store, Store):
         raise TypeError("pass a Corpus (from open_corpus) or a Store")
@@ -218,7 +219,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
         >>> result = search_corpus(corpus, '"new frontier"', speaker="Kennedy", sort="date")  # doctest: +SKIP
         >>> result.hits[0].citation                                             # doctest: +SKIP
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     within = _check_within(within)
     sort = _check_sort(sort, within)
     fts_query = translate_query(query)
@@ -276,7 +277,7 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
         >>> sum(1 for _ in stream_hits(corpus, "inflation", since=1970))  # doctest: +SKIP
         2154
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     within = _check_within(within)
     sort = _check_sort(sort, within)
     fts_query = translate_query(query)
@@ -286,7 +287,6 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
-    page_sql = _page_sql(within, _BATCH_SQL)
     with query_errors(query):
         cursor = conn.execute(_ranking_sql(within, where, sort, paged=False), [fts_query, *params])
     try:
@@ -295,11 +295,34 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
                 ranked = cursor.fetchmany(int(batch))
                 if not ranked:
                     return
-                page = _match_dicts(conn, page_sql, [json.dumps([[row[0], row[1]] for row in ranked])])
-                marked = mark_page(conn, fts_query, page)
-            yield from _build_hits(store, within, page, marked)
+                hits = hits_of_ranked(store, ranked, within=within, fts_query=fts_query)
+            yield from hits
     finally:
         cursor.close()
+
+
+def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: str = "sentences",
+                   fts_query: str | None = None) -> list[SearchHit]:
+    """Return the hits of records ranked elsewhere, in the given order, completed as a search's own.
+
+    Each (record id, rank) becomes a :class:`SearchHit` with its document, context, citation and,
+    when ``fts_query`` (an FTS5 expression, as :func:`~policytext.search.query.translate_query`
+    makes) is given, its matched words marked. What :func:`stream_hits` does with each batch of
+    BM25's ranking, and search by meaning with its page of nearest sentences.
+
+    Example:
+        >>> hits_of_ranked(corpus, [(1204, 0.83), (88, 0.79)])[0].id   # doctest: +SKIP
+        1204
+    """
+    store = store_of(corpus)
+    within = _check_within(within)
+    if not ranked:
+        return []
+    conn = store.conn
+    page = _match_dicts(conn, _page_sql(within, _BATCH_SQL),
+                        [json.dumps([[int(record), float(rank)] for record, rank in ranked])])
+    marked = mark_page(conn, fts_query, page) if fts_query else {}
+    return _build_hits(store, within, page, marked)
 
 
 def _count_matches(conn: sqlite3.Connection, within: str, fts_query: str, where: str,

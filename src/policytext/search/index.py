@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from policytext.errors import StoreError
-from policytext.search.hits import _store_of
+from policytext.search.hits import store_of
 
 INDEXED_TABLES = ("sentences", "quotes", "claims", "documents")
 """The tables with an FTS5 index named ``<table>_fts`` (content=``<table>``)."""
@@ -24,7 +24,7 @@ def rebuild_search_index(corpus: Any) -> dict[str, int]:
         >>> rebuild_search_index(corpus)  # doctest: +SKIP
         {'sentences': 52311, 'quotes': 812, 'claims': 52311, 'documents': 80}
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     counts = {}
     with store.transaction() as conn:
         for table in INDEXED_TABLES:
@@ -39,7 +39,7 @@ def check_search_index(corpus: Any) -> None:
     Example:
         >>> check_search_index(corpus)  # doctest: +SKIP
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     for table in INDEXED_TABLES:
         try:
             store.conn.execute(

@@ -10,7 +10,7 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.records import check_claim_types, check_quote_scheme, check_resolved_by
 from policytext.search.citations import cited_words, format_newsroom, read_sources
-from policytext.search.hits import _match, _store_of, query_errors, record_filter
+from policytext.search.hits import _match, store_of, query_errors, record_filter
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
@@ -88,7 +88,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     Example:
         >>> find_quotes(corpus, speaker="Hancock", about="trust")  # doctest: +SKIP
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
     where, params = record_filter("quotes", filters)
@@ -139,7 +139,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     Example:
         >>> find_claims(corpus, min_score=0.8, type="quantity", since=2000)  # doctest: +SKIP
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     min_score = check_fraction(min_score, option="--min-score")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
@@ -187,7 +187,7 @@ def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
     filter_ = DocumentFilter.from_options(**filters)
     where, params = filter_.where("documents")
     key = annotation_model_key(corpus.config.model, corpus.config.claim_model)
-    row = _store_of(corpus).conn.execute(
+    row = store_of(corpus).conn.execute(
         "SELECT COUNT(*), COALESCE(SUM(annotated_sha256 IS NULL OR annotated_sha256 != content_sha256 "
         f"OR annotated_model IS NULL OR annotated_model != ?), 0) FROM documents WHERE {where}",
         [key, *params]).fetchone()

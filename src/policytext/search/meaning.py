@@ -22,7 +22,6 @@ two lists (Cormack, Clarke and Büttcher, 2009), each cut at :data:`FUSION_DEPTH
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -35,9 +34,8 @@ from policytext.embedding import (  # noqa: F401 - the model's names, as search 
 )
 from policytext.errors import BadQuery
 from policytext.search.hits import (
-    DEFAULT_LIMIT, MAX_LIMIT, _build_hits, _match_dicts, _page_statement, _store_of, record_filter, search_corpus,
+    DEFAULT_LIMIT, MAX_LIMIT, hits_of_ranked, record_filter, search_corpus, store_of,
 )
-from policytext.search.marking import mark_page
 from policytext.search.query import translate_query
 from policytext.search.results import SearchResult
 from policytext.store import DocumentFilter
@@ -130,7 +128,7 @@ def embed_corpus(corpus: Any, *, embedder: Embedder | None = None, limit: int | 
     """
     import time
 
-    store = _store_of(corpus)
+    store = store_of(corpus)
     embedder = embedder or load_embedder()
     started = time.perf_counter()
     total = int(store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0])
@@ -207,7 +205,7 @@ def nearest_sentences(corpus: Any, embedder: Embedder, text: str, filters: Docum
     Only sentences within ``filters`` that have a stored vector take part, unless ``embed_missing``
     (then the others are embedded first: see :func:`_vectors_within`).
     """
-    store = _store_of(corpus)
+    store = store_of(corpus)
     ids, vectors, _ = _vectors_within(store, embedder, filters or DocumentFilter(), embed_missing)
     return _top(ids, vectors, embedder.encode([text])[0], limit)
 
@@ -254,10 +252,6 @@ class MeaningResult(SearchResult):
         return {**super().to_dict(), "rank": self.rank, "model": self.model, "unembedded": self.unembedded}
 
 
-_RANKED_SQL = ("SELECT json_extract(j.value, '$[0]') AS id, json_extract(j.value, '$[1]') AS relevance, ? AS total "
-               "FROM json_each(?) AS j ORDER BY j.key")
-
-
 @strict_options
 def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: str = "sentences",
                    speaker: str | None = None, party: str | None = None, government: str | None = None,
@@ -301,7 +295,7 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
         raise BadQuery(f"the offset must be 0 to {MAX_LIMIT * 10:,} for a search by meaning, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, role=role, side=side, post=post)
-    store = _store_of(corpus)
+    store = store_of(corpus)
     filters.check_values(store.conn)
     if embedder is None:
         require_meaning()
@@ -323,13 +317,8 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
             limit=min(MAX_LIMIT, max(depth, FUSION_DEPTH))).hits]
         ranked = fuse_rankings(words, [sentence_id for sentence_id, _ in nearest])
         total = len(ranked)
-    page_ids = ranked[offset:offset + limit]
-    sql, params = _page_statement("sentences", _RANKED_SQL, [total, json.dumps(page_ids)])
-    page = _match_dicts(store.conn, sql, params)
     marking = any_words_query(query.split())
-    marked = mark_page(store.conn, translate_query(marking), page) if marking and page else {}
-    order = {sentence_id: position for position, (sentence_id, _) in enumerate(page_ids)}
-    hits = sorted(_build_hits(store, "sentences", page, marked), key=lambda hit: order[hit.id])
+    hits = hits_of_ranked(store, ranked[offset:offset + limit], fts_query=translate_query(marking) if marking else None)
     return MeaningResult(query=query, fts_query="", within="sentences", total=total, offset=offset, limit=limit,
                          hits=tuple(hits), rank=rank, model=embedder.name, unembedded=unembedded)
 

@@ -228,6 +228,18 @@ def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
     return f"({clause})", [f"{value}%", f"% {value}%", f"%-{value}%"]
 
 
+def speaker_matches(name: str | None, speaker: str) -> bool:
+    """Return whether ``name`` matches ``speaker`` as :func:`speaker_condition` does, in Python.
+
+        >>> speaker_matches("Anne-Marie Trevelyan", "marie"), speaker_matches("Danny Kruger", "Ann")
+        (True, False)
+    """
+    if not name:
+        return False
+    value, folded = speaker.strip().casefold(), name.casefold()
+    return folded.startswith(value) or f" {value}" in folded or f"-{value}" in folded
+
+
 def _exists(conn: Any, sql: str, params: list[Any]) -> bool:
     return conn.execute(sql, params).fetchone() is not None
 

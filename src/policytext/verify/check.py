@@ -36,7 +36,7 @@ from policytext.errors import BadQuery, UnknownValue
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
-from policytext.store.filters import speaker_condition
+from policytext.store.filters import speaker_condition, speaker_matches
 from policytext.verify.align import AGREEMENTS, ELLIPSIS, Alignment, align, disagreements, tokenize
 from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
 from policytext.search.meaning import (
@@ -333,10 +333,28 @@ def _candidate_query(words: list[Any]) -> str:
     return any_words_query(token.norm for token in words)
 
 
-def _relation_of(speaker: str | None, doc_speaker: str | None) -> str:
+def _own_documents(store: Any, doc_ids: Iterable[str], speaker: str | None) -> set[str] | None:
+    """Return which of ``doc_ids`` are ``speaker``'s own documents (None: no speaker asked, all are).
+
+    By the speaker filter's own matching (:func:`~policytext.store.filters.speaker_condition`: at
+    the start of a word of the document's speaker), so "Ann" owns Ann Widdecombe's speeches, not
+    Danny Kruger's, exactly as the search that found the candidates chose them.
+    """
     if not speaker:
-        return "own"
-    return "own" if doc_speaker and speaker.casefold() in doc_speaker.casefold() else "other"
+        return None
+    ids = sorted(set(doc_ids))
+    where, params = DocumentFilter(speaker=speaker).where("d")
+    own: set[str] = set()
+    for chunk in range(0, len(ids), 500):  # stay under SQLite's limit of bound parameters
+        part = ids[chunk:chunk + 500]
+        own.update(row[0] for row in store.conn.execute(
+            f"SELECT d.id FROM documents AS d WHERE {where} AND d.id IN ({', '.join('?' for _ in part)})",
+            [*params, *part]))
+    return own
+
+
+def _relation_of(doc_id: str, own: set[str] | None) -> str:
+    return "own" if own is None or doc_id in own else "other"
 
 
 def _hits_of(store: Any, query: str, **options: Any) -> list[Any]:
@@ -357,10 +375,13 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
     period = {"since": filters.since, "until": filters.until}
     hits = _hits_of(store, query, speaker=filters.speaker, **period)
     quoted_spans: dict[str, list[tuple[int, int]]] = {}
+    own: set[str] | None = None
     if filters.speaker:
         hits += search_corpus(store, query, limit=CANDIDATES, **period).hits
-        for hit in _hits_of(store, query, within="quotes", speaker=filters.speaker, **period):
-            if _relation_of(filters.speaker, hit.doc_speaker) != "own":
+        quotes = _hits_of(store, query, within="quotes", speaker=filters.speaker, **period)
+        own = _own_documents(store, (hit.doc_id for hit in [*hits, *quotes]), filters.speaker)
+        for hit in quotes:
+            if _relation_of(hit.doc_id, own) != "own":
                 quoted_spans.setdefault(hit.doc_id, []).append((hit.start, hit.end))
                 hits.append(hit)
     texts: dict[str, str] = {}
@@ -393,8 +414,7 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
             continue  # one place of a document is one passage: the best-aligned neighbourhood
         for k in overlapping:
             del found[k]
-        doc_speaker = hit.doc_speaker
-        relation = _relation_of(filters.speaker, doc_speaker)
+        relation = _relation_of(hit.doc_id, own)
         if relation == "other" and filters.speaker and (
                 any(s < end and start < e for s, e in quoted_spans.get(hit.doc_id, ()))
                 or _names(text, start, end, filters.speaker)):
@@ -403,7 +423,7 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
                            sources=sources)
         quoted_from = _quoted_from(store, hit.doc_id, start, end, direct_quotes)
         if quoted_from is not None and (not filters.speaker
-                                        or _relation_of(filters.speaker, quoted_from or None) != "own"):
+                                        or not speaker_matches(quoted_from, filters.speaker)):
             # the document's author quotes someone else here (a letter read out, a minister in a
             # press release): the words are that person's, never the author's own
             passage = dataclasses.replace(passage, speaker=quoted_from or None,
