@@ -54,6 +54,12 @@ class Config:
         "embeddings: needs the embeddings extra and a model built with `python -m "
         "policytext.annotate.train_claims --model embeddings`; its encoder costs about 7 times "
         "the parse of a sentence; see models/claims.card.md). A change annotates every document again."})
+    meaning_model: str = field(default="all-MiniLM-L6-v2", metadata={"doc":
+        "The sentence-embedding model of `embed`, `search --meaning` and `verify`'s paraphrase check: "
+        "`all-MiniLM-L6-v2` (the default: finds paraphrases better; CPU torch) or "
+        "`wordllama-l2-supercat-256` (static embeddings, numpy only: a query in under a millisecond, "
+        "hundreds of times the sentences a second; no paraphrase verdict). Vectors are stored per "
+        "model: after a change, run `embed` again. See docs/verify.md for the comparison."})
     user_agent: str = field(default="policytext/0.1 (+research text collector)", metadata={"doc":
         "User-Agent sent with every web request."})
     requests_per_second: float = field(default=2.0, metadata={"doc":

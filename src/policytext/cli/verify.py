@@ -87,7 +87,7 @@ def embed(
     from policytext.search.meaning import embed_corpus, load_embedder
 
     st = state(ctx)
-    embedder = load_embedder()  # before opening the store: a missing extra is said at once
+    embedder = load_embedder(st.config().meaning_model)  # before opening the store: a missing extra is said at once
 
     def progress(done: int, todo: int) -> None:
         message(f"embedded {done:,} of {todo:,} sentences", quiet=st.quiet)

@@ -3,8 +3,9 @@
 No labelled paraphrase set ships in a registry package (MRPC, PAWS, STS-B and the like live on
 dataset hubs this project cannot reach), so the set is written here, by hand:
 
-- :data:`PARAPHRASES`: 24 lines of post-1945 addresses, each rewritten in other words (the
-  original is found in the corpus by a phrase of it, so recall@5 of the original can be measured);
+- :data:`PARAPHRASES`: 36 lines of post-1945 addresses, each rewritten in other words (the
+  original is found in the corpus by a phrase of it, so recall@5 of the original can be measured;
+  12 added in a third round);
 - :data:`DECOYS`: 48 sentences given to the same presidents that they never said: 36 on the same
   subject as one of their lines but saying something else or the opposite ("hard"; 24 of them
   added in a second round, written and split before any run on them), 12 unrelated.
@@ -14,10 +15,10 @@ item the words are checked first (:func:`~policytext.verify.check.find_passages`
 words are found (``verbatim``/``altered``) never reaches the meaning check. The nearest sentences
 of the speaker's are computed once; the rule (:data:`~policytext.verify.check.PARAPHRASE_MIN`
 and :data:`~policytext.verify.check.PARAPHRASE_CHECKS`, judged by
-:func:`~policytext.verify.check.is_paraphrase`) is chosen on ``dev`` (best balanced accuracy,
-then the fewest checks, then the middle of the tied thresholds) and reported on ``test``.
+:func:`~policytext.verify.check.is_paraphrase`) is chosen by cross-validation within ``dev``, the
+training part (:func:`choose_rule_by_folds`), and reported on ``test`` once.
 
-Limits, said plainly: 72 items is small (one item moves a test-half figure by 1/12 or 1/24); the
+Limits, said plainly: 84 items is small (one item moves a test-half figure by 1/12 or 1/24); the
 paraphrases are one writer's, of famous lines, and the decoys were written knowing the model's
 weakness for negation. It measures this model on this kind of rewording, not paraphrase in general.
 
@@ -37,7 +38,7 @@ from policytext.search.meaning import Embedder, load_embedder, nearest_sentences
 from policytext.store import DocumentFilter
 from policytext.verify.check import PARAPHRASE_CHECKS, PARAPHRASE_MIN, decide, find_passages, is_paraphrase
 
-THRESHOLDS = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 … 0.90
+THRESHOLDS = tuple(round(0.20 + 0.025 * i, 3) for i in range(29))  # 0.20 … 0.90 (static embeddings sit lower)
 CHECK_SETS: tuple[tuple[str, ...], ...] = ((), ("negation",), ("number",), ("name",), ("negation", "number"),
                                            ("negation", "name"), ("number", "name"), ("negation", "number", "name"))
 """The agreements tried beside the threshold (:func:`~policytext.verify.align.disagreements`)."""
@@ -89,6 +90,30 @@ PARAPHRASES: tuple[tuple[str, int, str, str], ...] = (
     ("Kennedy", 1963, "additional reward for additional effort", "it will encourage enterprise and investment, "
                                                                  "create the jobs we need and reward those who "
                                                                  "work harder"),
+    # Added in a third round (2026-12-02), written before any run on them: other lines of the same
+    # addresses (so the corpus is unchanged), split by position as above.
+    ("Clinton", 1996, "big Government does not have all the answers", "we are aware that a large federal state "
+                                                                        "cannot solve every problem"),
+    ("Reagan", 1984, "America is back, standing tall", "our nation has returned, proud and upright, facing the "
+                                                       "decade bravely and hopefully"),
+    ("Clinton", 1998, "the state of our Union is strong", "friends, this nation is in robust health"),
+    ("Reagan", 1986, "stronger than a year ago", "I am glad to say the country is in better shape than twelve "
+                                                 "months back and improving daily"),
+    ("Kennedy", 1961, "lulled into believing", "we should not be fooled into thinking that Moscow or Peking has "
+                                               "abandoned its wish to dominate the world"),
+    ("Ford", 1975, "Our turning away would unleash", "if we withdrew, fresh turmoil and threats would spread "
+                                                     "across the world and endanger our own safety"),
+    ("Clinton", 1996, "the best is yet to come", "our finest days lie ahead provided each of us does a share"),
+    ("Obama", 2011, "how we'll win the future", "this is the way we will come out ahead in the decades ahead"),
+    ("Kennedy", 1961, "can no longer be delayed", "federal money for colleges and schools cannot wait any more"),
+    ("Nixon", 1974, "disengagement of Egyptian and Israeli forces", "the process starts with pulling apart the "
+                                                                    "armies of Egypt and Israel, which is "
+                                                                    "happening now"),
+    ("Eisenhower", 1961, "Dependence upon Federal financing", "relying on money from Washington ought not to be "
+                                                              "needed anymore"),
+    ("Obama", 2012, "enduring power of our moral example", "thanks to the alliances we formed, the enemies we "
+                                                           "struck and the strength of our values, our country "
+                                                           "has returned to its place in the world"),
 )
 
 # (speaker, year of the address of theirs the decoy is set against, the decoy, "hard" or "unrelated")
@@ -296,15 +321,58 @@ def choose_rule(rows: Sequence[dict[str, Any]], thresholds: Sequence[float] = TH
     return plateau[len(plateau) // 2], checks
 
 
+FOLDS = 4
+"""Folds of the training part (``dev``) that :func:`choose_rule_by_folds` chooses over."""
+
+
+def folds_of(rows: Sequence[dict[str, Any]], folds: int = FOLDS) -> list[list[dict[str, Any]]]:
+    """Return ``rows`` dealt into ``folds`` folds, each kind (paraphrase, hard, unrelated) dealt in turn."""
+    dealt: list[list[dict[str, Any]]] = [[] for _ in range(folds)]
+    for kind in ("paraphrase", "hard", "unrelated"):
+        group = sorted((r for r in rows if r["item"].kind == kind), key=lambda r: r["item"].number)
+        for position, row in enumerate(group):
+            dealt[position % folds].append(row)
+    return dealt
+
+
+def choose_rule_by_folds(rows: Sequence[dict[str, Any]], folds: int = FOLDS,
+                         thresholds: Sequence[float] = THRESHOLDS,
+                         check_sets: Sequence[tuple[str, ...]] = CHECK_SETS) -> dict[str, Any]:
+    """Return the rule chosen by cross-validation within ``rows`` (the training part), and its held-out figures.
+
+    Each fold is held out in turn: :func:`choose_rule` picks a rule on the other folds, scored on
+    the held-out one. The rule kept is the set of checks picked most often (ties: the fewest
+    checks), at the median of the thresholds picked with it: a choice that one lucky item of one
+    fold cannot move as it moved the earlier single choice on the whole of ``dev``.
+    ``held_out`` is the mean held-out balanced accuracy of the procedure (what to expect on new
+    items), never a figure of ``test``.
+    """
+    dealt = folds_of(rows, folds)
+    picks = []
+    for index, held in enumerate(dealt):
+        rest = [r for other, part in enumerate(dealt) if other != index for r in part]
+        threshold, checks = choose_rule(rest, thresholds, check_sets)
+        picks.append((threshold, checks, score(held, threshold, checks)["balanced_accuracy"]))
+    counted = {c: sum(1 for _, picked, _ in picks if picked == c) for _, c, _ in picks}
+    most = max(counted.values())
+    checks = min((c for c, n in counted.items() if n == most), key=len)
+    chosen = sorted(t for t, c, _ in picks if c == checks)
+    middle = statistics.median(chosen)
+    threshold = min(thresholds, key=lambda t: (abs(t - middle), t))  # a threshold of the grid
+    return {"threshold": threshold, "checks": checks, "picks": picks,
+            "held_out": statistics.mean(value for _, _, value in picks)}
+
+
 def evaluate(corpus: Any, *, embedder: Embedder | None = None) -> dict[str, Any]:
-    """Measure every item, choose the rule on ``dev`` and report ``dev`` and ``test`` at it."""
+    """Measure every item, choose the rule by folds within ``dev`` and report ``dev`` and ``test`` at it."""
     embedder = embedder or load_embedder()
     rows = measure(corpus, build_items(), embedder)
     dev = [r for r in rows if r["item"].split == "dev"]
     test = [r for r in rows if r["item"].split == "test"]
-    threshold, checks = choose_rule(dev)
+    folded = choose_rule_by_folds(dev)
+    threshold, checks = folded["threshold"], folded["checks"]
     sweep = {(t, c): {"dev": score(dev, t, c), "test": score(test, t, c)} for c in CHECK_SETS for t in THRESHOLDS}
-    return {"chosen": (threshold, checks), "sweep": sweep,
+    return {"chosen": (threshold, checks), "folds": folded, "sweep": sweep,
             "dev": score(dev, threshold, checks), "test": score(test, threshold, checks),
             "cosine_only": {"dev": score(dev, PARAPHRASE_MIN, ()), "test": score(test, PARAPHRASE_MIN, ())},
             "rows": rows, "median_seconds": statistics.median(r["seconds"] for r in rows)}

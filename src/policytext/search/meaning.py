@@ -29,8 +29,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from policytext.embedding import (  # noqa: F401 - the model's names, as search by meaning offers them
-    BATCH, DIMENSIONS, INSTALL, MODEL_NAME, MODEL_PACKAGE, Embedder, load_embedder, meaning_available,
-    read_stored_vectors, require_meaning, vectors_of_rows,
+    BATCH, DIMENSIONS, INSTALL, MODEL_NAME, MODEL_PACKAGE, MODELS, Embedder, load_embedder, meaning_available,
+    model_of, read_stored_vectors, require_meaning, vectors_of_rows,
 )
 from policytext.errors import BadQuery
 from policytext.search.hits import (
@@ -129,7 +129,7 @@ def embed_corpus(corpus: Any, *, embedder: Embedder | None = None, limit: int | 
     import time
 
     store = store_of(corpus)
-    embedder = embedder or load_embedder()
+    embedder = embedder or load_embedder(model_of(corpus))
     started = time.perf_counter()
     total = int(store.conn.execute("SELECT count(*) FROM sentences").fetchone()[0])
     missing = todo = missing_vectors(store, embedder.name)
@@ -298,10 +298,11 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
     store = store_of(corpus)
     filters.check_values(store.conn)
     if embedder is None:
-        require_meaning()
-        if not has_vectors(store, MODEL_NAME):
+        name = model_of(corpus)
+        require_meaning(name)
+        if not has_vectors(store, name):
             raise BadQuery(_NOT_EMBEDDED)
-        embedder = load_embedder()
+        embedder = load_embedder(name)
     elif not has_vectors(store, embedder.name):
         raise BadQuery(_NOT_EMBEDDED)
     ids, vectors, unembedded = _vectors_within(store, embedder, filters, embed_missing=False)

@@ -123,7 +123,7 @@ def verify_extracted_quotes(corpus: Any, *, doc_ids: Iterable[str] = (), altered
         >>> verify_extracted_quotes(corpus, doc_ids=["test:seed-blog"])  # doctest: +SKIP
     """
     from policytext.search import find_quotes
-    from policytext.search.meaning import has_vectors, load_embedder, meaning_available
+    from policytext.search.meaning import has_vectors, load_embedder, meaning_available, model_of
 
     wanted = [str(doc_id) for doc_id in doc_ids]
     store = getattr(corpus, "store", corpus)
@@ -138,8 +138,9 @@ def verify_extracted_quotes(corpus: Any, *, doc_ids: Iterable[str] = (), altered
     quotes = find_quotes(corpus, **options)
     if wanted:
         quotes = quotes[quotes["doc_id"].isin(wanted)].head(limit if limit is not None else len(quotes))
-    if embedder is None and (meaning or (meaning is None and meaning_available() and has_vectors(store))):
-        embedder = load_embedder()
+    name = model_of(corpus)
+    if embedder is None and (meaning or (meaning is None and meaning_available(name) and has_vectors(store, name))):
+        embedder = load_embedder(name)
     rows = []
     for quote in quotes.to_dict(orient="records"):
         where = {"doc_id": quote["doc_id"], "start": quote["start"], "end": quote["end"], "cue": quote["cue"],
