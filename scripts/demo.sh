@@ -15,7 +15,7 @@ echo "== Annotating with spaCy: sentences, entities, quotes with their speakers,
 pt annotate --workers 2
 echo
 echo "== The speakers the presidents quote most often (quotes with a confidence of 0.8 or more)"
-pt quoted --top 10 --min-confidence 0.8
+pt quoted --limit 10 --min-confidence 0.8
 echo
 echo "== The most check-worthy claims (score from a model trained on ClaimBuster)"
 pt claims --limit 10
