@@ -118,3 +118,28 @@ def test_a_heckle_is_not_a_person(pipeline):
     doc = pipeline("Now my predecessor tells Putin to do whatever he wants.\n\nAudience members. Boo!\n\nIt's outrageous.")
     people = {row[3] for row in doc._.pt_entities if row[2] == "PERSON"}
     assert "Boo" not in people and "Putin" in people
+
+
+def test_an_office_after_the_full_name_is_that_person():
+    # news introduces a person in full, then calls them by office: one person, one name (issue 11)
+    mentions = [("PERSON", "Barack Obama"), ("PERSON", "President Obama"), ("PERSON", "Obama")]
+    assert normalise_names(mentions) == ["Barack Obama"] * 3
+    # an office written before any full name is not shown to be the full name written later, nor is
+    # the same titled form written again after it
+    opening = [("PERSON", "Vice President Biden"), ("PERSON", "Jill Biden"), ("PERSON", "Vice President Biden")]
+    assert normalise_names(opening) == ["Biden", "Jill Biden", "Biden"]
+    # two full names with the surname: no guess, whatever the order
+    two = [("PERSON", "Barack Obama"), ("PERSON", "Michelle Obama"), ("PERSON", "President Obama")]
+    assert normalise_names(two) == ["Barack Obama", "Michelle Obama", "Obama"]
+
+
+def test_president_obama_after_barack_obama_is_one_entities_name(pipeline):
+    # issue 11: "President Obama" beside "Barack Obama" in one document were two people in `entities`
+    from policytext.annotate.extract import TextItem, annotate_texts, annotation_rows
+
+    text = ("Barack Obama spoke in Ohio on Tuesday about the economy.\n\n"
+            "Later, President Obama said the recovery was under way. Obama also met workers there.")
+    [(_, annotation)] = list(annotate_texts([TextItem("a", text, kind="article")], pipeline))
+    names = {row["text"]: row["name"] for row in annotation_rows("a", annotation, "entities")
+             if row["label"] == "PERSON"}
+    assert set(names.values()) == {"Barack Obama"}, names

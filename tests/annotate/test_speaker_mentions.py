@@ -72,3 +72,18 @@ def test_a_later_sentence_subject_takes_he_from_an_older_quote_chain_when_the_ru
     assert table.resolve(Pending("pronoun", "m", None, 404, "say"), 400)[0] == expected
     # "he added" goes on from the quote before whatever the rule
     assert table.resolve(Pending("pronoun", "m", None, 404, "add"), 400)[0] == "Dwayne Croteau"
+
+
+@pytest.mark.parametrize("rules, expected", [
+    (SalienceRules(quoted_in_reach=False), "Jane Smith"),
+    (SalienceRules(quoted_in_reach=True), "window manufacturer"),
+])
+def test_a_description_is_the_person_just_quoted_only_within_reach_when_the_rule_says_so(rules, expected):
+    # “…,” said Jane Smith (cue at 100); pages later "the window manufacturer said" (cue at 5,000)
+    table = _chunk(people=[("smith", "Jane Smith", (80, 90), "f")], chain=[(100, "smith", None)],
+                   sentences=[0, 4900], rules=rules)
+    assert table.resolve(Pending("role", "manufacturer", "window manufacturer", 5000, "say"), 4990)[0] == expected
+    # close by, "the professor said" is the person being quoted whatever the rule
+    assert table.resolve(Pending("role", "professor", "professor", 400, "say"), 390)[0] == "Jane Smith"
+    # the rule travels with the table across chunks
+    assert MentionTable.from_data(table.as_data()).rules == rules

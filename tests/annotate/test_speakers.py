@@ -284,3 +284,39 @@ def test_the_2010_address_quotes_neither_its_addressees_nor_the_first_lady(sotu_
     assert not [row for row in rows if row[0] == "Jill Biden"]
     assert not [row for row in rows if (row[1] or "").startswith("Madam Speaker")]
     assert not [row for row in rows if "from time to time" in row[2]]
+
+
+_FILLER = "The economy grew again last year, and factories hired more workers in many states. " * 20
+
+
+@pytest.mark.parametrize("opening", [
+    "Our Constitution declares that all men are created equal.",  # the 2010 State of the Union's opening
+    "“We will not give up,” said Jane Smith, the mayor of Dayton.",
+])
+def test_a_description_pages_later_is_not_whoever_was_quoted_first(pipeline, opening):
+    # issue 11: in the 2010 address "the window manufacturer" was resolved to "Constitution"
+    from policytext.annotate.quotes import extract_quote_rows
+
+    text = (f"{opening}\n\n{_FILLER}\n\nTalk to the window manufacturer in Philadelphia who said he used to be "
+            "skeptical about the Recovery Act.")
+    said = [r for r in extract_quote_rows(pipeline(text), quote_filter=None) if text[r.start:].startswith("he used to")]
+    assert said and (said[0].speaker, said[0].resolved_by) == ("window manufacturer in Philadelphia", "role")
+
+
+@pytest.mark.parametrize("sentence, new, looks_back", [
+    # a restrictive relative clause says who is meant: someone new
+    ("Talk to the builder who said he was tired of waiting.", "builder", "Jane Smith"),
+    # with a comma, "the mayor, who said" refers back to the mayor named before
+    ("The mayor, who said she was tired, left early.", "Jane Smith", "Jane Smith"),
+])
+def test_a_description_defined_by_its_report_is_someone_new_when_the_rule_says_so(pipeline, sentence, new, looks_back):
+    from policytext.annotate.quotes import extract_quote_rows
+    from policytext.annotate.speaker_mentions import SalienceRules
+
+    text = f"“We will not give up,” said Jane Smith, the mayor of Dayton. {sentence}"
+    doc = pipeline(text)
+    for rule, expected in ((True, new), (False, looks_back)):
+        settings = SpeakerSettings(salience=SalienceRules(restrictive_is_new=rule, quoted_in_reach=False))
+        said = [r for r in extract_quote_rows(doc, quote_filter=None, speakers=settings)
+                if text[r.start:].startswith(("he was", "she was"))]
+        assert said and said[0].speaker == expected, rule

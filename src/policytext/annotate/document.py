@@ -182,7 +182,7 @@ class DocumentChunks:
             if label == "PERSON":
                 self._people[strip_person_name(name)] += 1
                 self._person_texts.update((surface, name))
-                self._names.add(with_title_before(self.text, start, surface))
+                self._names.add(with_title_before(self.text, start, surface), at=start)
             elif label == "ORG":
                 self._bodies.add(name)
         if chunk.mentions:
@@ -276,13 +276,14 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
     for start, end in chunk.sentences:
         result.sentences.append(Sentence(doc_id, first_sentence + len(result.sentences), start, end, text[start:end]))
     for start, end, label, surface, name in chunk.entities:
-        full = resolve_person(strip_person_name(name), names, with_title_before(text, start, surface)) if label == "PERSON" else name
+        full = resolve_person(strip_person_name(name), names, with_title_before(text, start, surface),
+                              at=start) if label == "PERSON" else name
         result.entities.append(Entity(doc_id, start, end, label, surface, full))
     for row in chunk.quotes:
         start, end, name, sp_start, sp_end = row.start, row.end, row.speaker, row.speaker_start, row.speaker_end
         if name is not None and (name in person_texts or _looks_like_person_name(name)):
             mention = with_title_before(text, sp_start, text[sp_start:sp_end]) if sp_start is not None else ""
-            name = resolve_person(strip_person_name(name), names, mention) or None
+            name = resolve_person(strip_person_name(name), names, mention, at=sp_start) or None
             if name is not None:
                 name = resolve_first_name(name, people)  # "Michael" for "Michael Greenspan"
         if kind == "speech":

@@ -144,28 +144,48 @@ class PeopleNames:
     on the short form that the full name is never given ("Vice President Biden" beside "Jill
     Biden"), a surname whose bare mentions carry an office the full name lacks, or honorifics of the
     other gender. Otherwise the short form stays its own person, rather than a guess.
+
+    Where the mentions' positions are given, an office is no bar once the full name was written
+    *before* it: news introduces a person in full and then calls them by office ("Barack Obama …
+    President Obama"), whereas an office given to a surname before any full name ("Vice President
+    Biden" opening a speech that later greets "Jill Biden") has not been shown to be that person.
     """
 
     def __init__(self) -> None:
         self.counts: Counter = Counter()
         self.offices: dict[str, set[str]] = {}
         self.genders: dict[str, set[str]] = {}
+        self.first_at: dict[str, int] = {}  # where each core name is first written, when positions are given
+        self.titled_at: dict[str, list[tuple[int | None, str]]] = {}  # (position or None, office) of titled mentions
 
-    def add(self, text: str, *, count: int = 1) -> str:
-        """Record one person mention (its surface text); return its core name."""
+    def add(self, text: str, *, count: int = 1, at: int | None = None) -> str:
+        """Record one person mention (its surface text, at char position ``at`` if known); return its core name."""
         core = strip_person_name(text)
         if not core:
             return core
         self.counts[core] += count
+        if at is not None:
+            self.first_at[core] = min(self.first_at.get(core, at), at)
         office, gender = person_title(text)
         if office:
             self.offices.setdefault(core, set()).add(office)
+            self.titled_at.setdefault(core, []).append((at, office))
         if gender:
             self.genders.setdefault(core, set()).add(gender)
         return core
 
-    def resolve(self, core: str, surface: str = "") -> str:
-        """Return the full name the mention ``core`` (written ``surface``) stands for, or ``core``."""
+    def _introduced_before(self, full: str, at: int | None) -> bool:
+        """True when the full name ``full`` is first written before char position ``at`` (both known)."""
+        first = self.first_at.get(full)
+        return at is not None and first is not None and first < at
+
+    def _first_titled(self, core: str, office: str, at: int | None) -> int | None:
+        """Return where ``core`` is first given ``office`` (None when a position is unknown): one titled form, one person."""
+        places = [where for where, title in self.titled_at.get(core, []) if title == office] + [at]
+        return None if None in places else min(p for p in places if p is not None)
+
+    def resolve(self, core: str, surface: str = "", *, at: int | None = None) -> str:
+        """Return the full name the mention ``core`` (written ``surface``, at ``at`` if known) stands for, or ``core``."""
         words = core.lower().split()
         if not words:
             return core
@@ -187,9 +207,10 @@ class PeopleNames:
         if len(words) > 1 or by_first:
             return longest
         offices = self.offices.get(longest, set())
-        if office and office not in offices:
+        if office and office not in offices and not self._introduced_before(longest, self._first_titled(core, office, at)):
             return core  # "Vice President Biden" is not shown to be "Jill Biden"
-        if not office and self.offices.get(core, set()) - offices:
+        if not office and any(title not in offices and not self._introduced_before(longest, where)
+                              for where, title in self.titled_at.get(core, [])):
             return core  # the surname has a titled bearer the full name is not shown to be
         genders = self.genders.get(longest, set()) | ({gender} if gender else self.genders.get(core, set()))
         if len(genders) > 1:
@@ -203,7 +224,7 @@ def normalise_names(mentions: Sequence[tuple[str, str]], *, known_people: Iterab
     A person mention is mapped to the one full name in the document (or in ``known_people``, e.g.
     the document's speaker) that it can stand for (:class:`PeopleNames`); a person mention that
     cannot be a name (:func:`is_person_entity`) gets "" (dropped). Other entities lose a leading
-    "the" and a possessive.
+    "the" and a possessive. ``mentions`` are in text order (an office after the full name is no bar).
 
     Example:
         >>> normalise_names([("PERSON", "Matthew Hancock"), ("PERSON", "Mr Hancock")])
@@ -217,15 +238,16 @@ def normalise_names(mentions: Sequence[tuple[str, str]], *, known_people: Iterab
         elif not is_person_entity(text):
             cores.append("")
         else:
-            cores.append(people.add(text))
+            cores.append(people.add(text, at=len(cores)))
     for name in known_people:
         if name:
             people.add(name, count=0)
-    return [people.resolve(core, text) if label == "PERSON" and core else core
-            for (label, text), core in zip(mentions, cores)]
+    return [people.resolve(core, text, at=i) if label == "PERSON" and core else core
+            for i, ((label, text), core) in enumerate(zip(mentions, cores))]
 
 
-def resolve_person(core: str, people: Counter | dict[str, int] | PeopleNames, surface: str = "") -> str:
+def resolve_person(core: str, people: Counter | dict[str, int] | PeopleNames, surface: str = "", *,
+                   at: int | None = None) -> str:
     """Return the one full name among ``people`` that this person mention can stand for (else ``core``).
 
     Example:
@@ -237,7 +259,7 @@ def resolve_person(core: str, people: Counter | dict[str, int] | PeopleNames, su
         for name, count in people.items():
             book.counts[name] += count
         people = book
-    return people.resolve(core, surface)
+    return people.resolve(core, surface, at=at)
 
 
 def build_ruler_patterns(*, people: Iterable[str] = (), bodies: Iterable[str] = ()) -> list[dict]:

@@ -183,6 +183,14 @@ class SalienceRules:
             person familiar with the negotiations", "another member of the public"), not the noun alone.
         same_description: "the judge" is the description given before with the same noun ("the
             Nova Scotia judge said …"), before it is taken for the person the text is quoting.
+        quoted_in_reach: "the bespectacled professor said" is the person the text is quoting only when
+            that person's report is within :data:`CHAIN_GAP` characters before it (salience: the
+            speaker just quoted), not anyone quoted anywhere before ("the window manufacturer" of a
+            2010 State of the Union is not "Constitution", quoted pages earlier).
+        restrictive_is_new: a description defined by the report's own relative clause, with no
+            comma between ("the window manufacturer in Philadelphia who said …"), introduces
+            someone new: it keeps its words rather than taking a person named before. ("The
+            minister, who said …" still looks back.)
 
     Chosen by 5-fold cross-validation over ggt-dev articles (2026-12-02,
     :mod:`policytext.evaluation.quote_folds`): every fold chose ``subject_over_chain`` and
@@ -196,6 +204,8 @@ class SalienceRules:
     pronoun_reach: int | None = None
     description_phrase: bool = True
     same_description: bool = True
+    quoted_in_reach: bool = False
+    restrictive_is_new: bool = False
 
 
 class MentionTable:
@@ -248,7 +258,7 @@ class MentionTable:
                 "pending": [[at, p.kind, p.detail, p.words, p.cue_at, p.cue] for at, p in self.pending.items()],
                 "descriptions": [list(d) for d in self.descriptions],
                 "rules": [self.rules.subject_over_chain, self.rules.pronoun_reach, self.rules.description_phrase,
-                          self.rules.same_description]}
+                          self.rules.same_description, self.rules.quoted_in_reach, self.rules.restrictive_is_new]}
 
     @classmethod
     def from_data(cls, data: dict[str, Any], offset: int = 0) -> "MentionTable":
@@ -399,9 +409,10 @@ class MentionTable:
                 return earlier[-1], "role"
         if lemma not in THING_NOUNS:
             # "the lanky, bespectacled professor said": the person the story is quoting
-            people = [key for at, key, _ in self.chain if key is not None and at < cue_at]
-            if people:
-                return self.person_name(people[-1]), "role"
+            people = [(at, key) for at, key, _ in sorted(self.chain, key=lambda c: c[0])
+                      if key is not None and at < cue_at]
+            if people and (not self.rules.quoted_in_reach or cue_at - people[-1][0] <= CHAIN_GAP):
+                return self.person_name(people[-1][1]), "role"
         return pending.words, "role"
 
     def role_holder(self, lemma: str, position: int) -> str | None:

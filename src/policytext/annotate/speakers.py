@@ -234,6 +234,8 @@ class SpeakerResolver:
         root = subject.root
         if root.pos_ != "PROPN" or root.ent_type_:
             return None
+        if any(c.dep_ in ("det", "poss") for c in root.children):
+            return None  # "Our Constitution declares", "the Senate voted": a person's name takes no determiner
         words = strip_person_name(" ".join(t.text for t in subject if t.pos_ == "PROPN" or t == root)).split()
         if not words:
             return None
@@ -303,11 +305,11 @@ class SpeakerResolver:
             if not any(len(strip_person_name(surface).split()) >= 2 for surface in surfaces):
                 continue
             book = PeopleNames()
-            for surface in surfaces:
-                book.add(surface)
+            for ent, surface in zip(person.mentions, surfaces):
+                book.add(surface, at=ent.start_char)
             apart = [ent for ent, surface in zip(person.mentions, surfaces)
                      if len(strip_person_name(surface).split()) == 1
-                     and len(book.resolve(strip_person_name(surface), surface).split()) == 1]
+                     and len(book.resolve(strip_person_name(surface), surface, at=ent.start_char).split()) == 1]
             if not apart or len(apart) == len(person.mentions):
                 continue
             kept = [ent for ent in person.mentions if ent not in apart]
@@ -391,6 +393,8 @@ class SpeakerResolver:
             return self._look_up(subject, Pending("document", lemma, words, at, cue_lemma))
         named = any(c.dep_ in ("compound", "amod") and (c.ent_type_ in _NAMING_LABELS or c.pos_ == "PROPN")
                     for c in root.children)
+        if self.settings.salience.restrictive_is_new and _defined_by_report(root, cue):
+            definite = False  # "the window manufacturer in Philadelphia who said …": someone new
         if not named and root.tag_ not in ("NNS", "NNPS") and definite:
             # "the minister" (a role given before), "the company" (a body of its kind), "the
             # bespectacled professor" (the person being quoted)
@@ -527,6 +531,20 @@ class SpeakerResolver:
         phrase = _title_before(ent)
         if phrase:
             person.roles.append((ent.start_char, phrase))  # "Skills Minister Jane Smith", "Minister for Schools X"
+
+
+def _defined_by_report(root: Token, cue: Token | None) -> bool:
+    """True when the report's cue is a restrictive relative clause on the speaker noun: "the man in Leeds who said".
+
+    Without a comma between the noun and its relative pronoun the clause says which person is
+    meant, so the description introduces them; "the minister, who said" (a comma) refers back.
+    """
+    if cue is None or cue.dep_ != "relcl" or cue.head != root:
+        return False
+    relative = [c for c in cue.children if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that")]
+    if not relative:
+        return False
+    return not any(t.text == "," for t in root.doc[root.i + 1:relative[0].i])
 
 
 _ROLE_WORDS = 8
