@@ -28,3 +28,17 @@ def test_a_setting_is_chosen_on_the_articles_given_only():
     assert _best([strict, loose], per_article, [2]) == strict
     # a tie goes to the first listed (the name table's own default comes first)
     assert _best([strict, loose], per_article, [0, 1, 2]) == strict  # 8 of 12 right each
+
+
+def test_a_setting_is_chosen_over_both_sets_each_counting_once():
+    from policytext.evaluation.quote_folds import _best_over
+
+    strict, loose = SpeakerSettings(gendered=0.1), SpeakerSettings(gendered=0.4)
+    # the big set (ten articles) mildly prefers strict; the small set (one article) strongly prefers loose
+    big = {strict: [_figures(10, 9)] * 10, loose: [_figures(10, 8)] * 10}
+    small = {strict: [_figures(10, 2)], loose: [_figures(10, 10)]}
+    assert _best_over([strict, loose], {"big": big, "small": small}, {"big": range(10), "small": [0]}) == loose
+    # pooled counts would have let the big set outvote the small one: 92 of 110 against 90 of 110
+    assert _best_over([strict, loose], {"big": big}, {"big": range(10)}) == strict
+    # only the articles given count, in every set
+    assert _best_over([strict, loose], {"big": big, "small": small}, {"big": range(10), "small": []}) == strict
