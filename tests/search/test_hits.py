@@ -151,6 +151,17 @@ def test_paging_walks_through_every_hit_once(sotu, filters) -> None:
     assert beyond.hits == () and beyond.total == total
 
 
+
+@pytest.mark.parametrize("options", [{}, {"since": "1962"}, {"sort": "-date"}], ids=["unfiltered", "filtered", "by-date"])
+def test_stream_hits_yields_the_pages_hits_in_their_order(sotu, options) -> None:
+    # what the page's CSV and JSON Lines downloads stream: every hit, as search_corpus gives them page by page
+    from policytext.search.hits import stream_hits
+
+    paged = search_corpus(sotu, "nation*", limit=1000, **options)
+    streamed = list(stream_hits(sotu, "nation*", batch=7, **options))
+    assert paged.total > 7
+    assert [(h.id, h.doc_id, h.citation) for h in streamed] == [(h.id, h.doc_id, h.citation) for h in paged.hits]
+
 @pytest.mark.parametrize(
     ("query", "options", "message"),
     [

@@ -295,7 +295,9 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
                 ranked = cursor.fetchmany(int(batch))
                 if not ranked:
                     return
-                hits = hits_of_ranked(store, ranked, within=within, fts_query=fts_query)
+                # the ranking's rows are (id, relevance, total): hits_of_ranked takes (id, rank) pairs
+                hits = hits_of_ranked(store, [(row[0], row[1]) for row in ranked], within=within,
+                                      fts_query=fts_query)
             yield from hits
     finally:
         cursor.close()
