@@ -90,6 +90,16 @@ def test_trend_rows_are_consistent(small_corpus: Path) -> None:
     assert len(other_seed) == 2
 
 
+def test_a_group_with_no_rest_to_compare_has_no_test_not_a_p_value_of_one(small_corpus: Path) -> None:
+    # one group only (a filter kept one government, or --by side with every speaker on one side):
+    # G², p and log ratio against an empty rest are undefined; they were 0, 1.0 and 0.0, which
+    # read as "no difference from the rest"
+    with policytext.open_corpus(small_corpus) as corpus:
+        [row] = theme_trends(corpus, ["entrepreneurialism"], by="government", government="Clinton").itertuples()
+    assert row.matches > 0 and row.documents == 2
+    assert np.isnan(row.g2) and np.isnan(row.p_value) and np.isnan(row.log_ratio)
+
+
 def test_bootstrap_interval_covers_spread() -> None:
     matches, tokens = np.array([0, 10, 20, 30]), np.array([1000, 1000, 1000, 1000])
     low, high = bootstrap_rate(matches, tokens, seed=1)

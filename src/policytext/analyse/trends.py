@@ -40,7 +40,8 @@ TREND_COLUMNS = [
 - ``small_group``: True when the group has fewer than ``min_documents`` documents;
 - ``documents_with_theme``, ``document_share``: documents with at least one match, and their share;
 - ``g2``, ``p_value``: log-likelihood G² of the group against all other documents (1 d.f.);
-  ``p_value`` 0.0 means below the float range;
+  ``p_value`` 0.0 means below the float range; NaN (with ``log_ratio``) when there is no other
+  document to compare with;
 - ``p_adjusted``: ``p_value`` adjusted (Holm or Benjamini–Hochberg) over every row of the table,
   when asked for (``adjust``); NaN otherwise;
 - ``log_ratio``: log2 of the group's rate over the rest's (positive: more in this group).
@@ -232,9 +233,11 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
                 "rate_low": low, "rate_high": high, "interval": interval, "small_group": small,
                 "documents_with_theme": with_theme,
                 "document_share": with_theme / documents if documents else 0.0,
-                "g2": g2, "p_value": float(g2_p_values(g2)) if total_tokens > group_tokens else 1.0,
+                # no rest to compare with (one group): no test, not "no difference" (p 1.0)
+                "g2": g2 if total_tokens > group_tokens else float("nan"),
+                "p_value": float(g2_p_values(g2)) if total_tokens > group_tokens else float("nan"),
                 "p_adjusted": float("nan"),
-                "log_ratio": ratio if total_tokens > group_tokens else 0.0,
+                "log_ratio": ratio if total_tokens > group_tokens else float("nan"),
             })
     result = pd.DataFrame(rows, columns=TREND_COLUMNS)
     if adjust:
