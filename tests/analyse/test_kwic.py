@@ -57,7 +57,7 @@ def test_kwic_cli_and_errors(capsys, small_corpus: Path) -> None:
 def test_kwic_refuses_a_misspelt_filter_and_a_bad_date(small_corpus: Path) -> None:
     with policytext.open_corpus(small_corpus) as corpus:
         with pytest.raises(UnknownOption, match=r"^unknown filter 'goverment' \(did you mean 'government'\?\).*"
-                                                r"other options of kwic: window, lexicon, progress$"):
+                                                r"other options of kwic: window, lexicon, progress, lemmas$"):
             kwic(corpus, "trust", goverment="Clinton")
         with pytest.raises(BadQuery, match=re.escape("until='9999-13' is not a valid month")):
             kwic(corpus, "trust", until="9999-13")
@@ -71,3 +71,17 @@ def test_kwic_refuses_a_misspelt_theme_that_matches_nothing(small_corpus: Path) 
             kwic(corpus, "trsut")
         assert len(kwic(corpus, "Trust")) == len(kwic(corpus, "trust")) > 0  # a theme's name in any case
         assert kwic(corpus, "zyzzyva").empty  # a term found nowhere and near no theme: an empty answer
+
+
+def test_kwic_reads_the_streams_of_a_selection_made_once(small_corpus: Path) -> None:
+    """The CLI looks the streams up once (select_lemmas) and passes the selection on, as kwic reads them."""
+    from policytext.analyse.lemmas import select_lemmas
+
+    with policytext.open_corpus(small_corpus) as corpus:
+        selection = select_lemmas(corpus, since="1990")
+        once = kwic(corpus, "trust", window=4, lemmas=selection, since="1990")
+        again = kwic(corpus, "trust", window=4, since="1990")
+        with pytest.raises(BadQuery, match="made for other documents"):
+            kwic(corpus, "trust", lemmas=selection, since="1995")
+    assert len(once) > 0
+    assert once.equals(again)

@@ -89,3 +89,28 @@ def test_limit_lemmatises_only_the_selected_documents(tmp_path: Path) -> None:
         assert ensure_lemmas(corpus, limit=3) == 1
         assert ensure_lemmas(corpus, since="2003") == 1
         assert lemma_frame(corpus, ensure=False)["tokens"].tolist() == [1, 1, 1, 1]  # numbers are not words
+
+
+def test_streams_are_read_in_blocks_bounded_by_lemmas_not_documents(tmp_path: Path) -> None:
+    """Long documents: a block of 500 held them all at once; a block now holds at most BLOCK_LEMMAS."""
+    from policytext.analyse.lemmas import BLOCK_LEMMAS, iter_lemmas
+    from policytext.lemma_stream import store_lemma_text
+
+    length = BLOCK_LEMMAS // 2 + 1  # two of them are more than a block
+    with policytext.open_corpus(tmp_path / "c", create=True) as corpus:
+        with corpus.store.transaction() as conn:
+            for number in range(5):
+                document = Document(source="test", source_id=f"long-{number}", text=f"Debate {number}.",
+                                    date=f"2015-05-0{number + 1}")
+                upsert_document(corpus.store, document)
+                sha = conn.execute("SELECT content_sha256 FROM documents WHERE id = ?", (document.id,)).fetchone()[0]
+                store_lemma_text(conn, document.id, sha, corpus.config.model, tokens=length,
+                                 lemmas=" ".join([f"debate{number}"] * length))
+        reads: list[str] = []
+        corpus.store.conn.set_trace_callback(
+            lambda sql: reads.append(sql) if sql.startswith("SELECT l.doc_id, l.tokens, l.lemmas") else None)
+        streams = [(row[0], row[-2], row[-1]) for row in iter_lemmas(corpus)]
+        corpus.store.conn.set_trace_callback(None)
+    assert [tokens for _, tokens, _ in streams] == [length] * 5
+    assert all(text.split() == [f"debate{n}"] * length for n, (_, _, text) in enumerate(streams))
+    assert len(reads) == 5  # one document a block: two would be more than BLOCK_LEMMAS

@@ -117,3 +117,17 @@ def test_themes_check_cli(capsys, small_corpus: Path, tmp_path: Path) -> None:
     assert precision[0]["precision_low"] < 1.0  # six right of six is not certainty
     assert main(["--quiet"] + base + ["--format", "csv"]) == 1
     assert capsys.readouterr()[1].startswith("Error: --format csv prints one table: choose it with --show")
+
+
+def test_a_selection_made_once_serves_the_counts_and_the_sample(small_corpus: Path) -> None:
+    """``themes check`` passes one lemma selection to both; the results are those of separate look-ups."""
+    from policytext.analyse.lemmas import select_lemmas
+
+    with policytext.open_corpus(small_corpus) as corpus:
+        selection = select_lemmas(corpus, since="1990")
+        counts = count_theme_terms(corpus, "entrepreneurialism", lemmas=selection, since="1990")
+        sample = sample_matches(corpus, "entrepreneurialism", size=5, seed=2, lemmas=selection, since="1990")
+        assert counts.equals(count_theme_terms(corpus, "entrepreneurialism", since="1990"))
+        pd.testing.assert_frame_equal(sample, sample_matches(corpus, "entrepreneurialism", size=5, seed=2,
+                                                             since="1990"))
+    assert counts["matches"].sum() == sample.attrs["population"] and len(sample) == 5

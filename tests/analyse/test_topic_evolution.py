@@ -65,3 +65,29 @@ def test_evolution_chart_and_cli(capsys, evolving: Path, tmp_path: Path) -> None
     assert b"<svg" in chart.read_bytes()[:400]
     assert main(base + ["topics", "evolve", "evolve", "--by", "party"]) == 0
     assert "Democratic" in capsys.readouterr()[0]
+
+
+def test_evolution_read_a_block_at_a_time_has_the_weights_of_the_whole_frame(evolving: Path) -> None:
+    """The streams are read a block at a time and each year's passages summed: the figures of all at once."""
+    from policytext.analyse.groups import group_labels
+    from policytext.analyse.lemmas import select_lemmas
+    from policytext.analyse.topics import load_topic_model
+    from policytext.errors import BadQuery
+
+    with policytext.open_corpus(evolving) as corpus:
+        selection = select_lemmas(corpus, since="1990")
+        frame = topic_evolution(corpus, "evolve", by="year", top=3, lemmas=selection, since="1990")
+        model = load_topic_model(corpus, "evolve")
+        whole = lemma_frame(corpus, since="1990")
+        with pytest.raises(BadQuery, match="made for other documents"):
+            topic_evolution(corpus, "evolve", lemmas=selection)
+    texts, owners = split_passages(whole, int(model.card_.get("segment", 200)))
+    years = group_labels(whole, "year").to_numpy()[owners]
+    vocabulary = list(model.vocabulary_)
+    assert len(set(frame["group"])) > 1
+    for year, rows in frame.groupby("group"):
+        mass = topic_term_mass(model, [text for text, owner in zip(texts, years) if owner == year])
+        for row in rows.itertuples():
+            topic_total = mass[row.topic].sum()
+            assert row.share == pytest.approx(topic_total / mass.sum())
+            assert row.weight == pytest.approx(mass[row.topic, vocabulary.index(row.term)] / topic_total)

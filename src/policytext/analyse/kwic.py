@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from policytext.analyse.lemmas import (iter_lemma_tokens, lemma_frame, load_lemmatizer, load_tokenizer,
-                                       word_spans)
+from policytext.analyse.lemmas import (BLOCK_LEMMAS, LemmaSelection, iter_lemma_tokens, load_lemmatizer,
+                                       load_tokenizer, select_lemmas, word_spans)
 from policytext.analyse.themes import Lexicon, Theme, load_lexicon
 from policytext.errors import BadQuery, ConfigError
 from policytext.provenance import attach_provenance, themes_digest
 from policytext.store.filters import strict_options
+
+_HELD_CHARS = 8 * BLOCK_LEMMAS
+"""Characters of matching documents' lemma streams held before they are shown in context (about
+one block of :func:`~policytext.analyse.lemmas.select_lemmas`: some 8 characters a lemma)."""
 
 KWIC_COLUMNS = ["doc_id", "date", "speaker", "government", "title", "left", "match", "right",
                 "start", "end"]
@@ -48,7 +53,7 @@ def _refuse_a_near_theme(query: str, lexicon: Lexicon) -> None:
 @strict_options
 def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
          limit: int | None = None, progress: Callable[..., None] | None = None,
-         **filters: Any) -> pd.DataFrame:
+         lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> pd.DataFrame:
     """Return each match of a theme or term with ``window`` words of context on each side.
 
     The stored lemma streams find the matches; the matching documents are tokenised again (the
@@ -61,10 +66,14 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
         lexicon: the themes (default: the packaged ones with the corpus's own files).
         limit: at most this many documents (the shared ``--limit`` filter).
         progress: called once per document lemmatised.
+        lemmas: where the lemma streams are (a folder of Parquet lemma files, see
+            :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters
+            (with ``limit``) made by :func:`~policytext.analyse.lemmas.select_lemmas`.
         filters: the shared document filters.
 
     Returns:
-        A DataFrame with :data:`KWIC_COLUMNS`.
+        A DataFrame with :data:`KWIC_COLUMNS`. The streams are read a block at a time and only
+        the matching documents' are held, one block of them at a time.
 
     Example:
         >>> kwic(corpus, "entrepreneur*", window=5, since="2000")   # doctest: +SKIP
@@ -73,22 +82,36 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
         raise BadQuery(f"--window must be zero or more, not {window}")
     lexicon = lexicon or load_lexicon(config=corpus.config)
     theme = resolve_query(query, lexicon)
-    frame = lemma_frame(corpus, progress=progress, limit=limit, **filters)
-    hits = [doc_id for doc_id, text in zip(frame["id"], frame["lemmas"]) if theme.find(text.split())]
+    selection = select_lemmas(corpus, lemmas=lemmas, limit=limit, **filters)
     rows: list[dict[str, Any]] = []
+    held: dict[str, str] = {}  # the streams of matching documents not yet shown in context
+    tokenizer = None
+    found = held_chars = 0
+    for doc_id, *_, text in selection.iter(progress=progress):
+        if not theme.find(text.split()):
+            continue
+        held[doc_id] = text
+        found += 1
+        held_chars += len(text)
+        if held_chars >= _HELD_CHARS:
+            tokenizer = tokenizer or load_tokenizer(corpus.config.model)
+            rows.extend(match_contexts(corpus, list(held), held, lambda _, words: theme.find(words),
+                                       window=window, tokenizer=tokenizer))
+            held.clear()
+            held_chars = 0
+    if held:
+        rows.extend(match_contexts(corpus, list(held), held, lambda _, words: theme.find(words), window=window,
+                                   tokenizer=tokenizer))
     made = dict(query=query, window=window, themes_sha256=themes_digest([theme]))
     filters = dict(filters, limit=limit)
-    if not hits and theme.source == "query":
+    if not found and theme.source == "query":
         _refuse_a_near_theme(query, lexicon)
-    if not hits:
-        return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
-    streams = dict(zip(frame["id"], frame["lemmas"]))
-    rows = match_contexts(corpus, hits, streams, lambda doc_id, lemmas: theme.find(lemmas), window=window)
     return attach_provenance(pd.DataFrame(rows, columns=KWIC_COLUMNS), corpus, "kwic", filters, **made)
 
 
 def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
-                   find: Callable[[str, list[str]], list[tuple[int, int]]], *, window: int) -> list[dict[str, Any]]:
+                   find: Callable[[str, list[str]], list[tuple[int, int]]], *, window: int,
+                   tokenizer: Any = None) -> list[dict[str, Any]]:
     """Return a :data:`KWIC_COLUMNS` row for each span ``find`` gives, with ``window`` original words around it.
 
     Args:
@@ -98,8 +121,9 @@ def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
         find: ``(doc_id, lemmas)`` → the ``(start, end)`` token spans to show in that document's
             lemmas (the stored stream, or the text lemmatised again when the two no longer align).
         window: words of context on each side.
+        tokenizer: from :func:`~policytext.analyse.lemmas.load_tokenizer` (default: loaded here).
     """
-    tokenizer = load_tokenizer(corpus.config.model)
+    tokenizer = tokenizer or load_tokenizer(corpus.config.model)
     nlp = None
     conn = corpus.store.conn
     rows: list[dict[str, Any]] = []

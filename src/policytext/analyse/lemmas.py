@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import pandas as pd
 
@@ -115,7 +115,30 @@ def lemmatise_text(nlp, text: str) -> list[str]:
 
 
 _READ_BLOCK = 500
-"""Documents read together (and the most ids in one SQL ``IN`` list)."""
+"""The most documents read together (and the most ids in one SQL ``IN`` list)."""
+BLOCK_LEMMAS = 200_000
+"""The most lemmas read together (about 1.5 MB of text): a block closes at this many lemmas or
+:data:`_READ_BLOCK` documents, whichever comes first, so memory holds the same amount whether a
+corpus has short speeches or long debates (a single longer document is a block of its own)."""
+
+
+def size_blocks(sizes: Sequence[int], *, lemmas: int = BLOCK_LEMMAS, documents: int = _READ_BLOCK) -> Iterator[range]:
+    """Yield ranges of positions in ``sizes`` whose sizes add up to at most ``lemmas`` (at least one each).
+
+    A block also holds at most ``documents`` positions.
+
+    >>> [list(block) for block in size_blocks([5, 5, 20, 1, 1], lemmas=10)]
+    [[0, 1], [2], [3, 4]]
+    """
+    first, held = 0, 0
+    for position, size in enumerate(sizes):
+        size = max(0, int(size or 0))
+        if position > first and (held + size > lemmas or position - first >= documents):
+            yield range(first, position)
+            first, held = position, 0
+        held += size
+    if first < len(sizes):
+        yield range(first, len(sizes))
 
 
 class LemmaSelection:
@@ -134,10 +157,13 @@ class LemmaSelection:
     """
 
     def __init__(self, corpus, filter_: DocumentFilter, rows: list[tuple], stored: set[str],
-                 files: LemmaFiles | None, located: dict[str, tuple[int, int]], missing: list[str]):
+                 files: LemmaFiles | None, located: dict[str, tuple[int, int]], missing: list[str],
+                 sizes: list[int] | None = None):
         self.corpus = corpus
         self.filter = filter_
         self.rows = rows              # the documents' metadata (LEMMA_FRAME_COLUMNS[:-2]), oldest first
+        self.sizes = sizes if sizes is not None else [0] * len(rows)
+        """Each document's lemmas (stored count, else its words), to cut blocks by size."""
         self.stored = stored          # ids with a current row in doc_lemmas
         self.files = files            # Parquet lemma files, if any
         self.located = located        # ids found in the files (and not stored)
@@ -159,8 +185,17 @@ class LemmaSelection:
         self.missing = []
         return done
 
-    def iter(self, *, ensure: bool = True, progress: Callable[..., None] | None = None) -> Iterator[tuple]:
-        """Yield each selected document's metadata and lemma stream, oldest first (see :func:`iter_lemmas`)."""
+    def iter(self, *, ensure: bool = True, progress: Callable[..., None] | None = None,
+             only: "set[str] | None" = None) -> Iterator[tuple]:
+        """Yield each selected document's metadata and lemma stream, oldest first (see :func:`iter_lemmas`).
+
+        ``only``: yield just these documents of the selection (e.g. those a sample drew), read as
+        the others would be.
+        """
+        rows, sizes = self.rows, self.sizes
+        if only is not None:
+            kept = [position for position, row in enumerate(rows) if row[0] in only]
+            rows, sizes = [rows[p] for p in kept], [sizes[p] for p in kept]
         in_memory: set[str] = set()
         nlp = None
         if ensure and self.missing:
@@ -169,8 +204,8 @@ class LemmaSelection:
                 nlp = load_lemmatizer(self.corpus.config.model)
             else:
                 self.ensure(progress=progress)
-        for first in range(0, len(self.rows), _READ_BLOCK):
-            block = self.rows[first:first + _READ_BLOCK]
+        for positions in size_blocks(sizes):
+            block = rows[positions.start:positions.stop]
             ids = [row[0] for row in block]
             streams: dict[str, tuple[int, str]] = {}
             from_store = [doc_id for doc_id in ids if doc_id in self.stored]
@@ -241,16 +276,18 @@ def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None
         return lemmas
     where, params = filter_.check_values(corpus.store.conn).where("d")
     columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
-    sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL FROM documents d "
+    sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL, COALESCE(l.tokens, d.words, 0) "
+           f"FROM documents d "
            f"LEFT JOIN doc_lemmas l ON l.doc_id = d.id AND l.content_sha256 = d.content_sha256 "
            f"WHERE {where} ORDER BY d.date, d.id")
     if filter_.limit is not None:  # the limit selects documents
         sql += " LIMIT ?"
         params = params + [filter_.limit]
-    rows, stored, unstored = [], set(), {}
+    rows, stored, unstored, sizes = [], set(), {}, []
     for row in corpus.store.conn.execute(sql, params):
-        *meta, sha, in_store = tuple(row)
+        *meta, sha, in_store, size = tuple(row)
         rows.append(tuple(meta))
+        sizes.append(int(size or 0))
         if in_store:
             stored.add(meta[0])
         else:
@@ -260,7 +297,7 @@ def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None
              if folders else None)
     located = files.locate(unstored) if files is not None else {}
     missing = [doc_id for doc_id in unstored if doc_id not in located]
-    return LemmaSelection(corpus, filter_, rows, stored, files, located, missing)
+    return LemmaSelection(corpus, filter_, rows, stored, files, located, missing, sizes)
 
 
 @strict_options

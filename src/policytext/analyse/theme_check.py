@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from policytext.analyse.kwic import KWIC_COLUMNS, match_contexts
-from policytext.analyse.lemmas import lemma_frame
+from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import wilson_interval
 from policytext.analyse.themes import Lexicon, load_lexicon
 from policytext.errors import BadInput, BadQuery
@@ -45,17 +45,23 @@ YES = {"y", "yes", "1", "true", "t"}
 NO = {"n", "no", "0", "false", "f"}
 
 
-def _theme_matches(corpus, name: str, lexicon: Lexicon | None, progress, filters: dict[str, Any]):
+def _theme_matches(corpus, name: str, lexicon: Lexicon | None, progress, filters: dict[str, Any], lemmas):
+    """Return the theme, the lemma selection, its metadata and each document's matches.
+
+    The streams are read one block at a time (see :meth:`~policytext.analyse.lemmas.LemmaSelection.iter`)
+    and only the matches are kept, so memory holds a block whatever the size of the selection.
+    """
     lexicon = lexicon or load_lexicon(config=corpus.config)
     theme = lexicon.get(name)
-    frame = lemma_frame(corpus, progress=progress, **filters)
-    found = [theme.find_terms(text.split()) for text in frame["lemmas"]]
-    return theme, frame, found
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    found = [theme.find_terms(text.split()) for *_, text in selection.iter(progress=progress)]
+    return theme, selection, selection.metadata(), found
 
 
 @strict_options
 def count_theme_terms(corpus, name: str, *, lexicon: Lexicon | None = None,
-                      progress: Callable[..., None] | None = None, **filters: Any) -> pd.DataFrame:
+                      progress: Callable[..., None] | None = None,
+                      lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> pd.DataFrame:
     """Return how many of a theme's matches each of its entries makes, most first.
 
     Args:
@@ -63,6 +69,9 @@ def count_theme_terms(corpus, name: str, *, lexicon: Lexicon | None = None,
         name: the theme.
         lexicon: the themes (default: the packaged ones with the corpus's own files).
         progress: called once per document lemmatised.
+        lemmas: where the lemma streams are (a folder of Parquet lemma files, see
+            :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters made by
+            :func:`~policytext.analyse.lemmas.select_lemmas` (looked up once for several calls).
         filters: the shared document filters.
 
     Returns:
@@ -71,7 +80,7 @@ def count_theme_terms(corpus, name: str, *, lexicon: Lexicon | None = None,
     Example:
         >>> count_theme_terms(corpus, "entrepreneurialism", since="1946")   # doctest: +SKIP
     """
-    theme, frame, found = _theme_matches(corpus, name, lexicon, progress, filters)
+    theme, _, _, found = _theme_matches(corpus, name, lexicon, progress, filters, lemmas)
     matches: dict[str, int] = {}
     documents: dict[str, int] = {}
     for spans in found:
@@ -90,7 +99,7 @@ def count_theme_terms(corpus, name: str, *, lexicon: Lexicon | None = None,
 @strict_options
 def sample_matches(corpus, name: str, *, size: int = 20, seed: int = 0, window: int = 10,
                    lexicon: Lexicon | None = None, progress: Callable[..., None] | None = None,
-                   **filters: Any) -> pd.DataFrame:
+                   lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> pd.DataFrame:
     """Return a simple random sample of a theme's matches with their context, for a reader to judge.
 
     Every match in the selected documents has the same chance to be drawn, so the share judged
@@ -105,6 +114,9 @@ def sample_matches(corpus, name: str, *, size: int = 20, seed: int = 0, window: 
         window: words of context on each side.
         lexicon: the themes.
         progress: called once per document lemmatised.
+        lemmas: where the lemma streams are (a folder of Parquet lemma files, see
+            :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters made by
+            :func:`~policytext.analyse.lemmas.select_lemmas` (looked up once for several calls).
         filters: the shared document filters.
 
     Returns:
@@ -118,7 +130,7 @@ def sample_matches(corpus, name: str, *, size: int = 20, seed: int = 0, window: 
         raise BadQuery(f"--sample must be 1 or more, not {size}")
     if window < 0:
         raise BadQuery(f"--window must be zero or more, not {window}")
-    theme, frame, found = _theme_matches(corpus, name, lexicon, progress, filters)
+    theme, selection, frame, found = _theme_matches(corpus, name, lexicon, progress, filters, lemmas)
     population = [(row, k) for row, spans in enumerate(found) for k in range(len(spans))]
     rng = np.random.default_rng(seed)
     picked = sorted(rng.choice(len(population), size=min(size, len(population)), replace=False).tolist()) \
@@ -128,7 +140,7 @@ def sample_matches(corpus, name: str, *, size: int = 20, seed: int = 0, window: 
     for index in picked:
         row, k = population[index]
         chosen.setdefault(ids[row], []).append(k)
-    streams = dict(zip(frame["id"], frame["lemmas"]))
+    streams = {row[0]: row[-1] for row in selection.iter(only=set(chosen))}
     drawn_terms: list[str] = []
 
     def find(doc_id: str, lemmas: list[str]) -> list[tuple[int, int]]:

@@ -11,15 +11,15 @@ is read per period (as BERTopic's topics over time do).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from policytext.analyse.groups import check_grouping, group_labels, group_periods, leave_out_unlabelled
-from policytext.analyse.lemmas import lemma_frame
-from policytext.analyse.topic_model import TopicModel
-from policytext.analyse.topics import load_topic_model, split_passages
+from policytext.analyse.lemmas import LemmaSelection, select_lemmas
+from policytext.analyse.topic_model import TopicModel, segment_stream
+from policytext.analyse.topics import load_topic_model
 from policytext.errors import ConfigError
 from policytext.provenance import attach_provenance
 from policytext.store.filters import strict_options
@@ -40,7 +40,7 @@ _ROWS_AT_ONCE = 2_000
 @strict_options
 def topic_evolution(corpus, name: str, *, by: str = "government", top: int = 8,
                     progress: Callable[..., None] | None = None, include_unlabelled: bool = False,
-                    **filters: Any) -> pd.DataFrame:
+                    lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> pd.DataFrame:
     """Return each topic's top terms in each group (topics over time).
 
     Args:
@@ -51,6 +51,9 @@ def topic_evolution(corpus, name: str, *, by: str = "government", top: int = 8,
         progress: called once per document lemmatised.
         include_unlabelled: keep documents with no group as ``(none)``; by default they are left
             out with a warning saying how many.
+        lemmas: where the lemma streams are (a folder of Parquet lemma files, see
+            :func:`~policytext.analyse.lemmas.iter_lemmas`), or a selection of the same filters made by
+            :func:`~policytext.analyse.lemmas.select_lemmas`. They are read a block at a time.
         filters: the shared document filters.
 
     Returns:
@@ -66,33 +69,73 @@ def topic_evolution(corpus, name: str, *, by: str = "government", top: int = 8,
     model = load_topic_model(corpus, name)
     made = dict(topic_model=name, fitted_at=model.card_.get("fitted_at"), by=by, top=top,
                 include_unlabelled=include_unlabelled)
-    frame = lemma_frame(corpus, progress=progress, **filters)
+    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    frame = selection.metadata()
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     rows: list[dict[str, Any]] = []
     if not frame.empty:
-        texts, owners = split_passages(frame, int(model.card_.get("segment", 200)))
-        passage_groups = labels.to_numpy()[owners]
         overall = [set(terms) for terms in model.top_terms(top)]
-        for period in group_periods(frame, labels, by, corpus.timelines).itertuples(index=False):
-            chosen = np.flatnonzero(passage_groups == period.group)
-            mass = topic_term_mass(model, [texts[i] for i in chosen])
+        documents_in = labels.value_counts().to_dict()
+        periods = {period.group: period for period in group_periods(frame, labels, by, corpus.timelines)
+                   .itertuples(index=False)}
+        by_group: dict[Any, list[dict[str, Any]]] = {}
+        for group, mass in _stream_group_mass(model, selection, frame, labels, int(model.card_.get("segment", 200)),
+                                              progress=progress):
+            period = periods[group]
             total = mass.sum()
-            documents = int((labels == period.group).sum())
+            documents = int(documents_in.get(group, 0))
+            by_group[group] = group_rows = []
             for topic in range(model.k):
                 topic_total = mass[topic].sum()
                 if topic_total <= 0:
                     continue
                 for rank, index in enumerate(np.argsort(-mass[topic], kind="stable")[:top], start=1):
                     term = str(model.vocabulary_[index])
-                    rows.append({"topic": topic, "label": model.labels_[topic], "group": period.group,
-                                 "start": period.start, "end": period.end, "documents": documents,
-                                 "share": float(topic_total / total), "rank": rank, "term": term,
-                                 "weight": float(mass[topic, index] / topic_total),
-                                 "overall_top": term in overall[topic]})
+                    group_rows.append({"topic": topic, "label": model.labels_[topic], "group": period.group,
+                                       "start": period.start, "end": period.end, "documents": documents,
+                                       "share": float(topic_total / total), "rank": rank, "term": term,
+                                       "weight": float(mass[topic, index] / topic_total),
+                                       "overall_top": term in overall[topic]})
+        rows = [row for group in periods for row in by_group.get(group, [])]  # groups in time order
     result = pd.DataFrame(rows, columns=TOPIC_EVOLUTION_COLUMNS)
     result.attrs["left_out"] = left_out
     return attach_provenance(result, corpus, "topic_evolution", filters, **made)
+
+
+def _stream_group_mass(model: TopicModel, selection: LemmaSelection, frame: pd.DataFrame, labels: pd.Series,
+                       segment: int, *, progress: Callable[..., None] | None) -> Iterator[tuple[Any, np.ndarray]]:
+    """Yield ``(group, topic_term_mass of its passages)`` as each group's last document is read.
+
+    The streams are read a block at a time; passages wait in a buffer of :data:`_ROWS_AT_ONCE`,
+    and a group's mass is held from its first document to its last. Groups in time (government,
+    year, quarter) follow one another in the selection's date order, so about one is open at a
+    time; others (speaker, party) may stay open together, a topics × terms array each. A group
+    without a passage is not yielded.
+    """
+    group_of = dict(zip(frame["id"], labels))
+    last_of = {group: doc_id for doc_id, group in group_of.items()}
+    masses: dict[Any, np.ndarray] = {}
+    waiting: list[tuple[Any, str]] = []
+
+    def add(groups) -> None:
+        for group in groups:
+            part = topic_term_mass(model, [text for owner, text in waiting if owner == group])
+            masses[group] = masses[group] + part if group in masses else part
+        waiting[:] = [item for item in waiting if item[0] not in groups]
+
+    for doc_id, *_, text in selection.iter(progress=progress):
+        group = group_of.get(doc_id)
+        if group is None:  # left out for having no group
+            continue
+        waiting.extend((group, passage) for passage in segment_stream(text, segment))
+        if last_of[group] == doc_id:
+            if any(owner == group for owner, _ in waiting):
+                add([group])
+            if group in masses:
+                yield group, masses.pop(group)
+        elif len(waiting) >= _ROWS_AT_ONCE:
+            add(list(dict.fromkeys(owner for owner, _ in waiting)))
 
 
 def topic_term_mass(model: TopicModel, texts: Sequence[str]) -> np.ndarray:

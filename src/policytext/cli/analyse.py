@@ -224,9 +224,9 @@ def themes_check(
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
         name = lexicon.get(theme).name
-        with _lemmatising(corpus, st.quiet, filters) as (advance, _), _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters) as (advance, selection), _reporting_unlabelled(st.quiet):
             drawn = sample_matches(corpus, name, size=sample, seed=seed, window=window, lexicon=lexicon,
-                                   progress=advance, **filters)
+                                   progress=advance, lemmas=selection, **filters)
             if judge is not None:
                 write_judgement_sheet(drawn, judge)
                 message(f"wrote {len(drawn)} of {drawn.attrs['population']:,} matches of {name} to {judge}: fill "
@@ -235,10 +235,11 @@ def themes_check(
                 return
             frames = {}
             if show in ("all", "terms"):
-                frames["terms"] = count_theme_terms(corpus, name, lexicon=lexicon, **filters)
+                frames["terms"] = count_theme_terms(corpus, name, lexicon=lexicon, lemmas=selection, **filters)
             if show in ("all", "groups"):
                 frames["groups"] = term_table(term_trends(corpus, [name], by=by, lexicon=lexicon,
-                                                          include_unlabelled=include_unlabelled, **filters),
+                                                          include_unlabelled=include_unlabelled,
+                                                          lemmas=selection, **filters),
                                               top=terms, value="matches")
             if show in ("all", "sample"):
                 frames["sample"] = drawn
@@ -387,8 +388,9 @@ def kwic(
     filters = filter_options(ctx)  # limit is kwic's own option too: at most this many documents
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config)
-        with _lemmatising(corpus, st.quiet, filters) as (advance, _):
-            frame = kwic_of(corpus, query, window=window, lexicon=lexicon, progress=advance, **filters)
+        with _lemmatising(corpus, st.quiet, filters) as (advance, selection):
+            frame = kwic_of(corpus, query, window=window, lexicon=lexicon, progress=advance, lemmas=selection,
+                            **filters)
     columns = ["date", "speaker", "left", "match", "right"] if format is OutputFormat.table else None
     render(frame, format, title=f"{query} in context", columns=columns, max_width=70)
 
@@ -542,9 +544,9 @@ def topics_evolve(
     _check_chart_options(plot, size)
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
-        with _lemmatising(corpus, st.quiet, filters) as (advance, _), _reporting_unlabelled(st.quiet):
+        with _lemmatising(corpus, st.quiet, filters) as (advance, selection), _reporting_unlabelled(st.quiet):
             frame = topic_evolution(corpus, name, by=by, top=top, progress=advance,
-                                    include_unlabelled=include_unlabelled, **filters)
+                                    include_unlabelled=include_unlabelled, lemmas=selection, **filters)
     if topic:
         frame = frame[frame["topic"].isin(topic)]
     if format is OutputFormat.table:
