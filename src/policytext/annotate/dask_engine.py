@@ -30,6 +30,7 @@ import fcntl
 import json
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import threading
@@ -80,9 +81,16 @@ INGEST_CHOICES = ("all", "search")
 which analyses then read from the shards' ``lemmas.parquet``."""
 DEFAULT_SHARD_WORDS = 300_000
 """Words a shard holds at most: about two minutes of one worker at ~3,000 words a second."""
-SHARDS_PER_WORKER = 4
-"""A small selection is cut into at least this many shards a worker, so that every worker has
-work and the last shard finishes soon after the others."""
+SHARDS_AHEAD = 3
+"""A new shard holds at most the words still to write divided by this many shards a worker thread
+("guided" sizes): shards shrink as the run nears its end, so the workers finish close together
+instead of one annotating a last full-size shard while the others wait."""
+MIN_SHARD_WORDS = 5_000
+"""The smallest guided shard (unless ``shard_words`` is smaller): a few seconds of one worker, so
+the tail's shards do not cost more in ingest transactions and task round trips than they save."""
+WORKER_IMPORTS = ("policytext.annotate.shards", "policytext.annotate.model")
+"""Modules the local cluster's fork server imports once (spaCy, thinc, torch with them: about 5 s
+of CPU), so each worker process forked from it only loads the pipeline."""
 CONNECT_SECONDS = 30
 NO_WORKERS_SECONDS = 300
 """A run stops with an error when its cluster has had no worker for this long (none can start)."""
@@ -225,6 +233,27 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
     return report
 
 
+def guided_shard_words(remaining: int, *, threads: int, shard_words: int = DEFAULT_SHARD_WORDS,
+                       total: int | None = None) -> int:
+    """Return the words the next shard holds when ``remaining`` words of ``total`` are still to be written.
+
+    A share of what remains (:data:`SHARDS_AHEAD` shards a worker thread), at most ``shard_words``:
+    large shards while there is much to do, smaller ones towards the end, so no worker waits long
+    for the last one. Never below :data:`MIN_SHARD_WORDS`, ``shard_words``, or a twelfth of the
+    run's share of each thread (a small run still gives every worker a few shards).
+
+    Example:
+        >>> [guided_shard_words(words, threads=2, total=269_000) for words in (269_000, 60_000, 8_000)]
+        [44834, 10000, 5000]
+        >>> guided_shard_words(1_900, threads=2, shard_words=600, total=1_900)
+        317
+    """
+    threads = max(1, threads)
+    total = remaining if total is None else total
+    floor = min(shard_words, MIN_SHARD_WORDS, math.ceil(total / (2 * SHARDS_AHEAD * threads)))
+    return max(1, floor, min(shard_words, math.ceil(remaining / (SHARDS_AHEAD * threads))))
+
+
 # ---------------------------------------------------------------------- on the workers
 
 def run_shard(folder: str, spec_file: str) -> dict[str, Any]:
@@ -362,7 +391,9 @@ class _Coordinator:
         next one is sent before the finished one is ingested, so workers do not wait for SQLite.
         """
         threads = max(1, sum(client.nthreads().values()))
-        target = self._shard_target(queue, shard_words, threads)
+        words = self._words_of(queue)
+        total = sum(words.values())
+        remaining = [total]
         finished = distributed.as_completed()
         outstanding: dict[str, tuple[Any, int]] = {}
         ready: deque[int] = deque()  # written, not yet sent
@@ -373,7 +404,10 @@ class _Coordinator:
 
         def write_next() -> None:
             number, self.next_number = self.next_number, self.next_number + 1
-            self._write_shard(number, self._take(queue, target))
+            documents = self._take(queue, guided_shard_words(remaining[0], threads=threads,
+                                                             shard_words=shard_words, total=total))
+            remaining[0] -= sum(words.get(d["id"], 0) for d in documents)
+            self._write_shard(number, documents)
             ready.append(number)
 
         def send() -> None:
@@ -437,16 +471,15 @@ class _Coordinator:
                     "Start workers ('dask worker SCHEDULER --nthreads 1'), or check why they end (memory, "
                     "a missing model); then run the command again: finished shards are kept.")
 
-    def _shard_target(self, queue: deque[str], shard_words: int, threads: int) -> int:
-        """Words a new shard holds: ``shard_words``, or less so that each worker gets a few shards."""
-        total = 0
+    def _words_of(self, queue: deque[str]) -> dict[str, int]:
+        """Return the words of each queued document (as the store counts them)."""
+        words: dict[str, int] = {}
         ids = list(queue)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            row = self.store.conn.execute(
-                f"SELECT SUM(words) FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchone()
-            total += int(row[0] or 0)
-        return max(1, min(shard_words, math.ceil(total / (SHARDS_PER_WORKER * threads))))
+            words.update((doc_id, int(count or 0)) for doc_id, count in self.store.conn.execute(
+                f"SELECT id, words FROM documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return words
 
     def _take(self, queue: deque[str], target: int) -> list[dict[str, Any]]:
         """Take documents off the queue up to ``target`` words (at least one document)."""
@@ -691,7 +724,8 @@ def _dask_client(distributed: Any, *, scheduler: str | None, scheduler_file: str
 
 
 @contextmanager
-def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None = None) -> Iterator[Any]:
+def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None = None,
+                  imports: Sequence[str] = WORKER_IMPORTS) -> Iterator[Any]:
     """Start a ``LocalCluster`` of ``workers`` one-thread processes set up for shards that may kill them.
 
     While it runs (Dask reads some of these settings when the event happens, not at start):
@@ -707,6 +741,12 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
         workers: worker processes, one thread each.
         preload: modules or files each worker imports on start (default: Dask's
             ``distributed.worker.preload`` setting).
+        imports: modules the fork server imports once for every worker (default
+            :data:`WORKER_IMPORTS`), where processes can be forked.
+
+    Workers are forked from a fork server that imported spaCy and the annotate modules once (see
+    :func:`_preload_fork_server`) rather than spawned to import them each, which was about 5 s of
+    CPU a worker and a worker that replaces a killed one.
     """
     import dask
 
@@ -716,10 +756,31 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
     # port taken by another cluster prints a warning); the run reports failures itself, so the
     # workers' own logs (a killed worker's traceback) stay quiet.
     options = {"preload": list(preload)} if preload else {}  # else Dask's own setting
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
     with dask.config.set(settings):
+        if settings.get("distributed.worker.multiprocessing-method") == "forkserver":
+            _preload_fork_server(imports)
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=":0", silence_logs=logging.CRITICAL, **options) as cluster:
             yield cluster
+
+
+def _preload_fork_server(imports: Sequence[str]) -> None:
+    """Have the fork server import ``imports`` with Dask's own list (it starts with the first worker).
+
+    Workers started by ``spawn`` (Dask's default) each import spaCy, thinc and torch anew: about
+    5 s of CPU a worker, paid again by every worker that replaces a killed one. Forked from a
+    server that imported them once, a worker only loads the pipeline. The server is a fresh
+    process (no threads inherited), started once per process; it ends with this one.
+    """
+    from multiprocessing import forkserver
+
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()  # sets Dask's own list the first time
+    wanted = list(getattr(forkserver._forkserver, "_preload_modules", None) or ["distributed"])
+    context.set_forkserver_preload(wanted + [name for name in imports if name not in wanted])
 
 
 def _explain_fatal(error: BaseException | None, number: int) -> BaseException:
