@@ -26,6 +26,8 @@ STATES = {
     "document": (None, "#passage"),  # the first hit's "Whole document" link, found at run time
     "verify box": ("/verify", "#verify-box"),
     "verify verdict": (f"/verify?quote={QUOTE.replace(' ', '+')}&speaker=Kennedy", "#verdict"),
+    # a verbatim verdict's note carries the citation, with the source's long address
+    "verify verbatim": ("/verify?quote=You+are+among+my+oldest+friends+in+Washington&speaker=Kennedy", "#verdict[data-verdict=verbatim]"),
 }
 
 
@@ -144,7 +146,8 @@ def test_arrow_keys_in_a_filter_list_do_not_search_until_enter(page) -> None:
 NARROW = 360
 
 
-@pytest.mark.parametrize("state", ["empty", "results with counts", "error", "document", "verify verdict"])
+@pytest.mark.parametrize("state", ["empty", "results with counts", "error", "document", "verify verdict",
+                                   "verify verbatim"])
 def test_the_page_is_usable_360_px_wide(browser, base_url, state) -> None:
     """At 360 px (a small phone) nothing runs off the side and the controls stay on screen."""
     context = browser.new_context(base_url=base_url, viewport={"width": NARROW, "height": 740})
@@ -155,7 +158,7 @@ def test_the_page_is_usable_360_px_wide(browser, base_url, state) -> None:
         assert page.locator(shown).count() >= 1
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW
         controls = ["#verify-go"] if state.startswith("verify") else [] if state == "document" else ["#go", "#q"]
-        parts = controls + [".citation", "#facets", "#passage", "#error", "#verdict"]
+        parts = controls + [".citation", "#facets", "#passage", "#error", "#verdict", "#note"]
         for selector in parts:
             for box in [page.locator(selector).nth(i).bounding_box() for i in range(min(page.locator(selector).count(), 5))]:
                 assert box is not None and box["width"] > 0, selector  # shown
