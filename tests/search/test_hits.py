@@ -561,3 +561,17 @@ def test_a_stored_heading_flag_decides_and_null_falls_back_to_the_look(tmp_path)
         with corpus.store.transaction():  # as annotate marks them: the flag, not the look, decides
             conn.execute("UPDATE sentences SET heading = (idx = 2)")
         assert order()[-1] == "We must talk about taxes for every family now." and order()[-1] != heading
+
+
+@pytest.mark.parametrize(("query", "options"), [('"the" OR "congress" OR "nation"', {}),
+                                                ("world peace", {"speaker": "Kennedy", "since": "1962"})])
+def test_rank_records_is_the_searchs_own_ranking_without_the_page(sotu, query, options) -> None:
+    from policytext.search.hits import hits_of_ranked, rank_records
+
+    hits = search_corpus(sotu, query, limit=40, **options).hits
+    ranked = rank_records(sotu, query, limit=40, **options)
+    assert [hit.id for hit in hits] == [record for record, _ in ranked] and len(ranked) > 3
+    assert [hit.rank for hit in hits] == pytest.approx([relevance for _, relevance in ranked])
+    # and the page built from that ranking is the search's page, in its order
+    rebuilt = hits_of_ranked(sotu, ranked[:5])
+    assert [(hit.id, hit.citation, hit.before) for hit in rebuilt] == [(hit.id, hit.citation, hit.before) for hit in hits[:5]]

@@ -303,6 +303,36 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
         cursor.close()
 
 
+@strict_options
+def rank_records(corpus: Any, query: str, *, within: str = "sentences", limit: int = DEFAULT_LIMIT,
+                 speaker: str | None = None, party: str | None = None, government: str | None = None,
+                 kind: str | None = None, since: str | None = None, until: str | None = None,
+                 role: str | None = None, side: str | None = None, post: str | None = None) -> list[tuple[int, float]]:
+    """Return (record id, relevance) of the ``limit`` best matches of ``query``, best first: a search's ranking alone.
+
+    The same records in the same order as :func:`search_corpus`'s hits (relevance, lower is
+    better), without building a page: what hybrid ranking fuses (200 ids, not 200 hits with
+    their context and citations).
+
+    Example:
+        >>> rank_records(corpus, '"big government" OR era', speaker="Clinton", limit=3)  # doctest: +SKIP
+        [(1204, -9.1), (88, -7.5), (301, -6.0)]
+    """
+    store = store_of(corpus)
+    within = _check_within(within)
+    fts_query = translate_query(query)
+    if not 0 <= int(limit) <= MAX_LIMIT:
+        raise BadQuery(f"the limit must be 0 to {MAX_LIMIT}, not {limit}")
+    filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
+                                          since=since, until=until, role=role, side=side,
+                                          post=post).check_values(store.conn)
+    where, params = record_filter(within, filters)
+    with query_errors(query):
+        rows = _match(store.conn, _ranking_sql(within, where, "relevance", counted=False),
+                      [fts_query, *params, int(limit), 0])
+    return [(int(row[0]), float(row[1])) for row in rows]
+
+
 def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: str = "sentences",
                    fts_query: str | None = None) -> list[SearchHit]:
     """Return the hits of records ranked elsewhere, in the given order, completed as a search's own.

@@ -34,7 +34,7 @@ from policytext.embedding import (  # noqa: F401 - the model's names, as search 
 )
 from policytext.errors import BadQuery
 from policytext.search.hits import (
-    DEFAULT_LIMIT, MAX_LIMIT, hits_of_ranked, record_filter, search_corpus, store_of,
+    DEFAULT_LIMIT, MAX_LIMIT, hits_of_ranked, rank_records, record_filter, store_of,
 )
 from policytext.search.query import translate_query
 from policytext.search.results import SearchResult
@@ -312,10 +312,9 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
         ranked, total = nearest, len(ids)
     else:
         words_query = any_words_query(query.split())
-        words = [] if not words_query else [hit.id for hit in search_corpus(
-            store, words_query, within="sentences", speaker=speaker, party=party, government=government, kind=kind,
-            since=since, until=until, role=role, side=side, post=post,
-            limit=min(MAX_LIMIT, max(depth, FUSION_DEPTH))).hits]
+        words = [] if not words_query else [sentence_id for sentence_id, _ in rank_records(
+            store, words_query, speaker=speaker, party=party, government=government, kind=kind,
+            since=since, until=until, role=role, side=side, post=post, limit=min(MAX_LIMIT, max(depth, FUSION_DEPTH)))]
         ranked = fuse_rankings(words, [sentence_id for sentence_id, _ in nearest])
         total = len(ranked)
     marking = any_words_query(query.split())
