@@ -337,7 +337,7 @@ def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: 
                    fts_query: str | None = None) -> list[SearchHit]:
     """Return the hits of records ranked elsewhere, in the given order, completed as a search's own.
 
-    Each (record id, rank) becomes a :class:`SearchHit` with its document, context, citation and,
+    Each (record id, rank, …) row becomes a :class:`SearchHit` with its document, context, citation and,
     when ``fts_query`` (an FTS5 expression, as :func:`~policytext.search.query.translate_query`
     makes) is given, its matched words marked. What :func:`stream_hits` does with each batch of
     BM25's ranking, and search by meaning with its page of nearest sentences.
@@ -352,7 +352,7 @@ def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: 
         return []
     conn = store.conn
     page = _match_dicts(conn, _page_sql(within, _BATCH_SQL),
-                        [json.dumps([[int(record), float(rank)] for record, rank in ranked])])
+                        [json.dumps([[int(row[0]), float(row[1])] for row in ranked])])
     marked = mark_page(conn, fts_query, page) if fts_query else {}
     return _build_hits(store, within, page, marked)
 
