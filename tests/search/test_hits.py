@@ -575,12 +575,3 @@ def test_rank_records_is_the_searchs_own_ranking_without_the_page(sotu, query, o
     # and the page built from that ranking is the search's page, in its order
     rebuilt = hits_of_ranked(sotu, ranked[:5])
     assert [(hit.id, hit.citation, hit.before) for hit in rebuilt] == [(hit.id, hit.citation, hit.before) for hit in hits[:5]]
-
-
-def test_stream_hits_yields_the_searchs_hits_batch_after_batch(sotu) -> None:
-    from policytext.search.hits import stream_hits
-
-    streamed = list(stream_hits(sotu, "world peace", batch=7))
-    searched = search_corpus(sotu, "world peace", limit=1000).hits
-    assert len(streamed) > 7 and [(h.id, h.citation, h.marks) for h in streamed] == \
-        [(h.id, h.citation, h.marks) for h in searched]
