@@ -7,7 +7,13 @@ extractor and the claim scorer's features (which are trained without running a p
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
+
+try:  # Python 3.11 on
+    from re import _constants as _sre, _parser as _sre_parser
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # noqa: F401
+    import sre_parse as _sre_parser
 
 from policytext.records import CLAIM_TYPES  # the types find_claim_types gives, in order
 
@@ -64,54 +70,138 @@ _PATTERNS: dict[str, list[str]] = {
 _COMPILED = {name: [re.compile(p, re.IGNORECASE) for p in patterns] for name, patterns in _PATTERNS.items()}
 
 _DIGIT = "<digit>"
-# For each pattern of _PATTERNS, in the same order: pieces of which every match holds at least one
-# (lower-cased; _DIGIT for any digit). Python's ``re`` tries a pattern that opens with ``\b`` at
-# every position of the text, so testing these with ``in`` first skips most patterns of most
-# sentences: the same types and triggers in a fraction of the time. A pattern whose pieces are
-# missing cannot match; one whose pieces are present is run as before.
-_NEEDS: dict[str, list[tuple[str, ...]]] = {
-    "quantity": [
-        ("$", "£", "€"),
-        ("/",),
-        ("%", "per"),
-        (_DIGIT,),
-        ("half", "third", "quarter", "fifth", "tenth"),
-        ("twice", "double", "triple", "treble", "halved"),
-        tuple(_NUMBER_WORDS.split("|")),
-        ("majority of", "minority of", "most of", "all of"),
-    ],
-    "comparison": [
-        ("than",),
-        ("twice", "times", "half"),
-        ("er than",),
-        ("compared ",),
-        ("est", "least", "worst", "most", "first", "only"),
-        ("as ",),
-        ("outpac", "exceed", "overtak", "rank"),
-    ],
-    "causal": [
-        ("because", "due to", "owing to", "thanks to", "as a result", "in order to", "so that"),
-        ("caus", "led to", "lead to", "leads to", "result", "driv", "responsible for"),
-        ("therefore", "consequently", "hence", "which means", "that means", "means that"),
-    ],
-    "prediction": [
-        ("will", "shall", "won't", "going to", "set to", "would be"),
-        ("pledg", "promis", "commit", "vow", "intend", "plan"),
-        ("forecast", "predict", "project", "expect", "by 20", "next year", "in the years to come", "in the coming"),
-    ],
-    "trend": [
-        ("ris", "rose", "increas", "grow", "grew", "climb", "soar", "surg", "doubl", "tripl"),
-        ("fall", "fell", "declin", "decreas", "drop", "shrank", "shrunk", "shrink", "plummet", "slash", "cut",
-         "halv", "reduc", "los"),
-        ("since ", "over the ", "from", "compared with last"),
-        ("record", "ever", "first time", "no longer", "still"),
-    ],
-    "attribution_of_fact": [
-        ("according to", "figures show", "data show", "statistics show", "studies show", "research shows", "survey",
-         "poll", "report"),
-    ],
-}
-_NEEDED = {name: [(pattern, needs) for pattern, needs in zip(_COMPILED[name], _NEEDS[name])] for name in _COMPILED}
+_EXACT_LIMIT = 64  # most strings a sub-pattern's exact set may hold before it is given up
+
+
+class _Reach(NamedTuple):
+    """What a piece of a pattern can match: ``exact``, every string (lower-cased) when there are few;
+    ``needs``, strings of which every match holds one (``_DIGIT`` for any digit); None when unknown."""
+
+    exact: frozenset[str] | None
+    needs: frozenset[str] | None
+
+
+_ANYTHING = _Reach(None, None)
+_EMPTY = _Reach(frozenset({""}), None)
+
+
+def required_pieces(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Return lower-cased pieces of which every match of ``pattern`` holds at least one, or None.
+
+    Read from the pattern itself (its parse tree), so the pieces cannot drift from the patterns:
+    a literal run (``"than"``), the alternatives of a group (``"because"``, ``"due to"``), the
+    characters of a class, and ``_DIGIT`` for ``\\d``. Of several choices in a sequence the one
+    with the longest shortest piece is kept (the rarer test). None when no piece is certain
+    (a pattern that can match anything, or an empty string): such a pattern is always run.
+
+    Example:
+        >>> required_pieces(re.compile(r"\\b\\w+er than\\b", re.IGNORECASE))
+        ('er than',)
+        >>> required_pieces(re.compile(r"\\b(?:because(?: of)?|due to)\\b", re.IGNORECASE))
+        ('because', 'due to')
+    """
+    needs = _reach_of_sequence(_sre_parser.parse(pattern.pattern, pattern.flags)).needs
+    if needs is None:
+        return None
+    # a piece that holds another piece adds nothing: whenever it is there, so is the other
+    kept = [piece for piece in needs if piece is _DIGIT
+            or not any(other is not _DIGIT and other != piece and other in piece for other in needs)]
+    return tuple(sorted(kept, key=lambda piece: (piece is not _DIGIT, piece)))
+
+
+def _reach_of_sequence(items) -> _Reach:
+    """Return the reach of a sequence of parsed items: exact strings multiplied, the best needs of its parts."""
+    run: frozenset[str] | None = frozenset({""})  # the exact strings of the current run of exact items
+    whole_exact = True
+    choices: list[frozenset[str]] = []
+    for op, av in items:
+        reach = _reach_of_item(op, av)
+        if reach.needs is not None:
+            choices.append(reach.needs)
+        if reach.exact is None:
+            whole_exact = False
+            _close(run, choices)
+            run = frozenset({""})
+            continue
+        if len(run) * len(reach.exact) <= _EXACT_LIMIT:
+            run = frozenset(a + b for a in run for b in reach.exact)
+        else:  # too many strings: the run so far is one choice, a new run starts here
+            whole_exact = False
+            _close(run, choices)
+            run = reach.exact
+    _close(run, choices)
+    exact = run if whole_exact else None
+    return _Reach(exact, max(choices, key=_selectivity) if choices else None)
+
+
+def _close(run: frozenset[str], choices: list[frozenset[str]]) -> None:
+    if "" not in run:  # an exact run that never matches the empty string: one of its strings is in every match
+        choices.append(run)
+
+
+def _selectivity(needs: frozenset[str]) -> tuple[int, int]:
+    return min(1 if piece is _DIGIT else len(piece) for piece in needs), -len(needs)
+
+
+def _reach_of_item(op, av) -> _Reach:
+    if op is _sre.LITERAL:
+        return _exact({chr(av).lower()})
+    if op is _sre.IN:
+        return _reach_of_class(av)
+    if op is _sre.BRANCH:
+        reaches = [_reach_of_sequence(alternative) for alternative in av[1]]
+        exact = None
+        if all(r.exact is not None for r in reaches):
+            exact = frozenset().union(*(r.exact for r in reaches))
+            exact = exact if len(exact) <= _EXACT_LIMIT else None
+        needs = frozenset().union(*(r.needs for r in reaches)) if all(r.needs is not None for r in reaches) else None
+        return _Reach(exact, needs)
+    if op is _sre.SUBPATTERN:
+        return _reach_of_sequence(av[3])
+    if op in _REPEATS:
+        least, most, item = av
+        reach = _reach_of_sequence(item)
+        if least == 0:
+            if most == 1 and reach.exact is not None:
+                return _Reach(reach.exact | {""}, None)
+            return _ANYTHING if most else _EMPTY
+        return reach if least == most == 1 else _Reach(None, reach.needs)
+    if op in _ZERO_WIDTH:
+        return _EMPTY
+    return _ANYTHING
+
+
+def _reach_of_class(items) -> _Reach:
+    """Return the reach of a character class: its characters, and ``_DIGIT`` for ``\\d`` in it."""
+    characters, digit = set(), False
+    for op, av in items:
+        if op is _sre.LITERAL:
+            characters.add(chr(av).lower())
+        elif op is _sre.RANGE and av[1] - av[0] < _EXACT_LIMIT:
+            characters.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        elif op is _sre.CATEGORY and av is _sre.CATEGORY_DIGIT:
+            digit = True
+        else:  # a negated class, a wide range, \s, \w: no piece is certain
+            return _ANYTHING
+    if digit:
+        return _Reach(None, frozenset(characters | {_DIGIT}))
+    return _exact(characters)
+
+
+def _exact(strings) -> _Reach:
+    strings = frozenset(strings)
+    return _Reach(strings, None if "" in strings else strings)
+
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | ({_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set())
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+
+# For each pattern of _PATTERNS, in the same order: the pieces of which every match holds at least
+# one, read from the pattern (required_pieces). Python's ``re`` tries a pattern that opens with
+# ``\b`` at every position of the text, so testing these with ``in`` first skips most patterns of
+# most sentences: the same types and triggers in a fraction of the time. A pattern whose pieces are
+# missing cannot match; one whose pieces are present (or that has none) is run as before.
+_NEEDED = {name: [(pattern, required_pieces(pattern)) for pattern in patterns] for name, patterns in _COMPILED.items()}
 # Case-insensitive ``re`` also matches these to ASCII letters (ı and İ to i, ſ to s, K to k), and
 # lower-casing does not turn them into those letters: a text holding one is matched without pieces.
 _OTHER_CASES = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -136,7 +226,7 @@ def find_claim_types(text: str) -> list[tuple[str, int, int]]:
     has_digit = _ANY_DIGIT.search(text) is not None
     for name in CLAIM_TYPES:
         for pattern, needs in _NEEDED[name]:
-            if lower is not None and not any(has_digit if need is _DIGIT else need in lower for need in needs):
+            if needs is not None and lower is not None and not any(has_digit if need is _DIGIT else need in lower for need in needs):
                 continue
             match = _first_strong(pattern.finditer(text), name)
             if match is not None:
