@@ -15,7 +15,6 @@ Run it: ``python -m policytext.evaluation.claims [DATA_DIR]`` (prints the figure
 """
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from dataclasses import asdict, dataclass
@@ -24,21 +23,31 @@ from typing import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
-from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.metrics import f1_score, precision_score, recall_score
+from sklearn.model_selection import StratifiedKFold
 
-from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, TranscriptLine, context_features
+from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, context_features
 from policytext.annotate.claim_model import (
     FEATURE_BLOCKS,
     ClaimScorer,
     LabelledTranscript,
     normalise_for_features,
 )
-from policytext.errors import BadInput
-
-CLAIMBUSTER_FILE = "claimbuster-2.5xncs.csv"
-CLEF_FILE = "clef2019-task1-train.csv"
-CLEF2020_FILE = "clef2020-task5-test.csv"
+from policytext.evaluation.claims_data import (  # noqa: F401  (importable from here, as before)
+    CLAIMBUSTER_FILE,
+    CLEF2020_FILE,
+    CLEF_FILE,
+    RankingFigures,
+    feature_blocks as _feature_blocks,
+    leave_one_out_context as _leave_one_out_context,
+    precision_at,
+    r_precision,
+    rank_figures,
+    read_claimbuster,
+    read_clef,
+    stack_blocks as _stack,
+    training_folds,
+)
 
 
 @dataclass(frozen=True)
@@ -54,87 +63,6 @@ class ClaimBusterFigures:
     f1_mean: float = 0.0
     f1_sd: float = 0.0
     chosen: tuple[dict, ...] = ()
-
-
-@dataclass(frozen=True)
-class RankingFigures:
-    """Ranking figures per transcript (those with a check-worthy line), their means and spread.
-
-    ``map_interval`` is a bootstrap 95% interval of the MAP over transcripts (2,000 resamples, seed 0).
-    """
-
-    transcripts: int
-    lines: int
-    map: float
-    map_sd: float
-    map_interval: tuple[float, float]
-    r_precision: float
-    p_at_10: float
-    p_at_10_sd: float
-    average_precision: tuple[float, ...] = ()
-
-
-def read_claimbuster(path: str | Path) -> tuple[list[str], list[int]]:
-    """Return the sentences and 0/1 labels of the ClaimBuster CSV (``sentence_id,screening,label,text``)."""
-    texts, labels = [], []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                texts.append(row["text"])
-                labels.append(int(row["label"]))
-            except (KeyError, TypeError, ValueError) as err:
-                raise BadInput(str(path), f"expected columns text and label (0/1): {err}", line) from err
-    return texts, labels
-
-
-def read_clef(path: str | Path) -> list[LabelledTranscript]:
-    """Return the transcripts of a CLEF CheckThat! CSV (``line_number, speaker, text, label, file_name``), in order."""
-    transcripts: dict[str, tuple[list[TranscriptLine], list[int]]] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                lines, labels = transcripts.setdefault(row["file_name"], ([], []))
-                lines.append(TranscriptLine(row["text"], row.get("speaker") or None))
-                labels.append(int(row["label"]))
-            except (KeyError, TypeError, ValueError) as err:
-                raise BadInput(str(path), f"expected columns file_name, speaker, text and label: {err}", line) from err
-    return [LabelledTranscript(name, lines, labels) for name, (lines, labels) in transcripts.items()]
-
-
-def rank_figures(transcripts: Sequence[LabelledTranscript], scores: Sequence[np.ndarray]) -> RankingFigures:
-    """Return MAP, R-precision and P@10 over transcripts, each line ranked within its transcript.
-
-    Transcripts without a check-worthy line are left out (their average precision is undefined),
-    as in the CheckThat! scorer.
-    """
-    rows = []
-    for transcript, transcript_scores in zip(transcripts, scores):
-        labels = np.asarray(transcript.labels)
-        if labels.sum():
-            rows.append((float(average_precision_score(labels, transcript_scores)),
-                         r_precision(labels, transcript_scores), precision_at(labels, transcript_scores, 10)))
-    table = np.asarray(rows)
-    rng = np.random.default_rng(0)
-    means = table[rng.integers(0, len(table), size=(2000, len(table))), 0].mean(axis=1)
-    return RankingFigures(
-        transcripts=len(table), lines=sum(len(t.lines) for t in transcripts),
-        map=round(float(table[:, 0].mean()), 4), map_sd=round(float(table[:, 0].std()), 4),
-        map_interval=(round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)),
-        r_precision=round(float(table[:, 1].mean()), 4), p_at_10=round(float(table[:, 2].mean()), 4),
-        p_at_10_sd=round(float(table[:, 2].std()), 4), average_precision=tuple(round(float(a), 4) for a in table[:, 0]))
-
-
-def r_precision(labels: Sequence[int], scores: np.ndarray) -> float:
-    """Return the share of check-worthy lines among the top R, R being how many there are."""
-    relevant = int(sum(labels))
-    top = np.argsort(-np.asarray(scores), kind="stable")[:relevant]
-    return float(np.asarray(labels)[top].sum() / relevant)
-
-
-def precision_at(labels: Sequence[int], scores: np.ndarray, k: int) -> float:
-    """Return the share of check-worthy lines among the top ``k`` (all lines when fewer)."""
-    top = np.argsort(-np.asarray(scores), kind="stable")[:k]
-    return float(np.asarray(labels)[top].mean())
 
 
 def evaluate_claimbuster(path: str | Path, *, folds: int = 5, seed: int = 0, choose_C: Sequence[float] = (),
@@ -208,22 +136,6 @@ def _choose_text_params(texts: list[str], labels: np.ndarray, *, Cs: Sequence[fl
             if float(np.mean(f1s)) > best_f1:
                 best, best_f1 = {"C": float(C), "features": tuple(features)}, float(np.mean(f1s))
     return best
-
-
-def _feature_blocks(scorer: ClaimScorer, texts: Sequence[str], vectors: np.ndarray | None) -> dict[str, sparse.csr_matrix]:
-    """Return each feature block of ``scorer`` (fitted vocabulary) for ``texts``, by name."""
-    blocks = {}
-    for block in scorer.features:
-        part = ClaimScorer(**{**scorer.get_params(), "features": (block,)})
-        part.word_vocabulary_, part.word_idf_ = scorer.word_vocabulary_, scorer.word_idf_
-        part.char_vocabulary_, part.char_idf_ = scorer.char_vocabulary_, scorer.char_idf_
-        part._word_cache = scorer._word_cache
-        blocks[block] = part.featurise(texts, vectors=vectors)
-    return blocks
-
-
-def _stack(blocks: dict[str, sparse.csr_matrix], features: Sequence[str]) -> sparse.csr_matrix:
-    return sparse.hstack([blocks[b] for b in FEATURE_BLOCKS if b in features], format="csr")
 
 
 def evaluate_clef_leave_one_out(path: str | Path, *, extra: tuple[Sequence[str], Sequence[int]] = ((), ()),
@@ -342,15 +254,7 @@ def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts
     texts = list(cb_texts) + line_texts
     labels = np.concatenate([cb_labels, [y for t in transcripts for y in t.labels]]).astype(int)
     owner = np.concatenate([np.full(len(cb_texts), -1)] + [np.full(len(t.lines), i) for i, t in enumerate(transcripts)])
-    cb_fold = np.zeros(len(cb_texts), dtype=int)
-    for k, (_, held) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=seed).split(cb_texts, cb_labels)):
-        cb_fold[held] = k
-    clef_fold = np.zeros(len(transcripts), dtype=int)
-    for k, (_, held) in enumerate(GroupKFold(folds).split(np.arange(len(transcripts)),
-                                                          groups=np.arange(len(transcripts)))):
-        clef_fold[held] = k
-    fold_of = np.where(owner < 0, np.concatenate([cb_fold, np.zeros(len(line_texts), dtype=int)]),
-                       clef_fold[np.maximum(owner, 0)])
+    fold_of = training_folds(cb_labels, transcripts, folds=folds, seed=seed)
     blocks = sorted({b for fs in feature_sets for b in fs}, key=FEATURE_BLOCKS.index)
     base = {k: v for k, v in params.items() if k not in ("C", "features")}
     candidates = [(tuple(fs), float(C)) for fs in feature_sets for C in Cs]
@@ -399,23 +303,6 @@ def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts
 def context_feature_sets() -> dict[str, tuple[str, ...]]:
     """Return the context feature sets tried: the text score alone, all, and all but one group each."""
     return {"text score only": ("text_logit",), "all": tuple(CONTEXT_FEATURES), **ablation_feature_sets()}
-
-
-def _leave_one_out_context(rows: list[np.ndarray], labels: list[np.ndarray], held_out: Sequence[int],
-                           features: Sequence[str], context_C: float, *, groups: int | None = None) -> list[np.ndarray]:
-    """Return the context logits of each transcript in ``held_out`` from a model fitted on the others of ``held_out``.
-
-    With ``groups``, the transcripts are held out that many groups at a time (cheaper) instead of one by one.
-    """
-    held_out = list(held_out)
-    parts = [held_out[k::groups] for k in range(groups)] if groups else [[i] for i in held_out]
-    scores = {}
-    for part in parts:
-        others = [i for i in held_out if i not in part]
-        model = ClaimScorer(context_features=features, context_C=context_C)
-        model.fit_context_rows(np.vstack([rows[i] for i in others]), np.concatenate([labels[i] for i in others]))
-        scores.update({i: model.context_logits(rows[i]) for i in part})
-    return [scores[i] for i in held_out]
 
 
 def _nested_context_figures(transcripts, rows, labels, context_sets, context_Cs) -> RankingFigures:
@@ -508,9 +395,45 @@ def ablation_feature_sets() -> dict[str, tuple[str, ...]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print every evaluation as JSON. Usage: ``python -m policytext.evaluation.claims [DATA_DIR]``."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    folder = Path(args[0]) if args else Path("../shared/data/claims")
+    """Print evaluations as JSON. Usage: ``python -m policytext.evaluation.claims [options] [DATA_DIR]``.
+
+    Without options: the shipped model's figures. ``--embed-only --cache DIR`` embeds the three
+    sets into ``DIR``; ``--variants --cache DIR`` compares the variants of
+    :mod:`policytext.evaluation.claims_variants` (choice first, then CLEF 2020 once).
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m policytext.evaluation.claims",
+                                     description="Evaluate the claim scorer on the labelled claim sets.")
+    parser.add_argument("data", nargs="?", default="../shared/data/claims", help="folder with the labelled CSVs")
+    parser.add_argument("--cache", help="folder for the sentence embeddings and the variants' cross-validation "
+                                        "(never inside the repository)")
+    parser.add_argument("--embed-only", action="store_true", help="embed the three sets into --cache and stop")
+    parser.add_argument("--sets", default=",".join(_vector_sets()),
+                        help="with --embed-only: which sets, comma-separated")
+    parser.add_argument("--variants", action="store_true",
+                        help="compare the scorer variants by CV inside the training data, then on CLEF 2020")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="with --variants: compare only this variant (repeat it; default: all of them)")
+    parser.add_argument("--cv-only", action="store_true",
+                        help="with --variants: cross-validate inside the training data and stop (CLEF 2020 unread)")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads for embedding (default: torch's)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    folder = Path(args.data)
+    if (args.embed_only or args.variants) and not args.cache:
+        raise SystemExit("--embed-only and --variants need --cache DIR (a folder outside the repository)")
+    if args.embed_only:
+        from policytext.evaluation.claims_vectors import embed_claim_sets
+
+        _set_threads(args.threads)
+        _, runs = embed_claim_sets(folder, args.cache, sets=[name for name in args.sets.split(",") if name])
+        print(json.dumps([{**asdict(run), "per_cpu_second": round(run.per_cpu_second, 1)} for run in runs], indent=2))
+        return 0
+    if args.variants:
+        _set_threads(args.threads)
+        print(json.dumps(compare_variants(folder, args.cache, variants=args.variant or None,
+                                          score=not args.cv_only), indent=2))
+        return 0
     cb_texts, cb_labels = read_claimbuster(folder / CLAIMBUSTER_FILE)
     params = shipped_params()
     result = {
@@ -523,6 +446,59 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(json.dumps(result, indent=2))
     return 0
+
+
+def compare_variants(data_dir: str | Path, cache_dir: str | Path, *, variants: Sequence[str] | None = None,
+                     score: bool = True) -> dict:
+    """Choose among the scorer variants by CV inside the training data, write the choice, then score CLEF 2020 once.
+
+    The choice is written to ``cache_dir/variants-choice.json`` (with the time) before the CLEF 2020
+    file is read; the CLEF 2020 figures go to ``variants-clef2020.json`` beside it. Both are returned.
+    With ``score`` false, only the cross-validation runs (kept in ``cache_dir``) and nothing is written.
+    """
+    import datetime as dt
+
+    from policytext.evaluation.claims_variants import VARIANTS, VariantData, choose_variant, score_variants
+    from policytext.evaluation.claims_vectors import embed_claim_sets, log_to_stderr
+
+    data_dir, cache_dir = Path(data_dir), Path(cache_dir)
+    variants = tuple(variants or VARIANTS)
+    embedded = any("embeddings" in VARIANTS.get(v, ()) for v in variants)
+    cb_texts, cb_labels = read_claimbuster(data_dir / CLAIMBUSTER_FILE)
+    transcripts = read_clef(data_dir / CLEF_FILE)
+    vectors = None
+    if embedded:
+        training, _ = embed_claim_sets(data_dir, cache_dir, sets=("clef2019", "claimbuster"))
+        vectors = np.vstack([training["claimbuster"], training["clef2019"]])
+    data = VariantData(cb_texts, cb_labels, transcripts, vectors=vectors)
+    choice = choose_variant(data, variants=variants, cache_dir=cache_dir, log=log_to_stderr)
+    chosen = {"written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **choice.as_dict()}
+    if not score:
+        return {"choice": chosen}
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / "variants-choice.json").write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+    log_to_stderr(f"chose {choice.chosen} (default: {choice.chosen_default}); now scoring CLEF 2020 task 5 once")
+    test = read_clef(data_dir / CLEF2020_FILE)
+    test_vectors = None if not embedded else embed_claim_sets(data_dir, cache_dir, sets=("clef2020",))[0]["clef2020"]
+    figures = score_variants(data, choice, test, test_vectors=test_vectors, cache_dir=cache_dir, log=log_to_stderr)
+    scored = {"written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+              "chosen": choice.chosen, "chosen_default": choice.chosen_default,
+              "clef2020_task5": {name: asdict(f) for name, f in figures.items()}}
+    (cache_dir / "variants-clef2020.json").write_text(json.dumps(scored, indent=2) + "\n", encoding="utf-8")
+    return {"choice": chosen, "clef2020": scored}
+
+
+def _vector_sets() -> tuple[str, ...]:
+    from policytext.evaluation.claims_vectors import SETS
+
+    return SETS
+
+
+def _set_threads(threads: int) -> None:
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
 
 
 if __name__ == "__main__":
