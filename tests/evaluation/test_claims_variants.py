@@ -20,11 +20,11 @@ CS = (0.5, 2.0)
 
 @pytest.fixture(scope="module")
 def small():
-    """Real labelled data, cut small so the tests run in seconds: 600 ClaimBuster sentences, 3 CLEF 2019 transcripts."""
+    """Real labelled data, cut small so the tests run in seconds: 400 ClaimBuster sentences, 3 CLEF 2019 transcripts."""
     folder = shared_data("claims")
     texts, labels = read_claimbuster(folder / CLAIMBUSTER_FILE)
     transcripts = [t for t in read_clef(folder / CLEF_FILE) if sum(t.labels)][:3]
-    return VariantData(texts[:600], labels[:600], transcripts), folder
+    return VariantData(texts[:400], labels[:400], transcripts), folder
 
 
 @pytest.fixture(scope="module")
