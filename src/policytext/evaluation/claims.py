@@ -11,7 +11,10 @@
   on ClaimBuster and the 18 others, and a context model trained on the 18 others' leave-one-out
   text scores. The n-gram vocabulary (no labels) is learnt once from all training texts.
 
-Run it: ``python -m policytext.evaluation.claims [DATA_DIR]`` (prints the figures as JSON).
+Run it: ``python -m policytext.evaluation.claims [DATA_DIR]`` (prints the figures as JSON);
+``--embed-only --cache DIR`` embeds the three sets into a resumable cache
+(:mod:`~policytext.evaluation.claims_vectors`), ``--variants --cache DIR`` compares the scorer
+variants (:mod:`~policytext.evaluation.claims_variants`).
 """
 from __future__ import annotations
 
