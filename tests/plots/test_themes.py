@@ -182,3 +182,26 @@ def test_the_last_term_of_one_address_gets_room_for_its_name_and_point() -> None
                                                        - date2num(pd.Timestamp("2025-01-20"))) / 2
     low, high = main.get_xlim()
     assert (high - last_point) / (high - low) > 0.02  # not against the edge
+
+
+def test_governments_of_two_countries_are_rows_not_one_line_through_both() -> None:
+    """US and UK governments overlap in time: a line from Obama to Cameron to Trump would be a trend of nothing."""
+    trends = hand_made([
+        ("trust", "Obama administration (2009–2017)", "2009-01-20", "2017-01-20", 7, 2.9, 1.4, 4.6),
+        ("trust", "Cameron–Clegg coalition (2010–2015)", "2010-05-11", "2015-05-08", 6, 3.5, 1.0, 6.0),
+        ("trust", "Trump administration (2017–2021)", "2017-01-20", "2021-01-20", 6, 1.7, 0.5, 3.0)])
+    figure = plot_theme_trends(trends, by="government", size="column")
+    ax = figure.axes[0]
+    assert len(figure.axes) == 1  # no band of terms drawn over one another
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Obama administration (2009–2017) (n=7)", "Cameron–Clegg coalition (2010–2015) (n=6)",
+        "Trump administration (2017–2021) (n=6)"]
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(line.get_xdata()) > 1]
+
+
+def test_successive_governments_of_one_country_stay_on_a_time_axis() -> None:
+    trends = hand_made([
+        ("trust", "Johnson administration (1963–1969)", "1963-11-22", "1969-01-20", 6, 5.0, 3.0, 7.5),
+        ("trust", "Nixon administration (1969–1974)", "1969-01-20", "1974-08-09", 6, 1.0, 0.2, 1.2)])
+    figure = plot_theme_trends(trends, by="government", size="column")
+    assert len(figure.axes) == 2  # the chart and the band of terms beneath it

@@ -1,6 +1,7 @@
 """Theme rates by group: over time with the governments beneath the axis, or as dots with intervals."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +60,12 @@ def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
     size = chart_size(size)
     by = resolve_grouping(trends, by)
     with chart_style(size):
-        if by in TIME_GROUPINGS:
+        if by == "government" and terms_overlap(trends):
+            # two countries' governments at once: one line through them and one band of their terms
+            # would join Obama to Cameron to Trump, and draw one term over another
+            figure = draw_categories(trends, size=size,
+                                     title=title or "Themes by government")
+        elif by in TIME_GROUPINGS:
             if by == "government" and periods is None:
                 periods = trends[["group", "start", "end"]]
             figure = draw_over_time(trends, "rate", "rate_low", "rate_high", series="theme", periods=periods,
@@ -68,6 +74,19 @@ def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
         else:
             figure = draw_categories(trends, size=size, title=title or f"Themes by {by}")
     return finish(figure, path)
+
+
+def terms_overlap(trends: pd.DataFrame) -> bool:
+    """Say whether two groups' terms overlap (governments of two countries), so no line may join them.
+
+    Example:
+        >>> terms_overlap(pd.DataFrame({"group": ["A", "B"], "start": ["2009-01-20", "2010-05-11"],
+        ...                             "end": ["2017-01-20", "2015-05-08"]}))
+        True
+    """
+    terms = band_periods(trends[["group", "start", "end"]]).sort_values("start")
+    starts, ends = list(terms["start"]), list(terms["end"])
+    return any(later < end for later, end in zip(starts[1:], itertools.accumulate(ends, max)))
 
 
 def _interval_split(rows: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.ndarray]:
