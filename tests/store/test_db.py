@@ -79,6 +79,36 @@ def test_upsert_reports_collected_unchanged_updated(tmp_path) -> None:
     assert content != annotated  # the changed text is due for annotation again
 
 
+def test_a_changed_text_drops_the_annotations_of_the_old_text(tmp_path) -> None:
+    # The old text's sentences stayed until annotate ran again: search found "grew by three per
+    # cent" in a document that now says "shrank by two", cited with the new title and offsets
+    # into the new text; trends counted the old lemmas.
+    from policytext.store.edits import ANNOTATION_TABLES
+
+    def rows(store, doc_id):
+        return {t: store.conn.execute(f"SELECT count(*) FROM {t} WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+                for t in ANNOTATION_TABLES}
+
+    with Store(tmp_path / "policytext.db", create=True) as store:
+        old = _doc("The economy grew by three per cent.")
+        with store.transaction():
+            upsert_document(store, old)
+            for table, columns, values in (
+                    ("sentences", "doc_id, idx, start_char, end_char, text", (old.id, 0, 0, 35, old.text)),
+                    ("entities", "doc_id, start_char, end_char, label, text, name", (old.id, 4, 11, "ORG", "economy", "economy")),
+                    ("quotes", "doc_id, start_char, end_char, text, kind, confidence", (old.id, 0, 35, old.text, "direct", 1.0)),
+                    ("claims", "doc_id, start_char, end_char, text, score", (old.id, 0, 35, old.text, 0.9)),
+                    ("doc_lemmas", "doc_id, content_sha256, model, tokens, lemmas",
+                     (old.id, old.content_sha256, "m", 5, "economy grow three per cent"))):
+                store.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(values))})", values)
+            store.conn.execute("UPDATE documents SET annotated_sha256 = content_sha256")
+            assert upsert_document(store, _doc(old.text, speaker="A. Person")) == "updated"
+            assert set(rows(store, old.id).values()) == {1}  # the same text: its annotations stand
+            assert upsert_document(store, _doc("The economy shrank by two per cent.")) == "updated"
+        assert set(rows(store, old.id).values()) == {0}
+        assert store.conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'grew'").fetchone()[0] == 0
+
+
 def test_a_writer_inserts_a_batch_together_exactly_as_one_by_one(tmp_path) -> None:
     from policytext.store.documents import DocumentWriter
 

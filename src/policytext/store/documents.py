@@ -36,6 +36,10 @@ def _row_values(document: Document, now: str | None = None) -> dict[str, Any]:
     return row
 
 
+ANNOTATION_TABLES = ("sentences", "entities", "quotes", "claims", "doc_lemmas")
+"""Tables whose rows of a document go with it (``ON DELETE CASCADE``) and with its old text."""
+
+
 @dataclass(frozen=True)
 class Written:
     """What writing one document did: its status and, for an update, what it replaced."""
@@ -49,7 +53,8 @@ def write_document(store: Store, document: Document) -> Written:
     """Insert or update one document; return what happened and, for an update, what it replaced.
 
     A changed text sets a new ``content_sha256``, which differs from ``annotated_sha256``: the
-    annotation stage then knows to annotate the document again. Call inside a transaction. (To
+    annotation stage then knows to annotate the document again. The old text's annotations
+    (sentences, entities, quotes, claims, lemmas) are deleted with it. Call inside a transaction. (To
     write many, a :class:`DocumentWriter` inserts the new ones together, much faster.)
     """
     writer = DocumentWriter(store)
@@ -132,6 +137,11 @@ class DocumentWriter:
             f"UPDATE documents SET {assignments}, updated_at = ? WHERE id = ?",
             [row[c] for c in _COMPARED if c != "id"] + [self._clock(), row["id"]],
         )
+        if "content_sha256" in changed:
+            # the old text's sentences, quotes, claims and lemmas no longer fit the text: search
+            # would cite words the document no longer has, at offsets into the new text
+            for table in ANNOTATION_TABLES:
+                self.store.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (row["id"],))
         return Written("updated", *_replaced(existing, changed))
 
     def flush(self) -> int:

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from policytext.errors import ConfigError
 from policytext.store.db import Store, utc_now
+from policytext.store.documents import ANNOTATION_TABLES
 from policytext.store.filters import DocumentFilter
 
 SELECT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "since", "until")
@@ -22,8 +23,6 @@ every match)."""
 RETAG_FIELDS = ("kind", "speaker", "party", "government")
 """The document fields ``retag`` can set."""
 
-ANNOTATION_TABLES = ("sentences", "entities", "quotes", "claims", "doc_lemmas")
-"""Tables whose rows of a document go with it (``ON DELETE CASCADE``)."""
 
 ANNOTATION_INPUTS = ("speaker", "kind")
 """Fields annotation reads: quotes by a speech's own speaker are left out, names are resolved
