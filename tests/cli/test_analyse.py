@@ -47,3 +47,12 @@ def test_chart_options_are_checked_before_any_work(tmp_path: Path, capsys, optio
     assert (code, capsys.readouterr().err) == (1, error)
     code = main(["--corpus", str(tmp_path / "none"), "topics", "trends", "some-model", *options])
     assert (code, capsys.readouterr().err) == (1, error)
+
+
+def test_an_analysis_says_when_limit_cut_the_documents(two_statements: Path, capsys) -> None:
+    """--limit counts documents (the shared filter), which a user may read as terms: the cut is said."""
+    code = main(["--corpus", str(two_statements), "keyness", "--target", "2010", "--by", "year", "--limit", "1"])
+    captured = capsys.readouterr()
+    assert "--limit 1 keeps the 1 oldest of the 2 documents within the filters" in captured.err
+    main(["--corpus", str(two_statements), "trends", "trust", "--by", "year", "--limit", "2"])
+    assert "--limit" not in capsys.readouterr().err  # nothing cut, nothing said

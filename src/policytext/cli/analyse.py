@@ -83,6 +83,12 @@ def _lemmatising(corpus, quiet: bool, filters: dict[str, Any], lemmas: Optional[
     here once (the store and every Parquet lemma file), are not looked up again."""
     from policytext.analyse.lemmas import select_lemmas
 
+    limit = filters.get("limit")
+    if limit is not None:  # read as "terms" or "rows" by some: say what it cut
+        within = corpus.count_documents(**{name: value for name, value in filters.items() if name != "limit"})
+        if within > limit:
+            message(f"note: --limit {limit} keeps the {limit:,} oldest of the {within:,} documents within the "
+                    "filters (it limits documents, not the rows shown)", quiet=quiet)
     selection = select_lemmas(corpus, lemmas=lemmas, **filters)
     stale = selection.stale
     if stale and corpus.store.readonly:
