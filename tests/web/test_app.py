@@ -385,10 +385,21 @@ def test_the_summary_counts_in_good_english(base_url, query, within, expected) -
 
 def test_a_misspelt_speaker_gets_a_suggestion(base_url) -> None:
     html = fetch(f"{base_url}/?q=world&speaker=Kenedy")[2]
-    suggestion = re.search(r'<p class="suggest" id="suggest">(.*?)</p>', html, re.S).group(1)
+    suggestion = re.search(r'<p class="suggest" id="suggest"[^>]*>(.*?)</p>', html, re.S).group(1)
     assert "John F. Kennedy" in suggestion and "speaker=John+F.+Kennedy" in suggestion
     assert "Eisenhower" not in suggestion
     assert 'id="suggest"' not in fetch(f"{base_url}/?q=world&speaker=Kennedy")[2]
+
+
+def test_a_misspelt_speaker_is_said_once_with_links(base_url) -> None:
+    # the error of the filters named the same guesses again, above the box with the links
+    html = fetch(f"{base_url}/?q=world&speaker=Kenedy")[2]
+    assert html.lower().count("did you mean") == 1
+    assert 'id="error"' not in html
+    suggestion = re.search(r'<p class="suggest" id="suggest" role="alert">(.*?)</p>', html, re.S).group(1)
+    assert "matches <q>Kenedy</q>" in suggestion and "speaker=John+F.+Kennedy" in suggestion
+    # an unknown speaker with no close name keeps the error, which says what to do
+    assert 'id="error"' in fetch(f"{base_url}/?q=world&speaker=Zzyzx")[2]
 
 
 def test_the_page_filters_by_party_and_says_what_the_corpus_covers(base_url, web_corpus) -> None:
