@@ -284,6 +284,14 @@ def test_search_frame_has_the_documented_columns(sotu) -> None:
     assert len(frame) == 3 and frame["citation"].str.contains("January").all()
 
 
+@pytest.mark.parametrize("within", ["sentences", "claims"])
+def test_search_frames_score_is_a_number_column(sotu, within) -> None:
+    # sentences have no score: it was an object column of None, where frame.score.mean() fails
+    frame = search_frame(sotu, "nation*", within=within, limit=20)
+    assert len(frame) and frame["score"].dtype == float
+    assert frame["score"].isna().all() if within == "sentences" else frame["score"].between(0, 1).all()
+
+
 @pytest.mark.parametrize(
     "query",
     ['"new frontier"', "moon OR astronaut", "peace NOT war", "communis*", "NEAR(tax reduction, 3)",

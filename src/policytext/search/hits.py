@@ -617,5 +617,7 @@ def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
         >>> search_frame(corpus, "inflation", since=1970, limit=50)  # doctest: +SKIP
     """
     result = search_corpus(corpus, query, **options)
-    return attach_provenance(pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS), corpus,
-                             "search_frame", None, query=query, **options)
+    frame = pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS)
+    # a claim's score is a number; sentences and quotes have none: NaN, so the column stays numeric
+    frame["score"] = pd.to_numeric(frame["score"]).astype(float)
+    return attach_provenance(frame, corpus, "search_frame", None, query=query, **options)
