@@ -632,3 +632,12 @@ def test_page_and_api_say_when_documents_are_not_annotated_yet(web_corpus, tmp_p
         assert "not a real no" not in fetch(f"{url}/?q=economy")[2]  # hits found: no such note by them
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize("query", ["q=zzzxqy", "q=world&page=999"], ids=["no match", "past the last page"])
+def test_a_page_without_hits_offers_nothing_to_cite(base_url, query) -> None:
+    # a citation style to choose and BibTeX/RIS/CSL-JSON links of empty files were shown under "No sentences match"
+    html = fetch(f"{base_url}/?{query}")[2]
+    assert 'id="summary"' in html
+    assert 'id="cite-tools"' not in html and "/api/cite?" not in html
+    assert 'id="cite-tools"' in fetch(f"{base_url}/?q=world")[2]
