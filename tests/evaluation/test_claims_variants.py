@@ -48,7 +48,7 @@ def test_the_choice_is_the_best_criterion_and_the_default_a_fast_variant(choice)
     result, _ = choice
     best = max(result.rows, key=lambda row: row.criterion)
     assert result.chosen == variant_name(best.variant, best.context)
-    assert result.chosen_default in [variant_name(v, c) for v in FAST_VARIANTS for c in (False, True)]
+    assert result.chosen_default == result.chosen  # a fast variant won: under the rule it is the default
 
 
 def test_the_cross_validation_is_kept_and_read_back_the_same(small, choice):
