@@ -85,7 +85,7 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
     selection = select_lemmas(corpus, lemmas=lemmas, limit=limit, **filters)
     rows: list[dict[str, Any]] = []
     held: dict[str, str] = {}  # the streams of matching documents not yet shown in context
-    tokenizer = None
+    models: dict[str, Any] = {}  # the tokenizer (and lemmatizer) loaded once for every block
     found = held_chars = 0
     for doc_id, *_, text in selection.iter(progress=progress):
         if not theme.find(text.split()):
@@ -94,14 +94,13 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
         found += 1
         held_chars += len(text)
         if held_chars >= _HELD_CHARS:
-            tokenizer = tokenizer or load_tokenizer(corpus.config.model)
             rows.extend(match_contexts(corpus, list(held), held, lambda _, words: theme.find(words),
-                                       window=window, tokenizer=tokenizer))
+                                       window=window, models=models))
             held.clear()
             held_chars = 0
     if held:
         rows.extend(match_contexts(corpus, list(held), held, lambda _, words: theme.find(words), window=window,
-                                   tokenizer=tokenizer))
+                                   models=models))
     made = dict(query=query, window=window, themes_sha256=themes_digest([theme]))
     filters = dict(filters, limit=limit)
     if not found and theme.source == "query":
@@ -111,7 +110,7 @@ def kwic(corpus, query: str, *, window: int = 8, lexicon: Lexicon | None = None,
 
 def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
                    find: Callable[[str, list[str]], list[tuple[int, int]]], *, window: int,
-                   tokenizer: Any = None) -> list[dict[str, Any]]:
+                   models: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Return a :data:`KWIC_COLUMNS` row for each span ``find`` gives, with ``window`` original words around it.
 
     Args:
@@ -121,10 +120,13 @@ def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
         find: ``(doc_id, lemmas)`` → the ``(start, end)`` token spans to show in that document's
             lemmas (the stored stream, or the text lemmatised again when the two no longer align).
         window: words of context on each side.
-        tokenizer: from :func:`~policytext.analyse.lemmas.load_tokenizer` (default: loaded here).
+        models: the spaCy tokenizer and lemmatizer of an earlier call (``tokenizer``,
+            ``lemmatizer``); those loaded here are added to it, for the next call.
     """
-    tokenizer = tokenizer or load_tokenizer(corpus.config.model)
-    nlp = None
+    models = {} if models is None else models
+    if "tokenizer" not in models:
+        models["tokenizer"] = load_tokenizer(corpus.config.model)
+    tokenizer = models["tokenizer"]
     conn = corpus.store.conn
     rows: list[dict[str, Any]] = []
     for doc_id in doc_ids:
@@ -136,8 +138,9 @@ def match_contexts(corpus, doc_ids: Sequence[str], streams: dict[str, str],
         if len(words) == len(lemmas):
             tokens = [(lemma, start, end) for lemma, (start, end) in zip(lemmas, words)]
         else:  # the stored stream was tokenised differently: lemmatise again to align
-            nlp = nlp or load_lemmatizer(corpus.config.model)
-            tokens = list(iter_lemma_tokens(nlp, text))
+            if "lemmatizer" not in models:
+                models["lemmatizer"] = load_lemmatizer(corpus.config.model)
+            tokens = list(iter_lemma_tokens(models["lemmatizer"], text))
         for first, last in find(doc_id, [t[0] for t in tokens]):
             start, end = tokens[first][1], tokens[last - 1][2]
             left_start = tokens[max(0, first - window)][1] if window else start
