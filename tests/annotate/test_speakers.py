@@ -332,3 +332,26 @@ def test_a_description_defined_by_its_report_is_someone_new_when_the_rule_says_s
         said = [r for r in extract_quote_rows(doc, quote_filter=None, speakers=settings)
                 if text[r.start:].startswith(("he was", "she was"))]
         assert said and said[0].speaker == expected, rule
+
+
+# Hansard's forms of address name no one by themselves: "my hon. Friend", "the hon. Gentleman", "the
+# Member for Walthamstow" are members of the House the text does not name (the shared Hansard day gave
+# quotes to "Friend", "Gentleman" and to the constituency "Walthamstow")
+ADDRESS_CASES = [
+    ("My hon. Friend said that the Government should publish the report before the summer recess.",
+     "the Government should publish the report before the summer recess", None),
+    ("The hon. Gentleman said that the scheme would cost far more than the Minister had told the House.",
+     "the scheme would cost far more than the Minister had told the House", None),
+    ("The hon. Member for Walthamstow said that the Bill would leave children in detention for weeks.",
+     "the Bill would leave children in detention for weeks", None),
+    ("My hon. Friend the Member for Glasgow Central (Alison Thewliss) said that the clause breaks the law.",
+     "the clause breaks the law", "Alison Thewliss"),
+]
+
+
+@pytest.mark.parametrize("text, words, speaker", ADDRESS_CASES)
+def test_a_parliamentary_form_of_address_is_no_name(pipeline, text, words, speaker):
+    quotes = _quotes(pipeline, text)
+    found = [q for q in quotes if q[0].rstrip(".") == words]
+    assert found, f"no quote {words!r} in {quotes}"
+    assert found[0][1] == speaker

@@ -368,6 +368,8 @@ class SpeakerResolver:
         person = self._named_person(subject)
         if person is not None:
             return person.name, "name"
+        if addresses_a_member(subject):
+            return None, "none"  # "my hon. Friend", "the Member for Walthamstow": a member, not named here
         body = self._named_body(subject)
         if body is not None:
             # "the Treasury" names it; "a Home Office spokesperson" speaks for it
@@ -531,6 +533,28 @@ class SpeakerResolver:
         phrase = _title_before(ent)
         if phrase:
             person.roles.append((ent.start_char, phrase))  # "Skills Minister Jane Smith", "Minister for Schools X"
+
+
+_ADDRESS_NOUNS = frozenset({"friend", "friends", "gentleman", "gentlemen", "lady", "ladies"})
+_MEMBER_NOUNS = frozenset({"member", "members"})
+_HONOURABLE = frozenset({"hon", "hon.", "honourable", "right", "noble", "learned", "gallant"})
+
+
+def addresses_a_member(subject: Span) -> bool:
+    """True for Parliament's forms of address, which name no one by themselves.
+
+    "my hon. Friend", "the right hon. Gentleman", "the noble Lady", "the hon. Member for
+    Walthamstow": a member of the House whom the words do not name (a name inside, "(Alison
+    Thewliss)", is read before this). Lower-case "a friend" and "a member of the board" are not.
+    """
+    root = subject.root
+    honourable = any(token.lower_ in _HONOURABLE for token in subject)
+    if root.lower_ in _ADDRESS_NOUNS:
+        return honourable or root.text[:1].isupper()
+    if root.lower_ in _MEMBER_NOUNS:
+        return honourable or (root.text[:1].isupper() and any(
+            child.dep_ == "prep" and child.lower_ == "for" for child in root.children))
+    return False
 
 
 def _defined_by_report(root: Token, cue: Token | None) -> bool:
