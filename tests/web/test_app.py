@@ -513,7 +513,23 @@ def test_cite_gives_the_page_of_hits_as_a_reference_manager_file(base_url, web_c
 
 def test_cite_refuses_an_unknown_format(base_url) -> None:
     status, _, body = fetch(f"{base_url}/api/cite?q=moon&format=mla")
-    assert (status, body) == (400, "Error: 'format' must be one of bibtex, ris, csl-json, not 'mla'\n")
+    assert (status, body) == (400, "Error: 'format' must be one of bibtex, ris, csl-json, newsroom, apa, chicago, "
+                                   "not 'mla'\n")
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago", "newsroom"])
+def test_cite_gives_a_text_style_as_a_line_per_hit_of_the_page(base_url, web_corpus, style) -> None:
+    """The page's style list asks for these when a reader picks a style (the page carries the newsroom line only)."""
+    from policytext.corpus import open_corpus
+    from policytext.search import styled_citations
+
+    status, headers, body = fetch(f"{base_url}/api/cite?q={quote('new frontier')}&speaker=Kennedy&page=1&format={style}")
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    with open_corpus(web_corpus) as corpus:
+        hits = search_corpus(corpus, "new frontier", speaker="Kennedy").hits
+        assert json.loads(body) == [cite[style] for cite in styled_citations(corpus, hits)] and hits
+    page = fetch(f"{base_url}/?q={quote('new frontier')}&speaker=Kennedy")[2]
+    assert "data-apa" not in page and 'data-params="q=new+frontier&amp;in=sentences&amp;speaker=Kennedy"' in page
 
 
 def _total_of(base_url: str, query: str, extra: str = "") -> int:

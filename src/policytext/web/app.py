@@ -40,6 +40,7 @@ from markupsafe import Markup
 from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
+from policytext.search.citations import TEXT_STYLES
 from policytext.search.counts import count_facets
 from policytext.records import ROLES, SIDES
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
@@ -52,7 +53,7 @@ MAX_PAGE_SIZE = 100
 FILTER_NAMES = ("speaker", "party", "government", "kind", "since", "until", "role", "side", "post")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 SECURITY_HEADERS = [
-    ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; "
+    ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                                 "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
@@ -665,9 +666,8 @@ class SearchApp:
         suggestions: list[str] = []
         if unknown_speaker and filters.get("speaker"):
             suggestions = suggest_speakers(filters["speaker"], view["speakers"])
-        cites = styled_citations(self.store(), result.hits) if result else []
         html = self.env.get_template("page.html").render(
-            request=request, filters=filters, result=result, error=error, pages=pages, cites=cites,
+            request=request, filters=filters, result=result, error=error, pages=pages,
             cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
             noun=meaning_noun if request.meaning else count_matching,
@@ -715,17 +715,23 @@ class SearchApp:
         return iter(found), lambda: max(0, total - len(found))
 
     def _cite(self, query_string: str, start_response: StartResponse) -> list[bytes]:
-        """Answer ``/api/cite``: the citations of a page of hits as a BibTeX, RIS or CSL-JSON file."""
+        """Answer ``/api/cite``: the citations of a page of hits as a BibTeX, RIS or CSL-JSON file, or, for a
+        text style (``apa``, ``chicago``, ``newsroom``), as a JSON list of lines in the page's order (what
+        the page's style list shows, asked for only when a reader picks the style)."""
         try:
             request = read_request(query_string, also=("format",))
             style = (parse_qs(query_string).get("format") or [""])[-1]
-            if style not in CITE_FILES:
-                raise BadQuery(f"'format' must be one of {', '.join(CITE_FILES)}, not {style!r}")
+            if style not in CITE_FILES and style not in TEXT_STYLES:
+                raise BadQuery(f"'format' must be one of {', '.join((*CITE_FILES, *TEXT_STYLES))}, not {style!r}")
             if not request.q:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             result = self._run_search(request)  # the page's hits, in the page's order
         except BadQuery as err:
             return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+        if style in TEXT_STYLES:
+            lines = [cite[style] for cite in styled_citations(self.store(), result.hits, (style,))]
+            return self._send(start_response, "200 OK", "application/json; charset=utf-8",
+                              json.dumps(lines, ensure_ascii=False).encode("utf-8"))
         content_type, suffix = CITE_FILES[style]
         name = re.sub(r"[^A-Za-z0-9]+", "-", request.q).strip("-")[:40] or "search"
         return self._send(start_response, "200 OK", content_type, cite_hits(self.store(), result.hits, style),

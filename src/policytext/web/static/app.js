@@ -97,14 +97,39 @@ document.addEventListener("change", (event) => {
   }
 });
 
-function showCitationStyle(style) {
-  // Each hit carries its citation in every style; the newsroom line is the one shown without scripts.
-  for (const element of document.querySelectorAll("span.citation")) {
-    const text = element.dataset[style];
-    if (text !== undefined) {
-      element.textContent = text;
+// Each hit shows its newsroom citation; another style is asked of the server for the page's hits when
+// a reader picks it (once per style), so that the page does not carry every style of every hit.
+const citationLines = {};
+
+async function showCitationStyle(select) {
+  const style = select.value;
+  const spans = Array.from(document.querySelectorAll("li.hit span.citation"));
+  if (!citationLines.newsroom) {
+    citationLines.newsroom = spans.map((span) => span.textContent);
+  }
+  if (!citationLines[style]) {
+    try {
+      const response = await fetch(`/api/cite?${select.dataset.params}&format=${encodeURIComponent(style)}`);
+      if (!response.ok) {
+        throw new Error(await response.text());
+      }
+      citationLines[style] = await response.json();
+    } catch (err) {
+      select.value = "newsroom";  // say so rather than show one style under the name of another
+      window.alert(`The ${style} citations could not be loaded: ${err.message}`);
+      return showCitationStyle(select);
     }
   }
+  if (select.value !== style) {
+    return;  // another style was picked while this one loaded
+  }
+  const lines = citationLines[style];
+  spans.forEach((span, i) => {
+    if (lines[i] !== undefined) {
+      span.textContent = lines[i];
+    }
+  });
+  select.dataset.shown = style;
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -113,8 +138,8 @@ document.addEventListener("DOMContentLoaded", () => {
     return;
   }
   select.closest("p.cite-style").hidden = false;
-  select.addEventListener("change", () => showCitationStyle(select.value));
+  select.addEventListener("change", () => showCitationStyle(select));
   if (select.value !== "newsroom") {  // a style kept by the browser on going back to the page
-    showCitationStyle(select.value);
+    showCitationStyle(select);
   }
 });
