@@ -239,3 +239,11 @@ def test_search_count_by_says_it_counts_sentences_and_can_count_documents(capsys
     code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count", "documents")
     assert (code, out) == (1, "")
     assert err == "Error: --count documents says what --count-by counts: add --count-by speaker, government or year\n"
+
+
+def test_search_says_a_lower_case_or_is_a_word(capsys, corpus_path) -> None:
+    """'taxes or spending' finds sentences with all three words: a user meaning either is told to write OR."""
+    code, _, err = run(capsys, "--corpus", corpus_path, "search", "moon or astronaut")
+    assert code == 0 and "note: 'or' is searched as a word" in err and "write OR" in err
+    code, _, err = run(capsys, "--corpus", corpus_path, "search", "moon OR astronaut")
+    assert code == 0 and "searched as a word" not in err

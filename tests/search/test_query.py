@@ -168,3 +168,17 @@ implicit AND and parentheses, nested no deeper than MAX_NESTING, under MAX_QUERY
 def test_every_query_in_the_documented_syntax_is_accepted(fts, query: str) -> None:
     """The parser never refuses what the syntax allows (over-rejection), and FTS5 runs the result."""
     assert matches(fts, translate_query(query)) in (0, 1)
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("taxes or spending", ["'or' is searched as a word (all the words must match): write OR to find either word"]),
+    ("war not peace", ["'not' is searched as a word (all the words must match): write NOT to leave out the word after it"]),
+    ("taxes OR spending", []),
+    ('"bread or butter" taxes', []),  # inside a phrase it is meant
+    ("or", []),  # alone it is the word searched for
+    ("law and order", []),  # words are ANDed anyway
+])
+def test_an_operator_written_in_lower_case_is_said(query, said) -> None:
+    from policytext.search.query import query_notes
+
+    assert query_notes(query) == said

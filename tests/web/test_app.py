@@ -657,3 +657,9 @@ def test_a_page_without_hits_offers_nothing_to_cite(base_url, query) -> None:
     assert 'id="summary"' in html
     assert 'id="cite-tools"' not in html and "/api/cite?" not in html
     assert 'id="cite-tools"' in fetch(f"{base_url}/?q=world")[2]
+
+
+def test_page_says_a_lower_case_or_is_a_word(base_url) -> None:
+    html = fetch(f"{base_url}/?q={quote('moon or astronaut')}")[2]
+    assert "Note: &#39;or&#39; is searched as a word (all the words must match): write OR" in html
+    assert "searched as a word" not in fetch(f"{base_url}/?q={quote('moon OR astronaut')}")[2]

@@ -134,10 +134,14 @@ def search(
         _print_counts(st, query, within.value, count_by.value, {**filters, "min_score": min_score}, limit, format,
                       unit=(count or CountUnit.matches).value)
         return
+    from policytext.search.query import query_notes
+
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
         _note_unannotated(st, corpus, empty=not result.hits, **_document_scope(filters, within.value))
+        for note in query_notes(query):  # "taxes or spending": the word "or", not either word
+            message(f"note: {note}", quiet=st.quiet)
         if cite_format is not None:
             from policytext.search import cite_hits
 

@@ -365,3 +365,38 @@ def translate_query(query: str) -> str:
         '("subject:tax" OR NEAR("health" "care", 5))'
     """
     return render_fts(parse_query(query))
+
+
+_OPERATOR_WORDS = {"or": "OR", "not": "NOT"}
+"""Operators whose lower-case word changes what a query finds ("and" between words is read as AND anyway)."""
+
+
+def query_notes(query: str) -> list[str]:
+    """Return what a user may not expect of how ``query`` is read: an operator written in lower case.
+
+    Operators are read in capitals only, so "taxes or spending" finds sentences with all three
+    words ("or" too), where the user most likely meant either word. Said, never guessed.
+
+    Example:
+        >>> query_notes("taxes or spending")
+        ["'or' is searched as a word (all the words must match): write OR to find either word"]
+        >>> query_notes('taxes OR spending "bread or butter"')
+        []
+    """
+    notes, seen = [], set()
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Binary):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, Term) and not node.phrase and not node.prefix:
+            word = node.text.lower()
+            if word in _OPERATOR_WORDS and node.text != _OPERATOR_WORDS[word] and word not in seen:
+                seen.add(word)
+                notes.append(f"{node.text!r} is searched as a word (all the words must match): write "
+                             + ("OR to find either word" if word == "or" else "NOT to leave out the word after it"))
+
+    tree = parse_query(query)
+    if isinstance(tree, Binary):  # "or" alone is a search for the word
+        walk(tree)
+    return notes

@@ -41,6 +41,7 @@ from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.citations import TEXT_STYLES
+from policytext.search.query import query_notes
 from policytext.search.counts import count_facets
 from policytext.records import ROLES, SIDES
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
@@ -643,7 +644,7 @@ class SearchApp:
         return view
 
     def _page(self, query_string: str) -> Answer:
-        error, result, request, counts = None, None, SearchRequest(), None
+        error, result, request, counts, notes = None, None, SearchRequest(), None, []
         try:
             request = read_request(query_string)
             if request.q and not request.meaning:
@@ -655,6 +656,8 @@ class SearchApp:
                 counts = {by: facet_links(request, by, values) for by, values in found.items()} if total else None
             elif request.q:
                 result = self._run_search(request)
+            if request.q and not request.meaning:
+                notes = query_notes(request.q)  # "taxes or spending": the word "or", not either word
         except BadQuery as err:
             error = str(err)
             unknown_speaker = isinstance(err, UnknownValue) and err.name == "speaker"
@@ -671,7 +674,7 @@ class SearchApp:
             cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
             noun=meaning_noun if request.meaning else count_matching,
-            suggestions=suggestions, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
+            suggestions=suggestions, query_notes=notes, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
             Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
