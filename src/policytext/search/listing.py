@@ -186,9 +186,21 @@ def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
 
     filter_ = DocumentFilter.from_options(**filters)
     where, params = filter_.where("documents")
-    key = annotation_model_key(corpus.config.model, corpus.config.claim_model)
-    row = store_of(corpus).conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(annotated_sha256 IS NULL OR annotated_sha256 != content_sha256 "
-        f"OR annotated_model IS NULL OR annotated_model != ?), 0) FROM documents WHERE {where}",
-        [key, *params]).fetchone()
+    stale, stale_params = not_annotated_condition(annotation_model_key(corpus.config.model,
+                                                                       corpus.config.claim_model))
+    row = store_of(corpus).conn.execute(f"SELECT COUNT(*), COALESCE(SUM({stale}), 0) FROM documents WHERE {where}",
+                                        [*stale_params, *params]).fetchone()
     return int(row[1]), int(row[0])
+
+
+def not_annotated_condition(annotation_key: str | None) -> tuple[str, list[str]]:
+    """Return the SQL condition (and its parameters) true for a document not annotated yet.
+
+    Never annotated, its text changed since, or (given ``annotation_key``, see
+    :func:`~policytext.records.annotation_model_key`) annotated with another model. The CLI's
+    :func:`annotation_gap` and the page's coverage count with it.
+    """
+    condition = "annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+    if annotation_key is None:
+        return f"({condition})", []
+    return f"({condition} OR annotated_model IS NULL OR annotated_model != ?)", [annotation_key]

@@ -41,6 +41,7 @@ from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.citations import TEXT_STYLES
+from policytext.search.listing import not_annotated_condition
 from policytext.search.query import query_notes
 from policytext.search.counts import count_facets
 from policytext.records import ROLES, SIDES
@@ -623,12 +624,8 @@ class SearchApp:
         speakers = [row[0] for row in conn.execute(
             "SELECT speaker FROM documents WHERE speaker IS NOT NULL GROUP BY speaker ORDER BY count(*) DESC")]
         documents, first, last = conn.execute("SELECT count(*), min(date), max(date) FROM documents").fetchone()
-        stale = "annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
-        params: list[Any] = []
-        if self.annotation_key is not None:
-            stale += " OR annotated_model IS NULL OR annotated_model != ?"
-            params.append(self.annotation_key)
         # sentences, quotes and claims of these are missing or stale: no hit there is no real "no"
+        stale, params = not_annotated_condition(self.annotation_key)
         not_annotated = conn.execute(f"SELECT count(*) FROM documents WHERE {stale}", params).fetchone()[0]
         sources = [row[0] for row in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
         # the role, side and post filters are offered where the corpus records them (Hansard, ParlaMint)
