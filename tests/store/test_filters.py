@@ -283,3 +283,13 @@ def test_an_unknown_side_is_refused_saying_why_it_is_no_filter_value(unknown) ->
                                        "side is unknown .* has no side, and no value selects it by side; leave out "
                                        "the side filter"):
         DocumentFilter.from_options(side=unknown)
+
+
+def test_the_closest_names_come_from_a_name_or_a_word_of_it() -> None:
+    """The suggestions of UnknownValue, which the CLI prints and the search page links."""
+    from policytext.store.filters import _closest
+
+    speakers = ["Ronald Reagan", "John F. Kennedy", "Donald J. Trump", "Joseph R. Biden"]
+    assert _closest("Regan", speakers) == ["Ronald Reagan"]
+    assert _closest("kenedy", speakers) == ["John F. Kennedy"]
+    assert _closest("Churchill", speakers) == [] and _closest("  ", speakers) == []

@@ -356,26 +356,6 @@ class ResponseCache:
                 self._bytes -= len(dropped[2])
 
 
-def suggest_speakers(given: str, speakers: list[str], *, limit: int = 3) -> list[str]:
-    """Return the corpus's speakers whose name, or a word of it, is close to ``given`` (a misspelling).
-
-    Example:
-        >>> suggest_speakers("Regan", ["Ronald Reagan", "John F. Kennedy", "Donald J. Trump"])
-        ['Ronald Reagan']
-    """
-    wanted = given.strip().lower()
-    if not wanted:
-        return []
-    scored: dict[str, float] = {}
-    for speaker in speakers:
-        words = [speaker.lower(), *re.findall(r"[\w'-]+", speaker.lower())]
-        best = max(difflib.SequenceMatcher(None, wanted, word).ratio() for word in words)
-        if best >= 0.75:
-            scored[speaker] = best
-    return sorted(scored, key=lambda name: -scored[name])[:limit]
-
-
-
 def facet_links(request: SearchRequest, by: str, counts: Iterable[Any]) -> list[tuple[str | None, int, str, bool]]:
     """Return a count's rows as (value, matches, query string applying the value, whether applied now).
 
@@ -657,15 +637,13 @@ class SearchApp:
                 notes = query_notes(request.q)  # "taxes or spending": the word "or", not either word
         except BadQuery as err:
             error = str(err)
-            unknown_speaker = isinstance(err, UnknownValue) and err.name == "speaker"
+            # the filters found no such speaker and named the closest (UnknownValue): the page links them
+            suggestions = list(err.suggestions) if isinstance(err, UnknownValue) and err.name == "speaker" else []
         else:
-            unknown_speaker = result is not None and not result.total
+            suggestions = []  # a speaker the corpus has, with no match here: no "no such speaker"
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
-        suggestions: list[str] = []
-        if unknown_speaker and filters.get("speaker"):
-            suggestions = suggest_speakers(filters["speaker"], view["speakers"])
         html = self.env.get_template("page.html").render(
             request=request, filters=filters, result=result, error=error, pages=pages,
             cite_files=CITE_FILES,
