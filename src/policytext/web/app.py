@@ -35,7 +35,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import parse_qs, parse_qsl, quote_plus, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
@@ -48,6 +47,7 @@ from policytext.records import ROLES, SIDES
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
 from policytext.search.wording import count_matching
 from policytext.store import Store
+from policytext.web.fragments import facet_blocks, hit_items
 from policytext.web.verify_page import VERIFY_PATHS, MeaningModel, answer_verify, meaning_noun, search_page_by_meaning
 
 PAGE_SIZE = 20
@@ -377,7 +377,8 @@ def facet_links(request: SearchRequest, by: str, counts: Iterable[Any]) -> list[
         if value is None:
             rows.append((None, count.count, "", False))
             continue
-        applied = "&".join(f"{name}={quote_plus(value)}" for name in names)
+        encoded = value if value.isascii() and value.isalnum() else quote_plus(value)  # a year needs no quoting
+        applied = "&".join(f"{name}={encoded}" for name in names)
         current = all(filters.get(name) == value for name in names)
         rows.append((value, count.count, f"{base}&{applied}" if base else applied, current))
     return rows
@@ -443,6 +444,7 @@ class SearchApp:
         self.env = Environment(loader=PackageLoader("policytext.web", "templates"), auto_reload=False,
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["link"] = safe_link
+        self.env.globals.update(hit_items=hit_items, facet_blocks=facet_blocks, link=safe_link)
         self.static = resources.files("policytext.web").joinpath("static")
         self.meaning = MeaningModel()  # the embedding model, loaded on the first search by meaning
 
@@ -645,12 +647,12 @@ class SearchApp:
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
         html = self.env.get_template("page.html").render(
-            request=request, filters=filters, result=result, error=error, pages=pages,
+            request=request, here=request.params(), filters=filters, result=result, error=error, pages=pages,
             cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
             noun=meaning_noun if request.meaning else count_matching,
             suggestions=suggestions, query_notes=notes, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
-            Markup=Markup, csv_max=CSV_MAX_ROWS, **view)
+            csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
 
