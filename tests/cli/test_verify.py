@@ -49,6 +49,12 @@ def test_verify_a_batch_file(capsys, corpus_path, tmp_path):
     (['{"quote": "one two three"}'], "quotes.jsonl:1: every line needs an id"),
     (['not json'], "quotes.jsonl:1: not a JSON object (Expecting value)"),
     ([''], "quotes.jsonl: holds no quotes"),
+    # same_date compares the start of the passage's ISO date: other forms were silently 'not the
+    # same date' (23/01/1996 against 1996-01-23), and '19' the same as any date of 1900-1999
+    (['{"id": "a", "quote": "one two three", "date": "23/01/1996"}'],
+     "quotes.jsonl:1: the claimed date '23/01/1996' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
+    (['{"id": "a", "quote": "one two three", "date": "19"}'], "quotes.jsonl:1: the claimed date '19' is not a date"),
+    (['{"id": "a", "quote": "one two three", "date": "1996-02-30"}'], "quotes.jsonl:1: date='1996-02-30' is not a valid day"),
 ])
 def test_a_bad_batch_is_refused_whole_with_the_line(capsys, corpus_path, tmp_path, lines, message):
     batch = tmp_path / "quotes.jsonl"

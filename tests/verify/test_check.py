@@ -1,11 +1,13 @@
 """Verdicts on a real store: the 1961-1963 addresses (Eisenhower, Kennedy) and a blog quoting Hancock."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from policytext.errors import BadQuery
 from policytext.verify import verify_frame, verify_quote, VERIFY_COLUMNS
-from policytext.verify.check import is_paraphrase
+from policytext.verify.check import Coverage, Passage, decide, is_paraphrase
 
 
 def test_typography_apart_a_quote_of_the_speaker_is_verbatim_with_its_citation(sotu):
@@ -158,3 +160,30 @@ def test_a_speaker_owns_a_passage_by_word_start_as_the_filters_match_not_by_any_
     assert verdict.best.speaker == "Danny Kruger" and verdict.best.relation == "other"
     assert verify_quote(word_start_corpus, "We must rebuild the local bus network in every county town",
                         speaker="Danny", meaning=False).verdict == "verbatim"
+
+
+def _said_on(date: str) -> Passage:
+    return Passage(relation="own", similarity=1.0, matched="the state of our Union is strong",
+                   diff="the state of our Union is strong", changes=(), speaker="William J. Clinton", date=date,
+                   title="State of the Union address", url=f"https://example.org/{date}", citation=date,
+                   doc_id=f"sotu-{date}", start=0, end=32, exact=True)
+
+
+def test_a_quote_said_on_several_days_is_judged_on_the_day_claimed():
+    # Clinton said it in 1997, 1998 and 1999; the batch claimed 1999-01-19 and was told
+    # same_date false, the 1997 passage being first (the passages are in date order among equals)
+    passages = [_said_on("1997-02-04"), _said_on("1998-01-27"), _said_on("1999-01-19")]
+    coverage = Coverage(documents=3, first="1997-02-04", last="1999-01-19", all_documents=3)
+    claimed = decide("the state of our union is strong", "Clinton", passages, coverage, claimed_date="1999-01-19")
+    assert claimed.verdict == "verbatim" and claimed.best.date == "1999-01-19"
+    assert claimed.to_dict()["same_date"] is True
+    unclaimed = decide("the state of our union is strong", "Clinton", passages, coverage)
+    assert unclaimed.best.date == "1997-02-04" and unclaimed.to_dict()["same_date"] is None
+    closer = [dataclasses.replace(_said_on("1999-01-19"), similarity=0.9, exact=False), _said_on("1997-02-04")]
+    assert decide("the state of our union is strong", "Clinton", closer, coverage,
+                  claimed_date="1999").best.date == "1997-02-04"  # a better passage still wins
+
+
+def test_a_claimed_date_in_another_form_is_refused(sotu):
+    with pytest.raises(BadQuery, match=r"the claimed date '30/01/1961' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"):
+        verify_quote(sotu, "You are among my oldest friends in Washington", claimed_date="30/01/1961")

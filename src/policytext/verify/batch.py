@@ -9,7 +9,7 @@ import pandas as pd
 
 from policytext.errors import BadInput, BadQuery
 from policytext.provenance import attach_provenance
-from policytext.verify.check import ALTERED_MIN, QuoteItem, Verdict, verify_quote, verify_quotes
+from policytext.verify.check import ALTERED_MIN, QuoteItem, Verdict, check_claimed_date, verify_quote, verify_quotes
 
 BATCH_FIELDS = ("id", "quote", "speaker", "date")
 VERIFY_COLUMNS = [
@@ -24,7 +24,8 @@ VERIFY_COLUMNS = [
 def read_quote_batch(path: str | Path) -> list[QuoteItem]:
     """Read a JSON Lines file of ``{id, quote, speaker?, date?}`` objects; refuse it whole when a line is bad.
 
-    Blank lines are skipped. Every id must be present and unique, every quote non-empty text; a
+    Blank lines are skipped. Every id must be present and unique, every quote non-empty text, a
+    date YYYY, YYYY-MM or YYYY-MM-DD (it is compared with the passages' dates); a
     field outside :data:`BATCH_FIELDS` is an error (a typo such as ``speeker`` would otherwise
     check the quote against everyone).
 
@@ -66,9 +67,15 @@ def read_quote_batch(path: str | Path) -> list[QuoteItem]:
                            line=number)
         if not record["quote"].strip():
             raise BadInput(str(path), "the quote is empty", line=number)
+        date = str(record["date"]).strip() if record.get("date") else None
+        if date is not None:
+            try:
+                check_claimed_date(date)
+            except BadQuery as err:
+                raise BadInput(str(path), str(err), line=number) from err
         seen[item_id] = number
         items.append(QuoteItem(id=item_id, quote=record["quote"], speaker=record.get("speaker") or None,
-                               date=str(record["date"]) if record.get("date") else None))
+                               date=date))
     if not items:
         raise BadInput(str(path), "holds no quotes: one JSON object per line, {id, quote, speaker?, date?}")
     return items

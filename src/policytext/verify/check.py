@@ -36,7 +36,7 @@ from policytext.errors import BadQuery, UnknownValue
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
-from policytext.store.filters import speaker_condition, speaker_matches
+from policytext.store.filters import DATE_FORMS, normalise_date_bound, speaker_condition, speaker_matches
 from policytext.verify.align import AGREEMENTS, ELLIPSIS, Alignment, align, disagreements, tokenize
 from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
 from policytext.search.meaning import (
@@ -84,6 +84,7 @@ MIN_WORDS = 3
 """A quote of fewer words matches too much of any corpus to say anything."""
 CANDIDATES = 30  # hits read from the index per search; the aligned neighbourhoods are fewer
 PASSAGES = 5  # passages kept as evidence per verdict
+_CLAIMED_DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 NEIGHBOURHOOD = 250  # at most this many characters of document text either side of a hit are aligned
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
         ...                        speaker="Kennedy")                        # doctest: +SKIP
         >>> verdict.verdict, verdict.best.citation                          # doctest: +SKIP
     """
+    if claimed_date is not None:
+        check_claimed_date(claimed_date)
     paraphrase_checks = PARAPHRASE_CHECKS if paraphrase_checks is None else tuple(paraphrase_checks)
     unknown = sorted(set(paraphrase_checks) - set(AGREEMENTS))
     if unknown:
@@ -522,9 +525,31 @@ def _coverage(store: Any, filters: DocumentFilter) -> Coverage:
     return Coverage(documents=int(documents), first=first, last=last, all_documents=int(everyone))
 
 
+def check_claimed_date(value: str) -> str:
+    """Return ``value`` when it is a date a verdict can compare (YYYY, YYYY-MM or YYYY-MM-DD).
+
+    ``same_date`` compares it with the start of a passage's ISO date, so "23/01/1996" would never
+    be the same date as 1996-01-23 and "19" would be the same as any date of 1900-1999.
+
+    Raises:
+        BadQuery: any other form, saying which forms to use.
+    """
+    if not _CLAIMED_DATE.fullmatch(value):
+        raise BadQuery(f"the claimed date {value!r} is not a date: use {DATE_FORMS}")
+    normalise_date_bound(value, end=False, name="date")  # a real month and day
+    return value
+
+
 def decide(quote: str, speaker: str | None, passages: list[Passage], coverage: Coverage,
            altered_min: float = ALTERED_MIN, *, id: str | None = None, claimed_date: str | None = None) -> Verdict:
-    """Return the verdict the aligned passages support, the supporting passages first."""
+    """Return the verdict the aligned passages support, the supporting passages first.
+
+    With ``claimed_date``, a passage of that date goes before others as good (as exact and as
+    similar): a quote said on several days is judged on the day claimed, not on its first day.
+    """
+    if claimed_date:
+        passages = sorted(passages, key=lambda p: (-p.exact, -round(p.similarity, 6),
+                                                    not (p.date or "").startswith(claimed_date)))
     close = [p for p in passages if p.exact or p.similarity >= altered_min]
     own = [p for p in close if p.relation == "own"]
     quoted = [p for p in close if p.relation == "quoted"]
