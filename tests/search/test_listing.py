@@ -149,3 +149,23 @@ def test_annotation_gap_counts_the_documents_not_annotated_in_scope(annotated_co
         assert annotation_gap(corpus, until="2015") == (0, 2)
     with policytext.open_corpus(annotated_corpus, readonly=True, model="another_model") as corpus:
         assert annotation_gap(corpus) == (4, 4)  # annotated, but with another model than the setting
+
+
+def test_documents_annotated_before_quote_schemes_count_as_not_annotated(annotated_corpus, tmp_path) -> None:
+    # A store from an older version: migration 7 leaves annotated_quote_scheme NULL so that the
+    # next annotate redoes the documents, but search, quotes and claims served the old finder's
+    # quotes ('Reserve', 'Administration' as speakers) with no note that they were stale
+    import shutil
+    import sqlite3
+
+    import policytext
+    from policytext.search import annotation_gap
+
+    shutil.copy(annotated_corpus / "policytext.db", tmp_path / "policytext.db")
+    conn = sqlite3.connect(tmp_path / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_quote_scheme = NULL WHERE kind = 'manifesto'")
+    conn.close()
+    with policytext.open_corpus(tmp_path, readonly=True) as corpus:
+        assert annotation_gap(corpus) == (2, 4)  # late-1, and the manifesto of the older version
+        assert annotation_gap(corpus, kind="manifesto") == (1, 1)

@@ -613,8 +613,8 @@ def test_page_and_api_say_when_documents_are_not_annotated_yet(web_corpus, tmp_p
     config = resolve_config(tmp_path)
     conn = sqlite3.connect(tmp_path / "policytext.db")
     with conn:  # the test corpus's sentences were written by plain SQL: mark it annotated with the settings' model
-        conn.execute("UPDATE documents SET annotated_sha256 = content_sha256, annotated_model = ?",
-                     (annotation_model_key(config.model, config.claim_model),))
+        conn.execute("UPDATE documents SET annotated_sha256 = content_sha256, annotated_model = ?, "
+                     "annotated_quote_scheme = 'speech'", (annotation_model_key(config.model, config.claim_model),))
     conn.close()
     server, url = _serve(tmp_path, threads=1)
     try:

@@ -196,11 +196,13 @@ def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
 def not_annotated_condition(annotation_key: str | None) -> tuple[str, list[str]]:
     """Return the SQL condition (and its parameters) true for a document not annotated yet.
 
-    Never annotated, its text changed since, or (given ``annotation_key``, see
-    :func:`~policytext.records.annotation_model_key`) annotated with another model. The CLI's
-    :func:`annotation_gap` and the page's coverage count with it.
+    Never annotated, its text changed since, annotated before quote schemes were recorded (a
+    store from an older version: ``annotate`` redoes those, and their quotes are the old finder's),
+    or (given ``annotation_key``, see :func:`~policytext.records.annotation_model_key`) annotated
+    with another model. The CLI's :func:`annotation_gap` and the page's coverage count with it.
     """
-    condition = "annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+    condition = ("annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+                 " OR annotated_quote_scheme IS NULL")
     if annotation_key is None:
         return f"({condition})", []
     return f"({condition} OR annotated_model IS NULL OR annotated_model != ?)", [annotation_key]
