@@ -105,6 +105,33 @@ def test_a_second_run_does_nothing_and_a_changed_text_is_redone_without_duplicat
     assert any("5,000" in text for text in quote_texts) and not any("4,000" in text for text in quote_texts)
 
 
+def test_a_text_changed_by_another_process_while_it_is_annotated_keeps_no_rows_of_the_old_text(corpus, corpus_dir):
+    # Two runs at once on one store: a collect rewrote the speech while annotate was reading the
+    # old text; annotate then stored the old text's quote ('to despair') at offsets into the new
+    # text ('to fear'), and search cited words the document no longer holds
+    changed = SPEECH.replace("to despair or to defeat", "to fear or to defeat")
+    speech_id = Document("test", "speech", changed).id
+
+    def collect_meanwhile() -> None:  # called as each document is done, before the batch is written
+        if not collect_meanwhile.done:
+            with open_corpus(corpus_dir) as other:  # its own connection, as another process has
+                _write(other, Document("test", "speech", changed, title="Roads", date="2024-01-02",
+                                       speaker="Ann Lee", kind="speech"))
+            collect_meanwhile.done = True
+
+    collect_meanwhile.done = False
+    report = annotate_corpus(corpus, progress=collect_meanwhile)
+    assert _count(corpus, "sentences", speech_id) == 0 and _count(corpus, "quotes", speech_id) == 0
+    assert (report.annotated, report.changed) == (1, 1)
+    assert "1 changed or deleted while being annotated, so not written: run annotate again" in report.summary()
+    assert corpus.store.conn.execute("SELECT annotated_sha256 FROM documents WHERE id = ?",
+                                     (speech_id,)).fetchone()[0] is None
+    redo = annotate_corpus(corpus)
+    assert (redo.annotated, redo.changed) == (1, 0)
+    texts = [r[0] for r in corpus.store.conn.execute("SELECT text FROM quotes WHERE doc_id = ?", (speech_id,))]
+    assert any("to fear" in text for text in texts) and not any("despair" in text for text in texts)
+
+
 def test_stored_quotes_say_their_scheme_mention_and_resolution_and_a_new_scheme_annotates_again(corpus):
     annotate_corpus(corpus)
     article_id = Document("test", "article", ARTICLE).id

@@ -53,6 +53,7 @@ class AnnotateReport:
     claims: int = 0
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    changed: int = 0  # documents changed or deleted while they were being annotated: not written
 
     @property
     def ok(self) -> bool:
@@ -65,7 +66,9 @@ class AnnotateReport:
     def summary(self) -> str:
         return (f"{self.annotated} annotated, {self.up_to_date} already up to date, {self.failed} failed "
                 f"({self.sentences:,} sentences, {self.entities:,} entities, {self.quotes:,} quotes, "
-                f"{self.claims:,} claims; {self.words:,} words in {self.seconds:.1f} s with {self.model})")
+                f"{self.claims:,} claims; {self.words:,} words in {self.seconds:.1f} s with {self.model})"
+                + (f"; {self.changed} changed or deleted while being annotated, so not written: "
+                   "run annotate again" if self.changed else ""))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -291,8 +294,17 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
         return
     now = utc_now()
     counts = []
+    written = []
     with corpus.store.transaction() as conn:
         for row, parts in batch:
+            # Another process (collect, retag, delete) may have changed or deleted the document
+            # since its text was read: its sentences would cite words it no longer holds, at
+            # offsets into the new text, so it is left for the next run.
+            current = conn.execute("SELECT content_sha256 FROM documents WHERE id = ?", (parts.doc_id,)).fetchone()
+            if current is None or current[0] != row["content_sha256"]:
+                report.changed += 1
+                continue
+            written.append((row, parts))
             counts.append(write_document_records(conn, parts.doc_id, parts.records(),
                                                  content_sha256=row["content_sha256"], model=model, text=parts.text))
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
@@ -300,8 +312,9 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
                          "annotated_quote_scheme = ? WHERE id = ?",
                          (row["content_sha256"], key or model, now, scheme, parts.doc_id))
             clear_failures(corpus.store, stage=STAGE, item=parts.doc_id)
-    for (row, parts), (sentences, entities, quotes, claims) in zip(batch, counts):
+    for _, parts in batch:
         parts.close()
+    for (row, parts), (sentences, entities, quotes, claims) in zip(written, counts):
         report.annotated += 1
         report.words += row["words"] or 0
         report.sentences += sentences
