@@ -117,3 +117,44 @@ def test_search_by_meaning_on_the_page_ranks_the_paraphrased_line_first(tmp_path
         assert status.startswith("400") and "sentences only" in json.loads(body)["error"]
     finally:
         app.close()
+
+
+WORDLLAMA = "wordllama-l2-supercat-256"
+
+
+def test_the_served_page_searches_and_checks_with_the_meaning_model_setting(tmp_path, nlp) -> None:
+    """A corpus embedded with the model its settings name: the page read the default model's (absent) vectors."""
+    import threading
+
+    pytest.importorskip("wordllama", reason="needs the wordllama extra: pip install 'policytext[wordllama]'")
+    from policytext.config import resolve_config
+    from policytext.corpus import open_corpus
+    from policytext.records import Document
+    from policytext.search.meaning import embed_corpus, load_embedder
+    from policytext.web import make_search_server
+
+    text = ("Our economy is the healthiest in three decades. We know big Government does not have all the answers. "
+            "The era of big Government is over. But we cannot go back to the time when our citizens were left "
+            "to fend for themselves.")
+    config = resolve_config(tmp_path / "corpus", {"meaning_model": WORDLLAMA})
+    with open_corpus(config=config, create=True) as corpus:
+        corpus.write([Document(source="test", source_id="c", text=text, speaker="William J. Clinton",
+                               date="1996-01-23", title="State of the Union", kind="speech")], stage="test")
+        [(doc_id, stored)] = corpus.store.conn.execute("SELECT id, text FROM documents").fetchall()
+        with corpus.store.transaction() as conn:
+            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                             [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
+        assert embed_corpus(corpus, embedder=load_embedder(WORDLLAMA)).embedded == 4
+    server = make_search_server(config, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        status, _, body = fetch(f"{base}/api/search?q=the+age+of+large+government+has+ended&meaning=1&limit=1")
+        assert status == 200, body
+        assert json.loads(body)["model"] == WORDLLAMA
+        status, _, body = fetch(f"{base}/api/verify?{urlencode({'quote': 'we will send people to Mars soon', 'speaker': 'Clinton'})}")
+        assert status == 200 and json.loads(body)["paraphrase_checked"] is True, body  # the setting's vectors
+    finally:
+        server.shutdown()
+        thread.join(30)

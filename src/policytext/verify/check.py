@@ -175,7 +175,7 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
                  until: str | None = None, id: str | None = None, claimed_date: str | None = None,
                  altered_min: float = ALTERED_MIN, meaning: bool | None = None, embedder: Any = None,
                  paraphrase_min: float | None = None, exclude_doc: str | None = None,
-                 paraphrase_checks: tuple[str, ...] | None = None) -> Verdict:
+                 paraphrase_checks: tuple[str, ...] | None = None, model: str | None = None) -> Verdict:
     """Check whether ``quote`` occurs in the corpus (said by ``speaker``), and how faithfully.
 
     Args:
@@ -199,6 +199,8 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
             (:data:`PARAPHRASE_CHECKS`; some of negation, number, name).
         exclude_doc: a document id whose passages are no evidence (the document the quote was
             taken from, when checking its own quotes: it would otherwise confirm itself).
+        model: the sentence-embedding model whose vectors are looked in when no ``embedder`` is
+            given (default: the corpus's ``meaning_model`` setting; a bare store: the default model).
 
     Example:
         >>> verdict = verify_quote(corpus, "ask not what your country can do for you",
@@ -216,7 +218,7 @@ def verify_quote(corpus: Any, quote: str, *, speaker: str | None = None, since: 
         passages = [p for p in passages if p.doc_id != exclude_doc]
     verdict = decide(quote, filters.speaker, passages, coverage, altered_min, id=id, claimed_date=claimed_date)
     store = getattr(corpus, "store", corpus)
-    name = embedder.name if embedder is not None else model_of(corpus)
+    name = embedder.name if embedder is not None else (model or model_of(corpus))
     asked = meaning is True
     if meaning is None:  # by default only when the vectors are at hand: embedding a corpus takes a while
         meaning = embedder is not None or (meaning_available(name) and has_vectors(store, name))

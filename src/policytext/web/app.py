@@ -47,6 +47,7 @@ from policytext.records import ROLES, SIDES
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
 from policytext.search.wording import count_matching
 from policytext.store import Store
+from policytext.embedding import MODEL_NAME
 from policytext.web.fragments import facet_blocks, hit_items
 from policytext.web.verify_page import VERIFY_PATHS, MeaningModel, answer_verify, meaning_noun, search_page_by_meaning
 
@@ -423,6 +424,8 @@ class SearchApp:
             (:func:`~policytext.records.annotation_model_key`): a document annotated with another
             model counts as not annotated, as in the CLI. Without it, only documents never annotated
             or changed since count.
+        meaning_model: the sentence-embedding model of searches by meaning and quote checks (the
+            corpus's ``meaning_model`` setting; its vectors are the ones read).
 
     Each thread that serves a request opens its own read-only connection on its first request and
     keeps it; :meth:`close` closes them all once the threads have stopped. Behind a fixed pool of
@@ -430,7 +433,7 @@ class SearchApp:
     """
 
     def __init__(self, store_path: Path, *, allowed_hosts: Iterable[tuple[str, int | None]] | None = None,
-                 cache: bool = True, annotation_key: str | None = None):
+                 cache: bool = True, annotation_key: str | None = None, meaning_model: str = MODEL_NAME):
         self.store_path = Path(store_path)
         self.annotation_key = annotation_key
         self.cache = ResponseCache() if cache else None
@@ -446,7 +449,7 @@ class SearchApp:
         self.env.filters["link"] = safe_link
         self.env.globals.update(hit_items=hit_items, facet_blocks=facet_blocks, link=safe_link)
         self.static = resources.files("policytext.web").joinpath("static")
-        self.meaning = MeaningModel()  # the embedding model, loaded on the first search by meaning
+        self.meaning = MeaningModel(meaning_model)  # the embedding model, loaded on first use (or warmed at start)
 
     def store(self) -> Store:
         """Return this thread's read-only store connection, opening it on the thread's first use."""

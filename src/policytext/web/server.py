@@ -241,7 +241,8 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     sock = _bind(host, port)
     bound_port = sock.getsockname()[1]
     app = SearchApp(config.store_path, allowed_hosts=allowed_hosts_for(host, bound_port, allow_hosts), cache=cache,
-                    annotation_key=annotation_model_key(config.model, config.claim_model))
+                    annotation_key=annotation_model_key(config.model, config.claim_model),
+                    meaning_model=config.meaning_model)
     try:
         return SearchServer(app, sock, threads=threads, backlog=backlog,
                             connection_limit=connection_limit, channel_timeout=channel_timeout)
@@ -306,7 +307,8 @@ def _serve_in_processes(config: Config, *, host: str, port: int, threads: int,
         try:
             end_with_parent(parent)
             app = SearchApp(config.store_path, allowed_hosts=allowed, cache=cache,
-                            annotation_key=annotation_model_key(config.model, config.claim_model))
+                            annotation_key=annotation_model_key(config.model, config.claim_model),
+                            meaning_model=config.meaning_model)
             server = SearchServer(app, sock, threads=threads, backlog=BACKLOG,
                                   connection_limit=default_connection_limit(), channel_timeout=CHANNEL_TIMEOUT)
             for number in (signal.SIGTERM, signal.SIGINT):

@@ -1,8 +1,8 @@
 """The page's quote check (``/verify``, ``/api/verify``) and its "by meaning" search: apart from the search page's code.
 
-The sentence-embedding model is loaded once per serving process, on the first request that needs
-it (:class:`MeaningModel`); a corpus without vectors, or a server without the ``embeddings``
-extra, answers with an error that says what to do, never a 500.
+The sentence-embedding model is the corpus's ``meaning_model`` setting, loaded once per serving
+process (:class:`MeaningModel`); a corpus without vectors of that model, or a server without its
+package, answers with an error that says what to do, never a 500.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode
 from markupsafe import Markup, escape
 
 from policytext.errors import BadQuery, ModelNotInstalled
+from policytext.embedding import MODEL_NAME, model_spec
 from policytext.search.meaning import Embedder, has_vectors, load_embedder, meaning_available, search_meaning
 
 VERIFY_PATHS = ("/verify", "/api/verify")
@@ -24,9 +25,14 @@ _DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
 
 class MeaningModel:
-    """The embedding model of one serving process: loaded on first use, shared by its threads."""
+    """The embedding model ``name`` of one serving process (the ``meaning_model`` setting), shared by its threads.
 
-    def __init__(self) -> None:
+    Loaded on first use, or at start-up by :meth:`warm`.
+    """
+
+    def __init__(self, name: str = MODEL_NAME) -> None:
+        model_spec(name)  # an unknown name is refused here, with the known ones
+        self.name = name
         self._embedder: Embedder | None = None
         self._lock = threading.Lock()
 
@@ -39,16 +45,16 @@ class MeaningModel:
         with self._lock:
             if self._embedder is None:
                 try:
-                    self._embedder = load_embedder()
+                    self._embedder = load_embedder(self.name)
                 except ModelNotInstalled as err:
                     raise BadQuery(f"this server cannot search by meaning: {err}") from err
             return self._embedder
 
     def for_verify(self, store: Any) -> Embedder | None:
         """Return the model when a quote check can look for paraphrases (extra installed, vectors stored)."""
-        if self._embedder is None and not (meaning_available() and has_vectors(store)):
+        if self._embedder is None and not (meaning_available(self.name) and has_vectors(store, self.name)):
             return None
-        return self.get() if has_vectors(store) else None
+        return self.get() if has_vectors(store, self.name) else None
 
 
 def meaning_noun(count: int, within: str) -> str:
@@ -63,9 +69,9 @@ def meaning_noun(count: int, within: str) -> str:
 def search_page_by_meaning(store: Any, model: MeaningModel, q: str, *, within: str, limit: int, offset: int,
                            filters: dict[str, str]) -> Any:
     """Return the page's hits for ``q`` ranked by meaning (a :class:`~policytext.search.meaning.MeaningResult`)."""
-    if not has_vectors(store):  # said before loading a model for nothing
-        raise BadQuery("this corpus's sentences have no vectors for search by meaning yet: embed them once with "
-                       "'policytext embed', or search by words (untick 'by meaning')")
+    if not has_vectors(store, model.name):  # said before loading a model for nothing
+        raise BadQuery(f"this corpus's sentences have no vectors of {model.name} for search by meaning yet: embed "
+                       "them once with 'policytext embed', or search by words (untick 'by meaning')")
     return search_meaning(store, q, within=within, limit=limit, offset=offset, embedder=model.get(), **filters)
 
 
@@ -132,7 +138,7 @@ def answer_verify(app: Any, path: str, query_string: str) -> tuple[str, str, byt
             store = app.store()
             verdict = verify_quote(store, request.quote, speaker=request.speaker or None,
                                    since=request.since or None, until=request.until or None,
-                                   embedder=app.meaning.for_verify(store))
+                                   embedder=app.meaning.for_verify(store), model=app.meaning.name)
     except BadQuery as err:
         error = str(err)
     status = "400 Bad Request" if error else "200 OK"
