@@ -80,3 +80,61 @@ def test_stored_vectors_are_read_back_in_id_order_whatever_the_model(tmp_path, n
     for i, vector in zip(read_ids, vectors):
         np.testing.assert_array_equal(vector, written[int(i)])
     assert len(none_ids) == 0 and none.shape == (0, MODELS[MODEL_NAME].dimensions)
+
+
+def _store_with_vectors(folder, count: int, model: str = "six") -> list[int]:
+    from policytext.records import Document
+
+    with open_corpus(folder, create=True) as corpus:
+        corpus.write([Document(source="test", source_id="a", text="One sentence here. Another one there.",
+                               speaker="A Speaker", date="2020-01-01", kind="speech")], stage="test")
+        conn = corpus.store.conn
+        [(doc_id,)] = conn.execute("SELECT id FROM documents").fetchall()
+        with corpus.store.transaction():
+            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                             [(doc_id, i, 0, 1, f"s{i}") for i in range(count)])
+            ids = [row[0] for row in conn.execute("SELECT id FROM sentences ORDER BY id")]
+            conn.executemany("INSERT INTO sentence_vectors (sentence_id, model, vector) VALUES (?, ?, ?)",
+                             [(i, model, np.full(6, i, dtype=np.float32).tobytes()) for i in ids[:-1]])
+    return ids
+
+
+def test_the_vectors_of_a_store_file_are_read_once_for_all_its_read_only_connections(tmp_path):
+    """The page's threads each hold a connection: each read every vector again (and on every switch of thread)."""
+    from policytext.store import Store
+
+    ids = _store_with_vectors(tmp_path / "c", 4)
+    embedder = Embedder(model=None, name="six")
+    path = tmp_path / "c" / "policytext.db"
+    first, second = Store(path, readonly=True), Store(path, readonly=True)
+    try:
+        read_ids, vectors = embedder.stored(first)
+        assert list(read_ids) == ids[:-1]
+        assert embedder.stored(second)[1] is vectors  # the same matrix: not read again
+        assert embedder.stored(first)[1] is vectors and embedder.stored(second)[1] is vectors
+        with Store(path) as writer, writer.transaction() as conn:  # another connection adds a vector
+            conn.execute("INSERT INTO sentence_vectors (sentence_id, model, vector) VALUES (?, 'six', ?)",
+                         (ids[-1], np.full(6, 9, dtype=np.float32).tobytes()))
+        assert list(embedder.stored(second)[0]) == ids  # seen by a connection that looked before
+        third = Store(path, readonly=True)
+        try:
+            assert list(embedder.stored(third)[0]) == ids and embedder.stored(first)[0] is embedder.stored(third)[0]
+        finally:
+            third.close()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_connection_looking_first_after_a_commit_reads_the_vectors_again(tmp_path):
+    from policytext.store import Store
+
+    ids = _store_with_vectors(tmp_path / "c", 3)
+    embedder = Embedder(model=None, name="six")
+    path = tmp_path / "c" / "policytext.db"
+    with Store(path, readonly=True) as reader:
+        assert len(embedder.stored(reader)[0]) == 2
+    with Store(path) as writer, writer.transaction() as conn:
+        conn.execute("DELETE FROM sentence_vectors WHERE sentence_id = ?", (ids[0],))
+    with Store(path, readonly=True) as reader:  # never looked: the file's size or time moved
+        assert list(embedder.stored(reader)[0]) == [ids[1]]

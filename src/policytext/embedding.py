@@ -198,8 +198,9 @@ class Embedder:
 
     model: Any
     name: str = MODEL_NAME
-    _kept: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary, repr=False)
+    _kept: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Return unit vectors (float32), one row per text (a few texts on one thread: see the module)."""
@@ -213,22 +214,58 @@ class Embedder:
     def stored(self, store: Any) -> tuple[np.ndarray, np.ndarray]:
         """Return (sentence ids, vectors) of every sentence of ``store`` with a vector of this model.
 
-        Read once and kept until the store changes (another connection committed, this one wrote,
-        or the store reopened its connection). A read-only store's own connection cannot write, so
-        its count of changes is not part of the key: marking the words of a page of hits writes
-        to a temporary table, which would otherwise read every vector again on every search
-        (3.7 s a query on 33,000 sentences, measured with benchmarks/bench_meaning.py).
+        Read once per store file and kept until it changes, shared by every connection to it (the
+        page's serving threads each hold one). A connection that looked before knows the file
+        changed by its own ``PRAGMA data_version`` (another connection committed) and, when it can
+        write, its count of changes; a read-only store's own connection cannot write, so marking
+        the words of a page of hits (a temporary table) never reads every vector again (3.7 s a
+        query on 33,000 sentences, measured with benchmarks/bench_meaning.py). A connection's first
+        look compares the file's size and modification time (and its write-ahead log's) with
+        theirs when the vectors were read: on the page, each of four threads read every vector
+        again on its first search by meaning, and again whenever a request came to another thread
+        than the last one (one file at a time was kept per store object).
         """
         conn = store.conn
         own_changes = None if getattr(store, "readonly", False) else conn.total_changes
-        key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
-        kept = self._kept.get(store)
-        if kept is not None and kept[0] == key:
-            return kept[1], kept[2]
-        ids, vectors = read_stored_vectors(store, self.name)
-        self._kept.clear()  # one store at a time: vectors are large
-        self._kept[store] = (key, ids, vectors)
-        return ids, vectors
+        state = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
+        path = getattr(store, "path", None)
+        with self._kept_lock:
+            kept = self._kept
+            if kept is not None and kept.path == path and path is not None:
+                seen = kept.seen.get(store)
+                if seen == state or (seen is None and kept.signature == _file_signature(path)):
+                    kept.seen[store] = state
+                    return kept.ids, kept.vectors
+            signature = _file_signature(path) if path is not None else None  # before reading: a commit during it shows
+            self._kept = None  # one store file at a time: vectors are large
+            ids, vectors = read_stored_vectors(store, self.name)
+            self._kept = _KeptVectors(path, signature, ids, vectors)
+            self._kept.seen[store] = state
+            return ids, vectors
+
+
+@dataclass
+class _KeptVectors:
+    """The vectors of one store file, and the state each connection (store) last saw them in."""
+
+    path: Any
+    signature: Any
+    ids: np.ndarray
+    vectors: np.ndarray
+    seen: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+
+
+def _file_signature(path: Any) -> tuple | None:
+    """Return the size and modification time of a store file and of its write-ahead log (None: no file)."""
+    signature = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            stat = os.stat(name)
+        except OSError:
+            signature.append(None)
+            continue
+        signature.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(signature) if signature[0] is not None else None
 
 
 def load_embedder(name: str = MODEL_NAME) -> Embedder:

@@ -77,3 +77,38 @@ def test_meaning_is_only_looked_for_in_the_speakers_words(clinton_path, embedder
                                embedder=embedder)
     assert verdict.verdict == "not found" and verdict.paraphrase_checked
     assert all(p.relation == "other" and p.similarity < 0.7 for p in verdict.passages)  # Clinton's, not his
+
+
+DECOY = "the federal government must grow much larger to meet our needs"  # a decoy of the evaluation set
+
+
+def test_a_line_on_the_same_subject_that_says_otherwise_is_at_most_a_possible_paraphrase(clinton_path, embedder):
+    """The one level of the round before called it 'paraphrase' (cosine above 0.475, no negation between)."""
+    from policytext.search.meaning import nearest_with_margin
+    from policytext.store import DocumentFilter
+    from policytext.verify.check import PARAPHRASE_MIN, is_paraphrase
+
+    with open_corpus(clinton_path, readonly=True) as corpus:
+        verdict = verify_quote(corpus, DECOY, speaker="Clinton", meaning=True, embedder=embedder)
+        [(_, cosine)], margin = nearest_with_margin(corpus, embedder, DECOY, DocumentFilter(speaker="Clinton"),
+                                                    limit=1, embed_missing=True)
+    assert verdict.verdict == "possible paraphrase", (verdict.verdict, cosine, margin)
+    assert is_paraphrase(DECOY, cosine, verdict.best.matched)  # what the one level said: 'paraphrase'
+    assert cosine >= PARAPHRASE_MIN
+    assert "Possible paraphrase: a possible paraphrase is a lead, not a finding" in verdict.note
+    assert verdict.best.matched in verdict.note and verdict.best.citation in verdict.note  # the evidence, named
+
+
+@pytest.mark.parametrize(("quote", "cosine", "margin", "sentence", "level"), [
+    ("the age of large government has come to an end", 0.80, 0.21, "The era of big Government is over.", "paraphrase"),
+    ("the age of large government has come to an end", 0.80, 0.05, "The era of big Government is over.",
+     "possible paraphrase"),  # close, but as close to another of the speaker's sentences
+    ("America uses far too little oil and should import more", 0.52, 0.20, "America is addicted to oil.",
+     "possible paraphrase"),  # stands out, but not close enough
+    ("the age of large government has not ended", 0.80, 0.21, "The era of big Government is over.", None),
+    ("the age of large government has come to an end", 0.40, 0.21, "The era of big Government is over.", None),
+])
+def test_paraphrase_level(quote, cosine, margin, sentence, level):
+    from policytext.verify.check import paraphrase_level
+
+    assert paraphrase_level(quote, cosine, margin, sentence) == level

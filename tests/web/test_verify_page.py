@@ -123,7 +123,10 @@ WORDLLAMA = "wordllama-l2-supercat-256"
 
 
 def test_the_served_page_searches_and_checks_with_the_meaning_model_setting(tmp_path, nlp) -> None:
-    """A corpus embedded with the model its settings name: the page read the default model's (absent) vectors."""
+    """A corpus embedded with the model its settings name: the page read the default model's (absent) vectors.
+
+    The server warms that model as it starts (the first quote check after start-up took 1,056 ms,
+    most of it reading the vectors; on the page, loading the model took seconds more)."""
     import threading
 
     pytest.importorskip("wordllama", reason="needs the wordllama extra: pip install 'policytext[wordllama]'")
@@ -146,6 +149,7 @@ def test_the_served_page_searches_and_checks_with_the_meaning_model_setting(tmp_
                              [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
         assert embed_corpus(corpus, embedder=load_embedder(WORDLLAMA)).embedded == 4
     server = make_search_server(config, host="127.0.0.1", port=0)
+    assert server.app.meaning._embedder is not None  # warmed at start: the first request loads nothing
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -158,3 +162,17 @@ def test_the_served_page_searches_and_checks_with_the_meaning_model_setting(tmp_
     finally:
         server.shutdown()
         thread.join(30)
+
+
+@pytest.mark.parametrize(("level", "said"), [("possible paraphrase", "is a lead, not a finding"),
+                                               ("paraphrase", "stands out from everything else they said")])
+def test_the_page_says_what_a_paraphrase_verdict_means(tmp_path, level, said) -> None:
+    from policytext.verify.check import Coverage, Verdict
+    from policytext.web import SearchApp
+
+    verdict = Verdict(quote="the age of large government has ended", speaker="Clinton", verdict=level,
+                      similarity=0.6, note="a note", coverage=Coverage(1, "1996", "1996", 1), passages=())
+    app = SearchApp(tmp_path / "policytext.db", cache=False)  # the page's own templates (no store opened)
+    page = app.env.get_template("verify.html").render(check=read_verify_request("quote=x"), verdict=verdict,
+                                                      error=None, diff_html=diff_html)
+    assert 'id="verdict-explained"' in page and said in page

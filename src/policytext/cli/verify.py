@@ -33,9 +33,11 @@ def verify(
 
     Typography (quote marks, dashes, case, spacing) never counts; '…' in a quote marks a cut. An
     altered quote shows the word-level difference ([-said-] {+quoted+}) and flags changed
-    negation, numbers and names. 'paraphrase' (same meaning, other words) needs the embeddings
-    extra; without it the verdict says paraphrase was not checked. 'not found' says what the
-    corpus holds for the speaker and period.
+    negation, numbers and names. 'paraphrase' (same meaning, other words: a sentence of the
+    speaker's close in meaning that stands out from their others) and 'possible paraphrase' (a
+    lead to read, not a finding: close in meaning, but a line on the subject that says something
+    else is not ruled out) need the embeddings extra; without it the verdict says paraphrase was
+    not checked. 'not found' says what the corpus holds for the speaker and period.
 
     Example: policytext verify "the era of big government is over" --speaker Clinton
 

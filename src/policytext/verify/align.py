@@ -8,6 +8,8 @@ words outside that stretch cost nothing.
 """
 from __future__ import annotations
 
+import functools
+
 import difflib
 import re
 import unicodedata
@@ -238,6 +240,7 @@ AGREEMENTS = ("negation", "number", "name")
 """What a sentence close in meaning may be checked to agree with the quote on (:func:`disagreements`)."""
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of two texts: an evaluation asks it thousands of times
 def disagreements(quote: str, sentence: str) -> tuple[str, ...]:
     """Return where ``sentence`` and ``quote`` disagree in the ways embeddings overlook.
 

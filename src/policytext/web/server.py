@@ -222,7 +222,10 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
     """Return the search server for the corpus of ``config``, listening but not yet serving.
 
     The store is opened writable once (to bring its schema and index up to date), then read-only
-    by each worker thread. Call ``serve_forever()`` on the result, and ``shutdown()`` to stop it.
+    by each worker thread. When the corpus has sentence vectors of its ``meaning_model``, the model
+    is loaded and its vectors read now (:meth:`~policytext.web.verify_page.MeaningModel.warm`), so
+    the first search by meaning or quote check answers as fast as the next. Call
+    ``serve_forever()`` on the result, and ``shutdown()`` to stop it.
 
     Args:
         connection_limit: open connections at most (default: :func:`default_connection_limit`).
@@ -244,6 +247,7 @@ def make_search_server(config: Config, *, host: str = "127.0.0.1", port: int = 8
                     annotation_key=annotation_model_key(config.model, config.claim_model),
                     meaning_model=config.meaning_model)
     try:
+        app.meaning.warm(config.store_path)  # before the first request: see MeaningModel.warm
         return SearchServer(app, sock, threads=threads, backlog=backlog,
                             connection_limit=connection_limit, channel_timeout=channel_timeout)
     except BaseException:
@@ -309,6 +313,7 @@ def _serve_in_processes(config: Config, *, host: str, port: int, threads: int,
             app = SearchApp(config.store_path, allowed_hosts=allowed, cache=cache,
                             annotation_key=annotation_model_key(config.model, config.claim_model),
                             meaning_model=config.meaning_model)
+            app.meaning.warm(config.store_path)  # each process its own model, before it serves
             server = SearchServer(app, sock, threads=threads, backlog=BACKLOG,
                                   connection_limit=default_connection_limit(), channel_timeout=CHANNEL_TIMEOUT)
             for number in (signal.SIGTERM, signal.SIGINT):
