@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, POS
+from spacy.symbols import AUX as AUX_POS, NOUN as NOUN_POS, VERB as VERB_POS
 from spacy.tokens import Doc, Span, Token
 
 from policytext.annotate.quote_lexicon import (
@@ -73,25 +75,29 @@ def find_reports(view: DocView, in_quote: bytearray) -> Iterator[Report]:
     """Yield every reporting construction outside quotation marks, sentence by sentence."""
     doc, ents = view.doc, view.ents
     lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
+    cues, colons = _cue_positions(doc, in_quote, lexicon)
+    at, colon_at = 0, 0
     for sent in doc.sents:
-        colon = _colon_lead(sent, in_quote, view) or _colon_before_quote(sent, in_quote, ents)
-        if colon is not None:
-            yield colon
-        for token in sent:
-            if in_quote[token.idx] if token.idx < len(in_quote) else False:
-                continue
+        while colon_at < len(colons) and colons[colon_at] < sent.start:
+            colon_at += 1
+        if colon_at < len(colons) and colons[colon_at] < sent.end:  # both lead-ins need a colon in the sentence
+            colon = _colon_lead(sent, in_quote, view) or _colon_before_quote(sent, in_quote, ents)
+            if colon is not None:
+                yield colon
+        while at < len(cues) and cues[at] < sent.start:
+            at += 1
+        while at < len(cues) and cues[at] < sent.end:
+            token = doc[cues[at]]
+            at += 1
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 report = _according_to(sent, token, in_quote)
                 if report is not None:
                     yield report
                 continue
             if token.pos_ == "NOUN":
-                if (token.lemma_.lower(), "NOUN") in lexicon:
-                    report = _nominal_report(token, ents)
-                    if report is not None:
-                        yield report
-                continue
-            if token.pos_ not in ("VERB", "AUX"):
+                report = _nominal_report(token, ents)
+                if report is not None:
+                    yield report
                 continue
             lemma = token.lemma_.lower()
             known = lemma in CUE_LEMMAS
@@ -115,6 +121,40 @@ def find_reports(view: DocView, in_quote: bytearray) -> Iterator[Report]:
                 content = (token.idx, token.idx)  # "“…,” he said.": the cue of a marked quote only
             start, end = content
             yield Report(token, _cue_text(token), subject, start, end)
+
+
+def _cue_positions(doc: Doc, in_quote: bytearray, lexicon: dict[tuple[str, str], float]) -> tuple[list[int], list[int]]:
+    """Return the token indices :func:`find_reports` looks at closer, and those of the colons.
+
+    Outside quotation marks: "according" before "to", a noun of the cue lexicon, a verb or
+    auxiliary that is a speech verb or in the lexicon. Read from attribute arrays, each distinct
+    lemma looked up once, so no token object is made for the many words that cannot be a cue
+    (building them was most of the finder's time).
+    """
+    strings = doc.vocab.strings
+    idx, pos, lemma, lower, orth = (column.tolist() for column in doc.to_array([IDX, POS, LEMMA, LOWER, ORTH]).T)
+    according, to, colon = strings["according"], strings["to"], strings[":"]
+    kinds: dict[tuple[int, int], bool] = {}  # (part of speech, lemma) -> a cue of the lexicon, each looked up once
+    length, masked = len(idx), len(in_quote)
+    cues = []
+    for i in range(length):
+        if idx[i] < masked and in_quote[idx[i]]:
+            continue
+        if lower[i] == according and i + 1 < length and lower[i + 1] == to:
+            cues.append(i)
+            continue
+        part = pos[i]
+        if part != NOUN_POS and part != VERB_POS and part != AUX_POS:
+            continue
+        key = (part == NOUN_POS, lemma[i])
+        known = kinds.get(key)
+        if known is None:
+            word = strings[lemma[i]].lower()
+            known = kinds[key] = ((word, "NOUN") in lexicon if part == NOUN_POS
+                                  else word in CUE_LEMMAS or (word, "VERB") in lexicon)
+        if known:
+            cues.append(i)
+    return cues, [i for i in range(length) if orth[i] == colon]
 
 
 def _can_speak(subject: Span, cue: Token) -> bool:
@@ -273,10 +313,10 @@ def without_trailing_aside(doc: Doc, start: int, end: int) -> int:
     if span is None:
         return end
     for token in span[3:]:
+        if not (token.dep_ == "prep" and token.tag_ == "VBG" or token.dep_ == "relcl"):
+            continue  # tested first: it is cheaper than the left edge
         left = token.left_edge.i
         if not (span.start + 3 <= left and doc[left - 1].text in (",", "—", "–") and token.head.i < token.i):
-            continue
-        if not (token.dep_ == "prep" and token.tag_ == "VBG" or token.dep_ == "relcl"):
             continue
         if token.right_edge.i >= span.end - 2 and span.start <= token.head.i:
             before = doc[left - 2]

@@ -48,6 +48,7 @@ from policytext.annotate.quote_filter import (  # noqa: F401  (public names kept
     describe_candidate,
     load_quote_filter,
     mark_nesting,
+    parse_columns,
 )
 from policytext.annotate.quote_lexicon import (  # noqa: F401
     CLAUSE_CUE_RATE_THRESHOLD,
@@ -267,7 +268,8 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         rows.append(_row(text, report.start, end, report, kind, confidence, resolver))
         origins.append((report, "report"))
     doc._.pt_mentions = resolver.table.as_data()  # with the lookups the rows' speakers made (pending)
-    candidates = [(row, describe_candidate(doc, row, report, origin, in_quote, text=text))
+    parse = parse_columns(doc)
+    candidates = [(row, describe_candidate(doc, row, report, origin, in_quote, text=text, parse=parse))
                   for row, (report, origin) in zip(rows, origins)]
     mark_nesting(candidates)
     candidates.sort(key=lambda c: (c[0].start, c[0].end))

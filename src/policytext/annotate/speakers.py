@@ -259,11 +259,16 @@ class SpeakerResolver:
                 if len(strip_person_name(full).split()) >= 2:
                     entry.names[full] = entry.names.get(full, 0) + 1
         doc = self.view.doc
-        for sent in doc.sents:
-            table.sentences.append(sent.start_char)
-            for token in sent:
-                if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.i in self._person_of:
-                    table.subjects.append((sent.start_char, self._person_of[token.i].key))
+        sentences = [(sent.start, sent.start_char) for sent in doc.sents]
+        table.sentences = [start_char for _, start_char in sentences]
+        # only the tokens of person mentions can be such a subject: no token object for the others
+        at = 0
+        for i in sorted(self._person_of):
+            token = doc[i]
+            if token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT":
+                while at + 1 < len(sentences) and sentences[at + 1][0] <= i:
+                    at += 1
+                table.subjects.append((sentences[at][1], self._person_of[i].key))
         table.roles = [(at, lemma, person.key) for at, lemma, person in self._roles]
         table.bodies = [(ent.start_char, ent.end_char, ent.text) for ent in self._bodies]
         return table
@@ -299,7 +304,7 @@ class SpeakerResolver:
         of the other gender, or two different full names (:class:`~policytext.annotate.entities.PeopleNames`).
         A wrong speaker is worse than a surname alone.
         """
-        text = self.view.doc.text
+        text = self.view.text
         for key, person in list(self.people.items()):
             surfaces = [with_title_before(text, ent.start_char, _POSSESSIVE.sub("", ent.text)) for ent in person.mentions]
             if not any(len(strip_person_name(surface).split()) >= 2 for surface in surfaces):

@@ -1,0 +1,86 @@
+"""Reporting constructions: the array shortcuts of the finder pick exactly what a token-by-token reading picks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import shared_data
+from policytext.annotate.quote_filter import describe_candidate, parse_columns
+from policytext.annotate.quote_lexicon import CLAUSE_CUE_RATE_THRESHOLD, CUE_LEMMAS, SUBJECT_DEPS, load_cue_lexicon
+from policytext.annotate.quote_marks import find_quote_marks
+from policytext.annotate.quote_reports import DocView, _cue_positions, char_mask
+from policytext.annotate.quotes import extract_quote_candidates
+from policytext.annotate.speakers import SpeakerResolver
+
+
+@pytest.fixture(scope="module")
+def news_docs(pipeline):
+    """Three real news articles of ggt-dev and the seed, parsed without the quote component's output."""
+    lines = shared_data("quotes", "ggt-dev", "articles.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    texts = [json.loads(line)["text"][:6000] for line in lines]
+    texts.append(shared_data("seed", "trust-to-try-things-out.txt").read_text(encoding="utf-8"))
+    with pipeline.select_pipes(disable=["policytext_quotes", "policytext_claims"]):
+        return list(pipeline.pipe(texts))
+
+
+def _mask(doc):
+    return char_mask(len(doc.text), [(m.open_start, m.close_end) for m in find_quote_marks(doc.text)])
+
+
+def _cue_positions_token_by_token(doc, in_quote, lexicon):
+    """The definition the array reading must keep (what find_reports tested on every token before)."""
+    cues = []
+    for token in doc:
+        if token.idx < len(in_quote) and in_quote[token.idx]:
+            continue
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            cues.append(token.i)
+        elif token.pos_ == "NOUN":
+            if (token.lemma_.lower(), "NOUN") in lexicon:
+                cues.append(token.i)
+        elif token.pos_ in ("VERB", "AUX"):
+            lemma = token.lemma_.lower()
+            if lemma in CUE_LEMMAS or (lemma, "VERB") in lexicon:
+                cues.append(token.i)
+    return cues, [t.i for t in doc if t.text == ":"]
+
+
+def test_cue_positions_are_those_of_a_token_by_token_reading(news_docs):
+    lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
+    found = 0
+    for doc in news_docs:
+        in_quote = _mask(doc)
+        expected = _cue_positions_token_by_token(doc, in_quote, lexicon)
+        assert _cue_positions(doc, in_quote, lexicon) == expected
+        found += len(expected[0])
+    assert found > 20  # the articles report speech: the comparison compared something
+
+
+def test_sentence_subjects_of_the_mention_table_are_those_of_every_token(news_docs):
+    for doc in news_docs:
+        resolver = SpeakerResolver(DocView.of(doc))
+        expected = [(sent.start_char, resolver._person_of[t.i].key) for sent in doc.sents for t in sent
+                    if t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT" and t.i in resolver._person_of]
+        assert resolver.table.subjects == expected
+        assert resolver.table.sentences == [sent.start_char for sent in doc.sents]
+
+
+def test_content_features_read_from_arrays_are_those_of_the_tokens(news_docs):
+    compared = 0
+    for doc in news_docs:
+        for row, _ in extract_quote_candidates(doc, scheme="speech"):
+            content = doc.char_span(row.start, row.end, alignment_mode="expand")
+            if content is None or not len(content):
+                continue
+            features = describe_candidate(doc, row, None, "report", _mask(doc), parse=parse_columns(doc))
+            assert features["content_has_verb"] == float(any(t.pos_ in ("VERB", "AUX") for t in content))
+            assert features["content_has_subject"] == float(any(t.dep_ in SUBJECT_DEPS for t in content))
+            assert features["content_propn_share"] == sum(t.pos_ == "PROPN" for t in content) / len(content)
+            compared += 1
+    assert compared > 10
+
+
+def test_an_empty_doc_has_no_cues(pipeline):
+    doc = pipeline.make_doc("")
+    assert _cue_positions(doc, bytearray(), load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)) == ([], [])
