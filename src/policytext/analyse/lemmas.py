@@ -9,6 +9,7 @@ finishes the job.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -114,6 +115,28 @@ def lemmatise_text(nlp, text: str) -> list[str]:
     return lemmas
 
 
+@contextmanager
+def unmapped_reads(conn) -> Iterator[None]:
+    """Read the store through SQLite's page cache, not its memory map, for the duration.
+
+    Selecting documents reads columns that lie after ``text`` in each row (date, speaker,
+    ``content_sha256``…), so SQLite reads each text's overflow pages to reach them. Through the
+    store's memory map (``PRAGMA mmap_size``, set for search) every page read stays in this
+    process's resident memory until the store is closed: an analysis's memory then grew with the
+    bytes of text in the store (up to the map's 1 GB), though it needs none of it after the row.
+    Read through the page cache, the same pages cost a bounded cache (SQLite's ``cache_size``).
+    """
+    size = int(conn.execute("PRAGMA mmap_size").fetchone()[0] or 0)
+    if not size:
+        yield
+        return
+    conn.execute("PRAGMA mmap_size = 0")  # also unmaps what earlier reads mapped
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA mmap_size = {size}")
+
+
 _READ_BLOCK = 500
 """The most documents read together (and the most ids in one SQL ``IN`` list)."""
 BLOCK_LEMMAS = 200_000
@@ -211,9 +234,10 @@ class LemmaSelection:
             from_store = [doc_id for doc_id in ids if doc_id in self.stored]
             if from_store:
                 marks = ", ".join("?" for _ in from_store)
-                streams.update((doc_id, (tokens, text)) for doc_id, tokens, text in self.corpus.store.conn.execute(
-                    f"SELECT l.doc_id, l.tokens, l.lemmas FROM doc_lemmas l JOIN documents d ON d.id = l.doc_id "
-                    f"AND d.content_sha256 = l.content_sha256 WHERE l.doc_id IN ({marks})", from_store))
+                with unmapped_reads(self.corpus.store.conn):
+                    streams.update((doc_id, (tokens, text)) for doc_id, tokens, text in self.corpus.store.conn.execute(
+                        f"SELECT l.doc_id, l.tokens, l.lemmas FROM doc_lemmas l JOIN documents d ON d.id = l.doc_id "
+                        f"AND d.content_sha256 = l.content_sha256 WHERE l.doc_id IN ({marks})", from_store))
             from_files = [doc_id for doc_id in ids if doc_id in self.located]
             if from_files:
                 streams.update((doc_id, (tokens, text)) for doc_id, tokens, text
@@ -284,14 +308,15 @@ def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None
         sql += " LIMIT ?"
         params = params + [filter_.limit]
     rows, stored, unstored, sizes = [], set(), {}, []
-    for row in corpus.store.conn.execute(sql, params):
-        *meta, sha, in_store, size = tuple(row)
-        rows.append(tuple(meta))
-        sizes.append(int(size or 0))
-        if in_store:
-            stored.add(meta[0])
-        else:
-            unstored[meta[0]] = sha
+    with unmapped_reads(corpus.store.conn):
+        for row in corpus.store.conn.execute(sql, params):
+            *meta, sha, in_store, size = tuple(row)
+            rows.append(tuple(meta))
+            sizes.append(int(size or 0))
+            if in_store:
+                stored.add(meta[0])
+            else:
+                unstored[meta[0]] = sha
     folders = lemma_folders(corpus, lemmas)
     files = (LemmaFiles([f for folder in folders for f in find_lemma_files(folder)], model=corpus.config.model)
              if folders else None)
@@ -349,8 +374,10 @@ def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | 
 def _texts(corpus, ids: list[str], progress: Callable[..., None] | None) -> Iterator[tuple[str, str, str]]:
     """Yield ``(id, text, content_sha256)`` of the documents ``ids`` (calling ``progress`` after each)."""
     marks = ", ".join("?" for _ in ids)
-    for doc_id, text, sha in corpus.store.conn.execute(
-            f"SELECT id, text, content_sha256 FROM documents WHERE id IN ({marks})", ids).fetchall():
+    with unmapped_reads(corpus.store.conn):
+        found = corpus.store.conn.execute(
+            f"SELECT id, text, content_sha256 FROM documents WHERE id IN ({marks})", ids).fetchall()
+    for doc_id, text, sha in found:
         yield doc_id, text or "", sha
         if progress:
             progress()
