@@ -30,7 +30,6 @@ import fcntl
 import json
 import logging
 import math
-import multiprocessing
 import os
 import shutil
 import threading
@@ -67,6 +66,7 @@ from policytext.annotate.shards import (
     shard_number,
     write_shard_input,
 )
+from policytext.dask_forkserver import WORKER_IMPORTS, fork_server_available, start_fork_server
 from policytext.errors import ConfigError, PolicytextError
 from policytext.records import ProgressHook
 from policytext.store.db import utc_now
@@ -88,9 +88,6 @@ instead of one annotating a last full-size shard while the others wait."""
 MIN_SHARD_WORDS = 5_000
 """The smallest guided shard (unless ``shard_words`` is smaller): a few seconds of one worker, so
 the tail's shards do not cost more in ingest transactions and task round trips than they save."""
-WORKER_IMPORTS = ("policytext.annotate.shards", "policytext.annotate.model")
-"""Modules the local cluster's fork server imports once (spaCy, thinc, torch with them: about 5 s
-of CPU), so each worker process forked from it only loads the pipeline."""
 CONNECT_SECONDS = 30
 NO_WORKERS_SECONDS = 300
 """A run stops with an error when its cluster has had no worker for this long (none can start)."""
@@ -203,6 +200,8 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
     """
     check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
                        shard_words=shard_words, ingest=ingest)
+    if not (scheduler or scheduler_file):
+        start_fork_server()  # its imports overlap this process's work until the cluster starts
     distributed = require_distributed()
     config = corpus.config
     model = model or config.model
@@ -745,8 +744,8 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
             :data:`WORKER_IMPORTS`), where processes can be forked.
 
     Workers are forked from a fork server that imported spaCy and the annotate modules once (see
-    :func:`_preload_fork_server`) rather than spawned to import them each, which was about 5 s of
-    CPU a worker and a worker that replaces a killed one.
+    :func:`policytext.dask_forkserver.start_fork_server`) rather than spawned to import them each,
+    which was about 5 s of CPU a worker and a worker that replaces a killed one.
     """
     import dask
 
@@ -756,31 +755,13 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
     # port taken by another cluster prints a warning); the run reports failures itself, so the
     # workers' own logs (a killed worker's traceback) stay quiet.
     options = {"preload": list(preload)} if preload else {}  # else Dask's own setting
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    if fork_server_available():
         settings["distributed.worker.multiprocessing-method"] = "forkserver"
+        start_fork_server(imports)  # at once, unless the command started it earlier
     with dask.config.set(settings):
-        if settings.get("distributed.worker.multiprocessing-method") == "forkserver":
-            _preload_fork_server(imports)
         with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                       dashboard_address=":0", silence_logs=logging.CRITICAL, **options) as cluster:
             yield cluster
-
-
-def _preload_fork_server(imports: Sequence[str]) -> None:
-    """Have the fork server import ``imports`` with Dask's own list (it starts with the first worker).
-
-    Workers started by ``spawn`` (Dask's default) each import spaCy, thinc and torch anew: about
-    5 s of CPU a worker, paid again by every worker that replaces a killed one. Forked from a
-    server that imported them once, a worker only loads the pipeline. The server is a fresh
-    process (no threads inherited), started once per process; it ends with this one.
-    """
-    from multiprocessing import forkserver
-
-    from distributed.utils import get_mp_context
-
-    context = get_mp_context()  # sets Dask's own list the first time
-    wanted = list(getattr(forkserver._forkserver, "_preload_modules", None) or ["distributed"])
-    context.set_forkserver_preload(wanted + [name for name in imports if name not in wanted])
 
 
 def _explain_fatal(error: BaseException | None, number: int) -> BaseException:

@@ -85,6 +85,10 @@ def annotate(
 
     Example: policytext annotate --engine dask --workdir work --workers 4
     """
+    if engine is Engine.dask and workdir and not (scheduler or scheduler_file):
+        from policytext.dask_forkserver import start_fork_server
+
+        start_fork_server()  # the local cluster's workers import spaCy while this process does
     from policytext.annotate import annotate_corpus, select_documents_to_annotate
     from policytext.annotate.quotes import check_scheme
     from policytext.annotate.runner import check_run_options
