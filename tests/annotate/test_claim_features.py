@@ -67,3 +67,47 @@ def test_an_empty_transcript_and_mismatched_scores():
 def test_the_ablation_groups_name_real_features():
     grouped = [name for names in FEATURE_GROUPS.values() for name in names]
     assert set(grouped) <= set(CONTEXT_FEATURES) and len(grouped) == len(set(grouped))
+
+
+def test_the_line_in_its_turn():
+    logits = [-3.0, -2.0, 2.0, 0.0, -4.0, 1.0]  # transcript mean -1
+    rows = context_features(DEBATE, logits)
+    assert _column(rows, "turn_position") == [0, 1, 0, 1, 0, 0]
+    assert _column(rows, "turn_log_lines") == pytest.approx([np.log(2)] * 4 + [0, 0])
+    assert _column(rows, "turn_end") == [0, 1, 0, 1, 1, 1]
+    # the previous and next line of the same turn (the transcript's mean where the turn has none)
+    assert _column(rows, "turn_prev_logit") == [-1, -3, -1, 2, -1, -1]
+    assert _column(rows, "turn_next_logit") == [-2, -1, 0, -1, -1, -1]
+    assert _column(rows, "turn_max_logit") == [-2, -2, 2, 2, -4, 1]
+
+
+def test_the_speaker_role_is_read_from_the_turns():
+    # a moderator: short turns ending with a question, each followed by a longer answer by someone else
+    interview = [
+        TranscriptLine("Why did prices rise?", "MOD"),
+        TranscriptLine("Prices rose 9%.", "SMITH"), TranscriptLine("Wages fell.", "SMITH"),
+        TranscriptLine("Rents doubled.", "SMITH"),
+        TranscriptLine("And you?", "MOD"),
+        TranscriptLine("Tax fell.", "JONES"), TranscriptLine("Jobs rose.", "JONES"),
+        TranscriptLine("Thank you both.", "MOD"),
+    ]
+    rows = context_features(interview, [0.0] * 8)
+    mod, smith, jones = 0, 1, 5
+    assert [_column(rows, "speaker_turn_share")[i] for i in (mod, smith, jones)] == pytest.approx([3 / 5, 1 / 5, 1 / 5])
+    assert [_column(rows, "speaker_turn_question_rate")[i] for i in (mod, smith, jones)] == pytest.approx([2 / 3, 0, 0])
+    assert [_column(rows, "speaker_log_turn_lines")[i] for i in (mod, smith, jones)] == pytest.approx(
+        [0, np.log(3), np.log(2)])
+    # the last turn hands over to no one, and counts as a turn that did not
+    assert [_column(rows, "speaker_hands_over")[i] for i in (mod, smith, jones)] == pytest.approx([2 / 3, 0, 0])
+    # distinct speakers who took the floor after them, of the two others
+    assert [_column(rows, "speaker_followers")[i] for i in (mod, smith, jones)] == pytest.approx([1.0, 0.5, 0.5])
+    assert _column(rows, "speaker_turn_share")[7] == pytest.approx(3 / 5)  # every line of a speaker alike
+
+
+def test_the_default_context_model_reads_the_base_features_only():
+    from policytext.annotate.claim_features import BASE_CONTEXT_FEATURES, SPEAKER_ROLE_FEATURES, TURN_FEATURES
+    from policytext.annotate.claim_model import ClaimScorer
+
+    assert ClaimScorer().context_features == BASE_CONTEXT_FEATURES
+    assert CONTEXT_FEATURES == BASE_CONTEXT_FEATURES + TURN_FEATURES + SPEAKER_ROLE_FEATURES
+    assert len(set(CONTEXT_FEATURES)) == len(CONTEXT_FEATURES)

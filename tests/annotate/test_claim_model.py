@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine
+from policytext.annotate.claim_features import BASE_CONTEXT_FEATURES, TranscriptLine
 from policytext.annotate.claim_model import (
     ClaimScorer,
     LabelledTranscript,
@@ -83,7 +83,7 @@ def test_an_unknown_context_feature_is_refused():
 def test_fitted_with_transcripts_it_ranks_lines_in_context():
     scorer = ClaimScorer(min_df=1, context_folds=2).fit([t for t, _ in TRAIN], [y for _, y in TRAIN],
                                                          transcripts=TRANSCRIPTS)
-    assert scorer.has_context_model and scorer.context_coef_.shape == (len(CONTEXT_FEATURES),)
+    assert scorer.has_context_model and scorer.context_coef_.shape == (len(BASE_CONTEXT_FEATURES),)
     test = _transcript("new", 30)
     scores = scorer.score_transcript(test.lines)
     assert set(np.argsort(-scores)[:2]) == {1, 4}
@@ -99,7 +99,7 @@ def test_save_and_load_round_trip_without_pickle(tmp_path):
     assert settings["format"] == "policytext-claims/5"
     assert settings["params"] == {**scorer.get_params(), "features": ["words", "chars", "types"],
                                   "word_ngrams": [1, 2], "char_ngrams": [2, 5],
-                                  "context_features": list(CONTEXT_FEATURES)}
+                                  "context_features": list(BASE_CONTEXT_FEATURES)}
     assert len(settings["arrays_sha256"]) == 64  # written by policytext.model_files
     with np.load(tmp_path / "scorer.npz", allow_pickle=False) as arrays:
         assert set(arrays) == set(ClaimScorer._LEARNED_ARRAYS + ClaimScorer._CONTEXT_ARRAYS)

@@ -31,7 +31,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
-from policytext.annotate.claim_features import CONTEXT_FEATURES, TranscriptLine, context_features
+from policytext.annotate.claim_features import (
+    BASE_CONTEXT_FEATURES,
+    CONTEXT_FEATURES,
+    TranscriptLine,
+    context_features,
+)
 from policytext.annotate.claim_types import CLAIM_TYPES, count_type_features
 from policytext.embedding import DIMENSIONS, INSTALL, MODEL_PACKAGE
 from policytext.errors import ConfigError, ModelNotInstalled, NotFitted
@@ -150,7 +155,8 @@ class ClaimScorer:
         min_df: least number of training sentences a word n-gram must occur in (characters: one more).
         context_C: inverse regularisation of the context model.
         context_folds: groups of transcripts scored out of fold to train the context model.
-        context_features: the :data:`~policytext.annotate.claim_features.CONTEXT_FEATURES` it reads.
+        context_features: the :data:`~policytext.annotate.claim_features.CONTEXT_FEATURES` it reads
+            (default: the fourteen :data:`~policytext.annotate.claim_features.BASE_CONTEXT_FEATURES`).
 
     Example:
         >>> scorer = ClaimScorer(min_df=1).fit(["We cut taxes by 20%.", "Thank you."] * 5, [1, 0] * 5)
@@ -168,7 +174,7 @@ class ClaimScorer:
     def __init__(self, *, C: float = 0.5, features: Sequence[str] = ("words", "chars", "types"),
                  word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (2, 5),
                  max_char_features: int = 60_000, min_df: int = 2, context_C: float = 1.0, context_folds: int = 5,
-                 context_features: Sequence[str] = CONTEXT_FEATURES):
+                 context_features: Sequence[str] = BASE_CONTEXT_FEATURES):
         self.C = C
         self.features = tuple(features)
         self.word_ngrams = tuple(word_ngrams)

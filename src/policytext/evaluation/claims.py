@@ -29,7 +29,7 @@ from scipy import sparse
 from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
 
-from policytext.annotate.claim_features import CONTEXT_FEATURES, FEATURE_GROUPS, context_features
+from policytext.annotate.claim_features import BASE_CONTEXT_FEATURES, FEATURE_GROUPS, context_features
 from policytext.annotate.claim_model import (
     FEATURE_BLOCKS,
     ClaimScorer,
@@ -305,7 +305,7 @@ def choose_params(cb_texts: Sequence[str], cb_labels: Sequence[int], transcripts
 
 def context_feature_sets() -> dict[str, tuple[str, ...]]:
     """Return the context feature sets tried: the text score alone, all, and all but one group each."""
-    return {"text score only": ("text_logit",), "all": tuple(CONTEXT_FEATURES), **ablation_feature_sets()}
+    return {"text score only": ("text_logit",), "all": tuple(BASE_CONTEXT_FEATURES), **ablation_feature_sets()}
 
 
 def _nested_context_figures(transcripts, rows, labels, context_sets, context_Cs) -> RankingFigures:
@@ -393,7 +393,7 @@ def evaluate_baseline_clef2020(data_dir: str | Path) -> RankingFigures:
 
 def ablation_feature_sets() -> dict[str, tuple[str, ...]]:
     """Return the context feature sets of the ablation: all but one group each (``"no <group>"``)."""
-    return {f"no {group}": tuple(f for f in CONTEXT_FEATURES if f not in removed)
+    return {f"no {group}": tuple(f for f in BASE_CONTEXT_FEATURES if f not in removed)
             for group, removed in FEATURE_GROUPS.items()}
 
 
