@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from policytext.annotate.claim_model import ClaimScorer
 from policytext.annotate.train_claims import retrain_context, train_claim_scorer
+from policytext.errors import ConfigError
 from policytext.evaluation.claims import CLAIMBUSTER_FILE, CLEF2020_FILE, CLEF_FILE, context_feature_sets
 
 
@@ -47,3 +49,36 @@ def test_retrain_context_keeps_the_text_model_and_chooses_the_context_again(tmp_
     assert after.card["metrics"]["clef2020_task5"]["context"]["transcripts"] == 2
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8")) == after.card
     assert scorer.get_params() == after.get_params()
+
+
+class _HashEncoder:
+    """Stands in for the sentence encoder: a fixed vector per sentence, and a count of what it was asked."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, texts):
+        self.calls += len(texts)
+        rng = [np.random.default_rng(sum(map(ord, text))) for text in texts]
+        return np.vstack([r.normal(size=384) for r in rng]).astype(np.float32)
+
+
+def test_the_embeddings_model_reads_the_vector_cache(tmp_path, monkeypatch):
+    from policytext.evaluation.claims_vectors import embed_claim_sets
+
+    data = _write_data(tmp_path)
+    encoder = _HashEncoder()
+    embed_claim_sets(data, tmp_path / "cache", sets=("clef2019", "claimbuster"), encode=encoder, log=None)
+    embedded = encoder.calls
+    # the real encoder must not be loaded: every vector the build needs is in the cache
+    monkeypatch.setattr("policytext.annotate.claim_model.load_sentence_embedder",
+                        lambda: pytest.fail("the build embedded sentences the cache holds"))
+    scorer = train_claim_scorer(data, out=tmp_path / "model", model="embeddings", evaluate=False,
+                                vector_cache=tmp_path / "cache")
+    assert scorer.uses_embeddings and encoder.calls == embedded
+    assert ClaimScorer.load(tmp_path / "model", model="embeddings").get_params() == scorer.get_params()
+
+
+def test_a_vector_cache_is_refused_for_the_text_model(tmp_path):
+    with pytest.raises(ConfigError, match="read only by the embeddings claim model"):
+        train_claim_scorer(_write_data(tmp_path), out=tmp_path / "m", evaluate=False, vector_cache=tmp_path)

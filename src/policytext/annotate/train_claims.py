@@ -3,7 +3,7 @@
 Usage (from the project root)::
 
     .venv/bin/python -m policytext.annotate.train_claims [--model text|embeddings] [--data ../shared/data/claims]
-        [--out models/claims] [--no-eval] [--nested] [--context-only]
+        [--out models/claims] [--no-eval] [--nested] [--context-only] [--cache DIR]
 
 Trains on every ClaimBuster sentence (CC BY 4.0) and every line of the CLEF CheckThat! 2019 task 1
 training transcripts (free for research use). Every parameter (the text model's feature blocks and
@@ -13,7 +13,9 @@ after the choice. Unless ``--no-eval``, also measures the figures of
 :mod:`policytext.evaluation.claims`: ClaimBuster 5-fold (with the chosen parameters, and nested:
 each fold choosing on its own training folds), CLEF 2020 task 5 (out of sample). Writes
 ``NAME.json`` + ``NAME.npz`` (no pickle; ``scorer`` for the ``text`` model, ``embeddings`` for the
-other) and ``NAME-metrics.json`` (``metrics.json`` for ``text``).
+other) and ``NAME-metrics.json`` (``metrics.json`` for ``text``). ``--model embeddings --cache DIR``
+reads the sentence vectors cached by ``python -m policytext.evaluation.claims --embed-only --cache
+DIR`` (and embeds into ``DIR`` only the sets missing there) instead of embedding everything again.
 """
 from __future__ import annotations
 
@@ -54,7 +56,8 @@ def metrics_file(model: str) -> str:
 
 
 def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, model: str = "text",
-                       evaluate: bool = True, nested: bool = False, vectors: dict[str, np.ndarray] | None = None) -> ClaimScorer:
+                       evaluate: bool = True, nested: bool = False, vectors: dict[str, np.ndarray] | None = None,
+                       vector_cache: str | Path | None = None) -> ClaimScorer:
     """Choose the parameters by CV inside the training data, train the scorer, save it to ``out`` and return it.
 
     Args:
@@ -64,7 +67,11 @@ def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, mod
         evaluate: also measure the figures (many minutes) and store them in the card.
         nested: also measure ClaimBuster 5-fold with the choice nested in each fold (longer still).
         vectors: for ``"embeddings"``: the sentence embeddings already computed, by set (``"claimbuster"``,
-            ``"clef2019"``, ``"clef2020"``, each in file order); default: computed here.
+            ``"clef2019"``, ``"clef2020"``, each in file order); default: read from ``vector_cache``,
+            else computed here.
+        vector_cache: for ``"embeddings"``: the folder of
+            :func:`~policytext.evaluation.claims_vectors.embed_claim_sets` (vectors cached there are
+            read, checked against the sentences' digest; missing sets are embedded into it).
 
     Returns:
         The fitted scorer, its card filled in.
@@ -79,10 +86,19 @@ def train_claim_scorer(data_dir: str | Path, *, out: str | Path = MODEL_DIR, mod
     transcripts = read_clef(data_dir / CLEF_FILE)
     test = read_clef(data_dir / CLEF2020_FILE)
     vectors = dict(vectors or {})
+    if vector_cache is not None and model != "embeddings":
+        raise ConfigError("a vector cache is read only by the embeddings claim model: add --model embeddings "
+                          "or leave out --cache")
+    if model == "embeddings" and vector_cache is not None:
+        from policytext.evaluation.claims_vectors import embed_claim_sets
+
+        wanted = [name for name in ("clef2019", "claimbuster") + (("clef2020",) if evaluate else ())
+                  if name not in vectors]
+        vectors.update(embed_claim_sets(data_dir, vector_cache, sets=wanted, log=_log)[0])
     if model == "embeddings":
         for name, sentences in (("claimbuster", texts), ("clef2019", [line.text for t in transcripts for line in t.lines]),
                                 ("clef2020", [line.text for t in test for line in t.lines])):
-            if name not in vectors:
+            if name not in vectors and (evaluate or name != "clef2020"):  # the test set only to score it
                 vectors[name] = embed_sentences(sentences)
     train_vectors = (np.vstack([vectors["claimbuster"], vectors["clef2019"]]) if model == "embeddings" else None)
     _log(f"choosing the {model} model's parameters by CV inside the training data")
@@ -194,14 +210,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nested", action="store_true", help="also ClaimBuster 5-fold with the choice nested")
     parser.add_argument("--context-only", action="store_true",
                         help="keep the saved text model; choose and fit the context model again (text model only)")
+    parser.add_argument("--cache", help="with --model embeddings: the folder of cached sentence vectors "
+                                        "(python -m policytext.evaluation.claims --embed-only --cache DIR)")
     args = parser.parse_args(argv)
+    if args.cache and args.model != "embeddings":
+        raise SystemExit("--cache holds sentence vectors, read only by --model embeddings: add it or leave out --cache")
     if args.context_only:
         if args.model != "text":
             raise SystemExit("--context-only retrains the text model's context model: leave out --model")
         scorer = retrain_context(args.data, out=args.out, evaluate=not args.no_eval)
     else:
         scorer = train_claim_scorer(args.data, out=args.out, model=args.model, evaluate=not args.no_eval,
-                                    nested=args.nested)
+                                    nested=args.nested, vector_cache=args.cache)
     sys.stdout.write(json.dumps(scorer.card, indent=2) + "\n")
     return 0
 

@@ -402,7 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Without options: the shipped model's figures. ``--embed-only --cache DIR`` embeds the three
     sets into ``DIR``; ``--variants --cache DIR`` compares the variants of
-    :mod:`policytext.evaluation.claims_variants` (choice first, then CLEF 2020 once).
+    :mod:`policytext.evaluation.claims_variants` (choice first, then CLEF 2020 once); ``--turns
+    --cache DIR`` the turn and speaker-role context models of :mod:`policytext.evaluation.claims_turns`.
     """
     import argparse
 
@@ -418,19 +419,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="compare the scorer variants by CV inside the training data, then on CLEF 2020")
     parser.add_argument("--variant", action="append", default=[],
                         help="with --variants: compare only this variant (repeat it; default: all of them)")
+    parser.add_argument("--turns", action="store_true",
+                        help="compare the turn and speaker-role context models with the default under the "
+                             "written rule, then CLEF 2020 once (policytext.evaluation.claims_turns)")
     parser.add_argument("--cv-only", action="store_true",
                         help="with --variants: cross-validate inside the training data and stop (CLEF 2020 unread)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads for embedding (default: torch's)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     folder = Path(args.data)
-    if (args.embed_only or args.variants) and not args.cache:
-        raise SystemExit("--embed-only and --variants need --cache DIR (a folder outside the repository)")
+    if (args.embed_only or args.variants or args.turns) and not args.cache:
+        raise SystemExit("--embed-only, --variants and --turns need --cache DIR (a folder outside the repository)")
     if args.embed_only:
         from policytext.evaluation.claims_vectors import embed_claim_sets
 
         _set_threads(args.threads)
         _, runs = embed_claim_sets(folder, args.cache, sets=[name for name in args.sets.split(",") if name])
         print(json.dumps([{**asdict(run), "per_cpu_second": round(run.per_cpu_second, 1)} for run in runs], indent=2))
+        return 0
+    if args.turns:
+        from policytext.evaluation.claims_turns import compare_turn_context
+        from policytext.evaluation.claims_vectors import log_to_stderr
+
+        print(json.dumps(compare_turn_context(folder, args.cache, score=not args.cv_only, log=log_to_stderr), indent=2))
         return 0
     if args.variants:
         _set_threads(args.threads)
