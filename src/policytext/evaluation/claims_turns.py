@@ -35,7 +35,16 @@ import numpy as np
 
 from policytext.annotate.claim_features import SPEAKER_ROLE_FEATURES, TURN_FEATURES, context_features
 from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript
-from policytext.evaluation.claims_data import RankingFigures, leave_one_out_context, rank_figures
+from policytext.evaluation.claims_data import (
+    CLAIMBUSTER_FILE,
+    CLEF2020_FILE,
+    CLEF_FILE,
+    RankingFigures,
+    leave_one_out_context,
+    rank_figures,
+    read_claimbuster,
+    read_clef,
+)
 
 DEFAULT_CONTEXT = ("text_logit", "log_words", "before_logit", "after_logit", "speaker_share",
                    "speaker_question_rate", "not_a_person", "question", "answers_question", "turn_start", "position")
@@ -108,8 +117,6 @@ def compare_turn_context(data_dir: str | Path, cache_dir: str | Path, *, score: 
     ``cache_dir`` holds the text model's 3-round cross-validation (computed there once, then read)
     and receives ``turns-choice.json`` and ``turns-clef2020.json``.
     """
-    from policytext.evaluation.claims import CLAIMBUSTER_FILE, CLEF2020_FILE, CLEF_FILE
-    from policytext.evaluation.claims_data import read_claimbuster, read_clef
     from policytext.evaluation.claims_variants import VARIANTS, VariantData, cached_cross_validation
 
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
