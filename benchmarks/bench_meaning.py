@@ -158,14 +158,21 @@ def replicate_vectors(replica: Path, model: str) -> int:
         total = conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
         if held == total:  # kept from an earlier run with --work
             return held
-        conn.execute("BEGIN")
-        conn.execute(
-            "INSERT OR IGNORE INTO sentence_vectors (sentence_id, model, vector) "
-            "SELECT c.id, v.model, v.vector FROM sentences AS o JOIN sentence_vectors AS v ON v.sentence_id = o.id "
-            "JOIN documents AS d ON d.id = o.doc_id AND d.id NOT LIKE '%:%' "
-            "JOIN documents AS copy ON copy.id LIKE d.id || ':%' "
-            "JOIN sentences AS c ON c.doc_id = copy.id AND c.idx = o.idx WHERE v.model = ?", (model,))
-        conn.execute("COMMIT")
+        copies = [int(row[0]) for row in conn.execute(
+            "SELECT DISTINCT substr(id, length(rtrim(id, '0123456789')) + 1) FROM documents WHERE id GLOB '*:[0-9]*'")]
+        conn.execute("PRAGMA cache_size = -200000")  # 200 MB of pages: the copies' rows go in at the end
+        for copy in sorted(copies):
+            suffix = f":{copy}"
+            conn.execute("BEGIN")
+            # a copy's sentences in id order: appended at the end of the table (in any other order the
+            # same insert rewrote pages until its write-ahead log passed 3.8 GB)
+            conn.execute(
+                "INSERT OR IGNORE INTO sentence_vectors (sentence_id, model, vector) "
+                "SELECT c.id, v.model, v.vector FROM sentences AS c "
+                "JOIN sentences AS o ON o.doc_id = substr(c.doc_id, 1, length(c.doc_id) - ?2) AND o.idx = c.idx "
+                "JOIN sentence_vectors AS v ON v.sentence_id = o.id AND v.model = ?1 "
+                "WHERE c.doc_id GLOB '*' || ?3 ORDER BY c.id", (model, len(suffix), suffix))
+            conn.execute("COMMIT")
         return conn.execute("SELECT count(*) FROM sentence_vectors WHERE model = ?", (model,)).fetchone()[0]
     finally:
         conn.close()
