@@ -235,11 +235,17 @@ def test_unfinished_stale_and_other_model_shards_are_not_read(small_corpus: Path
     assert list(files.read([r[0] for r in rest], located, block=2)) == [(r[0], r[3], r[4]) for r in rest]
 
 
-def test_a_text_changed_after_its_shard_is_not_read_from_the_shard(moved_corpus) -> None:
+def test_a_text_changed_after_its_shard_is_not_read_from_the_shard(small_corpus: Path, tmp_path: Path) -> None:
     """The shard holds the old text's stream (as after 'annotate --engine dask --ingest search' and a
     collect that changed the text): the analyses neither read it for the new text nor keep it."""
-    folder, workdir, expected = moved_corpus
+    folder, workdir = tmp_path / "corpus", tmp_path / "work"
+    shutil.copytree(small_corpus, folder)
     with policytext.open_corpus(folder) as corpus:
+        expected = {"frame": lemma_frame(corpus)}
+        _write_shard(workdir, 0, _stored_rows(corpus))
+        with corpus.store.transaction():
+            corpus.store.conn.execute("DELETE FROM doc_lemmas")
+        assert count_stale(corpus, lemmas=workdir) == 0
         doc_id = expected["frame"]["id"].iloc[-1]
         document = get_document(corpus.store, doc_id)
         with corpus.store.transaction():
