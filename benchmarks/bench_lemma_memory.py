@@ -294,11 +294,14 @@ def main(argv: list[str] | None = None) -> int:
                 cells.append("-" if found.get("anon_after_mb") is None else
                              f"{found['anon_after_mb']:,.1f} / {found['file_after_mb']:,.1f} / {found['arrow_peak_mb']:,.1f}")
             print(f"| {tree} | {name} | " + " | ".join(cells) + " |")
-    print("\nGrowth in 'file' with the corpus is the store read through its memory map (each row's columns "
-          "after its text make SQLite read the text's pages); the lemma readers read without the map since "
-          "2026-12-02 (policytext.analyse.lemmas.unmapped_reads). Growth in 'anon' is what the analysis keeps: "
-          "per document metadata and counts (O(documents)), the vocabulary's counts (O(vocabulary)), and at "
-          "most one block of streams (200,000 lemmas) however large the corpus.")
+    print("\nWhy memory grew with real text and not with synthetic: selecting documents reads each row's "
+          "columns after its text, so SQLite reads the text's pages, and through the store's memory map they "
+          "stayed in 'file' (O(bytes of text in the store), up to 1 GB); the lemma readers read without the "
+          "map since 2026-12-02 (policytext.analyse.lemmas.unmapped_reads). What an analysis itself keeps is "
+          "in 'anon': per-document metadata and matches (O(documents), a few hundred bytes each), counts per "
+          "term (O(vocabulary): copies add no word types) and at most one block of streams (200,000 lemmas) "
+          "however large the corpus. On a machine that reclaims memory proactively (Linux DAMON, a kdamond "
+          "thread) single readings move by several MB: compare sizes over repeated runs.")
     return 0
 
 
