@@ -201,10 +201,14 @@ def main(argv: list[str] | None = None) -> int:
                                        ("--engine dask", dask, dask_large)):
         estimates[name] = fixed_and_marginal(small_run, large_run)
         fixed, marginal = estimates[name]
+        if not math.isfinite(marginal) or fixed < 0:
+            print(f"  {name:<22} not measurable in this run: twice the words took {large_run['seconds']:.0f} s "
+                  f"against {small_run['seconds']:.0f} s (the machine's load changed between the runs)")
+            continue
         print(f"  {name:<22} fixed {fixed:6.1f} s a run, marginal {marginal:,.0f} words/s "
               f"({marginal / cores:,.0f} words/s per core)")
     (fixed_local, rate_local), (fixed_dask, rate_dask) = estimates.values()
-    if math.isfinite(rate_dask) and math.isfinite(rate_local):
+    if all(math.isfinite(rate) and fixed >= 0 for fixed, rate in estimates.values()):
         print(f"  dask's extra fixed cost: {fixed_dask - fixed_local:.1f} s; marginal dask / --workers 2: "
               f"{rate_dask / rate_local:.2f}")
         for hours in (1, 10):
