@@ -543,6 +543,22 @@ def test_lines_are_read_as_utf8_first_then_the_encoding_given(tmp_path) -> None:
                                     "e.g. --encoding cp1252, for the lines that are not UTF-8")]
 
 
+def test_r_missing_values_in_a_csv_are_read_as_missing_and_said(tmp_path) -> None:
+    # R's write.csv writes NA for a missing value: the ParlEE sample's chair had the party "NA",
+    # a party of its own in stats, trends and keyness
+    path = tmp_path / "from-r.csv"
+    path.write_text('speaker,party,country,text\n"NA","NA","NA","NA is Namibia here, and this text stays."\n'
+                    'Ann Lee,Labour,GB,"A second speech."\n', encoding="utf-8")
+    outcomes = _outcomes([path])
+    first, second = _documents(outcomes)
+    assert (first.speaker, first.party, first.country) == (None, None, "NA")
+    assert first.text == "NA is Namibia here, and this text stays."
+    assert (second.speaker, second.party) == ("Ann Lee", "Labour")
+    [notice] = [o for o in outcomes if isinstance(o, Notice)]
+    assert notice.reason == ("2 cell(s) written NA, as R writes a missing value, were read as missing "
+                             "(party 1, speaker 1), not as the text 'NA'")
+
+
 def test_a_file_all_in_the_named_encoding_gives_no_notice(tmp_path) -> None:
     path = tmp_path / "latin.jsonl"
     path.write_bytes('{"text": "Caf\u00e9"}\n{"text": "Na\u00efve"}\n'.encode("cp1252"))
@@ -559,6 +575,9 @@ def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
     assert (report.collected, report.failed) == (5496, 0)
     # lines end \r\r\n, so physical line n (counting each \r) is CSV row n // 2 + 1
     assert [notice.as_dict() for notice in report.notices] == [{
+        "item": str(path), "line": None,
+        "reason": "50 cell(s) written NA, as R writes a missing value, were read as missing (party 48, "
+                  "speaker 2), not as the text 'NA'"}, {
         "item": str(path), "line": None,
         "reason": "the file mixes encodings: 7 line(s) not valid UTF-8 were read as cp1252 "
                   "(lines 91, 597, 1709, 2199, 4915, 5289, 8229), the others as UTF-8"}]

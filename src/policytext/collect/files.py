@@ -20,6 +20,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Mapping, NamedTuple
@@ -589,6 +590,7 @@ def _read_csv(path: Path, lines: DecodedLines, options: FileOptions, *, delimite
                        line=reader.line_num)
         return
     row_number = 1
+    missing_cells: Counter = Counter()
     while True:
         start_line = reader.line_num + 1
         try:
@@ -609,8 +611,29 @@ def _read_csv(path: Path, lines: DecodedLines, options: FileOptions, *, delimite
             yield BadInput(str(path), f"the row has {len(row)} fields, the header has {len(header)}",
                            line=start_line)
             continue
-        yield from _record_outcomes(path, dict(zip(header, row)), options, key=f"R{row_number}",
-                                    line=start_line)
+        record = dict(zip(header, row))
+        _read_r_missing(record, options, missing_cells)
+        yield from _record_outcomes(path, record, options, key=f"R{row_number}", line=start_line)
+    if missing_cells:
+        counts = ", ".join(f"{name} {count:,}" for name, count in sorted(missing_cells.items()))
+        yield Notice(str(path), f"{sum(missing_cells.values()):,} cell(s) written NA, as R writes a missing "
+                                f"value, were read as missing ({counts}), not as the text 'NA'")
+
+
+# The document fields whose CSV cell 'NA' is R's missing value: a party or speaker called "NA"
+# counted as a party of its own in stats, trends and keyness (48 rows of the ParlEE sample, the
+# chair's among them). The text is never touched, nor the country ('NA' is Namibia).
+_R_MISSING_FIELDS = ("speaker", "party", "speaker_role", "government", "title", "kind", "organisations",
+                     "url", "date")
+
+
+def _read_r_missing(record: dict[str, Any], options: FileOptions, counts: Counter) -> None:
+    """Empty the cells of ``record``'s document fields that hold R's ``NA``, counting them by field."""
+    for name in _R_MISSING_FIELDS:
+        key = _picked_key(record, name, options)
+        if key is not None and isinstance(record[key], str) and record[key].strip() == "NA":
+            record[key] = ""
+            counts[name] += 1
 
 
 def _repaired_notice(where: str, lines: list[int], encoding: str) -> Notice:
