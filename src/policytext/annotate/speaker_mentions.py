@@ -36,7 +36,7 @@ charity foundation university school hospital police force team club church cour
 THING_NOUNS = frozenset("""
 statement release report memo email letter tweet post study survey poll research data document filing
 analysis review figure figures number numbers record records video footage website note arrest decision
-ruling order plan bill law budget policy proposal
+ruling order plan bill law budget policy proposal act clause amendment petition legislation
 """.split())
 """Nouns that head a speaking document rather than a person: "the statement said" names no one."""
 

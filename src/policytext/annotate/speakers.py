@@ -179,7 +179,7 @@ class SpeakerResolver:
         self.people: dict[str, _Person] = {}
         self._person_of: dict[int, _Person] = {}  # token index -> person, for every token of a mention
         for ent in view.ents:
-            if ent.label_ != "PERSON":
+            if ent.label_ != "PERSON" or _after_determiner(ent):
                 continue
             core = strip_person_name(ent.text)
             if not core:
@@ -380,6 +380,11 @@ class SpeakerResolver:
             # "the Treasury" names it; "a Home Office spokesperson" speaks for it
             return body, "name" if root.ent_type_ in _BODY_LABELS else "role"
         if root.pos_ == "PROPN":
+            determiner = [c for c in root.children if c.dep_ == "det" and c.lower_ in ("the", "this", "that")]
+            if determiner:
+                # "the Bill says", "the Nationality and Borders Act states": a law or document named,
+                # never a person, so "the" stays with it ("Bill" alone reads as a man's name)
+                return "the " + _words(subject.doc[determiner[0].i + 1:root.i + 1]), "role"
             return " ".join(t.text for t in subject if t.pos_ == "PROPN" or t == root), "name"
         if root.pos_ != "NOUN":
             return None, "none"
@@ -533,7 +538,8 @@ class SpeakerResolver:
         for i in range(max(0, ent.start - 3), ent.end):
             token = doc[i]
             if token.pos_ in ("NOUN", "PROPN") and token.dep_ == "compound" and token.head.i in range(ent.start, ent.end) \
-                    and token.is_title and token.lower_ not in MALE_TITLES | FEMALE_TITLES and not token.ent_type_ == "PERSON":
+                    and token.is_title and token.lower_ not in MALE_TITLES | FEMALE_TITLES and not token.ent_type_ == "PERSON" \
+                    and not is_given_name(token):
                 self._roles.append((ent.start_char, token.lemma_.lower(), person))  # "Health Minister Jane Smith"
         phrase = _title_before(ent)
         if phrase:
@@ -656,7 +662,54 @@ def _title_before(ent: Span) -> str:
         words = words[1:]
     if not words or words[-1].pos_ not in ("NOUN", "PROPN") or len(words) > _ROLE_WORDS:
         return ""
+    if is_given_name(words[-1]):
+        return ""  # "Tip O'Neill", "Speaker Tip O'Neill": the word next to the surname is his name, no office
     return "".join(t.text_with_ws for t in words).strip()
+
+
+OFFICE_NOUNS = frozenset("""
+minister secretary president senator governor chancellor speaker leader mayor chairman chairwoman chair
+judge justice general attorney commissioner ambassador director chief officer spokesman spokeswoman
+spokesperson king queen prince princess pope bishop archbishop cardinal rabbi imam reverend dean
+professor doctor coach captain colonel major lieutenant sergeant admiral commander sheriff deputy
+representative congressman congresswoman councillor councilor premier whip lord baroness solicitor
+treasurer auditor inspector superintendent constable chairperson president-elect nominee candidate
+""".split())
+"""Office nouns that stand before a name ("Senator Warren", "Chancellor Merkel"), though the first-name
+table lists many of them as names: with it, :func:`is_given_name` tells them from "Tip" or "Bill"."""
+
+
+def is_given_name(token: Token) -> bool:
+    """True when a word just before a surname is a given name or nickname, not an office.
+
+    A word in quotation marks (Thomas "Tip" O'Neill) is a nickname; a word the registry's
+    first-name table genders that is no office noun (:data:`OFFICE_NOUNS`) is a first name.
+    """
+    doc = token.doc
+    if token.i > 0 and doc[token.i - 1].is_quote or token.i + 1 < len(doc) and doc[token.i + 1].is_quote:
+        return True
+    word = token.lower_.rstrip(".")
+    return word not in OFFICE_NOUNS and first_name_gender(token.text) is not None
+
+
+def _after_determiner(ent: Span) -> bool:
+    """True for a person entity that follows "the"/"this"/"that" and modifies nothing: "the Bill", "the Act".
+
+    A person's name takes no determiner; "the Trump campaign" (a modifier) is left to the noun it modifies.
+    """
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("the", "this", "that") \
+        and ent.root.dep_ not in ("compound", "amod", "nmod", "poss")
+
+
+def is_thing(speaker: str | None) -> bool:
+    """True for a speaker that is a document or law ("report", "the Bill", "the Nationality and Borders Act").
+
+    Such a speaker may report ("the report said"), but he or she is never it.
+    """
+    if not speaker:
+        return False
+    last = speaker.split()[-1].lower()
+    return last in THING_NOUNS or last.rstrip("s") in THING_NOUNS
 
 
 CARRY_GAP = 1000
@@ -706,7 +759,7 @@ def carry_speaker(row: Any, previous: Any, text: str) -> Any:
     if row.cue is None:
         return row._replace(speaker=previous.speaker, resolved_by="chain", speaker_role=previous.speaker_role)
     mention = text[row.speaker_start:row.speaker_end].lower() if row.speaker_start is not None else ""
-    if mention in PERSON_PRONOUNS:
+    if mention in PERSON_PRONOUNS and not (previous.resolved_by in ("role", "chain") and is_thing(previous.speaker)):
         return row._replace(speaker=previous.speaker, resolved_by="chain", speaker_role=previous.speaker_role)
     return row
 

@@ -17,7 +17,7 @@ Every rule was written by people who had read ggt-dev and PolNeAR errors: there 
 on which no rule was read (docs/evaluation.md).
 
 The parse is the slow part; ``--cache-dir`` keeps each set's parsed chunks as a spaCy ``DocBin``
-(``ggt-dev.spacy``, ``polnear-train-every4.spacy``, ``polnear-dev.spacy``) so that a second run
+(``ggt-dev.spacy``, ``polnear-train-every2.spacy``, ``polnear-dev.spacy``) so that a second run
 (another speaker rule) only re-runs the quote finder.
 
 Run it: ``python -m policytext.evaluation.quote_folds [--folds 5] [--cache-dir DIR] [--held-out]``
@@ -270,11 +270,12 @@ def _best(variants: Sequence[SpeakerSettings], per_article: dict[SpeakerSettings
 
 
 CROSS_SPLITS = {"ggt-dev": ("../shared/data/quotes/ggt-dev", "speech", 1),
-                "polnear-train": ("../shared/data/quotes/polnear/train", "attribution", 4)}
+                "polnear-train": ("../shared/data/quotes/polnear/train", "attribution", 2)}
 """The sets speaker settings are chosen over (paths from the project root), each with the scheme it is
-scored by and which of its articles are used (every 1st, every 4th). PolNeAR train is read one
-article in four (210 of 840, every publisher): parsing all of it takes about 10 minutes of CPU,
-and scoring it once per speaker variant as long again, more than a shared 2-core machine gave."""
+scored by and which of its articles are used (every 1st, every 2nd). PolNeAR train is read one
+article in two (420 of 840, every publisher; one in four until 2026-12-02): parsing all of it takes
+about 10 minutes of CPU, and the nested choice over the speaker variants as long again, more than a
+shared 2-core machine gave within a working session."""
 HELD_OUT_SPLIT = ("polnear-dev", "../shared/data/quotes/polnear/dev", "attribution")
 """Scored once, after the choice, with the settings chosen on every article of :data:`CROSS_SPLITS`."""
 
