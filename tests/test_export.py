@@ -232,3 +232,31 @@ def test_exporting_again_removes_the_earlier_exports_files_and_no_others(annotat
     assert code == 0
     assert f"removed {out / 'quotes.jsonl'}: the earlier export's manifest listed it" in err
     assert sorted(p.name for p in out.iterdir()) == ["documents.csv", "manifest.json", "notes.txt"]
+
+
+def test_a_file_of_the_same_name_that_no_export_wrote_is_never_replaced(annotated_corpus, tmp_path, capsys) -> None:
+    # `export --to d` replaced the user's own d/documents.parquet and said only "wrote …"
+    from helpers import run_cli
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "documents.parquet").write_text("my own table", encoding="utf-8")
+    code, _, err = run_cli(capsys, "--corpus", str(annotated_corpus), "export", "--to", str(out))
+    assert code == 1
+    assert err.startswith(f"Error: {out} holds documents.parquet, which no earlier export in this folder wrote "
+                          "(its manifest.json does not list it): export into another folder")
+    assert (out / "documents.parquet").read_text(encoding="utf-8") == "my own table"
+    assert sorted(p.name for p in out.iterdir()) == ["documents.parquet"]
+
+
+def test_an_interrupted_export_can_be_run_again_into_its_folder(annotated_corpus, tmp_path) -> None:
+    out = tmp_path / "out"
+    with policytext.open_corpus(annotated_corpus) as corpus:
+        corpus.export(out, format="csv", tables="documents,quotes")
+        (out / "documents.csv").write_text("half a file", encoding="utf-8")  # as a run stopped mid-way leaves it
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        (out / "manifest.json").write_text(json.dumps({"unfinished": True, "tables": {
+            name: {"file": entry["file"]} for name, entry in manifest["tables"].items()}}), encoding="utf-8")
+        corpus.export(out, format="csv", tables="documents,quotes")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "unfinished" not in manifest and manifest["tables"]["documents"]["rows"] == 4

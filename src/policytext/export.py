@@ -24,10 +24,12 @@ Types are the same in every format; how each format spells them:
 
 ``manifest.json`` is written last beside the tables: the provenance of
 :mod:`policytext.provenance` plus, per table, its file, row count, columns and SHA-256, and how
-many selected documents have no current annotations. A folder without it is an unfinished export.
+many selected documents have no current annotations. While the tables are written it is a manifest
+marked ``"unfinished": true`` that only names them (so an interrupted export can be run again).
 Exporting into the folder of an earlier export removes the files that the earlier manifest listed
 and this export does not write (an old ``sentences.csv`` beside a new manifest would look current);
-no other file of the folder is touched.
+no other file of the folder is touched, and a file of a table's name that no manifest lists (the
+user's own ``documents.csv``) is refused, never replaced.
 """
 from __future__ import annotations
 
@@ -118,11 +120,22 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
     names = parse_tables(tables)
     filter_ = filter_ or DocumentFilter()
     folder = Path(to)
+    planned = {name: f"{name}.{format}" for name in names}
     try:
         folder.mkdir(parents=True, exist_ok=True)
         listed = _listed_files(folder / MANIFEST)
-        # An old manifest would vouch for files this run replaces: a folder without one is unfinished.
-        (folder / MANIFEST).unlink(missing_ok=True)
+        # A file of that name that no export's manifest lists is someone's own: never replaced.
+        theirs = sorted(f for f in planned.values() if f not in listed and (folder / f).exists())
+        if theirs:
+            raise PolicytextError(
+                f"{folder} holds {', '.join(theirs)}, which no earlier export in this folder wrote (its "
+                f"{MANIFEST} does not list {'it' if len(theirs) == 1 else 'them'}): export into another folder, "
+                "or move the file(s) away first")
+        # An old manifest would vouch for files this run replaces: it is replaced at once by one that
+        # lists what this run writes and vouches for nothing, so an interrupted run can be run again.
+        _replace(folder / MANIFEST, lambda handle: handle.write(json.dumps(
+            {"unfinished": True, "tables": {name: {"file": file} for name, file in planned.items()}},
+            indent=2) + "\n"))
     except OSError as err:
         raise PolicytextError(f"cannot write into the export folder {folder}: {err.strerror or err}") from err
     written = [_write_table(store, name, folder, format, filter_) for name in names]
