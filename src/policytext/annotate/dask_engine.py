@@ -583,14 +583,16 @@ class _Coordinator:
         result = read_result(folder)
         documents = read_shard_documents(folder)
         failed = dict(result.failures)
-        current = self._current_hashes([d["id"] for d in documents])
-        keep = [d for d in documents if d["id"] not in failed and current.get(d["id"]) == d["content_sha256"]]
-        changed = len(documents) - len(keep) - len(failed)
-        keep_ids = {d["id"] for d in keep}
         counts = {name: 0 for name in OUTPUT_SCHEMAS}
         now = utc_now()
         started = time.perf_counter()
         with self.store.transaction() as conn:
+            # Read under the write lock: a text changed by another process after this is never
+            # overwritten by the old text's annotations (nor one changed between a read and the lock).
+            current = self._current_hashes([d["id"] for d in documents])
+            keep = [d for d in documents if d["id"] not in failed and current.get(d["id"]) == d["content_sha256"]]
+            changed = len(documents) - len(keep) - len(failed)
+            keep_ids = {d["id"] for d in keep}
             gone = [(d["id"],) for d in keep]
             for table in STORE_TABLES.values():
                 conn.executemany(f"DELETE FROM {table} WHERE doc_id = ?", gone)
