@@ -67,6 +67,18 @@ def test_a_quote_of_the_speaker_in_someone_elses_post_is_not_their_own_words(sot
     assert "only where others quote or name the speaker" in verdict.note
 
 
+def test_a_row_not_found_names_no_speaker_or_source_of_its_closest_passages(sotu):
+    """The blog quoting Hancock is evidence to read, not the answer: a CSV row 'not found | Test Author |
+    its citation' read as if the blog's author had said it (found by a new user checking the seed)."""
+    row = verify_frame(sotu, "We must trust people to try things out", speaker="Hancock").iloc[0]
+    assert row["verdict"] == "not found"
+    assert [row[name] for name in ("speaker", "date", "matched", "diff", "citation", "url", "same_date")] == \
+        [None] * 7
+    assert any(p["relation"] == "quoted" and p["speaker"] == "Test Author" for p in row["passages"])
+    found = verify_frame(sotu, "You are among my oldest friends in Washington", speaker="Kennedy").iloc[0]
+    assert found["verdict"] == "verbatim" and found["speaker"] == "John F. Kennedy" and found["citation"]
+
+
 def test_without_a_speaker_the_best_passage_of_anyone_decides(sotu):
     verdict = verify_quote(sotu, "Once again it is my Constitutional duty to assess the state of the Union")
     assert verdict.verdict == "verbatim" and verdict.best.speaker == "Dwight D. Eisenhower"

@@ -185,7 +185,14 @@ class Verdict:
         return self.passages[0] if self.passages else None
 
     def to_dict(self) -> dict[str, Any]:
-        best = self.best
+        """Return the verdict as one flat row, its passages as a list.
+
+        The row's speaker, date, words, citation and URL are those of the passage the verdict rests
+        on. A quote ``not found`` rests on none: its closest passages (someone else's speech, a blog
+        quoting the speaker) stay in ``passages``, each with its relation, and the row does not
+        name them, so that a table or CSV never reads as if that speaker or source said it.
+        """
+        best = self.best if self.verdict != "not found" else None
         return {
             "id": self.id, "quote": self.quote, "asked_speaker": self.speaker, "verdict": self.verdict,
             "similarity": round(self.similarity, 3), "changes": list(self.changes), "note": self.note,
