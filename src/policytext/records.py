@@ -167,6 +167,10 @@ deputy in the chair)."""
 SIDES = ("government", "opposition")
 """What ``Document.side`` may hold: the side of the speaker's party on the document's day (None: unknown)."""
 
+SIDED_KINDS = ("debate",)
+"""Kinds of document spoken where government and opposition both speak (Hansard, ParlaMint): the
+government in office that day is the speaker's only when the speaker's side or post says so."""
+
 RESOLVED_BY = ("name", "pronoun", "role", "chain", "none")
 """How a speaker was resolved: a name in the mention; a pronoun's antecedent; a role noun or
 description ("the minister", "a Home Office spokesperson"); the previous quote's speaker (a quote

@@ -65,3 +65,15 @@ def commons_corpus(tmp_path_factory) -> Path:
         corpus.collect_files([sentences], country="GB")
         ensure_lemmas(corpus)
     return folder
+
+
+@pytest.fixture(scope="session")
+def hansard_2009_corpus(tmp_path_factory) -> Path:
+    """The shared Commons day of 27 October 2009, collected without a people or posts file: only
+    the ministers the file names by office have a side (the government's); the rest have none."""
+    folder = tmp_path_factory.mktemp("hansard2009") / "corpus"
+    from policytext.collect.hansard import collect_hansard
+
+    with policytext.open_corpus(folder, create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", "debates2009-10-27d.xml")])
+    return folder

@@ -339,3 +339,22 @@ def test_trends_cli_by_term_and_scientific_p_values(capsys, small_corpus: Path) 
     assert "note: 5 group(s) have fewer than 5 documents: 1990 (1)" in err and "--min-documents" in err
     code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", "--adjust", "sidak"])
     assert code == 1 and capsys.readouterr()[1].startswith("Error: cannot adjust p-values by 'sidak'")
+
+
+def test_debate_speeches_are_the_governments_only_when_the_speaker_is_known_to_be(hansard_2009_corpus: Path) -> None:
+    # Without a people file, opposition members and the chair spoke under "Brown government" too:
+    # the government's row counted every speech of the day. Only ministers (named by office) are its.
+    with policytext.open_corpus(hansard_2009_corpus) as corpus:
+        selected = corpus.documents(text=False, limit=60)
+        ministers = int((selected["role"] == "minister").sum())
+        assert 0 < ministers < 60 and set(selected.loc[selected["role"] == "minister", "side"]) == {"government"}
+        with pytest.warns(UserWarning) as caught:
+            trends = theme_trends(corpus, ["trust"], by="government", limit=60)
+    assert list(trends["group"]) == ["Brown government (2007–2010)"]
+    assert list(trends["documents"]) == [ministers]
+    assert trends.attrs["left_out"] == 60 - ministers
+    text = str(caught[0].message)
+    no_party = int(((selected["role"] != "minister") & (selected["role"] != "chair")).sum())
+    assert f"{no_party} whose speaker has no known party or post that day" in text
+    assert "--people people.json --posts ministers.json" in text
+

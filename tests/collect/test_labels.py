@@ -119,6 +119,21 @@ def test_party_keeps_the_source_value(labeller) -> None:
     assert (unknown.party, unknown.source_party) == ("IGV", "IGV")
 
 
+@pytest.mark.parametrize(("party", "kind", "role", "side"), [
+    ("Labour", "debate", None, "government"),
+    ("Con", "debate", None, "opposition"),
+    ("Independent", "debate", None, None),      # sits on no side: never guessed
+    (None, "debate", None, None),
+    ("Labour", "debate", "chair", None),        # the chair sits on no side whatever the party
+    ("Labour", "speech", None, None),           # only debates, where both sides speak, get a side
+])
+def test_a_debate_speech_with_a_party_gets_its_side_that_day(labeller, party, kind, role, side) -> None:
+    # A CSV of Commons speeches gave parties but no sides, so trends by government could not tell
+    # the government's speeches from the opposition's.
+    document = labeller.label(_doc(party=party, kind=kind, role=role, country="GB", date="2009-10-27"))
+    assert document.side == side
+
+
 # ------------------------------------------------------------------------ real corpora
 
 MANIFESTO_UNLABELLED = {"1945": 3, "1951": 3, "1955": 2, "1964": 3, "1970": 3, "1974": 3, "1979": 3, "1997": 16}

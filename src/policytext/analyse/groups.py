@@ -1,6 +1,11 @@
 """Group documents by government, year, quarter, speaker, party, kind, role, side or post, ordered in time.
 
 ``post`` groups by the post(s) the speaker held that day (the ``speaker_role`` column).
+
+``government`` is the government in office on the day, except for speeches in a chamber where
+either side may speak (:data:`~policytext.records.SIDED_KINDS`): such a speech is the government's only when its
+speaker is known to be on the government's side or held a minister's post that day; opposition
+speeches, the chair's, and speeches whose speaker's party is unknown get no government.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import warnings
 import pandas as pd
 
 from policytext.errors import BadQuery, ConfigError
+from policytext.records import SIDED_KINDS
 from policytext.store.filters import check_grouping as _check_grouping
 
 GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "side", "post")
@@ -102,7 +108,51 @@ def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:
         labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 and p != "year" else NO_GROUP
                   for d, p in zip(dates, precisions)]
         return pd.Series(labels, index=frame.index)
-    return frame[_COLUMNS.get(by, by)].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+    labels = frame[_COLUMNS.get(by, by)].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+    if by == "government":
+        labels = labels.where(~_not_the_governments(frame), NO_GROUP)
+    return labels
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Return ``frame[name]`` as lower-case text ("" when missing), or a column of "" when absent."""
+    if name not in frame:
+        return pd.Series("", index=frame.index)
+    return frame[name].fillna("").astype(str).str.casefold()
+
+
+def _not_the_governments(frame: pd.DataFrame) -> pd.Series:
+    """Return which documents are debate speeches not known to be the government's (see the module)."""
+    sided = _column(frame, "kind").isin(SIDED_KINDS)
+    governments = _column(frame, "side").eq("government") | _column(frame, "role").eq("minister")
+    return sided & ~governments
+
+
+def _government_detail(frame: pd.DataFrame, missing) -> str:
+    """Say why debate speeches among the ``missing`` rows have no government, and how to give them one."""
+    rows = frame[missing]
+    not_theirs = _not_the_governments(rows) & _column(rows, "government").ne("")
+    if not not_theirs.any():
+        return ""
+    side, role = _column(rows, "side")[not_theirs], _column(rows, "role")[not_theirs]
+    parts = []
+    opposition = int(side.eq("opposition").sum())
+    if opposition:
+        parts.append(f"{opposition} opposition speech(es)")
+    chair = int((side.eq("") & role.eq("chair")).sum())
+    if chair:
+        parts.append(f"{chair} of the chair")
+    party = _column(rows, "party")[not_theirs]
+    placed = int((side.eq("") & ~role.eq("chair") & party.ne("")).sum())
+    if placed:
+        parts.append(f"{placed} whose speaker's party is on no side that day (or the timeline does not say)")
+    unknown = int((side.eq("") & ~role.eq("chair") & party.eq("")).sum())
+    if unknown:
+        parts.append(f"{unknown} whose speaker has no known party or post that day (give the people and posts "
+                     "files: 'policytext collect hansard FILES --people people.json --posts ministers.json', "
+                     "or 'policytext collect people' then collect the speeches again)")
+    return (f"; of them, debate speeches are the government's only when the speaker is on its side or a "
+            f"minister: {', '.join(parts)}")
 
 
 def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
@@ -110,9 +160,11 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
     """Drop the documents that have no group, unless asked to keep them as the group ``(none)``.
 
     Documents outside every timeline have no government; so have year-only documents whose year
-    spans two governments. Either way they are no government, and counting them as one would
-    enter the G² tests and the charts as a group. A :class:`UnlabelledDocuments` warning says how
-    many there are, and how many of them are dated only by a year or month.
+    spans two governments; so have debate speeches not known to be the government's (opposition,
+    the chair, a speaker of unknown party). Either way they are no government, and counting them as
+    one would enter the G² tests and the charts as a group. A :class:`UnlabelledDocuments` warning
+    says how many there are, how many of them are dated only by a year or month, and how many are
+    debate speeches of each kind (with how to give speakers their parties).
 
     Returns:
         The kept rows of ``frame`` and ``labels``, and how many documents were left out.
@@ -125,6 +177,8 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
     vague = int((precisions[missing].isin(["year", "month"])).sum())
     detail = (f" ({vague} of them dated only by a year or month that spans more than one {by} or lies "
               f"outside the timeline; set their {by} with a field mapping or retag)") if vague and by == "government" else ""
+    if by == "government":
+        detail += _government_detail(frame, missing)
     if include_unlabelled:
         warnings.warn(f"{count} document(s) have no {by}{detail}; they are kept as the group {NO_GROUP!r}",
                       UnlabelledDocuments, stacklevel=_outside_policytext())

@@ -12,19 +12,23 @@ One step, shared by every collector, run when documents are written:
   otherwise the date wins and the disagreement is kept in ``meta["government_disagreement"]``.
 - **party**: the canonical name from :class:`~policytext.collect.parties.PartyAliases`; the
   source's value is kept as ``source_party``.
+- **side**: a debate speech (:data:`~policytext.records.SIDED_KINDS`) whose collector gave no
+  side (nor said why: ``meta["side_unknown"]``) but a party gets its party's side that day (:class:`~policytext.collect.parties.Sides`),
+  so a speech from a CSV of debates is the government's only when its speaker's party governed.
 """
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from policytext.collect.governments import GovernmentAliases, Timelines
-from policytext.collect.parties import PartyAliases
+from policytext.collect.parties import PartyAliases, Sides
 from policytext.errors import ConfigError
-from policytext.records import DATE_PRECISIONS, Document
+from policytext.records import DATE_PRECISIONS, SIDED_KINDS, Document
 
 _REDUCED_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _GOVERNMENT_NOTES = frozenset(("government_disagreement", "government_candidates"))
@@ -130,10 +134,20 @@ class Labeller:
             meta.update(copy.deepcopy(notes))  # each document its own copy of the notes
         source_party = document.source_party or document.party
         party = self.party_aliases.canonical(source_party, country=document.country, day=day)
+        side = document.side
+        # a collector that weighed the side and found none says why (meta side_unknown): kept
+        if side is None and party and (document.kind or "").casefold() in SIDED_KINDS \
+                and "side_unknown" not in meta:
+            side, _ = self._sides.of_speaker(
+                role=document.role, party=party, country=document.country, day=day)
         return document.with_changes(
             date=day, date_precision=precision, government=government,
-            source_government=source_government, party=party,
+            source_government=source_government, party=party, side=side,
             source_party=" ".join(source_party.split()) if source_party else None, meta=meta)
+
+    @functools.cached_property
+    def _sides(self) -> Sides:
+        return Sides(self.timelines, self.party_aliases)
 
     def _dated(self, country: str | None, date: Any, date_precision: str | None,
                source_government: str | None) -> tuple[str | None, str | None, str | None, dict[str, Any]]:
