@@ -358,3 +358,30 @@ def test_debate_speeches_are_the_governments_only_when_the_speaker_is_known_to_b
     assert f"{no_party} whose speaker has no known party or post that day" in text
     assert "--people people.json --posts ministers.json" in text
 
+
+def test_an_ongoing_government_has_an_open_end_not_its_last_document(tmp_path: Path, capsys) -> None:
+    # The Starmer government's period was shown closed at the corpus's last date (2025-03-04).
+    statements = tmp_path / "statements.jsonl"
+    statements.write_text("".join(json.dumps(row) + "\n" for row in [
+        {"text": "We trust the people to decide.", "date": "2024-05-01"},
+        {"text": "Trust in institutions must be rebuilt.", "date": "2024-09-10"},
+        {"text": "Trust is earned through delivery.", "date": "2025-03-04"},
+    ]), encoding="utf-8")
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        corpus.collect_files([statements], country="GB", kind="statement")
+        with pytest.warns(UserWarning, match=r"Starmer government \(2024–\) is still in office: the period has no end"):
+            trends = theme_trends(corpus, ["trust"], by="government")
+    assert list(trends["group"]) == ["Sunak government (2022–2024)", "Starmer government (2024–)"]
+    assert trends["end"].iloc[0] == "2024-07-05" and pd.isna(trends["end"].iloc[1])
+    from policytext.plots import plot_theme_trends
+
+    figure = plot_theme_trends(trends)
+    caption = " ".join(ax.get_xlabel() for ax in figure.axes)
+    assert "Still in office, drawn to" in caption and "Starmer government (2024–)" in caption
+    code = main(["--corpus", str(folder), "trends", "trust", "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["group"], r["end"]) for r in rows][-1] == ("Starmer government (2024–)", "")
+    assert "still in office" in err

@@ -34,6 +34,10 @@ class UnlabelledDocuments(GroupNotice):
     """Some selected documents have no group (no government, party…) and were left out or kept."""
 
 
+class OngoingGroups(GroupNotice):
+    """Some groups are governments still in office: their period has no end yet."""
+
+
 class SmallGroups(GroupNotice):
     """Some groups have too few documents for an interval, or for a comparison to mean much."""
 
@@ -192,9 +196,11 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
 def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) -> pd.DataFrame:
     """Return each group's ``start`` and ``end`` (ISO dates) and its order in time.
 
-    Governments take their dates from the timelines (their term of office); years and quarters
-    their calendar span; other groups the dates of their first and last documents. Groups without
-    dates come last, by name.
+    Governments take their dates from the timelines (their term of office; an ongoing one has no
+    ``end``, ``None``, never the date of its last document, which would read as a closed term);
+    years and quarters their calendar span; other groups the dates of their first and last
+    documents. Groups without dates come last, by name. An :class:`OngoingGroups` notice names
+    the ongoing governments.
     """
     rows = []
     starts = timelines.order() if by == "government" else {}
@@ -209,7 +215,8 @@ def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) ->
         own = sorted(d for d in dates[mask] if d)
         first, last = (own[0], own[-1]) if own else (None, None)
         if by == "government" and group in starts:
-            start, end = starts[group], ends.get(group) or last
+            # an ongoing government's term has no end yet: its last document is not its end
+            start, end = starts[group], ends.get(group)
         elif by == "year" and group != NO_GROUP:
             start, end = f"{group}-01-01", f"{group}-12-31"
         elif by == "quarter" and group != NO_GROUP:
@@ -220,6 +227,11 @@ def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) ->
             start, end = first, last
         rows.append({"group": group, "start": start, "end": end})
     periods = pd.DataFrame(rows, columns=["group", "start", "end"])
+    ongoing = [row["group"] for row in rows if by == "government" and row["group"] in starts and not row["end"]]
+    if ongoing:
+        warnings.warn(f"{', '.join(ongoing)} {'is' if len(ongoing) == 1 else 'are'} still in office: the period has "
+                      f"no end (end is empty), and its figures cover the documents so far, not a whole term",
+                      OngoingGroups, stacklevel=_outside_policytext())
     periods["_key"] = periods["start"].fillna("9999")
     periods = periods.sort_values(["_key", "group"]).drop(columns="_key").reset_index(drop=True)
     return periods

@@ -66,10 +66,39 @@ def abbreviations(names: list[str]) -> dict[str, str]:
     return found
 
 
+def ongoing_groups(frame: pd.DataFrame) -> list[str]:
+    """Return the groups of ``frame`` that have a start but no end: governments still in office.
+
+    >>> ongoing_groups(pd.DataFrame({"group": ["A", "B"], "start": ["2017-01-20", "2025-01-20"],
+    ...                              "end": ["2021-01-20", None]}))
+    ['B']
+    """
+    if frame is None or frame.empty:
+        return []
+    found = [g for g, s, e in zip(frame["group"], frame["start"], frame["end"])
+             if g != NO_GROUP and isinstance(g, str) and parse_date(s) is not None and parse_date(e) is None]
+    return list(dict.fromkeys(found))
+
+
+def close_ongoing(frame: pd.DataFrame, today: dt.date | None = None) -> pd.DataFrame:
+    """Return ``frame`` with the open end of each ongoing group drawn to ``today`` (default: the date
+    the chart is made), never to its last document: the term is still running."""
+    ongoing = ongoing_groups(frame)
+    if not ongoing:
+        return frame
+    day = (today or dt.date.today()).isoformat()
+    closed = frame.copy()
+    mask = closed["group"].isin(ongoing) & closed["end"].map(lambda e: parse_date(e) is None)
+    closed["end"] = closed["end"].astype(object).where(~mask, [max(day, str(s)[:10]) for s in closed["start"]])
+    return closed
+
+
 def band_periods(periods: pd.DataFrame) -> pd.DataFrame:
-    """Return the periods to draw: one row per government with both dates, no '(none)' group."""
+    """Return the periods to draw: one row per government with both dates (an ongoing one's end is
+    today, see :func:`close_ongoing`), no '(none)' group."""
     if periods is None or periods.empty:
         return pd.DataFrame(columns=["group", "start", "end"])
+    periods = close_ongoing(periods)
     kept = periods[(periods["group"] != NO_GROUP) & periods["group"].notna()]
     kept = kept[[parse_date(s) is not None and parse_date(e) is not None for s, e in zip(kept["start"], kept["end"])]]
     return kept.drop_duplicates("group")[["group", "start", "end"]].reset_index(drop=True)

@@ -1,6 +1,7 @@
 """Theme rates by group: over time with the governments beneath the axis, or as dots with intervals."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from matplotlib.lines import Line2D
 
 from policytext.analyse.groups import NO_GROUP
 from policytext.errors import ConfigError
-from policytext.plots.bands import (band_periods, count_lanes, draw_band, lane_height, make_room, parse_date,
-                                    shade_periods, wrap_caption)
+from policytext.plots.bands import (band_periods, close_ongoing, count_lanes, draw_band, lane_height, make_room,
+                                    ongoing_groups, parse_date, shade_periods, wrap_caption)
 from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style,
                                      distinct_colours, finish, new_figure, resolve_grouping)
 
@@ -150,8 +151,12 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
     """Draw one line of points with intervals per ``series`` on a date axis, the band beneath."""
     # Documents without a government (kept as '(none)') span no term: a point at the middle of
     # their dates would read as a period, so they are left off the axis and said so beneath it.
+    ongoing = ongoing_groups(frame)
+    frame = close_ongoing(frame)
     dated = frame.dropna(subset=["start", "end"])
     notes = []
+    if ongoing:
+        notes.append(f"Still in office, drawn to {dt.date.today().isoformat()} (no end yet): {', '.join(ongoing)}")
     undrawn = frame[(frame["group"] == NO_GROUP) | frame["start"].isna() | frame["end"].isna()]
     if not undrawn.empty:
         counts = undrawn.drop_duplicates("group")
