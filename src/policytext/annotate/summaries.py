@@ -20,10 +20,77 @@ counted quotes ("Skills Minister"), or None."""
 _GROUPS = {"government": "d.government", "party": "d.party", "speaker": "d.speaker", "kind": "d.kind"}
 
 
+_NAME_SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv"))
+
+
+def _surname(name: str) -> str:
+    """Return the last word of a person's name, past a suffix ("Jr."), lower-cased.
+
+    >>> _surname("Martin Luther King Jr."), _surname("Putin")
+    ('king', 'putin')
+    """
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _NAME_SUFFIXES:
+        words.pop()
+    return words[-1].lower() if words else ""
+
+
+def surname_aliases(conn: Any) -> dict[str, str]:
+    """Return each one-word person name of the store mapped to the one full name it stands for.
+
+    Within a document a surname is already joined to its full name ("Putin" after "Vladimir
+    Putin"); across documents it is not, so a listing showed "Putin" and "Vladimir Putin" as two
+    people. A one-word name joins the full name of the store that ends with it only when exactly
+    one does, and nothing says they differ: no document names both apart (a document that kept
+    "Biden" apart from "Jill Biden" had a reason), and no office or honorific of the surname's
+    mentions is missing from the full name's ("Vice President Biden" is not shown to be "Jill
+    Biden"; "Mr Smith" is not "Jane Smith"). Two full names with the surname ("George W. Bush",
+    "George H. W. Bush") leave it alone: never a guess. Only listings use this; stored mentions
+    keep their names.
+    """
+    from policytext.annotate.entities import person_title  # spaCy's import only when names are listed
+
+    names: dict[str, set[tuple[str | None, str | None]]] = {}
+    for name, text in conn.execute("SELECT DISTINCT name, text FROM entities WHERE label = 'PERSON'"):
+        if name:
+            names.setdefault(name, set()).add(person_title(text))
+    full_by_surname: dict[str, list[str]] = {}
+    for name in names:
+        if len(name.split()) > 1:
+            full_by_surname.setdefault(_surname(name), []).append(name)
+    pairs = {}
+    for name, titles in names.items():
+        if len(name.split()) != 1:
+            continue
+        full = full_by_surname.get(name.lower(), [])
+        if len(full) != 1:
+            continue
+        offices = {office for office, _ in names[full[0]] if office}
+        genders = {gender for _, gender in names[full[0]] if gender}
+        if any(office and office not in offices for office, _ in titles):
+            continue
+        if len(genders | {gender for _, gender in titles if gender}) > 1:
+            continue
+        pairs[name] = full[0]
+    if not pairs:
+        return {}
+    involved = set(pairs) | set(pairs.values())
+    in_document: dict[str, set[str]] = {}
+    for doc_id, name in conn.execute("SELECT DISTINCT doc_id, name FROM entities WHERE label = 'PERSON'"):
+        if name in involved:
+            in_document.setdefault(doc_id, set()).add(name)
+    apart = {short for present in in_document.values() for short in present
+             if short in pairs and pairs[short] in present}
+    return {short: full for short, full in pairs.items() if short not in apart}
+
+
 @strict_options
 def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20, by: str | None = None,
                    **filters: Any) -> pd.DataFrame:
     """Return the most mentioned entities (normalised names), overall or per group.
+
+    A one-word person name that can only be one full name of the corpus is counted under it
+    (:func:`surname_aliases`): "Putin" in one speech and "Vladimir Putin" in another are one row.
 
     Args:
         corpus: an annotated corpus.
@@ -48,10 +115,17 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
         params.append(label.upper())
     group = f"COALESCE({_GROUPS[by]}, '(none)') AS {by}, " if by else ""
     group_by = "1, 2, 3" if by else "1, 2"
-    sql = (f"SELECT {group}e.name AS name, e.label AS label, COUNT(*) AS mentions, "
-           f"COUNT(DISTINCT e.doc_id) AS documents FROM entities e JOIN documents d ON d.id = e.doc_id "
+    aliases = surname_aliases(corpus.store.conn) if label is None or label.upper() == "PERSON" else {}
+    # a surname standing for the corpus's one full name of it is counted under the full name
+    # (see surname_aliases); the mentions stored keep their own names
+    alias_sql = "WITH alias(short, full) AS (VALUES " + ", ".join("(?, ?)" for _ in aliases) + ") " if aliases else ""
+    name_sql = "COALESCE(alias.full, e.name)" if aliases else "e.name"
+    join_sql = " LEFT JOIN alias ON e.label = 'PERSON' AND alias.short = e.name" if aliases else ""
+    sql = (f"{alias_sql}SELECT {group}{name_sql} AS name, e.label AS label, COUNT(*) AS mentions, "
+           f"COUNT(DISTINCT e.doc_id) AS documents FROM entities e JOIN documents d ON d.id = e.doc_id{join_sql} "
            f"WHERE {where} GROUP BY {group_by}")
-    frame = pd.read_sql_query(sql, corpus.store.conn, params=params)
+    frame = pd.read_sql_query(sql, corpus.store.conn,
+                              params=[value for pair in aliases.items() for value in pair] + params)
     columns = ([by] if by else []) + ENTITY_COUNT_COLUMNS
     if frame.empty:
         return pd.DataFrame(columns=columns)
