@@ -152,3 +152,24 @@ def test_blank_sentences_are_left_out_of_a_chunk(pipeline):
     expected = [(s.start_char + 7, s.end_char + 7) for s in doc.sents if s.text.strip()]
     assert read_chunk(doc, 7).sentences == expected
     assert [text[a - 7:b - 7].strip() for a, b in expected] == ["Taxes rose.", "We will win."]
+
+
+def test_a_study_figures_or_a_number_are_no_speaker_on_a_real_govuk_statement(pipeline):
+    # The shared GOV.UK oral statement on stop and search gave "study into the use of stop" as a
+    # speaker ("HMIC’s study into the use of stop and search revealed that …"), and "Official
+    # figures" and "% of people" too: a description headed by a document, figures or a number.
+    import json
+
+    from helpers import shared_data
+    from policytext.annotate.extract import TextItem, annotate_texts
+    from policytext.collect.govuk import parse_content_item
+
+    item = json.loads(shared_data("govuk", "speech", "best-practice-oral-statement.json").read_text(encoding="utf-8"))
+    document = parse_content_item(item)
+    [(_, annotation)] = list(annotate_texts([TextItem("t", document.text, kind=document.kind)], pipeline))
+    by_mention = {q.speaker_mention: q for q in annotation.quotes}
+    assert {"HMIC’s study", "Official figures", "The inspectorate"} <= set(by_mention)
+    assert by_mention["HMIC’s study"].speaker is None and by_mention["HMIC’s study"].resolved_by == "none"
+    assert by_mention["Official figures"].speaker is None
+    assert not any(q.speaker and "%" in q.speaker for q in annotation.quotes)
+    assert by_mention["The inspectorate"].speaker == "inspectorate"  # a body of people still speaks

@@ -19,7 +19,7 @@ from typing import IO, Any, Iterator
 from policytext.annotate.entities import PeopleNames, resolve_person, strip_person_name, with_title_before
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
-from policytext.annotate.speaker_mentions import MentionTable
+from policytext.annotate.speaker_mentions import THING_NOUNS, MentionTable
 from policytext.annotate.speakers import carry_speaker, resolve_first_name, resolve_in_document
 from policytext.lemma_stream import lemma_stream
 from policytext.records import Claim, Entity, Quote, Sentence
@@ -280,6 +280,10 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
                               at=start) if label == "PERSON" else name
         result.entities.append(Entity(doc_id, start, end, label, surface, full))
     for row in chunk.quotes:
+        if row.speaker is not None and _names_a_thing(row, text):
+            # "HMIC’s study into the use of stop and search revealed …": a study, figures or a
+            # number reports, but is no speaker (its words would be cited as someone's)
+            row = row._replace(speaker=None, resolved_by="none", speaker_role=None)
         start, end, name, sp_start, sp_end = row.start, row.end, row.speaker, row.speaker_start, row.speaker_end
         if name is not None and (name in person_texts or _looks_like_person_name(name)):
             mention = with_title_before(text, sp_start, text[sp_start:sp_end]) if sp_start is not None else ""
@@ -306,6 +310,29 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
         result.claims.append(Claim(doc_id, start, end, text[start:end], float(score), tuple(types),
                                    tuple((t, s, e) for t, s, e in triggers), said_by))
     return result
+
+
+_MENTION_WORD = re.compile(r"[\w%]+")
+
+
+def _names_a_thing(row: QuoteRow, text: str) -> bool:
+    """True when a quote's speaker is a description whose head is a document, a figure or a number.
+
+    Only descriptions ("the inspectorate", resolved by ``role``) under the ``speech`` scheme, whose
+    speakers are people and bodies; the ``attribution`` scheme counts "the report said" as a source.
+    The mention ends at its head noun ("HMIC’s study", "Official figures", "only 38%").
+
+    >>> row = QuoteRow(0, 5, "study into the use of stop", 10, 22, "revealed", "indirect", 0.8, "role")
+    >>> _names_a_thing(row, "0123456789HMIC’s study revealed")
+    True
+    """
+    if row.scheme != "speech" or row.resolved_by != "role" or row.speaker_start is None or row.speaker_end is None:
+        return False
+    words = _MENTION_WORD.findall(text[row.speaker_start:row.speaker_end])
+    if not words:
+        return False
+    head = words[-1].lower()
+    return head in THING_NOUNS or head.rstrip("s") in THING_NOUNS or any(c.isdigit() for c in head)
 
 
 def _looks_like_person_name(name: str) -> bool:
