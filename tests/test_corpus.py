@@ -1,6 +1,7 @@
 """The notebook API over a corpus folder: documents, stats, failures, ids given twice and users' own timelines."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import policytext
@@ -230,3 +231,19 @@ def test_date_bounds_at_the_edges_of_the_calendar(sixties) -> None:
         for bad in ("\u0661\u0669\u0666\u0662", "0000-05", "1962-00"):  # ١٩٦٢ used to be compared as text
             with pytest.raises(BadQuery):
                 corpus.documents(until=bad)
+
+
+def test_documents_side_and_role_are_categorical_with_every_value(tmp_path) -> None:
+    # documents() gave side and role as object columns: a count by side showed only the sides
+    # present, and a notebook could not tell the vocabulary from the frame.
+    from policytext.collect.hansard import collect_hansard
+
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", "debates2009-10-27d.xml")])
+        frame = corpus.documents(text=False)
+    assert isinstance(frame["side"].dtype, pd.CategoricalDtype)
+    assert list(frame["side"].cat.categories) == ["government", "opposition"]
+    assert list(frame["role"].cat.categories)[:4] == ["minister", "shadow", "backbencher", "chair"]
+    counts = frame["side"].value_counts()
+    assert counts["opposition"] == 0 and counts["government"] == int((frame["role"] == "minister").sum()) > 0
+    assert frame["side"].isna().sum() == len(frame) - counts["government"]  # unknown stays missing

@@ -13,6 +13,7 @@ from policytext.config import Config, resolve_config
 from policytext.errors import BadQuery, CorpusNotFound
 from policytext.export import export_tables, parse_tables
 from policytext.provenance import attach_provenance, build_provenance
+from policytext.records import ROLES, SIDES
 from policytext.store import DocumentFilter, Store, WriteReport, iter_document_rows
 from policytext.store.edits import (
     DeleteReport,
@@ -36,7 +37,8 @@ DOCUMENT_FRAME_COLUMNS = [
 day of the year or month when ``date_precision`` is ``year`` or ``month``), ``party`` and
 ``government`` the canonical labels (``government`` missing outside every timeline) and
 ``source_party``/``source_government`` the values the source gave, ``organisations`` a list of
-names, ``words`` a whitespace word count."""
+names, ``words`` a whitespace word count. ``side`` and ``role`` are categorical, their categories
+:data:`~policytext.records.SIDES` and :data:`~policytext.records.ROLES` (missing: unknown)."""
 
 FAILURE_FRAME_COLUMNS = ["stage", "source", "item", "line", "reason", "attempts", "first_recorded_at",
                          "recorded_at", "cleared_at"]
@@ -157,7 +159,13 @@ class Corpus:
         filter_ = DocumentFilter.from_options(**filters).check_values(self.store.conn)
         columns = [c for c in DOCUMENT_FRAME_COLUMNS if text or c != "text"]
         rows = list(iter_document_rows(self.store, filter_, columns=["id"] + [c for c in columns if c != "id"]))
-        return attach_provenance(pd.DataFrame(rows, columns=columns), self, "documents", filters, text=text)
+        frame = pd.DataFrame(rows, columns=columns)
+        for column, vocabulary in (("side", SIDES), ("role", ROLES)):
+            # closed vocabularies: categorical, every value listed even when no document has it
+            # (a value outside the vocabulary is kept as a category of its own, never dropped)
+            present = sorted({v for v in frame[column] if isinstance(v, str)} - set(vocabulary))
+            frame[column] = pd.Categorical(frame[column], categories=[*vocabulary, *present])
+        return attach_provenance(frame, self, "documents", filters, text=text)
 
     @strict_options
     def count_documents(self, **filters: Any) -> int:

@@ -8,6 +8,7 @@ Abbreviations are spelt out under the band. Documents without a government have 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -102,6 +103,19 @@ def band_periods(periods: pd.DataFrame) -> pd.DataFrame:
     kept = periods[(periods["group"] != NO_GROUP) & periods["group"].notna()]
     kept = kept[[parse_date(s) is not None and parse_date(e) is not None for s, e in zip(kept["start"], kept["end"])]]
     return kept.drop_duplicates("group")[["group", "start", "end"]].reset_index(drop=True)
+
+
+def terms_overlap(trends: pd.DataFrame) -> bool:
+    """Say whether two groups' terms overlap (governments of two countries), so no line may join them.
+
+    Example:
+        >>> terms_overlap(pd.DataFrame({"group": ["A", "B"], "start": ["2009-01-20", "2010-05-11"],
+        ...                             "end": ["2017-01-20", "2015-05-08"]}))
+        True
+    """
+    terms = band_periods(trends[["group", "start", "end"]]).sort_values("start")
+    starts, ends = list(terms["start"]), list(terms["end"])
+    return any(later < end for later, end in zip(starts[1:], itertools.accumulate(ends, max)))
 
 
 def shade_periods(ax, periods: pd.DataFrame) -> None:

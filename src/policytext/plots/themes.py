@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ from matplotlib.lines import Line2D
 from policytext.analyse.groups import NO_GROUP
 from policytext.errors import ConfigError
 from policytext.plots.bands import (band_periods, close_ongoing, count_lanes, draw_band, lane_height, make_room,
-                                    ongoing_groups, parse_date, shade_periods, wrap_caption)
+                                    ongoing_groups, parse_date, shade_periods, terms_overlap, wrap_caption)
 from policytext.plots.figure import (TIME_GROUPINGS, ChartFigure, ChartSize, chart_size, chart_style,
                                      distinct_colours, finish, new_figure, resolve_grouping)
 
@@ -75,19 +74,6 @@ def plot_theme_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
         else:
             figure = draw_categories(trends, size=size, title=title or f"Themes by {by}")
     return finish(figure, path)
-
-
-def terms_overlap(trends: pd.DataFrame) -> bool:
-    """Say whether two groups' terms overlap (governments of two countries), so no line may join them.
-
-    Example:
-        >>> terms_overlap(pd.DataFrame({"group": ["A", "B"], "start": ["2009-01-20", "2010-05-11"],
-        ...                             "end": ["2017-01-20", "2015-05-08"]}))
-        True
-    """
-    terms = band_periods(trends[["group", "start", "end"]]).sort_values("start")
-    starts, ends = list(terms["start"]), list(terms["end"])
-    return any(later < end for later, end in zip(starts[1:], itertools.accumulate(ends, max)))
 
 
 def _interval_split(rows: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.ndarray]:

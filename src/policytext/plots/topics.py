@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 
 from policytext.errors import ConfigError
-from policytext.plots.bands import parse_date, short_name
+from policytext.plots.bands import parse_date, short_name, terms_overlap
 from policytext.plots.figure import (ChartFigure, ChartSize, chart_size, chart_style, distinct_colours, finish,
                                      new_figure, resolve_grouping)
 
@@ -48,7 +48,8 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
 
     Panels share both axes, so shares compare across topics. Groups by year or quarter are on a
     date axis; governments, speakers, parties and kinds are in their table order, named beneath
-    the bottom panels.
+    the bottom panels. Governments of two countries (terms that overlap) are points with their
+    intervals, never joined by a line from one country's government to the other's.
 
     Args:
         trends: the frame of :func:`~policytext.analyse.topics.topic_trends`.
@@ -69,6 +70,7 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
     if frame.empty:
         raise ConfigError(f"nothing to plot: the table has none of the topics {list(topics)}")
     on_dates = by in ("year", "quarter")
+    joined = not (by == "government" and terms_overlap(frame))
     if on_dates:
         frame = frame.dropna(subset=["start", "end"])
     groups = list(dict.fromkeys(frame["group"]))
@@ -94,8 +96,15 @@ def plot_topic_trends(trends: pd.DataFrame, path: str | Path | None = None, *, b
             share = topic["share"].to_numpy(dtype=float)
             low, high = topic["share_low"].to_numpy(dtype=float), topic["share_high"].to_numpy(dtype=float)
             colour = colours[index]
-            ax.fill_between(x, low, high, color=colour, alpha=0.22, linewidth=0, zorder=2)
-            ax.plot(x, share, color=colour, marker="o", zorder=3)
+            if joined:
+                ax.fill_between(x, low, high, color=colour, alpha=0.22, linewidth=0, zorder=2)
+                ax.plot(x, share, color=colour, marker="o", zorder=3)
+            else:
+                # two countries' governments: a point and its interval each, no line from one
+                # country's government to the other's
+                bars = np.vstack([share - low, high - share])
+                ax.errorbar(x, share, yerr=np.where(np.isnan(bars), 0.0, bars), color=colour, marker="o",
+                            linestyle="none", elinewidth=1.2, capsize=0, zorder=3)
             no_interval = np.isnan(low) | np.isnan(high)
             if no_interval.any():
                 ax.plot(x[no_interval], share[no_interval], linestyle="none", marker="o",
