@@ -103,18 +103,21 @@ class Corpus:
 
     def write(self, outcomes: Iterable[Any], *, stage: str, progress: ProgressHook | None = None,
               on_duplicate_id: str = "error", item_key: Callable[[str], str] | None = None,
-              batch_size: int | None = None) -> WriteReport:
+              batch_size: int | None = None, duplicate_texts: str | None = None) -> WriteReport:
         """Write the outcomes of a collector (documents, failures, skips) in batches.
 
         ``on_duplicate_id`` says what to do with an id given twice in the run (see
         :data:`~policytext.collect.base.ON_DUPLICATE_ID`); ``item_key`` names items in the
         ``failures`` table (see :func:`~policytext.collect.base.write_outcomes`); ``batch_size``
-        outcomes go in each transaction (default: the ``write_batch_size`` setting).
+        outcomes go in each transaction (default: the ``write_batch_size`` setting);
+        ``duplicate_texts`` (``"hold"``, ``"allow"``, or ``None`` not to look) says what to do with
+        a text found again under another id (see :func:`~policytext.collect.base.write_outcomes`).
         """
         started = utc_now()
         report = write_outcomes(self.store, outcomes, stage=stage, timelines=self.timelines, labeller=self.labeller,
                                 batch_size=batch_size or self.config.write_batch_size, progress=progress,
-                                on_duplicate_id=on_duplicate_id, item_key=item_key)
+                                on_duplicate_id=on_duplicate_id, item_key=item_key,
+                                duplicate_texts=duplicate_texts)
         if (report.collected or report.updated) and has_people(self.store):
             # speakers of the new documents meet the person table loaded by `collect people`
             from policytext.collect.people import link_documents
@@ -135,7 +138,8 @@ class Corpus:
         return collect_sotu(self, since=since, until=until, progress=progress)
 
     def collect_files(self, paths: Iterable[str | Path], *, progress: ProgressHook | None = None,
-                      on_duplicate_id: str = "error", **options: Any) -> WriteReport:
+                      on_duplicate_id: str = "error", allow_duplicates: bool = False,
+                      **options: Any) -> WriteReport:
         """Collect local files: :func:`policytext.collect.files.collect_files` on this corpus.
 
         An id given twice in the run (``-f id=COLUMN`` values that repeat) fails for the repeat
@@ -144,7 +148,8 @@ class Corpus:
         """
         from policytext.collect.files import collect_files
 
-        return collect_files(self, paths, progress=progress, on_duplicate_id=on_duplicate_id, **options)
+        return collect_files(self, paths, progress=progress, on_duplicate_id=on_duplicate_id,
+                             allow_duplicates=allow_duplicates, **options)
 
     # ------------------------------------------------------------------ read
 

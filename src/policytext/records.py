@@ -167,6 +167,11 @@ deputy in the chair)."""
 SIDES = ("government", "opposition")
 """What ``Document.side`` may hold: the side of the speaker's party on the document's day (None: unknown)."""
 
+MIN_WORDS_FOR_DUPLICATE = 50
+"""The fewest words a text needs to count as a copy of another document's: shorter ones repeat
+honestly ("I beg to move.", "Hear, hear."), each a speech of its own. The web collectors' threshold
+for near duplicates is the same."""
+
 SIDED_KINDS = ("debate",)
 """Kinds of document spoken where government and opposition both speak (Hansard, ParlaMint): the
 government in office that day is the speaker's only when the speaker's side or post says so."""

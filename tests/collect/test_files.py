@@ -570,9 +570,11 @@ def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
     path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
     with open_corpus(corpus_dir, create=True) as corpus:
         report = corpus.collect_files([path], encoding="cp1252", country="GB", date_order="dmy")
-        assert corpus.count_documents() == 5496
+        # 102 rows of 50 words or more repeat another row's sentence (coded again under another
+        # topic): each text is stored once, the other rows' addresses recorded and said
+        assert corpus.count_documents() == 5394
         texts = corpus.documents(text=True)["text"]
-    assert (report.collected, report.failed) == (5496, 0)
+    assert (report.collected, report.duplicate, report.failed) == (5394, 102, 0)
     # lines end \r\r\n, so physical line n (counting each \r) is CSV row n // 2 + 1
     assert [notice.as_dict() for notice in report.notices] == [{
         "item": str(path), "line": None,
@@ -580,7 +582,11 @@ def test_real_mixed_encoding_parlee_csv(corpus_dir) -> None:
                   "speaker 2), not as the text 'NA'"}, {
         "item": str(path), "line": None,
         "reason": "the file mixes encodings: 7 line(s) not valid UTF-8 were read as cp1252 "
-                  "(lines 91, 597, 1709, 2199, 4915, 5289, 8229), the others as UTF-8"}]
+                  "(lines 91, 597, 1709, 2199, 4915, 5289, 8229), the others as UTF-8"}, {
+        "item": "duplicates", "line": None,
+        "reason": "102 document(s) repeat exactly the text of another under another id and were not stored "
+                  "again (counted twice, they would double every count): 'policytext duplicates' lists their "
+                  "addresses; collect with --allow-duplicates (allow_duplicates=True) to keep every copy"}]
     assert texts.str.contains("\u2019").sum() > 0 and not texts.str.contains("\ufffd").any()
 
 
@@ -599,8 +605,10 @@ def test_real_manifestos_kind_option_beats_the_type_column(corpus_dir) -> None:
     with open_corpus(corpus_dir, create=True) as corpus:
         report = corpus.collect_files([path], kind="manifesto", country="GB")
         kinds = corpus.documents(text=False)["kind"].value_counts().to_dict()
-    assert report.collected == 101
-    assert kinds == {"manifesto": 101}
+    # 101 rows, but the 1959 Labour row's text is the 1959 Conservative manifesto's, word for word:
+    # stored once, the row listed by 'policytext duplicates'
+    assert (report.collected, report.duplicate) == (100, 1)
+    assert kinds == {"manifesto": 100}
 
 
 def test_real_manifestos_type_column_mapped_or_ignored() -> None:
@@ -651,7 +659,7 @@ def test_collect_files_command_takes_kind_and_an_empty_field(tmp_path, capsys) -
     assert code == 0, capsys.readouterr().err
     with open_corpus(corpus) as opened:
         frame = opened.documents(text=False)
-    assert frame["kind"].tolist() == ["manifesto"] * 101
+    assert frame["kind"].tolist() == ["manifesto"] * 100  # and the 1959 Labour row, a copy, held back
     assert frame["date"].isna().all()  # -f date= : the Year column is ignored
 
 
@@ -717,3 +725,37 @@ def test_a_json_array_notes_which_record_has_the_bad_date(tmp_path) -> None:
 def test_a_non_positive_file_size_cap_is_refused(size) -> None:
     with pytest.raises(ConfigError, match="positive number of bytes"):
         FileOptions(max_file_bytes=size)
+
+
+def test_the_same_text_under_two_ids_is_stored_once_and_said(tmp_path, capsys) -> None:
+    # The seed post collected as two files was kept twice without a note, and every count doubled.
+    from helpers import run_cli
+    from policytext.analyse.trends import theme_trends
+
+    text = shared_data("seed", "trust-to-try-things-out.txt").read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    for name in ("post.txt", "post-copy.txt"):
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    folder = tmp_path / "corpus"
+    code, out, err = run_cli(capsys, "--corpus", str(folder), "collect", "files", str(tmp_path / "in"), "--country", "GB")
+    assert code == 0
+    assert "1 collected" in out + err and "1 duplicate" in out + err
+    assert "repeat exactly the text of another under another id and were not stored again" in out + err
+    with open_corpus(folder) as corpus:
+        assert corpus.count_documents() == 1
+    code, out, _ = run_cli(capsys, "--corpus", str(folder), "duplicates", "--format", "json")
+    assert code == 0 and [row["method"] for row in json.loads(out)] == ["exact"]
+    # collecting again changes nothing: the kept copy is unchanged, the other still a location
+    with open_corpus(folder) as corpus:
+        again = corpus.collect_files([tmp_path / "in"], country="GB")
+        assert (again.collected, again.unchanged, again.duplicate, corpus.count_documents()) == (0, 1, 1, 1)
+
+    # kept on purpose, both are stored, and trends count the text once, saying so
+    kept = tmp_path / "kept"
+    with open_corpus(kept, create=True) as corpus:
+        report = corpus.collect_files([tmp_path / "in"], country="GB", allow_duplicates=True)
+        assert (report.collected, report.duplicate, corpus.count_documents()) == (2, 0, 2)
+        assert any("were kept (--allow-duplicates)" in n.reason for n in report.notices)
+        with pytest.warns(UserWarning, match="1 selected document\\(s\\) repeat exactly the text"):
+            trends = theme_trends(corpus, ["trust"], by="kind", include_unlabelled=True)
+    assert int(trends["documents"].sum()) == 1

@@ -150,7 +150,8 @@ def _unlabelled_by_year(corpus) -> dict[str, int]:
 def test_year_only_manifestos_get_no_government_when_the_year_spans_two(tmp_path: Path) -> None:
     path = shared_data("corpora", "uk", "manifestos-1945-2005.jsonl")
     with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
-        report = corpus.collect_files([path], kind="manifesto")
+        # every row, the 1959 Labour copy of the Conservative text too: this tests the labels
+        report = corpus.collect_files([path], kind="manifesto", allow_duplicates=True)
         assert (report.collected, report.failed) == (101, 0)
         conn = corpus.store.conn
         assert [tuple(r) for r in conn.execute("SELECT date_precision, COUNT(*) FROM documents GROUP BY 1")] == [("year", 101)]
@@ -217,7 +218,7 @@ def test_each_party_value_of_the_real_corpora_maps_to_one_name(tmp_path: Path, n
     path = shared_data("corpora", "uk", name)
     options, expected = PARTIES[name]
     with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
-        report = corpus.collect_files([path], **options)
+        report = corpus.collect_files([path], allow_duplicates=True, **options)  # every row's party
         assert report.failed == 0
         parties = dict(corpus.store.conn.execute("SELECT party, COUNT(*) FROM documents GROUP BY 1"))
         raw = corpus.store.conn.execute("SELECT COUNT(*) FROM documents WHERE source_party IS NULL").fetchone()[0]
@@ -230,7 +231,7 @@ def test_parlee_parties_through_the_cli(tmp_path: Path, capsys) -> None:
     path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
     corpus = str(tmp_path / "corpus")
     assert main(["--corpus", corpus, "collect", "files", str(path), "--country", "GB",
-                 "--encoding", "latin-1"]) == 0
+                 "--encoding", "latin-1", "--allow-duplicates"]) == 0  # every row's party
     capsys.readouterr()
     with policytext.open_corpus(corpus) as opened:
         parties = dict(opened.store.conn.execute("SELECT party, COUNT(*) FROM documents GROUP BY 1"))

@@ -15,7 +15,7 @@ import warnings
 import pandas as pd
 
 from policytext.errors import BadQuery, ConfigError
-from policytext.records import SIDED_KINDS
+from policytext.records import MIN_WORDS_FOR_DUPLICATE, SIDED_KINDS
 from policytext.store.filters import check_grouping as _check_grouping
 
 GROUPINGS = ("government", "year", "quarter", "speaker", "party", "kind", "role", "side", "post")
@@ -36,6 +36,10 @@ class UnlabelledDocuments(GroupNotice):
 
 class OngoingGroups(GroupNotice):
     """Some groups are governments still in office: their period has no end yet."""
+
+
+class RepeatedTexts(GroupNotice):
+    """Some selected documents repeat another's text exactly: each text was counted once."""
 
 
 class SmallGroups(GroupNotice):
@@ -94,6 +98,32 @@ def warn_small_groups(sizes: dict[str, int], minimum: int, *, what: str) -> list
                       f"Change the threshold with min_documents (--min-documents) or the setting "
                       f"min_group_documents", SmallGroups, stacklevel=_outside_policytext())
     return small
+
+
+def leave_out_repeated_texts(conn, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` (rows with an ``id``, oldest first) with each exact repeat of a text left out.
+
+    A text collected under two ids (kept with ``allow_duplicates``, or stored before copies were
+    held back) would be counted twice. The first selected copy is kept; a :class:`RepeatedTexts`
+    notice says how many were left out. Texts under
+    :data:`~policytext.records.MIN_WORDS_FOR_DUPLICATE` words repeat honestly and are all kept.
+    """
+    if frame.empty:
+        return frame
+    repeated = dict(conn.execute(
+        "SELECT id, content_sha256 FROM documents WHERE words >= ? AND content_sha256 IN "
+        "(SELECT content_sha256 FROM documents WHERE words >= ? GROUP BY content_sha256 HAVING COUNT(*) > 1)",
+        (MIN_WORDS_FOR_DUPLICATE, MIN_WORDS_FOR_DUPLICATE)))
+    if not repeated:
+        return frame
+    texts = frame["id"].map(repeated)
+    copies = texts.notna() & texts.duplicated()
+    count = int(copies.sum())
+    if count:
+        warnings.warn(f"{count} selected document(s) repeat exactly the text of another selected document and were "
+                      f"counted once (the first copy kept); 'policytext duplicates' and 'policytext docs' show them",
+                      RepeatedTexts, stacklevel=_outside_policytext())
+    return frame[~copies.to_numpy()]
 
 
 def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, group_periods,
-                                      leave_out_unlabelled, match_group, resolve_min_documents,
-                                      warn_small_groups)
+                                      leave_out_repeated_texts, leave_out_unlabelled, match_group,
+                                      resolve_min_documents, warn_small_groups)
 from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values
 from policytext.errors import BadQuery
@@ -113,7 +113,7 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
     selection = select_lemmas(corpus, lemmas=lemmas, **filters)
-    frame = selection.metadata()
+    frame = leave_out_repeated_texts(corpus.store.conn, selection.metadata())
     if frame.empty:
         raise BadQuery("no documents match the filters; widen them or collect documents first")
     labels = group_labels(frame, by)

@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_unlabelled,
-                                      resolve_min_documents, warn_small_groups)
+from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_repeated_texts,
+                                      leave_out_unlabelled, resolve_min_documents, warn_small_groups)
 from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values,
                                      poisson_upper_bound)
@@ -123,7 +123,7 @@ def _select(corpus, names: Sequence[str], by: str, lexicon: Lexicon | None, incl
     lexicon = lexicon or load_lexicon(config=corpus.config)
     names = [lexicon.get(n).name for n in names]
     selection = select_lemmas(corpus, lemmas=lemmas, **filters)
-    frame = selection.metadata()
+    frame = leave_out_repeated_texts(corpus.store.conn, selection.metadata())
     labels = group_labels(frame, by)
     frame, labels, left_out = leave_out_unlabelled(frame, labels, by, include_unlabelled=include_unlabelled)
     return lexicon, names, selection, frame.reset_index(drop=True), labels.reset_index(drop=True), left_out

@@ -95,6 +95,10 @@ def collect_files(
         help="An id given twice in one run: error (the repeat fails, the first is kept), skip (the "
              "repeat is skipped), update (the last wins) or suffix (keep every row; the repeat's id "
              "gets '@L<line>'). Every case is reported."),
+    allow_duplicates: bool = typer.Option(
+        False, "--allow-duplicates",
+        help="Store a text (50 words or more) found again under another id as a document of its own. "
+             "Default: stored once, the other address listed by 'policytext duplicates' and noted."),
 ) -> None:
     """Collect text, Markdown, HTML, JSON, JSON Lines and CSV files.
 
@@ -116,7 +120,7 @@ def collect_files(
     with open_corpus(config=config, create=True) as corpus:
         with progress_bar("files", None, quiet=st.quiet) as advance:
             report = corpus.collect_files(paths, progress=advance, on_duplicate_id=on_duplicate_id,
-                                          kind=kind, publisher=publisher,
+                                          allow_duplicates=allow_duplicates, kind=kind, publisher=publisher,
                                           country=country, fields=mapping, encoding=encoding,
                                           date_order=date_order, max_file_bytes=config.max_file_bytes)
     finish_collect(report, quiet=st.quiet)

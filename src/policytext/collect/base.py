@@ -10,8 +10,8 @@ from policytext.collect.fetch import Fetcher
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.errors import BadInput, ConfigError
-from policytext.records import Document, ProgressHook
-from policytext.store import Store, WriteReport, record_failure
+from policytext.records import MIN_WORDS_FOR_DUPLICATE, Document, ProgressHook
+from policytext.store import Store, WriteReport, record_failure, utc_now
 from policytext.store.documents import (
     FailedItem,
     IdCollision,
@@ -55,6 +55,17 @@ ON_DUPLICATE_ID = ("error", "skip", "update", "suffix")
 A repeat with the same content and labels as the first is kept once and reported as skipped,
 whatever the choice (but ``suffix``, which keeps it too).
 """
+
+
+DUPLICATE_TEXTS = ("hold", "allow")
+"""What a collector may do with a text found again under another id (see :func:`write_outcomes`)."""
+
+
+def check_duplicate_texts(value: str | None) -> str | None:
+    """Return ``value`` when it is ``None`` or one of :data:`DUPLICATE_TEXTS`; raise :class:`ConfigError` otherwise."""
+    if value is not None and value not in DUPLICATE_TEXTS:
+        raise ConfigError(f"duplicate_texts must be one of {', '.join(DUPLICATE_TEXTS)} (or None), not {value!r}")
+    return value
 
 
 def check_on_duplicate_id(value: str) -> str:
@@ -103,7 +114,11 @@ class _Run:
     """The bookkeeping of one run: ids seen, failures recorded, items read."""
 
     def __init__(self, store: Store, report: WriteReport, *, stage: str, on_duplicate_id: str,
-                 labeller: Labeller, item_key: Callable[[str], str]):
+                 labeller: Labeller, item_key: Callable[[str], str], duplicate_texts: str | None = None):
+        self.duplicate_texts = duplicate_texts
+        self.texts: dict[str, str] = {}  # content hash -> the id kept with that text in this run
+        self.copies: list[tuple[Document, str]] = []  # (copy held back, id of the kept text), to record
+        self.kept_copies = 0  # copies written all the same (duplicate_texts "allow")
         self.store = store
         self.report = report
         self.stage = stage
@@ -143,6 +158,13 @@ class _Run:
         document = self._resolve_repeat(document, item, line)
         if document is None:
             return
+        kept = self._same_text(document) if self.duplicate_texts else None
+        if kept is not None:
+            if self.duplicate_texts == "hold":
+                self.copies.append((document, kept))
+                self.report.duplicate += 1
+                return
+            self.kept_copies += 1
         self.seen[document.id] = _Seen(item, line, _labels(document))
         written = self.writer.write(self.labeller.label(document))
         self.report.add(written.status)
@@ -155,6 +177,54 @@ class _Run:
                 changed=written.changed, previous_title=previous["title"],
                 previous_speaker=previous["speaker"], previous_date=previous["date"],
                 previous_item=before_item, previous_line=before_line))
+
+    def _same_text(self, document: Document) -> str | None:
+        """Return the id of another document with exactly this text (stored, or earlier in the run).
+
+        Texts under :data:`~policytext.records.MIN_WORDS_FOR_DUPLICATE` words are never copies: "I beg to move." is
+        said in many debates, each a speech of its own.
+        """
+        if document.words < MIN_WORDS_FOR_DUPLICATE:
+            return None
+        digest = document.content_sha256
+        kept = self.texts.get(digest)
+        if kept is None:
+            row = self.store.conn.execute(
+                "SELECT id FROM documents WHERE content_sha256 = ? AND id != ? ORDER BY collected_at, id LIMIT 1",
+                (digest, document.id)).fetchone()
+            kept = row[0] if row else document.id
+            self.texts[digest] = kept
+        return kept if kept != document.id else None
+
+    def record_copies(self) -> None:
+        """Record each copy held back as another location of the kept text (``policytext duplicates``).
+
+        Done once the batch's new documents are in (a location refers to its kept document), in
+        the batch's transaction. An address that held a document of its own now serves a copy of
+        another: its own row goes, as for the web collectors.
+        """
+        for document, kept in self.copies:
+            self.store.conn.execute(
+                "INSERT INTO duplicate_locations (doc_id, source, source_id, url, method, similarity, recorded_at) "
+                "VALUES (?, ?, ?, ?, 'exact', 1.0, ?) ON CONFLICT(source, source_id) DO UPDATE SET "
+                "doc_id = excluded.doc_id, url = excluded.url, method = excluded.method, "
+                "similarity = excluded.similarity, recorded_at = excluded.recorded_at",
+                (kept, document.source, document.source_id, document.url, utc_now()))
+            self.store.conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+        self.copies.clear()
+
+    def note_copies(self) -> None:
+        """Say how many texts were found again under another id, and what was done."""
+        if self.report.duplicate:
+            self.report.notices.append(NoticedItem(
+                "duplicates", f"{self.report.duplicate} document(s) repeat exactly the text of another under another id "
+                              "and were not stored again (counted twice, they would double every count): "
+                              "'policytext duplicates' lists their addresses; collect with --allow-duplicates "
+                              "(allow_duplicates=True) to keep every copy"))
+        if self.kept_copies:
+            self.report.notices.append(NoticedItem(
+                "duplicates", f"{self.kept_copies} document(s) repeat exactly the text of another under another id "
+                              "and were kept (--allow-duplicates): trends and keyness count each text once"))
 
     def _resolve_repeat(self, document: Document, item: str, line: int | None) -> Document | None:
         """Apply ``on_duplicate_id`` to a document whose id this run has already written."""
@@ -211,6 +281,7 @@ def write_outcomes(
     progress: ProgressHook | None = None,
     on_duplicate_id: str = "error",
     item_key: Callable[[str], str] | None = None,
+    duplicate_texts: str | None = None,
 ) -> WriteReport:
     """Write collected documents in batches, one transaction per batch, and record failures.
 
@@ -226,15 +297,24 @@ def write_outcomes(
     (``report.updates``). An id given twice in the run is handled as ``on_duplicate_id`` says
     (see :data:`ON_DUPLICATE_ID`; the default is a failure for the repeat).
 
+    ``duplicate_texts`` says what to do with a document whose text
+    (:data:`~policytext.records.MIN_WORDS_FOR_DUPLICATE` words or more) is exactly that of another
+    under another id, stored or earlier in the run: ``"hold"`` does not store it again but records
+    its address as another location of the kept one (``policytext duplicates``), counts it in
+    ``report.duplicate`` and notes it, as the web collectors do; ``"allow"`` stores it and notes
+    it; ``None`` (sources whose ids are their own records', such as Hansard, whose newer version
+    of a day repeats the older one's speeches under new ids) does not look.
+
     Args:
         item_key: how an item is named in the ``failures`` table (e.g. a file's absolute path),
             so that a later run finds the same item however it was named on the command line.
+        duplicate_texts: ``"hold"``, ``"allow"`` or ``None`` (see above).
     """
     check_on_duplicate_id(on_duplicate_id)
     report = WriteReport()
     run = _Run(store, report, stage=stage, on_duplicate_id=on_duplicate_id,
                labeller=labeller or Labeller.packaged(timelines),
-               item_key=item_key or (lambda item: item))
+               item_key=item_key or (lambda item: item), duplicate_texts=check_duplicate_texts(duplicate_texts))
     pending: list[Outcome] = []
 
     def flush(*, last: bool = False) -> None:
@@ -255,8 +335,10 @@ def write_outcomes(
                     else:
                         run.skip(outcome.item, outcome.reason, outcome.line)
             run.writer.flush()
+            run.record_copies()
             if last:
                 run.clear_read_items()
+                run.note_copies()
         pending.clear()
 
     for outcome in outcomes:

@@ -210,13 +210,15 @@ def _walk(folder: Path) -> Iterator[Path | BadInput | Skipped]:
 
 
 def collect_files(corpus: Any, paths: Iterable[str | Path], *, progress: ProgressHook | None = None,
-                  on_duplicate_id: str = "error", **options: Any) -> WriteReport:
+                  on_duplicate_id: str = "error", allow_duplicates: bool = False, **options: Any) -> WriteReport:
     """Collect local files into ``corpus``; ``options`` are those of :class:`FileOptions`.
 
     An id given twice in the run (``-f id=COLUMN`` values that repeat) fails for the repeat
     unless ``on_duplicate_id`` is ``skip``, ``update`` or ``suffix`` (keep every row, the
     repeat's id with its line appended); see :data:`~policytext.collect.base.ON_DUPLICATE_ID`.
     ``max_file_bytes`` defaults to the corpus's setting. Failures name files by absolute path.
+    A text found again under another id (50 words or more) is stored once, its address listed by
+    ``policytext duplicates``, unless ``allow_duplicates``.
 
     Example:
         >>> collect_files(corpus, ["forewords.csv"], fields={"text": "foreword"}).summary()  # doctest: +SKIP
@@ -225,7 +227,8 @@ def collect_files(corpus: Any, paths: Iterable[str | Path], *, progress: Progres
     check_on_duplicate_id(on_duplicate_id)
     options.setdefault("max_file_bytes", corpus.config.max_file_bytes)
     return corpus.write(iter_files(paths, FileOptions(**options)), stage=STAGE, progress=progress,
-                        on_duplicate_id=on_duplicate_id, item_key=_absolute_path)
+                        on_duplicate_id=on_duplicate_id, item_key=_absolute_path,
+                        duplicate_texts="allow" if allow_duplicates else "hold")
 
 
 def _absolute_path(item: str) -> str:
