@@ -357,6 +357,11 @@ def test_debate_speeches_are_the_governments_only_when_the_speaker_is_known_to_b
     no_party = int(((selected["role"] != "minister") & (selected["role"] != "chair")).sum())
     assert f"{no_party} whose speaker has no known party or post that day" in text
     assert "--people people.json --posts ministers.json" in text
+    # ministers against backbenchers: without a posts file no speech is a backbencher's, and it says so
+    with policytext.open_corpus(hansard_2009_corpus) as corpus:
+        with pytest.warns(UserWarning, match="no role and are left out .*--posts ministers.json'; none is guessed"):
+            roles = theme_trends(corpus, ["trust"], by="role", limit=60)
+    assert set(roles["group"]) <= {"minister", "chair"}
 
 
 def test_an_ongoing_government_has_an_open_end_not_its_last_document(tmp_path: Path, capsys) -> None:

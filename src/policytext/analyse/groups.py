@@ -213,6 +213,10 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
               f"outside the timeline; set their {by} with a field mapping or retag)") if vague and by == "government" else ""
     if by == "government":
         detail += _government_detail(frame, missing)
+    elif by in ("role", "side", "post") and _column(frame[missing], "kind").isin(SIDED_KINDS).any():
+        # a backbencher is known only from a posts file: without it, no speech is a backbencher's
+        detail += (f" (a debate speech's {by} comes from the people and posts files: 'policytext collect hansard "
+                   f"FILES --people people.json --posts ministers.json'; none is guessed)")
     if include_unlabelled:
         warnings.warn(f"{count} document(s) have no {by}{detail}; they are kept as the group {NO_GROUP!r}",
                       UnlabelledDocuments, stacklevel=_outside_policytext())
