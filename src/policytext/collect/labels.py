@@ -13,8 +13,9 @@ One step, shared by every collector, run when documents are written:
 - **party**: the canonical name from :class:`~policytext.collect.parties.PartyAliases`; the
   source's value is kept as ``source_party``.
 - **side**: a debate speech (:data:`~policytext.records.SIDED_KINDS`) whose collector gave no
-  side (nor said why: ``meta["side_unknown"]``) but a party gets its party's side that day (:class:`~policytext.collect.parties.Sides`),
-  so a speech from a CSV of debates is the government's only when its speaker's party governed.
+  side (nor said why: ``meta["side_unknown"]``) but a party gets its party's side that day
+  (:class:`~policytext.collect.parties.Sides`), so a speech from a CSV of debates is the
+  government's only when its speaker's party governed.
 """
 from __future__ import annotations
 
