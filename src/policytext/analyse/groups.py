@@ -142,7 +142,8 @@ def group_labels(frame: pd.DataFrame, by: str) -> pd.Series:
         labels = [f"{d[:4]}-Q{(int(d[5:7]) - 1) // 3 + 1}" if len(d) >= 7 and p != "year" else NO_GROUP
                   for d, p in zip(dates, precisions)]
         return pd.Series(labels, index=frame.index)
-    labels = frame[_COLUMNS.get(by, by)].fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
+    # object first: a categorical column (documents()' side and role) takes no new value such as NO_GROUP
+    labels = frame[_COLUMNS.get(by, by)].astype(object).fillna(NO_GROUP).astype(str).replace("", NO_GROUP)
     if by == "government":
         labels = labels.where(~_not_the_governments(frame), NO_GROUP)
     return labels
@@ -152,7 +153,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     """Return ``frame[name]`` as lower-case text ("" when missing), or a column of "" when absent."""
     if name not in frame:
         return pd.Series("", index=frame.index)
-    return frame[name].fillna("").astype(str).str.casefold()
+    return frame[name].astype(object).fillna("").astype(str).str.casefold()
 
 
 def _not_the_governments(frame: pd.DataFrame) -> pd.Series:
