@@ -227,7 +227,7 @@ def test_each_party_value_of_the_real_corpora_maps_to_one_name(tmp_path: Path, n
 
 
 def test_parlee_parties_through_the_cli(tmp_path: Path, capsys) -> None:
-    """ParlEE's codes (Con, LibDem, PlaidCymru, GPEW, APNI…) map; its missing-value 'NA' stays as given."""
+    """ParlEE's codes (Con, LibDem, PlaidCymru, GPEW, APNI…) map; its missing-value 'NA' is no party (R's NA)."""
     path = shared_data("corpora", "uk", "parlee-commons-2009-2014.csv")
     corpus = str(tmp_path / "corpus")
     assert main(["--corpus", corpus, "collect", "files", str(path), "--country", "GB",
@@ -237,7 +237,7 @@ def test_parlee_parties_through_the_cli(tmp_path: Path, capsys) -> None:
         parties = dict(opened.store.conn.execute("SELECT party, COUNT(*) FROM documents GROUP BY 1"))
         governments = dict(opened.store.conn.execute("SELECT government, COUNT(*) FROM documents GROUP BY 1"))
     assert parties == {"Conservative": 2583, "Labour": 2004, "Liberal Democrats": 501, "Democratic Unionist Party": 141,
-                       "Scottish National Party": 103, "Plaid Cymru": 51, "NA": 48,
+                       "Scottish National Party": 103, "Plaid Cymru": 51, None: 48,
                        "Social Democratic and Labour Party": 28, "Green": 15, "Independent": 14,
                        "Alliance Party of Northern Ireland": 8}
     assert governments == {"Brown government (2007–2010)": 1088, COALITION: 4408}
