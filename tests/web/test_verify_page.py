@@ -85,22 +85,30 @@ def _get(app, path: str, query: str) -> tuple[str, str]:
     return answer["status"], body.decode("utf-8")
 
 
+CLINTON_1996 = ("Our economy is the healthiest in three decades. We know big Government does not have all the answers. "
+                "The era of big Government is over. But we cannot go back to the time when our citizens were left "
+                "to fend for themselves.")
+
+
+def _write_clinton_1996(corpus, nlp) -> None:
+    """Store four sentences of Clinton's 1996 address as one document with its spaCy sentences."""
+    from policytext.records import Document
+
+    corpus.write([Document(source="test", source_id="c", text=CLINTON_1996, speaker="William J. Clinton",
+                           date="1996-01-23", title="State of the Union", kind="speech")], stage="test")
+    [(doc_id, stored)] = corpus.store.conn.execute("SELECT id, text FROM documents").fetchall()
+    with corpus.store.transaction() as conn:
+        conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
+                         [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
+
+
 def test_search_by_meaning_on_the_page_ranks_the_paraphrased_line_first(tmp_path, nlp, embedder) -> None:
     from policytext.corpus import open_corpus
-    from policytext.records import Document
     from policytext.search.meaning import embed_corpus
     from policytext.web import SearchApp
 
-    text = ("Our economy is the healthiest in three decades. We know big Government does not have all the answers. "
-            "The era of big Government is over. But we cannot go back to the time when our citizens were left "
-            "to fend for themselves.")
     with open_corpus(tmp_path / "corpus", create=True) as corpus:
-        corpus.write([Document(source="test", source_id="c", text=text, speaker="William J. Clinton",
-                               date="1996-01-23", title="State of the Union", kind="speech")], stage="test")
-        [(doc_id, stored)] = corpus.store.conn.execute("SELECT id, text FROM documents").fetchall()
-        with corpus.store.transaction() as conn:
-            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                             [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
+        _write_clinton_1996(corpus, nlp)
         embed_corpus(corpus, embedder=embedder)
         path = corpus.store.path
     app = SearchApp(path, cache=False)
@@ -132,21 +140,12 @@ def test_the_served_page_searches_and_checks_with_the_meaning_model_setting(tmp_
     pytest.importorskip("wordllama", reason="needs the wordllama extra: pip install 'policytext[wordllama]'")
     from policytext.config import resolve_config
     from policytext.corpus import open_corpus
-    from policytext.records import Document
     from policytext.search.meaning import embed_corpus, load_embedder
     from policytext.web import make_search_server
 
-    text = ("Our economy is the healthiest in three decades. We know big Government does not have all the answers. "
-            "The era of big Government is over. But we cannot go back to the time when our citizens were left "
-            "to fend for themselves.")
     config = resolve_config(tmp_path / "corpus", {"meaning_model": WORDLLAMA})
     with open_corpus(config=config, create=True) as corpus:
-        corpus.write([Document(source="test", source_id="c", text=text, speaker="William J. Clinton",
-                               date="1996-01-23", title="State of the Union", kind="speech")], stage="test")
-        [(doc_id, stored)] = corpus.store.conn.execute("SELECT id, text FROM documents").fetchall()
-        with corpus.store.transaction() as conn:
-            conn.executemany("INSERT INTO sentences (doc_id, idx, start_char, end_char, text) VALUES (?, ?, ?, ?, ?)",
-                             [(doc_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp(stored).sents)])
+        _write_clinton_1996(corpus, nlp)
         assert embed_corpus(corpus, embedder=load_embedder(WORDLLAMA)).embedded == 4
     server = make_search_server(config, host="127.0.0.1", port=0)
     assert server.app.meaning._embedder is not None  # warmed at start: the first request loads nothing
