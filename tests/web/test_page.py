@@ -15,6 +15,21 @@ def search(page, query: str) -> None:
     page.wait_for_selector("#summary")
 
 
+def _wait_until(page, expression: str, seconds: float = 10.0) -> None:
+    """Wait until ``expression`` is true in the page, asked from here.
+
+    Not ``page.wait_for_function``: when the expression is not true at once, Playwright polls it
+    with a function built from the string inside the page, which the page's CSP (no 'unsafe-eval')
+    refuses, so the test failed whenever the click's effect came a moment late.
+    """
+    waited = 0.0
+    while not page.evaluate(expression):
+        if waited >= seconds:
+            raise AssertionError(f"not true after {seconds} s: {expression}")
+        page.wait_for_timeout(50)
+        waited += 0.05
+
+
 def test_a_phrase_search_finds_the_address_highlighted_and_cited(page) -> None:
     search(page, '"new frontier of science"')
     assert "1 sentence matches" in page.inner_text("#summary")
@@ -75,7 +90,7 @@ def test_copy_citation_puts_the_citation_on_the_clipboard(browser, base_url) -> 
         expected = page.evaluate("button => citationText(button)", button.element_handle())
         page.bring_to_front()  # the asynchronous clipboard refuses pages that do not have focus
         button.click()
-        page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
+        _wait_until(page, "document.querySelector('button.copy').textContent === 'Copied'")
         assert page.evaluate("navigator.clipboard.readText()") == expected
         # the quote itself, then where it comes from: what a journalist pastes
         quote = page.locator("li.hit blockquote").first.inner_text()
@@ -96,7 +111,7 @@ def test_copy_citation_falls_back_without_the_clipboard_api(page) -> None:
     search(page, "astronaut")
     button = page.locator("button.copy").first
     button.click()
-    page.wait_for_function("window.copied !== null")
+    _wait_until(page, "window.copied !== null")
     expected = page.evaluate("button => citationText(button)", button.element_handle())
     assert page.evaluate("window.copied") == expected
     shown = page.locator("li.hit span.citation").first.inner_text()
