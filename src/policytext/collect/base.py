@@ -68,6 +68,21 @@ def check_duplicate_texts(value: str | None) -> str | None:
     return value
 
 
+def record_location(conn: Any, document: Document, kept_id: str, *, method: str, similarity: float) -> None:
+    """Record ``document``'s address as another location of the kept document ``kept_id``.
+
+    An address that held a document of its own now serves a copy of another: its own row goes.
+    Callers hold the transaction.
+    """
+    conn.execute(
+        "INSERT INTO duplicate_locations (doc_id, source, source_id, url, method, similarity, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, source_id) DO UPDATE SET "
+        "doc_id = excluded.doc_id, url = excluded.url, method = excluded.method, "
+        "similarity = excluded.similarity, recorded_at = excluded.recorded_at",
+        (kept_id, document.source, document.source_id, document.url, method, similarity, utc_now()))
+    conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+
+
 def check_on_duplicate_id(value: str) -> str:
     """Return ``value`` when it is one of :data:`ON_DUPLICATE_ID`; raise :class:`ConfigError` otherwise."""
     if value not in ON_DUPLICATE_ID:
@@ -200,17 +215,10 @@ class _Run:
         """Record each copy held back as another location of the kept text (``policytext duplicates``).
 
         Done once the batch's new documents are in (a location refers to its kept document), in
-        the batch's transaction. An address that held a document of its own now serves a copy of
-        another: its own row goes, as for the web collectors.
+        the batch's transaction.
         """
         for document, kept in self.copies:
-            self.store.conn.execute(
-                "INSERT INTO duplicate_locations (doc_id, source, source_id, url, method, similarity, recorded_at) "
-                "VALUES (?, ?, ?, ?, 'exact', 1.0, ?) ON CONFLICT(source, source_id) DO UPDATE SET "
-                "doc_id = excluded.doc_id, url = excluded.url, method = excluded.method, "
-                "similarity = excluded.similarity, recorded_at = excluded.recorded_at",
-                (kept, document.source, document.source_id, document.url, utc_now()))
-            self.store.conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+            record_location(self.store.conn, document, kept, method="exact", similarity=1.0)
         self.copies.clear()
 
     def note_copies(self) -> None:

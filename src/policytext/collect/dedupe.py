@@ -21,8 +21,9 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from policytext.collect.base import record_location
 from policytext.records import Document
-from policytext.store import Store, WriteReport, utc_now
+from policytext.store import Store, WriteReport
 
 T = TypeVar("T")
 
@@ -141,15 +142,7 @@ class DuplicateFinder:
         """Record ``document``'s address as another location of the kept document."""
         self.found += 1
         with self.store.transaction() as conn:
-            conn.execute(
-                "INSERT INTO duplicate_locations (doc_id, source, source_id, url, method, similarity, "
-                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, source_id) DO UPDATE SET "
-                "doc_id = excluded.doc_id, url = excluded.url, method = excluded.method, "
-                "similarity = excluded.similarity, recorded_at = excluded.recorded_at",
-                (match.doc_id, document.source, document.source_id, document.url, match.method,
-                 match.similarity, utc_now()))
-            # An address that used to hold its own document now points at the kept one.
-            conn.execute("DELETE FROM documents WHERE id = ?", (document.id,))
+            record_location(conn, document, match.doc_id, method=match.method, similarity=match.similarity)
 
 
 def list_duplicates(store: Store, *, doc_id: str | None = None) -> list[dict[str, Any]]:
