@@ -193,7 +193,7 @@ def fine_tune(texts: Sequence[str], labels: Sequence[int], *, recipe: FineTuneRe
             optimiser.zero_grad()
             step += 1
             if log is not None and (step % 100 == 0 or step == steps):
-                log(f"step {step}/{steps}, loss {float(loss):.3f}, "
+                log(f"step {step}/{steps}, loss {loss.item():.3f}, "
                     f"{step * recipe.batch_size / (time.process_time() - cpu):.1f} sentences per CPU second")
     model.eval()
     timing = {"sentences": len(texts), "epochs": recipe.epochs, "steps": steps,
