@@ -59,8 +59,9 @@ def test_theme_trends_keyness_and_kwic(corpus) -> None:
     assert parameters == {
         "by": "year", "seed": 3, "draws": 1000, "themes": ["trust", "entrepreneurialism"],
         "themes_sha256": themes_digest([lexicon.get("trust"), lexicon.get("entrepreneurialism")]),
-        "include_unlabelled": False, "min_documents": 5}
+        "include_unlabelled": False, "min_documents": 5, "permutations": 9999}
     assert set(methods) == {"rate_interval", "zero_matches", "test", "adjust"} and methods["adjust"] == "none"
+    assert methods["test"].startswith("two-sided permutation test, documents as the unit")
     assert "1000 resamples" in methods["rate_interval"] and "Poisson upper bound" in methods["zero_matches"]
     assert made(trends)["filters"] == {"until": "2020"}
     assert made(trends)["models"]["lemmas"] == MODELS

@@ -77,3 +77,18 @@ def hansard_2009_corpus(tmp_path_factory) -> Path:
     with policytext.open_corpus(folder, create=True) as corpus:
         collect_hansard(corpus, [shared_data("parliament", "debates2009-10-27d.xml")])
     return folder
+
+
+@pytest.fixture(scope="session")
+def hansard_roles_corpus(tmp_path_factory) -> Path:
+    """The shared Commons day of 27 October 2009 with the ministers' posts and the people file, so
+    that speeches have a role (minister, backbencher, chair) and a side; lemmatised once."""
+    from policytext.collect.hansard import collect_hansard
+
+    folder = tmp_path_factory.mktemp("hansard-roles") / "corpus"
+    people = Path(__file__).parents[1] / "collect" / "fixtures" / "people-2009-2023.json"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        collect_hansard(corpus, [shared_data("parliament", "debates2009-10-27d.xml")],
+                        posts=[shared_data("parliament", "ministers-1997-2010.json")], people=[people])
+        ensure_lemmas(corpus)
+    return folder

@@ -38,6 +38,8 @@ def test_keyness_counts_and_scores(small_corpus: Path) -> None:
     for row in frame.itertuples():
         assert row.target_count == count_in(target["lemmas"], row.term)
         assert row.reference_count == count_in(reference["lemmas"], row.term)
+        assert row.target_documents == sum(count_in([stream], row.term) > 0 for stream in target["lemmas"])
+        assert row.reference_documents == sum(count_in([stream], row.term) > 0 for stream in reference["lemmas"])
         assert row.target_per_10k == pytest.approx(row.target_count / c * 10_000)
         expected = np.array([c, d]) * (row.target_count + row.reference_count) / (c + d)
         observed = [row.target_count, row.reference_count]
@@ -95,6 +97,24 @@ def test_keyness_leaves_out_documents_without_a_government(throne_corpus: Path, 
     captured = capsys.readouterr()
     assert code == 0 and len(json.loads(captured.out)) == 20
     assert "note: 10 document(s) have no government and are left out" in captured.err
+
+
+def test_keyness_shows_how_many_documents_carry_a_key_term_and_warns_of_one_speech(
+        capsys, hansard_roles_corpus: Path) -> None:
+    """Backbenchers on 27 October 2009: five speeches, one of them on a constituent's hospital care. Its
+    words top the G² ranking ("patient" 9 times, p < 1e-6) though no other backbencher said them."""
+    code = main(["--corpus", str(hansard_roles_corpus), "keyness", "--by", "role", "--target", "backbencher",
+                 "--top", "8", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    rows = {r["term"]: r for r in json.loads(out)}
+    assert set(next(iter(rows.values()))) == set(KEYNESS_COLUMNS)
+    patient = rows["patient"]
+    assert patient["target_count"] >= 9 and patient["p_value"] < 1e-6 and patient["target_documents"] == 1
+    single = [t for t, r in rows.items() if r["target_documents"] == 1]
+    assert len(single) >= 3
+    assert (f"note: {len(single)} of the 8 terms shown occur in only one of the 5 target documents" in err
+            and "one document's words, not the group's" in err)
 
 
 def test_keyness_refuses_a_misspelt_filter(small_corpus: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import chi2, power_divergence
 
 import policytext
 from policytext.analyse.lemmas import lemma_frame
@@ -79,14 +78,11 @@ def test_trend_rows_are_consistent(small_corpus: Path) -> None:
     assert (trends["rate_low"] <= trends["rate"] + 1e-9).all() and (trends["rate"] <= trends["rate_high"] + 1e-9).all()
     total_matches, total_tokens = trends["matches"].sum(), trends["tokens"].sum()
     for row in trends.itertuples():
-        # Rayson and Garside's two-cell G² of this group against the rest, by scipy.
-        rest = total_matches - row.matches
-        expected = np.array([row.tokens, total_tokens - row.tokens]) * total_matches / total_tokens
-        g2, p = power_divergence([row.matches, rest], f_exp=expected, lambda_="log-likelihood")
-        assert row.g2 == pytest.approx(g2, rel=1e-6, abs=1e-9)
-        assert row.p_value == pytest.approx(chi2.sf(g2, 1), rel=1e-6)
         rest_rate = (total_matches - row.matches) / (total_tokens - row.tokens)
         assert np.sign(row.log_ratio) == np.sign(row.rate / 10_000 - rest_rate)
+    # min_documents=1 and the theme in more than one address: every year is tested, documents as the unit
+    assert (trends["test"] == "document permutation").all() and trends["p_value"].between(0, 1).all()
+    assert (trends["p_value"] >= 2 / 10_000).all()  # 9999 shuffles: nothing smaller can be claimed
     assert len(other_seed) == 2
 
 
@@ -97,7 +93,59 @@ def test_a_group_with_no_rest_to_compare_has_no_test_not_a_p_value_of_one(small_
     with policytext.open_corpus(small_corpus) as corpus:
         [row] = theme_trends(corpus, ["entrepreneurialism"], by="government", government="Clinton").itertuples()
     assert row.matches > 0 and row.documents == 2
-    assert np.isnan(row.g2) and np.isnan(row.p_value) and np.isnan(row.log_ratio)
+    assert np.isnan(row.p_value) and np.isnan(row.log_ratio) and row.test == "none: one group, no rest"
+
+
+def test_trends_test_documents_not_tokens_on_a_hansard_day(capsys, hansard_roles_corpus: Path) -> None:
+    """Trust by role on 27 October 2009: 12 of the backbenchers' matches are in two speeches, the
+    ministers' 11 in two. Token-level G² gave the backbenchers p = 0.0035 while both groups'
+    document bootstrap intervals started at 0; documents as the unit, there is no such evidence."""
+    code = main(["--quiet", "--corpus", str(hansard_roles_corpus), "trends", "trust", "--by", "role", "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    rows = {r["group"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert "g2" not in rows["backbencher"]  # the token-level statistic is no longer offered as a test
+    backbenchers = rows["backbencher"]
+    assert int(backbenchers["matches"]) >= 10 and float(backbenchers["rate_low"]) == 0.0
+    carrying = sum(int(r["documents_with_theme"]) for r in rows.values())
+    assert carrying < 5  # too few speeches carry the theme: no p-value, and the table says why
+    for row in rows.values():
+        assert row["p_value"] == "" and row["test"] == f"none: theme in {carrying} documents, under 5"
+    # with the bar lowered, the permutation of speeches finds nothing near p = 0.0035
+    code = main(["--quiet", "--corpus", str(hansard_roles_corpus), "trends", "trust", "--by", "role",
+                 "--min-documents", "2", "--format", "json", "--provenance"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    printed = json.loads(out)
+    rows = {r["group"]: r for r in printed["rows"]} if isinstance(printed, dict) else {r["group"]: r for r in printed}
+    assert rows["backbencher"]["test"] == "document permutation" and rows["backbencher"]["p_value"] > 0.05
+    assert "documents as the unit" in json.dumps(printed) or "documents as the unit" in err
+
+
+def test_permutation_p_values_match_an_exact_enumeration() -> None:
+    """Nine documents, three in the group: all 84 ways to choose the group, counted by hand."""
+    from itertools import combinations
+
+    from policytext.analyse.stats import permutation_rate_test
+
+    matches = np.array([9, 0, 1, 0, 3, 0, 0, 2, 0])
+    tokens = np.array([300, 120, 500, 80, 400, 250, 90, 310, 600])
+    groups = np.array([0, 0, 0, 1, 1, 1, 1, 1, 1])
+
+    def difference(chosen) -> float:
+        inside = np.zeros(9, dtype=bool)
+        inside[list(chosen)] = True
+        return matches[inside].sum() / tokens[inside].sum() - matches[~inside].sum() / tokens[~inside].sum()
+
+    observed = difference([0, 1, 2])
+    every = np.array([difference(c) for c in combinations(range(9), 3)])
+    exact = min(1.0, 2 * min((every >= observed - 1e-12).mean(), (every <= observed + 1e-12).mean()))
+    p = permutation_rate_test(matches, tokens, groups, permutations=19_999, seed=5)
+    assert p.shape == (1, 2)
+    assert p[0, 0] == pytest.approx(exact, abs=0.015)
+    assert 0.05 < exact < 0.5  # not a degenerate case: the group's rate is highest but one document drives it
+    assert permutation_rate_test(matches, tokens, groups, permutations=999, seed=5).tolist() == \
+        permutation_rate_test(matches, tokens, groups, permutations=999, seed=5).tolist()
 
 
 def test_bootstrap_interval_covers_spread() -> None:
@@ -207,7 +255,7 @@ def test_a_misspelt_filter_is_refused_not_ignored(small_corpus: Path) -> None:
         assert str(caught.value) == (
             "unknown filter 'spekaer' (did you mean 'speaker'?); known: speaker, party, government, kind, "
             "source, country, role, side, post, since, until, limit; other options of theme_trends: by, lexicon, draws, seed, "
-            "progress, include_unlabelled, min_documents, adjust, lemmas")
+            "progress, include_unlabelled, min_documents, adjust, lemmas, permutations")
         with pytest.raises(UnknownOption, match=r"^unknown filter 'sed' \(did you mean 'seed'\?\)"):
             theme_trends(corpus, ["trust"], sed=3)
         clinton = theme_trends(corpus, ["trust"], speaker="Clinton", draws=10)
@@ -291,15 +339,19 @@ def test_adjusted_p_values_in_their_own_column(postwar_corpus: Path, method: str
         trends = theme_trends(corpus, ["trust", "entrepreneurialism"], by="government", draws=50, adjust=method)
         plain = theme_trends(corpus, ["trust"], by="government", draws=50)
     assert plain["p_adjusted"].isna().all()
-    assert (trends["p_adjusted"] >= trends["p_value"] - 1e-15).all() and (trends["p_adjusted"] <= 1).all()
-    if method == "bh":  # over every row of the table (both themes)
-        assert trends["p_adjusted"].tolist() == pytest.approx(false_discovery_control(trends["p_value"]).tolist())
+    # groups under 5 addresses are not tested: no p-value, and none to adjust or to count in the family
+    untested = trends["test"] != "document permutation"
+    assert untested.any() and trends.loc[untested, ["p_value", "p_adjusted"]].isna().all().all()
+    tested = trends[~untested]
+    assert (tested["p_adjusted"] >= tested["p_value"] - 1e-15).all() and (tested["p_adjusted"] <= 1).all()
+    if method == "bh":  # over every row tested (both themes)
+        assert tested["p_adjusted"].tolist() == pytest.approx(false_discovery_control(tested["p_value"]).tolist())
     else:
-        m = len(trends)
-        smallest = trends["p_value"].idxmin()
-        assert trends.loc[smallest, "p_adjusted"] == pytest.approx(min(1.0, m * trends.loc[smallest, "p_value"]))
+        m = len(tested)
+        smallest = tested["p_value"].idxmin()
+        assert tested.loc[smallest, "p_adjusted"] == pytest.approx(min(1.0, m * tested.loc[smallest, "p_value"]))
     assert trends.attrs["policytext"]["parameters"]["methods"]["adjust"].endswith(
-        f"over all {len(trends)} tests of the table (every theme and group)")
+        f"over all {len(tested)} tests of the table (every theme and group tested)")
     with policytext.open_corpus(postwar_corpus) as corpus, pytest.raises(BadQuery, match="use one of holm, bh"):
         theme_trends(corpus, ["trust"], adjust="bonferroni")
 
@@ -333,10 +385,15 @@ def test_trends_cli_by_term_and_scientific_p_values(capsys, small_corpus: Path) 
     code = main(["--corpus", str(small_corpus), "trends", "trust", "--by", "year", "--adjust", "holm"])
     out, err = capsys.readouterr()
     assert code == 0, err
+    assert "note: 5 group(s) have fewer than 5 documents: 1990 (1)" in err and "--min-documents" in err
+    assert "none: group under 5 documents" in out  # one address a year: no test, and the table says so
+    code = main(["--corpus", str(small_corpus), "trends", "trust", "--by", "year", "--adjust", "holm",
+                 "--min-documents", "1"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
     header = next(line for line in out.splitlines() if "p_value" in line)
     assert "p_adjusted" in header and "small_group" in header
     assert re.search(r"\d\.\de[-+]\d\d", out)  # p-values in scientific notation, not 0.000
-    assert "note: 5 group(s) have fewer than 5 documents: 1990 (1)" in err and "--min-documents" in err
     code = main(["--quiet", "--corpus", str(small_corpus), "trends", "trust", "--adjust", "sidak"])
     assert code == 1 and capsys.readouterr()[1].startswith("Error: cannot adjust p-values by 'sidak'")
 

@@ -15,7 +15,7 @@ from policytext.plots import SIZES, plot_theme_trends
 def small_table() -> pd.DataFrame:
     rows = [{"theme": "trust", "group": group, "start": start, "end": end, "documents": 6, "tokens": 20000,
              "matches": 4, "rate": rate, "rate_low": rate - 1, "rate_high": rate + 1, "documents_with_theme": 3,
-             "document_share": 0.5, "g2": 1.0, "p_value": 0.3, "log_ratio": 0.5}
+             "document_share": 0.5, "test": "document permutation", "p_value": 0.3, "log_ratio": 0.5}
             for group, start, end, rate in (("Labour", "1997-05-02", "2010-05-11", 3.0),
                                             ("Conservative", "2010-05-11", "2024-07-05", 2.0))]
     return pd.DataFrame(rows, columns=TREND_COLUMNS)

@@ -87,7 +87,7 @@ def test_sotu_administrations_on_a_slide(table, matches_reference, no_overlaps) 
 def hand_made(rows: list[tuple[str, str, str, str, int, float, float, float]]) -> pd.DataFrame:
     return pd.DataFrame([{"theme": theme, "group": group, "start": start, "end": end, "documents": documents,
                           "tokens": 20000, "matches": 1, "rate": rate, "rate_low": low, "rate_high": high,
-                          "documents_with_theme": 1, "document_share": 0.5, "g2": 1.0, "p_value": 0.3,
+                          "documents_with_theme": 1, "document_share": 0.5, "test": "document permutation", "p_value": 0.3,
                           "log_ratio": 0.5}
                          for theme, group, start, end, documents, rate, low, high in rows], columns=TREND_COLUMNS)
 

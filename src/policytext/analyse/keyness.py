@@ -1,6 +1,7 @@
 """Keyness: the lemmas and bigrams that set one group's language apart from another's."""
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
@@ -8,8 +9,8 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from policytext.analyse.groups import (NO_GROUP, check_grouping, group_labels, group_periods,
-                                      leave_out_repeated_texts, leave_out_unlabelled, match_group,
+from policytext.analyse.groups import (NO_GROUP, GroupNotice, _outside_policytext, check_grouping, group_labels,
+                                      group_periods, leave_out_repeated_texts, leave_out_unlabelled, match_group,
                                       resolve_min_documents, warn_small_groups)
 from policytext.analyse.lemmas import LemmaSelection, select_lemmas
 from policytext.analyse.stats import ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values
@@ -17,16 +18,27 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.store.filters import strict_options
 
+
+class ConcentratedTerms(GroupNotice):
+    """Some key terms shown occur in only one document of the target group."""
+
+
 KEYNESS_COLUMNS = [
-    "term", "target_count", "reference_count", "target_per_10k", "reference_per_10k", "g2",
-    "p_value", "p_adjusted", "log_ratio",
+    "term", "target_count", "reference_count", "target_documents", "reference_documents", "target_per_10k",
+    "reference_per_10k", "g2", "p_value", "p_adjusted", "log_ratio",
 ]
 """Columns of :func:`keyness`, most distinctive of the target first:
 
 - ``term``: a lemma or a bigram of two lemmas ("small business");
 - ``target_count``, ``reference_count``: occurrences in the target and the reference documents;
+- ``target_documents``, ``reference_documents``: how many documents of each side have the term
+  (its dispersion: a term key by its count but in one target document is one speech's word, and
+  the table warns of it);
 - ``target_per_10k``, ``reference_per_10k``: the same per 10,000 tokens of each side;
-- ``g2``, ``p_value``: log-likelihood G² (1 d.f.) of target vs reference (p 0.0: below the float range);
+- ``g2``, ``p_value``: log-likelihood G² (1 d.f.) of target vs reference (p 0.0: below the float
+  range), the corpus-linguistics convention: every token counts as an independent draw, so a term
+  repeated in a few documents gets a p-value far smaller than the documents justify; read it with
+  ``target_documents``;
 - ``p_adjusted``: ``p_value`` adjusted (Holm or Benjamini–Hochberg) over every term tested, not
   only those shown, when asked for (``adjust``); NaN otherwise;
 - ``log_ratio``: log2 of the two relative frequencies (0.5 added to a zero count).
@@ -138,13 +150,14 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     warn_small_groups({target_group: int(target_mask.sum()), reference_name: int(reference_mask.sum())}, minimum,
                       what="their key terms may be those of one occasion, not of the group")
     sides = dict(zip(frame["id"], np.where(target_mask, 0, np.where(reference_mask, 1, -1)).tolist()))
-    vocabulary, a, b, c, d = _count_sides(selection, sides, every_term=min_count <= 0, progress=progress)
+    vocabulary, a, b, c, d, spread = _count_sides(selection, sides, every_term=min_count <= 0, progress=progress)
     keep = (a + b) >= min_count
-    vocabulary, a, b = vocabulary[keep], a[keep], b[keep]
+    vocabulary, a, b, spread = vocabulary[keep], a[keep], b[keep], spread[:, keep]
     g2, ratio = g2_and_log_ratio(a, b, c, d)
     p_values = g2_p_values(g2)
     result = pd.DataFrame({
         "term": vocabulary, "target_count": a.astype(int), "reference_count": b.astype(int),
+        "target_documents": spread[0], "reference_documents": spread[1],
         "target_per_10k": a / c * 10_000 if c else 0.0, "reference_per_10k": b / d * 10_000 if d else 0.0,
         "g2": g2, "p_value": p_values,
         "p_adjusted": adjust_p_values(p_values, adjust) if adjust else np.full(len(vocabulary), np.nan),
@@ -154,8 +167,17 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     result = result[result["log_ratio"] > 0]
     result = result.sort_values(["g2", "term"], ascending=[False, True]).head(top).reset_index(drop=True)
     result.attrs["left_out"] = left_out
+    single = result.loc[result["target_documents"] == 1, "term"].tolist()
+    if single and int(target_mask.sum()) > 1:
+        listed = ", ".join(repr(t) for t in single[:5]) + (f" and {len(single) - 5} more" if len(single) > 5 else "")
+        warnings.warn(f"{len(single)} of the {len(result)} terms shown occur in only one of the "
+                      f"{int(target_mask.sum())} target documents ({listed}): key by their count, they are one "
+                      "document's words, not the group's (see target_documents)", ConcentratedTerms,
+                      stacklevel=_outside_policytext())
     methods = {"test": ("log-likelihood G2 (Rayson and Garside) of the term's count in the target's tokens "
-                        "against the reference's, chi-squared with 1 degree of freedom"),
+                        "against the reference's, chi-squared with 1 degree of freedom; tokens treated as "
+                        "independent (the corpus-linguistics convention), so target_documents gives each "
+                        "term's spread over the target's documents"),
                "adjust": (f"{'Holm' if adjust == 'holm' else 'Benjamini-Hochberg'} over all {tested} terms tested "
                           f"(at least {min_count} occurrences), not only those shown") if adjust else "none"}
     return attach_provenance(result, corpus, "keyness", filters, by=by, target=target_group, reference=reference,
@@ -164,16 +186,19 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
 
 
 def _count_sides(selection: LemmaSelection, sides: dict[str, int], *, every_term: bool,
-                 progress: Callable[..., None] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+                 progress: Callable[..., None] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float,
+                                                                np.ndarray]:
     """Count each term in the target's (side 0) and the reference's (side 1) streams, read one at a time.
 
     ``sides`` gives the side of each document kept (-1: neither); the others are not counted.
-    Returns the vocabulary (sorted), the counts on each side, and each side's tokens. Memory holds
+    Returns the vocabulary (sorted), the counts on each side, each side's tokens, and a 2 × terms
+    array of the documents of each side that have the term. Memory holds
     the two tallies, never the streams. With ``every_term`` the vocabulary also has the terms of
     kept documents on neither side (counted 0 and 0), as a count matrix of every kept document had.
     """
     analyse = term_analyser()
     counts: tuple[Counter, Counter] = (Counter(), Counter())
+    documents: tuple[Counter, Counter] = (Counter(), Counter())
     tokens = [0, 0]
     elsewhere: set[str] = set()
     for doc_id, *_, doc_tokens, text in selection.iter(progress=progress):
@@ -184,9 +209,12 @@ def _count_sides(selection: LemmaSelection, sides: dict[str, int], *, every_term
             if every_term:
                 elsewhere.update(analyse(text))
             continue
-        counts[side].update(analyse(text))
+        terms = analyse(text)
+        counts[side].update(terms)
+        documents[side].update(set(terms))
         tokens[side] += int(doc_tokens or 0)
     vocabulary = np.array(sorted(set(counts[0]) | set(counts[1]) | elsewhere), dtype=object)
     a = np.array([counts[0].get(term, 0) for term in vocabulary], dtype=float)
     b = np.array([counts[1].get(term, 0) for term in vocabulary], dtype=float)
-    return vocabulary, a, b, float(tokens[0]), float(tokens[1])
+    spread = np.array([[documents[side].get(term, 0) for term in vocabulary] for side in (0, 1)], dtype=np.int64)
+    return vocabulary, a, b, float(tokens[0]), float(tokens[1]), spread.reshape(2, len(vocabulary))

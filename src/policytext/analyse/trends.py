@@ -11,7 +11,7 @@ import pandas as pd
 from policytext.analyse.groups import (check_grouping, group_labels, group_periods, leave_out_repeated_texts,
                                       leave_out_unlabelled, resolve_min_documents, warn_small_groups)
 from policytext.analyse.lemmas import LemmaSelection, select_lemmas
-from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, g2_p_values,
+from policytext.analyse.stats import (ADJUSTMENTS, adjust_p_values, g2_and_log_ratio, permutation_rate_test,
                                      poisson_upper_bound)
 from policytext.analyse.themes import Lexicon, load_lexicon
 from policytext.errors import BadQuery
@@ -22,7 +22,7 @@ PER = 10_000
 INTERVALS = ("bootstrap", "upper bound", "none")
 TREND_COLUMNS = [
     "theme", "group", "start", "end", "documents", "tokens", "matches", "rate", "rate_low",
-    "rate_high", "interval", "small_group", "documents_with_theme", "document_share", "g2", "p_value",
+    "rate_high", "interval", "small_group", "documents_with_theme", "document_share", "test", "p_value",
     "p_adjusted", "log_ratio",
 ]
 """Columns of :func:`theme_trends`, one row per theme and group, groups in time order:
@@ -39,12 +39,16 @@ TREND_COLUMNS = [
   group's tokens), whatever its size; ``"none"``: too few documents to resample, both are NaN;
 - ``small_group``: True when the group has fewer than ``min_documents`` documents;
 - ``documents_with_theme``, ``document_share``: documents with at least one match, and their share;
-- ``g2``, ``p_value``: log-likelihood G² of the group against all other documents (1 d.f.);
-  ``p_value`` 0.0 means below the float range; NaN (with ``log_ratio``) when there is no other
-  document to compare with;
+- ``test``, ``p_value``: whether the group's rate differs from the rest's, with documents (not
+  tokens) as the unit: ``test`` is ``"document permutation"`` when tested (``p_value`` two-sided,
+  from shuffling the groups' labels among the documents, ``permutations`` times; its smallest
+  value is 2 / (permutations + 1)), else ``"none: ..."`` saying why, with ``p_value`` NaN: one
+  group only, or fewer than ``min_documents`` documents in the group, in the rest, or carrying the
+  theme at all (a handful of speeches decides the difference: no test can say much);
 - ``p_adjusted``: ``p_value`` adjusted (Holm or Benjamini–Hochberg) over every row of the table,
   when asked for (``adjust``); NaN otherwise;
-- ``log_ratio``: log2 of the group's rate over the rest's (positive: more in this group).
+- ``log_ratio``: log2 of the group's rate over the rest's (positive: more in this group); NaN when
+  there is no other document to compare with.
 """
 TERM_TREND_COLUMNS = ["theme", "group", "start", "end", "documents", "tokens", "term", "matches", "rate",
                       "share"]
@@ -94,7 +98,8 @@ def stable_seed(seed: int, *names: str) -> int:
     return (seed * 1_000_003 + zlib.crc32("\x1f".join(names).encode("utf-8"))) % (2**32)
 
 
-def interval_methods(*, draws: int, min_documents: int, adjust: str | None, tests: int) -> dict[str, str]:
+def interval_methods(*, draws: int, min_documents: int, adjust: str | None, tests: int,
+                     permutations: int = 9999) -> dict[str, str]:
     """Return the methods behind a trends table, in words, for its provenance."""
     methods = {
         "rate_interval": (f"95% percentile bootstrap of the rate, {draws} resamples of the group's documents, "
@@ -102,11 +107,14 @@ def interval_methods(*, draws: int, min_documents: int, adjust: str | None, test
                           "for smaller groups"),
         "zero_matches": ("rate_low 0 and rate_high the exact one-sided 95% Poisson upper bound on the matches "
                          f"({poisson_upper_bound(0):.3f}) per the group's tokens"),
-        "test": ("log-likelihood G2 (Rayson and Garside) of the group's matches and tokens against all other "
-                 "selected documents, chi-squared with 1 degree of freedom; tokens treated as independent"),
+        "test": ("two-sided permutation test, documents as the unit: the group's rate minus the rate of all "
+                 f"other selected documents, against {permutations} shuffles of the group labels among the "
+                 "documents (group sizes kept); p = 2 x the smaller tail, (1 + hits) / (1 + shuffles); no test "
+                 f"(p NaN, test 'none: ...') with one group, or fewer than {min_documents} documents in the "
+                 "group, in the rest, or carrying the theme"),
     }
     methods["adjust"] = (f"{'Holm' if adjust == 'holm' else 'Benjamini-Hochberg'} over all {tests} tests "
-                         "of the table (every theme and group)") if adjust else "none"
+                         "of the table (every theme and group tested)") if adjust else "none"
     return methods
 
 
@@ -143,7 +151,8 @@ def _kept_streams(selection: LemmaSelection, frame: pd.DataFrame,
 def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexicon: Lexicon | None = None,
                  draws: int = 1000, seed: int = 0, progress: Callable[..., None] | None = None,
                  include_unlabelled: bool = False, min_documents: int | None = None,
-                 adjust: str | None = None, lemmas: str | Path | None = None, **filters: Any) -> pd.DataFrame:
+                 adjust: str | None = None, lemmas: str | Path | None = None, permutations: int = 9999,
+                 **filters: Any) -> pd.DataFrame:
     """Return how often each theme is used in each group of documents, with intervals and tests.
 
     Lemma streams come from the store, from Parquet lemma files, or are computed first (see
@@ -158,7 +167,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         by: government, year, quarter, speaker, party or kind.
         lexicon: the themes (default: the packaged ones with the corpus's own files).
         draws: bootstrap resamples per group.
-        seed: the bootstrap seed; the same seed gives the same intervals.
+        seed: the seed of the bootstrap and the permutation test; the same seed gives the same
+            intervals and p-values.
         progress: called once per document lemmatised.
         include_unlabelled: keep documents that have no group (no government: outside every
             timeline, or dated only by a year spanning two governments) as the group ``(none)``.
@@ -167,6 +177,7 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
         min_documents: the fewest documents for an interval (default: the ``min_group_documents``
             setting, 5).
         adjust: ``"holm"`` or ``"bh"`` to adjust the p-values for testing every row (``p_adjusted``).
+        permutations: shuffles of the group labels among the documents for the test (``p_value``).
         lemmas: a folder of Parquet lemma files, e.g. the work directory of ``annotate --engine
             dask`` (default: the work directories the store records, if any), or a selection of the
             same filters (:func:`~policytext.analyse.lemmas.select_lemmas`). The streams are read
@@ -183,16 +194,20 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     """
     if adjust is not None and adjust not in ADJUSTMENTS:
         raise BadQuery(f"cannot adjust p-values by {adjust!r}: use one of {', '.join(ADJUSTMENTS)}")
+    if permutations < 99:
+        raise BadQuery(f"--permutations must be 99 or more (the smallest p-value is 2 / (permutations + 1)), "
+                       f"not {permutations}")
     minimum = resolve_min_documents(min_documents, getattr(corpus, "config", None))
     lexicon, names, selection, frame, labels, left_out = _select(corpus, list(themes), by, lexicon,
                                                                  include_unlabelled, filters, lemmas)
     made = dict(by=by, seed=seed, draws=draws, themes=names, themes_sha256=themes_digest(map(lexicon.get, names)),
-                include_unlabelled=include_unlabelled, min_documents=minimum, adjust=adjust)
+                include_unlabelled=include_unlabelled, min_documents=minimum, adjust=adjust, permutations=permutations)
     if frame.empty:
         empty = pd.DataFrame(columns=TREND_COLUMNS)
         empty.attrs["left_out"] = left_out
         return attach_provenance(empty, corpus, "theme_trends", filters, **made,
-                                 methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust, tests=0))
+                                 methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust, tests=0,
+                                                          permutations=permutations))
     themes_ = [lexicon.get(n) for n in names]
     tokens = np.zeros(len(frame), dtype=np.int64)
     matrix = np.zeros((len(frame), len(names)), dtype=np.int64)
@@ -206,15 +221,24 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     warn_small_groups(sizes, minimum, what="their rates get no interval (small_group is true)")
     total_tokens = int(tokens.sum())
     upper = poisson_upper_bound(0)
+    group_names = list(periods["group"])
+    codes = labels.map({g: i for i, g in enumerate(group_names)}).to_numpy(dtype=np.int64)
+    carrying = (matrix > 0).sum(axis=0)
+    testable = [name for column, name in enumerate(names) if carrying[column] >= minimum]
+    p_values = np.full((len(names), len(group_names)), np.nan)
+    if testable and len(group_names) > 1:
+        columns = [names.index(name) for name in testable]
+        p_values[columns] = permutation_rate_test(matrix[:, columns], tokens, codes, permutations=permutations,
+                                                  seed=stable_seed(seed, "permutation", *testable))
     rows = []
-    for name in names:
+    for column, name in enumerate(names):
         matches = counts[name].to_numpy()
         total_matches = int(matches.sum())
-        for period in periods.itertuples(index=False):
-            mask = (labels == period.group).to_numpy()
+        for index, period in enumerate(periods.itertuples(index=False)):
+            mask = codes == index
             group_matches, group_tokens = int(matches[mask].sum()), int(tokens[mask].sum())
-            g2, ratio = g2_and_log_ratio(group_matches, total_matches - group_matches,
-                                         group_tokens, total_tokens - group_tokens)
+            _, ratio = g2_and_log_ratio(group_matches, total_matches - group_matches,
+                                        group_tokens, total_tokens - group_tokens)
             documents = int(mask.sum())
             small = documents < minimum
             if group_matches == 0:
@@ -226,6 +250,19 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
                                            seed=stable_seed(seed, name, str(period.group)))
                 interval = "bootstrap"
             with_theme = int((matches[mask] > 0).sum())
+            rest = len(frame) - documents
+            # no rest (one group), or too few documents to say anything: no test, never a p-value of 1.0
+            if total_tokens <= group_tokens or not rest:
+                test = "none: one group, no rest"
+            elif small:
+                test = f"none: group under {minimum} documents"
+            elif rest < minimum:
+                test = f"none: rest under {minimum} documents"
+            elif carrying[column] < minimum:
+                test = f"none: theme in {int(carrying[column])} documents, under {minimum}"
+            else:
+                test = "document permutation"
+            tested = test == "document permutation"
             rows.append({
                 "theme": name, "group": period.group, "start": period.start, "end": period.end,
                 "documents": documents, "tokens": group_tokens, "matches": group_matches,
@@ -233,9 +270,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
                 "rate_low": low, "rate_high": high, "interval": interval, "small_group": small,
                 "documents_with_theme": with_theme,
                 "document_share": with_theme / documents if documents else 0.0,
-                # no rest to compare with (one group): no test, not "no difference" (p 1.0)
-                "g2": g2 if total_tokens > group_tokens else float("nan"),
-                "p_value": float(g2_p_values(g2)) if total_tokens > group_tokens else float("nan"),
+                "test": test,
+                "p_value": float(p_values[column, index]) if tested else float("nan"),
                 "p_adjusted": float("nan"),
                 "log_ratio": ratio if total_tokens > group_tokens else float("nan"),
             })
@@ -245,7 +281,8 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     result.attrs["left_out"] = left_out
     return attach_provenance(result, corpus, "theme_trends", filters, **made,
                              methods=interval_methods(draws=draws, min_documents=minimum, adjust=adjust,
-                                                      tests=len(result)))
+                                                      tests=int(result["p_value"].notna().sum()),
+                                                      permutations=permutations))
 
 
 @strict_options

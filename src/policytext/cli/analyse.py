@@ -273,7 +273,10 @@ def trends(
     by: str = BY,
     plot: Optional[Path] = PLOT,
     size: str = SIZE,
-    seed: int = typer.Option(0, help="Seed of the bootstrap intervals."),
+    seed: int = typer.Option(0, help="Seed of the bootstrap intervals and of the permutation test."),
+    permutations: int = typer.Option(9999, "--permutations", help="Shuffles of the groups among the documents "
+                                     "for the test of each group against the rest (p_value; the smallest is "
+                                     "2 / (permutations + 1))."),
     by_term: bool = typer.Option(False, "--by-term", help="One column per entry of the theme (rate per "
                                  "10,000 tokens): which terms drive a rise."),
     terms: int = typer.Option(8, "--terms", help="With --by-term: columns for this many entries, the rest summed."),
@@ -287,10 +290,12 @@ def trends(
     provenance: bool = PROVENANCE,
 ) -> None:
     """How often themes are used in each group: rate per 10,000 tokens with a 95% interval, share of
-    documents, and G² and log ratio of the group against the rest.
+    documents, log ratio against the rest and a permutation test with documents as the unit.
 
     Groups with fewer documents than --min-documents get no interval (small_group); a group without
-    a match gets an upper bound. With --by-term, one column per entry of the theme instead.
+    a match gets an upper bound. The test shuffles the groups among the documents; with fewer than
+    --min-documents documents in the group, in the rest or carrying the theme there is no test
+    (p_value empty, the test column says why). With --by-term, one column per entry of the theme instead.
 
     Example: policytext trends trust entrepreneurialism --by government --plot trends.png --size column
     """
@@ -315,7 +320,7 @@ def trends(
             else:
                 frame = theme_trends(corpus, theme, by=by, lexicon=lexicon, seed=seed, progress=advance,
                                      include_unlabelled=include_unlabelled, min_documents=min_documents,
-                                     adjust=adjust, lemmas=selection, **filters)
+                                     adjust=adjust, lemmas=selection, permutations=permutations, **filters)
         if plot is not None and by in ("year", "quarter"):
             from policytext.plots import government_periods
 
