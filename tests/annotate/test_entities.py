@@ -143,3 +143,30 @@ def test_president_obama_after_barack_obama_is_one_entities_name(pipeline):
     names = {row["text"]: row["name"] for row in annotation_rows("a", annotation, "entities")
              if row["label"] == "PERSON"}
     assert set(names.values()) == {"Barack Obama"}, names
+
+
+def test_two_full_names_that_differ_in_a_middle_initial_are_two_people():
+    # "George W. Bush" was merged into "George H. W. Bush" (its words are a subset of the other's)
+    mentions = [("PERSON", "George W. Bush"), ("PERSON", "George H. W. Bush"), ("PERSON", "Bush"),
+                ("PERSON", "President Bush"), ("PERSON", "George Bush")]
+    assert normalise_names(mentions) == ["George W. Bush", "George H. W. Bush", "Bush", "Bush", "George Bush"]
+    assert normalise_names(list(reversed(mentions[:2]))) == ["George H. W. Bush", "George W. Bush"]
+    # one of them alone: the short forms are his
+    assert normalise_names([("PERSON", "George W. Bush"), ("PERSON", "Bush"), ("PERSON", "George Bush")]) == \
+        ["George W. Bush"] * 3
+    # an initial and the name it stands for are not a difference
+    assert normalise_names([("PERSON", "George Herbert Walker Bush"), ("PERSON", "George H. W. Bush")]) == \
+        ["George Herbert Walker Bush", "George H. W. Bush"]  # neither is longer: each stays as written
+
+
+def test_the_two_presidents_bush_stay_two_entities_through_the_pipeline(pipeline):
+    from policytext.annotate.extract import TextItem, annotate_texts, annotation_rows
+
+    text = ("George W. Bush spoke in Texas on Tuesday, beside his father, George H. W. Bush.\n\n"
+            "Later Bush thanked the crowd, and the two men left together.")
+    [(_, annotation)] = list(annotate_texts([TextItem("a", text, kind="article")], pipeline))
+    rows = [row for row in annotation_rows("a", annotation, "entities") if row["label"] == "PERSON"]
+    names = {row["text"]: row["name"] for row in rows}
+    assert names.get("George W. Bush") == "George W. Bush", names
+    assert names.get("George H. W. Bush") == "George H. W. Bush", names
+    assert names.get("Bush", "Bush") == "Bush", names  # which Bush: unresolved, not a guess

@@ -140,7 +140,9 @@ class PeopleNames:
     """The person names of one document with the titles each was given, to resolve short forms.
 
     A short form ("Biden", "Jill", "Mr Hancock") becomes the full name only when exactly one full
-    name of the document can be it, and nothing says the two are different people: an office title
+    name of the document can be it (two full names whose middle names differ, "George W. Bush" and
+    "George H. W. Bush", are two people, so "Bush" then stays "Bush"), and nothing says the two are
+    different people: an office title
     on the short form that the full name is never given ("Vice President Biden" beside "Jill
     Biden"), a surname whose bare mentions carry an office the full name lacks, or honorifics of the
     other gender. Otherwise the short form stays its own person, rather than a guess.
@@ -192,7 +194,7 @@ class PeopleNames:
         office, gender = person_title(surface) if surface else (None, None)
         full = [name for name in self.counts if len(name.split()) > len(words)]
         candidates = [name for name in full if name.lower().split()[-1] == words[-1]
-                      and set(words) <= set(name.lower().split())]
+                      and set(words) <= set(name.lower().split()) and not _middle_names_differ(core, name)]
         by_first = False
         if not candidates and len(words) == 1 and not office:
             # a given name alone ("Jill"): the one full name that starts with it, if no one has it as surname
@@ -204,6 +206,10 @@ class PeopleNames:
         widest = set(longest.lower().split())
         if any(not set(name.lower().split()) <= widest for name in candidates):
             return core  # two different full names ("Jill Biden", "Joe Biden"): not a guess
+        named = [name for name in self.counts if name.lower().split()[-1] == words[-1] and len(name.split()) > 2]
+        if any(_middle_names_differ(name, other) for name in named for other in named if other != name
+               and (name in candidates or other in candidates)):
+            return core  # "Bush" beside "George W. Bush" and "George H. W. Bush": two people, not a guess
         if len(words) > 1 or by_first:
             return longest
         offices = self.offices.get(longest, set())
@@ -216,6 +222,33 @@ class PeopleNames:
         if len(genders) > 1:
             return core  # "Mr Smith" and "Mrs Jane Smith"
         return longest
+
+
+def _middle_names_differ(first: str, second: str) -> bool:
+    """True when two names of the same person pattern (given name, middle names, surname) have
+    middle names that cannot be one person's: "George W. Bush" and "George H. W. Bush".
+
+    Both must have a middle part; an initial matches a name with that letter ("John F. Kennedy",
+    "John Fitzgerald Kennedy"), and parts are compared in order, so a different number of middle
+    names (W. against H. W.) is two people. A name without a middle part ("George Bush") differs
+    from neither: it is a short form, for :meth:`PeopleNames.resolve` to resolve or leave.
+
+    >>> _middle_names_differ("George W. Bush", "George H. W. Bush")
+    True
+    >>> _middle_names_differ("John F. Kennedy", "John Fitzgerald Kennedy")
+    False
+    """
+    a, b = first.lower().split()[1:-1], second.lower().split()[1:-1]
+    if not a or not b:
+        return False
+    if len(a) != len(b):
+        return True
+
+    def same(x: str, y: str) -> bool:
+        x, y = x.strip("."), y.strip(".")
+        return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+
+    return not all(same(x, y) for x, y in zip(a, b))
 
 
 def normalise_names(mentions: Sequence[tuple[str, str]], *, known_people: Iterable[str] = ()) -> list[str]:
