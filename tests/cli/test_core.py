@@ -415,3 +415,33 @@ def test_stats_takes_the_shared_filters(capsys, sotu_corpus) -> None:
     assert 0 < len(chosen) < 5
     code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--party", "Democrat")
     assert (code, out) == (1, "") and "(did you mean Democratic?)" in err
+
+
+def test_docs_gives_the_same_columns_in_every_format_a_speech_s_role_and_side_among_them(capsys, tmp_path) -> None:
+    """A Hansard day with the posts file: json, jsonl and csv give the same columns, role, side and the
+    post (speaker_role) among them (json and jsonl left them out); the table shows role and side."""
+    from helpers import shared_data
+    from policytext.corpus import DOCUMENT_FRAME_COLUMNS
+
+    corpus = str(tmp_path / "c")
+    assert main(["--quiet", "--corpus", corpus, "collect", "hansard",
+                 str(shared_data("parliament", "debates2009-10-27d.xml")),
+                 "--posts", str(shared_data("parliament", "ministers-1997-2010.json"))]) == 0
+    capsys.readouterr()
+    every = [c for c in DOCUMENT_FRAME_COLUMNS if c != "text"]
+    code, out, _ = run(capsys, "--corpus", corpus, "docs", "--role", "minister", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows and all(list(r) == every for r in rows)
+    assert {r["role"] for r in rows} == {"minister"} and {r["side"] for r in rows} == {"government"}
+    assert any(r["speaker_role"] for r in rows)
+    code, out, _ = run(capsys, "--corpus", corpus, "docs", "--role", "minister", "--format", "jsonl")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and lines == rows
+    code, out, _ = run(capsys, "--corpus", corpus, "docs", "--role", "minister", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and list(table[0]) == every and len(table) == len(rows)
+    assert [r["speaker_role"] for r in table] == [r["speaker_role"] or "" for r in rows]
+    code, out, _ = run(capsys, "--corpus", corpus, "docs", "--role", "minister", "--limit", "3")
+    header = next(line for line in out.splitlines() if "speaker" in line)
+    assert code == 0 and "role" in header and "side" in header and "minister" in out and "government" in out
+

@@ -10,14 +10,17 @@ from policytext.cli.root import app, collect_app, state
 from policytext.cli.options import ALL_DOCUMENTS, DOCUMENT_IDS, FORMAT, document_filters, filter_options
 from policytext.store.edits import SELECT_FILTERS
 from policytext.cli.render import OutputFormat, message, progress_bar, render
-from policytext.corpus import open_corpus
+from policytext.corpus import DOCUMENT_FRAME_COLUMNS, open_corpus
 from policytext.errors import ConfigError, ConfirmationRequired
 from policytext.store import UpdatedDocument, WriteReport
 
-DOCS_COLUMNS = ["id", "title", "date", "speaker", "party", "kind", "country", "government",
-                "source", "url", "words"]
+DOCS_COLUMNS = [c for c in DOCUMENT_FRAME_COLUMNS if c != "text"]
+"""Columns of ``docs --format json|jsonl|csv``: every column of :meth:`Corpus.documents` but the
+text, the same in the three formats (a debate speech's ``speaker_role``, ``role`` and ``side`` among them)."""
 
 DOCS_TABLE_COLUMNS = ["date", "speaker", "title", "kind", "government", "words", "id"]
+"""Columns of the printed ``docs`` table (narrow enough for a terminal); ``role`` and ``side`` are
+added after ``speaker`` when any document listed has one."""
 
 
 def describe_update(update: UpdatedDocument) -> str:
@@ -135,12 +138,18 @@ def docs(
 ) -> None:
     """List documents, oldest first.
 
+    json, jsonl and csv give every column but the text (a debate speech's speaker_role, role and
+    side among them); the table a narrower set, with role and side when any document has one.
+
     Example: policytext docs --speaker Kennedy --format json
     """
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = corpus.documents(text=False, **filter_options(ctx))  # the filters and --limit
-    columns = DOCS_TABLE_COLUMNS if format is OutputFormat.table else DOCS_COLUMNS
+    columns = DOCS_COLUMNS
+    if format is OutputFormat.table:
+        present = [c for c in ("role", "side") if frame[c].notna().any()]
+        columns = DOCS_TABLE_COLUMNS[:2] + present + DOCS_TABLE_COLUMNS[2:]
     render(frame[columns], format, title="Documents")
 
 
