@@ -156,7 +156,7 @@ def test_errors_are_one_line_with_exit_code(capsys, tmp_path, args, code, messag
         (["docs", "--since", "1962-13"], "Error: since='1962-13' is not a valid month\n"),
         (["docs", "--since", "yesterday"], "Error: since='yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD\n"),
         (["docs", "--limit", "-1"], "Error: limit must be zero or more, not -1\n"),
-        (["stats", "--by", "colour"], "Error: cannot group by 'colour': use one of source, kind, party, government\n"),
+        (["stats", "--by", "colour"], "Error: cannot group by 'colour': use one of government, year, quarter, speaker, party, kind, role, side, post, source\n"),
         (["export", "--to", "out", "--format", "xlsx"], "Error: unknown export format 'xlsx': use one of parquet, csv, jsonl\n"),
         (["export", "--to", "out", "--tables", "documents,speeches"],
          "Error: unknown table 'speeches' to export: use documents, sentences, quotes, claims, entities, lemmas "
@@ -445,3 +445,37 @@ def test_docs_gives_the_same_columns_in_every_format_a_speech_s_role_and_side_am
     header = next(line for line in out.splitlines() if "speaker" in line)
     assert code == 0 and "role" in header and "side" in header and "minister" in out and "government" in out
 
+
+def test_stats_groups_as_trends_does_by_role_side_post_year(capsys, tmp_path) -> None:
+    """stats --by role|side was refused (it knew source, kind, party and government only): it now takes
+    every grouping of trends, and counts as docs does; an unknown grouping gets trends' refusal."""
+    from helpers import shared_data
+
+    corpus = str(tmp_path / "c")
+    assert main(["--quiet", "--corpus", corpus, "collect", "hansard",
+                 str(shared_data("parliament", "debates2009-10-27d.xml")),
+                 "--posts", str(shared_data("parliament", "ministers-1997-2010.json"))]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--corpus", corpus, "docs", "--format", "json")
+    documents = json.loads(out)
+    for by, column in (("role", "role"), ("side", "side"), ("post", "speaker_role"), ("year", None)):
+        code, out, err = run(capsys, "--corpus", corpus, "stats", "--by", by, "--format", "json")
+        assert code == 0, err
+        rows = json.loads(out)
+        assert sum(r["documents"] for r in rows) == len(documents)
+        for row in rows:
+            if column is None:
+                chosen = [d for d in documents if d["date"][:4] == row[by]]
+            elif row[by] == "(none)":
+                chosen = [d for d in documents if not d[column]]
+            else:
+                chosen = [d for d in documents if d[column] == row[by]]
+            assert row["documents"] == len(chosen) and row["words"] == sum(d["words"] for d in chosen)
+        if column in ("role", "side"):  # speeches without one are a row of their own, last
+            assert rows[-1][by] == "(none)" and {"role": "minister", "side": "government"}[by] in {r[by] for r in rows}
+    code, out, err = run(capsys, "--corpus", corpus, "stats", "--by", "role", "--side", "government", "--format", "csv")
+    assert code == 0 and out.splitlines()[0] == "role,documents,words,first,last" and "minister," in out
+    code, out, err = run(capsys, "--corpus", corpus, "trends", "trust", "--by", "colour")
+    trends_groupings = err.strip().split(": use one of ")[1]
+    code, out, err = run(capsys, "--corpus", corpus, "stats", "--by", "colour")
+    assert code == 1 and err.strip() == f"Error: cannot group by 'colour': use one of {trends_groupings}, source"

@@ -282,3 +282,36 @@ def match_group(groups: list[str], value: str, *, option: str) -> str:
     if not found:
         raise BadQuery(f"{option} {value!r} matches no group. Groups: {', '.join(groups)}")
     raise BadQuery(f"{option} {value!r} matches several groups ({', '.join(found)}); be more precise")
+
+
+STATS_GROUPINGS = GROUPINGS + ("source",)
+"""The groupings of ``stats --by``: those of trends, keyness and topics, and the source."""
+
+
+def group_stats(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Return documents, words and first and last dates of each group of ``frame`` (documents' metadata).
+
+    The groups are those of :func:`group_labels` (``(none)`` for documents without one, last);
+    years and quarters in time order, other groups most documents first. Columns: ``by``,
+    ``documents``, ``words``, ``first``, ``last``.
+
+    >>> frame = pd.DataFrame({"date": ["1962-01-11", "1962-05-02", None], "words": [10, 5, 1],
+    ...                       "date_precision": ["day", "day", None]})
+    >>> group_stats(frame, "year").to_dict("records")[0]
+    {'year': '1962', 'documents': 2, 'words': 15, 'first': '1962-01-11', 'last': '1962-05-02'}
+    """
+    labels = group_labels(frame, by)
+    dates = frame["date"].astype(object).where(frame["date"].notna(), None)
+    parts = pd.DataFrame({by: labels.to_numpy(), "words": frame["words"].fillna(0).astype(int).to_numpy(),
+                          "date": dates.to_numpy()})
+    table = parts.groupby(by, sort=False).agg(documents=("words", "size"), words=("words", "sum"),
+                                              first=("date", "min"), last=("date", "max")).reset_index()
+    none = table[by] == NO_GROUP
+    if by in ("year", "quarter"):
+        table = table.assign(_key=table[by]).sort_values("_key")
+    else:
+        table = table.assign(_key=-table["documents"]).sort_values(["_key", by])
+    table = pd.concat([table[~none.loc[table.index]], table[none.loc[table.index]]]).drop(columns="_key")
+    table["documents"] = table["documents"].astype(int)
+    table["words"] = table["words"].astype(int)
+    return table.reset_index(drop=True)

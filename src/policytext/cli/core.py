@@ -157,24 +157,35 @@ def docs(
 @document_filters()
 def stats(
     ctx: typer.Context,
-    by: str = typer.Option("government", help="Group by source, kind, party or government."),
+    by: str = typer.Option("government", help="Group by government, year, quarter, speaker, party, kind, role, "
+                           "side, post (the groupings of trends) or source."),
     format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, json, jsonl or csv."),
 ) -> None:
-    """Corpus statistics: documents and words, in total and by source, kind, party or government.
+    """Corpus statistics: documents and words, in total and by a grouping (government, year, role, side...).
 
     The filters count only the documents they choose. Documents without a government are counted
-    in a row of their own (empty government).
+    in a row of their own (empty government); by year, quarter, speaker, role, side or post, those
+    without one are the row '(none)', last (as trends --include-unlabelled would show them).
 
     Example: policytext stats --by government
 
     Example: policytext stats --party Labour --since 2010 --by kind
+
+    Example: policytext stats --by role --source hansard
     """
     st = state(ctx)
+    from policytext.analyse.groups import STATS_GROUPINGS, group_stats
     from policytext.store.filters import check_grouping
 
-    check_grouping(by, ("source", "kind", "party", "government"))
+    check_grouping(by, STATS_GROUPINGS)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frames = corpus.stats(**filter_options(ctx))
+        frames = corpus.stats(**filters)
+        if by not in frames:
+            from policytext.provenance import attach_provenance
+
+            frames[by] = attach_provenance(group_stats(corpus.documents(text=False, **filters), by), corpus,
+                                           "stats", filters)
     total = frames["total"].iloc[0]
     if format is OutputFormat.table:
         message(f"{int(total['documents']):,} documents, {int(total['words']):,} words, "
