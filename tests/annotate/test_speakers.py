@@ -424,3 +424,31 @@ def test_tip_is_not_oneills_role_in_the_1994_address(pipeline):
     paragraph = text[text.rfind("\n\n", 0, at) + 2:text.index("\n\n", at)]
     found = [q for q in _debate_quotes(pipeline, paragraph) if "a man of the House" in q.text]
     assert found and found[0].speaker == "O'Neill" and found[0].speaker_role is None
+
+
+# Hansard's words of address and numbered documents are no names (the shared Hansard day, 28 March
+# 2023): "The hon. Gentleman says …" and "My right hon. and learned Friend was right to say …" were
+# quotes of people called Gentleman and Friend (tagged PERSON), "The right hon. Member also pointed
+# out …" of one called Member (the parser ends a sentence at "hon."), and "Amendment 138 says …" of
+# one called Amendment
+@pytest.mark.parametrize("marker, words, speaker, how", [
+    ("The hon. Gentleman says he agrees", "he agrees with that", None, "none"),
+    ("My right hon. and learned Friend was right to say", "there is a different route", None, "none"),
+    ("The right hon. Member also correctly pointed out", "significant changes had been made", None, "none"),
+    ("Amendment 138 says that, if a safe", "if a safe and legal route exists", "Amendment 138", "role"),
+])
+def test_a_form_of_address_or_a_numbered_amendment_in_hansard_is_no_name(pipeline, marker, words, speaker, how):
+    quotes = _debate_quotes(pipeline, _hansard_paragraphs(marker, before=1))
+    assert all(q.speaker not in ("Gentleman", "Friend", "Member", "Amendment") for q in quotes), \
+        [(q.speaker, q.speaker_mention) for q in quotes]
+    found = [q for q in quotes if q.text.lstrip(" ,“\"").startswith(words)]
+    assert found, [(q.text[:40], q.speaker) for q in quotes]
+    assert (found[0].speaker, found[0].resolved_by) == (speaker, how)
+
+
+def test_the_member_with_a_capital_and_no_hon_is_a_member_of_the_house(pipeline):
+    quotes = _debate_quotes(pipeline, "The Member said that the scheme would cost far more than the Minister had "
+                                      "told the House. A member of the board said that the scheme would be reviewed.")
+    said = {q.text.rstrip("."): (q.speaker, q.resolved_by) for q in quotes}
+    assert said["the scheme would cost far more than the Minister had told the House"] == (None, "none")
+    assert said["the scheme would be reviewed"] == ("member of the board", "role")

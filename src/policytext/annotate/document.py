@@ -335,7 +335,8 @@ def _described_thing(row: QuoteRow, text: str) -> QuoteRow:
     head = words[-1].lower()
     if any(c.isdigit() for c in head):
         return row._replace(speaker=None, resolved_by="none", speaker_role=None)
-    if (head in THING_NOUNS or head.rstrip("s") in THING_NOUNS) and row.speaker.casefold() != mention.casefold():
+    if (head in THING_NOUNS or head.rstrip("s") in THING_NOUNS) and row.speaker.casefold() != mention.casefold() \
+            and not row.speaker.casefold().startswith(mention.casefold() + " "):  # "Amendment 293" stays whole
         return row._replace(speaker=mention)
     return row
 

@@ -182,8 +182,8 @@ class SpeakerResolver:
             if ent.label_ != "PERSON" or _after_determiner(ent):
                 continue
             core = strip_person_name(ent.text)
-            if not core:
-                continue
+            if not core or is_form_of_address(core):
+                continue  # "the hon. Gentleman", "my right hon. Friend": tagged PERSON, a member named by no name
             key = core.split()[-1].lower()
             person = self.people.setdefault(key, _Person(key))
             person.add(ent)
@@ -385,6 +385,10 @@ class SpeakerResolver:
                 # "the Bill says", "the Nationality and Borders Act states": a law or document named,
                 # never a person, so "the" stays with it ("Bill" alone reads as a man's name)
                 return "the " + _words(subject.doc[determiner[0].i + 1:root.i + 1]), "role"
+            if root.lower_ in THING_NOUNS:
+                # "Amendment 293 reflects …", "Clause 4 says": a document named by its number, no one's name
+                numbers = [c.text for c in root.children if c.dep_ == "nummod" and c.i > root.i]
+                return " ".join([root.text, *numbers]), "role"
             return " ".join(t.text for t in subject if t.pos_ == "PROPN" or t == root), "name"
         if root.pos_ != "NOUN":
             return None, "none"
@@ -555,17 +559,36 @@ def addresses_a_member(subject: Span) -> bool:
     """True for Parliament's forms of address, which name no one by themselves.
 
     "my hon. Friend", "the right hon. Gentleman", "the noble Lady", "the hon. Member for
-    Walthamstow": a member of the House whom the words do not name (a name inside, "(Alison
-    Thewliss)", is read before this). Lower-case "a friend" and "a member of the board" are not.
+    Walthamstow", "the Member": a member of the House whom the words do not name (a name inside,
+    "(Alison Thewliss)", is read before this). Lower-case "a friend" and "a member of the board"
+    are not. The words before the noun count even when the mention is the noun alone.
     """
     root = subject.root
-    honourable = any(token.lower_ in _HONOURABLE for token in subject)
+    doc = root.doc
+    start = min(subject.start, root.left_edge.i)
+    before = list(doc[start:root.i])
+    if start >= 2 and doc[start - 1].text == "." and doc[start - 2].lower_ in _HONOURABLE:
+        before.append(doc[start - 2])  # "The right hon. Member": the parser may end a sentence at "hon."
+    honourable = any(token.lower_ in _HONOURABLE for token in (*before, *subject))
     if root.lower_ in _ADDRESS_NOUNS:
         return honourable or root.text[:1].isupper()
     if root.lower_ in _MEMBER_NOUNS:
-        return honourable or (root.text[:1].isupper() and any(
-            child.dep_ == "prep" and child.lower_ == "for" for child in root.children))
+        # "the Member for Walthamstow", "the Member said" (capitalised, with "the": a member of the House)
+        return honourable or root.text[:1].isupper() and (
+            any(child.dep_ == "prep" and child.lower_ == "for" for child in root.children)
+            or any(child.dep_ == "det" and child.lower_ in ("the", "that", "this") for child in root.children))
     return False
+
+
+def is_form_of_address(words: str) -> bool:
+    """True when a name's words are all Parliament's words of address: "Gentleman", "hon. Friend", "Member".
+
+    The tagger reads "the hon. Gentleman" as a person called Gentleman; such a "person" is never
+    an antecedent nor a speaker's name.
+    """
+    parts = [w.lower().rstrip(".") for w in words.split()]
+    return bool(parts) and all(w in _ADDRESS_NOUNS | _MEMBER_NOUNS | {h.rstrip(".") for h in _HONOURABLE} | {"and"}
+                               for w in parts)
 
 
 def _defined_by_report(root: Token, cue: Token | None) -> bool:
