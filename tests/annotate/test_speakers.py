@@ -452,3 +452,61 @@ def test_the_member_with_a_capital_and_no_hon_is_a_member_of_the_house(pipeline)
     said = {q.text.rstrip("."): (q.speaker, q.resolved_by) for q in quotes}
     assert said["the scheme would cost far more than the Minister had told the House"] == (None, "none")
     assert said["the scheme would be reviewed"] == ("member of the board", "role")
+
+
+# Role nouns and appositions (issue 11, point 1), written by hand; each failed before 2026-12-02 noon
+@pytest.mark.parametrize("text, words, speaker, how", [
+    # a name in apposition to the speaker noun is the speaker (ggt-dev: "says Campbell’s partner, Jason Louth")
+    ("“Most places will not print anything less than 1,000 copies,” says Campbell’s partner, Jason Louth.",
+     "Most places will not print anything less than 1,000 copies,", "Jason Louth", "name"),
+    # a document sent by someone is theirs ("A statement e-mailed to The Globe by Reagan Ruslim … said")
+    ("A statement e-mailed to The Globe by Reagan Ruslim, who joined the board last month, said “the station will "
+     "respect the order of the court.”", "the station will respect the order of the court.", "Reagan Ruslim", "name"),
+    # "the chief executive of" a body is a person, not the body (a spokesperson for it still is the body)
+    ("The chief executive of the NHS Confederation said the cuts would close wards across the country.",
+     "the cuts would close wards across the country", "chief executive of the NHS Confederation", "role"),
+])
+def test_role_nouns_and_appositions(pipeline, text, words, speaker, how):
+    test_speakers_are_resolved_and_say_how(pipeline, text, words, speaker, None, None)
+    found = [q for q in _quotes(pipeline, text) if q[0] == words]
+    assert found[0][3] == how
+
+
+def _said(pipeline, text, starts, **switches):
+    from policytext.annotate.quotes import extract_quote_rows
+    from policytext.annotate.speaker_mentions import SalienceRules
+
+    settings = SpeakerSettings(salience=SalienceRules(**switches))
+    rows = [r for r in extract_quote_rows(pipeline(text), quote_filter=None, speakers=settings)
+            if text[r.start:].startswith(starts)]
+    assert rows, starts
+    return rows[0].speaker, rows[0].resolved_by
+
+
+@pytest.mark.parametrize("text, on, off", [
+    # a copula gives a role; "the prime minister" is another office than "the minister"
+    ("Jane Smith is the health minister. Tom Harris is the prime minister. The minister said the hospital would "
+     "open in 2027.", "Jane Smith", "Tom Harris"),
+    # two people hold the role: which one the text does not say, so it stays described
+    ("Jane Smith, the health minister, and Ann Lee, the education minister, met in Leeds on Monday. The minister "
+     "said the hospital would open in 2027.", "minister", "Ann Lee"),
+])
+def test_a_role_noun_is_the_one_person_who_holds_it(pipeline, text, on, off):
+    assert _said(pipeline, text, "the hospital", unique_role_holder=True) == (on, "role")
+    assert _said(pipeline, text, "the hospital", unique_role_holder=False) == (off, "role")
+
+
+def test_a_description_is_the_subject_before_and_goes_on_as_a_chain(pipeline):
+    text = ("“We will appeal the ruling,” said Ann Lee. Tom Harris has scored four goals since the trade last week. "
+            "The 26-year-old forward said his new teammates were creating chances for him. "
+            "“You have to move around,” he said.")
+    assert _said(pipeline, text, "his new", description_subject=True) == ("Tom Harris", "role")
+    assert _said(pipeline, text, "You have", description_subject=True) == ("Tom Harris", "chain")
+    assert _said(pipeline, text, "his new", description_subject=False) == ("Ann Lee", "role")
+
+
+def test_the_company_is_the_fitting_body_just_quoted(pipeline):
+    text = ("The U.S. Overseas Private Investment Corp. insured the project. Suncor said on Monday it had received "
+            "a second payment. The company noted it might have to repay some of the sum.")
+    assert _said(pipeline, text, "it might", body_salience=True) == ("Suncor", "role")
+    assert _said(pipeline, text, "it might", body_salience=False) == ("The U.S. Overseas Private Investment Corp.", "role")

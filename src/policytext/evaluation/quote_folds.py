@@ -120,16 +120,17 @@ def _variant(**switches: bool) -> SpeakerSettings:
     return SpeakerSettings(salience=replace(SalienceRules(), **switches))
 
 
-SPEAKER_VARIANTS = (_variant(), _variant(quoted_in_reach=True), _variant(restrictive_is_new=True),
-                    _variant(quoted_in_reach=True, restrictive_is_new=True),
-                    _variant(subject_over_chain=False, description_phrase=False, same_description=False))
+SPEAKER_VARIANTS = (_variant(), _variant(unique_role_holder=True), _variant(description_subject=True),
+                    _variant(body_salience=True),
+                    _variant(unique_role_holder=True, description_subject=True, body_salience=True))
 """The speaker settings resolution may use; each fold chooses one on its training folds of both sets:
-the shipped :class:`SalienceRules`, each of the two switches added on 2026-12-02 alone and both,
-and the three older switches all off (asking whether they still earn their place over both sets).
-All 32 combinations of the five switches cost too much CPU time on PolNeAR train at the machine's
-load (above 15 on 2 cores). The first-name cut-off stays 0.4: 0.1 (the name table's own), 0.2 and
-0.3, with minimum counts of 0, 10 and 1000, were tried on 2026-12-01 and 02 over ggt-dev and never
-chosen by a fold; the reach of "the last person named" (3,000 characters or none) changed nothing."""
+the shipped :class:`SalienceRules`, each of the three switches of role nouns added on 2026-12-02
+(``unique_role_holder``, ``description_subject``, ``body_salience``) alone, and all three. The
+switches of earlier rounds are fixed as chosen then (``quoted_in_reach`` and ``restrictive_is_new``
+off; the three older ones on): every variant is a pass over PolNeAR train, and the machine's load
+(10–14 on 2 cores) left time for five. The first-name cut-off stays 0.4: 0.1 (the name table's own),
+0.2 and 0.3, with minimum counts of 0, 10 and 1000, were tried on 2026-12-01 and 02 over ggt-dev and
+never chosen by a fold; the reach of "the last person named" (3,000 characters or none) changed nothing."""
 
 
 @dataclass
