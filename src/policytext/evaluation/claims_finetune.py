@@ -402,7 +402,9 @@ def compare_finetuned(data_dir: str | Path, cache_dir: str | Path, *, score: boo
         log(f"the rule keeps {chosen!r}; now scoring CLEF 2020 task 5 once")
     test = read_clef(data_dir / CLEF2020_FILE)
     shipped = ClaimScorer.load()
+    cpu = time.process_time()
     test_default_text = [shipped.text_logits([line.text for line in t.lines]) for t in test]
+    default_cpu = time.process_time() - cpu  # the shipped text model on the same lines: the speed's yardstick
     default_context = ClaimScorer(context_features=DEFAULT_CONTEXT, context_C=CONTEXT_C).fit_context(
         data.transcripts, variant_data.line_logits(cv.grid[_grid_index(shipped.C)]))
     test_default = [default_context.context_logits(context_features(t.lines, v))
@@ -414,6 +416,7 @@ def compare_finetuned(data_dir: str | Path, cache_dir: str | Path, *, score: boo
     speed = {"lines": len(test_texts), "distinct": len(set(test_texts)),
              "cpu_seconds": round(time.process_time() - cpu, 1), "wall_seconds": round(time.time() - wall, 1)}
     speed["lines_per_cpu_second"] = round(speed["lines"] / max(speed["cpu_seconds"], 1e-9), 1)
+    speed["shipped_text_model_lines_per_cpu_second"] = round(speed["lines"] / max(default_cpu, 1e-9), 1)
     bounds = np.cumsum([0] + [len(t.lines) for t in test])
     test_tuned = [flat[a:b] for a, b in zip(bounds, bounds[1:])]
     tuned_context_model = ClaimScorer(context_features=DEFAULT_CONTEXT, context_C=CONTEXT_C).fit_context(
