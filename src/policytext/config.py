@@ -53,7 +53,10 @@ class Config:
         "words, characters and claim types; fast) or `embeddings` (adds all-MiniLM-L6-v2 sentence "
         "embeddings: needs the embeddings extra and a model built with `python -m "
         "policytext.annotate.train_claims --model embeddings`; its encoder costs about 7 times "
-        "the parse of a sentence; see models/claims.card.md). A change annotates every document again."})
+        "the parse of a sentence; see models/claims.card.md) or `finetuned` (the default scorer beside "
+        "a fine-tuned all-MiniLM-L6-v2: the embeddings extra and weights built with `python -m "
+        "policytext.evaluation.claims_finetune` (train, then build), never shipped; a transformer per "
+        "sentence). A change annotates every document again."})
     meaning_model: str = field(default="all-MiniLM-L6-v2", metadata={"doc":
         "The sentence-embedding model of `embed`, `search --meaning` and `verify`'s paraphrase check: "
         "`all-MiniLM-L6-v2` (the default: finds paraphrases better; CPU torch) or "

