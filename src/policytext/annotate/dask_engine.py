@@ -42,8 +42,8 @@ from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from policytext.annotate.quotes import check_scheme
-from policytext.annotate.runner import (
+from policytext.annotate.quote_rows import check_scheme
+from policytext.annotate.selection import (
     STAGE,
     AnnotateReport,
     corpus_names,
@@ -200,8 +200,9 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
     """
     check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
                        shard_words=shard_words, ingest=ingest)
-    if not (scheduler or scheduler_file):
-        start_fork_server()  # its imports overlap this process's work until the cluster starts
+    if not (scheduler or scheduler_file):  # its imports and the pipeline's load overlap this process's work
+        start_fork_server(pipeline={"store": str(corpus.store.path), "model": model or corpus.config.model,
+                                    "quote_scheme": scheme or corpus.config.quote_scheme})
     distributed = require_distributed()
     config = corpus.config
     model = model or config.model
@@ -270,8 +271,10 @@ def run_shard(folder: str, spec_file: str) -> dict[str, Any]:
                           "(--workdir) must be on storage every worker reads at the same path.") from err
     holder = _worker_pipelines()
     with holder.lock:
-        nlp = holder.pipeline(spec_path.name, spec)
-        result = annotate_shard(folder, nlp, model=spec["model"], batch_size=int(spec["batch_size"]))
+        started = time.perf_counter()
+        nlp, source = holder.pipeline(spec_path.name, spec)
+        result = annotate_shard(folder, nlp, model=spec["model"], batch_size=int(spec["batch_size"]),
+                                pipeline=source, pipeline_seconds=time.perf_counter() - started)
     return asdict(result)
 
 
@@ -283,15 +286,22 @@ class _Pipelines:
         self._key: str | None = None
         self._nlp: Any = None
 
-    def pipeline(self, key: str, spec: dict[str, Any]) -> Any:
-        if self._key != key:
+    def pipeline(self, key: str, spec: dict[str, Any]) -> tuple[Any, str]:
+        """Return the pipeline of ``spec`` and where it came from: ``kept`` (an earlier shard's),
+        ``forked`` (loaded by the fork server this process came from) or ``loaded`` (here)."""
+        if self._key == key:
+            return self._nlp, "kept"
+        from policytext.annotate.forked_pipeline import take_forked_pipeline
+
+        self._nlp = None  # let the old one go before loading the next
+        self._nlp, source = take_forked_pipeline(spec), "forked"
+        if self._nlp is None:
             from policytext.annotate.model import load_pipeline
 
-            self._nlp = None  # let the old one go before loading the next
-            self._nlp = load_pipeline(spec["model"], people=spec["people"], bodies=spec["bodies"],
-                                      quote_scheme=spec["quote_scheme"])
-            self._key = key
-        return self._nlp
+            self._nlp, source = load_pipeline(spec["model"], people=spec["people"], bodies=spec["bodies"],
+                                              quote_scheme=spec["quote_scheme"]), "loaded"
+        self._key = key
+        return self._nlp, source
 
 
 def _worker_pipelines() -> _Pipelines:
@@ -393,6 +403,10 @@ class _Coordinator:
         threads = max(1, sum(client.nthreads().values()))
         words = self._words_of(queue)
         total = sum(words.values())
+        again = f" and {len(self.resubmit)} unfinished shard(s) of an earlier run" if self.resubmit else ""
+        # the first shards take minutes on a large corpus: say the run has started before they end
+        self.notify(f"annotating on {threads} Dask worker thread(s): {len(queue):,} document(s) ({total:,} words)"
+                    f"{again}; shards in {self.workdir / SHARDS_FOLDER}, stored as each finishes")
         # largest documents first: a document is never split, so the last shards, which one worker
         # annotates while the others may wait, hold the smallest (before, by date: a last shard of
         # one 10,748-word address kept a worker idle for 3.5% of a run)

@@ -1,17 +1,32 @@
 """The row a quote travels in through annotation, and the schemes that say what counts as a quote.
 
 Below the finder (:mod:`policytext.annotate.quotes`) and its filter
-(:mod:`policytext.annotate.quote_filter`), which both use it.
+(:mod:`policytext.annotate.quote_filter`), which both use it. Imports no spaCy: the Dask engine's
+coordinator checks a scheme without loading it.
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from policytext.errors import ConfigError
 from policytext.records import QUOTE_SCHEMES
 
 SCHEMES = QUOTE_SCHEMES
 """What counts as a quote (:data:`policytext.records.QUOTE_SCHEMES`): ``speech`` or ``attribution``."""
 DEFAULT_SCHEME = "speech"
+
+
+def check_scheme(scheme: str) -> str:
+    """Return ``scheme`` when it is one of :data:`SCHEMES`, else raise :class:`ConfigError` saying which there are.
+
+    Example:
+        >>> check_scheme("speech")
+        'speech'
+    """
+    if scheme not in SCHEMES:
+        raise ConfigError(f"unknown quote scheme {scheme!r}: choose {' or '.join(SCHEMES)} "
+                          f"(--scheme, or 'quote_scheme = \"…\"' in policytext.toml)")
+    return scheme
 
 
 class QuoteRow(NamedTuple):

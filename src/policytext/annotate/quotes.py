@@ -40,7 +40,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policytext.annotate.quote_rows import DEFAULT_SCHEME, SCHEMES, QuoteRow  # noqa: F401
+from policytext.annotate.quote_rows import DEFAULT_SCHEME, SCHEMES, QuoteRow, check_scheme  # noqa: F401
 from policytext.annotate.quote_filter import (  # noqa: F401  (public names kept here too)
     QUOTE_FILTER_FILE,
     QUOTE_FILTER_FILES,
@@ -70,24 +70,10 @@ from policytext.annotate.quote_reports import (
     without_trailing_aside,
 )
 from policytext.annotate.speakers import DEFAULT_SPEAKER_SETTINGS, Speaker, SpeakerResolver, SpeakerSettings, carry_speaker
-from policytext.errors import ConfigError
 
 _MIN_UNATTRIBUTED_WORDS = 8
 _MIN_QUOTE_WORDS = 2
 MIN_REPORT_WORDS = 1
-
-
-def check_scheme(scheme: str) -> str:
-    """Return ``scheme`` when it is one of :data:`SCHEMES`, else raise :class:`ConfigError` saying which there are.
-
-    Example:
-        >>> check_scheme("speech")
-        'speech'
-    """
-    if scheme not in SCHEMES:
-        raise ConfigError(f"unknown quote scheme {scheme!r}: choose {' or '.join(SCHEMES)} "
-                          f"(--scheme, or 'quote_scheme = \"…\"' in policytext.toml)")
-    return scheme
 
 
 if not Doc.has_extension("pt_quotes"):

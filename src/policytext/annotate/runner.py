@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from policytext.annotate.workers import can_fork_workers, pipe_in_workers, workers_end_with_parent
@@ -21,9 +20,16 @@ from policytext.annotate.document import (
     read_chunk,
     split_chunks,
 )
-from policytext.annotate.claim_model import DEFAULT_CLAIM_MODEL, annotation_model_key, check_claim_model
-from policytext.annotate.quotes import DEFAULT_SCHEME, check_scheme
-from policytext.errors import ConfigError
+from policytext.annotate.claim_model import annotation_model_key, check_claim_model
+from policytext.annotate.quotes import check_scheme
+from policytext.annotate.selection import (  # noqa: F401  (kept importable here)
+    STAGE,
+    AnnotateReport,
+    check_run_options,
+    corpus_names,
+    select_documents_to_annotate,
+    store_names,
+)
 from policytext.headings import is_heading, stands_alone
 from policytext.lemma_stream import store_lemma_text
 from policytext.records import ProgressHook
@@ -33,65 +39,8 @@ from policytext.store.documents import clear_failures, record_failure
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
 
-STAGE = "annotate"
 COMMIT_EVERY_WORDS = 50_000
 """A batch is committed once its documents hold this many words (or ``write_batch_size`` documents)."""
-
-
-@dataclass
-class AnnotateReport:
-    """What an annotation run did."""
-
-    model: str
-    annotated: int = 0
-    up_to_date: int = 0
-    failed: int = 0
-    words: int = 0
-    sentences: int = 0
-    entities: int = 0
-    quotes: int = 0
-    claims: int = 0
-    seconds: float = 0.0
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    changed: int = 0  # documents changed or deleted while they were being annotated: not written
-
-    @property
-    def ok(self) -> bool:
-        return self.failed == 0
-
-    @property
-    def words_per_second(self) -> float:
-        return self.words / self.seconds if self.seconds else 0.0
-
-    def summary(self) -> str:
-        return (f"{self.annotated} annotated, {self.up_to_date} already up to date, {self.failed} failed "
-                f"({self.sentences:,} sentences, {self.entities:,} entities, {self.quotes:,} quotes, "
-                f"{self.claims:,} claims; {self.words:,} words in {self.seconds:.1f} s with {self.model})"
-                + (f"; {self.changed} changed or deleted while being annotated, so not written: "
-                   "run annotate again" if self.changed else ""))
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False,
-                                 scheme: str = DEFAULT_SCHEME, claim_model: str = DEFAULT_CLAIM_MODEL) -> list[str]:
-    """Return the ids of the documents that need annotating with ``model``, quote ``scheme`` and ``claim_model``, oldest first."""
-    sql = "SELECT id FROM documents"
-    params: list[Any] = []
-    if not force:
-        sql += (" WHERE annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
-                " OR annotated_model IS NULL OR annotated_model != ?"
-                " OR annotated_quote_scheme IS NULL OR annotated_quote_scheme != ?")
-        params += [annotation_model_key(model, claim_model), scheme]
-    sql += " ORDER BY date, id"
-    return [row[0] for row in corpus.store.conn.execute(sql, params)]
-
-
-def check_run_options(*, batch_size: int, workers: int) -> None:
-    """Raise :class:`ConfigError` unless the batch size and the number of workers are 1 or more."""
-    if batch_size < 1 or workers < 1:
-        raise ConfigError(f"--batch-size and --workers must be 1 or more (got {batch_size} and {workers})")
 
 
 def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: int | None = None,
@@ -159,21 +108,6 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
             parts.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def corpus_names(corpus: "Corpus") -> tuple[list[str], list[str]]:
-    """Return the speakers and organisations named in the corpus's own metadata."""
-    conn = corpus.store.conn
-    people = [r[0] for r in conn.execute("SELECT DISTINCT speaker FROM documents WHERE speaker IS NOT NULL")]
-    bodies: set[str] = set()
-    for (orgs, publisher) in conn.execute("SELECT DISTINCT organisations, publisher FROM documents"):
-        try:
-            bodies.update(name for name in json.loads(orgs or "[]") if isinstance(name, str))
-        except ValueError:
-            pass
-        if publisher:
-            bodies.add(publisher)
-    return sorted(people), sorted(bodies)
 
 
 def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: int,

@@ -17,7 +17,9 @@ a shard is an attempt whose process died: the next attempt annotates one documen
 names each in its own folder's ``_CURRENT`` before starting it, so when that attempt's process
 dies too, :func:`killing_document` says which document it was annotating. Output tables have the
 columns of the store's tables of the same name (``lemmas.parquet`` those of ``doc_lemmas``).
-This module knows nothing of Dask: :mod:`policytext.annotate.dask_engine` schedules shards.
+This module knows nothing of Dask: :mod:`policytext.annotate.dask_engine` schedules shards. It
+imports spaCy only to annotate (:func:`annotate_shard`, on a worker): the coordinator, which writes
+and ingests shards, does not load it.
 """
 from __future__ import annotations
 
@@ -27,17 +29,18 @@ import shutil
 import socket
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policytext.annotate.document import DocumentAnnotation
-from policytext.annotate.runner import annotate_rows
 from policytext.errors import ConfigError
 from policytext.headings import is_heading, stands_alone
+
+if TYPE_CHECKING:
+    from policytext.annotate.document import DocumentAnnotation
 
 SHARDS_FOLDER = "shards"
 INPUT_FILE = "documents.parquet"
@@ -94,6 +97,11 @@ class ShardResult:
     model: str = ""
     peak_rss_mb: float = 0.0
     """The worker process's peak resident memory when it finished the shard (Linux: ru_maxrss)."""
+    pipeline: str = ""
+    """Where the worker's pipeline came from for this shard: ``loaded`` (by this task), ``kept``
+    (from an earlier shard), ``forked`` (loaded by the fork server the worker came from)."""
+    pipeline_seconds: float = 0.0
+    """Seconds this task spent getting its pipeline, before annotating (its load, for ``loaded``)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -102,7 +110,8 @@ class ShardResult:
     def from_json(cls, text: str) -> "ShardResult":
         data = json.loads(text)
         data["failures"] = tuple((str(doc_id), str(reason)) for doc_id, reason in data.get("failures", ()))
-        return cls(**data)
+        known = {field.name for field in fields(cls)}  # a marker of a later version may say more
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 def shard_folder(workdir: str | Path, number: int) -> Path:
@@ -194,7 +203,8 @@ def read_shard_documents(folder: str | Path, columns: Iterable[str] = ("id", "co
     return pq.read_table(Path(folder) / INPUT_FILE, columns=list(columns)).to_pylist()
 
 
-def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int = 16) -> ShardResult:
+def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int = 16, pipeline: str = "",
+                   pipeline_seconds: float = 0.0) -> ShardResult:
     """Annotate the documents of one shard with ``nlp`` and write its output, ``_DONE`` last.
 
     A shard already done is not annotated again: its recorded result is returned (a task run a
@@ -208,11 +218,15 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
         nlp: the pipeline, from :func:`policytext.annotate.load_pipeline`.
         model: the pipeline's name, recorded with each lemma stream.
         batch_size: chunks per ``nlp.pipe`` batch.
+        pipeline, pipeline_seconds: where ``nlp`` came from and what getting it took (recorded in
+            the marker; see :class:`ShardResult`).
 
     Raises:
         ConfigError: the shard's input cannot be read here (a work directory not shared with
             this worker).
     """
+    from policytext.annotate.runner import annotate_rows  # spaCy's side: the coordinator never imports it
+
     folder = Path(folder)
     if is_done(folder):
         return read_result(folder)
@@ -245,7 +259,8 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
             os.replace(temporary / f"{name}.parquet", folder / f"{name}.parquet")
         result = ShardResult(documents=len(documents), annotated=annotated, words=words, rows=dict(output.rows),
                              failures=tuple(failures), seconds=round(time.perf_counter() - started, 3),
-                             worker=_worker_name(), model=model, peak_rss_mb=_peak_rss_mb())
+                             worker=_worker_name(), model=model, peak_rss_mb=_peak_rss_mb(), pipeline=pipeline,
+                             pipeline_seconds=round(pipeline_seconds, 3))
         marker = temporary / DONE_FILE
         marker.write_text(result.to_json(), encoding="utf-8")
         _sync(marker)
@@ -305,6 +320,8 @@ def _dead_attempts(folder: Path) -> list[Path]:
 def _annotate_naming_each(nlp: Any, documents: list[dict[str, Any]], *, batch_size: int,
                           folder: Path) -> Iterator[tuple[dict[str, Any], Any, str | None]]:
     """Annotate ``documents`` one at a time, each named in ``folder``'s ``_CURRENT`` (synced) first."""
+    from policytext.annotate.runner import annotate_rows
+
     current = folder / CURRENT_FILE
     for row in documents:
         current.write_text(str(row["id"]), encoding="utf-8")
@@ -335,7 +352,7 @@ class _OutputWriter:
             for name in OUTPUT_SCHEMAS:
                 _sync(self.folder / f"{name}.parquet")
 
-    def add_document(self, row: dict[str, Any], parts: Iterable[DocumentAnnotation], *, model: str) -> None:
+    def add_document(self, row: dict[str, Any], parts: Iterable["DocumentAnnotation"], *, model: str) -> None:
         doc_id = row["id"]
         lemma_pieces: list[str] = []
         tokens = 0

@@ -85,17 +85,19 @@ def annotate(
 
     Example: policytext annotate --engine dask --workdir work --workers 4
     """
+    st = state(ctx)
+    config = st.config(model=model, workers=workers, annotate_batch_size=batch_size, quote_scheme=scheme)
     if engine is Engine.dask and workdir and not (scheduler or scheduler_file):
         from policytext.dask_forkserver import start_fork_server
 
-        start_fork_server()  # the local cluster's workers import spaCy while this process does
-    from policytext.annotate import annotate_corpus, select_documents_to_annotate
-    from policytext.annotate.quotes import check_scheme
-    from policytext.annotate.runner import check_run_options
+        # the local cluster's workers import spaCy and load the pipeline while this process imports
+        start_fork_server(pipeline={"store": str(config.store_path), "model": config.model,
+                                    "quote_scheme": config.quote_scheme})
+    # no spaCy here: with --engine dask this process never annotates (the workers import it)
+    from policytext.annotate.quote_rows import check_scheme
+    from policytext.annotate.selection import check_run_options, select_documents_to_annotate
     from policytext.errors import ConfigError
 
-    st = state(ctx)
-    config = st.config(model=model, workers=workers, annotate_batch_size=batch_size, quote_scheme=scheme)
     check_run_options(batch_size=config.annotate_batch_size, workers=config.workers)
     check_scheme(config.quote_scheme)
     given = [name for name, value in zip(_DASK_ONLY, (workdir, scheduler, scheduler_file, shard_words, ingest))
@@ -109,6 +111,8 @@ def annotate(
         check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
                            shard_words=shard_words, ingest=(ingest or Ingest.all).value)
         require_distributed()
+    else:
+        from policytext.annotate.runner import annotate_corpus
     with open_corpus(config=config) as corpus:
         total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme,
                                                  claim_model=config.claim_model))
