@@ -140,7 +140,8 @@ class Theme:
         if self._exclusions:
             blocked = _find_spans(self._exclusions, lemmas)
             if blocked:
-                spans = [s for s in spans if not any(s[0] < b[1] and b[0] < s[1] for b in blocked)]
+                covered = _covered_positions(blocked, len(lemmas))  # one pass over the exclusions, not one per match
+                spans = [s for s in spans if not any(covered[p] for p in range(s[0], s[1]))]
         spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2]))
         kept: list[tuple[int, int, str]] = []
         for start, end, index in spans:
@@ -156,6 +157,18 @@ class Theme:
         """Return whether ``term`` (a lemma or phrase) is itself a match of the theme."""
         parts = term.split(" ")
         return self.find(parts) == [(0, len(parts))]
+
+
+def _covered_positions(spans: Sequence[tuple[int, int, int]], length: int) -> bytearray:
+    """Return a flag per token position of a stream of ``length``: 1 where one of ``spans`` covers it.
+
+    >>> list(_covered_positions([(1, 3, 0)], 4))
+    [0, 1, 1, 0]
+    """
+    covered = bytearray(length)
+    for start, end, _ in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    return covered
 
 
 def _find_spans(patterns: Sequence[Pattern], lemmas: Sequence[str]) -> list[tuple[int, int, int]]:
