@@ -145,3 +145,39 @@ def test_selecting_documents_leaves_no_page_of_their_texts_in_memory(tmp_path: P
         assert corpus.store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0  # search keeps its map
     assert selection.stale == 120
     assert grown < 1.0, f"{grown:.1f} MB of the store stayed mapped"
+
+
+def test_a_long_unannotated_document_shows_its_progress_in_words(tmp_path: Path, small_corpus: Path, capsys) -> None:
+    """trends on one unannotated document of millions of words ran for minutes with a bar stuck at 0/1
+    document: the bar now counts words, chunk by chunk inside the document, after a line that says
+    how many words are to be lemmatised."""
+    import json
+
+    from policytext.cli import main
+
+    with policytext.open_corpus(small_corpus) as corpus:
+        texts = corpus.documents(until="1992")["text"].tolist()
+    long = tmp_path / "long.jsonl"
+    long.write_text(json.dumps({"text": "\n\n".join(texts), "speaker": "Many", "date": "1992-01-28"}) + "\n",
+                    encoding="utf-8")
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        corpus.collect_files([long], country="US")
+        selection = select_lemmas(corpus)
+        words = selection.stale_words
+        assert selection.stale == 1 and words == sum(len(t.split()) for t in texts) > 10_000
+        steps: list[int] = []
+        selection.ensure(words=steps.append)
+        assert len(steps) > 3 and sum(steps) == words  # many steps inside one document, adding up
+        assert select_lemmas(corpus).stale == 0
+    # the command: a fresh copy of the document, lemmatised by trends with the bar in words
+    with policytext.open_corpus(folder) as corpus:
+        corpus.store.conn.execute("DELETE FROM doc_lemmas")
+        corpus.store.conn.commit()
+    code = main(["--corpus", str(folder), "trends", "trust", "--by", "speaker", "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"lemmatising 1 document(s) ({words:,} words) that have no current lemmas, once" in err
+    bar = next(line for line in err.splitlines() if line.startswith("lemmas (words)"))
+    assert f" {words}/{words} " in bar  # the bar counted the document's words, to the end
+    assert out.splitlines()[1].startswith("trust,Many,")

@@ -106,12 +106,18 @@ def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def lemmatise_text(nlp, text: str) -> list[str]:
-    """Return the lemma stream of ``text`` (paragraph by paragraph)."""
+def lemmatise_text(nlp, text: str, *, words: Callable[[int], None] | None = None) -> list[str]:
+    """Return the lemma stream of ``text`` (paragraph by paragraph).
+
+    ``words``, if given, is called after each chunk with the chunk's words (whitespace-separated, as
+    ``documents.words`` counts them): progress inside one long document, which may take minutes.
+    """
     chunks = split_lemma_chunks(text)
     lemmas: list[str] = []
-    for doc in nlp.pipe(chunk for _, chunk in chunks):
+    for (_, chunk), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks)):
         lemmas.extend(lemma_stream(doc))
+        if words is not None:
+            words(len(chunk.split()))
     return lemmas
 
 
@@ -197,13 +203,24 @@ class LemmaSelection:
         """How many selected documents have no current lemma stream, in the store or in lemma files."""
         return len(self.missing)
 
+    @property
+    def stale_words(self) -> int:
+        """The words (``documents.words``) of the documents :attr:`stale` counts: the size of the work."""
+        missing = set(self.missing)
+        return sum(size for row, size in zip(self.rows, self.sizes) if row[0] in missing)
+
     def metadata(self) -> pd.DataFrame:
         """Return the selected documents' metadata, oldest first: :data:`LEMMA_FRAME_COLUMNS` but the last two."""
         return pd.DataFrame(self.rows, columns=LEMMA_FRAME_COLUMNS[:-2])
 
-    def ensure(self, *, progress: Callable[..., None] | None = None, batch_size: int = 20) -> int:
-        """Compute and store the missing streams (see :func:`ensure_lemmas`); return how many."""
-        done = _store_missing(self.corpus, self.missing, progress=progress, batch_size=batch_size)
+    def ensure(self, *, progress: Callable[..., None] | None = None, batch_size: int = 20,
+               words: Callable[[int], None] | None = None) -> int:
+        """Compute and store the missing streams (see :func:`ensure_lemmas`); return how many.
+
+        ``progress`` is called once per document, ``words`` with the words of each chunk of text
+        lemmatised (they add up to :attr:`stale_words`).
+        """
+        done = _store_missing(self.corpus, self.missing, progress=progress, batch_size=batch_size, words=words)
         self.stored.update(self.missing)
         self.missing = []
         return done
@@ -355,7 +372,8 @@ def ensure_lemmas(corpus, *, progress: Callable[..., None] | None = None, batch_
     return select_lemmas(corpus, lemmas=lemmas, **filters).ensure(progress=progress, batch_size=batch_size)
 
 
-def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | None, batch_size: int = 20) -> int:
+def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | None, batch_size: int = 20,
+                   words: Callable[[int], None] | None = None) -> int:
     if not stale:
         return 0
     nlp = load_lemmatizer(corpus.config.model)
@@ -363,7 +381,8 @@ def _store_missing(corpus, stale: list[str], *, progress: Callable[..., None] | 
     done = 0
     for first in range(0, len(stale), batch_size):
         batch = stale[first:first + batch_size]
-        computed = [(doc_id, sha, lemmatise_text(nlp, text)) for doc_id, text, sha in _texts(corpus, batch, progress)]
+        computed = [(doc_id, sha, lemmatise_text(nlp, text, words=words))
+                    for doc_id, text, sha in _texts(corpus, batch, progress)]
         with corpus.store.transaction():
             for doc_id, sha, stream in computed:
                 store_lemmas(conn, doc_id, sha, corpus.config.model, stream)

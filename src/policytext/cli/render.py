@@ -174,7 +174,7 @@ def message(text: str, *, quiet: bool = False) -> None:
 
 @contextmanager
 def progress_bar(description: str, total: int | None, *, quiet: bool = False) -> Iterator[Callable[..., None]]:
-    """Yield a function that advances a progress bar on stderr by one (nothing when quiet)."""
+    """Yield a function that advances a progress bar on stderr by one, or by ``by=n`` (nothing when quiet)."""
     if quiet or not sys.stderr.isatty() and total is None:
         yield lambda *args, **kwargs: None
         return
@@ -182,4 +182,4 @@ def progress_bar(description: str, total: int | None, *, quiet: bool = False) ->
                TimeElapsedColumn(), TimeRemainingColumn()]
     with Progress(*columns, console=stderr, transient=False, disable=quiet) as progress:
         task = progress.add_task(description, total=total)
-        yield lambda *args, **kwargs: progress.advance(task)
+        yield lambda *args, by=1, **kwargs: progress.advance(task, by)
