@@ -175,3 +175,25 @@ def test_a_described_study_is_named_as_written_and_a_number_is_no_speaker_on_a_r
     assert by_mention["Official figures"].speaker == "Official figures"
     assert not any(q.speaker and ("%" in q.speaker or "study into" in q.speaker) for q in annotation.quotes)
     assert by_mention["The inspectorate"].speaker == "inspectorate"  # a body of people, unchanged
+
+
+def test_a_debate_speakers_own_i_said_is_attributed_to_the_speaker(pipeline):
+    """Hansard: "I said to the Minister, '…'" in a speech with a known speaker was a quote of nobody
+    (speaker None): the speech's "I" is its speaker. Not in an article, whose "I" is not the
+    document's speaker field, and never for "we" (a party, a committee)."""
+    from policytext.annotate.extract import TextItem, annotate_texts, annotation_rows
+
+    text = ("I raised this with the Department last week. I said to the Minister, \u201cThe families in my "
+            "constituency cannot wait another year for this money.\u201d He has not yet replied to me.")
+    found = {}
+    for kind in ("debate", "article"):
+        [(_, annotation)] = list(annotate_texts([TextItem("a", text, speaker="Crispin Blunt", kind=kind)], pipeline))
+        [quote] = annotation_rows("a", annotation, "quotes")
+        found[kind] = quote
+    assert found["debate"]["text"].startswith("The families in my constituency")
+    assert (found["debate"]["speaker"], found["debate"]["resolved_by"]) == ("Crispin Blunt", "pronoun")
+    assert text[found["debate"]["speaker_start"]:found["debate"]["speaker_end"]] == "I"
+    assert found["article"]["speaker"] is None
+    we = text.replace("I said to the Minister", "We said to the Minister")
+    [(_, annotation)] = list(annotate_texts([TextItem("a", we, speaker="Crispin Blunt", kind="debate")], pipeline))
+    assert [q["speaker"] for q in annotation_rows("a", annotation, "quotes")] == [None]

@@ -22,7 +22,7 @@ from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speaker_mentions import THING_NOUNS, MentionTable
 from policytext.annotate.speakers import carry_speaker, resolve_first_name, resolve_in_document
 from policytext.lemma_stream import lemma_stream
-from policytext.records import Claim, Entity, Quote, Sentence
+from policytext.records import SIDED_KINDS, Claim, Entity, Quote, Sentence
 
 DEFAULT_CHUNK_CHARS = 3000
 """Chunks hold whole paragraphs up to about this many characters (a long paragraph is its own chunk,
@@ -31,6 +31,7 @@ cut at sentence ends only when it passes ``4 ×`` this)."""
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n(?=\s*[“\"‘'`A-Z•\-*])")
 _SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+")
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+_FIRST_PERSON_SINGULAR = {"i", "me", "my"}
 
 
 def split_chunks(text: str, *, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -288,6 +289,11 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
             name = resolve_person(strip_person_name(name), names, mention, at=sp_start) or None
             if name is not None:
                 name = resolve_first_name(name, people)  # "Michael" for "Michael Greenspan"
+        resolved_by = row.resolved_by
+        if name is None and speaker and kind in SIDED_KINDS and sp_start is not None \
+                and text[sp_start:sp_end].lower() in _FIRST_PERSON_SINGULAR:
+            # a debate speech's "I said to the Minister, '…'": the member who speaks ("we" may be a party)
+            name, resolved_by = speaker, "pronoun"
         if kind == "speech":
             # the speaker's own words are not quotes; nor are "Americans believe…" asides:
             # keep what named people and bodies said
@@ -297,7 +303,7 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
             if name not in people and name not in bodies:
                 continue
         result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, row.cue,
-                                   row.kind, float(row.confidence), resolved_by=row.resolved_by,
+                                   row.kind, float(row.confidence), resolved_by=resolved_by,
                                    speaker_mention=None if sp_start is None else text[sp_start:sp_end],
                                    scheme=row.scheme, speaker_role=row.speaker_role))
     # A quote is found within one chunk, so the quote around a claim's sentence is one of this chunk's.
