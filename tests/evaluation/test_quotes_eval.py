@@ -36,9 +36,12 @@ SPEAKER_ACCURACY_FLOOR = 0.86
 # Measured again on 2026-12-02 (late morning) with PolNeAR train one article in two (420) and the
 # fixes for documents and nicknames: ggt-dev out of fold F1 0.823, speaker 0.879 (name 0.985, chain
 # 0.884, role 0.580); PolNeAR dev F1 0.69998, exact 0.388, P 0.7645, speaker 0.888: the floors stand.
+# Measured again on 2026-12-02 (noon) after the role-noun rules (docs/evaluation.md, sixth round):
+# ggt-dev out of fold speaker 0.884 (0.03 under is still 0.85), in sample role 0.634 (71 quotes; was
+# 0.589): the role floor rises to 0.60; PolNeAR dev F1 0.69998, speaker 0.888: those floors stand.
 GGT_SPEECH_F1_FLOOR = 0.79
 GGT_SPEECH_SPEAKER_FLOOR = 0.85
-GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.86, "role": 0.56}  # in sample: 0.979, 0.890, 0.589
+GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.86, "role": 0.60}  # in sample: 0.979, 0.886, 0.634
 
 
 def test_parse_brat_keeps_discontinuous_content():
