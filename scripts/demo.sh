@@ -29,6 +29,6 @@ pt search '"new frontier of science"' --limit 1 --format json | .venv/bin/python
 echo
 echo "== To search in your browser: .venv/bin/policytext --corpus $corpus serve   then open http://127.0.0.1:8000/"
 echo
-echo "== Trust and entrepreneurialism by administration: rate per 10,000 words with a 95% interval, G² against the rest"
+echo "== Trust and entrepreneurialism by administration: rate per 10,000 words with a 95% interval, a test of each group against the rest with addresses as the unit (permutation)"
 pt trends trust entrepreneurialism --by government --plot "$corpus/theme-trends.png"
 echo "Trend chart: $corpus/theme-trends.png"
