@@ -96,7 +96,7 @@ def length_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Gener
     """Return batches of indices of similar length (less padding); with ``rng``, shuffled within lengths and in order.
 
     Example:
-        >>> [list(b) for b in length_batches([5, 1, 3, 2], 2)]
+        >>> [[int(i) for i in b] for b in length_batches([5, 1, 3, 2], 2)]
         [[1, 3], [2, 0]]
     """
     lengths = np.asarray(lengths)
