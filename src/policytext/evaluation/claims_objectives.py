@@ -48,7 +48,7 @@ from policytext.evaluation.claims_data import (
     read_clef,
     stack_blocks,
 )
-from policytext.evaluation.claims_turns import CONTEXT_C, DEFAULT_CONTEXT, paired_difference
+from policytext.evaluation.claims_turns import CONTEXT_C, DEFAULT_CONTEXT, paired_against, paired_difference
 
 OBJECTIVES = ("pairwise", "pointwise + pairwise", "positive-unlabelled")
 """The challengers, fixed before the run."""
@@ -226,9 +226,7 @@ def compare_objectives(data_dir: str | Path, cache_dir: str | Path, *, score: bo
     scored = {"written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "chosen": chosen,
               "clef2020_task5": {name: asdict(f) for name, f in figures.items()},
               "clef2020_task5_text_alone": {name: asdict(f) for name, f in text_alone.items()},
-              "paired_difference_clef2020": {
-                  name: asdict(paired_difference(f.average_precision, figures["default"].average_precision))
-                  for name, f in figures.items() if name != "default"}}
+              "paired_difference_clef2020": paired_against(figures)}
     (cache_dir / "objectives-clef2020.json").write_text(json.dumps(scored, indent=2) + "\n", encoding="utf-8")
     return {"choice": choice, "clef2020": scored}
 

@@ -101,6 +101,12 @@ def paired_difference(challenger: Sequence[float], default: Sequence[float], *, 
                             wins=int((difference > 0).sum()), transcripts=int(difference.size))
 
 
+def paired_against(figures: dict[str, RankingFigures], incumbent: str = "default") -> dict[str, dict]:
+    """Return each scorer's :func:`paired_difference` over ``incumbent`` (same transcripts), as plain values."""
+    return {name: asdict(paired_difference(f.average_precision, figures[incumbent].average_precision))
+            for name, f in figures.items() if name != incumbent}
+
+
 def choose_by_rule(default: RankingFigures, challengers: dict[str, RankingFigures]) -> tuple[str, dict[str, PairedDifference]]:
     """Return the scorer the rule keeps (``"default"`` or a challenger's name) and every challenger's paired difference."""
     differences = {name: paired_difference(f.average_precision, default.average_precision)
@@ -152,9 +158,7 @@ def compare_turn_context(data_dir: str | Path, cache_dir: str | Path, *, score: 
                                             for t, logits in zip(test, test_logits)])
     scored = {"written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "chosen": chosen,
               "clef2020_task5": {name: asdict(f) for name, f in figures.items()},
-              "paired_difference_clef2020": {
-                  name: asdict(paired_difference(f.average_precision, figures["default"].average_precision))
-                  for name, f in figures.items() if name != "default"}}
+              "paired_difference_clef2020": paired_against(figures)}
     (cache_dir / "turns-clef2020.json").write_text(json.dumps(scored, indent=2) + "\n", encoding="utf-8")
     return {"choice": choice, "clef2020": scored}
 
