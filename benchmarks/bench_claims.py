@@ -16,9 +16,9 @@ one JSON Lines item each, as ``policytext extract claims`` reads them. Measured 
   the same pipe with the claims component added, text model or embeddings model (issue 12 keeps a
   component only if the pipe keeps ≥ 0.85 of the bare speed).
 
-"ratio" is lines/s divided by the full parse's (for the floor rows: by the bare pipe's). The floor
-rows also give "cpu ratio", the same ratio from this process's CPU seconds (``time.process_time``),
-which a busy machine disturbs less than wall time. ``--floor-only`` measures only the floor rows.
+"ratio" is lines/s divided by the full parse's (for the floor rows: by the bare pipe's); "cpu
+ratio" is the same ratio from this process's CPU seconds (``time.process_time``), which a busy
+machine disturbs less than wall time. ``--floor-only`` measures only the floor rows.
 Never asserts on time.
 
     .venv/bin/python benchmarks/bench_claims.py [--lines 2000] [--repeat 3] [--floor-lines 500] [--floor-only]
@@ -78,12 +78,16 @@ def _compare_paths(args, lines, items, texts, with_embeddings: bool) -> None:
     for name, method in methods.items():
         if name != "full parse":
             method()
-    speeds = {name: len(lines) / _median_time(method, args.repeat if name != "full parse" else 1)
-              for name, method in methods.items()}
-    print(f"{len(lines):,} lines of CLEF 2020 task 5; median of {args.repeat} runs (the full parse: 1)")
-    print(f"{'method':<30} {'lines/s':>10} {'ratio':>7}")
+    speeds, cpu = {}, {}
+    for name, method in methods.items():
+        wall, clock = _median_time(method, args.repeat if name != "full parse" else 1)
+        speeds[name], cpu[name] = len(lines) / wall, len(lines) / max(clock, 1e-9)
+    print(f"{len(lines):,} lines of CLEF 2020 task 5; median of {args.repeat} runs (the full parse: 1); "
+          f"load average {_load()}")
+    print(f"{'method':<30} {'lines/s':>10} {'ratio':>7} {'cpu ratio':>10}")
     for name, speed in speeds.items():
-        print(f"{name:<30} {speed:>10,.0f} {speed / speeds['full parse']:>7.1f}")
+        print(f"{name:<30} {speed:>10,.0f} {speed / speeds['full parse']:>7.1f} "
+              f"{cpu[name] / cpu['full parse']:>10.1f}")
 
 
 def _floor(floor_texts: list[str], with_embeddings: bool) -> None:
@@ -104,7 +108,7 @@ def _floor(floor_texts: list[str], with_embeddings: bool) -> None:
         name = "all-MiniLM-L6-v2 encode only"
         floor[name], cpu[name] = _speeds(lambda: embed_sentences(floor_texts, embedder=embedder), len(floor_texts))
     print(f"\nannotate speed floor: {len(floor_texts):,} lines through the parsing model (target >= 0.85 of bare); "
-          f"load average {open('/proc/loadavg').read().split()[0] if Path('/proc/loadavg').exists() else '?'}")
+          f"load average {_load()}")
     print(f"{'pipe':<30} {'lines/s':>10} {'ratio':>7} {'cpu ratio':>10}")
     for name, speed in floor.items():
         print(f"{name:<30} {speed:>10,.0f} {speed / floor['bare nlp.pipe']:>7.2f} "
@@ -118,13 +122,19 @@ def _speeds(method, count: int) -> tuple[float, float]:
     return count / (time.perf_counter() - wall), count / max(time.process_time() - clock, 1e-9)
 
 
-def _median_time(method, repeat: int) -> float:
-    times = []
+def _median_time(method, repeat: int) -> tuple[float, float]:
+    """Return the median wall seconds and the median CPU seconds (this process) of ``repeat`` runs."""
+    walls, clocks = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, clock = time.perf_counter(), time.process_time()
         method()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        clocks.append(time.process_time() - clock)
+    return statistics.median(walls), statistics.median(clocks)
+
+
+def _load() -> str:
+    return open("/proc/loadavg").read().split()[0] if Path("/proc/loadavg").exists() else "?"
 
 
 if __name__ == "__main__":
