@@ -270,9 +270,14 @@ class Corpus:
             >>> corpus.retag({"kind": "speech"}, source="files", kind="Speech").changed  # doctest: +SKIP
             12
         """
-        changes = self.labeller.canonical_changes(check_retag_changes(changes))
+        given = check_retag_changes(changes)
+        changes = self.labeller.canonical_changes(given)
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
-        return retag_documents(self.store, selection, changes, dry_run=dry_run)
+        # the party as collecting reads it (the document's country and day) and a debate speech's
+        # side from it: both per document
+        relabel = ((lambda document, values: self.labeller.retagged(document, values, given))
+                   if "party" in changes or "kind" in changes else None)
+        return retag_documents(self.store, selection, changes, dry_run=dry_run, relabel=relabel)
 
     @strict_options
     def export(self, to: str | Path, *, format: str = "parquet", tables: str | Iterable[str] = ("documents",),

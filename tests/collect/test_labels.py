@@ -375,3 +375,43 @@ def test_labels_of_real_days_are_the_same_from_a_labeller_that_remembers_dates(l
     assert shared.label(early[1]).meta["government_disagreement"]["by_date"] == COALITION
     assert {d.government for d in labelled if d.date == "2023-03-28"} == {
         labeller.timelines.government_for("GB", "2023-03-28").name}
+
+
+def _debate_csv(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "debates.csv"
+    path.write_text("speaker,party,date,text\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_retag_of_party_gives_a_debate_speech_the_side_of_its_new_party(tmp_path: Path) -> None:
+    """The side of a debate speech follows from its party on the day: a retag of the party must move it
+    (it stayed 'opposition' for a Conservative in 2012, so --side and --by side counted her wrongly)."""
+    path = _debate_csv(tmp_path, "Jane Doe,Labour,2012-01-10,The Government has lost the trust of the country.\n")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([path], kind="debate", country="GB")
+        assert list(corpus.documents()[["party", "side"]].itertuples(index=False)) == [("Labour", "opposition")]
+        plan = corpus.retag({"party": "Conservative"}, all_documents=True, dry_run=True)
+        assert dict(plan.by_field) == {"party": 1, "side": 1}
+        report = corpus.retag({"party": "Conservative"}, all_documents=True)
+        assert (report.changed, dict(report.by_field)) == (1, {"party": 1, "side": 1})
+        assert list(corpus.documents()[["party", "side"]].itertuples(index=False)) == [("Conservative", "government")]
+        corpus.retag({"party": ""}, all_documents=True)
+        row = corpus.store.conn.execute("SELECT party, side, json_extract(meta, '$.side_unknown') "
+                                        "FROM documents").fetchone()
+        assert tuple(row) == (None, None, "no party on the day")
+        corpus.retag({"party": "Lab"}, all_documents=True)
+        row = corpus.store.conn.execute("SELECT party, side, json_extract(meta, '$.side_unknown') "
+                                        "FROM documents").fetchone()
+        assert tuple(row) == ("Labour", "opposition", None)
+
+
+def test_retag_of_party_reads_aliases_in_the_documents_country_and_date(tmp_path: Path) -> None:
+    """US 'D' is the Democratic party when collected; a retag to 'D' stored 'D', a second party."""
+    path = _debate_csv(tmp_path, "Joe Smith,Democratic,2012-03-01,A speech about trust and more words.\n"
+                                 "Ann Jones,Republican,2012-03-02,Another speech about other matters.\n")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([path], kind="speech", country="US")
+        report = corpus.retag({"party": "D"}, speaker="Ann")
+        assert (report.changed, dict(report.by_field)) == (1, {"party": 1})
+        assert sorted(corpus.documents()["party"]) == ["Democratic", "Democratic"]
+        assert corpus.retag({"party": "D"}, speaker="Joe").changed == 0

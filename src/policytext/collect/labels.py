@@ -200,6 +200,40 @@ class Labeller:
             result["government"] = candidates[0]
         return result
 
+    def retagged(self, document: Mapping[str, Any], values: Mapping[str, Any],
+                 given: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the party, side and meta a retag gives one stored ``document`` (a mapping of its columns).
+
+        ``values`` are the retag's values (after :meth:`canonical_changes`), ``given`` the user's as
+        typed. The party is read as collecting reads it, in the document's country on its day (US
+        "D" is "Democratic"); a debate speech (:data:`~policytext.records.SIDED_KINDS`) gets the side
+        of its speaker's party and role that day, with ``meta.side_unknown`` saying why when none,
+        as when it was collected. Other documents keep their side.
+        """
+        import json
+
+        country, day = document.get("country"), (document.get("date") or None)
+        result: dict[str, Any] = {}
+        party = document.get("party")
+        if "party" in values:
+            raw = given.get("party")
+            party = self.party_aliases.canonical(raw, country=country, day=day) if raw else None
+            result["party"] = party
+        kind = values["kind"] if "kind" in values else document.get("kind")
+        if (kind or "").casefold() not in SIDED_KINDS:
+            return result
+        meta = json.loads(document.get("meta") or "{}")
+        side, why = self._sides.of_speaker(role=document.get("role"), party=party, country=country,
+                                           day=day[:10] if day else None, status=meta.get("party_status"))
+        result["side"] = side
+        if meta.get("side_unknown") != (None if side else why):
+            if side:
+                meta.pop("side_unknown", None)
+            else:
+                meta["side_unknown"] = why
+            result["meta"] = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        return result
+
     def _government(self, country: str | None, day: str | None, precision: str | None,
                     source_label: str | None, meta: dict[str, Any]) -> str | None:
         candidates = self.government_aliases.candidates(source_label)

@@ -9,7 +9,7 @@ rows of any other table with a ``doc_id`` column.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from policytext.errors import ConfigError
 from policytext.store.db import Store, utc_now
@@ -194,8 +194,16 @@ def check_retag_changes(changes: Mapping[str, Any]) -> dict[str, str | None]:
     return cleaned
 
 
+RELABEL_COLUMNS = ("country", "date", "kind", "party", "role", "side", "meta")
+"""The columns a ``relabel`` function of :func:`retag_documents` is given, with the values to set."""
+RELABELLED = ("party", "side", "meta")
+"""The columns a ``relabel`` function may set for one document (``meta`` is not counted as a field)."""
+
+
 def retag_documents(store: Store, selection: Selection, changes: Mapping[str, Any], *,
-                    dry_run: bool = False) -> RetagReport:
+                    dry_run: bool = False,
+                    relabel: Callable[[Mapping[str, Any], Mapping[str, Any]], Mapping[str, Any]] | None = None,
+                    ) -> RetagReport:
     """Set ``kind``, ``speaker``, ``party`` or ``government`` on the chosen documents.
 
     Empty values clear the field. Annotations stay in step: a claim's speaker that came from
@@ -203,21 +211,35 @@ def retag_documents(store: Store, selection: Selection, changes: Mapping[str, An
     kind at once, and documents whose speaker or kind changed are marked for annotating again
     (``policytext annotate`` then redoes their quotes, names and claims). The search index is not
     affected (it covers titles, sentences, quotes and claims, none of which change here).
+
+    ``relabel(document, values)``, when given, returns what one document gets instead of, or
+    besides, ``values``: ``party`` (its canonical name in the document's country on its day),
+    ``side`` and ``meta`` (a debate speech's side follows from its party). ``document`` holds
+    :data:`RELABEL_COLUMNS`; the store itself knows no labelling rules.
     """
     values = check_retag_changes(changes)
     names = list(values)
-    by_field = {name: 0 for name in names}
+    columns = names + [c for c in RELABELLED if relabel is not None and c not in names]
+    by_field = {name: 0 for name in columns if name != "meta"}
     changed_ids: list[str] = []
+    wanted_by_id: dict[str, dict[str, Any]] = {}
     annotate_ids: list[str] = []
+    read = list(dict.fromkeys([*names, *(RELABEL_COLUMNS if relabel is not None else ())]))
     for chunk in _chunks(selection.ids):
         rows = store.conn.execute(
-            f"SELECT id, {', '.join(names)} FROM documents WHERE id IN ({_marks(chunk)})", chunk).fetchall()
+            f"SELECT id, {', '.join(read)} FROM documents WHERE id IN ({_marks(chunk)})", chunk).fetchall()
         for row in rows:
-            differs = [name for name in names if row[name] != values[name]]
+            wanted = dict(values)
+            if relabel is not None:
+                given = {name: row[name] for name in RELABEL_COLUMNS}
+                wanted.update({k: v for k, v in relabel(given, values).items() if k in RELABELLED})
+            differs = [name for name in columns if name in wanted and row[name] != wanted[name]]
             for name in differs:
-                by_field[name] += 1
+                if name != "meta":
+                    by_field[name] += 1
             if differs:
                 changed_ids.append(row["id"])
+                wanted_by_id[row["id"]] = {name: wanted[name] for name in columns if name in wanted}
             if any(name in ANNOTATION_INPUTS for name in differs):
                 annotate_ids.append(row["id"])
     claims = to_annotate = 0
@@ -249,10 +271,16 @@ def retag_documents(store: Store, selection: Selection, changes: Mapping[str, An
                 to_annotate += conn.execute(f"UPDATE documents SET annotated_sha256 = NULL WHERE {annotated}",
                                             chunk).rowcount
         if not dry_run:
-            assignments = ", ".join(f"{name} = ?" for name in names)
             now = utc_now()
-            for chunk in _chunks(tuple(changed_ids)):
-                conn.execute(f"UPDATE documents SET {assignments}, updated_at = ? WHERE id IN ({_marks(chunk)})",
-                             [values[n] for n in names] + [now, *chunk])
+            if relabel is None:
+                assignments = ", ".join(f"{name} = ?" for name in names)
+                for chunk in _chunks(tuple(changed_ids)):
+                    conn.execute(f"UPDATE documents SET {assignments}, updated_at = ? WHERE id IN ({_marks(chunk)})",
+                                 [values[n] for n in names] + [now, *chunk])
+            for doc_id, wanted in wanted_by_id.items() if relabel is not None else ():
+                assignments = ", ".join(f"{name} = ?" for name in wanted)
+                conn.execute(f"UPDATE documents SET {assignments}, updated_at = ? WHERE id = ?",
+                             [*wanted.values(), now, doc_id])
+    by_field = {name: n for name, n in by_field.items() if n or name in names}  # a side is said when it moves
     return RetagReport(len(selection.ids), len(changed_ids), by_field, claims, to_annotate,
                        selection.ids, dry_run)
