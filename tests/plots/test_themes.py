@@ -205,3 +205,39 @@ def test_successive_governments_of_one_country_stay_on_a_time_axis() -> None:
         ("trust", "Nixon administration (1969–1974)", "1969-01-20", "1974-08-09", 6, 1.0, 0.2, 1.2)])
     figure = plot_theme_trends(trends, by="government", size="column")
     assert len(figure.axes) == 2  # the chart and the band of terms beneath it
+
+
+@pytest.mark.parametrize(("themes", "size"), [(1, "slide"), (2, "slide"), (2, "column"), (6, "column"), (9, "slide")])
+def test_the_legend_covers_no_interval(themes: int, size: str) -> None:
+    """Intervals reaching the top of the axis in every term (the demo's G. W. Bush trust interval to
+    15.5 was hidden under the legend 'best' placed inside the axes): no interval's top, no point and
+    no line end lies under the legend's box, for any number of themes."""
+    terms = [("Truman administration (1945–1953)", "1945-04-12", "1953-01-20"),
+             ("Eisenhower administration (1953–1961)", "1953-01-20", "1961-01-20"),
+             ("Kennedy administration (1961–1963)", "1961-01-20", "1963-11-22"),
+             ("Johnson administration (1963–1969)", "1963-11-22", "1969-01-20"),
+             ("Nixon administration (1969–1974)", "1969-01-20", "1974-08-09"),
+             ("Carter administration (1977–1981)", "1977-01-20", "1981-01-20")]
+    rows = []
+    for t in range(themes):
+        for g, (group, start, end) in enumerate(terms):
+            rate = 2.0 + (g + t) % 3
+            rows.append((f"theme {t}", group, start, end, 5, rate, 0.5, 15.5 if (g + t) % 2 else 12.0))
+    rows.append(("theme 0", "Ford administration (1974–1977)", "1974-08-09", "1977-01-20", 1, 3.0, np.nan, np.nan))
+    figure = plot_theme_trends(hand_made(rows), by="government", size=size)
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    legends = [ax.get_legend(), *figure.legends]
+    boxes = [legend.get_window_extent(renderer) for legend in legends if legend is not None]
+    assert boxes
+    ends = []
+    for collection in ax.collections:
+        if isinstance(collection, LineCollection):
+            ends += [point for segment in collection.get_segments() for point in segment]
+    for line in ax.get_lines():
+        ends += list(zip(line.get_xdata(), line.get_ydata()))
+    assert len(ends) > 2 * themes * len(terms)
+    for x, y in ends:
+        px, py = ax.transData.transform((float(x), float(y)))
+        assert not any(box.contains(px, py) for box in boxes), (x, y)

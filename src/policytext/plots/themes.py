@@ -191,17 +191,29 @@ def draw_over_time(frame: pd.DataFrame, value: str, low: str, high: str, *, seri
     # Clear of the '0' of the rate axis, which sits level with the date axis's line.
     ax.tick_params(axis="x", pad=size.font * 0.7)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
     handles += _note_handles(any_open, any_bound)
-    ax.legend(handles=handles, loc="best", fontsize=size.font * 0.8, frameon=True, framealpha=0.85,
-              edgecolor="none")
+    # Above the axes, beneath the title, never over the data: the 'best' place inside the axes is
+    # only the least covered one, and with intervals spread over the whole span it hid the tops of
+    # some (docs/themes.md, Charts).
+    figure.suptitle(title)
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=_legend_columns(handles, size),
+              fontsize=size.font * 0.8, frameon=False, borderaxespad=0.2)
     if band_ax is not None:
         _fit_band(figure, band_ax, band, size, band_font, legend_font, notes)
     elif notes:
         ax.set_xlabel(wrap_caption([], notes, ax.get_position().width * size.width, legend_font),
                       fontsize=legend_font, loc="left", color="#444444")
     return figure
+
+
+def _legend_columns(handles: list, size: ChartSize) -> int:
+    """Return how many legend entries fit side by side across the chart (at least 1)."""
+    longest = max((len(h.get_label()) for h in handles), default=1)
+    # an entry is its marker (about 3 characters' width) and its label, at 0.8 of the font, a
+    # character about 0.55 of the font size wide
+    entry = (longest + 4) * size.font * 0.8 * 0.55 / 72
+    return max(1, min(len(handles), int(size.width * 0.95 // entry)))
 
 
 def _fit_band(figure: ChartFigure, band_ax, band: pd.DataFrame, size: ChartSize, band_font: float,
