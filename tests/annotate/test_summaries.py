@@ -54,3 +54,38 @@ def test_a_surname_two_full_names_share_stays_apart(names_corpus: Path) -> None:
         assert "Bush" not in surname_aliases(corpus.store.conn)
     assert {"George W. Bush", "George H. W. Bush", "Bush"} <= set(people["name"])
     assert int(people.loc[people["name"] == "Bush", "mentions"].iloc[0]) == 1
+
+
+def test_names_the_corpus_shows_are_no_person_are_left_out_of_the_people_and_said(tmp_path: Path, capsys) -> None:
+    """The demo's "people named most often" listed the model's slips (the Chamber, Desert Storm).
+    Left out: a name most of whose mentions carry another label, and a phrase of words the corpus
+    writes in lower case with no given name and no title. Kept: a surname never written in lower
+    case, a given name that is also a word, a titled mention; --all-names keeps everything."""
+    from policytext.cli import main
+
+    text = ("The chamber rose. A storm in the desert. By grace we live. Cheney and Grace spoke; "
+            "Mr. Storm agreed. Desert Storm began. The Chamber voted.")
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        document = Document(source="test", source_id="d", title="t", date="2020-01-01", kind="speech",
+                            country="US", text=text)
+        assert corpus.write([document], stage="test").ok
+        rows = [("PERSON", "Chamber", "Chamber")] + [("ORG", "Chamber", "Chamber")] * 3 + \
+            [("PERSON", "Desert Storm", "Desert Storm")] * 2 + [("PERSON", "Cheney", "Cheney")] * 2 + \
+            [("PERSON", "Grace", "Grace"), ("PERSON", "Mr. Storm", "Storm")]
+        with corpus.store.transaction() as conn:
+            conn.executemany("INSERT INTO entities (doc_id, start_char, end_char, label, text, name) "
+                             "VALUES (?, 0, 1, ?, ?, ?)", [(document.id, *row) for row in rows])
+        people = count_entities(corpus, label="PERSON", top=50)
+        assert set(people["name"]) == {"Cheney", "Grace", "Storm"}
+        left = {name: (n, why) for name, n, why in people.attrs["not_people"]}
+        assert left == {"Desert Storm": (2, "its words are ordinary words of the corpus (written in lower case) "
+                                           "and none is a given name"),
+                        "Chamber": (1, "tagged PERSON in 1 of 4 mentions")}
+        assert set(count_entities(corpus, top=50)["name"]) == {"Cheney", "Grace", "Storm", "Chamber"}  # the ORG
+        assert {"Chamber", "Desert Storm"} <= set(count_entities(corpus, label="PERSON", all_names=True)["name"])
+    assert main(["--corpus", str(folder), "entities", "--label", "PERSON", "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    assert "Desert Storm" not in out and "Cheney" in out
+    assert ("note: left out 2 name(s) tagged PERSON that the corpus shows are no person: Desert Storm (2: its words "
+            "are ordinary words") in err and "Chamber (1: tagged PERSON in 1 of 4 mentions). --all-names lists them" in err

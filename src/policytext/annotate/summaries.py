@@ -1,6 +1,7 @@
 """Counts over stored annotations, as DataFrames with fixed columns: entities and quoted speakers."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -84,19 +85,97 @@ def surname_aliases(conn: Any) -> dict[str, str]:
     return {short: full for short, full in pairs.items() if short not in apart}
 
 
+def _mention_key(text: str) -> str:
+    """A mention's text as the same words whatever the label: "the Chamber's" and "Chamber" are one key."""
+    words = re.sub(r"(?:['’]s|['’])$", "", " ".join(text.split())).casefold().split(" ")
+    return " ".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
+
+
+def _given_name(name: str, table: Any) -> bool:
+    """Whether the first word of ``name`` that is not an initial is in the first-name table."""
+    import unicodedata
+
+    for word in re.findall(r"[^\W\d_][\w'-]*\.?", name):
+        if len(word.rstrip(".")) == 1 or word.endswith("."):
+            continue  # an initial ("J. Michael Johnson")
+        plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
+        return bool(plain) and table.code(plain) is not None
+    return False
+
+
+def _lower_case_words(conn: Any) -> set[str]:
+    """Return every word the documents write in lower case (the corpus's ordinary words)."""
+    words: set[str] = set()
+    lower = re.compile(r"\b[a-z]+\b")
+    for (text,) in conn.execute("SELECT text FROM documents"):
+        words.update(lower.findall(text or ""))
+    return words
+
+
+def unlikely_people(conn: Any) -> dict[str, str]:
+    """Return the PERSON names of the store that do not look like people, each with why.
+
+    The small English model tags some capitalised words as people ("Chamber" in "the Chamber",
+    "Desert Storm", "Healthy People"). Two things the corpus itself shows leave a name out:
+
+    - most mentions of its words are tagged as something else, counted over the whole store:
+      "Chamber" is tagged PERSON 7 times and ORG 44 times in the 2001-2026 addresses;
+    - every word of it is also written in lower case in the corpus ("desert", "storm"), so it is
+      a phrase of ordinary words, while no word is a given name of the first-name table the
+      speaker resolver uses (:mod:`policytext.annotate.first_names`: "Grace", "Will") and no
+      mention carries a title ("Mr. Storm"). Names of people are rarely written in lower case:
+      "Cheney", "Maduro", "Kampuchea" never are, so they stay.
+
+    Only listings use this (:func:`count_entities`, which says what it leaves out); stored
+    mentions keep their labels.
+    """
+    from policytext.annotate.entities import person_title
+    from policytext.annotate.first_names import NameTable
+
+    labelled: dict[str, list[int]] = {}  # mention key -> [PERSON mentions, other mentions]
+    for text, label, n in conn.execute("SELECT text, label, COUNT(*) FROM entities GROUP BY text, label"):
+        counts = labelled.setdefault(_mention_key(text), [0, 0])
+        counts[0 if label == "PERSON" else 1] += n
+    mentions: dict[str, set[str]] = {}
+    for name, text in conn.execute("SELECT DISTINCT name, text FROM entities WHERE label = 'PERSON'"):
+        if name:
+            mentions.setdefault(name, set()).add(text)
+    table = NameTable.installed()
+    why: dict[str, str] = {}
+    ordinary: dict[str, list[str]] = {}
+    for name, texts in mentions.items():
+        keys = {_mention_key(t) for t in texts} | {_mention_key(name)}
+        person = sum(labelled.get(k, [0, 0])[0] for k in keys)
+        other = sum(labelled.get(k, [0, 0])[1] for k in keys)
+        if other > person:
+            why[name] = f"tagged PERSON in {person} of {person + other} mentions"
+        elif not _given_name(name, table) and not any(any(person_title(t)) for t in texts):
+            ordinary[name] = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
+    if ordinary:
+        lower = _lower_case_words(conn)
+        for name, words in ordinary.items():
+            if words and all(w in lower for w in words):
+                why[name] = "its words are ordinary words of the corpus (written in lower case) and none is a given name"
+    return why
+
+
 @strict_options
 def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20, by: str | None = None,
-                   **filters: Any) -> pd.DataFrame:
+                   all_names: bool = False, **filters: Any) -> pd.DataFrame:
     """Return the most mentioned entities (normalised names), overall or per group.
 
     A one-word person name that can only be one full name of the corpus is counted under it
     (:func:`surname_aliases`): "Putin" in one speech and "Vladimir Putin" in another are one row.
+    A name tagged PERSON that the corpus shows is no person (:func:`unlikely_people`: "Chamber",
+    "Desert Storm") is left out unless ``all_names``; ``attrs["not_people"]`` lists those left out
+    as ``(name, mentions, why)``, most mentioned first.
 
     Args:
         corpus: an annotated corpus.
         label: only this spaCy label (PERSON, ORG, GPE, NORP, …).
         top: how many names (per group when ``by`` is given).
         by: ``government``, ``party``, ``speaker`` or ``kind``: count within each group.
+        all_names: list every name tagged PERSON, also those that do not look like people.
         filters: document filters (``speaker``, ``party``, ``government``, ``kind``, ``since``, …).
 
     Returns:
@@ -130,6 +209,13 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame.sort_values(["mentions", "documents", "name"], ascending=[False, False, True])
+    not_people: list[tuple[str, int, str]] = []
+    if not all_names and (label is None or label.upper() == "PERSON"):
+        unlikely = unlikely_people(corpus.store.conn)
+        out = (frame["label"] == "PERSON") & frame["name"].isin(list(unlikely))
+        left = frame[out].groupby("name", sort=False)["mentions"].sum()
+        not_people = [(name, int(n), unlikely[name]) for name, n in left.sort_values(ascending=False, kind="stable").items()]
+        frame = frame[~out]
     if by:
         frame = frame.groupby(by, sort=False).head(top)
         order = corpus.timelines.order() if by == "government" else {}
@@ -137,7 +223,9 @@ def count_entities(corpus: "Corpus", *, label: str | None = None, top: int = 20,
         frame = frame.sort_values(["_order", "mentions"], ascending=[True, False], kind="stable").drop(columns="_order")
     else:
         frame = frame.head(top)
-    return frame[columns].reset_index(drop=True)
+    result = frame[columns].reset_index(drop=True)
+    result.attrs["not_people"] = not_people
+    return result
 
 
 @strict_options

@@ -143,9 +143,15 @@ def entities(
     label: Optional[str] = typer.Option(None, help="Only this label: PERSON, ORG, GPE, NORP, LOC…"),
     top: int = typer.Option(20, help="How many names (per group with --by)."),
     by: Optional[GroupBy] = typer.Option(None, "--by", help="Count within each government, party, speaker or kind."),
+    all_names: bool = typer.Option(False, "--all-names", help="List every name tagged PERSON, also those the "
+                                   "corpus shows are no person (left out by default, with a note)."),
     format: OutputFormat = FORMAT,
 ) -> None:
     """Count the people, bodies and places named in annotated documents (one name per person).
+
+    A name the model tagged PERSON is left out, with a note, when most mentions of it are tagged
+    as something else or it is a phrase of the corpus's ordinary words with no given name and no
+    title ("the Chamber", "Desert Storm"); --all-names keeps them.
 
     Example: policytext entities --label PERSON --top 10 --by government
     """
@@ -153,8 +159,15 @@ def entities(
 
     st = state(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
-        frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, **filter_options(ctx))
+        frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, all_names=all_names,
+                               **filter_options(ctx))
     render(frame, format, title="Entities")
+    left = frame.attrs.get("not_people") or []
+    if left:
+        shown = "; ".join(f"{name} ({n:,}: {why})" for name, n, why in left[:5])
+        more = f"; and {len(left) - 5:,} more" if len(left) > 5 else ""
+        message(f"note: left out {len(left):,} name(s) tagged PERSON that the corpus shows are no person: "
+                f"{shown}{more}. --all-names lists them", quiet=st.quiet)
 
 
 QUOTED_LIMIT = 10
