@@ -248,3 +248,18 @@ def test_quotes_verify_passes_every_filter_on(capsys, corpus_path) -> None:
     code, out, err = run(capsys, "--corpus", corpus_path, "quotes", "--verify", "--side", "government",
                          "--format", "json")
     assert (code, json.loads(out)) == (0, []), err  # no quote of this corpus is in a document with a side
+
+
+@pytest.mark.parametrize(("args", "hint"), [
+    (["collect", "sotu", "--corpus", "elsewhere"], "--corpus is an option of policytext itself: give it before "
+                                                  "the command, as in policytext --corpus DIR collect sotu …"),
+    (["stats", "-q"], "-q is an option of policytext itself"),
+])
+def test_a_root_option_after_the_command_says_where_it_goes(capsys, args, hint) -> None:
+    """The README's tour says 'collect sotu --since 1946  # into ./corpus (or --corpus DIR)': a new
+    user writes it after the command and got only 'No such option: --corpus'."""
+    from policytext.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"No such option: {args[-2] if args[-1] == 'elsewhere' else args[-1]}" in err and hint in err

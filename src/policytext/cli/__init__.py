@@ -23,6 +23,8 @@ from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, cl
 from policytext.cli import verify  # noqa: E402,F401  (verify)
 
 
+ROOT_OPTIONS = {"--corpus": "--corpus DIR", "-c": "-c DIR", "--quiet": "--quiet", "-q": "-q"}
+"""The options of ``policytext`` itself, which a user may write after the command instead."""
 INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"
 
 
@@ -41,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exit_:
         return int(getattr(exit_, "exit_code", 0) or 0)
     except click_exceptions.ClickException as err:  # usage errors: bad option values and the like
+        if isinstance(err, click_exceptions.NoSuchOption) and err.option_name in ROOT_OPTIONS:
+            # "policytext collect sotu --corpus DIR" reads naturally but --corpus belongs to policytext
+            command = " ".join((err.ctx.command_path if err.ctx else "").split()[1:]) or "COMMAND"
+            err.message += (f". {err.option_name} is an option of policytext itself: give it before the "
+                            f"command, as in policytext {ROOT_OPTIONS[err.option_name]} {command} …")
         err.show()
         return err.exit_code
     except SystemExit as exit_:
