@@ -287,6 +287,12 @@ class TopicModel:
 
     # ------------------------------------------------------------------ use
 
+    def term_counts(self, texts: Sequence[str]) -> np.ndarray:
+        """Return how many of the model's terms each of ``texts`` (lemma streams) holds."""
+        self._check_fitted()
+        counts, _ = self._counts(list(texts), vocabulary={t: i for i, t in enumerate(self.vocabulary_)})
+        return np.asarray(counts.sum(axis=1)).ravel()
+
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Return the topic shares of ``texts`` (lemma streams): rows sum to 1 (0 without terms)."""
         self._check_fitted()

@@ -348,8 +348,16 @@ def representative_passages(corpus, name: str, *, per_topic: int = 2, min_lemmas
 
 def _passage_rows(corpus, model: TopicModel, frame: pd.DataFrame, texts: list[str], owners: np.ndarray,
                   candidates: np.ndarray, segment: int, per_topic: int, tokenizer, word_spans) -> list[dict[str, Any]]:
-    """Return the rows of :func:`representative_passages` chosen among the passages ``candidates``."""
-    shares = model.transform([texts[i] for i in candidates])
+    """Return the rows of :func:`representative_passages` chosen among the passages ``candidates``.
+
+    A passage's weight for a topic is its share times the model's terms it holds: the topic's
+    expected terms there. By share alone, a document's closing line ("God bless you, and God
+    bless the United States of America", five terms) owned a topic whole (1.000) and was shown
+    for "world, terrorist, iraq" ahead of full passages about the war.
+    """
+    chosen = [texts[i] for i in candidates]
+    shares = model.transform(chosen)
+    weights = shares * model.term_counts(chosen)[:, None]
     position = np.zeros(len(texts), dtype=int)  # index of each passage within its document
     for i in range(1, len(texts)):
         position[i] = position[i - 1] + 1 if owners[i] == owners[i - 1] else 0
@@ -357,7 +365,7 @@ def _passage_rows(corpus, model: TopicModel, frame: pd.DataFrame, texts: list[st
     rows = []
     conn = corpus.store.conn
     for topic in range(model.k):
-        for best in np.argsort(-shares[:, topic], kind="stable")[:per_topic]:
+        for best in np.lexsort((-shares[:, topic], -weights[:, topic]))[:per_topic]:
             if shares[best, topic] <= 0:
                 break
             passage = int(candidates[best])
