@@ -293,3 +293,27 @@ def test_the_closest_names_come_from_a_name_or_a_word_of_it() -> None:
     assert _closest("Regan", speakers) == ["Ronald Reagan"]
     assert _closest("kenedy", speakers) == ["John F. Kennedy"]
     assert _closest("Churchill", speakers) == [] and _closest("  ", speakers) == []
+
+
+def test_a_date_known_only_to_the_year_or_month_is_in_a_period_only_when_all_of_it_is(tmp_path: Path) -> None:
+    """A manifesto dated '2010' is stored as 1 January: --until 2010-03 took it in and --since
+    2010-06 left it out, a guess either way (it may be from May or December). As with its
+    government, a document is in a period when its whole date is."""
+    path = tmp_path / "dated.csv"
+    path.write_text("speaker,date,text\nA Year,2010,Year only words about trust.\n"
+                    "B Month,2010-11,Month only words about taxes.\nC Day,2010-11-20,Day words about schools.\n",
+                    encoding="utf-8")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([path], country="GB")
+
+        def speakers(**filters) -> list[str]:
+            return sorted(corpus.documents(**filters)["speaker"])
+
+        assert speakers(until="2010-03") == []
+        assert speakers(since="2010-06") == ["B Month", "C Day"]
+        assert speakers(until="2010-11-10") == []
+        assert speakers(until="2010-11-30") == ["B Month", "C Day"]
+        assert speakers(since="2010-11-15") == ["C Day"]
+        assert speakers(since="2010", until="2010") == ["A Year", "B Month", "C Day"]
+        assert speakers(until="2010-12-31") == ["A Year", "B Month", "C Day"]
+        assert corpus.delete(until="2010-11-10", dry_run=True).documents == 0

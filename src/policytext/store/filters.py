@@ -8,7 +8,8 @@ on the day: minister, shadow, backbencher, chair) match whole values, and ``side
 party's side that day) is ``government`` or ``opposition`` (any other value is refused),
 case-insensitively (``party`` also by any label a source gave the party in this corpus: "Con" finds
 every Conservative document); ``since`` and ``until`` are inclusive ISO dates (a year such as ``1961`` is
-read as the first or last day of that year; ``since`` after ``until`` is refused).
+read as the first or last day of that year; ``since`` after ``until`` is refused). A document dated
+only to the year or month is within them when its whole year or month is.
 
 :meth:`DocumentFilter.check_values` refuses a party, kind or government no document has, and a
 speaker who matches no record, suggesting the closest values of the corpus: a typo such as
@@ -207,8 +208,13 @@ class DocumentFilter:
             clauses.append(f"{alias}.date >= ?")
             params.append(self.since)
         if self.until:
-            clauses.append(f"{alias}.date <= ?")
-            params.append(self.until)
+            # a date known only to the year or month is in the period when all of it is: "2010"
+            # is not "until 2010-03" (it may be December), as it gets no government it may not have
+            clauses.append(f"{alias}.date <= ? AND (CASE {alias}.date_precision "
+                           f"WHEN 'year' THEN substr({alias}.date, 1, 4) || '-12-31' "
+                           f"WHEN 'month' THEN date({alias}.date, 'start of month', '+1 month', '-1 day') "
+                           f"ELSE {alias}.date END) <= ?")
+            params.extend([self.until, self.until])
         return (" AND ".join(clauses) or "1"), params
 
 
