@@ -212,7 +212,7 @@ class DocumentFilter:
             # is not "until 2010-03" (it may be December), as it gets no government it may not have
             clauses.append(f"{alias}.date <= ? AND (CASE {alias}.date_precision "
                            f"WHEN 'year' THEN substr({alias}.date, 1, 4) || '-12-31' "
-                           f"WHEN 'month' THEN date({alias}.date, 'start of month', '+1 month', '-1 day') "
+                           f"WHEN 'month' THEN COALESCE(date({alias}.date, 'start of month', '+1 month', '-1 day'), {alias}.date) "
                            f"ELSE {alias}.date END) <= ?")
             params.extend([self.until, self.until])
         return (" AND ".join(clauses) or "1"), params
