@@ -138,8 +138,9 @@ def docs(
 ) -> None:
     """List documents, oldest first.
 
-    json, jsonl and csv give every column but the text (a debate speech's speaker_role, role and
-    side among them); the table a narrower set, with role and side when any document has one.
+    json, jsonl and csv give the documents' columns but the text and meta (a debate speech's
+    speaker_role, role and side among them; 'policytext export' writes meta too); the table a
+    narrower set, with role and side when any document has one.
 
     Example: policytext docs --speaker Kennedy --format json
     """
