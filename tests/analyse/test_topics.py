@@ -14,7 +14,7 @@ from policytext.analyse.lemmas import lemma_frame
 from policytext.analyse.topic_selection import K_SELECTION_COLUMNS
 from policytext.analyse.topics import (PASSAGE_COLUMNS, TOPIC_TREND_COLUMNS, TopicModel, apply_topics, fit_topics,
                                        load_topic_model, npmi_coherence, representative_passages, segment_stream,
-                                       topic_trends)
+                                       split_passages, topic_trends)
 from policytext.cli import main
 from policytext.errors import BadQuery, ConfigError, ModelNotFound, NotFitted, UnknownOption
 
@@ -211,9 +211,30 @@ def test_representative_passages_are_never_fragments(commons_corpus: Path) -> No
     assert list(found.columns) == PASSAGE_COLUMNS and len(found) == 4 * 3
     assert found.attrs["too_short"] > 0
     assert all(len(lemmas[doc].split()) >= 12 for doc in found["doc_id"])
-    # ranked by the topic's expected terms in a passage (share times terms), fragments lose even
-    # when nothing keeps them out: by share alone they won (a fragment can own a topic whole)
+    # without the floor, the ranking (share × similarity × length) still puts no fragment first
     assert all(len(lemmas[doc].split()) >= 12 for doc in unfiltered["doc_id"])
     with policytext.open_corpus(commons_corpus) as corpus:
         with pytest.raises(ConfigError, match="--min-lemmas must be 1 or more"):
             representative_passages(corpus, "passages", min_lemmas=0)
+
+
+def test_representative_passages_are_about_the_topic_not_ties_at_full_share(postwar_corpus: Path) -> None:
+    """k=5 NMF on the addresses of 2001-2026: dozens of passages per topic have share 1.000, and the
+    pick among them went by order, so "you. God bless you, and God bless the United States of
+    America" (12 lemmas, the end of an address) stood for "world, terrorist, iraq". Ranked by
+    share × similarity × length, every pick is a full passage using the topic's own words."""
+    with policytext.open_corpus(postwar_corpus) as corpus:
+        model, _, _ = fit_topics(corpus, k=5, method="nmf", seed=0, name="since2001", since="2001")
+        found = representative_passages(corpus, "since2001", per_topic=2, since="2001")
+        frame = lemma_frame(corpus, since="2001")
+    texts, _ = split_passages(frame, 200)
+    shares = model.transform(texts)
+    assert ((shares >= 0.999).sum(axis=0) >= 10).all()  # the ties the old order broke
+    assert list(found.columns) == PASSAGE_COLUMNS and len(found) == 5 * 2
+    assert not found["passage"].str.contains("God bless").any()
+    assert (found["passage"].str.split().str.len() >= 150).all()  # full passages (200 lemmas), not a document's tail
+    top = model.terms_frame(8).groupby("topic")["term"].apply(set)
+    for row in found.itertuples():
+        words = set(row.passage.lower().replace(",", " ").replace(".", " ").split())
+        assert len(top[row.topic] & words) >= 2, (row.topic, row.passage[:120])
+    assert (found["similarity"] > 0).all() and (found["share"] > 0.5).all()

@@ -287,12 +287,6 @@ class TopicModel:
 
     # ------------------------------------------------------------------ use
 
-    def term_counts(self, texts: Sequence[str]) -> np.ndarray:
-        """Return how many of the model's terms each of ``texts`` (lemma streams) holds."""
-        self._check_fitted()
-        counts, _ = self._counts(list(texts), vocabulary={t: i for i, t in enumerate(self.vocabulary_)})
-        return np.asarray(counts.sum(axis=1)).ravel()
-
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Return the topic shares of ``texts`` (lemma streams): rows sum to 1 (0 without terms)."""
         self._check_fitted()
@@ -338,6 +332,14 @@ class TopicModel:
         self._check_fitted()
         counts, _ = self._counts(list(texts), vocabulary={t: i for i, t in enumerate(self.vocabulary_)})
         return sparse.csr_matrix(self._weights(counts))
+
+    def similarity(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the cosine of each text's weighted term vector with each topic's term weights
+        (texts × topics, 0 to 1): how typical of the topic the text's words are, whatever its share."""
+        matrix = self.term_matrix(texts)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)))
+        topics = self.components_ / np.maximum(np.linalg.norm(self.components_, axis=1, keepdims=True), 1e-300)
+        return np.asarray(matrix @ topics.T) / np.maximum(norms, 1e-300)
 
     def topic_term_weights(self) -> np.ndarray:
         """Return each topic's weight for each term (topics × terms), rows summing to 1."""

@@ -500,7 +500,7 @@ def topics_show(
     terms["coherence"] = list(model.coherence_)
     render(terms, format, title=f"Topics of {name}", max_width=100)
     if found is not None and len(found):
-        render(found[["topic", "doc_id", "date", "speaker", "share", "passage"]] if format is OutputFormat.table
+        render(found[["topic", "doc_id", "date", "speaker", "share", "similarity", "passage"]] if format is OutputFormat.table
                else found, format, title="Representative passages", max_width=160)
 
 
