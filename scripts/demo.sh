@@ -27,6 +27,10 @@ echo "== Who said \"new frontier of science\", when, and how to cite it (a phras
 pt search '"new frontier of science"' --limit 1
 pt search '"new frontier of science"' --limit 1 --format json | .venv/bin/python -c 'import json, sys; hits = json.load(sys.stdin); print("Citation:", hits[0]["citation"] if hits else "(no match: annotate the corpus first)")'
 echo
+echo "== Five topics of the addresses since 2001 (NMF), each with the passage that stands for it best (ranked by share x similarity x length)"
+pt topics fit --k 5 --name since2001 --since 2001 > /dev/null
+pt topics show since2001 --top 8 --passages 1
+echo
 echo "== To search in your browser: .venv/bin/policytext --corpus $corpus serve   then open http://127.0.0.1:8000/"
 echo
 echo "== Trust and entrepreneurialism by administration: rate per 10,000 words with a 95% interval, a test of each group against the rest with addresses as the unit (permutation)"

