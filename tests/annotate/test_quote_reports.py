@@ -84,3 +84,35 @@ def test_content_features_read_from_arrays_are_those_of_the_tokens(news_docs):
 def test_an_empty_doc_has_no_cues(pipeline):
     doc = pipeline.make_doc("")
     assert _cue_positions(doc, bytearray(), load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)) == ([], [])
+
+
+def _contents(pipeline, text, rules):
+    from policytext.annotate.quote_reports import ReportRules  # noqa: F401  (rules is one)
+
+    with pipeline.select_pipes(disable=["policytext_quotes", "policytext_claims"]):
+        doc = pipeline(text)
+    return [(text[row.start:row.end], row.speaker) for row, _ in extract_quote_candidates(doc, report_rules=rules)]
+
+
+def test_a_passive_cue_without_an_agent_reports_its_subject_and_names_no_speaker(pipeline):
+    from policytext.annotate.quote_reports import ReportRules
+
+    text = "The House is expected to pass a bipartisan bill later this week that would end the program."
+    assert not any(content.startswith("The House") for content, _ in _contents(pipeline, text, ReportRules()))
+    found = _contents(pipeline, text, ReportRules(passive_content=True))
+    assert ("The House is expected to pass a bipartisan bill later this week that would end the program", None) in found
+    # with an agent the passive names its speaker, as before
+    agent = "The plan was praised by Senator Jane Smith as a serious start."
+    assert _contents(pipeline, agent, ReportRules(passive_content=True)) == _contents(pipeline, agent, ReportRules())
+
+
+def test_reported_content_stops_before_another_speech_verb_clause(pipeline):
+    from policytext.annotate.quote_reports import ReportRules
+
+    text = ("Mr. Jones said the former president had made a good case for his wife, while other voters said "
+            "they had not heard anything to pull them away.")
+    jones = [c for c, speaker in _contents(pipeline, text, ReportRules()) if speaker == "Jones"]
+    assert jones and "other voters" in jones[0]
+    found = _contents(pipeline, text, ReportRules(stop_at_next_report=True))
+    assert ("the former president had made a good case for his wife", "Jones") in found
+    assert ("they had not heard anything to pull them away", "other voters") in found

@@ -42,3 +42,21 @@ def test_a_setting_is_chosen_over_both_sets_each_counting_once():
     assert _best_over([strict, loose], {"big": big}, {"big": range(10)}) == strict
     # only the articles given count, in every set
     assert _best_over([strict, loose], {"big": big, "small": small}, {"big": range(10), "small": []}) == strict
+
+
+def _quotes(gold: int, predicted: int, matched: int) -> QuoteFigures:
+    return QuoteFigures(articles=1, gold=gold, predicted=predicted, matched=matched)
+
+
+def test_finder_switches_are_chosen_by_the_mean_f1_of_both_sets_on_the_articles_given():
+    from policytext.annotate.quote_reports import ReportRules
+    from policytext.evaluation.quote_folds import _best_finder
+
+    off, on = ReportRules(), ReportRules(stop_at_next_report=True)
+    # the rule helps the big set a little (F1 0.70 -> 0.72) and costs the small set more (0.80 -> 0.70)
+    big = {off: [_quotes(10, 10, 7)] * 10, on: [_quotes(10, 10, 7)] * 8 + [_quotes(10, 10, 8)] * 2}
+    small = {off: [_quotes(10, 10, 8)], on: [_quotes(10, 10, 7)]}
+    assert _best_finder([off, on], {"big": big, "small": small}, {"big": range(10), "small": [0]}) == off
+    assert _best_finder([off, on], {"big": big}, {"big": range(10)}) == on
+    # only the articles given count: on articles 0-7 of the big set the two tie, and a tie keeps the first
+    assert _best_finder([off, on], {"big": big}, {"big": range(8)}) == off

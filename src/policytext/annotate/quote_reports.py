@@ -62,6 +62,28 @@ class Report:
     kind: str = "indirect"
 
 
+@dataclass(frozen=True)
+class ReportRules:
+    """Switches of which reports the finder reads, chosen by cross-validation (:mod:`policytext.evaluation.quote_folds`).
+
+    Args:
+        passive_content: a cue in the passive with no agent ("The House is expected to pass the
+            bill", "the island was known as the Poorhouse of the Caribbean") reports its passive
+            subject: the subject is part of what is attributed, not the speaker, who is unnamed.
+            Off: the passive subject is taken for the speaker and only the complement is content.
+        stop_at_next_report: reported content ends before a clause inside it that is headed by
+            a speech verb of its own, joined by a conjunction or as an adverbial ("said the former
+            president had made a good case, while other voters said they had not …", "said A and
+            said that B"): that clause is another attribution, not this one's words.
+    """
+
+    passive_content: bool = False
+    stop_at_next_report: bool = False
+
+
+DEFAULT_REPORT_RULES = ReportRules()
+
+
 def char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
     """Return one byte per character of the text: 1 inside any of ``ranges``, else 0."""
     mask = bytearray(length)
@@ -71,8 +93,8 @@ def char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
 
 
 
-def find_reports(view: DocView, in_quote: bytearray) -> Iterator[Report]:
-    """Yield every reporting construction outside quotation marks, sentence by sentence."""
+def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAULT_REPORT_RULES) -> Iterator[Report]:
+    """Yield every reporting construction outside quotation marks, sentence by sentence (``rules``: :class:`ReportRules`)."""
     doc, ents = view.doc, view.ents
     lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
     cues, colons = _cue_positions(doc, in_quote, lexicon)
@@ -105,16 +127,21 @@ def find_reports(view: DocView, in_quote: bytearray) -> Iterator[Report]:
             if not known and (rate is None or rate < CUE_RATE_THRESHOLD
                               and not any(c.dep_ == "ccomp" for c in token.children)):
                 continue  # a rarer cue counts only with a clause of its own ("knows that …")
+            if rules.passive_content:
+                passive = _passive_report(token)
+                if passive is not None:
+                    yield passive
+                    continue
             subject = _subject_of(token, ents)
             if subject is not None and not _can_speak(subject, token):
                 continue
             if subject is None:
                 # "Asked about …", "… was widely reported": an attribution without a named source
-                content = _content_of(token, sent, None, in_quote)
+                content = _content_of(token, sent, None, in_quote, rules)
                 if content is not None and (known or (rate or 0) >= CUE_RATE_THRESHOLD):
                     yield Report(token, _cue_text(token), _governing_subject(token, ents), content[0], content[1])
                 continue
-            content = _content_of(token, sent, subject, in_quote)
+            content = _content_of(token, sent, subject, in_quote, rules)
             if content is None:
                 if not known:
                     continue
@@ -234,7 +261,48 @@ def _trim_subject(head: Token, ents: tuple[Span, ...]) -> Span:
     return doc[left:right + 1]
 
 
-def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> tuple[int, int] | None:
+def _passive_report(cue: Token) -> Report | None:
+    """A passive cue without an agent: its passive subject and complement are the content, the speaker unnamed.
+
+    "The House is expected to pass a bill", "Sanders was declared the winner", "the island was
+    known as ''the Poorhouse of the Caribbean''"; None when the cue is not such a passive or has no
+    complement after it ("He was charged." reports nothing).
+    """
+    children = list(cue.children)
+    subjects = [c for c in children if c.dep_ == "nsubjpass" and c.i < cue.i]
+    if not subjects or any(c.dep_ == "agent" for c in children) or not any(c.dep_ == "auxpass" for c in children):
+        return None
+    if subjects[0].lower_ in ("who", "which", "that"):
+        return None  # "the bill, which is expected to pass": the relative pronoun's antecedent is outside
+    complements = [c for c in children if c.i > cue.i and c.dep_ in ("xcomp", "oprd", "ccomp", "prep", "advcl")]
+    if not complements:
+        return None
+    doc = cue.doc
+    left = subjects[0].left_edge.i
+    right = max(c.right_edge.i for c in complements)
+    while right > left and doc[right].is_punct and doc[right].text not in "’”'\"":
+        right -= 1
+    if right - left < 3:
+        return None
+    return Report(cue, _cue_text(cue), None, doc[left].idx, doc[right].idx + len(doc[right]))
+
+
+def _before_next_report(doc: Doc, left: int, right: int) -> int:
+    """Return where content [left, right] ends before a conjoined or adverbial clause headed by a speech verb of its own."""
+    for token in doc[left + 3:right + 1]:
+        if token.dep_ not in ("conj", "advcl") or token.pos_ not in ("VERB", "AUX") \
+                or token.lemma_.lower() not in CUE_LEMMAS:
+            continue
+        cut = token.left_edge.i - 1
+        while cut > left and (doc[cut].is_punct or doc[cut].dep_ in ("cc", "mark")):
+            cut -= 1
+        if cut - left >= 2:
+            return cut
+    return right
+
+
+def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray,
+                rules: ReportRules = DEFAULT_REPORT_RULES) -> tuple[int, int] | None:
     """Return the char span of what the cue reports: its clause, or the sentence around a parenthetical."""
     doc = cue.doc
     lemma = cue.lemma_.lower()
@@ -253,6 +321,8 @@ def _content_of(cue: Token, sent: Span, subject: Span, in_quote: bytearray) -> t
         right = max(c.right_edge.i for c in clauses)
         if doc[left].lower_ == "that" and left < right:
             left += 1
+        if rules.stop_at_next_report:
+            right = _before_next_report(doc, left, right)
         while right > left and doc[right].is_punct and doc[right].text not in "’”'\"":
             right -= 1
         return doc[left].idx, doc[right].idx + len(doc[right])

@@ -60,7 +60,9 @@ from policytext.annotate.quote_lexicon import (  # noqa: F401
 )
 from policytext.annotate.quote_marks import QuoteMarks, Spans, find_quote_marks  # noqa: F401
 from policytext.annotate.quote_reports import (
+    DEFAULT_REPORT_RULES,
     DocView,
+    ReportRules,
     Report,
     char_mask,
     find_reports,
@@ -106,7 +108,8 @@ class QuoteFinder:
 
 def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
                        scheme: str = DEFAULT_SCHEME, quote_filter: "QuoteFilter | None | str" = "shipped",
-                       speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS) -> list[QuoteRow]:
+                       speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS,
+                       report_rules: ReportRules = DEFAULT_REPORT_RULES) -> list[QuoteRow]:
     """Return the quote rows of a parsed ``doc`` (see :class:`QuoteFinder`) that the scheme's filter keeps.
 
     Every candidate of :func:`extract_quote_candidates` is scored by the learned quote filter of
@@ -121,6 +124,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
         scheme: what counts as a quote (:data:`SCHEMES`); each row records it.
         quote_filter: the filter to apply; by default the scheme's, shipped in the package.
         speakers: how speaker resolution reads first names (:class:`SpeakerSettings`).
+        report_rules: which reporting constructions the finder reads (:class:`ReportRules`).
 
     Returns:
         :class:`QuoteRow` s in text order.
@@ -135,7 +139,7 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
     rows: list[QuoteRow] = []
     text = ""
     for row, features in extract_quote_candidates(doc, min_unattributed_words=min_unattributed_words, scheme=scheme,
-                                                  speakers=speakers):
+                                                  speakers=speakers, report_rules=report_rules):
         row = row._replace(scheme=scheme)
         if quote_filter is not None:
             probability = quote_filter.score(features)
@@ -150,8 +154,8 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
 
 
 def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
-                             scheme: str = "attribution", speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS
-                             ) -> list[tuple[QuoteRow, dict[str, float]]]:
+                             scheme: str = "attribution", speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS,
+                             report_rules: ReportRules = DEFAULT_REPORT_RULES) -> list[tuple[QuoteRow, dict[str, float]]]:
     """Return every candidate quote row of a parsed ``doc`` with the features the filter scores.
 
     Args:
@@ -173,7 +177,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
     text = view.text
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
-    reports = list(find_reports(view, in_quote))
+    reports = list(find_reports(view, in_quote, report_rules))
     resolver = SpeakerResolver(view, reports, settings=speakers)
     join_pieces = check_scheme(scheme) == "attribution"
     rows: list[QuoteRow] = []

@@ -20,7 +20,11 @@ The parse is the slow part; ``--cache-dir`` keeps each set's parsed chunks as a 
 (``ggt-dev.spacy``, ``polnear-train-every2.spacy``, ``polnear-dev.spacy``) so that a second run
 (another speaker rule) only re-runs the quote finder.
 
-Run it: ``python -m policytext.evaluation.quote_folds [--folds 5] [--cache-dir DIR] [--held-out]``
+``--finders`` chooses the quote finder's switches (:data:`FINDER_VARIANTS`, which reports it reads)
+the same way, by the mean of the two sets' quote F1 on the other folds, each variant with its own
+candidates and filters (:func:`evaluate_finders`).
+
+Run it: ``python -m policytext.evaluation.quote_folds [--folds 5] [--cache-dir DIR] [--held-out] [--finders]``
 (both sets), or ``python -m policytext.evaluation.quote_folds [--scheme S] [--cache FILE] SPLIT_DIR``
 (one set alone, as before); prints the figures as JSON.
 """
@@ -35,6 +39,7 @@ from typing import Any, Sequence
 from policytext.annotate.document import DEFAULT_CHUNK_CHARS, assemble_annotation, read_chunk, split_chunks
 from policytext.annotate.extract import annotation_rows
 from policytext.annotate.quote_filter import QuoteFilter
+from policytext.annotate.quote_reports import DEFAULT_REPORT_RULES, ReportRules
 from policytext.annotate.quotes import extract_quote_candidates, extract_quote_rows
 from policytext.annotate.speaker_mentions import SalienceRules
 from policytext.annotate.speakers import DEFAULT_SPEAKER_SETTINGS, SpeakerSettings
@@ -87,13 +92,13 @@ def parse_articles(articles: Sequence[Article], *, model: str = MODEL, cache: st
 
 
 def label_candidates(articles: Sequence[Article], parsed: Sequence[list[tuple[Any, int]]], *,
-                     scheme: str) -> list[Candidate]:
+                     scheme: str, report_rules: ReportRules = DEFAULT_REPORT_RULES) -> list[Candidate]:
     """Return every candidate of every article, labelled 1 when it matches a gold quote at >= 50% token overlap."""
     candidates = []
     for number, (article, chunks) in enumerate(zip(articles, parsed)):
         gold = [g for g in (_tokens(article.text, q.content) for q in article.quotes) if g]
         for doc, offset in chunks:
-            for row, features in extract_quote_candidates(doc, scheme=scheme):
+            for row, features in extract_quote_candidates(doc, scheme=scheme, report_rules=report_rules):
                 shifted = row.shifted(offset)
                 tokens = _tokens(article.text, [(shifted.start, shifted.end)])
                 label = int(bool(tokens) and any(len(tokens & g) / max(len(tokens), len(g)) >= 0.5 for g in gold))
@@ -103,13 +108,16 @@ def label_candidates(articles: Sequence[Article], parsed: Sequence[list[tuple[An
 
 def fit_fold_filter(articles: Sequence[Article], candidates: Sequence[Candidate], held: int, *, folds: int,
                     scheme: str) -> QuoteFilter:
-    """Return the filter fitted on every fold but ``held``, its threshold chosen by CV inside those folds."""
+    """Return the filter fitted on every fold but ``held``, its threshold chosen by CV inside those folds.
+
+    ``held=-1`` fits on every article (its threshold by ``folds``-fold CV over them).
+    """
     settings = SCHEME_SETTINGS[scheme]
     train_numbers = [n for n in range(len(articles)) if n % folds != held]
     renumber = {n: i for i, n in enumerate(train_numbers)}
     train = [Candidate(renumber[c.article], c.row, c.features, c.label) for c in candidates if c.article in renumber]
     train_articles = [articles[n] for n in train_numbers]
-    _, by_threshold = cross_validate(train_articles, train, folds=folds - 1, c=settings["c"], min_cue=settings["min_cue"])
+    _, by_threshold = cross_validate(train_articles, train, folds=folds - 1 if held >= 0 else folds, c=settings["c"], min_cue=settings["min_cue"])
     threshold = max(THRESHOLDS, key=lambda t: (round(by_threshold[t].f1, 6), -t))
     weights, intercept = fit_filter(prepare_features(train, min_cue=settings["min_cue"]), [c.label for c in train],
                                     c=settings["c"])
@@ -164,7 +172,8 @@ def add_figures(total: QuoteFigures, part: QuoteFigures) -> QuoteFigures:
 
 
 def score_articles(articles: Sequence[Article], parsed: Sequence[list[tuple[Any, int]]], *, scheme: str,
-                   filters: Sequence[QuoteFilter | None | str], settings: SpeakerSettings) -> list[QuoteFigures]:
+                   filters: Sequence[QuoteFilter | None | str], settings: SpeakerSettings,
+                   report_rules: ReportRules = DEFAULT_REPORT_RULES) -> list[QuoteFigures]:
     """Return each article's figures through the whole quote pipeline (``filters[number % len(filters)]`` per article).
 
     Candidates, the filter, speaker resolution with ``settings``, speakers carried across chunks and
@@ -175,7 +184,7 @@ def score_articles(articles: Sequence[Article], parsed: Sequence[list[tuple[Any,
         chunks = []
         for doc, offset in parsed[number]:
             doc._.pt_quotes = extract_quote_rows(doc, scheme=scheme, quote_filter=filters[number % len(filters)],
-                                                 speakers=settings)
+                                                 speakers=settings, report_rules=report_rules)
             chunks.append(read_chunk(doc, offset))
         annotation = assemble_annotation(article.id, article.text, chunks, kind="article")
         figures = QuoteFigures()
@@ -227,16 +236,21 @@ class SplitRun:
     @classmethod
     def prepare(cls, folder: str | Path, *, scheme: str, folds: int, model: str = MODEL,
                 cache: str | Path | None = None, variants: Sequence[SpeakerSettings] = SPEAKER_VARIANTS,
-                limit: int | None = None, every: int = 1) -> "SplitRun":
+                limit: int | None = None, every: int = 1, report_rules: ReportRules = DEFAULT_REPORT_RULES,
+                parsed: Sequence[list[tuple[Any, int]]] | None = None) -> "SplitRun":
         """Parse (or read the cache), fit one filter per fold (threshold by CV inside its training folds), score every variant.
 
-        ``every``: use every n-th article only (after ``limit``).
+        ``every``: use every n-th article only (after ``limit``); ``report_rules``: the finder's
+        switches, under which the candidates are found and the filters fitted; ``parsed``: the
+        articles' parses when the caller has them already.
         """
         articles = read_split(folder, limit=limit)[::every]
-        parsed = parse_articles(articles, model=model, cache=cache)
-        candidates = label_candidates(articles, parsed, scheme=scheme)
+        if parsed is None:
+            parsed = parse_articles(articles, model=model, cache=cache)
+        candidates = label_candidates(articles, parsed, scheme=scheme, report_rules=report_rules)
         filters = [fit_fold_filter(articles, candidates, held, folds=folds, scheme=scheme) for held in range(folds)]
-        per_article = {v: score_articles(articles, parsed, scheme=scheme, filters=filters, settings=v) for v in variants}
+        per_article = {v: score_articles(articles, parsed, scheme=scheme, filters=filters, settings=v,
+                                         report_rules=report_rules) for v in variants}
         return cls(Path(folder).name, scheme, folds, articles, [f.threshold for f in filters], per_article)
 
     def training(self, held: int) -> list[int]:
@@ -354,6 +368,120 @@ def evaluate_cross(splits: dict[str, tuple[str, str, int]] | None = None, *, fol
     return result
 
 
+FINDER_VARIANTS = (ReportRules(), ReportRules(passive_content=True), ReportRules(stop_at_next_report=True))
+"""The finder switches (:class:`ReportRules`) each fold chooses among by quote F1 on its training folds of both
+sets: both off (shipped) and each alone. Both together was not run: every variant is a pass over both sets
+with its own filters, and the shared machine's load left time for three. On 2026-12-02 every fold and all
+articles chose both off (docs/evaluation.md, seventh round)."""
+
+
+@dataclass
+class FinderResult:
+    """Out-of-fold figures per split with the finder switches chosen per fold over both splits, and per variant."""
+
+    figures: dict[str, QuoteFigures]
+    chosen: list[ReportRules]
+    chosen_on_all: ReportRules
+    by_variant: dict[ReportRules, dict[str, QuoteFigures]]
+    held_out: dict[str, QuoteFigures] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"finder_rules_per_fold": [asdict(c) for c in self.chosen],
+                "finder_rules_on_all": asdict(self.chosen_on_all),
+                "out_of_fold": {name: figures.as_dict() for name, figures in self.figures.items()},
+                "by_variant": [{**asdict(v), **{name: {"precision": round(f.precision, 4), "recall": round(f.recall, 4),
+                                                       "f1": round(f.f1, 4), "speaker_accuracy": round(f.speaker_accuracy, 4)}
+                                                for name, f in by.items()}}
+                               for v, by in self.by_variant.items()],
+                "held_out": {name: figures.as_dict() for name, figures in self.held_out.items()}}
+
+
+def _finder_run(job: tuple[str, str, str, int, int, str, Path | None, ReportRules, int | None]
+                ) -> tuple[list[QuoteFigures], list[float]]:
+    name, folder, scheme, every, folds, model, cache, rules, limit = job
+    run = SplitRun.prepare(folder, scheme=scheme, folds=folds, model=model, variants=(DEFAULT_SPEAKER_SETTINGS,),
+                           limit=limit, every=every, report_rules=rules,
+                           cache=cache / _cache_name(name, every) if cache else None)
+    return run.per_article[DEFAULT_SPEAKER_SETTINGS], run.thresholds
+
+
+def _best_finder(finders: Sequence[ReportRules], per_split: dict[str, dict[Any, list[QuoteFigures]]],
+                 numbers: dict[str, Sequence[int]]) -> ReportRules:
+    """Return the finder variant with the best mean quote F1 over the splits' ``numbers`` (ties: the first listed).
+
+    Each split counts once, whatever its size, as speaker settings are chosen (:func:`_best_over`).
+    """
+    def mean_f1(rules: ReportRules) -> float:
+        scores = []
+        for name, by in per_split.items():
+            total = QuoteFigures()
+            for number in numbers[name]:
+                add_figures(total, by[rules][number])
+            scores.append(total.f1)
+        return sum(scores) / len(scores)
+    return max(finders, key=lambda r: (round(mean_f1(r), 6), -list(finders).index(r)))
+
+
+def evaluate_finders(splits: dict[str, tuple[str, str, int]] | None = None, *, folds: int = 5, model: str = MODEL,
+                     cache_dir: str | Path | None = None, finders: Sequence[ReportRules] = FINDER_VARIANTS,
+                     held_out: tuple[str, str, str] | None = None, limit: int | None = None,
+                     workers: int = 1) -> FinderResult:
+    """Return out-of-fold figures with the finder switches chosen per fold by the mean quote F1 of both splits.
+
+    Every variant finds its own candidates, so each fold's filter is fitted (threshold by CV inside
+    the training folds) on that variant's candidates; the variant with the best mean of the splits'
+    F1 on the *other* folds scores the held-out fold (nested). Speaker settings stay as shipped.
+    ``held_out`` is then scored once with the variant chosen on every article and the attribution
+    filter fitted on every article of PolNeAR train (as read, one in two) under that variant: the
+    shipped filter was fitted on the shipped finder's candidates. ``workers`` runs the variants'
+    passes in that many processes.
+    """
+    splits = CROSS_SPLITS if splits is None else splits
+    cache = Path(cache_dir) if cache_dir else None
+    jobs = [(name, folder, scheme, every, folds, model, cache, rules, limit)
+            for rules in finders for name, (folder, scheme, every) in splits.items()]
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            done = list(pool.map(_finder_run, jobs))
+    else:
+        done = [_finder_run(job) for job in jobs]
+    per_split: dict[str, dict[Any, list[QuoteFigures]]] = {name: {} for name in splits}
+    for job, (per_article, _) in zip(jobs, done):
+        per_split[job[0]][job[7]] = per_article
+    sizes = {name: len(next(iter(by.values()))) for name, by in per_split.items()}
+
+    def best(numbers: dict[str, Sequence[int]]) -> ReportRules:
+        return _best_finder(finders, per_split, numbers)
+
+    figures = {name: QuoteFigures() for name in splits}
+    chosen = []
+    for held in range(folds):
+        rules = best({name: [n for n in range(size) if n % folds != held] for name, size in sizes.items()})
+        chosen.append(rules)
+        for name, size in sizes.items():
+            for number in range(held, size, folds):
+                add_figures(figures[name], per_split[name][rules][number])
+    on_all = best({name: range(size) for name, size in sizes.items()})
+    result = FinderResult(figures, chosen, on_all,
+                          {r: {name: add_all(by[r]) for name, by in per_split.items()} for r in finders})
+    if held_out is not None:
+        name, folder, scheme = held_out
+        train_folder, train_scheme, every = splits["polnear-train"]
+        train = read_split(train_folder, limit=limit)[::every]
+        train_parsed = parse_articles(train, model=model, cache=cache / _cache_name("polnear-train", every) if cache else None)
+        candidates = label_candidates(train, train_parsed, scheme=train_scheme, report_rules=on_all)
+        quote_filter = fit_fold_filter(train, candidates, -1, folds=folds, scheme=train_scheme)
+        articles = read_split(folder, limit=limit)
+        parsed = parse_articles(articles, model=model, cache=cache / _cache_name(name, 1) if cache else None)
+        result.held_out[name] = add_all(score_articles(articles, parsed, scheme=scheme, filters=[quote_filter],
+                                                       settings=DEFAULT_SPEAKER_SETTINGS, report_rules=on_all))
+        result.held_out[name + " (shipped filter)"] = add_all(score_articles(
+            articles, parsed, scheme=scheme, filters=["shipped"], settings=DEFAULT_SPEAKER_SETTINGS, report_rules=on_all))
+    return result
+
+
 def add_all(parts: Sequence[QuoteFigures]) -> QuoteFigures:
     """Return the sum of per-article figures."""
     total = QuoteFigures()
@@ -379,7 +507,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shipped-only", action="store_true",
                         help="score only the shipped speaker settings (no nested choice)")
     parser.add_argument("--limit", type=int, default=None, help="without SPLIT: only the first LIMIT articles of each")
+    parser.add_argument("--finders", action="store_true",
+                        help="without SPLIT: choose the finder switches (FINDER_VARIANTS) by quote F1, speaker settings as shipped")
+    parser.add_argument("--workers", type=int, default=1, help="with --finders: processes for the variants' passes")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.finders:
+        found = evaluate_finders(folds=args.folds, cache_dir=args.cache_dir, limit=args.limit, workers=args.workers,
+                                 held_out=HELD_OUT_SPLIT if args.held_out else None)
+        print(json.dumps({"folds": args.folds, **found.as_dict()}, indent=2))
+        return 0
     variants = (DEFAULT_SPEAKER_SETTINGS,) if args.shipped_only else SPEAKER_VARIANTS
     if args.split is None:
         cross = evaluate_cross(folds=args.folds, cache_dir=args.cache_dir, variants=variants, limit=args.limit,
