@@ -40,23 +40,7 @@ from policytext.evaluation.quote_folds import (
     label_candidates,
     parse_articles,
 )
-from policytext.evaluation.quotes import _tokens, read_split
-
-
-def _match(gold: list[frozenset[int]], pred: list[frozenset[int]]) -> tuple[set[int], set[int]]:
-    pairs = []
-    for g, g_tokens in enumerate(gold):
-        for p, p_tokens in enumerate(pred):
-            common = len(g_tokens & p_tokens)
-            if common:
-                pairs.append((common / max(len(g_tokens), len(p_tokens)), g, p))
-    used_gold, used_pred = set(), set()
-    for ratio, g, p in sorted(pairs, reverse=True):
-        if ratio < 0.5 or g in used_gold or p in used_pred:
-            continue
-        used_gold.add(g)
-        used_pred.add(p)
-    return used_gold, used_pred
+from policytext.evaluation.quotes import _tokens, match_quotes, read_split
 
 
 def _token_at(chunks: Sequence[tuple[Any, int]], start: int, end: int) -> Any:
@@ -118,7 +102,8 @@ def classify(folder: str, *, every: int, cache: Path | None, folds: int = 5, sch
         pred = [(t, r) for t, r in pred if t]
         gold = [(_tokens(text, q.content), q) for q in article.quotes]
         gold = [(t, q) for t, q in gold if t]
-        used_gold, used_pred = _match([t for t, _ in gold], [t for t, _ in pred])
+        pairs = match_quotes([t for t, _ in gold], [t for t, _ in pred])
+        used_gold, used_pred = {g for g, _ in pairs}, {p for _, p in pairs}
         totals.update(gold=len(gold), predicted=len(pred), matched=len(used_gold))
         cand_tokens = [_tokens(text, [(c.start, c.end)]) for c in all_candidates]
         boundary_gold = set()

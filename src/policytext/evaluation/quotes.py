@@ -236,6 +236,31 @@ def _tokens(text: str, spans: Iterable[tuple[int, int]]) -> frozenset[int]:
     return frozenset(covered)
 
 
+def match_quotes(gold: Sequence[frozenset[int]], pred: Sequence[frozenset[int]]) -> list[tuple[int, int]]:
+    """Return the (gold, predicted) index pairs that match: >= 50% of the longer one's word tokens shared.
+
+    Each gold and predicted quote is matched at most once, the best overlap first.
+
+    Example:
+        >>> match_quotes([frozenset({1, 2, 3})], [frozenset({2, 3}), frozenset({3})])
+        [(0, 0)]
+    """
+    pairs = []
+    for g, g_tokens in enumerate(gold):
+        for p, p_tokens in enumerate(pred):
+            common = len(g_tokens & p_tokens)
+            if common:
+                pairs.append((common / max(len(g_tokens), len(p_tokens)), g, p))
+    used_gold, used_pred, matched = set(), set(), []
+    for ratio, g, p in sorted(pairs, reverse=True):
+        if ratio < 0.5 or g in used_gold or p in used_pred:
+            continue
+        used_gold.add(g)
+        used_pred.add(p)
+        matched.append((g, p))
+    return matched
+
+
 def score_article(article: Article, predicted: Sequence[dict[str, Any]], figures: QuoteFigures) -> None:
     """Add one article's matches to ``figures``; ``predicted`` are quote rows of the extract contract."""
     text = article.text
@@ -246,18 +271,7 @@ def score_article(article: Article, predicted: Sequence[dict[str, Any]], figures
     figures.articles += 1
     figures.gold += len(gold)
     figures.predicted += len(pred)
-    candidates = []
-    for g, (g_tokens, _) in enumerate(gold):
-        for p, (p_tokens, _) in enumerate(pred):
-            common = len(g_tokens & p_tokens)
-            if common:
-                candidates.append((common / max(len(g_tokens), len(p_tokens)), g, p))
-    used_gold, used_pred = set(), set()
-    for ratio, g, p in sorted(candidates, reverse=True):
-        if ratio < 0.5 or g in used_gold or p in used_pred:
-            continue
-        used_gold.add(g)
-        used_pred.add(p)
+    for g, p in match_quotes([t for t, _ in gold], [t for t, _ in pred]):
         figures.matched += 1
         g_tokens, quote = gold[g]
         p_tokens, row = pred[p]
