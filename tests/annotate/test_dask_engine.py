@@ -111,6 +111,17 @@ def cluster():
             yield local, client
 
 
+def test_the_local_cluster_keeps_dask_housekeeping_off_the_workers(cluster):
+    """No statistical profiler (every 10 ms it walked the annotating thread's stack, a sixth of a
+    worker's CPU), and event-loop checks once a second rather than every 20 ms."""
+    _, client = cluster
+    found = client.run(lambda dask_worker: (sorted(dask_worker.periodic_callbacks), dask_worker._tick_interval))
+    assert len(found) == 2
+    for callbacks, tick in found.values():
+        assert not [name for name in callbacks if name.startswith("profile")], callbacks
+        assert tick >= 1.0
+
+
 def test_a_dask_run_stores_the_rows_of_a_serial_annotate_and_search_ingest_leaves_lemmas_in_parquet(
         template, serial, cluster, tmp_path):
     local, _ = cluster

@@ -95,6 +95,24 @@ LOCAL_ALLOWED_FAILURES = 1
 """Worker deaths a shard may cause on the local cluster before Dask gives it up (``KilledWorker``)
 and the coordinator splits it: one death may be bad luck (another process's memory), a second
 while running the same shard is the shard."""
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings of the local cluster that keep its housekeeping off the two cores the workers use.
+
+Dask's defaults profile each worker's running task every 10 ms (walking the annotating thread's
+stack in the worker's event loop, holding the GIL), check each event loop every 20 ms and read
+system and memory figures every 0.1–0.5 s, in every worker and nanny and in the scheduler. For
+one-thread workers running spaCy for minutes per task that was measured (``bench_dask.py``'s
+accounting, 107,770 words of long addresses, load 5–7) at 4.6 s of each worker's event loop
+beside 22 s of annotating, and 6–8 s of the coordinator's Dask thread (scheduler, nannies,
+client): the whole run used 1.22–1.30 times the CPU of ``annotate --workers 2``. With these,
+0.5 s a worker and 1.2 s, and 1.04 times. A worker over its memory limit is then noticed within
+a second instead of 0.1 s. On a cluster of your own, set the same in the workers' Dask
+configuration (see docs/scaling.md)."""
 POLL_SECONDS = 0.05
 WORKDIR_FILE = "policytext-workdir.json"
 LOCK_FILE = "_coordinator.lock"
@@ -756,7 +774,9 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
       more, and fails (``KilledWorker``, then the coordinator splits it) when it kills a second one;
     - ``lost-worker-timeout`` is :data:`NO_WORKERS_SECONDS`: a killed worker's nanny starts a new
       process, which needs time to import spaCy on a busy machine; with Dask's default of 15 s the
-      cluster closed such a nanny for good, and the run waited for workers that never came back.
+      cluster closed such a nanny for good, and the run waited for workers that never came back;
+    - the housekeeping of :data:`QUIET_WORKERS`: no statistical profiler, and event-loop checks,
+      system and memory monitors once a second or less instead of every 10–500 ms.
 
     Args:
         distributed: the ``distributed`` module (see :func:`require_distributed`).
@@ -773,7 +793,8 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
     import dask
 
     settings = {"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
-                "distributed.deploy.lost-worker-timeout": f"{NO_WORKERS_SECONDS}s"}
+                "distributed.deploy.lost-worker-timeout": f"{NO_WORKERS_SECONDS}s",
+                **QUIET_WORKERS}
     # dashboard ":0": a free port (its HTTP server starts even without the dashboard, and a fixed
     # port taken by another cluster prints a warning); the run reports failures itself, so the
     # workers' own logs (a killed worker's traceback) stay quiet.
