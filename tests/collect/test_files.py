@@ -759,3 +759,21 @@ def test_the_same_text_under_two_ids_is_stored_once_and_said(tmp_path, capsys) -
         with pytest.warns(UserWarning, match="1 selected document\\(s\\) repeat exactly the text"):
             trends = theme_trends(corpus, ["trust"], by="kind", include_unlabelled=True)
     assert int(trends["documents"].sum()) == 1
+
+
+def test_an_unknown_country_option_is_refused_with_the_known_codes(tmp_path, capsys) -> None:
+    # --country XX was taken silently: every document got country 'XX' and no government.
+    from helpers import run_cli
+
+    path = tmp_path / "speech.txt"
+    path.write_text(SPEECH, encoding="utf-8")
+    folder = tmp_path / "corpus"
+    code, out, err = run_cli(capsys, "--corpus", str(folder), "collect", "files", str(path), "--country", "XX")
+    assert code != 0
+    assert "unknown country 'XX'" in err and "GB, US" in err and "timelines" in err
+    code, out, err = run_cli(capsys, "--corpus", str(folder), "collect", "files", str(path), "--country", "GR")
+    assert code != 0 and "did you mean GB?" in err
+    with open_corpus(folder, create=True) as corpus:
+        assert corpus.count_documents() == 0
+        corpus.collect_files([path], country="uk")  # an alias of a known code is fine
+        assert corpus.documents()["country"].tolist() == ["GB"]

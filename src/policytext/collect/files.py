@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Mapping, NamedTuple
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, check_on_duplicate_id
 from policytext.collect.html_text import ExtractedPage, extract_html, extract_scraped_text
-from policytext.collect.governments import normalise_country
+from policytext.collect.governments import check_country_option, normalise_country
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import (
     DecodedLines,
@@ -225,6 +225,9 @@ def collect_files(corpus: Any, paths: Iterable[str | Path], *, progress: Progres
         '12 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
     """
     check_on_duplicate_id(on_duplicate_id)
+    if options.get("country"):
+        in_corpus = [row[0] for row in corpus.store.conn.execute("SELECT DISTINCT country FROM documents")]
+        options["country"] = check_country_option(options["country"], corpus.timelines, in_corpus)
     options.setdefault("max_file_bytes", corpus.config.max_file_bytes)
     return corpus.write(iter_files(paths, FileOptions(**options)), stage=STAGE, progress=progress,
                         on_duplicate_id=on_duplicate_id, item_key=_absolute_path,

@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from policytext.errors import ConfigError
+from policytext.errors import BadQuery, ConfigError
 
 COUNTRY_ALIASES = {"UK": "GB", "GBR": "GB", "USA": "US", "UNITED KINGDOM": "GB", "UNITED STATES": "US"}
 
@@ -35,6 +35,32 @@ def normalise_country(country: str | None) -> str | None:
         return None
     code = country.strip().upper()
     return COUNTRY_ALIASES.get(code, code)
+
+
+def check_country_option(country: str | None, timelines: "Timelines", in_corpus: Iterable[str] = ()) -> str | None:
+    """Return ``country`` normalised when a timeline or the corpus knows it; refuse any other code.
+
+    A country given as an option labels every document collected, so a typo ("XX", "GE" for GB)
+    would give them all a country no timeline has and no government, silently. Known codes are
+    those with a timeline (packaged or the ``timelines`` setting's) and those the corpus already
+    has; a new country needs a timeline file first.
+
+    Raises:
+        BadQuery: naming the known codes and the closest.
+    """
+    code = normalise_country(country)
+    if code is None:
+        return None
+    known = sorted(set(timelines.countries()) | {c for c in in_corpus if c})
+    if code in known:
+        return code
+    import difflib
+
+    close = difflib.get_close_matches(code, known, n=2, cutoff=0.5)
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise BadQuery(f"unknown country {country!r}{hint}: known codes are {', '.join(known)} (and the aliases "
+                   f"{', '.join(sorted(COUNTRY_ALIASES))}); for another country add its government timeline "
+                   "with the 'timelines' setting of policytext.toml, or leave --country out")
 
 
 @dataclass(frozen=True)
