@@ -359,8 +359,14 @@ def test_delete_lists_then_needs_yes(capsys, small_corpus) -> None:
     assert (code, err) == (0, "deleted 1 document(s)\n")
     code, out, _ = run(capsys, "--corpus", small_corpus, "docs", "--format", "jsonl")
     assert sorted(json.loads(line)["speaker"] for line in out.splitlines()) == ["Bob Stone", "Cy Dee"]
-    code, _, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Ann", "--yes")
+    code, _, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Bob", "--since", "2030", "--yes")
     assert (code, err) == (0, "no documents match; nothing to delete\n")
+    # a typo is refused with the closest, as search refuses it, not "nothing to delete"
+    code, _, err = run(capsys, "--corpus", small_corpus, "delete", "--speaker", "Bbo", "--yes")
+    assert code == 1 and "no speaker in this corpus matches 'Bbo'" in err and "did you mean Bob Stone" in err
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--party", "Labor",
+                       "--set", "party=Green", "--yes")
+    assert code == 1 and "no document has party 'Labor'" in err
 
 
 def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None:

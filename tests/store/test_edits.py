@@ -5,7 +5,7 @@ import pytest
 
 from policytext.annotate import annotate_corpus
 from policytext.corpus import open_corpus
-from policytext.errors import BadQuery, ConfigError
+from policytext.errors import BadQuery, ConfigError, UnknownValue
 from policytext.records import Document
 from policytext.search.index import check_search_index
 from policytext.store import upsert_document, utc_now
@@ -162,6 +162,8 @@ def test_retag_of_party_leaves_annotation_alone(corpus) -> None:
 
 def test_delete_by_speaker_matches_word_starts_only(corpus) -> None:
     # "nn Lee" sits inside "Ann Lee": a mid-word substring once chose (and deleted) that document
-    assert corpus.delete(speaker="nn Lee").documents == 0
+    # (now refused outright: no speaker's word starts so; the closest is named)
+    with pytest.raises(UnknownValue, match="did you mean Ann Lee"):
+        corpus.delete(speaker="nn Lee")
     assert corpus.count_documents() == 3
     assert corpus.delete(speaker="ann", dry_run=True).documents == 1

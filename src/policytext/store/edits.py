@@ -82,14 +82,17 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     """Return the documents matching ``filters`` and ``ids`` (both when both are given).
 
     Refuses an empty choice unless ``all_documents`` is true, so that nothing is edited by
-    accident; refuses filter names it does not know, and an id that is not in the corpus.
+    accident; refuses filter names it does not know, a filter value no document has (with the
+    closest, as :meth:`DocumentFilter.check_values` does), and an id that is not in the corpus.
     """
     unknown = sorted(set(filters) - set(SELECT_FILTERS))
     if unknown:
         raise ConfigError(f"unknown filter(s) {', '.join(map(repr, unknown))}: choose documents with "
                           f"{', '.join(SELECT_FILTERS)} or ids")
     wanted = [str(i) for i in ids or ()]
-    filter_ = DocumentFilter.from_options(**filters)  # no match is said ("nothing to delete"), not refused
+    # a value no document has (a typo: "Obma") is refused with the closest, as every other command
+    # does; a value the corpus has that selects nothing here is said ("nothing to delete")
+    filter_ = DocumentFilter.from_options(**filters).check_values(store.conn)
     where, params = filter_.where("documents")
     if where == "1" and not wanted and not all_documents:
         raise ConfigError("no documents chosen: give filters (speaker, party, government, kind, source, "
