@@ -10,7 +10,7 @@ from policytext.collect.base import ProgressHook, write_outcomes
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
-from policytext.errors import BadQuery, CorpusNotFound
+from policytext.errors import BadQuery, CorpusNotFound, UnknownValue
 from policytext.export import export_tables, parse_tables
 from policytext.provenance import attach_provenance, build_provenance
 from policytext.records import ROLES, SIDES
@@ -256,13 +256,16 @@ class Corpus:
         return delete_documents(self.store, selection, dry_run=dry_run)
 
     def retag(self, changes: Mapping[str, Any], *, ids: Iterable[str] | None = None,
-              all_documents: bool = False, dry_run: bool = False, **filters: Any) -> RetagReport:
+              all_documents: bool = False, dry_run: bool = False, new_label: bool = False,
+              **filters: Any) -> RetagReport:
         """Set ``kind``, ``speaker``, ``party`` or ``government`` on the matching documents.
 
         ``changes`` maps those fields to new values (an empty value clears the field); documents
         are chosen as for :meth:`delete`. A party is stored under its canonical name ("Con" ->
         "Conservative"); a government must be a timeline's name or a government alias naming one
-        (this is how a year-only document whose year spans two governments gets one). Claims keep their speaker in step with the document's,
+        (this is how a year-only document whose year spans two governments gets one). A kind no
+        document has ("speach" where the corpus says "speech") is refused with the closest, as the
+        filters refuse it, unless ``new_label`` says a new kind is meant. Claims keep their speaker in step with the document's,
         and documents whose speaker or kind changed are marked for annotating again. A later
         collect of the same item sets the fields from the source again (reported as updated).
 
@@ -271,6 +274,13 @@ class Corpus:
             12
         """
         given = check_retag_changes(changes)
+        if given.get("kind") and not new_label:
+            try:
+                DocumentFilter(kind=given["kind"]).check_values(self.store.conn)
+            except UnknownValue as unknown:  # written as typed, it would split the corpus into two kinds
+                raise UnknownValue(f"{unknown}; to set a new kind all the same, say so with new_label=True "
+                                   "(--new-label)", name="kind", value=given["kind"],
+                                   suggestions=unknown.suggestions) from None
         changes = self.labeller.canonical_changes(given)
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, **filters)
         # the party as collecting reads it (the document's country and day) and a debate speech's

@@ -375,12 +375,15 @@ def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "party")
     assert code == 1 and err.startswith("Error: --set expects FIELD=VALUE")
 
+    code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "kind=speach")
+    assert code == 1 and "no document has kind 'speach'" in err and "did you mean speech?" in err
+    assert "--new-label" in err
     code, out, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "kind=statement",
-                         "--set", "party=Labour")
+                         "--set", "party=Labour", "--new-label")
     assert code == 1 and "Cy Dee" in out
     assert err.startswith("Error: nothing changed: kind='statement', party='Labour' would change 1 of 1 document(s).")
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "kind=statement",
-                       "--set", "party=Labour", "--yes")
+                       "--set", "party=Labour", "--yes", "--new-label")
     assert (code, err) == (0, "retagged 1 of 1 document(s) (kind on 1, party on 1); 0 claim(s) got another speaker\n")
     code, out, _ = run(capsys, "--corpus", small_corpus, "docs", "--kind", "statement", "--format", "jsonl")
     [doc] = [json.loads(line) for line in out.splitlines()]

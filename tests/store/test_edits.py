@@ -141,7 +141,7 @@ def test_retag_speaker_keeps_claims_as_a_fresh_annotation_would(corpus) -> None:
 
 
 def test_retag_kind_away_from_speech_takes_the_speaker_off_its_claims(corpus) -> None:
-    report = corpus.retag({"kind": "statement"}, kind="speech")
+    report = corpus.retag({"kind": "statement"}, kind="speech", new_label=True)
     assert (report.matched, report.changed, report.to_annotate) == (1, 1, 1)
     speakers = {row[0] for row in corpus.store.conn.execute(
         "SELECT speaker FROM claims WHERE doc_id = ?", (SPEECH_DOC.id,))}
@@ -149,6 +149,15 @@ def test_retag_kind_away_from_speech_takes_the_speaker_off_its_claims(corpus) ->
     assert corpus.count_documents(kind="statement") == 1
     with pytest.raises(BadQuery, match="no document has kind 'speech'"):  # none is left: a value no document has
         corpus.count_documents(kind="speech")
+
+
+def test_retag_refuses_a_kind_no_document_has_unless_a_new_label_is_asked_for(corpus) -> None:
+    # kind=speach was written as typed, splitting the speeches into two kinds
+    with pytest.raises(UnknownValue, match=r"no document has kind 'speach'.*did you mean speech\?.*--new-label"):
+        corpus.retag({"kind": "speach"}, kind="article")
+    assert corpus.retag({"kind": "Speech"}, kind="article", dry_run=True).changed == 2  # a known kind, any case
+    assert corpus.retag({"kind": "speach"}, kind="article", new_label=True).changed == 2
+    assert corpus.count_documents(kind="speach") == 2
 
 
 def test_retag_of_party_leaves_annotation_alone(corpus) -> None:

@@ -326,6 +326,7 @@ def retag(
     all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Change without asking: the documents are listed, then changed."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would change; change nothing."),
+    new_label: bool = typer.Option(False, "--new-label", help="Set a kind no document has yet (without it, such a kind is refused as a likely typo, with the closest)."),
 ) -> None:
     """Set the kind, speaker, party or government of documents.
 
@@ -344,7 +345,7 @@ def retag(
     chosen = _chosen(id_, filter_options(ctx))
     setting = ", ".join(f"{k}={v!r}" if v is not None else f"{k} cleared" for k, v in changes.items())
     with open_corpus(config=st.config()) as corpus:
-        plan = corpus.retag(changes, all_documents=all_, dry_run=True, **chosen)
+        plan = corpus.retag(changes, all_documents=all_, dry_run=True, new_label=new_label, **chosen)
         _show_plan(corpus, plan.ids, quiet=st.quiet)
         if dry_run or not plan.changed:
             message(f"would set {setting} on {plan.changed:,} of {plan.matched:,} document(s); nothing "
@@ -355,7 +356,7 @@ def retag(
             raise ConfirmationRequired(f"nothing changed: {setting} would change {plan.changed:,} of "
                                        f"{plan.matched:,} document(s). Run the same command with --yes "
                                        "to change them, or --dry-run to only list them.")
-        report = corpus.retag(changes, all_documents=all_, **chosen)
+        report = corpus.retag(changes, all_documents=all_, new_label=new_label, **chosen)
     fields = ", ".join(f"{name} on {n:,}" for name, n in report.by_field.items() if n)
     message(f"retagged {report.changed:,} of {report.matched:,} document(s) ({fields}); "
             f"{report.claims:,} claim(s) got another speaker", quiet=False)
