@@ -263,3 +263,17 @@ def test_a_root_option_after_the_command_says_where_it_goes(capsys, args, hint) 
     assert main(args) == 2
     err = capsys.readouterr().err
     assert f"No such option: {args[-2] if args[-1] == 'elsewhere' else args[-1]}" in err and hint in err
+
+
+@pytest.mark.parametrize(("args", "hint"), [
+    (["entities", "--limit", "25"], "This command takes --top for how many it shows: How many names"),
+    (["topics", "show", "sotu", "--limit", "5"], "This command takes --top for how many it shows: Terms per topic"),
+    (["docs", "--top", "5"], "This command takes --limit for how many it shows: At most this many documents"),
+])
+def test_limit_where_a_command_counts_with_top_names_it(capsys, args, hint) -> None:
+    """'entities --limit 25' said only 'No such option: --limit' (click suggests options spelt alike)."""
+    from policytext.cli import main
+
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"No such option: {args[-2]}. {hint}" in err

@@ -25,6 +25,8 @@ from policytext.cli import verify  # noqa: E402,F401  (verify)
 
 ROOT_OPTIONS = {"--corpus": "--corpus DIR", "-c": "-c DIR", "--quiet": "--quiet", "-q": "-q"}
 """The options of ``policytext`` itself, which a user may write after the command instead."""
+COUNT_OPTIONS = {"--limit": "--top", "--top": "--limit"}
+"""How many rows: --limit where a command lists documents or records, --top where it ranks names or terms."""
 INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"
 
 
@@ -48,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             command = " ".join((err.ctx.command_path if err.ctx else "").split()[1:]) or "COMMAND"
             err.message += (f". {err.option_name} is an option of policytext itself: give it before the "
                             f"command, as in policytext {ROOT_OPTIONS[err.option_name]} {command} …")
+        if isinstance(err, click_exceptions.NoSuchOption) and err.option_name in COUNT_OPTIONS and err.ctx:
+            # "entities --limit 25": click suggests only options spelt alike, and --top is not
+            other = COUNT_OPTIONS[err.option_name]
+            for param in err.ctx.command.params:
+                if other in getattr(param, "opts", ()):
+                    err.message += (f". This command takes {other} for how many it shows: "
+                                    f"{getattr(param, 'help', '') or other}")
         err.show()
         return err.exit_code
     except SystemExit as exit_:
