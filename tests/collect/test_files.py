@@ -777,3 +777,26 @@ def test_an_unknown_country_option_is_refused_with_the_known_codes(tmp_path, cap
         assert corpus.count_documents() == 0
         corpus.collect_files([path], country="uk")  # an alias of a known code is fine
         assert corpus.documents()["country"].tolist() == ["GB"]
+
+
+def test_a_file_whose_dates_contradict_each_other_says_so(tmp_path) -> None:
+    # 13/06/2021 proves day first and 06/13/2021 month first; the note cited only the first
+    path = tmp_path / "mixed.csv"
+    path.write_text("text,date\nA.,03/04/2020\nB.,13/06/2021\nC.,06/13/2021\n", encoding="utf-8")
+    outcomes = _outcomes([path])
+    assert [d.date for d in _documents(outcomes)] == ["2020-04-03", "2021-06-13", None]
+    notes = [(n.line, n.reason) for n in outcomes if isinstance(n, Notice)]
+    assert (4, "date '06/13/2021' is not a date: stored without a date") in notes
+    assert (None, "the file writes dates both ways: '13/06/2021' at line 3 can only be day first, "
+                  "'06/13/2021' at line 4 only month first; the rule used was day first (no --date-order "
+                  "given), so the month-first dates are stored without a date; 1 date(s) that could be "
+                  "read either way (the first '03/04/2020' at line 2) were read day first and may be "
+                  "wrong; check the file, or pass --date-order dmy or mdy") in notes
+    assert not any("shows the file writes them" in reason for _, reason in notes)
+    # month-first evidence alone says which option reads it
+    path.write_text("text,date\nA.,03/04/2020\nC.,06/13/2021\n", encoding="utf-8")
+    notes = [n.reason for n in _outcomes([path]) if isinstance(n, Notice) and n.line is None]
+    assert notes == ["'06/13/2021' at line 3 can only be read month first, but the rule used was day first "
+                     "(no --date-order given), so it is stored without a date; 1 date(s) that could be read "
+                     "either way (the first '03/04/2020' at line 2) were read day first and may be wrong; "
+                     "pass --date-order mdy if the file writes dates month first"]

@@ -470,12 +470,34 @@ class _DateEvidence(NamedTuple):
     read_as: str
     ambiguous: bool  # True: 02/03/2020; False: 13/03/2020, which only day first can read
     line: int | None = None
+    month_first: bool = False  # 03/13/2020, which only month first can read (not read: no date)
 
 
 def _date_notices(where: str, seen: list[_DateEvidence]) -> Iterator[Notice]:
-    """Note each date that could be read either way, or once when the file's other dates show day first."""
+    """Note each date that could be read either way, or once when the file's other dates show day first.
+
+    A file whose dates contradict each other (13/06/2021, which only day first reads, next to
+    06/13/2021, which only month first reads) is said to, with both, rather than cited for day first.
+    """
     ambiguous = [e for e in seen if e.ambiguous]
-    proof = next((e for e in seen if not e.ambiguous), None)
+    proof = next((e for e in seen if not e.ambiguous and not e.month_first), None)
+    against = next((e for e in seen if e.month_first), None)
+    if against is not None:
+        mdy_at = f" at line {against.line}" if against.line is not None else ""
+        either = (f"; {len(ambiguous):,} date(s) that could be read either way (the first {ambiguous[0].value!r}"
+                  f"{f' at line {ambiguous[0].line}' if ambiguous[0].line is not None else ''}) were read day "
+                  "first and may be wrong" if ambiguous else "")
+        if proof is not None:
+            dmy_at = f" at line {proof.line}" if proof.line is not None else ""
+            yield Notice(where, f"the file writes dates both ways: {proof.value!r}{dmy_at} can only be day "
+                                f"first, {against.value!r}{mdy_at} only month first; the rule used was day "
+                                f"first (no --date-order given), so the month-first dates are stored without "
+                                f"a date{either}; check the file, or pass --date-order dmy or mdy")
+        else:
+            yield Notice(where, f"{against.value!r}{mdy_at} can only be read month first, but the rule used "
+                                f"was day first (no --date-order given), so it is stored without a date"
+                                f"{either}; pass --date-order mdy if the file writes dates month first")
+        return
     if not ambiguous:
         return
     if proof is None:
@@ -696,6 +718,8 @@ def _read_date(value: Any, options: FileOptions, notes: list[str] | None) -> str
         try:
             date = dt.date(year, month, day).isoformat()
         except ValueError:
+            if notes is not None and options.date_order is None and a <= 12 < b <= 31:
+                notes.append(_DateEvidence(text, "", ambiguous=False, month_first=True))  # 06/13/2021
             return None
         if notes is not None and options.date_order is None and a != b and b <= 12:
             notes.append(_DateEvidence(text, date, ambiguous=a <= 12))
