@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -301,3 +302,21 @@ def test_quotes_emptied_by_other_conditions_say_so_not_that_nobody_is_quoted(cap
     assert "No quote of anyone named" not in err
     assert (f"{quoted} quote(s) of someone named 'Hancock' in the corpus, none of them in what the other "
             f"conditions choose (--about)") in err
+
+
+def test_quotes_about_with_an_empty_list_says_what_was_searched(capsys, corpus_path) -> None:
+    """'quotes --about X --government Y' printed an empty table with no word why."""
+    code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--format", "json")
+    first = json.loads(out)[0]
+    word = max(re.findall(r"[A-Za-z]+", first["text"]), key=len)
+    code, out, _ = run(capsys, "--corpus", corpus_path, "quotes", "--about", word, "--format", "json")
+    matched = len(json.loads(out))
+    assert code == 0 and matched >= 1
+    code, _, err = run(capsys, "--corpus", corpus_path, "quotes", "--about", word, "--since", "2100")
+    assert code == 0
+    assert (f"{matched} quote(s) in the corpus match {word!r}, none of them in what the other conditions "
+            "choose (--since); drop or widen those to see them") in err
+    code, _, err = run(capsys, "--corpus", corpus_path, "quotes", "--about", "xylophone")
+    assert code == 0
+    assert ("No quote in the corpus matches 'xylophone': --about searches the quoted words only, not the speech "
+            "around them. Try other or fewer words, or the documents' own text: policytext search 'xylophone'") in err

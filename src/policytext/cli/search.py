@@ -312,14 +312,26 @@ def quotes(
         _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "quotes"))
         # an empty list may come from the other conditions, not from nobody of that name being quoted
         quoted_anywhere = len(find_quotes(corpus, speaker=speaker)) if frame.empty and speaker else 0
+        # likewise for --about: matched elsewhere in the corpus, or by no quote's own words at all
+        about_anywhere = (len(find_quotes(corpus, about=about)) if frame.empty and about and not speaker else 0)
     if format is OutputFormat.table:
         columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
     else:
         render(frame, format)
+    conditions = [f"--{name.replace('_', '-')}" for name, value in filters.items()
+                  if name not in ("speaker", "limit") and value not in (None, "", [], ())]
+    if frame.empty and about and not speaker:
+        others = conditions + [option for option, given in (("--min-confidence", min_confidence),
+                                                            ("--resolved-by", resolved_by), ("--scheme", scheme)) if given]
+        if about_anywhere:
+            message(f"{about_anywhere:,} quote(s) in the corpus match {about!r}, none of them in what the other "
+                    f"conditions choose ({', '.join(others)}); drop or widen those to see them", quiet=st.quiet)
+        else:
+            message(f"No quote in the corpus matches {about!r}: --about searches the quoted words only, not the "
+                    f"speech around them. Try other or fewer words, or the documents' own text: "
+                    f"policytext search {about!r}" + "".join(f" {c} …" for c in conditions), quiet=st.quiet)
     if frame.empty and speaker and quoted_anywhere:
-        conditions = [f"--{name.replace('_', '-')}" for name, value in filters.items()
-                      if name not in ("speaker", "limit") and value not in (None, "", [], ())]
         conditions += [option for option, given in (("--about", about), ("--min-confidence", min_confidence),
                                                     ("--resolved-by", resolved_by), ("--scheme", scheme)) if given]
         message(f"{quoted_anywhere:,} quote(s) of someone named {speaker!r} in the corpus, none of them in what "
