@@ -125,8 +125,8 @@ Nixon (0.36) and Carter (0.43) went too. See docs/annotation.md for what it leav
 _WORD = re.compile(r"\w+")
 
 
-def person_shares(conn: Any, where: str = "1 = 1", params: list | None = None) -> dict[str, tuple[int, int]]:
-    """Return, for each name tagged PERSON in the documents ``where`` selects, in how many of the
+def person_shares(conn: Any) -> dict[str, tuple[int, int]]:
+    """Return, for each name tagged PERSON in the store, in how many of the
     places its mentions' words stand (case aside, whole words) spaCy tagged them part of a person's
     name, and in how many places they stand: ``{name: (as a person, places)}``.
 
@@ -138,8 +138,8 @@ def person_shares(conn: Any, where: str = "1 = 1", params: list | None = None) -
     spans: dict[str, list[tuple[int, int]]] = {}
     others: dict[str, list[tuple[int, int]]] = {}
     for doc, start, end, label, text, name in conn.execute(
-            f"SELECT e.doc_id, e.start_char, e.end_char, e.label, e.text, e.name FROM entities e "
-            f"JOIN documents d ON d.id = e.doc_id WHERE {where}", params or []):
+            "SELECT e.doc_id, e.start_char, e.end_char, e.label, e.text, e.name FROM entities e "
+            "JOIN documents d ON d.id = e.doc_id"):
         if label == "PERSON":
             spans.setdefault(doc, []).append((start, end))
             words = tuple(w.lower() for w in _WORD.findall(text))
