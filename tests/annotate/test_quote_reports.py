@@ -116,3 +116,34 @@ def test_reported_content_stops_before_another_speech_verb_clause(pipeline):
     found = _contents(pipeline, text, ReportRules(stop_at_next_report=True))
     assert ("the former president had made a good case for his wife", "Jones") in found
     assert ("they had not heard anything to pull them away", "other voters") in found
+
+
+def test_a_thing_that_suggests_a_clause_is_its_source_and_never_a_person(pipeline):
+    from policytext.annotate.quote_reports import ReportRules
+
+    text = "Two past elections suggest that the party will lose the seat in November."
+    assert _contents(pipeline, text, ReportRules()) == []
+    assert _contents(pipeline, text, ReportRules(evidence_subjects=True)) == [
+        ("the party will lose the seat in November", "past elections")]
+    # the data speak, not the minister named just before (off, the clause inside went to her)
+    text = ("Ann Lee, the health minister, spoke on Monday. "
+            "The early ratings data suggests that the debate drew a record audience.")
+    found = _contents(pipeline, text, ReportRules(evidence_subjects=True))
+    assert ("the debate drew a record audience", "early ratings data") in found
+    assert not any(speaker == "Ann Lee" and "audience" in content for content, speaker in found)
+    # without a clause of its own the thing shows no report ("the data show Trump with 31 percent")
+    text = "The latest figures show Trump with 31 percent of the vote."
+    assert _contents(pipeline, text, ReportRules(evidence_subjects=True)) == _contents(pipeline, text, ReportRules())
+
+
+def test_a_report_nested_in_another_is_kept_though_it_covers_most_of_it(pipeline):
+    from policytext.annotate.quote_reports import ReportRules
+
+    text = ("Carson said the critics were wrong and rejected the notion that the episode should be water "
+            "under the bridge.")
+    nested = "the notion that the episode should be water under the bridge"
+    assert nested not in [content for content, _ in _contents(pipeline, text, ReportRules())]
+    assert nested in [content for content, _ in _contents(pipeline, text, ReportRules(keep_distinct_reports=True))]
+    # a second cue after the clause reads the same content again: still one candidate
+    text = "Pence said in politics it takes time to develop those relationships, he argued."
+    assert _contents(pipeline, text, ReportRules(keep_distinct_reports=True)) == _contents(pipeline, text, ReportRules())

@@ -10,7 +10,7 @@ speaker-resolution stage's question (:mod:`policytext.annotate.speakers`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from spacy.attrs import IDX, LEMMA, LOWER, ORTH, POS
 from spacy.symbols import AUX as AUX_POS, NOUN as NOUN_POS, VERB as VERB_POS
@@ -75,13 +75,32 @@ class ReportRules:
             a speech verb of its own, joined by a conjunction or as an adverbial ("said the former
             president had made a good case, while other voters said they had not …", "said A and
             said that B"): that clause is another attribution, not this one's words.
+        evidence_subjects: a verb of thought or evidence (:data:`WEAK_CUES`: "suggest", "show",
+            "find", "fear" …) whose subject is a common noun that is not a speaker ("Two past
+            elections suggest that …", "early ratings data suggests …") reports its clause, with
+            that noun phrase as the source (a description, never a person's name). Off: the
+            subject is refused as no speaker and nothing is read.
+        keep_distinct_reports: a report whose content covers most of a candidate already found
+            is kept when that candidate came from another cue and the two cues' own contents
+            share no character (:func:`policytext.annotate.quotes._distinct`). Off: it is dropped
+            as the same attribution read again.
     """
 
     passive_content: bool = False
     stop_at_next_report: bool = False
+    evidence_subjects: bool = False
+    keep_distinct_reports: bool = False
 
 
 DEFAULT_REPORT_RULES = ReportRules()
+
+Trace = Callable[[Token, str], None]
+"""Told where the finder stopped with each cue it looked at: ``trace(cue, event)`` (:data:`TRACE_EVENTS`)."""
+TRACE_EVENTS = ("read", "rare cue without a clause", "subject refused", "no content read", "noun, no report read",
+                "according to, no report read", "dropped as overlapping", "dropped as too short",
+                "dropped as a body acting")
+"""What a trace is told: a report read, or why a cue gave none (:func:`find_reports`) or its report was
+dropped (:func:`policytext.annotate.quotes.extract_quote_candidates`)."""
 
 
 def char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
@@ -93,8 +112,13 @@ def char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
 
 
 
-def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAULT_REPORT_RULES) -> Iterator[Report]:
-    """Yield every reporting construction outside quotation marks, sentence by sentence (``rules``: :class:`ReportRules`)."""
+def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAULT_REPORT_RULES,
+                 trace: Trace | None = None) -> Iterator[Report]:
+    """Yield every reporting construction outside quotation marks, sentence by sentence (``rules``: :class:`ReportRules`).
+
+    ``trace`` (off by default; for the error reading of :mod:`policytext.evaluation.quote_errors`)
+    is told, for each cue looked at, the report read or where the finder stopped (:data:`Trace`).
+    """
     doc, ents = view.doc, view.ents
     lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
     cues, colons = _cue_positions(doc, in_quote, lexicon)
@@ -113,11 +137,15 @@ def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAUL
             at += 1
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 report = _according_to(sent, token, in_quote)
+                if trace is not None:
+                    trace(token, "read" if report is not None else "according to, no report read")
                 if report is not None:
                     yield report
                 continue
             if token.pos_ == "NOUN":
                 report = _nominal_report(token, ents)
+                if trace is not None:
+                    trace(token, "read" if report is not None else "noun, no report read")
                 if report is not None:
                     yield report
                 continue
@@ -126,27 +154,43 @@ def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAUL
             rate = lexicon.get((lemma, "VERB"))
             if not known and (rate is None or rate < CUE_RATE_THRESHOLD
                               and not any(c.dep_ == "ccomp" for c in token.children)):
+                if trace is not None:
+                    trace(token, "rare cue without a clause")
                 continue  # a rarer cue counts only with a clause of its own ("knows that …")
             if rules.passive_content:
                 passive = _passive_report(token)
                 if passive is not None:
+                    if trace is not None:
+                        trace(token, "read")
                     yield passive
                     continue
             subject = _subject_of(token, ents)
             if subject is not None and not _can_speak(subject, token):
+                evidence = _evidence_report(token, subject, sent, in_quote, rules) if rules.evidence_subjects else None
+                if trace is not None:
+                    trace(token, "read" if evidence is not None else "subject refused")
+                if evidence is not None:
+                    yield evidence
                 continue
             if subject is None:
                 # "Asked about …", "… was widely reported": an attribution without a named source
                 content = _content_of(token, sent, None, in_quote, rules)
-                if content is not None and (known or (rate or 0) >= CUE_RATE_THRESHOLD):
+                found = content is not None and (known or (rate or 0) >= CUE_RATE_THRESHOLD)
+                if trace is not None:
+                    trace(token, "read" if found else "no content read")
+                if found:
                     yield Report(token, _cue_text(token), _governing_subject(token, ents), content[0], content[1])
                 continue
             content = _content_of(token, sent, subject, in_quote, rules)
             if content is None:
                 if not known:
+                    if trace is not None:
+                        trace(token, "no content read")
                     continue
                 content = (token.idx, token.idx)  # "“…,” he said.": the cue of a marked quote only
             start, end = content
+            if trace is not None:
+                trace(token, "read")
             yield Report(token, _cue_text(token), subject, start, end)
 
 
@@ -200,6 +244,24 @@ def _can_speak(subject: Span, cue: Token) -> bool:
     if cue.lemma_.lower() not in WEAK_CUES and root.pos_ in ("NOUN", "NUM"):
         return True
     return root.lemma_.lower() in SPEAKER_NOUNS
+
+
+def _evidence_report(cue: Token, subject: Span, sent: Span, in_quote: bytearray, rules: ReportRules) -> Report | None:
+    """A verb of thought or evidence whose subject is a thing, with a clause: "Two past elections suggest that …".
+
+    :func:`_can_speak` refuses such a subject as no speaker; PolNeAR counts the evidence as the
+    source. Read only with a clausal complement (not "the data show Trump with 31 percent"), and
+    only for a common noun that is not a person's name or a pronoun.
+    """
+    root = subject.root
+    if cue.lemma_.lower() not in WEAK_CUES or root.pos_ != "NOUN" or root.ent_type_ == "PERSON":
+        return None
+    if not any(c.dep_ == "ccomp" for c in cue.children):
+        return None
+    content = _content_of(cue, sent, subject, in_quote, rules)
+    if content is None:
+        return None
+    return Report(cue, _cue_text(cue), subject, content[0], content[1])
 
 
 def _governing_subject(cue: Token, ents: tuple[Span, ...]) -> Span | None:

@@ -64,6 +64,7 @@ from policytext.annotate.quote_reports import (
     DocView,
     ReportRules,
     Report,
+    Trace,
     char_mask,
     find_reports,
     institution_acting,
@@ -155,7 +156,8 @@ def extract_quote_rows(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBU
 
 def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNATTRIBUTED_WORDS,
                              scheme: str = "attribution", speakers: SpeakerSettings = DEFAULT_SPEAKER_SETTINGS,
-                             report_rules: ReportRules = DEFAULT_REPORT_RULES) -> list[tuple[QuoteRow, dict[str, float]]]:
+                             report_rules: ReportRules = DEFAULT_REPORT_RULES,
+                             trace: Trace | None = None) -> list[tuple[QuoteRow, dict[str, float]]]:
     """Return every candidate quote row of a parsed ``doc`` with the features the filter scores.
 
     Args:
@@ -164,6 +166,8 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         scheme: ``attribution`` joins the pieces of one quote around its cue (“A,” she said,
             “B.” is one quote, as PolNeAR counts); ``speech`` keeps each marked piece a quote of
             its own with the same speaker, as journalists (and ggt) count them.
+        trace: told where the finder stopped with each cue (:data:`~policytext.annotate.quote_reports.Trace`;
+            off by default, for :mod:`policytext.evaluation.quote_errors`).
 
     Returns:
         ``(row, features)`` pairs in text order; ``row`` as in :class:`QuoteFinder` with the
@@ -177,7 +181,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
     text = view.text
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
-    reports = list(find_reports(view, in_quote, report_rules))
+    reports = list(find_reports(view, in_quote, report_rules, trace))
     resolver = SpeakerResolver(view, reports, settings=speakers)
     join_pieces = check_scheme(scheme) == "attribution"
     rows: list[QuoteRow] = []
@@ -246,11 +250,18 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
             continue
         # a report nested in another's content stays a candidate of its own (PolNeAR counts both);
         # one that covers most of a candidate already found is the same attribution again
-        if any(_overlap(report.start, report.end, r.start, r.end, of=max) > 0.5 for r in rows):
+        if any(_overlap(report.start, report.end, r.start, r.end, of=max) > 0.5 for r in rows) and not (
+                report_rules.keep_distinct_reports and _distinct(report, rows, origins)):
+            if trace is not None and report.cue is not None:
+                trace(report.cue, "dropped as overlapping")
             continue
         if len(text[report.start:report.end].split()) < MIN_REPORT_WORDS:
+            if trace is not None and report.cue is not None:
+                trace(report.cue, "dropped as too short")
             continue
         if institution_acting(report):
+            if trace is not None and report.cue is not None:
+                trace(report.cue, "dropped as a body acting")
             continue
         confidence = 0.7 if report.subject is not None else 0.4
         kind = "direct" if report.kind == "direct_colon" else report.kind
@@ -282,6 +293,28 @@ def _row(text: str, start: int, end: int, report: Report | None, kind: str, conf
             confidence = round(confidence - 0.1, 2)
     return QuoteRow(start, end, speaker.name, speaker.start, speaker.end, cue, kind, confidence, speaker.resolved_by,
                     speaker_role=speaker.role)
+
+
+def _distinct(report: Report, rows: list[QuoteRow], origins: list[tuple[Report | None, str]]) -> bool:
+    """True when every candidate ``report`` covers most of holds ``report``'s cue inside it: a nested attribution.
+
+    ``keep_distinct_reports`` (:class:`~policytext.annotate.quote_reports.ReportRules`): "Carson said
+    the critics were wrong and rejected the notion that …" — the report of "rejected" covers most of
+    what "said" reported, but its cue is another word inside that content, so it is a second
+    attribution (PolNeAR counts both), not the same one read again. "…, he argued" after a clause
+    "said" reported has its cue outside that content, and stays dropped.
+    """
+    if report.cue is None:
+        return False
+    cue_at = report.cue.idx
+    for row, (other, _) in zip(rows, origins):
+        if _overlap(report.start, report.end, row.start, row.end, of=max) <= 0.5:
+            continue
+        if other is None or other.cue is None or other.cue.i == report.cue.i:
+            return False
+        if not (row.start <= cue_at < row.end) or report.start <= other.cue.idx < report.end:
+            return False
+    return True
 
 
 def _continues(text: str, previous: QuoteRow, mark: QuoteMarks) -> bool:

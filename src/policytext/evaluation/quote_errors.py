@@ -14,7 +14,13 @@ the longer, best first). What is left over is sorted:
 - **false negative**: an unmatched gold quote no unmatched prediction touches: ``filter dropped``
   (a candidate matched it and the filter threw it away), ``no candidate`` with the gold cue read
   in the parse: a speech verb or learned cue, a cue noun, "according to", a cue in another sentence
-  than the content, no cue word at all.
+  than the content, no cue word at all;
+- for each ``no candidate`` one, **where the finder stopped** with the gold cue (:func:`stopped_at`,
+  read from the finder's own trace, :data:`~policytext.annotate.quote_reports.Trace`): a verb in no
+  list, the cue not tagged a verb, a cue noun never looked at, a noun cue with no report read, a
+  rarer cue without a clause, a subject refused as no speaker, the cue found but no content read,
+  a report read and then dropped as overlapping one already found (or as too short, or a body
+  acting), a report read whose content lies elsewhere, the cue inside quotation marks, no cue.
 
 Run it: ``python -m policytext.evaluation.quote_errors --cache-dir DIR [--examples N]`` (prints JSON;
 the parse cache is quote_folds'). Only training data: never run it on a split reported as held out.
@@ -31,6 +37,7 @@ from typing import Any, Sequence
 from policytext.annotate.document import assemble_annotation, read_chunk
 from policytext.annotate.extract import annotation_rows
 from policytext.annotate.quote_lexicon import CUE_LEMMAS, load_cue_lexicon
+from policytext.annotate.quote_reports import TRACE_EVENTS  # noqa: F401  (named in stopped_at's docs)
 from policytext.annotate.quotes import extract_quote_candidates, extract_quote_rows
 from policytext.annotate.speakers import DEFAULT_SPEAKER_SETTINGS
 from policytext.evaluation.quote_folds import (
@@ -72,6 +79,48 @@ def _cue_kind(lemma: str | None, pos: str | None, text: str) -> str:
     return "cue not in lexicon"
 
 
+def stopped_at(token: Any, events: Sequence[str], in_quote: bool = False) -> str:
+    """Return where the quote finder stopped with a gold cue ``token`` (None: the gold has no cue word).
+
+    ``events`` are what the finder's trace was told about this token (:data:`TRACE_EVENTS`), in order;
+    ``in_quote``: the token is inside quotation marks (the finder reads no cue there).
+
+    Example:
+        >>> stopped_at(None, [])
+        'no cue word'
+    """
+    if token is None:
+        return "no cue word"
+    for event in ("dropped as overlapping", "dropped as too short", "dropped as a body acting", "subject refused",
+                  "rare cue without a clause", "no content read", "noun, no report read",
+                  "according to, no report read"):
+        if event in events:
+            return {"subject refused": "subject refused as no speaker",
+                    "no content read": "cue found, no content read"}.get(event, event)
+    if "read" in events:
+        return "report read, content elsewhere"
+    if in_quote:
+        return "cue inside quotation marks"
+    if token.pos_ == "NOUN":
+        return "cue noun not in lexicon"
+    if token.pos_ in ("VERB", "AUX"):
+        return "verb in no list"
+    return "cue not tagged a verb"
+
+
+class _Tracer:
+    """Collects the finder's trace per token of the docs it runs on (``doc``, token index) -> events."""
+
+    def __init__(self) -> None:
+        self.events: dict[tuple[int, int], list[str]] = {}
+
+    def __call__(self, token: Any, event: str) -> None:
+        self.events.setdefault((id(token.doc), token.i), []).append(event)
+
+    def of(self, token: Any) -> list[str]:
+        return self.events.get((id(token.doc), token.i), []) if token is not None else []
+
+
 def classify(folder: str, *, every: int, cache: Path | None, folds: int = 5, scheme: str = "attribution",
              examples: int = 8, seed: int = 1) -> dict[str, Any]:
     """Return the counts of each kind of error out of fold on ``folder``, with examples."""
@@ -80,7 +129,9 @@ def classify(folder: str, *, every: int, cache: Path | None, folds: int = 5, sch
     candidates = label_candidates(articles, parsed, scheme=scheme)
     filters = [fit_fold_filter(articles, candidates, held, folds=folds, scheme=scheme) for held in range(folds)]
     kinds: Counter[str] = Counter()
-    detail: dict[str, Counter[str]] = {"fp_cue": Counter(), "fn_cue": Counter(), "boundary_shape": Counter()}
+    detail: dict[str, Counter[str]] = {"fp_cue": Counter(), "fn_cue": Counter(), "boundary_shape": Counter(),
+                                       "no_candidate_stopped_at": Counter()}
+    tracer = _Tracer()
     samples: dict[str, list[dict[str, Any]]] = {}
     totals = Counter()
 
@@ -95,7 +146,7 @@ def classify(folder: str, *, every: int, cache: Path | None, folds: int = 5, sch
             doc._.pt_quotes = extract_quote_rows(doc, scheme=scheme, quote_filter=filters[number % folds],
                                                  speakers=DEFAULT_SPEAKER_SETTINGS)
             rows_by_chunk.append(read_chunk(doc, offset))
-            all_candidates += [row.shifted(offset) for row, _ in extract_quote_candidates(doc, scheme=scheme)]
+            all_candidates += [row.shifted(offset) for row, _ in extract_quote_candidates(doc, scheme=scheme, trace=tracer)]
         annotation = assemble_annotation(article.id, text, rows_by_chunk, kind="article")
         rows = [r for r in annotation_rows(article.id, annotation, "quotes")]
         pred = [(_tokens(text, [(r["start"], r["end"])]), r) for r in rows]
@@ -169,6 +220,11 @@ def classify(folder: str, *, every: int, cache: Path | None, folds: int = 5, sch
                 cue_kind += ", marked"
             kind = "false negative: no candidate" if best == 0 else "false negative: candidate under 50%"
             kinds[kind] += 1
+            if best == 0:
+                quoted = token is not None and _in_marks(text, token.idx + _offset_of(chunks, token))
+                stop = stopped_at(token if quote.cue else None, tracer.of(token), quoted)
+                detail["no_candidate_stopped_at"][stop] += 1
+                keep(f"no candidate, stopped at: {stop}", {**snippet, "lemma": lemma})
             detail["fn_cue"][cue_kind] += 1
             keep(f"{kind}: {cue_kind}", {**snippet, "lemma": lemma, "best_candidate_overlap": round(best, 2)})
     rng = random.Random(seed)
@@ -189,6 +245,13 @@ def _cue_token(chunks: Sequence[tuple[Any, int]], word: str, start: int, end: in
             if distance is None or gap < distance:
                 best, distance = token, gap
     return best
+
+
+def _in_marks(text: str, at: int) -> bool:
+    """True when the character at ``at`` is inside quotation marks as the finder reads them."""
+    from policytext.annotate.quote_marks import find_quote_marks
+
+    return any(m.open_start <= at < m.close_end for m in find_quote_marks(text))
 
 
 def _offset_of(chunks: Sequence[tuple[Any, int]], token: Any) -> int:

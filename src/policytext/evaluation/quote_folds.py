@@ -368,11 +368,12 @@ def evaluate_cross(splits: dict[str, tuple[str, str, int]] | None = None, *, fol
     return result
 
 
-FINDER_VARIANTS = (ReportRules(), ReportRules(passive_content=True), ReportRules(stop_at_next_report=True))
+FINDER_VARIANTS = (ReportRules(), ReportRules(evidence_subjects=True), ReportRules(keep_distinct_reports=True),
+                   ReportRules(evidence_subjects=True, keep_distinct_reports=True))
 """The finder switches (:class:`ReportRules`) each fold chooses among by quote F1 on its training folds of both
-sets: both off (shipped) and each alone. Both together was not run: every variant is a pass over both sets
-with its own filters, and the shared machine's load left time for three. On 2026-12-02 every fold and all
-articles chose both off (docs/evaluation.md, seventh round)."""
+sets: all off (shipped), each of the eighth round's two alone, and both together. The seventh round's
+``passive_content`` and ``stop_at_next_report`` were turned down by every fold then and are not run again
+(docs/evaluation.md, seventh and eighth rounds)."""
 
 
 @dataclass
