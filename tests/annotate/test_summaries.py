@@ -127,3 +127,44 @@ def test_a_name_whose_words_are_rarely_tagged_a_person_is_left_out(sotu_2023, ca
     code = main(["--corpus", str(sotu_2023), "entities", "--label", "PERSON", "--top", "50"])
     out, err = capsys.readouterr()
     assert code == 0 and "God" not in out.split() and "God (" in err
+
+
+def test_annotate_keeps_the_person_counts_and_a_change_to_the_documents_is_never_read_stale(tmp_path) -> None:
+    # The entities listing's person filter read every document's text on each call (2.2 s on the
+    # post-1945 addresses); annotate now keeps the counts in the store. Counts kept from before a
+    # document was deleted or added would be a silent wrong answer: they must never be read.
+    from policytext.annotate import annotate_corpus
+    from policytext.annotate.summaries import count_person_shares
+
+    def document(key: str, text: str) -> Document:
+        return Document(source="test", source_id=key, title=key, date="2020-01-01", kind="article",
+                        country="US", text=text)
+
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.write([document(key, TEXTS[key]) for key in ("putin-full", "putin-short")], stage="test").ok
+        assert annotate_corpus(corpus).failed == 0
+        conn = corpus.store.conn
+        both = count_person_shares(conn)
+        assert both["Putin"][1] >= 2
+        # what annotate kept is what the listing reads (a count written into the table shows)
+        assert person_shares(conn) == both
+        conn.execute("UPDATE person_shares SET places = 999 WHERE name = 'Putin'")
+        assert person_shares(conn)["Putin"][1] == 999
+        # deleting a document: the kept counts are of an older generation, so counted afresh
+        short = corpus.documents(text=False).query("title == 'putin-short'")["id"].tolist()
+        assert corpus.delete(ids=short).documents == 1
+        one = person_shares(conn)
+        assert one == count_person_shares(conn) and "Putin" not in one and "Vladimir Putin" in one
+        # a document added and annotated: its words count
+        assert corpus.write([document("putin-again", "On Friday Vladimir Putin spoke to the press in Minsk.")],
+                            stage="test").ok
+        assert annotate_corpus(corpus).failed == 0
+        again = person_shares(conn)
+        assert again == count_person_shares(conn) and again["Vladimir Putin"][1] > one["Vladimir Putin"][1]
+        # and it is the kept counts again, until the next change
+        assert conn.execute("SELECT COUNT(*) FROM person_shares_counted c JOIN annotation_generation g "
+                            "ON g.n = c.generation").fetchone()[0] == 1
+    with policytext.open_corpus(folder, readonly=True) as corpus:
+        assert count_entities(corpus, label="PERSON", top=10)["name"].tolist() == \
+            count_entities(corpus, label="PERSON", top=10, all_names=True)["name"].tolist()

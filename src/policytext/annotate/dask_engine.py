@@ -50,6 +50,7 @@ from policytext.annotate.selection import (
     check_run_options,
     select_documents_to_annotate,
 )
+from policytext.annotate.summaries import store_person_shares
 from policytext.annotate.shards import (
     INPUT_FILE,
     OUTPUT_SCHEMAS,
@@ -247,6 +248,7 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
             with _dask_client(distributed, scheduler=scheduler, scheduler_file=scheduler_file,
                               workers=local_workers) as client:
                 run.run(distributed, client, queue, spec=spec, shard_words=int(shard_words or DEFAULT_SHARD_WORDS))
+    store_person_shares(corpus.store)
     report.seconds = time.perf_counter() - started
     return report
 

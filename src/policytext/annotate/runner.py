@@ -22,6 +22,7 @@ from policytext.annotate.document import (
 )
 from policytext.annotate.claim_model import annotation_model_key, check_claim_model
 from policytext.annotate.quotes import check_scheme
+from policytext.annotate.summaries import store_person_shares
 from policytext.annotate.selection import (  # noqa: F401  (kept importable here)
     STAGE,
     AnnotateReport,
@@ -83,6 +84,7 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme, claim_model=claim_model)
     report.up_to_date = total - len(ids)
     if not ids:
+        store_person_shares(corpus.store)  # a delete since the last run left them stale
         return report
     people, bodies = corpus_names(corpus)
     nlp = load_pipeline(model, people=people, bodies=bodies, quote_scheme=scheme, claim_model=claim_model)
@@ -106,6 +108,7 @@ def annotate_corpus(corpus: "Corpus", *, model: str | None = None, batch_size: i
     finally:
         for _, parts in pending:
             parts.close()
+    store_person_shares(corpus.store)
     report.seconds = time.perf_counter() - started
     return report
 

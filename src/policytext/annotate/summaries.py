@@ -9,6 +9,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.records import check_quote_scheme, check_resolved_by
+from policytext.store.db import utc_now
 from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, speaker_condition, strict_options
 
 if TYPE_CHECKING:
@@ -133,7 +134,61 @@ def person_shares(conn: Any) -> dict[str, tuple[int, int]]:
     A place inside a longer name of another kind ("Nixon" in "the Nixon Administration", ORG) is
     not counted either way: it is part of another name, not a use of this one. A word the corpus
     also uses as a common noun ("this chamber") or in a fixed phrase ("God bless") gets a low share.
+
+    The counts annotate stored (:func:`store_person_shares`) are read when no entity or document
+    changed since; otherwise they are counted afresh from every annotated document's text.
     """
+    return {name: (as_person, places) for name, (as_person, places, _) in _person_counts(conn).items()}
+
+
+def _person_counts(conn: Any) -> dict[str, tuple[int, int, bool]]:
+    """:func:`person_shares` with, third, whether every word of the name is written in lower case in the corpus."""
+    kept = _kept_person_counts(conn)
+    return kept if kept is not None else _count_person_counts(conn)
+
+
+def _count_person_counts(conn: Any) -> dict[str, tuple[int, int, bool]]:
+    lower = _lower_case_words(conn)
+    return {name: (as_person, places, _written_in_lower_case(name, lower))
+            for name, (as_person, places) in count_person_shares(conn).items()}
+
+
+def _written_in_lower_case(name: str, lower: set[str]) -> bool:
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
+    return bool(words) and all(w in lower for w in words)
+
+
+def _kept_person_counts(conn: Any) -> dict[str, tuple[int, int, bool]] | None:
+    """The counts in the store's ``person_shares`` table when they are of the current generation, else None."""
+    current = conn.execute("SELECT 1 FROM person_shares_counted c JOIN annotation_generation g "
+                           "ON g.n = c.generation").fetchone()
+    if current is None:
+        return None
+    return {name: (as_person, places, bool(lower)) for name, as_person, places, lower in
+            conn.execute("SELECT name, as_person, places, lower_case FROM person_shares")}
+
+
+def store_person_shares(store: Any) -> bool:
+    """Count :func:`person_shares` and keep the counts in the store, unless those kept are current.
+
+    Annotate calls it once at the end of a run, so ``entities`` reads the counts instead of every
+    document's text. One write transaction: no other writer changes entities between the count and
+    the generation it is kept under. Returns whether it counted.
+    """
+    with store.transaction() as conn:
+        if _kept_person_counts(conn) is not None:
+            return False
+        counts = _count_person_counts(conn)
+        conn.execute("DELETE FROM person_shares")
+        conn.executemany("INSERT INTO person_shares (name, as_person, places, lower_case) VALUES (?, ?, ?, ?)",
+                         [(name, a, b, int(lower)) for name, (a, b, lower) in counts.items()])
+        conn.execute("INSERT OR REPLACE INTO person_shares_counted (id, generation, counted_at) "
+                     "SELECT 1, n, ? FROM annotation_generation", (utc_now(),))
+    return True
+
+
+def count_person_shares(conn: Any) -> dict[str, tuple[int, int]]:
+    """Count :func:`person_shares` from the documents' text (whatever the store keeps)."""
     texts: dict[str, set[tuple[str, ...]]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
     others: dict[str, list[tuple[int, int]]] = {}
@@ -212,7 +267,7 @@ def unlikely_people(conn: Any) -> dict[str, str]:
             mentions.setdefault(name, set()).add(text)
     table = NameTable.installed()
     why: dict[str, str] = {}
-    ordinary: dict[str, list[str]] = {}
+    ordinary: list[str] = []
     for name, texts in mentions.items():
         keys = {_mention_key(t) for t in texts} | {_mention_key(name)}
         person = sum(labelled.get(k, [0, 0])[0] for k in keys)
@@ -220,13 +275,12 @@ def unlikely_people(conn: Any) -> dict[str, str]:
         if other > person:
             why[name] = f"tagged PERSON in {person} of {person + other} mentions"
         elif not _given_name(name, table) and not any(any(person_title(t)) for t in texts):
-            ordinary[name] = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
-    if ordinary:
-        lower = _lower_case_words(conn)
-        for name, words in ordinary.items():
-            if words and all(w in lower for w in words):
-                why[name] = "its words are ordinary words of the corpus (written in lower case) and none is a given name"
-    for name, (as_person, places) in person_shares(conn).items():
+            ordinary.append(name)
+    counts = _person_counts(conn)
+    for name in ordinary:
+        if name in counts and counts[name][2]:
+            why[name] = "its words are ordinary words of the corpus (written in lower case) and none is a given name"
+    for name, (as_person, places, _) in counts.items():
         if name not in why and places and as_person / places < MIN_PERSON_SHARE:
             why[name] = f"its words stand {places} times in the documents, tagged a person's name in {as_person}"
     return why
