@@ -134,7 +134,7 @@ def test_annotate_keeps_the_person_counts_and_a_change_to_the_documents_is_never
     # post-1945 addresses); annotate now keeps the counts in the store. Counts kept from before a
     # document was deleted or added would be a silent wrong answer: they must never be read.
     from policytext.annotate import annotate_corpus
-    from policytext.annotate.summaries import count_person_shares
+    from policytext.annotate.summaries import PERSON_COUNTS_METHOD, count_person_shares
 
     def document(key: str, text: str) -> Document:
         return Document(source="test", source_id=key, title=key, date="2020-01-01", kind="article",
@@ -164,7 +164,46 @@ def test_annotate_keeps_the_person_counts_and_a_change_to_the_documents_is_never
         assert again == count_person_shares(conn) and again["Vladimir Putin"][1] > one["Vladimir Putin"][1]
         # and it is the kept counts again, until the next change
         assert conn.execute("SELECT COUNT(*) FROM person_shares_counted c JOIN annotation_generation g "
-                            "ON g.n = c.generation").fetchone()[0] == 1
+                            "ON g.n = c.generation WHERE c.method = ?", (PERSON_COUNTS_METHOD,)).fetchone()[0] == 1
     with policytext.open_corpus(folder, readonly=True) as corpus:
         assert count_entities(corpus, label="PERSON", top=10)["name"].tolist() == \
             count_entities(corpus, label="PERSON", top=10, all_names=True)["name"].tolist()
+
+
+def test_a_form_of_address_is_no_person(sotu_2023) -> None:
+    # the 2023 address says "Mr. Speaker, Madam Vice President" and the model tags "Madam" a
+    # person; it addresses the Vice President, it names nobody
+    with policytext.open_corpus(sotu_2023, readonly=True) as corpus:
+        everything = count_entities(corpus, label="PERSON", top=1000, all_names=True)
+        people = count_entities(corpus, label="PERSON", top=1000)
+    assert "Madam" in set(everything["name"]) and "Madam" not in set(people["name"])
+    why = {name: reason for name, _, reason in people.attrs["not_people"]}
+    assert why["Madam"] == "it is a title or form of address, not a name"
+
+
+TITLED = {
+    "camp-david": "Prime Minister Begin and President Sadat met at Camp David in September. We must begin again "
+                  "where they left off. Let us begin the work of peace. Today we begin to build. I begin with "
+                  "the economy, and we begin with hope.",
+    "teacher": "A student said, \"Thank you, Ms. Waters, for showing that we are smart.\" The flood waters rose. "
+               "Clean waters matter. The waters of the bay and the waters of the lakes are cleaner.",
+}
+
+
+def test_a_name_written_after_a_persons_title_stays_a_person(tmp_path) -> None:
+    # "Begin" (the verb) and "Waters" (the noun) stand far more often as ordinary words than as a
+    # person's name, so the share rule left out Prime Minister Begin and Ms. Waters
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.write([Document(source="test", source_id=key, title=key, date="2020-01-01", kind="speech",
+                                      country="US", text=text) for key, text in TITLED.items()], stage="test").ok
+        assert annotate_corpus(corpus).failed == 0
+        shares = person_shares(corpus.store.conn)
+        people = count_entities(corpus, label="PERSON", top=100)
+    for name in ("Begin", "Waters"):
+        as_person, places = shares[name]
+        assert as_person / places < MIN_PERSON_SHARE  # what the share rule alone would leave out
+        assert name in set(people["name"])
+    assert people.attrs["not_people"] == []

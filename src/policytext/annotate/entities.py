@@ -66,6 +66,20 @@ _GENDER_TITLES = {"mr": "m", "sir": "m", "lord": "m", "baron": "m", "mrs": "f", 
                   "dame": "f", "lady": "f", "baroness": "f", "madam": "f"}
 """Honorifics that give a gender, not an office: "Mr Hancock" may be "Matthew Hancock"."""
 
+PERSON_TITLES = frozenset(word.rstrip(".") for word in _HONORIFICS | set(_GENDER_TITLES)) - {
+    "the", "rt", "right", "hon", "honourable", "honorable", "vice", "prime", "chief", "executive", "state",
+    "former", "candidate", "nominee", "first", "attorney", "deputy", "shadow", "cabinet", "office", "leader",
+    "general", "justice", "gen"}
+"""The honorifics and offices that, written just before a capitalised word, make it a person's
+name ("Prime Minister Begin", "Ms. Waters", "Dr. King"): the words of :data:`_HONORIFICS` that do
+not also stand before other nouns ("the", "State", "Cabinet", "Office", "General Revenue Sharing",
+"Civil Justice Reform", "Gen Z") or only qualify the next title ("Vice", "Prime", "Chief"). Those
+of :data:`ABBREVIATED_TITLES` count written with their full stop too ("Mr.", and "Gen." alone).""" 
+ABBREVIATED_TITLES = frozenset(word.rstrip(".") for word in _HONORIFICS if word.endswith("."))
+"""Titles written with a full stop ("Dr.", "Gen."); after any other word a full stop ends a sentence."""
+TITLE_WORDS = frozenset(word.rstrip(".") for word in _HONORIFICS | set(_GENDER_TITLES))
+"""Every word of a title; a name made of these alone ("Madam", "Speaker") is a form of address, not a name."""
+
 
 def person_title(text: str) -> tuple[str | None, str | None]:
     """Return the office title ("vice president", "dr") and the gender ("m"/"f") a person mention carries.

@@ -138,18 +138,21 @@ def person_shares(conn: Any) -> dict[str, tuple[int, int]]:
     The counts annotate stored (:func:`store_person_shares`) are read when no entity or document
     changed since; otherwise they are counted afresh from every annotated document's text.
     """
-    return {name: (as_person, places) for name, (as_person, places, _) in _person_counts(conn).items()}
+    return {name: (as_person, places) for name, (as_person, places, _, _) in _person_counts(conn).items()}
 
 
-def _person_counts(conn: Any) -> dict[str, tuple[int, int, bool]]:
-    """:func:`person_shares` with, third, whether every word of the name is written in lower case in the corpus."""
+def _person_counts(conn: Any) -> dict[str, tuple[int, int, bool, bool]]:
+    """:func:`person_shares` with two more facts of the corpus about each name: whether every word
+    of it is written in lower case somewhere, and whether it is written just after a person's title
+    somewhere (:func:`_names_after_titles`)."""
     kept = _kept_person_counts(conn)
     return kept if kept is not None else _count_person_counts(conn)
 
 
-def _count_person_counts(conn: Any) -> dict[str, tuple[int, int, bool]]:
+def _count_person_counts(conn: Any) -> dict[str, tuple[int, int, bool, bool]]:
     lower = _lower_case_words(conn)
-    return {name: (as_person, places, _written_in_lower_case(name, lower))
+    after_title = _names_after_titles(conn)
+    return {name: (as_person, places, _written_in_lower_case(name, lower), name in after_title)
             for name, (as_person, places) in count_person_shares(conn).items()}
 
 
@@ -158,14 +161,59 @@ def _written_in_lower_case(name: str, lower: set[str]) -> bool:
     return bool(words) and all(w in lower for w in words)
 
 
-def _kept_person_counts(conn: Any) -> dict[str, tuple[int, int, bool]] | None:
+_RUN = re.compile(r"(?:[A-Z](?:\.|[\w'’-]+)[ \t]+){0,3}[A-Z][\w'’-]*")
+"""Capitalised words in a row ("Abraham Lincoln", "George W. Bush"): a full stop only after an initial."""
+
+
+def _names_after_titles(conn: Any) -> set[str]:
+    """Return the PERSON names of the store that the documents write just after a person's title.
+
+    "Prime Minister Begin", "Ms. Waters", "President Abraham Lincoln": a capitalised word after
+    one of :data:`~policytext.annotate.entities.PERSON_TITLES` is a person's name, whatever the
+    model tagged it elsewhere ("Begin" the verb, "Lincoln Memorial"). A name counts when its words
+    begin or end such a run of capitalised words, so "Lincoln" counts by "President Abraham Lincoln".
+    A run that begins with a title word is an address ("Madam Speaker"), not a name.
+    """
+    from policytext.annotate.entities import ABBREVIATED_TITLES, PERSON_TITLES, TITLE_WORDS, strip_person_name
+
+    wanted: dict[tuple[str, ...], set[str]] = {}
+    for name, text in conn.execute("SELECT DISTINCT name, text FROM entities WHERE label = 'PERSON'"):
+        for words in (tuple(_WORD.findall(name or "")), tuple(_WORD.findall(strip_person_name(text)))):
+            if words:
+                wanted.setdefault(words, set()).add(name)
+    if not wanted:
+        return set()
+    written = [re.escape(t.capitalize()) for t in PERSON_TITLES]
+    written += [re.escape(t.capitalize()) + r"\." for t in ABBREVIATED_TITLES]
+    titles = re.compile(r"\b(?:" + "|".join(sorted(written, key=len, reverse=True)) + r")[ \t]+")
+    found: set[str] = set()
+    for (text,) in conn.execute("SELECT text FROM documents"):
+        for match in titles.finditer(text or ""):
+            run = _RUN.match(text, match.end())
+            if not run:
+                continue
+            words = tuple(_WORD.findall(re.sub(r"['’]s\b", "", run.group())))
+            if not words or words[0].lower() in TITLE_WORDS:
+                continue
+            for n in range(1, len(words) + 1):
+                found.update(wanted.get(words[:n], ()))
+                found.update(wanted.get(words[-n:], ()))
+    return found
+
+
+PERSON_COUNTS_METHOD = 1
+"""The version of how :func:`_count_person_counts` counts: raise it when the counting changes, so
+counts an older policytext kept in the store are counted again rather than read."""
+
+
+def _kept_person_counts(conn: Any) -> dict[str, tuple[int, int, bool, bool]] | None:
     """The counts in the store's ``person_shares`` table when they are of the current generation, else None."""
     current = conn.execute("SELECT 1 FROM person_shares_counted c JOIN annotation_generation g "
-                           "ON g.n = c.generation").fetchone()
+                           "ON g.n = c.generation WHERE c.method = ?", (PERSON_COUNTS_METHOD,)).fetchone()
     if current is None:
         return None
-    return {name: (as_person, places, bool(lower)) for name, as_person, places, lower in
-            conn.execute("SELECT name, as_person, places, lower_case FROM person_shares")}
+    return {name: (as_person, places, bool(lower), bool(after_title)) for name, as_person, places, lower, after_title
+            in conn.execute("SELECT name, as_person, places, lower_case, after_title FROM person_shares")}
 
 
 def store_person_shares(store: Any) -> bool:
@@ -180,10 +228,11 @@ def store_person_shares(store: Any) -> bool:
             return False
         counts = _count_person_counts(conn)
         conn.execute("DELETE FROM person_shares")
-        conn.executemany("INSERT INTO person_shares (name, as_person, places, lower_case) VALUES (?, ?, ?, ?)",
-                         [(name, a, b, int(lower)) for name, (a, b, lower) in counts.items()])
-        conn.execute("INSERT OR REPLACE INTO person_shares_counted (id, generation, counted_at) "
-                     "SELECT 1, n, ? FROM annotation_generation", (utc_now(),))
+        conn.executemany("INSERT INTO person_shares (name, as_person, places, lower_case, after_title) "
+                         "VALUES (?, ?, ?, ?, ?)", [(name, a, b, int(lower), int(after_title))
+                                                    for name, (a, b, lower, after_title) in counts.items()])
+        conn.execute("INSERT OR REPLACE INTO person_shares_counted (id, generation, method, counted_at) "
+                     "SELECT 1, n, ?, ? FROM annotation_generation", (PERSON_COUNTS_METHOD, utc_now()))
     return True
 
 
@@ -251,10 +300,15 @@ def unlikely_people(conn: Any) -> dict[str, str]:
       :data:`MIN_PERSON_SHARE` of them (:func:`person_shares`): "God" (of "God bless America",
       a given name of the table and never tagged otherwise) is a person in 17 of 155 places.
 
+    A name the documents write just after a person's title somewhere ("Prime Minister Begin",
+    "Ms. Waters", "President Abraham Lincoln" for "Lincoln") stays, whatever the three rules say
+    (:func:`_names_after_titles`). A name made only of title words ("Madam" of "Madam Speaker")
+    is left out: it addresses someone, it names nobody.
+
     Only listings use this (:func:`count_entities`, which says what it leaves out); stored
     mentions keep their labels.
     """
-    from policytext.annotate.entities import person_title
+    from policytext.annotate.entities import TITLE_WORDS, person_title
     from policytext.annotate.first_names import NameTable
 
     labelled: dict[str, list[int]] = {}  # mention key -> [PERSON mentions, other mentions]
@@ -280,9 +334,15 @@ def unlikely_people(conn: Any) -> dict[str, str]:
     for name in ordinary:
         if name in counts and counts[name][2]:
             why[name] = "its words are ordinary words of the corpus (written in lower case) and none is a given name"
-    for name, (as_person, places, _) in counts.items():
+    for name, (as_person, places, _, _) in counts.items():
         if name not in why and places and as_person / places < MIN_PERSON_SHARE:
             why[name] = f"its words stand {places} times in the documents, tagged a person's name in {as_person}"
+    for name in [name for name in why if name in counts and counts[name][3]]:
+        del why[name]  # written after a person's title somewhere ("Prime Minister Begin"): a person
+    for name in mentions:
+        words = [w.casefold() for w in _WORD.findall(name)]
+        if words and all(w in TITLE_WORDS for w in words):
+            why[name] = "it is a title or form of address, not a name"
     return why
 
 

@@ -437,7 +437,9 @@ MIGRATIONS: list[Migration] = [
         # counts here; ``annotation_generation.n`` goes up with every change to entities and to a
         # document's text or presence, so counts kept for an older generation are never read (the
         # listing counts afresh until the next annotate stores them again). ``lower_case``: every
-        # word of the name is also written in lower case in the documents ("desert storm").
+        # word of the name is also written in lower case in the documents ("desert storm");
+        # ``after_title``: the documents write the name just after a person's title ("Ms. Waters").
+        # ``method``: the version of the counting, so counts kept by an older policytext are not read.
         """
         CREATE TABLE annotation_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
         INSERT INTO annotation_generation (id, n) VALUES (1, 0);
@@ -463,11 +465,13 @@ MIGRATIONS: list[Migration] = [
             name TEXT PRIMARY KEY,
             as_person INTEGER NOT NULL,
             places INTEGER NOT NULL,
-            lower_case INTEGER NOT NULL
+            lower_case INTEGER NOT NULL,
+            after_title INTEGER NOT NULL
         );
         CREATE TABLE person_shares_counted (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             generation INTEGER NOT NULL,
+            method INTEGER NOT NULL,
             counted_at TEXT NOT NULL
         );
         """,
