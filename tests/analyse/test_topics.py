@@ -238,3 +238,13 @@ def test_representative_passages_are_about_the_topic_not_ties_at_full_share(post
         words = set(row.passage.lower().replace(",", " ").replace(".", " ").split())
         assert len(top[row.topic] & words) >= 2, (row.topic, row.passage[:120])
     assert (found["similarity"] > 0).all() and (found["share"] > 0.5).all()
+    # shown from a sentence's start to a sentence's end, never from inside a word: the demo's
+    # passage began "'s primary state sponsor of terror" (the lemma stream's token "'s" of "Iran's")
+    with policytext.open_corpus(postwar_corpus) as corpus:
+        texts = dict(corpus.store.conn.execute("SELECT id, text FROM documents"))
+    for row in found.itertuples():
+        text = texts[row.doc_id]
+        assert row.start == 0 or text[:row.start].rstrip()[-1:] in {".", "?", "!", '"', "”", "’", ""} \
+            or text[row.start - 1] == "\n", (row.topic, text[row.start - 40:row.start + 40])
+        assert row.passage[0].isupper() or row.passage[0] in "\"“‘(" or row.passage[0].isdigit(), row.passage[:60]
+        assert row.passage[-1] in ".?!\"”’)" or row.end == len(text) or text[row.end] == "\n", row.passage[-60:]

@@ -356,6 +356,50 @@ def representative_passages(corpus, name: str, *, per_topic: int = 2, min_lemmas
     return attach_provenance(result, corpus, "representative_passages", filters, **made)
 
 
+SENTENCE_REACH = 400
+"""Characters a passage may grow at each end to reach a sentence's edge; past that, a word's edge."""
+_SENTENCE_END = re.compile(r"(?:[.!?][\"'”’)\]]*|\n)(?:\s+|$)")
+
+
+def sentence_bounds(conn: Any, doc_id: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Return ``(start, end)`` widened to the sentences they fall in, or at least to whole words.
+
+    A passage is a run of the lemma stream's word tokens, and a token may be part of a word ("'s"
+    of "Iran's"): shown from there it began "'s primary state sponsor of terror". The stored
+    sentences of an annotated document give the edges; otherwise a full stop, question or
+    exclamation mark (or a line break) followed by space does. An edge further than
+    :data:`SENTENCE_REACH` characters away gives way to the nearest whitespace.
+    """
+    rows = conn.execute("SELECT MIN(start_char), MAX(end_char) FROM sentences WHERE doc_id = ? AND "
+                        "end_char > ? AND start_char < ?", (doc_id, start, end)).fetchone()
+    if rows and rows[0] is not None and start - SENTENCE_REACH <= rows[0] <= start \
+            and end <= rows[1] <= end + SENTENCE_REACH:
+        return int(rows[0]), int(rows[1])
+    low = max(0, start - SENTENCE_REACH)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, low, start + 1) if m.end() <= start]
+    if ends:
+        new_start = ends[-1]
+    elif low == 0:  # the document's first sentence
+        new_start = len(text) - len(text.lstrip())
+    else:
+        new_start = _word_start(text, start)
+    following = _SENTENCE_END.search(text, max(end - 1, 0), min(len(text), end + SENTENCE_REACH))
+    new_end = following.start() + len(following.group().rstrip()) if following else _word_end(text, end)
+    return new_start, max(new_end, end)
+
+
+def _word_start(text: str, at: int) -> int:
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    return at
+
+
 def _passage_rows(corpus, model: TopicModel, frame: pd.DataFrame, texts: list[str], owners: np.ndarray,
                   candidates: np.ndarray, segment: int, per_topic: int, tokenizer, word_spans) -> list[dict[str, Any]]:
     """Return the rows of :func:`representative_passages` chosen among the passages ``candidates``."""
@@ -383,7 +427,7 @@ def _passage_rows(corpus, model: TopicModel, frame: pd.DataFrame, texts: list[st
             first = position[passage] * segment
             last = min(first + segment, len(spans)) - 1
             if spans and first < len(spans):
-                start, end = spans[first][0], spans[last][1]
+                start, end = sentence_bounds(conn, doc_id, text, spans[first][0], spans[last][1])
             else:
                 start, end = 0, len(text)
             rows.append({"topic": topic, "label": model.labels_[topic], "doc_id": doc_id,
