@@ -16,7 +16,9 @@ import importlib.util
 import json
 import multiprocessing
 import os
-from typing import Mapping, Sequence
+import signal
+import threading
+from typing import Callable, Mapping, Sequence
 
 WORKER_IMPORTS = ("policytext.annotate.runner", "policytext.annotate.shards", "policytext.annotate.model")
 """Modules the local cluster's fork server imports once (spaCy, thinc, torch with them: about 5 s
@@ -63,17 +65,36 @@ def start_fork_server(imports: Sequence[str] = WORKER_IMPORTS, *,
     # once the server runs, Dask setting its list again has no effect.
     multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
     if pipeline is None:
-        forkserver.ensure_running()
+        _start_ignoring_ctrl_c(forkserver.ensure_running)
         return True
     hint = {"store": str(pipeline["store"]), "model": str(pipeline["model"]),
             "quote_scheme": str(pipeline["quote_scheme"]), "parent": os.getpid()}
     before = os.environ.get(PIPELINE_ENVIRONMENT)
     os.environ[PIPELINE_ENVIRONMENT] = json.dumps(hint)  # the server inherits this process's environment
     try:
-        forkserver.ensure_running()
+        _start_ignoring_ctrl_c(forkserver.ensure_running)
     finally:
         if before is None:
             os.environ.pop(PIPELINE_ENVIRONMENT, None)
         else:
             os.environ[PIPELINE_ENVIRONMENT] = before
     return True
+
+
+def _start_ignoring_ctrl_c(start: Callable[[], None]) -> None:
+    """Run ``start`` with Ctrl-C ignored, so the process it starts ignores it too.
+
+    A terminal sends Ctrl-C to every process of the command, the fork server included: importing
+    spaCy, it printed a ``KeyboardInterrupt`` traceback under the command's one line (the server
+    turns Ctrl-C off only after its imports). A process started with SIGINT ignored keeps it
+    ignored; the command ends the server and its workers when it stops.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        start()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+

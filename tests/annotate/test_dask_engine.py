@@ -412,3 +412,34 @@ def test_a_forked_pipeline_is_taken_only_for_the_spec_it_was_built_from(template
     forked_pipeline._forked = (spec, nlp)
     assert forked_pipeline.take_forked_pipeline(dict(spec, batch_size=16)) is nlp
     assert forked_pipeline.take_forked_pipeline(spec) is None  # taken once
+
+
+def test_ctrl_c_while_the_local_cluster_starts_says_one_line(template, tmp_path) -> None:
+    """Ctrl-C in the seconds the command's own local cluster takes to start: Dask's exit hook failed
+    on the half-started workers (``AssertionError: Status.init``), forked workers and the fork server
+    (still importing spaCy) printed tracebacks. A terminal's Ctrl-C goes to every process of the
+    command, so the signal goes to the whole process group here."""
+    folder = _copy(template, tmp_path)
+    work = tmp_path / "work"
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUN_WITH_SIGINT, "--corpus", str(folder), "-q", "annotate", "--engine", "dask",
+         "--workdir", str(work), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300  # only a failing run waits this long
+        # the pipeline's file is written just before the cluster starts
+        while time.monotonic() < deadline and process.poll() is None and not list(work.glob("pipelines/*.json")):
+            time.sleep(0.02)
+        assert process.poll() is None, process.stderr.read().decode()[-3000:]
+        time.sleep(0.5)  # inside LocalCluster(...): its workers take seconds to start
+        os.killpg(process.pid, signal.SIGINT)
+        code = process.wait(timeout=300)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # whatever of the command is left
+        except ProcessLookupError:
+            pass
+        process.wait()
+    errors = process.stderr.read().decode()
+    assert code == 130, (code, errors[-3000:])
+    assert "Traceback" not in errors and "run the same command again" in errors, errors[-3000:]

@@ -32,6 +32,7 @@ import logging
 import math
 import os
 import shutil
+import signal
 import threading
 import time
 import uuid
@@ -805,9 +806,45 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
         settings["distributed.worker.multiprocessing-method"] = "forkserver"
         start_fork_server(imports)  # at once, unless the command started it earlier
     with dask.config.set(settings):
-        with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=":0", silence_logs=logging.CRITICAL, **options) as cluster:
+        with _HeldInterrupt() as held:
+            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               dashboard_address=":0", silence_logs=logging.CRITICAL, **options)
+        with cluster:
+            held.raise_if_interrupted()
             yield cluster
+
+
+class _HeldInterrupt:
+    """Hold a Ctrl-C that comes while a local cluster starts, to raise it once the cluster can close.
+
+    Interrupted inside ``LocalCluster(...)``, Dask is left with workers half started: its exit
+    hook failed on them with a traceback (``AssertionError: Status.init``) and workers being
+    forked printed theirs. Held, the interrupt is raised a few seconds later, inside ``with
+    cluster``, which closes it as any other interrupted run does (one line, exit 130). Only in the
+    main thread and where Ctrl-C raises ``KeyboardInterrupt`` as usual; elsewhere it changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self._previous: Any = None
+
+    def __enter__(self) -> "_HeldInterrupt":
+        if threading.current_thread() is threading.main_thread() \
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._hold)
+        return self
+
+    def _hold(self, signum: int, frame: Any) -> None:
+        self.interrupted = True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def raise_if_interrupted(self) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
 
 
 def _explain_fatal(error: BaseException | None, number: int) -> BaseException:
