@@ -177,3 +177,18 @@ def test_the_dask_engine_without_its_extra_says_how_to_install_it(capsys, tmp_pa
     assert code == 1 and err.startswith("Error: --engine dask needs Dask distributed, which is not installed here")
     assert "pip install 'policytext[dask]'" in " ".join(err.split())
     assert not (tmp_path / "w").exists()
+
+
+def test_annotate_says_it_takes_no_document_filters(capsys, tmp_path):
+    # "annotate --since 2020" was refused with "Possible options: --engine, --ingest, --scheme",
+    # and nothing said that annotate takes no filters at all (every document that needs it)
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "corpus"), "annotate", "--since", "2020")
+    assert code == 2
+    assert ("No such option: --since. annotate takes no document filters (--government, --kind, --party, "
+            "--since, --speaker, --until); see 'policytext annotate --help'") in err
+    assert "Possible options" not in err
+    code, out, _ = run(capsys, "annotate", "--help")
+    assert code == 0 and "It takes no document filters" in " ".join(out.split())
+    # a command with filters keeps click's suggestions for a misspelt one
+    code, _, err = run(capsys, "--corpus", str(tmp_path / "corpus"), "stats", "--sinec", "2020")
+    assert code == 2 and "Possible options" in err and "takes no document filters" not in err

@@ -27,6 +27,8 @@ ROOT_OPTIONS = {"--corpus": "--corpus DIR", "-c": "-c DIR", "--quiet": "--quiet"
 """The options of ``policytext`` itself, which a user may write after the command instead."""
 COUNT_OPTIONS = {"--limit": "--top", "--top": "--limit"}
 """How many rows: --limit where a command lists documents or records, --top where it ranks names or terms."""
+FILTER_OPTIONS = frozenset(("--speaker", "--party", "--government", "--kind", "--since", "--until"))
+"""The document filters most commands share; a command without any says so when one is given."""
 INTERRUPTED = "Interrupted: everything committed so far is kept; run the same command again to finish.\n"
 
 
@@ -50,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
             command = " ".join((err.ctx.command_path if err.ctx else "").split()[1:]) or "COMMAND"
             err.message += (f". {err.option_name} is an option of policytext itself: give it before the "
                             f"command, as in policytext {ROOT_OPTIONS[err.option_name]} {command} …")
+        if isinstance(err, click_exceptions.NoSuchOption) and err.option_name in FILTER_OPTIONS and err.ctx \
+                and not any(set(getattr(param, "opts", ())) & FILTER_OPTIONS for param in err.ctx.command.params):
+            # "annotate --since 2020": say that the command takes no filters at all, not which options are spelt alike
+            command = " ".join(err.ctx.command_path.split()[1:])
+            err.message += (f". {command} takes no document filters ({', '.join(sorted(FILTER_OPTIONS))}); "
+                            f"see 'policytext {command} --help'")
+            err.possibilities = []  # click's "--engine, --ingest, --scheme" are no filters either
         if isinstance(err, click_exceptions.NoSuchOption) and err.option_name in COUNT_OPTIONS and err.ctx:
             # "entities --limit 25": click suggests only options spelt alike, and --top is not
             other = COUNT_OPTIONS[err.option_name]

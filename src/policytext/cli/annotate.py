@@ -81,6 +81,10 @@ def annotate(
     --engine dask the work goes in shards to a Dask cluster and this process alone writes the
     store, a shard at a time; a stopped run resumes from the finished shards.
 
+    It takes no document filters (--since, --until, --speaker …): every document that needs it is
+    annotated. To annotate only part of a collection, collect that part into a corpus of its own
+    (policytext --corpus DIR collect … --since …).
+
     Example: policytext annotate --workers 2
 
     Example: policytext annotate --engine dask --workdir work --workers 4
