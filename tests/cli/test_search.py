@@ -320,3 +320,15 @@ def test_quotes_about_with_an_empty_list_says_what_was_searched(capsys, corpus_p
     assert code == 0
     assert ("No quote in the corpus matches 'xylophone': --about searches the quoted words only, not the speech "
             "around them. Try other or fewer words, or the documents' own text: policytext search 'xylophone'") in err
+
+
+def test_search_refuses_a_speaker_who_is_only_quoted_and_names_the_documents_speaker(capsys, annotated_corpus) -> None:
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "search", "trust", "--speaker", "Matthew Hancock")
+    assert code == 1 and out == ""
+    assert err.startswith("Error: no speaker of a document in this corpus matches 'Matthew Hancock': the name is "
+                          "found only as a person quoted, and here --speaker chooses the speaker of a document "
+                          "(quotes --speaker lists what a person is quoted saying)")
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--speaker", "Matthew Hancock",
+                         "--format", "csv")
+    assert code == 0 and "Matthew Hancock" in out
+

@@ -169,3 +169,32 @@ def test_documents_annotated_before_quote_schemes_count_as_not_annotated(annotat
     with policytext.open_corpus(tmp_path, readonly=True) as corpus:
         assert annotation_gap(corpus) == (2, 4)  # late-1, and the manifesto of the older version
         assert annotation_gap(corpus, kind="manifesto") == (1, 1)
+
+
+def test_a_person_only_quoted_is_refused_where_speaker_chooses_documents(annotated_corpus) -> None:
+    """Hancock is quoted in the statement, and speaks no document: a filter by documents' speaker
+    refuses him (an empty answer would read "Hancock never said it"); who is quoted still finds him."""
+    from policytext.analyse import theme_trends
+    from policytext.annotate.summaries import count_quoted_speakers
+    from policytext.corpus import open_corpus
+    from policytext.errors import UnknownValue
+    from policytext.search import search_corpus
+    from policytext.search.counts import count_matches
+
+    only_quoted = r"^no speaker of a document in this corpus matches 'Hancock': the name is found only as a person quoted"
+    with open_corpus(annotated_corpus, readonly=True) as corpus:
+        quoted = find_quotes(corpus, speaker="Hancock")
+        in_quotes = search_corpus(corpus, "trust", within="quotes", speaker="Hancock")
+        people = count_quoted_speakers(corpus, quoted="Hancock")
+        for call in (lambda: corpus.documents(speaker="Hancock"),
+                     lambda: corpus.stats(speaker="Hancock"),
+                     lambda: search_corpus(corpus, "trust", speaker="Hancock"),
+                     lambda: count_matches(corpus, "trust", by="year", speaker="Hancock"),
+                     lambda: theme_trends(corpus, ["trust"], by="government", speaker="Hancock"),
+                     lambda: count_quoted_speakers(corpus, speaker="Hancock")):
+            with pytest.raises(UnknownValue, match=only_quoted):
+                call()
+        with pytest.raises(UnknownValue, match=r"^no speaker in this corpus matches 'Hancokc'"):
+            corpus.documents(speaker="Hancokc")  # in no table: the message as before
+    assert set(quoted["speaker"]) == {"Matthew Hancock"} and in_quotes.total >= 1
+    assert list(people["speaker"]) == ["Matthew Hancock"]

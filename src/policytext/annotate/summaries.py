@@ -439,7 +439,8 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, quoted: str | None
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
     if quoted is not None and str(quoted).strip():
-        person = DocumentFilter.from_options(speaker=quoted).check_values(corpus.store.conn).speaker
+        person = DocumentFilter.from_options(speaker=quoted).check_values(
+            corpus.store.conn, speaker_of=("quotes",)).speaker
         clause, person_params = speaker_condition("q.speaker", person)
         where, params = f"{clause} AND {where}", [*person_params, *params]
     if resolved_by is not None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policytext.errors import BadQuery
-from policytext.search.hits import _check_within, store_of, query_errors, record_filter
+from policytext.search.hits import _check_within, store_of, query_errors, record_filter, speaker_tables
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
@@ -72,7 +72,8 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
         raise BadQuery(f"the limit must be zero or more, not {limit}")
     fts_query = translate_query(query)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
+        store.conn, speaker_of=speaker_tables(within))
     where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     value = _group_sql(by, within)
@@ -110,7 +111,7 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
     if options.pop("unit", "matches") != "matches":  # the page's facets count matches; one at a time counts documents
         raise BadQuery("count_facets counts matches: count documents with count_matches(unit='documents')")
     fts_query = translate_query(query)
-    filters = DocumentFilter.from_options(**options).check_values(store.conn)
+    filters = DocumentFilter.from_options(**options).check_values(store.conn, speaker_of=speaker_tables(within))
     where, params = record_filter(within, filters, min_score=min_score)
     fts = f"{within}_fts"
     values = ", ".join(_group_sql(name, within) for name in by)

@@ -122,6 +122,15 @@ def _check_within(within: str) -> str:
     return within
 
 
+def speaker_tables(within: str) -> tuple[str, ...]:
+    """Return the tables whose speaker ``--speaker`` matches for records of ``within``, as :func:`record_filter` does.
+
+    For :meth:`DocumentFilter.check_values`: a sentence is its document's speaker's, a quote or
+    claim its own speaker's or, when it has none, the document's.
+    """
+    return ("documents",) if within == "sentences" else (within, "documents")
+
+
 def record_filter(within: str, filters: DocumentFilter, alias: str = "t", *,
                   min_score: float | None = None) -> tuple[str, list[Any]]:
     """Return the SQL condition of ``filters`` for records of ``within`` joined to ``documents d``.
@@ -232,7 +241,8 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     if offset > MAX_OFFSET:
         raise BadQuery(f"the offset must be at most {MAX_OFFSET:,}, not {offset:,}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
+        store.conn, speaker_of=speaker_tables(within))
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     with query_errors(query):
@@ -284,7 +294,8 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
     if int(batch) < 1:
         raise BadQuery(f"the batch must be one or more, not {batch}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
-                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(store.conn)
+                                          kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
+        store.conn, speaker_of=speaker_tables(within))
     where, params = record_filter(within, filters, min_score=min_score)
     conn = store.conn
     with query_errors(query):
@@ -325,7 +336,8 @@ def rank_records(corpus: Any, query: str, *, within: str = "sentences", limit: i
         raise BadQuery(f"the limit must be 0 to {MAX_LIMIT}, not {limit}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, role=role, side=side,
-                                          post=post).check_values(store.conn)
+                                          post=post).check_values(
+        store.conn, speaker_of=speaker_tables(within))
     where, params = record_filter(within, filters)
     with query_errors(query):
         rows = _match(store.conn, _ranking_sql(within, where, "relevance", counted=False),

@@ -10,7 +10,7 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.records import check_claim_types, check_quote_scheme, check_resolved_by
 from policytext.search.citations import cited_words, format_newsroom, read_sources
-from policytext.search.hits import _match, store_of, query_errors, record_filter
+from policytext.search.hits import _match, store_of, query_errors, record_filter, speaker_tables
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
@@ -90,7 +90,8 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
     """
     store = store_of(corpus)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(
+        store.conn, speaker_of=speaker_tables("quotes"))
     where, params = record_filter("quotes", filters)
     confidence = check_fraction(min_confidence, option="--min-confidence")
     where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
@@ -142,7 +143,8 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
     store = store_of(corpus)
     min_score = check_fraction(min_score, option="--min-score")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
-                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(store.conn)
+                                          since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(
+        store.conn, speaker_of=speaker_tables("claims"))
     where, params = record_filter("claims", filters)
     where += " AND t.score >= ?"
     params = params + [float(min_score)]

@@ -144,13 +144,23 @@ class DocumentFilter:
             values["limit"] = _check_limit(values["limit"])
         return cls(**values)
 
-    def check_values(self, conn: Any) -> "DocumentFilter":
-        """Refuse a party, kind or government that no document has, or a speaker no record has; return self.
+    def check_values(self, conn: Any, *, speaker_of: Sequence[str] = ("documents",)) -> "DocumentFilter":
+        """Refuse a party, kind or government that no document has, or a speaker the filter cannot find; return self.
 
         Each value is checked on its own, so a value the corpus has but other filters exclude is
         not an error (the empty result is then the answer). Cheap: one ``LIMIT 1`` look-up per
         value given (indexed columns but party); the distinct values are read only to suggest the
         closest in the error.
+
+        Args:
+            conn: the store's connection.
+            speaker_of: the tables whose ``speaker`` the filter's speaker is matched against
+                (of ``documents``, ``quotes``, ``claims``): the documents' speaker by default,
+                as :meth:`where` matches it; a listing of quotes or claims that falls back to the
+                document's speaker gives its own table and ``documents``. A name found only in
+                the other tables (a person quoted, never a document's speaker) is refused, since
+                it would select nothing here and read as a finding ("George Bush said nothing
+                about health"), with the closest names of these tables and where the name is.
 
         Raises:
             UnknownValue: a ``BadQuery`` naming the value, the values of the corpus and the closest.
@@ -166,14 +176,10 @@ class DocumentFilter:
             _refuse(conn, "government", "governments", self.government,
                     "SELECT DISTINCT government FROM documents")
         if self.speaker:
-            found = False
-            for table in ("documents", "quotes", "claims"):  # who speaks, who is quoted, who claims
-                clause, params = speaker_condition("speaker", self.speaker)
-                if _exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params):
-                    found = True
-                    break
-            if not found:
-                _refuse_speaker(conn, self.speaker)
+            tables = _speaker_tables(speaker_of)
+            clause, params = speaker_condition("speaker", self.speaker)
+            if not any(_exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params) for table in tables):
+                _refuse_speaker(conn, self.speaker, tables)
         return self
 
     def where(self, alias: str = "documents", *, speaker_column: str | None = None) -> tuple[str, list[Any]]:
@@ -279,11 +285,34 @@ def _refuse(conn: Any, name: str, plural: str, value: str, sql: str) -> None:
                        name=name, value=value, suggestions=tuple(close))
 
 
-def _refuse_speaker(conn: Any, speaker: str) -> None:
-    names = sorted({row[0] for table in ("documents", "quotes", "claims")
+SPEAKER_TABLES = ("documents", "quotes", "claims")
+"""Where a speaker is recorded: who speaks a document, who is quoted, who claims."""
+_SPEAKER_ROLES = {"documents": "speaker of a document", "quotes": "person quoted",
+                  "claims": "speaker of a claim"}
+
+
+def _speaker_tables(speaker_of: Sequence[str]) -> tuple[str, ...]:
+    tables = (speaker_of,) if isinstance(speaker_of, str) else tuple(speaker_of)
+    unknown = [table for table in tables if table not in SPEAKER_TABLES]
+    if unknown or not tables:
+        raise ValueError(f"speaker_of must name some of {', '.join(SPEAKER_TABLES)}, not {speaker_of!r}")
+    return tables
+
+
+def _refuse_speaker(conn: Any, speaker: str, tables: Sequence[str] = SPEAKER_TABLES) -> None:
+    names = sorted({row[0] for table in tables
                     for row in conn.execute(f"SELECT DISTINCT speaker FROM {table}") if row[0]}, key=str.casefold)
     close = _closest(speaker, names)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    clause, params = speaker_condition("speaker", speaker)
+    elsewhere = [_SPEAKER_ROLES[table] for table in SPEAKER_TABLES
+                 if table not in tables and _exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params)]
+    if elsewhere:  # the name is in the corpus, but not as the speaker this filter chooses by
+        looked = " or ".join(_SPEAKER_ROLES[table] for table in tables)
+        raise UnknownValue(f"no {looked} in this corpus matches {speaker!r}: the name is found only as a "
+                           f"{' and as a '.join(elsewhere)}, and here --speaker chooses the {looked}"
+                           f"{' (quotes --speaker lists what a person is quoted saying)' if 'quotes' not in tables else ''}"
+                           f"{hint}", name="speaker", value=speaker, suggestions=tuple(close))
     raise UnknownValue(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
                        f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}",
                        name="speaker", value=speaker, suggestions=tuple(close))

@@ -40,7 +40,8 @@ from policytext.errors import BadQuery, UnknownValue
 from policytext.search import search_corpus
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.store import DocumentFilter
-from policytext.store.filters import DATE_FORMS, normalise_date_bound, speaker_condition, speaker_matches
+from policytext.store.filters import (DATE_FORMS, SPEAKER_TABLES, normalise_date_bound, speaker_condition,
+                                      speaker_matches)
 from policytext.verify.align import AGREEMENTS, ELLIPSIS, Alignment, align, disagreements, tokenize
 from policytext.search.meaning import MODEL_NAME as PARAPHRASE_MODEL
 from policytext.search.meaning import (
@@ -404,7 +405,7 @@ def _require_known_speaker(store: Any, speaker: str) -> None:
     corpus holds (Eisenhower in a corpus of Clinton's) gets a verdict whose coverage says 0 documents.
     """
     try:
-        DocumentFilter(speaker=speaker).check_values(store.conn)
+        DocumentFilter(speaker=speaker).check_values(store.conn, speaker_of=SPEAKER_TABLES)
     except UnknownValue as unknown:
         clause, params = speaker_condition("name", speaker)
         named = store.conn.execute(f"SELECT 1 FROM entities WHERE label = 'PERSON' AND {clause} LIMIT 1",
