@@ -332,3 +332,12 @@ def test_search_refuses_a_speaker_who_is_only_quoted_and_names_the_documents_spe
                          "--format", "csv")
     assert code == 0 and "Matthew Hancock" in out
 
+
+def test_quotes_and_claims_about_say_how_a_minus_is_read(capsys, annotated_corpus) -> None:
+    """A journalist's "-trust" (leave trust out) finds the trust quotes: the command says so."""
+    note = "note: '-trust' is searched as the word 'trust' (a minus leaves nothing out)"
+    for command in ("quotes", "claims"):
+        code, _, err = run(capsys, "--corpus", str(annotated_corpus), command, "--about", "local -trust")
+        assert code == 0 and note in err, (command, err)
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--about", "local trust")
+    assert code == 0 and "is searched as" not in err

@@ -177,6 +177,17 @@ def test_every_query_in_the_documented_syntax_is_accepted(fts, query: str) -> No
     ('"bread or butter" taxes', []),  # inside a phrase it is meant
     ("or", []),  # alone it is the word searched for
     ("law and order", []),  # words are ANDed anyway
+    # a web search engine's minus leaves a word out; here it is punctuation and the word is searched
+    ("taxes -trust", ["'-trust' is searched as the word 'trust' (a minus leaves nothing out): write NOT trust "
+                      "after the words to keep, as in 'taxes NOT trust'"]),
+    ("-entrepreneur*", ["'-entrepreneur*' is searched as the word 'entrepreneur*' (a minus leaves nothing out): "
+                        "write NOT entrepreneur* after the words to keep, as in 'taxes NOT entrepreneur*'"]),
+    ("e-mail -", []),  # a hyphen inside a word, or a lone dash, leaves nothing out and is meant so
+    ('"-trust"', []),
+    ("Ukraine NEAR Putin", ["'NEAR' without brackets is searched as the word 'near': write NEAR(first second, 10) "
+                            "to find two words at most 10 words apart"]),
+    ("NEAR(Ukraine Putin, 5)", []),
+    ("NEAR", []),  # alone it is the word searched for
 ])
 def test_an_operator_written_in_lower_case_is_said(query, said) -> None:
     from policytext.search.query import query_notes

@@ -134,14 +134,11 @@ def search(
         _print_counts(st, query, within.value, count_by.value, {**filters, "min_score": min_score}, limit, format,
                       unit=(count or CountUnit.matches).value)
         return
-    from policytext.search.query import query_notes
-
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
         _note_unannotated(st, corpus, empty=not result.hits, **_document_scope(filters, within.value))
-        for note in query_notes(query):  # "taxes or spending": the word "or", not either word
-            message(f"note: {note}", quiet=st.quiet)
+        _note_query(st, query)
         if cite_format is not None:
             from policytext.search import cite_hits
 
@@ -164,6 +161,14 @@ def _document_scope(filters: dict[str, Any], within: str) -> dict[str, Any]:
     """Return the filters that choose documents: for quotes and claims --speaker names who is quoted or claims."""
     return {name: value for name, value in filters.items()
             if name != "limit" and (within == "sentences" or name != "speaker")}
+
+
+def _note_query(st: Any, query: str | None) -> None:
+    """Say how a query's words are read where other search tools read them otherwise ("or", "-word", bare NEAR)."""
+    from policytext.search.query import query_notes
+
+    for note in query_notes(query) if query else ():
+        message(f"note: {note}", quiet=st.quiet)
 
 
 @strict_options
@@ -310,6 +315,7 @@ def quotes(
         frame = find_quotes(corpus, about=about, min_confidence=min_confidence, resolved_by=resolved_by,
                             scheme=scheme, **filters)
         _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "quotes"))
+        _note_query(st, about)
         # an empty list may come from the other conditions, not from nobody of that name being quoted
         quoted_anywhere = len(find_quotes(corpus, speaker=speaker)) if frame.empty and speaker else 0
         # likewise for --about: matched elsewhere in the corpus, or by no quote's own words at all
@@ -383,6 +389,7 @@ def claims(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = find_claims(corpus, min_score=min_score, type=type, about=about, **filters)
         _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "claims"))
+        _note_query(st, about)
     if format is OutputFormat.table:
         columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
         render(frame, format, columns=columns, title="Claims", max_width=80)

@@ -369,34 +369,53 @@ def translate_query(query: str) -> str:
 
 _OPERATOR_WORDS = {"or": "OR", "not": "NOT"}
 """Operators whose lower-case word changes what a query finds ("and" between words is read as AND anyway)."""
+_MINUS_WORD = re.compile(r"-+(\w.*)")
 
 
 def query_notes(query: str) -> list[str]:
-    """Return what a user may not expect of how ``query`` is read: an operator written in lower case.
+    """Return what a user may not expect of how ``query`` is read, in syntax other search tools use.
 
     Operators are read in capitals only, so "taxes or spending" finds sentences with all three
-    words ("or" too), where the user most likely meant either word. Said, never guessed.
+    words ("or" too), where the user most likely meant either word. A minus before a word
+    ("-trust", which leaves the word out in web search engines) is punctuation to the index, so
+    the word is searched for, the opposite of what was meant; a NEAR without its brackets
+    ("Ukraine NEAR Putin") is the word "near". Said, never guessed.
 
     Example:
         >>> query_notes("taxes or spending")
         ["'or' is searched as a word (all the words must match): write OR to find either word"]
         >>> query_notes('taxes OR spending "bread or butter"')
         []
+        >>> query_notes("taxes -trust")
+        ["'-trust' is searched as the word 'trust' (a minus leaves nothing out): write NOT trust after the words to keep, as in 'taxes NOT trust'"]
     """
     notes, seen = [], set()
 
-    def walk(node: Node) -> None:
-        if isinstance(node, Binary):
-            walk(node.left)
-            walk(node.right)
-        elif isinstance(node, Term) and not node.phrase and not node.prefix:
-            word = node.text.lower()
-            if word in _OPERATOR_WORDS and node.text != _OPERATOR_WORDS[word] and word not in seen:
-                seen.add(word)
-                notes.append(f"{node.text!r} is searched as a word (all the words must match): write "
-                             + ("OR to find either word" if word == "or" else "NOT to leave out the word after it"))
+    def say(key: str, note: str) -> None:
+        if key not in seen:
+            seen.add(key)
+            notes.append(note)
 
-    tree = parse_query(query)
-    if isinstance(tree, Binary):  # "or" alone is a search for the word
-        walk(tree)
+    def walk(node: Node, alone: bool) -> None:
+        if isinstance(node, Binary):
+            walk(node.left, False)
+            walk(node.right, False)
+        elif isinstance(node, Term) and not node.phrase:
+            word = node.text.lower()
+            minus = _MINUS_WORD.fullmatch(node.text)
+            if minus:
+                kept = minus.group(1) + ("*" if node.prefix else "")
+                say(node.text, f"{node.text + ('*' if node.prefix else '')!r} is searched as the word {kept!r} "
+                               f"(a minus leaves nothing out): write NOT {kept} after the words to keep, as in "
+                               f"'taxes NOT {kept}'")
+            elif alone or node.prefix:  # "or" or "NEAR" alone is the word searched for
+                return
+            elif word in _OPERATOR_WORDS and node.text != _OPERATOR_WORDS[word]:
+                say(word, f"{node.text!r} is searched as a word (all the words must match): write "
+                          + ("OR to find either word" if word == "or" else "NOT to leave out the word after it"))
+            elif node.text == "NEAR":
+                say("NEAR", "'NEAR' without brackets is searched as the word 'near': write NEAR(first second, 10) "
+                            "to find two words at most 10 words apart")
+
+    walk(parse_query(query), True)
     return notes
