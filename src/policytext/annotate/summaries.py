@@ -10,7 +10,8 @@ import pandas as pd
 from policytext.errors import BadQuery
 from policytext.records import check_quote_scheme, check_resolved_by
 from policytext.store.db import utc_now
-from policytext.store.filters import DocumentFilter, check_fraction, check_grouping, speaker_condition, strict_options
+from policytext.store.filters import (SPEAKER_TABLES, DocumentFilter, check_fraction, check_grouping, speaker_condition,
+                                      strict_options)
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -440,7 +441,7 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, quoted: str | None
     where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
     if quoted is not None and str(quoted).strip():
         person = DocumentFilter.from_options(speaker=quoted).check_values(
-            corpus.store.conn, speaker_of=("quotes",)).speaker
+            corpus.store.conn, speaker_of=SPEAKER_TABLES).speaker  # a speaker never quoted: none, a true answer
         clause, person_params = speaker_condition("q.speaker", person)
         where, params = f"{clause} AND {where}", [*person_params, *params]
     if resolved_by is not None:
