@@ -583,3 +583,24 @@ def test_rank_records_is_the_searchs_own_ranking_without_the_page(sotu, query, o
     # and the page built from that ranking is the search's page, in its order
     rebuilt = hits_of_ranked(sotu, ranked[:5])
     assert [(hit.id, hit.citation, hit.before) for hit in rebuilt] == [(hit.id, hit.citation, hit.before) for hit in hits[:5]]
+
+
+def test_search_frame_says_when_the_default_limit_cut_the_hits_short(sotu) -> None:
+    """len(frame) must not read as the number of matches: the total is in attrs, and a warning says so."""
+    import warnings
+
+    from policytext.search import PartialHits
+
+    total = search_corpus(sotu, "nation*").total
+    assert total > 20  # more than one default page
+    with pytest.warns(PartialHits, match=rf"^{total:,} sentences match 'nation\*'; this frame holds hits 1-20 "
+                                         r"\(the default limit is 20\)") as caught:
+        frame = search_frame(sotu, "nation*")
+    assert caught[0].filename == __file__  # the warning names the user's own line
+    assert len(frame) == 20 and frame.attrs["total"] == total
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a limit chosen, or every hit on the page: nothing to say
+        asked = search_frame(sotu, "nation*", limit=5)
+        few = search_frame(sotu, '"new frontier of science"')
+    assert len(asked) == 5 and asked.attrs["total"] == total
+    assert len(few) == few.attrs["total"] == 1

@@ -5,7 +5,7 @@
     >>> result.total, result.hits[0].highlighted, result.hits[0].citation  # doctest: +SKIP
 """
 from policytext.search.citations import CITE_FORMATS, cite_hits, format_citation, styled_citations
-from policytext.search.hits import SEARCH_TARGETS, search_corpus, search_frame
+from policytext.search.hits import SEARCH_TARGETS, PartialHits, search_corpus, search_frame
 from policytext.search.marking import mark_html, mark_text
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.search.index import check_search_index, rebuild_search_index
@@ -14,7 +14,7 @@ from policytext.search.query import SYNTAX_HELP, parse_query, translate_query
 
 __all__ = [
     "annotation_gap",
-    "CITE_FORMATS", "HIT_COLUMNS", "SEARCH_TARGETS", "cite_hits", "styled_citations", "SearchHit", "SearchResult", "format_citation", "mark_html",
+    "CITE_FORMATS", "HIT_COLUMNS", "PartialHits", "SEARCH_TARGETS", "cite_hits", "styled_citations", "SearchHit", "SearchResult", "format_citation", "mark_html",
     "mark_text", "search_corpus", "search_frame", "check_search_index", "rebuild_search_index",
     "CLAIM_COLUMNS", "QUOTE_COLUMNS", "find_claims", "find_quotes", "SYNTAX_HELP", "parse_query",
     "translate_query",

@@ -20,6 +20,7 @@ import functools
 import json
 import sqlite3
 import threading
+import warnings
 import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
@@ -621,9 +622,18 @@ def _context_from_text(conn: sqlite3.Connection, doc_id: str, start: int, end: i
     return before.strip(), after.strip()
 
 
+class PartialHits(UserWarning):
+    """A search frame holds one page of the hits, not every match (the default limit applied)."""
+
+
 @strict_options(like=search_corpus)
 def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
     """Return :func:`search_corpus`'s hits as a DataFrame with :data:`HIT_COLUMNS`.
+
+    Like :func:`search_corpus` it holds one page: ``limit`` hits (:data:`DEFAULT_LIMIT` when not
+    given) from ``offset``. How many match in all is ``frame.attrs["total"]``; when the default
+    limit cut the hits short a :class:`PartialHits` warning says so, since ``len(frame)`` would
+    otherwise read as the number of matches. :func:`stream_hits` gives every hit.
 
     Example:
         >>> search_frame(corpus, "inflation", since=1970, limit=50)  # doctest: +SKIP
@@ -632,4 +642,13 @@ def search_frame(corpus: Any, query: str, **options: Any) -> pd.DataFrame:
     frame = pd.DataFrame([hit.to_dict() for hit in result.hits], columns=HIT_COLUMNS)
     # a claim's score is a number; sentences and quotes have none: NaN, so the column stays numeric
     frame["score"] = pd.to_numeric(frame["score"]).astype(float)
-    return attach_provenance(frame, corpus, "search_frame", None, query=query, **options)
+    frame = attach_provenance(frame, corpus, "search_frame", None, query=query, **options)
+    frame.attrs["total"] = result.total
+    shown = result.offset + len(result.hits)
+    if options.get("limit") is None and result.total > shown:
+        warnings.warn(f"{result.total:,} {result.within} match {query!r}; this frame holds hits "
+                      f"{result.offset + 1:,}-{shown:,} (the default limit is {result.limit}): pass limit= "
+                      f"(up to {MAX_LIMIT:,}) and offset= for more, or use "
+                      "policytext.search.hits.stream_hits for every hit", PartialHits,
+                      stacklevel=3)  # the caller of strict_options' wrapper
+    return frame
