@@ -341,3 +341,30 @@ def test_quotes_and_claims_about_say_how_a_minus_is_read(capsys, annotated_corpu
         assert code == 0 and note in err, (command, err)
     code, _, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--about", "local trust")
     assert code == 0 and "is searched as" not in err
+
+
+def test_search_with_a_date_filter_says_how_many_matches_lie_in_undated_documents(capsys, tmp_path) -> None:
+    """A blog post whose page gave no date is left out by --since: "0 sentences match" must not be all it says."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+    from policytext.records import Document
+
+    undated = Document(source="test", source_id="blog-1", title="Trust to try things out", kind="blog",
+                       country="GB", speaker="Andrew Laird",
+                       text="Local leaders need the trust to try things out. Councils agree with that.")
+    dated = Document(source="test", source_id="speech-1", title="A speech", date="2016-03-01", kind="speech",
+                     country="GB", speaker="Matthew Hancock", text="We trust front-line staff. That is all.")
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.write([undated, dated], stage="test").ok
+        assert annotate_corpus(corpus).failed == 0
+    code, out, err = run(capsys, "--corpus", str(folder), "search", '"trust to try"', "--since", "2015")
+    assert code == 0 and "0 sentences match" in err
+    assert ("note: 1 sentence matches in undated documents, which --since and --until leave out "
+            "(a date filter cannot place a document with no date)") in err
+    code, out, err = run(capsys, "--corpus", str(folder), "search", "trust", "--until", "2020", "--format", "csv")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 1
+    assert "note: 1 sentence matches in undated documents" in err
+    for args in (["trust"], ["trust", "--since", "2015", "--kind", "speech"]):  # no date filter; no undated one in scope
+        code, _, err = run(capsys, "--corpus", str(folder), "search", *args)
+        assert code == 0 and "undated" not in err, args

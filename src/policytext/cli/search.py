@@ -139,6 +139,7 @@ def search(
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
         _note_unannotated(st, corpus, empty=not result.hits, **_document_scope(filters, within.value))
         _note_query(st, query)
+        _note_undated(st, corpus, query, within.value, {**filters, "min_score": min_score})
         if cite_format is not None:
             from policytext.search import cite_hits
 
@@ -161,6 +162,17 @@ def _document_scope(filters: dict[str, Any], within: str) -> dict[str, Any]:
     """Return the filters that choose documents: for quotes and claims --speaker names who is quoted or claims."""
     return {name: value for name, value in filters.items()
             if name != "limit" and (within == "sentences" or name != "speaker")}
+
+
+def _note_undated(st: Any, corpus: Any, query: str, within: str, options: dict[str, Any]) -> None:
+    """Say how many matches lie in undated documents, which --since and --until cannot place and leave out."""
+    from policytext.search.counts import undated_matches
+
+    undated = undated_matches(corpus, query, within=within, **options)
+    if undated:
+        message(f"note: {count_matching(undated, within)} in undated documents, which --since and --until "
+                "leave out (a date filter cannot place a document with no date); "
+                "'policytext docs' lists them with their dates", quiet=st.quiet)
 
 
 def _note_query(st: Any, query: str | None) -> None:
