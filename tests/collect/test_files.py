@@ -800,3 +800,19 @@ def test_a_file_whose_dates_contradict_each_other_says_so(tmp_path) -> None:
                      "(no --date-order given), so it is stored without a date; 1 date(s) that could be read "
                      "either way (the first '03/04/2020' at line 2) were read day first and may be wrong; "
                      "pass --date-order mdy if the file writes dates month first"]
+
+
+def test_a_rows_unknown_country_skips_that_row_with_the_reason(tmp_path) -> None:
+    # a country column's 'XX' was stored as typed: the row got no government, silently
+    path = tmp_path / "rows.csv"
+    path.write_text("text,country,date\n"
+                    "\"We will trust the people and build homes for all.\",US,2020-01-01\n"
+                    "\"Trust in the health service has grown across the country.\",XX,2020-02-01\n"
+                    "\"Another speech about the economy and jobs for everyone.\",UK,2020-03-01\n", encoding="utf-8")
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        report = corpus.collect_files([path])
+        documents = corpus.documents()
+    assert (report.collected, report.skipped, report.failed) == (2, 1, 0)
+    assert sorted(documents["country"]) == ["GB", "US"] and documents["government"].notna().all()
+    (skipped,) = report.skips
+    assert skipped.line == 3 and skipped.reason.startswith("unknown country 'XX': known codes are GB, US")

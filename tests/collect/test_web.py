@@ -545,3 +545,23 @@ def test_sitemap_rerun_with_a_country_finds_pages_unchanged(corpus, site):
     report = collect_sitemaps(corpus, [site.url("/sitemap.xml")], country="GB")
     assert (report.collected, report.updated, report.unchanged) == (0, 0, 1)
     assert [tuple(row) for row in corpus.store.conn.execute(labels)] == [(government, None)]
+
+
+@pytest.mark.parametrize("command,path", [("web", "/posts/skills"), ("feed", "/feed.xml"), ("sitemap", "/sitemap.xml")])
+def test_an_unknown_country_is_refused_by_every_web_collector(tmp_path, site, monkeypatch, capsys, command, path):
+    # --country XX was taken as typed: every page got country 'XX' and no government, silently
+    monkeypatch.setenv("POLICYTEXT_REQUESTS_PER_SECOND", "1000")
+    serve_posts(site, **POSTS)
+    site.add("/feed.xml", rss(site, ["skills"]), content_type="application/rss+xml")
+    site.add("/sitemap.xml", urlset(site, ["/posts/skills"]), content_type="application/xml")
+    folder = str(tmp_path / "c")
+    assert main(["-c", folder, "collect", command, site.url(path), "--country", "XX"]) == 1
+    err = capsys.readouterr().err
+    assert "Error: unknown country 'XX': known codes are GB, US" in err and "--country" in err
+    assert main(["-c", folder, "collect", command, site.url(path), "--country", "GR"]) == 1
+    assert "did you mean GB?" in capsys.readouterr().err
+    assert main(["-c", folder, "-q", "collect", command, site.url(path), "--country", "uk"]) == 0
+    from policytext.corpus import open_corpus
+
+    with open_corpus(folder) as corpus:
+        assert set(corpus.documents()["country"]) == {"GB"}

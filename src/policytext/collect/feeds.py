@@ -17,6 +17,7 @@ import feedparser
 from policytext.collect.base import Outcome, ProgressHook, open_fetcher
 from policytext.collect.dedupe import write_collected
 from policytext.collect.fetch import Fetcher, check_url
+from policytext.collect.governments import check_corpus_country
 from policytext.collect.labels import as_collected
 from policytext.collect.web import PageOptions, fetch_page
 from policytext.errors import BadInput, ConfigError, FetchError
@@ -153,7 +154,7 @@ def collect_feeds(corpus: Any, urls: Iterable[str], *, kind: str = "blog",
     """
     if limit is not None and limit < 0:
         raise ConfigError(f"--limit must be zero or more, not {limit}")
-    options = PageOptions(kind=kind, publisher=publisher, country=country)
+    options = PageOptions(kind=kind, publisher=publisher, country=check_corpus_country(corpus, country))
     fetcher = open_fetcher(corpus)
 
     def outcomes() -> Iterator[Outcome]:

@@ -27,7 +27,13 @@ from typing import Any, BinaryIO, Iterable, Iterator, Mapping, NamedTuple
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, check_on_duplicate_id
 from policytext.collect.html_text import ExtractedPage, extract_html, extract_scraped_text
-from policytext.collect.governments import check_country_option, normalise_country
+from policytext.collect.governments import (
+    check_country_option,
+    corpus_countries,
+    known_countries,
+    normalise_country,
+    unknown_country,
+)
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import (
     DecodedLines,
@@ -94,6 +100,8 @@ class FileOptions:
     date_order: str | None = None
     max_file_bytes: int = 50_000_000
     fields: Mapping[str, str] = field(default_factory=dict)
+    # the country codes a file may give (a timeline's or the corpus's); None: any
+    countries: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.fields) - set(DOCUMENT_FIELDS)
@@ -225,9 +233,10 @@ def collect_files(corpus: Any, paths: Iterable[str | Path], *, progress: Progres
         '12 collected, 0 updated, 0 unchanged, 0 skipped, 0 duplicate, 0 failed'
     """
     check_on_duplicate_id(on_duplicate_id)
+    in_corpus = corpus_countries(corpus)
     if options.get("country"):
-        in_corpus = [row[0] for row in corpus.store.conn.execute("SELECT DISTINCT country FROM documents")]
         options["country"] = check_country_option(options["country"], corpus.timelines, in_corpus)
+    options.setdefault("countries", known_countries(corpus.timelines, in_corpus))
     options.setdefault("max_file_bytes", corpus.config.max_file_bytes)
     return corpus.write(iter_files(paths, FileOptions(**options)), stage=STAGE, progress=progress,
                         on_duplicate_id=on_duplicate_id, item_key=_absolute_path,
@@ -370,8 +379,12 @@ def _read_open_file(path: Path, handle: BinaryIO, options: FileOptions) -> Itera
 
 def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str, Any],
               title: str | None = None, date: str | None = None, speaker: str | None = None,
-              publisher: str | None = None, url: str | None = None, **extra: Any) -> Document:
+              publisher: str | None = None, url: str | None = None, **extra: Any) -> Document | Skipped:
     kind, country = extra.pop("kind", None), extra.pop("country", None)
+    problem = None if options.country or options.countries is None else unknown_country(country, options.countries)
+    if problem:  # a typo ("XX") would give the document no government, silently
+        return Skipped(str(meta.get("path") or source_id), f"{problem}; not collected: correct the value, or add "
+                       "the country's government timeline (the 'timelines' setting)", line=meta.get("line"))
     return Document(
         source=SOURCE,
         source_id=source_id,
@@ -390,7 +403,7 @@ def _document(source_id: str, text: str, options: FileOptions, *, meta: dict[str
 
 
 def _page_document(path: Path, page: ExtractedPage, options: FileOptions, *, meta: dict[str, Any],
-                   title: str | None) -> Document:
+                   title: str | None) -> Document | Skipped:
     """Make a Document of a page read by :mod:`policytext.collect.html_text`, as the web collector does."""
     return _document(path.resolve().as_posix(), page.text, options, meta={**meta, **page.meta()},
                      title=title, date=_normalise_date(page.date, options), speaker=page.author,

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,16 +51,40 @@ def check_country_option(country: str | None, timelines: "Timelines", in_corpus:
     code = normalise_country(country)
     if code is None:
         return None
-    known = sorted(set(timelines.countries()) | {c for c in in_corpus if c})
-    if code in known:
+    problem = unknown_country(country, known_countries(timelines, in_corpus))
+    if problem is None:
         return code
+    raise BadQuery(f"{problem}; for another country add its government timeline with the 'timelines' setting "
+                   "of policytext.toml, or leave --country out")
+
+
+def check_corpus_country(corpus: Any, country: str | None) -> str | None:
+    """:func:`check_country_option` against ``corpus``'s timelines and the countries its documents have."""
+    return check_country_option(country, corpus.timelines, corpus_countries(corpus))
+
+
+def corpus_countries(corpus: Any) -> list[str]:
+    """Return the countries the documents of ``corpus`` have."""
+    return [row[0] for row in corpus.store.conn.execute("SELECT DISTINCT country FROM documents") if row[0]]
+
+
+def known_countries(timelines: "Timelines", in_corpus: Iterable[str] = ()) -> frozenset[str]:
+    """Return the country codes a timeline or the corpus knows."""
+    return frozenset(timelines.countries()) | {c for c in in_corpus if c}
+
+
+def unknown_country(country: Any, known: Iterable[str]) -> str | None:
+    """Return why ``country`` is not a known code (with the closest), or None when it is one or empty."""
+    code = normalise_country(str(country)) if country not in (None, "") else None
+    known = sorted(known)
+    if code is None or code in known:
+        return None
     import difflib
 
     close = difflib.get_close_matches(code, known, n=2, cutoff=0.5)
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise BadQuery(f"unknown country {country!r}{hint}: known codes are {', '.join(known)} (and the aliases "
-                   f"{', '.join(sorted(COUNTRY_ALIASES))}); for another country add its government timeline "
-                   "with the 'timelines' setting of policytext.toml, or leave --country out")
+    return (f"unknown country {country!r}{hint}: known codes are {', '.join(known)} (and the aliases "
+            f"{', '.join(sorted(COUNTRY_ALIASES))})")
 
 
 @dataclass(frozen=True)

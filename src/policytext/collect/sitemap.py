@@ -18,6 +18,7 @@ from lxml import etree
 from policytext.collect.base import Outcome, ProgressHook, open_fetcher
 from policytext.collect.dedupe import write_collected
 from policytext.collect.fetch import Fetcher, check_url, gunzip_if_needed
+from policytext.collect.governments import check_corpus_country
 from policytext.collect.labels import as_collected
 from policytext.collect.web import PageOptions, SOURCE, fetch_page
 from policytext.config import Config
@@ -180,7 +181,7 @@ def collect_sitemaps(corpus: Any, urls: Iterable[str], *, include: Sequence[str]
     """
     if limit is not None and limit < 0:
         raise ConfigError(f"--limit must be zero or more, not {limit}")
-    options = PageOptions(kind=kind, publisher=publisher, country=country)
+    options = PageOptions(kind=kind, publisher=publisher, country=check_corpus_country(corpus, country))
     fetcher = open_fetcher(corpus)
 
     def outcomes() -> Iterator[Outcome]:

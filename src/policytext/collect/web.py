@@ -14,7 +14,7 @@ from policytext.collect.base import Outcome, ProgressHook, open_fetcher
 from policytext.collect.dedupe import write_collected
 from policytext.collect.html_text import extract_html
 from policytext.collect.fetch import Fetcher, FetchedResponse
-from policytext.collect.governments import normalise_country
+from policytext.collect.governments import check_corpus_country, normalise_country
 from policytext.errors import BadInput, ConfigError, FetchError
 from policytext.records import Document
 from policytext.store import WriteReport
@@ -130,6 +130,6 @@ def collect_pages(corpus: Any, urls: Iterable[str], *, kind: str = "blog",
         >>> collect_pages(corpus, ["https://example.org/blog/post"], publisher="Example").ok  # doctest: +SKIP
         True
     """
-    options = PageOptions(kind=kind, publisher=publisher, country=country)
+    options = PageOptions(kind=kind, publisher=publisher, country=check_corpus_country(corpus, country))
     return write_collected(corpus, iter_pages(open_fetcher(corpus), urls, options), stage=STAGE,
                            progress=progress)
