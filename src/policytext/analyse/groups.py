@@ -42,6 +42,10 @@ class RepeatedTexts(GroupNotice):
     """Some selected documents repeat another's text exactly: each text was counted once."""
 
 
+class OtherLanguages(GroupNotice):
+    """Some selected documents are in another language than the pipeline's and were left out."""
+
+
 class SmallGroups(GroupNotice):
     """Some groups have too few documents for an interval, or for a comparison to mean much."""
 

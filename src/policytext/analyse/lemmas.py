@@ -9,6 +9,7 @@ finishes the job.
 from __future__ import annotations
 
 import re
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -292,6 +293,33 @@ def recorded_lemma_folders(corpus) -> list[Path]:
     return [folder for folder in recorded_workdirs(corpus.store) if folder.is_dir()]
 
 
+def _leave_out_other_languages(corpus, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """Add to ``where`` that a document is in the pipeline's language (or has none recorded), warning of any left out.
+
+    The pipeline lemmatises every document as its own language, and the themes' lemma lists are
+    in it too: a GOV.UK item in Arabic (``language`` ``ar``) yields "lemmas" no theme can match, so
+    kept it would only swell its group's token count and lower the group's rates. An
+    :class:`~policytext.analyse.groups.OtherLanguages` notice says how many were left out, by language.
+    """
+    from policytext.analyse.groups import OtherLanguages, _outside_policytext
+    from policytext.spacy_model import model_language
+
+    language = model_language(corpus.config.model)
+    same = "(d.language IS NULL OR d.language = '' OR lower(d.language) = ? OR lower(d.language) LIKE ?)"
+    same_params = [language, f"{language}-%"]
+    others = corpus.store.conn.execute(
+        f"SELECT d.language, COUNT(*) FROM documents d WHERE {where} AND NOT {same} GROUP BY d.language "
+        "ORDER BY COUNT(*) DESC, d.language", [*params, *same_params]).fetchall()
+    if others:
+        count = sum(int(row[1]) for row in others)
+        by_language = ", ".join(f"{row[0]}: {row[1]}" for row in others)
+        warnings.warn(f"{count} selected document(s) are not in the pipeline's language ({language}) and are "
+                      f"left out ({by_language}): no theme's words can match them, and their tokens would only "
+                      "lower their group's rates",
+                      OtherLanguages, stacklevel=_outside_policytext())
+    return f"{where} AND {same}", [*params, *same_params]
+
+
 @strict_options
 def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None, **filters: Any) -> LemmaSelection:
     """Select documents and find where each one's current lemma stream is, once.
@@ -316,6 +344,7 @@ def select_lemmas(corpus, *, lemmas: "str | Path | LemmaSelection | None" = None
                            "from the same corpus and filters as the analysis, or pass the folder instead")
         return lemmas
     where, params = filter_.check_values(corpus.store.conn).where("d")
+    where, params = _leave_out_other_languages(corpus, where, params)
     columns = ", ".join(f"d.{c}" for c in LEMMA_FRAME_COLUMNS[:-2])
     sql = (f"SELECT {columns}, d.content_sha256, l.doc_id IS NOT NULL, COALESCE(l.tokens, d.words, 0) "
            f"FROM documents d "

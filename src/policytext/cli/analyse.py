@@ -89,7 +89,8 @@ def _lemmatising(corpus, quiet: bool, filters: dict[str, Any], lemmas: Optional[
         if within > limit:
             message(f"note: --limit {limit} keeps the {limit:,} oldest of the {within:,} documents within the "
                     "filters (it limits documents, not the rows shown)", quiet=quiet)
-    selection = select_lemmas(corpus, lemmas=lemmas, **filters)
+    with _reporting_unlabelled(quiet):  # documents left out of the selection (another language) are noted
+        selection = select_lemmas(corpus, lemmas=lemmas, **filters)
     stale = selection.stale
     words = selection.stale_words
     if stale and corpus.store.readonly:
