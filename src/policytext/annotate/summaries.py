@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from policytext.annotate.titles import ABBREVIATED_TITLES, PERSON_TITLES, TITLE_WORDS, person_title, strip_person_name
 from policytext.errors import BadQuery
 from policytext.records import check_quote_scheme, check_resolved_by
 from policytext.store.db import utc_now
@@ -52,8 +53,6 @@ def surname_aliases(conn: Any) -> dict[str, str]:
     "George H. W. Bush") leave it alone: never a guess. Only listings use this; stored mentions
     keep their names.
     """
-    from policytext.annotate.entities import person_title  # spaCy's import only when names are listed
-
     names: dict[str, set[tuple[str | None, str | None]]] = {}
     for name, text in conn.execute("SELECT DISTINCT name, text FROM entities WHERE label = 'PERSON'"):
         if name:
@@ -170,13 +169,11 @@ def _names_after_titles(conn: Any) -> set[str]:
     """Return the PERSON names of the store that the documents write just after a person's title.
 
     "Prime Minister Begin", "Ms. Waters", "President Abraham Lincoln": a capitalised word after
-    one of :data:`~policytext.annotate.entities.PERSON_TITLES` is a person's name, whatever the
+    one of :data:`~policytext.annotate.titles.PERSON_TITLES` is a person's name, whatever the
     model tagged it elsewhere ("Begin" the verb, "Lincoln Memorial"). A name counts when its words
     begin or end such a run of capitalised words, so "Lincoln" counts by "President Abraham Lincoln".
     A run that begins with a title word is an address ("Madam Speaker"), not a name.
     """
-    from policytext.annotate.entities import ABBREVIATED_TITLES, PERSON_TITLES, TITLE_WORDS, strip_person_name
-
     wanted: dict[tuple[str, ...], set[str]] = {}
     for name, text in conn.execute("SELECT DISTINCT name, text FROM entities WHERE label = 'PERSON'"):
         for words in (tuple(_WORD.findall(name or "")), tuple(_WORD.findall(strip_person_name(text)))):
@@ -309,7 +306,6 @@ def unlikely_people(conn: Any) -> dict[str, str]:
     Only listings use this (:func:`count_entities`, which says what it leaves out); stored
     mentions keep their labels.
     """
-    from policytext.annotate.entities import TITLE_WORDS, person_title
     from policytext.annotate.first_names import NameTable
 
     labelled: dict[str, list[int]] = {}  # mention key -> [PERSON mentions, other mentions]
