@@ -372,8 +372,8 @@ FINDER_VARIANTS = (ReportRules(), ReportRules(evidence_subjects=True), ReportRul
                    ReportRules(evidence_subjects=True, keep_distinct_reports=True))
 """The finder switches (:class:`ReportRules`) each fold chooses among by quote F1 on its training folds of both
 sets: all off (shipped), each of the eighth round's two alone, and both together. The seventh round's
-``passive_content`` and ``stop_at_next_report`` were turned down by every fold then and are not run again
-(docs/evaluation.md, seventh and eighth rounds)."""
+``passive_content`` and ``stop_at_next_report`` were turned down by every fold then and are not run again.
+On 2026-12-02 (evening) every fold and all articles chose all off again (docs/evaluation.md, eighth round)."""
 
 
 @dataclass
