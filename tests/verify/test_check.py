@@ -199,3 +199,23 @@ def test_a_quote_said_on_several_days_is_judged_on_the_day_claimed():
 def test_a_claimed_date_in_another_form_is_refused(sotu):
     with pytest.raises(BadQuery, match=r"the claimed date '30/01/1961' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"):
         verify_quote(sotu, "You are among my oldest friends in Washington", claimed_date="30/01/1961")
+
+
+def test_a_headline_repeating_a_quote_in_quotation_marks_is_the_quoted_persons_not_the_authors(tmp_path):
+    """The seed's headline gives Hancock's phrase in quotation marks ("the ‘trust to try things out’"),
+    and its body quotes him saying it: the words were "verbatim" for the blog's author, Andrew Laird."""
+    from helpers import shared_data
+    from policytext.annotate import annotate_corpus
+    from policytext.corpus import open_corpus
+
+    seed = shared_data("seed", "trust-to-try-things-out.txt")
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        assert corpus.collect_files([seed], country="GB").ok
+        assert annotate_corpus(corpus).failed == 0
+        phrase = verify_quote(corpus, "the trust to try things out", speaker="Andrew Laird")
+        own_line = verify_quote(corpus, "Budget cuts have weighed heaviest on local government", speaker="Andrew Laird")
+        headline = verify_quote(corpus, "Giving local leaders the trust to try things out", speaker="Andrew Laird")
+    assert phrase.verdict == "other speaker" and phrase.best.speaker == "Matthew Hancock"
+    assert {(p.relation, p.speaker) for p in phrase.passages} == {("other", "Matthew Hancock")}
+    assert own_line.verdict == "verbatim" and own_line.best.relation == "own"
+    assert headline.verdict == "verbatim" and headline.best.relation == "own"  # the headline itself is his

@@ -52,9 +52,16 @@ def test_the_blog_quoting_hancock_is_told_apart_from_his_own_words(govuk_corpus)
     assert "Andrew Laird" in verdict.note
 
 
-def test_the_blog_author_is_found_saying_it_verbatim(govuk_corpus):
+def test_the_blog_author_quoting_hancock_did_not_say_it_himself(govuk_corpus):
+    # The blog gives the phrase in quotation marks as Hancock's, in its body and its headline: the
+    # words are in Laird's post, but as Hancock's (this was "verbatim" for Laird while the headline's
+    # repeat of the quotation counted as his own line)
     verdict = verify_quote(govuk_corpus, QUOTE, speaker="Laird")
-    assert verdict.verdict == "verbatim" and verdict.best.url == "https://example.org/blog/trust-to-try-things-out"
+    assert verdict.verdict == "other speaker" and verdict.best.speaker == "Matthew Hancock"
+    assert verdict.best.url == "https://example.org/blog/trust-to-try-things-out"
+    own = verify_quote(govuk_corpus, "whatever the result had been, it was always going to mean continued restraints",
+                       speaker="Laird")
+    assert own.verdict == "verbatim" and own.best.relation == "own"
 
 
 def test_quotes_verify_checks_the_blogs_own_quotes_against_the_rest(govuk_corpus, capsys):

@@ -521,6 +521,16 @@ def _aligned_passages(store: Any, words: list[Any], query: str, filters: Documen
     for key, passage in list(found.items()):
         if passage.relation == "other" and passage.doc_id in quoting:
             found[key] = dataclasses.replace(passage, relation="quoted")
+    # likewise the asked speaker's own document that gives the words as someone else's quote repeats
+    # that quotation in quotation marks elsewhere (the blog's headline "the ‘trust to try things
+    # out’", Hancock's words): the repeat is that person's too, not the author's own line
+    quoted_by = {p.doc_id: p.speaker for p in found.values()
+                 if p.relation == "other" and p.speaker and (p.exact or p.similarity == 1.0)
+                 and own is not None and p.doc_id in own}
+    for key, passage in list(found.items()):
+        if (passage.relation == "own" and passage.doc_id in quoted_by
+                and _in_quotation_marks(texts[passage.doc_id], passage.start, passage.end)):
+            found[key] = dataclasses.replace(passage, speaker=quoted_by[passage.doc_id], relation="other")
     order = {"own": 0, "quoted": 1, "other": 2}
     return sorted(found.values(), key=lambda p: (-p.exact, -round(p.similarity, 6), order[p.relation], p.date or ""))
 
@@ -539,6 +549,21 @@ def _quoted_from(store: Any, doc_id: str, start: int, end: int,
         if 2 * (min(end, quote_end) - max(start, quote_start)) > end - start:
             return who
     return None
+
+
+_OPENING_MARKS = "\"“‘«"
+_CLOSING_MARKS = "\"”’»"
+
+
+def _in_quotation_marks(text: str, start: int, end: int) -> bool:
+    """Return whether ``start``-``end`` holds or touches an opening quotation mark with a closing one after it.
+
+    A mark just outside the stretch counts (the aligned words stop at the word, not the mark). An
+    apostrophe alone ("Hancock’s") is no quotation: an opening mark must come first.
+    """
+    left, right = max(0, start - 1), min(len(text), end + 1)
+    opening = next((i for i in range(left, right) if text[i] in _OPENING_MARKS), None)
+    return opening is not None and any(text[i] in _CLOSING_MARKS for i in range(opening + 1, right))
 
 
 def _neighbourhood(text: str, start: int, end: int, reach: int = NEIGHBOURHOOD) -> tuple[int, int]:
