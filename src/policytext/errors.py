@@ -73,13 +73,17 @@ class UnknownValue(BadQuery):
 
     ``name`` is the filter (party, kind, government, speaker), ``value`` what was given and
     ``suggestions`` the corpus's closest values (empty when none is close: not a likely typo).
+    ``found_as`` names the tables where a refused speaker is found all the same (``("quotes",)``: a
+    person only quoted, where the filter chooses documents' speakers).
     """
 
-    def __init__(self, message: str, *, name: str, value: str, suggestions: tuple[str, ...] = ()):
+    def __init__(self, message: str, *, name: str, value: str, suggestions: tuple[str, ...] = (),
+                 found_as: tuple[str, ...] = ()):
         super().__init__(message)
         self.name = name
         self.value = value
         self.suggestions = suggestions
+        self.found_as = found_as
 
 
 class UnknownOption(BadQuery, TypeError):

@@ -404,6 +404,20 @@ def test_a_misspelt_speaker_is_said_once_with_links(base_url) -> None:
     assert 'id="error"' in fetch(f"{base_url}/?q=world&speaker=Zzyzx")[2]
 
 
+def test_a_speaker_only_quoted_is_offered_the_quotes_not_an_empty_page(base_url) -> None:
+    # Hancock is quoted in the blog post and speaks no document: "No sentences match" read as "he never said it"
+    status, _, html = fetch(f"{base_url}/?q=trust&speaker=Hancock")
+    assert status == 400 and 'id="error"' not in html and "No sentences match" not in html
+    said = re.search(r'<p class="suggest" id="quoted-only" role="alert">(.*?)</p>', html, re.S).group(1)
+    assert "<q>Hancock</q> speaks no document in this corpus: the name is only someone quoted" in " ".join(said.split())
+    link = re.search(r'<a href="(/\?[^"]*)">Search the quotes of <q>Hancock</q></a>', said).group(1).replace("&amp;", "&")
+    assert link == "/?q=trust&in=quotes&speaker=Hancock"
+    status, _, quotes_page = fetch(f"{base_url}{link}")
+    assert status == 200 and "Matthew Hancock" in quotes_page and 'id="quoted-only"' not in quotes_page
+    assert json.loads(fetch(f"{base_url}/api/search?q=trust&speaker=Hancock")[2])["error"].startswith(
+        "no speaker of a document in this corpus matches 'Hancock': the name is found only as a person quoted")
+
+
 def test_the_page_filters_by_party_and_says_what_the_corpus_covers(base_url, web_corpus) -> None:
     import sqlite3
 

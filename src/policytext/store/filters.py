@@ -305,14 +305,15 @@ def _refuse_speaker(conn: Any, speaker: str, tables: Sequence[str] = SPEAKER_TAB
     close = _closest(speaker, names)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     clause, params = speaker_condition("speaker", speaker)
-    elsewhere = [_SPEAKER_ROLES[table] for table in SPEAKER_TABLES
-                 if table not in tables and _exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params)]
+    found_as = tuple(table for table in SPEAKER_TABLES
+                     if table not in tables and _exists(conn, f"SELECT 1 FROM {table} WHERE {clause} LIMIT 1", params))
+    elsewhere = [_SPEAKER_ROLES[table] for table in found_as]
     if elsewhere:  # the name is in the corpus, but not as the speaker this filter chooses by
         looked = " or ".join(_SPEAKER_ROLES[table] for table in tables)
         raise UnknownValue(f"no {looked} in this corpus matches {speaker!r}: the name is found only as a "
                            f"{' and as a '.join(elsewhere)}, and here --speaker chooses the {looked}"
                            f"{' (quotes --speaker lists what a person is quoted saying)' if 'quotes' not in tables else ''}"
-                           f"{hint}", name="speaker", value=speaker, suggestions=tuple(close))
+                           f"{hint}", name="speaker", value=speaker, suggestions=tuple(close), found_as=found_as)
     raise UnknownValue(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
                        f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}",
                        name="speaker", value=speaker, suggestions=tuple(close))

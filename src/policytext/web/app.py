@@ -644,8 +644,11 @@ class SearchApp:
             error = str(err)
             # the filters found no such speaker and named the closest (UnknownValue): the page links them
             suggestions = list(err.suggestions) if isinstance(err, UnknownValue) and err.name == "speaker" else []
+            # a person only quoted, searched among documents' speakers: the page offers the quotes
+            quoted_only = isinstance(err, UnknownValue) and err.name == "speaker" and "quotes" in err.found_as
         else:
             suggestions = []  # a speaker the corpus has, with no match here: no "no such speaker"
+            quoted_only = False
         view = self._corpus_view()
         pages = math.ceil(result.total / request.limit) if result else 0
         filters = dict(request.filters)
@@ -654,7 +657,7 @@ class SearchApp:
             cite_files=CITE_FILES,
             past_end=bool(result and result.total and request.offset >= result.total),
             noun=meaning_noun if request.meaning else count_matching,
-            suggestions=suggestions, query_notes=notes, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
+            suggestions=suggestions, quoted_only=quoted_only, query_notes=notes, targets=SEARCH_TARGETS, syntax=SYNTAX_HELP, counts=counts,
             csv_max=CSV_MAX_ROWS, **view)
         status = "400 Bad Request" if error else "200 OK"
         return status, "text/html; charset=utf-8", html.encode("utf-8")
