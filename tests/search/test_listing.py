@@ -198,3 +198,16 @@ def test_a_person_only_quoted_is_refused_where_speaker_chooses_documents(annotat
             corpus.documents(speaker="Hancokc")  # in no table: the message as before
     assert set(quoted["speaker"]) == {"Matthew Hancock"} and in_quotes.total >= 1
     assert list(people["speaker"]) == ["Matthew Hancock"]
+
+
+@pytest.mark.parametrize("about", ["nation*", "world OR peace", "we"])
+def test_quotes_about_rank_as_a_search_in_quotes_does(sotu, about) -> None:
+    """quotes --about and search --in quotes once ranked the same quotes differently (plain BM25 against
+    BM25 with the length prior), both saying "best match first"."""
+    from policytext.search import search_corpus
+
+    listed = find_quotes(sotu, about=about)
+    searched = search_corpus(sotu, about, within="quotes", limit=1000)
+    assert len(listed) == searched.total >= 2
+    assert list(zip(listed["doc_id"], listed["start"])) == [(hit.doc_id, hit.start) for hit in searched.hits]
+    assert listed["rank"].tolist() == pytest.approx([hit.rank for hit in searched.hits])

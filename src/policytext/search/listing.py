@@ -10,7 +10,7 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.records import check_claim_types, check_quote_scheme, check_resolved_by
 from policytext.search.citations import cited_words, format_newsroom, read_sources
-from policytext.search.hits import _match, store_of, query_errors, record_filter, speaker_tables
+from policytext.search.hits import _match, store_of, query_errors, record_filter, relevance_sql, speaker_tables
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
 from policytext.search.query import translate_query
 from policytext.store import DocumentFilter
@@ -32,13 +32,19 @@ _DOC_COLUMNS = ("d.title AS title, d.date AS date, d.speaker AS doc_speaker, d.k
 
 def _query(store: Any, table: str, select: str, where: str, params: list[Any], *,
            about: str | None, order: str, limit: int | None) -> list[dict[str, Any]]:
-    """Run one listing query; with ``about`` only rows the index matches, best first."""
+    """Run one listing query; with ``about`` only rows the index matches, best first.
+
+    Best first by the relevance ``search --in quotes|claims`` ranks by (BM25 with the length prior,
+    :func:`~policytext.search.hits.relevance_sql`), so ``quotes --about trust`` lists the quotes in
+    the order ``search trust --in quotes`` does, with the same ``rank`` values.
+    """
     if about is not None:
         fts = f"{table}_fts"
-        sql = (f"SELECT {select}, {fts}.rank AS rank, highlight({fts}, 0, ?, ?) AS marked "
+        relevance = relevance_sql("t", f"{fts}.rank")
+        sql = (f"SELECT {select}, {relevance} AS rank, highlight({fts}, 0, ?, ?) AS marked "
                f"FROM {fts} JOIN {table} AS t ON t.id = {fts}.rowid "
                f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
-               f"ORDER BY {fts}.rank")
+               f"ORDER BY {relevance}, t.doc_id, t.start_char, t.id")
         params = [OPEN_MARK, CLOSE_MARK, translate_query(about), *params]
     else:
         sql = (f"SELECT {select} FROM {table} AS t JOIN documents AS d ON d.id = t.doc_id "
