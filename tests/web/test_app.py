@@ -670,3 +670,35 @@ def test_page_says_a_lower_case_or_is_a_word(base_url) -> None:
     html = fetch(f"{base_url}/?q={quote('moon or astronaut')}")[2]
     assert "Note: &#39;or&#39; is searched as a word (all the words must match): write OR" in html
     assert "searched as a word" not in fetch(f"{base_url}/?q={quote('moon OR astronaut')}")[2]
+
+
+def test_the_page_says_how_many_matches_a_date_filter_leaves_out_as_undated(tmp_path) -> None:
+    """A blog post whose page gave no date is outside every From/To: "No sentences match" must not be all it says."""
+    import threading
+
+    import policytext
+    from policytext.config import resolve_config
+    from policytext.evaluation.sentences import split_sentences
+    from policytext.records import Document
+    from policytext.web import make_search_server
+
+    folder = tmp_path / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.write([
+            Document(source="test", source_id="blog", title="A blog post", kind="blog", country="GB",
+                     text="Local leaders need the trust to try things out. Councils agree."),
+            Document(source="test", source_id="speech", title="A speech", date="2016-03-01", kind="speech",
+                     country="GB", text="We trust the people who run our schools.")], stage="test").ok
+        split_sentences(corpus)
+    server = make_search_server(resolve_config(folder), host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        notes = {query: re.findall(r'<p class="suggest query-note">Note: (.*?)</p>', fetch(f"{base}/?{query}")[2], re.S)
+                 for query in ("q=trust&since=2015", "q=trust", "q=trust&since=2015&kind=speech")}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert notes["q=trust&since=2015"] == ["1 sentence matches in undated documents, which the dates From and To "
+                                           "leave out (a date filter cannot place a document with no date)."]
+    assert notes["q=trust"] == [] and notes["q=trust&since=2015&kind=speech"] == []

@@ -42,7 +42,7 @@ from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_cor
 from policytext.search.citations import TEXT_STYLES
 from policytext.search.listing import not_annotated_condition
 from policytext.search.query import query_notes
-from policytext.search.counts import count_facets
+from policytext.search.counts import count_facets, undated_matches
 from policytext.records import ROLES, SIDES
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
 from policytext.search.wording import count_matching
@@ -640,6 +640,11 @@ class SearchApp:
                 result = self._run_search(request)
             if request.q and not request.meaning:
                 notes = query_notes(request.q)  # "taxes or spending": the word "or", not either word
+                # a date filter cannot place an undated document (a blog page that gave no date)
+                undated = undated_matches(self.store(), request.q, within=request.within, **request.match_options)
+                if undated:
+                    notes.append(f"{count_matching(undated, request.within)} in undated documents, which the "
+                                 "dates From and To leave out (a date filter cannot place a document with no date)")
         except BadQuery as err:
             error = str(err)
             # the filters found no such speaker and named the closest (UnknownValue): the page links them
