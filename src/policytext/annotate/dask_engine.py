@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from hashlib import sha256
@@ -97,6 +97,9 @@ LOCAL_ALLOWED_FAILURES = 1
 """Worker deaths a shard may cause on the local cluster before Dask gives it up (``KilledWorker``)
 and the coordinator splits it: one death may be bad luck (another process's memory), a second
 while running the same shard is the shard."""
+LOST_SHARD_RETRIES = 3
+"""Times a shard the scheduler lost is sent again while the client is still connected: cancelled,
+not failed, because a worker holding it (or its finished result) died for another shard's sake."""
 QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
@@ -437,6 +440,7 @@ class _Coordinator:
         remaining = [total]
         finished = distributed.as_completed()
         outstanding: dict[str, tuple[Any, int]] = {}
+        lost: Counter[int] = Counter()  # shards sent again after the cluster lost them
         ready: deque[int] = deque()  # written, not yet sent
         self.next_number = self._next_number()
 
@@ -476,11 +480,19 @@ class _Coordinator:
                 status = future.status
                 error = future.exception() if status == "error" else None
                 future.release()
-                if status == "finished":
+                if status == "finished" or status != "error" and is_done(shard_folder(self.workdir, number)):
+                    # A shard whose worker died after it finished can come back cancelled (the scheduler
+                    # lost the small result it held in memory), but its rows are on disk, complete.
                     send()
                     self.ingest(number)
                 elif status == "error" and not isinstance(error, (PolicytextError, ImportError)):
                     self._shard_failed(number, error)
+                    send()
+                elif status != "error" and client.status == "running" and lost[number] < LOST_SHARD_RETRIES:
+                    # cancelled before its rows were written while the cluster is still there (a worker
+                    # another shard killed was holding it): send it again rather than end the run
+                    lost[number] += 1
+                    self.resubmit.append(number)
                     send()
                 else:  # an error every shard would meet, or cancelled: the scheduler lost it
                     raise _explain_fatal(error, number)
