@@ -227,6 +227,19 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
+ANNOTATION_RULES = "2026-12-02"
+"""The version of the annotation rules: what ``annotate`` stores besides what the models give.
+
+Bump it (to the day's date) in any change to the quote finder (``annotate/quote_reports.py``,
+its lexicons, ``quote_filter.py`` or its model file), the speaker resolution (``speakers.py``,
+``speaker_mentions.py``), the claim scorer or the entities' post-processing that changes what
+``annotate`` stores. Each document records the version it was annotated under
+(``documents.annotated_rules``); the next ``annotate`` redoes every document of another (or no)
+version, as it does for another model or quote scheme, and ``search``, ``quotes``, ``claims`` and
+the web page say until then that those documents hold older rules' annotations. A change that
+stores exactly what was stored before needs no bump."""
+
+
 DEFAULT_CLAIM_MODEL = "text"
 """The claim scorer the ``claim_model`` setting names by default (see :mod:`policytext.annotate.claim_model`)."""
 

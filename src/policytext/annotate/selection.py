@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from policytext.annotate.quote_rows import DEFAULT_SCHEME
 from policytext.errors import ConfigError
-from policytext.records import DEFAULT_CLAIM_MODEL, annotation_model_key
+from policytext.records import ANNOTATION_RULES, DEFAULT_CLAIM_MODEL, annotation_model_key
 
 if TYPE_CHECKING:
     from policytext.corpus import Corpus
@@ -60,14 +60,20 @@ class AnnotateReport:
 
 def select_documents_to_annotate(corpus: "Corpus", *, model: str, force: bool = False,
                                  scheme: str = DEFAULT_SCHEME, claim_model: str = DEFAULT_CLAIM_MODEL) -> list[str]:
-    """Return the ids of the documents that need annotating with ``model``, quote ``scheme`` and ``claim_model``, oldest first."""
+    """Return the ids of the documents that need annotating with ``model``, quote ``scheme`` and ``claim_model``, oldest first.
+
+    Documents annotated under other annotation rules than this version's
+    (:data:`~policytext.records.ANNOTATION_RULES`), or under none recorded (annotated by a version
+    before the rules were recorded), need annotating too.
+    """
     sql = "SELECT id FROM documents"
     params: list[Any] = []
     if not force:
         sql += (" WHERE annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
                 " OR annotated_model IS NULL OR annotated_model != ?"
-                " OR annotated_quote_scheme IS NULL OR annotated_quote_scheme != ?")
-        params += [annotation_model_key(model, claim_model), scheme]
+                " OR annotated_quote_scheme IS NULL OR annotated_quote_scheme != ?"
+                " OR annotated_rules IS NULL OR annotated_rules != ?")
+        params += [annotation_model_key(model, claim_model), scheme, ANNOTATION_RULES]
     sql += " ORDER BY date, id"
     return [row[0] for row in corpus.store.conn.execute(sql, params)]
 

@@ -476,4 +476,17 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        16,
+        "documents and annotation shards: the version of the annotation rules they were annotated under",
+        # policytext.records.ANNOTATION_RULES: the quote finder, speaker resolution, claim scorer
+        # and entity rules change between versions while the model and scheme stay the same.
+        # Documents annotated before have none (NULL: older rules), so the next ``annotate`` redoes
+        # them and search, quotes and claims say so until then; a Dask shard of the ledger with
+        # none is abandoned when its run resumes, as a shard of another model is.
+        """
+        ALTER TABLE documents ADD COLUMN annotated_rules TEXT;
+        ALTER TABLE annotation_shards ADD COLUMN rules TEXT;
+        """,
+    ),
 ]
