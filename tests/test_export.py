@@ -161,6 +161,22 @@ def test_filters_select_documents_and_their_annotations_only(annotated_corpus, t
         assert 0 < count == pq.read_table(tmp_path / "out" / f"{name}.parquet").num_rows == manifest["tables"][name]["rows"]
 
 
+def test_documents_annotated_by_older_rules_are_not_counted_current(annotated_corpus, tmp_path) -> None:
+    # their quotes and speakers are an older policytext's: the manifest must not call them current
+    import shutil
+    import sqlite3
+
+    shutil.copytree(annotated_corpus, tmp_path / "corpus")
+    conn = sqlite3.connect(tmp_path / "corpus" / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_rules = NULL WHERE kind = 'manifesto'")
+    conn.close()
+    with policytext.open_corpus(tmp_path / "corpus") as corpus:
+        paths = corpus.export(tmp_path / "out", tables="quotes", format="jsonl")
+    manifest = json.loads(paths[-1].read_text(encoding="utf-8"))
+    assert manifest["documents_without_current_annotations"] == 2  # late-1 and the manifesto
+
+
 def test_a_document_never_annotated_names_no_model(annotated_corpus, tmp_path) -> None:
     with policytext.open_corpus(annotated_corpus) as corpus:
         paths = corpus.export(tmp_path / "out", tables="sentences,quotes", kind="blog", format="jsonl")

@@ -221,6 +221,30 @@ def test_search_quotes_and_claims_say_when_documents_are_not_annotated_yet(capsy
     assert code == 0 and "not annotated" not in err
 
 
+def test_search_quotes_and_claims_say_when_documents_were_annotated_by_older_rules(capsys, annotated_corpus,
+                                                                                 tmp_path) -> None:
+    # a store annotated by an older policytext (its documents record other annotation rules, or
+    # none): the quotes are the older finder's, so each command says so and how to redo them
+    import shutil
+    import sqlite3
+
+    shutil.copy(annotated_corpus / "policytext.db", tmp_path / "policytext.db")
+    conn = sqlite3.connect(tmp_path / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_rules = NULL WHERE kind = 'manifesto'")
+        conn.execute("UPDATE documents SET annotated_rules = '2000-01-01' WHERE kind = 'statement'")
+    conn.close()
+    older = re.compile(r"note: 2 of them were annotated by older rules \(not this version's annotation rules "
+                       r"[^)]+\): their quotes, speakers and claims are the older rules'; run `policytext annotate`")
+    for command in (("search", "deficit"), ("quotes",), ("claims",)):
+        code, _, err = run(capsys, "--corpus", str(tmp_path), *command)
+        assert code == 0, err
+        assert "note: 3 of 4 documents are not annotated yet: run `policytext annotate`" in err, command
+        assert older.search(err), (command, err)
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "quotes")
+    assert code == 0 and "older rules" not in err
+
+
 def test_search_count_by_says_it_counts_sentences_and_can_count_documents(capsys, corpus_path) -> None:
     """A count of hits read as documents overstates a speaker who says 'peace' often in one speech."""
     code, out, err = run(capsys, "--corpus", corpus_path, "search", "peace", "--count-by", "year")

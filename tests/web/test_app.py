@@ -620,15 +620,17 @@ def test_page_and_api_say_when_documents_are_not_annotated_yet(web_corpus, tmp_p
 
     from policytext.config import resolve_config
     from policytext.corpus import open_corpus
-    from policytext.records import Document, annotation_model_key
+    from policytext.records import ANNOTATION_RULES, Document, annotation_model_key
     from policytext.store.documents import upsert_document
 
     shutil.copy(web_corpus / "policytext.db", tmp_path / "policytext.db")
     config = resolve_config(tmp_path)
     conn = sqlite3.connect(tmp_path / "policytext.db")
-    with conn:  # the test corpus's sentences were written by plain SQL: mark it annotated with the settings' model
+    with conn:  # the test corpus's sentences were written by plain SQL: mark it annotated with the settings'
+        # model, under this version's annotation rules
         conn.execute("UPDATE documents SET annotated_sha256 = content_sha256, annotated_model = ?, "
-                     "annotated_quote_scheme = 'speech'", (annotation_model_key(config.model, config.claim_model),))
+                     "annotated_quote_scheme = 'speech', annotated_rules = ?",
+                     (annotation_model_key(config.model, config.claim_model), ANNOTATION_RULES))
     conn.close()
     server, url = _serve(tmp_path, threads=1)
     try:

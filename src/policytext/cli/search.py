@@ -186,13 +186,20 @@ def _note_query(st: Any, query: str | None) -> None:
 @strict_options
 def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> None:
     """Say on stderr when documents within the filters are not annotated yet (and that no match there is no real no)."""
+    from policytext.records import ANNOTATION_RULES
     from policytext.search import annotation_gap
+    from policytext.search.listing import older_rules_count
 
     missing, total = annotation_gap(corpus, **filters)
     if missing:
         found = (": finding nothing is not a real no" if empty else "")
         message(f"note: {missing:,} of {total:,} documents are not annotated yet: run `policytext annotate`{found}",
                 quiet=st.quiet)
+        older = older_rules_count(corpus, **filters)
+        if older:
+            message(f"note: {older:,} of them were annotated by older rules (not this version's annotation "
+                    f"rules {ANNOTATION_RULES}): their quotes, speakers and claims are the older rules'; "
+                    "run `policytext annotate`", quiet=st.quiet)
 
 
 def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, Any], limit: int | None,

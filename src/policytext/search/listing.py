@@ -8,7 +8,7 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.records import check_claim_types, check_quote_scheme, check_resolved_by
+from policytext.records import ANNOTATION_RULES, check_claim_types, check_quote_scheme, check_resolved_by
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, store_of, query_errors, record_filter, relevance_sql, speaker_tables
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
@@ -181,7 +181,8 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
 def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
     """Return how many documents within ``filters`` are not annotated yet, and how many there are.
 
-    A document counts as not annotated when it never was, its text changed since, or it was
+    A document counts as not annotated when it never was, its text changed since, it was
+    annotated under older annotation rules (:func:`older_rules_count`), or it was
     annotated with another model than the corpus's ``model`` and ``claim_model`` settings: its
     sentences, quotes and claims are missing or stale, so finding none there is not a real "no".
     One query over the documents table.
@@ -206,11 +207,37 @@ def not_annotated_condition(annotation_key: str | None) -> tuple[str, list[str]]
 
     Never annotated, its text changed since, annotated before quote schemes were recorded (a
     store from an older version: ``annotate`` redoes those, and their quotes are the old finder's),
-    or (given ``annotation_key``, see :func:`~policytext.records.annotation_model_key`) annotated
-    with another model. The CLI's :func:`annotation_gap` and the page's coverage count with it.
+    annotated under other annotation rules than this version's
+    (:data:`~policytext.records.ANNOTATION_RULES`, NULL in a store from before they were
+    recorded), or (given ``annotation_key``, see :func:`~policytext.records.annotation_model_key`)
+    annotated with another model. The CLI's :func:`annotation_gap` and the page's coverage count
+    with it.
     """
     condition = ("annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
-                 " OR annotated_quote_scheme IS NULL")
+                 " OR annotated_quote_scheme IS NULL OR annotated_rules IS NULL OR annotated_rules != ?")
     if annotation_key is None:
-        return f"({condition})", []
-    return f"({condition} OR annotated_model IS NULL OR annotated_model != ?)", [annotation_key]
+        return f"({condition})", [ANNOTATION_RULES]
+    return (f"({condition} OR annotated_model IS NULL OR annotated_model != ?)",
+            [ANNOTATION_RULES, annotation_key])
+
+
+@strict_options
+def older_rules_count(corpus: Any, **filters: Any) -> int:
+    """Return how many documents within ``filters`` were annotated, on their current text, under
+    older annotation rules than this version's (:data:`~policytext.records.ANNOTATION_RULES`).
+
+    Their quotes, speakers and claims are what an older policytext found; :func:`annotation_gap`
+    counts them among the documents not annotated, and the next ``annotate`` redoes them. This
+    count lets a note name that cause.
+
+    Example:
+        >>> older_rules_count(corpus, kind="speech")  # doctest: +SKIP
+        3
+    """
+    filter_ = DocumentFilter.from_options(**filters)
+    where, params = filter_.where("documents")
+    row = store_of(corpus).conn.execute(
+        "SELECT COUNT(*) FROM documents WHERE annotated_sha256 = content_sha256 "
+        f"AND (annotated_rules IS NULL OR annotated_rules != ?) AND {where}",
+        [ANNOTATION_RULES, *params]).fetchone()
+    return int(row[0])
