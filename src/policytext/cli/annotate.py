@@ -77,7 +77,8 @@ def annotate(
     """Find sentences, entities, quotes and claims in every document not yet annotated (or changed).
 
     Committed in batches: an interrupted run is finished by running the command again. Documents
-    annotated with another quote scheme are annotated again, as with another model. With
+    annotated with another quote scheme, or under an older version's annotation rules (the quote
+    finder, speakers, claims), are annotated again, as with another model. With
     --engine dask the work goes in shards to a Dask cluster and this process alone writes the
     store, a shard at a time; a stopped run resumes from the finished shards.
 
