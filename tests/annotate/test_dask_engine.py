@@ -490,3 +490,20 @@ def test_ctrl_c_while_the_local_cluster_starts_says_one_line(template, tmp_path)
     errors = process.stderr.read().decode()
     assert code == 130, (code, errors[-3000:])
     assert "Traceback" not in errors and "run the same command again" in errors, errors[-3000:]
+
+
+def test_a_second_ctrl_c_while_the_local_cluster_starts_is_not_held():
+    """The first Ctrl-C during the cluster's start waits for it to be closable; a second one (a
+    start that hangs: workers that cannot start) must interrupt at once, not be swallowed."""
+    from policytext.annotate.dask_engine import _HeldInterrupt
+
+    with _HeldInterrupt() as held:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        assert held.interrupted  # the first is held
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt):
+        held.raise_if_interrupted()

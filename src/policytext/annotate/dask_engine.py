@@ -840,8 +840,10 @@ class _HeldInterrupt:
     Interrupted inside ``LocalCluster(...)``, Dask is left with workers half started: its exit
     hook failed on them with a traceback (``AssertionError: Status.init``) and workers being
     forked printed theirs. Held, the interrupt is raised a few seconds later, inside ``with
-    cluster``, which closes it as any other interrupted run does (one line, exit 130). Only in the
-    main thread and where Ctrl-C raises ``KeyboardInterrupt`` as usual; elsewhere it changes nothing.
+    cluster``, which closes it as any other interrupted run does (one line, exit 130). A second
+    Ctrl-C is not held, so a start that hangs (workers that cannot start) can always be left. Only
+    in the main thread and where Ctrl-C raises ``KeyboardInterrupt`` as usual; elsewhere it changes
+    nothing.
     """
 
     def __init__(self) -> None:
@@ -855,6 +857,9 @@ class _HeldInterrupt:
         return self
 
     def _hold(self, signum: int, frame: Any) -> None:
+        if self.interrupted:  # pressed again: the user will not wait for the cluster
+            self.__exit__()
+            raise KeyboardInterrupt
         self.interrupted = True
 
     def __exit__(self, *exc: object) -> None:
