@@ -161,11 +161,16 @@ def entities(
     Example: policytext entities --label PERSON --top 10 --by government
     """
     from policytext.annotate.summaries import count_entities
+    from policytext.cli.search import _note_unannotated
 
     st = state(ctx)
+    filters = filter_options(ctx)
     with open_corpus(config=st.config(), readonly=True) as corpus:
         frame = count_entities(corpus, label=label, top=top, by=by.value if by else None, all_names=all_names,
-                               **filter_options(ctx))
+                               **filters)
+        # the counts are of the annotated documents only: say when some within the filters are not
+        _note_unannotated(st, corpus, empty=frame.empty,
+                          **{name: value for name, value in filters.items() if name != "limit"})
     render(frame, format, title="Entities")
     left = frame.attrs.get("not_people") or []
     if left:
@@ -208,6 +213,7 @@ def quoted(
     Example: policytext quoted --document-speaker Kennedy
     """
     from policytext.annotate.summaries import count_quoted_speakers
+    from policytext.cli.search import _note_unannotated
     from policytext.errors import BadQuery
 
     st = state(ctx)
@@ -224,6 +230,8 @@ def quoted(
         frame = count_quoted_speakers(corpus, top=QUOTED_LIMIT if limit is None else limit, quoted=quoted_person,
                                       min_confidence=min_confidence, resolved_by=resolved_by, scheme=scheme,
                                       **filters)
+        # the counts are of the annotated documents only (filters here choose documents, --quoted does not)
+        _note_unannotated(st, corpus, empty=frame.empty, **filters)
     render(frame, format, title="Most quoted speakers")
 
 
