@@ -276,3 +276,45 @@ def test_an_interrupted_export_can_be_run_again_into_its_folder(annotated_corpus
         corpus.export(out, format="csv", tables="documents,quotes")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "unfinished" not in manifest and manifest["tables"]["documents"]["rows"] == 4
+
+
+def test_the_dataset_says_which_annotation_rules_and_quote_scheme_made_its_quotes(annotated_corpus, tmp_path) -> None:
+    # a dataset exported from a store partly annotated by an older policytext must say whose quotes
+    # each document holds: per document in the documents table, and in sum in the manifest
+    import shutil
+    import sqlite3
+
+    from policytext.records import ANNOTATION_RULES
+
+    shutil.copytree(annotated_corpus, tmp_path / "corpus")
+    conn = sqlite3.connect(tmp_path / "corpus" / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_rules = '2000-01-01' WHERE kind = 'manifesto'")
+        stored = [row[1] for row in conn.execute("PRAGMA table_info(documents)")]
+        scheme = conn.execute("SELECT annotated_quote_scheme FROM documents WHERE kind = 'statement'").fetchone()[0]
+    conn.close()
+    assert scheme, "the fixture's annotated documents record no quote scheme; the test proves nothing"
+    for fmt in ("jsonl", "csv"):
+        with policytext.open_corpus(tmp_path / "corpus") as corpus:
+            paths = corpus.export(tmp_path / fmt, tables="documents,quotes", format=fmt)
+        manifest = json.loads(paths[-1].read_text(encoding="utf-8"))
+        columns = manifest["tables"]["documents"]["columns"]
+        # the store's columns in the store's order (date_text after date): annotated_* appended, none moved
+        assert [c for c in columns if c != "date_text"] == stored
+        assert {"annotated_model", "annotated_quote_scheme", "annotated_rules"} <= set(columns)
+        if fmt == "jsonl":
+            rows = {row["source_id"]: row for row in map(json.loads, paths[0].read_text(encoding="utf-8").splitlines())}
+        else:
+            with paths[0].open(encoding="utf-8", newline="") as handle:
+                rows = {row["source_id"]: row for row in csv.DictReader(handle)}
+        assert rows["statement-1"]["annotated_rules"] == ANNOTATION_RULES
+        assert rows["statement-1"]["annotated_quote_scheme"] == scheme
+        assert rows["manifesto-2010"]["annotated_rules"] == "2000-01-01"
+        assert rows["late-1"]["annotated_rules"] in (None, "")  # never annotated
+        assert manifest["annotation_rules"] == {
+            "current": ANNOTATION_RULES,
+            "documents": [{"rules": "2000-01-01", "quote_scheme": scheme, "count": 1},
+                          {"rules": ANNOTATION_RULES, "quote_scheme": scheme, "count": 2}]}
+    with policytext.open_corpus(tmp_path / "corpus") as corpus:
+        paths = corpus.export(tmp_path / "bare", tables="documents", format="jsonl")
+    assert json.loads(paths[-1].read_text(encoding="utf-8"))["annotation_rules"] is None  # no annotations exported

@@ -24,8 +24,11 @@ Types are the same in every format; how each format spells them:
 
 ``manifest.json`` is written last beside the tables: the provenance of
 :mod:`policytext.provenance` plus, per table, its file, row count, columns and SHA-256, and how
-many selected documents have no current annotations. While the tables are written it is a manifest
-marked ``"unfinished": true`` that only names them (so an interrupted export can be run again).
+many selected documents have no current annotations, and (``annotation_rules``) which annotation
+rules and quote schemes made the annotations exported; the ``documents`` table says the same per
+document (``annotated_model``, ``annotated_quote_scheme``, ``annotated_rules``). While the tables
+are written it is a manifest marked ``"unfinished": true`` that only names them (so an interrupted
+export can be run again).
 Exporting into the folder of an earlier export removes the files that the earlier manifest listed
 and this export does not write (an old ``sentences.csv`` beside a new manifest would look current);
 no other file of the folder is touched, and a file of a table's name that no manifest lists (the
@@ -154,7 +157,8 @@ def export_tables(store: Any, to: str | Path, *, format: str = "parquet", tables
     manifest = dict(provenance or {})
     manifest.update(format=format, tables={t.name: t.to_dict() for t in written},
                     documents_without_current_annotations=_stale_count(store, filter_, names),
-                    documents_of_unknown_date_precision=_unknown_precision_count(store, filter_, names))
+                    documents_of_unknown_date_precision=_unknown_precision_count(store, filter_, names),
+                    annotation_rules=_annotation_rules(store, filter_, names))
     target = folder / MANIFEST
     _replace(target, lambda handle: handle.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
     return [t.path for t in written] + [target]
@@ -182,6 +186,26 @@ def _stale_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> i
            "AND (annotated_sha256 IS NULL OR annotated_sha256 != content_sha256 "
            "OR annotated_rules IS NULL OR annotated_rules != ?)")
     return int(store.conn.execute(sql, [*params, ANNOTATION_RULES]).fetchone()[0])
+
+
+def _annotation_rules(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> dict[str, Any] | None:
+    """Return which annotation rules and quote schemes made the selected documents' annotations
+    (``None``: no annotation table exported).
+
+    ``current`` is this version's :data:`~policytext.records.ANNOTATION_RULES`; ``documents``
+    counts the selected documents annotated on their current text by each pair of rules and quote
+    scheme (``"rules"`` / ``"quote_scheme"``, ``None`` when the store recorded none), so a dataset
+    whose quotes come from older rules says so beside its tables.
+    """
+    if not set(names) & {"sentences", "quotes", "claims", "entities"}:
+        return None
+    ids, params = selected_ids(filter_)
+    rows = store.conn.execute(
+        f"SELECT annotated_rules, annotated_quote_scheme, COUNT(*) FROM documents WHERE id IN ({ids}) "
+        "AND annotated_sha256 = content_sha256 GROUP BY 1, 2 ORDER BY 1, 2", params).fetchall()
+    return {"current": ANNOTATION_RULES,
+            "documents": [{"rules": rules, "quote_scheme": scheme, "count": int(count)}
+                          for rules, scheme, count in rows]}
 
 
 def _unknown_precision_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> int | None:
