@@ -227,13 +227,14 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
-ANNOTATION_RULES = "2026-12-02"
+ANNOTATION_RULES = "2026-12-02.2"
 """The version of the annotation rules: what ``annotate`` stores besides what the models give.
 
-Bump it (to the day's date) in any change to the quote finder (``annotate/quote_reports.py``,
-its lexicons, ``quote_filter.py`` or its model file), the speaker resolution (``speakers.py``,
-``speaker_mentions.py``), the claim scorer or the entities' post-processing that changes what
-``annotate`` stores. Each document records the version it was annotated under
+Bump it (to the day's date; a second bump on the same day appends ``.2``, ``.3``…) in any change
+to the quote finder (``annotate/quote_reports.py``, its lexicons, ``quote_filter.py`` or its model
+file), the speaker resolution (``speakers.py``, ``speaker_mentions.py``), the claim scorer, the
+entities' post-processing or what a document in another language than the pipeline's keeps, that
+changes what ``annotate`` stores. Each document records the version it was annotated under
 (``documents.annotated_rules``); the next ``annotate`` redoes every document of another (or no)
 version, as it does for another model or quote scheme, and ``search``, ``quotes``, ``claims`` and
 the web page say until then that those documents hold older rules' annotations. A change that

@@ -69,6 +69,28 @@ def model_language(name: str) -> str | None:
     return lang if lang and lang != "xx" else None
 
 
+def other_language(stored: str | None, pipeline: str | None) -> str | None:
+    """Return a document's stored language when it is not the pipeline's language, else None.
+
+    The rule of the analyses that leave such documents out: no language recorded (None or ``""``),
+    the same code, or a regional form of it (``en-GB`` for ``en``) counts as the pipeline's; so does
+    any language when the pipeline's is unknown or multi-language (``pipeline`` None or ``xx``).
+
+    Example:
+        >>> other_language("ar", "en"), other_language("en-GB", "en"), other_language("", "en")
+        ('ar', None, None)
+        >>> other_language("ar", None) is None
+        True
+    """
+    pipeline = str(pipeline or "").casefold()
+    if not stored or not pipeline or pipeline == "xx":
+        return None
+    code = stored.casefold()
+    if code == pipeline or code.startswith(f"{pipeline}-"):
+        return None
+    return stored
+
+
 def model_not_installed(name: str, err: Exception | None = None) -> ModelNotInstalled:
     """Return the one error for a spaCy pipeline that is not installed, saying how to install one.
 

@@ -507,3 +507,32 @@ def test_a_second_ctrl_c_while_the_local_cluster_starts_is_not_held():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     with pytest.raises(KeyboardInterrupt):
         held.raise_if_interrupted()
+
+
+def test_a_document_in_another_language_gets_the_serial_runs_sentences_only(cluster, tmp_path):
+    # GOV.UK's Arabic translation: its shard's worker must keep its sentences alone, as annotate does,
+    # and the coordinator's report counts it
+    from policytext.collect.govuk import parse_content_item
+
+    local, _ = cluster
+    arabic = parse_content_item(json.loads(
+        shared_data("govuk", "speech", "speech-translated.json").read_text(encoding="utf-8")))
+    documents = [arabic, *_speeches()[:2]]
+    snapshots = []
+    for engine in ("serial", "dask"):
+        folder = tmp_path / engine
+        with open_corpus(folder, create=True) as corpus:
+            assert corpus.write(documents, stage="test").ok
+            if engine == "serial":
+                report = annotate_corpus(corpus)
+            else:
+                report = annotate_with_dask(corpus, workdir=tmp_path / "work", scheduler=local.scheduler_address,
+                                            shard_words=300)
+        assert (report.annotated, report.failed, report.other_languages) == (3, 0, {"ar": 1}), engine
+        assert "1 document in another language (ar): sentences only" in report.summary()
+        snapshots.append(_snapshot(folder))
+    serial, dask = snapshots
+    assert dask == serial
+    assert arabic.id in {row[0] for row in serial["sentences"]}
+    for table in ("entities", "quotes", "claims"):
+        assert arabic.id not in {row[0] for row in serial[table]}, table

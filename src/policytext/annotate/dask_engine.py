@@ -548,7 +548,7 @@ class _Coordinator:
         words = 0
         while queue and (not documents or words < target):
             row = self.store.conn.execute(
-                "SELECT id, content_sha256, text, speaker, kind, words FROM documents WHERE id = ?",
+                "SELECT id, content_sha256, text, speaker, kind, words, language FROM documents WHERE id = ?",
                 (queue.popleft(),)).fetchone()
             if row is None:
                 continue  # deleted since the run began
@@ -684,6 +684,9 @@ class _Coordinator:
         report.entities += counts["entities"]
         report.quotes += counts["quotes"]
         report.claims += counts["claims"]
+        for doc_id, language in result.other_languages:
+            if doc_id in keep_ids:
+                report.count_other_language(language)
         report.failed += len(failed)
         report.failures.extend({"item": doc_id, "reason": reason} for doc_id, reason in failed.items())
         report.changed_meanwhile += changed

@@ -141,6 +141,11 @@ class DocumentChunks:
     Lines file, written and read only by this process, for a long one. :meth:`records` then yields
     each chunk's records in order. Use as a context manager, or call :meth:`close`.
 
+    ``other_language`` is the document's stored language when it is not the pipeline's (see
+    :func:`policytext.spacy_model.other_language`): an English parse of Arabic finds an "ORG" in
+    each Arabic comma and quotes in nothing, so such a document keeps its sentences (and lemmas),
+    which search needs, and no entities, quotes or claims.
+
     Example:
         >>> with DocumentChunks("d", "Hi.") as parts:
         ...     parts.add(ChunkResult([(0, 3)], [], [], [], ["hi"]))
@@ -149,8 +154,9 @@ class DocumentChunks:
     """
 
     def __init__(self, doc_id: str, text: str, *, speaker: str | None = None, kind: str | None = None,
-                 keep_in_memory: int | None = None):
+                 keep_in_memory: int | None = None, other_language: str | None = None):
         self.doc_id = doc_id
+        self.other_language = other_language
         self.text = text
         self.speaker = speaker
         self.kind = kind
@@ -179,6 +185,8 @@ class DocumentChunks:
 
     def add(self, chunk: ChunkResult) -> None:
         """Take the next chunk's results (chunks arrive in document order)."""
+        if self.other_language:
+            chunk = replace(chunk, entities=[], quotes=[], claims=[], mentions=None)
         for start, _, label, surface, name in chunk.entities:
             if label == "PERSON":
                 self._people[strip_person_name(name)] += 1
@@ -250,14 +258,15 @@ class DocumentChunks:
 
 
 def assemble_annotation(doc_id: str, text: str, chunks: list[ChunkResult], *, speaker: str | None = None,
-                        kind: str | None = None) -> DocumentAnnotation:
+                        kind: str | None = None, other_language: str | None = None) -> DocumentAnnotation:
     """Join chunk results into one document's records, resolving names across the document.
 
     The whole document's records in one object: fine for texts held in memory (``extract``);
     annotating a corpus writes :meth:`DocumentChunks.records` chunk by chunk instead.
     """
     result = DocumentAnnotation(doc_id)
-    with DocumentChunks(doc_id, text, speaker=speaker, kind=kind, keep_in_memory=len(chunks)) as parts:
+    with DocumentChunks(doc_id, text, speaker=speaker, kind=kind, keep_in_memory=len(chunks),
+                        other_language=other_language) as parts:
         for chunk in chunks:
             parts.add(chunk)
         for part in parts.records():

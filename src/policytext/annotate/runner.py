@@ -34,6 +34,7 @@ from policytext.annotate.selection import (  # noqa: F401  (kept importable here
 from policytext.headings import is_heading, stands_alone
 from policytext.lemma_stream import store_lemma_text
 from policytext.records import ANNOTATION_RULES, ProgressHook
+from policytext.spacy_model import other_language
 from policytext.store.db import utc_now
 from policytext.store.documents import clear_failures, record_failure
 
@@ -120,7 +121,7 @@ def _annotate_stream(corpus: "Corpus", nlp: Any, ids: list[str], *, batch_size: 
     def stored_rows() -> Iterator[dict[str, Any]]:
         for doc_id in ids:
             row = corpus.store.conn.execute(
-                "SELECT id, text, speaker, kind, content_sha256, words FROM documents WHERE id = ?", (doc_id,)
+                "SELECT id, text, speaker, kind, language, content_sha256, words FROM documents WHERE id = ?", (doc_id,)
             ).fetchone()
             if row is not None:  # else deleted since the run began
                 yield dict(row)
@@ -132,8 +133,9 @@ def annotate_rows(nlp: Any, documents: Iterable[dict[str, Any]], *, batch_size: 
                   workers: int = 1) -> Iterator[tuple[dict[str, Any], DocumentChunks | None, str | None]]:
     """Yield ``(row, chunks, error)`` per document row, in order, piping paragraph chunks through ``nlp``.
 
-    A row holds at least ``id``, ``text``, ``speaker`` and ``kind``; it is read only as its chunks
-    are needed. Each document's chunk results go into its :class:`DocumentChunks` as they arrive
+    A row holds at least ``id``, ``text``, ``speaker`` and ``kind``, and may hold ``language``: a
+    document in another language than ``nlp``'s keeps only its sentences and lemmas
+    (:class:`DocumentChunks` ``other_language``). It is read only as its chunks are needed. Each document's chunk results go into its :class:`DocumentChunks` as they arrive
     (spilled to disk past a limit), so a long document is never held whole as Python objects. The
     one annotation loop of both engines: ``annotate`` in this process and each shard of the Dask
     engine (:mod:`policytext.annotate.shards`).
@@ -141,11 +143,13 @@ def annotate_rows(nlp: Any, documents: Iterable[dict[str, Any]], *, batch_size: 
     rows: dict[int, dict[str, Any]] = {}
     parts: dict[int, DocumentChunks] = {}
     errors: dict[int, str] = {}
+    pipeline_language = getattr(nlp, "lang", None)
 
     def chunks() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
         for number, row in enumerate(documents):
             rows[number] = row
-            parts[number] = DocumentChunks(row["id"], row["text"] or "", speaker=row["speaker"], kind=row["kind"])
+            parts[number] = DocumentChunks(row["id"], row["text"] or "", speaker=row["speaker"], kind=row["kind"],
+                                           other_language=other_language(row.get("language"), pipeline_language))
             spans = split_chunks(row["text"] or "", max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)]
             for index, (start, end) in enumerate(spans):
                 yield row["text"][start:end], (number, index, len(spans), start)
@@ -258,6 +262,8 @@ def _write_batch(corpus: "Corpus", batch: list[tuple[dict[str, Any], DocumentChu
         report.entities += entities
         report.quotes += quotes
         report.claims += claims
+        if parts.other_language:
+            report.count_other_language(parts.other_language)
 
 
 def write_document_records(conn: Any, doc_id: str, parts: Iterable[DocumentAnnotation], *,

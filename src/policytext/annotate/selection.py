@@ -38,6 +38,12 @@ class AnnotateReport:
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
     changed: int = 0  # documents changed or deleted while they were being annotated: not written
+    other_languages: dict[str, int] = field(default_factory=dict)
+    """Documents annotated whose stored language is not the pipeline's, by language: they got
+    sentences (and lemmas) only, no entities, quotes or claims."""
+
+    def count_other_language(self, language: str, count: int = 1) -> None:
+        self.other_languages[language] = self.other_languages.get(language, 0) + count
 
     @property
     def ok(self) -> bool:
@@ -52,7 +58,18 @@ class AnnotateReport:
                 f"({self.sentences:,} sentences, {self.entities:,} entities, {self.quotes:,} quotes, "
                 f"{self.claims:,} claims; {self.words:,} words in {self.seconds:.1f} s with {self.model})"
                 + (f"; {self.changed} changed or deleted while being annotated, so not written: "
-                   "run annotate again" if self.changed else ""))
+                   "run annotate again" if self.changed else "")
+                + self._other_languages_note())
+
+    def _other_languages_note(self) -> str:
+        count = sum(self.other_languages.values())
+        if not count:
+            return ""
+        ordered = sorted(self.other_languages.items(), key=lambda item: (-item[1], item[0]))
+        languages = (ordered[0][0] if len(ordered) == 1
+                     else ", ".join(f"{language}: {n}" for language, n in ordered))
+        return (f"; {count} document{'s' if count != 1 else ''} in another language ({languages}): "
+                "sentences only, no entities, quotes or claims")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -53,7 +53,7 @@ ROWS_PER_GROUP = 20_000
 
 INPUT_SCHEMA = pa.schema([
     ("id", pa.string()), ("content_sha256", pa.string()), ("text", pa.string()),
-    ("speaker", pa.string()), ("kind", pa.string()), ("words", pa.int64()),
+    ("speaker", pa.string()), ("kind", pa.string()), ("words", pa.int64()), ("language", pa.string()),
 ])
 """``documents.parquet``: what a worker needs of each document (the columns of ``documents``)."""
 
@@ -102,6 +102,9 @@ class ShardResult:
     (from an earlier shard), ``forked`` (loaded by the fork server the worker came from)."""
     pipeline_seconds: float = 0.0
     """Seconds this task spent getting its pipeline, before annotating (its load, for ``loaded``)."""
+    other_languages: tuple[tuple[str, str], ...] = ()
+    """``(doc_id, language)`` of each document annotated whose stored language is not the
+    pipeline's: it got sentences and lemmas only."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -110,6 +113,8 @@ class ShardResult:
     def from_json(cls, text: str) -> "ShardResult":
         data = json.loads(text)
         data["failures"] = tuple((str(doc_id), str(reason)) for doc_id, reason in data.get("failures", ()))
+        data["other_languages"] = tuple((str(doc_id), str(language))
+                                        for doc_id, language in data.get("other_languages", ()))
         known = {field.name for field in fields(cls)}  # a marker of a later version may say more
         return cls(**{key: value for key, value in data.items() if key in known})
 
@@ -242,6 +247,7 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
     temporary = folder / f"{TEMPORARY_PREFIX}{_worker_name().replace(':', '-')}-{uuid.uuid4().hex[:8]}"
     temporary.mkdir()
     failures: list[tuple[str, str]] = []
+    others: list[tuple[str, str]] = []
     annotated = words = 0
     annotated_rows = (_annotate_naming_each(nlp, documents, batch_size=batch_size, folder=temporary) if careful
                       else annotate_rows(nlp, documents, batch_size=batch_size, workers=1))
@@ -253,6 +259,8 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
                     continue
                 with parts:
                     output.add_document(row, parts.records(), model=model)
+                if parts.other_language:
+                    others.append((row["id"], parts.other_language))
                 annotated += 1
                 words += int(row["words"] or 0)
         for name in OUTPUT_SCHEMAS:
@@ -260,7 +268,7 @@ def annotate_shard(folder: str | Path, nlp: Any, *, model: str, batch_size: int 
         result = ShardResult(documents=len(documents), annotated=annotated, words=words, rows=dict(output.rows),
                              failures=tuple(failures), seconds=round(time.perf_counter() - started, 3),
                              worker=_worker_name(), model=model, peak_rss_mb=_peak_rss_mb(), pipeline=pipeline,
-                             pipeline_seconds=round(pipeline_seconds, 3))
+                             pipeline_seconds=round(pipeline_seconds, 3), other_languages=tuple(others))
         marker = temporary / DONE_FILE
         marker.write_text(result.to_json(), encoding="utf-8")
         _sync(marker)
