@@ -1,7 +1,7 @@
 import pytest
 
 from policytext.errors import ModelNotInstalled
-from policytext.spacy_model import load_spacy_model, model_language
+from policytext.spacy_model import load_spacy_model, model_language, other_language
 
 
 def test_a_pipeline_loads_without_the_excluded_components():
@@ -55,3 +55,12 @@ def test_the_language_of_a_pipeline_folder_is_read_from_its_meta(tmp_path):
     assert model_language("de_core_news_sm") == "de"  # not installed: spaCy's package naming
     assert model_language(str(tmp_path / "missing_model")) is None
     assert model_language("xx_ent_wiki_sm") is None
+
+
+@pytest.mark.parametrize(("stored", "other"), [("ar", "ar"), ("AR", "AR"), ("ar-EG", "ar-EG"), ("cy", "cy"),
+                                               ("en", None), ("en-GB", None), ("en_gb", None), ("EN", None),
+                                               ("English", None), ("eng", None), ("", None), (None, None)])
+def test_only_a_two_letter_language_code_other_than_the_pipelines_is_another_language(stored, other):
+    """Annotate keeps only the sentences of a document in another language, and the analyses leave
+    it out: a stored "English" or "eng" is no code to compare, so it must not count as another."""
+    assert other_language(stored, "en") == other

@@ -7,6 +7,7 @@ below ``annotate`` and ``analyse`` and imports nothing of theirs.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -69,24 +70,33 @@ def model_language(name: str) -> str | None:
     return lang if lang and lang != "xx" else None
 
 
+_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{1,8})*")
+
+
 def other_language(stored: str | None, pipeline: str | None) -> str | None:
     """Return a document's stored language when it is not the pipeline's language, else None.
 
-    The rule of the analyses that leave such documents out: no language recorded (None or ``""``),
-    the same code, or a regional form of it (``en-GB`` for ``en``) counts as the pipeline's; so does
-    any language when the pipeline's is unknown or multi-language (``pipeline`` None or ``xx``).
+    The one rule of annotate (which keeps only the sentences of such a document) and of the
+    analyses (which leave it out). A stored language is read only when it is a two-letter code,
+    alone or with a region (``ar``, ``en-GB``, ``en_gb``), as GOV.UK, HTML ``lang`` and spaCy write
+    them: a regional form of the pipeline's code is the pipeline's language. Anything else — no
+    language, a name ("English"), a three-letter code ("eng") — cannot be told apart from the
+    pipeline's, so it counts as the pipeline's, as does every language when the pipeline's own is
+    unknown or multi-language (``pipeline`` None or ``xx``): a document is never stripped on a guess.
 
     Example:
         >>> other_language("ar", "en"), other_language("en-GB", "en"), other_language("", "en")
         ('ar', None, None)
+        >>> other_language("English", "en") is None and other_language("eng", "en") is None
+        True
         >>> other_language("ar", None) is None
         True
     """
     pipeline = str(pipeline or "").casefold()
     if not stored or not pipeline or pipeline == "xx":
         return None
-    code = stored.casefold()
-    if code == pipeline or code.startswith(f"{pipeline}-"):
+    tag = _LANGUAGE_TAG.fullmatch(str(stored).strip().casefold())
+    if tag is None or tag.group(1) == pipeline:
         return None
     return stored
 

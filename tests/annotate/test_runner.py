@@ -370,3 +370,16 @@ def test_a_document_in_another_language_keeps_its_sentences_and_gets_no_entities
         if table in ("sentences", "doc_lemmas"):
             assert [tuple(r) for r in rows if r[0] == arabic.id] == \
                 [tuple(r) for r in read_as_english[table] if r[0] == arabic.id], table
+
+
+@pytest.mark.parametrize("written", ["English", "eng", "en_GB", "EN-us"])
+def test_a_language_written_otherwise_than_a_two_letter_code_is_not_taken_for_another_language(corpus, written):
+    # A CSV's language column may say "English": read as "not en", every document would have been
+    # stripped to its sentences (no entities, quotes or claims); a value that is not a two-letter
+    # code cannot be told apart from the pipeline's language, so the document is annotated in full.
+    with corpus.store.transaction() as conn:
+        conn.execute("UPDATE documents SET language = ?", (written,))
+    report = annotate_corpus(corpus, force=True)
+    assert report.other_languages == {} and report.failed == 0
+    ids = [row[0] for row in corpus.store.conn.execute("SELECT id FROM documents")]
+    assert ids and all(_count(corpus, "entities", doc_id) > 0 for doc_id in ids)

@@ -302,23 +302,25 @@ def _leave_out_other_languages(corpus, where: str, params: list[Any]) -> tuple[s
     :class:`~policytext.analyse.groups.OtherLanguages` notice says how many were left out, by language.
     """
     from policytext.analyse.groups import OtherLanguages, _outside_policytext
-    from policytext.spacy_model import model_language
+    from policytext.spacy_model import model_language, other_language
 
     language = model_language(corpus.config.model)
     if language is None:
         return where, params  # a multi-language pipeline, or one whose language is unknown: keep all
-    same = "(d.language IS NULL OR d.language = '' OR lower(d.language) = ? OR lower(d.language) LIKE ?)"
-    same_params = [language, f"{language}-%"]
-    others = corpus.store.conn.execute(
-        f"SELECT d.language, COUNT(*) FROM documents d WHERE {where} AND NOT {same} GROUP BY d.language "
-        "ORDER BY COUNT(*) DESC, d.language", [*params, *same_params]).fetchall()
-    if others:
-        count = sum(int(row[1]) for row in others)
-        by_language = ", ".join(f"{row[0]}: {row[1]}" for row in others)
-        warnings.warn(f"{count} selected document(s) are not in the pipeline's language ({language}) and are "
-                      f"left out ({by_language}): no theme's words can match them, and their tokens would only "
-                      "lower their group's rates",
-                      OtherLanguages, stacklevel=_outside_policytext())
+    counts = corpus.store.conn.execute(
+        f"SELECT d.language, COUNT(*) FROM documents d WHERE {where} AND d.language IS NOT NULL "
+        "GROUP BY d.language ORDER BY COUNT(*) DESC, d.language", params).fetchall()
+    others = [(stored, count) for stored, count in counts if other_language(stored, language) is not None]
+    if not others:
+        return where, params
+    count = sum(int(row[1]) for row in others)
+    by_language = ", ".join(f"{row[0]}: {row[1]}" for row in others)
+    warnings.warn(f"{count} selected document(s) are not in the pipeline's language ({language}) and are "
+                  f"left out ({by_language}): no theme's words can match them, and their tokens would only "
+                  "lower their group's rates",
+                  OtherLanguages, stacklevel=_outside_policytext())
+    same = f"(d.language IS NULL OR d.language NOT IN ({', '.join('?' * len(others))}))"
+    same_params = [row[0] for row in others]
     return f"{where} AND {same}", [*params, *same_params]
 
 
