@@ -13,6 +13,9 @@ def search(page, query: str) -> None:
     page.fill("#q", query)
     page.press("#q", "Enter")
     page.wait_for_selector("#summary")
+    # #summary is in the DOM while the page is still parsing, before app.js (deferred) has set its
+    # listeners: a list changed then searched nothing (a 30 s navigation timeout in a fresh-clone CI)
+    page.wait_for_load_state("load")
 
 
 def _wait_until(page, expression: str, seconds: float = 10.0) -> None:
