@@ -816,3 +816,25 @@ def test_a_rows_unknown_country_skips_that_row_with_the_reason(tmp_path) -> None
     assert sorted(documents["country"]) == ["GB", "US"] and documents["government"].notna().all()
     (skipped,) = report.skips
     assert skipped.line == 3 and skipped.reason.startswith("unknown country 'XX': known codes are GB, US")
+
+
+def test_a_language_column_is_the_documents_language_and_r_missing_leaves_the_default(tmp_path) -> None:
+    """A CSV's language column was kept only in meta, and every document stored as 'en', so a translated
+    item ("ar") was parsed as English by annotate and counted in English theme rates."""
+    import csv
+
+    from policytext.corpus import open_corpus
+
+    path = tmp_path / "speeches.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "date", "speaker", "language", "text"])
+        writer.writerow(["a", "2020-01-02", "Ann Lee", "ar", "هذه أول زيارة لي للأمم المتحدة كوزير للخارجية."])
+        writer.writerow(["b", "2020-01-03", "Ann Lee", "en-GB", "We will cut waiting lists next year."])
+        writer.writerow(["c", "2020-01-04", "Ann Lee", "NA", "The plan is working."])
+        writer.writerow(["d", "2020-01-05", "Ann Lee", "", "Trust matters."])
+    with open_corpus(tmp_path / "corpus", create=True) as corpus:
+        assert corpus.collect_files([path], country="GB").ok
+        stored = dict(corpus.store.conn.execute("SELECT json_extract(meta, '$.id'), language FROM documents"))
+    # an empty or R-missing ('NA', which would read as Nauruan) cell keeps the collector's default
+    assert stored == {"a": "ar", "b": "en-GB", "c": "en", "d": "en"}

@@ -62,7 +62,7 @@ SUPPORTED_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSON_S
                       | JSONL_SUFFIXES | CSV_SUFFIXES)
 
 DOCUMENT_FIELDS = ("text", "title", "date", "speaker", "speaker_role", "party", "url", "id",
-                   "kind", "publisher", "country", "government", "organisations")
+                   "kind", "publisher", "country", "government", "organisations", "language")
 
 # Column names recognised when no mapping is given, in order of preference (lower case).
 DEFAULT_FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -79,6 +79,7 @@ DEFAULT_FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "country": ("country",),
     "government": ("government",),
     "organisations": ("organisations", "organizations"),
+    "language": ("language", "lang", "locale"),
 }
 
 # What a JSON value of each field may be; anything else fails the record.
@@ -562,6 +563,9 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
         organisations=tuple(organisations or ()),
         kind=_str_or_none(_pick(record, "kind", options)),
         country=_str_or_none(_pick(record, "country", options)),
+        # a record's own language ("ar" of a translated item): annotate keeps only the sentences of a
+        # document in another language than the pipeline's, and the analyses leave it out
+        **({"language": language} if (language := _str_or_none(_pick(record, "language", options))) else {}),
     )
 
 
@@ -665,7 +669,7 @@ def _read_csv(path: Path, lines: DecodedLines, options: FileOptions, *, delimite
 # counted as a party of its own in stats, trends and keyness (48 rows of the ParlEE sample, the
 # chair's among them). The text is never touched, nor the country ('NA' is Namibia).
 _R_MISSING_FIELDS = ("speaker", "party", "speaker_role", "government", "title", "kind", "organisations",
-                     "url", "date")
+                     "url", "date", "language")  # 'na' would read as Nauruan
 
 
 def _read_r_missing(record: dict[str, Any], options: FileOptions, counts: Counter) -> None:
