@@ -181,7 +181,10 @@ def test_every_query_in_the_documented_syntax_is_accepted(fts, query: str) -> No
     ("taxes -trust", ["'-trust' is searched as the word 'trust' (a minus leaves nothing out): write NOT trust "
                       "after the words to keep, as in 'taxes NOT trust'"]),
     ("-entrepreneur*", ["'-entrepreneur*' is searched as the word 'entrepreneur*' (a minus leaves nothing out): "
-                        "write NOT entrepreneur* after the words to keep, as in 'taxes NOT entrepreneur*'"]),
+                        "write NOT entrepreneur* after the words to keep"]),  # no words to keep: no example
+    # the example is the user's own query, not a fixed one
+    ("Ukraine -Putin war", ["'-Putin' is searched as the word 'Putin' (a minus leaves nothing out): write NOT Putin "
+                            "after the words to keep, as in 'Ukraine war NOT Putin'"]),
     ("e-mail -", []),  # a hyphen inside a word, or a lone dash, leaves nothing out and is meant so
     ('"-trust"', []),
     ("Ukraine NEAR Putin", ["'NEAR' without brackets is searched as the word 'near': write NEAR(first second, 10) "

@@ -405,9 +405,11 @@ def query_notes(query: str) -> list[str]:
             minus = _MINUS_WORD.fullmatch(node.text)
             if minus:
                 kept = minus.group(1) + ("*" if node.prefix else "")
+                # the user's own words as the example: "Ukraine -Putin war" -> "Ukraine war NOT Putin"
+                others = [t for t in query.split() if not t.startswith("-")]
+                example = f", as in '{' '.join(others)} NOT {kept}'" if others else ""
                 say(node.text, f"{node.text + ('*' if node.prefix else '')!r} is searched as the word {kept!r} "
-                               f"(a minus leaves nothing out): write NOT {kept} after the words to keep, as in "
-                               f"'taxes NOT {kept}'")
+                               f"(a minus leaves nothing out): write NOT {kept} after the words to keep{example}")
             elif alone or node.prefix:  # "or" or "NEAR" alone is the word searched for
                 return
             elif word in _OPERATOR_WORDS and node.text != _OPERATOR_WORDS[word]:
