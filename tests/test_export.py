@@ -177,6 +177,24 @@ def test_documents_annotated_by_older_rules_are_not_counted_current(annotated_co
     assert manifest["documents_without_current_annotations"] == 2  # late-1 and the manifesto
 
 
+def test_the_manifest_counts_stale_documents_as_search_does(annotated_corpus, tmp_path) -> None:
+    # the manifest wrote its own condition, which missed a document annotated before quote schemes
+    # were recorded; quotes, claims and the page (not_annotated_condition) count it as not annotated
+    import shutil
+    import sqlite3
+
+    shutil.copytree(annotated_corpus, tmp_path / "corpus")
+    conn = sqlite3.connect(tmp_path / "corpus" / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_quote_scheme = NULL WHERE kind = 'manifesto'")
+    conn.close()
+    with policytext.open_corpus(tmp_path / "corpus") as corpus:
+        paths = corpus.export(tmp_path / "out", tables="quotes", format="jsonl")
+        gap = policytext.search.annotation_gap(corpus)[0]
+    manifest = json.loads(paths[-1].read_text(encoding="utf-8"))
+    assert manifest["documents_without_current_annotations"] == 2 == gap  # late-1 and the manifesto
+
+
 def test_a_document_never_annotated_names_no_model(annotated_corpus, tmp_path) -> None:
     with policytext.open_corpus(annotated_corpus) as corpus:
         paths = corpus.export(tmp_path / "out", tables="sentences,quotes", kind="blog", format="jsonl")

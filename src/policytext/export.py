@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from policytext.csv_cells import csv_cell
 from policytext.errors import ConfigError, PolicytextError
 from policytext.provenance import selected_ids
-from policytext.records import ANNOTATION_RULES
+from policytext.records import ANNOTATION_RULES, not_annotated_condition
 from policytext.store.filters import DocumentFilter
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
@@ -177,15 +177,15 @@ def _listed_files(manifest: Path) -> set[str]:
 
 
 def _stale_count(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> int | None:
-    """Count selected documents never annotated, annotated on an older text or under older
-    annotation rules (:data:`~policytext.records.ANNOTATION_RULES`; ``None``: no annotation table)."""
+    """Count selected documents not annotated as they stand (:func:`~policytext.records.not_annotated_condition`:
+    never, on an older text, before quote schemes were recorded, or under older annotation rules;
+    ``None``: no annotation table)."""
     if not set(names) & {"sentences", "quotes", "claims", "entities"}:
         return None
     ids, params = selected_ids(filter_)
-    sql = (f"SELECT COUNT(*) FROM documents WHERE id IN ({ids}) "
-           "AND (annotated_sha256 IS NULL OR annotated_sha256 != content_sha256 "
-           "OR annotated_rules IS NULL OR annotated_rules != ?)")
-    return int(store.conn.execute(sql, [*params, ANNOTATION_RULES]).fetchone()[0])
+    stale, stale_params = not_annotated_condition(None)  # the model is the corpus's setting, not the store's
+    sql = f"SELECT COUNT(*) FROM documents WHERE id IN ({ids}) AND {stale}"
+    return int(store.conn.execute(sql, [*params, *stale_params]).fetchone()[0])
 
 
 def _annotation_rules(store: Any, filter_: DocumentFilter, names: Sequence[str]) -> dict[str, Any] | None:

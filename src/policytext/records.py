@@ -259,6 +259,25 @@ def annotation_model_key(model: str, claim_model: str = DEFAULT_CLAIM_MODEL) -> 
     return model if claim_model == DEFAULT_CLAIM_MODEL else f"{model}+claims:{claim_model}"
 
 
+def not_annotated_condition(annotation_key: str | None) -> tuple[str, list[str]]:
+    """Return the SQL condition (and its parameters) true for a document not annotated yet.
+
+    Never annotated, its text changed since, annotated before quote schemes were recorded (a
+    store from an older version: ``annotate`` redoes those, and their quotes are the old finder's),
+    annotated under other annotation rules than this version's (:data:`ANNOTATION_RULES`, NULL in
+    a store from before they were recorded), or (given ``annotation_key``, see
+    :func:`annotation_model_key`) annotated with another model. The CLI's
+    :func:`~policytext.search.listing.annotation_gap`, the page's coverage and the export's manifest
+    count with it.
+    """
+    condition = ("annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
+                 " OR annotated_quote_scheme IS NULL OR annotated_rules IS NULL OR annotated_rules != ?")
+    if annotation_key is None:
+        return f"({condition})", [ANNOTATION_RULES]
+    return (f"({condition} OR annotated_model IS NULL OR annotated_model != ?)",
+            [ANNOTATION_RULES, annotation_key])
+
+
 def check_quote_scheme(scheme: str) -> str:
     """Return ``scheme`` when it is one of :data:`QUOTE_SCHEMES`, else raise :class:`BadQuery` naming them.
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
-from policytext.records import ANNOTATION_RULES, check_claim_types, check_quote_scheme, check_resolved_by
+from policytext.records import (ANNOTATION_RULES, check_claim_types, check_quote_scheme, check_resolved_by,
+                                not_annotated_condition)
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, store_of, query_errors, record_filter, relevance_sql, speaker_tables
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
@@ -200,25 +201,6 @@ def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
     row = store_of(corpus).conn.execute(f"SELECT COUNT(*), COALESCE(SUM({stale}), 0) FROM documents WHERE {where}",
                                         [*stale_params, *params]).fetchone()
     return int(row[1]), int(row[0])
-
-
-def not_annotated_condition(annotation_key: str | None) -> tuple[str, list[str]]:
-    """Return the SQL condition (and its parameters) true for a document not annotated yet.
-
-    Never annotated, its text changed since, annotated before quote schemes were recorded (a
-    store from an older version: ``annotate`` redoes those, and their quotes are the old finder's),
-    annotated under other annotation rules than this version's
-    (:data:`~policytext.records.ANNOTATION_RULES`, NULL in a store from before they were
-    recorded), or (given ``annotation_key``, see :func:`~policytext.records.annotation_model_key`)
-    annotated with another model. The CLI's :func:`annotation_gap` and the page's coverage count
-    with it.
-    """
-    condition = ("annotated_sha256 IS NULL OR annotated_sha256 != content_sha256"
-                 " OR annotated_quote_scheme IS NULL OR annotated_rules IS NULL OR annotated_rules != ?")
-    if annotation_key is None:
-        return f"({condition})", [ANNOTATION_RULES]
-    return (f"({condition} OR annotated_model IS NULL OR annotated_model != ?)",
-            [ANNOTATION_RULES, annotation_key])
 
 
 @strict_options

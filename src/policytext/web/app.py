@@ -40,10 +40,9 @@ from policytext.csv_cells import csv_cell
 from policytext.errors import BadQuery, ConfigError, PolicytextError, UnknownValue
 from policytext.search import SEARCH_TARGETS, SYNTAX_HELP, cite_hits, search_corpus, styled_citations
 from policytext.search.citations import TEXT_STYLES
-from policytext.search.listing import not_annotated_condition
 from policytext.search.query import query_notes
 from policytext.search.counts import count_facets, undated_matches
-from policytext.records import ROLES, SIDES
+from policytext.records import ROLES, SIDES, not_annotated_condition
 from policytext.search.hits import MAX_LIMIT, SORTS, stream_hits
 from policytext.search.wording import count_matching
 from policytext.store import Store
