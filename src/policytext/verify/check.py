@@ -551,19 +551,15 @@ def _quoted_from(store: Any, doc_id: str, start: int, end: int,
     return None
 
 
-_OPENING_MARKS = "\"“‘«"
-_CLOSING_MARKS = "\"”’»"
-
-
 def _in_quotation_marks(text: str, start: int, end: int) -> bool:
-    """Return whether ``start``-``end`` holds or touches an opening quotation mark with a closing one after it.
+    """Return whether most of ``start``-``end`` lies between a pair of quotation marks of ``text``.
 
-    A mark just outside the stretch counts (the aligned words stop at the word, not the mark). An
-    apostrophe alone ("Hancock’s") is no quotation: an opening mark must come first.
+    The pairs are the quote finder's own (:func:`~policytext.annotate.quote_marks.find_quote_marks`),
+    so an apostrophe ("Hancock’s") is no mark and a headline's ‘…’ is one pair.
     """
-    left, right = max(0, start - 1), min(len(text), end + 1)
-    opening = next((i for i in range(left, right) if text[i] in _OPENING_MARKS), None)
-    return opening is not None and any(text[i] in _CLOSING_MARKS for i in range(opening + 1, right))
+    from policytext.annotate.quote_marks import find_quote_marks
+
+    return any(min(end, m.end) - max(start, m.start) > (end - start) / 2 for m in find_quote_marks(text))
 
 
 def _neighbourhood(text: str, start: int, end: int, reach: int = NEIGHBOURHOOD) -> tuple[int, int]:
