@@ -238,7 +238,15 @@ changes what ``annotate`` stores. Each document records the version it was annot
 (``documents.annotated_rules``); the next ``annotate`` redoes every document of another (or no)
 version, as it does for another model or quote scheme, and ``search``, ``quotes``, ``claims`` and
 the web page say until then that those documents hold older rules' annotations. A change that
-stores exactly what was stored before needs no bump."""
+stores exactly what was stored before needs no bump.
+
+:data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
+files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
+
+ANNOTATION_FINGERPRINT = "7ece6b6ac4c8dcc465c146f11ae6b11b393fd92eeb67d79041e88eba6155ed44"
+"""sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
+was last looked at: the source of the annotate modules that shape stored rows, ``annotate/data/``
+and the shipped claim scorer (tests/annotate/test_annotation_rules.py lists them and computes it)."""
 
 
 DEFAULT_CLAIM_MODEL = "text"
