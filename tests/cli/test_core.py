@@ -426,6 +426,31 @@ def test_stats_takes_the_shared_filters(capsys, sotu_corpus) -> None:
     assert (code, out) == (1, "") and "(did you mean Democratic?)" in err
 
 
+def test_stats_says_when_documents_are_not_annotated_or_by_older_rules(capsys, annotated_corpus, tmp_path) -> None:
+    """stats said nothing of documents awaiting `annotate` while search, quotes and claims did: the
+    same notes, from the same helper, within the same filters."""
+    import shutil
+
+    note = "note: 1 of 4 documents are not annotated yet: run `policytext annotate`\n"
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "stats", "--format", "json")
+    assert code == 0 and json.loads(out) and note in err and "older rules" not in err, err
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "stats", "--kind", "statement")
+    assert code == 0 and "1 documents" in err and "not annotated" not in err, err  # late-1 is a blog
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "--quiet", "stats")
+    assert code == 0 and "not annotated" not in err
+
+    shutil.copy(annotated_corpus / "policytext.db", tmp_path / "policytext.db")
+    conn = sqlite3.connect(tmp_path / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_rules = '2000-01-01' WHERE kind = 'statement'")
+    conn.close()
+    code, _, err = run(capsys, "--corpus", str(tmp_path), "stats", "--by", "year")
+    assert code == 0, err
+    assert "note: 2 of 4 documents are not annotated yet: run `policytext annotate`\n" in err
+    assert re.search(r"note: 1 of them were annotated by older rules \(not this version's annotation rules [^)]+\): "
+                     r"their quotes, speakers and claims are the older rules'; run `policytext annotate`", err), err
+
+
 def test_docs_gives_the_same_columns_in_every_format_a_speech_s_role_and_side_among_them(capsys, tmp_path) -> None:
     """A Hansard day with the posts file: json, jsonl and csv give the same columns, role, side and the
     post (speaker_role) among them (json and jsonl left them out); the table shows role and side."""

@@ -176,6 +176,7 @@ def stats(
     """
     st = state(ctx)
     from policytext.analyse.groups import STATS_GROUPINGS, group_stats
+    from policytext.cli.search import _note_unannotated
     from policytext.store.filters import check_grouping
 
     check_grouping(by, STATS_GROUPINGS)
@@ -187,10 +188,13 @@ def stats(
 
             frames[by] = attach_provenance(group_stats(corpus.documents(text=False, **filters), by), corpus,
                                            "stats", filters)
-    total = frames["total"].iloc[0]
-    if format is OutputFormat.table:
-        message(f"{int(total['documents']):,} documents, {int(total['words']):,} words, "
-                f"{total['first'] or '?'} to {total['last'] or '?'}", quiet=False)
+        total = frames["total"].iloc[0]
+        if format is OutputFormat.table:
+            message(f"{int(total['documents']):,} documents, {int(total['words']):,} words, "
+                    f"{total['first'] or '?'} to {total['last'] or '?'}", quiet=False)
+        # the overview of a corpus is where a user sees first that part of it awaits `annotate`
+        _note_unannotated(st, corpus, empty=False,
+                          **{name: value for name, value in filters.items() if name != "limit"})
     render(frames[by], format, title=f"Documents by {by}")
 
 
