@@ -369,6 +369,43 @@ def test_delete_lists_then_needs_yes(capsys, small_corpus) -> None:
     assert code == 1 and "no document has party 'Labor'" in err
 
 
+def test_delete_again_says_it_was_deleted_and_still_refuses_a_name_never_seen(capsys, small_corpus, tmp_path) -> None:
+    """A repeated `delete --speaker Ann --yes` (a script run twice) exited 1 with the typo refusal:
+    nothing told an already deleted speaker from one the corpus never had."""
+    corpus = ("--corpus", small_corpus)
+    code, out, _ = run(capsys, *corpus, "docs", "--speaker", "Bob", "--format", "json")
+    [bob] = json.loads(out)
+    assert run(capsys, *corpus, "delete", "--speaker", "Ann", "--yes")[::2] == (0, "deleted 1 document(s)\n")
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    for extra in (["--yes"], ["--dry-run"], []):
+        code, out, err = run(capsys, *corpus, "delete", "--speaker", "Ann", *extra)
+        assert (code, out, err) == (0, "", f"nothing to delete: deleted earlier: speaker 'Ann' (1 document(s) "
+                                           f"deleted, the last {day})\n"), extra
+    # a speaker no document ever had is still refused as a likely typo, and so is a typo beside Ann
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Dan", "--yes")
+    assert code == 1 and err.startswith("Error: no speaker in this corpus matches 'Dan'")
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Ann", "--kind", "speach", "--yes")
+    assert code == 1 and "no document has kind 'speach'" in err
+
+    assert run(capsys, *corpus, "delete", "--id", bob["id"], "--yes")[::2] == (0, "deleted 1 document(s)\n")
+    code, _, err = run(capsys, *corpus, "delete", "--id", bob["id"], "--yes")
+    assert (code, err) == (0, f"nothing to delete: deleted earlier: id {bob['id']!r} (deleted {day})\n")
+    code, _, err = run(capsys, *corpus, "delete", "--id", bob["id"], "--id", "files-never", "--yes")
+    assert code == 1 and err.startswith("Error: no document with id 'files-never' in the corpus")
+    code, out, _ = run(capsys, *corpus, "docs", "--format", "json")
+    [cy] = json.loads(out)
+    code, _, err = run(capsys, *corpus, "delete", "--id", bob["id"], "--id", cy["id"], "--yes")
+    assert (code, err) == (0, f"deleted 1 document(s)\nnote: deleted earlier: id {bob['id']!r} (deleted {day})\n")
+
+    # collected again, Ann is a speaker of the corpus again (and no longer recorded as deleted)
+    assert main(["-q", "--corpus", small_corpus, "collect", "files", str(tmp_path / "speeches.csv"),
+                 "--on-duplicate-id", "suffix", "--kind", "speech"]) == 0
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Ann", "--dry-run")
+    assert (code, err) == (0, "would delete 1 document(s); nothing changed (dry run)\n")
+    with sqlite3.connect(Path(small_corpus) / "policytext.db") as conn:
+        assert conn.execute("SELECT id FROM deleted_documents").fetchall() == []
+
+
 def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None:
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "colour=red")
     assert (code, err) == (1, "Error: cannot set 'colour': retag sets kind, speaker, party, government\n")

@@ -297,7 +297,8 @@ def delete(
 
     Choose documents with filters and/or --id (an empty choice is refused unless --all). The
     command lists what it would delete and deletes only with --yes; --dry-run only lists.
-    Collecting the same items again brings them back.
+    Collecting the same items again brings them back. Deleting the same speaker or ids again
+    says they were deleted earlier and exits 0; a speaker or id the corpus never had is refused.
 
     Example: policytext delete --source files --since 2020-03 --until 2020-03 --dry-run
     Example: policytext delete --id files-3f2a9c0d1e2b4a5c --yes
@@ -309,9 +310,13 @@ def delete(
         _show_plan(corpus, plan.ids, quiet=st.quiet)
         removed = ", ".join(f"{n:,} {table}" for table, n in plan.removed.items() if n)
         what = f"{plan.documents:,} document(s)" + (f" with {removed}" if removed else "")
+        earlier = f"deleted earlier: {'; '.join(plan.deleted_earlier)}"
         if dry_run or not plan.documents:
             message(f"would delete {what}; nothing changed (dry run)" if plan.documents else
+                    f"nothing to delete: {earlier}" if plan.deleted_earlier else
                     "no documents match; nothing to delete", quiet=False)
+            if plan.documents and plan.deleted_earlier:
+                message(f"note: {earlier}", quiet=st.quiet)
             return
         if not yes:
             raise ConfirmationRequired(f"nothing deleted: {what} would go. Run the same command with "
@@ -319,6 +324,8 @@ def delete(
         report = corpus.delete(all_documents=all_, **chosen)
     removed = ", ".join(f"{n:,} {table}" for table, n in report.removed.items() if n)
     message(f"deleted {report.documents:,} document(s)" + (f" with {removed}" if removed else ""), quiet=False)
+    if report.deleted_earlier:
+        message(f"note: {earlier}", quiet=st.quiet)
 
 
 @app.command("retag")

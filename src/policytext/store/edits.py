@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from policytext.errors import ConfigError
+from policytext.errors import ConfigError, UnknownValue
 from policytext.store.db import Store, utc_now
 from policytext.store.documents import ANNOTATION_TABLES
-from policytext.store.filters import DocumentFilter
+from policytext.store.filters import DocumentFilter, speaker_condition
 
 SELECT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "since", "until")
 """The filters that choose documents to delete or retag (``limit`` is not one: an edit applies to
@@ -34,9 +34,14 @@ _CHUNK = 500  # ids per statement, well under SQLite's limit on parameters
 
 @dataclass(frozen=True)
 class Selection:
-    """The documents an edit applies to: their ids, oldest first."""
+    """The documents an edit applies to: their ids, oldest first.
+
+    ``deleted_earlier`` says what of the choice an earlier delete removed (a speaker or ids no
+    document has any more), when the selection was made for deleting again.
+    """
 
     ids: tuple[str, ...]
+    deleted_earlier: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,12 @@ class DeleteReport:
     removed: Mapping[str, int] = field(default_factory=dict)
     ids: tuple[str, ...] = ()
     dry_run: bool = False
+    deleted_earlier: tuple[str, ...] = ()
+    """What the choice named that an earlier delete removed (see :class:`Selection`)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "removed": dict(self.removed), "ids": list(self.ids)}
+        return {**asdict(self), "removed": dict(self.removed), "ids": list(self.ids),
+                "deleted_earlier": list(self.deleted_earlier)}
 
 
 @dataclass(frozen=True)
@@ -78,12 +86,14 @@ class RetagReport:
 
 
 def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_documents: bool = False,
-                     **filters: Any) -> Selection:
+                     deleting: bool = False, **filters: Any) -> Selection:
     """Return the documents matching ``filters`` and ``ids`` (both when both are given).
 
     Refuses an empty choice unless ``all_documents`` is true, so that nothing is edited by
     accident; refuses filter names it does not know, a filter value no document has (with the
     closest, as :meth:`DocumentFilter.check_values` does), and an id that is not in the corpus.
+    With ``deleting``, a speaker or an id whose documents an earlier delete removed is no typo:
+    it selects nothing and is named in :attr:`Selection.deleted_earlier` (a repeated delete).
     """
     unknown = sorted(set(filters) - set(SELECT_FILTERS))
     if unknown:
@@ -92,7 +102,16 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     wanted = [str(i) for i in ids or ()]
     # a value no document has (a typo: "Obma") is refused with the closest, as every other command
     # does; a value the corpus has that selects nothing here is said ("nothing to delete")
-    filter_ = DocumentFilter.from_options(**filters).check_values(store.conn)
+    filter_ = DocumentFilter.from_options(**filters)
+    gone: list[str] = []
+    try:
+        filter_.check_values(store.conn)
+    except UnknownValue as unknown:
+        earlier = _deleted_speaker(store, unknown.value) if deleting and unknown.name == "speaker" else None
+        if earlier is None:
+            raise
+        gone.append(earlier)  # the other values are still checked: a typo beside it is refused
+        DocumentFilter.from_options(**{n: v for n, v in filters.items() if n != "speaker"}).check_values(store.conn)
     where, params = filter_.where("documents")
     if where == "1" and not wanted and not all_documents:
         raise ConfigError("no documents chosen: give filters (speaker, party, government, kind, source, "
@@ -100,6 +119,9 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
                           "all_documents=True (--all)")
     if wanted:
         missing = [i for i in dict.fromkeys(wanted) if not _exists(store, i)]
+        deleted = _deleted_ids(store, missing) if deleting else {}
+        gone += [f"id {i!r} (deleted {deleted[i]})" for i in missing if i in deleted]
+        missing = [i for i in missing if i not in deleted]
         if missing:
             raise ConfigError(f"no document with id {', '.join(map(repr, missing))} in the corpus "
                               "(see 'policytext docs --format csv' for ids)")
@@ -108,7 +130,24 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     for (doc_id,) in store.conn.execute(f"SELECT id FROM documents WHERE {where} ORDER BY date, id", params):
         if not wanted or doc_id in chosen:
             found.append(doc_id)
-    return Selection(tuple(found))
+    return Selection(tuple(found), tuple(gone))
+
+
+def _deleted_speaker(store: Store, speaker: str) -> str | None:
+    """Say how many documents of ``speaker`` an earlier delete removed, and when; None when none."""
+    clause, params = speaker_condition("speaker", speaker)
+    count, last = store.conn.execute(f"SELECT COUNT(*), MAX(deleted_at) FROM deleted_documents WHERE {clause}",
+                                     params).fetchone()
+    return f"speaker {speaker!r} ({count:,} document(s) deleted, the last {last[:10]})" if count else None
+
+
+def _deleted_ids(store: Store, ids: list[str]) -> dict[str, str]:
+    """Return the day each of ``ids`` that an earlier delete removed was deleted."""
+    days: dict[str, str] = {}
+    for chunk in _chunks(tuple(ids)):
+        days.update((doc_id, at[:10]) for doc_id, at in store.conn.execute(
+            f"SELECT id, deleted_at FROM deleted_documents WHERE id IN ({_marks(chunk)})", chunk))
+    return days
 
 
 def describe_documents(store: Store, ids: Iterable[str], *,
@@ -177,8 +216,11 @@ def delete_documents(store: Store, selection: Selection, *, dry_run: bool = Fals
                 continue
             for table in others:  # no cascade: remove them first (some may refer to documents)
                 conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
+            # kept so that deleting them again is said to be done, not refused as a typo
+            conn.execute("INSERT OR REPLACE INTO deleted_documents (id, source, speaker, deleted_at) "
+                         f"SELECT id, source, speaker, ? FROM documents WHERE id IN ({marks})", (utc_now(), *chunk))
             documents += conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
-    return DeleteReport(documents, removed, selection.ids, dry_run)
+    return DeleteReport(documents, removed, selection.ids, dry_run, selection.deleted_earlier)
 
 
 def check_retag_changes(changes: Mapping[str, Any]) -> dict[str, str | None]:

@@ -489,4 +489,23 @@ MIGRATIONS: list[Migration] = [
         ALTER TABLE annotation_shards ADD COLUMN rules TEXT;
         """,
     ),
+    Migration(
+        17,
+        "deleted_documents: the id, source and speaker of each document delete removed, never its text",
+        # ``delete --speaker X --yes`` run twice refused X the second time as it refuses a typo (no
+        # document has that speaker any more), and ``delete --id`` refused the id: a repeat is told
+        # apart from a typo by this record. A document collected again leaves it (the trigger).
+        """
+        CREATE TABLE deleted_documents (
+            id TEXT PRIMARY KEY,
+            source TEXT,
+            speaker TEXT,
+            deleted_at TEXT NOT NULL
+        );
+        CREATE INDEX deleted_documents_speaker ON deleted_documents (speaker);
+        CREATE TRIGGER documents_undeleted_ai AFTER INSERT ON documents BEGIN
+            DELETE FROM deleted_documents WHERE id = NEW.id;
+        END;
+        """,
+    ),
 ]
