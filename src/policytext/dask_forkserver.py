@@ -4,8 +4,8 @@
 forked from one fork server that imported spaCy (with thinc and torch) and the annotate modules
 once (see :func:`policytext.annotate.dask_engine.local_cluster`). That import is about 5 s of CPU.
 Started when the cluster starts, it came after the coordinator's own import of the same modules,
-one after the other; started here, first, it runs on another core while the coordinator imports,
-opens the store and selects the documents.
+one after the other; started here, as soon as the command has selected documents to annotate (and
+only then), it runs on another core while the coordinator imports Dask and writes shards.
 
 This module imports nothing of spaCy, Dask or the annotate package (which imports spaCy), so the
 command line can call :func:`start_fork_server` before those imports.

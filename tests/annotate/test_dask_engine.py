@@ -419,6 +419,49 @@ def test_the_coordinator_imports_no_spacy():
     assert done.stdout.strip() == "[]"
 
 
+UP_TO_DATE_RUN = {
+    "cli": "from policytext.cli import main\n"
+           "code = main(['--corpus', sys.argv[1], 'annotate', '--engine', 'dask', '--workdir', sys.argv[2],\n"
+           "             '--workers', '1'])\n",
+    "library": "from policytext.annotate.dask_engine import annotate_with_dask\n"
+               "from policytext.corpus import open_corpus\n"
+               "with open_corpus(sys.argv[1]) as corpus:\n"
+               "    report = annotate_with_dask(corpus, workdir=sys.argv[2], workers=1)\n"
+               "print(report.summary(), file=sys.stderr)\n"
+               "code = 0\n",
+}
+
+
+@pytest.fixture(scope="module")
+def up_to_date(tmp_path_factory) -> Path:
+    """A corpus of one document, annotated."""
+    folder = tmp_path_factory.mktemp("up-to-date") / "corpus"
+    with open_corpus(folder, create=True) as corpus:
+        assert corpus.write([Document("test", "one", "The minister said the plan would work.", kind="statement")],
+                            stage="test").ok
+        assert annotate_corpus(corpus).annotated == 1
+    return folder
+
+
+@pytest.mark.parametrize("caller", sorted(UP_TO_DATE_RUN))
+def test_nothing_to_annotate_starts_no_fork_server_and_no_cluster(caller, up_to_date, tmp_path):
+    """On an up-to-date store, `annotate --engine dask` started the local cluster's fork server all
+    the same (it imports spaCy and loads the pipeline: about 5 s of CPU), only to kill it at exit."""
+    folder = up_to_date
+    script = ("import json, sys\n"
+              "import psutil\n"
+              f"{UP_TO_DATE_RUN[caller]}"
+              "children = [' '.join(child.cmdline()) for child in psutil.Process().children(recursive=True)]\n"
+              "print(json.dumps({'code': code, 'children': children}))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(folder), str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result == {"code": 0, "children": []}, result
+    assert "0 annotated, 1 already up to date, 0 failed" in done.stderr
+    assert "0 shards in" in done.stderr
+
+
 def test_local_workers_start_with_the_pipeline_their_fork_server_loaded(template, serial, tmp_path):
     """``annotate --engine dask`` without a scheduler: the fork server loads the corpus's pipeline
     once and each worker forked from it annotates with that copy (never pickled, never loaded

@@ -223,9 +223,6 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
     """
     check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
                        shard_words=shard_words, ingest=ingest)
-    if not (scheduler or scheduler_file):  # its imports and the pipeline's load overlap this process's work
-        start_fork_server(pipeline={"store": str(corpus.store.path), "model": model or corpus.config.model,
-                                    "quote_scheme": scheme or corpus.config.quote_scheme})
     distributed = require_distributed()
     config = corpus.config
     model = model or config.model
@@ -247,7 +244,9 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
         ids = select_documents_to_annotate(corpus, model=model, force=force, scheme=scheme)
         queue = run.keep_waiting(waiting, ids)
         report.up_to_date = corpus.count_documents() - len(ids) - report.annotated - report.failed
-        if run.resubmit or queue:
+        if run.resubmit or queue:  # else no cluster and no fork server starts: nothing to annotate
+            if not (scheduler or scheduler_file):  # its imports and the pipeline's load overlap the spec's
+                start_fork_server(pipeline={"store": str(corpus.store.path), "model": model, "quote_scheme": scheme})
             spec = _write_pipeline_spec(folder, corpus, model=model, scheme=scheme, batch_size=batch_size)
             with _dask_client(distributed, scheduler=scheduler, scheduler_file=scheduler_file,
                               workers=local_workers) as client:

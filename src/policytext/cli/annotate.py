@@ -1,6 +1,7 @@
 """Commands of annotation: annotate, entities, quoted, extract quotes|claims|entities."""
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import sys
@@ -92,12 +93,6 @@ def annotate(
     """
     st = state(ctx)
     config = st.config(model=model, workers=workers, annotate_batch_size=batch_size, quote_scheme=scheme)
-    if engine is Engine.dask and workdir and not (scheduler or scheduler_file):
-        from policytext.dask_forkserver import start_fork_server
-
-        # the local cluster's workers import spaCy and load the pipeline while this process imports
-        start_fork_server(pipeline={"store": str(config.store_path), "model": config.model,
-                                    "quote_scheme": config.quote_scheme})
     # no spaCy here: with --engine dask this process never annotates (the workers import it)
     from policytext.annotate.quote_rows import check_scheme
     from policytext.annotate.selection import check_run_options, select_documents_to_annotate
@@ -115,12 +110,22 @@ def annotate(
 
         check_dask_options(workdir=workdir, scheduler=scheduler, scheduler_file=scheduler_file, workers=workers,
                            shard_words=shard_words, ingest=(ingest or Ingest.all).value)
-        require_distributed()
+        if importlib.util.find_spec("distributed") is None:
+            require_distributed()  # says how to install it, before any work
     else:
         from policytext.annotate.runner import annotate_corpus
     with open_corpus(config=config) as corpus:
         total = len(select_documents_to_annotate(corpus, model=config.model, force=force, scheme=config.quote_scheme,
                                                  claim_model=config.claim_model))
+        if engine is Engine.dask:
+            if total and not (scheduler or scheduler_file):
+                from policytext.dask_forkserver import start_fork_server
+
+                # the local cluster's workers import spaCy and load the pipeline while this process
+                # imports Dask; with nothing to annotate, no server starts (its imports cost about 5 s of CPU)
+                start_fork_server(pipeline={"store": str(config.store_path), "model": config.model,
+                                            "quote_scheme": config.quote_scheme})
+            require_distributed()
         with progress_bar("annotating", total, quiet=st.quiet) as advance:
             if engine is Engine.dask:
                 from policytext.annotate.dask_engine import annotate_with_dask
