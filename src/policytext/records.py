@@ -243,7 +243,7 @@ stores exactly what was stored before needs no bump.
 :data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
 files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
 
-ANNOTATION_FINGERPRINT = "7ece6b6ac4c8dcc465c146f11ae6b11b393fd92eeb67d79041e88eba6155ed44"
+ANNOTATION_FINGERPRINT = "70fb8a964a1dee5ad13130869de3f60cbdc3c9e31c8a1be6802ea86db0933d77"
 """sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
 was last looked at: the source of the annotate modules that shape stored rows, ``annotate/data/``
 and the shipped claim scorer (tests/annotate/test_annotation_rules.py lists them and computes it)."""

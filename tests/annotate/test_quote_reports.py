@@ -28,7 +28,7 @@ def _mask(doc):
     return char_mask(len(doc.text), [(m.open_start, m.close_end) for m in find_quote_marks(doc.text)])
 
 
-def _cue_positions_token_by_token(doc, in_quote, lexicon):
+def _cue_positions_token_by_token(doc, in_quote, lexicon, adjectives=False):
     """The definition the array reading must keep (what find_reports tested on every token before)."""
     cues = []
     for token in doc:
@@ -43,18 +43,26 @@ def _cue_positions_token_by_token(doc, in_quote, lexicon):
             lemma = token.lemma_.lower()
             if lemma in CUE_LEMMAS or (lemma, "VERB") in lexicon:
                 cues.append(token.i)
+        elif adjectives and token.pos_ == "ADJ" and token.dep_ == "acomp":
+            if (token.lemma_.lower(), "ADJ") in lexicon:
+                cues.append(token.i)
     return cues, [t.i for t in doc if t.text == ":"]
 
 
 def test_cue_positions_are_those_of_a_token_by_token_reading(news_docs):
     lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
     found = 0
+    adjectives = 0
     for doc in news_docs:
         in_quote = _mask(doc)
         expected = _cue_positions_token_by_token(doc, in_quote, lexicon)
         assert _cue_positions(doc, in_quote, lexicon) == expected
         found += len(expected[0])
+        with_adjectives = _cue_positions_token_by_token(doc, in_quote, lexicon, adjectives=True)
+        assert _cue_positions(doc, in_quote, lexicon, adjectives=True) == with_adjectives
+        adjectives += len(with_adjectives[0]) - len(expected[0])
     assert found > 20  # the articles report speech: the comparison compared something
+    assert adjectives > 0
 
 
 def test_sentence_subjects_of_the_mention_table_are_those_of_every_token(news_docs):
@@ -92,6 +100,13 @@ def _contents(pipeline, text, rules):
     with pipeline.select_pipes(disable=["policytext_quotes", "policytext_claims"]):
         doc = pipeline(text)
     return [(text[row.start:row.end], row.speaker) for row, _ in extract_quote_candidates(doc, report_rules=rules)]
+
+
+def _speech_contents(pipeline, text, rules):
+    with pipeline.select_pipes(disable=["policytext_quotes", "policytext_claims"]):
+        doc = pipeline(text)
+    return [(text[row.start:row.end], row.speaker)
+            for row, _ in extract_quote_candidates(doc, scheme="speech", report_rules=rules)]
 
 
 def test_a_passive_cue_without_an_agent_reports_its_subject_and_names_no_speaker(pipeline):
@@ -147,3 +162,22 @@ def test_a_report_nested_in_another_is_kept_though_it_covers_most_of_it(pipeline
     # a second cue after the clause reads the same content again: still one candidate
     text = "Pence said in politics it takes time to develop those relationships, he argued."
     assert _contents(pipeline, text, ReportRules(keep_distinct_reports=True)) == _contents(pipeline, text, ReportRules())
+
+
+def test_an_attitude_after_a_copula_reports_its_clause_object_or_infinitive(pipeline):
+    from policytext.annotate.quote_reports import ReportRules
+
+    cases = [("Senator Jones was critical of the plan to cut taxes.", ("the plan to cut taxes", "Jones")),
+             ("Republicans were eager to move on from the fight over the budget.",
+              ("to move on from the fight over the budget", "Republicans"))]
+    for text, expected in cases:
+        assert expected not in _contents(pipeline, text, ReportRules())
+        assert expected in _contents(pipeline, text, ReportRules(attitudes=("attribution",)))
+        # an attitude is no speech: under the speech scheme it is read only when asked for there
+        assert _speech_contents(pipeline, text, ReportRules(attitudes=("attribution",))) == \
+            _speech_contents(pipeline, text, ReportRules())
+        assert expected in _speech_contents(pipeline, text, ReportRules(attitudes=("speech",)))
+    # a thing holds no attitude, "it" is no source, and "likely" (a rarer cue) needs a clause
+    for text in ("The plan is likely to pass the Senate next week.", "It is unclear whether the bill will pass.",
+                 "Trade is critical to the economy of the state."):
+        assert _contents(pipeline, text, ReportRules(attitudes=("attribution",))) == _contents(pipeline, text, ReportRules())

@@ -142,7 +142,7 @@ def describe_candidate(doc: Doc, row: "QuoteRow", report: "Report | None", origi
         if lemma.endswith("ise") and (lemma[:-3] + "ize", "VERB") in lexicon:
             lemma = lemma[:-3] + "ize"  # the lexicon was learned from US news: "criticised" is "criticize"
         features["cue=" + lemma] = 1.0
-        features["cue_rate"] = lexicon.get((lemma, cue.pos_ if cue.pos_ == "NOUN" else "VERB"), 0.0)
+        features["cue_rate"] = lexicon.get((lemma, cue.pos_ if cue.pos_ in ("NOUN", "ADJ") else "VERB"), 0.0)
         features["cue_speech_verb"] = float(lemma in CUE_LEMMAS)
         features["cue_pos=" + cue.pos_] = 1.0
         features["cue_tag=" + cue.tag_] = 1.0

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from spacy.attrs import IDX, LEMMA, LOWER, ORTH, POS
-from spacy.symbols import AUX as AUX_POS, NOUN as NOUN_POS, VERB as VERB_POS
+from spacy.attrs import DEP, IDX, LEMMA, LOWER, ORTH, POS
+from spacy.symbols import ADJ as ADJ_POS, AUX as AUX_POS, NOUN as NOUN_POS, VERB as VERB_POS, acomp as ACOMP_DEP
 from spacy.tokens import Doc, Span, Token
 
 from policytext.annotate.quote_lexicon import (
@@ -84,12 +84,19 @@ class ReportRules:
             is kept when that candidate came from another cue and the two cues' own contents
             share no character (:func:`policytext.annotate.quotes._distinct`). Off: it is dropped
             as the same attribution read again.
+        attitudes: the schemes (:data:`~policytext.annotate.quote_rows.SCHEMES`) under which an
+            adjective of the cue lexicon after a copula ("are opposed to electing Trump", "is
+            confident that the bill will pass", "were eager to move on") reports its clause,
+            infinitive or prepositional object, with the copula's subject as the source
+            (:func:`_attitude_report`): an attitude is an attribution in PolNeAR's wide reading,
+            not speech. Empty: adjectives are never cues.
     """
 
     passive_content: bool = False
     stop_at_next_report: bool = False
     evidence_subjects: bool = False
     keep_distinct_reports: bool = False
+    attitudes: tuple[str, ...] = ()
 
 
 DEFAULT_REPORT_RULES = ReportRules()
@@ -97,7 +104,7 @@ DEFAULT_REPORT_RULES = ReportRules()
 Trace = Callable[[Token, str], None]
 """Told where the finder stopped with each cue it looked at: ``trace(cue, event)`` (:data:`TRACE_EVENTS`)."""
 TRACE_EVENTS = ("read", "rare cue without a clause", "subject refused", "no content read", "noun, no report read",
-                "according to, no report read", "dropped as overlapping", "dropped as too short",
+                "adjective, no report read", "according to, no report read", "dropped as overlapping", "dropped as too short",
                 "dropped as a body acting")
 """What a trace is told: a report read, or why a cue gave none (:func:`find_reports`) or its report was
 dropped (:func:`policytext.annotate.quotes.extract_quote_candidates`)."""
@@ -113,15 +120,18 @@ def char_mask(length: int, ranges: list[tuple[int, int]]) -> bytearray:
 
 
 def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAULT_REPORT_RULES,
-                 trace: Trace | None = None) -> Iterator[Report]:
+                 trace: Trace | None = None, *, scheme: str = "attribution") -> Iterator[Report]:
     """Yield every reporting construction outside quotation marks, sentence by sentence (``rules``: :class:`ReportRules`).
+
+    ``scheme`` is what counts as a quote (:data:`~policytext.annotate.quote_rows.SCHEMES`): some
+    rules read reports under one scheme only (:attr:`ReportRules.attitudes`).
 
     ``trace`` (off by default; for the error reading of :mod:`policytext.evaluation.quote_errors`)
     is told, for each cue looked at, the report read or where the finder stopped (:data:`Trace`).
     """
     doc, ents = view.doc, view.ents
     lexicon = load_cue_lexicon(threshold=CLAUSE_CUE_RATE_THRESHOLD)
-    cues, colons = _cue_positions(doc, in_quote, lexicon)
+    cues, colons = _cue_positions(doc, in_quote, lexicon, adjectives=scheme in rules.attitudes)
     at, colon_at = 0, 0
     for sent in doc.sents:
         while colon_at < len(colons) and colons[colon_at] < sent.start:
@@ -139,6 +149,18 @@ def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAUL
                 report = _according_to(sent, token, in_quote)
                 if trace is not None:
                     trace(token, "read" if report is not None else "according to, no report read")
+                if report is not None:
+                    yield report
+                continue
+            if token.pos_ == "ADJ":
+                rate = lexicon.get((token.lemma_.lower(), "ADJ"), 0.0)
+                if rate < CUE_RATE_THRESHOLD and not any(c.dep_ == "ccomp" for c in token.children):
+                    if trace is not None:
+                        trace(token, "rare cue without a clause")
+                    continue  # as for verbs: "is likely to win" only with a clause of its own
+                report = _attitude_report(token, ents, in_quote)
+                if trace is not None:
+                    trace(token, "read" if report is not None else "adjective, no report read")
                 if report is not None:
                     yield report
                 continue
@@ -194,16 +216,18 @@ def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAUL
             yield Report(token, _cue_text(token), subject, start, end)
 
 
-def _cue_positions(doc: Doc, in_quote: bytearray, lexicon: dict[tuple[str, str], float]) -> tuple[list[int], list[int]]:
+def _cue_positions(doc: Doc, in_quote: bytearray, lexicon: dict[tuple[str, str], float], *,
+                   adjectives: bool = False) -> tuple[list[int], list[int]]:
     """Return the token indices :func:`find_reports` looks at closer, and those of the colons.
 
     Outside quotation marks: "according" before "to", a noun of the cue lexicon, a verb or
-    auxiliary that is a speech verb or in the lexicon. Read from attribute arrays, each distinct
+    auxiliary that is a speech verb or in the lexicon; with ``adjectives``, an adjective of the
+    lexicon after a copula (``acomp``). Read from attribute arrays, each distinct
     lemma looked up once, so no token object is made for the many words that cannot be a cue
     (building them was most of the finder's time).
     """
     strings = doc.vocab.strings
-    idx, pos, lemma, lower, orth = (column.tolist() for column in doc.to_array([IDX, POS, LEMMA, LOWER, ORTH]).T)
+    idx, pos, lemma, lower, orth, dep = (column.tolist() for column in doc.to_array([IDX, POS, LEMMA, LOWER, ORTH, DEP]).T)
     according, to, colon = strings["according"], strings["to"], strings[":"]
     kinds: dict[tuple[int, int], bool] = {}  # (part of speech, lemma) -> a cue of the lexicon, each looked up once
     length, masked = len(idx), len(in_quote)
@@ -215,13 +239,15 @@ def _cue_positions(doc: Doc, in_quote: bytearray, lexicon: dict[tuple[str, str],
             cues.append(i)
             continue
         part = pos[i]
-        if part != NOUN_POS and part != VERB_POS and part != AUX_POS:
+        if part != NOUN_POS and part != VERB_POS and part != AUX_POS and not (
+                adjectives and part == ADJ_POS and dep[i] == ACOMP_DEP):
             continue
-        key = (part == NOUN_POS, lemma[i])
+        key = (part if part == NOUN_POS or part == ADJ_POS else VERB_POS, lemma[i])
         known = kinds.get(key)
         if known is None:
             word = strings[lemma[i]].lower()
             known = kinds[key] = ((word, "NOUN") in lexicon if part == NOUN_POS
+                                  else (word, "ADJ") in lexicon if part == ADJ_POS
                                   else word in CUE_LEMMAS or (word, "VERB") in lexicon)
         if known:
             cues.append(i)
@@ -459,6 +485,41 @@ def without_trailing_aside(doc: Doc, start: int, end: int) -> int:
 def _is_time_adjunct(token: Token) -> bool:
     """True for "on Tuesday", "in recent years": a preposition whose object is a date or time."""
     return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
+
+
+def _attitude_report(cue: Token, ents: tuple[Span, ...], in_quote: bytearray) -> Report | None:
+    """An adjective of the lexicon after a copula: "are so vehemently opposed to electing Trump", "is confident that …".
+
+    The source is the copula's subject (a person, body or speaker-like noun, as for a verb of
+    thought: not "it" in "it is unclear whether", not "the plan" in "the plan is likely to pass");
+    a rarer adjective (under :data:`CUE_RATE_THRESHOLD`) needs a clause of its own; the content is the adjective's clause, else its
+    infinitive, else the object of its first preposition, with two words at least ("opposed to
+    it" reports nothing a reader could check).
+    """
+    copula = cue.head
+    if cue.dep_ != "acomp" or copula.pos_ not in ("AUX", "VERB") or copula.i == cue.i:
+        return None
+    subject = _subject_of(copula, ents)
+    if subject is None or not _can_speak(subject, cue):
+        return None
+    if subject.root.pos_ in ("NOUN", "NUM") and subject.root.lemma_.lower() not in SPEAKER_NOUNS:
+        return None  # "The plan is likely to …", "Trade is critical to …": a thing holds no attitude
+    children = list(cue.children)
+    heads = [c for c in children if c.dep_ == "ccomp" and c.i > cue.i][:1] \
+        or [c for c in children if c.dep_ == "xcomp" and c.i > cue.i][:1] \
+        or [o for prep in children if prep.dep_ == "prep" and prep.i > cue.i
+            for o in prep.children if o.dep_ in ("pobj", "pcomp")][:1]
+    if not heads:
+        return None
+    doc = cue.doc
+    left, right = heads[0].left_edge.i, heads[0].right_edge.i
+    if doc[left].lower_ == "that" and left < right:
+        left += 1
+    while right > left and doc[right].is_punct and doc[right].text not in "’”'\"":
+        right -= 1
+    if right - left < 1 or in_quote[doc[left].idx]:
+        return None
+    return Report(cue, f"{copula.text} {cue.text}", subject, doc[left].idx, doc[right].idx + len(doc[right]))
 
 
 def _nominal_report(cue: Token, ents: tuple[Span, ...]) -> Report | None:

@@ -181,7 +181,7 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
     text = view.text
     marks = [m for m in find_quote_marks(text) if len(text[m.start:m.end].split()) >= _MIN_QUOTE_WORDS]
     in_quote = char_mask(len(text), [(m.open_start, m.close_end) for m in marks])
-    reports = list(find_reports(view, in_quote, report_rules, trace))
+    reports = list(find_reports(view, in_quote, report_rules, trace, scheme=check_scheme(scheme)))
     resolver = SpeakerResolver(view, reports, settings=speakers)
     join_pieces = check_scheme(scheme) == "attribution"
     rows: list[QuoteRow] = []

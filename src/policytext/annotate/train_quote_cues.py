@@ -5,10 +5,11 @@ Usage (from the project root)::
     .venv/bin/python -m policytext.annotate.train_quote_cues [--data ../shared/data/quotes/polnear/train]
 
 The lexicon is a small model fitted on PolNeAR's training split (never on dev): for every verb and
-noun lemma, how many of its occurrences lie inside a gold attribution Cue span, and how often it
+noun lemma (and adjective after a copula), how many of its occurrences lie inside a gold attribution Cue span, and how often it
 occurs at all. The quote finder (:mod:`policytext.annotate.quotes`) treats a lemma as a cue when
 its rate ``cues / (occurrences + 2)`` reaches a threshold; the hand-written list of speech verbs
-stays a cue whatever its rate. Each line: ``lemma``, ``pos`` (VERB or NOUN), ``cues``,
+stays a cue whatever its rate. Each line: ``lemma``, ``pos`` (VERB, NOUN, or ADJ for an adjective after a
+copula: "are eager to", read only by :attr:`~policytext.annotate.quote_reports.ReportRules.attitudes`), ``cues``,
 ``occurrences``; only lemmas seen as a cue at least :data:`MIN_CUES` times are kept.
 """
 from __future__ import annotations
@@ -44,8 +45,8 @@ def count_cue_lemmas(parsed: Iterable[tuple[Any, int, set[int]]]) -> tuple[Count
     seen: Counter = Counter()
     for doc, offset, cue_chars in parsed:
         for token in doc:
-            if token.pos_ not in ("VERB", "NOUN"):
-                continue
+            if token.pos_ not in ("VERB", "NOUN") and not (token.pos_ == "ADJ" and token.dep_ == "acomp"):
+                continue  # an adjective counts only after a copula: "are opposed to", "is confident that"
             key = (token.lemma_.lower(), token.pos_)
             seen[key] += 1
             if token.idx + offset in cue_chars:

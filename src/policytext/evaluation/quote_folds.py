@@ -368,12 +368,13 @@ def evaluate_cross(splits: dict[str, tuple[str, str, int]] | None = None, *, fol
     return result
 
 
-FINDER_VARIANTS = (ReportRules(), ReportRules(evidence_subjects=True), ReportRules(keep_distinct_reports=True),
-                   ReportRules(evidence_subjects=True, keep_distinct_reports=True))
+FINDER_VARIANTS = (ReportRules(), ReportRules(attitudes=("attribution",)), ReportRules(attitudes=("attribution", "speech")))
 """The finder switches (:class:`ReportRules`) each fold chooses among by quote F1 on its training folds of both
-sets: all off (shipped), each of the eighth round's two alone, and both together. The seventh round's
-``passive_content`` and ``stop_at_next_report`` were turned down by every fold then and are not run again.
-On 2026-12-02 (evening) every fold and all articles chose all off again (docs/evaluation.md, eighth round)."""
+sets: all off, and the ninth round's ``attitudes`` (adjectives of the learned lexicon after a copula) under the
+``attribution`` scheme alone or under both. The
+earlier rounds' switches (``passive_content``, ``stop_at_next_report``, ``evidence_subjects``,
+``keep_distinct_reports``) were turned down by every fold and on all articles, and are not run again
+(docs/evaluation.md, seventh and eighth rounds)."""
 
 
 @dataclass
