@@ -154,11 +154,11 @@ def test_blank_sentences_are_left_out_of_a_chunk(pipeline):
     assert [text[a - 7:b - 7].strip() for a, b in expected] == ["Taxes rose.", "We will win."]
 
 
-def test_a_described_study_is_named_as_written_and_a_number_is_no_speaker_on_a_real_govuk_statement(pipeline):
+def test_a_described_study_is_its_owners_and_figures_or_a_number_are_no_speaker_on_a_real_govuk_statement(pipeline):
     # The shared GOV.UK oral statement on stop and search gave "study into the use of stop" as a
     # speaker ("HMIC’s study into the use of stop and search revealed that …": a noun phrase cut
-    # inside "stop and search") and "% of people" ("only 38% agreed"). A document may speak as
-    # described ("the Bill says"), but as the text names it; a number is no speaker.
+    # inside "stop and search") and "% of people" ("only 38% agreed"). Under the speech scheme a
+    # study speaks for the owner the text names (HMIC); figures and a number are no speaker.
     import json
 
     from helpers import shared_data
@@ -171,8 +171,8 @@ def test_a_described_study_is_named_as_written_and_a_number_is_no_speaker_on_a_r
     by_mention = {q.speaker_mention: q for q in annotation.quotes}
     assert {"HMIC’s study", "Official figures", "The inspectorate"} <= set(by_mention)
     study = by_mention["HMIC’s study"]
-    assert (study.speaker, study.resolved_by) == ("HMIC’s study", "role")
-    assert by_mention["Official figures"].speaker == "Official figures"
+    assert (study.speaker, study.resolved_by) == ("HMIC", "name")
+    assert (by_mention["Official figures"].speaker, by_mention["Official figures"].resolved_by) == (None, "none")
     assert not any(q.speaker and ("%" in q.speaker or "study into" in q.speaker) for q in annotation.quotes)
     assert by_mention["The inspectorate"].speaker == "inspectorate"  # a body of people, unchanged
 

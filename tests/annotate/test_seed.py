@@ -33,6 +33,17 @@ def test_hancocks_quoted_passages_are_attributed_to_him(seed, passage):
     assert {q.speaker for q in quotes} == {"Matthew Hancock"}
 
 
+def test_a_record_is_no_speaker_in_the_speech_scheme(seed):
+    # "Hancock’s record at the Department for Business … suggests he knows …" was stored as a quote
+    # of "Hancock’s record" (resolved by role): a thing no journalist cites as a speaker, listed by
+    # 'quoted' and matched by 'quotes --speaker Hancock'. The words stay the quote's mention.
+    _, annotation = seed
+    [quote] = [q for q in annotation.quotes if q.text.startswith("he knows the importance")]
+    assert quote.scheme == "speech"
+    assert (quote.speaker, quote.resolved_by, quote.speaker_role) == (None, "none", None)
+    assert quote.speaker_mention == "Hancock’s record"
+
+
 def test_the_spending_sentence_is_a_quantity_and_comparison_claim_with_a_high_score(seed):
     text, annotation = seed
     [claim] = [c for c in annotation.claims if "slashed by a fifth" in c.text]

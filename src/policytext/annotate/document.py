@@ -20,7 +20,7 @@ from policytext.annotate.entities import PeopleNames, resolve_person, strip_pers
 from policytext.annotate.quote_marks import Spans, find_quote_marks
 from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speaker_mentions import THING_NOUNS, MentionTable
-from policytext.annotate.speakers import carry_speaker, resolve_first_name, resolve_in_document
+from policytext.annotate.speakers import DOCUMENT_NOUNS, carry_speaker, resolve_first_name, resolve_in_document
 from policytext.lemma_stream import lemma_stream
 from policytext.records import SIDED_KINDS, Claim, Entity, Quote, Sentence
 
@@ -326,20 +326,29 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
 
 
 _MENTION_WORD = re.compile(r"[\w%]+")
+AUTHORED_NOUNS = DOCUMENT_NOUNS | frozenset("report study survey poll research analysis review".split())
+"""Things someone writes or makes public: the owner the text names speaks through them ("HMIC’s study")."""
+_OWNER = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4})['’]s?\s+(?:[\w-]+\s+){0,3}[\w-]+$",
+                    re.IGNORECASE)
 
 
 def _described_thing(row: QuoteRow, text: str) -> QuoteRow:
-    """Return the row with a described speaker that is a number or a document checked.
+    """Return the row with a described speaker that is a number or a thing checked (``speech`` scheme).
 
     Only descriptions (resolved by ``role``) under the ``speech`` scheme; the mention ends at its
     head noun. A number is no speaker ("only 38% agreed" gave "% of people"): the quote gets none.
-    A document or figures may speak as described ("the Bill says", resolved by ``role``), but as
-    the text names them: "HMIC’s study into the use of stop and search revealed" gave the speaker
-    "study into the use of stop", a noun phrase cut inside "stop and search"; it is "HMIC’s study".
+    A thing described ("Hancock’s record suggests", "Official figures show", "the study found") is
+    no speaker a journalist cites: the quote keeps the words as its ``speaker_mention`` and gets no
+    speaker, so it is never counted or cited as a person's. A document whose owner the text names
+    is the owner's ("HMIC’s study revealed" is HMIC's); a thing named as such ("the Bill says",
+    "Amendment 293") keeps its name. Under ``attribution`` (PolNeAR's reading, where evidence is a
+    source) rows are left as they are.
 
-    >>> row = QuoteRow(0, 5, "study into the use of stop", 10, 22, "revealed", "indirect", 0.8, "role")
+    >>> row = QuoteRow(0, 5, "study into the use of stop", 10, 22, "revealed", "indirect", 0.8, "role", "speech")
     >>> _described_thing(row, "0123456789HMIC’s study revealed").speaker
-    'HMIC’s study'
+    'HMIC'
+    >>> _described_thing(row._replace(speaker="record"), "0123456789Lee’s record revealed").speaker is None
+    True
     """
     if row.scheme != "speech" or row.resolved_by != "role" or row.speaker_start is None or row.speaker_end is None:
         return row
@@ -350,10 +359,17 @@ def _described_thing(row: QuoteRow, text: str) -> QuoteRow:
     head = words[-1].lower()
     if any(c.isdigit() for c in head):
         return row._replace(speaker=None, resolved_by="none", speaker_role=None)
-    if (head in THING_NOUNS or head.rstrip("s") in THING_NOUNS) and row.speaker.casefold() != mention.casefold() \
-            and not row.speaker.casefold().startswith(mention.casefold() + " "):  # "Amendment 293" stays whole
-        return row._replace(speaker=mention)
-    return row
+    if not (head in THING_NOUNS or head.rstrip("s") in THING_NOUNS):
+        return row
+    if words[-1][:1].isupper():  # "the Bill says": a document named, as the text names it
+        if row.speaker.casefold() != mention.casefold() and not row.speaker.casefold().startswith(mention.casefold() + " "):
+            return row._replace(speaker=mention)
+        return row
+    owner = _OWNER.match(mention)
+    if owner is not None and (head in AUTHORED_NOUNS or head.rstrip("s") in AUTHORED_NOUNS) \
+            and all(w[:1].isupper() for w in owner.group("owner").split()):
+        return row._replace(speaker=owner.group("owner"), resolved_by="name", speaker_role=None)
+    return row._replace(speaker=None, resolved_by="none", speaker_role=None)
 
 
 def _looks_like_person_name(name: str) -> bool:
