@@ -203,6 +203,14 @@ class SalienceRules:
             when its name fits the kind or says none ("Suncor said …  The company noted" beside
             "Overseas Private Investment Corp."); then, as without it, the one body whose name says
             the kind, else the one body that says no kind, else of several the one just quoted.
+        described_speakers: a he/she goes to the person a report just before described without
+            naming them ("A doctor in rural South Africa describes his frustration. He says, “…”"),
+            kept as that description (resolved by ``role``), when that report is nearer than the
+            named person it would otherwise take: the speaker of an earlier report, the last person
+            named, or the subject of the sentence before when the description's report is in the
+            pronoun's own sentence. Off, the description was skipped and the pronoun went to whoever
+            was named last, however far back ("Vice President Cheney", 13,000 characters before, in
+            the 2003 State of the Union) or inside the description ("Tyre's mother … she said").
 
     Chosen by 5-fold cross-validation over articles of ggt-dev and PolNeAR train together (one
     article in four of the latter; each fold by the mean of the two sets' speaker accuracies on the
@@ -228,6 +236,7 @@ class SalienceRules:
     unique_role_holder: bool = True
     description_subject: bool = True
     body_salience: bool = True
+    described_speakers: bool = True
 
 
 class MentionTable:
@@ -250,6 +259,7 @@ class MentionTable:
         self.chain: list[tuple[int, str | None, str | None]] = []  # (cue position, person key, body) of reports
         self.groups: list[tuple[int, str]] = []  # (cue position, words) of plural speakers
         self.descriptions: list[tuple[int, str, str]] = []  # (position, noun lemma, words) of unnamed speakers
+        self.described: list[tuple[int, str]] = []  # (cue position, words) of reports by one person described, unnamed
         self.pending: dict[int, Pending] = {}  # mention start -> its pending lookup
         self._version = 0  # bumped by every change that lists' lengths do not show (see _index)
         self._indexed: tuple[int, ...] | None = None
@@ -279,9 +289,11 @@ class MentionTable:
                 "chain": [list(c) for c in self.chain], "groups": [list(g) for g in self.groups],
                 "pending": [[at, p.kind, p.detail, p.words, p.cue_at, p.cue] for at, p in self.pending.items()],
                 "descriptions": [list(d) for d in self.descriptions],
+                "described": [list(d) for d in self.described],
                 "rules": [self.rules.subject_over_chain, self.rules.pronoun_reach, self.rules.description_phrase,
                           self.rules.same_description, self.rules.quoted_in_reach, self.rules.restrictive_is_new,
-                          self.rules.unique_role_holder, self.rules.description_subject, self.rules.body_salience]}
+                          self.rules.unique_role_holder, self.rules.description_subject, self.rules.body_salience,
+                          self.rules.described_speakers]}
 
     @classmethod
     def from_data(cls, data: dict[str, Any], offset: int = 0) -> "MentionTable":
@@ -297,6 +309,7 @@ class MentionTable:
         table.chain = [(at + offset, k, body) for at, k, body in data.get("chain", [])]
         table.groups = [(at + offset, words) for at, words in data.get("groups", [])]
         table.descriptions = [(at + offset, lemma, words) for at, lemma, words in data.get("descriptions", [])]
+        table.described = [(at + offset, words) for at, words in data.get("described", [])]
         table.pending = {at + offset: Pending(kind, detail, words, cue_at + offset, cue)
                          for at, kind, detail, words, cue_at, cue in data.get("pending", [])}
         return table
@@ -327,6 +340,7 @@ class MentionTable:
         self.chain += [(at, renamed.get(k, k) if k is not None else None, body) for at, k, body in other.chain]
         self.groups += other.groups
         self.descriptions += other.descriptions
+        self.described += other.described
         self.pending.update(other.pending)
 
     def finish_document(self) -> None:
@@ -515,11 +529,16 @@ class MentionTable:
             person_gender = self.people[key].gender
             return gender is None or person_gender is None or person_gender == gender
 
+        # a report just before by someone described, not named ("A doctor … describes his
+        # frustration. He says"): nearer than a named antecedent, the pronoun is theirs
+        described = self._described_before(position, cue_at) if self.rules.described_speakers else None
         # 1. a quote chain: the last report before this one whose speaker agrees ("…,” she added),
         # unless someone else has since been the subject of a sentence (and the cue is not "added")
         chained = self._chain_person(position, cue_at, agrees)
         if chained is not None:
             key, said_at = chained
+            if described is not None and described[0] > said_at:
+                return described[1], "role"
             since = self._subject_since(said_at, position, agrees) if self.rules.subject_over_chain else None
             if since is None or since == key or continues:
                 return self.people[key].name, "chain"
@@ -527,6 +546,8 @@ class MentionTable:
         # 2. the person who is the subject of the sentence before
         subject = self._subject_before(position, agrees)
         if subject is not None:
+            if described is not None and described[0] >= self._sentence_start(position):
+                return described[1], "role"  # the description reported in the pronoun's own sentence
             return self.people[subject[0]].name, "pronoun"
         # 3. the last person named before it who agrees (within reach)
         index = self._index()
@@ -534,9 +555,27 @@ class MentionTable:
         for end, key in reversed(index.ends[:bisect_right(index.end_at, position)]):
             if reach is not None and position - end > reach:
                 break
+            if described is not None and described[0] > end:
+                break  # the described speaker is nearer
             if agrees(key):
                 return self.people[key].name, "pronoun"
+        if described is not None:
+            return described[1], "role"
         return None, "none"
+
+    def _described_before(self, position: int, cue_at: int) -> tuple[int, str] | None:
+        """Return (cue position, words) of the last report by a described person before a pronoun, within :data:`CHAIN_GAP`."""
+        before = [(at, words) for at, words in self.described if at < min(cue_at, position)]
+        if not before:
+            return None
+        at, words = max(before)
+        return (at, words) if cue_at - at <= CHAIN_GAP else None
+
+    def _sentence_start(self, position: int) -> int:
+        """Return the start of the sentence ``position`` is in (0 before the first)."""
+        starts = self._index().sentences
+        here = bisect_right(starts, position) - 1
+        return starts[here] if here >= 0 else 0
 
     def _chain_person(self, position: int, cue_at: int, agrees: Callable[[str], bool]) -> tuple[str, int] | None:
         """Return (person key, cue position) of the last report before ``position`` whose speaker agrees."""

@@ -42,7 +42,7 @@ from policytext.annotate.first_names import (  # noqa: F401  (named here too)
     read_name_table,
 )
 from policytext.annotate.quote_lexicon import FIRST_PERSON, PERSON_PRONOUNS, SUBJECT_DEPS
-from policytext.annotate.quote_reports import DocView, Report
+from policytext.annotate.quote_reports import DocView, Report, is_learned_cue
 from policytext.annotate.speaker_mentions import (  # noqa: F401  (named here too)
     BODY_NOUNS,
     CHAIN_GAP,
@@ -227,6 +227,10 @@ class SpeakerResolver:
                 key = self._described_person(report.subject, report.cue)  # "The 26-year-old right wing said"
             if key is not None or body is not None:
                 self.table.chain.append((report.cue.idx, key, body))
+            elif settings.salience.described_speakers:
+                words = self._described_speaker(report)
+                if words is not None:
+                    self.table.described.append((report.cue.idx, words))  # "A doctor … describes": a later "he"
             group = self._group(report.subject)
             if group is not None:
                 self.table.groups.append((report.cue.idx, group))
@@ -247,6 +251,40 @@ class SpeakerResolver:
             return None
         name, _ = self.table.resolve(Pending("role", lemma, None, cue.idx), subject.start_char)
         return next((key for key, entry in self.table.people.items() if entry.name == name), None)
+
+    def _described_speaker(self, report: Report) -> str | None:
+        """Return the words of one person a report's subject describes without naming them, else None.
+
+        A singular common noun that is no body, document or thing, speaks for no body ("a
+        spokesperson for the Home Office" is the Home Office), and is shown to be a person: the
+        subject of a speech verb ("A doctor in rural South Africa describes"), of a "who" clause
+        ("the struggling small-business owner who wrote"), an office ("the governor") or a named
+        person's ("Tyre's mother shared"). A learned cue's subject alone is not ("evidence that
+        supports decisions"). A later he or she can be this person.
+        """
+        subject = report.subject
+        root = subject.root
+        if root.pos_ != "NOUN" or root.tag_ != "NN" or root.ent_type_ or root.lower_ in PERSON_PRONOUNS:
+            return None
+        if root.lemma_.lower() in BODY_NOUNS | THING_NOUNS | DOCUMENT_NOUNS or addresses_a_member(subject):
+            return None
+        if self._body_of(root) is not None:
+            return None
+        person = not is_learned_cue(report) or root.lemma_.lower() in OFFICE_NOUNS or any(
+            child.dep_ == "relcl" and any(c.lower_ == "who" and c.dep_ == "nsubj" for c in child.children)
+            for child in root.children) or any(
+            child.dep_ == "poss" and child.ent_type_ == "PERSON" for child in root.children)
+        return self._description_words(subject, root) if person else None
+
+    def _description_words(self, subject: Span, root: Token) -> str:
+        """Return what to call an unnamed speaker: the head noun with its modifiers ("struggling small-business owner")."""
+        modifiers = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root]
+        start = min([t.left_edge.i for t in modifiers] + [root.i])
+        words = " ".join(t.text for t in subject.doc[start:root.i + 1]
+                         if t.dep_ not in ("det", "poss", "punct", "case", "cc"))
+        if self.settings.salience.description_phrase:
+            words = _with_postmodifiers(words, root)
+        return words
 
     def _name_speaker(self, subject: Span) -> str | None:
         """Return the table key of a speaker named by words the entity tagger left out ("Laurin said").
@@ -419,12 +457,7 @@ class SpeakerResolver:
         if body is not None:
             return body, "role"  # "a spokesperson for the Home Office", "a statement from the PMO"
         # a role or group left unnamed ("the spokesman", "officials"): the head and its modifiers
-        modifiers = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root]
-        start = min([t.left_edge.i for t in modifiers] + [root.i])
-        words = " ".join(t.text for t in subject.doc[start:root.i + 1]
-                         if t.dep_ not in ("det", "poss", "punct", "case", "cc"))
-        if self.settings.salience.description_phrase:
-            words = _with_postmodifiers(words, root)
+        words = self._description_words(subject, root)
         lemma = root.lemma_.lower()
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in root.children)
         if self.settings.salience.unique_role_holder:
