@@ -227,7 +227,7 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
-ANNOTATION_RULES = "2026-12-02.2"
+ANNOTATION_RULES = "2026-12-03"
 """The version of the annotation rules: what ``annotate`` stores besides what the models give.
 
 Bump it (to the day's date; a second bump on the same day appends ``.2``, ``.3``…) in any change
@@ -243,7 +243,7 @@ stores exactly what was stored before needs no bump.
 :data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
 files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
 
-ANNOTATION_FINGERPRINT = "70fb8a964a1dee5ad13130869de3f60cbdc3c9e31c8a1be6802ea86db0933d77"
+ANNOTATION_FINGERPRINT = "db6378e91c6ed77559d344b841ca06cea20e7f31532fe7a934e7efc9cc505fff"
 """sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
 was last looked at: the source of the annotate modules that shape stored rows, ``annotate/data/``
 and the shipped claim scorer (tests/annotate/test_annotation_rules.py lists them and computes it)."""

@@ -22,7 +22,7 @@ from policytext.evaluation.quotes import (
 # exact F1 0.387, speaker accuracy 0.890 (0.8897). Floors 0.03 under, to two places.
 F1_FLOOR = 0.67
 EXACT_F1_FLOOR = 0.36
-PRECISION_FLOOR = 0.73
+PRECISION_FLOOR = 0.74  # 0.73 until the ninth round (below)
 SPEAKER_ACCURACY_FLOOR = 0.86
 # Measured again on 2026-12-02 (morning) after the speaker switches were chosen by CV over ggt-dev and
 # PolNeAR train together: PolNeAR dev unchanged (F1 0.6997, speaker 0.889), so the floors above stand.
@@ -41,8 +41,14 @@ SPEAKER_ACCURACY_FLOOR = 0.86
 # 0.589): the role floor rises to 0.60; PolNeAR dev F1 0.69998, speaker 0.888: those floors stand.
 # Eighth round (2026-12-02, evening; docs/evaluation.md): the CV chose no new finder switch, so the
 # shipped configuration is unchanged: ggt-dev out of fold F1 0.823; PolNeAR dev F1 0.69998, speaker 0.888.
+# Ninth round (2026-12-03; docs/evaluation.md): attitudes after a copula under `attribution` (chosen by
+# four folds of five and on all articles), described speakers for pronouns, things as no speaker, both
+# filters refitted. Out of fold, nested: ggt-dev F1 0.8196, speaker 0.8942; PolNeAR train F1 0.6763,
+# speaker 0.8729. PolNeAR dev, once after the choice: P 0.7721, R 0.6428, F1 0.7015, exact 0.3888,
+# speaker 0.8907. ggt-dev in sample: F1 0.8445, speaker 0.8871 (name 0.979, chain 0.897, role 0.677).
+# The precision floor rises to 0.74 and the ggt-dev speaker floor to 0.86 (0.03 under, two places).
 GGT_SPEECH_F1_FLOOR = 0.79
-GGT_SPEECH_SPEAKER_FLOOR = 0.85
+GGT_SPEECH_SPEAKER_FLOOR = 0.86
 GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.86, "role": 0.60}  # in sample: 0.979, 0.886, 0.634
 
 

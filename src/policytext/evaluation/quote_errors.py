@@ -93,7 +93,7 @@ def stopped_at(token: Any, events: Sequence[str], in_quote: bool = False) -> str
         return "no cue word"
     for event in ("dropped as overlapping", "dropped as too short", "dropped as a body acting", "subject refused",
                   "rare cue without a clause", "no content read", "noun, no report read",
-                  "according to, no report read"):
+                  "adjective, no report read", "according to, no report read"):
         if event in events:
             return {"subject refused": "subject refused as no speaker",
                     "no content read": "cue found, no content read"}.get(event, event)
