@@ -247,9 +247,10 @@ class Corpus:
         ``source``, ``country``, ``since``, ``until``) and/or ``ids``; an empty choice is refused
         unless ``all_documents=True``. The search index and every table that refers to a
         document stay in step. With ``dry_run=True`` nothing changes: the report says what would.
-        The store keeps each deleted document's id, source and speaker (never its text), so
-        deleting the same speaker or ids again selects nothing and the report's
-        ``deleted_earlier`` says so, where a speaker or id never seen is refused as a likely typo.
+        The store keeps each deleted document's id, source, speaker, party, kind and government
+        (never its text), so deleting the same speaker, party, kind, government or ids again
+        selects nothing and the report's ``deleted_earlier`` says so, where a value or id never
+        seen is refused as a likely typo.
 
         Example:
             >>> corpus.delete(ids=["files-3f2a9c0d1e2b4a5c"]).documents  # doctest: +SKIP

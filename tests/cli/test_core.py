@@ -406,6 +406,30 @@ def test_delete_again_says_it_was_deleted_and_still_refuses_a_name_never_seen(ca
         assert conn.execute("SELECT id FROM deleted_documents").fetchall() == []
 
 
+@pytest.mark.parametrize("option, value", [("--party", "Green"), ("--kind", "interview"),
+                                           ("--government", "Attlee")])
+def test_delete_again_by_party_kind_or_government_says_it_was_deleted(capsys, small_corpus, option, value) -> None:
+    """Only --speaker and --id said "deleted earlier": a repeated `delete --party Green --yes` was
+    refused as a typo (exit 1), since no document has that party any more."""
+    corpus = ("--corpus", small_corpus)
+    assert run(capsys, *corpus, "retag", "--speaker", "Ann", "--set", "party=Green", "--set", "kind=interview",
+               "--set", "government=Attlee government (1945–1951)", "--new-label", "--yes")[0] == 0
+    assert run(capsys, *corpus, "delete", option, value, "--yes")[::2] == (0, "deleted 1 document(s)\n")
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    name = option[2:]
+    for extra in (["--yes"], ["--dry-run"]):
+        code, out, err = run(capsys, *corpus, "delete", option, value, *extra)
+        assert (code, out, err) == (0, "", f"nothing to delete: deleted earlier: {name} {value!r} (1 document(s) "
+                                           f"deleted, the last {day})\n"), extra
+    # the other filters the deleted document had are known too; a value never seen is still refused
+    code, _, err = run(capsys, *corpus, "delete", "--party", "Green", "--kind", "interview", "--yes")
+    assert code == 0 and err.startswith("nothing to delete: deleted earlier: party 'Green' (1 document(s) deleted")
+    code, _, err = run(capsys, *corpus, "delete", option, "Purple", "--yes")
+    assert code == 1 and err.startswith("Error: no document has"), err
+    code, _, err = run(capsys, *corpus, "delete", option, value, "--kind", "speach", "--yes")
+    assert code == 1 and "no document has kind 'speach'" in err
+
+
 def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None:
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "colour=red")
     assert (code, err) == (1, "Error: cannot set 'colour': retag sets kind, speaker, party, government\n")

@@ -297,8 +297,9 @@ def delete(
 
     Choose documents with filters and/or --id (an empty choice is refused unless --all). The
     command lists what it would delete and deletes only with --yes; --dry-run only lists.
-    Collecting the same items again brings them back. Deleting the same speaker or ids again
-    says they were deleted earlier and exits 0; a speaker or id the corpus never had is refused.
+    Collecting the same items again brings them back. Deleting the same speaker, party, kind,
+    government or ids again says they were deleted earlier and exits 0; a value or id the corpus
+    never had is refused.
 
     Example: policytext delete --source files --since 2020-03 --until 2020-03 --dry-run
     Example: policytext delete --id files-3f2a9c0d1e2b4a5c --yes

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from policytext.errors import ConfigError, UnknownValue
 from policytext.store.db import Store, utc_now
 from policytext.store.documents import ANNOTATION_TABLES
-from policytext.store.filters import DocumentFilter, speaker_condition
+from policytext.store.filters import DocumentFilter, escape_like, speaker_condition
 
 SELECT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "since", "until")
 """The filters that choose documents to delete or retag (``limit`` is not one: an edit applies to
@@ -92,8 +92,9 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     Refuses an empty choice unless ``all_documents`` is true, so that nothing is edited by
     accident; refuses filter names it does not know, a filter value no document has (with the
     closest, as :meth:`DocumentFilter.check_values` does), and an id that is not in the corpus.
-    With ``deleting``, a speaker or an id whose documents an earlier delete removed is no typo:
-    it selects nothing and is named in :attr:`Selection.deleted_earlier` (a repeated delete).
+    With ``deleting``, a speaker, party, kind or government (the filters checked against the
+    corpus's values) or an id whose documents an earlier delete removed is no typo: it selects
+    nothing and is named in :attr:`Selection.deleted_earlier` (a repeated delete).
     """
     unknown = sorted(set(filters) - set(SELECT_FILTERS))
     if unknown:
@@ -104,14 +105,17 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     # does; a value the corpus has that selects nothing here is said ("nothing to delete")
     filter_ = DocumentFilter.from_options(**filters)
     gone: list[str] = []
-    try:
-        filter_.check_values(store.conn)
-    except UnknownValue as unknown:
-        earlier = _deleted_speaker(store, unknown.value) if deleting and unknown.name == "speaker" else None
-        if earlier is None:
-            raise
-        gone.append(earlier)  # the other values are still checked: a typo beside it is refused
-        DocumentFilter.from_options(**{n: v for n, v in filters.items() if n != "speaker"}).check_values(store.conn)
+    checked = dict(filters)
+    while True:
+        try:
+            DocumentFilter.from_options(**checked).check_values(store.conn)
+            break
+        except UnknownValue as unknown:
+            earlier = _deleted_value(store, unknown.name, unknown.value) if deleting else None
+            if earlier is None or unknown.name not in checked:
+                raise
+            gone.append(earlier)  # the other values are still checked: a typo beside it is refused
+            del checked[unknown.name]
     where, params = filter_.where("documents")
     if where == "1" and not wanted and not all_documents:
         raise ConfigError("no documents chosen: give filters (speaker, party, government, kind, source, "
@@ -133,12 +137,30 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
     return Selection(tuple(found), tuple(gone))
 
 
-def _deleted_speaker(store: Store, speaker: str) -> str | None:
-    """Say how many documents of ``speaker`` an earlier delete removed, and when; None when none."""
-    clause, params = speaker_condition("speaker", speaker)
+def _deleted_condition(name: str, value: str) -> tuple[str, list[Any]] | None:
+    """Return the condition on ``deleted_documents`` that matches a filter value as
+    :meth:`DocumentFilter.check_values` matches it on ``documents``; None for a filter it cannot know."""
+    if name == "speaker":
+        return speaker_condition("speaker", value)
+    if name == "party":
+        return "(party = ? COLLATE NOCASE OR source_party = ? COLLATE NOCASE)", [value, value]
+    if name == "kind":
+        return "kind = ? COLLATE NOCASE", [value]
+    if name == "government":
+        return "government LIKE ? ESCAPE '\\'", [f"%{escape_like(value)}%"]
+    return None
+
+
+def _deleted_value(store: Store, name: str, value: str) -> str | None:
+    """Say how many documents with filter ``name`` = ``value`` an earlier delete removed, and when;
+    None when none (or the filter is one the record cannot answer)."""
+    condition = _deleted_condition(name, value)
+    if condition is None:
+        return None
+    clause, params = condition
     count, last = store.conn.execute(f"SELECT COUNT(*), MAX(deleted_at) FROM deleted_documents WHERE {clause}",
                                      params).fetchone()
-    return f"speaker {speaker!r} ({count:,} document(s) deleted, the last {last[:10]})" if count else None
+    return f"{name} {value!r} ({count:,} document(s) deleted, the last {last[:10]})" if count else None
 
 
 def _deleted_ids(store: Store, ids: list[str]) -> dict[str, str]:
@@ -217,8 +239,9 @@ def delete_documents(store: Store, selection: Selection, *, dry_run: bool = Fals
             for table in others:  # no cascade: remove them first (some may refer to documents)
                 conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
             # kept so that deleting them again is said to be done, not refused as a typo
-            conn.execute("INSERT OR REPLACE INTO deleted_documents (id, source, speaker, deleted_at) "
-                         f"SELECT id, source, speaker, ? FROM documents WHERE id IN ({marks})", (utc_now(), *chunk))
+            conn.execute("INSERT OR REPLACE INTO deleted_documents (id, source, speaker, party, source_party, "
+                         "kind, government, deleted_at) SELECT id, source, speaker, party, source_party, kind, "
+                         f"government, ? FROM documents WHERE id IN ({marks})", (utc_now(), *chunk))
             documents += conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
     return DeleteReport(documents, removed, selection.ids, dry_run, selection.deleted_earlier)
 

@@ -172,7 +172,7 @@ class DocumentFilter:
                                      [self.kind]):
             _refuse(conn, "kind", "kinds", self.kind, "SELECT DISTINCT kind FROM documents")
         if self.government and not _exists(conn, "SELECT 1 FROM documents WHERE government LIKE ? ESCAPE '\\' "
-                                                 "LIMIT 1", [f"%{_escape_like(self.government)}%"]):
+                                                 "LIMIT 1", [f"%{escape_like(self.government)}%"]):
             _refuse(conn, "government", "governments", self.government,
                     "SELECT DISTINCT government FROM documents")
         if self.speaker:
@@ -195,10 +195,10 @@ class DocumentFilter:
             params.extend(speaker_params)
         if self.government:
             clauses.append(f"{alias}.government LIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(self.government)}%")
+            params.append(f"%{escape_like(self.government)}%")
         if self.post:  # any part of a post held that day: "Cabinet Office", "Secretary of State"
             clauses.append(f"{alias}.speaker_role LIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(self.post)}%")
+            params.append(f"%{escape_like(self.post)}%")
         if self.party:
             # a party by its canonical name, or by any label a source gave it in this corpus
             # ("Con", "Tory"): the store keeps each document's own label in source_party
@@ -235,7 +235,7 @@ def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
     Widdecombe" and "Anne-Marie Trevelyan" (a word that starts so) but not "Danny Kruger";
     "Kennedy" finds "John F. Kennedy".
     """
-    value = _escape_like(speaker.strip())
+    value = escape_like(speaker.strip())
     clause = " OR ".join([f"{column} LIKE ? ESCAPE '\\'"] * 3)
     return f"({clause})", [f"{value}%", f"% {value}%", f"%-{value}%"]
 
@@ -319,7 +319,8 @@ def _refuse_speaker(conn: Any, speaker: str, tables: Sequence[str] = SPEAKER_TAB
                        name="speaker", value=speaker, suggestions=tuple(close))
 
 
-def _escape_like(value: str) -> str:
+def escape_like(value: str) -> str:
+    """Return ``value`` with LIKE's wildcards escaped (for ``LIKE ? ESCAPE '\\'``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
