@@ -20,6 +20,7 @@ from policytext.store.edits import (
     RetagReport,
     check_retag_changes,
     delete_documents,
+    deleted_records,
     retag_documents,
     select_documents,
 )
@@ -240,7 +241,7 @@ class Corpus:
     # ------------------------------------------------------------------ edit
 
     def delete(self, *, ids: Iterable[str] | None = None, all_documents: bool = False,
-               dry_run: bool = False, **filters: Any) -> DeleteReport:
+               dry_run: bool = False, forget: bool = False, **filters: Any) -> DeleteReport:
         """Delete the matching documents with their annotations; return the rows removed.
 
         Choose documents with the filters (``speaker``, ``party``, ``government``, ``kind``,
@@ -250,14 +251,18 @@ class Corpus:
         The store keeps each deleted document's id, source, speaker, party, kind and government
         (never its text), so deleting the same speaker, party, kind, government or ids again
         selects nothing and the report's ``deleted_earlier`` says so, where a value or id never
-        seen is refused as a likely typo.
+        seen is refused as a likely typo. With ``forget=True`` (deleting for privacy) nothing of
+        the documents is kept: no record, the records earlier deletes kept of what the choice names
+        are erased too (``forgotten``), and the store file is scrubbed
+        (:func:`~policytext.store.edits.delete_documents`); a repeat is then refused as unknown.
 
         Example:
             >>> corpus.delete(ids=["files-3f2a9c0d1e2b4a5c"]).documents  # doctest: +SKIP
             1
         """
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, deleting=True, **filters)
-        return delete_documents(self.store, selection, dry_run=dry_run)
+        records = deleted_records(self.store, ids=ids, all_documents=all_documents, **filters) if forget else None
+        return delete_documents(self.store, selection, dry_run=dry_run, forget=records)
 
     def retag(self, changes: Mapping[str, Any], *, ids: Iterable[str] | None = None,
               all_documents: bool = False, dry_run: bool = False, new_label: bool = False,

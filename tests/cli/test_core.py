@@ -430,6 +430,36 @@ def test_delete_again_by_party_kind_or_government_says_it_was_deleted(capsys, sm
     assert code == 1 and "no document has kind 'speach'" in err
 
 
+def _store_bytes(corpus: str) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(Path(corpus).glob("policytext.db*")))
+
+
+def test_delete_forget_keeps_no_record_and_scrubs_the_store_file(capsys, small_corpus) -> None:
+    """A user deleting a person's speeches for privacy found the name still in the store: in the
+    record of deleted documents, and with the text in SQLite's freed pages and the search index."""
+    corpus = ("--corpus", small_corpus)
+    assert run(capsys, *corpus, "delete", "--speaker", "Ann", "--yes")[::2] == (0, "deleted 1 document(s)\n")
+    assert b"Ann Lee" in _store_bytes(small_corpus)  # a plain delete keeps the name (and leaves the text)
+
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Ann", "--forget", "--dry-run")
+    assert (code, err.splitlines()[0]) == (0, "would delete 1 record(s) of earlier deletes; nothing changed (dry run)")
+    assert run(capsys, *corpus, "delete", "--speaker", "Ann", "--forget")[0] == 1  # needs --yes
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Ann", "--forget", "--yes")
+    assert (code, err) == (0, "deleted 0 document(s)\nforgot 1 record(s) of earlier deletes; kept no record of these\n")
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Ann", "--yes")
+    assert code == 1 and err.startswith("Error: no speaker in this corpus matches 'Ann'")
+
+    code, _, err = run(capsys, *corpus, "delete", "--speaker", "Bob", "--forget", "--yes")
+    assert (code, err) == (0, "deleted 1 document(s)\nforgot 0 record(s) of earlier deletes; kept no record of these\n")
+    stored = _store_bytes(small_corpus)
+    for gone in (b"Ann Lee", b"First speech", b"Bob Stone", b"Second speech"):
+        assert gone not in stored, gone
+    assert b"Cy Dee" in stored
+    with sqlite3.connect(Path(small_corpus) / "policytext.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM deleted_documents").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM documents_fts WHERE documents_fts MATCH 'speech'").fetchone() == (0,)
+
+
 def test_retag_sets_fields_on_the_chosen_documents(capsys, small_corpus) -> None:
     code, _, err = run(capsys, "--corpus", small_corpus, "retag", "--speaker", "Cy", "--set", "colour=red")
     assert (code, err) == (1, "Error: cannot set 'colour': retag sets kind, speaker, party, government\n")

@@ -176,3 +176,27 @@ def test_delete_by_speaker_matches_word_starts_only(corpus) -> None:
         corpus.delete(speaker="nn Lee")
     assert corpus.count_documents() == 3
     assert corpus.delete(speaker="ann", dry_run=True).documents == 1
+
+
+def _store_bytes(corpus) -> bytes:
+    return b"".join(path.read_bytes() for path in sorted(corpus.store.path.parent.glob(corpus.store.path.name + "*")))
+
+
+def test_delete_forget_scrubs_the_deleted_text_from_the_store_file(corpus) -> None:
+    """Deleting for privacy left the text in the store file: in pages SQLite freed but did not
+    overwrite, and in the search index's older segments (an FTS5 delete only adds a tombstone)."""
+    # most SQLite builds do not overwrite what they free (this machine's does): as they would
+    corpus.store.conn.execute("PRAGMA secure_delete = OFF")
+    corpus.delete(ids=[OTHER_DOC.id])
+    assert b"Wakefield" in _store_bytes(corpus)  # a plain delete leaves the text in the file
+
+    report = corpus.delete(ids=[SPEECH_DOC.id], forget=True)
+    assert (report.documents, report.forgotten, report.log_kept) == (1, 0, False)
+    stored = _store_bytes(corpus)
+    for gone in (b"Bradford", b"bradford", b"Winston Churchill", b"despair"):
+        assert gone not in stored, gone
+    assert b"Ms Lee" in stored  # the article stays
+    assert corpus.store.conn.execute("PRAGMA secure_delete").fetchone()[0] == 0  # the connection's own setting
+    assert [r[0] for r in corpus.store.conn.execute("SELECT id FROM deleted_documents")] == [OTHER_DOC.id]
+    assert corpus.store.conn.execute("SELECT COUNT(*) FROM person_shares").fetchone()[0] == 0
+    check_search_index(corpus)

@@ -292,6 +292,11 @@ def delete(
     all_: bool = ALL_DOCUMENTS,
     yes: bool = typer.Option(False, "--yes", help="Delete without asking: the documents are listed, then deleted."),
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted; change nothing."),
+    forget: bool = typer.Option(
+        False, "--forget",
+        help="Deleting for privacy: keep no record of the documents (id, source, speaker, party, kind, "
+             "government), erase the records earlier deletes kept of what the choice names, and scrub "
+             "the store file of the deleted text. A repeat is then refused as unknown."),
 ) -> None:
     """Delete documents with their annotations, search entries and other locations.
 
@@ -299,33 +304,42 @@ def delete(
     command lists what it would delete and deletes only with --yes; --dry-run only lists.
     Collecting the same items again brings them back. Deleting the same speaker, party, kind,
     government or ids again says they were deleted earlier and exits 0; a value or id the corpus
-    never had is refused.
+    never had is refused. The store keeps that record of deleted documents (never their text);
+    --forget keeps none and erases the earlier one for the same choice.
 
     Example: policytext delete --source files --since 2020-03 --until 2020-03 --dry-run
     Example: policytext delete --id files-3f2a9c0d1e2b4a5c --yes
+    Example: policytext delete --speaker "Ann Lee" --forget --yes
     """
     st = state(ctx)
     chosen = _chosen(id_, filter_options(ctx))
     with open_corpus(config=st.config()) as corpus:
-        plan = corpus.delete(all_documents=all_, dry_run=True, **chosen)
+        plan = corpus.delete(all_documents=all_, dry_run=True, forget=forget, **chosen)
         _show_plan(corpus, plan.ids, quiet=st.quiet)
         removed = ", ".join(f"{n:,} {table}" for table, n in plan.removed.items() if n)
         what = f"{plan.documents:,} document(s)" + (f" with {removed}" if removed else "")
+        records = f"{plan.forgotten:,} record(s) of earlier deletes"
+        what_goes = (f"{what} and {records}" if plan.documents else records) if plan.forgotten else what
         earlier = f"deleted earlier: {'; '.join(plan.deleted_earlier)}"
-        if dry_run or not plan.documents:
-            message(f"would delete {what}; nothing changed (dry run)" if plan.documents else
+        if dry_run or not (plan.documents or plan.forgotten):
+            message(f"would delete {what_goes}; nothing changed (dry run)" if plan.documents or plan.forgotten else
                     f"nothing to delete: {earlier}" if plan.deleted_earlier else
                     "no documents match; nothing to delete", quiet=False)
-            if plan.documents and plan.deleted_earlier:
+            if (plan.documents or plan.forgotten) and plan.deleted_earlier:
                 message(f"note: {earlier}", quiet=st.quiet)
             return
         if not yes:
-            raise ConfirmationRequired(f"nothing deleted: {what} would go. Run the same command with "
+            raise ConfirmationRequired(f"nothing deleted: {what_goes} would go. Run the same command with "
                                        "--yes to delete them, or --dry-run to only list them.")
-        report = corpus.delete(all_documents=all_, **chosen)
+        report = corpus.delete(all_documents=all_, forget=forget, **chosen)
     removed = ", ".join(f"{n:,} {table}" for table, n in report.removed.items() if n)
     message(f"deleted {report.documents:,} document(s)" + (f" with {removed}" if removed else ""), quiet=False)
-    if report.deleted_earlier:
+    if forget:
+        message(f"forgot {report.forgotten:,} record(s) of earlier deletes; kept no record of these", quiet=False)
+        if report.log_kept:
+            message("note: another process has the store open, so SQLite's write-ahead log (policytext.db-wal) "
+                    "may hold deleted text until the store is next written with none open", quiet=False)
+    elif report.deleted_earlier:
         message(f"note: {earlier}", quiet=st.quiet)
 
 

@@ -58,6 +58,11 @@ class DeleteReport:
     dry_run: bool = False
     deleted_earlier: tuple[str, ...] = ()
     """What the choice named that an earlier delete removed (see :class:`Selection`)."""
+    forgotten: int = 0
+    """Records of earlier deletes erased (``forget``; see :func:`delete_documents`)."""
+    log_kept: bool = False
+    """``forget`` only: another connection kept SQLite's write-ahead log from being emptied, so
+    deleted rows may remain in ``policytext.db-wal`` until the store is next written with none open."""
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "removed": dict(self.removed), "ids": list(self.ids),
@@ -217,33 +222,99 @@ def _doc_id_tables(store: Store) -> tuple[list[str], list[str]]:
     return cascading, others
 
 
-def delete_documents(store: Store, selection: Selection, *, dry_run: bool = False) -> DeleteReport:
+def deleted_records(store: Store, *, ids: Iterable[str] | None = None, all_documents: bool = False,
+                    **filters: Any) -> tuple[str, ...]:
+    """Return the ids in the record of earlier deletes (``deleted_documents``) that a choice names.
+
+    A record is named when it matches every speaker, party, kind, government and source given (as
+    :func:`select_documents` matches a deleted value) and, with ``ids``, is one of them; with
+    ``all_documents``, every record is. Dates and country do not narrow the records (they are not
+    kept), and a choice by those alone names none.
+    """
+    clauses, params = [], []
+    for name in ("speaker", "party", "kind", "government", "source"):
+        if filters.get(name):
+            clause, values = _deleted_condition(name, str(filters[name])) or ("source = ? COLLATE NOCASE",
+                                                                               [str(filters[name])])
+            clauses.append(clause)
+            params.extend(values)
+    wanted = tuple(dict.fromkeys(str(i) for i in ids or ()))
+    if not clauses and not wanted and not all_documents:
+        return ()
+    where = " AND ".join(clauses) or "1"
+    if not wanted:
+        return tuple(r[0] for r in store.conn.execute(f"SELECT id FROM deleted_documents WHERE {where}", params))
+    found: list[str] = []
+    for chunk in _chunks(wanted):
+        found += [r[0] for r in store.conn.execute(
+            f"SELECT id FROM deleted_documents WHERE {where} AND id IN ({_marks(chunk)})", (*params, *chunk))]
+    return tuple(found)
+
+
+def delete_documents(store: Store, selection: Selection, *, dry_run: bool = False,
+                     forget: Iterable[str] | None = None) -> DeleteReport:
     """Delete the chosen documents and everything stored about them; return the rows removed.
 
     One transaction: all of it is deleted, or none. With ``dry_run``, count what would go and
     change nothing.
+
+    Each deleted document's id, source, speaker, party, kind and government are recorded, so a
+    repeated delete is told from a typo. With ``forget`` (ids of such records, from
+    :func:`deleted_records`; may be empty) none is recorded, those records are erased, and the
+    store file is scrubbed of what was deleted: SQLite overwrites the pages it frees
+    (``secure_delete``), the search index's segments are merged (an FTS5 delete leaves the words
+    in older segments until then), the person counts over all entities are dropped (annotate
+    counts them again) and the write-ahead log is emptied. Copies made before (backups, exports,
+    a Dask work directory) and the corpus's cache of fetched pages (``cache/``) keep what they hold.
     """
+    forgetting = forget is not None
+    forget_ids = tuple(dict.fromkeys(forget or ()))
     cascading, others = _doc_id_tables(store)
     removed = {table: 0 for table in cascading + others}
-    documents = 0
-    with store.transaction() as conn:
-        for chunk in _chunks(selection.ids):
-            marks = _marks(chunk)
-            for table in cascading + others:
-                removed[table] += int(conn.execute(
-                    f"SELECT COUNT(*) FROM [{table}] WHERE doc_id IN ({marks})", chunk).fetchone()[0])
-            if dry_run:
-                documents += int(conn.execute(
-                    f"SELECT COUNT(*) FROM documents WHERE id IN ({marks})", chunk).fetchone()[0])
-                continue
-            for table in others:  # no cascade: remove them first (some may refer to documents)
-                conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
-            # kept so that deleting them again is said to be done, not refused as a typo
-            conn.execute("INSERT OR REPLACE INTO deleted_documents (id, source, speaker, party, source_party, "
-                         "kind, government, deleted_at) SELECT id, source, speaker, party, source_party, kind, "
-                         f"government, ? FROM documents WHERE id IN ({marks})", (utc_now(), *chunk))
-            documents += conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
-    return DeleteReport(documents, removed, selection.ids, dry_run, selection.deleted_earlier)
+    documents = forgotten = 0
+    scrubbing = forgetting and not dry_run
+    secure = store.conn.execute("PRAGMA secure_delete").fetchone()[0]
+    if scrubbing:  # the pages freed below are overwritten (builds differ in their default)
+        store.conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with store.transaction() as conn:
+            for chunk in _chunks(selection.ids):
+                marks = _marks(chunk)
+                for table in cascading + others:
+                    removed[table] += int(conn.execute(
+                        f"SELECT COUNT(*) FROM [{table}] WHERE doc_id IN ({marks})", chunk).fetchone()[0])
+                if dry_run:
+                    documents += int(conn.execute(
+                        f"SELECT COUNT(*) FROM documents WHERE id IN ({marks})", chunk).fetchone()[0])
+                    continue
+                for table in others:  # no cascade: remove them first (some may refer to documents)
+                    conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
+                if not forgetting:  # kept so that deleting them again is said to be done, not refused as a typo
+                    conn.execute("INSERT OR REPLACE INTO deleted_documents (id, source, speaker, party, "
+                                 "source_party, kind, government, deleted_at) SELECT id, source, speaker, party, "
+                                 f"source_party, kind, government, ? FROM documents WHERE id IN ({marks})",
+                                 (utc_now(), *chunk))
+                documents += conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk).rowcount
+            if forgetting and dry_run:
+                forgotten = len(forget_ids)
+            elif forgetting:
+                for chunk in _chunks(forget_ids):
+                    forgotten += conn.execute(f"DELETE FROM deleted_documents WHERE id IN ({_marks(chunk)})",
+                                              chunk).rowcount
+                # the names counted over every document's entities, stale after any delete anyway
+                # (annotate counts them again): they may name people only the deleted documents did
+                conn.execute("DELETE FROM person_shares")
+                conn.execute("DELETE FROM person_shares_counted")
+                for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                             "sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'").fetchall():
+                    conn.execute(f"INSERT INTO [{table}] ([{table}]) VALUES ('optimize')")
+    finally:
+        if scrubbing:
+            store.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    # the log holds the pages as they were before this transaction until it is checkpointed
+    log_kept = scrubbing and bool(store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0])
+    return DeleteReport(documents, removed, selection.ids, dry_run, selection.deleted_earlier,
+                        forgotten=forgotten, log_kept=log_kept)
 
 
 def check_retag_changes(changes: Mapping[str, Any]) -> dict[str, str | None]:
