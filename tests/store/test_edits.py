@@ -1,6 +1,8 @@
 """Delete and retag: annotations, the search index and the web collectors' rows stay in step."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from policytext.annotate import annotate_corpus
@@ -200,3 +202,21 @@ def test_delete_forget_scrubs_the_deleted_text_from_the_store_file(corpus) -> No
     assert [r[0] for r in corpus.store.conn.execute("SELECT id FROM deleted_documents")] == [OTHER_DOC.id]
     assert corpus.store.conn.execute("SELECT COUNT(*) FROM person_shares").fetchone()[0] == 0
     check_search_index(corpus)
+
+
+def test_delete_forget_says_when_another_reader_keeps_the_write_ahead_log(corpus_dir) -> None:
+    """The log holds the pages as they were before the delete until it is checkpointed; a reader
+    in a transaction of another process stops that, and the report says so rather than claim a
+    scrubbed file."""
+    with open_corpus(corpus_dir, create=True, busy_timeout_seconds=0.2) as corpus:
+        with corpus.store.transaction():
+            for document in (SPEECH_DOC, OTHER_DOC):
+                upsert_document(corpus.store, document)
+        reader = sqlite3.connect(corpus.store.path)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT COUNT(*) FROM documents").fetchone()
+            assert corpus.delete(ids=[SPEECH_DOC.id], forget=True).log_kept
+        finally:
+            reader.close()
+        assert not corpus.delete(ids=[OTHER_DOC.id], forget=True).log_kept
