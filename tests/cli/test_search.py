@@ -392,3 +392,24 @@ def test_search_with_a_date_filter_says_how_many_matches_lie_in_undated_document
     for args in (["trust"], ["trust", "--since", "2015", "--kind", "speech"]):  # no date filter; no undated one in scope
         code, _, err = run(capsys, "--corpus", str(folder), "search", *args)
         assert code == 0 and "undated" not in err, args
+
+
+def test_quotes_and_quoted_say_when_scheme_leaves_out_documents_annotated_under_another(capsys,
+                                                                                         annotated_corpus) -> None:
+    """A corpus annotated under the speech scheme holds no attribution quotes: an empty list must say
+    so, not read as nobody being quoted."""
+    note = ("note: {n} annotated document(s) in scope hold quotes found under another scheme than attribution "
+            "({n} under speech), and --scheme attribution lists none of them: `policytext annotate --scheme "
+            "attribution` finds their quotes under it (replacing the others)")
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--scheme", "attribution",
+                         "--format", "csv")
+    assert code == 0 and len(out.splitlines()) == 1  # the header alone
+    assert note.format(n=3) in err, err
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--scheme", "attribution",
+                       "--kind", "statement", "--speaker", "Hancock")  # --speaker is who is quoted: no document scope
+    assert code == 0 and note.format(n=1) in err, err
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), "quoted", "--scheme", "attribution")
+    assert code == 0 and note.format(n=3) in err, err
+    for command in (("quotes", "--scheme", "speech"), ("quoted", "--scheme", "speech"), ("quotes",)):
+        code, _, err = run(capsys, "--corpus", str(annotated_corpus), *command)
+        assert code == 0 and "another scheme" not in err, (command, err)

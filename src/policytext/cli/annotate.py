@@ -218,7 +218,7 @@ def quoted(
     Example: policytext quoted --document-speaker Kennedy
     """
     from policytext.annotate.summaries import count_quoted_speakers
-    from policytext.cli.search import _note_unannotated
+    from policytext.cli.search import _note_other_scheme, _note_unannotated
     from policytext.errors import BadQuery
 
     st = state(ctx)
@@ -237,6 +237,7 @@ def quoted(
                                       **filters)
         # the counts are of the annotated documents only (filters here choose documents, --quoted does not)
         _note_unannotated(st, corpus, empty=frame.empty, **filters)
+        _note_other_scheme(st, corpus, scheme, **filters)
     render(frame, format, title="Most quoted speakers")
 
 

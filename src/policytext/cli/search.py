@@ -184,6 +184,26 @@ def _note_query(st: Any, query: str | None) -> None:
 
 
 @strict_options
+def _note_other_scheme(st: Any, corpus: Any, scheme: str | None, **filters: Any) -> None:
+    """Say on stderr when --scheme leaves out documents whose quotes were found under another scheme.
+
+    A corpus annotated under the speech scheme holds no attribution quotes: without this, an
+    empty 'quotes --scheme attribution' reads as nobody being quoted.
+    """
+    from policytext.search.listing import other_scheme_counts
+
+    if scheme is None:
+        return
+    others = other_scheme_counts(corpus, scheme, **filters)
+    if others:
+        held = ", ".join(f"{count:,} under {name}" for name, count in others.items())
+        message(f"note: {sum(others.values()):,} annotated document(s) in scope hold quotes found under another "
+                f"scheme than {scheme} ({held}), and --scheme {scheme} lists none of them: "
+                f"`policytext annotate --scheme {scheme}` finds their quotes under it (replacing the others)",
+                quiet=st.quiet)
+
+
+@strict_options
 def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> None:
     """Say on stderr when documents within the filters are not annotated yet (and that no match there is no real no)."""
     from policytext.records import ANNOTATION_RULES
@@ -334,6 +354,7 @@ def quotes(
         frame = find_quotes(corpus, about=about, min_confidence=min_confidence, resolved_by=resolved_by,
                             scheme=scheme, **filters)
         _note_unannotated(st, corpus, empty=frame.empty, **_document_scope(filters, "quotes"))
+        _note_other_scheme(st, corpus, scheme, **_document_scope(filters, "quotes"))
         _note_query(st, about)
         # an empty list may come from the other conditions, not from nobody of that name being quoted
         quoted_anywhere = len(find_quotes(corpus, speaker=speaker)) if frame.empty and speaker else 0

@@ -204,6 +204,30 @@ def annotation_gap(corpus: Any, **filters: Any) -> tuple[int, int]:
 
 
 @strict_options
+def other_scheme_counts(corpus: Any, scheme: str, **filters: Any) -> dict[str, int]:
+    """Return how many documents within ``filters`` hold quotes found under another scheme than ``scheme``.
+
+    A document holds the quotes of one scheme at a time (the one it was annotated under), so
+    ``find_quotes(scheme=...)`` lists none of these documents' quotes; the counts let a note say
+    why a list is short or empty instead of letting it read as "nobody is quoted". Documents not
+    annotated on their current text, or annotated before schemes were recorded, are left to
+    :func:`annotation_gap`.
+
+    Example:
+        >>> other_scheme_counts(corpus, "attribution", since="2010")  # doctest: +SKIP
+        {'speech': 12}
+    """
+    asked = check_quote_scheme(scheme)
+    filter_ = DocumentFilter.from_options(**filters)
+    where, params = filter_.where("documents")
+    rows = store_of(corpus).conn.execute(
+        "SELECT annotated_quote_scheme, COUNT(*) FROM documents WHERE annotated_sha256 = content_sha256 "
+        f"AND annotated_quote_scheme IS NOT NULL AND annotated_quote_scheme != ? AND {where} "
+        "GROUP BY annotated_quote_scheme ORDER BY annotated_quote_scheme", [asked, *params]).fetchall()
+    return {str(name): int(count) for name, count in rows}
+
+
+@strict_options
 def older_rules_count(corpus: Any, **filters: Any) -> int:
     """Return how many documents within ``filters`` were annotated, on their current text, under
     older annotation rules than this version's (:data:`~policytext.records.ANNOTATION_RULES`).
