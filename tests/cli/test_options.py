@@ -54,6 +54,8 @@ UNKNOWN_VALUES = [
     ("--kind", "speeches", "Error: no document has kind 'speeches'; kinds in this corpus:", "(did you mean speech?)"),
     ("--speaker", "Kenedy", "Error: no speaker in this corpus matches 'Kenedy'", "did you mean John F. Kennedy?"),
     ("--government", "Kenedy", "Error: no document has government 'Kenedy'", "did you mean"),
+    # a post, free text like a government: "0 sentences match" read as "no one of that post said it"
+    ("--post", "Cabinet Office", "Error: no document has post 'Cabinet Office'; posts in this corpus:", ""),
 ]
 
 

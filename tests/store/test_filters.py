@@ -238,6 +238,7 @@ def small_corpus(tmp_path: Path):
                            r"\(did you mean speech\?\)$"),
     ({"speaker": "Obmaa"}, r"^no speaker in this corpus matches 'Obmaa' .*did you mean Barack Obama\?$"),
     ({"speaker": "nny"}, r"^no speaker in this corpus matches 'nny'"),
+    ({"post": "Cabinet"}, r"^no document has post 'Cabinet'; posts in this corpus: none$"),  # no speaker held one
 ])
 def test_a_value_no_document_has_is_refused_with_the_closest(small_corpus, options, message) -> None:
     with pytest.raises(BadQuery, match=message):

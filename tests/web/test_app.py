@@ -80,6 +80,7 @@ def test_api_pages(base_url) -> None:
         ("q=peace&party=Democratic&party=Republican", "'party' is given more than once (Democratic, Republican)"),
         ("q=peace&since=1963&until=1961", "--since is after --until"),
         ("q=peace&party=Democrat", "no document has party 'Democrat'"),
+        ("q=peace&post=Cabinet", "no document has post 'Cabinet'"),
     ],
 )
 def test_api_bad_requests_are_400_with_a_message(base_url, params, message) -> None:

@@ -145,7 +145,7 @@ class DocumentFilter:
         return cls(**values)
 
     def check_values(self, conn: Any, *, speaker_of: Sequence[str] = ("documents",)) -> "DocumentFilter":
-        """Refuse a party, kind or government that no document has, or a speaker the filter cannot find; return self.
+        """Refuse a party, kind, government or post that no document has, or a speaker the filter cannot find; return self.
 
         Each value is checked on its own, so a value the corpus has but other filters exclude is
         not an error (the empty result is then the answer). Cheap: one ``LIMIT 1`` look-up per
@@ -175,6 +175,11 @@ class DocumentFilter:
                                                  "LIMIT 1", [f"%{escape_like(self.government)}%"]):
             _refuse(conn, "government", "governments", self.government,
                     "SELECT DISTINCT government FROM documents")
+        if self.post and not _exists(conn, "SELECT 1 FROM documents WHERE speaker_role LIKE ? ESCAPE '\\' "
+                                           "LIMIT 1", [f"%{escape_like(self.post)}%"]):
+            # a post is free text like a government: one no document holds is a typo or another
+            # corpus's, and its empty answer would read as "no minister of it said so"
+            _refuse(conn, "post", "posts", self.post, "SELECT DISTINCT speaker_role FROM documents")
         if self.speaker:
             tables = _speaker_tables(speaker_of)
             clause, params = speaker_condition("speaker", self.speaker)
