@@ -413,3 +413,14 @@ def test_quotes_and_quoted_say_when_scheme_leaves_out_documents_annotated_under_
     for command in (("quotes", "--scheme", "speech"), ("quoted", "--scheme", "speech"), ("quotes",)):
         code, _, err = run(capsys, "--corpus", str(annotated_corpus), *command)
         assert code == 0 and "another scheme" not in err, (command, err)
+
+
+def test_quotes_table_says_how_each_speaker_was_found(capsys, annotated_corpus) -> None:
+    """A name beside a quote reads as a fact: the table says whether it was named there or inferred
+    (a pronoun's antecedent, a speaker carried over from an earlier quote)."""
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "quotes", "--speaker", "Hancock")
+    assert code == 0, err
+    header = next(line for line in out.splitlines() if "speaker_role" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")][1:3] == ["speaker", "resolved_by"]
+    row = next(line for line in out.splitlines() if "Hancock" in line)
+    assert [cell.strip() for cell in row.strip("│").split("│")][2] == "name", out

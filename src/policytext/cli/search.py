@@ -361,7 +361,10 @@ def quotes(
         # likewise for --about: matched elsewhere in the corpus, or by no quote's own words at all
         about_anywhere = (len(find_quotes(corpus, about=about)) if frame.empty and about and not speaker else 0)
     if format is OutputFormat.table:
-        columns = ["highlighted" if about else "text", "speaker", "speaker_role", "cue", "kind", "date", "title"]
+        # how the speaker was found: a name beside the words reads as a fact, while a speaker carried
+        # over from an earlier quote (chain) or a pronoun's antecedent is an inference to check
+        columns = ["highlighted" if about else "text", "speaker", "resolved_by", "speaker_role", "cue", "kind", "date",
+                   "title"]
         render(frame, format, columns=columns, title="Quotes", max_width=80)
     else:
         render(frame, format)
