@@ -94,6 +94,11 @@ def test_matching_at_half_the_tokens(predicted, matched, exact, speaker):
     ("IRCC", "Immigration, Refugees and Citizenship Canada", True),
     ("officials", "officials", True),
     (None, "officials", False),
+    # a possessor is someone else: Trudeau's lawyer is not Trudeau, nor Samsung's lawyer Samsung
+    ("Trudeau's lawyer", "Justin Trudeau", False),
+    ("Samsung’s lawyer", "Samsung Electronics Co.", False),
+    ("Tyre's mother", "Tyre's mother", True),
+    ("Prime Minister's Office", "the Prime Minister's Office", True),
 ])
 def test_a_speaker_is_right_when_it_names_the_gold_surname_or_body(predicted, gold, right):
     assert names_gold_speaker(predicted, gold) is right

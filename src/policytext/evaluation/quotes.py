@@ -199,19 +199,28 @@ def read_split(folder: str | Path, *, limit: int | None = None) -> list[Article]
     raise BadInput(str(folder), "not a labelled quote split (no articles.jsonl, no text/ folder)")
 
 
+_POSSESSOR = re.compile(r"^.*\w(?:['’]s|s['’])\s+(?=\S)")
+"""Everything up to the last possessive of a speaker ("Smith's " of "Smith's lawyer")."""
+
+
 def names_gold_speaker(predicted: str | None, gold: str) -> bool:
     """True when a predicted speaker names the gold speaker.
 
     It does when the gold's last word (the surname, or a body's last word) is one of its words,
     when it is a gold name of three words or more shortened from the end ("Samsung" for "Samsung
-    Electronics Co."), or when it is the gold body's acronym ("IRCC").
+    Electronics Co."), or when it is the gold body's acronym ("IRCC"). A possessor's words are not
+    the speaker's: "Smith's lawyer" does not name Smith (it names "Smith's lawyer", and "Prime
+    Minister's Office" the Prime Minister's Office).
 
     Example:
         >>> names_gold_speaker("Mr Trudeau", "Justin Trudeau"), names_gold_speaker("Andrew Scheer", "Justin Trudeau")
         (True, False)
+        >>> names_gold_speaker("Trudeau's lawyer", "Justin Trudeau")
+        False
     """
     if not predicted:
         return False
+    predicted = _POSSESSOR.sub("", predicted)
     words = _WORD.findall(gold.lower())
     said = _WORD.findall(predicted.lower())
     if not words or not said:
