@@ -63,9 +63,19 @@ RULE_CASES = [
      "from the diet would have little effect on obesity.",
      "removing sugary drinks from the diet would have little effect on obesity", "Canadian Beverage Association",
      "The statement", "chain"),
-    # a partner is not the person whose partner they are
+    # a partner is not the person whose partner they are, and is theirs: the possessor stays as written
     ("Andre Campbell opened the shop in 2015. Campbell’s partner said most printers will not print fewer than "
-     "1,000 copies.", "most printers will not print fewer than 1,000 copies", "partner", "Campbell’s partner", "role"),
+     "1,000 copies.", "most printers will not print fewer than 1,000 copies", "Campbell’s partner",
+     "Campbell’s partner", "role"),
+    ("Jane Smith was charged on Monday. Smith's lawyer said the charges would be dropped within a week.",
+     "the charges would be dropped within a week", "Smith's lawyer", "Smith's lawyer", "role"),
+    # a possessor that is a noun stays without its determiner, as the noun's own goes
+    ("The senator's spokesman said the bill would pass the chamber by the end of the month.",
+     "the bill would pass the chamber by the end of the month", "senator's spokesman", "The senator's spokesman",
+     "role"),
+    # a possessive pronoun names no one: it is left out
+    ("Jane Smith met the board on Monday. Her lawyer said the charges would be dropped within a week.",
+     "the charges would be dropped within a week", "lawyer", "Her lawyer", "role"),
     # a first name alone is the one person of that first name named in full
     ("Michael Greenspan runs the store on Queen Street. Michael said he had needed cards for a game that night.",
      "he had needed cards for a game that night", "Michael Greenspan", "Michael", "name"),
@@ -529,7 +539,7 @@ def _address_paragraphs(name: str, marker: str) -> str:
 @pytest.mark.parametrize("name, marker, starts, described", [
     ("2003-Bush-1", "A doctor in rural South Africa", "We have no medicines", "doctor in rural South Africa"),
     ("2010-Obama-1", "It lives on in the struggling", ". . . are willing", "struggling small business owner"),
-    ("2023-Biden-1", "Here's what Tyre's mother", "her son was", "mother"),
+    ("2023-Biden-1", "Here's what Tyre's mother", "her son was", "Tyre's mother"),
 ])
 def test_a_pronoun_after_a_described_speaker_is_theirs_in_real_addresses(pipeline, name, marker, starts, described):
     text = _address_paragraphs(name, marker)

@@ -290,11 +290,19 @@ class SpeakerResolver:
         return genders.pop() if len(genders) == 1 else None
 
     def _description_words(self, subject: Span, root: Token) -> str:
-        """Return what to call an unnamed speaker: the head noun with its modifiers ("struggling small-business owner")."""
+        """Return what to call an unnamed speaker: the head noun with its modifiers ("struggling small-business owner").
+
+        A possessor that names someone or something stays with it, as the text gives it ("Tyre's
+        mother", "senator's spokesman"): "mother" alone says nothing, and the possessor alone is
+        someone else. A possessive pronoun ("her son", "my dad") names no one and is left out.
+        """
         modifiers = [t for t in subject if t.dep_ in ("compound", "amod") and t.head == root]
         start = min([t.left_edge.i for t in modifiers] + [root.i])
         words = " ".join(t.text for t in subject.doc[start:root.i + 1]
                          if t.dep_ not in ("det", "poss", "punct", "case", "cc"))
+        possessor = _possessor_words(root)
+        if possessor:
+            words = f"{possessor} {words}"
         if self.settings.salience.description_phrase:
             words = _with_postmodifiers(words, root)
         return words
@@ -738,6 +746,39 @@ def _words(span: Span) -> str:
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ == "case"):
         tokens = tokens[:-1]
     return "".join(t.text_with_ws for t in tokens).strip()
+
+
+_POSSESSOR_WORDS = 4
+"""A possessor kept with a description has at most this many words (its determiner left out)."""
+
+
+def _possessor_words(root: Token) -> str:
+    """Return the possessor of a description's noun as the text writes it ("Tyre's", "Jane Smith's", "senator's"), else "".
+
+    Only a possessor that names: a proper noun, a named entity or a common noun ("the senator's
+    spokesman"); not a pronoun ("her son"). Its leading determiner is left out as the noun's own is
+    ("the senator's" -> "senator's"); a possessor longer than :data:`_POSSESSOR_WORDS` words keeps
+    its head and the names joined to it.
+    """
+    owners = [c for c in root.children if c.dep_ == "poss" and c.i < root.i]
+    if len(owners) != 1:
+        return ""
+    owner = owners[0]
+    if owner.pos_ not in ("PROPN", "NOUN") or owner.lower_ in PERSON_PRONOUNS:
+        return ""
+    doc = root.doc
+    end = owner.right_edge.i
+    if end >= root.i or not any(t.dep_ == "case" for t in doc[owner.i + 1:end + 1]):
+        return ""  # no "'s" written after the possessor: not a possessive this can quote
+    start = owner.left_edge.i
+    while start < owner.i and (doc[start].dep_ in ("det", "poss", "predet") or doc[start].is_punct):
+        start += 1
+    if len([t for t in doc[start:end + 1] if not t.is_punct and t.dep_ != "case"]) <= _POSSESSOR_WORDS:
+        return doc[start:end + 1].text
+    named = [c for c in owner.children if c.dep_ in ("compound", "flat") and c.i < owner.i]
+    start = min([c.left_edge.i for c in named] + [owner.i])
+    case = next(t for t in doc[owner.i + 1:end + 1] if t.dep_ == "case")
+    return doc[start:owner.i + 1].text + case.text
 
 
 _POSTMODIFIER_WORDS = 6
