@@ -192,3 +192,20 @@ def test_annotate_says_it_takes_no_document_filters(capsys, tmp_path):
     # a command with filters keeps click's suggestions for a misspelt one
     code, _, err = run(capsys, "--corpus", str(tmp_path / "corpus"), "stats", "--sinec", "2020")
     assert code == 2 and "Possible options" in err and "takes no document filters" not in err
+
+
+def test_a_speaker_described_by_a_possessor_is_listed_apart_and_found_by_their_own_words(capsys, tmp_path):
+    """"Smith's lawyer" is stored so (not "lawyer"), and is not Jane Smith: ``quoted`` lists the two
+    apart, and --quoted Smith counts Smith's own quotes only (a lawyer's words are not hers)."""
+    folder = tmp_path / "corpus"
+    text = ("“We will fight the charges,” said Jane Smith, the mayor of Leeds, on Monday.\n\n"
+            "Smith's lawyer said the charges would be dropped within a week.")
+    with open_corpus(folder, create=True) as corpus, corpus.store.transaction():
+        upsert_document(corpus.store, Document("test", "a", text, date="2020-05-01", kind="article", country="GB"))
+    assert run(capsys, "--corpus", str(folder), "annotate")[0] == 0
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--format", "json")
+    assert code == 0 and sorted(row["speaker"] for row in json.loads(out)) == ["Jane Smith", "Smith's lawyer"]
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--quoted", "Smith", "--format", "json")
+    assert [row["speaker"] for row in json.loads(out)] == ["Jane Smith"]
+    code, out, _ = run(capsys, "--corpus", str(folder), "quoted", "--quoted", "lawyer", "--format", "json")
+    assert [row["speaker"] for row in json.loads(out)] == ["Smith's lawyer"]

@@ -47,6 +47,27 @@ def test_speaker_matches_part_of_a_name_with_like_characters_escaped() -> None:
     assert speakers(DocumentFilter(speaker="A_B"), speaker_column="documents.other") == ["John F. Kennedy"]
 
 
+@pytest.mark.parametrize("speaker, expected", [
+    ("Smith", ["Jane Smith"]),  # Smith's lawyer is not Smith
+    ("lawyer", ["Smith's lawyer"]),
+    ("Smith's", ["Smith's lawyer"]),  # asked with the possessive: the description
+    ("Tyre", []),
+    ("mother", ["Tyre’s mother"]),
+    ("Prime Minister", ["Prime Minister's Office"]),  # a name with a possessive is matched as before
+    ("Macy", ["Macy's Inc"]),
+])
+def test_a_speaker_described_by_a_possessor_is_not_the_possessor(speaker, expected) -> None:
+    from policytext.store.filters import speaker_condition, speaker_matches
+
+    names = ["Jane Smith", "Smith's lawyer", "Tyre’s mother", "Prime Minister's Office", "Macy's Inc"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE quotes (speaker TEXT)")
+    conn.executemany("INSERT INTO quotes VALUES (?)", [(name,) for name in names])
+    clause, params = speaker_condition("speaker", speaker)
+    assert [r[0] for r in conn.execute(f"SELECT speaker FROM quotes WHERE {clause} ORDER BY rowid", params)] == expected
+    assert [name for name in names if speaker_matches(name, speaker)] == expected
+
+
 def test_bad_month() -> None:
     with pytest.raises(BadQuery, match="'2015-13' is not a valid month"):
         DocumentFilter.from_options(since="2015-13")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import fnmatch
 import functools
 import inspect
 import operator
@@ -233,16 +234,41 @@ FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(DocumentFilter))
 """The shared filter vocabulary, in the order messages list it."""
 
 
+_DESCRIBED_GLOB = "*['’]s [a-z]*"
+"""A speaker described by a possessor: "Smith's lawyer", "Tyre's mother" (a possessive, then a word in lower case)."""
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
     """Return the SQL condition matching ``speaker`` at the start of a word of ``column``, and its parameters.
 
     Case-insensitive, at the start of the name or after a space or hyphen: "Ann" finds "Ann
     Widdecombe" and "Anne-Marie Trevelyan" (a word that starts so) but not "Danny Kruger";
-    "Kennedy" finds "John F. Kennedy".
+    "Kennedy" finds "John F. Kennedy". A speaker described by a possessor ("Smith's lawyer") is
+    not the possessor: "Smith" does not find them, "lawyer" does, and so does a speaker given
+    with the possessive ("Smith's").
     """
     value = escape_like(speaker.strip())
-    clause = " OR ".join([f"{column} LIKE ? ESCAPE '\\'"] * 3)
-    return f"({clause})", [f"{value}%", f"% {value}%", f"%-{value}%"]
+    words = [f"{value}%", f"% {value}%", f"%-{value}%"]
+
+    def starts_a_word(of: str) -> str:
+        return "(" + " OR ".join([f"{of} LIKE ? ESCAPE '\\'"] * 3) + ")"
+
+    # the words after the possessive (the later of the two apostrophes' first ones, as _described_head)
+    head = f"substr({column}, max(instr({column}, '''s '), instr({column}, '’s ')) + 3)"
+    described, described_params = starts_a_word(head), list(words)
+    if _POSSESSIVE.search(speaker):
+        described = f"({described} OR {column} LIKE ? ESCAPE '\\')"
+        described_params.append(f"{value}%")
+    clause = f"(CASE WHEN {column} GLOB ? THEN {described} ELSE {starts_a_word(column)} END)"
+    return clause, [_DESCRIBED_GLOB, *described_params, *words]
+
+
+def _described_head(name: str) -> str | None:
+    """Return the words after the possessor of a described speaker ("lawyer" of "Smith's lawyer"), else None."""
+    if not fnmatch.fnmatchcase(name, _DESCRIBED_GLOB):
+        return None
+    return name[max(name.find("'s "), name.find("’s ")) + 3:]
 
 
 def speaker_matches(name: str | None, speaker: str) -> bool:
@@ -250,10 +276,17 @@ def speaker_matches(name: str | None, speaker: str) -> bool:
 
         >>> speaker_matches("Anne-Marie Trevelyan", "marie"), speaker_matches("Danny Kruger", "Ann")
         (True, False)
+        >>> speaker_matches("Smith's lawyer", "Smith"), speaker_matches("Smith's lawyer", "lawyer")
+        (False, True)
     """
     if not name:
         return False
     value, folded = speaker.strip().casefold(), name.casefold()
+    head = _described_head(name)
+    if head is not None:
+        if _POSSESSIVE.search(speaker) and folded.startswith(value):
+            return True
+        folded = head.casefold()
     return folded.startswith(value) or f" {value}" in folded or f"-{value}" in folded
 
 
