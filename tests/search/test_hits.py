@@ -604,3 +604,14 @@ def test_search_frame_says_when_the_default_limit_cut_the_hits_short(sotu) -> No
         few = search_frame(sotu, '"new frontier of science"')
     assert len(asked) == 5 and asked.attrs["total"] == total
     assert len(few) == few.attrs["total"] == 1
+
+
+def test_a_quote_hit_says_how_its_speaker_was_found(annotated_corpus) -> None:
+    """The page and the JSON say whether a quote's speaker was named there or inferred."""
+    import policytext
+
+    with policytext.open_corpus(annotated_corpus, readonly=True) as corpus:
+        quote = search_corpus(corpus, '"trust to try"', within="quotes").hits[0]
+        sentence = search_corpus(corpus, '"trust to try"').hits[0]
+    assert (quote.speaker, quote.resolved_by) == ("Matthew Hancock", "name")
+    assert quote.to_dict()["resolved_by"] == "name" and sentence.resolved_by is None

@@ -705,3 +705,13 @@ def test_the_page_says_how_many_matches_a_date_filter_leaves_out_as_undated(tmp_
     assert notes["q=trust&since=2015"] == ["1 sentence matches in undated documents, which the dates From and To "
                                            "leave out (a date filter cannot place a document with no date)."]
     assert notes["q=trust"] == [] and notes["q=trust&since=2015&kind=speech"] == []
+
+
+def test_the_csv_download_of_quotes_says_how_each_speaker_was_found(base_url) -> None:
+    """A downloaded quote's speaker is a fact only when named beside it: the file says how it was found."""
+    import csv as csv_module
+    import io
+
+    status, _, body = fetch(f"{base_url}/api/search.csv?q=trust&in=quotes")
+    rows = list(csv_module.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert status == 200 and rows and "resolved_by" in rows[0], list(rows[0]) if rows else body

@@ -63,3 +63,18 @@ def test_counts_link_each_value_escaped_and_say_unknown_and_current() -> None:
     assert '<span class="n">1,234</span>' in html
     assert "since=1996&amp;until=1996" in html
     assert [m for m in re.findall(r'id="facet-(\w+)"', html)] == ["speaker", "government", "year"]
+
+
+def test_a_quote_says_when_its_speaker_is_inferred_not_named() -> None:
+    """'Obama' alone beside 'If she goes, I can't stay.' read as a fact; it was carried over from an earlier quote."""
+    def meta(resolved_by):
+        html = str(hit_items([hostile_hit(speaker="Obama", resolved_by=resolved_by)], first=1, here="q=x",
+                             link=safe_link))
+        return re.search(r'<p class="meta">(.*?)</p>', html, re.S).group(1)
+
+    assert '<span class="speaker">Obama</span> <span class="resolved">(speaker carried over from the quote before)' \
+        in meta("chain")
+    assert "(speaker inferred from a pronoun)" in meta("pronoun")
+    assert "(speaker inferred from a description)" in meta("role")
+    assert "(no speaker found; this is the document's)" in meta("none")
+    assert 'class="resolved"' not in meta("name") and 'class="resolved"' not in meta(None)

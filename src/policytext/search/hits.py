@@ -416,7 +416,8 @@ def _heading_column(within: str) -> str | None:
 def page_columns(within: str) -> str:
     """Return the columns of a page of hits read from ``<within> AS t`` joined to ``documents AS d``."""
     extra = {"sentences": "t.idx AS idx, NULL AS own_speaker",
-             "quotes": "NULL AS idx, t.speaker AS own_speaker, t.cue AS cue, t.kind AS quote_kind",
+             "quotes": "NULL AS idx, t.speaker AS own_speaker, t.cue AS cue, t.kind AS quote_kind, "
+                       "t.resolved_by AS resolved_by",
              "claims": "NULL AS idx, t.speaker AS own_speaker, t.score AS score, t.types AS types"}[within]
     return (f"t.id AS id, t.doc_id AS doc_id, t.start_char AS start, t.end_char AS end, "
             f"t.text AS text, {extra}, d.title AS title, d.speaker AS doc_speaker, d.date AS date, "
@@ -496,9 +497,9 @@ def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
             row["score"], row["types"] = None, ()
         elif within == "claims":
             row["types"] = tuple(json.loads(row["types"])) if row["types"] else ()
-            row["cue"] = row["quote_kind"] = None
+            row["cue"] = row["quote_kind"] = row["resolved_by"] = None
         else:
-            row["cue"] = row["quote_kind"] = row["score"] = None
+            row["cue"] = row["quote_kind"] = row["score"] = row["resolved_by"] = None
             row["types"] = ()
         hit = object.__new__(SearchHit)
         hit.__dict__.update(row)

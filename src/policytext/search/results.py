@@ -10,6 +10,7 @@ HIT_COLUMNS = [
     "text", "highlighted", "doc_id", "title", "speaker", "date", "url", "start", "end", "citation",
     "before", "after", "kind", "government", "party", "publisher", "source", "doc_speaker",
     "kwic", "within", "id", "rank", "marks", "highlighted_html", "cue", "quote_kind", "score", "types",
+    "resolved_by",
 ]
 """Columns of :func:`search_frame`, in order. The first ten are the JSON contract of every hit."""
 
@@ -47,6 +48,7 @@ class SearchHit:
     quote_kind: str | None = None
     score: float | None = None
     types: tuple[str, ...] = field(default_factory=tuple)
+    resolved_by: str | None = None  # a quote's: how its speaker was found (name, pronoun, role, chain, none)
 
     @property
     def highlighted(self) -> str:
@@ -79,6 +81,7 @@ class SearchHit:
             "kwic": keyword_in_context(text, marks), "within": self.within, "id": self.id, "rank": self.rank,
             "marks": [list(m) for m in marks], "highlighted_html": mark_html(text, marks), "cue": self.cue,
             "quote_kind": self.quote_kind, "score": self.score, "types": list(self.types),
+            "resolved_by": self.resolved_by,
         }
 
 

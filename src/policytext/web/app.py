@@ -80,7 +80,7 @@ DOWNLOAD_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl;
 DOWNLOAD_CHUNK_ROWS = 200
 """Rows of a download written to the connection at a time."""
 CSV_COLUMNS = ("position", "text", "speaker", "date", "title", "kind", "government", "party", "url", "citation",
-               "doc_id", "start", "end", "score")
+               "doc_id", "start", "end", "score", "resolved_by")
 FACET_SPEAKERS = 10
 """Speakers the page's counts show at most (those with the most matches); every year is shown."""
 CITE_FILES = {"bibtex": ("application/x-bibtex; charset=utf-8", "bib"),

@@ -15,6 +15,16 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+SPEAKER_FOUND = {
+    "pronoun": "speaker inferred from a pronoun",
+    "role": "speaker inferred from a description",
+    "chain": "speaker carried over from the quote before",
+    "none": "no speaker found; this is the document's",
+}
+"""What a quote's meta line says of a speaker not named beside the words (``resolved_by``): a
+name shown alone reads as a fact, while these are inferences a reader should check. A speaker
+named there (``name``) needs no words."""
+
 FACETS = (("speaker", "Speaker", "unknown"), ("government", "Government", "unknown"), ("year", "Year", "undated"))
 """The page's counts in the order shown: what is counted, its heading, and the name of a missing value."""
 
@@ -50,6 +60,9 @@ def hit_items(hits: Sequence[Any], *, first: int, here: str, link: Callable[[str
         add(f'\n  <li class="hit" id="hit-{number}" data-doc="{doc_id}" data-start="{start}" data-end="{end}">'
             f'\n    <blockquote class="text">{marked}</blockquote>'
             f'\n    <p class="meta">\n      <span class="speaker">{_text(hit.speaker or "unknown speaker")}</span>')
+        found = SPEAKER_FOUND.get(hit.resolved_by or "")
+        if found:
+            add(f' <span class="resolved">({found})</span>')
         if hit.date:
             date = _text(hit.date)
             add(f'\n      · <time datetime="{date}">{date}</time>')
