@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from policytext.errors import ConfigError, UnknownValue
 from policytext.store.db import Store, utc_now
 from policytext.store.documents import ANNOTATION_TABLES
-from policytext.store.filters import DocumentFilter, escape_like, speaker_condition
+from policytext.store.filters import DocumentFilter, escape_like, speaker_condition, strict_options
 
 SELECT_FILTERS = ("speaker", "party", "government", "kind", "source", "country", "since", "until")
 """The filters that choose documents to delete or retag (``limit`` is not one: an edit applies to
@@ -222,6 +222,7 @@ def _doc_id_tables(store: Store) -> tuple[list[str], list[str]]:
     return cascading, others
 
 
+@strict_options
 def deleted_records(store: Store, *, ids: Iterable[str] | None = None, all_documents: bool = False,
                     **filters: Any) -> tuple[str, ...]:
     """Return the ids in the record of earlier deletes (``deleted_documents``) that a choice names.
