@@ -49,7 +49,8 @@ SPEAKER_ACCURACY_FLOOR = 0.86
 # The precision floor rises to 0.74 and the ggt-dev speaker floor to 0.86 (0.03 under, two places).
 GGT_SPEECH_F1_FLOOR = 0.79
 GGT_SPEECH_SPEAKER_FLOOR = 0.86
-GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.86, "role": 0.60}  # in sample: 0.979, 0.886, 0.634
+# Role rises to 0.64 (in sample 0.677 in the ninth round, with the possessor kept: unchanged).
+GGT_SPEAKER_BY_METHOD_FLOORS = {"name": 0.95, "chain": 0.86, "role": 0.64}  # in sample: 0.979, 0.897, 0.677
 
 
 def test_parse_brat_keeps_discontinuous_content():
