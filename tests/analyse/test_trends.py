@@ -312,6 +312,7 @@ def test_small_groups_get_no_interval_but_a_flag_and_a_notice(postwar_corpus: Pa
     assert ((bootstrapped["rate_low"] <= bootstrapped["rate"]) & (bootstrapped["rate"] <= bootstrapped["rate_high"])).all()
     notice = str(next(w.message for w in caught if issubclass(w.category, SmallGroups)))
     assert notice.startswith(f"{len(small)} group(s) have fewer than 5 documents: ")
+    assert "; their rates get no interval but an upper bound when they have no match (small_group is true)" in notice
     kennedy = next(g for g in small["group"] if g.startswith("Kennedy"))
     assert f"{kennedy} ({sizes[kennedy]})" in notice
     methods = trends.attrs["policytext"]["parameters"]["methods"]

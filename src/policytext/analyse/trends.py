@@ -218,7 +218,10 @@ def theme_trends(corpus, themes: Iterable[str], *, by: str = "government", lexic
     counts = pd.DataFrame(matrix, columns=names, index=frame.index)
     periods = group_periods(frame, labels, by, corpus.timelines)
     sizes = {str(g): int((labels == g).sum()) for g in periods["group"]}
-    warn_small_groups(sizes, minimum, what="their rates get no interval (small_group is true)")
+    # a small group with no match still gets an upper bound (interval "upper bound"): the note must
+    # not say every small group's rate has no interval when a row beside it shows one
+    warn_small_groups(sizes, minimum, what="their rates get no interval but an upper bound when they have no match "
+                                           "(small_group is true)")
     total_tokens = int(tokens.sum())
     upper = poisson_upper_bound(0)
     group_names = list(periods["group"])
