@@ -83,6 +83,10 @@ def test_stats_by_government_in_time_order(capsys, sotu_corpus) -> None:
     assert [r["documents"] for r in rows] == [1, 3, 1]
     code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats")
     assert "5 documents" in err
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--government", "Johnson")
+    assert code == 0 and err.startswith("1 document, ") and " to " in err, err
+    code, out, err = run(capsys, "--corpus", str(sotu_corpus), "stats", "--since", "2100")
+    assert code == 0 and err.startswith("0 documents, 0 words\n") and "?" not in err, err
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
@@ -526,7 +530,7 @@ def test_stats_says_when_documents_are_not_annotated_or_by_older_rules(capsys, a
     code, out, err = run(capsys, "--corpus", str(annotated_corpus), "stats", "--format", "json")
     assert code == 0 and json.loads(out) and note in err and "older rules" not in err, err
     code, _, err = run(capsys, "--corpus", str(annotated_corpus), "stats", "--kind", "statement")
-    assert code == 0 and "1 documents" in err and "not annotated" not in err, err  # late-1 is a blog
+    assert code == 0 and "1 document, " in err and "not annotated" not in err, err  # late-1 is a blog
     code, _, err = run(capsys, "--corpus", str(annotated_corpus), "--quiet", "stats")
     assert code == 0 and "not annotated" not in err
 

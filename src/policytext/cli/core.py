@@ -190,8 +190,10 @@ def stats(
                                            "stats", filters)
         total = frames["total"].iloc[0]
         if format is OutputFormat.table:
-            message(f"{int(total['documents']):,} documents, {int(total['words']):,} words, "
-                    f"{total['first'] or '?'} to {total['last'] or '?'}", quiet=False)
+            count = int(total["documents"])
+            # "1 documents, …, ? to ?" read as a fault: say one document, and no dates when there are none
+            dates = (f", {total['first']} to {total['last']}" if total["first"] else ", undated" if count else "")
+            message(f"{count:,} document{'' if count == 1 else 's'}, {int(total['words']):,} words{dates}", quiet=False)
         # the overview of a corpus is where a user sees first that part of it awaits `annotate`
         _note_unannotated(st, corpus, empty=False,
                           **{name: value for name, value in filters.items() if name != "limit"})
