@@ -424,3 +424,17 @@ def test_quotes_table_says_how_each_speaker_was_found(capsys, annotated_corpus) 
     assert [cell.strip() for cell in header.strip("┃").split("┃")][1:3] == ["speaker", "resolved_by"]
     row = next(line for line in out.splitlines() if "Hancock" in line)
     assert [cell.strip() for cell in row.strip("│").split("│")][2] == "name", out
+
+
+def test_search_in_claims_says_its_claims_are_of_any_score(capsys, corpus_path) -> None:
+    """Every sentence has a claim score: '334 claims match' read as 334 check-worthy claims when 141
+    of them scored under the 0.5 that 'claims' lists from."""
+    note = "(of any score: --min-score 0.5 keeps the check-worthy ones, as 'claims' does)"
+    for extra in ([], ["--count-by", "year"]):
+        code, _, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--in", "claims", *extra)
+        assert code == 0 and note in err, (extra, err)
+        code, _, err = run(capsys, "--corpus", corpus_path, "search", "billion", "--in", "claims", "--min-score",
+                           "0.5", *extra)
+        assert code == 0 and "of any score" not in err, (extra, err)
+    code, _, err = run(capsys, "--corpus", corpus_path, "search", "billion")
+    assert code == 0 and "of any score" not in err, err

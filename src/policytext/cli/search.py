@@ -58,6 +58,11 @@ class CountUnit(str, Enum):
 
 QUOTED_SPEAKER = ("Who is quoted (the document's speaker when a quote names no one): part of the name, from the "
                   "start of a word. Not who quotes them: for that, search their documents.")
+CLAIMS_MIN_SCORE = 0.5
+"""The score from which 'claims' lists a sentence as a check-worthy claim unless told otherwise."""
+ANY_SCORE = f"of any score: --min-score {CLAIMS_MIN_SCORE} keeps the check-worthy ones, as 'claims' does"
+"""What 'search --in claims' says without --min-score: every sentence has a claim score, so its
+"claims" are all the matching sentences, most of them no claim worth checking."""
 CLAIMANT = "Who claims (the document's speaker when a claim names no one): part of the name, from the start of a word."
 
 
@@ -150,7 +155,8 @@ def search(
     rows = [hit.to_dict() for hit in result.hits]
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
-        message(f"{count_matching(result.total, within.value)} {query!r}; showing {shown}", quiet=st.quiet)
+        scores = f" ({ANY_SCORE})" if within is Within.claims and min_score is None else ""
+        message(f"{count_matching(result.total, within.value)} {query!r}{scores}; showing {shown}", quiet=st.quiet)
         # claims show the score that --min-score keeps them by and the default order sorts them by
         render(rows, format, columns=["score", *TABLE_COLUMNS] if within is Within.claims else TABLE_COLUMNS,
                max_width=400)
@@ -236,7 +242,8 @@ def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, 
     rows = [{by: count.value, unit: count.count} for count in counts]
     if format is OutputFormat.table:
         what = f"matching {within}" if unit == "matches" else "documents with a match"
-        message(f"{within.capitalize()} matching {query!r}, by {by}: counting {what}", quiet=st.quiet)
+        scores = f" ({ANY_SCORE})" if within == "claims" and filters.get("min_score") is None else ""
+        message(f"{within.capitalize()} matching {query!r}, by {by}: counting {what}{scores}", quiet=st.quiet)
         render([{by: row[by], what: row[unit]} for row in rows], format, columns=[by, what])
         return
     render(rows, format, columns=[by, unit])
@@ -411,7 +418,7 @@ def _verify_quotes(st: Any, doc_ids: list[str], *, format: OutputFormat, **optio
 @document_filters(speaker=CLAIMANT)
 def claims(
     ctx: typer.Context,
-    min_score: float = typer.Option(0.5, help="Only claims scoring at least this (0-1)."),
+    min_score: float = typer.Option(CLAIMS_MIN_SCORE, help="Only claims scoring at least this (0-1)."),
     type: Optional[str] = typer.Option(None, "--type", help="Only these types (comma-separated): quantity, comparison, causal, prediction, trend, attribution_of_fact."),
     about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
