@@ -141,6 +141,10 @@ def test_library_frame_columns(sotu_corpus) -> None:
                       "e.g. 'policytext --corpus {missing} collect sotu', or pass --corpus.\n"),
         (["stats"], 1, "Error: no corpus at {missing}"),
         (["collect", "sotu", "--since", "2000", "--until", "1990"], 1, "Error: --since 2000 is after --until 1990\n"),
+        # the other commands' --since takes a date: a usage error once said "Input should be a valid integer"
+        (["collect", "sotu", "--since", "2020-01"], 1, "Error: collect sotu --since takes a year, as the addresses "
+                                                       "are chosen by year: --since 1990, not '2020-01'\n"),
+        (["collect", "sotu", "--until", "2023-13-01"], 1, "Error: collect sotu --until takes a year"),
         (["collect", "files", "x.csv", "-f", "text"], 1, "Error: --field expects FIELD=COLUMN (e.g. text=body), not 'text'\n"),
         (["collect", "files", "x.csv", "--date-order", "ymd"], 1, "Error: date order must be 'dmy' or 'mdy', not 'ymd'\n"),
     ],

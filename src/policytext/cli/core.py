@@ -66,8 +66,8 @@ def finish_collect(report: WriteReport, *, quiet: bool) -> None:
 @collect_app.command("sotu")
 def collect_sotu(
     ctx: typer.Context,
-    since: Optional[int] = typer.Option(None, help="First year to collect (e.g. 1946)."),
-    until: Optional[int] = typer.Option(None, help="Last year to collect."),
+    since: Optional[str] = typer.Option(None, help="First year to collect (e.g. 1946)."),
+    until: Optional[str] = typer.Option(None, help="Last year to collect."),
 ) -> None:
     """Collect the State of the Union addresses shipped in the 'sotu' package (1790 onwards).
 
@@ -76,10 +76,26 @@ def collect_sotu(
     from policytext.collect.sotu import count_sotu
 
     st = state(ctx)
+    since, until = _year(since, "--since"), _year(until, "--until")
     with open_corpus(config=st.config(), create=True) as corpus:
         with progress_bar("State of the Union", count_sotu(since=since, until=until), quiet=st.quiet) as advance:
             report = corpus.collect_sotu(since=since, until=until, progress=advance)
     finish_collect(report, quiet=st.quiet)
+
+
+def _year(value: str | None, option: str) -> int | None:
+    """Return the year ``value`` names, refusing a date: the other commands' --since takes one.
+
+    A click usage error ("Input should be a valid integer") once answered 'collect sotu --since
+    2020-01', which every other command takes; reading it as 2020 would be a guess about June.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text.isdigit() or len(text) > 4:
+        raise ConfigError(f"collect sotu {option} takes a year, as the addresses are chosen by year: "
+                          f"{option} 1990, not {value!r}")
+    return int(text)
 
 
 @collect_app.command("files")
