@@ -715,3 +715,13 @@ def test_the_csv_download_of_quotes_says_how_each_speaker_was_found(base_url) ->
     status, _, body = fetch(f"{base_url}/api/search.csv?q=trust&in=quotes")
     rows = list(csv_module.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     assert status == 200 and rows and "resolved_by" in rows[0], list(rows[0]) if rows else body
+
+
+def test_claims_of_any_score_say_so_on_the_page(base_url) -> None:
+    """Every sentence has a claim score: a count of 'claims' without a minimum is of sentences, check-worthy or not."""
+    status, _, page = fetch(f"{base_url}/?q=billion&in=claims")
+    summary = page[page.index('id="summary"'):page.index("</p>", page.index('id="summary"'))]
+    assert status == 200 and 'id="any-score"' in summary and "“Check-worthy from” to 0.5" in summary
+    for params in ("q=billion&in=claims&min_score=0.5", "q=billion&in=sentences", "q=trust&in=quotes"):
+        status, _, page = fetch(f"{base_url}/?{params}")
+        assert status == 200 and 'id="any-score"' not in page, params
