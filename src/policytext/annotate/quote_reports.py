@@ -147,29 +147,22 @@ def find_reports(view: DocView, in_quote: bytearray, rules: ReportRules = DEFAUL
         while at < len(cues) and cues[at] < sent.end:
             token = doc[cues[at]]
             at += 1
+            single: tuple[Report | None, str] | None = None  # a cue read by a rule of its own, and why it gave none
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-                report = _according_to(sent, token, in_quote)
-                if trace is not None:
-                    trace(token, "read" if report is not None else "according to, no report read")
-                if report is not None:
-                    yield report
-                continue
-            if token.pos_ == "ADJ":
+                single = _according_to(sent, token, in_quote), "according to, no report read"
+            elif token.pos_ == "ADJ":
                 rate = lexicon.get((token.lemma_.lower(), "ADJ"), 0.0)
                 if rate < CUE_RATE_THRESHOLD and not any(c.dep_ == "ccomp" for c in token.children):
                     if trace is not None:
                         trace(token, "rare cue without a clause")
                     continue  # as for verbs: "is likely to win" only with a clause of its own
-                report = _attitude_report(token, ents, in_quote)
+                single = _attitude_report(token, ents, in_quote), "adjective, no report read"
+            elif token.pos_ == "NOUN":
+                single = _nominal_report(token, ents), "noun, no report read"
+            if single is not None:
+                report, missing = single
                 if trace is not None:
-                    trace(token, "read" if report is not None else "adjective, no report read")
-                if report is not None:
-                    yield report
-                continue
-            if token.pos_ == "NOUN":
-                report = _nominal_report(token, ents)
-                if trace is not None:
-                    trace(token, "read" if report is not None else "noun, no report read")
+                    trace(token, "read" if report is not None else missing)
                 if report is not None:
                     yield report
                 continue
