@@ -424,6 +424,13 @@ def test_quotes_table_says_how_each_speaker_was_found(capsys, annotated_corpus) 
     assert [cell.strip() for cell in header.strip("┃").split("┃")][1:3] == ["speaker", "resolved_by"]
     row = next(line for line in out.splitlines() if "Hancock" in line)
     assert [cell.strip() for cell in row.strip("│").split("│")][2] == "name", out
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "search", "trust", "--in", "quotes")
+    assert code == 0, err
+    header = next(line for line in out.splitlines() if "kwic" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == ["kwic", "speaker", "resolved_by", "date",
+                                                                        "citation"]
+    row = next(line for line in out.splitlines() if "Hancock" in line)
+    assert [cell.strip() for cell in row.strip("│").split("│")][2] == "name", out
 
 
 def test_search_in_claims_says_its_claims_are_of_any_score(capsys, corpus_path) -> None:

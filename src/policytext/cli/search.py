@@ -157,9 +157,12 @@ def search(
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
         scores = f" ({ANY_SCORE})" if within is Within.claims and min_score is None else ""
         message(f"{count_matching(result.total, within.value)} {query!r}{scores}; showing {shown}", quiet=st.quiet)
-        # claims show the score that --min-score keeps them by and the default order sorts them by
-        render(rows, format, columns=["score", *TABLE_COLUMNS] if within is Within.claims else TABLE_COLUMNS,
-               max_width=400)
+        # claims show the score that --min-score keeps them by and the default order sorts them by;
+        # quotes how their speaker was found, as 'quotes' does (a name is no fact when it is a
+        # pronoun's antecedent or carried over from the quote before)
+        columns = {Within.claims: ["score", *TABLE_COLUMNS],
+                   Within.quotes: ["kwic", "speaker", "resolved_by", "date", "citation"]}.get(within, TABLE_COLUMNS)
+        render(rows, format, columns=columns, max_width=400)
     else:
         render(rows, format, columns=HIT_COLUMNS)
 
