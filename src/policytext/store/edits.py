@@ -144,7 +144,8 @@ def select_documents(store: Store, *, ids: Iterable[str] | None = None, all_docu
 
 def _deleted_condition(name: str, value: str) -> tuple[str, list[Any]] | None:
     """Return the condition on ``deleted_documents`` that matches a filter value as
-    :meth:`DocumentFilter.check_values` matches it on ``documents``; None for a filter it cannot know."""
+    :meth:`DocumentFilter.check_values` (or, for ``source``, the filter) matches it on ``documents``;
+    None for a filter the record cannot answer (dates, country)."""
     if name == "speaker":
         return speaker_condition("speaker", value)
     if name == "party":
@@ -153,6 +154,8 @@ def _deleted_condition(name: str, value: str) -> tuple[str, list[Any]] | None:
         return "kind = ? COLLATE NOCASE", [value]
     if name == "government":
         return "government LIKE ? ESCAPE '\\'", [f"%{escape_like(value)}%"]
+    if name == "source":
+        return "source = ? COLLATE NOCASE", [value]
     return None
 
 
@@ -235,8 +238,7 @@ def deleted_records(store: Store, *, ids: Iterable[str] | None = None, all_docum
     clauses, params = [], []
     for name in ("speaker", "party", "kind", "government", "source"):
         if filters.get(name):
-            clause, values = _deleted_condition(name, str(filters[name])) or ("source = ? COLLATE NOCASE",
-                                                                               [str(filters[name])])
+            clause, values = _deleted_condition(name, str(filters[name]))
             clauses.append(clause)
             params.extend(values)
     wanted = tuple(dict.fromkeys(str(i) for i in ids or ()))

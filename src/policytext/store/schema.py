@@ -491,34 +491,27 @@ MIGRATIONS: list[Migration] = [
     ),
     Migration(
         17,
-        "deleted_documents: the id, source and speaker of each document delete removed, never its text",
-        # ``delete --speaker X --yes`` run twice refused X the second time as it refuses a typo (no
-        # document has that speaker any more), and ``delete --id`` refused the id: a repeat is told
-        # apart from a typo by this record. A document collected again leaves it (the trigger).
+        "deleted_documents: the id, source, speaker, party (and the source's label), kind and government of "
+        "each document delete removed, never its text",
+        # ``delete --speaker X --yes`` (or --party, --kind, --government, --id) run twice refused X the
+        # second time as it refuses a typo (no document has that value any more): a repeat is told
+        # apart from a typo by this record. A document collected again leaves it (the trigger);
+        # ``delete --forget`` keeps none.
         """
         CREATE TABLE deleted_documents (
             id TEXT PRIMARY KEY,
             source TEXT,
             speaker TEXT,
+            party TEXT,
+            source_party TEXT,
+            kind TEXT,
+            government TEXT,
             deleted_at TEXT NOT NULL
         );
         CREATE INDEX deleted_documents_speaker ON deleted_documents (speaker);
         CREATE TRIGGER documents_undeleted_ai AFTER INSERT ON documents BEGIN
             DELETE FROM deleted_documents WHERE id = NEW.id;
         END;
-        """,
-    ),
-    Migration(
-        18,
-        "deleted_documents: also each deleted document's party (and the source's label), kind and government",
-        # ``delete --party X --yes`` run again was refused as a typo (no document has that party any
-        # more) where ``--speaker`` and ``--id`` said "deleted earlier": these are the other filters
-        # that a value the corpus lacks is refused for. Rows recorded before stay NULL here.
-        """
-        ALTER TABLE deleted_documents ADD COLUMN party TEXT;
-        ALTER TABLE deleted_documents ADD COLUMN source_party TEXT;
-        ALTER TABLE deleted_documents ADD COLUMN kind TEXT;
-        ALTER TABLE deleted_documents ADD COLUMN government TEXT;
         """,
     ),
 ]
