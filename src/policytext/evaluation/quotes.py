@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from policytext.errors import BadInput
+from policytext.store.filters import described_head
 
 _WORD = re.compile(r"\w+")
 
@@ -199,10 +200,6 @@ def read_split(folder: str | Path, *, limit: int | None = None) -> list[Article]
     raise BadInput(str(folder), "not a labelled quote split (no articles.jsonl, no text/ folder)")
 
 
-_POSSESSOR = re.compile(r"^.*\w(?:['’]s|s['’])\s+(?=\S)")
-"""Everything up to the last possessive of a speaker ("Smith's " of "Smith's lawyer")."""
-
-
 def names_gold_speaker(predicted: str | None, gold: str) -> bool:
     """True when a predicted speaker names the gold speaker.
 
@@ -220,7 +217,7 @@ def names_gold_speaker(predicted: str | None, gold: str) -> bool:
     """
     if not predicted:
         return False
-    predicted = _POSSESSOR.sub("", predicted)
+    predicted = described_head(predicted) or predicted  # "Smith's lawyer" is the lawyer
     words = _WORD.findall(gold.lower())
     said = _WORD.findall(predicted.lower())
     if not words or not said:

@@ -254,7 +254,7 @@ def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
     def starts_a_word(of: str) -> str:
         return "(" + " OR ".join([f"{of} LIKE ? ESCAPE '\\'"] * 3) + ")"
 
-    # the words after the possessive (the later of the two apostrophes' first ones, as _described_head)
+    # the words after the possessive (the later of the two apostrophes' first ones, as described_head)
     head = f"substr({column}, max(instr({column}, '''s '), instr({column}, '’s ')) + 3)"
     described, described_params = starts_a_word(head), list(words)
     if _POSSESSIVE.search(speaker):
@@ -264,8 +264,15 @@ def speaker_condition(column: str, speaker: str) -> tuple[str, list[str]]:
     return clause, [_DESCRIBED_GLOB, *described_params, *words]
 
 
-def _described_head(name: str) -> str | None:
-    """Return the words after the possessor of a described speaker ("lawyer" of "Smith's lawyer"), else None."""
+def described_head(name: str) -> str | None:
+    """Return the words after the possessor of a described speaker ("lawyer" of "Smith's lawyer"), else None.
+
+    The one reading of such a name: the speaker filters here (SQL and Python) and the quote
+    evaluation's speaker check (:func:`policytext.evaluation.quotes.names_gold_speaker`) use it.
+
+        >>> described_head("Tyre's mother"), described_head("Prime Minister's Office")
+        ('mother', None)
+    """
     if not fnmatch.fnmatchcase(name, _DESCRIBED_GLOB):
         return None
     return name[max(name.find("'s "), name.find("’s ")) + 3:]
@@ -282,7 +289,7 @@ def speaker_matches(name: str | None, speaker: str) -> bool:
     if not name:
         return False
     value, folded = speaker.strip().casefold(), name.casefold()
-    head = _described_head(name)
+    head = described_head(name)
     if head is not None:
         if _POSSESSIVE.search(speaker) and folded.startswith(value):
             return True
