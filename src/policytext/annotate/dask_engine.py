@@ -248,9 +248,14 @@ def annotate_with_dask(corpus: "Corpus", *, workdir: str | Path, scheduler: str 
             if not (scheduler or scheduler_file):  # its imports and the pipeline's load overlap the spec's
                 start_fork_server(pipeline={"store": str(corpus.store.path), "model": model, "quote_scheme": scheme})
             spec = _write_pipeline_spec(folder, corpus, model=model, scheme=scheme, batch_size=batch_size)
-            with _dask_client(distributed, scheduler=scheduler, scheduler_file=scheduler_file,
-                              workers=local_workers) as client:
-                run.run(distributed, client, queue, spec=spec, shard_words=int(shard_words or DEFAULT_SHARD_WORDS))
+            # a Ctrl-C is held while the run talks to the cluster and raised between shards: raised
+            # inside a Dask call that was waiting on its event loop, Dask's own cancel failed on it
+            # and printed a traceback under the command's one line (CI, stop 30)
+            with _HeldInterrupt() as held, _dask_client(distributed, scheduler=scheduler,
+                                                         scheduler_file=scheduler_file,
+                                                         workers=local_workers) as client:
+                run.run(distributed, client, queue, spec=spec, shard_words=int(shard_words or DEFAULT_SHARD_WORDS),
+                        interrupted=held.raise_if_interrupted)
     store_person_shares(corpus.store)
     report.seconds = time.perf_counter() - started
     return report
@@ -422,8 +427,11 @@ class _Coordinator:
 
     # ------------------------------------------------------------------ the run
 
-    def run(self, distributed: Any, client: Any, queue: deque[str], *, spec: Path, shard_words: int) -> None:
+    def run(self, distributed: Any, client: Any, queue: deque[str], *, spec: Path, shard_words: int,
+            interrupted: Callable[[], None] = lambda: None) -> None:
         """Send shards to the cluster, one per free worker thread, and ingest each as it finishes.
+
+        ``interrupted`` is called between shards and while waiting for them: it raises a held Ctrl-C.
 
         Documents go out largest first, so the shards at the end of the run hold the smallest. No
         more shards are out than the cluster has live threads, so none waits in a worker's own
@@ -480,9 +488,10 @@ class _Coordinator:
                 write_next()
 
         try:
+            interrupted()  # pressed while the cluster started: send nothing
             send()
             write_ahead()
-            for future in self._watch(finished, client):
+            for future in self._watch(finished, client, interrupted):
                 _, number = outstanding.pop(future.key)
                 status = future.status
                 error = future.exception() if status == "error" else None
@@ -508,14 +517,17 @@ class _Coordinator:
             for future, _ in outstanding.values():
                 future.cancel()
 
-    def _watch(self, finished: Any, client: Any) -> Iterator[Any]:
+    def _watch(self, finished: Any, client: Any, interrupted: Callable[[], None]) -> Iterator[Any]:
         """Yield futures as they finish; raise when the cluster has had no worker for too long."""
         alone_since: float | None = None
         checked = time.monotonic()
         while not finished.is_empty():
+            interrupted()
             batch = finished.next_batch(block=False)
             if batch:
-                yield from batch
+                for future in batch:
+                    yield future
+                    interrupted()
                 continue
             time.sleep(POLL_SECONDS)
             if time.monotonic() - checked < 1.0:
@@ -837,14 +849,16 @@ def local_cluster(distributed: Any, *, workers: int, preload: list[str] | None =
 
 
 class _HeldInterrupt:
-    """Hold a Ctrl-C that comes while a local cluster starts, to raise it once the cluster can close.
+    """Hold a Ctrl-C that comes inside Dask's calls, to raise it where the run can stop cleanly.
 
     Interrupted inside ``LocalCluster(...)``, Dask is left with workers half started: its exit
     hook failed on them with a traceback (``AssertionError: Status.init``) and workers being
-    forked printed theirs. Held, the interrupt is raised a few seconds later, inside ``with
-    cluster``, which closes it as any other interrupted run does (one line, exit 130). A second
-    Ctrl-C is not held, so a start that hangs (workers that cannot start) can always be left. Only
-    in the main thread and where Ctrl-C raises ``KeyboardInterrupt`` as usual; elsewhere it changes
+    forked printed theirs. Interrupted inside a client call waiting on Dask's event loop (``nthreads``,
+    ``submit``), Dask's cancel callback failed with a ``NameError`` traceback. Held, the interrupt
+    is raised by :meth:`raise_if_interrupted`, between shards or once the cluster has started,
+    which closes it as any other interrupted run does (one line, exit 130). A second Ctrl-C is not
+    held, so a start or a close that hangs can always be left. Only in the main thread and where
+    Ctrl-C raises ``KeyboardInterrupt`` as usual (not inside another hold); elsewhere it changes
     nothing.
     """
 
