@@ -838,3 +838,38 @@ def test_a_language_column_is_the_documents_language_and_r_missing_leaves_the_de
         stored = dict(corpus.store.conn.execute("SELECT json_extract(meta, '$.id'), language FROM documents"))
     # an empty or R-missing ('NA', which would read as Nauruan) cell keeps the collector's default
     assert stored == {"a": "ar", "b": "en-GB", "c": "en", "d": "en"}
+
+
+# ---------------------------------------------------------------------------------- saved GOV.UK items
+
+
+def test_a_saved_govuk_content_item_is_the_document_collect_govuk_stores(tmp_path, corpus_dir) -> None:
+    """Its text is HTML under details.body, which no --field mapping names: before, every saved item
+    failed with 'no text field'. Read as the GOV.UK collector reads it, it is that collector's document
+    (the same id, so collecting it from the site later updates it), and the run says so."""
+    from policytext.collect.govuk import parse_content_item
+
+    source = shared_data("govuk", "speech", "speech.json")
+    item = json.loads(source.read_text(encoding="utf-8"))
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps([item, {**item, "details": {**item["details"], "body": ""}}]), encoding="utf-8")
+    outcomes = list(iter_files([path]))
+    documents = [o for o in outcomes if isinstance(o, Document)]
+    assert len(documents) == 1
+    expected = parse_content_item(item)
+    assert (documents[0].id, documents[0].source, documents[0].speaker, documents[0].text) == (
+        expected.id, "govuk", "Andrea Leadsom", expected.text)
+    [failed] = [o for o in outcomes if isinstance(o, BadInput)]
+    assert "record 2: a GOV.UK content item, but the item has no body text" in failed.reason
+    assert any(isinstance(o, Notice) and "read as a GOV.UK Content API item" in o.reason for o in outcomes)
+    with open_corpus(corpus_dir, create=True) as corpus:
+        assert corpus.collect_files([source]).collected == 1
+        assert corpus.collect_files([source]).unchanged == 1
+        stored = corpus.documents()
+    assert stored["source"].tolist() == ["govuk"] and stored["government"].iloc[0]
+    # a mapping of the text names the field to read: the item is then read as any record
+    mapped = list(iter_files([source], FileOptions(fields={"text": "description"})))
+    assert [o.source for o in mapped if isinstance(o, Document)] == ["files"]
+    refused = list(iter_files([source], FileOptions(country="FR")))
+    assert [o.reason for o in refused if isinstance(o, BadInput)] == [
+        "a GOV.UK content item is from GB, not --country FR"]

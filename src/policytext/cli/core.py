@@ -121,6 +121,8 @@ def collect_files(
 ) -> None:
     """Collect text, Markdown, HTML, JSON, JSON Lines and CSV files.
 
+    A saved GOV.UK Content API item is read as 'collect govuk' reads it (the same document).
+
     Example: policytext collect files speeches/ --kind speech --country GB
     Example: policytext collect files forewords.csv -f text=foreword -f speaker=leader_name -f date=year
     Example: policytext collect files debates.csv -f id=speech_id --on-duplicate-id suffix

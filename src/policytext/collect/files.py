@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, Iterable, Iterator, Mapping, NamedTuple
 
 from policytext.collect.base import Notice, Outcome, ProgressHook, Skipped, check_on_duplicate_id
 from policytext.collect.html_text import ExtractedPage, extract_html, extract_scraped_text
+from policytext.collect.govuk import is_content_item, parse_content_item
 from policytext.collect.governments import (
     check_country_option,
     corpus_countries,
@@ -468,6 +469,28 @@ def _describe_json(value: Any) -> str:
     return "an object" if isinstance(value, dict) else type(value).__name__
 
 
+def _content_item_document(path: Path, record: dict[str, Any], options: FileOptions, *, line: int | None,
+                           notes: list[Any] | None) -> Outcome:
+    """Read a saved GOV.UK Content API item as ``collect govuk`` reads it, and say so.
+
+    It gets the ``govuk`` source and id that ``collect govuk`` gives the same page, so collecting
+    it again from the site updates it rather than storing it twice; options given for every
+    document (kind, publisher) still apply. Its text is HTML under ``details.body``, which no
+    ``--field text=`` mapping can name.
+    """
+    try:
+        document = parse_content_item(record)
+    except BadInput as err:
+        return BadInput(str(path), f"a GOV.UK content item, but {err.reason}", line=line)
+    if options.country and normalise_country(options.country) != document.country:
+        return BadInput(str(path), f"a GOV.UK content item is from GB, not --country {options.country}", line=line)
+    if notes is not None:
+        notes.append(f"read as a GOV.UK Content API item ({document.source_id}): stored as the document "
+                     f"'collect govuk' stores for that page, id {document.id}")
+    return document.with_changes(kind=options.kind or document.kind, publisher=options.publisher or document.publisher,
+                                 meta={**document.meta, "path": str(path.resolve()), "line": line})
+
+
 def _record_outcomes(path: Path, record: Any, options: FileOptions, *, key: str,
                      line: int | None) -> Iterator[Outcome]:
     """Yield a record's Document (or why there is none), then a Notice for each doubt about its values."""
@@ -532,6 +555,8 @@ def _record_to_outcome(path: Path, record: Any, options: FileOptions, *, key: st
     if not isinstance(record, dict):
         return BadInput(where, f"expected an object, found {type(record).__name__}", line=line)
     text = _pick(record, "text", options)
+    if text is None and "text" not in options.fields and is_content_item(record):
+        return _content_item_document(path, record, options, line=line, notes=notes)
     if text is None:
         wanted = options.fields.get("text") or "/".join(DEFAULT_FIELD_NAMES["text"])
         return BadInput(where, f"no text field ({wanted}); map one with --field text=NAME", line=line)

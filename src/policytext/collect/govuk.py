@@ -151,6 +151,13 @@ def _slugs(links: dict[str, Any], name: str) -> list[str]:
             for item in links.get(name) or [] if isinstance(item, dict) and item.get("base_path")]
 
 
+def is_content_item(item: Any) -> bool:
+    """Whether ``item`` looks like a GOV.UK Content API item (a base path, a type and details)."""
+    return (isinstance(item, dict) and isinstance(item.get("base_path"), str) and item["base_path"].startswith("/")
+            and isinstance(item.get("details"), dict)
+            and isinstance(item.get("document_type") or item.get("schema_name"), str))
+
+
 def parse_content_item(item: Any, *, base_url: str = DEFAULT_BASE_URL) -> Document:
     """Turn one Content API item into a Document; raise :class:`BadInput` when it cannot be.
 
