@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from policytext.collect.base import ProgressHook, write_outcomes
+from policytext.collect.cache import CACHE_FOLDER, ResponseCache
 from policytext.collect.governments import Timelines
 from policytext.collect.labels import Labeller
 from policytext.config import Config, resolve_config
@@ -253,8 +254,9 @@ class Corpus:
         selects nothing and the report's ``deleted_earlier`` says so, where a value or id never
         seen is refused as a likely typo. With ``forget=True`` (deleting for privacy) nothing of
         the documents is kept: no record, the records earlier deletes kept of what the choice names
-        are erased too (``forgotten``), and the store file is scrubbed
-        (:func:`~policytext.store.edits.delete_documents`); a repeat is then refused as unknown.
+        are erased too (``forgotten``), the store file is scrubbed and the cache of fetched pages
+        forgets their pages (``cached_pages``; :func:`~policytext.store.edits.delete_documents`); a
+        repeat is then refused as unknown.
 
         Example:
             >>> corpus.delete(ids=["files-3f2a9c0d1e2b4a5c"]).documents  # doctest: +SKIP
@@ -262,7 +264,9 @@ class Corpus:
         """
         selection = select_documents(self.store, ids=ids, all_documents=all_documents, deleting=True, **filters)
         records = deleted_records(self.store, ids=ids, all_documents=all_documents, **filters) if forget else None
-        return delete_documents(self.store, selection, dry_run=dry_run, forget=records)
+        cache = ResponseCache(self.path / CACHE_FOLDER, self.store)
+        return delete_documents(self.store, selection, dry_run=dry_run, forget=records,
+                                drop_bodies=cache.remove_bodies)
 
     def retag(self, changes: Mapping[str, Any], *, ids: Iterable[str] | None = None,
               all_documents: bool = False, dry_run: bool = False, new_label: bool = False,

@@ -565,3 +565,33 @@ def test_an_unknown_country_is_refused_by_every_web_collector(tmp_path, site, mo
 
     with open_corpus(folder) as corpus:
         assert set(corpus.documents()["country"]) == {"GB"}
+
+
+def _cached_texts(corpus) -> bytes:
+    return b"".join(gzip.decompress(path.read_bytes()) for path in (corpus.path / "cache").rglob("*.gz"))
+
+
+def test_delete_forget_drops_the_cached_pages_that_hold_the_documents_text(corpus, site):
+    """Deleting for privacy kept every fetched page in the corpus's cache, and reextract could bring
+    the text back: the page, a mirror where the same text was found and the feed that listed it."""
+    serve_posts(site, **POSTS)
+    site.add("/mirror/skills", post_html(*POSTS["skills"]))
+    site.add("/feed.xml", rss(site, ["skills", "housing", "energy"]), content_type="application/rss+xml")
+    assert collect_feeds(corpus, [site.url("/feed.xml")]).collected == 3
+    assert collect_pages(corpus, [site.url("/mirror/skills")]).duplicate == 1
+    ids = dict(corpus.documents()[["title", "id"]].itertuples(index=False))
+    skills, housing, energy = (ids[POSTS[slug][0]] for slug in ("skills", "housing", "energy"))
+    secret, kept = b"electricians to care workers", b"share the uplift in land values"
+
+    corpus.delete(ids=[energy])  # a plain delete keeps the cache, as documented
+    assert b"village turbine" in _cached_texts(corpus)
+    plan = corpus.delete(ids=[skills], forget=True, dry_run=True)
+    assert plan.cached_pages == 3 and secret in _cached_texts(corpus)
+    report = corpus.delete(ids=[skills], forget=True)
+    assert (report.documents, report.cached_pages) == (1, 3)
+    assert secret not in _cached_texts(corpus) and kept in _cached_texts(corpus)
+    cached = {url for (url,) in corpus.store.conn.execute("SELECT url FROM http_cache")}
+    assert site.url("/posts/housing") in cached
+    assert not cached & {site.url("/posts/skills"), site.url("/mirror/skills"), site.url("/feed.xml")}
+    rebuilt = reextract_documents(corpus)  # the rest of the cache still serves
+    assert (rebuilt.unchanged, rebuilt.failed) == (1, 0) and corpus.documents()["id"].tolist() == [housing]

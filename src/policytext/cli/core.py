@@ -315,8 +315,9 @@ def delete(
     forget: bool = typer.Option(
         False, "--forget",
         help="Deleting for privacy: keep no record of the documents (id, source, speaker, party, kind, "
-             "government), erase the records earlier deletes kept of what the choice names, and scrub "
-             "the store file of the deleted text. A repeat is then refused as unknown."),
+             "government), erase the records earlier deletes kept of what the choice names, scrub "
+             "the store file of the deleted text and drop the cached pages that hold it. A repeat is then "
+             "refused as unknown."),
 ) -> None:
     """Delete documents with their annotations, search entries and other locations.
 
@@ -338,6 +339,8 @@ def delete(
         _show_plan(corpus, plan.ids, quiet=st.quiet)
         removed = ", ".join(f"{n:,} {table}" for table, n in plan.removed.items() if n)
         what = f"{plan.documents:,} document(s)" + (f" with {removed}" if removed else "")
+        if plan.cached_pages:
+            what += f" and {plan.cached_pages:,} cached page(s) that hold their text"
         records = f"{plan.forgotten:,} record(s) of earlier deletes"
         what_goes = (f"{what} and {records}" if plan.documents else records) if plan.forgotten else what
         earlier = f"deleted earlier: {'; '.join(plan.deleted_earlier)}"
@@ -355,7 +358,9 @@ def delete(
     removed = ", ".join(f"{n:,} {table}" for table, n in report.removed.items() if n)
     message(f"deleted {report.documents:,} document(s)" + (f" with {removed}" if removed else ""), quiet=False)
     if forget:
-        message(f"forgot {report.forgotten:,} record(s) of earlier deletes; kept no record of these", quiet=False)
+        pages = f" and {report.cached_pages:,} cached page(s) that held their text" if report.cached_pages else ""
+        message(f"forgot {report.forgotten:,} record(s) of earlier deletes{pages}; kept no record of these",
+                quiet=False)
         if report.log_kept:
             message("note: another process has the store open, so SQLite's write-ahead log (policytext.db-wal) "
                     "may hold deleted text until the store is next written with none open", quiet=False)

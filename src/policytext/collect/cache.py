@@ -13,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from policytext.store import Store, utc_now
 
@@ -70,6 +71,11 @@ class ResponseCache:
             Path(tmp).unlink(missing_ok=True)
             raise
         return digest
+
+    def remove_bodies(self, digests: Iterable[str]) -> None:
+        """Remove the files of the bodies ``digests`` (those already gone are skipped)."""
+        for digest in digests:
+            self.path_for(digest).unlink(missing_ok=True)
 
     def get_body(self, digest: str) -> bytes | None:
         """Return the body with SHA-256 ``digest``, or ``None`` when it is missing or damaged."""

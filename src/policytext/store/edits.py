@@ -63,6 +63,9 @@ class DeleteReport:
     log_kept: bool = False
     """``forget`` only: another connection kept SQLite's write-ahead log from being emptied, so
     deleted rows may remain in ``policytext.db-wal`` until the store is next written with none open."""
+    cached_pages: int = 0
+    """``forget`` only: fetched pages dropped from the cache of fetched pages (``http_cache``): the
+    documents' own addresses and the feeds that listed them."""
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "removed": dict(self.removed), "ids": list(self.ids),
@@ -255,7 +258,8 @@ def deleted_records(store: Store, *, ids: Iterable[str] | None = None, all_docum
 
 
 def delete_documents(store: Store, selection: Selection, *, dry_run: bool = False,
-                     forget: Iterable[str] | None = None) -> DeleteReport:
+                     forget: Iterable[str] | None = None,
+                     drop_bodies: Callable[[Iterable[str]], None] | None = None) -> DeleteReport:
     """Delete the chosen documents and everything stored about them; return the rows removed.
 
     One transaction: all of it is deleted, or none. With ``dry_run``, count what would go and
@@ -267,14 +271,19 @@ def delete_documents(store: Store, selection: Selection, *, dry_run: bool = Fals
     store file is scrubbed of what was deleted: SQLite overwrites the pages it frees
     (``secure_delete``), the search index's segments are merged (an FTS5 delete leaves the words
     in older segments until then), the person counts over all entities are dropped (annotate
-    counts them again) and the write-ahead log is emptied. Copies made before (backups, exports,
-    a Dask work directory) and the corpus's cache of fetched pages (``cache/``) keep what they hold.
+    counts them again) and the write-ahead log is emptied. The cache of fetched pages forgets the
+    documents' own addresses (as collected, fetched and redirected to, and where a copy was found)
+    and the feeds that listed them: their ``http_cache`` rows go, and ``drop_bodies`` is called,
+    before the transaction commits, with the SHA-256 of each cached body no other page keeps (a
+    feed or page is fetched again next time). Copies made before (backups, exports, a Dask work
+    directory) keep what they hold.
     """
     forgetting = forget is not None
     forget_ids = tuple(dict.fromkeys(forget or ()))
     cascading, others = _doc_id_tables(store)
     removed = {table: 0 for table in cascading + others}
-    documents = forgotten = 0
+    documents = forgotten = cached_pages = 0
+    freed_bodies: set[str] = set()
     scrubbing = forgetting and not dry_run
     secure = store.conn.execute("PRAGMA secure_delete").fetchone()[0]
     if scrubbing:  # the pages freed below are overwritten (builds differ in their default)
@@ -286,10 +295,17 @@ def delete_documents(store: Store, selection: Selection, *, dry_run: bool = Fals
                 for table in cascading + others:
                     removed[table] += int(conn.execute(
                         f"SELECT COUNT(*) FROM [{table}] WHERE doc_id IN ({marks})", chunk).fetchone()[0])
+                pages: dict[str, str] = {}
+                if forgetting:  # read before the rows that name the addresses go
+                    pages = _cached_pages(conn, chunk)
+                    cached_pages += len(pages)
                 if dry_run:
                     documents += int(conn.execute(
                         f"SELECT COUNT(*) FROM documents WHERE id IN ({marks})", chunk).fetchone()[0])
                     continue
+                for url_chunk in _chunks(list(pages)):
+                    conn.execute(f"DELETE FROM http_cache WHERE url IN ({_marks(url_chunk)})", url_chunk)
+                freed_bodies.update(pages.values())
                 for table in others:  # no cascade: remove them first (some may refer to documents)
                     conn.execute(f"DELETE FROM [{table}] WHERE doc_id IN ({marks})", chunk)
                 if not forgetting:  # kept so that deleting them again is said to be done, not refused as a typo
@@ -311,13 +327,45 @@ def delete_documents(store: Store, selection: Selection, *, dry_run: bool = Fals
                 for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
                                              "sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%'").fetchall():
                     conn.execute(f"INSERT INTO [{table}] ([{table}]) VALUES ('optimize')")
+                # a body two addresses share stays while either is cached; the files go before the
+                # commit, so an interrupted forget leaves a cache miss (fetched again), never the text
+                kept = {digest for digest in freed_bodies if conn.execute(
+                    "SELECT 1 FROM http_cache WHERE body_sha256 = ? LIMIT 1", (digest,)).fetchone()}
+                if drop_bodies is not None and freed_bodies - kept:
+                    drop_bodies(sorted(freed_bodies - kept))
     finally:
         if scrubbing:
             store.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
     # the log holds the pages as they were before this transaction until it is checkpointed
     log_kept = scrubbing and bool(store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0])
     return DeleteReport(documents, removed, selection.ids, dry_run, selection.deleted_earlier,
-                        forgotten=forgotten, log_kept=log_kept)
+                        forgotten=forgotten, log_kept=log_kept, cached_pages=cached_pages)
+
+
+def _cached_pages(conn: Any, ids: list[str]) -> dict[str, str]:
+    """Return the cached pages (URL -> body SHA-256) that hold the text of the documents ``ids``.
+
+    A document's address, the addresses it was fetched from and redirected to (``meta``), the other
+    addresses where its text was found (``duplicate_locations``) and the feeds that listed it: a
+    page is named when any of these is its URL or the URL it ended at.
+    """
+    marks = _marks(ids)
+    addresses = {row[0] for row in conn.execute(
+        f"SELECT url FROM documents WHERE id IN ({marks}) UNION "
+        f"SELECT json_extract(meta, '$.fetched_url') FROM documents WHERE id IN ({marks}) AND json_valid(meta) UNION "
+        f"SELECT json_extract(meta, '$.final_url') FROM documents WHERE id IN ({marks}) AND json_valid(meta) UNION "
+        f"SELECT url FROM duplicate_locations WHERE doc_id IN ({marks}) UNION "
+        f"SELECT feed_url FROM feed_entries WHERE doc_id IN ({marks}) UNION "
+        f"SELECT url FROM feed_entries WHERE doc_id IN ({marks})", (*ids, *ids, *ids, *ids, *ids, *ids))
+        if isinstance(row[0], str) and row[0]}
+    pages: dict[str, str] = {}
+    wanted = sorted(addresses)
+    for chunk in _chunks(wanted):
+        for url, digest in conn.execute(
+                f"SELECT url, body_sha256 FROM http_cache WHERE url IN ({_marks(chunk)}) "
+                f"OR final_url IN ({_marks(chunk)})", (*chunk, *chunk)):
+            pages[url] = digest
+    return pages
 
 
 def check_retag_changes(changes: Mapping[str, Any]) -> dict[str, str | None]:
