@@ -227,7 +227,7 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
-ANNOTATION_RULES = "2026-12-03.2"
+ANNOTATION_RULES = "2026-12-03.3"
 """The version of the annotation rules: what ``annotate`` stores besides what the models give.
 
 Bump it (to the day's date; a second bump on the same day appends ``.2``, ``.3``…) in any change
@@ -243,7 +243,7 @@ stores exactly what was stored before needs no bump.
 :data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
 files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
 
-ANNOTATION_FINGERPRINT = "fbff5fe3e72aa8a65dea871b34d2f946ab8d8effc36b76dea64fdd42d1ddbfad"
+ANNOTATION_FINGERPRINT = "5e24314c169c40cee32490c8527cb9ac88e5899984e7f6ea9c08182d6b9a6357"
 """sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
 was last looked at: the source of the modules that shape stored rows (in ``annotate/`` and outside
 it, this one without this line), ``annotate/data/`` and the shipped claim scorer

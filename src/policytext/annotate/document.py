@@ -18,6 +18,7 @@ from typing import IO, Any, Iterator
 
 from policytext.annotate.entities import PeopleNames, resolve_person, strip_person_name, with_title_before
 from policytext.annotate.quote_marks import Spans, find_quote_marks
+from policytext.annotate.quote_rows import quote_text
 from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speaker_mentions import THING_NOUNS, MentionTable
 from policytext.annotate.speakers import DOCUMENT_NOUNS, carry_speaker, resolve_first_name, resolve_in_document
@@ -311,7 +312,7 @@ def _chunk_records(doc_id: str, text: str, chunk: ChunkResult, *, people: Counte
                 continue
             if name not in people and name not in bodies:
                 continue
-        result.quotes.append(Quote(doc_id, start, end, text[start:end], name, sp_start, sp_end, row.cue,
+        result.quotes.append(Quote(doc_id, start, end, quote_text(text, start, end, row.left_out), name, sp_start, sp_end, row.cue,
                                    row.kind, float(row.confidence), resolved_by=resolved_by,
                                    speaker_mention=None if sp_start is None else text[sp_start:sp_end],
                                    scheme=row.scheme, speaker_role=row.speaker_role))

@@ -35,7 +35,9 @@ class QuoteRow(NamedTuple):
     Character offsets point into the doc's text. ``speaker`` is the fullest name or body the doc
     gives the speaker, or None; ``resolved_by`` says how the mention was resolved (see
     :data:`policytext.annotate.speakers.RESOLVED_BY`); ``speaker_role`` what the doc calls them
-    ("Skills Minister", "spokesperson"), or None.
+    ("Skills Minister", "spokesperson"), or None. ``left_out`` holds the spans between ``start`` and
+    ``end`` that are not the quote's words: under ``speech``, the speech tag that interrupts one
+    quoted sentence (“A,” she said, “b.”), left out of the stored text (:func:`quote_text`).
     """
 
     start: int
@@ -49,9 +51,32 @@ class QuoteRow(NamedTuple):
     resolved_by: str = "none"
     scheme: str = DEFAULT_SCHEME
     speaker_role: str | None = None
+    left_out: tuple[tuple[int, int], ...] = ()
 
     def shifted(self, offset: int) -> "QuoteRow":
         """Return the row with every offset moved by ``offset`` (a chunk's start in its document)."""
         return self._replace(start=self.start + offset, end=self.end + offset,
                              speaker_start=None if self.speaker_start is None else self.speaker_start + offset,
-                             speaker_end=None if self.speaker_end is None else self.speaker_end + offset)
+                             speaker_end=None if self.speaker_end is None else self.speaker_end + offset,
+                             left_out=tuple((a + offset, b + offset) for a, b in self.left_out or ()))
+
+
+PIECE_JOINER = " … "
+"""What stands for a speech tag left out of a quote's text (:func:`quote_text`)."""
+
+
+def quote_text(text: str, start: int, end: int, left_out=()) -> str:
+    """Return the words of the quote at ``start:end`` of ``text``: its pieces joined by :data:`PIECE_JOINER`.
+
+    ``left_out`` are the spans inside it that are not the quote's words (:attr:`QuoteRow.left_out`).
+
+    Example:
+        >>> quote_text("“If only,” she wrote, “we had known.”", 1, 36, [(9, 23)])
+        'If only, … we had known.'
+    """
+    pieces, at = [], start
+    for gap_start, gap_end in sorted(left_out or ()):
+        pieces.append(text[at:gap_start])
+        at = gap_end
+    pieces.append(text[at:end])
+    return PIECE_JOINER.join(pieces)

@@ -13,8 +13,9 @@ The component works on a parsed doc:
 3. each marked quote takes the cue of its own sentence(s) (a clause around the whole quote first,
    then the nearest speech verb; a quote that closes its sentence with a full stop does not take
    the cue of the next one), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
-   before it (“A,” she said. “B.” is one quote); a reported clause that contains quoted words is
-   *mixed*;
+   before it (“A,” she said. “B.” is one quote under ``attribution``; under ``speech`` only one
+   sentence its tag interrupts, “A,” she said, “b.”, is); a reported clause that contains quoted
+   words is *mixed*;
 4. the other reports become candidates ("according to" first, then speech verbs, then learned
    cues), a report nested in another's content included; a body acting rather than speaking
    ("the Administration will propose legislation": an institution, no clause of its own) is not
@@ -36,6 +37,7 @@ compact when pickled across worker processes.
 """
 from __future__ import annotations
 
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -165,7 +167,8 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
         min_unattributed_words: a marked quote without any cue needs this many words.
         scheme: ``attribution`` joins the pieces of one quote around its cue (“A,” she said,
             “B.” is one quote, as PolNeAR counts); ``speech`` keeps each marked piece a quote of
-            its own with the same speaker, as journalists (and ggt) count them.
+            its own with the same speaker, as journalists (and ggt) count them, except one sentence
+            its tag interrupts (“A,” she said, “b.”): one quote, the tag in ``left_out``.
         trace: told where the finder stopped with each cue (:data:`~policytext.annotate.quote_reports.Trace`;
             off by default, for :mod:`policytext.evaluation.quote_errors`).
 
@@ -215,10 +218,15 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
                     kind, confidence, origin = "mixed", 0.8, "mixed_tail"
             if kind == "mixed" and institution_acting(report):
                 continue  # the Administration will propose measures and the "Eight Hour Laws"
-            if join_pieces and previous is not None and report_index == previous_report and previous.end <= start \
-                    and _same_paragraph(text, previous.end, start) and len(text[previous.end:start].split()) <= 8:
-                # “A,” she said, “B.”: one quote of one cue (previous is always the last row here)
-                rows[-1] = previous = previous._replace(end=max(previous.end, end))
+            if previous is not None and report_index == previous_report and previous.end <= start \
+                    and _same_paragraph(text, previous.end, start) and len(text[previous.end:start].split()) <= 8 \
+                    and (join_pieces or (kind == previous.kind == "direct" and _interrupted(text, previous.end, start))):
+                # “A,” she said, “B.”: one quote of one cue (previous is always the last row here); under
+                # ``speech`` only a sentence its tag interrupts (“A,” she said, “b.”), as a journalist
+                # counts it, with the tag left out of its text
+                resumes = start + len(text[start:end]) - len(text[start:end].lstrip())
+                left_out = previous.left_out if join_pieces else previous.left_out + ((previous.end, resumes),)
+                rows[-1] = previous = previous._replace(end=max(previous.end, end), left_out=left_out)
                 continue
             row = _row(text, start, end, report, kind, confidence, resolver)
             if rows and _overlap(rows[-1].start, rows[-1].end, row.start, row.end) > 0.5:
@@ -323,6 +331,25 @@ def _continues(text: str, previous: QuoteRow, mark: QuoteMarks) -> bool:
         return False
     gap = text[previous.end:mark.open_start]
     return len(gap) < 250 and gap.count("\n\n") <= 1
+
+
+def _interrupted(text: str, end: int, start: int) -> bool:
+    """True when the words between two quoted pieces are a speech tag set in one sentence by commas.
+
+    “If only we had known,” Rebekah wrote, “what was about to happen.”: the first piece ends with a
+    comma (inside its marks or just after them) and the tag ends with one, so the quoted sentence
+    goes on after it. “A,” she said. “B.” ends the sentence with the tag: two quotes.
+    """
+    gap = text[end:start]
+    tag = gap.strip(_MARKS_AND_SPACE)
+    if not tag or any(stop in _TITLE_STOP.sub("", tag) for stop in ".!?;:\n"):
+        return False
+    first = text[max(0, end - 4):end].rstrip(_MARKS_AND_SPACE)
+    return (first.endswith(",") or gap.lstrip(_MARKS_AND_SPACE).startswith(",")) and tag.endswith(",")
+
+
+_MARKS_AND_SPACE = " \t\"'“”‘’`"
+_TITLE_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Sgt|Col|Capt|St|Jr|Sr)\.")  # “A,” Dr. Lee said, “b.”
 
 
 def _same_paragraph(text: str, start: int, end: int) -> bool:
