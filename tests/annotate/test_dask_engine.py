@@ -260,7 +260,18 @@ def test_a_coordinator_killed_after_its_first_shard_resumes_without_recomputing(
     assert _snapshot(folder) == serial
 
 
-def test_a_ctrl_c_during_a_run_is_raised_between_shards_never_inside_a_dask_call(template, cluster, tmp_path):
+@pytest.fixture
+def ctrl_c():
+    """SIGINT raising KeyboardInterrupt, as in a terminal, whatever the test run inherited: a shell
+    starts a background job (a CI job, ``nohup pytest &``) with SIGINT ignored, and a Ctrl-C sent
+    to this process then did nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ctrl_c_during_a_run_is_raised_between_shards_never_inside_a_dask_call(template, cluster, tmp_path,
+                                                                                   ctrl_c):
     """A Ctrl-C raised wherever it lands, inside a client call waiting on Dask's event loop, made
     Dask's cancel callback fail with a NameError traceback under the command's one line (CI flaked
     so). Held, it is raised by the run itself, between shards, once the shard in hand is stored."""
@@ -560,7 +571,7 @@ def test_ctrl_c_while_the_local_cluster_starts_says_one_line(template, tmp_path)
     assert "Traceback" not in errors and "run the same command again" in errors, errors[-3000:]
 
 
-def test_a_second_ctrl_c_while_the_local_cluster_starts_is_not_held():
+def test_a_second_ctrl_c_while_the_local_cluster_starts_is_not_held(ctrl_c):
     """The first Ctrl-C during the cluster's start waits for it to be closable; a second one (a
     start that hangs: workers that cannot start) must interrupt at once, not be swallowed."""
     from policytext.annotate.dask_engine import _HeldInterrupt
