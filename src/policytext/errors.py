@@ -4,6 +4,8 @@ The CLI maps every ``PolicytextError`` to ``Error: <message>`` and exit code 1 i
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 
 class PolicytextError(Exception):
     """Base class of every error policytext raises on purpose."""
@@ -65,7 +67,31 @@ class PackageDataMissing(PolicytextError):
 
 
 class BadQuery(PolicytextError):
-    """A search query or filter cannot be understood."""
+    """A search query or filter cannot be understood.
+
+    A message about filters names them as ``{since}`` and lists them in ``fields``; each front end
+    words them as its users know them (:meth:`worded`): the command line's ``str()`` as options
+    (``--since``, or the wording ``fields`` maps a name to), the search page as its fields
+    ('From'), its API as parameters ('since').
+
+    Example:
+        >>> err = BadQuery("{since} is after {until}", fields=("since", "until"))
+        >>> str(err), err.worded({"since": "'From'", "until": "'To'"})
+        ('--since is after --until', "'From' is after 'To'")
+    """
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] | Mapping[str, str] = ()):
+        self.template = message
+        self.fields = dict(fields) if isinstance(fields, Mapping) else \
+            {field: "--" + field.replace("_", "-") for field in fields}
+        super().__init__(self.worded({}))
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """Return the message with each of its fields worded as ``names`` says, the others as on the command line."""
+        message = self.template
+        for field, default in self.fields.items():
+            message = message.replace("{" + field + "}", names.get(field, default))
+        return message
 
 
 class UnknownValue(BadQuery):
@@ -78,8 +104,8 @@ class UnknownValue(BadQuery):
     """
 
     def __init__(self, message: str, *, name: str, value: str, suggestions: tuple[str, ...] = (),
-                 found_as: tuple[str, ...] = ()):
-        super().__init__(message)
+                 found_as: tuple[str, ...] = (), fields: tuple[str, ...] | Mapping[str, str] = ()):
+        super().__init__(message, fields=fields)
         self.name = name
         self.value = value
         self.suggestions = suggestions

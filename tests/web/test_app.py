@@ -78,7 +78,7 @@ def test_api_pages(base_url) -> None:
         # a misspelt parameter once searched everything; a second value once replaced the first
         ("q=peace&speakr=Kennedy", "unknown parameter 'speakr' (did you mean 'speaker'?); accepted: q, in, sort"),
         ("q=peace&party=Democratic&party=Republican", "'party' is given more than once (Democratic, Republican)"),
-        ("q=peace&since=1963&until=1961", "--since is after --until"),
+        ("q=peace&since=1963&until=1961", "'since' is after 'until'"),
         ("q=peace&party=Democrat", "no document has party 'Democrat'"),
         ("q=peace&post=Cabinet", "no document has post 'Cabinet'"),
     ],
@@ -725,3 +725,14 @@ def test_claims_of_any_score_say_so_on_the_page(base_url) -> None:
     for params in ("q=billion&in=claims&min_score=0.5", "q=billion&in=sentences", "q=trust&in=quotes"):
         status, _, page = fetch(f"{base_url}/?{params}")
         assert status == 200 and 'id="any-score"' not in page, params
+
+
+def test_an_error_on_the_page_names_the_pages_fields_not_command_line_options(base_url) -> None:
+    status, _, body = fetch(f"{base_url}/?q=peace&since=1963&until=1961")
+    assert status == 400 and 'role="alert"' in body
+    assert "From is after To (1963-01-01 &gt; 1961-12-31)" in body and "--since" not in body
+    assert "From=&#39;whenever&#39; is not a date" in fetch(f"{base_url}/?q=peace&since=whenever")[2]
+    # the API and the downloads name the parameters
+    assert json.loads(fetch(f"{base_url}/api/search?q=peace&since=1963&until=1961")[2])["error"].startswith(
+        "'since' is after 'until'")
+    assert "'since' is after 'until'" in fetch(f"{base_url}/api/search.csv?q=peace&since=1963&until=1961")[2]

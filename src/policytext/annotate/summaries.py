@@ -433,7 +433,7 @@ def count_quoted_speakers(corpus: "Corpus", *, top: int = 10, quoted: str | None
     """
     if top < 1:
         raise BadQuery(f"--limit must be 1 or more, not {top}")
-    confidence = check_fraction(min_confidence, option="--min-confidence")
+    confidence = check_fraction(min_confidence, option="min_confidence")
     where, params = DocumentFilter.from_options(**filters).check_values(corpus.store.conn).where("d")
     if quoted is not None and str(quoted).strip():
         person = DocumentFilter.from_options(speaker=quoted).check_values(

@@ -146,7 +146,7 @@ def record_filter(within: str, filters: DocumentFilter, alias: str = "t", *,
         return where, params
     if within != "claims":
         raise BadQuery(f"a minimum score applies to claims, not to {within}: search --in claims")
-    score = check_fraction(min_score, option="--min-score")
+    score = check_fraction(min_score, option="min_score")
     return (f"{alias}.score >= ?" if where == "1" else f"{where} AND {alias}.score >= ?"), [*params, score]
 
 

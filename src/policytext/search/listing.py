@@ -100,7 +100,7 @@ def find_quotes(corpus: Any, *, speaker: str | None = None, about: str | None = 
                                           since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables("quotes"))
     where, params = record_filter("quotes", filters)
-    confidence = check_fraction(min_confidence, option="--min-confidence")
+    confidence = check_fraction(min_confidence, option="min_confidence")
     where, params = f"t.confidence >= ? AND {where}", [confidence, *params]
     if resolved_by is not None:
         methods = check_resolved_by(resolved_by)
@@ -148,7 +148,7 @@ def find_claims(corpus: Any, *, min_score: float = 0.5, type: str | None = None,
         >>> find_claims(corpus, min_score=0.8, type="quantity", since=2000)  # doctest: +SKIP
     """
     store = store_of(corpus)
-    min_score = check_fraction(min_score, option="--min-score")
+    min_score = check_fraction(min_score, option="min_score")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, limit=limit, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables("claims"))

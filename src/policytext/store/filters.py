@@ -53,12 +53,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 def check_fraction(value: float, *, option: str) -> float:
     """Return ``value`` as a float when it lies in 0–1; raise :class:`BadQuery` naming ``option`` otherwise.
 
+    ``option`` is the keyword's name (``min_score``), worded by each front end (``--min-score``).
+
     Example:
-        >>> check_fraction(0.8, option="--min-score")
+        >>> check_fraction(0.8, option="min_score")
         0.8
     """
     if not 0.0 <= float(value) <= 1.0:
-        raise BadQuery(f"{option} must be between 0 and 1, not {value}")
+        raise BadQuery(f"{{{option}}} must be between 0 and 1, not {value}", fields=(option,))
     return float(value)
 
 
@@ -139,8 +141,8 @@ class DocumentFilter:
         if "until" in values:
             values["until"] = normalise_date_bound(values["until"], end=True, name="until")
         if "since" in values and "until" in values and values["since"] > values["until"]:
-            raise BadQuery(f"--since is after --until ({values['since']} > {values['until']}): no date "
-                           "lies between them; swap them or widen the period")
+            raise BadQuery(f"{{since}} is after {{until}} ({values['since']} > {values['until']}): no date "
+                           "lies between them; swap them or widen the period", fields=("since", "until"))
         if "limit" in values:
             values["limit"] = _check_limit(values["limit"])
         return cls(**values)
@@ -356,9 +358,10 @@ def _refuse_speaker(conn: Any, speaker: str, tables: Sequence[str] = SPEAKER_TAB
     if elsewhere:  # the name is in the corpus, but not as the speaker this filter chooses by
         looked = " or ".join(_SPEAKER_ROLES[table] for table in tables)
         raise UnknownValue(f"no {looked} in this corpus matches {speaker!r}: the name is found only as a "
-                           f"{' and as a '.join(elsewhere)}, and here --speaker chooses the {looked}"
+                           f"{' and as a '.join(elsewhere)}, and here {{speaker}} chooses the {looked}"
                            f"{' (quotes --speaker lists what a person is quoted saying)' if 'quotes' not in tables else ''}"
-                           f"{hint}", name="speaker", value=speaker, suggestions=tuple(close), found_as=found_as)
+                           f"{hint}", name="speaker", value=speaker, suggestions=tuple(close), found_as=found_as,
+                           fields=("speaker",))
     raise UnknownValue(f"no speaker in this corpus matches {speaker!r} (a speaker matches at the start of a "
                        f"word of the name, e.g. 'Ann' finds 'Anne-Marie' but not 'Danny'){hint}",
                        name="speaker", value=speaker, suggestions=tuple(close))
@@ -397,6 +400,10 @@ def _check_limit(value: Any) -> int:
     return limit
 
 
+def _bad_date(fields: dict[str, str], message: str) -> BadQuery:
+    return BadQuery(message, fields=fields)
+
+
 def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> str:
     """Return ``value`` (YYYY, YYYY-MM or YYYY-MM-DD) as an inclusive ISO date bound.
 
@@ -408,7 +415,8 @@ def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> s
     Args:
         value: what the user gave.
         end: True for an upper bound (``until``).
-        name: the option's name (``since``, ``until``), to say which one is wrong.
+        name: the option's name (``since``, ``until``), to say which one is wrong (worded by each
+            front end: ``--since`` on the command line, "From" on the page).
 
     Raises:
         BadQuery: anything that is not such a date, saying what to write instead.
@@ -417,9 +425,10 @@ def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> s
         >>> normalise_date_bound("2016-02", end=True)
         '2016-02-29'
     """
-    label = f"{name}={value!r}" if name else repr(value)
+    label = f"{{{name}}}={value!r}" if name else repr(value)  # since='19x'; the page says From='19x'
+    fields = {name: name} if name else {}
     if isinstance(value, dt.datetime):
-        raise BadQuery(f"{label} is a date and time: give a date ({DATE_FORMS})")
+        raise _bad_date(fields, f"{label} is a date and time: give a date ({DATE_FORMS})")
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
@@ -428,29 +437,29 @@ def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> s
                 raise TypeError
             year = operator.index(value)
         except TypeError as err:
-            raise BadQuery(f"{label} is not a date: use {DATE_FORMS}") from err
+            raise _bad_date(fields, f"{label} is not a date: use {DATE_FORMS}") from err
         if not 1 <= year <= 9999:
-            raise BadQuery(f"{label} is out of range: years run from 1 to 9999")
+            raise _bad_date(fields, f"{label} is out of range: years run from 1 to 9999")
         return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
     text = value.strip()
     match = _DATE.fullmatch(text)
     if match is None:
         if _DATE_IN_ANY_DIGITS.fullmatch(text):
-            raise BadQuery(f"{label} is written with digits other than 0-9: use {DATE_FORMS} "
+            raise _bad_date(fields, f"{label} is written with digits other than 0-9: use {DATE_FORMS} "
                            "in the digits 0-9")
-        raise BadQuery(f"{label} is not a date: use {DATE_FORMS}")
+        raise _bad_date(fields, f"{label} is not a date: use {DATE_FORMS}")
     year, month, day = (int(part) if part is not None else None for part in match.groups())
     if year == 0:
-        raise BadQuery(f"{label} is out of range: years run from 0001 to 9999")
+        raise _bad_date(fields, f"{label} is out of range: years run from 0001 to 9999")
     if month is None:
         return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
     if not 1 <= month <= 12:
-        raise BadQuery(f"{label} is not a valid month")
+        raise _bad_date(fields, f"{label} is not a valid month")
     last_day = calendar.monthrange(year, month)[1]
     if day is None:
         return f"{year:04d}-{month:02d}-{last_day if end else 1:02d}"
     if not 1 <= day <= last_day:
-        raise BadQuery(f"{label} is not a valid day: {calendar.month_name[month]} {year} has {last_day} days")
+        raise _bad_date(fields, f"{label} is not a valid day: {calendar.month_name[month]} {year} has {last_day} days")
     return text
 
 

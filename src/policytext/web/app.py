@@ -53,6 +53,12 @@ from policytext.web.verify_page import VERIFY_PATHS, MeaningModel, answer_verify
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 FILTER_NAMES = ("speaker", "party", "government", "kind", "since", "until", "role", "side", "post")
+PAGE_FIELDS = {"speaker": "Speaker", "party": "Party", "government": "Government", "kind": "Kind",
+               "role": "Role", "side": "Side", "post": "Post", "since": "From", "until": "To",
+               "min_score": "Check-worthy from"}
+"""How the page's error messages name the filters (its fields' labels), where the command line says ``--since``."""
+API_FIELDS = {name: repr(name) for name in (*FILTER_NAMES, "min_score")}
+"""How the API's and the downloads' error messages name them: as the parameters ('since')."""
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 SECURITY_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -560,7 +566,7 @@ class SearchApp:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             result = self._run_search(request)
         except BadQuery as err:
-            body = json.dumps({"error": str(err)}, ensure_ascii=False)
+            body = json.dumps({"error": err.worded(API_FIELDS)}, ensure_ascii=False)
             return "400 Bad Request", "application/json; charset=utf-8", body.encode("utf-8")
         # how many documents of the corpus are not annotated yet: their sentences are not searched
         answer = {**result.to_dict(), "not_annotated": self._corpus_view()["coverage"]["not_annotated"]}
@@ -645,7 +651,7 @@ class SearchApp:
                     notes.append(f"{count_matching(undated, request.within)} in undated documents, which the "
                                  "dates From and To leave out (a date filter cannot place a document with no date)")
         except BadQuery as err:
-            error = str(err)
+            error = err.worded(PAGE_FIELDS)  # "From is after To", not the command line's "--since"
             # the filters found no such speaker and named the closest (UnknownValue): the page links them
             suggestions = list(err.suggestions) if isinstance(err, UnknownValue) and err.name == "speaker" else []
             # a person only quoted, searched among documents' speakers: the page offers the quotes
@@ -682,7 +688,7 @@ class SearchApp:
             hits, omitted = self._all_hits(request)
             first = next(hits, None)  # runs the query now: its errors are the client's 400
         except BadQuery as err:
-            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err.worded(API_FIELDS)}\n")
         name = re.sub(r"[^A-Za-z0-9]+", "-", request.q).strip("-")[:40] or "search"
         start_response("200 OK", [("Content-Type", DOWNLOAD_TYPES[form]), ("Cache-Control", "no-store"),
                                   *SECURITY_HEADERS,
@@ -717,7 +723,7 @@ class SearchApp:
                 raise BadQuery(f"give a query in 'q'. {SYNTAX_HELP}.")
             result = self._run_search(request)  # the page's hits, in the page's order
         except BadQuery as err:
-            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err.worded(API_FIELDS)}\n")
         if style in TEXT_STYLES:
             lines = [cite[style] for cite in styled_citations(self.store(), result.hits, (style,))]
             return self._send(start_response, "200 OK", "application/json; charset=utf-8",
@@ -735,7 +741,7 @@ class SearchApp:
             start = _read_int((raw.get("start") or [""])[-1], "start", 0, 0, 10**9)
             end = _read_int((raw.get("end") or [""])[-1], "end", 0, 0, 10**9)
         except BadQuery as err:
-            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err}\n")
+            return self._send(start_response, "400 Bad Request", TEXT, f"Error: {err.worded(API_FIELDS)}\n")
         row = self.store().conn.execute(
             "SELECT id, title, text, speaker, date, url, publisher, source, kind, government FROM documents "
             "WHERE id = ?", [doc_id]).fetchone() if doc_id else None

@@ -23,6 +23,9 @@ VERIFY_PATHS = ("/verify", "/api/verify")
 MAX_QUOTE_CHARS = 1000
 _DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
+VERIFY_FIELDS = {"speaker": "Said by", "since": "From", "until": "To"}
+"""How the check box's errors name its fields, where the command line says ``--since``."""
+
 
 class MeaningModel:
     """The embedding model ``name`` of one serving process (the ``meaning_model`` setting), shared by its threads.
@@ -161,8 +164,9 @@ def answer_verify(app: Any, path: str, query_string: str) -> tuple[str, str, byt
             verdict = verify_quote(store, request.quote, speaker=request.speaker or None,
                                    since=request.since or None, until=request.until or None,
                                    embedder=app.meaning.for_verify(store), model=app.meaning.name)
-    except BadQuery as err:
-        error = str(err)
+    except BadQuery as err:  # named as the box's fields on the page, as the parameters in the API
+        error = err.worded(VERIFY_FIELDS if path != "/api/verify" else
+                           {name: repr(name) for name in VERIFY_FIELDS})
     status = "400 Bad Request" if error else "200 OK"
     if path == "/api/verify":
         body = {"error": error} if error else verdict.to_dict()
