@@ -107,7 +107,7 @@ def test_bad_queries_explain_the_syntax(query: str, message: str) -> None:
         translate_query(query)
     text = str(caught.value)
     if "empty" not in text and "keep it under" not in text:
-        assert 'Write words, "exact phrases", OR, NOT, prefix* and NEAR' in text
+        assert 'Write words (matched in all their forms), "exact phrases" (matched as written), OR, NOT, prefix* and NEAR' in text
 
 
 @pytest.mark.parametrize(

@@ -345,7 +345,8 @@ def _damage(path, offset: int, size: int = 65536) -> None:
 def test_damaged_store_refuses_writes_and_changes_nothing(tmp_path) -> None:
     path = tmp_path / "policytext.db"
     _store_with_documents(path)
-    _damage(path, path.stat().st_size // 2)
+    # near the end: the documents' pages, written last (the schema's own pages fill the first half)
+    _damage(path, path.stat().st_size - 2 * 65536)
     before = _digest(path)
     with Store(path) as store:
         with pytest.raises(StoreCorrupt, match=r"is damaged \(PRAGMA quick_check found: .*policytext will not "
@@ -476,7 +477,7 @@ def test_check_store_finds_damage_and_a_stale_index(tmp_path) -> None:
     path = tmp_path / "policytext.db"
     _store_with_documents(path)
     sound = check_store(path)
-    assert sound.ok and sound.checked == ("integrity_check", "foreign_key_check", "search index (4 FTS5 tables)")
+    assert sound.ok and sound.checked == ("integrity_check", "foreign_key_check", "search index (7 FTS5 tables)")
 
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')")  # index emptied, rows kept
@@ -487,7 +488,7 @@ def test_check_store_finds_damage_and_a_stale_index(tmp_path) -> None:
     assert stale.index_problems == ("the search index documents_fts is out of step with its table "
                                     "(database disk image is malformed)",)
 
-    _damage(path, path.stat().st_size // 2)
+    _damage(path, path.stat().st_size - 2 * 65536)  # the documents, written last (the schema comes first)
     damaged = check_store(path)
     assert not damaged.ok and len(damaged.problems) > 1
     assert damaged.skipped == ("search index (FTS5 integrity-check): the file is damaged already",)

@@ -116,7 +116,7 @@ def test_check_passes_a_sound_store(capsys, corpus) -> None:
     code, out, _ = run(capsys, "--corpus", str(corpus), "check")
     assert code == 0
     assert out == (f"{corpus / 'policytext.db'}: ok (integrity_check, foreign_key_check, "
-                   "search index (4 FTS5 tables))\n")
+                   "search index (7 FTS5 tables))\n")
 
 
 # ---------------------------------------------------------------------- files that are not a store

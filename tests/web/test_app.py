@@ -727,6 +727,19 @@ def test_claims_of_any_score_say_so_on_the_page(base_url) -> None:
         assert status == 200 and 'id="any-score"' not in page, params
 
 
+def test_a_quoted_phrase_is_matched_as_written_on_the_page_and_in_its_downloads(base_url) -> None:
+    # the addresses say "the frontiers of freedom" twice and "a new frontier of science" once
+    status, _, quoted = fetch(f"{base_url}/?q={quote(chr(34) + 'frontiers' + chr(34))}")
+    assert status == 200 and "2 sentences match" in quoted and "<mark>frontiers</mark>" in quoted
+    assert "new frontier of science" not in quoted.replace("<mark>", "").replace("</mark>", "")
+    assert "3 sentences match" in fetch(f"{base_url}/?q=frontiers")[2]  # bare: every form
+    status, _, csv_body = fetch(f"{base_url}/api/search.csv?q={quote(chr(34) + 'frontiers' + chr(34))}")
+    assert status == 200 and len(csv_body.strip().splitlines()) == 1 + 2
+    assert "new frontier of science" not in csv_body
+    total = json.loads(fetch(f"{base_url}/api/search?q={quote(chr(34) + 'frontiers' + chr(34))}")[2])["total"]
+    assert total == 2
+
+
 def test_an_error_on_the_page_names_the_pages_fields_not_command_line_options(base_url) -> None:
     status, _, body = fetch(f"{base_url}/?q=peace&since=1963&until=1961")
     assert status == 400 and 'role="alert"' in body

@@ -71,7 +71,9 @@ CLAIMANT = "Who claims (the document's speaker when a claim names no one): part 
                           "quoted or who claims. Part of the name, from the start of a word (Kennedy, 'John F').")
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help='Words, "exact phrases", OR, NOT, prefix*, NEAR(a b, 10).'),
+    query: str = typer.Argument(..., help='Words (in all their forms: tax finds taxes), "exact phrases" (as '
+                                          'written: "new frontier" never finds "new frontiers"), OR, NOT, '
+                                          'prefix*, NEAR(a b, 10).'),
     within: Within = typer.Option(Within.sentences, "--in", help="Search sentences, quotes or claims."),
     limit: Optional[int] = typer.Option(None, show_default="20; with --count-by every value",
                                         help="Hits to show (at most 1000)."),
@@ -98,6 +100,11 @@ def search(
         "(a line each), or bibtex, ris or csl-json (a file for a reference manager)."),
 ) -> None:
     """Search the corpus: best matches first, matched words marked «like this», with a citation.
+
+    A bare word matches all its forms (trust finds trusted and trusting); words in double
+    quotation marks match as written, in that order, whatever the case and the punctuation
+    between them ("new frontier" finds "New Frontier" but not "new frontiers"; "trust" alone
+    finds only trust).
 
     With --meaning (or --rank meaning) the sentences closest in meaning come first, whatever
     their words; --rank hybrid fuses that with BM25 of the query's words.
@@ -324,7 +331,8 @@ def serve(
 @document_filters(speaker=QUOTED_SPEAKER)
 def quotes(
     ctx: typer.Context,
-    about: Optional[str] = typer.Option(None, help="Only quotes matching this search query (same syntax as 'search')."),
+    about: Optional[str] = typer.Option(None, help="Only quotes matching this search query (same syntax as 'search': "
+                                                   "\"quoted phrases\" as written, bare words in all their forms)."),
     limit: Optional[int] = typer.Option(None, help="At most this many quotes."),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Only quotes at least this confident (0-1)."),
     resolved_by: Optional[str] = typer.Option(None, "--resolved-by", help="Only quotes whose speaker was resolved so: "
@@ -423,7 +431,8 @@ def claims(
     ctx: typer.Context,
     min_score: float = typer.Option(CLAIMS_MIN_SCORE, help="Only claims scoring at least this (0-1)."),
     type: Optional[str] = typer.Option(None, "--type", help="Only these types (comma-separated): quantity, comparison, causal, prediction, trend, attribution_of_fact."),
-    about: Optional[str] = typer.Option(None, help="Only claims matching this search query."),
+    about: Optional[str] = typer.Option(None, help="Only claims matching this search query (same syntax as 'search': "
+                                                   "\"quoted phrases\" as written, bare words in all their forms)."),
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
     format: OutputFormat = FORMAT,
 ) -> None:

@@ -29,7 +29,7 @@ import math
 from typing import Any, Iterable, Sequence
 
 from policytext.search.hits import STORED_HEADING, relevance_sql
-from policytext.search.query import translate_query
+from policytext.search.matching import match_query
 
 QUERIES = (
     "trust", "taxes", "inflation", "jobs", "freedom", '"health care"', "war", "peace", "immigration",
@@ -54,10 +54,12 @@ def top_ids(conn: Any, query: str, *, length_prior: float, heading_weight: float
     """Return the ids of the ``top`` sentences a ranking puts first for ``query``."""
     order = relevance_sql("t", "sentences_fts.rank", length_prior=length_prior, heading_weight=heading_weight,
                           heading_column=STORED_HEADING)
+    found = match_query(query, "sentences")
+    where, params = found.restrict("1", [])
     rows = conn.execute(
         f"SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
-        f"WHERE sentences_fts MATCH ? ORDER BY {order}, t.doc_id, t.start_char, t.id LIMIT ?",
-        [translate_query(query), top]).fetchall()
+        f"WHERE sentences_fts MATCH ? AND {where} ORDER BY {order}, t.doc_id, t.start_char, t.id LIMIT ?",
+        [found.fts_query, *params, top]).fetchall()
     return [row[0] for row in rows]
 
 
@@ -73,8 +75,11 @@ def judge(conn: Any, nlp: Any, query: str, ids: Iterable[int]) -> dict[int, str]
     ids = sorted(set(ids))
     if not ids:
         return {}
+    found = match_query(query, "sentences")
+    where, params = found.restrict("1", [])
     matching = {row[0] for row in conn.execute(
-        "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?", [translate_query(query)])}
+        f"SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
+        f"WHERE sentences_fts MATCH ? AND {where}", [found.fts_query, *params])}
     marks = ", ".join("?" for _ in ids)
     rows = conn.execute(f"SELECT id, doc_id, idx, text FROM sentences WHERE id IN ({marks})", ids).fetchall()
     judged = {}

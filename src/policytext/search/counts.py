@@ -6,7 +6,7 @@ from typing import Any
 
 from policytext.errors import BadQuery
 from policytext.search.hits import _check_within, store_of, query_errors, record_filter, speaker_tables
-from policytext.search.query import translate_query
+from policytext.search.matching import match_query, require_exact_index
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
@@ -70,11 +70,12 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     within = _check_within(within)
     if limit is not None and int(limit) < 0:
         raise BadQuery(f"the limit must be zero or more, not {limit}")
-    fts_query = translate_query(query)
+    found = match_query(query, within)
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = record_filter(within, filters, min_score=min_score)
+    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
+    require_exact_index(store.conn, within, found)
     fts = f"{within}_fts"
     value = _group_sql(by, within)
     counted = "count(*)" if unit == "matches" else "count(DISTINCT t.doc_id)"
@@ -83,7 +84,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
            f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
            f"GROUP BY value ORDER BY {order} LIMIT ?")
     with query_errors(query):
-        rows = store.conn.execute(sql, [fts_query, *params, -1 if limit is None else int(limit)]).fetchall()
+        rows = store.conn.execute(sql, [found.fts_query, *params, -1 if limit is None else int(limit)]).fetchall()
     return tuple(MatchCount(value=row[0], count=int(row[1])) for row in rows)
 
 
@@ -110,15 +111,16 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
     min_score = options.pop("min_score", None)
     if options.pop("unit", "matches") != "matches":  # the page's facets count matches; one at a time counts documents
         raise BadQuery("count_facets counts matches: count documents with count_matches(unit='documents')")
-    fts_query = translate_query(query)
+    found = match_query(query, within)
     filters = DocumentFilter.from_options(**options).check_values(store.conn, speaker_of=speaker_tables(within))
-    where, params = record_filter(within, filters, min_score=min_score)
+    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
+    require_exact_index(store.conn, within, found)
     fts = f"{within}_fts"
     values = ", ".join(_group_sql(name, within) for name in by)
     sql = (f"SELECT {values}, count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "
            f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} GROUP BY {values}")
     with query_errors(query):
-        rows = store.conn.execute(sql, [fts_query, *params]).fetchall()
+        rows = store.conn.execute(sql, [found.fts_query, *params]).fetchall()
     found: dict[str, tuple[MatchCount, ...]] = {}
     for column, name in enumerate(by):
         totals: dict[str | None, int] = {}

@@ -31,8 +31,9 @@ from policytext.headings import BULLETS, CLOSING, HEADING_MAX_CHARS
 from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.citations import cited_words, format_newsroom, read_sources
-from policytext.search.marking import CLOSE_MARK, OPEN_MARK, mark_page, read_marks
-from policytext.search.query import SYNTAX_HELP, translate_query
+from policytext.search.marking import CLOSE_MARK, OPEN_MARK, mark_matches
+from policytext.search.matching import QueryMatch, match_query, require_exact_index
+from policytext.search.query import SYNTAX_HELP
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.store import DocumentFilter, Store
 from policytext.store.filters import check_fraction, strict_options
@@ -232,7 +233,8 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     store = store_of(corpus)
     within = _check_within(within)
     sort = _check_sort(sort, within)
-    fts_query = translate_query(query)
+    found = match_query(query, within)
+    fts_query = found.fts_query
     limit = DEFAULT_LIMIT if limit is None else int(limit)
     if not 0 <= limit <= MAX_LIMIT:
         raise BadQuery(f"the limit must be 0 to {MAX_LIMIT}, not {limit}")
@@ -244,12 +246,13 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = record_filter(within, filters, min_score=min_score)
+    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
+    require_exact_index(store.conn, within, found)
     conn = store.conn
     with query_errors(query):
         page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(
             within, fts_query, where, params, sort, limit, offset, count=known_total is None)))
-        marked = mark_page(conn, fts_query, page)
+        marked = mark_matches(conn, page, words=found.word_marks, exact=found.exact_marks)
         if known_total is not None:
             total = int(known_total)
         elif where == "1":  # the index counts its matches faster than a window over every joined match
@@ -291,16 +294,17 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
     store = store_of(corpus)
     within = _check_within(within)
     sort = _check_sort(sort, within)
-    fts_query = translate_query(query)
+    found = match_query(query, within)
     if int(batch) < 1:
         raise BadQuery(f"the batch must be one or more, not {batch}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = record_filter(within, filters, min_score=min_score)
+    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
+    require_exact_index(store.conn, within, found)
     conn = store.conn
     with query_errors(query):
-        cursor = conn.execute(_ranking_sql(within, where, sort, paged=False), [fts_query, *params])
+        cursor = conn.execute(_ranking_sql(within, where, sort, paged=False), [found.fts_query, *params])
     try:
         while True:
             with query_errors(query):
@@ -309,7 +313,7 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
                     return
                 # the ranking's rows are (id, relevance, total): hits_of_ranked takes (id, rank) pairs
                 hits = hits_of_ranked(store, [(row[0], row[1]) for row in ranked], within=within,
-                                      fts_query=fts_query)
+                                      marking=found)
             yield from hits
     finally:
         cursor.close()
@@ -332,27 +336,28 @@ def rank_records(corpus: Any, query: str, *, within: str = "sentences", limit: i
     """
     store = store_of(corpus)
     within = _check_within(within)
-    fts_query = translate_query(query)
+    found = match_query(query, within)
     if not 0 <= int(limit) <= MAX_LIMIT:
         raise BadQuery(f"the limit must be 0 to {MAX_LIMIT}, not {limit}")
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government, kind=kind,
                                           since=since, until=until, role=role, side=side,
                                           post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = record_filter(within, filters)
+    where, params = found.restrict(*record_filter(within, filters))
+    require_exact_index(store.conn, within, found)
     with query_errors(query):
         rows = _match(store.conn, _ranking_sql(within, where, "relevance", counted=False),
-                      [fts_query, *params, int(limit), 0])
+                      [found.fts_query, *params, int(limit), 0])
     return [(int(row[0]), float(row[1])) for row in rows]
 
 
 def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: str = "sentences",
-                   fts_query: str | None = None) -> list[SearchHit]:
+                   marking: QueryMatch | None = None) -> list[SearchHit]:
     """Return the hits of records ranked elsewhere, in the given order, completed as a search's own.
 
     Each (record id, rank, …) row becomes a :class:`SearchHit` with its document, context, citation and,
-    when ``fts_query`` (an FTS5 expression, as :func:`~policytext.search.query.translate_query`
-    makes) is given, its matched words marked. What :func:`stream_hits` does with each batch of
+    when ``marking`` (a query's :class:`~policytext.search.matching.QueryMatch`, as
+    :func:`~policytext.search.matching.match_query` makes) is given, its matched words marked. What :func:`stream_hits` does with each batch of
     BM25's ranking, and search by meaning with its page of nearest sentences.
 
     Example:
@@ -366,7 +371,7 @@ def hits_of_ranked(corpus: Any, ranked: Sequence[tuple[int, float]], *, within: 
     conn = store.conn
     page = _match_dicts(conn, _page_sql(within, _BATCH_SQL),
                         [json.dumps([[int(row[0]), float(row[1])] for row in ranked])])
-    marked = mark_page(conn, fts_query, page) if fts_query else {}
+    marked = mark_matches(conn, page, words=marking.word_marks, exact=marking.exact_marks) if marking else {}
     return _build_hits(store, within, page, marked)
 
 
@@ -464,7 +469,7 @@ _NOT_HIT_FIELDS = ("idx", "own_speaker", "marked", "total", "has_sentences")  # 
 
 
 def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
-                marked: dict[int, str]) -> list[SearchHit]:
+                marked: dict[int, tuple[tuple[int, int], ...]]) -> list[SearchHit]:
     """Return the page's rows as hits: each row dict, completed, becomes the hit's fields.
 
     The generated ``__init__`` of a frozen dataclass sets each of the 25 fields through
@@ -489,7 +494,7 @@ def _build_hits(store: Store, within: str, page: list[dict[str, Any]],
         if citation is None:
             citation = citations[doc_id, speaker] = format_newsroom(cited_words(sources[doc_id], speaker=speaker,
                                                                                 within=within))
-        row["marks"] = read_marks(marked.get(hit_id) or "", text)
+        row["marks"] = marked.get(hit_id, ())
         for name in _NOT_HIT_FIELDS:
             row.pop(name, None)
         row["within"], row["speaker"], row["citation"], row["rank"] = within, speaker, citation, float(row["rank"])

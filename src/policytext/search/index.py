@@ -12,9 +12,11 @@ from typing import Any
 
 from policytext.errors import StoreError
 from policytext.search.hits import store_of
+from policytext.store.schema import EXACT_INDEXED, FILLED
 
 INDEXED_TABLES = ("sentences", "quotes", "claims", "documents")
-"""The tables with an FTS5 index named ``<table>_fts`` (content=``<table>``)."""
+"""The tables with an FTS5 index named ``<table>_fts`` (content=``<table>``); sentences, quotes and
+claims also have ``<table>_exact``, their words as written (:mod:`policytext.search.matching`)."""
 
 
 def rebuild_search_index(corpus: Any) -> dict[str, int]:
@@ -29,6 +31,9 @@ def rebuild_search_index(corpus: Any) -> dict[str, int]:
     with store.transaction() as conn:
         for table in INDEXED_TABLES:
             conn.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('rebuild')")
+            if table in EXACT_INDEXED:  # rebuilt whole: any fill still to do is done
+                conn.execute(f"INSERT INTO [{table}_exact] ([{table}_exact]) VALUES ('rebuild')")
+                conn.execute("UPDATE search_exact_fill SET filled_to = ? WHERE name = ?", (FILLED, table))
             counts[table] = int(conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
     return counts
 
@@ -40,10 +45,13 @@ def check_search_index(corpus: Any) -> None:
         >>> check_search_index(corpus)  # doctest: +SKIP
     """
     store = store_of(corpus)
-    for table in INDEXED_TABLES:
+    unfilled = store.exact_indexes_unfilled()
+    indexes = [f"{table}_fts" for table in INDEXED_TABLES] + \
+        [f"{table}_exact" for table in EXACT_INDEXED if table not in unfilled]
+    for index in indexes:
+        table = index.rsplit("_", 1)[0]
         try:
-            store.conn.execute(
-                f"INSERT INTO [{table}_fts] ([{table}_fts], rank) VALUES ('integrity-check', 1)")
+            store.conn.execute(f"INSERT INTO [{index}] ([{index}], rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as err:
             raise StoreError(f"the search index of {table!r} is out of step with the table ({err}). "
                              "Rebuild it with policytext.search.rebuild_search_index(corpus).") from err

@@ -12,8 +12,8 @@ from policytext.records import (ANNOTATION_RULES, check_claim_types, check_quote
                                 not_annotated_condition)
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, store_of, query_errors, record_filter, relevance_sql, speaker_tables
-from policytext.search.marking import CLI_CLOSE, CLI_OPEN, CLOSE_MARK, OPEN_MARK, mark_text, read_marks
-from policytext.search.query import translate_query
+from policytext.search.marking import CLI_CLOSE, CLI_OPEN, mark_matches, mark_text
+from policytext.search.matching import match_query, require_exact_index
 from policytext.store import DocumentFilter
 from policytext.store.filters import check_fraction, strict_options
 
@@ -39,29 +39,31 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
     :func:`~policytext.search.hits.relevance_sql`), so ``quotes --about trust`` lists the quotes in
     the order ``search trust --in quotes`` does, with the same ``rank`` values.
     """
+    found = None
     if about is not None:
+        found = match_query(about, table)
+        where, params = found.restrict(where, params)
+        require_exact_index(store.conn, table, found)
         fts = f"{table}_fts"
         relevance = relevance_sql("t", f"{fts}.rank")
-        sql = (f"SELECT {select}, {relevance} AS rank, highlight({fts}, 0, ?, ?) AS marked "
+        sql = (f"SELECT t.id AS record_id, {select}, {relevance} AS rank "
                f"FROM {fts} JOIN {table} AS t ON t.id = {fts}.rowid "
                f"JOIN documents AS d ON d.id = t.doc_id WHERE {fts} MATCH ? AND {where} "
                f"ORDER BY {relevance}, t.doc_id, t.start_char, t.id")
-        params = [OPEN_MARK, CLOSE_MARK, translate_query(about), *params]
+        params = [found.fts_query, *params]
     else:
         sql = (f"SELECT {select} FROM {table} AS t JOIN documents AS d ON d.id = t.doc_id "
                f"WHERE {where} ORDER BY {order}")
     if limit is not None:
         sql += " LIMIT ?"
         params = params + [int(limit)]
-    rows = []
     with query_errors(about):
-        found = _match(store.conn, sql, params)
-    for row in found:
-        item = dict(row)
-        if about is not None:
-            item["highlighted"] = mark_text(item["text"], read_marks(item.pop("marked") or "", item["text"]),
-                                            CLI_OPEN, CLI_CLOSE)
-        rows.append(item)
+        rows = [dict(row) for row in _match(store.conn, sql, params)]
+        if found is not None:  # marked as a search's hits are: bare words by stems, quoted phrases as written
+            marks = mark_matches(store.conn, [{"id": row["record_id"], "text": row["text"]} for row in rows],
+                                 words=found.word_marks, exact=found.exact_marks)
+            for row in rows:
+                row["highlighted"] = mark_text(row["text"], marks.get(row.pop("record_id"), ()), CLI_OPEN, CLI_CLOSE)
     return rows
 
 

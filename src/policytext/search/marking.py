@@ -2,7 +2,8 @@
 
 A page of hits found through a filtered search is marked afterwards by :func:`mark_page`, in a
 temporary FTS5 table with the index's tokenizer, so the same words are marked as the index would
-mark them.
+mark them: bare words with the stemming index's, quoted phrases with the tokenizer of the index of
+words as written (:func:`mark_matches` joins the two).
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # what FTS5's highlight() puts round matched words
 CLI_OPEN, CLI_CLOSE = "«", "»"
 INDEX_TOKENIZER = "porter unicode61 remove_diacritics 2"  # as in store migration 4
-_MARK_TABLE = "policytext_marks"
+EXACT_TOKENIZER = "unicode61 remove_diacritics 2"  # as in store migration 18: words as written
+_MARK_TABLES = {INDEX_TOKENIZER: "policytext_marks", EXACT_TOKENIZER: "policytext_marks_exact"}
+_MARK_ROWS = 400  # rows put in the marking table per statement (2 parameters each; SQLite allows some thousands)
 
 
 def mark_text(text: str, marks: tuple[tuple[int, int], ...], open_: str, close: str) -> str:
@@ -97,10 +100,12 @@ def read_marks(marked: str, text: str) -> tuple[tuple[int, int], ...]:
     return tuple(marks)
 
 
-def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict[int, str]:
+def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any], *,
+              tokenizer: str = INDEX_TOKENIZER) -> dict[int, str]:
     """Return each row's ``text`` (by its ``id``) with FTS5's highlight() markers round the matches.
 
-    The page's texts go into an FTS5 table made with the index's tokenizer in the connection's own
+    The page's texts go into an FTS5 table made with the index's tokenizer (``tokenizer``: the
+    stemming index's, or :data:`EXACT_TOKENIZER` for words as written) in the connection's own
     temporary schema (made on the connection's first page, so never per search, and never shared:
     a store connection serves one thread at a time) and the same query marks them there. The same
     words match as in the index (whether a row matches depends on its own words only), for the
@@ -115,15 +120,49 @@ def mark_page(conn: sqlite3.Connection, fts_query: str, page: list[Any]) -> dict
     """
     if not page:
         return {}
-    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_MARK_TABLE} "
-                 f"USING fts5(text, tokenize='{INDEX_TOKENIZER}', columnsize=0)")
+    table = _MARK_TABLES[tokenizer]
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} "
+                 f"USING fts5(text, tokenize='{tokenizer}', columnsize=0)")
     conn.execute("SAVEPOINT policytext_marking")
     try:
-        conn.execute(f"INSERT INTO temp.{_MARK_TABLE} (rowid, text) VALUES " + ", ".join("(?, ?)" for _ in page),
-                     [v for row in page for v in (row["id"], row["text"])])
+        for first in range(0, len(page), _MARK_ROWS):
+            rows = page[first:first + _MARK_ROWS]
+            conn.execute(f"INSERT INTO temp.{table} (rowid, text) VALUES " + ", ".join("(?, ?)" for _ in rows),
+                         [v for row in rows for v in (row["id"], row["text"])])
         return {rowid: marked for rowid, marked in conn.execute(
-            f"SELECT rowid, highlight({_MARK_TABLE}, 0, ?, ?) FROM temp.{_MARK_TABLE} "
-            f"WHERE {_MARK_TABLE} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query))}
+            f"SELECT rowid, highlight({table}, 0, ?, ?) FROM temp.{table} "
+            f"WHERE {table} MATCH ?", (OPEN_MARK, CLOSE_MARK, fts_query))}
     finally:
         conn.execute("ROLLBACK TO policytext_marking")
         conn.execute("RELEASE policytext_marking")
+
+
+def mark_matches(conn: sqlite3.Connection, page: list[Any], *, words: str | None,
+                 exact: str | None) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Return the offsets of each row's matched words: ``words`` by stems, ``exact`` as written.
+
+    ``words`` and ``exact`` are FTS5 expressions (a query's bare words and its quoted phrases,
+    :class:`~policytext.search.matching.QueryMatch`); marks that overlap are joined.
+
+    Example:
+        >>> import sqlite3
+        >>> mark_matches(sqlite3.connect(":memory:"), [{"id": 1, "text": "New frontiers, a new frontier"}],
+        ...              words=None, exact='"new frontier"')
+        {1: ((17, 29),)}
+    """
+    found: dict[int, list[tuple[int, int]]] = {}
+    texts = {row["id"]: row["text"] for row in page}
+    for query, tokenizer in ((words, INDEX_TOKENIZER), (exact, EXACT_TOKENIZER)):
+        if query:
+            for rowid, marked in mark_page(conn, query, page, tokenizer=tokenizer).items():
+                found.setdefault(rowid, []).extend(read_marks(marked or "", texts[rowid]))
+    joined = {}
+    for rowid, marks in found.items():
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(marks):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        joined[rowid] = tuple(merged)
+    return joined

@@ -36,7 +36,7 @@ from policytext.errors import BadQuery
 from policytext.search.hits import (
     DEFAULT_LIMIT, MAX_LIMIT, hits_of_ranked, rank_records, record_filter, store_of,
 )
-from policytext.search.query import translate_query
+from policytext.search.matching import match_query
 from policytext.search.results import SearchResult
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
@@ -62,16 +62,18 @@ yours yourself yourselves
 def any_words_query(words: Iterable[str], *, most: int = 12) -> str:
     """Return a search query of the content words joined by OR (all words when all are common).
 
-    Longer words are kept first (they are rarer, on the whole), at most ``most`` of them.
+    Longer words are kept first (they are rarer, on the whole), at most ``most`` of them. Bare,
+    not quoted, so each matches in all its forms ("governments" too): the words are lower-case
+    runs of letters and digits, never an operator (those are in capitals) or a special character.
 
         >>> any_words_query(["The", "era", "of", "big", "government", "is", "over"])
-        '"government" OR "era" OR "big"'
+        'government OR era OR big'
     """
     parts = [p for word in words for p in re.split(r"\W+", word.casefold()) if p]
     content = [w for w in dict.fromkeys(parts) if w not in STOP_WORDS and len(w) > 1]
     chosen = content or list(dict.fromkeys(parts))
     chosen = sorted(chosen, key=len, reverse=True)[:most]
-    return " OR ".join(f'"{w}"' for w in chosen)
+    return " OR ".join(chosen)
 
 
 def read_vectors(store: Any, name: str = MODEL_NAME, filters: DocumentFilter | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -361,7 +363,7 @@ def search_meaning(corpus: Any, query: str, *, rank: str = "meaning", within: st
         ranked = fuse_rankings(words, [sentence_id for sentence_id, _ in nearest])
         total = len(ranked)
     marking = any_words_query(query.split())
-    hits = hits_of_ranked(store, ranked[offset:offset + limit], fts_query=translate_query(marking) if marking else None)
+    hits = hits_of_ranked(store, ranked[offset:offset + limit], marking=match_query(marking, "sentences") if marking else None)
     return MeaningResult(query=query, fts_query="", within="sentences", total=total, offset=offset, limit=limit,
                          hits=tuple(hits), rank=rank, model=embedder.name, unembedded=unembedded)
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from policytext.errors import BadQuery
 
-SYNTAX_HELP = ('Write words, "exact phrases", OR, NOT, prefix* and NEAR(word word, 10), with '
-               'parentheses to group; for example: "trust to try" OR entrepreneur* NOT tax')
+SYNTAX_HELP = ('Write words (matched in all their forms), "exact phrases" (matched as written), OR, NOT, '
+               'prefix* and NEAR(word word, 10), with parentheses to group; for example: '
+               '"trust to try" OR entrepreneur* NOT tax')
 MAX_QUERY_CHARS = 1000
 MAX_NEAR_DISTANCE = 1000
 MAX_NESTING = 20

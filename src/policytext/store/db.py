@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from policytext.errors import (
     StoreLocked,
     StoreReadOnly,
 )
-from policytext.store.schema import MIGRATIONS
+from policytext.store.schema import EXACT_INDEXED, FILLED, MIGRATIONS
 
 MMAP_BYTES = 1 << 30
 """How much of the store file reads may map into memory (``PRAGMA mmap_size``). Counting or
@@ -45,6 +47,12 @@ WRITER_SUFFIX = "-writer"
 """Beside ``policytext.db``, ``policytext.db-writer`` names the process holding the write lock
 (pid, command, since when) while it holds it, so a writer kept waiting can say who is writing."""
 
+EXACT_FILL_BATCH = 20_000
+"""Rows of a table indexed as written per committed transaction when an existing store gets the index."""
+EXACT_FILL_NOTICE_ROWS = 100_000
+"""From how many rows to index the store says what it is doing (a logging warning, on stderr)."""
+
+_LOG = logging.getLogger("policytext.store")
 _DAMAGED = ("malformed", "not a database", "file is encrypted", "database corrupt")
 _LOCKED = ("database is locked", "database table is locked", "database schema is locked")
 
@@ -104,8 +112,8 @@ class Store:
         try:
             self.conn = _connect(self.path, readonly=readonly, busy_timeout=self.busy_timeout)
             if readonly:
-                if self.pending_migrations():
-                    self._upgrade_then_reopen()
+                if self.pending_migrations() or (self.exact_indexes_unfilled() and _writable(self.path)):
+                    self._upgrade_then_reopen()  # a fill of the index of words as written resumes too
                 self._check_version()
             else:
                 self.migrate()
@@ -321,7 +329,68 @@ class Store:
                     (migration.version, migration.name, utc_now()),
                 )
             applied.append(migration.version)
+        self.fill_exact_indexes()
         return applied
+
+    def exact_indexes_unfilled(self) -> dict[str, int]:
+        """Return, per table whose index of words as written is not complete, how many rows it lacks.
+
+        Empty when every index is whole (and on a store without them yet: they are made whole
+        by the migration that adds them).
+        """
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_exact_fill'").fetchone():
+            return {}
+        lacking = {}
+        for name, filled_to in self.conn.execute(
+                "SELECT name, filled_to FROM search_exact_fill WHERE filled_to < ?", (FILLED,)).fetchall():
+            if name in EXACT_INDEXED:
+                lacking[name] = int(self.conn.execute(
+                    f"SELECT count(*) FROM [{name}] WHERE id > ?", (filled_to,)).fetchone()[0])
+        return lacking
+
+    def fill_exact_indexes(self, *, batch: int = EXACT_FILL_BATCH) -> int:
+        """Index the rows store migration 18 found, as written, ``batch`` rows a transaction; return how many.
+
+        Each batch commits with the id it reached (``search_exact_fill``), so a fill that is
+        stopped resumes there on the next writable open; the triggers keep the rows up to that id
+        in step meanwhile. On a large store it says what it does and how far it got (a logging
+        warning from ``policytext.store``, shown on stderr). A quoted phrase is refused until the
+        fill is done (:func:`policytext.search.matching.require_exact_index`).
+        """
+        lacking = self.exact_indexes_unfilled()
+        total = sum(lacking.values())
+        if not lacking:
+            return 0
+        loud = total >= EXACT_FILL_NOTICE_ROWS
+        if loud:
+            _LOG.warning("indexing the words as written of %s rows (%s) of the store %s, for quoted phrases in "
+                         "search; once only, and if stopped it resumes where it got to", f"{total:,}",
+                         ", ".join(f"{count:,} {name}" for name, count in lacking.items()), self.path)
+        done, started, said = 0, time.monotonic(), time.monotonic()
+        for name in lacking:
+            while True:
+                with self.transaction() as conn:
+                    filled_to = conn.execute("SELECT filled_to FROM search_exact_fill WHERE name = ?",
+                                             (name,)).fetchone()[0]
+                    if filled_to >= FILLED:  # another process finished it meanwhile
+                        break
+                    last = conn.execute(f"SELECT max(id), count(*) FROM (SELECT id FROM [{name}] WHERE id > ? "
+                                        "ORDER BY id LIMIT ?)", (filled_to, int(batch))).fetchone()
+                    if last[1]:
+                        conn.execute(f"INSERT INTO [{name}_exact] (rowid, [text]) SELECT id, [text] FROM [{name}] "
+                                     "WHERE id > ? AND id <= ?", (filled_to, last[0]))
+                    finished = last[1] < int(batch)
+                    conn.execute("UPDATE search_exact_fill SET filled_to = ? WHERE name = ?",
+                                 (FILLED if finished else last[0], name))
+                done += int(last[1])
+                if loud and time.monotonic() - said >= 5:
+                    said = time.monotonic()
+                    _LOG.warning("indexed %s of %s rows as written", f"{done:,}", f"{total:,}")
+                if finished:
+                    break
+        if loud:
+            _LOG.warning("indexed the words as written of %s rows in %.0f s", f"{done:,}", time.monotonic() - started)
+        return done
 
 
 def damaged_message(path: Path, detail: str) -> str:
@@ -426,6 +495,10 @@ def check_store(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT)
     elif not _writable(store_path):
         skipped.append("search index (FTS5 integrity-check): it needs a writable store and this one is read-only")
     elif fts_tables:
+        unfilled = _unfilled_exact(store_path, busy_timeout)
+        if unfilled:
+            fts_tables = [table for table in fts_tables if table not in unfilled]
+            skipped.append(f"search index {', '.join(unfilled)}: still being filled (any writing command resumes it)")
         index_problems = _check_fts(store_path, fts_tables, busy_timeout, skipped)
         if not skipped:
             checked.append(f"search index ({len(fts_tables)} FTS5 tables)")
@@ -449,6 +522,18 @@ def _run_check(conn: sqlite3.Connection, pragma: str, most: int = 100) -> list[s
     if rows == ["ok"]:
         return rows
     return [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
+
+
+def _unfilled_exact(path: Path, busy_timeout: float) -> list[str]:
+    """Return the indexes of words as written (``<table>_exact``) whose fill is not complete."""
+    conn = _connect(path, readonly=True, busy_timeout=busy_timeout)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_exact_fill'").fetchone():
+            return []
+        return [f"{row[0]}_exact" for row in conn.execute(
+            "SELECT name FROM search_exact_fill WHERE filled_to < ?", (FILLED,))]
+    finally:
+        conn.close()
 
 
 def _check_fts(path: Path, tables: list[str], busy_timeout: float, skipped: list[str]) -> list[str]:

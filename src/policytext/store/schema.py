@@ -16,6 +16,11 @@ class Migration:
     sql: str
 
 
+FILLED = 2**63 - 1
+"""``search_exact_fill.filled_to`` of a table whose every row is in its index of words as written."""
+EXACT_INDEXED = ("sentences", "quotes", "claims")
+"""The tables with an FTS5 index of their words as written, ``<table>_exact`` (migration 18)."""
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -513,5 +518,75 @@ MIGRATIONS: list[Migration] = [
             DELETE FROM deleted_documents WHERE id = NEW.id;
         END;
         """,
+    ),
+    Migration(
+        18,
+        "search: FTS5 indexes of the words as written (no stemming) over sentences, quotes and claims",
+        # A quoted phrase is matched as written ("new frontier" never finds "new frontiers"), in
+        # <table>_exact: the tokenizer of <table>_fts without porter (policytext.search.matching).
+        # An existing store's rows are indexed after the migration, in batches that each commit
+        # (Store.fill_exact_indexes), so a large store resumes where it stopped; search_exact_fill
+        # says up to which id each table is indexed, and the triggers keep only rows up to there
+        # in step (the fill indexes the rest as it reaches them). FILLED: all of it.
+        """
+        CREATE TABLE search_exact_fill (name TEXT PRIMARY KEY, filled_to INTEGER NOT NULL);
+        CREATE VIRTUAL TABLE [sentences_exact] USING FTS5 (
+            [text], tokenize='unicode61 remove_diacritics 2', content=[sentences], columnsize=0
+        );
+        INSERT INTO search_exact_fill (name, filled_to)
+            SELECT 'sentences', CASE WHEN EXISTS (SELECT 1 FROM [sentences]) THEN 0 ELSE {FILLED} END;
+        CREATE TRIGGER [sentences_exact_ai] AFTER INSERT ON [sentences] BEGIN
+            INSERT INTO [sentences_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+        END;
+        CREATE TRIGGER [sentences_exact_ad] AFTER DELETE ON [sentences] BEGIN
+            INSERT INTO [sentences_exact] ([sentences_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+        END;
+        CREATE TRIGGER [sentences_exact_au] AFTER UPDATE ON [sentences] BEGIN
+            INSERT INTO [sentences_exact] ([sentences_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+            INSERT INTO [sentences_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+        END;
+        CREATE VIRTUAL TABLE [quotes_exact] USING FTS5 (
+            [text], tokenize='unicode61 remove_diacritics 2', content=[quotes], columnsize=0
+        );
+        INSERT INTO search_exact_fill (name, filled_to)
+            SELECT 'quotes', CASE WHEN EXISTS (SELECT 1 FROM [quotes]) THEN 0 ELSE {FILLED} END;
+        CREATE TRIGGER [quotes_exact_ai] AFTER INSERT ON [quotes] BEGIN
+            INSERT INTO [quotes_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
+        END;
+        CREATE TRIGGER [quotes_exact_ad] AFTER DELETE ON [quotes] BEGIN
+            INSERT INTO [quotes_exact] ([quotes_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
+        END;
+        CREATE TRIGGER [quotes_exact_au] AFTER UPDATE ON [quotes] BEGIN
+            INSERT INTO [quotes_exact] ([quotes_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
+            INSERT INTO [quotes_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
+        END;
+        CREATE VIRTUAL TABLE [claims_exact] USING FTS5 (
+            [text], tokenize='unicode61 remove_diacritics 2', content=[claims], columnsize=0
+        );
+        INSERT INTO search_exact_fill (name, filled_to)
+            SELECT 'claims', CASE WHEN EXISTS (SELECT 1 FROM [claims]) THEN 0 ELSE {FILLED} END;
+        CREATE TRIGGER [claims_exact_ai] AFTER INSERT ON [claims] BEGIN
+            INSERT INTO [claims_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
+        END;
+        CREATE TRIGGER [claims_exact_ad] AFTER DELETE ON [claims] BEGIN
+            INSERT INTO [claims_exact] ([claims_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
+        END;
+        CREATE TRIGGER [claims_exact_au] AFTER UPDATE ON [claims] BEGIN
+            INSERT INTO [claims_exact] ([claims_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
+            INSERT INTO [claims_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
+        END;
+        """.replace("{FILLED}", str(FILLED)),
     ),
 ]
