@@ -41,7 +41,8 @@ from urllib.parse import quote
 
 from policytext import open_corpus
 from policytext.evaluation.sentences import split_sentences
-from policytext.search import search_corpus, translate_query
+from policytext.search import search_corpus
+from policytext.search.matching import match_query
 from policytext.search.hits import STORED_HEADING, page_columns, record_filter, relevance_sql
 from policytext.store import DocumentFilter
 
@@ -95,12 +96,17 @@ RELEVANCE = f"{relevance_sql('t', 'sentences_fts.rank', heading_column=STORED_HE
 
 
 def direct_ids(conn: sqlite3.Connection, query: str, filters: dict) -> list:
-    """The bare FTS5 query: the same MATCH, filters and ranking, returning the page's ids."""
-    where, params = record_filter("sentences", DocumentFilter.from_options(**filters))
+    """The bare FTS5 query: the same MATCH, filters and ranking, returning the page's ids.
+
+    A quoted phrase is matched as written: the statement also looks it up in ``sentences_exact``,
+    as anyone using the two indexes directly would.
+    """
+    found = match_query(query, "sentences")
+    where, params = found.restrict(*record_filter("sentences", DocumentFilter.from_options(**filters)))
     return conn.execute(
         "SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"JOIN documents AS d ON d.id = t.doc_id WHERE sentences_fts MATCH ? AND {where} "
-        f"ORDER BY {RELEVANCE} LIMIT ?", [translate_query(query), *params, PAGE]).fetchall()
+        f"ORDER BY {RELEVANCE} LIMIT ?", [found.fts_query, *params, PAGE]).fetchall()
 
 
 def direct_page(conn: sqlite3.Connection, query: str, filters: dict, *, bm25: bool = False) -> tuple[list, int]:
@@ -110,9 +116,10 @@ def direct_page(conn: sqlite3.Connection, query: str, filters: dict, *, bm25: bo
     """
     fts = "sentences_fts"
     order = f"{fts}.rank" if bm25 else RELEVANCE
-    where, params = record_filter("sentences", DocumentFilter.from_options(**filters))
+    found = match_query(query, "sentences")
+    where, params = found.restrict(*record_filter("sentences", DocumentFilter.from_options(**filters)))
     joins = f"JOIN sentences AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id"
-    match = translate_query(query)
+    match = found.fts_query
     rows = conn.execute(
         f"SELECT {page_columns('sentences')}, highlight({fts}, 0, '[', ']') FROM {fts} {joins} "
         f"WHERE {fts} MATCH ? AND {where} ORDER BY {order} LIMIT ?", [match, *params, PAGE]).fetchall()
