@@ -6,7 +6,7 @@ their count. A row is current while its ``content_sha256`` equals the document's
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 
 def is_word_token(token) -> bool:
@@ -15,18 +15,22 @@ def is_word_token(token) -> bool:
     return not (token.is_punct or token.is_space) and any(ch.isalpha() for ch in token.text)
 
 
-def lemma_stream(doc) -> list[str]:
+def lemma_stream(doc, *, leave_out: Any = None) -> list[str]:
     """Return the lower-case lemmas of the word tokens of a spaCy ``Doc`` (or span, or tokens), in order.
+
+    ``leave_out`` (anything with ``overlaps(start, end)`` of character offsets, such as the parts of
+    a transcript that are not its speaker's words, :class:`~policytext.annotate.transcript.PartSpans`)
+    drops the tokens with a character inside it ("Folks—[applause]—so" is one token).
 
     A whole ``Doc`` is read from its attribute arrays, each distinct (word, lemma) pair decided once:
     the same stream as the token by token loop for other inputs, at a fraction of the cost of a
     Python ``Token`` object per token (annotation reads the stream of every chunk).
     """
     if hasattr(doc, "to_array"):
-        return _doc_lemma_stream(doc)
+        return _doc_lemma_stream(doc, leave_out)
     lemmas = []
     for token in doc:
-        if not is_word_token(token):
+        if not is_word_token(token) or (leave_out and leave_out.overlaps(token.idx, token.idx + len(token.text))):
             continue
         lemma = (token.lemma_ or token.text).lower().strip()
         if lemma and " " not in lemma:
@@ -34,15 +38,17 @@ def lemma_stream(doc) -> list[str]:
     return lemmas
 
 
-def _doc_lemma_stream(doc) -> list[str]:
+def _doc_lemma_stream(doc, leave_out: Any = None) -> list[str]:
     """:func:`lemma_stream` of a whole ``Doc``, from ``doc.to_array`` (what :func:`is_word_token` reads is
     a property of the word, so a (word, lemma) pair always gives the same result)."""
-    from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, ORTH
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, ORTH
 
     strings = doc.vocab.strings
     decided: dict[tuple[int, int], str | None] = {}
     lemmas = []
-    for orth, lemma, punct, space in doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE]).tolist():
+    for orth, lemma, punct, space, idx, length in doc.to_array([ORTH, LEMMA, IS_PUNCT, IS_SPACE, IDX, LENGTH]).tolist():
+        if leave_out and leave_out.overlaps(idx, idx + length):
+            continue
         key = (orth, lemma)
         if key in decided:
             kept = decided[key]

@@ -227,14 +227,15 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
-ANNOTATION_RULES = "2026-12-03.3"
+ANNOTATION_RULES = "2026-12-03.4"
 """The version of the annotation rules: what ``annotate`` stores besides what the models give.
 
 Bump it (to the day's date; a second bump on the same day appends ``.2``, ``.3``…) in any change
 to the quote finder (``annotate/quote_reports.py``, its lexicons, ``quote_filter.py`` or its model
 file), the speaker resolution (``speakers.py``, ``speaker_mentions.py``), the claim scorer, the
-entities' post-processing or what a document in another language than the pipeline's keeps, that
-changes what ``annotate`` stores. Each document records the version it was annotated under
+entities' post-processing, what a transcript's stage directions and labels keep (``transcript.py``)
+or what a document in another language than the pipeline's keeps, that changes what ``annotate``
+stores. Each document records the version it was annotated under
 (``documents.annotated_rules``); the next ``annotate`` redoes every document of another (or no)
 version, as it does for another model or quote scheme, and ``search``, ``quotes``, ``claims`` and
 the web page say until then that those documents hold older rules' annotations. A change that
@@ -243,7 +244,7 @@ stores exactly what was stored before needs no bump.
 :data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
 files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
 
-ANNOTATION_FINGERPRINT = "5e24314c169c40cee32490c8527cb9ac88e5899984e7f6ea9c08182d6b9a6357"
+ANNOTATION_FINGERPRINT = "bb9c08d242c109d512422c5fc2e33bb39384e559373b19bb08f5db10147907e1"
 """sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
 was last looked at: the source of the modules that shape stored rows (in ``annotate/`` and outside
 it, this one without this line), ``annotate/data/`` and the shipped claim scorer

