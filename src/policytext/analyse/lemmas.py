@@ -79,11 +79,36 @@ def iter_lemma_tokens(nlp, text: str) -> Iterator[tuple[str, int, int]]:
     stored stream are positions in this sequence.
     """
     chunks = split_lemma_chunks(text)
+    leave_out = _not_the_speakers(text)
     for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks)):
         for token in doc:
+            start, end = offset + token.idx, offset + token.idx + len(token.text)
             kept = lemma_stream([token])
-            if kept:
-                yield kept[0], offset + token.idx, offset + token.idx + len(token.text)
+            if kept and not (leave_out and leave_out.overlaps(start, end)):
+                yield kept[0], start, end
+
+
+def _not_the_speakers(text: str) -> Any:
+    """Return the parts of ``text`` that annotation leaves out of its lemma stream, or None.
+
+    A transcript's stage directions, its speaker's labels and other speakers' turns
+    (:mod:`policytext.annotate.transcript`): a stream lemmatised here, and the word positions of a
+    stored one, must leave out what annotation left out, or positions stop lining up.
+    """
+    from policytext.annotate.transcript import PartSpans, find_transcript_parts
+
+    parts = find_transcript_parts(text)
+    return PartSpans(parts, text) if parts else None
+
+
+class _Shifted:
+    """The parts of a whole text, asked about offsets into one chunk of it that starts at ``offset``."""
+
+    def __init__(self, spans: Any, offset: int):
+        self.spans, self.offset = spans, offset
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.spans.overlaps(start + self.offset, end + self.offset)
 
 
 def load_tokenizer(model: str):
@@ -99,11 +124,14 @@ def word_spans(tokenizer, text: str) -> list[tuple[int, int]]:
     stream is span ``i`` here (callers check that the lengths agree).
     """
     spans = []
+    leave_out = _not_the_speakers(text)
     for offset, chunk in split_lemma_chunks(text):
         for token in tokenizer(chunk):
             if not is_word_token(token):
                 continue
-            spans.append((offset + token.idx, offset + token.idx + len(token.text)))
+            start, end = offset + token.idx, offset + token.idx + len(token.text)
+            if not (leave_out and leave_out.overlaps(start, end)):
+                spans.append((start, end))
     return spans
 
 
@@ -114,9 +142,10 @@ def lemmatise_text(nlp, text: str, *, words: Callable[[int], None] | None = None
     ``documents.words`` counts them): progress inside one long document, which may take minutes.
     """
     chunks = split_lemma_chunks(text)
+    leave_out = _not_the_speakers(text)
     lemmas: list[str] = []
-    for (_, chunk), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks)):
-        lemmas.extend(lemma_stream(doc))
+    for (offset, chunk), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks)):
+        lemmas.extend(lemma_stream(doc, leave_out=_Shifted(leave_out, offset) if leave_out else None))
         if words is not None:
             words(len(chunk.split()))
     return lemmas
