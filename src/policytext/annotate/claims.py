@@ -109,7 +109,8 @@ def _trimmed_sentences(doc: Doc) -> list[Span]:
     turn (``policytext_transcript``): they are no claims of the document's speaker.
     """
     space = _space_flags(doc)
-    parts = PartSpans(transcript_parts(doc), doc.text)
+    found = transcript_parts(doc)
+    parts = PartSpans(found, doc.text if found else "")  # doc.text joins every token again: only if needed
     return [span for span in (_trim(sentence, space) for sentence in doc.sents)
             if span is not None and (not parts or speaks(span, parts))]
 

@@ -97,7 +97,9 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     in the lemma stream.
     """
     parts = transcript_parts(doc)
-    labels = PartSpans([part for part in parts if part.kind == "label"], doc.text)
+    # doc.text joins every token's text again: read only where there are parts (few documents)
+    text = doc.text if parts else ""
+    labels = PartSpans([part for part in parts if part.kind == "label"], text)
     sentences = [(s.start_char + offset, s.end_char + offset) for s in _non_blank_sentences(doc)
                  if not (labels and labels.covers(s.start_char, s.end_char))]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
@@ -109,7 +111,7 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     mentions = doc._.pt_mentions
     if mentions is not None and offset:
         mentions = MentionTable.from_data(mentions, offset).as_data()
-    lemmas = lemma_stream(doc, leave_out=PartSpans(parts, doc.text) if parts else None)
+    lemmas = lemma_stream(doc, leave_out=PartSpans(parts, text) if parts else None)
     return ChunkResult(sentences, entities, quotes, claims, lemmas, mentions)
 
 

@@ -209,11 +209,12 @@ def mark_transcript_parts(doc: Doc) -> Doc:
     is its own sentence, so is a direction that stands between sentences; one inside a sentence
     ("Folks—[applause]—so") stays in it.
     """
-    parts = find_transcript_parts(doc.text)
+    text = doc.text  # spaCy joins the tokens' text again on each read: once here, not once a part
+    parts = find_transcript_parts(text)
     doc._.pt_transcript = [list(part) for part in parts]
     starts = _token_starts(doc) if parts else []
     for part in parts:
-        if not stands_alone(doc.text, part):
+        if not stands_alone(text, part):
             continue
         after = part.label_end if part.kind == "turn" else part.end
         for point in (part.start, after):
