@@ -528,65 +528,27 @@ MIGRATIONS: list[Migration] = [
         # (Store.fill_exact_indexes), so a large store resumes where it stopped; search_exact_fill
         # says up to which id each table is indexed, and the triggers keep only rows up to there
         # in step (the fill indexes the rest as it reaches them). FILLED: all of it.
-        """
-        CREATE TABLE search_exact_fill (name TEXT PRIMARY KEY, filled_to INTEGER NOT NULL);
-        CREATE VIRTUAL TABLE [sentences_exact] USING FTS5 (
-            [text], tokenize='unicode61 remove_diacritics 2', content=[sentences], columnsize=0
+        "CREATE TABLE search_exact_fill (name TEXT PRIMARY KEY, filled_to INTEGER NOT NULL);\n"
+        + "".join("""
+        CREATE VIRTUAL TABLE [{table}_exact] USING FTS5 (
+            [text], tokenize='unicode61 remove_diacritics 2', content=[{table}], columnsize=0
         );
         INSERT INTO search_exact_fill (name, filled_to)
-            SELECT 'sentences', CASE WHEN EXISTS (SELECT 1 FROM [sentences]) THEN 0 ELSE {FILLED} END;
-        CREATE TRIGGER [sentences_exact_ai] AFTER INSERT ON [sentences] BEGIN
-            INSERT INTO [sentences_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+            SELECT '{table}', CASE WHEN EXISTS (SELECT 1 FROM [{table}]) THEN 0 ELSE {filled} END;
+        CREATE TRIGGER [{table}_exact_ai] AFTER INSERT ON [{table}] BEGIN
+            INSERT INTO [{table}_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = '{table}');
         END;
-        CREATE TRIGGER [sentences_exact_ad] AFTER DELETE ON [sentences] BEGIN
-            INSERT INTO [sentences_exact] ([sentences_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+        CREATE TRIGGER [{table}_exact_ad] AFTER DELETE ON [{table}] BEGIN
+            INSERT INTO [{table}_exact] ([{table}_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = '{table}');
         END;
-        CREATE TRIGGER [sentences_exact_au] AFTER UPDATE ON [sentences] BEGIN
-            INSERT INTO [sentences_exact] ([sentences_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
-            INSERT INTO [sentences_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'sentences');
+        CREATE TRIGGER [{table}_exact_au] AFTER UPDATE ON [{table}] BEGIN
+            INSERT INTO [{table}_exact] ([{table}_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
+            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = '{table}');
+            INSERT INTO [{table}_exact] (rowid, [text]) SELECT new.id, new.[text]
+            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = '{table}');
         END;
-        CREATE VIRTUAL TABLE [quotes_exact] USING FTS5 (
-            [text], tokenize='unicode61 remove_diacritics 2', content=[quotes], columnsize=0
-        );
-        INSERT INTO search_exact_fill (name, filled_to)
-            SELECT 'quotes', CASE WHEN EXISTS (SELECT 1 FROM [quotes]) THEN 0 ELSE {FILLED} END;
-        CREATE TRIGGER [quotes_exact_ai] AFTER INSERT ON [quotes] BEGIN
-            INSERT INTO [quotes_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
-        END;
-        CREATE TRIGGER [quotes_exact_ad] AFTER DELETE ON [quotes] BEGIN
-            INSERT INTO [quotes_exact] ([quotes_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
-        END;
-        CREATE TRIGGER [quotes_exact_au] AFTER UPDATE ON [quotes] BEGIN
-            INSERT INTO [quotes_exact] ([quotes_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
-            INSERT INTO [quotes_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'quotes');
-        END;
-        CREATE VIRTUAL TABLE [claims_exact] USING FTS5 (
-            [text], tokenize='unicode61 remove_diacritics 2', content=[claims], columnsize=0
-        );
-        INSERT INTO search_exact_fill (name, filled_to)
-            SELECT 'claims', CASE WHEN EXISTS (SELECT 1 FROM [claims]) THEN 0 ELSE {FILLED} END;
-        CREATE TRIGGER [claims_exact_ai] AFTER INSERT ON [claims] BEGIN
-            INSERT INTO [claims_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
-        END;
-        CREATE TRIGGER [claims_exact_ad] AFTER DELETE ON [claims] BEGIN
-            INSERT INTO [claims_exact] ([claims_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
-        END;
-        CREATE TRIGGER [claims_exact_au] AFTER UPDATE ON [claims] BEGIN
-            INSERT INTO [claims_exact] ([claims_exact], rowid, [text]) SELECT 'delete', old.id, old.[text]
-            WHERE old.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
-            INSERT INTO [claims_exact] (rowid, [text]) SELECT new.id, new.[text]
-            WHERE new.id <= (SELECT filled_to FROM search_exact_fill WHERE name = 'claims');
-        END;
-        """.replace("{FILLED}", str(FILLED)),
+        """.format(table=table, filled=FILLED) for table in EXACT_INDEXED),
     ),
 ]
