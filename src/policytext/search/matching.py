@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from policytext.errors import BadQuery
 from policytext.search.query import Binary, Near, Node, Term, _operands, parse_query, render_fts
@@ -107,19 +108,21 @@ def require_exact_index(conn: sqlite3.Connection, table: str, found: QueryMatch)
 
 
 def _has_phrase(node: Node) -> bool:
-    if isinstance(node, Term):
-        return node.phrase
-    if isinstance(node, Near):
-        return any(term.phrase for term in node.terms)
-    return _has_phrase(node.left) or _has_phrase(node.right)
+    """Return whether any term of ``node`` is a quoted phrase."""
+    return _phrases(node, any)
 
 
 def _all_phrases(node: Node) -> bool:
+    """Return whether every term of ``node`` is a quoted phrase."""
+    return _phrases(node, all)
+
+
+def _phrases(node: Node, which: Callable[[Iterable[bool]], bool]) -> bool:
     if isinstance(node, Term):
         return node.phrase
     if isinstance(node, Near):
-        return all(term.phrase for term in node.terms)
-    return _all_phrases(node.left) and _all_phrases(node.right)
+        return which(term.phrase for term in node.terms)
+    return which(_phrases(part, which) for part in (node.left, node.right))
 
 
 def _relaxed(node: Node) -> Node:
