@@ -146,3 +146,29 @@ def test_extract_command_goes_on_past_bad_lines(tmp_path, capsys):
     assert [line.split(": ", 1)[0] for line in err.splitlines() if line.startswith("skipped")] == [
         f"skipped {source}:2", f"skipped {source}:3", f"skipped {source}:4"]
     assert "3 input line(s) skipped" in err
+
+
+def test_a_text_in_another_language_gets_no_rows_and_a_note(tmp_path, capsys):
+    """An Arabic text read by the English pipeline gave 'entities' and 'claims' of noise, as if they
+    were findings; annotate keeps only the sentences of such a document, and extract now says so."""
+    import json
+
+    from helpers import shared_data
+    from policytext.cli import main
+    from policytext.collect.govuk import parse_content_item
+
+    arabic = parse_content_item(json.loads(
+        shared_data("govuk", "speech", "speech-translated.json").read_text(encoding="utf-8")))
+    assert arabic.language == "ar"
+    source = tmp_path / "in.jsonl"
+    lines = [{"id": "ar", "text": arabic.text, "language": "ar"},
+             {"id": "en", "text": "Ann Lee spoke in Leeds. Taxes rose by 5% in 2019.", "language": "en-GB"},
+             {"id": "bad", "text": "x", "language": 7}]
+    source.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    for what in ("entities", "claims"):
+        code = main(["extract", what, str(source)])
+        out, err = capsys.readouterr()
+        assert code == 1  # the bad line
+        assert {json.loads(row)["id"] for row in out.splitlines()} == {"en"}, what
+        assert f"note: ar: in 'ar', not the pipeline's 'en', so no {what}" in err
+        assert "'language' must be a string" in err

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from policytext.annotate.document import (
     DEFAULT_CHUNK_CHARS,
@@ -23,18 +23,25 @@ from policytext.annotate.document import (
 )
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import has_surrogate, load_json
+from policytext.spacy_model import other_language
 
 WHAT = ("quotes", "claims", "entities")
 
 
 @dataclass(frozen=True)
 class TextItem:
-    """One text to annotate, with the id its rows carry and optional speaker and kind."""
+    """One text to annotate, with the id its rows carry and optional speaker, kind and language.
+
+    ``language`` is a code (``ar``, ``en-GB``): a text in another language than the pipeline's gets
+    no rows, as annotate keeps only the sentences of such a document
+    (:func:`policytext.spacy_model.other_language`).
+    """
 
     id: Any
     text: str
     speaker: str | None = None
     kind: str | None = None
+    language: str | None = None
 
 
 def read_text_items(handle: IO[str], *, name: str = "-", max_chars: int | None = None) -> Iterator[TextItem | BadInput]:
@@ -94,10 +101,11 @@ def _read_item_line(line: str, *, name: str, number: int) -> TextItem | BadInput
     item_id = record.get("id", number)  # kept as given (string or number), as the contract says
     if item_id is not None and (isinstance(item_id, bool) or not isinstance(item_id, (str, int, float))):
         return BadInput(name, f"'id' must be a string or a number, not {type(item_id).__name__}", number)
-    for key in ("speaker", "kind"):
+    for key in ("speaker", "kind", "language"):
         if record.get(key) is not None and not isinstance(record[key], str):
             return BadInput(name, f"{key!r} must be a string (or left out), not {type(record[key]).__name__}", number)
-    return TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"))
+    return TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"),
+                    language=record.get("language"))
 
 
 def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16) -> Iterator[tuple[TextItem, DocumentAnnotation]]:
@@ -121,7 +129,8 @@ def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16)
         held[number][1].append(read_chunk(doc, offset))
         if index + 1 == count:
             item, parts = held.pop(number)
-            yield item, assemble_annotation(item.id, item.text, parts, speaker=item.speaker, kind=item.kind)
+            yield item, assemble_annotation(item.id, item.text, parts, speaker=item.speaker, kind=item.kind,
+                                            other_language=other_language(item.language, nlp.lang))
 
 
 def annotation_rows(item_id: str, annotation: DocumentAnnotation, what: str, *,
@@ -147,8 +156,10 @@ def annotation_rows(item_id: str, annotation: DocumentAnnotation, what: str, *,
 
 
 def extract_rows(items: Iterable[TextItem], what: str, *, nlp: Any, min_score: float = 0.5,
-                 batch_size: int = 16) -> Iterator[dict[str, Any]]:
+                 batch_size: int = 16, notify: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
     """Yield the contract rows of ``what`` for every item, in input order.
+
+    ``notify`` is told of each item in another language than the pipeline's, which gets no rows.
 
     Example:
         >>> rows = extract_rows([TextItem("a", "“We will win,” said Jo Bloggs.")], "quotes", nlp=nlp)  # doctest: +SKIP
@@ -156,4 +167,8 @@ def extract_rows(items: Iterable[TextItem], what: str, *, nlp: Any, min_score: f
     if what not in WHAT:
         raise ConfigError(f"can extract quotes, claims or entities, not {what!r}")
     for item, annotation in annotate_texts(items, nlp, batch_size=batch_size):
+        other = other_language(item.language, nlp.lang)
+        if other and notify is not None:
+            notify(f"{item.id}: in {other!r}, not the pipeline's {nlp.lang!r}, so no {what} (the "
+                   f"{nlp.lang!r} model's {what} of it would be noise); use a pipeline of its language")
         yield from annotation_rows(item.id, annotation, what, min_score=min_score)

@@ -16,8 +16,9 @@ from policytext.cli.render import OutputFormat, message, progress_bar, render
 from policytext.corpus import open_corpus
 
 extract_app = typer.Typer(
-    help="Annotate text without a corpus: read plain text or JSON Lines (id, text) from FILE or "
-         "stdin and write JSON Lines rows of quotes, claims or entities.",
+    help="Annotate text without a corpus: read plain text or JSON Lines (id, text; optional speaker, "
+         "kind, language) from FILE or stdin and write JSON Lines rows of quotes, claims or entities. A "
+         "text whose language is not the pipeline's gets no rows, with a note.",
     no_args_is_help=True,
 )
 app.add_typer(extract_app, name="extract")
@@ -281,7 +282,8 @@ def _run_extract(ctx: typer.Context, what: str, source: str, model: Optional[str
                else load_pipeline(config.model, quote_scheme=config.quote_scheme, claim_model=config.claim_model))
         items = read_text_items(handle, name="stdin" if source == "-" else source, max_chars=config.max_file_bytes)
         for row in extract_rows(_report_bad(items, skipped), what, nlp=nlp, min_score=min_score,
-                                batch_size=config.annotate_batch_size):
+                                batch_size=config.annotate_batch_size,
+                                notify=lambda text: message(f"note: {text}", quiet=st.quiet)):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     finally:
         if binary is getattr(sys.stdin, "buffer", None):
