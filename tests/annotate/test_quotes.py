@@ -189,6 +189,20 @@ def test_a_sentence_its_speech_tag_interrupts_is_one_quote_in_the_speech_scheme(
         "Our schools are full, … and the money has run out."
 
 
+def test_a_question_closing_its_sentence_is_not_the_next_sentences_speakers(pipeline, attribution_pipeline):
+    """The 2018 address: “And I asked C.J., “What's the secret?” He said, …” gave the president's
+    question to Celestino Martinez, through the next sentence's “He said”."""
+    text = ("Special Agent Celestino Martinez served 15 years in the Air Force. And I asked C.J., "
+            "“What's the secret?” He said, “We're just tougher than they are.”")
+    speech = {text[q["start"]:q["end"]]: q["speaker"] for q in _quotes(pipeline, text)}
+    assert speech.get("We're just tougher than they are.") == "Celestino Martinez"
+    assert speech.get("What's the secret?") != "Celestino Martinez"
+    # attribution (PolNeAR's reading) is unchanged: its figures were chosen with the full stop alone
+    wide = {text[q["start"]:q["end"]]: q["speaker"] for q in _quotes(attribution_pipeline, text)}
+    assert list(wide.items()) == [("What's the secret?” He said, “We're just tougher than they are.",
+                                   "Celestino Martinez")]
+
+
 @pytest.mark.parametrize("text, expected", [
     # the tag ends the sentence: two quotes, as ggt counts them
     ("“Our schools are full,” Jane Smith said. “And the money has run out.”",

@@ -135,10 +135,14 @@ def at_paragraph_start(text: str, index: int) -> bool:
     return not text[line_start:index].strip()
 
 
-def ends_sentence(text: str, mark: QuoteMarks) -> bool:
-    """True when a quote closes its sentence: a full stop before the closing mark, a capital after it."""
+def ends_sentence(text: str, mark: QuoteMarks, stops: tuple[str, ...] = (".",)) -> bool:
+    """True when a quote closes its sentence: one of ``stops`` before the closing mark, a capital after it.
+
+    ``stops`` (".", "?", "!") under ``speech``: “What's the secret?” He said … — the question is
+    not his (see :func:`policytext.annotate.quote_reports.report_for_quote`).
+    """
     after = text[mark.close_end:mark.close_end + 3].lstrip()
-    return text[mark.start:mark.end].rstrip().endswith(".") and after[:1].isupper()
+    return text[mark.start:mark.end].rstrip().endswith(stops) and after[:1].isupper()
 
 
 _SENTENCE_END = re.compile(r"[.!?](?:''|[”’\"'])?\s+(?:``|''|[A-Z“‘\"'])")

@@ -636,8 +636,13 @@ def _cue_text(cue: Token) -> str:
     particles = [c.text for c in cue.children if c.dep_ == "prt"]
     return " ".join([cue.text] + particles)
 
-def report_for_quote(text: str, mark: QuoteMarks, reports: list[Report]) -> int | None:
-    """Return the index of the report that introduces a marked quote, or None."""
+def report_for_quote(text: str, mark: QuoteMarks, reports: list[Report], *,
+                     sentence_stops: tuple[str, ...] = (".",)) -> int | None:
+    """Return the index of the report that introduces a marked quote, or None.
+
+    A cue after the quote introduces it only when the quote does not close its sentence: with one
+    of ``sentence_stops`` inside its marks and a capital after them (:func:`ends_sentence`).
+    """
     best, best_distance = None, None
     for index, report in enumerate(reports):
         if report.cue is None:
@@ -658,7 +663,7 @@ def report_for_quote(text: str, mark: QuoteMarks, reports: list[Report]) -> int 
         else:
             gap = text[mark.close_end:cue_start]
             # “… the state.” She noted …: a full stop inside the marks ends the sentence
-            near = "\n" not in gap and len(gap) < 60 and no_sentence_end(gap) and not ends_sentence(text, mark)
+            near = "\n" not in gap and len(gap) < 60 and no_sentence_end(gap) and not ends_sentence(text, mark, sentence_stops)
         if not (covers or near):
             continue
         distance = abs(cue_start - (mark.open_start if cue_start < mark.open_start else mark.close_end))

@@ -11,8 +11,9 @@ The component works on a parsed doc:
    it) and its content: its clause, else its infinitive, object (with what follows it) or
    prepositional object;
 3. each marked quote takes the cue of its own sentence(s) (a clause around the whole quote first,
-   then the nearest speech verb; a quote that closes its sentence with a full stop does not take
-   the cue of the next one), a ``Name:`` or ``… said:`` lead-in, or continues the quote just
+   then the nearest speech verb; a quote that closes its sentence with a full stop, or under
+   ``speech`` a question or exclamation mark, does not take the cue of the next one), a ``Name:``
+   or ``… said:`` lead-in, or continues the quote just
    before it (“A,” she said. “B.” is one quote under ``attribution``; under ``speech`` only one
    sentence its tag interrupts, “A,” she said, “b.”, is); a reported clause that contains quoted
    words is *mixed*;
@@ -187,13 +188,16 @@ def extract_quote_candidates(doc: Doc, *, min_unattributed_words: int = _MIN_UNA
     reports = list(find_reports(view, in_quote, report_rules, trace, scheme=check_scheme(scheme)))
     resolver = SpeakerResolver(view, reports, settings=speakers)
     join_pieces = check_scheme(scheme) == "attribution"
+    # under speech a question or exclamation closing its sentence is not the next sentence's cue's
+    # (“What's the secret?” He said, …); PolNeAR's attribution reads more widely
+    sentence_stops = (".",) if join_pieces else (".", "?", "!")
     rows: list[QuoteRow] = []
     origins: list[tuple[Report | None, str]] = []
     used_reports: set[int] = set()
     previous: QuoteRow | None = None
     previous_report: int | None = None
     for mark in marks:
-        report_index = report_for_quote(text, mark, reports)
+        report_index = report_for_quote(text, mark, reports, sentence_stops=sentence_stops)
         kind, confidence, origin = "direct", 0.9, "marked"
         report = reports[report_index] if report_index is not None else None
         if report is not None:
