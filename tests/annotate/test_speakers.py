@@ -194,6 +194,10 @@ ROLE_CASES = [
      "We do not comment on individual cases, but every claim is considered.", "Home Office", "spokesperson"),
     # no role given: none made up
     ("“We will appeal against the ruling,” said Ann Lee.", "We will appeal against the ruling,", "Ann Lee", None),
+    # the title written with the name beats a description before it (the 2018 address showed "one leader")
+    ("Here tonight is one leader in the effort to defend our country, Homeland Security Investigations "
+     "Special Agent Celestino Martinez. He said, “Call me either one of my names.”",
+     "Call me either one of my names.", "Celestino Martinez", "Homeland Security Investigations Special Agent"),
 ]
 
 

@@ -647,6 +647,11 @@ class SpeakerResolver:
         and "X is the minister" (a copula)."""
         doc = self.view.doc
         root = ent.root
+        # first, so the role shown is the title written with the name ("Here is one leader in the
+        # effort …, Special Agent Celestino Martinez": a special agent, not "one leader")
+        phrase = _title_before(ent)
+        if phrase:
+            person.roles.append((ent.start_char, phrase))  # "Skills Minister Jane Smith", "Minister for Schools X"
         for child in root.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN" and not (ent.start <= child.i < ent.end):
                 self._roles.append((ent.start_char, role_lemma(child), person))
@@ -673,9 +678,6 @@ class SpeakerResolver:
                     and token.is_title and token.lower_ not in MALE_TITLES | FEMALE_TITLES and not token.ent_type_ == "PERSON" \
                     and not is_given_name(token):
                 self._roles.append((ent.start_char, role_lemma(token), person))  # "Health Minister Jane Smith"
-        phrase = _title_before(ent)
-        if phrase:
-            person.roles.append((ent.start_char, phrase))  # "Skills Minister Jane Smith", "Minister for Schools X"
 
 
 _ADDRESS_NOUNS = frozenset({"friend", "friends", "gentleman", "gentlemen", "lady", "ladies"})
@@ -858,6 +860,7 @@ spokesperson king queen prince princess pope bishop archbishop cardinal rabbi im
 professor doctor coach captain colonel major lieutenant sergeant admiral commander sheriff deputy
 representative congressman congresswoman councillor councilor premier whip lord baroness solicitor
 treasurer auditor inspector superintendent constable chairperson president-elect nominee candidate
+agent detective trooper marshal corporal
 """.split())
 """Office nouns that stand before a name ("Senator Warren", "Chancellor Merkel"), though the first-name
 table lists many of them as names: with it, :func:`is_given_name` tells them from "Tip" or "Bill".
