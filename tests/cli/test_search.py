@@ -221,6 +221,17 @@ def test_search_quotes_and_claims_say_when_documents_are_not_annotated_yet(capsy
     assert code == 0 and "not annotated" not in err
 
 
+def test_search_past_the_last_match_says_so_and_not_that_nothing_was_found(capsys, annotated_corpus) -> None:
+    # 'deficit' matches, but --offset pages past the last match: the empty page is no empty search
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "search", "deficit", "--offset", "500")
+    assert code == 0
+    assert "finding nothing is not a real no" not in err
+    assert re.search(r"sentences? match(es)? 'deficit'; showing none \(--offset 500 is past the last of them: "
+                     r"page back with a smaller --offset\)\n", err), err
+    code, out, err = run(capsys, "--corpus", str(annotated_corpus), "search", "deficit", "--limit", "0")
+    assert code == 0 and "finding nothing is not a real no" not in err and "past the last" not in err
+
+
 def test_search_quotes_and_claims_say_when_documents_were_annotated_by_older_rules(capsys, annotated_corpus,
                                                                                  tmp_path) -> None:
     # a store annotated by an older policytext (its documents record other annotation rules, or

@@ -149,7 +149,8 @@ def search(
     with open_corpus(config=st.config(), readonly=True) as corpus:
         result = search_corpus(corpus, query, within=within.value, limit=20 if limit is None else limit, offset=offset,
                                sort=None if sort is None else sort.value, min_score=min_score, **filters)
-        _note_unannotated(st, corpus, empty=not result.hits, **_document_scope(filters, within.value))
+        # a page emptied by --offset or --limit 0 is no empty search: 'finding nothing' would be untrue
+        _note_unannotated(st, corpus, empty=result.total == 0, **_document_scope(filters, within.value))
         _note_query(st, query)
         _note_undated(st, corpus, query, within.value, {**filters, "min_score": min_score})
         if cite_format is not None:
@@ -163,7 +164,10 @@ def search(
     if format is OutputFormat.table:
         shown = f"{offset + 1}-{offset + len(rows)}" if rows else "none"
         scores = f" ({ANY_SCORE})" if within is Within.claims and min_score is None else ""
-        message(f"{count_matching(result.total, within.value)} {query!r}{scores}; showing {shown}", quiet=st.quiet)
+        past = (f" (--offset {offset:,} is past the last of them: page back with a smaller --offset)"
+                if not rows and result.total and offset >= result.total else "")
+        message(f"{count_matching(result.total, within.value)} {query!r}{scores}; showing {shown}{past}",
+                quiet=st.quiet)
         # claims show the score that --min-score keeps them by and the default order sorts them by;
         # quotes how their speaker was found, as 'quotes' does (a name is no fact when it is a
         # pronoun's antecedent or carried over from the quote before)
