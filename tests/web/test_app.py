@@ -660,6 +660,39 @@ def test_page_and_api_say_when_documents_are_not_annotated_yet(web_corpus, tmp_p
         server.shutdown()
 
 
+def test_page_says_documents_annotated_by_older_rules_are_searched_as_they_were(web_corpus, tmp_path) -> None:
+    """A document annotated by an older policytext has its sentences searched (as that annotation
+    found them): the page said they were "not annotated yet" and "not searched" beside their hits."""
+    import shutil
+    import sqlite3
+
+    from policytext.config import resolve_config
+    from policytext.records import annotation_model_key
+
+    shutil.copy(web_corpus / "policytext.db", tmp_path / "policytext.db")
+    config = resolve_config(tmp_path)
+    conn = sqlite3.connect(tmp_path / "policytext.db")
+    with conn:
+        conn.execute("UPDATE documents SET annotated_sha256 = content_sha256, annotated_model = ?, "
+                     "annotated_quote_scheme = 'speech', annotated_rules = '2000-01-01'",
+                     (annotation_model_key(config.model, config.claim_model),))
+        older = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        conn.execute("UPDATE documents SET annotated_sha256 = NULL WHERE rowid = (SELECT min(rowid) FROM documents)")
+    conn.close()
+    server, url = _serve(tmp_path, threads=1)
+    try:
+        assert json.loads(fetch(f"{url}/api/search?q=economy")[2])["total"] > 0  # their sentences are searched
+        html = fetch(f"{url}/?q=economy")[2]
+        footer = " ".join(re.search(r'<footer class="coverage" id="coverage">(.*?)</footer>', html, re.S).group(1).split())
+        assert "1 of these documents is not annotated yet (run <code>policytext annotate</code>): its sentences, " \
+               "quotes and claims are not searched." in footer
+        assert f"{older - 1:,} more were annotated by an older policytext or another model (run <code>policytext " \
+               "annotate</code>): their sentences, quotes and claims are searched as that annotation found them." \
+               in footer
+    finally:
+        server.shutdown()
+
+
 @pytest.mark.parametrize("query", ["q=zzzxqy", "q=world&page=999"], ids=["no match", "past the last page"])
 def test_a_page_without_hits_offers_nothing_to_cite(base_url, query) -> None:
     # a citation style to choose and BibTeX/RIS/CSL-JSON links of empty files were shown under "No sentences match"

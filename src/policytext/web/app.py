@@ -617,6 +617,10 @@ class SearchApp:
         # sentences, quotes and claims of these are missing or stale: no hit there is no real "no"
         stale, params = not_annotated_condition(self.annotation_key)
         not_annotated = conn.execute(f"SELECT count(*) FROM documents WHERE {stale}", params).fetchone()[0]
+        # of them, those annotated on their current text by older rules or another model: their rows
+        # are searched (as the older annotation found them), so "not searched" would be untrue there
+        older = conn.execute(f"SELECT count(*) FROM documents WHERE {stale} AND annotated_sha256 = content_sha256",
+                             params).fetchone()[0] if not_annotated else 0
         sources = [row[0] for row in conn.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
         # the role, side and post filters are offered where the corpus records them (Hansard, ParlaMint)
         present = {row[0] for row in conn.execute("SELECT DISTINCT role FROM documents WHERE role IS NOT NULL")}
@@ -626,7 +630,8 @@ class SearchApp:
                 "roles": [role for role in ROLES if role in present], "sides": [side for side in SIDES if side in sides],
                 "posts": posts,
                 "coverage": {"documents": documents, "first": first, "last": last, "speakers": len(speakers),
-                             "sources": sources, "not_annotated": not_annotated}}
+                             "sources": sources, "not_annotated": not_annotated,
+                             "older": older}}
         self._local.view = (version, view)
         return view
 
