@@ -145,3 +145,31 @@ def test_keyness_adjusts_over_every_term_tested_and_flags_a_small_target(small_c
     out, err = capsys.readouterr()
     assert code == 0 and "p_adjusted" in out and "e-" in out
     assert "note: 2 group(s) have fewer than 5 documents: 1994 (1), the rest (4)" in err
+
+
+def test_keyness_notes_an_ongoing_government_only_when_it_is_compared(tmp_path: Path) -> None:
+    """Reagan against Carter said the Trump administration (2025–) was still in office: a group of
+    the corpus, but not one of the two compared."""
+    import warnings
+
+    from policytext.analyse.groups import OngoingGroups
+    from policytext.annotate import annotate_corpus
+
+    statements = tmp_path / "statements.jsonl"
+    statements.write_text("".join(json.dumps(row) + "\n" for row in [
+        {"text": "We will level up the regions and get Brexit done.", "date": "2021-03-01"},
+        {"text": "Brexit is done and the regions will level up.", "date": "2021-09-01"},
+        {"text": "We will halve inflation and cut the debt.", "date": "2023-03-01"},
+        {"text": "Inflation is falling and the debt will fall.", "date": "2023-09-01"},
+        {"text": "We will fix the foundations and rebuild Britain.", "date": "2025-03-04"},
+    ]), encoding="utf-8")
+    with policytext.open_corpus(tmp_path / "corpus", create=True) as corpus:
+        corpus.collect_files([statements], country="GB", kind="statement")
+        annotate_corpus(corpus)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            keyness(corpus, by="government", target="Sunak", reference="Johnson", top=3, min_count=1)
+        assert not [w for w in caught if issubclass(w.category, OngoingGroups)], [str(w.message) for w in caught]
+        for target, reference in (("Sunak", "rest"), ("Starmer", "Sunak")):
+            with pytest.warns(OngoingGroups, match=r"^Starmer government \(2024–\) is still in office"):
+                keyness(corpus, by="government", target=target, reference=reference, top=3, min_count=1)

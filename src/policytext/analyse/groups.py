@@ -232,14 +232,16 @@ def leave_out_unlabelled(frame: pd.DataFrame, labels: pd.Series, by: str, *,
     return frame[~missing], labels[~missing], count
 
 
-def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) -> pd.DataFrame:
+def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines, *,
+                  notice: bool = True) -> pd.DataFrame:
     """Return each group's ``start`` and ``end`` (ISO dates) and its order in time.
 
     Governments take their dates from the timelines (their term of office; an ongoing one has no
     ``end``, ``None``, never the date of its last document, which would read as a closed term);
     years and quarters their calendar span; other groups the dates of their first and last
     documents. Groups without dates come last, by name. An :class:`OngoingGroups` notice names
-    the ongoing governments.
+    the ongoing governments (unless ``notice`` is False: a caller that compares only some of the
+    groups names those itself).
     """
     rows = []
     starts = timelines.order() if by == "government" else {}
@@ -267,7 +269,7 @@ def group_periods(frame: pd.DataFrame, labels: pd.Series, by: str, timelines) ->
         rows.append({"group": group, "start": start, "end": end})
     periods = pd.DataFrame(rows, columns=["group", "start", "end"])
     ongoing = [row["group"] for row in rows if by == "government" and row["group"] in starts and not row["end"]]
-    if ongoing:
+    if ongoing and notice:
         warnings.warn(f"{', '.join(ongoing)} {'is' if len(ongoing) == 1 else 'are'} still in office: the period has "
                       f"no end (end is empty), and its figures cover the documents so far, not a whole term",
                       OngoingGroups, stacklevel=_outside_policytext())

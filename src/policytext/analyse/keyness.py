@@ -133,7 +133,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     if frame.empty:
         raise BadQuery(f"every selected document has no {by}; pass include_unlabelled=True "
                        f"(--include-unlabelled) to compare them as the group {NO_GROUP!r}")
-    groups = [g for g in group_periods(frame, labels, by, corpus.timelines)["group"] if g != NO_GROUP] \
+    # the groups in time order, to name them; an ongoing government is noted only when it is compared
+    groups = [g for g in group_periods(frame, labels, by, corpus.timelines, notice=False)["group"] if g != NO_GROUP] \
         + ([NO_GROUP] if (labels == NO_GROUP).any() else [])
     target_group = match_group(groups, target, option="--target")
     target_mask = (labels == target_group).to_numpy()
@@ -147,6 +148,8 @@ def keyness(corpus, *, by: str = "government", target: str, reference: str = "re
     if not reference_mask.any():
         raise BadQuery(f"no reference documents: every selected document is in {target_group!r}")
     reference_name = "the rest" if reference == "rest" else reference_group
+    compared = target_mask | reference_mask
+    group_periods(frame[compared], labels[compared], by, corpus.timelines)  # the notice, for the compared groups
     warn_small_groups({target_group: int(target_mask.sum()), reference_name: int(reference_mask.sum())}, minimum,
                       what="their key terms may be those of one occasion, not of the group")
     sides = dict(zip(frame["id"], np.where(target_mask, 0, np.where(reference_mask, 1, -1)).tolist()))
