@@ -221,6 +221,20 @@ def test_search_quotes_and_claims_say_when_documents_are_not_annotated_yet(capsy
     assert code == 0 and "not annotated" not in err
 
 
+@pytest.mark.parametrize(("args", "shown"), [
+    (["quotes", "--about", "employed", "--speaker", "Kennedy"],
+     "…beyond doubt can we be certain beyond doubt that they will never be «employed»."),
+    (["claims", "--about", "frontiers", "--speaker", "Eisenhower", "--min-score", "0"],
+     "…alert; Army units, guarding the «frontiers» of freedom"),
+], ids=["quotes", "claims"])
+def test_quotes_and_claims_about_show_the_matched_words_in_the_table(capsys, corpus_path, args, shown) -> None:
+    # the table cuts a text at 80 characters: these have their matched words past them, so their
+    # rows showed none of the words --about had matched
+    code, out, err = run(capsys, "--corpus", corpus_path, *args)
+    assert code == 0, err
+    assert shown in " ".join(out.replace("│", " ").split()), out
+
+
 def test_search_past_the_last_match_says_so_and_not_that_nothing_was_found(capsys, annotated_corpus) -> None:
     # 'deficit' matches, but --offset pages past the last match: the empty page is no empty search
     code, out, err = run(capsys, "--corpus", str(annotated_corpus), "search", "deficit", "--offset", "500")

@@ -63,6 +63,8 @@ CLAIMS_MIN_SCORE = 0.5
 ANY_SCORE = f"of any score: --min-score {CLAIMS_MIN_SCORE} keeps the check-worthy ones, as 'claims' does"
 """What 'search --in claims' says without --min-score: every sentence has a claim score, so its
 "claims" are all the matching sentences, most of them no claim worth checking."""
+TABLE_TEXT_WIDTH = 80
+"""Characters of a quote's or claim's text that the 'quotes' and 'claims' tables show."""
 CLAIMANT = "Who claims (the document's speaker when a claim names no one): part of the name, from the start of a word."
 
 
@@ -387,7 +389,8 @@ def quotes(
         # over from an earlier quote (chain) or a pronoun's antecedent is an inference to check
         columns = ["highlighted" if about else "text", "speaker", "resolved_by", "speaker_role", "cue", "kind", "date",
                    "title"]
-        render(frame, format, columns=columns, title="Quotes", max_width=80)
+        render(_from_the_match(frame, TABLE_TEXT_WIDTH) if about else frame, format, columns=columns, title="Quotes",
+               max_width=TABLE_TEXT_WIDTH)
     else:
         render(frame, format)
     conditions = [f"--{name.replace('_', '-')}" for name, value in filters.items()
@@ -412,6 +415,31 @@ def quotes(
         message(f"No quote of anyone named {speaker!r} matches. 'quotes' lists people quoted inside "
                 f"documents; for what {speaker} said in their own speeches, search them: "
                 f"policytext search {terms or 'WORDS '}--speaker {speaker!r}", quiet=st.quiet)
+
+
+def _from_the_match(frame: Any, width: int) -> Any:
+    """Return ``frame`` with each ``highlighted`` text starting a few words before its first match.
+
+    A table cuts a text at ``width`` characters: a quote whose matched words come later showed
+    none of them under --about ('quotes --about freedom' listed quotes with no «freedom» in sight).
+    """
+    def shown(highlighted: Any, text: Any) -> Any:
+        if not isinstance(highlighted, str) or not isinstance(text, str):
+            return highlighted
+        # where the marks begin: the first character at which the marked text leaves the plain one
+        first = next((i for i, (a, b) in enumerate(zip(highlighted, text)) if a != b), None)
+        if first is None or first < width // 2 or len(highlighted) <= width:
+            return highlighted
+        # a few words before the match; when the text ends soon after it, the first word from which
+        # the rest fits whole
+        want, least = first - width // 3, len(highlighted) - width + 1
+        start = highlighted.find(" ", least - 1, want) + 1 if least <= want else 0
+        start = start or highlighted.rfind(" ", 0, want) + 1
+        return "…" + highlighted[start:] if start else highlighted
+
+    if frame.empty or "highlighted" not in frame:
+        return frame
+    return frame.assign(highlighted=[shown(h, t) for h, t in zip(frame["highlighted"], frame["text"])])
 
 
 def _verify_quotes(st: Any, doc_ids: list[str], *, format: OutputFormat, **options: Any) -> None:
@@ -458,6 +486,7 @@ def claims(
         _note_query(st, about)
     if format is OutputFormat.table:
         columns = ["score", "types", "highlighted" if about else "text", "speaker", "date"]
-        render(frame, format, columns=columns, title="Claims", max_width=80)
+        render(_from_the_match(frame, TABLE_TEXT_WIDTH) if about else frame, format, columns=columns, title="Claims",
+               max_width=TABLE_TEXT_WIDTH)
     else:
         render(frame, format)
