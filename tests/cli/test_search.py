@@ -470,3 +470,13 @@ def test_search_in_claims_says_its_claims_are_of_any_score(capsys, corpus_path) 
         assert code == 0 and "of any score" not in err, (extra, err)
     code, _, err = run(capsys, "--corpus", corpus_path, "search", "billion")
     assert code == 0 and "of any score" not in err, err
+
+
+def test_claims_about_says_its_order_is_the_match_not_the_score(capsys) -> None:
+    # 'claims' read "most check-worthy first", but with --about (best match first, as find_claims
+    # documents) a 0.19 claim came above a 0.99 one in the demo corpus
+    code, out, _ = run(capsys, "claims", "--help")
+    assert code == 0
+    text = " ".join(out.replace("│", " ").split())
+    assert "List check-worthy claims, most check-worthy first (best match first with --about)." in text
+    assert "best match first (not by score)." in text

@@ -464,11 +464,12 @@ def claims(
     min_score: float = typer.Option(CLAIMS_MIN_SCORE, help="Only claims scoring at least this (0-1)."),
     type: Optional[str] = typer.Option(None, "--type", help="Only these types (comma-separated): quantity, comparison, causal, prediction, trend, attribution_of_fact."),
     about: Optional[str] = typer.Option(None, help="Only claims matching this search query (same syntax as 'search': "
-                                                   "\"quoted phrases\" as written, bare words in all their forms)."),
+                                                   "\"quoted phrases\" as written, bare words in all their forms), "
+                                                   "best match first (not by score)."),
     limit: Optional[int] = typer.Option(None, help="At most this many claims."),
     format: OutputFormat = FORMAT,
 ) -> None:
-    """List check-worthy claims, most check-worthy first.
+    """List check-worthy claims, most check-worthy first (best match first with --about).
 
     --speaker is who claims; the other filters choose the documents the claims are in.
 
