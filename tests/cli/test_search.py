@@ -480,3 +480,14 @@ def test_claims_about_says_its_order_is_the_match_not_the_score(capsys) -> None:
     text = " ".join(out.replace("│", " ").split())
     assert "List check-worthy claims, most check-worthy first (best match first with --about)." in text
     assert "best match first (not by score)." in text
+
+
+@pytest.mark.parametrize("command", [["search", "deficit"], ["quotes"], ["claims", "--about", "deficit"]])
+def test_filters_that_hold_no_document_say_nothing_was_searched(capsys, annotated_corpus, command) -> None:
+    # 'search tax --since 2030' said only "0 sentences match 'tax'", as if the years had been searched
+    note = ("note: no document of the corpus is within these filters, so nothing was searched: widen them "
+            "('policytext stats' shows the corpus's dates, speakers and governments)\n")
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), *command, "--since", "2030")
+    assert code == 0 and note in err, err
+    code, _, err = run(capsys, "--corpus", str(annotated_corpus), *command, "--since", "2010")
+    assert code == 0 and "nothing was searched" not in err, err

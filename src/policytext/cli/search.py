@@ -233,6 +233,10 @@ def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> N
     from policytext.search.listing import older_rules_count
 
     missing, total = annotation_gap(corpus, **filters)
+    if empty and not total:
+        # 'search tax --since 2030' said only "0 sentences match": the period holds no document at all
+        message("note: no document of the corpus is within these filters, so nothing was searched: widen them "
+                "('policytext stats' shows the corpus's dates, speakers and governments)", quiet=st.quiet)
     if missing:
         found = (": finding nothing is not a real no" if empty else "")
         message(f"note: {missing:,} of {total:,} documents are not annotated yet: run `policytext annotate`{found}",
