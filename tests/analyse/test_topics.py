@@ -248,3 +248,14 @@ def test_representative_passages_are_about_the_topic_not_ties_at_full_share(post
             or text[row.start - 1] == "\n", (row.topic, text[row.start - 40:row.start + 40])
         assert row.passage[0].isupper() or row.passage[0] in "\"“‘(" or row.passage[0].isdigit(), row.passage[:60]
         assert row.passage[-1] in ".?!\"”’)" or row.end == len(text) or text[row.end] == "\n", row.passage[-60:]
+
+
+def test_topics_fit_says_when_it_replaces_a_model_of_the_same_name(capsys, small_corpus: Path) -> None:
+    # a second 'topics fit --name t8' replaced the first model (k=8 by k=6) without a word
+    base = ["--corpus", str(small_corpus), "topics", "fit", "--k", "3", "--name", "replaced-note", "--format", "json"]
+    note = ("note: this replaced the topic model 'replaced-note' saved before under that name; give --name "
+            "another name to keep both")
+    assert main(base) == 0
+    assert note not in capsys.readouterr()[1]
+    assert main(base[:4] + ["--k", "2"] + base[6:]) == 0
+    assert note in " ".join(capsys.readouterr()[1].split())

@@ -449,7 +449,7 @@ def topics_fit(
     Example: policytext topics fit --k auto --method nmf --seed 1 --name sotu
     """
     from policytext.analyse.themes import load_lexicon
-    from policytext.analyse.topics import fit_topics
+    from policytext.analyse.topics import fit_topics, models_folder
     from policytext.errors import ConfigError
 
     st = state(ctx)
@@ -460,6 +460,8 @@ def topics_fit(
     filters = filter_options(ctx)
     with open_corpus(config=st.config()) as corpus:
         lexicon = load_lexicon(themes, config=corpus.config) if guided else None
+        # the models saved before: a fit under one of their names replaces it, which the run then says
+        saved_before = {p.stem for p in models_folder(corpus).glob("*.json")}
         with _lemmatising(corpus, st.quiet, filters, lemmas) as (advance, selection):
             model, path, tried = fit_topics(corpus, k=k, method=method, seed=seed, name=name, segment=segment,
                                             guided=guided, stop_words=stop_word, parliamentary=parliamentary,
@@ -474,6 +476,9 @@ def topics_fit(
     render(model.terms_frame(8).groupby(["topic", "label"], sort=True)["term"].apply(", ".join).reset_index()
            .assign(coherence=list(model.coherence_)), format, title=f"Topics of {path.stem}", max_width=90)
     message(f"saved {path} (k={model.k}, mean NPMI {float(model.coherence_.mean()):.3f})", quiet=st.quiet)
+    if path.stem in saved_before:
+        message(f"note: this replaced the topic model {path.stem!r} saved before under that name; give --name "
+                "another name to keep both", quiet=st.quiet)
 
 
 @topics_app.command("show")
