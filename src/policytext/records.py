@@ -227,7 +227,7 @@ cue, what journalists count (and the ggt-dev gold). ``attribution``: PolNeAR's w
 also counts beliefs, plans and findings ("the study found", "Trump wants")."""
 
 
-ANNOTATION_RULES = "2026-12-03.6"
+ANNOTATION_RULES = "2026-12-03.7"
 """The version of the annotation rules: what ``annotate`` stores besides what the models give.
 
 Bump it (to the day's date; a second bump on the same day appends ``.2``, ``.3``…) in any change
@@ -244,7 +244,7 @@ stores exactly what was stored before needs no bump.
 :data:`ANNOTATION_FINGERPRINT` reminds: tests/annotate/test_annotation_rules.py fails when those
 files change, until the bump is decided and the new fingerprint recorded (see docs/annotation.md)."""
 
-ANNOTATION_FINGERPRINT = "f1a7bf32132b18d2e001f743d986360e18adf84d52920927cd671f01702e5c73"
+ANNOTATION_FINGERPRINT = "bbfc4ba8bea78e59ca6ad2c3449a26935ce403d18b22eccfb091ad0c2876b15c"
 """sha256 of the files that decide annotation output, as they were when :data:`ANNOTATION_RULES`
 was last looked at: the source of the modules that shape stored rows (in ``annotate/`` and outside
 it, this one without this line), ``annotate/data/`` and the shipped claim scorer

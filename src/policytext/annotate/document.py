@@ -92,16 +92,17 @@ class ChunkResult:
 def read_chunk(doc: Any, offset: int) -> ChunkResult:
     """Return the annotations of a processed chunk ``doc`` with offsets shifted by ``offset``.
 
-    A transcript's parts (:mod:`policytext.annotate.transcript`) stay sentences, except the label
-    of the document's own speaker ("The President."), which is no sentence; none of their words is
-    in the lemma stream.
+    A sentence that is wholly a transcript's part (:mod:`policytext.annotate.transcript`: a stage
+    direction, a speaker's label, another speaker's turn) is no sentence of the document: a search
+    of sentences cited "Four more years!" and "Boo!" as the president's words. The document's text
+    keeps them; none of their words is in the lemma stream.
     """
     parts = transcript_parts(doc)
     # doc.text joins every token's text again: read only where there are parts (few documents)
     text = doc.text if parts else ""
-    labels = PartSpans([part for part in parts if part.kind == "label"], text)
+    spans = PartSpans(parts, text) if parts else None
     sentences = [(s.start_char + offset, s.end_char + offset) for s in _non_blank_sentences(doc)
-                 if not (labels and labels.covers(s.start_char, s.end_char))]
+                 if not (spans and spans.covers(s.start_char, s.end_char))]
     entities = [[a + offset, b + offset, label, text, name] for a, b, label, text, name in (doc._.pt_entities or [])
                 if "\n" not in text]
     # rows from spaCy's worker processes come back as plain lists (msgpack keeps no tuple types)
@@ -111,7 +112,7 @@ def read_chunk(doc: Any, offset: int) -> ChunkResult:
     mentions = doc._.pt_mentions
     if mentions is not None and offset:
         mentions = MentionTable.from_data(mentions, offset).as_data()
-    lemmas = lemma_stream(doc, leave_out=PartSpans(parts, text) if parts else None)
+    lemmas = lemma_stream(doc, leave_out=spans)
     return ChunkResult(sentences, entities, quotes, claims, lemmas, mentions)
 
 

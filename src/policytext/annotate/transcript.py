@@ -15,9 +15,10 @@ GOV.UK speeches are transcripts. Beside the speech they hold:
 
 :func:`find_transcript_parts` finds them in plain text; the ``policytext_transcript`` component
 puts them in ``doc._.pt_transcript`` and starts a sentence at each, so that no sentence mixes them
-with the speaker's words. Annotation keeps every sentence (searchable) except a label of the
-document's own speaker, which is only a label; it scores no claim in any part, and leaves the
-parts' words out of the lemma stream that topics, keyness and trends count (docs/annotation.md).
+with the speaker's words. Annotation stores no sentence that is wholly a part (a search would cite
+a heckle as the speaker's words; the document's text keeps them), scores no claim in any part, and
+leaves the parts' words out of the lemma stream that topics, keyness and trends count
+(docs/annotation.md).
 
 Which label is the document's own speaker is read from the label alone, never guessed from who
 speaks most: an office (``The President.``, ``The Prime Minister.``, ``The First Minister.``) is
