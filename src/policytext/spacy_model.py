@@ -73,6 +73,16 @@ def model_language(name: str) -> str | None:
 _LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{1,8})*")
 
 
+def is_language_code(value: str) -> bool:
+    """Return whether ``value`` is a two-letter language code, alone or with a region (``ar``, ``en-GB``).
+
+    Example:
+        >>> is_language_code("en-GB"), is_language_code("German"), is_language_code("eng")
+        (True, False, False)
+    """
+    return _LANGUAGE_TAG.fullmatch(str(value).strip().casefold()) is not None
+
+
 def other_language(stored: str | None, pipeline: str | None) -> str | None:
     """Return a document's stored language when it is not the pipeline's language, else None.
 

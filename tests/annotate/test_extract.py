@@ -163,7 +163,8 @@ def test_a_text_in_another_language_gets_no_rows_and_a_note(tmp_path, capsys):
     source = tmp_path / "in.jsonl"
     lines = [{"id": "ar", "text": arabic.text, "language": "ar"},
              {"id": "en", "text": "Ann Lee spoke in Leeds. Taxes rose by 5% in 2019.", "language": "en-GB"},
-             {"id": "bad", "text": "x", "language": 7}]
+             {"id": "bad", "text": "x", "language": 7},
+             {"id": "name", "text": "Ann Lee spoke in Leeds.", "language": "German"}]
     source.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     for what in ("entities", "claims"):
         code = main(["extract", what, str(source)])
@@ -172,3 +173,5 @@ def test_a_text_in_another_language_gets_no_rows_and_a_note(tmp_path, capsys):
         assert {json.loads(row)["id"] for row in out.splitlines()} == {"en"}, what
         assert f"note: ar: in 'ar', not the pipeline's 'en', so no {what}" in err
         assert "'language' must be a string" in err
+        # a name is no code: refused, not read as the pipeline's language as annotate reads a stored one
+        assert "'language' must be a code such as 'en', 'ar' or 'en-GB', not 'German'" in err

@@ -23,7 +23,7 @@ from policytext.annotate.document import (
 )
 from policytext.errors import BadInput, ConfigError
 from policytext.inputs import has_surrogate, load_json
-from policytext.spacy_model import other_language
+from policytext.spacy_model import is_language_code, other_language
 
 WHAT = ("quotes", "claims", "entities")
 
@@ -104,8 +104,12 @@ def _read_item_line(line: str, *, name: str, number: int) -> TextItem | BadInput
     for key in ("speaker", "kind", "language"):
         if record.get(key) is not None and not isinstance(record[key], str):
             return BadInput(name, f"{key!r} must be a string (or left out), not {type(record[key]).__name__}", number)
+    language = record.get("language")
+    if language is not None and not is_language_code(language):
+        # annotate reads such a value as the pipeline's language; here the user means one: say so
+        return BadInput(name, f"'language' must be a code such as 'en', 'ar' or 'en-GB', not {language!r}", number)
     return TextItem(id=item_id, text=record["text"], speaker=record.get("speaker"), kind=record.get("kind"),
-                    language=record.get("language"))
+                    language=language)
 
 
 def annotate_texts(items: Iterable[TextItem], nlp: Any, *, batch_size: int = 16) -> Iterator[tuple[TextItem, DocumentAnnotation]]:
