@@ -545,8 +545,8 @@ def test_stats_says_when_documents_are_not_annotated_or_by_older_rules(capsys, a
     conn.close()
     code, _, err = run(capsys, "--corpus", str(tmp_path), "stats", "--by", "year")
     assert code == 0, err
-    assert "note: 2 of 4 documents are not annotated yet: run `policytext annotate`\n" in err
-    assert re.search(r"note: 1 of them were annotated by older rules \(not this version's annotation rules [^)]+\): "
+    assert "note: 1 of 4 documents are not annotated yet: run `policytext annotate`\n" in err
+    assert re.search(r"note: 1 of 4 documents were annotated by older rules \(not this version's annotation rules [^)]+\): "
                      r"their quotes, speakers and claims are the older rules'; run `policytext annotate`", err), err
 
 

@@ -239,13 +239,16 @@ def _note_unannotated(st: Any, corpus: Any, *, empty: bool, **filters: Any) -> N
                 "('policytext stats' shows the corpus's dates, speakers and governments)", quiet=st.quiet)
     if missing:
         found = (": finding nothing is not a real no" if empty else "")
-        message(f"note: {missing:,} of {total:,} documents are not annotated yet: run `policytext annotate`{found}",
-                quiet=st.quiet)
+        # the older rules' documents apart: "92 of 92 are not annotated yet" and then "92 of them were
+        # annotated by older rules" read as a contradiction (a new-user pass)
         older = older_rules_count(corpus, **filters)
+        if missing > older:
+            message(f"note: {missing - older:,} of {total:,} documents are not annotated yet: run "
+                    f"`policytext annotate`{found}", quiet=st.quiet)
         if older:
-            message(f"note: {older:,} of them were annotated by older rules (not this version's annotation "
-                    f"rules {ANNOTATION_RULES}): their quotes, speakers and claims are the older rules'; "
-                    "run `policytext annotate`", quiet=st.quiet)
+            message(f"note: {older:,} of {total:,} documents were annotated by older rules (not this version's "
+                    f"annotation rules {ANNOTATION_RULES}): their quotes, speakers and claims are the older "
+                    f"rules'; run `policytext annotate`{found if missing == older else ''}", quiet=st.quiet)
 
 
 def _print_counts(st: Any, query: str, within: str, by: str, filters: dict[str, Any], limit: int | None,
