@@ -89,3 +89,16 @@ def test_help_names_the_extra_to_install(capsys, monkeypatch, command, extra) ->
     assert main([command, "--help"]) == 0
     assert f"pip install 'policytext[{extra}]'" in capsys.readouterr().out
     assert f"pip install 'policytext[{extra}]'" in render_commands()
+
+
+def test_help_paragraphs_are_not_broken_where_the_docstring_broke_its_lines(capsys, monkeypatch) -> None:
+    """typer keeps a docstring's line breaks after the first paragraph: at 80 columns `search --help`
+    read "words in double" / "quotation marks" on lines of their own."""
+    from policytext.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["search", "--help"]) == 0
+    out = capsys.readouterr().out
+    lines = [line.strip(" │") for line in out.splitlines()]
+    assert "double" not in [line.split()[-1] for line in lines if line.split()], out
+    assert "Example: policytext search '\"new frontier\"' --speaker Kennedy" in out  # examples keep their lines

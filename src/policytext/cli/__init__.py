@@ -21,6 +21,9 @@ from policytext.cli import collect_web  # noqa: E402,F401
 from policytext.cli import people  # noqa: E402,F401  (collect people, people)
 from policytext.cli import search  # noqa: E402,F401  (search, serve, quotes, claims)
 from policytext.cli import verify  # noqa: E402,F401  (verify)
+from policytext.cli.render import unwrap_help  # noqa: E402
+
+unwrap_help(app)  # the docstrings' line breaks, kept by typer, broke help mid-sentence at 80 columns
 
 
 ROOT_OPTIONS = {"--corpus": "--corpus DIR", "-c": "-c DIR", "--quiet": "--quiet", "-q": "-q"}

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import math
 import os
+import re
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -183,3 +185,40 @@ def progress_bar(description: str, total: int | None, *, quiet: bool = False) ->
     with Progress(*columns, console=stderr, transient=False, disable=quiet) as progress:
         task = progress.add_task(description, total=total)
         yield lambda *args, by=1, **kwargs: progress.advance(task, by)
+
+
+_KEPT_LINE = re.compile(r"(?:Example:|[-*•] |\d+[.)] )")
+"""A help line that starts one of its own (an example, a list item), not the rest of a sentence."""
+
+
+def unwrap_paragraphs(text: str) -> str:
+    r"""Return help text with each paragraph's line breaks made spaces, except before an example or list item.
+
+    typer (0.29) keeps a docstring's single line breaks after the first paragraph, so at 80 columns
+    "words in double / quotation marks" broke mid-sentence; the terminal wraps each paragraph instead.
+
+    Example:
+        >>> unwrap_paragraphs("First.\n\nA bare word matches\nall its forms.\n- one\n- two")
+        'First.\n\nA bare word matches all its forms.\n- one\n- two'
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and line.strip() and not _KEPT_LINE.match(line.strip()) and not line.startswith((" ", "\b")):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def unwrap_help(app: Any) -> None:
+    """Unwrap the help of every command registered on ``app`` and its sub-apps (:func:`unwrap_paragraphs`)."""
+    for info in app.registered_commands:
+        text = info.help or (info.callback.__doc__ if info.callback else None)
+        if text:
+            info.help = unwrap_paragraphs(text)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            unwrap_help(group.typer_instance)
