@@ -57,7 +57,9 @@ def test_keyness_between_two_years_and_bigrams(small_corpus: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"target": "Lincoln"}, "--target 'Lincoln' matches no group"),
+        ({"target": "Lincoln"}, "--target 'Lincoln' matches no group. Groups"),
+        # a typo names the group it was likely meant for
+        ({"target": "Clintn"}, r"--target 'Clintn' matches no group \(did you mean 'Clinton administration"),
         ({"target": "administration"}, "matches several groups"),
         ({"target": "Clinton", "reference": "Clinton"}, "are the same group"),
         ({"target": "Clinton", "top": 0}, "--top must be 1 or more"),

@@ -9,6 +9,8 @@ speeches, the chair's, and speeches whose speaker's party is unknown get no gove
 """
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 import warnings
 
@@ -286,7 +288,12 @@ def match_group(groups: list[str], value: str, *, option: str) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise BadQuery(f"{option} {value!r} matches no group. Groups: {', '.join(groups)}")
+        # "Regan": a group with a word close to it (or to one of its words) is the likely one
+        wanted = value.lower().split()
+        close = [g for g in groups if any(difflib.get_close_matches(word, re.findall(r"\w+", g.lower()), n=1,
+                                                                     cutoff=0.75) for word in wanted)]
+        hint = f" (did you mean {' or '.join(repr(g) for g in close[:3])}?)" if close else ""
+        raise BadQuery(f"{option} {value!r} matches no group{hint}. Groups: {', '.join(groups)}")
     raise BadQuery(f"{option} {value!r} matches several groups ({', '.join(found)}); be more precise")
 
 
