@@ -102,7 +102,7 @@ def direct_ids(conn: sqlite3.Connection, query: str, filters: dict) -> list:
     as anyone using the two indexes directly would.
     """
     found = match_query(query, "sentences")
-    where, params = found.restrict(*record_filter("sentences", DocumentFilter.from_options(**filters)))
+    where, params = found.restrict(conn, *record_filter("sentences", DocumentFilter.from_options(**filters)))
     return conn.execute(
         "SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"JOIN documents AS d ON d.id = t.doc_id WHERE sentences_fts MATCH ? AND {where} "
@@ -117,7 +117,7 @@ def direct_page(conn: sqlite3.Connection, query: str, filters: dict, *, bm25: bo
     fts = "sentences_fts"
     order = f"{fts}.rank" if bm25 else RELEVANCE
     found = match_query(query, "sentences")
-    where, params = found.restrict(*record_filter("sentences", DocumentFilter.from_options(**filters)))
+    where, params = found.restrict(conn, *record_filter("sentences", DocumentFilter.from_options(**filters)))
     joins = f"JOIN sentences AS t ON t.id = {fts}.rowid JOIN documents AS d ON d.id = t.doc_id"
     match = found.fts_query
     rows = conn.execute(

@@ -55,7 +55,7 @@ def top_ids(conn: Any, query: str, *, length_prior: float, heading_weight: float
     order = relevance_sql("t", "sentences_fts.rank", length_prior=length_prior, heading_weight=heading_weight,
                           heading_column=STORED_HEADING)
     found = match_query(query, "sentences")
-    where, params = found.restrict("1", [])
+    where, params = found.restrict(conn, "1", [])
     rows = conn.execute(
         f"SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"WHERE sentences_fts MATCH ? AND {where} ORDER BY {order}, t.doc_id, t.start_char, t.id LIMIT ?",
@@ -76,7 +76,7 @@ def judge(conn: Any, nlp: Any, query: str, ids: Iterable[int]) -> dict[int, str]
     if not ids:
         return {}
     found = match_query(query, "sentences")
-    where, params = found.restrict("1", [])
+    where, params = found.restrict(conn, "1", [])
     matching = {row[0] for row in conn.execute(
         f"SELECT t.id FROM sentences_fts JOIN sentences AS t ON t.id = sentences_fts.rowid "
         f"WHERE sentences_fts MATCH ? AND {where}", [found.fts_query, *params])}

@@ -6,7 +6,7 @@ from typing import Any
 
 from policytext.errors import BadQuery
 from policytext.search.hits import _check_within, store_of, query_errors, record_filter, speaker_tables
-from policytext.search.matching import match_query, require_exact_index
+from policytext.search.matching import match_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import strict_options
 
@@ -74,8 +74,7 @@ def count_matches(corpus: Any, query: str, *, by: str, within: str = "sentences"
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
-    require_exact_index(store.conn, within, found)
+    where, params = found.restrict(store.conn, *record_filter(within, filters, min_score=min_score))
     fts = f"{within}_fts"
     value = _group_sql(by, within)
     counted = "count(*)" if unit == "matches" else "count(DISTINCT t.doc_id)"
@@ -113,8 +112,7 @@ def count_facets(corpus: Any, query: str, *, by: tuple[str, ...] = COUNT_BY, lim
         raise BadQuery("count_facets counts matches: count documents with count_matches(unit='documents')")
     found = match_query(query, within)
     filters = DocumentFilter.from_options(**options).check_values(store.conn, speaker_of=speaker_tables(within))
-    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
-    require_exact_index(store.conn, within, found)
+    where, params = found.restrict(store.conn, *record_filter(within, filters, min_score=min_score))
     fts = f"{within}_fts"
     values = ", ".join(_group_sql(name, within) for name in by)
     sql = (f"SELECT {values}, count(*) FROM {fts} JOIN {within} AS t ON t.id = {fts}.rowid "

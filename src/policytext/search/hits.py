@@ -32,7 +32,7 @@ from policytext.errors import BadQuery
 from policytext.provenance import attach_provenance
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.marking import CLOSE_MARK, OPEN_MARK, mark_matches
-from policytext.search.matching import QueryMatch, match_query, require_exact_index
+from policytext.search.matching import QueryMatch, match_query
 from policytext.search.query import SYNTAX_HELP
 from policytext.search.results import HIT_COLUMNS, SearchHit, SearchResult
 from policytext.store import DocumentFilter, Store
@@ -246,8 +246,7 @@ def search_corpus(corpus: Any, query: str, *, within: str = "sentences",
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
-    require_exact_index(store.conn, within, found)
+    where, params = found.restrict(store.conn, *record_filter(within, filters, min_score=min_score))
     conn = store.conn
     with query_errors(query):
         page = _match_dicts(conn, *_page_statement(within, *_ranking_statement(
@@ -300,8 +299,7 @@ def stream_hits(corpus: Any, query: str, *, within: str = "sentences",
     filters = DocumentFilter.from_options(speaker=speaker, party=party, government=government,
                                           kind=kind, since=since, until=until, role=role, side=side, post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = found.restrict(*record_filter(within, filters, min_score=min_score))
-    require_exact_index(store.conn, within, found)
+    where, params = found.restrict(store.conn, *record_filter(within, filters, min_score=min_score))
     conn = store.conn
     with query_errors(query):
         cursor = conn.execute(_ranking_sql(within, where, sort, paged=False), [found.fts_query, *params])
@@ -343,8 +341,7 @@ def rank_records(corpus: Any, query: str, *, within: str = "sentences", limit: i
                                           since=since, until=until, role=role, side=side,
                                           post=post).check_values(
         store.conn, speaker_of=speaker_tables(within))
-    where, params = found.restrict(*record_filter(within, filters))
-    require_exact_index(store.conn, within, found)
+    where, params = found.restrict(store.conn, *record_filter(within, filters))
     with query_errors(query):
         rows = _match(store.conn, _ranking_sql(within, where, "relevance", counted=False),
                       [found.fts_query, *params, int(limit), 0])

@@ -13,7 +13,7 @@ from policytext.records import (ANNOTATION_RULES, check_claim_types, check_quote
 from policytext.search.citations import cited_words, format_newsroom, read_sources
 from policytext.search.hits import _match, store_of, query_errors, record_filter, relevance_sql, speaker_tables
 from policytext.search.marking import CLI_CLOSE, CLI_OPEN, mark_matches, mark_text
-from policytext.search.matching import match_query, require_exact_index
+from policytext.search.matching import match_query
 from policytext.store import DocumentFilter
 from policytext.store.filters import check_fraction, strict_options
 
@@ -42,8 +42,7 @@ def _query(store: Any, table: str, select: str, where: str, params: list[Any], *
     found = None
     if about is not None:
         found = match_query(about, table)
-        where, params = found.restrict(where, params)
-        require_exact_index(store.conn, table, found)
+        where, params = found.restrict(store.conn, where, params)
         fts = f"{table}_fts"
         relevance = relevance_sql("t", f"{fts}.rank")
         sql = (f"SELECT t.id AS record_id, {select}, {relevance} AS rank "

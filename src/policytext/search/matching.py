@@ -48,6 +48,7 @@ class QueryMatch:
         word_marks: what marks a hit's matched words in a table with the stemmed tokenizer
             (the query's bare words and NEARs, OR-ed), or ``None``.
         exact_marks: what marks its quoted phrases in a table with :data:`~policytext.search.marking.EXACT_TOKENIZER`, or ``None``.
+        table: the table it matches in (``sentences``, ``quotes``, ``claims``).
     """
 
     fts_query: str
@@ -55,11 +56,17 @@ class QueryMatch:
     condition_params: tuple[str, ...] = ()
     word_marks: str | None = None
     exact_marks: str | None = None
+    table: str = "sentences"
 
-    def restrict(self, where: str, params: list) -> tuple[str, list]:
-        """Return a filter clause and its parameters with :attr:`condition` added (first)."""
+    def restrict(self, conn: sqlite3.Connection, where: str, params: list) -> tuple[str, list]:
+        """Return a filter clause and its parameters with :attr:`condition` added (first).
+
+        Refused (:func:`require_exact_index`) while the store still builds the index the
+        condition looks phrases up in: every search goes through here, so none answers in part.
+        """
         if self.condition is None:
             return where, params
+        require_exact_index(conn, self.table, self)
         return f"{self.condition} AND {where}", [*self.condition_params, *params]
 
 
@@ -81,12 +88,12 @@ def match_query(query: str, table: str, alias: str = "t") -> QueryMatch:
 def match_node(node: Node, table: str, alias: str = "t") -> QueryMatch:
     """Return :func:`match_query` of a parsed query."""
     if not _has_phrase(node):
-        return QueryMatch(render_fts(node), word_marks=render_fts(node))
+        return QueryMatch(render_fts(node), word_marks=render_fts(node), table=table)
     params: list[str] = []
     condition = _condition(node, table, f"{alias}.id", params, enforced=True)
     words, exact = _marks(node)
     return QueryMatch(render_fts(_relaxed(node)), condition, tuple(params),
-                      " OR ".join(words) or None, " OR ".join(exact) or None)
+                      " OR ".join(words) or None, " OR ".join(exact) or None, table)
 
 
 def require_exact_index(conn: sqlite3.Connection, table: str, found: QueryMatch) -> QueryMatch:

@@ -400,10 +400,6 @@ def _check_limit(value: Any) -> int:
     return limit
 
 
-def _bad_date(fields: dict[str, str], message: str) -> BadQuery:
-    return BadQuery(message, fields=fields)
-
-
 def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> str:
     """Return ``value`` (YYYY, YYYY-MM or YYYY-MM-DD) as an inclusive ISO date bound.
 
@@ -426,9 +422,9 @@ def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> s
         '2016-02-29'
     """
     label = f"{{{name}}}={value!r}" if name else repr(value)  # since='19x'; the page says From='19x'
-    fields = {name: name} if name else {}
+    bad = functools.partial(BadQuery, fields={name: name} if name else {})  # the message names the option as {since}
     if isinstance(value, dt.datetime):
-        raise _bad_date(fields, f"{label} is a date and time: give a date ({DATE_FORMS})")
+        raise bad(f"{label} is a date and time: give a date ({DATE_FORMS})")
     if isinstance(value, dt.date):
         return value.isoformat()
     if not isinstance(value, str):
@@ -437,29 +433,29 @@ def normalise_date_bound(value: Any, *, end: bool, name: str | None = None) -> s
                 raise TypeError
             year = operator.index(value)
         except TypeError as err:
-            raise _bad_date(fields, f"{label} is not a date: use {DATE_FORMS}") from err
+            raise bad(f"{label} is not a date: use {DATE_FORMS}") from err
         if not 1 <= year <= 9999:
-            raise _bad_date(fields, f"{label} is out of range: years run from 1 to 9999")
+            raise bad(f"{label} is out of range: years run from 1 to 9999")
         return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
     text = value.strip()
     match = _DATE.fullmatch(text)
     if match is None:
         if _DATE_IN_ANY_DIGITS.fullmatch(text):
-            raise _bad_date(fields, f"{label} is written with digits other than 0-9: use {DATE_FORMS} "
+            raise bad(f"{label} is written with digits other than 0-9: use {DATE_FORMS} "
                            "in the digits 0-9")
-        raise _bad_date(fields, f"{label} is not a date: use {DATE_FORMS}")
+        raise bad(f"{label} is not a date: use {DATE_FORMS}")
     year, month, day = (int(part) if part is not None else None for part in match.groups())
     if year == 0:
-        raise _bad_date(fields, f"{label} is out of range: years run from 0001 to 9999")
+        raise bad(f"{label} is out of range: years run from 0001 to 9999")
     if month is None:
         return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
     if not 1 <= month <= 12:
-        raise _bad_date(fields, f"{label} is not a valid month")
+        raise bad(f"{label} is not a valid month")
     last_day = calendar.monthrange(year, month)[1]
     if day is None:
         return f"{year:04d}-{month:02d}-{last_day if end else 1:02d}"
     if not 1 <= day <= last_day:
-        raise _bad_date(fields, f"{label} is not a valid day: {calendar.month_name[month]} {year} has {last_day} days")
+        raise bad(f"{label} is not a valid day: {calendar.month_name[month]} {year} has {last_day} days")
     return text
 
 
